@@ -1,0 +1,62 @@
+// Parses one WebSocket text frame from a Binance market stream: combined ({"stream":..,"data":..})
+// or raw. Recognises diff/partial depth, bookTicker, subscription replies and server events.
+// Reuses its buffers: in the steady state a depth frame is parsed without allocating.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "depthrec/decimal.hpp"
+#include "depthrec/depth_event.hpp"
+#include "depthrec/parse_error.hpp"
+
+namespace depthrec {
+
+enum class FrameType : std::uint8_t {
+  depth_update,        // "e":"depthUpdate" (diff or futures partial depth) -> Frame::depth
+  spot_partial_depth,  // {"lastUpdateId":..,"bids":..,"asks":..} -> Frame::depth (kind partial)
+  book_ticker,         // bookTicker -> Frame::ticker
+  subscription_reply,  // {"result":..,"id":..} or {"code":..,"msg":..,"id":..}
+  server_event,        // e.g. {"e":"serverShutdown"}: event_type tells which
+  other_event,         // any other event ("trade", "aggTrade", ...): event_type tells which
+};
+
+struct BookTicker {
+  std::string_view symbol;
+  std::uint64_t update_id = 0;  // "u"
+  Decimal bid_price, bid_qty, ask_price, ask_qty;
+  std::int64_t event_time_ms = 0;        // "E" (futures only)
+  std::int64_t transaction_time_ms = 0;  // "T" (futures only)
+};
+
+struct Frame {
+  FrameType type = FrameType::other_event;
+  std::string_view stream;      // from the combined wrapper; empty for a raw frame
+  std::string_view event_type;  // "e" when present
+  DepthUpdate depth;            // valid for depth_update and spot_partial_depth
+  BookTicker ticker;            // valid for book_ticker
+};
+
+struct FrameParserLimits {
+  std::size_t max_frame_bytes = 1 << 20;  // larger frames are refused with ParseError::too_large
+  std::size_t max_levels_per_side = 10000;
+};
+
+class FrameParser {
+ public:
+  explicit FrameParser(FrameParserLimits limits = {});
+  ~FrameParser();
+  FrameParser(FrameParser&&) noexcept;
+  FrameParser& operator=(FrameParser&&) noexcept;
+
+  // Parses `text` into `out`. String views in `out` point into `text` (or into the parser's own
+  // storage) and stay valid until the next call or until `text` is gone.
+  ParseError parse(std::string_view text, Frame& out);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace depthrec

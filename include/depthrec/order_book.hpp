@@ -1,0 +1,50 @@
+// The local order book of one (market, symbol): exact prices, best-first views. Pure model: no I/O.
+// Applying a diff of ~20 levels does not allocate once the book has grown to its working size.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "depthrec/depth_event.hpp"
+#include "depthrec/snapshot.hpp"
+
+namespace depthrec {
+
+class OrderBook {
+ public:
+  void clear();
+  // Replaces the whole book with the snapshot's levels; last_update_id() becomes its lastUpdateId.
+  void load(const DepthSnapshot& snapshot);
+  // Sets one level: a zero quantity removes it (removing an absent level is normal and ignored).
+  void set_level(Side side, Decimal price, Decimal qty);
+  // Applies every level of a diff and sets last_update_id() to its final id ("u").
+  void apply(const DepthUpdate& update);
+  // Replaces both sides with a partial-depth event's top-N levels.
+  void replace(const DepthUpdate& partial);
+
+  std::uint64_t last_update_id() const { return last_update_id_; }
+  void set_last_update_id(std::uint64_t id) { last_update_id_ = id; }
+
+  std::size_t bid_count() const;
+  std::size_t ask_count() const;
+  // i-th best level (0 = best). Precondition: i < count.
+  PriceLevel bid(std::size_t i) const;
+  PriceLevel ask(std::size_t i) const;
+  std::optional<PriceLevel> best_bid() const;
+  std::optional<PriceLevel> best_ask() const;
+  bool crossed() const;  // best bid >= best ask: a sign of a broken book
+
+  // Copies the top n levels of each side, best first, into the vectors (cleared first).
+  void top(std::size_t n, std::vector<PriceLevel>& bids, std::vector<PriceLevel>& asks) const;
+
+ private:
+  // Sorted so that the best price is at the back: most changes happen near the top of the book,
+  // so inserts and erases there move few elements.
+  std::vector<PriceLevel> bids_;  // ascending price; best (highest) bid at back
+  std::vector<PriceLevel> asks_;  // descending price; best (lowest) ask at back
+  std::uint64_t last_update_id_ = 0;
+};
+
+}  // namespace depthrec
