@@ -16,6 +16,9 @@ struct DepthSnapshot {
   std::int64_t transaction_time_ms = 0;  // "T" (futures only, else 0)
   std::vector<PriceLevel> bids;          // best first, as Binance sends them
   std::vector<PriceLevel> asks;
+  // The "bids"/"asks" JSON arrays exactly as received: views into the body passed to parse_snapshot.
+  std::string_view bids_json;
+  std::string_view asks_json;
 };
 
 // Parses a snapshot body. Refuses missing lastUpdateId/bids/asks, non-string or malformed decimals.
