@@ -1,0 +1,65 @@
+// Everything a Recorder needs to know, with the defaults of the seed's Python client where it had one.
+// The CLI maps its flags one to one onto these fields (see `depthrec --help`).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "depthrec/market.hpp"
+
+namespace depthrec {
+
+enum class RotateMode : std::uint8_t { interval, size };
+
+struct RecorderConfig {
+  // What to record.
+  Market market = Market::usdm;
+  std::string symbol = "ETHUSDT";
+  int depth_levels = 5;        // 5, 10, 20: partial-depth stream; 0: diff stream and a full local book
+  std::string speed = "100ms"; // stream speed suffix ("" for the exchange default)
+  bool record_book_ticker = false;  // also subscribe to <sym>@bookTicker and record `ticker` lines
+
+  // Where from. Empty endpoints mean Binance's production hosts for the market.
+  std::string ws_endpoint;    // e.g. "wss://127.0.0.1:9443" (the path /stream?streams=... is appended)
+  std::string rest_endpoint;  // e.g. "https://127.0.0.1:9443" (the path /fapi/v1/depth?... is appended)
+  std::string ca_file;        // extra CA bundle (the simulator's certificate); TLS is always verified
+  int snapshot_limit = 1000;  // REST depth limit for the full book
+
+  // Where to. Recording files are never deleted by depthrec.
+  bool write_files = true;  // false: library use that only keeps the book and metrics
+  std::string data_dir = "data/order_book";
+  std::string log_dir = "logs";
+  RotateMode rotate = RotateMode::interval;
+  int rotate_sec = 60;
+  std::uint64_t max_bytes = 5'000'000;
+  int backups = 7;  // rotated text logs kept (recorded data is never deleted)
+  int gzip_level = 1;
+
+  // Reporting.
+  int print_interval_sec = 10;  // SUMMARY line and metrics.json refresh
+  bool print_summary = true;    // SUMMARY lines on stdout
+  std::optional<double> run_minutes;  // unset: run until stopped
+
+  // Resource bounds (each has a counter in metrics.json).
+  std::size_t queue_capacity = 100'000;     // writer queue, records; overflow policy: drop newest + gap marker
+  std::size_t max_frame_bytes = 1u << 20;   // larger frames are refused and counted
+  std::size_t max_buffered_events = 20'000; // events waiting for a snapshot
+  std::chrono::milliseconds stall_timeout{30'000};
+  std::chrono::milliseconds backoff_initial{250};
+  std::chrono::milliseconds backoff_max{30'000};
+  std::chrono::milliseconds rest_timeout{10'000};
+  int rest_weight_per_minute = 0;  // 0: the market's documented limit (2400 futures, 6000 spot)
+  std::uint64_t jitter_seed = 0;   // 0: random
+};
+
+// The websocket URL and REST snapshot URL the config resolves to.
+std::string stream_url(const RecorderConfig& config);
+std::string snapshot_url(const RecorderConfig& config);
+std::string server_time_url(const RecorderConfig& config);
+// Returns an empty string when the config is usable, else a message naming the bad field.
+std::string validate(const RecorderConfig& config);
+
+}  // namespace depthrec

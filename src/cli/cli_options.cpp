@@ -1,0 +1,119 @@
+#include "cli/cli_options.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include "depthrec/version.hpp"
+
+namespace depthrec::cli {
+
+ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
+  ParsedCommandLine parsed;
+  RecorderConfig& c = parsed.config;
+  CLI::App app{"depthrec: records a Binance depth stream to gzipped NDJSON, keeps the order book synced, "
+               "and reports latency and continuity (metrics.json, SUMMARY lines)."};
+  app.set_version_flag("--version", std::string(kVersion));
+
+  std::string market = "usdm";
+  std::string depth = "5";
+  std::string rotate = "interval";
+  double run_minutes = 0;
+  long stall_ms = c.stall_timeout.count();
+  long backoff_max_ms = c.backoff_max.count();
+  long rest_timeout_ms = c.rest_timeout.count();
+
+  app.add_option("--symbol", c.symbol, "Symbol to record, e.g. BTCUSDT")->capture_default_str();
+  app.add_option("--depth", depth,
+                 "Book depth: 5, 10 or 20 records the partial-depth stream of that many levels; "
+                 "'full' records the diff stream and keeps a full local book (snapshot + diffs)")
+      ->capture_default_str();
+  app.add_option("--rotate", rotate, "Rotation of data segments and text logs: interval or size")
+      ->check(CLI::IsMember({"interval", "size"}))
+      ->capture_default_str();
+  app.add_option("--rotate-sec", c.rotate_sec, "Rotation interval in seconds (--rotate interval)")
+      ->capture_default_str();
+  app.add_option("--max-bytes", c.max_bytes,
+                 "Rotation size in bytes (--rotate size; uncompressed bytes for data segments)")
+      ->capture_default_str();
+  app.add_option("--backups", c.backups,
+                 "Rotated text log files kept (recorded data is never deleted)")
+      ->capture_default_str();
+  app.add_option("--print-interval", c.print_interval_sec,
+                 "Seconds between SUMMARY lines and metrics.json refreshes")
+      ->capture_default_str();
+  app.add_option("--run-minutes", run_minutes, "Stop after this many minutes (default: run until stopped)");
+
+  app.add_option("--market", market, "Market: usdm (USD-M futures), coinm (COIN-M futures) or spot")
+      ->check(CLI::IsMember({"usdm", "coinm", "spot"}))
+      ->capture_default_str();
+  app.add_option("--speed", c.speed, "Stream update speed: 0ms, 100ms, 250ms, 500ms, 1000ms, or '' for the default")
+      ->capture_default_str();
+  app.add_flag("--book-ticker", c.record_book_ticker,
+               "Also record <symbol>@bookTicker (ground truth for depthrec-replay)");
+  app.add_option("--endpoint", c.ws_endpoint,
+                 "WebSocket base URL (default: Binance's host for the market), e.g. wss://127.0.0.1:9443");
+  app.add_option("--rest-endpoint", c.rest_endpoint,
+                 "REST base URL for snapshots (default: Binance's host for the market)");
+  app.add_option("--ca-file", c.ca_file,
+                 "Extra CA certificate (PEM) to trust, e.g. the simulator's; TLS is always verified")
+      ->check(CLI::ExistingFile);
+  app.add_option("--snapshot-limit", c.snapshot_limit, "REST snapshot depth for --depth full")
+      ->capture_default_str();
+  app.add_option("--data-dir", c.data_dir, "Directory for NDJSON segments and metrics.json")
+      ->capture_default_str();
+  app.add_option("--log-dir", c.log_dir, "Directory for text logs")->capture_default_str();
+  app.add_option("--gzip-level", c.gzip_level, "gzip level of data segments (1 fastest .. 9 smallest)")
+      ->capture_default_str();
+  app.add_flag("!--no-summary", c.print_summary, "Do not print SUMMARY lines on stdout");
+  app.add_option("--queue-capacity", c.queue_capacity,
+                 "Writer queue bound in records; when full the newest record is dropped, counted and "
+                 "marked as a gap (the network thread never blocks)")
+      ->capture_default_str();
+  app.add_option("--max-frame-bytes", c.max_frame_bytes, "Larger frames are refused and counted")
+      ->capture_default_str();
+  app.add_option("--max-buffered-events", c.max_buffered_events,
+                 "Events buffered while waiting for a snapshot; beyond it the sync restarts")
+      ->capture_default_str();
+  app.add_option("--stall-timeout-ms", stall_ms, "Reconnect when no frame arrives for this long")
+      ->capture_default_str();
+  app.add_option("--backoff-max-ms", backoff_max_ms, "Cap of the reconnect backoff")->capture_default_str();
+  app.add_option("--rest-timeout-ms", rest_timeout_ms, "Timeout of a REST snapshot request")
+      ->capture_default_str();
+  app.add_option("--rest-weight-per-minute", c.rest_weight_per_minute,
+                 "REST weight budget per minute (0: the market's documented limit)")
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    parsed.exit_code = error.get_exit_code() == 0 ? 0 : 2;
+    parsed.message = error.get_exit_code() == 0 ? (app.help() + "") : std::string(error.what());
+    if (error.get_name() == "CallForVersion") parsed.message = std::string(kVersion);
+    else if (error.get_name() == "CallForHelp") parsed.message = app.help();
+    return parsed;
+  }
+
+  c.market = *parse_market(market);
+  c.symbol = to_upper(c.symbol);
+  if (depth == "full" || depth == "0") {
+    c.depth_levels = 0;
+  } else {
+    try {
+      c.depth_levels = std::stoi(depth);
+    } catch (const std::exception&) {
+      c.depth_levels = -1;
+    }
+  }
+  c.rotate = rotate == "size" ? RotateMode::size : RotateMode::interval;
+  if (app.count("--run-minutes")) c.run_minutes = run_minutes;
+  c.stall_timeout = std::chrono::milliseconds(stall_ms);
+  c.backoff_max = std::chrono::milliseconds(backoff_max_ms);
+  c.rest_timeout = std::chrono::milliseconds(rest_timeout_ms);
+
+  if (std::string error = validate(c); !error.empty()) {
+    parsed.exit_code = 2;
+    parsed.message = "depthrec: " + error;
+  }
+  return parsed;
+}
+
+}  // namespace depthrec::cli

@@ -1,0 +1,19 @@
+// The depthrec command line: the seed's flags with the seed's defaults, plus ours.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "depthrec/recorder_config.hpp"
+
+namespace depthrec::cli {
+
+struct ParsedCommandLine {
+  RecorderConfig config;
+  int exit_code = -1;    // >= 0: exit now with this code (after --help, --version or an error)
+  std::string message;   // what to print before exiting (help text or error)
+};
+
+ParsedCommandLine parse_command_line(int argc, const char* const* argv);
+
+}  // namespace depthrec::cli

@@ -1,0 +1,96 @@
+#include "depthrec/recorder_config.hpp"
+
+#include <string>
+
+namespace depthrec {
+namespace {
+
+std::string default_ws_endpoint(Market market) {
+  switch (market) {
+    case Market::spot: return "wss://stream.binance.com:9443";
+    case Market::usdm: return "wss://fstream.binance.com/public";
+    case Market::coinm: return "wss://dstream.binance.com";
+  }
+  return {};
+}
+
+std::string default_rest_endpoint(Market market) {
+  switch (market) {
+    case Market::spot: return "https://api.binance.com";
+    case Market::usdm: return "https://fapi.binance.com";
+    case Market::coinm: return "https://dapi.binance.com";
+  }
+  return {};
+}
+
+std::string rest_api_prefix(Market market) {
+  switch (market) {
+    case Market::spot: return "/api/v3";
+    case Market::usdm: return "/fapi/v1";
+    case Market::coinm: return "/dapi/v1";
+  }
+  return {};
+}
+
+std::string without_trailing_slash(std::string text) {
+  while (!text.empty() && text.back() == '/') text.pop_back();
+  return text;
+}
+
+std::string rest_base(const RecorderConfig& config) {
+  return without_trailing_slash(config.rest_endpoint.empty() ? default_rest_endpoint(config.market)
+                                                              : config.rest_endpoint);
+}
+
+}  // namespace
+
+std::string stream_url(const RecorderConfig& config) {
+  const std::string base = without_trailing_slash(
+      config.ws_endpoint.empty() ? default_ws_endpoint(config.market) : config.ws_endpoint);
+  std::string streams =
+      depth_stream_name(config.symbol, DepthStreamSpec{config.depth_levels, config.speed});
+  if (config.record_book_ticker) streams += "/" + to_lower(config.symbol) + "@bookTicker";
+  return base + "/stream?streams=" + streams;
+}
+
+std::string snapshot_url(const RecorderConfig& config) {
+  return rest_base(config) + rest_api_prefix(config.market) +
+         "/depth?symbol=" + to_upper(config.symbol) + "&limit=" + std::to_string(config.snapshot_limit);
+}
+
+std::string server_time_url(const RecorderConfig& config) {
+  return rest_base(config) + rest_api_prefix(config.market) + "/time";
+}
+
+std::string validate(const RecorderConfig& config) {
+  if (!is_valid_symbol(config.symbol))
+    return "invalid symbol '" + config.symbol + "': use letters, digits, '_' or '-' (1-32 characters)";
+  if (config.depth_levels != 0 && config.depth_levels != 5 && config.depth_levels != 10 &&
+      config.depth_levels != 20)
+    return "invalid depth " + std::to_string(config.depth_levels) + ": use 5, 10, 20 or full";
+  static const char* const kSpeeds[] = {"", "0ms", "100ms", "250ms", "500ms", "1000ms"};
+  bool speed_ok = false;
+  for (const char* speed : kSpeeds) speed_ok = speed_ok || config.speed == speed;
+  if (!speed_ok) return "invalid speed '" + config.speed + "': use 0ms, 100ms, 250ms, 500ms or 1000ms";
+  if (config.market != Market::spot) {
+    static const int kFuturesLimits[] = {5, 10, 20, 50, 100, 500, 1000};
+    bool ok = false;
+    for (int limit : kFuturesLimits) ok = ok || config.snapshot_limit == limit;
+    if (!ok) return "invalid snapshot limit for futures: use 5, 10, 20, 50, 100, 500 or 1000";
+  } else if (config.snapshot_limit < 1 || config.snapshot_limit > 5000) {
+    return "invalid snapshot limit for spot: use 1 to 5000";
+  }
+  if (config.rotate_sec <= 0) return "--rotate-sec must be positive";
+  if (config.max_bytes == 0) return "--max-bytes must be positive";
+  if (config.backups < 0) return "--backups must be 0 or more";
+  if (config.print_interval_sec <= 0) return "--print-interval must be positive";
+  if (config.run_minutes && *config.run_minutes <= 0) return "--run-minutes must be positive";
+  if (config.queue_capacity == 0) return "--queue-capacity must be positive";
+  if (config.max_buffered_events == 0) return "--max-buffered-events must be positive";
+  if (config.gzip_level < 1 || config.gzip_level > 9) return "--gzip-level must be 1 to 9";
+  if (config.stall_timeout.count() <= 0) return "--stall-timeout must be positive";
+  if (config.write_files && config.data_dir.empty()) return "--data-dir must not be empty";
+  return {};
+}
+
+}  // namespace depthrec
