@@ -1,0 +1,99 @@
+#include "depthrec/decimal.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <string>
+
+namespace depthrec {
+namespace {
+
+Decimal parsed(std::string_view text) {
+  Decimal value{-1};
+  EXPECT_TRUE(parse_decimal(text, value)) << text;
+  return value;
+}
+
+void expect_refused(std::string_view text) {
+  Decimal value{12345};
+  EXPECT_FALSE(parse_decimal(text, value)) << text;
+  EXPECT_EQ(value.units, 12345) << "refusal must leave the output unchanged: " << text;
+}
+
+TEST(Decimal, ParsesExactly) {
+  EXPECT_EQ(parsed("0.1").units, 10'000'000);
+  EXPECT_EQ(parsed("0.2").units + parsed("0.1").units, parsed("0.3").units);
+  EXPECT_EQ(parsed("63943.90").units, 6'394'390'000'000);
+  EXPECT_EQ(parsed("61737.63000000").units, 6'173'763'000'000);
+  EXPECT_EQ(parsed("0.00000001").units, 1);
+  EXPECT_EQ(parsed("1000").units, 100'000'000'000);
+  EXPECT_EQ(parsed("5.").units, 500'000'000);
+  EXPECT_EQ(parsed("007.50").units, 750'000'000);
+}
+
+TEST(Decimal, AnyZeroIsZero) {
+  for (const char* zero : {"0", "0.000", "0.00000000", "00", "0.", "0.0000000000000"}) {
+    EXPECT_TRUE(parsed(zero).is_zero()) << zero;
+  }
+}
+
+TEST(Decimal, ExtraFractionDigitsOnlyIfZero) {
+  EXPECT_EQ(parsed("1.123456780000").units, 112'345'678);
+  expect_refused("1.123456789");
+  expect_refused("0.000000001");
+}
+
+TEST(Decimal, RefusesNonDecimals) {
+  for (const char* bad : {"", ".", ".5", "-1", "+1", "1e5", "1E5", "1.5e1", " 1", "1 ", "1,5",
+                          "1.2.3", "0x10", "abc", "1..2", "NaN", "inf", "1.-5"}) {
+    expect_refused(bad);
+  }
+}
+
+TEST(Decimal, RefusesOverflowAndAcceptsTheLargestValue) {
+  EXPECT_EQ(parsed("92233720368.54775807").units, std::numeric_limits<std::int64_t>::max());
+  expect_refused("92233720368.54775808");
+  expect_refused("92233720369");
+  expect_refused("184467440737095516160");
+  expect_refused("99999999999999999999999999999999");
+  EXPECT_EQ(parsed("0000000000000000000000001").units, Decimal::kOne);
+}
+
+TEST(Decimal, FormatsCanonically) {
+  EXPECT_EQ(to_string(parsed("63943.90")), "63943.9");
+  EXPECT_EQ(to_string(parsed("0.000")), "0");
+  EXPECT_EQ(to_string(parsed("0.00100000")), "0.001");
+  EXPECT_EQ(to_string(parsed("5.")), "5");
+  EXPECT_EQ(to_string(parsed("1000.00")), "1000");
+  EXPECT_EQ(to_string(parsed("0.00000001")), "0.00000001");
+  EXPECT_EQ(to_string(parsed("12.3456789")), "12.3456789");
+  EXPECT_EQ(to_string(Decimal{std::numeric_limits<std::int64_t>::max()}), "92233720368.54775807");
+  EXPECT_EQ(to_string(Decimal{-150'000'000}), "-1.5");
+  EXPECT_EQ(to_string(Decimal{std::numeric_limits<std::int64_t>::min()}), "-92233720368.54775808");
+}
+
+TEST(Decimal, FormatParseRoundTripOnRandomValues) {
+  std::mt19937_64 rng(42);
+  char buf[kMaxDecimalChars];
+  for (int i = 0; i < 100000; ++i) {
+    Decimal value{static_cast<std::int64_t>(rng() >> (1 + rng() % 63))};
+    const std::size_t n = format_decimal(value, buf);
+    ASSERT_LE(n, kMaxDecimalChars);
+    Decimal back;
+    ASSERT_TRUE(parse_decimal(std::string_view(buf, n), back)) << std::string(buf, n);
+    ASSERT_EQ(back, value) << std::string(buf, n);
+  }
+}
+
+TEST(Decimal, ComparesAndConverts) {
+  EXPECT_LT(parsed("63943.8"), parsed("63943.9"));
+  EXPECT_EQ(parsed("1.50"), parsed("1.5"));
+  EXPECT_NE(parsed("1.5"), parsed("1.05"));
+  EXPECT_DOUBLE_EQ(to_double(parsed("63943.9")), 63943.9);
+  EXPECT_DOUBLE_EQ(to_double(parsed("0.001")), 0.001);
+}
+
+}  // namespace
+}  // namespace depthrec
