@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian packages depthrec needs (only those missing) and builds it.
+#   tools/setup.sh               install + build (Release-with-debug-info, in build/)
+#   tools/setup.sh --deps-only   install only
+#   BUILD_DIR=... CMAKE_ARGS=... tools/setup.sh   another build dir / extra CMake options
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev
+  libwebsocketpp-dev libasio-dev libssl-dev rapidjson-dev zlib1g-dev libcli11-dev
+  libgtest-dev libgmock-dev libcurl4-openssl-dev libbenchmark-dev openssl ca-certificates
+  python3 python3-websocket valgrind)
+
+missing=()
+for package in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  # --no-install-recommends: without it libasio-dev pulls in all of Boost.
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+[ "${1:-}" = "--deps-only" ] && exit 0
+
+BUILD_DIR=${BUILD_DIR:-build}
+# shellcheck disable=SC2086
+cmake -S . -B "$BUILD_DIR" -G Ninja ${CMAKE_ARGS:-} >/dev/null
+cmake --build "$BUILD_DIR" -j"$(nproc)"
