@@ -1,0 +1,160 @@
+// Keeps one OrderBook in step with a Binance depth stream, following Binance's documented
+// procedure (docs: "How to manage a local order book correctly"; /work/shared/binance-protocol.md):
+//
+//   awaiting_snapshot --snapshot, a buffered event joins it--> synced
+//   awaiting_snapshot --snapshot, every buffered event older--> awaiting_event --event joins-->
+//   synced synced --continuity lost--> awaiting_snapshot (book invalid until the next snapshot
+//   joins)
+//
+// Join rules. Futures (usdm, coinm): drop events with u < lastUpdateId; the first applied event has
+// U <= lastUpdateId <= u, or pu == lastUpdateId. Spot: drop events with u <= lastUpdateId; the
+// first applied event has U <= lastUpdateId + 1 <= u. A snapshot whose lastUpdateId is below the
+// first usable event is too old: the caller must fetch a newer one. Events are checked for
+// continuity while buffered too (ContinuityChecker): a gap inside the buffer discards the older
+// events.
+//
+// Partial-depth events (DepthKind::partial) need no snapshot: each replaces the book; continuity
+// is still checked, and a gap is reported, but the book stays valid.
+//
+// The synchroniser does no I/O: it says when a snapshot is needed (needs_snapshot(), outcomes
+// snapshot_too_old / gap / buffer_overflow) and the caller fetches it. Every outcome carries the
+// numbers of the recording's `gap` and `resync` records (docs/records.md). Applying an event in
+// the synced state does not allocate (the book's own growth aside). One instance per stream.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "depthrec/continuity.hpp"
+#include "depthrec/depth_event.hpp"
+#include "depthrec/market.hpp"
+#include "depthrec/order_book.hpp"
+#include "depthrec/snapshot.hpp"
+
+namespace depthrec {
+
+enum class SyncState : std::uint8_t {
+  awaiting_snapshot,  // buffering events until a snapshot arrives; the book is not valid
+  awaiting_event,     // a snapshot is loaded; waiting for the first event that joins it
+  synced,             // the book is valid
+};
+std::string_view to_string(SyncState state);
+
+enum class UpdateOutcome : std::uint8_t {
+  buffered,       // waiting for a snapshot: the event was copied into the buffer
+  applied,        // synced: the event was applied
+  joined,         // this event joined the loaded snapshot: synced now (see UpdateResult::join)
+  dropped_stale,  // a duplicate, or older than the book or the snapshot: ignored, not a break
+  gap,         // synced, then continuity was lost: book invalid, event buffered; fetch a snapshot
+  buffer_gap,  // continuity lost between buffered events: the older ones were discarded
+  buffer_overflow,   // too many events waited: the buffer was cleared (this event starts a new one)
+  snapshot_too_old,  // the loaded snapshot ends before this event starts: fetch a newer snapshot
+  replaced,          // partial depth: the book now holds the event's top N levels
+  replaced_after_gap,  // partial depth after missed events: replaced, and a gap to record
+};
+std::string_view to_string(UpdateOutcome outcome);
+
+enum class SnapshotOutcome : std::uint8_t {
+  joined,   // a buffered event joined the snapshot: synced (see SnapshotResult::join)
+  held,     // loaded; every buffered event was older, so the next event must join it
+  too_old,  // the first usable buffered event starts after the snapshot: fetch a newer one
+  ignored,  // not needed: already synced, or a partial-depth stream
+};
+std::string_view to_string(SnapshotOutcome outcome);
+
+// What a `resync` record needs: which snapshot, which event joined it, what was dropped.
+struct SyncJoin {
+  bool initial = true;              // the first sync of this synchroniser (record reason "initial")
+  std::uint64_t snapshot_id = 0;    // the snapshot's lastUpdateId
+  std::uint64_t first_id = 0;       // U of the event that joined
+  std::uint64_t final_id = 0;       // u of the event that joined
+  std::uint64_t dropped_stale = 0;  // events dropped as older than the snapshot for this join
+  std::uint64_t applied = 0;        // events applied at the join (buffered ones included)
+};
+
+struct UpdateResult {
+  UpdateOutcome outcome = UpdateOutcome::buffered;
+  ContinuityVerdict continuity;   // gap, buffer_gap, replaced_after_gap: last_u, expected, got_*
+  SyncJoin join;                  // joined
+  std::uint64_t discarded = 0;    // buffer_gap, buffer_overflow: buffered events thrown away
+  std::uint64_t snapshot_id = 0;  // snapshot_too_old: the lastUpdateId that was too old
+};
+
+struct SnapshotResult {
+  SnapshotOutcome outcome = SnapshotOutcome::ignored;
+  SyncJoin join;                      // joined
+  std::uint64_t dropped_stale = 0;    // held, too_old: buffered events older than the snapshot
+  std::uint64_t first_usable_id = 0;  // too_old: U of the first event the snapshot did not reach
+};
+
+struct SyncCounters {
+  std::uint64_t applied = 0;             // events applied to the book (at joins too)
+  std::uint64_t buffered = 0;            // events copied into the buffer
+  std::uint64_t dropped_stale = 0;       // duplicates and events older than the book or snapshot
+  std::uint64_t gaps = 0;                // continuity breaks (synced, buffered or partial)
+  std::uint64_t syncs = 0;               // joins of a snapshot (the initial one included)
+  std::uint64_t resyncs = 0;             // joins after the book had been synced before
+  std::uint64_t snapshots_rejected = 0;  // snapshots found too old
+  std::uint64_t snapshots_ignored = 0;   // snapshots that arrived when none was needed
+  std::uint64_t buffer_overflows = 0;
+  std::uint64_t partial_replaced = 0;  // partial-depth events that replaced the book
+};
+
+struct SyncLimits {
+  std::size_t max_buffered_events = 10000;  // about 100 s of spot @100ms; 0 is treated as 1
+};
+
+class BookSynchronizer {
+ public:
+  explicit BookSynchronizer(Market market, SyncLimits limits = {});
+
+  // Feeds the next event of the stream, in arrival order. Views in `event` are not kept: a
+  // buffered copy owns its levels and has empty symbol/bids_json/asks_json.
+  UpdateResult on_update(const DepthUpdate& event);
+  // Feeds a REST snapshot of the same symbol.
+  SnapshotResult on_snapshot(const DepthSnapshot& snapshot);
+  // A new connection: forget the buffer, the loaded snapshot and continuity; counters stay.
+  void reset();
+
+  SyncState state() const noexcept { return state_; }
+  bool book_valid() const noexcept { return state_ == SyncState::synced; }
+  // True while events are buffered and no snapshot is loaded: fetch one now. The caller tracks
+  // its own request in flight; a snapshot fetched too early is answered with too_old.
+  bool needs_snapshot() const noexcept {
+    return state_ == SyncState::awaiting_snapshot && buffered_count_ > 0;
+  }
+  // The book; meaningful only while book_valid() (after a gap it keeps its last valid state).
+  const OrderBook& book() const noexcept { return book_; }
+  const SyncCounters& counters() const noexcept { return counters_; }
+  std::size_t buffered_count() const noexcept { return buffered_count_; }
+  // The u of the last event applied (or of the loaded snapshot); 0 before any.
+  std::uint64_t last_final_id() const noexcept { return book_.last_update_id(); }
+  Market market() const noexcept { return market_; }
+
+ private:
+  UpdateResult on_partial(const DepthUpdate& event);
+  UpdateResult on_synced(const DepthUpdate& event);
+  UpdateResult on_awaiting_event(const DepthUpdate& event);
+  UpdateResult on_awaiting_snapshot(const DepthUpdate& event);
+  bool older_than_snapshot(const DepthUpdate& event, std::uint64_t snapshot_id) const;
+  bool joins_snapshot(const DepthUpdate& event, std::uint64_t snapshot_id) const;
+  void push_buffer(const DepthUpdate& event);
+  void drop_buffer_front(std::size_t count);
+  void apply_joined(const DepthUpdate& event, SyncJoin& join);
+  SyncJoin start_join();
+
+  Market market_;
+  SyncLimits limits_;
+  SyncState state_ = SyncState::awaiting_snapshot;
+  OrderBook book_;
+  ContinuityChecker continuity_;
+  std::vector<DepthUpdate> buffer_;  // slots [0, buffered_count_) are in use; capacity is reused
+  std::size_t buffered_count_ = 0;
+  std::uint64_t stale_since_snapshot_ = 0;  // for the join's dropped_stale
+  bool ever_synced_ = false;
+  SyncCounters counters_;
+};
+
+}  // namespace depthrec

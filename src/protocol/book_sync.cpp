@@ -1,0 +1,294 @@
+#include "depthrec/book_sync.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace depthrec {
+
+std::string_view to_string(SyncState state) {
+  switch (state) {
+    case SyncState::awaiting_snapshot:
+      return "awaiting_snapshot";
+    case SyncState::awaiting_event:
+      return "awaiting_event";
+    case SyncState::synced:
+      return "synced";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(UpdateOutcome outcome) {
+  switch (outcome) {
+    case UpdateOutcome::buffered:
+      return "buffered";
+    case UpdateOutcome::applied:
+      return "applied";
+    case UpdateOutcome::joined:
+      return "joined";
+    case UpdateOutcome::dropped_stale:
+      return "dropped_stale";
+    case UpdateOutcome::gap:
+      return "gap";
+    case UpdateOutcome::buffer_gap:
+      return "buffer_gap";
+    case UpdateOutcome::buffer_overflow:
+      return "buffer_overflow";
+    case UpdateOutcome::snapshot_too_old:
+      return "snapshot_too_old";
+    case UpdateOutcome::replaced:
+      return "replaced";
+    case UpdateOutcome::replaced_after_gap:
+      return "replaced_after_gap";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(SnapshotOutcome outcome) {
+  switch (outcome) {
+    case SnapshotOutcome::joined:
+      return "joined";
+    case SnapshotOutcome::held:
+      return "held";
+    case SnapshotOutcome::too_old:
+      return "too_old";
+    case SnapshotOutcome::ignored:
+      return "ignored";
+  }
+  return "unknown";
+}
+
+BookSynchronizer::BookSynchronizer(Market market, SyncLimits limits)
+    : market_(market), limits_(limits), continuity_(market) {
+  limits_.max_buffered_events = std::max<std::size_t>(1, limits_.max_buffered_events);
+}
+
+void BookSynchronizer::reset() {
+  state_ = SyncState::awaiting_snapshot;
+  buffered_count_ = 0;
+  stale_since_snapshot_ = 0;
+  continuity_.reset();
+  book_.clear();
+}
+
+UpdateResult BookSynchronizer::on_update(const DepthUpdate& event) {
+  if (event.kind == DepthKind::partial) return on_partial(event);
+  switch (state_) {
+    case SyncState::synced:
+      return on_synced(event);
+    case SyncState::awaiting_event:
+      return on_awaiting_event(event);
+    case SyncState::awaiting_snapshot:
+      break;
+  }
+  return on_awaiting_snapshot(event);
+}
+
+UpdateResult BookSynchronizer::on_partial(const DepthUpdate& event) {
+  UpdateResult result;
+  result.continuity = continuity_.check(event);
+  if (result.continuity.result == Continuity::stale) {
+    ++counters_.dropped_stale;
+    result.outcome = UpdateOutcome::dropped_stale;
+    return result;
+  }
+  book_.replace(event);
+  book_.set_last_update_id(event.final_id);
+  buffered_count_ = 0;
+  state_ = SyncState::synced;
+  ++counters_.applied;
+  ++counters_.partial_replaced;
+  if (result.continuity.result == Continuity::gap) {
+    ++counters_.gaps;
+    result.outcome = UpdateOutcome::replaced_after_gap;
+  } else {
+    result.outcome = UpdateOutcome::replaced;
+  }
+  return result;
+}
+
+UpdateResult BookSynchronizer::on_synced(const DepthUpdate& event) {
+  UpdateResult result;
+  result.continuity = continuity_.check(event);
+  switch (result.continuity.result) {
+    case Continuity::stale:
+      ++counters_.dropped_stale;
+      result.outcome = UpdateOutcome::dropped_stale;
+      return result;
+    case Continuity::first:  // cannot happen: a join sets the reference; treat as continuous
+    case Continuity::continuous:
+      book_.apply(event);
+      ++counters_.applied;
+      result.outcome = UpdateOutcome::applied;
+      return result;
+    case Continuity::gap:
+      break;
+  }
+  // The event that revealed the gap starts the buffer for the next snapshot.
+  ++counters_.gaps;
+  state_ = SyncState::awaiting_snapshot;
+  buffered_count_ = 0;
+  push_buffer(event);
+  result.outcome = UpdateOutcome::gap;
+  return result;
+}
+
+UpdateResult BookSynchronizer::on_awaiting_snapshot(const DepthUpdate& event) {
+  UpdateResult result;
+  result.continuity = continuity_.check(event);
+  switch (result.continuity.result) {
+    case Continuity::stale:
+      ++counters_.dropped_stale;
+      result.outcome = UpdateOutcome::dropped_stale;
+      return result;
+    case Continuity::gap:
+      // The older events cannot reach any snapshot that the newer ones could continue from.
+      ++counters_.gaps;
+      result.discarded = buffered_count_;
+      buffered_count_ = 0;
+      push_buffer(event);
+      result.outcome = UpdateOutcome::buffer_gap;
+      return result;
+    case Continuity::first:
+    case Continuity::continuous:
+      break;
+  }
+  if (buffered_count_ >= limits_.max_buffered_events) {
+    ++counters_.buffer_overflows;
+    result.discarded = buffered_count_;
+    buffered_count_ = 0;
+    push_buffer(event);
+    result.outcome = UpdateOutcome::buffer_overflow;
+    return result;
+  }
+  push_buffer(event);
+  result.outcome = UpdateOutcome::buffered;
+  return result;
+}
+
+UpdateResult BookSynchronizer::on_awaiting_event(const DepthUpdate& event) {
+  UpdateResult result;
+  // Keeps the reference current so that a rejected snapshot leaves a consistent buffer behind.
+  result.continuity = continuity_.check(event);
+  const std::uint64_t snapshot_id = book_.last_update_id();
+  if (older_than_snapshot(event, snapshot_id)) {
+    ++counters_.dropped_stale;
+    ++stale_since_snapshot_;
+    result.outcome = UpdateOutcome::dropped_stale;
+    return result;
+  }
+  if (joins_snapshot(event, snapshot_id)) {
+    result.join = start_join();
+    apply_joined(event, result.join);
+    result.outcome = UpdateOutcome::joined;
+    return result;
+  }
+  ++counters_.snapshots_rejected;
+  state_ = SyncState::awaiting_snapshot;
+  buffered_count_ = 0;
+  continuity_.restart_from(event.final_id);
+  push_buffer(event);
+  result.snapshot_id = snapshot_id;
+  result.outcome = UpdateOutcome::snapshot_too_old;
+  return result;
+}
+
+SnapshotResult BookSynchronizer::on_snapshot(const DepthSnapshot& snapshot) {
+  SnapshotResult result;
+  if (state_ == SyncState::synced) {
+    ++counters_.snapshots_ignored;
+    result.outcome = SnapshotOutcome::ignored;
+    return result;
+  }
+  const std::uint64_t snapshot_id = snapshot.last_update_id;
+  // Buffered events are continuous and increasing, so the stale ones form a prefix.
+  std::size_t stale = 0;
+  while (stale < buffered_count_ && older_than_snapshot(buffer_[stale], snapshot_id)) ++stale;
+  counters_.dropped_stale += stale;
+  result.dropped_stale = stale;
+
+  if (stale == buffered_count_) {
+    book_.load(snapshot);
+    buffered_count_ = 0;
+    stale_since_snapshot_ = stale;
+    state_ = SyncState::awaiting_event;
+    result.outcome = SnapshotOutcome::held;
+    return result;
+  }
+  if (!joins_snapshot(buffer_[stale], snapshot_id)) {
+    ++counters_.snapshots_rejected;
+    drop_buffer_front(stale);
+    result.first_usable_id = buffer_[0].first_id;
+    result.outcome = SnapshotOutcome::too_old;
+    return result;
+  }
+  book_.load(snapshot);
+  stale_since_snapshot_ = stale;
+  result.join = start_join();
+  for (std::size_t i = stale; i < buffered_count_; ++i) apply_joined(buffer_[i], result.join);
+  buffered_count_ = 0;
+  result.outcome = SnapshotOutcome::joined;
+  return result;
+}
+
+bool BookSynchronizer::older_than_snapshot(const DepthUpdate& event,
+                                           std::uint64_t snapshot_id) const {
+  // Futures keep an event ending exactly at lastUpdateId (it may be the one that joins); spot
+  // drops it, since its first applied event must hold lastUpdateId + 1.
+  return has_prev_final_id(market_) ? event.final_id < snapshot_id : event.final_id <= snapshot_id;
+}
+
+bool BookSynchronizer::joins_snapshot(const DepthUpdate& event, std::uint64_t snapshot_id) const {
+  if (has_prev_final_id(market_)) {
+    const bool spans = event.first_id <= snapshot_id && snapshot_id <= event.final_id;
+    const bool follows = event.has_prev_final_id && event.prev_final_id == snapshot_id;
+    return spans || follows;
+  }
+  return event.first_id <= snapshot_id + 1 && snapshot_id + 1 <= event.final_id;
+}
+
+void BookSynchronizer::push_buffer(const DepthUpdate& event) {
+  if (buffered_count_ < buffer_.size()) {
+    buffer_[buffered_count_] = event;  // copy-assignment reuses the slot's level capacity
+  } else {
+    buffer_.push_back(event);
+  }
+  DepthUpdate& slot = buffer_[buffered_count_];
+  slot.symbol = {};  // views into the caller's frame would dangle
+  slot.bids_json = {};
+  slot.asks_json = {};
+  ++buffered_count_;
+  ++counters_.buffered;
+}
+
+void BookSynchronizer::drop_buffer_front(std::size_t count) {
+  if (count == 0) return;
+  // Swapping keeps every slot's capacity for reuse.
+  for (std::size_t i = count; i < buffered_count_; ++i) std::swap(buffer_[i - count], buffer_[i]);
+  buffered_count_ -= count;
+}
+
+SyncJoin BookSynchronizer::start_join() {
+  SyncJoin join;
+  join.initial = !ever_synced_;
+  join.snapshot_id = book_.last_update_id();
+  join.dropped_stale = stale_since_snapshot_;
+  ++counters_.syncs;
+  if (ever_synced_) ++counters_.resyncs;
+  ever_synced_ = true;
+  stale_since_snapshot_ = 0;
+  state_ = SyncState::synced;
+  return join;
+}
+
+void BookSynchronizer::apply_joined(const DepthUpdate& event, SyncJoin& join) {
+  if (join.applied == 0) {
+    join.first_id = event.first_id;
+    join.final_id = event.final_id;
+  }
+  book_.apply(event);
+  continuity_.restart_from(event.final_id);
+  ++join.applied;
+  ++counters_.applied;
+}
+
+}  // namespace depthrec
