@@ -1,0 +1,38 @@
+// Where record bytes go: the one small interface between the writer thread and storage (as a
+// spdlog sink). A sink is used from one thread at a time (the AsyncWriter's worker); failures are
+// returned as a SinkStatus, never thrown, so that no exception can escape that thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace depthrec {
+
+struct SinkStatus {
+  enum class Code {
+    ok,
+    failed,   // storage failed (see error_number/message); the bytes are kept for a retry
+    dropped,  // the bytes were not kept (the sink's bound on unwritten data was reached)
+  };
+  Code code = Code::ok;
+  int error_number = 0;  // errno of the failure, 0 if none
+  std::string message;   // e.g. "write /data/x.ndjson.gz: No space left on device"
+
+  bool ok() const { return code == Code::ok; }
+  static SinkStatus success() { return {}; }
+};
+
+class RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+
+  // Takes one or more complete '\n'-terminated lines. Cheap (usually a copy into a buffer);
+  // may flush on its own when its buffer is large. A `dropped` status means these bytes are lost.
+  virtual SinkStatus write(std::string_view lines) = 0;
+  // Makes everything written so far durable against a process crash (readable by another process).
+  virtual SinkStatus flush() = 0;
+  // Flushes and releases the file; a later write opens a new one. Idempotent.
+  virtual SinkStatus close() = 0;
+};
+
+}  // namespace depthrec

@@ -1,0 +1,100 @@
+// The NDJSON records of a recording (docs/records.md): one formatter per record type.
+//
+// Each formatter APPENDS exactly one JSON object and a '\n' to `out` (the caller's reused buffer):
+// once `out` has the capacity, formatting does not allocate. Numbers go through std::to_chars,
+// milliseconds as doubles with 3 decimals, strings are JSON-escaped (invalid UTF-8 becomes
+// U+FFFD), level arrays are copied verbatim from the frame. Values that are absent are written
+// as JSON null, never as 0, so a reader can tell "missing" from "zero".
+//
+// Field order is fixed: type, timestamp, symbol, market, stream, conn_id, [ts_recv,] recv_ns,
+// then the type's own fields, so that `zcat | cut` style tools and diffs stay stable.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "depthrec/depth_event.hpp"
+#include "depthrec/frame_parser.hpp"
+#include "depthrec/market.hpp"
+#include "depthrec/snapshot.hpp"
+
+namespace depthrec {
+
+// Who a record is about. Built once per stream (and updated at each reconnect), passed by
+// reference to every formatter.
+struct RecordContext {
+  Market market = Market::usdm;
+  std::string symbol;         // upper case, e.g. "BTCUSDT"
+  std::string stream;         // e.g. "btcusdt@depth@100ms"
+  std::uint64_t conn_id = 0;  // 1 for the process's first connection, +1 at each reconnect
+};
+
+// `depth`: one diff or partial depth event. `b`/`a` are update.bids_json/asks_json copied
+// verbatim (an empty view, i.e. an update not built by the parser, is written as []).
+// timestamp is E; when E is absent (0: spot partial depth) it is the receive time and E is null.
+// T is null when absent (spot), pu is null unless update.has_prev_final_id.
+// latency_event_ms = receive time - E (raw, negative when the local clock is behind);
+// pass NaN when there is no E, it is written as null. latency_pipeline_ms = frame receipt to
+// hand-off to the writer.
+void append_depth_record(std::string& out, const RecordContext& context, const DepthUpdate& update,
+                         std::int64_t recv_ns, double latency_event_ms, double latency_pipeline_ms);
+
+// `snapshot`: the REST snapshot a sync used, bids/asks verbatim. timestamp is the receive time;
+// E and T are null when 0 (spot).
+void append_snapshot_record(std::string& out, const RecordContext& context,
+                            const DepthSnapshot& snapshot, std::int64_t recv_ns);
+
+enum class GapReason : std::uint8_t {
+  pu_mismatch,      // futures: pu != previous u
+  u_gap,            // spot: U > previous u + 1
+  writer_drop,      // the writer's queue was full; `dropped` records were not recorded
+  reconnect,        // the connection was lost; events may have been missed
+  buffer_overflow,  // too many events waited for a snapshot
+  parse_error,      // a depth frame of this stream was refused
+};
+std::string_view to_string(GapReason reason);
+
+struct GapInfo {
+  GapReason reason = GapReason::pu_mismatch;
+  std::optional<std::uint64_t> last_u;    // the book's last applied u
+  std::optional<std::uint64_t> expected;  // the id continuity required (pu, or last_u + 1)
+  std::optional<std::uint64_t> got_U;
+  std::optional<std::uint64_t> got_pu;
+  std::optional<std::uint64_t> got_u;
+  std::uint64_t dropped = 0;  // events lost (writer_drop), or discarded by the gap
+};
+
+// `gap`: continuity was lost. timestamp is the receive time (recv_ns).
+void append_gap_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
+                       const GapInfo& gap);
+
+struct ResyncInfo {
+  std::optional<GapReason> after_gap;  // nullopt: the stream's first sync, written as "initial"
+  std::uint64_t last_update_id = 0;    // the snapshot's lastUpdateId
+  std::uint64_t first_U = 0;           // the first applied event's U and u
+  std::uint64_t first_u = 0;
+  std::uint64_t dropped_stale = 0;  // buffered events older than the snapshot
+  double duration_ms = 0;           // from the gap (or stream open) to the sync
+};
+
+// `resync`: the book is synced again; "reason" is "initial" or the gap's reason.
+void append_resync_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
+                          const ResyncInfo& resync);
+
+// `connect`: a connection (context.conn_id) was opened to `url`.
+void append_connect_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
+                           std::string_view url);
+
+// `disconnect`: the connection closed; `code` is the WebSocket close code if there was one.
+void append_disconnect_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
+                              std::string_view reason, std::optional<int> code);
+
+// `ticker`: a bookTicker. Prices and quantities are written as canonical decimal strings
+// ("63943.9"): the parser keeps them as exact decimals, not as their original text. E and T are
+// null when 0 (spot); timestamp is the receive time.
+void append_ticker_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
+                          const BookTicker& ticker);
+
+}  // namespace depthrec

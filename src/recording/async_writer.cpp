@@ -1,0 +1,253 @@
+#include "depthrec/async_writer.hpp"
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace depthrec {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// Buffers larger than this are released after use rather than pooled (a rare 5000-level
+// snapshot line must not pin its memory forever).
+constexpr std::size_t kMaxPooledCapacity = 64 * 1024;
+
+std::int64_t wall_clock_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+struct AsyncWriter::Impl {
+  Impl(std::unique_ptr<RecordSink> s, AsyncWriterConfig c)
+      : sink(std::move(s)),
+        config(c),
+        capacity(c.queue_capacity),
+        wake_batch(std::clamp<std::size_t>(c.wake_batch, 1, c.queue_capacity / 2)),
+        max_pool(2 * wake_batch),
+        ring(capacity),
+        marker_dropped(capacity, 0) {
+    pool.reserve(max_pool);
+    worker_pool.reserve(max_pool);
+  }
+
+  std::unique_ptr<RecordSink> sink;
+  const AsyncWriterConfig config;
+  const std::size_t capacity;
+  const std::size_t wake_batch;
+  const std::size_t max_pool;
+
+  mutable std::mutex mutex;  // guards everything below except worker_pool
+  std::condition_variable wake;
+  std::vector<std::string> ring;
+  // For a slot holding a writer_drop marker: the count it carries (0 for ordinary lines), so a
+  // marker the sink refuses gives its count back instead of being lost.
+  std::vector<std::uint64_t> marker_dropped;
+  std::size_t head = 0;   // oldest line not yet handed to the sink
+  std::size_t count = 0;  // lines queued, including the batch the worker is writing
+  bool stopping = false;
+  bool worker_waiting = false;
+  std::uint64_t drops_since_marker = 0;
+  std::vector<std::string> pool;  // cleared buffers handed back to producers
+  AsyncWriterStats stats;
+
+  std::vector<std::string> worker_pool;  // worker only: buffers collected during a batch
+
+  std::mutex stop_mutex;  // serialises stop() callers around join()
+  std::thread worker;
+
+  std::size_t slot(std::size_t offset) const { return (head + offset) % capacity; }
+
+  // `line` is the empty string a slot held: replace it with a pooled buffer that has capacity.
+  void take_pooled_buffer(std::string& line) {
+    if (!pool.empty()) {
+      line.swap(pool.back());
+      pool.pop_back();
+    }
+  }
+
+  void note_depth() { stats.queue_depth_max = std::max(stats.queue_depth_max, count); }
+
+  struct BatchResult {
+    std::uint64_t written = 0;
+    std::uint64_t dropped = 0;  // lines refused by the sink, marker counts given back
+    std::uint64_t errors = 0;
+    std::string last_error;
+  };
+
+  void note_status(SinkStatus status, BatchResult& result) {
+    if (status.ok()) return;
+    ++result.errors;
+    result.last_error = std::move(status.message);
+  }
+
+  // No exception may escape the worker thread: a throwing sink becomes a failed status.
+  template <typename Call>
+  static SinkStatus guarded(Call&& call) {
+    try {
+      return call();
+    } catch (const std::exception& e) {
+      SinkStatus status;
+      status.code = SinkStatus::Code::failed;
+      status.message = std::string("sink threw: ") + e.what();
+      return status;
+    } catch (...) {
+      SinkStatus status;
+      status.code = SinkStatus::Code::failed;
+      status.message = "sink threw an unknown exception";
+      return status;
+    }
+  }
+
+  // Writes `n` lines from `first` (slots the producers do not touch while count covers them).
+  BatchResult write_batch(std::size_t first, std::size_t n, std::uint64_t* markers) {
+    BatchResult result;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t index = (first + i) % capacity;
+      std::string& line = ring[index];
+      SinkStatus status = guarded([&] { return sink->write(line); });
+      if (status.code == SinkStatus::Code::dropped) {
+        result.dropped += markers[index] > 0 ? markers[index] : 1;
+      } else {
+        ++result.written;
+      }
+      note_status(std::move(status), result);
+      if (line.capacity() <= kMaxPooledCapacity && worker_pool.size() < max_pool) {
+        line.clear();
+        worker_pool.push_back(std::move(line));
+      }
+      std::string().swap(line);  // a moved-from or oversized buffer: leave the slot empty
+    }
+    return result;
+  }
+
+  void run() {
+    auto next_flush = SteadyClock::now() + config.flush_interval;
+    std::unique_lock<std::mutex> lock(mutex);
+    for (;;) {
+      if (!stopping && count < wake_batch) {
+        worker_waiting = true;
+        wake.wait_until(lock, next_flush, [&] { return stopping || count >= wake_batch; });
+        worker_waiting = false;
+      }
+      const std::size_t first = head;
+      const std::size_t n = count;
+      const bool final_round = stopping;
+      lock.unlock();
+
+      BatchResult result = write_batch(first, n, marker_dropped.data());
+      const auto now = SteadyClock::now();
+      if (final_round || now >= next_flush) {
+        note_status(guarded([&] { return sink->flush(); }), result);
+        next_flush = now + config.flush_interval;
+      }
+
+      lock.lock();
+      for (std::size_t i = 0; i < n; ++i) marker_dropped[(first + i) % capacity] = 0;
+      head = (head + n) % capacity;
+      count -= n;
+      if (pool.empty()) pool.swap(worker_pool);
+      stats.written += result.written;
+      stats.dropped += result.dropped;
+      drops_since_marker += result.dropped;
+      stats.sink_errors += result.errors;
+      if (!result.last_error.empty()) stats.last_sink_error = std::move(result.last_error);
+      if (final_round && count == 0) break;
+    }
+    lock.unlock();
+    BatchResult closing;
+    note_status(guarded([&] { return sink->close(); }), closing);
+    lock.lock();
+    stats.sink_errors += closing.errors;
+    if (!closing.last_error.empty()) stats.last_sink_error = std::move(closing.last_error);
+  }
+};
+
+AsyncWriter::AsyncWriter(std::unique_ptr<RecordSink> sink, AsyncWriterConfig config) {
+  if (!sink) throw std::invalid_argument("AsyncWriter needs a sink");
+  if (config.queue_capacity < 2) throw std::invalid_argument("AsyncWriter queue_capacity < 2");
+  if (config.flush_interval.count() <= 0) {
+    throw std::invalid_argument("AsyncWriter flush_interval must be positive");
+  }
+  impl_ = std::make_unique<Impl>(std::move(sink), config);
+  impl_->worker = std::thread([impl = impl_.get()] { impl->run(); });
+}
+
+AsyncWriter::~AsyncWriter() {
+  stop();
+}
+
+AsyncWriter::PushResult AsyncWriter::try_push(std::string& line, const RecordContext& context) {
+  Impl& w = *impl_;
+  bool notify = false;
+  PushResult result = PushResult::accepted;
+  {
+    std::lock_guard<std::mutex> lock(w.mutex);
+    const std::size_t needed = w.drops_since_marker > 0 ? 2 : 1;
+    if (w.stopping) {
+      ++w.stats.dropped;
+      result = PushResult::stopped;
+    } else if (w.count + needed > w.capacity) {
+      ++w.stats.dropped;
+      ++w.drops_since_marker;
+      result = PushResult::dropped;
+    } else {
+      if (w.drops_since_marker > 0) {
+        const std::size_t index = w.slot(w.count);
+        GapInfo gap;
+        gap.reason = GapReason::writer_drop;
+        gap.dropped = w.drops_since_marker;
+        w.ring[index].clear();
+        append_gap_record(w.ring[index], context, wall_clock_ns(), gap);
+        w.marker_dropped[index] = w.drops_since_marker;
+        w.drops_since_marker = 0;
+        ++w.count;
+        ++w.stats.markers_written;
+      }
+      w.ring[w.slot(w.count)].swap(line);
+      ++w.count;
+      ++w.stats.enqueued;
+      w.note_depth();
+      if (w.worker_waiting && w.count >= w.wake_batch) {
+        w.worker_waiting = false;
+        notify = true;
+      }
+      w.take_pooled_buffer(line);
+    }
+  }
+  if (result != PushResult::accepted) line.clear();  // the caller keeps its own buffer
+  if (notify) w.wake.notify_one();
+  return result;
+}
+
+void AsyncWriter::stop() {
+  std::lock_guard<std::mutex> stop_lock(impl_->stop_mutex);
+  if (!impl_->worker.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->stopping = true;
+  }
+  impl_->wake.notify_one();
+  impl_->worker.join();
+}
+
+AsyncWriterStats AsyncWriter::stats() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  AsyncWriterStats copy = impl_->stats;
+  copy.queue_depth = impl_->count;
+  return copy;
+}
+
+std::size_t AsyncWriter::queue_depth() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->count;
+}
+
+}  // namespace depthrec
