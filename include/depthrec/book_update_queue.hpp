@@ -15,7 +15,7 @@
 namespace depthrec {
 
 // A copy of the top of the book after one update.
-struct BookState {
+struct TopOfBook {
   std::uint64_t first_id = 0;  // U
   std::uint64_t final_id = 0;  // u
   std::int64_t event_time_ms = 0;
@@ -32,7 +32,7 @@ class BookUpdateQueue {
   std::size_t levels() const { return levels_; }
 
   // Producer: never blocks; a full queue drops the new state and counts it.
-  bool try_push(BookState&& state) {
+  bool try_push(TopOfBook&& state) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (closed_ || items_.size() >= capacity_) {
@@ -46,11 +46,11 @@ class BookUpdateQueue {
   }
 
   // Consumer: waits up to `timeout` for a state; empty when none came or the queue is closed and drained.
-  std::optional<BookState> pop(std::chrono::milliseconds timeout) {
+  std::optional<TopOfBook> pop(std::chrono::milliseconds timeout) {
     std::unique_lock<std::mutex> lock(mutex_);
     ready_.wait_for(lock, timeout, [&] { return !items_.empty() || closed_; });
     if (items_.empty()) return std::nullopt;
-    BookState state = std::move(items_.front());
+    TopOfBook state = std::move(items_.front());
     items_.pop_front();
     return state;
   }
@@ -76,7 +76,7 @@ class BookUpdateQueue {
   const std::size_t levels_;
   mutable std::mutex mutex_;
   std::condition_variable ready_;
-  std::deque<BookState> items_;
+  std::deque<TopOfBook> items_;
   std::uint64_t dropped_ = 0;
   bool closed_ = false;
 };
