@@ -1,0 +1,93 @@
+// Estimates the offset of the local clock from the exchange's: offset = local - exchange.
+// Recording machines are rarely in sync with Binance (data/real/ shows about -1.5 s), so raw event
+// latency (receive time - E) is skewed by exactly this offset; corrected latency = raw - offset.
+//
+// Two sources:
+// (a) REST exchanges (a snapshot's E, or GET /fapi/v1/time serverTime). The server stamped its time
+//     T (ms, truncated) at some instant between our send and our receive, so
+//         offset in (sent - T - 1 ms, received - T]:
+//     the estimate is that interval's middle and the uncertainty its half-width (round trip / 2
+//     + 0.5 ms). The sample with the smallest round trip is kept (NTP's rule), unless it is older
+//     than rest_sample_max_age, when any newer sample replaces it (clocks drift).
+// (b) The stream: E is stamped before the event is sent, so receive - E = offset + network delay
+//     >= offset. The minimum over the current and the previous stream window is an upper bound.
+// Both together: the REST interval is cut at the stream bound. With the stream alone the estimate
+// is the bound itself (true offset is lower by the minimum one-way delay) and the uncertainty
+// unknown. Not thread-safe: FeedMetrics guards it.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace depthrec {
+
+struct ClockOffsetConfig {
+  double large_threshold_ms = 1000.0;                       // |offset| above this sets `large`
+  std::int64_t stream_window_ns = 60'000'000'000;           // stream minimum kept per window
+  std::int64_t rest_sample_max_age_ns = 3'600'000'000'000;  // then a newer REST sample wins
+};
+
+enum class ClockOffsetSource : std::uint8_t {
+  none,             // no sample yet: offset_ms is 0 and means nothing
+  rest,             // REST samples only
+  stream,           // stream bound only: an upper bound of the offset
+  rest_and_stream,  // REST interval cut by the stream bound
+};
+std::string_view to_string(ClockOffsetSource source);
+
+struct ClockOffset {
+  ClockOffsetSource source = ClockOffsetSource::none;
+  double offset_ms = 0.0;        // local clock minus exchange clock
+  double uncertainty_ms = -1.0;  // half-width of the interval holding the true offset; < 0: unknown
+  double rest_round_trip_ms = -1.0;  // round trip of the REST sample used; < 0: none
+  double stream_bound_ms = 0.0;      // min(receive - E) over recent windows (if has_stream_bound)
+  bool has_stream_bound = false;
+  bool consistent = true;  // false: the REST interval lies above the stream bound (clock stepped?)
+  bool large = false;      // |offset_ms| > large_threshold_ms
+  std::uint64_t rest_samples = 0;
+  std::uint64_t stream_samples = 0;
+
+  bool valid() const { return source != ClockOffsetSource::none; }
+};
+
+class ClockOffsetEstimator {
+ public:
+  explicit ClockOffsetEstimator(ClockOffsetConfig config = {});
+
+  // One REST exchange, times on the local wall clock (ns since the Unix epoch); server_time_ms is
+  // the exchange's stamp. Returns false and ignores the sample if received_ns < sent_ns or
+  // server_time_ms <= 0.
+  bool add_rest_sample(std::int64_t sent_ns, std::int64_t received_ns,
+                       std::int64_t server_time_ms) noexcept;
+  // One streamed event: its local receive time (ns since epoch) and its E (ms). Ignored if E <= 0.
+  void add_stream_sample(std::int64_t recv_ns, std::int64_t event_time_ms) noexcept;
+
+  ClockOffset estimate() const noexcept;
+  // Only the offset (0 without samples): what the per-event latency correction needs.
+  double offset_ms() const noexcept;
+  void reset() noexcept;
+
+ private:
+  struct RestInterval {
+    double low_ms = 0.0;
+    double high_ms = 0.0;
+  };
+  bool stream_bound(double& bound_ms) const noexcept;
+
+  ClockOffsetConfig config_;
+  bool has_rest_ = false;
+  RestInterval rest_;
+  double rest_round_trip_ms_ = 0.0;
+  std::int64_t rest_taken_ns_ = 0;
+  std::uint64_t rest_samples_ = 0;
+
+  // Stream minimum (ns) of the current window and of the one before it.
+  std::int64_t window_start_ns_ = 0;
+  bool has_current_ = false;
+  std::int64_t current_min_ns_ = 0;
+  bool has_previous_ = false;
+  std::int64_t previous_min_ns_ = 0;
+  std::uint64_t stream_samples_ = 0;
+};
+
+}  // namespace depthrec

@@ -1,0 +1,83 @@
+// A histogram of signed integer values (latencies, spans, queue depths) with log-linear buckets,
+// in the spirit of HdrHistogram: fixed memory, O(1) record, no allocation after construction.
+//
+// Precision: magnitudes below 128 are exact; above, each power-of-two range [2^k, 2^(k+1)) is
+// split into 64 equal buckets, and a percentile is reported as the middle of its bucket, so
+//   |percentile(p) - exact nearest-rank percentile| <= |exact| / 128   (about 0.8 %).
+// min, max, count and mean are exact (mean up to double rounding).
+//
+// Values are signed because event latency (local receive time - exchange event time) is negative
+// when the local clock is behind the exchange's. The unit is the caller's (us, ns, ids, entries):
+// the histogram only sees integers. Magnitudes above max_magnitude are recorded as +/-max_magnitude
+// and counted in clamped(). Not thread-safe: FeedMetrics guards it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace depthrec {
+
+// The figures most reports need, computed in one pass over the buckets (same unit as the values).
+struct HistogramSummary {
+  std::uint64_t count = 0;
+  std::int64_t min = 0;  // 0 when empty, like every other field
+  std::int64_t max = 0;
+  double mean = 0.0;
+  std::int64_t p50 = 0;
+  std::int64_t p95 = 0;
+  std::int64_t p99 = 0;
+  std::int64_t p999 = 0;
+};
+
+class LatencyHistogram {
+ public:
+  static constexpr int kSubBucketBits = 6;  // 64 buckets per power of two above 128
+  static constexpr std::int64_t kDefaultMaxMagnitude = std::int64_t{1} << 40;
+
+  // max_magnitude: the largest |value| kept apart from the others (at least 128). Memory is
+  // 2 x (buckets up to max_magnitude) x 8 bytes: 2^40 -> 2241 buckets a sign, about 36 KB.
+  explicit LatencyHistogram(std::int64_t max_magnitude = kDefaultMaxMagnitude);
+
+  void record(std::int64_t value) noexcept { record(value, 1); }
+  void record(std::int64_t value, std::uint64_t times) noexcept;
+
+  // Adds every value of `other`. Same max_magnitude: bucket counts are added exactly; otherwise
+  // each of other's buckets is re-recorded at its representative value (within the precision).
+  void merge(const LatencyHistogram& other) noexcept;
+  void reset() noexcept;
+
+  std::uint64_t count() const noexcept { return count_; }
+  std::uint64_t clamped() const noexcept { return clamped_; }
+  std::int64_t min() const noexcept { return count_ == 0 ? 0 : min_; }
+  std::int64_t max() const noexcept { return count_ == 0 ? 0 : max_; }
+  double mean() const noexcept { return count_ == 0 ? 0.0 : sum_ / static_cast<double>(count_); }
+  std::int64_t max_magnitude() const noexcept { return max_magnitude_; }
+
+  // Nearest-rank percentile, p in [0, 100] (clamped): the value at rank ceil(p/100 * count),
+  // at least rank 1; 0 when empty. percentile(100) is max() exactly, percentile(0) is min().
+  std::int64_t percentile(double p) const noexcept;
+  HistogramSummary summary() const noexcept;
+
+  // Bucket layout, public so tests can state the precision: the bucket of magnitude m, and the
+  // lowest magnitude and width of a bucket.
+  static std::size_t bucket_index(std::uint64_t magnitude) noexcept;
+  static std::uint64_t bucket_lowest(std::size_t index) noexcept;
+  static std::uint64_t bucket_width(std::size_t index) noexcept;
+
+ private:
+  // The signed value at a given rank (1-based) from the most negative value up.
+  std::int64_t value_at_rank(std::uint64_t rank) const noexcept;
+  std::int64_t representative(std::size_t index, bool negative) const noexcept;
+
+  std::int64_t max_magnitude_;
+  std::vector<std::uint64_t> negative_;  // by magnitude bucket; values < 0
+  std::vector<std::uint64_t> positive_;  // by magnitude bucket; values >= 0
+  std::uint64_t count_ = 0;
+  std::uint64_t clamped_ = 0;
+  std::int64_t min_ = 0;
+  std::int64_t max_ = 0;
+  double sum_ = 0.0;
+};
+
+}  // namespace depthrec

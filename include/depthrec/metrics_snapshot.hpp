@@ -1,0 +1,98 @@
+// A consistent, self-contained copy of one feed's metrics at one instant: what metrics.json, the
+// SUMMARY line and depthrec-check read. Plain data, safe to pass between threads. Filled by
+// FeedMetrics::snapshot(); every figure is either over the whole run or over the current window.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "depthrec/clock_offset.hpp"
+#include "depthrec/latency_histogram.hpp"
+#include "depthrec/market.hpp"
+#include "depthrec/parse_error.hpp"
+
+namespace depthrec {
+
+// Monotonic counts. A window's counts are the run's counts minus those at the window's start.
+struct FeedCounters {
+  std::uint64_t messages = 0;  // depth events of this feed (the seed's total_messages)
+  std::uint64_t frames = 0;    // every frame: depth events, other frames, refused frames
+  std::uint64_t bytes = 0;     // payload bytes of every frame
+  std::uint64_t breaks = 0;    // continuity of the book lost (pu / U mismatch, reconnect, ...)
+  std::uint64_t resyncs = 0;   // syncs started after the first one
+  std::uint64_t reconnects = 0;
+  std::uint64_t stale_dropped = 0;        // events older than the book (u below its id), dropped
+  std::uint64_t duplicates = 0;           // events seen twice (same U/u), dropped
+  std::uint64_t gaps = 0;                 // gap markers of any reason (see MetricsSnapshot::gaps)
+  std::uint64_t parse_errors = 0;         // refused frames (by kind: MetricsSnapshot::parse_errors)
+  std::uint64_t other_symbol_frames = 0;  // depth frames of a symbol this feed does not record
+  std::uint64_t other_stream_frames = 0;  // frames of a stream this feed does not record
+  std::uint64_t control_frames = 0;       // subscription replies, server events, tickers, ...
+  std::uint64_t stalls = 0;               // times the feed went silent past the stall timeout
+  std::uint64_t queue_drops = 0;          // records the writer queue refused (log_queue.drops)
+  std::uint64_t snapshot_ok = 0;          // REST snapshot fetches that succeeded
+  std::uint64_t snapshot_failed = 0;      // ... failed for any other reason
+  std::uint64_t snapshot_rate_limited = 0;  // ... answered HTTP 429
+  std::uint64_t snapshot_banned = 0;        // ... answered HTTP 418
+};
+FeedCounters operator-(const FeedCounters& later, const FeedCounters& earlier);
+
+// Figures over one span of time: the whole run, or the current window.
+struct FeedFigures {
+  double seconds = 0.0;
+  FeedCounters counters;
+  double recv_rate = 0.0;                       // messages / seconds
+  double bytes_rate = 0.0;                      // bytes / seconds
+  HistogramSummary event_latency_us;            // raw: receive time - E (negative if behind)
+  HistogramSummary event_latency_corrected_us;  // receive time - E - estimated clock offset
+  HistogramSummary pipeline_ns;                 // frame receipt to hand-off to the writer
+  HistogramSummary batch_span;                  // u - U of each event (update ids)
+  HistogramSummary queue_depth;                 // writer queue depth sampled at each push
+  HistogramSummary callback_ns;                 // time spent in the library's event callback
+};
+
+// Cumulative figures of the writer thread, as the writer reports them.
+struct WriterStats {
+  std::uint64_t records_written = 0;
+  std::uint64_t bytes_written = 0;  // uncompressed
+  std::uint64_t write_errors = 0;
+  std::uint64_t segments = 0;  // files opened
+};
+
+struct SyncTimes {
+  std::int64_t initial_sync_ns = -1;  // first sync's duration; < 0: not synced yet
+  std::int64_t last_resync_ns = -1;   // < 0: no resync finished
+  std::int64_t max_resync_ns = -1;
+  bool in_progress = false;
+  std::int64_t in_progress_ns = 0;  // how long the current sync has been running
+};
+
+struct BookState {
+  bool synced = false;
+  std::uint64_t last_update_id = 0;
+  std::string best_bid;  // canonical decimal text; empty when the side is empty
+  std::string best_ask;
+};
+
+struct MetricsSnapshot {
+  StreamKey key;
+  int window_sec = 10;
+  std::int64_t taken_ns = 0;         // wall clock, ns since the Unix epoch
+  std::int64_t start_ns = 0;         // when the feed's metrics started
+  std::int64_t window_start_ns = 0;  // when the current window started
+  FeedFigures run;
+  FeedFigures window;
+  std::array<std::uint64_t, kParseErrorCount> parse_errors{};  // whole run, by ParseError value
+  std::vector<std::pair<std::string, std::uint64_t>>
+      gaps;  // whole run, by reason, in first-seen order
+  WriterStats writer;
+  ClockOffset clock_offset;
+  SyncTimes sync;
+  BookState book;
+  std::int64_t last_message_age_ns = -1;  // since the last depth event; < 0: none yet
+};
+
+}  // namespace depthrec

@@ -1,0 +1,122 @@
+#include "depthrec/clock_offset.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace depthrec {
+namespace {
+
+constexpr double kNsPerMs = 1e6;
+
+}  // namespace
+
+std::string_view to_string(ClockOffsetSource source) {
+  switch (source) {
+    case ClockOffsetSource::none:
+      return "none";
+    case ClockOffsetSource::rest:
+      return "rest";
+    case ClockOffsetSource::stream:
+      return "stream";
+    case ClockOffsetSource::rest_and_stream:
+      return "rest_and_stream";
+  }
+  return "none";
+}
+
+ClockOffsetEstimator::ClockOffsetEstimator(ClockOffsetConfig config) : config_(config) {
+  if (config_.stream_window_ns <= 0)
+    config_.stream_window_ns = ClockOffsetConfig{}.stream_window_ns;
+}
+
+bool ClockOffsetEstimator::add_rest_sample(std::int64_t sent_ns, std::int64_t received_ns,
+                                           std::int64_t server_time_ms) noexcept {
+  if (received_ns < sent_ns || server_time_ms <= 0) return false;
+  const double round_trip_ms = static_cast<double>(received_ns - sent_ns) / kNsPerMs;
+  const bool best_too_old = received_ns - rest_taken_ns_ > config_.rest_sample_max_age_ns;
+  ++rest_samples_;
+  if (has_rest_ && round_trip_ms >= rest_round_trip_ms_ && !best_too_old) return true;
+  // T is truncated to the millisecond: the server's clock read somewhere in [T, T + 1 ms).
+  // Differences first, in integers: epoch nanoseconds do not fit a double exactly.
+  const std::int64_t server_ns = server_time_ms * 1'000'000;
+  rest_.low_ms = static_cast<double>(sent_ns - server_ns) / kNsPerMs - 1.0;
+  rest_.high_ms = static_cast<double>(received_ns - server_ns) / kNsPerMs;
+  rest_round_trip_ms_ = round_trip_ms;
+  rest_taken_ns_ = received_ns;
+  has_rest_ = true;
+  return true;
+}
+
+void ClockOffsetEstimator::add_stream_sample(std::int64_t recv_ns,
+                                             std::int64_t event_time_ms) noexcept {
+  if (event_time_ms <= 0) return;
+  const std::int64_t delta_ns = recv_ns - event_time_ms * 1'000'000;
+  ++stream_samples_;
+  if (!has_current_) {
+    window_start_ns_ = recv_ns;
+    current_min_ns_ = delta_ns;
+    has_current_ = true;
+    return;
+  }
+  const std::int64_t elapsed = recv_ns - window_start_ns_;
+  if (elapsed >= config_.stream_window_ns) {
+    // A window with no events between keeps no history: the previous minimum is too old.
+    has_previous_ = elapsed < 2 * config_.stream_window_ns;
+    previous_min_ns_ = current_min_ns_;
+    window_start_ns_ = recv_ns;
+    current_min_ns_ = delta_ns;
+    return;
+  }
+  current_min_ns_ = std::min(current_min_ns_, delta_ns);
+}
+
+bool ClockOffsetEstimator::stream_bound(double& bound_ms) const noexcept {
+  if (!has_current_) return false;
+  const std::int64_t bound_ns =
+      has_previous_ ? std::min(current_min_ns_, previous_min_ns_) : current_min_ns_;
+  bound_ms = static_cast<double>(bound_ns) / kNsPerMs;
+  return true;
+}
+
+ClockOffset ClockOffsetEstimator::estimate() const noexcept {
+  ClockOffset out;
+  out.rest_samples = rest_samples_;
+  out.stream_samples = stream_samples_;
+  double bound_ms = 0.0;
+  out.has_stream_bound = stream_bound(bound_ms);
+  out.stream_bound_ms = bound_ms;
+  if (has_rest_) {
+    out.rest_round_trip_ms = rest_round_trip_ms_;
+    double high = rest_.high_ms;
+    out.source = ClockOffsetSource::rest;
+    if (out.has_stream_bound && bound_ms < high) {
+      high = bound_ms;
+      out.source = ClockOffsetSource::rest_and_stream;
+    }
+    if (high >= rest_.low_ms) {
+      out.offset_ms = (rest_.low_ms + high) / 2.0;
+      out.uncertainty_ms = (high - rest_.low_ms) / 2.0;
+    } else {
+      // The stream proves the offset is below the whole REST interval: the clock moved since.
+      out.consistent = false;
+      out.source = ClockOffsetSource::stream;
+      out.offset_ms = bound_ms;
+      out.uncertainty_ms = -1.0;
+    }
+  } else if (out.has_stream_bound) {
+    out.source = ClockOffsetSource::stream;
+    out.offset_ms = bound_ms;
+  }
+  out.large = out.valid() && std::fabs(out.offset_ms) > config_.large_threshold_ms;
+  return out;
+}
+
+double ClockOffsetEstimator::offset_ms() const noexcept {
+  return estimate().offset_ms;
+}
+
+void ClockOffsetEstimator::reset() noexcept {
+  *this = ClockOffsetEstimator(config_);
+}
+
+}  // namespace depthrec

@@ -1,0 +1,295 @@
+#include "depthrec/feed_metrics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+namespace depthrec {
+namespace {
+
+constexpr double kNsPerSecond = 1e9;
+
+// Per-second rate; 0 for an empty span (a rate over no time means nothing).
+double rate(std::uint64_t count, double seconds) {
+  return seconds > 0.0 ? static_cast<double>(count) / seconds : 0.0;
+}
+
+std::string decimal_text(const std::optional<Decimal>& value) {
+  return value ? to_string(*value) : std::string();
+}
+
+}  // namespace
+
+FeedCounters operator-(const FeedCounters& later, const FeedCounters& earlier) {
+  FeedCounters out;
+  out.messages = later.messages - earlier.messages;
+  out.frames = later.frames - earlier.frames;
+  out.bytes = later.bytes - earlier.bytes;
+  out.breaks = later.breaks - earlier.breaks;
+  out.resyncs = later.resyncs - earlier.resyncs;
+  out.reconnects = later.reconnects - earlier.reconnects;
+  out.stale_dropped = later.stale_dropped - earlier.stale_dropped;
+  out.duplicates = later.duplicates - earlier.duplicates;
+  out.gaps = later.gaps - earlier.gaps;
+  out.parse_errors = later.parse_errors - earlier.parse_errors;
+  out.other_symbol_frames = later.other_symbol_frames - earlier.other_symbol_frames;
+  out.other_stream_frames = later.other_stream_frames - earlier.other_stream_frames;
+  out.control_frames = later.control_frames - earlier.control_frames;
+  out.stalls = later.stalls - earlier.stalls;
+  out.queue_drops = later.queue_drops - earlier.queue_drops;
+  out.snapshot_ok = later.snapshot_ok - earlier.snapshot_ok;
+  out.snapshot_failed = later.snapshot_failed - earlier.snapshot_failed;
+  out.snapshot_rate_limited = later.snapshot_rate_limited - earlier.snapshot_rate_limited;
+  out.snapshot_banned = later.snapshot_banned - earlier.snapshot_banned;
+  return out;
+}
+
+FeedMetrics::Histograms::Histograms() = default;
+
+void FeedMetrics::Histograms::reset() {
+  event_latency_us.reset();
+  event_latency_corrected_us.reset();
+  pipeline_ns.reset();
+  batch_span.reset();
+  queue_depth.reset();
+  callback_ns.reset();
+}
+
+FeedMetrics::FeedMetrics(StreamKey key, std::int64_t start_ns, FeedMetricsConfig config)
+    : key_(std::move(key)),
+      config_(config),
+      start_ns_(start_ns),
+      window_start_ns_(start_ns),
+      clock_(config.clock) {
+  gaps_.reserve(8);
+}
+
+void FeedMetrics::count_frame(std::size_t bytes, std::int64_t /*recv_ns*/) {
+  ++counters_.frames;
+  counters_.bytes += bytes;
+}
+
+void FeedMetrics::record_event(const EventSample& sample) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  count_frame(sample.frame_bytes, sample.recv_ns);
+  ++counters_.messages;
+  last_message_ns_ = sample.recv_ns;
+  if (sample.event_time_ms > 0) {
+    clock_.add_stream_sample(sample.recv_ns, sample.event_time_ms);
+    const std::int64_t raw_ns = sample.recv_ns - sample.event_time_ms * 1'000'000;
+    const std::int64_t raw_us = raw_ns / 1000;
+    const auto corrected_us = static_cast<std::int64_t>(
+        std::llround(static_cast<double>(raw_ns) / 1000.0 - clock_.offset_ms() * 1000.0));
+    run_.event_latency_us.record(raw_us);
+    window_.event_latency_us.record(raw_us);
+    run_.event_latency_corrected_us.record(corrected_us);
+    window_.event_latency_corrected_us.record(corrected_us);
+  }
+  if (sample.pipeline_ns >= 0) {
+    run_.pipeline_ns.record(sample.pipeline_ns);
+    window_.pipeline_ns.record(sample.pipeline_ns);
+  }
+  const auto span = static_cast<std::int64_t>(
+      std::min<std::uint64_t>(sample.batch_span, static_cast<std::uint64_t>(INT64_MAX)));
+  run_.batch_span.record(span);
+  window_.batch_span.record(span);
+  if (sample.callback_ns >= 0) {
+    run_.callback_ns.record(sample.callback_ns);
+    window_.callback_ns.record(sample.callback_ns);
+  }
+  if (sample.queue_depth >= 0) record_queue_locked(sample.queue_depth, sample.queue_drops);
+  set_book_locked(sample.book);
+}
+
+void FeedMetrics::record_other_frame(OtherFrame kind, std::size_t bytes, std::int64_t recv_ns) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  count_frame(bytes, recv_ns);
+  switch (kind) {
+    case OtherFrame::control:
+      ++counters_.control_frames;
+      break;
+    case OtherFrame::other_symbol:
+      ++counters_.other_symbol_frames;
+      break;
+    case OtherFrame::other_stream:
+      ++counters_.other_stream_frames;
+      break;
+  }
+}
+
+void FeedMetrics::record_parse_error(ParseError error, std::size_t bytes, std::int64_t recv_ns) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  count_frame(bytes, recv_ns);
+  ++counters_.parse_errors;
+  const auto index = static_cast<std::size_t>(error);
+  if (index < parse_errors_.size()) ++parse_errors_[index];
+}
+
+void FeedMetrics::count_gap(std::string_view reason) {
+  ++counters_.gaps;
+  for (auto& [name, count] : gaps_) {
+    if (name == reason) {
+      ++count;
+      return;
+    }
+  }
+  gaps_.emplace_back(std::string(reason), 1);  // a new reason: rare, so the allocation is fine
+}
+
+void FeedMetrics::record_break(std::string_view reason) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++counters_.breaks;
+  count_gap(reason);
+}
+
+void FeedMetrics::record_gap(std::string_view reason) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  count_gap(reason);
+}
+
+void FeedMetrics::record_stale_dropped(std::uint64_t events) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  counters_.stale_dropped += events;
+}
+
+void FeedMetrics::record_duplicate(std::uint64_t events) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  counters_.duplicates += events;
+}
+
+void FeedMetrics::record_reconnect() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++counters_.reconnects;
+}
+
+void FeedMetrics::record_stall() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++counters_.stalls;
+}
+
+void FeedMetrics::sync_started(std::int64_t now_ns, bool is_resync) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (is_resync) ++counters_.resyncs;
+  sync_in_progress_ = true;
+  sync_is_resync_ = is_resync;
+  sync_start_ns_ = now_ns;
+}
+
+void FeedMetrics::sync_finished(std::int64_t now_ns) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!sync_in_progress_) return;
+  sync_in_progress_ = false;
+  const std::int64_t duration = std::max<std::int64_t>(0, now_ns - sync_start_ns_);
+  if (sync_is_resync_) {
+    sync_times_.last_resync_ns = duration;
+    sync_times_.max_resync_ns = std::max(sync_times_.max_resync_ns, duration);
+  } else if (sync_times_.initial_sync_ns < 0) {
+    sync_times_.initial_sync_ns = duration;
+  }
+}
+
+void FeedMetrics::set_book_locked(const BookTop& book) {
+  book_ = book;
+}
+
+void FeedMetrics::set_book(const BookTop& book) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  set_book_locked(book);
+}
+
+void FeedMetrics::record_snapshot_fetch(SnapshotFetch result) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  switch (result) {
+    case SnapshotFetch::ok:
+      ++counters_.snapshot_ok;
+      break;
+    case SnapshotFetch::failed:
+      ++counters_.snapshot_failed;
+      break;
+    case SnapshotFetch::rate_limited:
+      ++counters_.snapshot_rate_limited;
+      break;
+    case SnapshotFetch::banned:
+      ++counters_.snapshot_banned;
+      break;
+  }
+}
+
+void FeedMetrics::record_server_time(std::int64_t sent_ns, std::int64_t received_ns,
+                                     std::int64_t server_time_ms) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  clock_.add_rest_sample(sent_ns, received_ns, server_time_ms);
+}
+
+void FeedMetrics::record_queue_locked(std::int64_t depth, std::uint64_t drops_total) {
+  run_.queue_depth.record(depth);
+  window_.queue_depth.record(depth);
+  // The queue's count is cumulative (and may be shared by feeds): keep the highest seen.
+  counters_.queue_drops = std::max(counters_.queue_drops, drops_total);
+}
+
+void FeedMetrics::record_queue(std::int64_t depth, std::uint64_t drops_total) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  record_queue_locked(std::max<std::int64_t>(0, depth), drops_total);
+}
+
+void FeedMetrics::set_writer_stats(const WriterStats& stats) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  writer_ = stats;
+}
+
+MetricsSnapshot FeedMetrics::snapshot_locked(std::int64_t now_ns) const {
+  MetricsSnapshot out;
+  out.key = key_;
+  out.window_sec = config_.window_sec;
+  out.taken_ns = now_ns;
+  out.start_ns = start_ns_;
+  out.window_start_ns = window_start_ns_;
+  const auto fill = [](FeedFigures& figures, double seconds, const FeedCounters& counters,
+                       const Histograms& histograms) {
+    figures.seconds = std::max(0.0, seconds);
+    figures.counters = counters;
+    figures.recv_rate = rate(counters.messages, figures.seconds);
+    figures.bytes_rate = rate(counters.bytes, figures.seconds);
+    figures.event_latency_us = histograms.event_latency_us.summary();
+    figures.event_latency_corrected_us = histograms.event_latency_corrected_us.summary();
+    figures.pipeline_ns = histograms.pipeline_ns.summary();
+    figures.batch_span = histograms.batch_span.summary();
+    figures.queue_depth = histograms.queue_depth.summary();
+    figures.callback_ns = histograms.callback_ns.summary();
+  };
+  fill(out.run, static_cast<double>(now_ns - start_ns_) / kNsPerSecond, counters_, run_);
+  fill(out.window, static_cast<double>(now_ns - window_start_ns_) / kNsPerSecond,
+       counters_ - window_base_, window_);
+  out.parse_errors = parse_errors_;
+  out.gaps = gaps_;
+  out.writer = writer_;
+  out.clock_offset = clock_.estimate();
+  out.sync = sync_times_;
+  out.sync.in_progress = sync_in_progress_;
+  out.sync.in_progress_ns =
+      sync_in_progress_ ? std::max<std::int64_t>(0, now_ns - sync_start_ns_) : 0;
+  out.book.synced = book_.synced;
+  out.book.last_update_id = book_.last_update_id;
+  out.book.best_bid = decimal_text(book_.best_bid);
+  out.book.best_ask = decimal_text(book_.best_ask);
+  out.last_message_age_ns =
+      last_message_ns_ < 0 ? -1 : std::max<std::int64_t>(0, now_ns - last_message_ns_);
+  return out;
+}
+
+MetricsSnapshot FeedMetrics::snapshot(std::int64_t now_ns) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return snapshot_locked(now_ns);
+}
+
+MetricsSnapshot FeedMetrics::roll_window(std::int64_t now_ns) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  MetricsSnapshot out = snapshot_locked(now_ns);
+  window_start_ns_ = now_ns;
+  window_base_ = counters_;
+  window_.reset();
+  return out;
+}
+
+}  // namespace depthrec

@@ -1,0 +1,356 @@
+#include "depthrec/metrics_report.hpp"
+
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+
+namespace depthrec {
+namespace {
+
+using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+double round_to(double value, int decimals) {
+  if (!std::isfinite(value)) return 0.0;
+  const double scale = std::pow(10.0, decimals);
+  return std::round(value * scale) / scale;
+}
+
+// Units of the histograms: latencies in us (event) and ns (pipeline, callback).
+double us_to_ms(double us) {
+  return round_to(us / 1e3, 3);
+}
+double ns_to_ms(double ns) {
+  return round_to(ns / 1e6, 6);
+}
+double ns_to_us(double ns) {
+  return round_to(ns / 1e3, 3);
+}
+double ns_to_ms_3(std::int64_t ns) {
+  return round_to(static_cast<double>(ns) / 1e6, 3);
+}
+
+void key(Writer& w, const char* name) {
+  w.Key(name);
+}
+void number(Writer& w, const char* name, double value) {
+  w.Key(name);
+  w.Double(value);
+}
+void count(Writer& w, const char* name, std::uint64_t value) {
+  w.Key(name);
+  w.Uint64(value);
+}
+void integer(Writer& w, const char* name, std::int64_t value) {
+  w.Key(name);
+  w.Int64(value);
+}
+
+// The seed's latency_ms object (event latency, histogram in us).
+void seed_latency(Writer& w, const HistogramSummary& us) {
+  w.StartObject();
+  number(w, "avg_ms", us_to_ms(us.mean));
+  number(w, "min_ms", us_to_ms(static_cast<double>(us.min)));
+  number(w, "max_ms", us_to_ms(static_cast<double>(us.max)));
+  number(w, "p50", us_to_ms(static_cast<double>(us.p50)));
+  number(w, "p95", us_to_ms(static_cast<double>(us.p95)));
+  number(w, "p99", us_to_ms(static_cast<double>(us.p99)));
+  w.EndObject();
+}
+
+// Our latency objects: the seed's keys plus count and p999, converted by `to_unit`.
+template <typename Convert>
+void latency(Writer& w, const HistogramSummary& h, Convert to_unit) {
+  w.StartObject();
+  count(w, "count", h.count);
+  number(w, "avg", to_unit(h.mean));
+  number(w, "min", to_unit(static_cast<double>(h.min)));
+  number(w, "max", to_unit(static_cast<double>(h.max)));
+  number(w, "p50", to_unit(static_cast<double>(h.p50)));
+  number(w, "p95", to_unit(static_cast<double>(h.p95)));
+  number(w, "p99", to_unit(static_cast<double>(h.p99)));
+  number(w, "p999", to_unit(static_cast<double>(h.p999)));
+  w.EndObject();
+}
+
+void seed_continuity(Writer& w, const FeedCounters& c) {
+  w.StartObject();
+  count(w, "breaks", c.breaks);
+  count(w, "resyncs", c.resyncs);
+  count(w, "reconnects", c.reconnects);
+  w.EndObject();
+}
+
+void seed_batch_span(Writer& w, const HistogramSummary& span) {
+  w.StartObject();
+  integer(w, "p95", span.p95);
+  integer(w, "max", span.max);
+  w.EndObject();
+}
+
+void seed_log_queue(Writer& w, const HistogramSummary& depth, std::uint64_t drops) {
+  w.StartObject();
+  integer(w, "depth_p95", depth.p95);
+  integer(w, "depth_max", depth.max);
+  count(w, "drops", drops);
+  w.EndObject();
+}
+
+// The figures every span has; the seed's objects keep their names and shapes.
+void span_figures(Writer& w, const FeedFigures& f) {
+  const auto ms = [](double us) { return us_to_ms(us); };
+  const auto pipe_ms = [](double ns) { return ns_to_ms(ns); };
+  const auto us = [](double ns) { return ns_to_us(ns); };
+  key(w, "latency_ms");
+  seed_latency(w, f.event_latency_us);
+  key(w, "continuity");
+  seed_continuity(w, f.counters);
+  key(w, "batch_span");
+  seed_batch_span(w, f.batch_span);
+  key(w, "log_queue");
+  seed_log_queue(w, f.queue_depth, f.counters.queue_drops);
+  key(w, "event_latency_corrected_ms");
+  latency(w, f.event_latency_corrected_us, ms);
+  key(w, "pipeline_latency_ms");
+  latency(w, f.pipeline_ns, pipe_ms);
+  key(w, "pipeline_latency_us");
+  latency(w, f.pipeline_ns, us);
+  key(w, "callback_us");
+  latency(w, f.callback_ns, us);
+  count(w, "frames", f.counters.frames);
+  count(w, "bytes", f.counters.bytes);
+  number(w, "bytes_rate", round_to(f.bytes_rate, 1));
+  count(w, "parse_errors_total", f.counters.parse_errors);
+  count(w, "stalls", f.counters.stalls);
+  key(w, "integrity");
+  w.StartObject();
+  count(w, "stale_dropped", f.counters.stale_dropped);
+  count(w, "duplicates", f.counters.duplicates);
+  count(w, "gaps", f.counters.gaps);
+  count(w, "other_symbol_frames", f.counters.other_symbol_frames);
+  count(w, "other_stream_frames", f.counters.other_stream_frames);
+  count(w, "control_frames", f.counters.control_frames);
+  w.EndObject();
+  key(w, "snapshots");
+  w.StartObject();
+  count(w, "ok", f.counters.snapshot_ok);
+  count(w, "failed", f.counters.snapshot_failed);
+  count(w, "rate_limited_429", f.counters.snapshot_rate_limited);
+  count(w, "banned_418", f.counters.snapshot_banned);
+  w.EndObject();
+}
+
+void clock_object(Writer& w, const ClockOffset& clock) {
+  key(w, "clock_offset_ms");
+  if (clock.valid()) {
+    w.Double(round_to(clock.offset_ms, 3));
+  } else {
+    w.Null();
+  }
+  key(w, "clock");
+  w.StartObject();
+  key(w, "source");
+  w.String(std::string(to_string(clock.source)));
+  key(w, "uncertainty_ms");
+  if (clock.uncertainty_ms >= 0.0) {
+    w.Double(round_to(clock.uncertainty_ms, 3));
+  } else {
+    w.Null();
+  }
+  key(w, "stream_bound_ms");
+  if (clock.has_stream_bound) {
+    w.Double(round_to(clock.stream_bound_ms, 3));
+  } else {
+    w.Null();
+  }
+  key(w, "rest_round_trip_ms");
+  if (clock.rest_round_trip_ms >= 0.0) {
+    w.Double(round_to(clock.rest_round_trip_ms, 3));
+  } else {
+    w.Null();
+  }
+  count(w, "rest_samples", clock.rest_samples);
+  key(w, "large");
+  w.Bool(clock.large);
+  key(w, "consistent");
+  w.Bool(clock.consistent);
+  w.EndObject();
+}
+
+void nullable_ms(Writer& w, const char* name, std::int64_t ns) {
+  key(w, name);
+  if (ns >= 0) {
+    w.Double(ns_to_ms_3(ns));
+  } else {
+    w.Null();
+  }
+}
+
+}  // namespace
+
+std::string format_seed_timestamp(std::int64_t unix_ns) {
+  std::int64_t seconds = unix_ns / 1'000'000'000;
+  std::int64_t rest_ns = unix_ns % 1'000'000'000;
+  if (rest_ns < 0) {  // before 1970: floor, not truncation toward zero
+    rest_ns += 1'000'000'000;
+    seconds -= 1;
+  }
+  const std::int64_t millis = rest_ns / 1'000'000;
+  const auto time = static_cast<std::time_t>(seconds);
+  std::tm utc{};
+  gmtime_r(&time, &utc);
+  char text[48];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03d", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(millis));
+  return text;
+}
+
+std::string to_metrics_json(const MetricsSnapshot& s) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.SetIndent(' ', 2);
+  const FeedFigures& run = s.run;
+  w.StartObject();
+  // The seed's keys, in the seed's order.
+  key(w, "timestamp");
+  w.String(format_seed_timestamp(s.taken_ns));
+  integer(w, "window_sec", s.window_sec);
+  number(w, "runtime_seconds", round_to(run.seconds, 3));
+  count(w, "total_messages", run.counters.messages);
+  number(w, "recv_rate", round_to(run.recv_rate, 2));
+  key(w, "latency_ms");
+  seed_latency(w, run.event_latency_us);
+  key(w, "continuity");
+  seed_continuity(w, run.counters);
+  key(w, "batch_span");
+  seed_batch_span(w, run.batch_span);
+  key(w, "log_queue");
+  seed_log_queue(w, run.queue_depth, run.counters.queue_drops);
+  key(w, "symbol");
+  w.String(s.key.symbol);
+
+  // Ours.
+  integer(w, "version", kMetricsJsonVersion);
+  integer(w, "timestamp_ns", s.taken_ns);
+  key(w, "market");
+  w.String(std::string(to_string(s.key.market)));
+  key(w, "stream");
+  w.String(s.key.stream);
+  key(w, "event_latency_corrected_ms");
+  latency(w, run.event_latency_corrected_us, [](double us) { return us_to_ms(us); });
+  key(w, "pipeline_latency_ms");
+  latency(w, run.pipeline_ns, [](double ns) { return ns_to_ms(ns); });
+  key(w, "pipeline_latency_us");
+  latency(w, run.pipeline_ns, [](double ns) { return ns_to_us(ns); });
+  key(w, "callback_us");
+  latency(w, run.callback_ns, [](double ns) { return ns_to_us(ns); });
+  clock_object(w, s.clock_offset);
+  count(w, "frames", run.counters.frames);
+  count(w, "bytes", run.counters.bytes);
+  number(w, "bytes_rate", round_to(run.bytes_rate, 1));
+  key(w, "parse_errors");
+  w.StartObject();
+  count(w, "total", run.counters.parse_errors);
+  for (int i = 1; i < kParseErrorCount; ++i) {
+    key(w, std::string(to_string(static_cast<ParseError>(i))).c_str());
+    w.Uint64(s.parse_errors[static_cast<std::size_t>(i)]);
+  }
+  w.EndObject();
+  key(w, "integrity");
+  w.StartObject();
+  count(w, "stale_dropped", run.counters.stale_dropped);
+  count(w, "duplicates", run.counters.duplicates);
+  count(w, "other_symbol_frames", run.counters.other_symbol_frames);
+  count(w, "other_stream_frames", run.counters.other_stream_frames);
+  count(w, "control_frames", run.counters.control_frames);
+  key(w, "gaps");
+  w.StartObject();
+  for (const auto& [reason, n] : s.gaps) {
+    w.Key(reason.c_str(), static_cast<rapidjson::SizeType>(reason.size()));
+    w.Uint64(n);
+  }
+  w.EndObject();
+  w.EndObject();
+  key(w, "writer");
+  w.StartObject();
+  count(w, "records_written", s.writer.records_written);
+  count(w, "bytes_written", s.writer.bytes_written);
+  count(w, "write_errors", s.writer.write_errors);
+  count(w, "segments", s.writer.segments);
+  w.EndObject();
+  key(w, "snapshots");
+  w.StartObject();
+  count(w, "ok", run.counters.snapshot_ok);
+  count(w, "failed", run.counters.snapshot_failed);
+  count(w, "rate_limited_429", run.counters.snapshot_rate_limited);
+  count(w, "banned_418", run.counters.snapshot_banned);
+  w.EndObject();
+  key(w, "sync");
+  w.StartObject();
+  nullable_ms(w, "initial_ms", s.sync.initial_sync_ns);
+  nullable_ms(w, "last_resync_ms", s.sync.last_resync_ns);
+  nullable_ms(w, "max_resync_ms", s.sync.max_resync_ns);
+  key(w, "in_progress");
+  w.Bool(s.sync.in_progress);
+  number(w, "in_progress_ms", ns_to_ms_3(s.sync.in_progress_ns));
+  w.EndObject();
+  key(w, "book");
+  w.StartObject();
+  key(w, "synced");
+  w.Bool(s.book.synced);
+  count(w, "last_update_id", s.book.last_update_id);
+  key(w, "best_bid");
+  s.book.best_bid.empty() ? w.Null() : w.String(s.book.best_bid);
+  key(w, "best_ask");
+  s.book.best_ask.empty() ? w.Null() : w.String(s.book.best_ask);
+  w.EndObject();
+  count(w, "stalls", run.counters.stalls);
+  nullable_ms(w, "last_message_age_ms", s.last_message_age_ns);
+
+  key(w, "window");
+  w.StartObject();
+  number(w, "seconds", round_to(s.window.seconds, 3));
+  integer(w, "start_ns", s.window_start_ns);
+  count(w, "messages", s.window.counters.messages);
+  number(w, "recv_rate", round_to(s.window.recv_rate, 2));
+  span_figures(w, s.window);
+  w.EndObject();
+  w.EndObject();
+  std::string text(buffer.GetString(), buffer.GetSize());
+  text += '\n';
+  return text;
+}
+
+std::string summary_line(const MetricsSnapshot& s) {
+  const FeedFigures& run = s.run;
+  const auto ms = [](std::int64_t us) { return static_cast<double>(us) / 1e3; };
+  char seed[512];
+  std::snprintf(seed, sizeof seed,
+                "SUMMARY | t=%" PRId64 "s | msgs=%" PRIu64
+                " | rate=%.2f/s | p50=%.1f p95=%.1f p99=%.1f | breaks=%" PRIu64 " resyncs=%" PRIu64
+                " reconnects=%" PRIu64 " | batch_span_p95=%" PRId64 " max=%" PRId64
+                " | log_q_p95=%" PRId64 " max=%" PRId64 " drops=%" PRIu64,
+                static_cast<std::int64_t>(std::floor(std::max(0.0, run.seconds))),
+                run.counters.messages, run.recv_rate, ms(run.event_latency_us.p50),
+                ms(run.event_latency_us.p95), ms(run.event_latency_us.p99), run.counters.breaks,
+                run.counters.resyncs, run.counters.reconnects, run.batch_span.p95,
+                run.batch_span.max, run.queue_depth.p95, run.queue_depth.max,
+                run.counters.queue_drops);
+  char ours[160];
+  if (s.clock_offset.valid()) {
+    std::snprintf(ours, sizeof ours, " | corr_p99=%.1f pipe_p99=%.1fus offset=%.0fms",
+                  ms(run.event_latency_corrected_us.p99),
+                  static_cast<double>(run.pipeline_ns.p99) / 1e3, s.clock_offset.offset_ms);
+  } else {
+    std::snprintf(ours, sizeof ours, " | corr_p99=%.1f pipe_p99=%.1fus offset=n/a",
+                  ms(run.event_latency_corrected_us.p99),
+                  static_cast<double>(run.pipeline_ns.p99) / 1e3);
+  }
+  return std::string(seed) + ours;
+}
+
+}  // namespace depthrec

@@ -1,0 +1,246 @@
+#include "depthrec/feed_metrics.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+namespace depthrec {
+namespace {
+
+constexpr std::int64_t kStart = 1'721'347'000'000'000'000;  // ns since epoch
+constexpr std::int64_t kMs = 1'000'000;
+constexpr std::int64_t kSec = 1'000'000'000;
+
+StreamKey btc_key() {
+  return StreamKey{Market::usdm, "BTCUSDT", "btcusdt@depth@100ms"};
+}
+
+// An event whose local receive time is `latency_ms` after E on a local clock `offset_ms` from the
+// exchange's (offset = local - exchange).
+EventSample event_at(std::int64_t exchange_ms, std::int64_t latency_ms, std::int64_t offset_ms) {
+  EventSample s;
+  s.event_time_ms = exchange_ms;
+  s.recv_ns = (exchange_ms + latency_ms + offset_ms) * kMs;
+  s.pipeline_ns = 4000;
+  s.batch_span = 30;
+  s.frame_bytes = 650;
+  return s;
+}
+
+TEST(FeedMetrics, RawLatencyIsNegativeWhenTheLocalClockIsBehind) {
+  FeedMetrics m(btc_key(), kStart);
+  const std::int64_t exchange_ms = kStart / kMs + 2000;
+  m.record_event(event_at(exchange_ms, 80, -1500));
+  const MetricsSnapshot s = m.snapshot(kStart + 10 * kSec);
+  EXPECT_EQ(s.run.event_latency_us.count, 1u);
+  EXPECT_EQ(s.run.event_latency_us.p50, -1'420'000);
+  EXPECT_EQ(s.run.counters.messages, 1u);
+  EXPECT_EQ(s.run.counters.frames, 1u);
+  EXPECT_EQ(s.run.counters.bytes, 650u);
+  EXPECT_EQ(s.run.pipeline_ns.max, 4000);
+  EXPECT_EQ(s.run.batch_span.max, 30);
+}
+
+TEST(FeedMetrics, CorrectedLatencyUsesTheRestClockSample) {
+  FeedMetrics m(btc_key(), kStart);
+  const std::int64_t exchange_ms = kStart / kMs + 5000;
+  // REST: sent at local L, answered 20 ms later; the server stamped exchange time L + 1500 + 10.
+  const std::int64_t sent_local_ms = exchange_ms - 1500 - 100;
+  m.record_server_time(sent_local_ms * kMs, (sent_local_ms + 20) * kMs, sent_local_ms + 1500 + 10);
+  for (int i = 0; i < 100; ++i) m.record_event(event_at(exchange_ms + i * 100, 80 + i % 5, -1500));
+  const MetricsSnapshot s = m.snapshot(kStart + 20 * kSec);
+  ASSERT_TRUE(s.clock_offset.valid());
+  EXPECT_NEAR(s.clock_offset.offset_ms, -1500.0, s.clock_offset.uncertainty_ms);
+  EXPECT_NEAR(s.clock_offset.uncertainty_ms, 10.5, 1e-3);  // 20 ms round trip / 2 + 0.5 ms
+  // Raw is about -1420 ms; corrected lands on the true 80..84 ms within the uncertainty.
+  EXPECT_NEAR(static_cast<double>(s.run.event_latency_us.p50), -1'418'000.0, 1'500.0);
+  EXPECT_NEAR(static_cast<double>(s.run.event_latency_corrected_us.p50) / 1000.0, 82.0,
+              s.clock_offset.uncertainty_ms + 1.0);
+  EXPECT_EQ(s.run.event_latency_corrected_us.count, 100u);
+}
+
+TEST(FeedMetrics, WithoutRestTheStreamBoundCorrectsToTheFastestEvent) {
+  FeedMetrics m(btc_key(), kStart);
+  const std::int64_t exchange_ms = kStart / kMs + 5000;
+  m.record_event(event_at(exchange_ms, 50, -1500));
+  m.record_event(event_at(exchange_ms + 100, 90, -1500));
+  const MetricsSnapshot s = m.snapshot(kStart + 20 * kSec);
+  EXPECT_EQ(s.clock_offset.source, ClockOffsetSource::stream);
+  EXPECT_DOUBLE_EQ(s.clock_offset.offset_ms, -1450.0);
+  EXPECT_EQ(s.run.event_latency_corrected_us.max, 40'000);
+  EXPECT_EQ(s.run.event_latency_corrected_us.min, 0);
+}
+
+TEST(FeedMetrics, EventsWithoutEventTimeHaveNoLatency) {
+  FeedMetrics m(btc_key(), kStart);
+  EventSample partial;  // spot partial depth: no E
+  partial.recv_ns = kStart + kSec;
+  partial.frame_bytes = 100;
+  m.record_event(partial);
+  const MetricsSnapshot s = m.snapshot(kStart + 2 * kSec);
+  EXPECT_EQ(s.run.counters.messages, 1u);
+  EXPECT_EQ(s.run.event_latency_us.count, 0u);
+  EXPECT_EQ(s.run.pipeline_ns.count, 0u);  // pipeline_ns < 0: not measured
+  EXPECT_FALSE(s.clock_offset.valid());
+}
+
+TEST(FeedMetrics, CountsFramesParseErrorsGapsAndFetches) {
+  FeedMetrics m(btc_key(), kStart);
+  m.record_other_frame(OtherFrame::control, 30, kStart);
+  m.record_other_frame(OtherFrame::other_symbol, 40, kStart);
+  m.record_other_frame(OtherFrame::other_stream, 50, kStart);
+  m.record_parse_error(ParseError::bad_decimal, 60, kStart);
+  m.record_parse_error(ParseError::bad_decimal, 60, kStart);
+  m.record_parse_error(ParseError::malformed_json, 5, kStart);
+  m.record_break("pu_mismatch");
+  m.record_break("pu_mismatch");
+  m.record_gap("writer_drop");
+  m.record_stale_dropped(3);
+  m.record_duplicate();
+  m.record_reconnect();
+  m.record_stall();
+  m.record_snapshot_fetch(SnapshotFetch::ok);
+  m.record_snapshot_fetch(SnapshotFetch::rate_limited);
+  m.record_snapshot_fetch(SnapshotFetch::banned);
+  m.record_snapshot_fetch(SnapshotFetch::failed);
+  const MetricsSnapshot s = m.snapshot(kStart + kSec);
+  const FeedCounters& c = s.run.counters;
+  EXPECT_EQ(c.frames, 6u);
+  EXPECT_EQ(c.bytes, 245u);
+  EXPECT_EQ(c.messages, 0u);
+  EXPECT_EQ(c.control_frames, 1u);
+  EXPECT_EQ(c.other_symbol_frames, 1u);
+  EXPECT_EQ(c.other_stream_frames, 1u);
+  EXPECT_EQ(c.parse_errors, 3u);
+  EXPECT_EQ(s.parse_errors[static_cast<std::size_t>(ParseError::bad_decimal)], 2u);
+  EXPECT_EQ(s.parse_errors[static_cast<std::size_t>(ParseError::malformed_json)], 1u);
+  EXPECT_EQ(c.breaks, 2u);
+  EXPECT_EQ(c.gaps, 3u);
+  ASSERT_EQ(s.gaps.size(), 2u);
+  EXPECT_EQ(s.gaps[0].first, "pu_mismatch");
+  EXPECT_EQ(s.gaps[0].second, 2u);
+  EXPECT_EQ(s.gaps[1].first, "writer_drop");
+  EXPECT_EQ(c.stale_dropped, 3u);
+  EXPECT_EQ(c.duplicates, 1u);
+  EXPECT_EQ(c.reconnects, 1u);
+  EXPECT_EQ(c.stalls, 1u);
+  EXPECT_EQ(c.snapshot_ok, 1u);
+  EXPECT_EQ(c.snapshot_rate_limited, 1u);
+  EXPECT_EQ(c.snapshot_banned, 1u);
+  EXPECT_EQ(c.snapshot_failed, 1u);
+}
+
+TEST(FeedMetrics, SyncTimesSeparateTheFirstSyncFromResyncs) {
+  FeedMetrics m(btc_key(), kStart);
+  m.sync_finished(kStart);  // without a start: ignored
+  m.sync_started(kStart, false);
+  m.sync_finished(kStart + 300 * kMs);
+  m.sync_started(kStart + 10 * kSec, true);
+  m.sync_finished(kStart + 10 * kSec + 700 * kMs);
+  m.sync_started(kStart + 20 * kSec, true);
+  m.sync_finished(kStart + 20 * kSec + 200 * kMs);
+  m.sync_started(kStart + 30 * kSec, true);
+  const MetricsSnapshot s = m.snapshot(kStart + 30 * kSec + 50 * kMs);
+  EXPECT_EQ(s.sync.initial_sync_ns, 300 * kMs);
+  EXPECT_EQ(s.sync.last_resync_ns, 200 * kMs);
+  EXPECT_EQ(s.sync.max_resync_ns, 700 * kMs);
+  EXPECT_TRUE(s.sync.in_progress);
+  EXPECT_EQ(s.sync.in_progress_ns, 50 * kMs);
+  EXPECT_EQ(s.run.counters.resyncs, 3u);
+}
+
+TEST(FeedMetrics, BookQueueWriterAndLastMessageAge) {
+  FeedMetrics m(btc_key(), kStart);
+  EventSample e = event_at(kStart / kMs, 80, 0);
+  e.queue_depth = 7;
+  e.queue_drops = 2;
+  e.book.synced = true;
+  e.book.last_update_id = 4984028370730;
+  e.book.best_bid = Decimal{6394390000000};
+  e.book.best_ask = Decimal{6394400000000};
+  m.record_event(e);
+  m.record_queue(3, 1);  // a lower cumulative count is older news: drops stay 2
+  m.set_writer_stats(WriterStats{10, 6500, 1, 2});
+  const MetricsSnapshot s = m.snapshot(e.recv_ns + 1500 * kMs);
+  EXPECT_EQ(s.run.queue_depth.max, 7);
+  EXPECT_EQ(s.run.queue_depth.count, 2u);
+  EXPECT_EQ(s.run.counters.queue_drops, 2u);
+  EXPECT_TRUE(s.book.synced);
+  EXPECT_EQ(s.book.last_update_id, 4984028370730u);
+  EXPECT_EQ(s.book.best_bid, "63943.9");
+  EXPECT_EQ(s.book.best_ask, "63944");
+  EXPECT_EQ(s.writer.bytes_written, 6500u);
+  EXPECT_EQ(s.writer.segments, 2u);
+  EXPECT_EQ(s.last_message_age_ns, 1500 * kMs);
+  m.set_book(BookTop{});
+  EXPECT_FALSE(m.snapshot(e.recv_ns).book.synced);
+  EXPECT_EQ(m.snapshot(e.recv_ns).book.best_bid, "");
+}
+
+TEST(FeedMetrics, RollWindowStartsANewWindowAndKeepsTheRun) {
+  FeedMetrics m(btc_key(), kStart);
+  const std::int64_t t0_ms = kStart / kMs;
+  for (int i = 0; i < 20; ++i) m.record_event(event_at(t0_ms + i * 100, 50, 0));
+  m.record_break("pu_mismatch");
+  const MetricsSnapshot first = m.roll_window(kStart + 10 * kSec);
+  EXPECT_EQ(first.window.counters.messages, 20u);
+  EXPECT_EQ(first.window.counters.breaks, 1u);
+  EXPECT_DOUBLE_EQ(first.window.seconds, 10.0);
+  EXPECT_DOUBLE_EQ(first.window.recv_rate, 2.0);
+
+  for (int i = 0; i < 5; ++i) m.record_event(event_at(t0_ms + 10'000 + i * 100, 200, 0));
+  const MetricsSnapshot second = m.snapshot(kStart + 15 * kSec);
+  EXPECT_EQ(second.window_start_ns, kStart + 10 * kSec);
+  EXPECT_EQ(second.window.counters.messages, 5u);
+  EXPECT_EQ(second.window.counters.breaks, 0u);
+  EXPECT_DOUBLE_EQ(second.window.recv_rate, 1.0);
+  EXPECT_EQ(second.window.event_latency_us.min, 200'000);
+  EXPECT_EQ(second.run.counters.messages, 25u);
+  EXPECT_EQ(second.run.counters.breaks, 1u);
+  EXPECT_EQ(second.run.event_latency_us.min, 50'000);
+  EXPECT_EQ(second.run.event_latency_us.max, 200'000);
+  EXPECT_DOUBLE_EQ(second.run.seconds, 15.0);
+  EXPECT_NEAR(second.run.recv_rate, 25.0 / 15.0, 1e-12);
+}
+
+// A reader sees every snapshot consistent: each depth event adds one message, one frame of 100
+// bytes and one value to each histogram, and the reader checks those identities hold together.
+TEST(FeedMetrics, SnapshotsAreConsistentWhileAnotherThreadRecords) {
+  FeedMetrics m(btc_key(), kStart);
+  constexpr int kEvents = 200000;
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int i = 0; i < kEvents; ++i) {
+      EventSample e = event_at(kStart / kMs + i, 10 + i % 50, 0);
+      e.frame_bytes = 100;
+      e.queue_depth = i % 8;
+      m.record_event(e);
+    }
+    done = true;
+  });
+  std::uint64_t snapshots = 0;
+  std::uint64_t last_messages = 0;
+  while (true) {
+    const bool finished = done.load();
+    const MetricsSnapshot s = m.snapshot(kStart + kSec);
+    const FeedCounters& c = s.run.counters;
+    ASSERT_EQ(c.frames, c.messages);
+    ASSERT_EQ(c.bytes, 100 * c.messages);
+    ASSERT_EQ(s.run.event_latency_us.count, c.messages);
+    ASSERT_EQ(s.run.event_latency_corrected_us.count, c.messages);
+    ASSERT_EQ(s.run.batch_span.count, c.messages);
+    ASSERT_EQ(s.run.queue_depth.count, c.messages);
+    ASSERT_EQ(s.window.pipeline_ns.count, c.messages);
+    ASSERT_GE(c.messages, last_messages);
+    last_messages = c.messages;
+    ++snapshots;
+    if (finished) break;
+  }
+  writer.join();
+  EXPECT_EQ(last_messages, static_cast<std::uint64_t>(kEvents));
+  EXPECT_GE(snapshots, 1u);
+}
+
+}  // namespace
+}  // namespace depthrec

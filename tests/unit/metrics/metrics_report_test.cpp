@@ -1,0 +1,208 @@
+#include "depthrec/metrics_report.hpp"
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "depthrec/feed_metrics.hpp"
+
+namespace depthrec {
+namespace {
+
+constexpr std::int64_t kSeedTime = 1'760'690'281'509'000'000;  // 2025-10-17T08:38:01.509Z
+
+// The seed's metrics.json example: 1200 s, 2639 messages, p50/p95/p99 = 79/81/98 ms, ...
+MetricsSnapshot seed_example() {
+  MetricsSnapshot s;
+  s.key = StreamKey{Market::usdm, "ETHUSDT", "ethusdt@depth@100ms"};
+  s.window_sec = 10;
+  s.taken_ns = kSeedTime;
+  s.start_ns = kSeedTime - 1200'000'000'000;
+  s.window_start_ns = kSeedTime - 10'000'000'000;
+  s.run.seconds = 1200.0;
+  s.run.counters.messages = 2639;
+  s.run.recv_rate = 2639.0 / 1200.0;
+  s.run.event_latency_us =
+      HistogramSummary{2639, 75'000, 150'000, 80'500.0, 79'000, 81'000, 98'000, 140'000};
+  s.run.batch_span.p95 = 795;
+  s.run.batch_span.max = 1536;
+  s.run.queue_depth.p95 = 2;
+  s.run.queue_depth.max = 7;
+  s.run.pipeline_ns.p99 = 12'300;
+  s.run.event_latency_corrected_us.p99 = 3'200;
+  s.window.seconds = 10.0;
+  s.window.counters.messages = 22;
+  s.window.recv_rate = 2.2;
+  return s;
+}
+
+rapidjson::Document parse(const std::string& text) {
+  rapidjson::Document doc;
+  doc.Parse(text.c_str());
+  EXPECT_FALSE(doc.HasParseError()) << text;
+  return doc;
+}
+
+TEST(SummaryLine, SeedFieldsInTheSeedsOrderThenOurs) {
+  MetricsSnapshot s = seed_example();
+  s.clock_offset.source = ClockOffsetSource::rest;
+  s.clock_offset.offset_ms = -1503.4;
+  EXPECT_EQ(summary_line(s),
+            "SUMMARY | t=1200s | msgs=2639 | rate=2.20/s | p50=79.0 p95=81.0 p99=98.0 | "
+            "breaks=0 resyncs=0 reconnects=0 | batch_span_p95=795 max=1536 | "
+            "log_q_p95=2 max=7 drops=0 | corr_p99=3.2 pipe_p99=12.3us offset=-1503ms");
+}
+
+TEST(SummaryLine, UnknownOffsetAndNonZeroCounters) {
+  MetricsSnapshot s = seed_example();
+  s.run.seconds = 59.99;
+  s.run.counters.breaks = 1;
+  s.run.counters.resyncs = 2;
+  s.run.counters.reconnects = 3;
+  s.run.counters.queue_drops = 10;
+  s.run.event_latency_us.p50 = -1'420'350;
+  const std::string line = summary_line(s);
+  EXPECT_NE(line.find("| t=59s |"), std::string::npos) << line;
+  EXPECT_NE(line.find("p50=-1420.3 "), std::string::npos) << line;
+  EXPECT_NE(line.find("breaks=1 resyncs=2 reconnects=3"), std::string::npos) << line;
+  EXPECT_NE(line.find("drops=10 |"), std::string::npos) << line;
+  EXPECT_NE(line.find("offset=n/a"), std::string::npos) << line;
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+}
+
+TEST(SeedTimestamp, UtcWithMilliseconds) {
+  EXPECT_EQ(format_seed_timestamp(kSeedTime), "2025-10-17T08:38:01.509");
+  EXPECT_EQ(format_seed_timestamp(0), "1970-01-01T00:00:00.000");
+  EXPECT_EQ(format_seed_timestamp(-1), "1969-12-31T23:59:59.999");
+}
+
+TEST(MetricsJson, SeedKeysFirstInOrderWithTheSeedsTypesAndValues) {
+  const rapidjson::Document doc = parse(to_metrics_json(seed_example()));
+  ASSERT_TRUE(doc.IsObject());
+  const std::vector<std::string> seed_keys = {
+      "timestamp",  "window_sec", "runtime_seconds", "total_messages", "recv_rate",
+      "latency_ms", "continuity", "batch_span",      "log_queue",      "symbol"};
+  auto member = doc.MemberBegin();
+  for (const auto& name : seed_keys) {
+    ASSERT_NE(member, doc.MemberEnd());
+    EXPECT_EQ(std::string(member->name.GetString()), name);
+    ++member;
+  }
+  EXPECT_STREQ(doc["timestamp"].GetString(), "2025-10-17T08:38:01.509");
+  ASSERT_TRUE(doc["window_sec"].IsInt());
+  EXPECT_EQ(doc["window_sec"].GetInt(), 10);
+  ASSERT_TRUE(doc["runtime_seconds"].IsDouble());
+  EXPECT_DOUBLE_EQ(doc["runtime_seconds"].GetDouble(), 1200.0);
+  ASSERT_TRUE(doc["total_messages"].IsUint64());
+  EXPECT_EQ(doc["total_messages"].GetUint64(), 2639u);
+  ASSERT_TRUE(doc["recv_rate"].IsDouble());
+  EXPECT_DOUBLE_EQ(doc["recv_rate"].GetDouble(), 2.2);
+
+  const auto& latency = doc["latency_ms"];
+  const std::vector<std::pair<const char*, double>> expected_latency = {
+      {"avg_ms", 80.5}, {"min_ms", 75.0}, {"max_ms", 150.0},
+      {"p50", 79.0},    {"p95", 81.0},    {"p99", 98.0}};
+  ASSERT_EQ(latency.MemberCount(), expected_latency.size());
+  auto field = latency.MemberBegin();
+  for (const auto& [name, value] : expected_latency) {
+    EXPECT_STREQ(field->name.GetString(), name);
+    ASSERT_TRUE(field->value.IsDouble()) << name;
+    EXPECT_DOUBLE_EQ(field->value.GetDouble(), value) << name;
+    ++field;
+  }
+  const auto expect_counts = [](const rapidjson::Value& object,
+                                const std::vector<std::pair<const char*, std::int64_t>>& fields) {
+    ASSERT_TRUE(object.IsObject());
+    ASSERT_EQ(object.MemberCount(), fields.size());
+    auto it = object.MemberBegin();
+    for (const auto& [name, value] : fields) {
+      EXPECT_STREQ(it->name.GetString(), name);
+      ASSERT_TRUE(it->value.IsInt64()) << name;
+      EXPECT_EQ(it->value.GetInt64(), value) << name;
+      ++it;
+    }
+  };
+  expect_counts(doc["continuity"], {{"breaks", 0}, {"resyncs", 0}, {"reconnects", 0}});
+  expect_counts(doc["batch_span"], {{"p95", 795}, {"max", 1536}});
+  expect_counts(doc["log_queue"], {{"depth_p95", 2}, {"depth_max", 7}, {"drops", 0}});
+  EXPECT_STREQ(doc["symbol"].GetString(), "ETHUSDT");
+}
+
+TEST(MetricsJson, ExtensionKeysArePresentWithTheirTypes) {
+  const std::string text = to_metrics_json(seed_example());
+  EXPECT_EQ(text.back(), '\n');
+  const rapidjson::Document doc = parse(text);
+  EXPECT_EQ(doc["version"].GetInt(), kMetricsJsonVersion);
+  EXPECT_EQ(doc["timestamp_ns"].GetInt64(), kSeedTime);
+  EXPECT_STREQ(doc["market"].GetString(), "usdm");
+  EXPECT_STREQ(doc["stream"].GetString(), "ethusdt@depth@100ms");
+  for (const char* name : {"event_latency_corrected_ms", "pipeline_latency_ms",
+                           "pipeline_latency_us", "callback_us"}) {
+    ASSERT_TRUE(doc.HasMember(name)) << name;
+    for (const char* field : {"count", "avg", "min", "max", "p50", "p95", "p99", "p999"}) {
+      EXPECT_TRUE(doc[name].HasMember(field)) << name << "." << field;
+    }
+  }
+  EXPECT_DOUBLE_EQ(doc["pipeline_latency_us"]["p99"].GetDouble(), 12.3);
+  EXPECT_DOUBLE_EQ(doc["pipeline_latency_ms"]["p99"].GetDouble(), 0.0123);
+  EXPECT_TRUE(doc["clock_offset_ms"].IsNull());  // no sample yet
+  EXPECT_STREQ(doc["clock"]["source"].GetString(), "none");
+  for (const char* name : {"malformed_json", "not_an_object", "missing_field", "wrong_type",
+                           "bad_number", "bad_decimal", "bad_level", "too_large", "total"}) {
+    EXPECT_TRUE(doc["parse_errors"].HasMember(name)) << name;
+  }
+  for (const char* name : {"writer", "snapshots", "sync", "book", "integrity", "window"}) {
+    EXPECT_TRUE(doc[name].IsObject()) << name;
+  }
+  EXPECT_TRUE(doc["book"]["best_bid"].IsNull());
+  EXPECT_TRUE(doc["last_message_age_ms"].IsNull());
+  const auto& window = doc["window"];
+  EXPECT_DOUBLE_EQ(window["seconds"].GetDouble(), 10.0);
+  EXPECT_EQ(window["messages"].GetUint64(), 22u);
+  for (const char* name : {"latency_ms", "continuity", "batch_span", "log_queue",
+                           "event_latency_corrected_ms", "pipeline_latency_us", "integrity"}) {
+    EXPECT_TRUE(window[name].IsObject()) << name;
+  }
+}
+
+TEST(MetricsJson, FromLiveFeedMetrics) {
+  constexpr std::int64_t kMs = 1'000'000;
+  FeedMetrics m(StreamKey{Market::spot, "BNBBTC", "bnbbtc@depth@100ms"}, kSeedTime);
+  m.record_server_time(kSeedTime, kSeedTime + 30 * kMs, kSeedTime / kMs + 1515);
+  for (int i = 0; i < 50; ++i) {
+    EventSample e;
+    e.event_time_ms = kSeedTime / kMs + 2000 + i * 100;
+    e.recv_ns = (e.event_time_ms - 1500 + 60) * kMs;
+    e.pipeline_ns = 3000 + i;
+    e.batch_span = 10;
+    e.frame_bytes = 1286;
+    e.callback_ns = 800;
+    e.book.synced = true;
+    e.book.best_bid = Decimal{123};
+    m.record_event(e);
+  }
+  m.record_parse_error(ParseError::bad_level, 10, kSeedTime);
+  m.record_break("u_gap");
+  const rapidjson::Document doc = parse(to_metrics_json(m.snapshot(kSeedTime + 10'000 * kMs)));
+  EXPECT_EQ(doc["total_messages"].GetUint64(), 50u);
+  EXPECT_DOUBLE_EQ(doc["recv_rate"].GetDouble(), 5.0);
+  EXPECT_DOUBLE_EQ(doc["latency_ms"]["p50"].GetDouble(), -1440.0);
+  ASSERT_TRUE(doc["clock_offset_ms"].IsDouble());
+  EXPECT_NEAR(doc["clock_offset_ms"].GetDouble(), -1500.0, 16.0);
+  EXPECT_NEAR(doc["event_latency_corrected_ms"]["p50"].GetDouble(), 60.0, 16.0);
+  EXPECT_EQ(doc["parse_errors"]["bad_level"].GetUint64(), 1u);
+  EXPECT_EQ(doc["parse_errors"]["total"].GetUint64(), 1u);
+  EXPECT_EQ(doc["integrity"]["gaps"]["u_gap"].GetUint64(), 1u);
+  EXPECT_EQ(doc["continuity"]["breaks"].GetUint64(), 1u);
+  EXPECT_STREQ(doc["book"]["best_bid"].GetString(), "0.00000123");
+  EXPECT_DOUBLE_EQ(doc["callback_us"]["p50"].GetDouble(), 0.8);
+  EXPECT_STREQ(doc["market"].GetString(), "spot");
+  EXPECT_TRUE(std::regex_match(std::string(doc["timestamp"].GetString()),
+                               std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3})")));
+}
+
+}  // namespace
+}  // namespace depthrec
