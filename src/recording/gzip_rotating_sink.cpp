@@ -1,5 +1,6 @@
 #include "depthrec/gzip_rotating_sink.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -102,9 +103,13 @@ struct GzipRotatingSink::Impl {
     if (::ftruncate(fd, static_cast<off_t>(file_good_size)) != 0) {
       record_error(errno, "truncate", path);
     }
+    release_fd();
+    segment_raw_bytes = unwritten_raw_bytes;  // what the next segment will receive first
+  }
+
+  void release_fd() {
     ::close(fd);
     fd = -1;
-    segment_raw_bytes = unwritten_raw_bytes;  // what the next segment will receive first
     std::lock_guard<std::mutex> lock(stats_mutex);
     stats.current_path.clear();
   }
@@ -131,6 +136,11 @@ struct GzipRotatingSink::Impl {
     return SinkStatus::success();
   }
 
+  bool segment_was_removed() const {
+    struct stat info {};
+    return ::fstat(fd, &info) == 0 && info.st_nlink == 0;
+  }
+
   SinkStatus flush_pending() {
     if (!pending.empty()) {
       if (!encoder.append_member(pending, unwritten)) {
@@ -146,6 +156,12 @@ struct GzipRotatingSink::Impl {
       pending.clear();
     }
     if (unwritten.empty()) return SinkStatus::success();
+    if (fd >= 0 && segment_was_removed()) {
+      // Writing on would feed an unlinked file: report it and start a fresh segment (and
+      // directory) instead, so that what follows is not lost too.
+      record_error(ENOENT, "write (segment was removed)", path);
+      release_fd();
+    }
     if (fd < 0) {
       SinkStatus status = open_segment();
       if (!status.ok()) return status;
