@@ -1,0 +1,113 @@
+#pragma once
+// A WebSocket client (ws:// and wss://) that keeps one connection alive: it reconnects with
+// backoff, detects stalled streams, retires connections before the exchange's 24 h cut, and
+// answers pings. Everything happens on one network thread: the thread that calls run().
+// websocketpp and asio stay inside ws_client.cpp.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "transport/backoff.hpp"
+
+namespace depthrec::transport {
+
+struct WsClientConfig {
+  std::string url;      // ws://host:port/path or wss://host:port/path
+  std::string ca_file;  // extra CA bundle for wss (e.g. the simulator's cert); empty = system store
+  bool verify_peer = true;  // TLS peer + host-name verification; never silently off
+  std::size_t max_message_bytes = 16u << 20;         // larger messages close the connection (1009)
+  std::chrono::milliseconds connect_timeout{10000};  // TCP + TLS + HTTP upgrade
+  std::chrono::milliseconds stall_timeout{
+      30000};  // no frame at all for this long -> close, reconnect
+  std::chrono::milliseconds max_connection_age{
+      std::chrono::hours(23) + std::chrono::minutes(50)};  // before Binance's 24 h cut
+  BackoffConfig backoff;
+  std::uint64_t jitter_seed = 0;  // 0 = random
+  bool reconnect = true;          // false: run() returns after the first connection ends
+};
+
+enum class CloseCause {
+  remote_close,   // the server sent a close frame
+  stalled,        // no frame for stall_timeout
+  max_age,        // the connection reached max_connection_age
+  network_error,  // the connection broke without a close frame
+  tls_error,      // the TLS layer failed on an open connection
+  stopped,        // stop() was called
+  requested,      // reconnect_now() was called
+};
+const char* to_string(CloseCause cause);
+
+struct CloseInfo {
+  CloseCause cause;
+  int code = 0;        // the peer's close code; 0 when there was no close frame from the peer
+  std::string reason;  // the peer's close reason, or why we closed / what broke
+  std::chrono::milliseconds retry_in{0};  // delay before the next attempt; 0 when none follows
+};
+
+/// Every callback runs on the network thread (the thread inside run()). Callbacks may call the
+/// client's network-thread methods. Exceptions thrown by callbacks propagate out of run().
+struct WsEvents {
+  std::function<void(std::uint64_t conn_id)> on_open;
+  std::function<void(std::uint64_t conn_id, std::string_view payload, bool binary,
+                     std::int64_t recv_ns)>
+      on_frame;  // payload is valid only during the call; recv_ns is now_ns() on arrival
+  std::function<void(std::uint64_t conn_id, const CloseInfo&)> on_close;
+  // An attempt failed before the connection opened (DNS, refused, TLS verification, HTTP
+  // upgrade, connect timeout). retry_in is 0 when no retry follows (reconnect=false, bad URL).
+  std::function<void(const std::string& error, std::chrono::milliseconds retry_in)>
+      on_connect_failed;
+};
+
+struct WsClientStats {
+  std::uint64_t connects = 0;          // connections that opened
+  std::uint64_t reconnects = 0;        // open connections that ended and were followed by a retry
+  std::uint64_t connect_failures = 0;  // attempts that failed before opening
+  std::uint64_t stalls = 0;            // connections closed by the stall timer
+  std::uint64_t pings_received = 0;    // pings answered with a pong
+  std::uint64_t frames = 0;            // data messages delivered to on_frame
+  std::uint64_t bytes = 0;             // payload bytes delivered to on_frame
+};
+
+class WsClient {
+ public:
+  WsClient(WsClientConfig config, WsEvents events);
+  ~WsClient();  // stops and joins nothing it didn't start: the thread inside run() must have
+                // returned
+  WsClient(const WsClient&) = delete;
+  WsClient& operator=(const WsClient&) = delete;
+
+  /// Runs the io loop on the calling thread until stop() (or, with reconnect=false, until the
+  /// first connection ends or fails). Call it once; later calls return at once. An invalid URL
+  /// is reported through on_connect_failed (retry_in 0) and run() returns.
+  void run();
+  /// Thread-safe, idempotent: sends close frame 1000 (waiting at most ~2 s for the close
+  /// handshake), abandons a pending connect or backoff wait, and makes run() return.
+  void stop();
+  /// Thread-safe: runs fn on the network thread (after run() has started).
+  void post(std::function<void()> fn);
+
+  // Network thread only (or before run()):
+  /// Queues a text message on the open connection; false when no connection is open.
+  bool send_text(std::string text);
+  /// Closes the open connection (CloseCause::requested) and reconnects via the backoff.
+  void reconnect_now(std::string reason);
+  /// One-shot timer; returns an id for cancel(). Timers survive reconnects; stop() drops them.
+  std::uint64_t schedule(std::chrono::milliseconds delay, std::function<void()> fn);
+  /// Periodic timer (drift-free) until stop() or cancel(id).
+  std::uint64_t schedule_every(std::chrono::milliseconds period, std::function<void()> fn);
+  /// Cancels a timer from schedule()/schedule_every(); false if it already fired or is unknown.
+  bool cancel(std::uint64_t timer_id);
+
+  WsClientStats stats() const;  // thread-safe
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace depthrec::transport

@@ -1,0 +1,432 @@
+// WsClient against in-test websocketpp servers on 127.0.0.1 (plain and TLS).
+#include "transport/ws_client.hpp"
+
+#include <gtest/gtest.h>
+
+#include "test_tls_cert.hpp"
+#include "test_ws_server.hpp"
+#include "transport/clock.hpp"
+#include "ws_test_support.hpp"
+
+namespace depthrec::transport {
+namespace {
+
+using namespace std::chrono_literals;
+using test::ClientLog;
+using test::RunningClient;
+using test::test_config;
+using PlainServer = test::WsTestServer<test::PlainServerConfig>;
+using TlsServer = test::WsTestServer<test::TlsServerConfig>;
+using Server = PlainServer::Server;
+using Hdl = PlainServer::Hdl;
+
+std::string ws_url(unsigned short port) {
+  return "ws://127.0.0.1:" + std::to_string(port) + "/ws";
+}
+
+/// A port on which nothing listens (bound by the OS, then released).
+unsigned short refused_port() {
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor(io,
+                                   asio::ip::tcp::endpoint(asio::ip::address_v4::loopback(), 0));
+  return acceptor.local_endpoint().port();
+}
+
+TEST(WsClient, DeliversTextAndBinaryFramesInOrder) {
+  PlainServer server([](Server& s, Hdl hdl) {
+    for (int i = 0; i < 100; ++i)
+      s.send(hdl, "m" + std::to_string(i), websocketpp::frame::opcode::text);
+    s.send(hdl, std::string("\x00\x01\x02", 3), websocketpp::frame::opcode::binary);
+  });
+  ClientLog log;
+  RunningClient rc(test_config(ws_url(server.port())), log.events());
+  const std::int64_t started_ns = now_ns();
+  rc.start();
+  ASSERT_TRUE(log.wait_for([&] { return log.frames.size() == 101; }));
+  std::lock_guard lock(log.mutex);
+  ASSERT_EQ(log.opens, std::vector<std::uint64_t>{1});
+  std::uint64_t bytes = 0;
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_EQ(log.frames[i].payload, "m" + std::to_string(i));
+    EXPECT_FALSE(log.frames[i].binary);
+    EXPECT_EQ(log.frames[i].conn_id, 1u);
+    EXPECT_GE(log.frames[i].recv_ns, started_ns);
+    bytes += log.frames[i].payload.size();
+  }
+  EXPECT_TRUE(log.frames[100].binary);
+  EXPECT_EQ(log.frames[100].payload, std::string("\x00\x01\x02", 3));
+  const WsClientStats stats = rc.client.stats();
+  EXPECT_EQ(stats.frames, 101u);
+  EXPECT_EQ(stats.bytes, bytes + 3);
+  EXPECT_EQ(stats.connects, 1u);
+  EXPECT_EQ(stats.reconnects, 0u);
+}
+
+TEST(WsClient, SendsTextOnlyWhileOpen) {
+  PlainServer server(nullptr);
+  ClientLog log;
+  WsClient* self = nullptr;
+  std::atomic<bool> sent{false};
+  RunningClient rc(test_config(ws_url(server.port())), log.events({}, [&](std::uint64_t) {
+    sent = self->send_text(R"({"method":"SUBSCRIBE","id":1})");
+  }));
+  self = &rc.client;
+  EXPECT_FALSE(rc.client.send_text("before run"));  // nothing is open yet
+  rc.start();
+  ASSERT_TRUE(server.wait_for([&] { return server.messages().size() == 1; }));
+  EXPECT_TRUE(sent.load());
+  EXPECT_EQ(server.messages()[0], R"({"method":"SUBSCRIBE","id":1})");
+}
+
+TEST(WsClient, AnswersPingsWithTheSamePayload) {
+  PlainServer server([](Server& s, Hdl hdl) { s.ping(hdl, "ping-42"); });
+  ClientLog log;
+  RunningClient rc(test_config(ws_url(server.port())), log.events());
+  rc.start();
+  ASSERT_TRUE(server.wait_for([&] { return !server.pongs().empty(); }));
+  EXPECT_EQ(server.pongs()[0], "ping-42");
+  EXPECT_EQ(rc.client.stats().pings_received, 1u);
+}
+
+TEST(WsClient, StalledConnectionIsClosedAndReplaced) {
+  PlainServer server(nullptr);  // opens, then says nothing
+  ClientLog log;
+  auto config = test_config(ws_url(server.port()));
+  config.stall_timeout = 300ms;
+  RunningClient rc(config, log.events());
+  const auto started = std::chrono::steady_clock::now();
+  rc.start();
+  ASSERT_TRUE(log.wait_for([&] { return log.opens.size() >= 2; }));
+  std::lock_guard lock(log.mutex);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 300ms);
+  ASSERT_GE(log.closes.size(), 1u);
+  EXPECT_EQ(log.closes[0].first, 1u);
+  EXPECT_EQ(log.closes[0].second.cause, CloseCause::stalled);
+  EXPECT_EQ(log.closes[0].second.retry_in, 50ms);
+  EXPECT_EQ(log.opens[1], 2u);
+  EXPECT_GE(rc.client.stats().stalls, 1u);
+}
+
+TEST(WsClient, ServerCloseReconnectsWithGrowingBackoff) {
+  PlainServer server(
+      [](Server& s, Hdl hdl) { s.close(hdl, websocketpp::close::status::going_away, "bye"); });
+  ClientLog log;
+  RunningClient rc(test_config(ws_url(server.port())), log.events());
+  rc.start();
+  ASSERT_TRUE(log.wait_for([&] { return log.closes.size() >= 3; }));
+  std::lock_guard lock(log.mutex);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(log.closes[i].first, i + 1);
+    EXPECT_EQ(log.closes[i].second.cause, CloseCause::remote_close);
+    EXPECT_EQ(log.closes[i].second.code, 1001);
+    EXPECT_EQ(log.closes[i].second.reason, "bye");
+  }
+  // No frames and a short life: the backoff keeps growing (jitter is off in test_config).
+  EXPECT_EQ(log.closes[0].second.retry_in, 50ms);
+  EXPECT_EQ(log.closes[1].second.retry_in, 100ms);
+  EXPECT_EQ(log.closes[2].second.retry_in, 200ms);
+  EXPECT_GE(rc.client.stats().reconnects, 3u);
+}
+
+TEST(WsClient, BackoffRestartsAfterAConnectionThatDeliveredFrames) {
+  PlainServer server([](Server& s, Hdl hdl) {
+    s.send(hdl, "one", websocketpp::frame::opcode::text);
+    s.close(hdl, websocketpp::close::status::normal, "done");
+  });
+  ClientLog log;
+  RunningClient rc(test_config(ws_url(server.port())), log.events());
+  rc.start();
+  ASSERT_TRUE(log.wait_for([&] { return log.closes.size() >= 3; }));
+  std::lock_guard lock(log.mutex);
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(log.closes[i].second.retry_in, 50ms);
+}
+
+TEST(WsClient, RefusedPortIsReportedAndStopEndsTheBackoffWait) {
+  ClientLog log;
+  auto config = test_config(ws_url(refused_port()));
+  config.backoff.initial = 10s;
+  RunningClient rc(config, log.events());
+  rc.start();
+  ASSERT_TRUE(log.wait_for([&] { return !log.failures.empty(); }));
+  {
+    std::lock_guard lock(log.mutex);
+    EXPECT_NE(log.failures[0].error.find("refused"), std::string::npos) << log.failures[0].error;
+    EXPECT_EQ(log.failures[0].retry_in, 10s);
+  }
+  rc.client.stop();
+  EXPECT_TRUE(rc.returns_within(1s));
+  EXPECT_EQ(rc.client.stats().connect_failures, 1u);
+  EXPECT_EQ(rc.client.stats().connects, 0u);
+}
+
+TEST(WsClient, ConnectTimeoutWhenTheServerNeverAnswersTheUpgrade) {
+  asio::io_context io;  // listens but never accepts: TCP connects, the upgrade never completes
+  asio::ip::tcp::acceptor silent(io, asio::ip::tcp::endpoint(asio::ip::address_v4::loopback(), 0));
+  ClientLog log;
+  auto config = test_config(ws_url(silent.local_endpoint().port()));
+  config.connect_timeout = 300ms;
+  RunningClient rc(config, log.events());
+  rc.start();
+  ASSERT_TRUE(log.wait_for([&] { return log.failures.size() >= 2; }));
+  std::lock_guard lock(log.mutex);
+  EXPECT_NE(log.failures[0].error.find("connect timed out after 300 ms"), std::string::npos)
+      << log.failures[0].error;
+  EXPECT_EQ(log.failures[0].retry_in, 50ms);
+  EXPECT_EQ(log.failures[1].retry_in, 100ms);
+}
+
+TEST(WsClient, InvalidUrlIsReportedAndRunReturns) {
+  for (const std::string url : {"http://127.0.0.1:1/ws", "not a url", ""}) {
+    ClientLog log;
+    RunningClient rc(test_config(url), log.events());
+    rc.start();
+    EXPECT_TRUE(rc.returns_within(2s)) << url;
+    std::lock_guard lock(log.mutex);
+    ASSERT_EQ(log.failures.size(), 1u) << url;
+    EXPECT_EQ(log.failures[0].retry_in, 0ms);
+    EXPECT_FALSE(log.failures[0].error.empty());
+  }
+}
+
+TEST(WsClient, ConnectionIsRetiredAtMaxAge) {
+  PlainServer server(
+      [](Server& s, Hdl hdl) { s.send(hdl, "x", websocketpp::frame::opcode::text); });
+  ClientLog log;
+  auto config = test_config(ws_url(server.port()));
+  config.max_connection_age = 300ms;
+  RunningClient rc(config, log.events());
+  rc.start();
+  ASSERT_TRUE(log.wait_for([&] { return log.opens.size() >= 2; }));
+  std::lock_guard lock(log.mutex);
+  EXPECT_EQ(log.closes[0].second.cause, CloseCause::max_age);
+  EXPECT_EQ(log.closes[0].second.code, 1000);  // the server echoed our close frame
+}
+
+TEST(WsClient, ReconnectNowFromAFrameCallback) {
+  PlainServer server(
+      [](Server& s, Hdl hdl) { s.send(hdl, "gap!", websocketpp::frame::opcode::text); });
+  ClientLog log;
+  WsClient* self = nullptr;
+  RunningClient rc(test_config(ws_url(server.port())), log.events([&](const ClientLog::Frame& f) {
+    if (f.conn_id == 1) self->reconnect_now("sequence gap");
+  }));
+  self = &rc.client;
+  rc.start();
+  ASSERT_TRUE(log.wait_for([&] { return log.opens.size() >= 2; }));
+  {
+    std::lock_guard lock(log.mutex);
+    EXPECT_EQ(log.closes[0].second.cause, CloseCause::requested);
+    EXPECT_EQ(log.closes[0].second.reason, "sequence gap");
+    EXPECT_EQ(log.closes[0].second.retry_in, 50ms);  // it delivered a frame: backoff restarted
+  }
+  ASSERT_TRUE(server.wait_for([&] { return !server.close_codes().empty(); }));
+  EXPECT_EQ(server.close_codes()[0], 1000);
+}
+
+TEST(WsClient, StopFromAnotherThreadClosesWith1000) {
+  PlainServer server(
+      [](Server& s, Hdl hdl) { s.send(hdl, "hello", websocketpp::frame::opcode::text); });
+  ClientLog log;
+  RunningClient rc(test_config(ws_url(server.port())), log.events());
+  rc.start();
+  ASSERT_TRUE(log.wait_for([&] { return !log.frames.empty(); }));
+  rc.client.stop();
+  rc.client.stop();  // idempotent
+  EXPECT_TRUE(rc.returns_within(1500ms));
+  ASSERT_TRUE(server.wait_for([&] { return !server.close_codes().empty(); }));
+  EXPECT_EQ(server.close_codes()[0], 1000);
+  std::lock_guard lock(log.mutex);
+  ASSERT_EQ(log.closes.size(), 1u);
+  EXPECT_EQ(log.closes[0].second.cause, CloseCause::stopped);
+  EXPECT_EQ(log.closes[0].second.retry_in, 0ms);
+}
+
+TEST(WsClient, StopBeforeRunMakesRunReturnAtOnce) {
+  ClientLog log;
+  RunningClient rc(test_config(ws_url(refused_port())), log.events());
+  rc.client.stop();
+  rc.start();
+  EXPECT_TRUE(rc.returns_within(1s));
+  std::lock_guard lock(log.mutex);
+  EXPECT_TRUE(log.failures.empty());
+}
+
+TEST(WsClient, OversizedMessageDropsTheConnectionUndelivered) {
+  PlainServer server([](Server& s, Hdl hdl) {
+    s.send(hdl, std::string(2000, 'a'), websocketpp::frame::opcode::text);
+  });
+  ClientLog log;
+  auto config = test_config(ws_url(server.port()));
+  config.max_message_bytes = 1024;
+  config.reconnect = false;
+  RunningClient rc(config, log.events());
+  rc.start();
+  ASSERT_TRUE(rc.returns_within(5s));
+  std::lock_guard lock(log.mutex);
+  EXPECT_TRUE(log.frames.empty());
+  ASSERT_EQ(log.closes.size(), 1u);
+  EXPECT_EQ(log.closes[0].second.cause, CloseCause::network_error);
+  EXPECT_NE(log.closes[0].second.reason.find("too large"), std::string::npos)
+      << log.closes[0].second.reason;
+}
+
+TEST(WsClient, TenMegabyteFrameIsDeliveredUnderTheDefaultCap) {
+  PlainServer server([](Server& s, Hdl hdl) {
+    s.send(hdl, std::string(10u << 20, 'z'), websocketpp::frame::opcode::text);
+  });
+  ClientLog log;
+  RunningClient rc(test_config(ws_url(server.port())), log.events());
+  rc.start();
+  ASSERT_TRUE(log.wait_for([&] { return !log.frames.empty(); }));
+  EXPECT_EQ(rc.client.stats().bytes, 10u << 20);
+}
+
+TEST(WsClient, TimersAndPostRunOnTheNetworkThread) {
+  ClientLog log;
+  auto config = test_config(ws_url(refused_port()));
+  config.backoff.initial = 10s;
+  RunningClient rc(config, log.events());
+  WsClient& client = rc.client;
+  std::mutex mutex;
+  std::condition_variable cv;
+  int one_shots = 0, ticks = 0, cancelled_fired = 0;
+  std::thread::id network_thread, posted_on;
+  auto bump = [&](int& counter) {
+    std::lock_guard lock(mutex);
+    ++counter;
+    network_thread = std::this_thread::get_id();
+    cv.notify_all();
+  };
+  // Before run() the caller is the only thread touching the client, so this is allowed.
+  client.schedule(20ms, [&] { bump(one_shots); });
+  const std::uint64_t doomed = client.schedule(30ms, [&] { bump(cancelled_fired); });
+  EXPECT_TRUE(client.cancel(doomed));
+  EXPECT_FALSE(client.cancel(doomed));
+  std::uint64_t every = 0;
+  every = client.schedule_every(10ms, [&] {
+    bump(ticks);
+    if (ticks == 3) {
+      EXPECT_TRUE(client.cancel(every));  // a periodic timer may cancel itself
+    }
+  });
+  client.schedule(200ms, [&] { bump(one_shots); });
+  rc.start();
+  std::unique_lock lock(mutex);
+  ASSERT_TRUE(cv.wait_for(lock, 5s, [&] { return one_shots == 2; }));
+  EXPECT_EQ(ticks, 3);
+  EXPECT_EQ(cancelled_fired, 0);
+  lock.unlock();
+  client.post([&] {
+    std::lock_guard guard(mutex);
+    posted_on = std::this_thread::get_id();
+    cv.notify_all();
+  });
+  lock.lock();
+  ASSERT_TRUE(cv.wait_for(lock, 5s, [&] { return posted_on != std::thread::id(); }));
+  EXPECT_EQ(posted_on, network_thread);
+  EXPECT_NE(posted_on, std::this_thread::get_id());
+}
+
+// ---------------------------------------------------------------- TLS
+
+class WsClientTls : public ::testing::Test {
+ protected:
+  test::TempDir dir;
+  test::CertFiles good = test::make_self_signed(dir, "localhost", "DNS:localhost,IP:127.0.0.1");
+  test::CertFiles other = test::make_self_signed(dir, "other", "DNS:other.test");
+
+  static std::string wss_url(const std::string& host, unsigned short port) {
+    return "wss://" + host + ":" + std::to_string(port) + "/stream";
+  }
+  static TlsServer::OpenAction greet() {
+    return [](TlsServer::Server& s, Hdl hdl) {
+      s.send(hdl, "secure hello", websocketpp::frame::opcode::text);
+    };
+  }
+  /// Connects once (reconnect off) and returns the first connect failure, or "" if it opened.
+  static std::string first_failure(WsClientConfig config) {
+    config.reconnect = false;
+    ClientLog log;
+    RunningClient rc(config, log.events());
+    rc.start();
+    EXPECT_TRUE(log.wait_for([&] { return !log.failures.empty() || !log.opens.empty(); }));
+    std::lock_guard lock(log.mutex);
+    return log.failures.empty() ? "" : log.failures[0].error;
+  }
+};
+
+TEST_F(WsClientTls, VerifiedConnectionByIpAndByHostName) {
+  TlsServer server(greet(), {good.cert, good.key});
+  for (const std::string host : {"127.0.0.1", "localhost"}) {
+    ClientLog log;
+    auto config = test_config(wss_url(host, server.port()));
+    config.ca_file = good.cert;
+    RunningClient rc(config, log.events());
+    rc.start();
+    ASSERT_TRUE(log.wait_for([&] { return !log.frames.empty() || !log.failures.empty(); })) << host;
+    std::lock_guard lock(log.mutex);
+    ASSERT_TRUE(log.failures.empty()) << log.failures[0].error;
+    EXPECT_EQ(log.frames[0].payload, "secure hello");
+  }
+}
+
+TEST_F(WsClientTls, StopClosesPromptlyOverTls) {
+  TlsServer server(greet(), {good.cert, good.key});
+  ClientLog log;
+  auto config = test_config(wss_url("127.0.0.1", server.port()));
+  config.ca_file = good.cert;
+  RunningClient rc(config, log.events());
+  rc.start();
+  ASSERT_TRUE(log.wait_for([&] { return !log.frames.empty(); }));
+  const auto started = std::chrono::steady_clock::now();
+  rc.client.stop();
+  EXPECT_TRUE(rc.returns_within(1500ms));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1500ms);
+  ASSERT_TRUE(server.wait_for([&] { return !server.close_codes().empty(); }));
+  EXPECT_EQ(server.close_codes()[0], 1000);
+}
+
+TEST_F(WsClientTls, UntrustedCertificateIsRefusedWithTheReason) {
+  TlsServer server(greet(), {good.cert, good.key});
+  auto config = test_config(wss_url("127.0.0.1", server.port()));  // system store only
+  EXPECT_NE(first_failure(config).find("certificate verify failed: self-signed certificate"),
+            std::string::npos)
+      << first_failure(config);
+  config.ca_file = other.cert;  // a CA that did not sign the server's certificate
+  const std::string wrong_ca = first_failure(config);
+  EXPECT_NE(wrong_ca.find("certificate verify failed: self-signed certificate"), std::string::npos)
+      << wrong_ca;
+  EXPECT_EQ(server.opens(), 0);
+}
+
+TEST_F(WsClientTls, WrongHostNameOrIpIsRefused) {
+  TlsServer server(greet(), {other.cert, other.key});  // valid only for other.test
+  auto config = test_config(wss_url("localhost", server.port()));
+  config.ca_file = other.cert;
+  const std::string by_name = first_failure(config);
+  EXPECT_NE(by_name.find("certificate verify failed: hostname mismatch"), std::string::npos)
+      << by_name;
+  config.url = wss_url("127.0.0.1", server.port());
+  const std::string by_ip = first_failure(config);
+  EXPECT_NE(by_ip.find("certificate verify failed: IP address mismatch"), std::string::npos)
+      << by_ip;
+  EXPECT_EQ(server.opens(), 0);
+}
+
+TEST_F(WsClientTls, VerificationOffIsAnExplicitChoice) {
+  TlsServer server(greet(), {other.cert, other.key});
+  auto config = test_config(wss_url("127.0.0.1", server.port()));
+  config.verify_peer = false;
+  EXPECT_EQ(first_failure(config), "");
+}
+
+TEST_F(WsClientTls, MissingCaFileIsAClearError) {
+  TlsServer server(greet(), {good.cert, good.key});
+  auto config = test_config(wss_url("127.0.0.1", server.port()));
+  config.ca_file = dir.file("does-not-exist.pem");
+  const std::string error = first_failure(config);
+  EXPECT_NE(error.find("cannot load CA file"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace depthrec::transport
