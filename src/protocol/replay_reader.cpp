@@ -1,0 +1,231 @@
+// ReplayReader: sources (file, directory, stdin) -> lines (zlib reads gzip, concatenated gzip
+// members and plain text alike) -> items (ReplayLineParser).
+#include "depthrec/replay_reader.hpp"
+
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+namespace depthrec {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t kChunkBytes = 256 * 1024;
+constexpr std::size_t kMaxLineBytes = 64 * 1024 * 1024;  // far above any real snapshot line
+
+struct GzCloser {
+  void operator()(gzFile file) const { gzclose(file); }
+};
+using GzFile = std::unique_ptr<gzFile_s, GzCloser>;
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+bool is_recording_name(const std::string& name) {
+  return !name.empty() && name[0] != '.' && (ends_with(name, ".gz") || ends_with(name, ".ndjson"));
+}
+
+GzFile open_source(const std::string& source, std::string& error) {
+  gzFile file = nullptr;
+  if (source == "-") {
+    const int fd = dup(STDIN_FILENO);  // gzclose closes it; stdin itself stays open
+    if (fd >= 0) file = gzdopen(fd, "rb");
+    if (file == nullptr && fd >= 0) close(fd);
+  } else {
+    file = gzopen(source.c_str(), "rb");
+  }
+  if (file == nullptr) {
+    error = source + ": cannot open: " + std::strerror(errno);
+    return nullptr;
+  }
+  gzbuffer(file, kChunkBytes);
+  return GzFile(file);
+}
+
+}  // namespace
+
+struct ReplayReader::Impl {
+  std::vector<std::string> sources;
+  std::size_t next_source = 0;
+  GzFile file;  // the source being read, or null between sources
+  std::size_t current = 0;
+  std::uint64_t line_number = 0;
+  std::vector<char> chunk = std::vector<char>(kChunkBytes);
+  std::size_t chunk_pos = 0;
+  std::size_t chunk_len = 0;
+  bool source_done = false;
+  std::string line;
+  ReplayLineParser parser;
+  ReplayStats stats;
+
+  bool open_next_source();
+  bool refill();
+  enum class LineStatus { line, too_long, end };
+  LineStatus read_line();
+  void bad_line(std::string reason);
+};
+
+bool ReplayReader::Impl::open_next_source() {
+  while (next_source < sources.size()) {
+    current = next_source++;
+    std::string error;
+    file = open_source(sources[current], error);
+    if (!file) {
+      stats.io_errors.push_back(std::move(error));
+      continue;
+    }
+    line_number = 0;
+    chunk_pos = chunk_len = 0;
+    source_done = false;
+    return true;
+  }
+  return false;
+}
+
+bool ReplayReader::Impl::refill() {
+  if (source_done) return false;
+  const int n = gzread(file.get(), chunk.data(), static_cast<unsigned>(chunk.size()));
+  if (n > 0) {
+    chunk_pos = 0;
+    chunk_len = static_cast<std::size_t>(n);
+    return true;
+  }
+  source_done = true;
+  // zlib reports a stream that ends mid-member as a short read with Z_BUF_ERROR, not as -1.
+  int code = Z_OK;
+  const char* message = gzerror(file.get(), &code);
+  if (code != Z_OK) {
+    if (code == Z_BUF_ERROR) {  // a segment cut short by a crash: readable up to the cut
+      stats.truncated_sources.push_back(sources[current]);
+    } else {
+      stats.io_errors.push_back(sources[current] +
+                                ": read error: " + (message != nullptr ? message : "unknown"));
+    }
+  }
+  return false;
+}
+
+ReplayReader::Impl::LineStatus ReplayReader::Impl::read_line() {
+  line.clear();
+  bool too_long = false;
+  bool any = false;
+  for (;;) {
+    if (chunk_pos == chunk_len && !refill()) {
+      if (!any) return LineStatus::end;
+      break;  // the last line has no newline
+    }
+    any = true;
+    const char* begin = chunk.data() + chunk_pos;
+    const char* newline = static_cast<const char*>(std::memchr(begin, '\n', chunk_len - chunk_pos));
+    const std::size_t take =
+        newline != nullptr ? static_cast<std::size_t>(newline - begin) : chunk_len - chunk_pos;
+    if (!too_long && line.size() + take > kMaxLineBytes) {
+      too_long = true;
+      line.clear();
+    }
+    if (!too_long) line.append(begin, take);
+    chunk_pos += take;
+    if (newline != nullptr) {
+      ++chunk_pos;
+      break;
+    }
+  }
+  ++line_number;
+  ++stats.lines;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return too_long ? LineStatus::too_long : LineStatus::line;
+}
+
+void ReplayReader::Impl::bad_line(std::string reason) {
+  ++stats.bad_lines;
+  if (stats.first_bad_lines.size() < ReplayStats::kMaxListedBadLines) {
+    stats.first_bad_lines.push_back(
+        ReplayLineError{sources[current], line_number, std::move(reason)});
+  }
+}
+
+std::unique_ptr<ReplayReader> ReplayReader::open(const std::string& input, std::string& error) {
+  auto impl = std::make_unique<Impl>();
+  if (input == "-") {
+    impl->sources.push_back(input);
+  } else {
+    std::error_code ec;
+    const fs::file_status status = fs::status(input, ec);
+    if (ec || !fs::exists(status)) {
+      error = input + ": no such file or directory";
+      return nullptr;
+    }
+    if (fs::is_directory(status)) {
+      for (fs::directory_iterator it(input, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (it->is_regular_file(ec) && is_recording_name(name)) {
+          impl->sources.push_back(it->path().string());
+        }
+      }
+      if (ec) {
+        error = input + ": cannot list: " + ec.message();
+        return nullptr;
+      }
+      if (impl->sources.empty()) {
+        error = input + ": no recording files (*.gz, *.ndjson) in this directory";
+        return nullptr;
+      }
+      // depthrec names segments <symbol>_depth.<UTC time>Z.<seq>: name order is recording order.
+      std::sort(impl->sources.begin(), impl->sources.end());
+    } else {
+      impl->sources.push_back(input);
+    }
+  }
+  // Open the first source now so that an unreadable input is an error, not an empty result.
+  if (!impl->open_next_source()) {
+    error = impl->stats.io_errors.empty() ? input + ": cannot open" : impl->stats.io_errors.back();
+    return nullptr;
+  }
+  return std::make_unique<ReplayReader>(std::move(impl));
+}
+
+ReplayReader::ReplayReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ReplayReader::~ReplayReader() = default;
+
+bool ReplayReader::next(ReplayItem& item) {
+  Impl& in = *impl_;
+  for (;;) {
+    if (!in.file && !in.open_next_source()) return false;
+    const Impl::LineStatus status = in.read_line();
+    if (status == Impl::LineStatus::end) {
+      in.file.reset();
+      continue;
+    }
+    if (status == Impl::LineStatus::too_long) {
+      in.bad_line("line longer than " + std::to_string(kMaxLineBytes) + " bytes");
+      continue;
+    }
+    if (in.line.find_first_not_of(" \t") == std::string::npos) continue;  // blank
+    std::string reason = in.parser.parse(in.line, item);
+    if (!reason.empty()) {
+      in.bad_line(std::move(reason));
+      continue;
+    }
+    item.source = in.sources[in.current];
+    item.line = in.line_number;
+    ++in.stats.items;
+    ++(item.format == RecordingFormat::raw_capture ? in.stats.raw_lines : in.stats.ndjson_lines);
+    return true;
+  }
+}
+
+const ReplayStats& ReplayReader::stats() const {
+  return impl_->stats;
+}
+
+const std::vector<std::string>& ReplayReader::sources() const {
+  return impl_->sources;
+}
+
+}  // namespace depthrec
