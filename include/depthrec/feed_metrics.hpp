@@ -52,7 +52,7 @@ struct EventSample {
   std::int64_t callback_ns = -1;  // time in the library's event callback; < 0: no callback
   std::int64_t queue_depth = -1;  // writer queue depth after this event's push; < 0: not pushed
   std::uint64_t queue_drops = 0;  // the queue's cumulative drop count (read if queue_depth >= 0)
-  BookTop book;                   // the book after this event
+  std::optional<BookTop> book;    // the book after this event; none: unchanged
 };
 
 // A frame that is not a depth event of this feed.

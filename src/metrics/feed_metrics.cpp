@@ -98,7 +98,7 @@ void FeedMetrics::record_event(const EventSample& sample) {
     window_.callback_ns.record(sample.callback_ns);
   }
   if (sample.queue_depth >= 0) record_queue_locked(sample.queue_depth, sample.queue_drops);
-  set_book_locked(sample.book);
+  if (sample.book) set_book_locked(*sample.book);
 }
 
 void FeedMetrics::record_other_frame(OtherFrame kind, std::size_t bytes, std::int64_t recv_ns) {

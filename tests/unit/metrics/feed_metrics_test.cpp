@@ -155,11 +155,12 @@ TEST(FeedMetrics, BookQueueWriterAndLastMessageAge) {
   EventSample e = event_at(kStart / kMs, 80, 0);
   e.queue_depth = 7;
   e.queue_drops = 2;
-  e.book.synced = true;
-  e.book.last_update_id = 4984028370730;
-  e.book.best_bid = Decimal{6394390000000};
-  e.book.best_ask = Decimal{6394400000000};
+  e.book = BookTop{true, 4984028370730, Decimal{6394390000000}, Decimal{6394400000000}};
   m.record_event(e);
+  EventSample without_book = e;
+  without_book.book.reset();  // no book in the sample: the state stays
+  without_book.queue_depth = -1;
+  m.record_event(without_book);
   m.record_queue(3, 1);  // a lower cumulative count is older news: drops stay 2
   m.set_writer_stats(WriterStats{10, 6500, 1, 2});
   const MetricsSnapshot s = m.snapshot(e.recv_ns + 1500 * kMs);
@@ -173,6 +174,7 @@ TEST(FeedMetrics, BookQueueWriterAndLastMessageAge) {
   EXPECT_EQ(s.writer.bytes_written, 6500u);
   EXPECT_EQ(s.writer.segments, 2u);
   EXPECT_EQ(s.last_message_age_ns, 1500 * kMs);
+  EXPECT_EQ(s.run.counters.messages, 2u);
   m.set_book(BookTop{});
   EXPECT_FALSE(m.snapshot(e.recv_ns).book.synced);
   EXPECT_EQ(m.snapshot(e.recv_ns).book.best_bid, "");

@@ -180,8 +180,7 @@ TEST(MetricsJson, FromLiveFeedMetrics) {
     e.batch_span = 10;
     e.frame_bytes = 1286;
     e.callback_ns = 800;
-    e.book.synced = true;
-    e.book.best_bid = Decimal{123};
+    e.book = BookTop{true, 77, Decimal{123}, std::nullopt};
     m.record_event(e);
   }
   m.record_parse_error(ParseError::bad_level, 10, kSeedTime);
@@ -198,6 +197,9 @@ TEST(MetricsJson, FromLiveFeedMetrics) {
   EXPECT_EQ(doc["integrity"]["gaps"]["u_gap"].GetUint64(), 1u);
   EXPECT_EQ(doc["continuity"]["breaks"].GetUint64(), 1u);
   EXPECT_STREQ(doc["book"]["best_bid"].GetString(), "0.00000123");
+  EXPECT_TRUE(doc["book"]["best_ask"].IsNull());
+  EXPECT_EQ(doc["book"]["last_update_id"].GetUint64(), 77u);
+  EXPECT_TRUE(doc["book"]["synced"].GetBool());
   EXPECT_DOUBLE_EQ(doc["callback_us"]["p50"].GetDouble(), 0.8);
   EXPECT_STREQ(doc["market"].GetString(), "spot");
   EXPECT_TRUE(std::regex_match(std::string(doc["timestamp"].GetString()),
