@@ -1,0 +1,63 @@
+// What the exchange knows about one open (or recently closed) WebSocket client.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stream_name.hpp"
+#include "subscription_requests.hpp"
+#include "ws_server.hpp"
+
+namespace depthsim {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// Depth events one connection received for one symbol.
+struct DepthProgress {
+  std::uint64_t events = 0;
+  std::uint64_t first_id = 0;  // U of the first depth event sent
+  std::uint64_t last_id = 0;   // u of the last depth event sent
+};
+
+struct ClientSession {
+  ConnectionId id = 0;
+  std::string resource;
+  SubscriptionState subscriptions;
+  std::vector<StreamName> streams;  // parsed form of subscriptions.streams
+  bool open = true;
+  bool closing = false;  // a close, drop or reset was issued: nothing more is sent
+  std::string close_reason;
+  SteadyClock::time_point opened_at;
+
+  std::uint64_t frames_sent = 0;
+  std::uint64_t depth_events_sent = 0;
+  std::uint64_t bytes_sent = 0;
+  std::uint64_t messages_received = 0;
+  std::map<std::string, DepthProgress> depth_by_symbol;
+
+  SteadyClock::time_point stalled_until{};  // sends are skipped (missed) until then
+  bool answer_pings = true;                 // false after no_pong
+  bool count_pongs = true;                  // false after ignore_pong
+  std::uint64_t pings_sent = 0;
+  std::uint64_t pongs_received = 0;
+  std::optional<std::string> awaited_pong;  // payload of the unanswered ping
+  SteadyClock::time_point last_ping_at;
+
+  SteadyClock::time_point message_window_start;
+  int messages_in_window = 0;
+
+  bool subscribed_to(const std::string& symbol) const {
+    for (const StreamName& stream : streams) {
+      if (stream.symbol == symbol) return true;
+    }
+    return false;
+  }
+  bool is_stalled(SteadyClock::time_point now) const { return now < stalled_until; }
+  bool can_send() const { return open && !closing; }
+};
+
+}  // namespace depthsim

@@ -1,0 +1,199 @@
+// Exchange lifecycle, clocks, generation scheduling and per-connection housekeeping.
+#include "exchange.hpp"
+
+#include <asio/post.hpp>
+
+#include <algorithm>
+
+namespace depthsim {
+
+namespace {
+constexpr std::size_t kUnpacedBatch = 64;  // events per symbol per round at --rate 0
+constexpr std::uint64_t kMaxBurst = 2000;  // events per symbol per round at a fixed rate
+constexpr auto kBackoffWhenPaced = std::chrono::milliseconds(1);
+constexpr auto kHousekeepingPeriod = std::chrono::milliseconds(20);
+constexpr std::size_t kClosedSessionsKept = 1000;
+
+std::chrono::steady_clock::duration seconds(double value) {
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(value));
+}
+}  // namespace
+
+Exchange::Exchange(asio::io_context& io, SimOptions options)
+    : io_(io),
+      options_(std::move(options)),
+      generation_timer_(io),
+      housekeeping_timer_(io),
+      replay_timer_(io) {
+  if (!options_.replay_file.empty()) {
+    replay_ = std::make_unique<ReplayFeed>(ReplayFeed::load(options_.replay_file));
+  } else {
+    for (const std::string& symbol : options_.symbols) {
+      feeds_.push_back(std::make_unique<SymbolFeed>(options_.market, symbol, options_.seed));
+    }
+  }
+  for (const PlannedFault& planned : options_.faults) fault_plan_.add(planned);
+  for (const RestFaultSpec& spec : options_.rest_faults) {
+    for (std::uint64_t i = 0; i < spec.count; ++i) rest_faults_.push_back(spec.kind);
+  }
+}
+
+Exchange::~Exchange() = default;
+
+std::int64_t Exchange::exchange_now_ms() const {
+  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count() +
+         options_.clock_offset_ms;
+}
+
+void Exchange::start() {
+  started_at_ = Clock::now();
+  if (!options_.start_on_subscribe) {
+    for (auto& feed : feeds_) feed->start(started_at_);
+  }
+  schedule_generation(started_at_);
+  housekeeping();
+}
+
+void Exchange::shutdown() {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  generation_timer_.cancel();
+  housekeeping_timer_.cancel();
+  replay_timer_.cancel();
+  for (auto& [id, timer] : delayed_replies_) timer->cancel();
+  if (server_ == nullptr) return;
+  server_->stop_listening();
+  for (ConnectionId id : waiting_for_replay_snapshot_) {
+    server_->reply_http(id,
+                        HttpReply{503, R"({"code":-1001,"msg":"Server is shutting down."})", {}});
+  }
+  waiting_for_replay_snapshot_.clear();
+  for (auto& [id, session] : sessions_) {
+    if (session.can_send()) close_session(session, 1001, "server shutting down");
+  }
+}
+
+void Exchange::schedule_generation(Clock::time_point when) {
+  if (shutting_down_) return;
+  generation_timer_.expires_at(when);
+  generation_timer_.async_wait([this](const asio::error_code& error) {
+    if (!error) run_generation();
+  });
+}
+
+bool Exchange::may_generate_unpaced(const SymbolFeed& feed) const {
+  // At --rate 0 events go out as fast as the slowest subscriber reads: no subscriber, no events.
+  bool has_subscriber = false;
+  const auto now = Clock::now();
+  for (const auto& [id, session] : sessions_) {
+    if (!session.can_send() || session.is_stalled(now) || !session.subscribed_to(feed.symbol()))
+      continue;
+    has_subscriber = true;
+    if (server_->buffered_amount(id) > options_.pacing_buffer_bytes) return false;
+  }
+  return has_subscriber;
+}
+
+void Exchange::run_generation() {
+  if (paused_ || generation_stopped_ || shutting_down_ || replay_) return;
+  const auto now = Clock::now();
+  if (options_.duration_sec > 0 && now - started_at_ >= seconds(options_.duration_sec)) {
+    generation_stopped_ = true;
+    return;
+  }
+  std::optional<Clock::time_point> next_wake;
+  auto wake_at = [&](Clock::time_point when) {
+    next_wake = next_wake ? std::min(*next_wake, when) : when;
+  };
+  for (auto& feed_ptr : feeds_) {
+    SymbolFeed& feed = *feed_ptr;
+    if (!feed.started() || feed.finished()) continue;
+    auto reached_limit = [&] {
+      if (options_.max_events > 0 && feed.book().events_generated() >= options_.max_events)
+        feed.finish();
+      return feed.finished();
+    };
+    if (options_.rate > 0) {
+      const std::uint64_t due = feed.events_due(now, options_.rate);
+      std::uint64_t made = 0;
+      while (feed.book().events_generated() < due && made < kMaxBurst && !reached_limit()) {
+        generate_event(feed);
+        ++made;
+      }
+      if (!reached_limit()) wake_at(made == kMaxBurst ? now : feed.next_due_time(options_.rate));
+    } else {
+      std::size_t made = 0;
+      while (made < kUnpacedBatch && !reached_limit() && may_generate_unpaced(feed)) {
+        generate_event(feed);
+        ++made;
+      }
+      if (!reached_limit()) wake_at(made == kUnpacedBatch ? now : now + kBackoffWhenPaced);
+    }
+  }
+  if (options_.duration_sec > 0 && next_wake) wake_at(started_at_ + seconds(options_.duration_sec));
+  if (next_wake) schedule_generation(*next_wake);
+}
+
+void Exchange::housekeeping() {
+  if (shutting_down_) return;
+  const auto now = Clock::now();
+  if (options_.exit_after_sec > 0 && now - started_at_ >= seconds(options_.exit_after_sec)) {
+    shutdown();
+    return;
+  }
+  for (auto& [id, session] : sessions_) {
+    if (session.can_send()) check_session_timers(session, now);
+  }
+  housekeeping_timer_.expires_after(kHousekeepingPeriod);
+  housekeeping_timer_.async_wait([this](const asio::error_code& error) {
+    if (!error) housekeeping();
+  });
+}
+
+void Exchange::check_session_timers(ClientSession& session, Clock::time_point now) {
+  if (now - session.opened_at >= seconds(options_.max_connection_age_sec)) {
+    close_session(session, 1001, "max connection age");
+    return;
+  }
+  if (session.awaited_pong && now - session.last_ping_at >= seconds(options_.pong_timeout_sec)) {
+    close_session(session, 1008, "pong timeout");
+    return;
+  }
+  if (server_->buffered_amount(session.id) > options_.slow_client_bytes) {
+    close_session(session, 1008, "slow consumer");
+    return;
+  }
+  if (!session.is_stalled(now) && !session.awaited_pong &&
+      now - session.last_ping_at >= seconds(options_.ping_interval_sec)) {
+    const std::string payload = std::to_string(exchange_now_ms());
+    server_->ping(session.id, payload);
+    session.awaited_pong = payload;
+    session.last_ping_at = now;
+    ++session.pings_sent;
+    ++pings_sent_;
+  }
+}
+
+void Exchange::close_session(ClientSession& session, std::uint16_t code,
+                             const std::string& reason) {
+  if (!session.can_send()) return;
+  session.closing = true;
+  session.close_reason = reason;
+  server_->close(session.id, code, reason);
+}
+
+void Exchange::on_close(ConnectionId id) {
+  auto found = sessions_.find(id);
+  if (found == sessions_.end()) return;
+  found->second.open = false;
+  if (found->second.close_reason.empty()) found->second.close_reason = "closed by peer";
+  closed_order_.push_back(id);
+  while (closed_order_.size() > kClosedSessionsKept) {
+    sessions_.erase(closed_order_.front());
+    closed_order_.pop_front();
+  }
+}
+
+}  // namespace depthsim

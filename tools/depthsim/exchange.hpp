@@ -1,0 +1,128 @@
+// The simulated exchange: symbol feeds generating depth events, client sessions and their
+// subscriptions, fan-out of every event to its subscribers, REST snapshots, the /sim/* control
+// endpoints, pings, limits and fault injection. Single-threaded: everything runs on one
+// io_context, so there is no locking; the network edge is the WsServer interface.
+#pragma once
+
+#include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client_session.hpp"
+#include "fault_plan.hpp"
+#include "http_request.hpp"
+#include "replay_feed.hpp"
+#include "sim_options.hpp"
+#include "symbol_feed.hpp"
+#include "ws_server.hpp"
+
+namespace depthsim {
+
+class Exchange final : public ServerHandler {
+ public:
+  // Throws std::runtime_error when the replay file cannot be read.
+  Exchange(asio::io_context& io, SimOptions options);
+  ~Exchange() override;
+
+  // The server is owned by the caller and must outlive the exchange's activity.
+  void attach(WsServer& server) { server_ = &server; }
+  void start();
+  // Closes every client with 1001, stops listening and all timers; io_context.run() then returns.
+  void shutdown();
+
+  // ServerHandler
+  std::optional<HttpReply> validate_upgrade(ConnectionId id, const std::string& resource) override;
+  void on_open(ConnectionId id, const std::string& resource) override;
+  void on_message(ConnectionId id, const std::string& payload, bool is_text) override;
+  bool on_client_ping(ConnectionId id) override;
+  void on_pong(ConnectionId id, const std::string& payload) override;
+  void on_close(ConnectionId id) override;
+  std::optional<HttpReply> on_http(ConnectionId id, const std::string& method,
+                                   const std::string& resource) override;
+
+ private:
+  using Clock = SteadyClock;
+  struct UpgradeRequest {
+    bool combined = false;
+    std::vector<std::string> streams;
+    std::string error;  // non-empty: refuse with 400
+    bool not_found = false;
+  };
+
+  // exchange.cpp: lifecycle, clocks, generation scheduling, housekeeping.
+  std::int64_t exchange_now_ms() const;
+  void schedule_generation(Clock::time_point when);
+  void run_generation();
+  bool may_generate_unpaced(const SymbolFeed& feed) const;
+  void housekeeping();
+  void check_session_timers(ClientSession& session, Clock::time_point now);
+  void close_session(ClientSession& session, std::uint16_t code, const std::string& reason);
+  void count_fault(std::string_view name) { ++faults_injected_[std::string(name)]; }
+
+  // exchange_streams.cpp: sessions, subscriptions, delivery, stream faults.
+  UpgradeRequest parse_upgrade(const std::string& resource) const;
+  bool is_servable_stream(std::string_view stream) const;
+  void apply_subscriptions(ClientSession& session);
+  SymbolFeed* feed_for(const std::string& symbol);
+  void generate_event(SymbolFeed& feed);
+  void deliver(SymbolFeed& feed, const BookUpdate& update, bool fresh);
+  void send_frame(ClientSession& session, FrameType type,
+                  const std::shared_ptr<const std::string>& frame);
+  void apply_connection_fault(ClientSession& session, const StreamFault& fault);
+  void send_payload_fault(SymbolFeed& feed, const BookUpdate& update, const StreamFault& fault);
+  void inject_stream_fault(const StreamFault& fault, const std::vector<std::string>& symbols,
+                           std::optional<ConnectionId> connection, std::uint64_t count);
+
+  // exchange_http.cpp: REST and control endpoints.
+  HttpReply snapshot_reply(const RequestTarget& target, bool& deferred, ConnectionId id);
+  HttpReply truth_reply(const RequestTarget& target) const;
+  HttpReply fault_reply(const RequestTarget& target);
+  HttpReply pause_reply(bool pause);
+  std::string stats_json() const;
+  void defer_reply(ConnectionId id, std::chrono::milliseconds delay, HttpReply reply);
+
+  // exchange_replay.cpp
+  void replay_step();
+  bool replay_clients_keep_up() const;
+  void on_replay_snapshot_reached();
+
+  asio::io_context& io_;
+  SimOptions options_;
+  WsServer* server_ = nullptr;
+  Clock::time_point started_at_;
+  bool paused_ = false;
+  bool generation_stopped_ = false;  // --duration-sec elapsed
+  bool shutting_down_ = false;
+
+  std::vector<std::unique_ptr<SymbolFeed>> feeds_;
+  FaultPlan fault_plan_;
+  std::deque<RestFaultKind> rest_faults_;
+  std::unique_ptr<ReplayFeed> replay_;
+  Clock::time_point replay_started_at_;
+
+  std::map<ConnectionId, ClientSession> sessions_;
+  std::deque<ConnectionId> closed_order_;  // closed sessions kept for /sim/stats, oldest first
+
+  asio::steady_timer generation_timer_;
+  asio::steady_timer housekeeping_timer_;
+  asio::steady_timer replay_timer_;
+  std::map<ConnectionId, std::unique_ptr<asio::steady_timer>> delayed_replies_;
+  std::vector<ConnectionId> waiting_for_replay_snapshot_;
+
+  std::uint64_t snapshots_served_ = 0;
+  std::uint64_t http_requests_ = 0;
+  std::uint64_t pings_sent_ = 0;
+  std::uint64_t pongs_received_ = 0;
+  std::uint64_t connections_refused_ = 0;
+  std::map<std::string, std::uint64_t> faults_injected_;
+};
+
+}  // namespace depthsim

@@ -1,0 +1,217 @@
+// REST endpoints (depth snapshot, server time) and the /sim/* control endpoints.
+#include "exchange.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+
+#include "payload_format.hpp"
+
+namespace depthsim {
+
+namespace {
+
+HttpReply json_error(int status, int code, const std::string& message) {
+  std::string body = "{\"code\":" + std::to_string(code) + ",\"msg\":";
+  append_json_string(body, message);
+  body += "}";
+  return HttpReply{status, body, {}};
+}
+
+HttpReply ok(std::string body) {
+  return HttpReply{200, std::move(body), {}};
+}
+
+bool starts_with_rest(const std::string& kind) {
+  return kind.rfind("rest_", 0) == 0;
+}
+
+bool is_time_path(const std::string& path) {
+  return path == "/fapi/v1/time" || path == "/dapi/v1/time" || path == "/api/v3/time";
+}
+
+}  // namespace
+
+std::optional<HttpReply> Exchange::on_http(ConnectionId id, const std::string& method,
+                                           const std::string& resource) {
+  ++http_requests_;
+  if (shutting_down_) return json_error(503, -1001, "Server is shutting down.");
+  if (method != "GET") return json_error(405, -1, "Only GET is supported.");
+  const RequestTarget target = parse_request_target(resource);
+  if (target.path == depth_rest_path(options_.market)) {
+    bool deferred = false;
+    HttpReply reply = snapshot_reply(target, deferred, id);
+    if (deferred) return std::nullopt;
+    return reply;
+  }
+  if (is_time_path(target.path))
+    return ok("{\"serverTime\":" + std::to_string(exchange_now_ms()) + "}");
+  if (target.path == "/sim/stats") return ok(stats_json());
+  if (target.path == "/sim/truth") return truth_reply(target);
+  if (target.path == "/sim/fault") return fault_reply(target);
+  if (target.path == "/sim/pause") return pause_reply(true);
+  if (target.path == "/sim/resume") return pause_reply(false);
+  return json_error(404, -1, "Not found: " + target.path);
+}
+
+HttpReply Exchange::snapshot_reply(const RequestTarget& target, bool& deferred, ConnectionId id) {
+  const std::optional<std::string> symbol = target.param("symbol");
+  if (!symbol || symbol->empty()) {
+    return json_error(400, -1102,
+                      "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
+  }
+  const bool futures = is_futures(options_.market);
+  long limit = futures ? 500 : 100;
+  if (std::optional<std::string> text = target.param("limit")) {
+    const std::optional<long> parsed = parse_long_in(*text, 0, 1'000'000);
+    if (!parsed || !is_valid_depth_limit(options_.market, *parsed)) {
+      return json_error(400, -1100,
+                        futures ? "Illegal characters found in parameter 'limit'; legal "
+                                  "values are 5, 10, 20, 50, 100, 500, 1000."
+                                : "Illegal characters found in parameter 'limit'; legal "
+                                  "range is '1' to '5000'.");
+    }
+    limit = *parsed;
+  }
+  const bool known = replay_ ? *symbol == replay_->symbol() : feed_for(*symbol) != nullptr;
+  if (!known) return json_error(400, -1121, "Invalid symbol.");
+
+  std::optional<RestFaultKind> fault;
+  if (!rest_faults_.empty()) {
+    fault = rest_faults_.front();
+    rest_faults_.pop_front();
+    count_fault(rest_fault_name(*fault));
+  }
+  if (fault == RestFaultKind::too_many_requests) {
+    HttpReply reply =
+        json_error(429, -1003, "Too many requests; please use the websocket for live updates.");
+    reply.headers.emplace_back("Retry-After", "1");
+    return reply;
+  }
+  if (fault == RestFaultKind::banned) {
+    HttpReply reply = json_error(418, -1003, "Way too many requests; IP banned for 2 seconds.");
+    reply.headers.emplace_back("Retry-After", "2");
+    return reply;
+  }
+  if (fault == RestFaultKind::server_error) {
+    return json_error(500, -1000, "An unknown error occurred while processing the request.");
+  }
+
+  if (replay_) {
+    // The recorded snapshot exists only once the replay has reached its place in the file.
+    if (!replay_->snapshot()) return json_error(503, -1, "The replay file holds no snapshot.");
+    if (!replay_->snapshot_reached()) {
+      waiting_for_replay_snapshot_.push_back(id);
+      deferred = true;
+      return {};
+    }
+    ++snapshots_served_;
+    return ok(std::string(replay_->snapshot()->text));
+  }
+
+  SymbolFeed& feed = *feed_for(*symbol);
+  const std::int64_t now_ms = exchange_now_ms();
+  const LevelBook book =
+      fault == RestFaultKind::stale ? feed.book().book_before(50) : feed.book().book();
+  HttpReply reply = ok(render_snapshot(options_.market, feed.book().spec(), book,
+                                       static_cast<std::size_t>(limit), now_ms, now_ms - 1));
+  ++snapshots_served_;
+  if (fault == RestFaultKind::truncated) {
+    reply.announced_length = reply.body.size();
+    reply.body.resize(reply.body.size() / 2);
+  }
+  if (fault == RestFaultKind::timeout) {
+    defer_reply(id, std::chrono::milliseconds(options_.rest_delay_ms), std::move(reply));
+    deferred = true;
+    return {};
+  }
+  return reply;
+}
+
+void Exchange::defer_reply(ConnectionId id, std::chrono::milliseconds delay, HttpReply reply) {
+  auto timer = std::make_unique<asio::steady_timer>(io_, delay);
+  timer->async_wait([this, id, reply = std::move(reply)](const asio::error_code& error) {
+    if (!error && server_ != nullptr) server_->reply_http(id, reply);
+    delayed_replies_.erase(id);
+  });
+  delayed_replies_[id] = std::move(timer);
+}
+
+HttpReply Exchange::truth_reply(const RequestTarget& target) const {
+  if (replay_)
+    return json_error(400, -1, "No ground truth in replay mode: use the recorded bookTicker.");
+  const std::optional<std::string> symbol = target.param("symbol");
+  if (!symbol) return json_error(400, -1102, "Mandatory parameter 'symbol' was not sent.");
+  for (const auto& feed : feeds_) {
+    if (feed->symbol() != *symbol) continue;
+    const std::int64_t now_ms = exchange_now_ms();
+    return ok(render_snapshot(options_.market, feed->book().spec(), feed->book().book(), 0, now_ms,
+                              now_ms));
+  }
+  return json_error(400, -1121, "Invalid symbol.");
+}
+
+HttpReply Exchange::fault_reply(const RequestTarget& target) {
+  const std::optional<std::string> kind_text = target.param("kind");
+  if (!kind_text) return json_error(400, -1102, "Mandatory parameter 'kind' was not sent.");
+  std::uint64_t count = 1;
+  if (std::optional<std::string> text = target.param("count")) {
+    const std::optional<long> parsed = parse_long_in(*text, 1, 1'000'000);
+    if (!parsed) return json_error(400, -1100, "count must be an integer from 1 to 1000000.");
+    count = static_cast<std::uint64_t>(*parsed);
+  }
+  if (starts_with_rest(*kind_text)) {
+    const std::optional<RestFaultKind> rest = parse_rest_fault_kind(*kind_text);
+    if (!rest) return json_error(400, -1100, "Unknown REST fault kind: " + *kind_text);
+    for (std::uint64_t i = 0; i < count; ++i) rest_faults_.push_back(*rest);
+    return ok("{\"injected\":\"" + std::string(rest_fault_name(*rest)) +
+              "\",\"count\":" + std::to_string(count) + "}");
+  }
+  const std::optional<FaultKind> kind = parse_fault_kind(*kind_text);
+  if (!kind) return json_error(400, -1100, "Unknown fault kind: " + *kind_text);
+  StreamFault fault{*kind, default_fault_arg(*kind)};
+  if (std::optional<std::string> arg = target.param("arg")) {
+    const std::optional<long> parsed = parse_long_in(*arg, 0, 1'000'000'000);
+    if (!parsed) return json_error(400, -1100, "arg must be a non-negative integer.");
+    fault.arg = static_cast<double>(*parsed);
+  }
+  std::vector<std::string> symbols = options_.symbols;
+  if (std::optional<std::string> symbol = target.param("symbol")) {
+    if (!feed_for(*symbol) && !(replay_ && *symbol == replay_->symbol())) {
+      return json_error(400, -1121, "Invalid symbol.");
+    }
+    symbols = {*symbol};
+  }
+  std::optional<ConnectionId> connection;
+  if (std::optional<std::string> text = target.param("conn")) {
+    const std::optional<long> parsed = parse_long_in(*text, 1, 1'000'000'000);
+    if (!parsed) return json_error(400, -1100, "conn must be a connection id.");
+    connection = static_cast<ConnectionId>(*parsed);
+  }
+  if (replay_ && !is_connection_fault(*kind)) {
+    return json_error(400, -1, "Only connection faults apply to a replay.");
+  }
+  inject_stream_fault(fault, symbols, connection, count);
+  return ok("{\"injected\":\"" + std::string(fault_name(*kind)) +
+            "\",\"count\":" + std::to_string(count) + "}");
+}
+
+HttpReply Exchange::pause_reply(bool pause) {
+  if (paused_ != pause) {
+    paused_ = pause;
+    if (!pause) {
+      const auto now = Clock::now();
+      for (auto& feed : feeds_) feed->rebase(now);
+      schedule_generation(now);
+    } else {
+      generation_timer_.cancel();
+    }
+  }
+  std::string body = "{\"paused\":";
+  body += paused_ ? "true" : "false";
+  body += "}";
+  return ok(body);
+}
+
+}  // namespace depthsim

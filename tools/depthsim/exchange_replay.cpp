@@ -1,0 +1,82 @@
+// Replay of a real recording: each frame goes to the subscribers of its stream, byte for byte,
+// with the recorded spacing divided by --speed (0: as fast as the clients read).
+#include <asio/post.hpp>
+
+#include "exchange.hpp"
+
+namespace depthsim {
+
+namespace {
+constexpr std::size_t kUnpacedBatch = 64;
+}
+
+void Exchange::replay_step() {
+  if (shutting_down_ || !replay_ || replay_->done()) return;
+  const auto now = Clock::now();
+  const std::int64_t first_ns = replay_->items().front().recv_ns;
+  std::size_t sent = 0;
+  while (!replay_->done()) {
+    const ReplayItem& item = replay_->items()[replay_->position()];
+    if (options_.replay_speed > 0) {
+      const auto due = replay_started_at_ +
+                       std::chrono::nanoseconds(static_cast<std::int64_t>(
+                           static_cast<double>(item.recv_ns - first_ns) / options_.replay_speed));
+      if (due > now) {
+        replay_timer_.expires_at(due);
+        replay_timer_.async_wait([this](const asio::error_code& error) {
+          if (!error) replay_step();
+        });
+        return;
+      }
+    } else if (sent >= kUnpacedBatch || !replay_clients_keep_up()) {
+      replay_timer_.expires_after(sent >= kUnpacedBatch ? std::chrono::milliseconds(0)
+                                                        : std::chrono::milliseconds(1));
+      replay_timer_.async_wait([this](const asio::error_code& error) {
+        if (!error) replay_step();
+      });
+      return;
+    }
+    if (!item.is_snapshot) {
+      std::shared_ptr<const std::string> combined;
+      std::shared_ptr<const std::string> raw;
+      for (auto& [id, session] : sessions_) {
+        if (!session.can_send() || session.is_stalled(now)) continue;
+        for (const StreamName& stream : session.streams) {
+          if (stream.text != item.stream) continue;
+          std::shared_ptr<const std::string>& frame =
+              session.subscriptions.combined ? combined : raw;
+          if (!frame) {
+            frame = std::make_shared<const std::string>(
+                session.subscriptions.combined ? item.text : std::string(item.data()));
+          }
+          send_frame(session, FrameType::text, frame);
+          if (stream.text.find("@depth") != std::string::npos) ++session.depth_events_sent;
+        }
+      }
+    }
+    replay_->advance();
+    ++sent;
+    if (item.is_snapshot) on_replay_snapshot_reached();
+  }
+}
+
+bool Exchange::replay_clients_keep_up() const {
+  for (const auto& [id, session] : sessions_) {
+    if (session.can_send() && !session.streams.empty() &&
+        server_->buffered_amount(id) > options_.pacing_buffer_bytes) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void Exchange::on_replay_snapshot_reached() {
+  const std::string body = replay_->snapshot()->text;
+  for (ConnectionId id : waiting_for_replay_snapshot_) {
+    ++snapshots_served_;
+    server_->reply_http(id, HttpReply{200, body, {}});
+  }
+  waiting_for_replay_snapshot_.clear();
+}
+
+}  // namespace depthsim

@@ -1,0 +1,312 @@
+// WebSocket sessions: upgrade paths, live subscriptions, fan-out of events, stream faults.
+#include "exchange.hpp"
+
+#include <asio/post.hpp>
+
+#include <algorithm>
+
+#include "payload_format.hpp"
+
+namespace depthsim {
+
+namespace {
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+std::vector<std::string> split_streams(std::string_view text) {
+  std::vector<std::string> streams;
+  while (!text.empty()) {
+    const std::size_t slash = text.find('/');
+    if (slash != 0) streams.emplace_back(text.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    text.remove_prefix(slash + 1);
+  }
+  return streams;
+}
+
+std::size_t max_streams_per_connection(Market market) {
+  return is_futures(market) ? 200 : 1024;
+}
+
+}  // namespace
+
+Exchange::UpgradeRequest Exchange::parse_upgrade(const std::string& resource) const {
+  const RequestTarget target = parse_request_target(resource);
+  std::string_view path = target.path;
+  // Binance's routed futures hosts put /public or /market before the usual paths.
+  for (std::string_view prefix : {"/public", "/market"}) {
+    if (starts_with(path, prefix) && (path.size() == prefix.size() || path[prefix.size()] == '/')) {
+      path.remove_prefix(prefix.size());
+    }
+  }
+  UpgradeRequest request;
+  if (path == "/ws" || path == "/ws/") {
+    request.combined = false;
+  } else if (starts_with(path, "/ws/")) {
+    request.combined = false;
+    request.streams = split_streams(path.substr(4));
+  } else if (path == "/stream" || path == "/stream/") {
+    request.combined = true;
+    if (auto streams = target.param("streams")) request.streams = split_streams(*streams);
+  } else {
+    request.not_found = true;
+    return request;
+  }
+  for (const std::string& stream : request.streams) {
+    if (!is_servable_stream(stream)) {
+      request.error = "Invalid stream name: " + stream;
+      return request;
+    }
+  }
+  if (request.streams.size() > max_streams_per_connection(options_.market)) {
+    request.error = "Too many streams";
+  }
+  return request;
+}
+
+bool Exchange::is_servable_stream(std::string_view stream) const {
+  if (replay_) {
+    return std::find(replay_->streams().begin(), replay_->streams().end(), stream) !=
+           replay_->streams().end();
+  }
+  const std::optional<StreamName> name = parse_stream_name(stream, options_.market);
+  if (!name || name->kind == StreamKind::trade) return false;
+  return std::find(options_.symbols.begin(), options_.symbols.end(), name->symbol) !=
+         options_.symbols.end();
+}
+
+std::optional<HttpReply> Exchange::validate_upgrade(ConnectionId, const std::string& resource) {
+  if (shutting_down_)
+    return HttpReply{503, R"({"code":-1001,"msg":"Server is shutting down."})", {}};
+  const UpgradeRequest request = parse_upgrade(resource);
+  if (request.not_found) {
+    ++connections_refused_;
+    return HttpReply{404, R"({"code":-1,"msg":"Not found"})", {}};
+  }
+  if (!request.error.empty()) {
+    ++connections_refused_;
+    std::string body = "{\"code\":-1,\"msg\":";
+    append_json_string(body, request.error);
+    body += "}";
+    return HttpReply{400, body, {}};
+  }
+  return std::nullopt;
+}
+
+void Exchange::on_open(ConnectionId id, const std::string& resource) {
+  const UpgradeRequest request = parse_upgrade(resource);
+  ClientSession& session = sessions_[id];
+  session.id = id;
+  session.resource = resource;
+  session.subscriptions.combined = request.combined;
+  session.subscriptions.streams = request.streams;
+  const auto now = Clock::now();
+  session.opened_at = now;
+  session.last_ping_at = now;
+  session.message_window_start = now;
+  apply_subscriptions(session);
+}
+
+SymbolFeed* Exchange::feed_for(const std::string& symbol) {
+  for (auto& feed : feeds_) {
+    if (feed->symbol() == symbol) return feed.get();
+  }
+  return nullptr;
+}
+
+void Exchange::apply_subscriptions(ClientSession& session) {
+  session.streams.clear();
+  for (const std::string& text : session.subscriptions.streams) {
+    if (replay_) {
+      StreamName name;
+      name.text = text;
+      name.symbol = to_upper_ascii(text.substr(0, text.find('@')));
+      session.streams.push_back(std::move(name));
+    } else if (std::optional<StreamName> name = parse_stream_name(text, options_.market)) {
+      session.streams.push_back(std::move(*name));
+    }
+  }
+  if (replay_) {
+    if (!session.streams.empty() && !replay_->started()) {
+      replay_->start();
+      replay_started_at_ = Clock::now();
+      asio::post(io_, [this] { replay_step(); });
+    }
+    return;
+  }
+  bool any_started = false;
+  for (const StreamName& stream : session.streams) {
+    SymbolFeed* feed = feed_for(stream.symbol);
+    if (feed != nullptr && !feed->started()) {
+      feed->start(Clock::now());
+      any_started = true;
+    }
+  }
+  // A new subscriber may be what an unpaced (--rate 0) or just-started feed was waiting for.
+  if (any_started || options_.rate == 0) schedule_generation(Clock::now());
+}
+
+void Exchange::on_message(ConnectionId id, const std::string& payload, bool is_text) {
+  auto found = sessions_.find(id);
+  if (found == sessions_.end() || !found->second.can_send()) return;
+  ClientSession& session = found->second;
+  ++session.messages_received;
+  const auto now = Clock::now();
+  if (now - session.message_window_start >= std::chrono::seconds(1)) {
+    session.message_window_start = now;
+    session.messages_in_window = 0;
+  }
+  if (++session.messages_in_window > options_.message_limit_per_sec) {
+    close_session(session, 1008, "Too many messages");
+    return;
+  }
+  const std::string text = is_text ? payload : std::string();
+  RequestOutcome outcome = handle_subscription_request(
+      text, session.subscriptions,
+      [this](std::string_view stream) { return is_servable_stream(stream); },
+      max_streams_per_connection(options_.market));
+  send_frame(session, FrameType::text,
+             std::make_shared<const std::string>(std::move(outcome.reply)));
+  if (!outcome.added.empty() || !outcome.removed.empty()) apply_subscriptions(session);
+}
+
+bool Exchange::on_client_ping(ConnectionId id) {
+  auto found = sessions_.find(id);
+  if (found == sessions_.end()) return true;
+  ClientSession& session = found->second;
+  ++session.messages_received;
+  if (++session.messages_in_window > options_.message_limit_per_sec &&
+      Clock::now() - session.message_window_start < std::chrono::seconds(1)) {
+    close_session(session, 1008, "Too many messages");
+    return false;
+  }
+  return session.answer_pings;
+}
+
+void Exchange::on_pong(ConnectionId id, const std::string& payload) {
+  auto found = sessions_.find(id);
+  if (found == sessions_.end()) return;
+  ClientSession& session = found->second;
+  if (!session.count_pongs) return;
+  ++session.pongs_received;
+  ++pongs_received_;
+  if (session.awaited_pong && *session.awaited_pong == payload) session.awaited_pong.reset();
+}
+
+void Exchange::send_frame(ClientSession& session, FrameType type,
+                          const std::shared_ptr<const std::string>& frame) {
+  if (!session.can_send()) return;
+  if (server_->send(session.id, type, frame)) {
+    ++session.frames_sent;
+    session.bytes_sent += frame->size();
+  }
+}
+
+void Exchange::generate_event(SymbolFeed& feed) {
+  BookUpdate update = feed.book().next();
+  update.event_ms = exchange_now_ms();
+  update.transaction_ms = update.event_ms - static_cast<std::int64_t>(update.last_id % 3);
+  const std::uint64_t index = feed.book().events_generated();
+
+  std::vector<StreamFault> faults = fault_plan_.take(index);
+  if (std::optional<StreamFault> queued = feed.next_queued_fault()) faults.push_back(*queued);
+
+  auto has = [&](FaultKind kind) {
+    return std::any_of(faults.begin(), faults.end(),
+                       [kind](const StreamFault& f) { return f.kind == kind; });
+  };
+  if (has(FaultKind::gap)) {
+    // The event changes the truth but nobody receives it: the next U/pu do not chain.
+    count_fault("gap");
+  } else if (has(FaultKind::reorder) && !feed.held_update()) {
+    count_fault("reorder");
+    feed.held_update() = update;
+  } else {
+    deliver(feed, update, true);
+    if (feed.held_update()) {
+      deliver(feed, *feed.held_update(), false);
+      feed.held_update().reset();
+    }
+    if (has(FaultKind::duplicate)) {
+      count_fault("duplicate");
+      deliver(feed, update, false);
+    }
+    if (has(FaultKind::stale)) {
+      if (std::optional<BookUpdate> old = feed.update_from(8)) {
+        count_fault("stale");
+        deliver(feed, *old, false);
+      }
+    }
+  }
+  feed.remember(update);
+  for (const StreamFault& fault : faults) {
+    if (is_payload_fault(fault.kind)) send_payload_fault(feed, update, fault);
+  }
+  for (const StreamFault& fault : faults) {
+    if (!is_connection_fault(fault.kind)) continue;
+    for (auto& [id, session] : sessions_) {
+      if (session.can_send() && session.subscribed_to(feed.symbol()))
+        apply_connection_fault(session, fault);
+    }
+  }
+}
+
+void Exchange::deliver(SymbolFeed& feed, const BookUpdate& update, bool fresh) {
+  const auto now = Clock::now();
+  const SymbolSpec& spec = feed.book().spec();
+  std::shared_ptr<const std::string> diff;
+  std::shared_ptr<const std::string> ticker;
+  bool ticker_checked = false;
+  std::map<int, std::shared_ptr<const std::string>> partials;
+  std::map<std::string, std::shared_ptr<const std::string>> wrapped;  // per stream name
+
+  for (auto& [id, session] : sessions_) {
+    if (!session.can_send() || session.is_stalled(now)) continue;
+    for (const StreamName& stream : session.streams) {
+      if (stream.symbol != feed.symbol()) continue;
+      std::shared_ptr<const std::string> payload;
+      if (stream.kind == StreamKind::diff_depth) {
+        if (!diff)
+          diff =
+              std::make_shared<const std::string>(render_diff_depth(options_.market, spec, update));
+        payload = diff;
+      } else if (stream.kind == StreamKind::partial_depth && fresh) {
+        auto& partial = partials[stream.levels];
+        if (!partial) {
+          partial = std::make_shared<const std::string>(
+              render_partial_depth(options_.market, spec, feed.book().book(),
+                                   static_cast<std::size_t>(stream.levels), update));
+        }
+        payload = partial;
+      } else if (stream.kind == StreamKind::book_ticker && fresh) {
+        if (!ticker_checked) {
+          ticker_checked = true;
+          if (feed.top_changed_since_last_ticker()) {
+            ticker = std::make_shared<const std::string>(
+                render_book_ticker(options_.market, spec, feed.book().book(), update));
+          }
+        }
+        payload = ticker;
+      }
+      if (!payload) continue;
+      if (session.subscriptions.combined) {
+        auto& frame = wrapped[stream.text];
+        if (!frame)
+          frame = std::make_shared<const std::string>(wrap_combined(stream.text, *payload));
+        payload = frame;
+      }
+      send_frame(session, FrameType::text, payload);
+      if (stream.kind == StreamKind::diff_depth) {
+        DepthProgress& progress = session.depth_by_symbol[feed.symbol()];
+        if (progress.events == 0) progress.first_id = update.first_id;
+        progress.last_id = update.last_id;
+        ++progress.events;
+        ++session.depth_events_sent;
+      }
+    }
+  }
+}
+
+}  // namespace depthsim

@@ -1,0 +1,65 @@
+// A full price-level book in integer units plus the update record the simulator generates.
+// It is the ground truth that snapshots, /sim/truth, partial depth and bookTicker are cut from.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <vector>
+
+namespace depthsim {
+
+struct PriceLevel {
+  std::int64_t price = 0;
+  std::int64_t qty = 0;  // in an update, 0 removes the level
+  friend bool operator==(const PriceLevel& a, const PriceLevel& b) {
+    return a.price == b.price && a.qty == b.qty;
+  }
+};
+
+// One depth event: ids as Binance numbers them (first U, final u, previous final pu), the
+// changed levels best-first, and the exchange times.
+struct BookUpdate {
+  std::uint64_t first_id = 0;       // U
+  std::uint64_t last_id = 0;        // u
+  std::uint64_t prev_last_id = 0;   // pu
+  std::int64_t event_ms = 0;        // E
+  std::int64_t transaction_ms = 0;  // T
+  std::vector<PriceLevel> bids;
+  std::vector<PriceLevel> asks;
+};
+
+// What a change overwrote, so a recent past book can be rebuilt (stale snapshot fault).
+struct LevelUndo {
+  bool is_bid = true;
+  std::int64_t price = 0;
+  std::int64_t previous_qty = 0;  // 0 = the level was absent
+};
+
+class LevelBook {
+ public:
+  using BidMap = std::map<std::int64_t, std::int64_t, std::greater<>>;
+  using AskMap = std::map<std::int64_t, std::int64_t>;
+
+  // Sets one level (qty 0 removes it); returns what it overwrote.
+  LevelUndo set_level(bool is_bid, std::int64_t price, std::int64_t qty);
+  void undo(const LevelUndo& change);
+  void apply(const BookUpdate& update);
+
+  const BidMap& bids() const { return bids_; }
+  const AskMap& asks() const { return asks_; }
+  std::uint64_t last_update_id() const { return last_update_id_; }
+  void set_last_update_id(std::uint64_t id) { last_update_id_ = id; }
+
+  // The best `depth` levels per side, best first (depth 0 = all).
+  std::vector<PriceLevel> top_bids(std::size_t depth) const;
+  std::vector<PriceLevel> top_asks(std::size_t depth) const;
+  bool is_crossed() const;
+
+ private:
+  BidMap bids_;
+  AskMap asks_;
+  std::uint64_t last_update_id_ = 0;
+};
+
+}  // namespace depthsim

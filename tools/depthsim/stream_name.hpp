@@ -1,0 +1,32 @@
+// Binance market-stream names the simulator serves: "<sym>@depth[@speed]",
+// "<sym>@depth<N>[@speed]",
+// "<sym>@bookTicker", and (replay only) "<sym>@trade". Names are lower case on the wire.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "market_spec.hpp"
+
+namespace depthsim {
+
+enum class StreamKind { diff_depth, partial_depth, book_ticker, trade };
+
+struct StreamName {
+  std::string text;    // as subscribed, e.g. "btcusdt@depth@100ms"
+  std::string symbol;  // upper case, e.g. "BTCUSDT"
+  StreamKind kind = StreamKind::diff_depth;
+  int levels = 0;     // 5, 10 or 20 for partial depth
+  int speed_ms = -1;  // -1 = the market's default speed
+
+  bool is_depth() const {
+    return kind == StreamKind::diff_depth || kind == StreamKind::partial_depth;
+  }
+};
+
+// Speeds: futures 0/100/250/500 ms, spot 100/1000 ms. Upper case, unknown kinds or speeds,
+// or a malformed symbol give nullopt (whether the symbol is listed is the caller's concern).
+std::optional<StreamName> parse_stream_name(std::string_view text, Market market);
+
+}  // namespace depthsim

@@ -1,0 +1,79 @@
+#include "symbol_feed.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace depthsim {
+
+namespace {
+constexpr std::size_t kRecentUpdates = 32;
+
+std::uint64_t symbol_seed(std::uint64_t seed, const std::string& symbol) {
+  std::uint64_t hash = 1469598103934665603ULL ^ seed;
+  for (unsigned char c : symbol) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+}  // namespace
+
+SymbolFeed::SymbolFeed(Market market, const std::string& symbol, std::uint64_t seed)
+    : book_(symbol_spec(market, symbol), market, symbol_seed(seed, symbol)) {}
+
+void SymbolFeed::start(Clock::time_point now) {
+  if (started_) return;
+  started_ = true;
+  rebase(now);
+}
+
+void SymbolFeed::rebase(Clock::time_point now) {
+  rate_base_time_ = now;
+  rate_base_count_ = book_.events_generated();
+}
+
+std::uint64_t SymbolFeed::events_due(Clock::time_point now, double rate) const {
+  if (!started_ || now < rate_base_time_) return rate_base_count_;
+  const double elapsed = std::chrono::duration<double>(now - rate_base_time_).count();
+  return rate_base_count_ + static_cast<std::uint64_t>(std::floor(elapsed * rate));
+}
+
+SymbolFeed::Clock::time_point SymbolFeed::next_due_time(double rate) const {
+  const double seconds =
+      static_cast<double>(book_.events_generated() + 1 - rate_base_count_) / rate;
+  return rate_base_time_ +
+         std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+}
+
+std::optional<StreamFault> SymbolFeed::next_queued_fault() {
+  if (queued_faults_.empty()) return std::nullopt;
+  StreamFault fault = queued_faults_.front();
+  queued_faults_.pop_front();
+  return fault;
+}
+
+void SymbolFeed::remember(const BookUpdate& update) {
+  recent_.push_back(update);
+  if (recent_.size() > kRecentUpdates) recent_.pop_front();
+}
+
+std::optional<BookUpdate> SymbolFeed::update_from(std::size_t events_ago) const {
+  if (recent_.empty()) return std::nullopt;
+  const std::size_t back = std::min(events_ago, recent_.size() - 1);
+  return recent_[recent_.size() - 1 - back];
+}
+
+bool SymbolFeed::top_changed_since_last_ticker() {
+  const auto& bids = book_.book().bids();
+  const auto& asks = book_.book().asks();
+  const PriceLevel bid =
+      bids.empty() ? PriceLevel{} : PriceLevel{bids.begin()->first, bids.begin()->second};
+  const PriceLevel ask =
+      asks.empty() ? PriceLevel{} : PriceLevel{asks.begin()->first, asks.begin()->second};
+  if (bid == last_ticker_bid_ && ask == last_ticker_ask_) return false;
+  last_ticker_bid_ = bid;
+  last_ticker_ask_ = ask;
+  return true;
+}
+
+}  // namespace depthsim

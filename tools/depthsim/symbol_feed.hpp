@@ -1,0 +1,64 @@
+// One symbol's synthetic market as the exchange runs it: the book, when it may generate, the
+// faults waiting for its next events, and the recent updates the stale/reorder faults reuse.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+
+#include "fault_plan.hpp"
+#include "synthetic_book.hpp"
+
+namespace depthsim {
+
+class SymbolFeed {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  SymbolFeed(Market market, const std::string& symbol, std::uint64_t seed);
+
+  SyntheticBook& book() { return book_; }
+  const SyntheticBook& book() const { return book_; }
+  const std::string& symbol() const { return book_.spec().name; }
+
+  // Generation state: a feed generates once started (at launch, or at its first subscriber with
+  // --start-on-subscribe) until finished (--events / --duration-sec).
+  bool started() const { return started_; }
+  bool finished() const { return finished_; }
+  void start(Clock::time_point now);
+  void finish() { finished_ = true; }
+  // Rate pacing: the number of events due by `now` at `rate` per second since the last rebase.
+  std::uint64_t events_due(Clock::time_point now, double rate) const;
+  Clock::time_point next_due_time(double rate) const;
+  void rebase(Clock::time_point now);  // after a pause: what was not due is not owed
+
+  // Faults injected through /sim/fault, applied one per upcoming event.
+  void queue_fault(const StreamFault& fault) { queued_faults_.push_back(fault); }
+  std::optional<StreamFault> next_queued_fault();
+
+  // The last updates delivered, newest at the back (stale re-sends pick from here).
+  void remember(const BookUpdate& update);
+  std::optional<BookUpdate> update_from(std::size_t events_ago) const;
+
+  // An update held back by a reorder fault, to be sent after the next one.
+  std::optional<BookUpdate>& held_update() { return held_update_; }
+
+  // bookTicker is sent when the top of book changed.
+  bool top_changed_since_last_ticker();
+
+ private:
+  SyntheticBook book_;
+  bool started_ = false;
+  bool finished_ = false;
+  Clock::time_point rate_base_time_;
+  std::uint64_t rate_base_count_ = 0;
+  std::deque<StreamFault> queued_faults_;
+  std::deque<BookUpdate> recent_;
+  std::optional<BookUpdate> held_update_;
+  PriceLevel last_ticker_bid_{-1, -1};
+  PriceLevel last_ticker_ask_{-1, -1};
+};
+
+}  // namespace depthsim

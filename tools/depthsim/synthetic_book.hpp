@@ -1,0 +1,52 @@
+// A seeded synthetic order book for one symbol that produces Binance-like depth updates:
+// a few hundred levels a side, 1-40 changed levels per event, levels appearing and vanishing
+// (including removals of absent levels), occasional one-sided events, a moving top of book that
+// never crosses, and update ids that advance by many per event like Binance's.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "level_book.hpp"
+#include "market_spec.hpp"
+#include "seeded_random.hpp"
+
+namespace depthsim {
+
+class SyntheticBook {
+ public:
+  // The same (spec, seed, market) always yields the same sequence of updates.
+  SyntheticBook(const SymbolSpec& spec, Market market, std::uint64_t seed);
+
+  // Generates the next update, applies it to the book and returns it (E/T left at 0: the
+  // caller stamps exchange time). Futures ids jump between events (pu chains them), spot ids
+  // are contiguous (U == previous u + 1).
+  BookUpdate next();
+
+  const LevelBook& book() const { return book_; }
+  const SymbolSpec& spec() const { return spec_; }
+  std::uint64_t events_generated() const { return events_generated_; }
+
+  // The book as it was `events_ago` updates back (at most history_depth()); clamps to the oldest.
+  LevelBook book_before(std::size_t events_ago) const;
+  static constexpr std::size_t history_depth() { return 64; }
+
+ private:
+  void seed_levels();
+  void change_side(bool is_bid, std::vector<LevelUndo>& undo);
+  std::int64_t random_qty();
+
+  SymbolSpec spec_;
+  Market market_;
+  SeededRandom random_;
+  LevelBook book_;
+  std::uint64_t events_generated_ = 0;
+  struct UndoRecord {
+    std::uint64_t previous_last_id = 0;
+    std::vector<LevelUndo> changes;
+  };
+  std::deque<UndoRecord> history_;
+};
+
+}  // namespace depthsim
