@@ -2,7 +2,8 @@
 // logger: a bounded queue, one worker thread, a named overflow policy, a sink behind it).
 //
 //   auto sink = std::make_unique<GzipRotatingSink>(sink_config);
-//   GzipRotatingSink* files = sink.get();           // keep an observer for its stats
+//   GzipRotatingSink* files = sink.get();           // observer for its stats, valid while
+//                                                   // the writer lives (it owns the sink)
 //   AsyncWriterConfig writer_config;               // queue_capacity, flush_interval...
 //   AsyncWriter writer(std::move(sink), writer_config);
 //   std::string line;                              // reused by the network thread

@@ -1,0 +1,150 @@
+#include "recording/json_line_writer.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace depthrec::recording {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+// Length of the valid UTF-8 sequence starting at text[i], or 0 if the bytes there are invalid
+// (overlong forms, surrogates and values above U+10FFFF included).
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  std::size_t length = 0;
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;
+    if (lead == 0xED) high = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + length > text.size()) return 0;
+  if (byte(i + 1) < low || byte(i + 1) > high) return 0;
+  for (std::size_t k = 2; k < length; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return length;
+}
+
+}  // namespace
+
+JsonLineWriter::JsonLineWriter(std::string& out, std::size_t max_size) : out_(out) {
+  const std::size_t start = out.size();
+  out.resize(start + max_size);
+  cursor_ = out.data() + start;
+}
+
+void JsonLineWriter::finish() {
+  if (finished_) return;
+  finished_ = true;
+  out_.resize(static_cast<std::size_t>(cursor_ - out_.data()));
+}
+
+void JsonLineWriter::string(std::string_view text) {
+  raw('"');
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      const std::size_t length = utf8_sequence_length(text, i);
+      if (length == 0) {
+        raw("\\ufffd");
+        ++i;
+      } else {
+        raw(text.substr(i, length));
+        i += length;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        raw("\\\"");
+        break;
+      case '\\':
+        raw("\\\\");
+        break;
+      case '\n':
+        raw("\\n");
+        break;
+      case '\r':
+        raw("\\r");
+        break;
+      case '\t':
+        raw("\\t");
+        break;
+      default:
+        if (c < 0x20) {
+          raw("\\u00");
+          raw(kHex[c >> 4]);
+          raw(kHex[c & 0xF]);
+        } else {
+          raw(static_cast<char>(c));
+        }
+    }
+    ++i;
+  }
+  raw('"');
+}
+
+void JsonLineWriter::uint(std::uint64_t value) {
+  cursor_ = std::to_chars(cursor_, cursor_ + kMaxNumberChars, value).ptr;
+}
+
+void JsonLineWriter::int64(std::int64_t value) {
+  cursor_ = std::to_chars(cursor_, cursor_ + kMaxNumberChars, value).ptr;
+}
+
+void JsonLineWriter::optional_uint(std::optional<std::uint64_t> value) {
+  if (value) {
+    uint(*value);
+  } else {
+    null();
+  }
+}
+
+void JsonLineWriter::ms_or_null(std::int64_t ms) {
+  if (ms == 0) {
+    null();
+  } else {
+    int64(ms);
+  }
+}
+
+void JsonLineWriter::fixed3(double value) {
+  if (!std::isfinite(value)) {
+    null();
+  } else if (std::fabs(value) >= 1e15) {
+    cursor_ = std::to_chars(cursor_, cursor_ + kMaxNumberChars, value).ptr;  // e.g. 1e+300
+  } else {
+    cursor_ =
+        std::to_chars(cursor_, cursor_ + kMaxNumberChars, value, std::chars_format::fixed, 3).ptr;
+  }
+}
+
+void JsonLineWriter::ns_as_ms(std::int64_t ns) {
+  // Work on the magnitude in unsigned arithmetic so INT64_MIN cannot overflow.
+  const bool negative = ns < 0;
+  const std::uint64_t magnitude =
+      negative ? 0 - static_cast<std::uint64_t>(ns) : static_cast<std::uint64_t>(ns);
+  const std::uint64_t micros = magnitude / 1000 + (magnitude % 1000 >= 500 ? 1 : 0);
+  if (negative && micros != 0) raw('-');
+  uint(micros / 1000);
+  const auto fraction = static_cast<unsigned>(micros % 1000);
+  raw('.');
+  raw(static_cast<char>('0' + fraction / 100));
+  raw(static_cast<char>('0' + fraction / 10 % 10));
+  raw(static_cast<char>('0' + fraction % 10));
+}
+
+}  // namespace depthrec::recording
