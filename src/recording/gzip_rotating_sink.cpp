@@ -243,6 +243,14 @@ SinkStatus GzipRotatingSink::close() {
   Impl& s = *impl_;
   SinkStatus status = s.flush_pending();
   s.close_segment();
+  if (!s.unwritten.empty()) {
+    // Storage still fails at close: what could not be written is lost; count it as such.
+    std::lock_guard<std::mutex> lock(s.stats_mutex);
+    s.stats.dropped_bytes += s.unwritten_raw_bytes;
+    ++s.stats.dropped_writes;
+    s.unwritten.clear();
+    s.unwritten_raw_bytes = 0;
+  }
   return status;
 }
 

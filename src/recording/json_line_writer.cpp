@@ -53,7 +53,15 @@ void JsonLineWriter::finish() {
 
 void JsonLineWriter::string(std::string_view text) {
   raw('"');
+  // Fast path: symbols, stream names and URLs need no escaping; copy up to the first byte that
+  // does.
   std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+    ++i;
+  }
+  raw(text.substr(0, i));
   while (i < text.size()) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {

@@ -313,6 +313,21 @@ TEST(GzipRotatingSink, UnwritableDirectoryBoundsTheBacklogThenRecovers) {
   EXPECT_EQ(text.substr(0, line(0).size()), line(0));
 }
 
+TEST(GzipRotatingSink, DataStillUnwritableAtCloseIsCountedAsDropped) {
+  ScratchDir dir;
+  FakeClock clock;
+  std::ofstream(dir.path() / "file") << "x";
+  auto config = config_for(dir, clock);
+  config.directory = (dir.path() / "file" / "data").string();
+  GzipRotatingSink sink(config);
+  ASSERT_TRUE(sink.write(lines(0, 2)).ok());
+  EXPECT_EQ(sink.close().code, SinkStatus::Code::failed);
+  const auto stats = sink.stats();
+  EXPECT_EQ(stats.dropped_bytes, lines(0, 2).size());
+  EXPECT_EQ(stats.dropped_writes, 1u);
+  EXPECT_TRUE(sink.close().ok()) << "nothing left to lose";
+}
+
 TEST(GzipRotatingSink, RemovedDirectoryIsRecreatedAndReported) {
   ScratchDir dir;
   FakeClock clock;
