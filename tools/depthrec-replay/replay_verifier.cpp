@@ -1,0 +1,215 @@
+#include "replay_verifier.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace depthrec::replay {
+namespace {
+
+// Breaks that never see a resync record (a raw capture) are settled as unmarked past this many,
+// so that memory stays bounded on any recording.
+constexpr std::size_t kMaxPendingBreaks = 10'000;
+
+}  // namespace
+
+ReplayVerifier::ReplayVerifier(VerifierOptions options) : options_(std::move(options)) {
+  options_.symbol = to_upper(options_.symbol);
+  report_.symbol = options_.symbol;
+  if (options_.market) report_.market = *options_.market;
+}
+
+void ReplayVerifier::feed(const ReplayItem& item) {
+  if (!accept(item)) return;
+  if (!report_.first_recv_ns || item.recv_ns < *report_.first_recv_ns) {
+    report_.first_recv_ns = item.recv_ns;
+  }
+  if (!report_.last_recv_ns || item.recv_ns > *report_.last_recv_ns) {
+    report_.last_recv_ns = item.recv_ns;
+  }
+  switch (item.type) {
+    case ReplayItemType::depth:
+      on_depth(item);
+      break;
+    case ReplayItemType::snapshot:
+      on_snapshot(item);
+      break;
+    case ReplayItemType::ticker:
+      tickers_.on_ticker(item.ticker, item.recv_ns);
+      break;
+    case ReplayItemType::marker:
+      on_marker(item);
+      break;
+    case ReplayItemType::other:
+      break;
+  }
+}
+
+bool ReplayVerifier::accept(const ReplayItem& item) {
+  if (item.symbol.empty()) return true;  // e.g. the REST snapshot of a raw capture
+  if (report_.symbol.empty()) report_.symbol = std::string(item.symbol);
+  if (item.symbol == report_.symbol) return true;
+  ++report_.other_symbols[std::string(item.symbol)];
+  return false;
+}
+
+bool ReplayVerifier::ensure_sync(const ReplayItem& item) {
+  if (sync_) return true;
+  std::optional<Market> market = options_.market ? options_.market : item.market;
+  if (!market && item.type == ReplayItemType::depth) {
+    // Only futures send pu; COIN-M symbols carry the contract after an underscore.
+    if (!item.depth.has_prev_final_id) {
+      market = Market::spot;
+    } else {
+      market = report_.symbol.find('_') != std::string::npos ? Market::coinm : Market::usdm;
+    }
+  }
+  if (!market) return false;
+  report_.market = *market;
+  report_.market_detected = !options_.market;
+  sync_ = std::make_unique<BookSynchronizer>(*market, SyncLimits{options_.max_buffered_events});
+  if (early_snapshot_) {
+    sync_->on_snapshot(*early_snapshot_);
+    early_snapshot_.reset();
+  }
+  return true;
+}
+
+void ReplayVerifier::on_depth(const ReplayItem& item) {
+  ensure_sync(item);
+  ++report_.depth_events;
+  const UpdateResult result = sync_->on_update(item.depth);
+  switch (result.outcome) {
+    case UpdateOutcome::gap:
+    case UpdateOutcome::buffer_gap:
+    case UpdateOutcome::replaced_after_gap:
+      record_break(item, result);
+      break;
+    case UpdateOutcome::applied:
+    case UpdateOutcome::replaced:
+      // Back in sequence: a gap record from now on belongs to a later break.
+      unclaimed_gap_records_ = 0;
+      gap_markable_ = 0;
+      break;
+    case UpdateOutcome::buffered:
+    case UpdateOutcome::joined:
+    case UpdateOutcome::dropped_stale:
+    case UpdateOutcome::buffer_overflow:
+    case UpdateOutcome::snapshot_too_old:
+      break;
+  }
+  const bool changed = result.outcome == UpdateOutcome::applied ||
+                       result.outcome == UpdateOutcome::joined ||
+                       result.outcome == UpdateOutcome::replaced ||
+                       result.outcome == UpdateOutcome::replaced_after_gap;
+  if (changed && sync_->book_valid()) book_changed(item.recv_ns);
+  track_validity(item.recv_ns);
+}
+
+void ReplayVerifier::on_snapshot(const ReplayItem& item) {
+  ++report_.snapshots_seen;
+  if (!ensure_sync(item)) {
+    early_snapshot_ = item.snapshot;
+    early_snapshot_->bids_json = {};
+    early_snapshot_->asks_json = {};
+    return;
+  }
+  if (sync_->on_snapshot(item.snapshot).outcome == SnapshotOutcome::joined) {
+    book_changed(item.recv_ns);
+  }
+  track_validity(item.recv_ns);
+}
+
+void ReplayVerifier::on_marker(const ReplayItem& item) {
+  const ReplayMarker& marker = item.marker;
+  switch (marker.type) {
+    case MarkerType::gap:
+      ++report_.gap_records[marker.reason.empty() ? "unknown" : marker.reason];
+      if (gap_markable_ > 0) {
+        for (std::size_t i = pending_breaks_.size() - gap_markable_; i < pending_breaks_.size();
+             ++i)
+          pending_breaks_[i].gap_marked = true;
+      } else {
+        ++unclaimed_gap_records_;  // written before the break it announces (e.g. a reconnect)
+      }
+      break;
+    case MarkerType::resync:
+      ++report_.resync_records;
+      for (BreakRecord& pending : pending_breaks_) pending.resync_marked = true;
+      while (!pending_breaks_.empty()) settle_oldest_break();
+      break;
+    case MarkerType::connect:
+      ++report_.connect_records;
+      break;
+    case MarkerType::disconnect:
+      ++report_.disconnect_records;
+      break;
+  }
+}
+
+void ReplayVerifier::record_break(const ReplayItem& item, const UpdateResult& result) {
+  BreakRecord record;
+  record.recv_ns = item.recv_ns;
+  record.source = std::string(item.source);
+  record.line = item.line;
+  record.outcome = result.outcome;
+  record.continuity = result.continuity;
+  if (unclaimed_gap_records_ > 0) {
+    record.gap_marked = true;
+    unclaimed_gap_records_ = 0;
+  }
+  pending_breaks_.push_back(std::move(record));
+  ++gap_markable_;
+  if (pending_breaks_.size() > kMaxPendingBreaks) settle_oldest_break();
+}
+
+void ReplayVerifier::settle_oldest_break() {
+  BreakRecord record = std::move(pending_breaks_.front());
+  pending_breaks_.pop_front();
+  gap_markable_ = std::min(gap_markable_, pending_breaks_.size());
+  ++report_.breaks;
+  if (!record.marked()) ++report_.unmarked_breaks;
+  if (report_.listed_breaks.size() < ReplayReport::kMaxListedBreaks) {
+    report_.listed_breaks.push_back(std::move(record));
+  }
+}
+
+void ReplayVerifier::book_changed(std::int64_t recv_ns) {
+  tickers_.on_book(sync_->book());
+  if (book_hook_) book_hook_(recv_ns, sync_->book());
+}
+
+void ReplayVerifier::track_validity(std::int64_t recv_ns) {
+  const bool valid = sync_ && sync_->book_valid();
+  if (range_open_ && valid == range_valid_) return;
+  close_range(recv_ns);
+  range_open_ = true;
+  range_valid_ = valid;
+  range_begin_ns_ = recv_ns;
+}
+
+void ReplayVerifier::close_range(std::int64_t end_ns) {
+  if (!range_open_) return;
+  range_open_ = false;
+  if (end_ns <= range_begin_ns_) return;  // an empty span says nothing
+  const TimeRange range{range_begin_ns_, end_ns};
+  if (range_valid_) {
+    report_.valid_ranges.push_back(range);
+    report_.valid_ns += end_ns - range_begin_ns_;
+  } else {
+    report_.invalid_ranges.push_back(range);
+    report_.invalid_ns += end_ns - range_begin_ns_;
+  }
+}
+
+void ReplayVerifier::finish() {
+  while (!pending_breaks_.empty()) settle_oldest_break();
+  if (report_.last_recv_ns) close_range(*report_.last_recv_ns);
+  tickers_.finish();
+  report_.tickers = tickers_.tally();
+  if (sync_) {
+    report_.sync = sync_->counters();
+    report_.synced_at_end = sync_->book_valid();
+  }
+}
+
+}  // namespace depthrec::replay

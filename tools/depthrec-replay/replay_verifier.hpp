@@ -1,0 +1,120 @@
+// The heart of depthrec-replay: feeds a recording's items through a BookSynchronizer, exactly as
+// the recorder did live, and checks what the recording claims:
+//  - every continuity break the replay finds must be marked by the recording (a `gap` record and
+//    a later `resync` record); raw captures have no markers, so any break there is unmarked;
+//  - the rebuilt book must equal every bookTicker / `ticker` record with the same update id.
+// It also measures the receive-time spans in which the book was valid or not.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "depthrec/book_sync.hpp"
+#include "depthrec/replay_reader.hpp"
+#include "ticker_check.hpp"
+
+namespace depthrec::replay {
+
+struct VerifierOptions {
+  std::optional<Market> market;  // detected from the data when not given
+  std::string symbol;            // upper case; empty: the first symbol seen
+  // Larger than the recorder's own bound: replay must never drop what the recording kept.
+  std::size_t max_buffered_events = 1'000'000;
+};
+
+struct TimeRange {
+  std::int64_t begin_ns = 0;
+  std::int64_t end_ns = 0;
+};
+
+struct BreakRecord {
+  std::int64_t recv_ns = 0;
+  std::string source;
+  std::uint64_t line = 0;
+  UpdateOutcome outcome = UpdateOutcome::gap;  // gap, buffer_gap or replaced_after_gap
+  ContinuityVerdict continuity;
+  bool gap_marked = false;     // a `gap` record accompanies it
+  bool resync_marked = false;  // a `resync` record follows it
+  bool marked() const { return gap_marked && resync_marked; }
+};
+
+struct ReplayReport {
+  static constexpr std::size_t kMaxListedBreaks = 1000;
+
+  Market market = Market::usdm;
+  bool market_detected = false;  // not given on the command line
+  std::string symbol;
+  std::uint64_t depth_events = 0;
+  std::uint64_t snapshots_seen = 0;
+  SyncCounters sync;
+  bool synced_at_end = false;
+  std::uint64_t breaks = 0;
+  std::uint64_t unmarked_breaks = 0;
+  std::vector<BreakRecord> listed_breaks;            // the first kMaxListedBreaks
+  std::map<std::string, std::uint64_t> gap_records;  // by reason
+  std::uint64_t resync_records = 0;
+  std::uint64_t connect_records = 0;
+  std::uint64_t disconnect_records = 0;
+  std::vector<TimeRange> valid_ranges;
+  std::vector<TimeRange> invalid_ranges;
+  std::int64_t valid_ns = 0;
+  std::int64_t invalid_ns = 0;
+  std::optional<std::int64_t> first_recv_ns;
+  std::optional<std::int64_t> last_recv_ns;
+  TickerTally tickers;
+  std::map<std::string, std::uint64_t> other_symbols;  // items of other symbols, not replayed
+
+  // Consistent: some depth events, every break marked, no ticker mismatch.
+  bool consistent() const {
+    return depth_events > 0 && unmarked_breaks == 0 && tickers.mismatched == 0;
+  }
+};
+
+class ReplayVerifier {
+ public:
+  // Called after every change of a valid book (for --at and --csv).
+  using BookHook = std::function<void(std::int64_t recv_ns, const OrderBook& book)>;
+
+  explicit ReplayVerifier(VerifierOptions options);
+  void set_book_hook(BookHook hook) { book_hook_ = std::move(hook); }
+
+  void feed(const ReplayItem& item);
+  // Closes the open time range and settles waiting tickers; call once, after the last item.
+  void finish();
+  const ReplayReport& report() const { return report_; }
+
+ private:
+  bool accept(const ReplayItem& item);
+  bool ensure_sync(const ReplayItem& item);
+  void on_depth(const ReplayItem& item);
+  void on_snapshot(const ReplayItem& item);
+  void on_marker(const ReplayItem& item);
+  void record_break(const ReplayItem& item, const UpdateResult& result);
+  void book_changed(std::int64_t recv_ns);
+  void track_validity(std::int64_t recv_ns);
+  void close_range(std::int64_t end_ns);
+  void settle_oldest_break();
+
+  VerifierOptions options_;
+  std::unique_ptr<BookSynchronizer> sync_;       // created once the market is known
+  std::optional<DepthSnapshot> early_snapshot_;  // a snapshot seen before the market was known
+  TickerCheck tickers_;
+  BookHook book_hook_;
+  ReplayReport report_;
+  // Breaks waiting for their `resync` record. A `gap` record marks the pending breaks the replay
+  // has not recovered from yet; one that comes before the break is kept as "unclaimed".
+  std::deque<BreakRecord> pending_breaks_;
+  std::size_t gap_markable_ = 0;  // the last gap_markable_ pending breaks can still be gap-marked
+  std::uint64_t unclaimed_gap_records_ = 0;
+  bool range_open_ = false;
+  bool range_valid_ = false;
+  std::int64_t range_begin_ns_ = 0;
+};
+
+}  // namespace depthrec::replay

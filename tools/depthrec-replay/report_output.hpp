@@ -1,0 +1,37 @@
+// What depthrec-replay prints: the verification report (text or JSON) and a book's top levels.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "depthrec/replay_reader.hpp"
+#include "replay_verifier.hpp"
+#include "time_text.hpp"
+
+namespace depthrec::replay {
+
+// The book captured for --at.
+struct AtBook {
+  std::string target_text;  // as given on the command line
+  bool reached = false;
+  std::int64_t recv_ns = 0;
+  std::uint64_t update_id = 0;
+  std::vector<PriceLevel> bids;  // best first
+  std::vector<PriceLevel> asks;
+};
+
+struct RunSummary {
+  std::string input;
+  std::vector<std::string> sources;
+  ReplayStats reader;
+  int exit_code = 0;
+};
+
+void print_text_report(std::FILE* out, const RunSummary& run, const ReplayReport& report,
+                       const AtBook* at);
+std::string json_report(const RunSummary& run, const ReplayReport& report, const AtBook* at);
+void print_book(std::FILE* out, const AtBook& at);
+
+}  // namespace depthrec::replay

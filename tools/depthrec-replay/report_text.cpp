@@ -1,0 +1,155 @@
+// depthrec-replay's human-readable report and --at book table.
+#include <algorithm>
+#include <cinttypes>
+
+#include "report_output.hpp"
+
+namespace depthrec::replay {
+namespace {
+
+constexpr std::size_t kListedInText = 10;
+
+std::string level_text(const std::optional<PriceLevel>& level) {
+  return level ? to_string(level->price) + " x " + to_string(level->qty) : std::string("-");
+}
+
+double seconds(std::int64_t ns) {
+  return static_cast<double>(ns) / 1e9;
+}
+
+std::string break_text(const BreakRecord& record) {
+  const ContinuityVerdict& c = record.continuity;
+  std::string text =
+      format_utc_ms(record.recv_ns) + " (" + record.source + ":" + std::to_string(record.line) +
+      "): " + std::string(gap_reason(record.continuity.rule)) +
+      " last_u=" + std::to_string(c.last_final_id) + " expected=" + std::to_string(c.expected) +
+      " got U=" + std::to_string(c.got_first_id) +
+      " pu=" + (c.has_got_prev_final_id ? std::to_string(c.got_prev_final_id) : "-") +
+      " u=" + std::to_string(c.got_final_id);
+  if (record.marked()) return text + ": marked (gap + resync records)";
+  text += ": UNMARKED (";
+  if (!record.gap_marked) text += "no gap record";
+  if (!record.gap_marked && !record.resync_marked) text += ", ";
+  if (!record.resync_marked) text += "no resync record after it";
+  return text + ")";
+}
+
+void print_ranges(std::FILE* out, const char* label, const std::vector<TimeRange>& ranges,
+                  std::int64_t total_ns) {
+  std::fprintf(out, "%-13s%.3f s in %zu range%s\n", label, seconds(total_ns), ranges.size(),
+               ranges.size() == 1 ? "" : "s");
+  for (std::size_t i = 0; i < std::min(ranges.size(), kListedInText); ++i) {
+    std::fprintf(out, "             %s .. %s (%.3f s)\n", format_utc_ms(ranges[i].begin_ns).c_str(),
+                 format_utc_ms(ranges[i].end_ns).c_str(),
+                 seconds(ranges[i].end_ns - ranges[i].begin_ns));
+  }
+  if (ranges.size() > kListedInText) {
+    std::fprintf(out, "             ... %zu more\n", ranges.size() - kListedInText);
+  }
+}
+
+}  // namespace
+
+void print_book(std::FILE* out, const AtBook& at) {
+  if (!at.reached) {
+    std::fprintf(out, "book at %s: not reached (no valid book at or after it)\n",
+                 at.target_text.c_str());
+    return;
+  }
+  std::fprintf(out, "book at %s: u=%" PRIu64 " recv %s (recv_ns %" PRId64 ")\n",
+               at.target_text.c_str(), at.update_id, format_utc_ms(at.recv_ns).c_str(), at.recv_ns);
+  std::fprintf(out, "  %4s  %18s %18s | %-18s %-18s\n", "#", "bid qty", "bid", "ask", "ask qty");
+  const std::size_t rows = std::max(at.bids.size(), at.asks.size());
+  for (std::size_t i = 0; i < rows; ++i) {
+    const std::string bid_qty = i < at.bids.size() ? to_string(at.bids[i].qty) : "";
+    const std::string bid = i < at.bids.size() ? to_string(at.bids[i].price) : "";
+    const std::string ask = i < at.asks.size() ? to_string(at.asks[i].price) : "";
+    const std::string ask_qty = i < at.asks.size() ? to_string(at.asks[i].qty) : "";
+    std::fprintf(out, "  %4zu  %18s %18s | %-18s %-18s\n", i + 1, bid_qty.c_str(), bid.c_str(),
+                 ask.c_str(), ask_qty.c_str());
+  }
+}
+
+void print_text_report(std::FILE* out, const RunSummary& run, const ReplayReport& report,
+                       const AtBook* at) {
+  const ReplayStats& in = run.reader;
+  const SyncCounters& sync = report.sync;
+  if (at != nullptr) print_book(out, *at);
+  std::fprintf(out, "depthrec-replay %s\n", run.input.c_str());
+  std::fprintf(out,
+               "%-13s%zu source%s, %" PRIu64 " lines (%" PRIu64 " raw, %" PRIu64
+               " ndjson), %" PRIu64 " bad\n",
+               "input", run.sources.size(), run.sources.size() == 1 ? "" : "s", in.lines,
+               in.raw_lines, in.ndjson_lines, in.bad_lines);
+  for (const ReplayLineError& bad : in.first_bad_lines) {
+    std::fprintf(out, "             bad line %s:%" PRIu64 ": %s\n", bad.source.c_str(), bad.line,
+                 bad.reason.c_str());
+  }
+  for (const std::string& source : in.truncated_sources) {
+    std::fprintf(out, "             truncated gzip (read up to the cut): %s\n", source.c_str());
+  }
+  for (const std::string& error : in.io_errors) {
+    std::fprintf(out, "             IO error: %s\n", error.c_str());
+  }
+  std::fprintf(out, "%-13s%s %s%s\n", "market", std::string(to_string(report.market)).c_str(),
+               report.symbol.empty() ? "(no symbol)" : report.symbol.c_str(),
+               report.market_detected ? " (detected)" : "");
+  for (const auto& [symbol, count] : report.other_symbols) {
+    std::fprintf(out, "             %s: %" PRIu64 " items not replayed (use --symbol %s)\n",
+                 symbol.c_str(), count, symbol.c_str());
+  }
+  std::fprintf(out,
+               "%-13s%" PRIu64 ": applied %" PRIu64 ", dropped stale %" PRIu64 ", buffered %" PRIu64
+               ", partial %" PRIu64 "\n",
+               "events", report.depth_events, sync.applied, sync.dropped_stale, sync.buffered,
+               sync.partial_replaced);
+  std::fprintf(out, "%-13s%" PRIu64 " (marked %" PRIu64 ", unmarked %" PRIu64 ")\n", "breaks",
+               report.breaks, report.breaks - report.unmarked_breaks, report.unmarked_breaks);
+  for (std::size_t i = 0; i < std::min(report.listed_breaks.size(), kListedInText); ++i) {
+    std::fprintf(out, "             %s\n", break_text(report.listed_breaks[i]).c_str());
+  }
+  std::fprintf(out,
+               "%-13s%" PRIu64 " (syncs %" PRIu64 "); snapshots %" PRIu64 ": used %" PRIu64
+               ", rejected %" PRIu64 ", ignored %" PRIu64 "; buffer overflows %" PRIu64 "\n",
+               "resyncs", sync.resyncs, sync.syncs, report.snapshots_seen, sync.syncs,
+               sync.snapshots_rejected, sync.snapshots_ignored, sync.buffer_overflows);
+  std::uint64_t gap_records = 0;
+  std::string gap_reasons;
+  for (const auto& [reason, count] : report.gap_records) {
+    gap_records += count;
+    gap_reasons += (gap_reasons.empty() ? " (" : ", ") + reason + " " + std::to_string(count);
+  }
+  if (!gap_reasons.empty()) gap_reasons += ")";
+  std::fprintf(out,
+               "%-13sgap %" PRIu64 "%s, resync %" PRIu64 ", connect %" PRIu64
+               ", disconnect %" PRIu64 "\n",
+               "markers", gap_records, gap_reasons.c_str(), report.resync_records,
+               report.connect_records, report.disconnect_records);
+  print_ranges(out, "valid", report.valid_ranges, report.valid_ns);
+  print_ranges(out, "invalid", report.invalid_ranges, report.invalid_ns);
+  std::fprintf(out, "%-13s%s at the end\n", "book", report.synced_at_end ? "synced" : "NOT synced");
+  const TickerTally& t = report.tickers;
+  std::fprintf(out,
+               "%-13s%" PRIu64 ": matched %" PRIu64 ", mismatched %" PRIu64 ", skipped %" PRIu64
+               " (no valid book with that update id)\n",
+               "tickers", t.total, t.matched, t.mismatched, t.skipped);
+  for (const TickerMismatch& m : t.first_mismatches) {
+    std::fprintf(out, "             mismatch u=%" PRIu64 " at %s: ticker %s / %s, book %s / %s\n",
+                 m.ticker.update_id, format_utc_ms(m.recv_ns).c_str(),
+                 level_text(PriceLevel{m.ticker.bid_price, m.ticker.bid_qty}).c_str(),
+                 level_text(PriceLevel{m.ticker.ask_price, m.ticker.ask_qty}).c_str(),
+                 level_text(m.book_bid).c_str(), level_text(m.book_ask).c_str());
+  }
+  std::string result = "OK";
+  if (run.exit_code == 2) {
+    result = "ERROR (input could not be read completely)";
+  } else if (report.depth_events == 0) {
+    result = "FAILED (no depth events to verify)";
+  } else if (!report.consistent()) {
+    result = "FAILED (" + std::to_string(report.unmarked_breaks) + " unmarked breaks, " +
+             std::to_string(t.mismatched) + " ticker mismatches)";
+  }
+  std::fprintf(out, "%-13s%s\n", "result", result.c_str());
+}
+
+}  // namespace depthrec::replay
