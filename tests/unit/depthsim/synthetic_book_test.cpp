@@ -1,0 +1,153 @@
+// The synthetic market: deterministic for a seed, Binance-like updates, and a consistent truth.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "payload_format.hpp"
+#include "synthetic_book.hpp"
+
+namespace depthsim {
+namespace {
+
+constexpr int kEvents = 20000;
+
+TEST(SyntheticBook, SameSeedSameSequenceOtherSeedDifferent) {
+  const SymbolSpec spec = symbol_spec(Market::usdm, "BTCUSDT");
+  SyntheticBook first(spec, Market::usdm, 42);
+  SyntheticBook second(spec, Market::usdm, 42);
+  SyntheticBook other(spec, Market::usdm, 43);
+  bool differs = false;
+  for (int i = 0; i < 500; ++i) {
+    const BookUpdate a = first.next();
+    const BookUpdate b = second.next();
+    const BookUpdate c = other.next();
+    ASSERT_EQ(a.first_id, b.first_id);
+    ASSERT_EQ(a.last_id, b.last_id);
+    ASSERT_EQ(a.bids, b.bids);
+    ASSERT_EQ(a.asks, b.asks);
+    differs = differs || a.bids != c.bids || a.asks != c.asks;
+  }
+  EXPECT_TRUE(differs);
+  EXPECT_EQ(render_snapshot(Market::usdm, spec, first.book(), 0, 1, 1),
+            render_snapshot(Market::usdm, spec, second.book(), 0, 1, 1));
+}
+
+void check_sorted_unique(const std::vector<PriceLevel>& levels, bool descending) {
+  for (std::size_t i = 1; i < levels.size(); ++i) {
+    if (descending) {
+      ASSERT_GT(levels[i - 1].price, levels[i].price);
+    } else {
+      ASSERT_LT(levels[i - 1].price, levels[i].price);
+    }
+  }
+}
+
+struct Observed {
+  int empty_bid_side = 0;
+  int empty_ask_side = 0;
+  int removals_of_absent = 0;
+  int removals = 0;
+  std::size_t max_changes = 0;
+};
+
+Observed run_invariants(Market market, const char* symbol) {
+  const SymbolSpec spec = symbol_spec(market, symbol);
+  SyntheticBook generator(spec, market, 7);
+  LevelBook replica = generator.book();  // a client that saw the initial snapshot
+  Observed seen;
+  std::uint64_t previous_last = generator.book().last_update_id();
+  for (int i = 0; i < kEvents; ++i) {
+    const BookUpdate update = generator.next();
+    // Ids: futures chain through pu and may jump; spot is contiguous.
+    EXPECT_EQ(update.prev_last_id, previous_last);
+    if (is_futures(market)) {
+      EXPECT_GT(update.first_id, previous_last);
+    } else {
+      EXPECT_EQ(update.first_id, previous_last + 1);
+    }
+    EXPECT_LE(update.first_id, update.last_id);
+    previous_last = update.last_id;
+
+    check_sorted_unique(update.bids, true);
+    check_sorted_unique(update.asks, false);
+    const std::size_t changes = update.bids.size() + update.asks.size();
+    EXPECT_GE(changes, 1u);
+    EXPECT_LE(changes, 40u);
+    seen.max_changes = std::max(seen.max_changes, changes);
+    seen.empty_bid_side += update.bids.empty();
+    seen.empty_ask_side += update.asks.empty();
+    for (const auto* side : {&update.bids, &update.asks}) {
+      for (const PriceLevel& level : *side) {
+        EXPECT_EQ(level.price % spec.tick, 0);
+        EXPECT_EQ(level.qty % spec.qty_step, 0);
+        EXPECT_GE(level.qty, 0);
+        if (level.qty == 0) {
+          ++seen.removals;
+          const bool present = side == &update.bids ? replica.bids().count(level.price) > 0
+                                                    : replica.asks().count(level.price) > 0;
+          seen.removals_of_absent += !present;
+        }
+      }
+    }
+    replica.apply(update);
+    const LevelBook& truth = generator.book();
+    EXPECT_FALSE(truth.is_crossed()) << "event " << i;
+    EXPECT_FALSE(truth.bids().empty());
+    EXPECT_FALSE(truth.asks().empty());
+    if (::testing::Test::HasFailure()) break;
+  }
+  // Snapshot + every update == the truth.
+  EXPECT_EQ(replica.bids(), generator.book().bids());
+  EXPECT_EQ(replica.asks(), generator.book().asks());
+  EXPECT_EQ(replica.last_update_id(), generator.book().last_update_id());
+  const std::size_t bid_levels = generator.book().bids().size();
+  EXPECT_GE(bid_levels, 100u);
+  EXPECT_LE(bid_levels, 700u);
+  return seen;
+}
+
+TEST(SyntheticBook, UsdmInvariantsOverManyEvents) {
+  const Observed seen = run_invariants(Market::usdm, "BTCUSDT");
+  EXPECT_GT(seen.empty_bid_side, 0);
+  EXPECT_GT(seen.empty_ask_side, 0);
+  EXPECT_GT(seen.removals, kEvents / 2);
+  EXPECT_GT(seen.removals_of_absent, 0);
+  EXPECT_GE(seen.max_changes, 30u);
+}
+
+TEST(SyntheticBook, SpotAndCoinmInvariants) {
+  run_invariants(Market::spot, "ETHUSDT");
+  run_invariants(Market::coinm, "BTCUSD_PERP");
+}
+
+TEST(SyntheticBook, BookBeforeRebuildsRecentPast) {
+  SyntheticBook generator(symbol_spec(Market::usdm, "BTCUSDT"), Market::usdm, 3);
+  std::vector<LevelBook> past;
+  for (int i = 0; i < 100; ++i) {
+    past.push_back(generator.book());
+    generator.next();
+  }
+  for (std::size_t ago : {1u, 10u, 50u, 64u}) {
+    const LevelBook rebuilt = generator.book_before(ago);
+    const LevelBook& expected = past[past.size() - ago];
+    EXPECT_EQ(rebuilt.bids(), expected.bids()) << ago;
+    EXPECT_EQ(rebuilt.asks(), expected.asks()) << ago;
+    EXPECT_EQ(rebuilt.last_update_id(), expected.last_update_id()) << ago;
+  }
+  // Beyond the kept history it clamps to the oldest book it can rebuild.
+  EXPECT_EQ(generator.book_before(1000).last_update_id(), past[past.size() - 64].last_update_id());
+}
+
+TEST(SyntheticBook, RealisticGrid) {
+  const SymbolSpec btc = symbol_spec(Market::usdm, "BTCUSDT");
+  EXPECT_EQ(btc.price_decimals, 2);
+  EXPECT_EQ(btc.tick, 10);
+  EXPECT_EQ(format_fixed(btc.start_price, btc.price_decimals), "60000.00");
+  EXPECT_EQ(format_fixed(0, 3), "0.000");
+  EXPECT_EQ(format_fixed(6394390, 2), "63943.90");
+  EXPECT_EQ(format_fixed(5, 8), "0.00000005");
+  EXPECT_EQ(format_fixed(12, 0), "12");
+}
+
+}  // namespace
+}  // namespace depthsim
