@@ -1,0 +1,198 @@
+// SnapshotFetcher: order, weight budget, 429/418 handling, stop; against an in-test HTTP server.
+#include "transport/snapshot_fetcher.hpp"
+
+#include <gtest/gtest.h>
+
+#include "test_http_server.hpp"
+
+namespace depthrec::transport {
+namespace {
+
+using namespace std::chrono_literals;
+using test::TestHttpServer;
+using Reply = TestHttpServer::Reply;
+
+/// Collects the responses that `done` delivers, with the thread that delivered them.
+struct Results {
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::vector<HttpResponse> responses;
+  std::vector<std::thread::id> threads;
+  std::vector<SnapshotFetcher::Stats> stats_at_done;
+  SnapshotFetcher* fetcher = nullptr;
+
+  std::function<void(HttpResponse)> done() {
+    return [this](HttpResponse r) {
+      std::optional<SnapshotFetcher::Stats> stats;
+      if (fetcher != nullptr) stats = fetcher->stats();
+      std::lock_guard lock(mutex);
+      responses.push_back(std::move(r));
+      threads.push_back(std::this_thread::get_id());
+      if (stats) stats_at_done.push_back(*stats);
+      cv.notify_all();
+    };
+  }
+  bool wait_for(std::size_t n, std::chrono::milliseconds limit = 10s) {
+    std::unique_lock lock(mutex);
+    return cv.wait_for(lock, limit, [&] { return responses.size() >= n; });
+  }
+};
+
+WeightBudget quick_budget(int per_window, std::chrono::milliseconds window) {
+  WeightBudget budget;
+  budget.per_minute = per_window;
+  budget.window = window;
+  budget.throttle_backoff = BackoffConfig{300ms, 5000ms, 2.0, 0.0};
+  return budget;
+}
+
+std::chrono::milliseconds gap(const TestHttpServer::Request& a, const TestHttpServer::Request& b) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(b.arrived - a.arrived);
+}
+
+TEST(SnapshotFetcher, RunsRequestsInOrderOnItsOwnThread) {
+  TestHttpServer server([](const std::string& path, int) { return Reply{200, path, {}}; });
+  Results results;
+  SnapshotFetcher fetcher({}, quick_budget(2400, 60s));
+  results.fetcher = &fetcher;
+  for (int i = 0; i < 5; ++i)
+    fetcher.request(server.url("/depth?i=" + std::to_string(i)), 20, results.done());
+  ASSERT_TRUE(results.wait_for(5));
+  std::lock_guard lock(results.mutex);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(results.responses[i].body, "/depth?i=" + std::to_string(i));
+    EXPECT_NE(results.threads[i], std::this_thread::get_id());
+  }
+  const auto stats = fetcher.stats();
+  EXPECT_EQ(stats.requests, 5u);
+  EXPECT_EQ(stats.ok, 5u);
+  EXPECT_EQ(stats.failed, 0u);
+  EXPECT_EQ(stats.weight_used_last_minute, 100u);
+  EXPECT_EQ(stats.banned_until_ns, 0);
+}
+
+TEST(SnapshotFetcher, WeightBudgetMakesTheNextRequestWaitForTheWindow) {
+  TestHttpServer server([](const std::string&, int) { return Reply{200, "{}", {}}; });
+  Results results;
+  SnapshotFetcher fetcher({}, quick_budget(10, 600ms));
+  results.fetcher = &fetcher;
+  for (int i = 0; i < 3; ++i) fetcher.request(server.url("/w"), 4, results.done());
+  ASSERT_TRUE(results.wait_for(3));
+  const auto requests = server.wait_for_requests(3);
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_GE(gap(requests[0], requests[2]), 590ms);  // 4 + 4 + 4 > 10: the third waits for the first
+  std::lock_guard lock(results.mutex);
+  EXPECT_EQ(results.stats_at_done[0].weight_used_last_minute, 4u);
+  EXPECT_EQ(results.stats_at_done[1].weight_used_last_minute, 8u);
+}
+
+TEST(SnapshotFetcher, WeightAboveTheWholeBudgetFailsWithoutARequest) {
+  TestHttpServer server([](const std::string&, int) { return Reply{200, "{}", {}}; });
+  Results results;
+  SnapshotFetcher fetcher({}, quick_budget(10, 60s));
+  fetcher.request(server.url("/huge"), 11, results.done());
+  fetcher.request(server.url("/fine"), 10, results.done());
+  ASSERT_TRUE(results.wait_for(2));
+  std::lock_guard lock(results.mutex);
+  EXPECT_EQ(results.responses[0].error, "request weight 11 exceeds the budget of 10 per window");
+  EXPECT_EQ(results.responses[1].status, 200);
+  EXPECT_EQ(server.wait_for_requests(1).at(0).path, "/fine");
+  EXPECT_EQ(fetcher.stats().requests, 1u);
+}
+
+TEST(SnapshotFetcher, ServerReportedWeightRaisesOurCount) {
+  TestHttpServer server([](const std::string&, int) {
+    return Reply{200, "{}", {"X-MBX-USED-WEIGHT-1M: 9"}};
+  });
+  Results results;
+  SnapshotFetcher fetcher({}, quick_budget(10, 500ms));
+  results.fetcher = &fetcher;
+  fetcher.request(server.url("/a"), 1, results.done());
+  fetcher.request(server.url("/b"), 2, results.done());  // 9 + 2 > 10: waits for the window
+  ASSERT_TRUE(results.wait_for(2));
+  const auto requests = server.wait_for_requests(2);
+  EXPECT_GE(gap(requests[0], requests[1]), 490ms);
+  std::lock_guard lock(results.mutex);
+  EXPECT_EQ(results.stats_at_done[0].weight_used_last_minute, 9u);
+}
+
+TEST(SnapshotFetcher, RetryAfterOn429DelaysTheNextRequest) {
+  TestHttpServer server([](const std::string&, int index) {
+    return index == 0 ? Reply{429, R"({"code":-1003})", {"Retry-After: 1"}} : Reply{200, "{}", {}};
+  });
+  Results results;
+  SnapshotFetcher fetcher({}, quick_budget(2400, 60s));
+  fetcher.request(server.url("/first"), 20, results.done());
+  fetcher.request(server.url("/second"), 20, results.done());
+  ASSERT_TRUE(results.wait_for(2));
+  const auto requests = server.wait_for_requests(2);
+  EXPECT_GE(gap(requests[0], requests[1]), 990ms);
+  const auto stats = fetcher.stats();
+  EXPECT_EQ(stats.http_429, 1u);
+  EXPECT_EQ(stats.failed, 1u);
+  EXPECT_EQ(stats.ok, 1u);
+  EXPECT_GT(stats.banned_until_ns, 0);
+  std::lock_guard lock(results.mutex);
+  EXPECT_EQ(results.responses[0].status, 429);  // the caller sees the 429 itself
+}
+
+TEST(SnapshotFetcher, BanWithoutRetryAfterUsesTheThrottleBackoff) {
+  TestHttpServer server([](const std::string&, int index) {
+    return index < 2 ? Reply{418, "", {}} : Reply{200, "{}", {}};
+  });
+  Results results;
+  SnapshotFetcher fetcher({}, quick_budget(2400, 60s));  // backoff 300 ms, then 600 ms
+  for (int i = 0; i < 3; ++i) fetcher.request(server.url("/r"), 1, results.done());
+  ASSERT_TRUE(results.wait_for(3));
+  const auto requests = server.wait_for_requests(3);
+  EXPECT_GE(gap(requests[0], requests[1]), 290ms);
+  EXPECT_GE(gap(requests[1], requests[2]), 590ms);
+  EXPECT_EQ(fetcher.stats().http_418, 2u);
+}
+
+TEST(SnapshotFetcher, ServerErrorsAndTimeoutsAreDeliveredAndCounted) {
+  TestHttpServer server([](const std::string& path, int) {
+    return path == "/hang" ? Reply{200, "", {}, true} : Reply{500, "oops", {}};
+  });
+  RestClientConfig config;
+  config.timeout = 300ms;
+  Results results;
+  SnapshotFetcher fetcher(config, quick_budget(2400, 60s));
+  fetcher.request(server.url("/error"), 1, results.done());
+  fetcher.request(server.url("/hang"), 1, results.done());
+  ASSERT_TRUE(results.wait_for(2));
+  std::lock_guard lock(results.mutex);
+  EXPECT_EQ(results.responses[0].status, 500);
+  EXPECT_EQ(results.responses[0].body, "oops");
+  EXPECT_EQ(results.responses[1].status, 0);
+  EXPECT_NE(results.responses[1].error.find("Timeout"), std::string::npos)
+      << results.responses[1].error;
+  const auto stats = fetcher.stats();
+  EXPECT_EQ(stats.failed, 2u);
+  EXPECT_EQ(stats.ok, 0u);
+  EXPECT_EQ(stats.banned_until_ns, 0);  // a 500 is not a ban
+}
+
+TEST(SnapshotFetcher, StopAbortsTheRequestInFlightAndAnswersTheQueue) {
+  TestHttpServer server([](const std::string&, int) { return Reply{200, "", {}, true}; });
+  Results results;
+  SnapshotFetcher fetcher({}, quick_budget(2400, 60s));  // 10 s timeout: only stop() ends it
+  for (int i = 0; i < 3; ++i) fetcher.request(server.url("/hang"), 1, results.done());
+  server.wait_for_requests(1);
+  const auto started = std::chrono::steady_clock::now();
+  fetcher.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+  ASSERT_TRUE(results.wait_for(3, 0ms));  // all answered before stop() returned
+  fetcher.stop();                         // idempotent
+  fetcher.request(server.url("/late"), 1, results.done());
+  std::lock_guard lock(results.mutex);
+  EXPECT_EQ(results.responses[0].error, "request cancelled");
+  EXPECT_EQ(results.responses[1].error, "fetcher stopped");
+  EXPECT_EQ(results.responses[2].error, "fetcher stopped");
+  ASSERT_EQ(results.responses.size(), 4u);
+  EXPECT_EQ(results.responses[3].error, "fetcher stopped");
+  EXPECT_EQ(results.threads[3], std::this_thread::get_id());  // after stop: on the caller
+}
+
+}  // namespace
+}  // namespace depthrec::transport
