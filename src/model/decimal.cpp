@@ -8,14 +8,16 @@ namespace {
 
 constexpr std::uint64_t kMaxUnits =
     static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-constexpr std::uint64_t kMaxIntegerPart = kMaxUnits / static_cast<std::uint64_t>(Decimal::kOne);
+// 92233720368 is the largest integer part: at most 11 significant digits, so an integer part of
+// up to 11 digits never overflows uint64 once scaled, and the final range check is enough.
+constexpr std::ptrdiff_t kMaxIntegerDigits = 11;
 
 constexpr std::uint64_t kFractionScale[Decimal::kScale + 1] = {
     100'000'000, 10'000'000, 1'000'000, 100'000, 10'000, 1'000, 100, 10, 1};
 
-inline bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
+inline unsigned digit_value(char c) {
+  return static_cast<unsigned>(c) - '0';
+}  // > 9 if not a digit
 
 }  // namespace
 
@@ -23,28 +25,27 @@ bool parse_decimal(std::string_view text, Decimal& out) noexcept {
   const char* p = text.data();
   const char* const end = p + text.size();
   // At least one integer digit: ".5" is refused (Binance always writes "0.5").
-  if (p == end || !is_digit(*p)) return false;
+  if (p == end || digit_value(*p) > 9) return false;
 
+  while (p != end && *p == '0') ++p;  // leading zeros do not count toward the digit limit
+  const char* const significant = p;
   std::uint64_t integer_part = 0;
-  for (; p != end && is_digit(*p); ++p) {
-    const auto digit = static_cast<std::uint64_t>(*p - '0');
-    if (integer_part > (kMaxIntegerPart - digit) / 10) return false;
-    integer_part = integer_part * 10 + digit;
+  for (unsigned digit; p != end && (digit = digit_value(*p)) <= 9; ++p) {
+    integer_part = integer_part * 10 + digit;  // may wrap past 20 digits: refused just below
   }
+  if (p - significant > kMaxIntegerDigits) return false;
 
   std::uint64_t fraction = 0;
   int fraction_digits = 0;
   if (p != end) {
     if (*p != '.') return false;
     ++p;
+    for (unsigned digit; p != end && fraction_digits < Decimal::kScale; ++p, ++fraction_digits) {
+      if ((digit = digit_value(*p)) > 9) return false;
+      fraction = fraction * 10 + digit;
+    }
     for (; p != end; ++p) {
-      if (!is_digit(*p)) return false;
-      if (fraction_digits < Decimal::kScale) {
-        fraction = fraction * 10 + static_cast<std::uint64_t>(*p - '0');
-        ++fraction_digits;
-      } else if (*p != '0') {
-        return false;  // a 9th significant fractional digit cannot be held exactly
-      }
+      if (*p != '0') return false;  // a 9th significant fractional digit cannot be held exactly
     }
   }
 

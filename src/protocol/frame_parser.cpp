@@ -2,7 +2,6 @@
 // seen and only the fields that type needs are validated.
 #include "depthrec/frame_parser.hpp"
 
-#include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
 #include "protocol/json_field_checks.hpp"
@@ -146,6 +145,7 @@ struct FrameParser::Impl {
   FrameParserLimits limits;
   rapidjson::Reader reader;
   FrameHandler handler;
+  std::string text_copy;  // NUL-terminated copy the Reader walks (capacity reused)
 };
 
 FrameParser::FrameParser(FrameParserLimits limits) : impl_(std::make_unique<Impl>(limits)) {}
@@ -158,10 +158,10 @@ ParseError FrameParser::parse(std::string_view text, Frame& out) {
   if (!impl_) impl_ = std::make_unique<Impl>(FrameParserLimits{});  // moved-from: usable again
   if (text.size() > impl_->limits.max_frame_bytes) return ParseError::too_large;
 
-  rapidjson::MemoryStream stream(text.data(), text.size());
-  impl_->handler.begin(text, stream, out.depth.bids, out.depth.asks,
+  json::TextCursor cursor(text, impl_->text_copy);
+  impl_->handler.begin(text, cursor, out.depth.bids, out.depth.asks,
                        impl_->limits.max_levels_per_side, /*accept_wrapper=*/true);
-  const ParseError walked = json::walk(impl_->reader, stream, impl_->handler, text);
+  const ParseError walked = json::walk(impl_->reader, cursor, impl_->handler, text);
   if (walked != ParseError::none) return walked;
   return classify(impl_->handler, out);
 }

@@ -11,15 +11,15 @@
 namespace depthrec::json {
 
 // Runs the SAX walk over `text` and maps RapidJSON's outcome onto ParseError. The handler must
-// have been begun on `stream`.
-inline ParseError walk(rapidjson::Reader& reader, rapidjson::MemoryStream& stream,
-                       FrameHandler& handler, std::string_view text) {
-  const rapidjson::ParseResult result = reader.Parse<kFrameParseFlags>(stream, handler);
+// have been begun on `cursor`.
+inline ParseError walk(rapidjson::Reader& reader, TextCursor& cursor, FrameHandler& handler,
+                       std::string_view text) {
+  const rapidjson::ParseResult result = reader.Parse<kFrameParseFlags>(cursor, handler);
   if (result.IsError()) {
     return handler.too_deep() ? ParseError::too_large : ParseError::malformed_json;
   }
   // RapidJSON treats a NUL byte as the end of input: anything after one is not JSON.
-  if (stream.Tell() != text.size()) return ParseError::malformed_json;
+  if (cursor.Tell() != text.size()) return ParseError::malformed_json;
   if (!handler.root_is_object()) return ParseError::not_an_object;
   return ParseError::none;
 }

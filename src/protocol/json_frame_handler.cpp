@@ -63,11 +63,11 @@ bool is_decimal_field(FieldId id) {
 
 FrameHandler::FrameHandler() = default;
 
-void FrameHandler::begin(std::string_view text, const rapidjson::MemoryStream& stream,
+void FrameHandler::begin(std::string_view text, const TextCursor& cursor,
                          std::vector<PriceLevel>& bids, std::vector<PriceLevel>& asks,
                          std::size_t max_levels_per_side, bool accept_wrapper) {
   text_ = text;
-  stream_pos_ = &stream;
+  cursor_ = &cursor;
   max_levels_ = max_levels_per_side;
   accept_wrapper_ = accept_wrapper;
   depth_ = 0;
@@ -126,7 +126,7 @@ void FrameHandler::fail_level(ParseError error) {
 // the decoded copy, which RapidJSON only lends for the duration of the callback, is kept.
 std::string_view FrameHandler::keep(const char* str, std::size_t length,
                                     std::string& storage) const {
-  const std::size_t end = stream_pos_->Tell();
+  const std::size_t end = cursor_->Tell();
   if (end >= length + 2) {
     const std::size_t open = end - length - 2;
     const bool opening_quote = text_[open] == '"' && (open == 0 || text_[open - 1] != '\\');
@@ -312,7 +312,7 @@ bool FrameHandler::open(bool is_array) {
         levels_->levels->clear();
         levels_->raw = {};
         levels_depth_ = depth_ + 1;
-        levels_start_ = stream_pos_->Tell();  // on the '[' (iterative parsing)
+        levels_start_ = cursor_->Tell();  // on the '[' (iterative parsing)
       }
       break;
     }
@@ -355,7 +355,7 @@ bool FrameHandler::EndArray(rapidjson::SizeType) {
         }
       }
     } else if (depth_ == levels_depth_) {
-      const std::size_t end = stream_pos_->Tell() + 1;  // just past the ']' (iterative parsing)
+      const std::size_t end = cursor_->Tell() + 1;  // just past the ']' (iterative parsing)
       levels_->raw = text_.substr(levels_start_, end - levels_start_);
       levels_ = nullptr;
       levels_depth_ = 0;

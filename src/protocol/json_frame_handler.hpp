@@ -10,7 +10,6 @@
 // spans rely on.
 #pragma once
 
-#include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
 #include <cstddef>
@@ -22,6 +21,7 @@
 #include "depthrec/decimal.hpp"
 #include "depthrec/depth_event.hpp"
 #include "depthrec/parse_error.hpp"
+#include "protocol/json_text_cursor.hpp"
 
 namespace depthrec::json {
 
@@ -85,11 +85,11 @@ class FrameHandler {
  public:
   FrameHandler();
 
-  // Prepares a walk over `text` read through `stream`. `accept_wrapper` lets a top-level
+  // Prepares a walk over `text` read through `cursor` (a copy of it). `accept_wrapper` lets a
+  // top-level
   // {"stream":..,"data":{..}} wrap the payload (frames yes, REST bodies no).
-  void begin(std::string_view text, const rapidjson::MemoryStream& stream,
-             std::vector<PriceLevel>& bids, std::vector<PriceLevel>& asks,
-             std::size_t max_levels_per_side, bool accept_wrapper);
+  void begin(std::string_view text, const TextCursor& cursor, std::vector<PriceLevel>& bids,
+             std::vector<PriceLevel>& asks, std::size_t max_levels_per_side, bool accept_wrapper);
 
   // Results of the walk.
   const FieldValue& field(FieldId id) const { return fields_[static_cast<std::size_t>(id)]; }
@@ -137,7 +137,7 @@ class FrameHandler {
   std::string_view keep(const char* str, std::size_t length, std::string& storage) const;
 
   std::string_view text_;
-  const rapidjson::MemoryStream* stream_pos_ = nullptr;
+  const TextCursor* cursor_ = nullptr;
   std::size_t max_levels_ = 0;
   bool accept_wrapper_ = true;
 

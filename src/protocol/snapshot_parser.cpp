@@ -1,7 +1,8 @@
 // The REST snapshot body goes through the same SAX walk as frames (no wrapper allowed), so its
 // level arrays are viewed in the body exactly as received.
-#include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
+
+#include <string>
 
 #include "depthrec/snapshot.hpp"
 #include "protocol/json_field_checks.hpp"
@@ -24,10 +25,11 @@ ParseError parse_snapshot(std::string_view body, DepthSnapshot& out) {
 
   rapidjson::Reader reader;
   json::FrameHandler handler;
-  rapidjson::MemoryStream stream(body.data(), body.size());
-  handler.begin(body, stream, out.bids, out.asks, kMaxSnapshotLevelsPerSide,
+  std::string body_copy;
+  json::TextCursor cursor(body, body_copy);
+  handler.begin(body, cursor, out.bids, out.asks, kMaxSnapshotLevelsPerSide,
                 /*accept_wrapper=*/false);
-  const ParseError walked = json::walk(reader, stream, handler, body);
+  const ParseError walked = json::walk(reader, cursor, handler, body);
   if (walked != ParseError::none) return walked;
 
   using json::FieldId;

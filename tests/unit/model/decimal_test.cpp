@@ -59,6 +59,8 @@ TEST(Decimal, RefusesOverflowAndAcceptsTheLargestValue) {
   expect_refused("184467440737095516160");
   expect_refused("99999999999999999999999999999999");
   EXPECT_EQ(parsed("0000000000000000000000001").units, Decimal::kOne);
+  EXPECT_EQ(parsed("000092233720368.54775807").units, std::numeric_limits<std::int64_t>::max());
+  expect_refused("99999999999.99999999");  // 11 digits, but over the int64 range
 }
 
 TEST(Decimal, FormatsCanonically) {

@@ -221,6 +221,11 @@ TEST_F(FrameParserTest, EveryErrorClass) {
       {"{\"e\":\"a\xff\"}", ParseError::malformed_json},  // invalid UTF-8
       {"{\"e\":\"\xc3\"}", ParseError::malformed_json},   // truncated UTF-8 sequence
       {R"({"E":NaN})", ParseError::malformed_json},
+      {"{\"e\":\"\xf0", ParseError::malformed_json},  // UTF-8 lead bytes at the very end
+      {"{\"e\":\"\xf4\x8f", ParseError::malformed_json},
+      {"{\"e\":\"\xe2", ParseError::malformed_json},
+      {"{\"e\":\"\xed\xa0\x80\"}", ParseError::malformed_json},  // a UTF-16 surrogate
+      {"{\"e\":\"\xc0\xaf\"}", ParseError::malformed_json},      // overlong encoding
       {"[1,2]", ParseError::not_an_object},
       {"\"depthUpdate\"", ParseError::not_an_object},
       {"42", ParseError::not_an_object},
@@ -275,6 +280,12 @@ TEST_F(FrameParserTest, EveryErrorClass) {
   for (const ErrorCase& c : cases) {
     EXPECT_EQ(parse(c.text), c.expected) << c.text << " -> " << to_string(parse(c.text));
   }
+}
+
+TEST_F(FrameParserTest, ValidUtf8IsAccepted) {
+  ASSERT_EQ(parse("{\"e\":\"tr\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"}"), ParseError::none);
+  EXPECT_EQ(frame.type, FrameType::other_event);
+  EXPECT_EQ(frame.event_type, "tr\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
 }
 
 TEST_F(FrameParserTest, EmbeddedNulIsMalformed) {
