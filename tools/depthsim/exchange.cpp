@@ -62,9 +62,14 @@ void Exchange::shutdown() {
   generation_timer_.cancel();
   housekeeping_timer_.cancel();
   replay_timer_.cancel();
-  for (auto& [id, timer] : delayed_replies_) timer->cancel();
   if (server_ == nullptr) return;
   server_->stop_listening();
+  // Delayed REST answers (timeout fault) are answered now rather than left hanging.
+  for (auto& [id, timer] : delayed_replies_) {
+    timer->cancel();
+    server_->reply_http(id,
+                        HttpReply{503, R"({"code":-1001,"msg":"Server is shutting down."})", {}});
+  }
   for (ConnectionId id : waiting_for_replay_snapshot_) {
     server_->reply_http(id,
                         HttpReply{503, R"({"code":-1001,"msg":"Server is shutting down."})", {}});
@@ -83,17 +88,16 @@ void Exchange::schedule_generation(Clock::time_point when) {
   });
 }
 
-bool Exchange::may_generate_unpaced(const SymbolFeed& feed) const {
+Exchange::Pace Exchange::unpaced_state(const SymbolFeed& feed) const {
   // At --rate 0 events go out as fast as the slowest subscriber reads: no subscriber, no events.
-  bool has_subscriber = false;
-  const auto now = Clock::now();
+  Pace pace = Pace::idle;
   for (const auto& [id, session] : sessions_) {
-    if (!session.can_send() || session.is_stalled(now) || !session.subscribed_to(feed.symbol()))
-      continue;
-    has_subscriber = true;
-    if (server_->buffered_amount(id) > options_.pacing_buffer_bytes) return false;
+    // A stalled subscriber counts (it must miss events) but never holds generation back.
+    if (!session.can_send() || !session.subscribed_to(feed.symbol())) continue;
+    if (server_->buffered_amount(id) > options_.pacing_buffer_bytes) return Pace::backlog;
+    pace = Pace::go;
   }
-  return has_subscriber;
+  return pace;
 }
 
 void Exchange::run_generation() {
@@ -124,12 +128,16 @@ void Exchange::run_generation() {
       }
       if (!reached_limit()) wake_at(made == kMaxBurst ? now : feed.next_due_time(options_.rate));
     } else {
+      // A subscriber arriving reschedules generation (apply_subscriptions), so idle feeds sleep.
       std::size_t made = 0;
-      while (made < kUnpacedBatch && !reached_limit() && may_generate_unpaced(feed)) {
+      Pace pace = Pace::idle;
+      while (made < kUnpacedBatch && !reached_limit() && (pace = unpaced_state(feed)) == Pace::go) {
         generate_event(feed);
         ++made;
       }
-      if (!reached_limit()) wake_at(made == kUnpacedBatch ? now : now + kBackoffWhenPaced);
+      if (reached_limit()) continue;
+      if (made == kUnpacedBatch) wake_at(now);
+      if (pace == Pace::backlog) wake_at(now + kBackoffWhenPaced);
     }
   }
   if (options_.duration_sec > 0 && next_wake) wake_at(started_at_ + seconds(options_.duration_sec));

@@ -61,7 +61,8 @@ class Exchange final : public ServerHandler {
   std::int64_t exchange_now_ms() const;
   void schedule_generation(Clock::time_point when);
   void run_generation();
-  bool may_generate_unpaced(const SymbolFeed& feed) const;
+  enum class Pace { go, backlog, idle };  // --rate 0: may the feed generate now?
+  Pace unpaced_state(const SymbolFeed& feed) const;
   void housekeeping();
   void check_session_timers(ClientSession& session, Clock::time_point now);
   void close_session(ClientSession& session, std::uint16_t code, const std::string& reason);

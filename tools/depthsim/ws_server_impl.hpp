@@ -28,6 +28,8 @@ struct QuietConfig : Base {
     static const long timeout_socket_shutdown = 200;
   };
   typedef websocketpp::transport::asio::endpoint<transport_config> transport_type;
+  // A client that never answers our close frame costs at most this long at shutdown.
+  static const long timeout_close_handshake = 1000;
   static const websocketpp::log::level elog_level = websocketpp::log::elevel::none;
   static const websocketpp::log::level alog_level = websocketpp::log::alevel::none;
 };

@@ -62,6 +62,10 @@ class SimProcess {
     return std::string(tls_ ? "https" : "http") + "://localhost:" + std::to_string(port_);
   }
 
+  void send_terminate() const {
+    if (pid_ > 0) kill(pid_, SIGTERM);
+  }
+
   // SIGTERM, then waits (bounded) for the exit; returns the exit status (-1 if it had to be
   // killed).
   int stop() {
@@ -174,7 +178,6 @@ class PlainWsClient {
 
   bool upgraded() const { return response_head_.find(" 101 ") != std::string::npos; }
   const std::string& response_head() const { return response_head_; }
-  const std::string& leftover() const { return buffer_; }
 
   // The next data or control frame (pings are answered with a pong automatically).
   Frame next(std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
@@ -182,6 +185,11 @@ class PlainWsClient {
     for (;;) {
       if (std::optional<Frame> frame = parse()) {
         if (frame->opcode == 9 && auto_pong_) send(10, frame->payload);
+        if (frame->opcode == 8 && !close_sent_) {
+          send(8,
+               frame->payload.substr(0, 2));  // complete the closing handshake like a real client
+          close_sent_ = true;
+        }
         if (frame->opcode == 9 && skip_pings_) continue;
         return *frame;
       }
@@ -233,31 +241,38 @@ class PlainWsClient {
   }
 
   std::optional<Frame> parse() {
-    if (buffer_.size() < 2) return std::nullopt;
-    const auto* bytes = reinterpret_cast<const unsigned char*>(buffer_.data());
+    if (consumed_ > 0 && consumed_ * 2 > buffer_.size()) {
+      buffer_.erase(0, consumed_);  // compact now and then, not per frame
+      consumed_ = 0;
+    }
+    const std::size_t available = buffer_.size() - consumed_;
+    if (available < 2) return std::nullopt;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(buffer_.data() + consumed_);
     std::uint64_t length = bytes[1] & 0x7F;
     std::size_t header = 2;
     if (length == 126) {
-      if (buffer_.size() < 4) return std::nullopt;
+      if (available < 4) return std::nullopt;
       length = (std::uint64_t{bytes[2]} << 8) | bytes[3];
       header = 4;
     } else if (length == 127) {
-      if (buffer_.size() < 10) return std::nullopt;
+      if (available < 10) return std::nullopt;
       length = 0;
       for (int i = 0; i < 8; ++i) length = (length << 8) | bytes[2 + i];
       header = 10;
     }
-    if (buffer_.size() < header + length) return std::nullopt;
-    Frame frame{bytes[0] & 0x0F, buffer_.substr(header, length)};
-    buffer_.erase(0, header + length);
+    if (available < header + length) return std::nullopt;
+    Frame frame{bytes[0] & 0x0F, buffer_.substr(consumed_ + header, length)};
+    consumed_ += header + length;
     return frame;
   }
 
   int fd_ = -1;
   std::string buffer_;
+  std::size_t consumed_ = 0;  // bytes of buffer_ already parsed
   std::string response_head_;
   bool auto_pong_ = true;
   bool skip_pings_ = true;
+  bool close_sent_ = false;
 };
 
 }  // namespace depthsim_test
