@@ -28,6 +28,7 @@ struct Decimal {
 // Parses an unsigned decimal string ("63943.90", "0.000", "1000", "5.") into `out`.
 // Refuses (returns false, leaves `out` unchanged): empty text, signs, exponents, any non-digit,
 // more than 8 fractional digits unless the extra ones are zeros, and values that overflow.
+// At least one integer digit is required: ".5" and "." are refused; "5." is 5.
 bool parse_decimal(std::string_view text, Decimal& out) noexcept;
 
 // Canonical text: no trailing fractional zeros, no trailing dot ("63943.9", "0", "0.001").

@@ -52,6 +52,11 @@ class FrameParser {
 
   // Parses `text` into `out`. String views in `out` point into `text` (or into the parser's own
   // storage) and stay valid until the next call or until `text` is gone.
+  // Never throws on bad input: any text gives a frame or an error. On an error `out` holds no
+  // usable frame. The type is decided after the whole frame is read (fields in any order):
+  // "e" names the event; without "e", {"lastUpdateId",..} is spot partial depth, {u,s,b,B,a,A}
+  // a spot bookTicker, {"result"|"code",..} a reply; anything else is missing_field.
+  // A moved-from parser may be used again (it starts over with default limits).
   ParseError parse(std::string_view text, Frame& out);
 
  private:

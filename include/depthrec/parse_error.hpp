@@ -16,6 +16,7 @@ enum class ParseError : std::uint8_t {
   bad_decimal,      // a price or quantity string is not an unsigned decimal of <= 8 fraction digits
   bad_level,        // a level is not a ["price","qty"] pair
   too_large,        // frame over the configured maximum size or too many levels
+                    // (or JSON nested more than 32 deep)
 };
 inline constexpr int kParseErrorCount = 9;
 
