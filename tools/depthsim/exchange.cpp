@@ -62,6 +62,7 @@ void Exchange::shutdown() {
   generation_timer_.cancel();
   housekeeping_timer_.cancel();
   replay_timer_.cancel();
+  if (on_shutdown_) on_shutdown_();
   if (server_ == nullptr) return;
   server_->stop_listening();
   // Delayed REST answers (timeout fault) are answered now rather than left hanging.

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -35,8 +36,11 @@ class Exchange final : public ServerHandler {
   // The server is owned by the caller and must outlive the exchange's activity.
   void attach(WsServer& server) { server_ = &server; }
   void start();
-  // Closes every client with 1001, stops listening and all timers; io_context.run() then returns.
+  // Closes every client with 1001, stops listening and all timers; io_context.run() then returns
+  // once the caller's own pending work (e.g. a signal wait) is gone: `on_shutdown` is called
+  // for that, whatever triggered the shutdown (signal, --exit-after-sec).
   void shutdown();
+  void set_on_shutdown(std::function<void()> on_shutdown) { on_shutdown_ = std::move(on_shutdown); }
 
   // ServerHandler
   std::optional<HttpReply> validate_upgrade(ConnectionId id, const std::string& resource) override;
@@ -102,6 +106,7 @@ class Exchange final : public ServerHandler {
   bool paused_ = false;
   bool generation_stopped_ = false;  // --duration-sec elapsed
   bool shutting_down_ = false;
+  std::function<void()> on_shutdown_;
 
   std::vector<std::unique_ptr<SymbolFeed>> feeds_;
   FaultPlan fault_plan_;

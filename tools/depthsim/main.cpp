@@ -41,6 +41,10 @@ int run(const depthsim::SimOptions& options) {
   signals.async_wait([&exchange](const asio::error_code& error, int) {
     if (!error) exchange.shutdown();
   });
+  exchange.set_on_shutdown([&signals] {
+    asio::error_code ignored;
+    signals.cancel(ignored);
+  });
   exchange.start();
   // The port file is written before the announcement so a reader of either can connect.
   if (!options.port_file.empty() &&

@@ -74,6 +74,32 @@ TEST(DepthsimConnection, ShutdownClosesClientsWith1001) {
   EXPECT_EQ(sim.stop(), 0);
 }
 
+TEST(DepthsimConnection, ExitAfterSecondsEndsTheProcessCleanly) {
+  SimProcess sim({"--no-tls", "--rate", "100", "--exit-after-sec", "0.5"});
+  PlainWsClient client(sim.port(), "/ws/btcusdt@depth");
+  ASSERT_TRUE(client.upgraded());
+  EXPECT_EQ(close_code(next_with_opcode(client, 8)), 1001);
+  EXPECT_EQ(sim.wait_exit(std::chrono::seconds(10)), std::optional<int>(0));
+}
+
+TEST(DepthsimConnection, DurationStopsGeneratingButKeepsServing) {
+  SimProcess sim({"--no-tls", "--rate", "200", "--duration-sec", "0.3"});
+  PlainWsClient client(sim.port(), "/ws/btcusdt@depth");
+  ASSERT_TRUE(client.upgraded());
+  ASSERT_EQ(client.next().opcode, 1);
+  // Generation ends: the stream goes quiet while the connection stays open...
+  PlainWsClient::Frame frame;
+  do {
+    frame = client.next(std::chrono::milliseconds(800));
+  } while (frame.opcode == 1);
+  EXPECT_EQ(frame.opcode, -1);
+  // ...and the server still answers.
+  rapidjson::Document stats;
+  stats.Parse(http_get(sim.base_url() + "/sim/stats").body.c_str());
+  EXPECT_TRUE(stats["generation_stopped"].GetBool());
+  EXPECT_EQ(stats["open_connections"].GetUint64(), 1u);
+}
+
 TEST(DepthsimConnection, StallSkipsEventsWhileGenerationGoesOn) {
   SimProcess sim({"--no-tls", "--rate", "200"});
   PlainWsClient client(sim.port(), "/ws/btcusdt@depth");

@@ -66,6 +66,22 @@ class SimProcess {
     if (pid_ > 0) kill(pid_, SIGTERM);
   }
 
+  // Waits (bounded) for the process to exit by itself; its exit status, or nullopt on timeout.
+  std::optional<int> wait_exit(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (pid_ > 0 && std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        return exit_status_;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (pid_ <= 0) return exit_status_;
+    return std::nullopt;
+  }
+
   // SIGTERM, then waits (bounded) for the exit; returns the exit status (-1 if it had to be
   // killed).
   int stop() {
