@@ -23,12 +23,11 @@
 #include "depthrec/book_update_queue.hpp"
 #include "depthrec/depth_event.hpp"
 #include "depthrec/market.hpp"
+#include "depthrec/metrics_snapshot.hpp"
 #include "depthrec/order_book.hpp"
 #include "depthrec/recorder_config.hpp"
 
 namespace depthrec {
-
-struct MetricsSnapshot;
 
 // What the callback sees: the update just applied and a read-only view of the book after it.
 // Valid only during the callback.

@@ -59,6 +59,8 @@ struct RecorderConfig {
 std::string stream_url(const RecorderConfig& config);
 std::string snapshot_url(const RecorderConfig& config);
 std::string server_time_url(const RecorderConfig& config);
+// The REST weight of a depth snapshot of `limit` levels (Binance's documented table).
+int snapshot_weight(Market market, int limit);
 // Returns an empty string when the config is usable, else a message naming the bad field.
 std::string validate(const RecorderConfig& config);
 

@@ -9,8 +9,9 @@ namespace depthrec::cli {
 ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   ParsedCommandLine parsed;
   RecorderConfig& c = parsed.config;
-  CLI::App app{"depthrec: records a Binance depth stream to gzipped NDJSON, keeps the order book synced, "
-               "and reports latency and continuity (metrics.json, SUMMARY lines)."};
+  CLI::App app{
+      "depthrec: records a Binance depth stream to gzipped NDJSON, keeps the order book synced, "
+      "and reports latency and continuity (metrics.json, SUMMARY lines)."};
   app.set_version_flag("--version", std::string(kVersion));
 
   std::string market = "usdm";
@@ -40,33 +41,39 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   app.add_option("--print-interval", c.print_interval_sec,
                  "Seconds between SUMMARY lines and metrics.json refreshes")
       ->capture_default_str();
-  app.add_option("--run-minutes", run_minutes, "Stop after this many minutes (default: run until stopped)");
+  app.add_option("--run-minutes", run_minutes,
+                 "Stop after this many minutes (default: run until stopped)");
 
   app.add_option("--market", market, "Market: usdm (USD-M futures), coinm (COIN-M futures) or spot")
       ->check(CLI::IsMember({"usdm", "coinm", "spot"}))
       ->capture_default_str();
-  app.add_option("--speed", c.speed, "Stream update speed: 0ms, 100ms, 250ms, 500ms, 1000ms, or '' for the default")
+  app.add_option("--speed", c.speed,
+                 "Stream update speed: 0ms, 100ms, 250ms, 500ms, 1000ms, or '' for the default")
       ->capture_default_str();
   app.add_flag("--book-ticker", c.record_book_ticker,
                "Also record <symbol>@bookTicker (ground truth for depthrec-replay)");
-  app.add_option("--endpoint", c.ws_endpoint,
-                 "WebSocket base URL (default: Binance's host for the market), e.g. wss://127.0.0.1:9443");
+  app.add_option(
+      "--endpoint", c.ws_endpoint,
+      "WebSocket base URL (default: Binance's host for the market), e.g. wss://127.0.0.1:9443");
   app.add_option("--rest-endpoint", c.rest_endpoint,
                  "REST base URL for snapshots (default: Binance's host for the market)");
-  app.add_option("--ca-file", c.ca_file,
-                 "Extra CA certificate (PEM) to trust, e.g. the simulator's; TLS is always verified")
+  app.add_option(
+         "--ca-file", c.ca_file,
+         "Extra CA certificate (PEM) to trust, e.g. the simulator's; TLS is always verified")
       ->check(CLI::ExistingFile);
   app.add_option("--snapshot-limit", c.snapshot_limit, "REST snapshot depth for --depth full")
       ->capture_default_str();
   app.add_option("--data-dir", c.data_dir, "Directory for NDJSON segments and metrics.json")
       ->capture_default_str();
   app.add_option("--log-dir", c.log_dir, "Directory for text logs")->capture_default_str();
-  app.add_option("--gzip-level", c.gzip_level, "gzip level of data segments (1 fastest .. 9 smallest)")
+  app.add_option("--gzip-level", c.gzip_level,
+                 "gzip level of data segments (1 fastest .. 9 smallest)")
       ->capture_default_str();
   app.add_flag("!--no-summary", c.print_summary, "Do not print SUMMARY lines on stdout");
-  app.add_option("--queue-capacity", c.queue_capacity,
-                 "Writer queue bound in records; when full the newest record is dropped, counted and "
-                 "marked as a gap (the network thread never blocks)")
+  app.add_option(
+         "--queue-capacity", c.queue_capacity,
+         "Writer queue bound in records; when full the newest record is dropped, counted and "
+         "marked as a gap (the network thread never blocks)")
       ->capture_default_str();
   app.add_option("--max-frame-bytes", c.max_frame_bytes, "Larger frames are refused and counted")
       ->capture_default_str();
@@ -75,7 +82,8 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
       ->capture_default_str();
   app.add_option("--stall-timeout-ms", stall_ms, "Reconnect when no frame arrives for this long")
       ->capture_default_str();
-  app.add_option("--backoff-max-ms", backoff_max_ms, "Cap of the reconnect backoff")->capture_default_str();
+  app.add_option("--backoff-max-ms", backoff_max_ms, "Cap of the reconnect backoff")
+      ->capture_default_str();
   app.add_option("--rest-timeout-ms", rest_timeout_ms, "Timeout of a REST snapshot request")
       ->capture_default_str();
   app.add_option("--rest-weight-per-minute", c.rest_weight_per_minute,
@@ -87,8 +95,10 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   } catch (const CLI::ParseError& error) {
     parsed.exit_code = error.get_exit_code() == 0 ? 0 : 2;
     parsed.message = error.get_exit_code() == 0 ? (app.help() + "") : std::string(error.what());
-    if (error.get_name() == "CallForVersion") parsed.message = std::string(kVersion);
-    else if (error.get_name() == "CallForHelp") parsed.message = app.help();
+    if (error.get_name() == "CallForVersion")
+      parsed.message = std::string(kVersion);
+    else if (error.get_name() == "CallForHelp")
+      parsed.message = app.help();
     return parsed;
   }
 

@@ -10,8 +10,8 @@ namespace depthrec::cli {
 
 struct ParsedCommandLine {
   RecorderConfig config;
-  int exit_code = -1;    // >= 0: exit now with this code (after --help, --version or an error)
-  std::string message;   // what to print before exiting (help text or error)
+  int exit_code = -1;   // >= 0: exit now with this code (after --help, --version or an error)
+  std::string message;  // what to print before exiting (help text or error)
 };
 
 ParsedCommandLine parse_command_line(int argc, const char* const* argv);

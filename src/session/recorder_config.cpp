@@ -7,27 +7,36 @@ namespace {
 
 std::string default_ws_endpoint(Market market) {
   switch (market) {
-    case Market::spot: return "wss://stream.binance.com:9443";
-    case Market::usdm: return "wss://fstream.binance.com/public";
-    case Market::coinm: return "wss://dstream.binance.com";
+    case Market::spot:
+      return "wss://stream.binance.com:9443";
+    case Market::usdm:
+      return "wss://fstream.binance.com/public";
+    case Market::coinm:
+      return "wss://dstream.binance.com";
   }
   return {};
 }
 
 std::string default_rest_endpoint(Market market) {
   switch (market) {
-    case Market::spot: return "https://api.binance.com";
-    case Market::usdm: return "https://fapi.binance.com";
-    case Market::coinm: return "https://dapi.binance.com";
+    case Market::spot:
+      return "https://api.binance.com";
+    case Market::usdm:
+      return "https://fapi.binance.com";
+    case Market::coinm:
+      return "https://dapi.binance.com";
   }
   return {};
 }
 
 std::string rest_api_prefix(Market market) {
   switch (market) {
-    case Market::spot: return "/api/v3";
-    case Market::usdm: return "/fapi/v1";
-    case Market::coinm: return "/dapi/v1";
+    case Market::spot:
+      return "/api/v3";
+    case Market::usdm:
+      return "/fapi/v1";
+    case Market::coinm:
+      return "/dapi/v1";
   }
   return {};
 }
@@ -39,7 +48,7 @@ std::string without_trailing_slash(std::string text) {
 
 std::string rest_base(const RecorderConfig& config) {
   return without_trailing_slash(config.rest_endpoint.empty() ? default_rest_endpoint(config.market)
-                                                              : config.rest_endpoint);
+                                                             : config.rest_endpoint);
 }
 
 }  // namespace
@@ -55,23 +64,39 @@ std::string stream_url(const RecorderConfig& config) {
 
 std::string snapshot_url(const RecorderConfig& config) {
   return rest_base(config) + rest_api_prefix(config.market) +
-         "/depth?symbol=" + to_upper(config.symbol) + "&limit=" + std::to_string(config.snapshot_limit);
+         "/depth?symbol=" + to_upper(config.symbol) +
+         "&limit=" + std::to_string(config.snapshot_limit);
 }
 
 std::string server_time_url(const RecorderConfig& config) {
   return rest_base(config) + rest_api_prefix(config.market) + "/time";
 }
 
+int snapshot_weight(Market market, int limit) {
+  if (market == Market::spot) {
+    if (limit <= 100) return 5;
+    if (limit <= 500) return 25;
+    if (limit <= 1000) return 50;
+    return 250;
+  }
+  if (limit <= 50) return 2;
+  if (limit <= 100) return 5;
+  if (limit <= 500) return 10;
+  return 20;
+}
+
 std::string validate(const RecorderConfig& config) {
   if (!is_valid_symbol(config.symbol))
-    return "invalid symbol '" + config.symbol + "': use letters, digits, '_' or '-' (1-32 characters)";
+    return "invalid symbol '" + config.symbol +
+           "': use letters, digits, '_' or '-' (1-32 characters)";
   if (config.depth_levels != 0 && config.depth_levels != 5 && config.depth_levels != 10 &&
       config.depth_levels != 20)
     return "invalid depth " + std::to_string(config.depth_levels) + ": use 5, 10, 20 or full";
   static const char* const kSpeeds[] = {"", "0ms", "100ms", "250ms", "500ms", "1000ms"};
   bool speed_ok = false;
   for (const char* speed : kSpeeds) speed_ok = speed_ok || config.speed == speed;
-  if (!speed_ok) return "invalid speed '" + config.speed + "': use 0ms, 100ms, 250ms, 500ms or 1000ms";
+  if (!speed_ok)
+    return "invalid speed '" + config.speed + "': use 0ms, 100ms, 250ms, 500ms or 1000ms";
   if (config.market != Market::spot) {
     static const int kFuturesLimits[] = {5, 10, 20, 50, 100, 500, 1000};
     bool ok = false;

@@ -73,9 +73,13 @@ std::optional<int> ChildProcess::wait_exit(std::chrono::milliseconds timeout) {
   }
 }
 
-bool ChildProcess::running() { return !wait_exit(std::chrono::milliseconds(0)); }
+bool ChildProcess::running() {
+  return !wait_exit(std::chrono::milliseconds(0));
+}
 
-std::string ChildProcess::output() const { return read_file(output_file_); }
+std::string ChildProcess::output() const {
+  return read_file(output_file_);
+}
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -14,14 +14,16 @@ namespace itest {
 class ChildProcess {
  public:
   // Starts `program` with `args`; stdout and stderr go to `output_file`.
-  ChildProcess(const std::string& program, const std::vector<std::string>& args, const std::string& output_file);
+  ChildProcess(const std::string& program, const std::vector<std::string>& args,
+               const std::string& output_file);
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
 
   pid_t pid() const { return pid_; }
   bool signal(int signal_number);
-  // Waits for the process to exit; returns its exit code (128 + signal when killed), or empty on timeout.
+  // Waits for the process to exit; returns its exit code (128 + signal when killed), or empty on
+  // timeout.
   std::optional<int> wait_exit(std::chrono::milliseconds timeout);
   bool running();
   std::string output() const;  // what it printed so far

@@ -20,8 +20,12 @@ size_t append_body(char* data, size_t size, size_t count, void* user) {
 
 }  // namespace
 
-std::string binary(const std::string& name) { return std::string(DEPTHREC_BINARY_DIR) + "/" + name; }
-bool binary_exists(const std::string& name) { return access(binary(name).c_str(), X_OK) == 0; }
+std::string binary(const std::string& name) {
+  return std::string(DEPTHREC_BINARY_DIR) + "/" + name;
+}
+bool binary_exists(const std::string& name) {
+  return access(binary(name).c_str(), X_OK) == 0;
+}
 
 Simulator::Simulator(const std::vector<std::string>& args, bool tls) : tls_(tls) {
   dir_ = make_temp_dir("depthsim");
@@ -80,9 +84,9 @@ rapidjson::Document Simulator::stats() const {
 RecorderRun start_recorder(const Simulator& sim, const std::vector<std::string>& extra) {
   RecorderRun run;
   run.dir = make_temp_dir("depthrec");
-  std::vector<std::string> args{"--endpoint",  sim.ws_endpoint(), "--rest-endpoint", sim.rest_endpoint(),
-                                "--data-dir",  run.data_dir(),    "--log-dir",       run.dir + "/logs",
-                                "--no-summary"};
+  std::vector<std::string> args{"--endpoint",        sim.ws_endpoint(), "--rest-endpoint",
+                                sim.rest_endpoint(), "--data-dir",      run.data_dir(),
+                                "--log-dir",         run.dir + "/logs", "--no-summary"};
   if (!sim.ca_file().empty() && sim.ws_endpoint().rfind("wss", 0) == 0) {
     args.insert(args.end(), {"--ca-file", sim.ca_file()});
   }
@@ -100,7 +104,8 @@ std::optional<rapidjson::Document> read_metrics(const std::string& path) {
   return doc;
 }
 
-std::uint64_t metric_u64(const rapidjson::Document& metrics, const char* object, const char* field) {
+std::uint64_t metric_u64(const rapidjson::Document& metrics, const char* object,
+                         const char* field) {
   const rapidjson::Value* value = &metrics;
   if (object) {
     auto it = metrics.FindMember(object);
@@ -109,7 +114,8 @@ std::uint64_t metric_u64(const rapidjson::Document& metrics, const char* object,
   }
   auto it = value->FindMember(field);
   if (it == value->MemberEnd() || !it->value.IsNumber()) return 0;
-  return it->value.IsUint64() ? it->value.GetUint64() : static_cast<std::uint64_t>(it->value.GetDouble());
+  return it->value.IsUint64() ? it->value.GetUint64()
+                              : static_cast<std::uint64_t>(it->value.GetDouble());
 }
 
 std::vector<std::string> segment_files(const std::string& dir) {
@@ -172,12 +178,13 @@ std::vector<rapidjson::Document> read_records(const std::string& dir) {
   return records;
 }
 
-std::vector<const rapidjson::Document*> records_of_type(const std::vector<rapidjson::Document>& records,
-                                                        const char* type) {
+std::vector<const rapidjson::Document*> records_of_type(
+    const std::vector<rapidjson::Document>& records, const char* type) {
   std::vector<const rapidjson::Document*> out;
   for (const auto& record : records) {
     auto it = record.FindMember("type");
-    if (it != record.MemberEnd() && it->value.IsString() && std::strcmp(it->value.GetString(), type) == 0) {
+    if (it != record.MemberEnd() && it->value.IsString() &&
+        std::strcmp(it->value.GetString(), type) == 0) {
       out.push_back(&record);
     }
   }

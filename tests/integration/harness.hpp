@@ -58,7 +58,7 @@ std::vector<std::string> segment_files(const std::string& dir);
 // Decompresses a whole gzip file; false if it is not valid gzip up to its end.
 bool gunzip_file(const std::string& path, std::string& out);
 
-std::vector<const rapidjson::Document*> records_of_type(const std::vector<rapidjson::Document>& records,
-                                                        const char* type);
+std::vector<const rapidjson::Document*> records_of_type(
+    const std::vector<rapidjson::Document>& records, const char* type);
 
 }  // namespace itest

@@ -1,0 +1,328 @@
+#include "session/feed_session.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "depthrec/snapshot.hpp"
+
+namespace depthrec::session {
+namespace {
+
+using std::chrono::milliseconds;
+
+std::int64_t steady_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+GapReason gap_reason_of(const ContinuityVerdict& verdict) {
+  return verdict.rule == GapRule::first_id ? GapReason::u_gap : GapReason::pu_mismatch;
+}
+
+std::string describe(const ContinuityVerdict& v) {
+  std::string text = "last u=" + std::to_string(v.last_final_id) + " expected " +
+                     (v.rule == GapRule::first_id ? "U=" : "pu=") + std::to_string(v.expected) +
+                     ", got U=" + std::to_string(v.got_first_id) +
+                     " u=" + std::to_string(v.got_final_id);
+  if (v.has_got_prev_final_id) text += " pu=" + std::to_string(v.got_prev_final_id);
+  return text;
+}
+
+}  // namespace
+
+FeedSession::FeedSession(const RecorderConfig& config, FeedMetrics& metrics, SessionHooks hooks)
+    : config_(config),
+      metrics_(metrics),
+      hooks_(std::move(hooks)),
+      key_{config.market, to_upper(config.symbol),
+           depth_stream_name(config.symbol, DepthStreamSpec{config.depth_levels, config.speed})},
+      sync_(config.market, SyncLimits{config.max_buffered_events}) {
+  context_.market = key_.market;
+  context_.symbol = key_.symbol;
+  context_.stream = key_.stream;
+  line_.reserve(8192);
+}
+
+void FeedSession::on_connected(std::uint64_t conn_id, std::string_view url, std::int64_t now_ns) {
+  context_.conn_id = conn_id;
+  url_ = std::string(url);
+  append_connect_record(line_, context_, now_ns, url);
+  write(line_);
+  sync_.reset();
+  snapshot_in_flight_ = false;
+  // A full book syncs from a snapshot on every connection; the first sync is "initial", any later
+  // one is a resync after the reconnect.
+  if (config_.depth_levels == 0) metrics_.sync_started(now_ns, ever_synced_);
+  sync_started_ns_ = now_ns;
+  log(LogLevel::info, "connected (conn " + std::to_string(conn_id) + ") to " + url_);
+}
+
+void FeedSession::on_disconnected(std::string_view reason, std::optional<int> code,
+                                  std::int64_t now_ns) {
+  append_disconnect_record(line_, context_, now_ns, reason, code);
+  write(line_);
+  // Events sent while we were away are lost to this connection: the recording says so.
+  GapInfo gap;
+  gap.reason = GapReason::reconnect;
+  if (sync_.last_final_id() != 0) gap.last_u = sync_.last_final_id();
+  append_gap_record(line_, context_, now_ns, gap);
+  write(line_);
+  metrics_.record_gap(to_string(GapReason::reconnect));
+  pending_gap_ = GapReason::reconnect;
+  metrics_.set_book(BookTop{false, sync_.last_final_id(), std::nullopt, std::nullopt});
+  log(LogLevel::warning, "disconnected (conn " + std::to_string(context_.conn_id) +
+                             "): " + std::string(reason) +
+                             (code ? " code " + std::to_string(*code) : std::string()));
+}
+
+void FeedSession::on_depth(const Frame& frame, std::int64_t recv_ns, std::size_t frame_bytes) {
+  const DepthUpdate& update = frame.depth;
+  const UpdateResult result = sync_.on_update(update);
+  handle_outcome(result, update, recv_ns);
+
+  std::int64_t callback_ns = -1;
+  const UpdateOutcome outcome = result.outcome;
+  const bool book_changed = outcome == UpdateOutcome::applied || outcome == UpdateOutcome::joined ||
+                            outcome == UpdateOutcome::replaced ||
+                            outcome == UpdateOutcome::replaced_after_gap;
+  if (book_changed) publish(update, recv_ns, callback_ns);
+
+  EventSample sample;
+  sample.recv_ns = recv_ns;
+  sample.event_time_ms = update.event_time_ms;
+  sample.batch_span = update.final_id >= update.first_id ? update.final_id - update.first_id : 0;
+  sample.frame_bytes = frame_bytes;
+  sample.callback_ns = callback_ns;
+  sample.book = book_top();
+
+  // Every depth event received is recorded, whatever the sync made of it: the recording is the
+  // raw stream plus markers, and depthrec-replay re-runs the sync over it.
+  PushInfo push;
+  if (hooks_.write) {
+    const double latency_event_ms =
+        update.event_time_ms > 0
+            ? static_cast<double>(recv_ns - update.event_time_ms * 1'000'000) / 1e6
+            : std::nan("");
+    const double pipeline_ms = static_cast<double>(wall_clock_ns() - recv_ns) / 1e6;
+    append_depth_record(line_, context_, update, recv_ns, latency_event_ms, pipeline_ms);
+    push = write(line_);
+  }
+  sample.pipeline_ns = wall_clock_ns() - recv_ns;
+  sample.queue_depth = push.queue_depth;
+  sample.queue_drops = push.drops_total;
+  metrics_.record_event(sample);
+}
+
+void FeedSession::handle_outcome(const UpdateResult& result, const DepthUpdate& update,
+                                 std::int64_t recv_ns) {
+  switch (result.outcome) {
+    case UpdateOutcome::buffered:
+    case UpdateOutcome::applied:
+    case UpdateOutcome::replaced:
+      break;
+    case UpdateOutcome::joined:
+      record_join(result.join, recv_ns);
+      break;
+    case UpdateOutcome::dropped_stale:
+      metrics_.record_stale_dropped();
+      break;
+    case UpdateOutcome::gap:
+    case UpdateOutcome::buffer_gap: {
+      const GapReason reason = gap_reason_of(result.continuity);
+      record_gap(reason, &result.continuity, result.discarded, recv_ns);
+      metrics_.record_break(to_string(reason));
+      if (result.outcome == UpdateOutcome::gap) {
+        // Only this book resyncs: new snapshot, same connection.
+        pending_gap_ = reason;
+        sync_started_ns_ = recv_ns;
+        metrics_.sync_started(recv_ns, true);
+      }
+      log(LogLevel::warning, std::string("continuity break (") + std::string(to_string(reason)) +
+                                 "): " + describe(result.continuity) + "; resyncing");
+      break;
+    }
+    case UpdateOutcome::buffer_overflow:
+      record_gap(GapReason::buffer_overflow, nullptr, result.discarded, recv_ns);
+      metrics_.record_break(to_string(GapReason::buffer_overflow));
+      log(LogLevel::warning, "more than " + std::to_string(config_.max_buffered_events) +
+                                 " events waited for a snapshot: buffer restarted");
+      break;
+    case UpdateOutcome::snapshot_too_old:
+      log(LogLevel::info, "snapshot " + std::to_string(result.snapshot_id) +
+                              " is older than the stream: fetching a newer one");
+      request_snapshot(milliseconds(0));
+      break;
+    case UpdateOutcome::replaced_after_gap: {
+      // A partial-depth stream resyncs on the very event that showed the gap.
+      const GapReason reason = gap_reason_of(result.continuity);
+      record_gap(reason, &result.continuity, 0, recv_ns);
+      metrics_.record_break(to_string(reason));
+      metrics_.sync_started(recv_ns, true);
+      metrics_.sync_finished(recv_ns);
+      ResyncInfo resync;
+      resync.after_gap = reason;
+      resync.last_update_id = update.final_id;
+      resync.first_U = update.first_id;
+      resync.first_u = update.final_id;
+      append_resync_record(line_, context_, recv_ns, resync);
+      write(line_);
+      log(LogLevel::warning, std::string("continuity break (") + std::string(to_string(reason)) +
+                                 "): " + describe(result.continuity));
+      break;
+    }
+  }
+  if (config_.depth_levels == 0 && sync_.needs_snapshot()) request_snapshot(milliseconds(0));
+}
+
+void FeedSession::record_gap(GapReason reason, const ContinuityVerdict* verdict,
+                             std::uint64_t dropped, std::int64_t recv_ns) {
+  GapInfo gap;
+  gap.reason = reason;
+  gap.dropped = dropped;
+  if (verdict) {
+    gap.last_u = verdict->last_final_id;
+    gap.expected = verdict->expected;
+    gap.got_U = verdict->got_first_id;
+    if (verdict->has_got_prev_final_id) gap.got_pu = verdict->got_prev_final_id;
+    gap.got_u = verdict->got_final_id;
+  }
+  append_gap_record(line_, context_, recv_ns, gap);
+  write(line_);
+}
+
+void FeedSession::record_join(const SyncJoin& join, std::int64_t now_ns) {
+  ResyncInfo resync;
+  resync.after_gap = ever_synced_ ? pending_gap_ : std::nullopt;
+  resync.last_update_id = join.snapshot_id;
+  resync.first_U = join.first_id;
+  resync.first_u = join.final_id;
+  resync.dropped_stale = join.dropped_stale;
+  resync.duration_ms = static_cast<double>(now_ns - sync_started_ns_) / 1e6;
+  append_resync_record(line_, context_, now_ns, resync);
+  write(line_);
+  metrics_.sync_finished(now_ns);
+  log(LogLevel::info,
+      std::string(ever_synced_ ? "resynced" : "synced") + " on snapshot " +
+          std::to_string(join.snapshot_id) + " (first event U=" + std::to_string(join.first_id) +
+          " u=" + std::to_string(join.final_id) + ", " + std::to_string(join.dropped_stale) +
+          " stale dropped) in " + std::to_string(resync.duration_ms) + " ms");
+  ever_synced_ = true;
+  pending_gap_.reset();
+  snapshot_failures_ = 0;
+  metrics_.set_book(book_top());
+}
+
+void FeedSession::on_ticker(const BookTicker& ticker, std::int64_t recv_ns) {
+  if (!config_.record_book_ticker) return;
+  append_ticker_record(line_, context_, recv_ns, ticker);
+  write(line_);
+}
+
+void FeedSession::on_snapshot_answer(const RestAnswer& answer) {
+  snapshot_in_flight_ = false;
+  DepthSnapshot snapshot;
+  std::string problem;
+  if (!answer.error.empty()) {
+    problem = answer.error;
+  } else if (answer.status != 200) {
+    problem = "HTTP " + std::to_string(answer.status) + ": " + answer.body.substr(0, 200);
+  } else if (ParseError error = parse_snapshot(answer.body, snapshot); error != ParseError::none) {
+    problem = "bad snapshot body (" + std::string(to_string(error)) + ")";
+  }
+  if (!problem.empty()) {
+    metrics_.record_snapshot_fetch(answer.status == 429   ? SnapshotFetch::rate_limited
+                                   : answer.status == 418 ? SnapshotFetch::banned
+                                                          : SnapshotFetch::failed);
+    ++snapshot_failures_;
+    // 429/418 are also held back by the fetcher until Retry-After; this delay covers the rest.
+    const auto delay = milliseconds(std::min<std::int64_t>(
+        config_.backoff_max.count(), 200LL << std::min(snapshot_failures_, 8)));
+    log(LogLevel::warning, "snapshot request failed: " + problem + "; retrying in " +
+                               std::to_string(delay.count()) + " ms");
+    if (config_.depth_levels == 0 && sync_.state() == SyncState::awaiting_snapshot)
+      request_snapshot(delay);
+    return;
+  }
+  metrics_.record_snapshot_fetch(SnapshotFetch::ok);
+  if (snapshot.event_time_ms > 0)
+    metrics_.record_server_time(answer.sent_ns, answer.received_ns, snapshot.event_time_ms);
+  append_snapshot_record(line_, context_, snapshot, answer.received_ns);
+  write(line_);
+
+  const SnapshotResult result = sync_.on_snapshot(snapshot);
+  switch (result.outcome) {
+    case SnapshotOutcome::joined:
+      record_join(result.join, answer.received_ns);
+      break;
+    case SnapshotOutcome::held:
+    case SnapshotOutcome::ignored:
+      break;
+    case SnapshotOutcome::too_old:
+      log(LogLevel::info, "snapshot " + std::to_string(snapshot.last_update_id) +
+                              " is older than the first buffered event (U=" +
+                              std::to_string(result.first_usable_id) + "): fetching again");
+      request_snapshot(milliseconds(100));
+      break;
+  }
+}
+
+void FeedSession::request_snapshot(milliseconds delay) {
+  if (snapshot_in_flight_ || snapshot_retry_pending_ || !hooks_.request_snapshot) return;
+  if (delay.count() > 0 && hooks_.schedule) {
+    snapshot_retry_pending_ = true;
+    hooks_.schedule(delay, [this] {
+      snapshot_retry_pending_ = false;
+      if (sync_.state() != SyncState::synced) request_snapshot(milliseconds(0));
+    });
+    return;
+  }
+  snapshot_in_flight_ = true;
+  hooks_.request_snapshot();
+}
+
+void FeedSession::publish(const DepthUpdate& update, std::int64_t recv_ns,
+                          std::int64_t& callback_ns) {
+  const bool synced = sync_.book_valid();
+  if (callback_) {
+    const std::int64_t start = steady_now_ns();
+    callback_(BookUpdate{key_, update, sync_.book(), recv_ns, synced});
+    callback_ns = steady_now_ns() - start;
+  }
+  if (queue_) {
+    TopOfBook top;
+    top.first_id = update.first_id;
+    top.final_id = update.final_id;
+    top.event_time_ms = update.event_time_ms;
+    top.recv_ns = recv_ns;
+    top.synced = synced;
+    sync_.book().top(queue_->levels(), top.bids, top.asks);
+    queue_->try_push(std::move(top));
+  }
+}
+
+PushInfo FeedSession::write(std::string& line) {
+  if (!hooks_.write) {
+    line.clear();
+    return {};
+  }
+  return hooks_.write(line, context_);
+}
+
+void FeedSession::log(LogLevel level, const std::string& message) {
+  if (hooks_.log) hooks_.log(level, key_.symbol + " " + key_.stream + ": " + message);
+}
+
+BookTop FeedSession::book_top() const {
+  BookTop top;
+  top.synced = sync_.book_valid();
+  top.last_update_id = sync_.last_final_id();
+  if (top.synced) {
+    if (auto bid = sync_.book().best_bid()) top.best_bid = bid->price;
+    if (auto ask = sync_.book().best_ask()) top.best_ask = ask->price;
+  }
+  return top;
+}
+
+}  // namespace depthrec::session
