@@ -51,6 +51,35 @@ TEST(DepthsimConnection, PingsNeedPongsWithinTheTimeout) {
   EXPECT_GE(document["pings_sent"].GetUint64(), 4u);
 }
 
+TEST(DepthsimConnection, IgnorePongFaultEndsInAPongTimeout) {
+  SimProcess sim(
+      {"--no-tls", "--rate", "50", "--ping-interval-sec", "0.1", "--pong-timeout-sec", "0.3"});
+  PlainWsClient client(sim.port(), "/ws/btcusdt@depth");
+  ASSERT_TRUE(client.upgraded());
+  ASSERT_EQ(client.next().opcode, 1);
+  ASSERT_EQ(http_get(sim.base_url() + "/sim/fault?kind=ignore_pong").status, 200);
+  EXPECT_EQ(close_code(next_with_opcode(client, 8)), 1008);  // our pongs no longer count
+}
+
+TEST(DepthsimConnection, NoPongFaultLeavesClientPingsUnanswered) {
+  SimProcess sim({"--no-tls", "--rate", "1"});
+  PlainWsClient client(sim.port(), "/ws");
+  ASSERT_TRUE(client.upgraded());
+  client.set_skip_pings(false);
+  // Frames are handled in order: the reply to a request sent after a ping proves the ping was
+  // processed, so whether a pong came first is known without waiting.
+  client.send(9, "hello");
+  client.send(1, R"({"method":"LIST_SUBSCRIPTIONS","id":1})");
+  PlainWsClient::Frame pong = client.next();
+  EXPECT_EQ(pong.opcode, 10);
+  EXPECT_EQ(pong.payload, "hello");
+  EXPECT_EQ(client.next().payload, R"({"result":[],"id":1})");
+  ASSERT_EQ(http_get(sim.base_url() + "/sim/fault?kind=no_pong").status, 200);
+  client.send(9, "again");
+  client.send(1, R"({"method":"LIST_SUBSCRIPTIONS","id":2})");
+  EXPECT_EQ(client.next().payload, R"({"result":[],"id":2})");
+}
+
 TEST(DepthsimConnection, TooManyMessagesCloseTheConnection) {
   SimProcess sim({"--no-tls", "--rate", "1"});  // futures: 10 incoming messages a second
   PlainWsClient client(sim.port(), "/ws");
