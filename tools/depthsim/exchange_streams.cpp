@@ -162,9 +162,10 @@ void Exchange::on_message(ConnectionId id, const std::string& payload, bool is_t
     close_session(session, 1008, "Too many messages");
     return;
   }
-  const std::string text = is_text ? payload : std::string();
+  // A binary frame is answered like text: its bytes are not a valid request either way.
+  static_cast<void>(is_text);
   RequestOutcome outcome = handle_subscription_request(
-      text, session.subscriptions,
+      payload, session.subscriptions,
       [this](std::string_view stream) { return is_servable_stream(stream); },
       max_streams_per_connection(options_.market));
   send_frame(session, FrameType::text,

@@ -1,7 +1,6 @@
 #include "synthetic_book.hpp"
 
 #include <algorithm>
-#include <map>
 
 namespace depthsim {
 
@@ -82,27 +81,41 @@ BookUpdate SyntheticBook::next() {
   const bool one_sided = random_.percent(10);
   const bool only_bids = random_.percent(50);
 
+  // The oldest history record is recycled, so steady-state generation does not allocate for it.
   UndoRecord record;
+  if (history_.size() >= history_depth()) {
+    record = std::move(history_.front());
+    history_.pop_front();
+    record.changes.clear();
+  }
   record.previous_last_id = book_.last_update_id();
   for (std::int64_t i = 0; i < change_count; ++i) {
     const bool is_bid = one_sided ? only_bids : random_.percent(50);
     change_side(is_bid, record.changes);
   }
 
-  // The event lists each touched price once with its final quantity (Binance aggregates).
-  std::map<std::int64_t, bool> touched_bids;
-  std::map<std::int64_t, bool> touched_asks;
-  for (const LevelUndo& change : record.changes) {
-    (change.is_bid ? touched_bids : touched_asks)[change.price] = true;
-  }
+  // The event lists each touched price once, best first, with its final quantity (Binance
+  // aggregates changes within an event).
   BookUpdate update;
-  for (auto it = touched_bids.rbegin(); it != touched_bids.rend(); ++it) {
-    auto level = book_.bids().find(it->first);
-    update.bids.push_back({it->first, level == book_.bids().end() ? 0 : level->second});
+  for (const LevelUndo& change : record.changes) {
+    (change.is_bid ? update.bids : update.asks).push_back({change.price, 0});
   }
-  for (const auto& [price, unused] : touched_asks) {
-    auto level = book_.asks().find(price);
-    update.asks.push_back({price, level == book_.asks().end() ? 0 : level->second});
+  auto by_price = [](const PriceLevel& a, const PriceLevel& b) { return a.price < b.price; };
+  auto same_price = [](const PriceLevel& a, const PriceLevel& b) { return a.price == b.price; };
+  std::sort(update.bids.begin(), update.bids.end(),
+            [](const PriceLevel& a, const PriceLevel& b) { return a.price > b.price; });
+  update.bids.erase(std::unique(update.bids.begin(), update.bids.end(), same_price),
+                    update.bids.end());
+  std::sort(update.asks.begin(), update.asks.end(), by_price);
+  update.asks.erase(std::unique(update.asks.begin(), update.asks.end(), same_price),
+                    update.asks.end());
+  for (PriceLevel& level : update.bids) {
+    auto found = book_.bids().find(level.price);
+    level.qty = found == book_.bids().end() ? 0 : found->second;
+  }
+  for (PriceLevel& level : update.asks) {
+    auto found = book_.asks().find(level.price);
+    level.qty = found == book_.asks().end() ? 0 : found->second;
   }
 
   const std::uint64_t previous = book_.last_update_id();
@@ -115,7 +128,6 @@ BookUpdate SyntheticBook::next() {
   book_.set_last_update_id(update.last_id);
 
   history_.push_back(std::move(record));
-  if (history_.size() > history_depth()) history_.pop_front();
   ++events_generated_;
   return update;
 }
