@@ -8,8 +8,8 @@
 namespace depthsim {
 
 namespace {
-constexpr std::size_t kUnpacedBatch = 64;  // events per symbol per round at --rate 0
-constexpr std::uint64_t kMaxBurst = 2000;  // events per symbol per round at a fixed rate
+constexpr std::size_t kUnpacedBatch = 256;  // events per symbol per round at --rate 0
+constexpr std::uint64_t kMaxBurst = 2000;   // events per symbol per round at a fixed rate
 constexpr auto kBackoffWhenPaced = std::chrono::milliseconds(1);
 constexpr auto kHousekeepingPeriod = std::chrono::milliseconds(20);
 constexpr std::size_t kClosedSessionsKept = 1000;
@@ -83,9 +83,19 @@ void Exchange::shutdown() {
 
 void Exchange::schedule_generation(Clock::time_point when) {
   if (shutting_down_) return;
+  // Only the latest request counts: an epoch check retires posted runs, expires_at() cancels waits.
+  const std::uint64_t epoch = ++generation_epoch_;
+  if (when <= Clock::now()) {
+    // Continuing at once goes through the ready queue: a timer costs a timerfd syscall per round.
+    generation_timer_.cancel();
+    asio::post(io_, [this, epoch] {
+      if (epoch == generation_epoch_) run_generation();
+    });
+    return;
+  }
   generation_timer_.expires_at(when);
-  generation_timer_.async_wait([this](const asio::error_code& error) {
-    if (!error) run_generation();
+  generation_timer_.async_wait([this, epoch](const asio::error_code& error) {
+    if (!error && epoch == generation_epoch_) run_generation();
   });
 }
 

@@ -106,6 +106,7 @@ class Exchange final : public ServerHandler {
   bool paused_ = false;
   bool generation_stopped_ = false;  // --duration-sec elapsed
   bool shutting_down_ = false;
+  std::uint64_t generation_epoch_ = 0;
   std::function<void()> on_shutdown_;
 
   std::vector<std::unique_ptr<SymbolFeed>> feeds_;

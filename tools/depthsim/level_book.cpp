@@ -9,16 +9,16 @@ namespace {
 template <typename Map>
 LevelUndo set_in(Map& side, bool is_bid, std::int64_t price, std::int64_t qty) {
   LevelUndo undo{is_bid, price, 0};
-  auto found = side.find(price);
-  if (found != side.end()) {
-    undo.previous_qty = found->second;
+  auto at = side.lower_bound(price);  // one traversal serves both the update and the insert
+  if (at != side.end() && at->first == price) {
+    undo.previous_qty = at->second;
     if (qty == 0) {
-      side.erase(found);
+      side.erase(at);
     } else {
-      found->second = qty;
+      at->second = qty;
     }
   } else if (qty != 0) {
-    side.emplace(price, qty);
+    side.emplace_hint(at, price, qty);
   }
   return undo;
 }
