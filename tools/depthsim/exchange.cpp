@@ -206,13 +206,25 @@ void Exchange::close_session(ClientSession& session, std::uint16_t code,
 void Exchange::on_close(ConnectionId id) {
   auto found = sessions_.find(id);
   if (found == sessions_.end()) return;
-  found->second.open = false;
-  if (found->second.close_reason.empty()) found->second.close_reason = "closed by peer";
-  closed_order_.push_back(id);
-  while (closed_order_.size() > kClosedSessionsKept) {
-    sessions_.erase(closed_order_.front());
-    closed_order_.pop_front();
+  ClientSession session = std::move(found->second);
+  sessions_.erase(found);
+  session.open = false;
+  if (session.close_reason.empty()) session.close_reason = "closed by peer";
+  closed_sessions_[id] = std::move(session);
+  while (closed_sessions_.size() > kClosedSessionsKept)
+    closed_sessions_.erase(closed_sessions_.begin());
+}
+
+bool Exchange::admit_incoming(ClientSession& session) {
+  ++session.messages_received;
+  const auto now = Clock::now();
+  if (now - session.message_window_start >= std::chrono::seconds(1)) {
+    session.message_window_start = now;
+    session.messages_in_window = 0;
   }
+  if (++session.messages_in_window <= options_.message_limit_per_sec) return true;
+  close_session(session, 1008, "Too many messages");
+  return false;
 }
 
 }  // namespace depthsim

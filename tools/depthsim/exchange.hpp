@@ -71,6 +71,9 @@ class Exchange final : public ServerHandler {
   void check_session_timers(ClientSession& session, Clock::time_point now);
   void close_session(ClientSession& session, std::uint16_t code, const std::string& reason);
   void count_fault(std::string_view name) { ++faults_injected_[std::string(name)]; }
+  // Counts an incoming message (request, ping, pong) against the per-second limit; false when
+  // the limit is exceeded and the connection is being closed.
+  bool admit_incoming(ClientSession& session);
 
   // exchange_streams.cpp: sessions, subscriptions, delivery, stream faults.
   UpgradeRequest parse_upgrade(const std::string& resource) const;
@@ -115,8 +118,8 @@ class Exchange final : public ServerHandler {
   std::unique_ptr<ReplayFeed> replay_;
   Clock::time_point replay_started_at_;
 
-  std::map<ConnectionId, ClientSession> sessions_;
-  std::deque<ConnectionId> closed_order_;  // closed sessions kept for /sim/stats, oldest first
+  std::map<ConnectionId, ClientSession> sessions_;  // open connections: every event visits them
+  std::map<ConnectionId, ClientSession> closed_sessions_;  // the last ones closed, for /sim/stats
 
   asio::steady_timer generation_timer_;
   asio::steady_timer housekeeping_timer_;

@@ -6,9 +6,71 @@
 
 namespace depthsim {
 
+namespace {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void write_session(JsonWriter& json, const ClientSession& session, SteadyClock::time_point now) {
+  json.StartObject();
+  json.Key("id");
+  json.Uint64(session.id);
+  json.Key("resource");
+  json.String(session.resource);
+  json.Key("open");
+  json.Bool(session.open && !session.closing);
+  json.Key("close_reason");
+  json.String(session.close_reason);
+  json.Key("combined");
+  json.Bool(session.subscriptions.combined);
+  json.Key("streams");
+  json.StartArray();
+  for (const std::string& stream : session.subscriptions.streams) json.String(stream);
+  json.EndArray();
+  json.Key("frames_sent");
+  json.Uint64(session.frames_sent);
+  json.Key("bytes_sent");
+  json.Uint64(session.bytes_sent);
+  json.Key("depth_events_sent");
+  json.Uint64(session.depth_events_sent);
+  std::uint64_t first_id = 0;
+  std::uint64_t last_id = 0;
+  json.Key("depth");
+  json.StartObject();
+  for (const auto& [symbol, progress] : session.depth_by_symbol) {
+    if (first_id == 0) first_id = progress.first_id;
+    last_id = progress.last_id;
+    json.Key(symbol.c_str());
+    json.StartObject();
+    json.Key("events");
+    json.Uint64(progress.events);
+    json.Key("first_U");
+    json.Uint64(progress.first_id);
+    json.Key("last_u");
+    json.Uint64(progress.last_id);
+    json.EndObject();
+  }
+  json.EndObject();
+  // For the common single-symbol case, the same figures at the top level.
+  json.Key("first_U");
+  json.Uint64(first_id);
+  json.Key("last_u");
+  json.Uint64(last_id);
+  json.Key("messages_received");
+  json.Uint64(session.messages_received);
+  json.Key("pings_sent");
+  json.Uint64(session.pings_sent);
+  json.Key("pongs_received");
+  json.Uint64(session.pongs_received);
+  json.Key("stalled");
+  json.Bool(session.is_stalled(now));
+  json.EndObject();
+}
+
+}  // namespace
+
 std::string Exchange::stats_json() const {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> json(buffer);
+  JsonWriter json(buffer);
   const auto now = Clock::now();
   json.StartObject();
   json.Key("market");
@@ -65,61 +127,11 @@ std::string Exchange::stats_json() const {
   json.Key("connections");
   json.StartArray();
   std::uint64_t open_connections = 0;
-  for (const auto& [id, session] : sessions_) {
-    if (session.open) ++open_connections;
-    json.StartObject();
-    json.Key("id");
-    json.Uint64(id);
-    json.Key("resource");
-    json.String(session.resource);
-    json.Key("open");
-    json.Bool(session.open && !session.closing);
-    json.Key("close_reason");
-    json.String(session.close_reason);
-    json.Key("combined");
-    json.Bool(session.subscriptions.combined);
-    json.Key("streams");
-    json.StartArray();
-    for (const std::string& stream : session.subscriptions.streams) json.String(stream);
-    json.EndArray();
-    json.Key("frames_sent");
-    json.Uint64(session.frames_sent);
-    json.Key("bytes_sent");
-    json.Uint64(session.bytes_sent);
-    json.Key("depth_events_sent");
-    json.Uint64(session.depth_events_sent);
-    std::uint64_t first_id = 0;
-    std::uint64_t last_id = 0;
-    json.Key("depth");
-    json.StartObject();
-    for (const auto& [symbol, progress] : session.depth_by_symbol) {
-      if (first_id == 0) first_id = progress.first_id;
-      last_id = progress.last_id;
-      json.Key(symbol.c_str());
-      json.StartObject();
-      json.Key("events");
-      json.Uint64(progress.events);
-      json.Key("first_U");
-      json.Uint64(progress.first_id);
-      json.Key("last_u");
-      json.Uint64(progress.last_id);
-      json.EndObject();
+  for (const auto* sessions : {&closed_sessions_, &sessions_}) {
+    for (const auto& [id, session] : *sessions) {
+      open_connections += session.open;
+      write_session(json, session, now);
     }
-    json.EndObject();
-    // For the common single-symbol case, the same figures at the top level.
-    json.Key("first_U");
-    json.Uint64(first_id);
-    json.Key("last_u");
-    json.Uint64(last_id);
-    json.Key("messages_received");
-    json.Uint64(session.messages_received);
-    json.Key("pings_sent");
-    json.Uint64(session.pings_sent);
-    json.Key("pongs_received");
-    json.Uint64(session.pongs_received);
-    json.Key("stalled");
-    json.Bool(session.is_stalled(now));
-    json.EndObject();
   }
   json.EndArray();
   json.Key("open_connections");

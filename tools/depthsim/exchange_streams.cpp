@@ -152,16 +152,7 @@ void Exchange::on_message(ConnectionId id, const std::string& payload, bool is_t
   auto found = sessions_.find(id);
   if (found == sessions_.end() || !found->second.can_send()) return;
   ClientSession& session = found->second;
-  ++session.messages_received;
-  const auto now = Clock::now();
-  if (now - session.message_window_start >= std::chrono::seconds(1)) {
-    session.message_window_start = now;
-    session.messages_in_window = 0;
-  }
-  if (++session.messages_in_window > options_.message_limit_per_sec) {
-    close_session(session, 1008, "Too many messages");
-    return;
-  }
+  if (!admit_incoming(session)) return;
   // A binary frame is answered like text: its bytes are not a valid request either way.
   static_cast<void>(is_text);
   RequestOutcome outcome = handle_subscription_request(
@@ -177,12 +168,7 @@ bool Exchange::on_client_ping(ConnectionId id) {
   auto found = sessions_.find(id);
   if (found == sessions_.end()) return true;
   ClientSession& session = found->second;
-  ++session.messages_received;
-  if (++session.messages_in_window > options_.message_limit_per_sec &&
-      Clock::now() - session.message_window_start < std::chrono::seconds(1)) {
-    close_session(session, 1008, "Too many messages");
-    return false;
-  }
+  if (!session.can_send() || !admit_incoming(session)) return false;
   return session.answer_pings;
 }
 
@@ -190,7 +176,7 @@ void Exchange::on_pong(ConnectionId id, const std::string& payload) {
   auto found = sessions_.find(id);
   if (found == sessions_.end()) return;
   ClientSession& session = found->second;
-  if (!session.count_pongs) return;
+  if (!session.can_send() || !admit_incoming(session) || !session.count_pongs) return;
   ++session.pongs_received;
   ++pongs_received_;
   if (session.awaited_pong && *session.awaited_pong == payload) session.awaited_pong.reset();
