@@ -323,6 +323,7 @@ std::string ReplayLineParser::Impl::parse_ndjson(std::string& line, ReplayItem& 
     double ts_recv_ms = 0;  // the seed's millisecond field, when recv_ns is missing
     fields.optional_double("ts_recv", ts_recv_ms);
     if (ts_recv_ms <= 0) return "missing `recv_ns`";
+    if (ts_recv_ms * 1e6 >= static_cast<double>(kMaxNs)) return "`recv_ns` out of range";
     recv_ns = static_cast<std::uint64_t>(ts_recv_ms * 1e6);
   }
   if (*recv_ns > kMaxNs) return "`recv_ns` out of range";
