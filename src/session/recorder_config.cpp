@@ -109,11 +109,14 @@ std::string validate(const RecorderConfig& config) {
   if (config.max_bytes == 0) return "--max-bytes must be positive";
   if (config.backups < 0) return "--backups must be 0 or more";
   if (config.print_interval_sec <= 0) return "--print-interval must be positive";
-  if (config.run_minutes && *config.run_minutes <= 0) return "--run-minutes must be positive";
+  if (config.run_minutes && !(*config.run_minutes > 0 && *config.run_minutes <= 1e8))  // NaN, inf
+    return "--run-minutes must be positive (at most 1e8)";
   if (config.queue_capacity == 0) return "--queue-capacity must be positive";
   if (config.max_buffered_events == 0) return "--max-buffered-events must be positive";
   if (config.gzip_level < 1 || config.gzip_level > 9) return "--gzip-level must be 1 to 9";
   if (config.stall_timeout.count() <= 0) return "--stall-timeout must be positive";
+  if (config.backoff_max.count() <= 0) return "--backoff-max-ms must be positive";
+  if (config.rest_timeout.count() <= 0) return "--rest-timeout-ms must be positive";
   if (config.write_files && config.data_dir.empty()) return "--data-dir must not be empty";
   return {};
 }
