@@ -2,7 +2,6 @@
 // Invariant: either the parser asks to exit (exit_code >= 0) with something to print, or it hands
 // back a config that validate() accepts, with a valid upper-case symbol, a known depth, finite
 // positive durations, and URLs that can be built from it.
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -58,8 +57,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(config.depth_levels == 0 || config.depth_levels == 5 || config.depth_levels == 10 ||
              config.depth_levels == 20);
   FUZZ_CHECK(depthrec::parse_market(depthrec::to_string(config.market)) == config.market);
-  // A run time must be a usable duration: NaN or infinity would pass a "<= 0" check.
-  if (config.run_minutes) FUZZ_CHECK(std::isfinite(*config.run_minutes) && *config.run_minutes > 0);
+  // The run time becomes int64 milliseconds (recorder.cpp): NaN or infinity would pass a "<= 0"
+  // check and make that conversion undefined.
+  if (config.run_minutes) {
+    FUZZ_CHECK(*config.run_minutes > 0 && *config.run_minutes * 60'000 < 9.2e18);
+  }
   FUZZ_CHECK(config.stall_timeout.count() > 0);
   FUZZ_CHECK(config.backoff_max.count() > 0);
   FUZZ_CHECK(config.rest_timeout.count() > 0);

@@ -91,6 +91,7 @@ cat >"$OUT/$R/ndjson_every_record" <<'EOF'
 EOF
 printf '%s\r\n\r\n  \n{"type":"depth","recv_ns":-1}\nnot a line\n{"type":"gap","ts_recv":1.5}\n{"recv_ns":1}\n123\n' \
   '{"type":"ticker","recv_ns":1,"u":1,"b":"1","B":"1","a":"2","A":"1"}' | put $R ndjson_crlf_blank_bad
+echo -n '{"type":"x","ts_recv":1e30}' | put $R ndjson_ts_recv_overflow  # was UB (float->int)
 gzip -9 -n -c "$OUT/$R/ndjson_every_record" >"$OUT/$R/gzip_ndjson"
 head -c 200 "$OUT/$R/gzip_ndjson" >"$OUT/$R/gzip_truncated"
 { gzip -1 -n -c "$OUT/$R/raw_spot_first_lines"; gzip -1 -n -c "$OUT/$R/ndjson_every_record"; } \
@@ -125,6 +126,10 @@ cli bad_number --rotate-sec 1e99
 cli negative --backups -1
 cli equals_form --symbol=BTCUSDT --depth=full
 cli unknown_flag --frobnicate
+cli run_minutes_nan --run-minutes nan      # were accepted by validate() (fixed)
+cli run_minutes_inf --run-minutes inf
+cli backoff_negative --backoff-max-ms -5
+cli rest_timeout_zero --rest-timeout-ms 0
 
 # ---- decimal ----
 D=decimal
