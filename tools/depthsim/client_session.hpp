@@ -24,7 +24,9 @@ struct DepthProgress {
 };
 
 struct ClientSession {
-  ConnectionId id = 0;
+  ConnectionId id = 0;  // the transport's handle
+  std::uint64_t number =
+      0;  // 1, 2, 3... in the order WebSocket connections opened: the id in /sim/stats
   std::string resource;
   SubscriptionState subscriptions;
   std::vector<StreamName> streams;  // parsed form of subscriptions.streams

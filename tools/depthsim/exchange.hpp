@@ -87,7 +87,7 @@ class Exchange final : public ServerHandler {
   void apply_connection_fault(ClientSession& session, const StreamFault& fault);
   void send_payload_fault(SymbolFeed& feed, const BookUpdate& update, const StreamFault& fault);
   void inject_stream_fault(const StreamFault& fault, const std::vector<std::string>& symbols,
-                           std::optional<ConnectionId> connection, std::uint64_t count);
+                           std::optional<std::uint64_t> connection_number, std::uint64_t count);
 
   // exchange_http.cpp: REST and control endpoints.
   HttpReply snapshot_reply(const RequestTarget& target, bool& deferred, ConnectionId id);
@@ -127,6 +127,7 @@ class Exchange final : public ServerHandler {
   std::map<ConnectionId, std::unique_ptr<asio::steady_timer>> delayed_replies_;
   std::vector<ConnectionId> waiting_for_replay_snapshot_;
 
+  std::uint64_t sessions_opened_ = 0;
   std::uint64_t snapshots_served_ = 0;
   std::uint64_t http_requests_ = 0;
   std::uint64_t pings_sent_ = 0;

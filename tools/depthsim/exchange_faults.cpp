@@ -126,11 +126,12 @@ void Exchange::send_payload_fault(SymbolFeed& feed, const BookUpdate& update,
 
 void Exchange::inject_stream_fault(const StreamFault& fault,
                                    const std::vector<std::string>& symbols,
-                                   std::optional<ConnectionId> connection, std::uint64_t count) {
+                                   std::optional<std::uint64_t> connection_number,
+                                   std::uint64_t count) {
   if (is_connection_fault(fault.kind)) {
     for (auto& [id, session] : sessions_) {
-      if (connection && id != *connection) continue;
-      bool targeted = connection.has_value() || symbols.size() == feeds_.size();
+      if (connection_number && session.number != *connection_number) continue;
+      bool targeted = connection_number.has_value() || symbols.size() == feeds_.size();
       for (const std::string& symbol : symbols)
         targeted = targeted || session.subscribed_to(symbol);
       if (targeted) apply_connection_fault(session, fault);

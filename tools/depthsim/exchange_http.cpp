@@ -183,11 +183,11 @@ HttpReply Exchange::fault_reply(const RequestTarget& target) {
     }
     symbols = {*symbol};
   }
-  std::optional<ConnectionId> connection;
+  std::optional<std::uint64_t> connection;  // the connection's id in /sim/stats
   if (std::optional<std::string> text = target.param("conn")) {
     const std::optional<long> parsed = parse_long_in(*text, 1, 1'000'000'000);
-    if (!parsed) return json_error(400, -1100, "conn must be a connection id.");
-    connection = static_cast<ConnectionId>(*parsed);
+    if (!parsed) return json_error(400, -1100, "conn must be a connection id from /sim/stats.");
+    connection = static_cast<std::uint64_t>(*parsed);
   }
   if (replay_ && !is_connection_fault(*kind)) {
     return json_error(400, -1, "Only connection faults apply to a replay.");

@@ -2,6 +2,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "exchange.hpp"
 
 namespace depthsim {
@@ -13,7 +16,7 @@ using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 void write_session(JsonWriter& json, const ClientSession& session, SteadyClock::time_point now) {
   json.StartObject();
   json.Key("id");
-  json.Uint64(session.id);
+  json.Uint64(session.number);
   json.Key("resource");
   json.String(session.resource);
   json.Key("open");
@@ -126,16 +129,16 @@ std::string Exchange::stats_json() const {
 
   json.Key("connections");
   json.StartArray();
-  std::uint64_t open_connections = 0;
+  std::vector<const ClientSession*> listed;  // open and recently closed, in the order they opened
   for (const auto* sessions : {&closed_sessions_, &sessions_}) {
-    for (const auto& [id, session] : *sessions) {
-      open_connections += session.open;
-      write_session(json, session, now);
-    }
+    for (const auto& [id, session] : *sessions) listed.push_back(&session);
   }
+  std::sort(listed.begin(), listed.end(),
+            [](const ClientSession* a, const ClientSession* b) { return a->number < b->number; });
+  for (const ClientSession* session : listed) write_session(json, *session, now);
   json.EndArray();
   json.Key("open_connections");
-  json.Uint64(open_connections);
+  json.Uint64(sessions_.size());
   json.Key("connections_refused");
   json.Uint64(connections_refused_);
   json.Key("snapshots_served");

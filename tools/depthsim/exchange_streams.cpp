@@ -99,6 +99,7 @@ void Exchange::on_open(ConnectionId id, const std::string& resource) {
   const UpgradeRequest request = parse_upgrade(resource);
   ClientSession& session = sessions_[id];
   session.id = id;
+  session.number = ++sessions_opened_;
   session.resource = resource;
   session.subscriptions.combined = request.combined;
   session.subscriptions.streams = request.streams;

@@ -176,6 +176,34 @@ TEST(DepthsimProcess, GapFaultBreaksTheChainOnceAndIsCounted) {
   EXPECT_EQ(http_get(sim.base_url() + "/sim/fault?kind=teleport").status, 400);
 }
 
+TEST(DepthsimProcess, ConnectionIdsCountWebSocketsOnlyAndTargetFaults) {
+  SimProcess sim({"--no-tls", "--rate", "100"});
+  PlainWsClient first(sim.port(), "/ws/btcusdt@depth");
+  ASSERT_TRUE(first.upgraded());
+  // HTTP requests in between do not take connection ids.
+  EXPECT_EQ(http_get(sim.base_url() + "/fapi/v1/depth?symbol=BTCUSDT&limit=5").status, 200);
+  EXPECT_EQ(http_get(sim.base_url() + "/sim/stats").status, 200);
+  PlainWsClient second(sim.port(), "/ws/btcusdt@depth");
+  ASSERT_TRUE(second.upgraded());
+  ASSERT_EQ(second.next().opcode, 1);
+  const rapidjson::Document stats = parse(http_get(sim.base_url() + "/sim/stats").body);
+  ASSERT_EQ(stats["connections"].Size(), 2u);
+  EXPECT_EQ(stats["connections"][0]["id"].GetUint64(), 1u);
+  EXPECT_EQ(stats["connections"][1]["id"].GetUint64(), 2u);
+
+  EXPECT_EQ(http_get(sim.base_url() + "/sim/fault?kind=close&conn=2").status, 200);
+  PlainWsClient::Frame frame;
+  do {
+    frame = second.next();
+  } while (frame.opcode == 1);
+  EXPECT_EQ(frame.opcode, 8);
+  EXPECT_EQ(first.next().opcode, 1);  // the other connection goes on
+  const rapidjson::Document after = parse(http_get(sim.base_url() + "/sim/stats").body);
+  EXPECT_TRUE(after["connections"][0]["open"].GetBool());
+  EXPECT_FALSE(after["connections"][1]["open"].GetBool());
+  EXPECT_EQ(after["faults"]["close"].GetUint64(), 1u);
+}
+
 TEST(DepthsimProcess, RestFaultsThenANormalSnapshot) {
   SimProcess sim(
       {"--no-tls", "--rate", "100", "--rest-fault", "429:1", "--rest-fault", "truncated"});
