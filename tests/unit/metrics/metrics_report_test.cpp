@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -37,6 +36,17 @@ MetricsSnapshot seed_example() {
   s.window.counters.messages = 22;
   s.window.recv_rate = 2.2;
   return s;
+}
+
+// "dddd-dd-ddTdd:dd:dd.ddd" (std::regex trips g++ 12's -Wmaybe-uninitialized under ASan).
+bool has_seed_timestamp_shape(const std::string& text) {
+  const std::string shape = "dddd-dd-ddTdd:dd:dd.ddd";
+  if (text.size() != shape.size()) return false;
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    const bool digit = text[i] >= '0' && text[i] <= '9';
+    if (shape[i] == 'd' ? !digit : text[i] != shape[i]) return false;
+  }
+  return true;
 }
 
 rapidjson::Document parse(const std::string& text) {
@@ -202,8 +212,8 @@ TEST(MetricsJson, FromLiveFeedMetrics) {
   EXPECT_TRUE(doc["book"]["synced"].GetBool());
   EXPECT_DOUBLE_EQ(doc["callback_us"]["p50"].GetDouble(), 0.8);
   EXPECT_STREQ(doc["market"].GetString(), "spot");
-  EXPECT_TRUE(std::regex_match(std::string(doc["timestamp"].GetString()),
-                               std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3})")));
+  EXPECT_TRUE(has_seed_timestamp_shape(doc["timestamp"].GetString()))
+      << doc["timestamp"].GetString();
 }
 
 }  // namespace
