@@ -88,7 +88,8 @@ class WsClient {
   /// Thread-safe, idempotent: sends close frame 1000 (waiting at most ~2 s for the close
   /// handshake), abandons a pending connect or backoff wait, and makes run() return.
   void stop();
-  /// Thread-safe: runs fn on the network thread (after run() has started).
+  /// Thread-safe: runs fn on the network thread (queued until run() starts; dropped once run()
+  /// has returned).
   void post(std::function<void()> fn);
 
   // Network thread only (or before run()):

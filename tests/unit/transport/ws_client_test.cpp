@@ -174,6 +174,21 @@ TEST(WsClient, ConnectTimeoutWhenTheServerNeverAnswersTheUpgrade) {
   EXPECT_EQ(log.failures[1].retry_in, 100ms);
 }
 
+TEST(WsClient, UnresolvableHostIsReportedAndRetried) {
+  ClientLog log;
+  auto config = test_config("ws://no-such-host.invalid:9443/ws");  // .invalid never resolves
+  config.connect_timeout = 2s;  // bounds the test where DNS hangs instead of failing
+  RunningClient rc(config, log.events());
+  rc.start();
+  ASSERT_TRUE(log.wait_for([&] { return log.failures.size() >= 2; }));
+  std::lock_guard lock(log.mutex);
+  EXPECT_NE(log.failures[0].error.find("no-such-host.invalid"), std::string::npos)
+      << log.failures[0].error;
+  EXPECT_EQ(log.failures[0].retry_in, 50ms);
+  EXPECT_EQ(log.failures[1].retry_in, 100ms);
+  EXPECT_TRUE(log.opens.empty());
+}
+
 TEST(WsClient, InvalidUrlIsReportedAndRunReturns) {
   for (const std::string url : {"http://127.0.0.1:1/ws", "not a url", ""}) {
     ClientLog log;
