@@ -8,7 +8,30 @@ namespace depthsim {
 
 namespace {
 constexpr std::size_t kUnpacedBatch = 64;
+
+// The unsigned integer after `"<field>":` in a recorded payload, 0 when absent.
+std::uint64_t recorded_id(std::string_view payload, std::string_view field) {
+  const std::string key = "\"" + std::string(field) + "\":";
+  const std::size_t at = payload.find(key);
+  if (at == std::string_view::npos) return 0;
+  std::uint64_t value = 0;
+  for (std::size_t i = at + key.size();
+       i < payload.size() && payload[i] >= '0' && payload[i] <= '9'; ++i) {
+    value = value * 10 + static_cast<std::uint64_t>(payload[i] - '0');
+  }
+  return value;
 }
+
+void count_replayed_depth(ClientSession& session, const ReplayItem& item) {
+  const std::string_view data = item.data();
+  DepthProgress& progress =
+      session.depth_by_symbol[to_upper_ascii(item.stream.substr(0, item.stream.find('@')))];
+  if (progress.events == 0) progress.first_id = recorded_id(data, "U");
+  progress.last_id = recorded_id(data, "u");
+  ++progress.events;
+  ++session.depth_events_sent;
+}
+}  // namespace
 
 void Exchange::replay_step() {
   if (shutting_down_ || !replay_ || replay_->done()) return;
@@ -50,7 +73,7 @@ void Exchange::replay_step() {
                 session.subscriptions.combined ? item.text : std::string(item.data()));
           }
           send_frame(session, FrameType::text, frame);
-          if (stream.text.find("@depth") != std::string::npos) ++session.depth_events_sent;
+          if (stream.text.find("@depth") != std::string::npos) count_replayed_depth(session, item);
         }
       }
     }

@@ -213,6 +213,9 @@ TEST(DepthsimConnection, ReplayServesTheRecordingVerbatim) {
   }
   EXPECT_TRUE(stats["replay_done"].GetBool());
   EXPECT_EQ(stats["snapshots_served"].GetUint64(), 1u);
+  const rapidjson::Value& connection = stats["connections"][0];
+  EXPECT_EQ(connection["depth_events_sent"].GetUint64(), 3326u);
+  EXPECT_EQ(connection["first_U"].GetUint64(), 4984028367545u);  // the recording's first event
   // Streams the file does not hold are refused.
   PlainWsClient other(sim.port(), "/ws/ethusdt@depth");
   EXPECT_FALSE(other.upgraded());
