@@ -6,8 +6,8 @@
 namespace depthrec::replay {
 namespace {
 
-// Breaks that never see a resync record (a raw capture) are settled as unmarked past this many,
-// so that memory stays bounded on any recording.
+// An episode that never ends (a raw capture that is never synced again) keeps at most this many
+// breaks pending; older ones are settled as they are, so that memory stays bounded.
 constexpr std::size_t kMaxPendingBreaks = 10'000;
 
 }  // namespace
@@ -84,14 +84,17 @@ void ReplayVerifier::on_depth(const ReplayItem& item) {
     case UpdateOutcome::replaced_after_gap:
       record_break(item, result);
       break;
-    case UpdateOutcome::applied:
+    case UpdateOutcome::joined:
+      rejoin_pending_breaks();
+      break;
     case UpdateOutcome::replaced:
+      rejoin_pending_breaks();  // a partial-depth stream recovers with its next view
+      [[fallthrough]];
+    case UpdateOutcome::applied:
       // Back in sequence: a gap record from now on belongs to a later break.
       unclaimed_gap_records_ = 0;
-      gap_markable_ = 0;
       break;
     case UpdateOutcome::buffered:
-    case UpdateOutcome::joined:
     case UpdateOutcome::dropped_stale:
     case UpdateOutcome::buffer_overflow:
     case UpdateOutcome::snapshot_too_old:
@@ -114,6 +117,7 @@ void ReplayVerifier::on_snapshot(const ReplayItem& item) {
     return;
   }
   if (sync_->on_snapshot(item.snapshot).outcome == SnapshotOutcome::joined) {
+    rejoin_pending_breaks();
     book_changed(item.recv_ns);
   }
   track_validity(item.recv_ns);
@@ -124,18 +128,19 @@ void ReplayVerifier::on_marker(const ReplayItem& item) {
   switch (marker.type) {
     case MarkerType::gap:
       ++report_.gap_records[marker.reason.empty() ? "unknown" : marker.reason];
-      if (gap_markable_ > 0) {
-        for (std::size_t i = pending_breaks_.size() - gap_markable_; i < pending_breaks_.size();
-             ++i)
-          pending_breaks_[i].gap_marked = true;
-      } else {
-        ++unclaimed_gap_records_;  // written before the break it announces (e.g. a reconnect)
+      {
+        bool claimed = false;
+        for (BreakRecord& pending : pending_breaks_) {
+          if (pending.rejoined) continue;
+          pending.gap_marked = true;
+          claimed = true;
+        }
+        if (!claimed) ++unclaimed_gap_records_;  // written before its break (e.g. a reconnect)
       }
       break;
     case MarkerType::resync:
       ++report_.resync_records;
       for (BreakRecord& pending : pending_breaks_) pending.resync_marked = true;
-      while (!pending_breaks_.empty()) settle_oldest_break();
       break;
     case MarkerType::connect:
       ++report_.connect_records;
@@ -147,25 +152,33 @@ void ReplayVerifier::on_marker(const ReplayItem& item) {
 }
 
 void ReplayVerifier::record_break(const ReplayItem& item, const UpdateResult& result) {
+  // A break after the book was synced again starts a new episode: the previous one is final.
+  if (!pending_breaks_.empty() && pending_breaks_.back().rejoined) {
+    while (!pending_breaks_.empty()) settle_oldest_break();
+  }
   BreakRecord record;
   record.recv_ns = item.recv_ns;
   record.source = std::string(item.source);
   record.line = item.line;
   record.outcome = result.outcome;
   record.continuity = result.continuity;
+  // Partial depth needs no snapshot, so no resync either: the gap record is the whole marking.
+  record.resync_marked = result.outcome == UpdateOutcome::replaced_after_gap;
   if (unclaimed_gap_records_ > 0) {
     record.gap_marked = true;
     unclaimed_gap_records_ = 0;
   }
   pending_breaks_.push_back(std::move(record));
-  ++gap_markable_;
   if (pending_breaks_.size() > kMaxPendingBreaks) settle_oldest_break();
+}
+
+void ReplayVerifier::rejoin_pending_breaks() {
+  for (BreakRecord& pending : pending_breaks_) pending.rejoined = true;
 }
 
 void ReplayVerifier::settle_oldest_break() {
   BreakRecord record = std::move(pending_breaks_.front());
   pending_breaks_.pop_front();
-  gap_markable_ = std::min(gap_markable_, pending_breaks_.size());
   ++report_.breaks;
   if (!record.marked()) ++report_.unmarked_breaks;
   if (report_.listed_breaks.size() < ReplayReport::kMaxListedBreaks) {

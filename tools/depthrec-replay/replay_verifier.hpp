@@ -1,7 +1,10 @@
 // The heart of depthrec-replay: feeds a recording's items through a BookSynchronizer, exactly as
 // the recorder did live, and checks what the recording claims:
-//  - every continuity break the replay finds must be marked by the recording (a `gap` record and
-//    a later `resync` record); raw captures have no markers, so any break there is unmarked;
+//  - every continuity break the replay finds must be marked by the recording: a `gap` record
+//    (before or after the event that reveals it), then a snapshot that the replay joins, and a
+//    `resync` record. Raw captures have no markers, so any break there is unmarked. Breaks of
+//    one episode (more breaks before the book is synced again) share the snapshot and resync.
+//    A partial-depth stream needs no snapshot: its breaks need only the gap record;
 //  - the rebuilt book must equal every bookTicker / `ticker` record with the same update id.
 // It also measures the receive-time spans in which the book was valid or not.
 #pragma once
@@ -40,8 +43,9 @@ struct BreakRecord {
   UpdateOutcome outcome = UpdateOutcome::gap;  // gap, buffer_gap or replaced_after_gap
   ContinuityVerdict continuity;
   bool gap_marked = false;     // a `gap` record accompanies it
+  bool rejoined = false;       // a snapshot of the recording synced the replayed book again
   bool resync_marked = false;  // a `resync` record follows it
-  bool marked() const { return gap_marked && resync_marked; }
+  bool marked() const { return gap_marked && rejoined && resync_marked; }
 };
 
 struct ReplayReport {
@@ -100,6 +104,7 @@ class ReplayVerifier {
   void track_validity(std::int64_t recv_ns);
   void close_range(std::int64_t end_ns);
   void settle_oldest_break();
+  void rejoin_pending_breaks();
 
   VerifierOptions options_;
   std::unique_ptr<BookSynchronizer> sync_;       // created once the market is known
@@ -107,10 +112,10 @@ class ReplayVerifier {
   TickerCheck tickers_;
   BookHook book_hook_;
   ReplayReport report_;
-  // Breaks waiting for their `resync` record. A `gap` record marks the pending breaks the replay
-  // has not recovered from yet; one that comes before the break is kept as "unclaimed".
+  // The breaks of the latest episode, settled when the next episode starts or at the end. A
+  // `gap` record marks those not yet rejoined; one that comes before its break (a reconnect's)
+  // is kept as "unclaimed" until the next break or the next event applied in sequence.
   std::deque<BreakRecord> pending_breaks_;
-  std::size_t gap_markable_ = 0;  // the last gap_markable_ pending breaks can still be gap-marked
   std::uint64_t unclaimed_gap_records_ = 0;
   bool range_open_ = false;
   bool range_valid_ = false;

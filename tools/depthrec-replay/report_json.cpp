@@ -79,6 +79,8 @@ void write_break(JsonWriter& w, const BreakRecord& record) {
   w.Uint64(c.got_final_id);
   w.Key("gap_marked");
   w.Bool(record.gap_marked);
+  w.Key("rejoined");
+  w.Bool(record.rejoined);
   w.Key("resync_marked");
   w.Bool(record.resync_marked);
   w.EndObject();

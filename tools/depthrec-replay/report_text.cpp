@@ -26,11 +26,19 @@ std::string break_text(const BreakRecord& record) {
       " got U=" + std::to_string(c.got_first_id) +
       " pu=" + (c.has_got_prev_final_id ? std::to_string(c.got_prev_final_id) : "-") +
       " u=" + std::to_string(c.got_final_id);
-  if (record.marked()) return text + ": marked (gap + resync records)";
-  text += ": UNMARKED (";
-  if (!record.gap_marked) text += "no gap record";
-  if (!record.gap_marked && !record.resync_marked) text += ", ";
-  if (!record.resync_marked) text += "no resync record after it";
+  if (record.marked()) {
+    const bool partial = record.outcome == UpdateOutcome::replaced_after_gap;
+    return text +
+           (partial ? ": marked (gap record)" : ": marked (gap record, snapshot, resync record)");
+  }
+  std::string missing;
+  const auto add = [&missing](const char* what) {
+    missing += (missing.empty() ? "" : ", ") + std::string(what);
+  };
+  if (!record.gap_marked) add("no gap record");
+  if (!record.rejoined) add("no snapshot joined after it");
+  if (!record.resync_marked) add("no resync record after it");
+  text += ": UNMARKED (" + missing;
   return text + ")";
 }
 

@@ -98,8 +98,9 @@ def write_gzip(name, texts):
         f.write(gzip_members(texts))
 
 
-def usdm_with_gap(marked):
-    """A futures recording with one pu break; `marked`: the gap and resync records are present."""
+def usdm_with_gap(marked, second_snapshot=True):
+    """A futures recording with one pu break; `marked`: the gap and resync records are present;
+    `second_snapshot`: the snapshot that resyncs after the break is recorded."""
     r = Recording("usdm", "BTCUSDT", "btcusdt@depth@0ms")
     r.connect()
     r.depth(100, 110, 90, b=[("100.0", "1.000")], a=[("101.0", "2.000")])   # stale at the snapshot
@@ -116,7 +117,8 @@ def usdm_with_gap(marked):
     if marked:
         r.gap("pu_mismatch", last_u=130, expected=130, got_U=140, got_pu=135, got_u=150)
     r.depth(151, 160, 150, b=[("100.6", "1.000")])
-    r.snapshot(155, bids=[("100.6", "1.000"), ("100.0", "3.000")], asks=[("102.0", "5.000")])
+    if second_snapshot:
+        r.snapshot(155, bids=[("100.6", "1.000"), ("100.0", "3.000")], asks=[("102.0", "5.000")])
     if marked:
         r.resync("pu_mismatch", 155, 151, 160, 1)
     r.depth(161, 170, 160, b=[("100.7", "2.000")])
@@ -142,6 +144,19 @@ def spot_reconnect(mismatch):
     r.resync("reconnect", 1022, 1020, 1025, 0)
     r.depth(1026, 1030, None, a=[("0.05200", "1.0")])
     r.ticker(1030, "0.05", "1", "0.051", "2.5" if mismatch else "3")
+    return r
+
+
+def usdm_partial_with_gap():
+    """Futures partial depth (btcusdt@depth5): a pu break marked by a gap record only."""
+    r = Recording("usdm", "BTCUSDT", "btcusdt@depth5@100ms")
+    r.connect()
+    r.depth(100, 110, 90, b=[("100.0", "1.000")], a=[("101.0", "1.000")], kind="partial")
+    r.depth(111, 120, 110, b=[("100.1", "1.000")], a=[("101.0", "2.000")], kind="partial")
+    r.ticker(120, "100.1", "1", "101", "2")                               # matches
+    r.depth(131, 140, 125, b=[("100.2", "1.000")], a=[("101.1", "1.000")], kind="partial")
+    r.gap("pu_mismatch", last_u=120, expected=120, got_U=131, got_pu=125, got_u=140)
+    r.depth(141, 150, 140, b=[("100.3", "1.000")], a=[("101.2", "1.000")], kind="partial")
     return r
 
 
@@ -228,6 +243,9 @@ def spot_partial_raw():
 def main():
     write_text("sync_usdm_marked_gap.ndjson", usdm_with_gap(marked=True).text())
     write_gzip("sync_usdm_unmarked_gap.ndjson.gz", [usdm_with_gap(marked=False).text()])
+    write_text("sync_usdm_no_resync_snapshot.ndjson",
+               usdm_with_gap(marked=True, second_snapshot=False).text())
+    write_text("sync_usdm_partial_gap.ndjson", usdm_partial_with_gap().text())
     write_text("sync_spot_reconnect.ndjson", spot_reconnect(mismatch=False).text())
     write_text("sync_spot_ticker_mismatch.ndjson", spot_reconnect(mismatch=True).text())
     write_text("sync_bad_lines.ndjson", bad_lines())

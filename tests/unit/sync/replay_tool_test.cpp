@@ -122,6 +122,21 @@ TEST_F(ReplayTool, UnmarkedBreakFails) {
   EXPECT_NE(run.out.find("result       FAILED"), std::string::npos);
 }
 
+TEST_F(ReplayTool, ResyncRecordWithoutARecordedSnapshotFails) {
+  const ToolRun run = run_tool(quoted(fixture("sync_usdm_no_resync_snapshot.ndjson")));
+  EXPECT_EQ(run.exit_code, 1) << run.out;
+  EXPECT_NE(run.out.find("UNMARKED (no snapshot joined after it)"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("book         NOT synced at the end"), std::string::npos);
+}
+
+TEST_F(ReplayTool, PartialDepthBreakNeedsOnlyItsGapRecord) {
+  const ToolRun run = run_tool(quoted(fixture("sync_usdm_partial_gap.ndjson")));
+  EXPECT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_NE(run.out.find("breaks       1 (marked 1, unmarked 0)"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("got U=131 pu=125 u=140: marked (gap record)"), std::string::npos);
+  EXPECT_NE(run.out.find("partial 4"), std::string::npos);
+}
+
 TEST_F(ReplayTool, ReconnectMarkedBeforeTheBreakPasses) {
   const ToolRun run = run_tool(quoted(fixture("sync_spot_reconnect.ndjson")));
   EXPECT_EQ(run.exit_code, 0) << run.out;

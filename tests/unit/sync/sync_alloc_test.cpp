@@ -19,6 +19,10 @@ std::atomic<long long>& allocations() {
 
 }  // namespace
 
+// g++ sees malloc inside operator new and free inside operator delete and, after inlining,
+// calls that a new/free mismatch; for replacement functions that pairing is the point.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void* operator new(std::size_t size) {
   allocations().fetch_add(1, std::memory_order_relaxed);
   if (void* block = std::malloc(size == 0 ? 1 : size)) return block;
@@ -30,6 +34,7 @@ void operator delete(void* block) noexcept {
 void operator delete(void* block, std::size_t) noexcept {
   std::free(block);
 }
+#pragma GCC diagnostic pop
 
 namespace depthrec {
 namespace {
