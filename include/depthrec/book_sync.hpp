@@ -1,10 +1,10 @@
 // Keeps one OrderBook in step with a Binance depth stream, following Binance's documented
 // procedure (docs: "How to manage a local order book correctly"; /work/shared/binance-protocol.md):
 //
-//   awaiting_snapshot --snapshot, a buffered event joins it--> synced
-//   awaiting_snapshot --snapshot, every buffered event older--> awaiting_event --event joins-->
-//   synced synced --continuity lost--> awaiting_snapshot (book invalid until the next snapshot
-//   joins)
+//   awaiting_snapshot -> synced             a snapshot arrives and a buffered event joins it
+//   awaiting_snapshot -> awaiting_event     a snapshot arrives; every buffered event is older
+//   awaiting_event -> synced                the next event joins the loaded snapshot
+//   synced -> awaiting_snapshot             continuity lost: invalid until a snapshot joins
 //
 // Join rules. Futures (usdm, coinm): drop events with u < lastUpdateId; the first applied event has
 // U <= lastUpdateId <= u, or pu == lastUpdateId. Spot: drop events with u <= lastUpdateId; the
