@@ -35,8 +35,8 @@ struct ContinuityVerdict {
   Continuity result = Continuity::first;
   GapRule rule = GapRule::prev_final_id;
   std::uint64_t last_final_id = 0;  // the previous event's u (0 for `first`)
-  std::uint64_t expected =
-      0;  // futures: the pu expected (= last u); spot: the U expected (last u + 1)
+  // Futures: the pu expected (= last u); spot: the U expected (last u + 1).
+  std::uint64_t expected = 0;
   std::uint64_t got_first_id = 0;       // the event's U
   std::uint64_t got_prev_final_id = 0;  // the event's pu (valid when has_got_prev_final_id)
   bool has_got_prev_final_id = false;
