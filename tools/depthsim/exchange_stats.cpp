@@ -102,9 +102,9 @@ std::string Exchange::stats_json() const {
     json.Key("last_update_id");
     json.Uint64(feed->book().book().last_update_id());
     json.Key("bid_levels");
-    json.Uint64(feed->book().book().bids().size());
+    json.Uint64(feed->book().book().size(true));
     json.Key("ask_levels");
-    json.Uint64(feed->book().book().asks().size());
+    json.Uint64(feed->book().book().size(false));
     json.EndObject();
   }
   json.EndArray();

@@ -6,37 +6,51 @@ namespace depthsim {
 
 namespace {
 
-template <typename Map>
-LevelUndo set_in(Map& side, bool is_bid, std::int64_t price, std::int64_t qty) {
-  LevelUndo undo{is_bid, price, 0};
-  auto at = side.lower_bound(price);  // one traversal serves both the update and the insert
-  if (at != side.end() && at->first == price) {
-    undo.previous_qty = at->second;
-    if (qty == 0) {
-      side.erase(at);
-    } else {
-      at->second = qty;
-    }
-  } else if (qty != 0) {
-    side.emplace_hint(at, price, qty);
-  }
-  return undo;
+// Position of `price` (or where it would go) in a side ordered worst to best.
+template <typename Side>
+auto locate(Side& side, bool is_bid, std::int64_t price) {
+  return is_bid ? std::lower_bound(
+                      side.begin(), side.end(), price,
+                      [](const PriceLevel& level, std::int64_t p) { return level.price < p; })
+                : std::lower_bound(
+                      side.begin(), side.end(), price,
+                      [](const PriceLevel& level, std::int64_t p) { return level.price > p; });
 }
 
-template <typename Map>
-std::vector<PriceLevel> top_of(const Map& side, std::size_t depth) {
-  std::vector<PriceLevel> levels;
+std::vector<PriceLevel> best_first(const std::vector<PriceLevel>& side, std::size_t depth) {
   const std::size_t count = depth == 0 ? side.size() : std::min(depth, side.size());
-  levels.reserve(count);
-  for (auto it = side.begin(); levels.size() < count; ++it)
-    levels.push_back({it->first, it->second});
-  return levels;
+  return std::vector<PriceLevel>(side.rbegin(), side.rbegin() + static_cast<std::ptrdiff_t>(count));
 }
 
 }  // namespace
 
 LevelUndo LevelBook::set_level(bool is_bid, std::int64_t price, std::int64_t qty) {
-  return is_bid ? set_in(bids_, true, price, qty) : set_in(asks_, false, price, qty);
+  std::vector<PriceLevel>& side = is_bid ? bids_ : asks_;
+  LevelUndo undo{is_bid, price, 0};
+  auto at = locate(side, is_bid, price);
+  if (at != side.end() && at->price == price) {
+    undo.previous_qty = at->qty;
+    if (qty == 0) {
+      side.erase(at);
+    } else {
+      at->qty = qty;
+    }
+  } else if (qty != 0) {
+    side.insert(at, PriceLevel{price, qty});
+  }
+  return undo;
+}
+
+std::int64_t LevelBook::qty_at(bool is_bid, std::int64_t price) const {
+  const std::vector<PriceLevel>& side = is_bid ? bids_ : asks_;
+  auto at = locate(side, is_bid, price);
+  return at != side.end() && at->price == price ? at->qty : 0;
+}
+
+std::optional<PriceLevel> LevelBook::best(bool is_bid) const {
+  const std::vector<PriceLevel>& side = is_bid ? bids_ : asks_;
+  if (side.empty()) return std::nullopt;
+  return side.back();
 }
 
 void LevelBook::undo(const LevelUndo& change) {
@@ -50,15 +64,15 @@ void LevelBook::apply(const BookUpdate& update) {
 }
 
 std::vector<PriceLevel> LevelBook::top_bids(std::size_t depth) const {
-  return top_of(bids_, depth);
+  return best_first(bids_, depth);
 }
 
 std::vector<PriceLevel> LevelBook::top_asks(std::size_t depth) const {
-  return top_of(asks_, depth);
+  return best_first(asks_, depth);
 }
 
 bool LevelBook::is_crossed() const {
-  return !bids_.empty() && !asks_.empty() && bids_.begin()->first >= asks_.begin()->first;
+  return !bids_.empty() && !asks_.empty() && bids_.back().price >= asks_.back().price;
 }
 
 }  // namespace depthsim

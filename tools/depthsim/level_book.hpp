@@ -3,8 +3,7 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
-#include <map>
+#include <optional>
 #include <vector>
 
 namespace depthsim {
@@ -38,16 +37,14 @@ struct LevelUndo {
 
 class LevelBook {
  public:
-  using BidMap = std::map<std::int64_t, std::int64_t, std::greater<>>;
-  using AskMap = std::map<std::int64_t, std::int64_t>;
-
   // Sets one level (qty 0 removes it); returns what it overwrote.
   LevelUndo set_level(bool is_bid, std::int64_t price, std::int64_t qty);
   void undo(const LevelUndo& change);
   void apply(const BookUpdate& update);
 
-  const BidMap& bids() const { return bids_; }
-  const AskMap& asks() const { return asks_; }
+  std::int64_t qty_at(bool is_bid, std::int64_t price) const;  // 0 when the level is absent
+  std::size_t size(bool is_bid) const { return is_bid ? bids_.size() : asks_.size(); }
+  std::optional<PriceLevel> best(bool is_bid) const;  // nullopt when the side is empty
   std::uint64_t last_update_id() const { return last_update_id_; }
   void set_last_update_id(std::uint64_t id) { last_update_id_ = id; }
 
@@ -56,9 +53,16 @@ class LevelBook {
   std::vector<PriceLevel> top_asks(std::size_t depth) const;
   bool is_crossed() const;
 
+  friend bool operator==(const LevelBook& a, const LevelBook& b) {
+    return a.last_update_id_ == b.last_update_id_ && a.bids_ == b.bids_ && a.asks_ == b.asks_;
+  }
+
  private:
-  BidMap bids_;
-  AskMap asks_;
+  // Each side is a contiguous vector sorted so that its best price is at the back: changes
+  // cluster near the top, so inserts and removals move few elements, and binary searches stay
+  // in cache (a std::map's scattered nodes cost a cache miss per step).
+  std::vector<PriceLevel> bids_;  // ascending price: best bid last
+  std::vector<PriceLevel> asks_;  // descending price: best ask last
   std::uint64_t last_update_id_ = 0;
 };
 

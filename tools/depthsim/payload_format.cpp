@@ -124,12 +124,8 @@ std::string render_partial_depth(Market market, const SymbolSpec& spec, const Le
 
 std::string render_book_ticker(Market market, const SymbolSpec& spec, const LevelBook& book,
                                const BookUpdate& update) {
-  const PriceLevel bid = book.bids().empty()
-                             ? PriceLevel{}
-                             : PriceLevel{book.bids().begin()->first, book.bids().begin()->second};
-  const PriceLevel ask = book.asks().empty()
-                             ? PriceLevel{}
-                             : PriceLevel{book.asks().begin()->first, book.asks().begin()->second};
+  const PriceLevel bid = book.best(true).value_or(PriceLevel{});
+  const PriceLevel ask = book.best(false).value_or(PriceLevel{});
   std::string out;
   out.reserve(200);
   out.append(is_futures(market) ? "{\"e\":\"bookTicker\",\"u\":" : "{\"u\":");
@@ -162,7 +158,7 @@ std::string render_book_ticker(Market market, const SymbolSpec& spec, const Leve
 std::string render_snapshot(Market market, const SymbolSpec& spec, const LevelBook& book,
                             std::size_t depth, std::int64_t event_ms, std::int64_t transaction_ms) {
   std::string out;
-  const std::size_t shown_levels = depth == 0 ? book.bids().size() + book.asks().size() : 2 * depth;
+  const std::size_t shown_levels = depth == 0 ? book.size(true) + book.size(false) : 2 * depth;
   out.reserve(120 + 36 * shown_levels);
   out.append("{\"lastUpdateId\":");
   append_int(out, book.last_update_id());

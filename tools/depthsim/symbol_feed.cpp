@@ -64,12 +64,8 @@ std::optional<BookUpdate> SymbolFeed::update_from(std::size_t events_ago) const 
 }
 
 bool SymbolFeed::top_changed_since_last_ticker() {
-  const auto& bids = book_.book().bids();
-  const auto& asks = book_.book().asks();
-  const PriceLevel bid =
-      bids.empty() ? PriceLevel{} : PriceLevel{bids.begin()->first, bids.begin()->second};
-  const PriceLevel ask =
-      asks.empty() ? PriceLevel{} : PriceLevel{asks.begin()->first, asks.begin()->second};
+  const PriceLevel bid = book_.book().best(true).value_or(PriceLevel{});
+  const PriceLevel ask = book_.book().best(false).value_or(PriceLevel{});
   if (bid == last_ticker_bid_ && ask == last_ticker_ask_) return false;
   last_ticker_bid_ = bid;
   last_ticker_ask_ = ask;

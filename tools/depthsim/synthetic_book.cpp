@@ -38,9 +38,10 @@ void SyntheticBook::seed_levels() {
 }
 
 void SyntheticBook::change_side(bool is_bid, std::vector<LevelUndo>& undo) {
-  const std::size_t side_size = is_bid ? book_.bids().size() : book_.asks().size();
-  const std::int64_t best_bid = book_.bids().begin()->first;
-  const std::int64_t best_ask = book_.asks().begin()->first;
+  // Both sides keep at least kFloorLevels levels, so best() always has a value here.
+  const std::size_t side_size = book_.size(is_bid);
+  const std::int64_t best_bid = book_.best(true)->price;
+  const std::int64_t best_ask = book_.best(false)->price;
   const std::int64_t best = is_bid ? best_bid : best_ask;
   const std::int64_t toward_far = is_bid ? -spec_.tick : spec_.tick;
   const std::int64_t spread_ticks = (best_ask - best_bid) / spec_.tick;
@@ -61,7 +62,7 @@ void SyntheticBook::change_side(bool is_bid, std::vector<LevelUndo>& undo) {
   const std::int64_t distance = static_cast<std::int64_t>(random_.below(random_.below(400) + 1));
   const std::int64_t price = best + toward_far * distance;
   if (price <= 0) return;
-  const bool exists = is_bid ? book_.bids().count(price) > 0 : book_.asks().count(price) > 0;
+  const bool exists = book_.qty_at(is_bid, price) > 0;
   std::int64_t qty = 0;
   if (exists) {
     const unsigned remove_chance = side_size > kMaxLevels ? 60 : side_size <= kFloorLevels ? 0 : 35;
@@ -109,14 +110,8 @@ BookUpdate SyntheticBook::next() {
   std::sort(update.asks.begin(), update.asks.end(), by_price);
   update.asks.erase(std::unique(update.asks.begin(), update.asks.end(), same_price),
                     update.asks.end());
-  for (PriceLevel& level : update.bids) {
-    auto found = book_.bids().find(level.price);
-    level.qty = found == book_.bids().end() ? 0 : found->second;
-  }
-  for (PriceLevel& level : update.asks) {
-    auto found = book_.asks().find(level.price);
-    level.qty = found == book_.asks().end() ? 0 : found->second;
-  }
+  for (PriceLevel& level : update.bids) level.qty = book_.qty_at(true, level.price);
+  for (PriceLevel& level : update.asks) level.qty = book_.qty_at(false, level.price);
 
   const std::uint64_t previous = book_.last_update_id();
   const std::uint64_t id_jump = is_futures(market_) ? random_.below(40) : 0;
