@@ -1,0 +1,73 @@
+// Small helpers shared by the end-to-end test files.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <string>
+#include <vector>
+
+#include "harness.hpp"
+
+namespace itest {
+
+inline std::uint64_t u64(const rapidjson::Value& value, const char* field) {
+  auto it = value.FindMember(field);
+  if (it == value.MemberEnd() || !it->value.IsUint64()) return 0;
+  return it->value.GetUint64();
+}
+
+inline std::string str(const rapidjson::Value& value, const char* field) {
+  auto it = value.FindMember(field);
+  if (it == value.MemberEnd() || !it->value.IsString()) return {};
+  return it->value.GetString();
+}
+
+// The simulator's record of connection `id` (1-based), or nullptr.
+inline const rapidjson::Value* sim_connection(const rapidjson::Document& stats, std::uint64_t id) {
+  if (!stats.IsObject() || !stats.HasMember("connections")) return nullptr;
+  for (const auto& connection : stats["connections"].GetArray()) {
+    if (u64(connection, "id") == id) return &connection;
+  }
+  return nullptr;
+}
+
+// Waits until depthrec's metrics.json reports at least `messages` depth events.
+inline bool wait_for_messages(const RecorderRun& run, std::uint64_t messages,
+                              std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
+  return wait_until(
+      [&] {
+        auto metrics = read_metrics(run.metrics_path());
+        return metrics && metric_u64(*metrics, nullptr, "total_messages") >= messages;
+      },
+      timeout);
+}
+
+// SIGTERM, then expect a clean exit (0) within 20 s.
+inline void stop_recorder(RecorderRun& run) {
+  ASSERT_TRUE(run.process->signal(SIGTERM));
+  const auto code = run.process->wait_exit(std::chrono::seconds(20));
+  ASSERT_TRUE(code.has_value()) << "depthrec did not stop on SIGTERM";
+  EXPECT_EQ(*code, 0) << run.process->output();
+}
+
+// Depth records in recording order, optionally of one connection.
+inline std::vector<const rapidjson::Document*> depth_records(
+    const std::vector<rapidjson::Document>& records, std::uint64_t conn_id = 0) {
+  std::vector<const rapidjson::Document*> out;
+  for (const auto* record : records_of_type(records, "depth")) {
+    if (conn_id == 0 || u64(*record, "conn_id") == conn_id) out.push_back(record);
+  }
+  return out;
+}
+
+// Futures continuity inside a run of depth records: each pu equals the previous u.
+inline int futures_breaks(const std::vector<const rapidjson::Document*>& depth) {
+  int breaks = 0;
+  for (size_t i = 1; i < depth.size(); ++i) {
+    if (u64(*depth[i], "pu") != u64(*depth[i - 1], "u")) ++breaks;
+  }
+  return breaks;
+}
+
+}  // namespace itest

@@ -1,0 +1,177 @@
+// depthrec against depthsim on loopback: the acceptance tests of the recorder end to end.
+#include <gtest/gtest.h>
+
+#include "e2e_support.hpp"
+
+namespace itest {
+namespace {
+
+class RecorderEndToEnd : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!binary_exists("depthsim") || !binary_exists("depthrec")) GTEST_FAIL() << "tools not built";
+  }
+};
+
+TEST_F(RecorderEndToEnd, CleanRunRecordsEveryEventTheSimulatorSent) {
+  Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "1000", "--events", "400",
+                 "--start-on-subscribe"});
+  RecorderRun run =
+      start_recorder(sim, {"--symbol", "BTCUSDT", "--depth", "full", "--print-interval", "1"});
+  ASSERT_TRUE(wait_for_messages(run, 400)) << run.process->output();
+  stop_recorder(run);
+
+  const auto stats = sim.stats();
+  const auto* connection = sim_connection(stats, 1);
+  ASSERT_NE(connection, nullptr);
+  const auto records = read_records(run.data_dir());
+  const auto depth = depth_records(records);
+  ASSERT_EQ(depth.size(), 400u);
+  EXPECT_EQ(depth.size(), u64(*connection, "depth_events_sent"));
+  EXPECT_EQ(u64(*depth.front(), "U"), u64(*connection, "first_U"));
+  EXPECT_EQ(u64(*depth.back(), "u"), u64(*connection, "last_u"));
+  EXPECT_EQ(futures_breaks(depth), 0);
+  EXPECT_EQ(records_of_type(records, "snapshot").size(), 1u);
+  const auto resyncs = records_of_type(records, "resync");
+  ASSERT_EQ(resyncs.size(), 1u);
+  EXPECT_EQ(str(*resyncs[0], "reason"), "initial");
+  EXPECT_TRUE(records_of_type(records, "gap").empty());
+
+  auto metrics = read_metrics(run.metrics_path());
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metric_u64(*metrics, nullptr, "total_messages"), 400u);
+  EXPECT_EQ(metric_u64(*metrics, "continuity", "breaks"), 0u);
+  EXPECT_EQ(metric_u64(*metrics, "continuity", "resyncs"), 0u);
+  EXPECT_EQ(metric_u64(*metrics, "continuity", "reconnects"), 0u);
+  EXPECT_EQ(metric_u64(*metrics, "log_queue", "drops"), 0u);
+}
+
+TEST_F(RecorderEndToEnd, InjectedGapIsOneBreakFollowedByAResyncOfThatBook) {
+  Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "500", "--events", "400",
+                 "--start-on-subscribe", "--fault", "gap@200"});
+  RecorderRun run =
+      start_recorder(sim, {"--symbol", "BTCUSDT", "--depth", "full", "--print-interval", "1"});
+  // The gap fault skips the ids of one event: the simulator says how many it sent.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto stats = sim.stats();
+        const auto* connection = sim_connection(stats, 1);
+        return connection && u64(*connection, "depth_events_sent") == 399;
+      },
+      std::chrono::seconds(30)));
+  ASSERT_TRUE(wait_for_messages(run, 399)) << run.process->output();
+  ASSERT_TRUE(wait_until(
+      [&] {
+        auto m = read_metrics(run.metrics_path());
+        return m && metric_u64(*m, "continuity", "resyncs") >= 1;
+      },
+      std::chrono::seconds(20)));
+  stop_recorder(run);
+
+  auto metrics = read_metrics(run.metrics_path());
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metric_u64(*metrics, "continuity", "breaks"), 1u);
+  EXPECT_EQ(metric_u64(*metrics, "continuity", "resyncs"), 1u);
+  const auto records = read_records(run.data_dir());
+  const auto gaps = records_of_type(records, "gap");
+  ASSERT_EQ(gaps.size(), 1u);
+  EXPECT_EQ(str(*gaps[0], "reason"), "pu_mismatch");
+  const auto resyncs = records_of_type(records, "resync");
+  ASSERT_EQ(resyncs.size(), 2u);
+  EXPECT_EQ(str(*resyncs[1], "reason"), "pu_mismatch");
+  EXPECT_EQ(records_of_type(records, "snapshot").size(), 2u);
+  EXPECT_EQ(depth_records(records).size(), 399u);
+  EXPECT_EQ(metric_u64(*metrics, nullptr, "total_messages"), 399u);
+}
+
+TEST_F(RecorderEndToEnd, DroppedConnectionIsFollowedByAReconnectAndNoLostEventAfterIt) {
+  Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "200",
+                 "--start-on-subscribe", "--fault", "drop@100"});
+  RecorderRun run = start_recorder(sim, {"--symbol", "BTCUSDT", "--depth", "full",
+                                         "--print-interval", "1", "--backoff-max-ms", "500"});
+  // Wait until the second connection has delivered a good number of events.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto stats = sim.stats();
+        const auto* second = sim_connection(stats, 2);
+        return second && u64(*second, "depth_events_sent") >= 100;
+      },
+      std::chrono::seconds(30)));
+  ASSERT_TRUE(sim.get("/sim/pause"));
+  const auto stats = sim.stats();
+  const auto* second = sim_connection(stats, 2);
+  ASSERT_NE(second, nullptr);
+  const std::uint64_t sent_on_second = u64(*second, "depth_events_sent");
+  // The open segment is flushed every second: wait until it holds the new connection's events.
+  // (The abrupt drop may lose the last event the simulator wrote on the first connection:
+  // that loss is what the reconnect gap marker records.)
+  ASSERT_TRUE(wait_until(
+      [&] { return depth_records(read_records(run.data_dir()), 2).size() >= sent_on_second; },
+      std::chrono::seconds(20)));
+  stop_recorder(run);
+
+  const auto records = read_records(run.data_dir());
+  const auto after = depth_records(records, 2);
+  ASSERT_EQ(after.size(), sent_on_second) << "every event sent on the new connection is recorded";
+  EXPECT_EQ(u64(*after.front(), "U"), u64(*second, "first_U"));
+  EXPECT_EQ(u64(*after.back(), "u"), u64(*second, "last_u"));
+  EXPECT_EQ(futures_breaks(after), 0);
+  auto metrics = read_metrics(run.metrics_path());
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metric_u64(*metrics, "continuity", "reconnects"), 1u);
+  EXPECT_EQ(metric_u64(*metrics, "continuity", "breaks"), 0u);
+  const auto disconnects = records_of_type(records, "disconnect");
+  ASSERT_EQ(disconnects.size(), 1u);
+  bool reconnect_gap = false;
+  for (const auto* gap : records_of_type(records, "gap"))
+    reconnect_gap |= str(*gap, "reason") == "reconnect";
+  EXPECT_TRUE(reconnect_gap);
+  EXPECT_EQ(records_of_type(records, "connect").size(), 2u);
+}
+
+TEST_F(RecorderEndToEnd, StalledStreamIsDetectedAndReconnected) {
+  Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "200",
+                 "--start-on-subscribe", "--fault", "stall@100:30"});
+  RecorderRun run =
+      start_recorder(sim, {"--symbol", "BTCUSDT", "--depth", "full", "--print-interval", "1",
+                           "--stall-timeout-ms", "1000", "--backoff-max-ms", "500"});
+  ASSERT_TRUE(wait_until(
+      [&] {
+        auto m = read_metrics(run.metrics_path());
+        return m && metric_u64(*m, nullptr, "stalls") >= 1 &&
+               metric_u64(*m, "continuity", "reconnects") >= 1;
+      },
+      std::chrono::seconds(30)))
+      << run.process->output();
+  const auto stats = sim.stats();
+  ASSERT_NE(sim_connection(stats, 2), nullptr) << "the recorder opened a new connection";
+  stop_recorder(run);
+  const auto records = read_records(run.data_dir());
+  ASSERT_FALSE(records_of_type(records, "disconnect").empty());
+  EXPECT_NE(str(*records_of_type(records, "disconnect")[0], "reason").find("stalled"),
+            std::string::npos);
+}
+
+TEST_F(RecorderEndToEnd, SigtermLeavesValidGzipAndFinalMetrics) {
+  Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "2000"});
+  RecorderRun run =
+      start_recorder(sim, {"--symbol", "BTCUSDT", "--depth", "full", "--print-interval", "1",
+                           "--rotate", "size", "--max-bytes", "200000"});
+  ASSERT_TRUE(wait_for_messages(run, 1000)) << run.process->output();
+  stop_recorder(run);
+  const auto files = segment_files(run.data_dir());
+  ASSERT_GE(files.size(), 2u) << "size rotation closed at least one segment";
+  for (const auto& file : files) {
+    std::string text;
+    EXPECT_TRUE(gunzip_file(file, text)) << file;
+    EXPECT_EQ(text.back(), '\n') << file;
+  }
+  const auto records = read_records(run.data_dir());
+  auto metrics = read_metrics(run.metrics_path());
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metric_u64(*metrics, nullptr, "total_messages"), depth_records(records).size())
+      << "the final metrics.json was written after the writer drained";
+}
+
+}  // namespace
+}  // namespace itest
