@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cmath>
 
+#include <rapidjson/document.h>
+
 #include "depthrec/snapshot.hpp"
 
 namespace depthrec::session {
@@ -57,6 +59,7 @@ void FeedSession::on_connected(std::uint64_t conn_id, std::string_view url, std:
   if (config_.depth_levels == 0) metrics_.sync_started(now_ns, ever_synced_);
   sync_started_ns_ = now_ns;
   log(LogLevel::info, "connected (conn " + std::to_string(conn_id) + ") to " + url_);
+  if (hooks_.request_server_time) hooks_.request_server_time();
 }
 
 void FeedSession::on_disconnected(std::string_view reason, std::optional<int> code,
@@ -265,6 +268,27 @@ void FeedSession::on_snapshot_answer(const RestAnswer& answer) {
                               std::to_string(result.first_usable_id) + "): fetching again");
       request_snapshot(milliseconds(100));
       break;
+  }
+}
+
+void FeedSession::on_server_time_answer(const RestAnswer& answer) {
+  rapidjson::Document body;
+  if (!answer.error.empty() || answer.status != 200 ||
+      body.Parse(answer.body.c_str()).HasParseError() || !body.IsObject() ||
+      !body.HasMember("serverTime") || !body["serverTime"].IsInt64()) {
+    log(LogLevel::warning,
+        "server time request failed: " +
+            (answer.error.empty() ? "HTTP " + std::to_string(answer.status) : answer.error));
+    return;
+  }
+  metrics_.record_server_time(answer.sent_ns, answer.received_ns, body["serverTime"].GetInt64());
+  const ClockOffset offset = metrics_.snapshot(answer.received_ns).clock_offset;
+  if (offset.large && !offset_warned_) {
+    offset_warned_ = true;
+    log(LogLevel::warning,
+        "local clock differs from the exchange's by " + std::to_string(offset.offset_ms) +
+            " ms (+/- " + std::to_string(offset.uncertainty_ms) +
+            "): raw event latency is skewed; metrics.json also reports it corrected");
   }
 }
 

@@ -39,7 +39,8 @@ struct RestAnswer {
 };
 
 struct SessionHooks {
-  std::function<void()> request_snapshot;  // answer comes to on_snapshot_answer()
+  std::function<void()> request_snapshot;     // answer comes to on_snapshot_answer()
+  std::function<void()> request_server_time;  // answer comes to on_server_time_answer()
   // Hands a record line to the writer (the context names the feed in a writer_drop marker).
   std::function<PushInfo(std::string& line, const RecordContext& context)>
       write;  // empty: no files
@@ -63,6 +64,8 @@ class FeedSession {
   void on_depth(const Frame& frame, std::int64_t recv_ns, std::size_t frame_bytes);
   void on_ticker(const BookTicker& ticker, std::int64_t recv_ns);
   void on_snapshot_answer(const RestAnswer& answer);
+  // GET /fapi/v1/time (or /api/v3/time): one more sample for the clock-offset estimate.
+  void on_server_time_answer(const RestAnswer& answer);
 
  private:
   void handle_outcome(const UpdateResult& result, const DepthUpdate& update, std::int64_t recv_ns);
@@ -92,7 +95,7 @@ class FeedSession {
   bool ever_synced_ = false;
   std::optional<GapReason> pending_gap_;  // why the current sync started (nullopt: initial)
   std::int64_t sync_started_ns_ = 0;
-  std::uint64_t parse_warnings_ = 0;
+  bool offset_warned_ = false;
 };
 
 }  // namespace depthrec::session

@@ -25,6 +25,19 @@
 #include "transport/ws_client.hpp"
 
 namespace depthrec {
+namespace {
+
+session::RestAnswer to_answer(transport::HttpResponse response) {
+  session::RestAnswer answer;
+  answer.status = response.status;
+  answer.body = std::move(response.body);
+  answer.error = std::move(response.error);
+  answer.sent_ns = response.sent_ns;
+  answer.received_ns = response.received_ns;
+  return answer;
+}
+
+}  // namespace
 
 struct Recorder::Impl {
   explicit Impl(RecorderConfig c) : config(std::move(c)) {}
@@ -138,14 +151,16 @@ void Recorder::Impl::prepare() {
     const std::string url = snapshot_url(config);
     fetcher->request(url, snapshot_weight(config.market, config.snapshot_limit),
                      [this](transport::HttpResponse response) {
-                       auto answer = std::make_shared<session::RestAnswer>();
-                       answer->status = response.status;
-                       answer->body = std::move(response.body);
-                       answer->error = std::move(response.error);
-                       answer->sent_ns = response.sent_ns;
-                       answer->received_ns = response.received_ns;
+                       auto answer =
+                           std::make_shared<session::RestAnswer>(to_answer(std::move(response)));
                        ws->post([this, answer] { feed->on_snapshot_answer(*answer); });
                      });
+  };
+  hooks.request_server_time = [this] {
+    fetcher->request(server_time_url(config), 1, [this](transport::HttpResponse response) {
+      auto answer = std::make_shared<session::RestAnswer>(to_answer(std::move(response)));
+      ws->post([this, answer] { feed->on_server_time_answer(*answer); });
+    });
   };
   if (writer) {
     hooks.write = [this](std::string& line, const RecordContext& context) {
