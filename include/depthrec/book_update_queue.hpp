@@ -18,6 +18,11 @@ namespace depthrec {
 struct TopOfBook {
   std::uint64_t first_id = 0;  // U
   std::uint64_t final_id = 0;  // u
+  // pu (futures) and the event kind, so a consumer can check that states continue each other:
+  // futures pu == previous u, spot diff U == previous u + 1 (a dropped state breaks the chain).
+  std::uint64_t prev_final_id = 0;
+  bool has_prev_final_id = false;
+  DepthKind kind = DepthKind::diff;
   std::int64_t event_time_ms = 0;
   std::int64_t recv_ns = 0;
   bool synced = false;

@@ -318,6 +318,9 @@ void FeedSession::publish(const DepthUpdate& update, std::int64_t recv_ns,
     TopOfBook top;
     top.first_id = update.first_id;
     top.final_id = update.final_id;
+    top.prev_final_id = update.prev_final_id;
+    top.has_prev_final_id = update.has_prev_final_id;
+    top.kind = update.kind;
     top.event_time_ms = update.event_time_ms;
     top.recv_ns = recv_ns;
     top.synced = synced;
