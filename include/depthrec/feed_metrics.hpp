@@ -96,6 +96,7 @@ class FeedMetrics {
   void record_duplicate(std::uint64_t events = 1);
   void record_reconnect();
   void record_stall();
+  void record_connect_failure();  // an attempt that failed before the connection opened
 
   // A sync (snapshot + buffered events) began / ended. Only is_resync syncs count as resyncs;
   // the first sync's duration is reported apart. sync_finished without a start is ignored.

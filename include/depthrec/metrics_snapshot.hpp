@@ -32,9 +32,11 @@ struct FeedCounters {
   std::uint64_t other_stream_frames = 0;  // frames of a stream this feed does not record
   std::uint64_t control_frames = 0;       // subscription replies, server events, tickers, ...
   std::uint64_t stalls = 0;               // times the feed went silent past the stall timeout
-  std::uint64_t queue_drops = 0;          // records the writer queue refused (log_queue.drops)
-  std::uint64_t snapshot_ok = 0;          // REST snapshot fetches that succeeded
-  std::uint64_t snapshot_failed = 0;      // ... failed for any other reason
+  std::uint64_t connect_failures =
+      0;                          // connection attempts that failed before opening (DNS, TCP, TLS)
+  std::uint64_t queue_drops = 0;  // records the writer queue refused (log_queue.drops)
+  std::uint64_t snapshot_ok = 0;  // REST snapshot fetches that succeeded
+  std::uint64_t snapshot_failed = 0;        // ... failed for any other reason
   std::uint64_t snapshot_rate_limited = 0;  // ... answered HTTP 429
   std::uint64_t snapshot_banned = 0;        // ... answered HTTP 418
 };

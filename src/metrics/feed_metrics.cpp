@@ -36,6 +36,7 @@ FeedCounters operator-(const FeedCounters& later, const FeedCounters& earlier) {
   out.other_stream_frames = later.other_stream_frames - earlier.other_stream_frames;
   out.control_frames = later.control_frames - earlier.control_frames;
   out.stalls = later.stalls - earlier.stalls;
+  out.connect_failures = later.connect_failures - earlier.connect_failures;
   out.queue_drops = later.queue_drops - earlier.queue_drops;
   out.snapshot_ok = later.snapshot_ok - earlier.snapshot_ok;
   out.snapshot_failed = later.snapshot_failed - earlier.snapshot_failed;
@@ -165,6 +166,11 @@ void FeedMetrics::record_reconnect() {
 void FeedMetrics::record_stall() {
   std::lock_guard<std::mutex> lock(mutex_);
   ++counters_.stalls;
+}
+
+void FeedMetrics::record_connect_failure() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++counters_.connect_failures;
 }
 
 void FeedMetrics::sync_started(std::int64_t now_ns, bool is_resync) {

@@ -56,6 +56,9 @@ struct Recorder::Impl {
   FrameParser parser;
   Frame frame;
   std::uint64_t frame_warnings = 0;
+  std::uint64_t queue_drops = 0;     // pushes the writer refused (network thread only)
+  std::uint64_t reported_drops = 0;  // writer drops already logged
+  std::int64_t last_drop_log_ns = 0;
 
   std::thread thread;
   std::atomic<std::thread::id> network_thread{};
@@ -165,9 +168,22 @@ void Recorder::Impl::prepare() {
   if (writer) {
     hooks.write = [this](std::string& line, const RecordContext& context) {
       session::PushInfo info;
-      writer->try_push(line, context);
+      if (writer->try_push(line, context) != AsyncWriter::PushResult::accepted) ++queue_drops;
       info.queue_depth = static_cast<std::int64_t>(writer->queue_depth());
-      info.drops_total = writer->stats().dropped;
+      info.drops_total = queue_drops;
+      if (info.drops_total != reported_drops) {
+        // Counted exactly in metrics and marked in the recording; logged at most once a second.
+        const std::int64_t now = transport::steady_ns();
+        if (now - last_drop_log_ns >= 1'000'000'000) {
+          log->log(LogLevel::warning,
+                   "writer queue full (" + std::to_string(config.queue_capacity) +
+                       " records): " + std::to_string(info.drops_total - reported_drops) +
+                       " records dropped and marked as a writer_drop gap (" +
+                       std::to_string(info.drops_total) + " in all)");
+          reported_drops = info.drops_total;
+          last_drop_log_ns = now;
+        }
+      }
       return info;
     };
   }
@@ -195,6 +211,7 @@ void Recorder::Impl::prepare() {
                           transport::now_ns());
   };
   events.on_connect_failed = [this](const std::string& error, std::chrono::milliseconds retry_in) {
+    metrics->record_connect_failure();
     log->log(LogLevel::error,
              "connect to " + stream_url(config) + " failed: " + error +
                  (retry_in.count() > 0 ? "; retrying in " + std::to_string(retry_in.count()) + " ms"
@@ -255,6 +272,9 @@ void Recorder::Impl::handle_frame(std::string_view payload, bool binary, std::in
 void Recorder::Impl::write_metrics(bool final) {
   if (writer) {
     const AsyncWriterStats writer_stats = writer->stats();
+    // The writer's total also counts lines its sink refused (storage failing).
+    metrics->record_queue(static_cast<std::int64_t>(writer_stats.queue_depth),
+                          writer_stats.dropped);
     WriterStats stats;
     stats.records_written = writer_stats.written;
     if (files) {
