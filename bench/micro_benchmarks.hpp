@@ -1,0 +1,20 @@
+// depthrec-bench: Google Benchmark micro-benchmarks on the real captures. One iteration is one
+// depth event unless the name says otherwise (gzip_*: one ~1 MB batch of records), so the Time
+// column reads as ns/event and items_per_second as events/s. Each registers one benchmark per
+// market ("<name>/usdm", "<name>/spot"); the input is shared and read-only.
+#pragma once
+
+#include <memory>
+
+#include "bench_input.hpp"
+
+namespace depthrec::bench {
+
+// parse, continuity, book_apply, sync_apply, record.
+void register_step_benchmarks(const std::shared_ptr<const BenchInput>& input);
+// gzip_encoder/level:N (compression only), gzip_sink/level:N (GzipRotatingSink into a temp dir).
+void register_writer_benchmarks(const std::shared_ptr<const BenchInput>& input);
+// hot_path (the steps + AsyncWriter::try_push), hot_path_session (the recorder's FeedSession).
+void register_hot_path_benchmarks(const std::shared_ptr<const BenchInput>& input);
+
+}  // namespace depthrec::bench
