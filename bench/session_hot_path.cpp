@@ -46,12 +46,13 @@ SessionHotPath::~SessionHotPath() {
 session::SessionHooks SessionHotPath::hooks() {
   session::SessionHooks hooks;
   hooks.request_snapshot = [] {};  // rewind() answers with the capture's snapshot
-  // Recorder's hook (src/session/recorder.cpp), kept identical so the cost is the same.
+  // As Recorder's hook (src/session/recorder.cpp): try_push, drops counted locally, queue depth
+  // read once (its rate-limited drop warning is left out: no drop happens here).
   hooks.write = [this](std::string& line, const RecordContext& context) {
     session::PushInfo info;
-    writer_.try_push(line, context);
+    if (writer_.try_push(line, context) != AsyncWriter::PushResult::accepted) ++queue_drops_;
     info.queue_depth = static_cast<std::int64_t>(writer_.queue_depth());
-    info.drops_total = writer_.stats().dropped;
+    info.drops_total = queue_drops_;
     return info;
   };
   return hooks;

@@ -1,11 +1,12 @@
 // The recorder's per-event work as the recorder itself wires it: FrameParser::parse, the
 // Recorder's stream/symbol checks, then session::FeedSession::on_depth (sync, depth record,
-// writer hand-off, FeedMetrics::record_event). The write hook is the one Recorder installs
+// writer hand-off, FeedMetrics::record_event). The write hook does what Recorder's does
 // (try_push, then queue depth and drop count for the metrics). No network, no files: the writer
 // feeds a CountingSink. Compared with HotPath, the difference is the session's bookkeeping.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 #include "depthrec/async_writer.hpp"
@@ -47,6 +48,7 @@ class SessionHotPath {
   FrameParser parser_;
   Frame frame_;
   std::unique_ptr<session::FeedSession> session_;
+  std::uint64_t queue_drops_ = 0;
 };
 
 }  // namespace depthrec::bench
