@@ -1,0 +1,140 @@
+// The library use: a Recorder on a background thread feeding a callback, as the seed's OFI users
+// run it; metrics read from another thread; stop from another thread and from the callback.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "depthrec/recorder.hpp"
+#include "e2e_support.hpp"
+
+namespace itest {
+namespace {
+
+depthrec::RecorderConfig config_for(const Simulator& sim, bool write_files,
+                                    const std::string& dir) {
+  depthrec::RecorderConfig config;
+  config.symbol = "BTCUSDT";
+  config.depth_levels = 0;
+  config.ws_endpoint = sim.ws_endpoint();
+  config.rest_endpoint = sim.rest_endpoint();
+  config.ca_file = sim.ca_file();
+  config.write_files = write_files;
+  config.data_dir = dir + "/data";
+  config.log_dir = dir + "/logs";
+  config.print_summary = false;
+  config.print_interval_sec = 1;
+  return config;
+}
+
+TEST(LibraryApi, CallbackSeesEverySyncedUpdateInOrderAndStopWorksFromAnotherThread) {
+  Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "1000", "--events", "500",
+                 "--start-on-subscribe"});
+  depthrec::Recorder recorder(config_for(sim, false, make_temp_dir("library")));
+  std::atomic<std::uint64_t> calls{0};
+  std::atomic<int> out_of_order{0};
+  std::atomic<int> crossed{0};
+  std::atomic<std::uint64_t> last_u{0};
+  recorder.on_update([&](const depthrec::BookUpdate& update) {
+    ++calls;
+    if (!update.book_synced) return;
+    if (last_u != 0 && update.update.prev_final_id != last_u) ++out_of_order;
+    if (update.book.crossed()) ++crossed;
+    last_u = update.update.final_id;
+  });
+  recorder.start();
+  EXPECT_TRUE(recorder.running());
+  ASSERT_TRUE(wait_until([&] { return recorder.metrics().run.counters.messages >= 500; },
+                         std::chrono::seconds(30)));
+  std::thread stopper([&] { recorder.stop(); });
+  stopper.join();
+  EXPECT_FALSE(recorder.running());
+
+  const depthrec::MetricsSnapshot metrics = recorder.metrics();
+  EXPECT_EQ(metrics.run.counters.messages, 500u);
+  EXPECT_EQ(metrics.run.counters.breaks, 0u);
+  // Events buffered before the initial sync are applied at the join without a callback of their
+  // own; every event after it calls back once, in order.
+  EXPECT_GT(calls.load(), 400u);
+  EXPECT_LE(calls.load(), 500u);
+  EXPECT_EQ(out_of_order.load(), 0);
+  EXPECT_EQ(crossed.load(), 0);
+  EXPECT_EQ(metrics.run.callback_ns.count, calls.load())
+      << "the callback's cost is measured for each call";
+  EXPECT_EQ(last_u.load(), metrics.book.last_update_id);
+  EXPECT_TRUE(metrics.book.synced);
+  EXPECT_TRUE(recorder.last_error().empty());
+}
+
+TEST(LibraryApi, BoundedQueueHandsBookStatesToASlowConsumerAndCountsWhatItDrops) {
+  Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "1000", "--events", "400",
+                 "--start-on-subscribe"});
+  const std::string dir = make_temp_dir("library");
+  depthrec::Recorder recorder(config_for(sim, true, dir));
+  std::atomic<std::uint64_t> published{0};
+  recorder.on_update([&](const depthrec::BookUpdate&) { ++published; });  // fed by the same updates
+  auto queue = recorder.subscribe_queue(16, 5);
+  recorder.start();
+  std::uint64_t consumed = 0;
+  std::uint64_t previous_u = 0;
+  std::uint64_t chain_breaks = 0;
+  std::thread stopper;
+  while (!queue->closed()) {
+    auto state = queue->pop(std::chrono::milliseconds(50));
+    if (!state) {
+      if (!stopper.joinable() && recorder.metrics().run.counters.messages >= 400) {
+        stopper = std::thread([&] { recorder.stop(); });  // closes the queue when done
+      }
+      continue;
+    }
+    EXPECT_LE(state->bids.size(), 5u);
+    if (!state->bids.empty() && !state->asks.empty()) {
+      EXPECT_LT(state->bids[0].price, state->asks[0].price);
+    }
+    if (previous_u != 0 && state->has_prev_final_id && state->prev_final_id != previous_u)
+      ++chain_breaks;
+    previous_u = state->final_id;
+    ++consumed;
+    std::this_thread::sleep_for(std::chrono::milliseconds(4));  // ~250 states/s for a 1000/s feed
+  }
+  stopper.join();
+  EXPECT_GT(queue->dropped(), 0u) << "the consumer is slower than the feed: the bound held";
+  EXPECT_EQ(consumed + queue->dropped(), published.load())
+      << "every state was consumed or counted as dropped";
+  EXPECT_GE(chain_breaks, 1u) << "a consumer sees where states were dropped (pu chain)";
+  EXPECT_LE(chain_breaks, queue->dropped());
+  // The slow consumer cost the recording nothing: all 400 events are in the files.
+  EXPECT_EQ(depth_records(read_records(dir + "/data")).size(), 400u);
+  EXPECT_EQ(recorder.metrics().run.counters.queue_drops, 0u);
+}
+
+TEST(LibraryApi, StopFromInsideTheCallbackEndsTheRecorder) {
+  Simulator sim(
+      {"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "500", "--start-on-subscribe"});
+  depthrec::Recorder recorder(config_for(sim, false, make_temp_dir("library")));
+  std::atomic<int> calls{0};
+  recorder.on_update([&](const depthrec::BookUpdate&) {
+    if (++calls == 10) recorder.stop();
+  });
+  recorder.start();
+  recorder.wait();
+  EXPECT_FALSE(recorder.running());
+  EXPECT_GE(calls.load(), 10);
+  recorder.stop();  // idempotent
+}
+
+TEST(LibraryApi, BadConfigIsRefusedWithAClearError) {
+  depthrec::RecorderConfig config;
+  config.symbol = "../etc";
+  depthrec::Recorder recorder(config);
+  try {
+    recorder.start();
+    FAIL() << "start() accepted an invalid symbol";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("invalid symbol"), std::string::npos) << error.what();
+  }
+  EXPECT_FALSE(recorder.running());
+}
+
+}  // namespace
+}  // namespace itest
