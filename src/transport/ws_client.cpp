@@ -21,8 +21,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-// A connection that stayed up this long proved the endpoint healthy: start the backoff again.
-constexpr milliseconds kHealthyUptime{30000};
 // stop() waits at most this long for the close handshake before dropping everything.
 constexpr milliseconds kStopDeadline{2000};
 
@@ -141,7 +139,6 @@ class WsClient::Impl final : public detail::LinkListener {
     ++conn_id_;
     connects_.add();
     opened_at_ = Clock::now();
-    frames_on_connection_ = 0;
     last_activity_ns_ = steady_ns();
     arm_stall_timer(config_.stall_timeout);
     age_timer_.expires_after(config_.max_connection_age);
@@ -155,7 +152,6 @@ class WsClient::Impl final : public detail::LinkListener {
   void link_frame(std::string_view payload, bool binary) override {
     const std::int64_t recv_ns = now_ns();
     last_activity_ns_ = steady_ns();
-    ++frames_on_connection_;
     frames_.add();
     bytes_.add(payload.size());
     if (events_.on_frame) events_.on_frame(conn_id_, payload, binary, recv_ns);
@@ -186,7 +182,7 @@ class WsClient::Impl final : public detail::LinkListener {
       info.reason = std::move(close.error);
     }
     pending_cause_.reset();
-    const bool healthy = frames_on_connection_ > 0 || Clock::now() - opened_at_ > kHealthyUptime;
+    const bool healthy = Clock::now() - opened_at_ >= config_.healthy_uptime;
     const bool retry = config_.reconnect && !stopping_;
     if (retry) {
       if (healthy) backoff_.reset();
@@ -346,7 +342,6 @@ class WsClient::Impl final : public detail::LinkListener {
   std::optional<CloseCause> pending_cause_;
   std::string pending_reason_;
   std::uint64_t conn_id_ = 0, attempt_ = 0, wait_id_ = 0, last_timer_id_ = 0;
-  std::uint64_t frames_on_connection_ = 0;
   Clock::time_point opened_at_;
   std::int64_t last_activity_ns_ = 0;
   Counter connects_, reconnects_, connect_failures_, stalls_, pings_, frames_, bytes_;

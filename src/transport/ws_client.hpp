@@ -27,6 +27,10 @@ struct WsClientConfig {
   std::chrono::milliseconds max_connection_age{
       std::chrono::hours(23) + std::chrono::minutes(50)};  // before Binance's 24 h cut
   BackoffConfig backoff;
+  // A connection that stayed up this long proved the endpoint healthy: the next reconnect starts
+  // the backoff again. Shorter-lived ones keep it growing even when they delivered frames, so a
+  // server that accepts, sends a little and drops (a reconnect storm) is not hammered.
+  std::chrono::milliseconds healthy_uptime{30000};
   std::uint64_t jitter_seed = 0;  // 0 = random
   bool reconnect = true;          // false: run() returns after the first connection ends
 };

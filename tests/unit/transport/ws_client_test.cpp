@@ -127,13 +127,37 @@ TEST(WsClient, ServerCloseReconnectsWithGrowingBackoff) {
   EXPECT_GE(rc.client.stats().reconnects, 3u);
 }
 
-TEST(WsClient, BackoffRestartsAfterAConnectionThatDeliveredFrames) {
+TEST(WsClient, BackoffKeepsGrowingWhileConnectionsDieYoungEvenWithFrames) {
+  // A reconnect storm: each connection delivers a frame, then the server drops it at once.
   PlainServer server([](Server& s, Hdl hdl) {
     s.send(hdl, "one", websocketpp::frame::opcode::text);
     s.close(hdl, websocketpp::close::status::normal, "done");
   });
   ClientLog log;
-  RunningClient rc(test_config(ws_url(server.port())), log.events());
+  auto config = test_config(ws_url(server.port()));
+  config.healthy_uptime = 5s;
+  RunningClient rc(config, log.events());
+  rc.start();
+  ASSERT_TRUE(log.wait_for([&] { return log.closes.size() >= 3; }));
+  std::lock_guard lock(log.mutex);
+  EXPECT_GE(log.frames.size(), 3u);
+  EXPECT_EQ(log.closes[0].second.retry_in, 50ms);
+  EXPECT_EQ(log.closes[1].second.retry_in, 100ms);
+  EXPECT_EQ(log.closes[2].second.retry_in, 200ms);
+}
+
+TEST(WsClient, BackoffRestartsAfterAConnectionThatStayedUp) {
+  // Each connection lives longer than healthy_uptime before the server closes it.
+  PlainServer server([](Server& s, Hdl hdl) {
+    s.set_timer(300, [&s, hdl](const websocketpp::lib::error_code&) {
+      websocketpp::lib::error_code ignored;
+      s.close(hdl, websocketpp::close::status::normal, "done", ignored);
+    });
+  });
+  ClientLog log;
+  auto config = test_config(ws_url(server.port()));
+  config.healthy_uptime = 200ms;
+  RunningClient rc(config, log.events());
   rc.start();
   ASSERT_TRUE(log.wait_for([&] { return log.closes.size() >= 3; }));
   std::lock_guard lock(log.mutex);
