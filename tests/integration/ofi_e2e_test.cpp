@@ -1,0 +1,192 @@
+// depthrec-ofi against depthsim: the OFI it computes live, on the Recorder's callback or queue,
+// equals the OFI recomputed independently from the recording it wrote, window by window.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "e2e_support.hpp"
+#include "ofi_reference.hpp"
+
+namespace itest {
+namespace {
+
+constexpr std::size_t kLevels = 5;
+
+// Starts depthrec-ofi against `sim`, recording into <dir>/data and writing windows to
+// <dir>/ofi.ndjson.
+RecorderRun start_ofi(const Simulator& sim, const std::vector<std::string>& extra) {
+  RecorderRun run;
+  run.dir = make_temp_dir("depthrec-ofi");
+  std::vector<std::string> args{"--symbol",
+                                "BTCUSDT",
+                                "--market",
+                                "usdm",
+                                "--depth",
+                                "full",
+                                "--endpoint",
+                                sim.ws_endpoint(),
+                                "--rest-endpoint",
+                                sim.rest_endpoint(),
+                                "--ca-file",
+                                sim.ca_file(),
+                                "--record",
+                                "--data-dir",
+                                run.data_dir(),
+                                "--log-dir",
+                                run.dir + "/logs",
+                                "--print-interval",
+                                "1",
+                                "--levels",
+                                std::to_string(kLevels),
+                                "--out",
+                                run.dir + "/ofi.ndjson"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  run.process =
+      std::make_unique<ChildProcess>(binary("depthrec-ofi"), args, run.dir + "/output.txt");
+  return run;
+}
+
+std::vector<rapidjson::Document> read_windows(const std::string& path) {
+  std::vector<rapidjson::Document> windows;
+  const std::string text = read_file(path);
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = text.find('\n', start);
+    rapidjson::Document doc;
+    // Full precision: the default parser may be one ulp off the 17 digits written.
+    doc.Parse<rapidjson::kParseFullPrecisionFlag>(text.c_str() + start, end - start);
+    EXPECT_FALSE(doc.HasParseError()) << text.substr(start, end - start);
+    windows.push_back(std::move(doc));
+    start = end + 1;
+  }
+  return windows;
+}
+
+bool close_enough(double live, double reference) {
+  return std::fabs(live - reference) <=
+         1e-9 * std::max({std::fabs(live), std::fabs(reference), 1e-3});
+}
+
+// Window by window: same bounds, counts and ids, OFI within 1e-9 relative, same best prices.
+void expect_same_windows(const std::vector<rapidjson::Document>& live,
+                         const std::vector<ReferenceWindow>& reference) {
+  ASSERT_EQ(live.size(), reference.size());
+  for (std::size_t i = 0; i < live.size(); ++i) {
+    SCOPED_TRACE("window " + std::to_string(i));
+    const auto& l = live[i];
+    const auto& r = reference[i];
+    EXPECT_EQ(l["start_ms"].GetInt64(), r.start_ms);
+    EXPECT_EQ(l["end_ms"].GetInt64(), r.end_ms);
+    EXPECT_EQ(l["complete"].GetBool(), r.complete);
+    EXPECT_EQ(l["events"].GetUint64(), r.events);
+    EXPECT_EQ(l["transitions"].GetUint64(), r.transitions);
+    EXPECT_EQ(l["gaps"].GetUint64(), r.gaps);
+    EXPECT_EQ(l["gap"].GetBool(), r.gaps > 0);
+    EXPECT_EQ(l["skipped"].GetUint64(), 0u);
+    EXPECT_EQ(l["first_id"].GetUint64(), r.first_id);
+    EXPECT_EQ(l["last_id"].GetUint64(), r.last_id);
+    ASSERT_EQ(l["mlofi"].Size(), kLevels);
+    for (rapidjson::SizeType m = 0; m < kLevels; ++m) {
+      EXPECT_PRED2(close_enough, l["mlofi"][m].GetDouble(), r.mlofi[m]) << "level " << m + 1;
+    }
+    EXPECT_EQ(l["ofi"].GetDouble(), l["mlofi"][0].GetDouble());
+    EXPECT_EQ(price_units(l["best_bid"].GetString()), r.best_bid_units);
+    EXPECT_EQ(price_units(l["best_ask"].GetString()), r.best_ask_units);
+  }
+}
+
+std::uint64_t total(const std::vector<ReferenceWindow>& windows,
+                    std::uint64_t ReferenceWindow::*field) {
+  std::uint64_t sum = 0;
+  for (const auto& w : windows) sum += w.*field;
+  return sum;
+}
+
+class OfiEndToEnd : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!binary_exists("depthsim") || !binary_exists("depthrec-ofi"))
+      GTEST_FAIL() << "tools not built";
+  }
+};
+
+TEST_F(OfiEndToEnd, CallbackOfiOnEventTimeWindowsEqualsTheOfiOfTheRecording) {
+  Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "500", "--events", "600",
+                 "--start-on-subscribe"});
+  RecorderRun run = start_ofi(sim, {"--window-ms", "100"});
+  ASSERT_TRUE(wait_for_messages(run, 600)) << run.process->output();
+  stop_recorder(run);
+
+  const auto records = read_records(run.data_dir());
+  ASSERT_EQ(depth_records(records).size(), 600u);
+  ReferenceOptions options;
+  options.levels = kLevels;
+  options.window_ms = 100;
+  const auto reference = reference_ofi(records, options);
+  const auto live = read_windows(run.dir + "/ofi.ndjson");
+  // 600 events at 500/s span about 1.2 s of event time: a dozen windows, hundreds of transitions.
+  ASSERT_GE(reference.size(), 8u);
+  EXPECT_GT(total(reference, &ReferenceWindow::transitions), 400u);
+  EXPECT_EQ(total(reference, &ReferenceWindow::gaps), 0u);
+  std::size_t nonzero = 0;
+  for (const auto& w : reference) nonzero += w.mlofi[0] != 0.0 && w.mlofi[kLevels - 1] != 0.0;
+  EXPECT_GE(nonzero, reference.size() / 2) << "the comparison is not of zeros";
+  expect_same_windows(live, reference);
+  EXPECT_NE(run.process->output().find("callback (OFI on the network thread): " +
+                                       std::to_string(total(reference, &ReferenceWindow::events)) +
+                                       " calls"),
+            std::string::npos)
+      << run.process->output();
+}
+
+TEST_F(OfiEndToEnd, QueueOfiOnCountWindowsRestartsAfterAnInjectedGapLikeTheRecording) {
+  Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "500", "--events", "600",
+                 "--start-on-subscribe", "--fault", "gap@300"});
+  RecorderRun run = start_ofi(sim, {"--queue", "--window-events", "50"});
+  // The gap fault sends one event to nobody: 599 arrive, and the book resyncs after the gap.
+  ASSERT_TRUE(wait_for_messages(run, 599)) << run.process->output();
+  ASSERT_TRUE(wait_until(
+      [&] {
+        auto metrics = read_metrics(run.metrics_path());
+        return metrics && metric_u64(*metrics, "continuity", "resyncs") >= 1;
+      },
+      std::chrono::seconds(20)));
+  stop_recorder(run);
+
+  const auto records = read_records(run.data_dir());
+  ASSERT_EQ(records_of_type(records, "snapshot").size(), 2u);
+  ReferenceOptions options;
+  options.levels = kLevels;
+  options.window_events = 50;
+  const auto reference = reference_ofi(records, options);
+  const auto live = read_windows(run.dir + "/ofi.ndjson");
+  ASSERT_GE(reference.size(), 8u);
+  EXPECT_EQ(total(reference, &ReferenceWindow::gaps), 1u) << "one restart, after the resync";
+  EXPECT_EQ(total(reference, &ReferenceWindow::transitions),
+            total(reference, &ReferenceWindow::events) - 2)
+      << "every state but the first and the one after the resync has a transition";
+  expect_same_windows(live, reference);
+  EXPECT_NE(run.process->output().find(" 0 dropped when full"), std::string::npos)
+      << run.process->output();
+}
+
+TEST_F(OfiEndToEnd, ConflictingOrBadFlagsAreRefusedWithExitStatus2) {
+  const std::string dir = make_temp_dir("depthrec-ofi-flags");
+  int run_number = 0;
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"--window-ms", "100", "--window-events", "5"},
+                                             {"--levels", "0"},
+                                             {"--depth", "5", "--levels", "10"},
+                                             {"--market", "spot", "--depth", "10", "--levels", "5"},
+                                             {"--window-clock", "exchange"}}) {
+    ChildProcess process(binary("depthrec-ofi"), args,
+                         dir + "/output" + std::to_string(++run_number) + ".txt");
+    const auto code = process.wait_exit(std::chrono::seconds(10));
+    ASSERT_TRUE(code.has_value());
+    EXPECT_EQ(*code, 2) << args[0] << " " << args[1];
+    EXPECT_NE(process.output().find("depthrec-ofi: "), std::string::npos) << process.output();
+  }
+}
+
+}  // namespace
+}  // namespace itest

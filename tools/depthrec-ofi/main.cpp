@@ -1,0 +1,189 @@
+// depthrec-ofi: runs depthrec's Recorder on a background thread, as a user's program would, and
+// computes the order-flow imbalance of its book window by window (see docs/ofi.md).
+//   default  recorder.on_update(): OFI inside the callback on the network thread; windows are
+//            handed to the main thread, which writes them
+//   --queue  recorder.subscribe_queue(): the main thread pops book states and computes OFI
+// Stops on SIGINT/SIGTERM or at --run-minutes, then prints what the OFI cost.
+#include <pthread.h>
+#include <signal.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "depthrec/recorder.hpp"
+#include "ofi_calculator.hpp"
+#include "ofi_options.hpp"
+#include "window_mailbox.hpp"
+#include "window_output.hpp"
+
+namespace {
+
+using depthrec::ofi::OfiCalculator;
+using depthrec::ofi::OfiToolOptions;
+using depthrec::ofi::OfiWindow;
+using SteadyClock = std::chrono::steady_clock;
+
+// Signals are blocked in every thread and taken by one waiter thread, which calls
+// Recorder::stop() like any thread may (as depthrec's own main does).
+sigset_t termination_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGUSR1);  // wakes the waiter when the recorder stopped on its own
+  return set;
+}
+
+class SignalWaiter {
+ public:
+  SignalWaiter(const sigset_t& signals, depthrec::Recorder& recorder)
+      : thread_([&signals, &recorder] {
+          int signal_number = 0;
+          sigwait(&signals, &signal_number);
+          if (signal_number != SIGUSR1) {
+            std::cerr << "depthrec-ofi: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
+                      << " received, stopping\n";
+          }
+          recorder.stop();
+        }) {}
+  ~SignalWaiter() {
+    pthread_kill(thread_.native_handle(), SIGUSR1);
+    thread_.join();
+  }
+  SignalWaiter(const SignalWaiter&) = delete;
+  SignalWaiter& operator=(const SignalWaiter&) = delete;
+
+ private:
+  std::thread thread_;
+};
+
+struct QueueFigures {
+  std::uint64_t states = 0;
+  std::int64_t calculator_ns = 0;
+};
+
+// Pops states until the recorder closes the queue at its stop and it is drained.
+QueueFigures consume_queue(depthrec::BookUpdateQueue& queue, OfiCalculator& calculator) {
+  QueueFigures figures;
+  while (!queue.closed()) {
+    auto state = queue.pop(std::chrono::milliseconds(200));
+    if (!state) continue;
+    const auto start = SteadyClock::now();
+    calculator.on_top(*state);
+    figures.calculator_ns +=
+        std::chrono::duration_cast<std::chrono::nanoseconds>(SteadyClock::now() - start).count();
+    ++figures.states;
+  }
+  return figures;
+}
+
+void drain_mailbox(depthrec::Recorder& recorder, depthrec::ofi::WindowMailbox& mailbox,
+                   depthrec::ofi::WindowOutput& output) {
+  while (recorder.running()) {
+    for (const OfiWindow& window : mailbox.take(std::chrono::milliseconds(200)))
+      output.write(window);
+  }
+}
+
+void report(const depthrec::Recorder& recorder, const OfiCalculator& calculator,
+            const QueueFigures& queue_figures, std::uint64_t queue_dropped,
+            std::uint64_t mailbox_dropped, bool use_queue) {
+  const auto& c = calculator.counters();
+  std::fprintf(
+      stderr,
+      "depthrec-ofi: %llu book states, %llu transitions, %llu chain restarts, %llu "
+      "unsynced skipped, %llu windows (%llu not handed over)\n",
+      static_cast<unsigned long long>(c.states), static_cast<unsigned long long>(c.transitions),
+      static_cast<unsigned long long>(c.breaks), static_cast<unsigned long long>(c.skipped),
+      static_cast<unsigned long long>(c.windows), static_cast<unsigned long long>(mailbox_dropped));
+  if (use_queue) {
+    const double per_state = queue_figures.states > 0
+                                 ? static_cast<double>(queue_figures.calculator_ns) /
+                                       static_cast<double>(queue_figures.states)
+                                 : 0.0;
+    std::fprintf(stderr,
+                 "depthrec-ofi: queue: %llu states consumed, %llu dropped when full; calculator "
+                 "%.0f ns a state (%.2f M states/s)\n",
+                 static_cast<unsigned long long>(queue_figures.states),
+                 static_cast<unsigned long long>(queue_dropped), per_state,
+                 per_state > 0 ? 1e3 / per_state : 0.0);
+    return;
+  }
+  const depthrec::HistogramSummary cost = recorder.metrics().run.callback_ns;
+  std::fprintf(stderr,
+               "depthrec-ofi: callback (OFI on the network thread): %llu calls, mean %.0f ns, "
+               "p50 %lld ns, p99 %lld ns, p99.9 %lld ns, max %lld ns\n",
+               static_cast<unsigned long long>(cost.count), cost.mean,
+               static_cast<long long>(cost.p50), static_cast<long long>(cost.p99),
+               static_cast<long long>(cost.p999), static_cast<long long>(cost.max));
+}
+
+int run(const OfiToolOptions& options, const sigset_t& signals) {
+  depthrec::ofi::WindowOutput output(options.out, options.print, options.recorder.symbol,
+                                     options.ofi.clock);
+  depthrec::ofi::WindowMailbox mailbox(100'000);
+  // Declared before the recorder, so the recorder (and its callback) is gone before it.
+  OfiCalculator calculator(options.ofi, [&](const OfiWindow& window) {
+    if (options.use_queue)
+      output.write(window);  // main thread
+    else
+      mailbox.push(window);  // network thread: no I/O there
+  });
+  depthrec::Recorder recorder(options.recorder);
+  std::shared_ptr<depthrec::BookUpdateQueue> queue;
+  if (options.use_queue) {
+    queue = recorder.subscribe_queue(options.queue_capacity, options.ofi.levels);
+  } else {
+    recorder.on_update(
+        [&calculator](const depthrec::BookUpdate& update) { calculator.on_book(update); });
+  }
+  recorder.start();
+  QueueFigures queue_figures;
+  {
+    SignalWaiter waiter(signals, recorder);
+    if (queue)
+      queue_figures = consume_queue(*queue, calculator);
+    else
+      drain_mailbox(recorder, mailbox, output);
+    recorder.wait();
+  }
+  // The network thread has ended: the calculator is this thread's now.
+  calculator.finish();
+  for (const OfiWindow& window : mailbox.take(std::chrono::milliseconds(0))) output.write(window);
+  report(recorder, calculator, queue_figures, queue ? queue->dropped() : 0, mailbox.dropped(),
+         options.use_queue);
+
+  const std::string error = recorder.last_error();
+  if (!error.empty()) {
+    std::cerr << "depthrec-ofi: " << error << "\n";
+    return 1;
+  }
+  if (output.write_errors() > 0) {
+    std::cerr << "depthrec-ofi: " << output.write_errors() << " window lines not written\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto parsed = depthrec::ofi::parse_ofi_command_line(argc, argv);
+  if (parsed.exit_code >= 0) {
+    (parsed.exit_code == 0 ? std::cout : std::cerr) << parsed.message << "\n";
+    return parsed.exit_code;
+  }
+  std::signal(SIGPIPE, SIG_IGN);
+  const sigset_t signals = termination_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // inherited by every thread started below
+  try {
+    return run(parsed.options, signals);
+  } catch (const std::exception& error) {
+    std::cerr << "depthrec-ofi: " << error.what() << "\n";
+    return 1;
+  }
+}
