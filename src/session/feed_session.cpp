@@ -129,7 +129,13 @@ void FeedSession::handle_outcome(const UpdateResult& result, const DepthUpdate& 
       record_join(result.join, recv_ns);
       break;
     case UpdateOutcome::dropped_stale:
-      metrics_.record_stale_dropped();
+      // The last applied event again is a duplicate; anything older is stale (metrics.json
+      // integrity.duplicates / stale_dropped). Neither is a break.
+      if (sync_.book_valid() && update.final_id == sync_.last_final_id()) {
+        metrics_.record_duplicate();
+      } else {
+        metrics_.record_stale_dropped();
+      }
       break;
     case UpdateOutcome::gap:
     case UpdateOutcome::buffer_gap: {

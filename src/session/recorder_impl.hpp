@@ -1,0 +1,73 @@
+// Recorder's private state: one feed's transport, writer, metrics and session, wired on one
+// network thread. Shared by recorder.cpp (run loop, frames, metrics, public API) and
+// recorder_wiring.cpp (building the components and the hooks between them).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "depthrec/async_writer.hpp"
+#include "depthrec/feed_metrics.hpp"
+#include "depthrec/frame_parser.hpp"
+#include "depthrec/gzip_rotating_sink.hpp"
+#include "depthrec/recorder.hpp"
+#include "depthrec/text_log.hpp"
+#include "session/feed_session.hpp"
+#include "transport/snapshot_fetcher.hpp"
+#include "transport/ws_client.hpp"
+
+namespace depthrec {
+
+struct Recorder::Impl {
+  explicit Impl(RecorderConfig c) : config(std::move(c)) {}
+
+  RecorderConfig config;
+  UpdateCallback callback;
+  std::shared_ptr<BookUpdateQueue> queue;
+
+  std::unique_ptr<TextLog> log;
+  std::unique_ptr<FeedMetrics> metrics;
+  GzipRotatingSink* files = nullptr;  // owned by the writer
+  std::unique_ptr<AsyncWriter> writer;
+  std::unique_ptr<transport::SnapshotFetcher> fetcher;
+  std::unique_ptr<transport::WsClient> ws;
+  std::unique_ptr<session::FeedSession> feed;
+  FrameParser parser;
+  Frame frame;
+  std::uint64_t frame_warnings = 0;
+  std::uint64_t queue_drops = 0;     // pushes the writer refused (network thread only)
+  std::uint64_t reported_drops = 0;  // writer drops already logged
+  std::int64_t last_drop_log_ns = 0;
+
+  std::thread thread;
+  std::atomic<std::thread::id> network_thread{};
+  mutable std::mutex state_mutex;
+  std::condition_variable stopped_cv;
+  bool started = false;
+  bool finished = false;
+  std::atomic<bool> stop_requested{false};
+  std::string last_error;
+  std::mutex stop_mutex;  // one stop() at a time
+
+  void prepare();
+  void run_loop();
+  void handle_frame(std::string_view payload, bool binary, std::int64_t recv_ns);
+  void write_metrics(bool final);
+  void fail(const std::string& error) {
+    std::lock_guard<std::mutex> lock(state_mutex);
+    last_error = error;
+  }
+  void warn_frame(const std::string& message) {
+    // The first few refused frames are logged in full, then one in a thousand: a hostile or
+    // broken stream must not flood the log. Every one is counted in metrics.
+    ++frame_warnings;
+    if (frame_warnings <= 20 || frame_warnings % 1000 == 0)
+      log->log(LogLevel::warning, message + " (" + std::to_string(frame_warnings) + " so far)");
+  }
+};
+
+}  // namespace depthrec

@@ -1,0 +1,159 @@
+// Recorder::Impl::prepare(): builds the log, metrics, writer, REST fetcher, websocket client and
+// feed session, and connects them with the hooks through which data flows one way.
+#include <algorithm>
+#include <filesystem>
+#include <stdexcept>
+
+#include "session/recorder_impl.hpp"
+#include "transport/clock.hpp"
+
+namespace depthrec {
+namespace {
+
+session::RestAnswer to_answer(transport::HttpResponse response) {
+  session::RestAnswer answer;
+  answer.status = response.status;
+  answer.body = std::move(response.body);
+  answer.error = std::move(response.error);
+  answer.sent_ns = response.sent_ns;
+  answer.received_ns = response.received_ns;
+  return answer;
+}
+
+}  // namespace
+
+void Recorder::Impl::prepare() {
+  if (std::string error = validate(config); !error.empty()) throw std::runtime_error(error);
+  config.symbol = to_upper(config.symbol);
+  TextLogConfig log_config;
+  log_config.directory = config.log_dir;
+  log_config.symbol = config.symbol;
+  log_config.rotate = config.rotate;
+  log_config.rotate_interval = std::chrono::seconds(config.rotate_sec);
+  log_config.max_bytes = config.max_bytes;
+  log_config.backups = config.backups;
+  // SUMMARY lines already go to stdout: echo only warnings and errors to stderr.
+  log_config.echo_level = LogLevel::warning;
+  log = std::make_unique<TextLog>(log_config);
+  const std::int64_t start_ns = transport::now_ns();
+  FeedMetricsConfig metrics_config;
+  metrics_config.window_sec = config.print_interval_sec;
+  StreamKey key{
+      config.market, config.symbol,
+      depth_stream_name(config.symbol, DepthStreamSpec{config.depth_levels, config.speed})};
+  metrics = std::make_unique<FeedMetrics>(key, start_ns, metrics_config);
+  FrameParserLimits limits;
+  limits.max_frame_bytes = config.max_frame_bytes;
+  parser = FrameParser(limits);
+
+  if (config.write_files) {
+    std::error_code ec;
+    std::filesystem::create_directories(config.data_dir, ec);
+    if (ec)
+      throw std::runtime_error("cannot create data directory " + config.data_dir + ": " +
+                               ec.message());
+    GzipRotatingSinkConfig sink_config;
+    sink_config.directory = config.data_dir;
+    sink_config.symbol = config.symbol;
+    sink_config.rotate = config.rotate;
+    sink_config.rotate_interval = std::chrono::seconds(config.rotate_sec);
+    sink_config.max_bytes = config.max_bytes;
+    sink_config.compression_level = config.gzip_level;
+    auto sink = std::make_unique<GzipRotatingSink>(sink_config);
+    files = sink.get();
+    AsyncWriterConfig writer_config;
+    writer_config.queue_capacity = config.queue_capacity;
+    writer = std::make_unique<AsyncWriter>(std::move(sink), writer_config);
+  }
+
+  transport::RestClientConfig rest;
+  rest.ca_file = config.ca_file;
+  rest.timeout = config.rest_timeout;
+  transport::WeightBudget budget;
+  budget.per_minute = config.rest_weight_per_minute > 0 ? config.rest_weight_per_minute
+                      : config.market == Market::spot   ? 6000
+                                                        : 2400;
+  fetcher = std::make_unique<transport::SnapshotFetcher>(rest, budget);
+
+  transport::WsClientConfig ws_config;
+  ws_config.url = stream_url(config);
+  ws_config.ca_file = config.ca_file;
+  ws_config.stall_timeout = config.stall_timeout;
+  ws_config.backoff.initial = config.backoff_initial;
+  ws_config.backoff.max = config.backoff_max;
+  ws_config.jitter_seed = config.jitter_seed;
+  ws_config.max_message_bytes = std::max<std::size_t>(16u << 20, config.max_frame_bytes * 2);
+
+  session::SessionHooks hooks;
+  hooks.request_snapshot = [this] {
+    const std::string url = snapshot_url(config);
+    fetcher->request(url, snapshot_weight(config.market, config.snapshot_limit),
+                     [this](transport::HttpResponse response) {
+                       auto answer =
+                           std::make_shared<session::RestAnswer>(to_answer(std::move(response)));
+                       ws->post([this, answer] { feed->on_snapshot_answer(*answer); });
+                     });
+  };
+  hooks.request_server_time = [this] {
+    fetcher->request(server_time_url(config), 1, [this](transport::HttpResponse response) {
+      auto answer = std::make_shared<session::RestAnswer>(to_answer(std::move(response)));
+      ws->post([this, answer] { feed->on_server_time_answer(*answer); });
+    });
+  };
+  if (writer) {
+    hooks.write = [this](std::string& line, const RecordContext& context) {
+      session::PushInfo info;
+      if (writer->try_push(line, context) != AsyncWriter::PushResult::accepted) ++queue_drops;
+      info.queue_depth = static_cast<std::int64_t>(writer->queue_depth());
+      info.drops_total = queue_drops;
+      if (info.drops_total != reported_drops) {
+        // Counted exactly in metrics and marked in the recording; logged at most once a second.
+        const std::int64_t now = transport::steady_ns();
+        if (now - last_drop_log_ns >= 1'000'000'000) {
+          log->log(LogLevel::warning,
+                   "writer queue full (" + std::to_string(config.queue_capacity) +
+                       " records): " + std::to_string(info.drops_total - reported_drops) +
+                       " records dropped and marked as a writer_drop gap (" +
+                       std::to_string(info.drops_total) + " in all)");
+          reported_drops = info.drops_total;
+          last_drop_log_ns = now;
+        }
+      }
+      return info;
+    };
+  }
+  hooks.schedule = [this](std::chrono::milliseconds delay, std::function<void()> fn) {
+    ws->schedule(delay, std::move(fn));
+  };
+  hooks.log = [this](LogLevel level, const std::string& message) { log->log(level, message); };
+  feed = std::make_unique<session::FeedSession>(config, *metrics, std::move(hooks));
+  feed->set_callback(callback);
+  feed->set_queue(queue);
+
+  transport::WsEvents events;
+  events.on_open = [this](std::uint64_t conn_id) {
+    if (conn_id > 1) metrics->record_reconnect();
+    feed->on_connected(conn_id, stream_url(config), transport::now_ns());
+  };
+  events.on_frame = [this](std::uint64_t, std::string_view payload, bool binary,
+                           std::int64_t recv_ns) { handle_frame(payload, binary, recv_ns); };
+  events.on_close = [this](std::uint64_t, const transport::CloseInfo& info) {
+    if (info.cause == transport::CloseCause::stalled) metrics->record_stall();
+    if (info.cause == transport::CloseCause::stopped) return;
+    feed->on_disconnected(std::string(transport::to_string(info.cause)) +
+                              (info.reason.empty() ? "" : ": " + info.reason),
+                          info.code ? std::optional<int>(info.code) : std::nullopt,
+                          transport::now_ns());
+  };
+  events.on_connect_failed = [this](const std::string& error, std::chrono::milliseconds retry_in) {
+    metrics->record_connect_failure();
+    log->log(LogLevel::error,
+             "connect to " + stream_url(config) + " failed: " + error +
+                 (retry_in.count() > 0 ? "; retrying in " + std::to_string(retry_in.count()) + " ms"
+                                       : std::string()));
+    if (retry_in.count() == 0) fail("connect failed: " + error);
+  };
+  ws = std::make_unique<transport::WsClient>(ws_config, std::move(events));
+}
+
+}  // namespace depthrec
