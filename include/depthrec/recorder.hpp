@@ -36,7 +36,11 @@ struct BookUpdate {
   const DepthUpdate& update;  // the event as parsed (ids, times, changed levels)
   const OrderBook& book;      // the local book after the update
   std::int64_t recv_ns;       // local receive time of the frame
-  bool book_synced;           // false while a full book waits for a snapshot after a gap
+  // true for an applied update. false exactly once per break of a full book: the update that
+  // revealed the gap, with the book as it last was valid; no callback follows until the resync.
+  // Events buffered while a (re)sync waits for its snapshot are applied at the join without a
+  // callback of their own: the first synced update after it shows the book with all of them.
+  bool book_synced;
 };
 using UpdateCallback = std::function<void(const BookUpdate&)>;
 
@@ -47,7 +51,7 @@ class Recorder {
   Recorder(const Recorder&) = delete;
   Recorder& operator=(const Recorder&) = delete;
 
-  // Before start(): the callback for every applied update (network thread).
+  // Before start(): the callback for every applied update and every break (network thread).
   void on_update(UpdateCallback callback);
   // Before start(): a bounded hand-off queue of top-`levels` book states for a slow consumer.
   // When it is full the newest state is dropped and counted (queue->dropped()).
@@ -55,13 +59,15 @@ class Recorder {
 
   void start();  // starts the background network thread; throws std::runtime_error on a bad config
   void run();    // runs on the calling thread until stop() or run_minutes (what the CLI does)
-  void stop();   // any thread, idempotent; returns when the writer has drained and final metrics are written
-  void wait();   // blocks until the recorder has stopped (by stop() or run_minutes)
+  void stop();  // any thread, idempotent; returns when the writer has drained and final metrics are
+                // written
+  void wait();  // blocks until the recorder has stopped (by stop() or run_minutes)
   bool running() const;
 
   MetricsSnapshot metrics() const;  // thread-safe, consistent snapshot
   const RecorderConfig& config() const;
-  std::string last_error() const;  // the last fatal error (e.g. unwritable data directory), empty if none
+  std::string last_error()
+      const;  // the last fatal error (e.g. unwritable data directory), empty if none
 
  private:
   struct Impl;

@@ -90,7 +90,10 @@ void FeedSession::on_depth(const Frame& frame, std::int64_t recv_ns, std::size_t
   const bool book_changed = outcome == UpdateOutcome::applied || outcome == UpdateOutcome::joined ||
                             outcome == UpdateOutcome::replaced ||
                             outcome == UpdateOutcome::replaced_after_gap;
-  if (book_changed) publish(update, recv_ns, callback_ns);
+  // A break is published once too, as an unsynced state (the book as it last was valid), so a
+  // consumer learns that the stream of states is interrupted until the next resync.
+  const bool book_broke = outcome == UpdateOutcome::gap;
+  if (book_changed || book_broke) publish(update, recv_ns, callback_ns);
 
   EventSample sample;
   sample.recv_ns = recv_ns;

@@ -138,6 +138,8 @@ TEST_F(FeedSessionTest, GapWritesMarkerCountsBreakAndResyncsOnlyThisBook) {
   feed(futures_event(106, 110, 105));
   feed(futures_event(120, 130, 115));  // pu 115 != 110: a gap
   EXPECT_EQ(session_->sync().state(), SyncState::awaiting_snapshot);
+  EXPECT_EQ(callbacks_, 2) << "the applied update, then the break as one unsynced state";
+  EXPECT_FALSE(last_callback_synced_);
   EXPECT_EQ(snapshot_requests_, 2);
   EXPECT_EQ(field_of_last("gap", "reason"), "pu_mismatch");
   EXPECT_EQ(field_of_last("gap", "expected"), "110");
