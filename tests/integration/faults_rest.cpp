@@ -1,0 +1,88 @@
+// Fault matrix, REST snapshots: the first snapshot request of a full book fails (429 with
+// Retry-After, 418, 500, a timeout, a truncated body) or returns a stale book.
+#include "faults_support.hpp"
+
+namespace itest {
+namespace {
+
+using std::chrono::seconds;
+
+struct RestCase {
+  const char* name;
+  const char* fault;           // --rest-fault KIND (the first snapshot request)
+  const char* sim_fault_key;   // how /sim/stats counts it
+  const char* counter;         // metrics.json snapshots.<counter> counts it once
+  std::uint64_t snapshots_ok;  // snapshots that parsed (the stale one included)
+  double min_sync_ms;          // the initial sync cannot be quicker (Retry-After, timeout)
+  double max_sync_ms;          // ... and must not wait longer than this
+};
+
+class FaultRest : public FaultTest, public ::testing::WithParamInterface<RestCase> {};
+
+// Proves, for each REST failure: it is counted in metrics.json (snapshots{...}), the retry
+// honours Retry-After (429: 1 s, 418: 2 s) and --rest-timeout-ms, a stale snapshot is not used
+// (it is recorded, then a newer one is fetched), and the book syncs after it: one initial resync,
+// every recorded break marked (depthrec-replay exit 0), no reconnect.
+TEST_P(FaultRest, IsCountedAndTheBookStillSyncs) {
+  const RestCase& c = GetParam();
+  Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "200", "--rest-fault",
+                 c.fault, "--rest-delay-ms", "3000"});
+  // The stale fault serves the book of 50 events ago: let some history exist first.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto stats = sim.stats();
+        return stats.IsObject() && stats.HasMember("symbols") &&
+               u64(stats["symbols"][0], "events_generated") >= 100;
+      },
+      seconds(20)));
+  RecorderRun run = start_recorder(sim, {"--symbol", "BTCUSDT", "--depth", "full",
+                                         "--print-interval", "1", "--rest-timeout-ms", "300"});
+  ASSERT_TRUE(wait_for_metrics(run, [&](const rapidjson::Document& m) {
+    return metric_flag(m, {"book", "synced"}) &&
+           metric_at(m, {"snapshots", "ok"}) >= c.snapshots_ok;
+  })) << run.process->output();
+  const auto metrics = stop_and_read_metrics(run);
+  EXPECT_EQ(sim_fault_count(sim.stats(), c.sim_fault_key), 1u);
+
+  if (std::string(c.counter) != "ok") {
+    EXPECT_EQ(metric_at(metrics, {"snapshots", c.counter}), 1u);
+  }
+  EXPECT_EQ(metric_at(metrics, {"snapshots", "ok"}), c.snapshots_ok);
+  const std::uint64_t failures = metric_at(metrics, {"snapshots", "failed"}) +
+                                 metric_at(metrics, {"snapshots", "rate_limited_429"}) +
+                                 metric_at(metrics, {"snapshots", "banned_418"});
+  EXPECT_EQ(failures, c.snapshots_ok == 1 ? 1u : 0u);
+  EXPECT_EQ(metric_u64(metrics, "continuity", "reconnects"), 0u);
+  EXPECT_TRUE(metric_flag(metrics, {"book", "synced"}));
+  const double sync_ms = metric_number(metrics, {"sync", "initial_ms"});
+  report_figure("initial sync ms", sync_ms);
+  EXPECT_GE(sync_ms, c.min_sync_ms);
+  EXPECT_LE(sync_ms, c.max_sync_ms);
+
+  const auto records = read_records(run.data_dir());
+  EXPECT_EQ(records_of_type(records, "snapshot").size(), c.snapshots_ok);
+  const auto resyncs = records_of_type(records, "resync");
+  ASSERT_EQ(resyncs.size(), 1u);
+  EXPECT_EQ(str(*resyncs[0], "reason"), "initial");
+  EXPECT_TRUE(records_of_type(records, "gap").empty());
+  const ToolRun replay = run_tool("depthrec-replay", {"--json", run.data_dir()});
+  EXPECT_EQ(replay.exit_code, 0) << replay.output;
+  rapidjson::Document report;
+  report.Parse(replay.output.c_str());
+  ASSERT_TRUE(report.IsObject()) << replay.output;
+  EXPECT_EQ(u64(report, "snapshots_used"), 1u);
+  EXPECT_EQ(u64(report, "snapshots_rejected"), c.snapshots_ok - 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rest, FaultRest,
+    ::testing::Values(RestCase{"http_429", "429", "rest_429", "rate_limited_429", 1, 1000, 2500},
+                      RestCase{"http_418", "418", "rest_418", "banned_418", 1, 2000, 3500},
+                      RestCase{"http_500", "500", "rest_500", "failed", 1, 0, 1500},
+                      RestCase{"timeout", "timeout", "rest_timeout", "failed", 1, 300, 2000},
+                      RestCase{"truncated", "truncated", "rest_truncated", "failed", 1, 0, 1500},
+                      RestCase{"stale", "stale", "rest_stale", "ok", 2, 0, 1500}),
+    [](const ::testing::TestParamInfo<RestCase>& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace itest
