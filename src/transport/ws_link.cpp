@@ -182,6 +182,11 @@ class LinkImpl final : public Link {
     }
   }
 
+  static bool is_catch_all(const wpp::lib::error_code& ec) {
+    return ec == wpp::transport::error::make_error_code(wpp::transport::error::pass_through) ||
+           ec == wpp::transport::error::make_error_code(wpp::transport::error::tls_error);
+  }
+
   std::string describe_failure() const {
     std::string what;
     if (!setup_error_.empty()) {
@@ -194,6 +199,11 @@ class LinkImpl final : public Link {
       if (status != 0 && status != wpp::http::status_code::switching_protocols) {
         what = "HTTP upgrade refused: " + std::to_string(static_cast<int>(status)) + " " +
                connection_->get_response_msg();
+      } else if (const auto ec = connection_->get_ec(); ec && !is_catch_all(ec)) {
+        // The step that failed (DNS, TCP connect, TLS handshake, timeout). After a failed
+        // connect the transport error is only the TLS shutdown's ("uninitialized"): it would
+        // hide the cause, e.g. "Connection refused".
+        what = ec.message();
       } else if (transport_ec) {
         what = transport_ec.message();
       } else {
