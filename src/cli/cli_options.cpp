@@ -13,7 +13,8 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
       "depthrec: records a Binance depth stream to gzipped NDJSON, keeps the order book synced, "
       "and reports latency and continuity (metrics.json, SUMMARY lines)."};
   app.set_version_flag("--version", std::string(kVersion));
-  // A flag given twice takes its last value: wrappers (tools/run.sh) pass defaults the user overrides.
+  // A flag given twice takes its last value: wrappers (tools/run.sh) pass defaults the user
+  // overrides.
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
 
   std::string market = "usdm";

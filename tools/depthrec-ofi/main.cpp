@@ -4,16 +4,14 @@
 //            handed to the main thread, which writes them
 //   --queue  recorder.subscribe_queue(): the main thread pops book states and computes OFI
 // Stops on SIGINT/SIGTERM or at --run-minutes, then prints what the OFI cost.
-#include <pthread.h>
-#include <signal.h>
 
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <thread>
 
+#include "cli/signal_stopper.hpp"
 #include "depthrec/recorder.hpp"
 #include "ofi_calculator.hpp"
 #include "ofi_options.hpp"
@@ -26,40 +24,6 @@ using depthrec::ofi::OfiCalculator;
 using depthrec::ofi::OfiToolOptions;
 using depthrec::ofi::OfiWindow;
 using SteadyClock = std::chrono::steady_clock;
-
-// Signals are blocked in every thread and taken by one waiter thread, which calls
-// Recorder::stop() like any thread may (as depthrec's own main does).
-sigset_t termination_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGUSR1);  // wakes the waiter when the recorder stopped on its own
-  return set;
-}
-
-class SignalWaiter {
- public:
-  SignalWaiter(const sigset_t& signals, depthrec::Recorder& recorder)
-      : thread_([&signals, &recorder] {
-          int signal_number = 0;
-          sigwait(&signals, &signal_number);
-          if (signal_number != SIGUSR1) {
-            std::cerr << "depthrec-ofi: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
-                      << " received, stopping\n";
-          }
-          recorder.stop();
-        }) {}
-  ~SignalWaiter() {
-    pthread_kill(thread_.native_handle(), SIGUSR1);
-    thread_.join();
-  }
-  SignalWaiter(const SignalWaiter&) = delete;
-  SignalWaiter& operator=(const SignalWaiter&) = delete;
-
- private:
-  std::thread thread_;
-};
 
 struct QueueFigures {
   std::uint64_t states = 0;
@@ -122,7 +86,7 @@ void report(const depthrec::Recorder& recorder, const OfiCalculator& calculator,
                static_cast<long long>(cost.p999), static_cast<long long>(cost.max));
 }
 
-int run(const OfiToolOptions& options, const sigset_t& signals) {
+int run(const OfiToolOptions& options) {
   depthrec::ofi::WindowOutput output(options.out, options.print, options.recorder.symbol,
                                      options.ofi.clock);
   depthrec::ofi::WindowMailbox mailbox(100'000);
@@ -144,7 +108,7 @@ int run(const OfiToolOptions& options, const sigset_t& signals) {
   recorder.start();
   QueueFigures queue_figures;
   {
-    SignalWaiter waiter(signals, recorder);
+    depthrec::cli::SignalStopper stopper(recorder, "depthrec-ofi");
     if (queue)
       queue_figures = consume_queue(*queue, calculator);
     else
@@ -177,11 +141,9 @@ int main(int argc, char** argv) {
     (parsed.exit_code == 0 ? std::cout : std::cerr) << parsed.message << "\n";
     return parsed.exit_code;
   }
-  std::signal(SIGPIPE, SIG_IGN);
-  const sigset_t signals = termination_signals();
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // inherited by every thread started below
+  depthrec::cli::block_termination_signals();
   try {
-    return run(parsed.options, signals);
+    return run(parsed.options);
   } catch (const std::exception& error) {
     std::cerr << "depthrec-ofi: " << error.what() << "\n";
     return 1;
