@@ -320,7 +320,18 @@ void FeedSession::publish(const DepthUpdate& update, std::int64_t recv_ns,
   const bool synced = sync_.book_valid();
   if (callback_) {
     const std::int64_t start = steady_now_ns();
-    callback_(BookUpdate{key_, update, sync_.book(), recv_ns, synced});
+    try {
+      callback_(BookUpdate{key_, update, sync_.book(), recv_ns, synced});
+    } catch (const std::exception& error) {
+      // A user's callback must not take the recorder down: the recording goes on.
+      if (++callback_errors_ <= 10 || callback_errors_ % 10000 == 0)
+        log(LogLevel::error, "update callback threw (" + std::to_string(callback_errors_) +
+                                 " so far): " + error.what());
+    } catch (...) {
+      if (++callback_errors_ <= 10 || callback_errors_ % 10000 == 0)
+        log(LogLevel::error, "update callback threw a non-standard exception (" +
+                                 std::to_string(callback_errors_) + " so far)");
+    }
     callback_ns = steady_now_ns() - start;
   }
   if (queue_) {

@@ -96,6 +96,7 @@ class FeedSession {
   std::optional<GapReason> pending_gap_;  // why the current sync started (nullopt: initial)
   std::int64_t sync_started_ns_ = 0;
   bool offset_warned_ = false;
+  std::uint64_t callback_errors_ = 0;
 };
 
 }  // namespace depthrec::session

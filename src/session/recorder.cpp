@@ -105,7 +105,14 @@ void Recorder::Impl::run_loop() {
                    ws->stop();
                  });
   }
-  if (!stop_requested) ws->run();
+  try {
+    if (!stop_requested) ws->run();
+  } catch (const std::exception& error) {
+    // Nothing the network sends reaches here (parsing never throws); this is a last line so that
+    // what was recorded is still drained and closed below.
+    log->log(LogLevel::error, std::string("network loop failed: ") + error.what());
+    fail(std::string("network loop failed: ") + error.what());
+  }
   // Teardown in data-flow order: no more snapshots, then drain the writer, then final figures.
   fetcher->stop();
   if (writer) writer->stop();

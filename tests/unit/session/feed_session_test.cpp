@@ -195,6 +195,19 @@ TEST_F(FeedSessionTest, DisconnectIsMarkedAndTheNextConnectionResyncs) {
   EXPECT_EQ(field_of_last("disconnect", "reason"), "network_error");
 }
 
+TEST_F(FeedSessionTest, ACallbackThatThrowsDoesNotStopTheFeed) {
+  make_session(Market::usdm, 0);
+  session_->set_callback([](const BookUpdate&) { throw std::runtime_error("user bug"); });
+  feed(futures_event(96, 105, 95));
+  answer_snapshot(100);
+  feed(futures_event(106, 110, 105));
+  feed(futures_event(111, 115, 110));
+  EXPECT_EQ(session_->sync().last_final_id(), 115u);
+  EXPECT_EQ(types().back(), "depth") << "recording goes on";
+  ASSERT_FALSE(logs_.empty());
+  EXPECT_NE(logs_.back().find("user bug"), std::string::npos);
+}
+
 TEST_F(FeedSessionTest, SpotDropsEventsUpToTheSnapshotId) {
   make_session(Market::spot, 0);
   auto spot = [](std::uint64_t U, std::uint64_t u) {
