@@ -93,7 +93,9 @@ class WsClient::Impl final : public detail::LinkListener {
 
   void post(std::function<void()> fn) { asio::post(io_, std::move(fn)); }
 
-  bool send_text(std::string text) { return state_ == State::open && link_->send_text(text); }
+  bool send_text(const std::string& text) {
+    return state_ == State::open && link_->send_text(text);
+  }
 
   void reconnect_now(std::string reason) {
     if (state_ == State::open) initiate_close(CloseCause::requested, std::move(reason));
@@ -163,7 +165,7 @@ class WsClient::Impl final : public detail::LinkListener {
   }
 
   void link_failed(std::string error) override {
-    if (state_ == State::connecting) connect_failed(std::move(error));
+    if (state_ == State::connecting) connect_failed(error);
   }
 
   void link_closed(detail::LinkClose close) override {
@@ -211,7 +213,7 @@ class WsClient::Impl final : public detail::LinkListener {
     });
   }
 
-  void connect_failed(std::string error) {
+  void connect_failed(const std::string& error) {
     connect_timer_.cancel();
     connect_failures_.add();
     if (stopping_) {
@@ -359,8 +361,8 @@ void WsClient::stop() {
 void WsClient::post(std::function<void()> fn) {
   impl_->post(std::move(fn));
 }
-bool WsClient::send_text(std::string text) {
-  return impl_->send_text(std::move(text));
+bool WsClient::send_text(const std::string& text) {
+  return impl_->send_text(text);
 }
 void WsClient::reconnect_now(std::string reason) {
   impl_->reconnect_now(std::move(reason));

@@ -98,7 +98,7 @@ class WsClient {
 
   // Network thread only (or before run()):
   /// Queues a text message on the open connection; false when no connection is open.
-  bool send_text(std::string text);
+  bool send_text(const std::string& text);
   /// Closes the open connection (CloseCause::requested) and reconnects via the backoff.
   void reconnect_now(std::string reason);
   /// One-shot timer; returns an id for cancel(). Timers survive reconnects; stop() drops them.

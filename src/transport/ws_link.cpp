@@ -18,8 +18,8 @@ namespace wpp = websocketpp;
 /// WsClientConfig::connect_timeout, so the connect-phase values here are only backstops.
 template <class Base>
 struct TunedConfig : Base {
-  typedef TunedConfig type;
-  typedef Base base;
+  using type = TunedConfig;
+  using base = Base;
   static const long timeout_open_handshake = 60000;
   static const long timeout_close_handshake = 1000;  // stop() must not hang on a silent peer
   // A protocol error (e.g. a message over max_message_bytes) drops the TCP connection at once,
@@ -32,7 +32,7 @@ struct TunedConfig : Base {
     static const long timeout_socket_post_init = 60000;  // TLS handshake
     static const long timeout_socket_shutdown = 500;     // the default 5 s TLS shutdown wait
   };
-  typedef wpp::transport::asio::endpoint<transport_config> transport_type;
+  using transport_type = wpp::transport::asio::endpoint<transport_config>;
 };
 
 using PlainConfig = TunedConfig<wpp::config::asio_client>;
@@ -65,7 +65,8 @@ class LinkImpl final : public Link {
     endpoint_.set_user_agent("depthrec");
     host_ = strip_brackets(wpp::uri(settings_.url).get_host());
     if constexpr (kTls) {
-      endpoint_.set_tls_init_handler([this](wpp::connection_hdl) { return make_tls_context(); });
+      endpoint_.set_tls_init_handler(
+          [this](const wpp::connection_hdl&) { return make_tls_context(); });
     }
   }
 
@@ -81,20 +82,21 @@ class LinkImpl final : public Link {
     if (ec) {
       return settings_.url + ": " + (setup_error_.empty() ? ec.message() : setup_error_);
     }
-    con->set_open_handler([this, attempt](wpp::connection_hdl hdl) { on_open(attempt, hdl); });
-    con->set_fail_handler([this, attempt](wpp::connection_hdl) {
+    con->set_open_handler(
+        [this, attempt](const wpp::connection_hdl& hdl) { on_open(attempt, hdl); });
+    con->set_fail_handler([this, attempt](const wpp::connection_hdl&) {
       if (attempt == attempt_) listener_.link_failed(describe_failure());
     });
-    con->set_close_handler([this, attempt](wpp::connection_hdl) {
+    con->set_close_handler([this, attempt](const wpp::connection_hdl&) {
       if (attempt == attempt_) listener_.link_closed(describe_close());
     });
-    con->set_message_handler([this, attempt](wpp::connection_hdl, MessagePtr msg) {
+    con->set_message_handler([this, attempt](const wpp::connection_hdl&, const MessagePtr& msg) {
       if (attempt != attempt_) return;
       const std::string& payload = msg->get_payload();
       listener_.link_frame(std::string_view(payload),
                            msg->get_opcode() == wpp::frame::opcode::binary);
     });
-    con->set_ping_handler([this, attempt](wpp::connection_hdl, std::string) {
+    con->set_ping_handler([this, attempt](const wpp::connection_hdl&, const std::string&) {
       if (attempt == attempt_) listener_.link_ping();
       return true;  // websocketpp answers with a pong echoing the payload
     });
