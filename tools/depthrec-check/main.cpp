@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -55,9 +56,21 @@ void add_limits(CLI::App& app, const std::string& metric, AlertLimits& limits,
       ->default_str(shown(limits.crit));
 }
 
-}  // namespace
+// "1760690281.5" -> epoch ns; empty when out of range for int64 ns (e.g. 1e400, -1e30).
+std::optional<std::int64_t> parse_epoch_seconds_as_ns(const std::string& text) {
+  long double seconds = 0;
+  try {
+    seconds = std::stold(text);  // long double: epoch ns need 61 bits, more than a double holds
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  const long double ns = seconds * 1e9L;
+  // 9.2e18 is just below INT64_MAX (9.22e18): llroundl is defined for everything inside.
+  if (!std::isfinite(ns) || std::fabs(ns) > 9.2e18L) return std::nullopt;
+  return static_cast<std::int64_t>(std::llroundl(ns));
+}
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{
       "depthrec-check: applies alert thresholds to a depthrec (or seed) metrics.json.\n"
       "Exit code 0 OK, 1 WARNING, 2 CRITICAL (also for a missing, unreadable or invalid file).\n"
@@ -119,12 +132,15 @@ int main(int argc, char** argv) {
                     : latency == "raw"     ? depthrec::LatencySource::raw
                                            : depthrec::LatencySource::automatic;
   options.scope = scope == "window" ? depthrec::MetricsScope::window : depthrec::MetricsScope::run;
-  // long double: epoch nanoseconds need 61 bits, more than a double holds.
-  const std::int64_t now_ns =
-      now_text.empty() ? depthrec::wall_clock_ns()
-                       : static_cast<std::int64_t>(std::llroundl(std::stold(now_text) * 1e9L));
+  const std::optional<std::int64_t> now_ns =
+      now_text.empty() ? depthrec::wall_clock_ns() : parse_epoch_seconds_as_ns(now_text);
+  if (!now_ns) {
+    std::fprintf(stderr, "CRITICAL depthrec-check: --now %s is not an epoch time in seconds\n",
+                 now_text.c_str());
+    return depthrec::exit_code(depthrec::AlertLevel::critical);
+  }
 
-  const depthrec::CheckReport report = depthrec::check_metrics_file(path, options, now_ns);
+  const depthrec::CheckReport report = depthrec::check_metrics_file(path, options, *now_ns);
   if (json) {
     std::fputs(depthrec::to_json(report).c_str(), stdout);
   } else {
@@ -134,4 +150,15 @@ int main(int argc, char** argv) {
     std::printf("%s %s\n", depthrec::format_status_line(report).c_str(), path.c_str());
   }
   return depthrec::exit_code(report.status);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& error) {  // e.g. std::bad_alloc: still a CRITICAL, not an abort
+    std::fprintf(stderr, "CRITICAL depthrec-check: %s\n", error.what());
+    return depthrec::exit_code(depthrec::AlertLevel::critical);
+  }
 }

@@ -108,6 +108,15 @@ TEST_F(DepthrecCheckExe, MissingInvalidAndBadUsageAreCritical) {
   EXPECT_EQ(run(" --help").exit_code, 0);
 }
 
+// --now beyond int64 nanoseconds once aborted (uncaught std::out_of_range from std::stold).
+TEST_F(DepthrecCheckExe, NowOutOfRangeIsCriticalNotACrash) {
+  for (const char* now : {"1e5000", "1e400", "-1e30", "inf"}) {
+    const Result r = run(std::string(" --now ") + now + fixture("metrics_seed.json"));
+    EXPECT_EQ(r.exit_code, 2) << now << ": " << r.output;
+    EXPECT_NE(r.output.find("is not an epoch time in seconds"), std::string::npos) << r.output;
+  }
+}
+
 TEST_F(DepthrecCheckExe, JsonOutput) {
   const Result r = run(kNow + "--json" + fixture("metrics_warning.json"));
   EXPECT_EQ(r.exit_code, 1);
