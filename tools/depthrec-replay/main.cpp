@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -121,9 +122,7 @@ int run(const Options& options) {
   return summary.exit_code;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_command_line(int argc, char** argv) {
   Options options;
   CLI::App app{
       "Re-runs the order-book sync over a depthrec recording (or a raw <recv_ns> <json> capture) "
@@ -152,4 +151,15 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   return run(options);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_command_line(argc, argv);
+  } catch (const std::exception& error) {  // e.g. std::bad_alloc on a huge input: exit 2, no abort
+    std::fprintf(stderr, "depthrec-replay: %s\n", error.what());
+    return kExitUsage;
+  }
 }

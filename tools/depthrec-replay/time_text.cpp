@@ -114,8 +114,8 @@ std::optional<std::int64_t> parse_utc(std::string_view text) {
   }
   if (pos < text.size() && text[pos] == 'Z') ++pos;
   if (pos != text.size()) return std::nullopt;
-  const std::int64_t seconds =
-      days_from_civil(year, month, day) * kSecondsPerDay + hour * 3600 + minute * 60 + second;
+  const std::int64_t seconds = days_from_civil(year, month, day) * kSecondsPerDay +
+                               std::int64_t{hour} * 3600 + std::int64_t{minute} * 60 + second;
   return seconds * kNsPerSecond + fraction_ns;
 }
 
