@@ -15,8 +15,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::size_t kChunkBytes = 256 * 1024;
-constexpr std::size_t kMaxLineBytes = 64 * 1024 * 1024;  // far above any real snapshot line
+constexpr std::size_t kChunkBytes = std::size_t{256} * 1024;
+// Far above any real snapshot line.
+constexpr std::size_t kMaxLineBytes = std::size_t{64} * 1024 * 1024;
 
 struct GzCloser {
   void operator()(gzFile file) const { gzclose(file); }

@@ -15,7 +15,7 @@ using SteadyClock = std::chrono::steady_clock;
 
 // Buffers larger than this are released after use rather than pooled (a rare 5000-level
 // snapshot line must not pin its memory forever).
-constexpr std::size_t kMaxPooledCapacity = 64 * 1024;
+constexpr std::size_t kMaxPooledCapacity = std::size_t{64} * 1024;
 
 std::int64_t wall_clock_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
