@@ -51,7 +51,8 @@ inline void stop_recorder(RecorderRun& run) {
   EXPECT_EQ(*code, 0) << run.process->output();
 }
 
-// Depth records in recording order, optionally of one connection.
+// Depth records in recording order, optionally of one connection. The pointers point into
+// `records`, which must outlive them.
 inline std::vector<const rapidjson::Document*> depth_records(
     const std::vector<rapidjson::Document>& records, std::uint64_t conn_id = 0) {
   std::vector<const rapidjson::Document*> out;
@@ -59,6 +60,14 @@ inline std::vector<const rapidjson::Document*> depth_records(
     if (conn_id == 0 || u64(*record, "conn_id") == conn_id) out.push_back(record);
   }
   return out;
+}
+
+std::vector<const rapidjson::Document*> depth_records(std::vector<rapidjson::Document>&& records,
+                                                      std::uint64_t conn_id = 0) = delete;
+
+inline std::size_t count_depth_records(const std::vector<rapidjson::Document>& records,
+                                       std::uint64_t conn_id = 0) {
+  return depth_records(records, conn_id).size();
 }
 
 // Futures continuity inside a run of depth records: each pu equals the previous u.

@@ -106,7 +106,7 @@ bool wait_for_recorded(const RecorderRun& run, std::uint64_t conn_id, std::uint6
                        std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    if (depth_records(read_records(run.data_dir()), conn_id).size() >= events) return true;
+    if (count_depth_records(read_records(run.data_dir()), conn_id) >= events) return true;
     if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

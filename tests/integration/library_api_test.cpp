@@ -104,7 +104,7 @@ TEST(LibraryApi, BoundedQueueHandsBookStatesToASlowConsumerAndCountsWhatItDrops)
   EXPECT_GE(chain_breaks, 1u) << "a consumer sees where states were dropped (pu chain)";
   EXPECT_LE(chain_breaks, queue->dropped());
   // The slow consumer cost the recording nothing: all 400 events are in the files.
-  EXPECT_EQ(depth_records(read_records(dir + "/data")).size(), 400u);
+  EXPECT_EQ(count_depth_records(read_records(dir + "/data")), 400u);
   EXPECT_EQ(recorder.metrics().run.counters.queue_drops, 0u);
 }
 

@@ -106,7 +106,7 @@ TEST_F(RecorderEndToEnd, DroppedConnectionIsFollowedByAReconnectAndNoLostEventAf
   // (The abrupt drop may lose the last event the simulator wrote on the first connection:
   // that loss is what the reconnect gap marker records.)
   ASSERT_TRUE(wait_until(
-      [&] { return depth_records(read_records(run.data_dir()), 2).size() >= sent_on_second; },
+      [&] { return count_depth_records(read_records(run.data_dir()), 2) >= sent_on_second; },
       std::chrono::seconds(20)));
   stop_recorder(run);
 
@@ -171,6 +171,54 @@ TEST_F(RecorderEndToEnd, SigtermLeavesValidGzipAndFinalMetrics) {
   ASSERT_TRUE(metrics);
   EXPECT_EQ(metric_u64(*metrics, nullptr, "total_messages"), depth_records(records).size())
       << "the final metrics.json was written after the writer drained";
+}
+
+TEST_F(RecorderEndToEnd, DefaultPartialDepthStreamIsRecordedWithContinuityChecked) {
+  Simulator sim({"--market", "usdm", "--symbols", "ETHUSDT", "--rate", "500", "--events", "300",
+                 "--start-on-subscribe", "--fault", "gap@150"});
+  // The seed's defaults: ETHUSDT, --depth 5 (partial depth, 5 levels), no snapshot needed.
+  RecorderRun run = start_recorder(sim, {"--print-interval", "1"});
+  ASSERT_TRUE(wait_for_messages(run, 299)) << run.process->output();
+  stop_recorder(run);
+
+  const auto records = read_records(run.data_dir());
+  const auto depth = depth_records(records);
+  ASSERT_EQ(depth.size(), 299u);
+  for (const auto* record : depth) {
+    EXPECT_EQ(str(*record, "kind"), "partial");
+    EXPECT_EQ(str(*record, "stream"), "ethusdt@depth5@100ms");
+    EXPECT_LE((*record)["b"].Size(), 5u);
+    EXPECT_LE((*record)["a"].Size(), 5u);
+  }
+  EXPECT_EQ(futures_breaks(depth), 1) << "the injected gap, and only it";
+  EXPECT_TRUE(records_of_type(records, "snapshot").empty()) << "partial depth needs no snapshot";
+  auto metrics = read_metrics(run.metrics_path());
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metric_u64(*metrics, "continuity", "breaks"), 1u);
+  EXPECT_EQ(metric_u64(*metrics, "continuity", "resyncs"), 1u);
+  EXPECT_EQ(str(*metrics, "symbol"), "ETHUSDT");
+}
+
+TEST_F(RecorderEndToEnd, SpotPartialDepthIsRecordedFromItsLastUpdateId) {
+  Simulator sim({"--market", "spot", "--symbols", "BTCUSDT", "--rate", "500", "--events", "200",
+                 "--start-on-subscribe"});
+  RecorderRun run = start_recorder(
+      sim, {"--market", "spot", "--symbol", "BTCUSDT", "--depth", "10", "--print-interval", "1"});
+  ASSERT_TRUE(wait_for_messages(run, 200)) << run.process->output();
+  stop_recorder(run);
+  const auto records = read_records(run.data_dir());
+  const auto depth = depth_records(records);
+  ASSERT_EQ(depth.size(), 200u);
+  for (size_t i = 0; i < depth.size(); ++i) {
+    EXPECT_EQ(u64(*depth[i], "U"), u64(*depth[i], "u")) << "U = u = lastUpdateId";
+    if (i > 0) {
+      EXPECT_GT(u64(*depth[i], "u"), u64(*depth[i - 1], "u"));
+    }
+    EXPECT_LE((*depth[i])["b"].Size(), 10u);
+  }
+  auto metrics = read_metrics(run.metrics_path());
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metric_u64(*metrics, "continuity", "breaks"), 0u);
 }
 
 }  // namespace
