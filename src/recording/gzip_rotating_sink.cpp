@@ -100,7 +100,11 @@ struct GzipRotatingSink::Impl {
 
   // A failed segment keeps only complete members: cut the partial one, then give the file up.
   void abandon_segment_after_error() {
-    if (::ftruncate(fd, static_cast<off_t>(file_good_size)) != 0) {
+    if (file_good_size == 0) {
+      // Not one member reached it: remove the file instead of leaving a zero-byte .ndjson.gz
+      // that gzip readers refuse (a full disk would leave one per flush). It held no data.
+      if (::unlink(path.c_str()) != 0) record_error(errno, "remove empty segment", path);
+    } else if (::ftruncate(fd, static_cast<off_t>(file_good_size)) != 0) {
       record_error(errno, "truncate", path);
     }
     release_fd();

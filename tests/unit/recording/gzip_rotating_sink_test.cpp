@@ -268,6 +268,8 @@ TEST(GzipRotatingSink, DiskFullIsCountedAndRecordingResumesInANewSegment) {
   ASSERT_TRUE(sink.flush().ok());
   ASSERT_TRUE(sink.close().ok());
   EXPECT_EQ(all_segments_text(dir.path()), lines(0, 5)) << "nothing lost, order kept";
+  for (const auto& file : sorted_files(dir.path()))
+    EXPECT_GT(std::filesystem::file_size(file), 0u) << file << ": no empty segment left behind";
   stats = sink.stats();
   EXPECT_GE(stats.segments_opened, 2u);
   EXPECT_EQ(stats.dropped_writes, 0u);
