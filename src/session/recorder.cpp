@@ -74,6 +74,14 @@ void Recorder::Impl::write_metrics(bool final) {
       stats.bytes_written = file_stats.bytes_in;
       stats.write_errors = file_stats.write_errors;
       stats.segments = file_stats.segments_opened;
+      if (file_stats.write_errors != reported_write_errors) {
+        // Storage failing (disk full, EIO...): say why, once per metrics period. The sink keeps
+        // the unwritten data (up to its bound) and writes it to a new segment when it can.
+        log->log(LogLevel::error, "recording not written (" +
+                                      std::to_string(file_stats.write_errors) +
+                                      " write errors so far): " + file_stats.last_error);
+        reported_write_errors = file_stats.write_errors;
+      }
     }
     metrics->set_writer_stats(stats);
   }

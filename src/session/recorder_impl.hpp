@@ -42,6 +42,7 @@ struct Recorder::Impl {
   std::uint64_t queue_drops = 0;     // pushes the writer refused (network thread only)
   std::uint64_t reported_drops = 0;  // writer drops already logged
   std::int64_t last_drop_log_ns = 0;
+  std::uint64_t reported_write_errors = 0;  // segment write errors already logged
 
   std::thread thread;
   std::atomic<std::thread::id> network_thread{};
