@@ -7,9 +7,12 @@
 //                        --ca-file CA.pem [--warmup-seconds 1] [--seconds 5]
 //
 // Prints one JSON object: frames, bytes, seconds (the measured window, after the warm-up),
-// frames_per_sec, mean_frame_bytes. Exit status 1 when the connection fails or no frame came.
+// frames_per_sec, mean_frame_bytes, cpu_us_per_frame (this process's CPU time in the window). Exit
+// status 1 when the connection fails or no frame came.
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
+
+#include <time.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -24,6 +27,12 @@ namespace {
 
 namespace wpp = websocketpp;
 using Clock = std::chrono::steady_clock;
+
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
 
 // websocketpp's TLS client config, without the 5 s waits for the peer's close frame (queued
 // behind the frames still in flight) and TLS shutdown: the measurement is over by then.
@@ -79,10 +88,11 @@ class FrameCounter {
     if (frames == 0) return fail("no frame received in the measured window");
     std::printf(
         "{\"frames\": %llu, \"bytes\": %llu, \"seconds\": %.3f, \"frames_per_sec\": %.0f, "
-        "\"mean_frame_bytes\": %.0f}\n",
+        "\"mean_frame_bytes\": %.0f, \"cpu_us_per_frame\": %.3f}\n",
         static_cast<unsigned long long>(frames), static_cast<unsigned long long>(bytes), seconds,
         static_cast<double>(frames) / seconds,
-        static_cast<double>(bytes) / static_cast<double>(frames));
+        static_cast<double>(bytes) / static_cast<double>(frames),
+        (cpu_at_end_ - cpu_at_start_) * 1e6 / static_cast<double>(frames));
     return 0;
   }
 
@@ -92,12 +102,14 @@ class FrameCounter {
         endpoint_.set_timer(static_cast<long>(options_.warmup_seconds * 1000), [this](auto ec) {
           if (ec) return;
           start_ = Clock::now();
+          cpu_at_start_ = process_cpu_seconds();
           frames_at_start_ = frames_;
           bytes_at_start_ = bytes_;
           timer_ =
               endpoint_.set_timer(static_cast<long>(options_.seconds * 1000), [this](auto ec2) {
                 if (ec2) return;
                 end_ = Clock::now();
+                cpu_at_end_ = process_cpu_seconds();
                 frames_at_end_ = frames_;
                 bytes_at_end_ = bytes_;
                 measured_ = true;
@@ -142,6 +154,7 @@ class FrameCounter {
   std::uint64_t frames_at_start_ = 0, bytes_at_start_ = 0;
   std::uint64_t frames_at_end_ = 0, bytes_at_end_ = 0;
   Clock::time_point start_, end_;
+  double cpu_at_start_ = 0, cpu_at_end_ = 0;
   bool measured_ = false;
   std::string error_;
 };

@@ -146,6 +146,11 @@ def python_command(script, sim, data_dir, log_dir, print_interval):
             "--print-interval", str(print_interval), "--no-summary"]
 
 
+def node_command(script, sim, data_dir, log_dir, print_interval):
+    return ["node", script, "--url", sim.stream_url(), "--ca-file", sim.ca, "--symbol", SYMBOL,
+            "--data-dir", data_dir, "--print-interval", str(print_interval), "--no-summary"]
+
+
 def measure_recorder(peer, command_for, build_dir, workdir, rate, window_s, print_interval=1,
                      warmup_s=1.0, drain_timeout_s=3.0, sustain_ratio=0.97):
     """Runs one recorder against a fresh simulator at `rate` and returns its figures (a dict).
@@ -172,9 +177,11 @@ def measure_recorder(peer, command_for, build_dir, workdir, rate, window_s, prin
 
         m1, c1, s1, t1 = read_json(metrics_path), cpu_ns(proc.pid), sim.depth_events_sent(), \
             time.monotonic()
+        sim_c1 = cpu_ns(sim.proc.pid)
         time.sleep(window_s)
         m2, c2, s2, t2 = read_json(metrics_path), cpu_ns(proc.pid), sim.depth_events_sent(), \
             time.monotonic()
+        sim_c2 = cpu_ns(sim.proc.pid)
 
         sim.get("/sim/pause")
         time.sleep(0.2)
@@ -205,6 +212,7 @@ def measure_recorder(peer, command_for, build_dir, workdir, rate, window_s, prin
             "cpu_us_per_event": round((c2 - c1) / 1e3 / events_in_cpu_window, 3)
             if events_in_cpu_window > 0 else None,
             "cpu_core_pct": round((c2 - c1) / 1e9 / wall * 100.0, 3),
+            "sim_cpu_core_pct": round((sim_c2 - sim_c1) / 1e9 / wall * 100.0, 1),
             "sent": sent,
             "received": final.get("total_messages", 0),
             "drops": final.get("log_queue", {}).get("drops"),
@@ -240,13 +248,24 @@ def measure_bare_client(build_dir, workdir, window_s, warmup_s=1.0):
     """The bare client against depthsim --rate 0: frames/s loopback TLS delivers (JSON dict)."""
     sim = Simulator(build_dir, workdir, 0)
     try:
-        out = subprocess.run(
+        client = subprocess.Popen(
             [os.path.join(build_dir, "depthrec-bare-client"), "--url", sim.stream_url(),
              "--ca-file", sim.ca, "--warmup-seconds", str(warmup_s), "--seconds", str(window_s)],
-            capture_output=True, text=True, timeout=window_s + warmup_s + 30)
-        if out.returncode != 0:
-            raise RuntimeError("depthrec-bare-client failed: " + out.stderr.strip())
-        result = json.loads(out.stdout)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # The simulator's share of the CPU over (most of) the client's measured window.
+        time.sleep(warmup_s + 0.5)
+        sim_c1, t1 = cpu_ns(sim.proc.pid), time.monotonic()
+        time.sleep(max(0.5, window_s - 1.0))
+        sim_c2, t2 = cpu_ns(sim.proc.pid), time.monotonic()
+        try:
+            stdout, stderr = client.communicate(timeout=window_s + warmup_s + 30)
+        except subprocess.TimeoutExpired:
+            stop_process(client)
+            raise RuntimeError("depthrec-bare-client did not finish")
+        if client.returncode != 0:
+            raise RuntimeError("depthrec-bare-client failed: " + stderr.strip())
+        result = json.loads(stdout)
+        result["sim_cpu_core_pct"] = round((sim_c2 - sim_c1) / 1e9 / (t2 - t1) * 100.0, 1)
         result["load_1m"] = os.getloadavg()[0]
         return result
     finally:

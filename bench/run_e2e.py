@@ -3,7 +3,8 @@
 1. The transport limit: depthrec-bare-client against depthsim --rate 0 (frames/s).
 2. depthrec at increasing fixed rates (USD-M BTCUSDT, full book): the highest rate with zero
    drops, zero breaks, every event sent received, and the rate kept (>= 97 %); plus rate 0.
-3. The Python reference (bench/peers/python_reference.py) the same way.
+3. The Python reference (bench/peers/python_reference.py) the same way, and the Node one
+   (bench/peers/node/node_reference.js) when its `ws` package is installed (npm install there).
 Prints a table and writes a JSON file (default bench/results/e2e-<date>[-quick].json).
 """
 
@@ -29,10 +30,12 @@ PLANS = {
                 "depthrec_always": [100, 1000, 10000], "depthrec_ladder": [50000, 100000, 150000, 200000,
                                                                      250000, 300000, 400000],
                 "python_always": [100, 1000], "python_ladder": [2000, 5000, 10000, 20000, 40000],
-                "flat_out": True, "bisect": True},
+                "node_always": [1000], "node_ladder": [10000, 20000, 40000, 80000],
+                "flat_out": True, "bisect": 2},
     "quick": {"window_s": 3.0, "idle_window_s": 3.0, "bare_runs": 1,
               "depthrec_always": [100, 10000], "depthrec_ladder": [],
-              "python_always": [1000], "python_ladder": [], "flat_out": False, "bisect": False},
+              "python_always": [1000], "python_ladder": [], "node_always": [], "node_ladder": [],
+              "flat_out": False, "bisect": 0},
 }
 
 
@@ -52,27 +55,40 @@ def fmt(value, digits=1):
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
+COLUMNS = [  # (header, width (negative: left-aligned), value of a run)
+    ("peer", -9, lambda r: r["peer"]),
+    ("rate", 8, lambda r: "max" if r["rate"] == 0 else fmt(r["rate"])),
+    ("ev/s", 8, lambda r: fmt(r.get("events_per_s"), 0)),
+    ("cpu_us/ev", 9, lambda r: fmt(r.get("cpu_us_per_event"), 2)),
+    ("%core", 6, lambda r: fmt(r.get("cpu_core_pct"), 1)),
+    ("sim%", 5, lambda r: fmt(r.get("sim_cpu_core_pct"), 0)),
+    ("p50_us", 7, lambda r: fmt(r.get("pipeline_us", {}).get("p50"))),
+    ("p99_us", 7, lambda r: fmt(r.get("pipeline_us", {}).get("p99"))),
+    ("p999_us", 8, lambda r: fmt(r.get("pipeline_us", {}).get("p999"))),
+    ("q_p95/max", 12,
+     lambda r: f"{fmt(r.get('queue_depth_p95'))}/{fmt(r.get('queue_depth_max'))}"),
+    ("RSS_MB", 6, lambda r: fmt(r["vm_hwm_kb"] / 1024.0) if r.get("vm_hwm_kb") else "-"),
+    ("B/ev", 5, lambda r: fmt(r.get("bytes_per_event"), 0)),
+    ("drop/brk", 8, lambda r: f"{fmt(r.get('drops'))}/{fmt(r.get('breaks'))}"),
+    ("recv=sent", 9, lambda r: "yes" if r.get("received") == r.get("sent") else "NO"),
+    ("status", -11, lambda r: r.get("status")),
+    ("load", 4, lambda r: f"{r['load_1m']:.1f}"),
+]
+
+
+def cell(text, width):
+    return str(text).ljust(-width) if width < 0 else str(text).rjust(width)
+
+
+HEADER = " ".join(cell(h, w) for h, w, _ in COLUMNS)
+
+
 def print_row(r):
-    p = r.get("pipeline_us", {})
-    rss = r.get("vm_hwm_kb")
-    print(f"{r['peer']:<9} {('max' if r['rate'] == 0 else fmt(r['rate'])):>8} "
-          f"{fmt(r.get('events_per_s'), 0):>9} {fmt(r.get('cpu_us_per_event'), 2):>8} "
-          f"{fmt(r.get('cpu_core_pct'), 2):>7} {fmt(p.get('p50')):>7} {fmt(p.get('p99')):>8} "
-          f"{fmt(p.get('p999')):>8} {fmt(r.get('event_latency_p99_ms'), 2):>8} "
-          f"{fmt(r.get('queue_depth_p95'))}/{fmt(r.get('queue_depth_max'))}".ljust(10) +
-          f" {fmt(rss / 1024.0 if rss else None):>6} {fmt(r.get('bytes_per_event'), 0):>6} "
-          f"{fmt(r.get('drops'))}/{fmt(r.get('breaks'))} "
-          f"{fmt(r.get('received'))}/{fmt(r.get('sent'))} {r.get('status')} "
-          f"load={r['load_1m']:.1f}", flush=True)
-
-
-HEADER = (f"{'peer':<9} {'rate':>8} {'ev/s':>9} {'cpu_us/ev':>8} {'%core':>7} {'p50_us':>7} "
-          f"{'p99_us':>8} {'p999_us':>8} {'ev_p99_ms':>8} {'q_p95/max':<10} {'RSS_MB':>6} "
-          f"{'B/ev':>6} drops/breaks recv/sent status")
+    print(" ".join(cell(value(r), w) for _, w, value in COLUMNS), flush=True)
 
 
 def run_ladder(peer, command_for, build_dir, scratch, always, ladder, plan, runs):
-    """Runs the `always` rates, then the ladder until a rate fails, then one bisection step."""
+    """Runs the `always` rates, then the ladder until a rate fails, then bisection steps."""
     results = []
 
     def one(rate, window):
@@ -96,9 +112,14 @@ def run_ladder(peer, command_for, build_dir, scratch, always, ladder, plan, runs
         else:
             first_fail = rate
             break
-    if plan["bisect"] and last_ok and first_fail and first_fail > 1.15 * last_ok:
+    for _ in range(plan["bisect"]):  # bisection steps between the last pass and first failure
+        if not (last_ok and first_fail and first_fail > 1.15 * last_ok):
+            break
         middle = int(round((last_ok + first_fail) / 2 / 1000.0) * 1000)
-        one(middle, plan["window_s"])
+        if one(middle, plan["window_s"]):
+            last_ok = middle
+        else:
+            first_fail = middle
     if plan["flat_out"]:
         one(0, plan["window_s"])
     return results
@@ -109,37 +130,45 @@ def max_sustained(results):
     return max(ok, key=lambda r: r["rate"]) if ok else None
 
 
+def summarise_peer(depthrec, peer):
+    """depthrec against a peer: throughput ratios, and CPU per event at the rates both sustain."""
+    d_max, p_max = max_sustained(depthrec), max_sustained(peer)
+    d_flat = next((r for r in depthrec if r["rate"] == 0), None)
+    p_flat = next((r for r in peer if r["rate"] == 0), None)
+    out = {
+        "max_sustained_rate": p_max["rate"] if p_max else None,
+        "max_sustained_events_per_s": p_max["events_per_s"] if p_max else None,
+        "flat_out_events_per_s": p_flat["events_per_s"] if p_flat else None,
+    }
+    if d_max and p_max:
+        out["throughput_ratio"] = round(d_max["events_per_s"] / p_max["events_per_s"], 1)
+    if d_flat and p_flat and p_flat["events_per_s"]:
+        out["flat_out_ratio"] = round(d_flat["events_per_s"] / p_flat["events_per_s"], 1)
+    mine = {r["rate"]: r for r in depthrec if r["status"] == "sustained"}
+    out["cpu_per_event_ratio_by_rate"] = {
+        str(r["rate"]): round(r["cpu_us_per_event"] / mine[r["rate"]]["cpu_us_per_event"], 1)
+        for r in peer
+        if r["status"] == "sustained" and r["rate"] in mine and r.get("cpu_us_per_event")
+        and mine[r["rate"]].get("cpu_us_per_event")}
+    return out
+
+
 def summarise(bare, depthrec, python):
     limit = max((b["frames_per_sec"] for b in bare), default=None)
     d_max = max_sustained(depthrec)
-    p_max = max_sustained(python)
     d_flat = next((r for r in depthrec if r["rate"] == 0), None)
-    p_flat = next((r for r in python if r["rate"] == 0), None)
     by_rate = {r["rate"]: r for r in depthrec if r["status"] == "sustained"}
     summary = {
         "transport_limit_frames_per_s": limit,
         "depthrec_max_sustained_rate": d_max["rate"] if d_max else None,
         "depthrec_max_sustained_events_per_s": d_max["events_per_s"] if d_max else None,
         "depthrec_flat_out_events_per_s": d_flat["events_per_s"] if d_flat else None,
-        "python_max_sustained_rate": p_max["rate"] if p_max else None,
-        "python_max_sustained_events_per_s": p_max["events_per_s"] if p_max else None,
-        "python_flat_out_events_per_s": p_flat["events_per_s"] if p_flat else None,
     }
     if limit and d_max:
         summary["depthrec_vs_transport"] = round(d_max["events_per_s"] / limit, 3)
-    if d_max and p_max:
-        summary["throughput_ratio_vs_python"] = round(d_max["events_per_s"] /
-                                                      p_max["events_per_s"], 1)
-    if d_flat and p_flat and p_flat["events_per_s"]:
-        summary["flat_out_ratio_vs_python"] = round(d_flat["events_per_s"] /
-                                                    p_flat["events_per_s"], 1)
-    cpu_ratios = {}
-    for r in python:
-        mine = by_rate.get(r["rate"])
-        if r["status"] == "sustained" and mine and r.get("cpu_us_per_event") and \
-                mine.get("cpu_us_per_event"):
-            cpu_ratios[str(r["rate"])] = round(r["cpu_us_per_event"] / mine["cpu_us_per_event"], 1)
-    summary["cpu_per_event_ratio_python_over_depthrec"] = cpu_ratios
+    if limit and d_flat:
+        summary["depthrec_flat_out_vs_transport"] = round(d_flat["events_per_s"] / limit, 3)
+    summary["python"] = summarise_peer(depthrec, python) if python else None
     if 100 in by_rate:
         idle = by_rate[100]
         summary["depthrec_at_100"] = {"cpu_core_pct": idle["cpu_core_pct"],
@@ -154,6 +183,7 @@ def main():
     parser.add_argument("--build-dir", default=os.path.join(REPO, "build"))
     parser.add_argument("--quick", action="store_true", help="~30 s smoke run (CI)")
     parser.add_argument("--no-python", action="store_true", help="skip the Python reference")
+    parser.add_argument("--no-node", action="store_true", help="skip the Node reference")
     parser.add_argument("--out", help="JSON output (default bench/results/e2e-<date>.json)")
     args = parser.parse_args()
 
@@ -179,7 +209,8 @@ def main():
             b = e2e_runs.measure_bare_client(build_dir, os.path.join(scratch, f"bare-{i}"),
                                              plan["window_s"])
             print(f"  {b['frames_per_sec']:,.0f} frames/s ({b['mean_frame_bytes']:.0f} B mean, "
-                  f"load {b['load_1m']:.1f})", flush=True)
+                  f"client {b['cpu_us_per_frame']:.2f} us CPU/frame, sim "
+                  f"{b['sim_cpu_core_pct']:.0f}% of a core, load {b['load_1m']:.1f})", flush=True)
             bare.append(b)
         print(HEADER, flush=True)
         depthrec = run_ladder(
@@ -191,14 +222,25 @@ def main():
             python = run_ladder(
                 "python", lambda sim, d, l, pi: e2e_runs.python_command(script, sim, d, l, pi),
                 build_dir, scratch, plan["python_always"], plan["python_ladder"], plan, runs)
-            # CPU per event is compared at equal rates: add depthrec at Python's best rate.
-            p_best = max_sustained(python)
-            if p_best and p_best["rate"] not in [r["rate"] for r in depthrec]:
+        node = []
+        node_script = os.path.join(BENCH_DIR, "peers", "node", "node_reference.js")
+        node_ready = os.path.isdir(os.path.join(BENCH_DIR, "peers", "node", "node_modules", "ws"))
+        if not args.no_node and plan["node_always"] and node_ready and shutil.which("node"):
+            node = run_ladder(
+                "node", lambda sim, d, l, pi: e2e_runs.node_command(node_script, sim, d, l, pi),
+                build_dir, scratch, plan["node_always"], plan["node_ladder"], plan, runs)
+        elif not args.no_node and plan["node_always"]:
+            print("node peer skipped: run `npm install` in bench/peers/node first", flush=True)
+        # CPU per event is compared at equal rates: add depthrec at each peer's best rate.
+        for peer in (python, node):
+            best = max_sustained(peer)
+            if best and best["rate"] not in [r["rate"] for r in depthrec]:
                 depthrec += run_ladder(
                     "depthrec",
                     lambda sim, d, l, pi: e2e_runs.depthrec_command(build_dir, sim, d, l, pi),
-                    build_dir, scratch, [p_best["rate"]], [], dict(plan, flat_out=False), runs)
+                    build_dir, scratch, [best["rate"]], [], dict(plan, flat_out=False), runs)
         summary = summarise(bare, depthrec, python)
+        summary["node"] = summarise_peer(depthrec, node) if node else None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
