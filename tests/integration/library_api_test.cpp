@@ -54,8 +54,9 @@ TEST(LibraryApi, CallbackSeesEverySyncedUpdateInOrderAndStopWorksFromAnotherThre
   EXPECT_EQ(metrics.run.counters.messages, 500u);
   EXPECT_EQ(metrics.run.counters.breaks, 0u);
   // Events buffered before the initial sync are applied at the join without a callback of their
-  // own; every event after it calls back once, in order.
-  EXPECT_GT(calls.load(), 400u);
+  // own; every event after it calls back once, in order. How many are buffered depends on the
+  // snapshot's latency: ~100 at 1000 events/s under ASan on a busy machine, so the bound is loose.
+  EXPECT_GT(calls.load(), 250u);
   EXPECT_LE(calls.load(), 500u);
   EXPECT_EQ(out_of_order.load(), 0);
   EXPECT_EQ(crossed.load(), 0);
