@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <ostream>
+
 #include "faults_support.hpp"
 
 namespace itest {
@@ -189,6 +191,10 @@ struct EndingCase {
   int code;                     // the close code in the record, 0 for none (null)
   bool may_lose_one;            // abrupt endings may swallow the last event written
 };
+
+void PrintTo(const EndingCase& c, std::ostream* out) {
+  *out << c.fault;
+}
 
 class FaultConnectionEnding : public FaultTest, public ::testing::WithParamInterface<EndingCase> {};
 

@@ -3,6 +3,8 @@
 // invalid UTF-8). The simulator sends it in addition to the normal events.
 #include <initializer_list>
 
+#include <ostream>
+
 #include "faults_support.hpp"
 
 namespace itest {
@@ -16,6 +18,10 @@ struct PayloadCase {
   const char* counter;  // ... under this key
   bool parse_error;     // counted in parse_errors.total too
 };
+
+void PrintTo(const PayloadCase& c, std::ostream* out) {
+  *out << c.fault;
+}
 
 class FaultPayload : public FaultTest, public ::testing::WithParamInterface<PayloadCase> {};
 

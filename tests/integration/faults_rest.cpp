@@ -1,5 +1,7 @@
 // Fault matrix, REST snapshots: the first snapshot request of a full book fails (429 with
 // Retry-After, 418, 500, a timeout, a truncated body) or returns a stale book.
+#include <ostream>
+
 #include "faults_support.hpp"
 
 namespace itest {
@@ -16,6 +18,10 @@ struct RestCase {
   double min_sync_ms;          // the initial sync cannot be quicker (Retry-After, timeout)
   double max_sync_ms;          // ... and must not wait longer than this
 };
+
+void PrintTo(const RestCase& c, std::ostream* out) {
+  *out << c.name;
+}
 
 class FaultRest : public FaultTest, public ::testing::WithParamInterface<RestCase> {};
 
