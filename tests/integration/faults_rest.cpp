@@ -82,12 +82,14 @@ TEST_P(FaultRest, IsCountedAndTheBookStillSyncs) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rest, FaultRest,
-    ::testing::Values(RestCase{"http_429", "429", "rest_429", "rate_limited_429", 1, 1000, 2500},
-                      RestCase{"http_418", "418", "rest_418", "banned_418", 1, 2000, 3500},
-                      RestCase{"http_500", "500", "rest_500", "failed", 1, 0, 1500},
-                      RestCase{"timeout", "timeout", "rest_timeout", "failed", 1, 300, 2000},
-                      RestCase{"truncated", "truncated", "rest_truncated", "failed", 1, 0, 1500},
-                      RestCase{"stale", "stale", "rest_stale", "ok", 2, 0, 1500}),
+    // Minimum sync times: Retry-After (1 s, 2 s), the session's first retry delay (400 ms),
+    // --rest-timeout-ms (300) + that delay, the 100 ms re-fetch after a stale snapshot.
+    ::testing::Values(RestCase{"http_429", "429", "rest_429", "rate_limited_429", 1, 1000, 3000},
+                      RestCase{"http_418", "418", "rest_418", "banned_418", 1, 2000, 4000},
+                      RestCase{"http_500", "500", "rest_500", "failed", 1, 400, 2000},
+                      RestCase{"timeout", "timeout", "rest_timeout", "failed", 1, 700, 2500},
+                      RestCase{"truncated", "truncated", "rest_truncated", "failed", 1, 400, 2000},
+                      RestCase{"stale", "stale", "rest_stale", "ok", 2, 100, 2000}),
     [](const ::testing::TestParamInfo<RestCase>& info) { return std::string(info.param.name); });
 
 }  // namespace

@@ -142,7 +142,8 @@ TEST_F(FaultWriter, FullDiskIsCountedAndRecordingResumesWithNothingLost) {
       dir);
   ASSERT_TRUE(wait_for_recorded(run, 1, 500)) << run.process->output();
   disk.fill(data + "/filler");
-  ASSERT_EQ(disk.free_bytes(), 0u);
+  // (A failed flush may truncate a partial member and free a few kB again: that is fine.)
+  ASSERT_LT(disk.free_bytes(), 64u * 1024);
   // While full, a flush (once a second) fails: the log names the segment and the cause.
   const auto segment_error_logged = [&] {
     const std::string log = run.process->output();
