@@ -93,6 +93,7 @@ void ReplayVerifier::on_depth(const ReplayItem& item) {
     case UpdateOutcome::applied:
       // Back in sequence: a gap record from now on belongs to a later break.
       unclaimed_gap_records_ = 0;
+      unclaimed_hole_ = false;
       break;
     case UpdateOutcome::buffered:
     case UpdateOutcome::dropped_stale:
@@ -129,13 +130,18 @@ void ReplayVerifier::on_marker(const ReplayItem& item) {
     case MarkerType::gap:
       ++report_.gap_records[marker.reason.empty() ? "unknown" : marker.reason];
       {
+        const bool hole = marker.reason == "writer_drop";
         bool claimed = false;
         for (BreakRecord& pending : pending_breaks_) {
           if (pending.rejoined) continue;
           pending.gap_marked = true;
+          pending.hole_marked = pending.hole_marked || hole;
           claimed = true;
         }
-        if (!claimed) ++unclaimed_gap_records_;  // written before its break (e.g. a reconnect)
+        if (!claimed) {  // written before its break (e.g. a reconnect, or a writer_drop)
+          ++unclaimed_gap_records_;
+          unclaimed_hole_ = unclaimed_hole_ || hole;
+        }
       }
       break;
     case MarkerType::resync:
@@ -144,6 +150,10 @@ void ReplayVerifier::on_marker(const ReplayItem& item) {
       break;
     case MarkerType::connect:
       ++report_.connect_records;
+      // A new connection (or a restart after a crash, which left no disconnect record): events
+      // sent meanwhile are missing by nature, and the recorder syncs again from a snapshot. The
+      // connect marks the break its first event shows, as a gap record would.
+      ++unclaimed_gap_records_;
       break;
     case MarkerType::disconnect:
       ++report_.disconnect_records;
@@ -166,7 +176,9 @@ void ReplayVerifier::record_break(const ReplayItem& item, const UpdateResult& re
   record.resync_marked = result.outcome == UpdateOutcome::replaced_after_gap;
   if (unclaimed_gap_records_ > 0) {
     record.gap_marked = true;
+    record.hole_marked = unclaimed_hole_;
     unclaimed_gap_records_ = 0;
+    unclaimed_hole_ = false;
   }
   pending_breaks_.push_back(std::move(record));
   if (pending_breaks_.size() > kMaxPendingBreaks) settle_oldest_break();

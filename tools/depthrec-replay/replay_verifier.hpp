@@ -45,7 +45,11 @@ struct BreakRecord {
   bool gap_marked = false;     // a `gap` record accompanies it
   bool rejoined = false;       // a snapshot of the recording synced the replayed book again
   bool resync_marked = false;  // a `resync` record follows it
-  bool marked() const { return gap_marked && rejoined && resync_marked; }
+  // A `writer_drop` gap record claims it: the recorder's queue was full and records were not
+  // written, so the recording itself says data is missing here. No snapshot need follow (the live
+  // book stayed synced); the replay reports the rest as unverifiable until one does.
+  bool hole_marked = false;
+  bool marked() const { return gap_marked && ((rejoined && resync_marked) || hole_marked); }
 };
 
 struct ReplayReport {
@@ -117,6 +121,7 @@ class ReplayVerifier {
   // is kept as "unclaimed" until the next break or the next event applied in sequence.
   std::deque<BreakRecord> pending_breaks_;
   std::uint64_t unclaimed_gap_records_ = 0;
+  bool unclaimed_hole_ = false;  // one of them was a writer_drop
   bool range_open_ = false;
   bool range_valid_ = false;
   std::int64_t range_begin_ns_ = 0;

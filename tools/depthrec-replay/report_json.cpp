@@ -83,6 +83,8 @@ void write_break(JsonWriter& w, const BreakRecord& record) {
   w.Bool(record.rejoined);
   w.Key("resync_marked");
   w.Bool(record.resync_marked);
+  w.Key("hole_marked");
+  w.Bool(record.hole_marked);
   w.EndObject();
 }
 

@@ -27,6 +27,10 @@ std::string break_text(const BreakRecord& record) {
       " pu=" + (c.has_got_prev_final_id ? std::to_string(c.got_prev_final_id) : "-") +
       " u=" + std::to_string(c.got_final_id);
   if (record.marked()) {
+    if (record.hole_marked && !(record.rejoined && record.resync_marked))
+      return text +
+             ": marked (writer_drop gap record: records missing, book unverifiable until a "
+             "snapshot)";
     const bool partial = record.outcome == UpdateOutcome::replaced_after_gap;
     return text +
            (partial ? ": marked (gap record)" : ": marked (gap record, snapshot, resync record)");
