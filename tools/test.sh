@@ -1,8 +1,190 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test (ctest): unit, integration and fault tests.
-#   tools/test.sh            the whole suite (what CI runs)
-#   tools/test.sh -L unit    extra arguments go to ctest
+# The whole test suite, in stages; CI (.ci/run) runs it with no arguments, i.e. every stage.
+# Installs what is missing first (tools/setup.sh --deps-only).
+#
+#   tools/test.sh              every stage, in this order (each prints its name and duration):
+#     build  RelWithDebInfo build in build/ (tools/setup.sh), ctest of everything: unit,
+#            integration, faults
+#     asan   ASan+UBSan Debug build in build-asan/: ctest -L 'unit|integration'
+#     tsan   TSan build in build-tsan/: the threaded unit tests and a few integration tests
+#     fuzz   tools/fuzz.sh 15: six libFuzzer targets, 15 s each (build-fuzz/)
+#     tidy   clang-tidy (.clang-tidy) over src/ and tools/, on build/compile_commands.json
+#     leak   tools/leak_check.sh: a record-and-stop run of depthrec under valgrind memcheck
+#
+#   tools/test.sh -L unit      the developer's fast path: with arguments, only the "build" stage
+#                              runs, and the arguments go to its ctest (-L unit, -R Decimal, ...)
+#   DEPTHREC_STAGES="build tidy" tools/test.sh   only the stages named
+#   DEPTHREC_SKIP_SANITIZERS=1 (asan, tsan), DEPTHREC_SKIP_FUZZ=1, DEPTHREC_SKIP_TIDY=1,
+#   DEPTHREC_SKIP_LEAK=1       leave stages out locally (CI sets none of them)
+#
+# Every stage runs even after one fails (one CI run shows every failure); the exit status is
+# non-zero if any stage failed. A sanitizer report in any process (a test or a depthsim/depthrec
+# it started) fails its stage: reports are written to <build dir>/sanitizer-reports/ and printed.
+# shellcheck disable=SC2317  # the stage_* functions are called by name
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/setup.sh
-ctest --test-dir build --output-on-failure -j2 "$@"
+ROOT=$PWD
+JOBS=2  # the CI machine has 2 cores
+
+# Build dirs (overridable, e.g. to keep a developer's build/ apart).
+BUILD_DIR=${BUILD_DIR:-build}
+ASAN_BUILD_DIR=${ASAN_BUILD_DIR:-build-asan}
+TSAN_BUILD_DIR=${TSAN_BUILD_DIR:-build-tsan}
+FUZZ_SECONDS=${FUZZ_SECONDS:-15}
+
+# Under TSan: the unit tests with threads, and the integration tests that cover the recorder's
+# threads end to end (network, writer, metrics, REST fetcher, reconnect, stop on SIGTERM, the
+# library API's callback and hand-off queue): 11 tests, ~16 s.
+TSAN_UNIT_TESTS=(recording_tests transport_tests metrics_tests session_tests)
+TSAN_INTEGRATION_FILTER="RecorderEndToEnd.*:LibraryApi.*"
+
+# clang-tidy covers src/ and every tools/<tool>/ except these (still being edited by their
+# owners when the check was introduced; to be included once they settle).
+TIDY_SKIP_TOOLS=(depthsim depthrec-ofi)
+
+ctest_args=("$@")
+if (($#)); then
+  stages=(build)
+else
+  read -r -a stages <<<"${DEPTHREC_STAGES:-build asan tsan fuzz tidy leak}"
+fi
+
+# ---------------------------------------------------------------------------------------------
+stage_build() {
+  BUILD_DIR=$BUILD_DIR bash tools/setup.sh
+  ctest --test-dir "$BUILD_DIR" --output-on-failure -j"$JOBS" --timeout 300 "${ctest_args[@]}"
+}
+
+# Sanitizer options every process inherits. halt/abort: the first report ends the process with
+# a failure; LeakSanitizer (on by default with ASan) fails a process that leaks at exit. Reports
+# also go to files, so one in a process no test checks the exit code of (depthsim) is not lost.
+sanitizer_env() {
+  local reports=$1
+  rm -rf "$reports"
+  mkdir -p "$reports"
+  export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1:log_path=$reports/asan"
+  export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan"
+  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:log_path=$reports/tsan"
+}
+
+# Fails (and prints them) if any process wrote a sanitizer report.
+check_sanitizer_reports() {
+  local reports=$1
+  local files
+  files=$(find "$reports" -type f | sort)
+  [ -z "$files" ] && return 0
+  echo "sanitizer reports:" >&2
+  while IFS= read -r file; do
+    echo "--- $file" >&2
+    head -n 80 "$file" >&2
+  done <<<"$files"
+  return 1
+}
+
+configure() {
+  local dir=$1
+  shift
+  mkdir -p "$dir"
+  cmake -S . -B "$dir" -G Ninja -DDEPTHREC_BUILD_BENCH=OFF "$@" >"$dir/configure.log" 2>&1 ||
+    { cat "$dir/configure.log" >&2; return 1; }
+}
+
+stage_asan() {
+  configure "$ASAN_BUILD_DIR" -DCMAKE_BUILD_TYPE=Debug -DDEPTHREC_SANITIZE=address,undefined
+  cmake --build "$ASAN_BUILD_DIR" -j"$JOBS"
+  local reports=$ROOT/$ASAN_BUILD_DIR/sanitizer-reports rc=0
+  sanitizer_env "$reports"
+  ctest --test-dir "$ASAN_BUILD_DIR" --output-on-failure -j"$JOBS" --timeout 300 \
+    -L 'unit|integration' || rc=1
+  check_sanitizer_reports "$reports" || rc=1
+  return "$rc"
+}
+
+stage_tsan() {
+  configure "$TSAN_BUILD_DIR" -DDEPTHREC_SANITIZE=thread
+  cmake --build "$TSAN_BUILD_DIR" -j"$JOBS" --target "${TSAN_UNIT_TESTS[@]}" integration_tests
+  local reports=$ROOT/$TSAN_BUILD_DIR/sanitizer-reports rc=0 test
+  sanitizer_env "$reports"
+  for test in "${TSAN_UNIT_TESTS[@]}"; do
+    echo "tsan: $test"
+    timeout 600 "$TSAN_BUILD_DIR/tests/$test" --gtest_brief=1 || rc=1
+  done
+  echo "tsan: integration_tests --gtest_filter=$TSAN_INTEGRATION_FILTER"
+  timeout 600 "$TSAN_BUILD_DIR/tests/integration/integration_tests" --gtest_brief=1 \
+    --gtest_filter="$TSAN_INTEGRATION_FILTER" || rc=1
+  check_sanitizer_reports "$reports" || rc=1
+  return "$rc"
+}
+
+stage_fuzz() {
+  bash tools/fuzz.sh "$FUZZ_SECONDS"
+}
+
+stage_tidy() {
+  local tidy
+  tidy=$(command -v run-clang-tidy-14 || command -v run-clang-tidy) ||
+    { echo "tidy: run-clang-tidy not found (run tools/setup.sh)" >&2; return 1; }
+  [ -f "$BUILD_DIR/compile_commands.json" ] ||
+    { echo "tidy: $BUILD_DIR/compile_commands.json missing (stage build)" >&2; return 1; }
+  local dirs=(src) tool name
+  for tool in tools/*/; do
+    name=$(basename "$tool")
+    [[ " ${TIDY_SKIP_TOOLS[*]} " == *" $name "* ]] && { echo "tidy: skipping tools/$name"; continue; }
+    dirs+=("tools/$name")
+  done
+  local joined pattern
+  joined=$(IFS='|'; echo "${dirs[*]}")
+  pattern="^$ROOT/($joined)/.*\.cpp$"
+  local log=$BUILD_DIR/clang-tidy.log rc=0
+  "$tidy" -p "$BUILD_DIR" -j "$JOBS" -quiet "$pattern" >"$log" 2>&1 || rc=$?
+  # Keep the diagnostics, drop the per-file command lines and "N warnings generated" counts.
+  sed 's/\x1b\[[0-9;]*m//g' "$log" |
+    grep -v -E '^(clang-tidy-?[0-9]* |[0-9]+ warnings? (and [0-9]+ errors? )?generated|Suppressed|Use -header-filter|Error while processing)' || true
+  echo "tidy: $(grep -c '^clang-tidy' "$log" || true) files," \
+    "$(grep -c -E '(error|warning): ' "$log" || true) findings (full log: $log)"
+  return "$rc"
+}
+
+stage_leak() {
+  BUILD_DIR=$BUILD_DIR bash tools/leak_check.sh
+}
+
+# ---------------------------------------------------------------------------------------------
+skipped() {
+  case $1 in
+    asan | tsan) [ -n "${DEPTHREC_SKIP_SANITIZERS:-}" ] ;;
+    fuzz) [ -n "${DEPTHREC_SKIP_FUZZ:-}" ] ;;
+    tidy) [ -n "${DEPTHREC_SKIP_TIDY:-}" ] ;;
+    leak) [ -n "${DEPTHREC_SKIP_LEAK:-}" ] ;;
+    *) false ;;
+  esac
+}
+
+bash tools/setup.sh --deps-only
+summary=()
+failed=0
+suite_start=$SECONDS
+echo "test: stages: ${stages[*]} (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+for stage in "${stages[@]}"; do
+  if ! declare -F "stage_$stage" >/dev/null; then
+    echo "test: unknown stage '$stage' (build asan tsan fuzz tidy leak)" >&2
+    exit 2
+  fi
+  if skipped "$stage"; then
+    summary+=("$(printf '%-6s skipped' "$stage")")
+    continue
+  fi
+  echo "==> stage $stage (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  start=$SECONDS
+  status=OK
+  # In the background so that errexit holds inside the stage (it is off in a "cmd || ..." list).
+  ("stage_$stage") &
+  wait $! || { status=FAILED; failed=1; }
+  line=$(printf '%-6s %-6s %4d s' "$stage" "$status" $((SECONDS - start)))
+  echo "<== stage $line (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  summary+=("$line")
+done
+echo "test: summary"
+printf '  %s\n' "${summary[@]}"
+printf '  total         %4d s\n' $((SECONDS - suite_start))
+exit "$failed"
