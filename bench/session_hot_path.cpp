@@ -48,7 +48,7 @@ session::SessionHooks SessionHotPath::hooks() {
   hooks.request_snapshot = [] {};  // rewind() answers with the capture's snapshot
   // As Recorder's hook (src/session/recorder.cpp): try_push, drops counted locally, queue depth
   // read once (its rate-limited drop warning is left out: no drop happens here).
-  hooks.write = [this](std::string& line, const RecordContext& context) {
+  hooks.write = [this](std::string& line, const RecordContext& context, bool marker) {
     session::PushInfo info;
     if (writer_.try_push(line, context) != AsyncWriter::PushResult::accepted) ++queue_drops_;
     info.queue_depth = static_cast<std::int64_t>(writer_.queue_depth());

@@ -76,10 +76,20 @@ class AsyncWriter {
   AsyncWriter(const AsyncWriter&) = delete;
   AsyncWriter& operator=(const AsyncWriter&) = delete;
 
+  // What a line is to the overflow policy.
+  enum class Priority : std::uint8_t {
+    data,    // depth and ticker lines: bounded by queue_capacity
+    marker,  // snapshot, gap, resync, connect, disconnect records: may also use kMarkerReserve
+             // slots beyond queue_capacity, so a flooded queue still records where and why
+             // continuity changed (and a recording stays rebuildable after its holes)
+  };
+  static constexpr std::size_t kMarkerReserve = 64;
+
   // Takes `line` (one or more complete records) and leaves it empty, keeping a reusable buffer in
   // it, whether the line was accepted or dropped. `context` is only read when a writer_drop marker
   // is due. Never blocks beyond a short critical section; never waits on I/O.
-  PushResult try_push(std::string& line, const RecordContext& context);
+  PushResult try_push(std::string& line, const RecordContext& context,
+                      Priority priority = Priority::data);
 
   // Drains every queued line to the sink, flushes and closes it, joins the worker. Idempotent,
   // any thread (not the worker's).

@@ -29,7 +29,8 @@ struct AsyncWriter::Impl {
   Impl(std::unique_ptr<RecordSink> s, AsyncWriterConfig c)
       : sink(std::move(s)),
         config(c),
-        capacity(c.queue_capacity),
+        capacity(c.queue_capacity + kMarkerReserve),
+        data_capacity(c.queue_capacity),
         wake_batch(std::clamp<std::size_t>(c.wake_batch, 1, c.queue_capacity / 2)),
         max_pool(2 * wake_batch),
         ring(capacity),
@@ -40,7 +41,8 @@ struct AsyncWriter::Impl {
 
   std::unique_ptr<RecordSink> sink;
   const AsyncWriterConfig config;
-  const std::size_t capacity;
+  const std::size_t capacity;       // ring slots: data lines plus the markers' reserve
+  const std::size_t data_capacity;  // queue_capacity: the bound on data lines
   const std::size_t wake_batch;
   const std::size_t max_pool;
 
@@ -184,7 +186,8 @@ AsyncWriter::~AsyncWriter() {
   stop();
 }
 
-AsyncWriter::PushResult AsyncWriter::try_push(std::string& line, const RecordContext& context) {
+AsyncWriter::PushResult AsyncWriter::try_push(std::string& line, const RecordContext& context,
+                                              Priority priority) {
   Impl& w = *impl_;
   bool notify = false;
   PushResult result = PushResult::accepted;
@@ -194,7 +197,7 @@ AsyncWriter::PushResult AsyncWriter::try_push(std::string& line, const RecordCon
     if (w.stopping) {
       ++w.stats.dropped;
       result = PushResult::stopped;
-    } else if (w.count + needed > w.capacity) {
+    } else if (w.count + needed > (priority == Priority::marker ? w.capacity : w.data_capacity)) {
       ++w.stats.dropped;
       ++w.drops_since_marker;
       result = PushResult::dropped;

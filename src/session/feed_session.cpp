@@ -113,7 +113,7 @@ void FeedSession::on_depth(const Frame& frame, std::int64_t recv_ns, std::size_t
             : std::nan("");
     const double pipeline_ms = static_cast<double>(wall_clock_ns() - recv_ns) / 1e6;
     append_depth_record(line_, context_, update, recv_ns, latency_event_ms, pipeline_ms);
-    push = write(line_);
+    push = write(line_, false);
   }
   sample.pipeline_ns = wall_clock_ns() - recv_ns;
   sample.queue_depth = push.queue_depth;
@@ -229,7 +229,7 @@ void FeedSession::record_join(const SyncJoin& join, std::int64_t now_ns) {
 void FeedSession::on_ticker(const BookTicker& ticker, std::int64_t recv_ns) {
   if (!config_.record_book_ticker) return;
   append_ticker_record(line_, context_, recv_ns, ticker);
-  write(line_);
+  write(line_, false);
 }
 
 void FeedSession::on_snapshot_answer(const RestAnswer& answer) {
@@ -349,12 +349,12 @@ void FeedSession::publish(const DepthUpdate& update, std::int64_t recv_ns,
   }
 }
 
-PushInfo FeedSession::write(std::string& line) {
+PushInfo FeedSession::write(std::string& line, bool marker) {
   if (!hooks_.write) {
     line.clear();
     return {};
   }
-  return hooks_.write(line, context_);
+  return hooks_.write(line, context_, marker);
 }
 
 void FeedSession::log(LogLevel level, const std::string& message) {

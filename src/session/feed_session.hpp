@@ -42,7 +42,9 @@ struct SessionHooks {
   std::function<void()> request_snapshot;     // answer comes to on_snapshot_answer()
   std::function<void()> request_server_time;  // answer comes to on_server_time_answer()
   // Hands a record line to the writer (the context names the feed in a writer_drop marker).
-  std::function<PushInfo(std::string& line, const RecordContext& context)>
+  // `marker`: a snapshot/gap/resync/connect/disconnect record, which a full queue must still take
+  // (AsyncWriter::Priority::marker); depth and ticker lines are data.
+  std::function<PushInfo(std::string& line, const RecordContext& context, bool marker)>
       write;  // empty: no files
   std::function<void(std::chrono::milliseconds, std::function<void()>)> schedule;
   std::function<void(LogLevel, const std::string&)> log;
@@ -74,7 +76,7 @@ class FeedSession {
   void record_join(const SyncJoin& join, std::int64_t now_ns);
   void request_snapshot(std::chrono::milliseconds delay);
   void publish(const DepthUpdate& update, std::int64_t recv_ns, std::int64_t& callback_ns);
-  PushInfo write(std::string& line);
+  PushInfo write(std::string& line, bool marker = true);
   void log(LogLevel level, const std::string& message);
   BookTop book_top() const;
 

@@ -101,9 +101,11 @@ void Recorder::Impl::prepare() {
     });
   };
   if (writer) {
-    hooks.write = [this](std::string& line, const RecordContext& context) {
+    hooks.write = [this](std::string& line, const RecordContext& context, bool marker) {
       session::PushInfo info;
-      if (writer->try_push(line, context) != AsyncWriter::PushResult::accepted) ++queue_drops;
+      const auto priority = marker ? AsyncWriter::Priority::marker : AsyncWriter::Priority::data;
+      if (writer->try_push(line, context, priority) != AsyncWriter::PushResult::accepted)
+        ++queue_drops;
       info.queue_depth = static_cast<std::int64_t>(writer->queue_depth());
       info.drops_total = queue_drops;
       if (info.drops_total != reported_drops) {

@@ -66,13 +66,16 @@ TEST_F(FaultWriter, FullQueueDropsAreCountedAndMarkedAndTheWriterRecovers) {
   EXPECT_GT(depth, 0u);
   EXPECT_EQ(drops, dropped) << "every drop is in a marker";
   // Records pushed besides depth events: connect, snapshot, resync (conn 1), then disconnect,
-  // reconnect gap, connect (conn 2; --events is spent, so no snapshot). The early three may have
-  // been dropped in the flood; whatever is missing is in the markers' counts.
+  // reconnect gap, connect (conn 2; --events is spent, so no snapshot). They are markers, which
+  // a full queue still takes (AsyncWriter's reserve): none of them was dropped in the flood.
   std::uint64_t other_present = 0;
   for (const char* type : {"connect", "snapshot", "resync", "disconnect"})
     other_present += records_of_type(records, type).size();
   other_present += records_with_reason(records, "gap", "reconnect").size();
-  EXPECT_EQ(depth + dropped + other_present, kEvents + 6);
+  EXPECT_EQ(other_present, 6u) << "markers survive the flood";
+  EXPECT_EQ(depth + dropped, kEvents) << "every depth event is recorded or counted in a marker";
+  // Not asserted here: depthrec-replay over this flood finds every hole marked in most runs, but
+  // in about one run in four one of ~3,700 breaks comes out unmarked (open, docs/fault-matrix.md).
 
   // Recovery: the reconnect's records come after the last writer_drop marker.
   std::size_t last_marker = 0, disconnect_at = 0;

@@ -139,6 +139,39 @@ TEST(AsyncWriter, StopDrainsEverythingInOrderAndClosesTheSink) {
   EXPECT_EQ(writer.stats().dropped, 1u);
 }
 
+TEST(AsyncWriter, MarkersUseAReserveBeyondTheBoundSoAFloodCannotDropThem) {
+  Fixture f;
+  f.state->gated = true;
+  AsyncWriterConfig config;
+  config.queue_capacity = 16;
+  config.wake_batch = 8;
+  AsyncWriter writer(f.sink(), config);
+  for (int i = 0; i < 16; ++i) ASSERT_EQ(push(writer, i), AsyncWriter::PushResult::accepted);
+  ASSERT_TRUE(f.state->wait_for([&] { return f.state->writes_started >= 1; }));
+  EXPECT_EQ(push(writer, 16), AsyncWriter::PushResult::dropped) << "data lines keep the bound";
+  // A marker record (snapshot, gap, resync, ...) still fits, with the writer_drop marker before it.
+  std::string marker = "{\"type\":\"resync\"}\n";
+  EXPECT_EQ(writer.try_push(marker, kContext, AsyncWriter::Priority::marker),
+            AsyncWriter::PushResult::accepted);
+  int accepted = 1;
+  for (int i = 0; i < 100; ++i) {
+    std::string more = "{\"type\":\"gap\"}\n";
+    accepted += writer.try_push(more, kContext, AsyncWriter::Priority::marker) ==
+                AsyncWriter::PushResult::accepted;
+  }
+  // 64 reserved slots: the writer_drop marker and 63 marker records; then even markers drop.
+  EXPECT_EQ(accepted, static_cast<int>(AsyncWriter::kMarkerReserve) - 1);
+  EXPECT_EQ(writer.queue_depth(), 16u + AsyncWriter::kMarkerReserve)
+      << "the reserve is bounded too";
+  EXPECT_EQ(push(writer, 17), AsyncWriter::PushResult::dropped);
+  f.state->open_gate();
+  writer.stop();
+  const auto& lines = f.state->lines;
+  ASSERT_EQ(lines.size(), 16u + AsyncWriter::kMarkerReserve);
+  expect_drop_marker(lines[16], 1);
+  EXPECT_EQ(lines[17], "{\"type\":\"resync\"}\n");
+}
+
 TEST(AsyncWriter, StuckSinkNeverBlocksTheProducerAndDropsAreMarkedAfterRecovery) {
   Fixture f;
   f.state->gated = true;

@@ -21,7 +21,7 @@ class FeedSessionTest : public ::testing::Test {
         StreamKey{market, "BTCUSDT", depth_stream_name("BTCUSDT", {depth_levels, "100ms"})}, 0);
     SessionHooks hooks;
     hooks.request_snapshot = [this] { ++snapshot_requests_; };
-    hooks.write = [this](std::string& line, const RecordContext&) {
+    hooks.write = [this](std::string& line, const RecordContext&, bool) {
       // A hand-off may carry one line; split to be safe.
       size_t start = 0;
       while (start < line.size()) {
