@@ -32,7 +32,7 @@ PLANS = {
                 "python_always": [100, 1000], "python_ladder": [2000, 5000, 10000, 20000, 40000],
                 "node_always": [1000], "node_ladder": [10000, 20000, 40000, 80000],
                 "flat_out": True, "bisect": 2},
-    "quick": {"window_s": 3.0, "idle_window_s": 3.0, "bare_runs": 1,
+    "quick": {"window_s": 2.0, "idle_window_s": 3.0, "bare_runs": 1,
               "depthrec_always": [100, 10000], "depthrec_ladder": [],
               "python_always": [1000], "python_ladder": [], "node_always": [], "node_ladder": [],
               "flat_out": False, "bisect": 0},
