@@ -4,16 +4,22 @@
 //
 //   depthrec-hot-path --iterations 20 [--market usdm|spot] [--path steps|session]
 //                     [--sink null|gzip [--gzip-level 1]] [--capture FILE.gz]
+//   depthrec-hot-path --pace-us 100 [--iterations 1 ...]
 //
 // --iterations 0 loads and prepares everything but replays nothing: subtracting that run from
-// another removes the start-up cost.
+// another removes the start-up cost. --pace-us N sleeps N us after each event, as a recorder
+// idles between frames at 1e6/N events/s, and prints the percentiles of each event's time: the
+// cost of the hot path when it starts cold, without the network.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "counting_sink.hpp"
 #include "depthrec/gzip_rotating_sink.hpp"
@@ -33,6 +39,7 @@ struct Options {
   std::string sink = "null";
   int gzip_level = 1;
   std::string capture;  // empty: the market's real capture
+  int pace_us = 0;      // > 0: sleep after each event and report per-event percentiles
 };
 
 // The gzip sink writes under a fresh temp directory, removed at exit.
@@ -60,9 +67,43 @@ void make_sink(const Options& options, const bench::ReplayCorpus& corpus, SinkCh
   out.sink = std::make_unique<depthrec::GzipRotatingSink>(config);
 }
 
+// Each event timed alone, with a sleep after it: percentiles of the per-event time.
+template <class Path>
+int replay_paced(const Options& options, const bench::ReplayCorpus& corpus, Path& path) {
+  using Clock = std::chrono::steady_clock;
+  std::vector<double> ns;
+  ns.reserve(corpus.synced_count() * static_cast<std::size_t>(std::max(options.iterations, 1)));
+  for (int i = 0; i < options.iterations; ++i) {
+    path.rewind();
+    for (std::size_t k = corpus.first_synced; k < corpus.depth_frames.size(); ++k) {
+      const auto start = Clock::now();
+      const bool ok = path.process(k);
+      ns.push_back(std::chrono::duration<double, std::nano>(Clock::now() - start).count());
+      if (!ok) {
+        std::fprintf(stderr, "depthrec-hot-path: frame %zu was not applied\n", k);
+        return 1;
+      }
+      std::this_thread::sleep_for(std::chrono::microseconds(options.pace_us));
+    }
+  }
+  path.stop();
+  std::sort(ns.begin(), ns.end());
+  const auto at = [&](double q) {
+    return ns[std::min(ns.size() - 1,
+                       static_cast<std::size_t>(q * static_cast<double>(ns.size())))];
+  };
+  std::printf(
+      "market=%s path=%s sink=%s pace_us=%d events=%zu per_event_ns p50=%.0f p95=%.0f p99=%.0f "
+      "p999=%.0f max=%.0f\n",
+      options.market.c_str(), options.path.c_str(), options.sink.c_str(), options.pace_us,
+      ns.size(), at(0.50), at(0.95), at(0.99), at(0.999), ns.back());
+  return 0;
+}
+
 template <class Path>
 int replay(const Options& options, const bench::ReplayCorpus& corpus, SinkChoice& sink) {
   Path path(corpus, std::move(sink.sink));
+  if (options.pace_us > 0) return replay_paced(options, corpus, path);
   const auto start = std::chrono::steady_clock::now();
   std::size_t events = 0;
   for (int i = 0; i < options.iterations; ++i) {
@@ -112,6 +153,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--capture", options.capture, "A `<recv_ns> <json>` gzip capture instead")
       ->check(CLI::ExistingFile);
+  app.add_option("--pace-us", options.pace_us,
+                 "Sleep this long after each event; print per-event time percentiles")
+      ->check(CLI::Range(0, 1'000'000));
   CLI11_PARSE(app, argc, argv);
 
   try {

@@ -46,11 +46,15 @@ SessionHotPath::~SessionHotPath() {
 session::SessionHooks SessionHotPath::hooks() {
   session::SessionHooks hooks;
   hooks.request_snapshot = [] {};  // rewind() answers with the capture's snapshot
-  // As Recorder's hook (src/session/recorder.cpp): try_push, drops counted locally, queue depth
-  // read once (its rate-limited drop warning is left out: no drop happens here).
+  // As Recorder's hook (src/session/recorder_wiring.cpp): try_push with the record's priority,
+  // drops counted locally, queue depth read once (its rate-limited drop warning is left out: no
+  // drop happens here).
   hooks.write = [this](std::string& line, const RecordContext& context, bool marker) {
     session::PushInfo info;
-    if (writer_.try_push(line, context) != AsyncWriter::PushResult::accepted) ++queue_drops_;
+    const auto priority = marker ? AsyncWriter::Priority::marker : AsyncWriter::Priority::data;
+    if (writer_.try_push(line, context, priority) != AsyncWriter::PushResult::accepted) {
+      ++queue_drops_;
+    }
     info.queue_depth = static_cast<std::int64_t>(writer_.queue_depth());
     info.drops_total = queue_drops_;
     return info;
