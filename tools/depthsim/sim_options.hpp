@@ -29,9 +29,11 @@ struct SimOptions {
   double duration_sec = 0;       // stop generating after this long; 0 = never
   double exit_after_sec = 0;     // shut down cleanly after this long; 0 = never
   bool start_on_subscribe = false;
-  std::int64_t clock_offset_ms = 0;                   // exchange clock = local clock + offset
-  std::size_t pacing_buffer_bytes = 4 * 1024 * 1024;  // rate 0 waits while a client has more queued
-  std::size_t slow_client_bytes = 256 * 1024 * 1024;  // a client with more queued is disconnected
+  std::int64_t clock_offset_ms = 0;  // exchange clock = local clock + offset
+  // Rate 0 waits while a client has more queued; a client with more than slow_client_bytes
+  // queued is disconnected.
+  std::size_t pacing_buffer_bytes = std::size_t{4} * 1024 * 1024;
+  std::size_t slow_client_bytes = std::size_t{256} * 1024 * 1024;
 
   // Connection rules
   double ping_interval_sec = 0;  // 0: the market default (180 futures, 20 spot)

@@ -20,14 +20,14 @@ struct IdentifiedConnection : websocketpp::connection_base {
 // 5 s would make every wss close in a test cost 5 s).
 template <typename Base, bool Tls>
 struct QuietConfig : Base {
-  typedef QuietConfig type;
-  typedef Base base;
+  using type = QuietConfig;
+  using base = Base;
   static constexpr bool is_tls = Tls;
-  typedef IdentifiedConnection connection_base;
+  using connection_base = IdentifiedConnection;
   struct transport_config : Base::transport_config {
     static const long timeout_socket_shutdown = 200;
   };
-  typedef websocketpp::transport::asio::endpoint<transport_config> transport_type;
+  using transport_type = websocketpp::transport::asio::endpoint<transport_config>;
   // A client that never answers our close frame costs at most this long at shutdown.
   static const long timeout_close_handshake = 1000;
   static const websocketpp::log::level elog_level = websocketpp::log::elevel::none;
@@ -58,10 +58,12 @@ class WsServerImpl final : public WsServer {
       handler_.on_message(id, message->get_payload(),
                           message->get_opcode() == websocketpp::frame::opcode::text);
     });
-    endpoint_.set_ping_handler(
-        [this](connection_hdl hdl, std::string) { return handler_.on_client_ping(id_of(hdl)); });
-    endpoint_.set_pong_handler(
-        [this](connection_hdl hdl, std::string payload) { handler_.on_pong(id_of(hdl), payload); });
+    endpoint_.set_ping_handler([this](connection_hdl hdl, const std::string&) {
+      return handler_.on_client_ping(id_of(hdl));
+    });
+    endpoint_.set_pong_handler([this](connection_hdl hdl, const std::string& payload) {
+      handler_.on_pong(id_of(hdl), payload);
+    });
   }
 
   Endpoint& endpoint() { return endpoint_; }

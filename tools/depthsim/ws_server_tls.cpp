@@ -15,7 +15,7 @@ std::unique_ptr<WsServer> make_tls_server(asio::io_context& io, ServerHandler& h
   context->use_private_key(asio::buffer(identity.private_key_pem), asio::ssl::context::pem);
   auto server = std::make_unique<WsServerImpl<Config>>(io, handler);
   server->endpoint().set_tls_init_handler(
-      [context](websocketpp::connection_hdl) { return context; });
+      [context](const websocketpp::connection_hdl&) { return context; });
   return server;
 }
 
