@@ -133,7 +133,7 @@ class OfiCalculator {
   void end_state(const StateInfo& info);
   bool continues(const StateInfo& info) const;
   void roll_window(const StateInfo& info);
-  void open_window(std::int64_t clock_ms);
+  void open_window(std::int64_t start_ms);
   void emit(bool complete);
   void clear_level_sentinels();
 
