@@ -5,6 +5,8 @@
 #   tools/test.sh              every stage, in this order (each prints its name and duration):
 #     build  RelWithDebInfo build in build/ (tools/setup.sh), ctest of everything: unit,
 #            integration, faults
+#     bench  bench/smoke.sh: every micro-benchmark briefly and the hot-path driver (< 30 s; fails
+#            only if something does not run, never on figures)
 #     asan   ASan+UBSan Debug build in build-asan/: ctest -L 'unit|integration'
 #     tsan   TSan build in build-tsan/: the threaded unit tests and a few integration tests
 #     fuzz   tools/fuzz.sh 15: six libFuzzer targets, 15 s each (build-fuzz/)
@@ -46,7 +48,7 @@ ctest_args=("$@")
 if (($#)); then
   stages=(build)
 else
-  read -r -a stages <<<"${DEPTHREC_STAGES:-build asan tsan fuzz tidy leak}"
+  read -r -a stages <<<"${DEPTHREC_STAGES:-build bench asan tsan fuzz tidy leak}"
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -117,6 +119,10 @@ stage_tsan() {
   return "$rc"
 }
 
+stage_bench() {
+  bash bench/smoke.sh --build-dir "$BUILD_DIR"
+}
+
 stage_fuzz() {
   bash tools/fuzz.sh "$FUZZ_SECONDS"
 }
@@ -168,7 +174,7 @@ suite_start=$SECONDS
 echo "test: stages: ${stages[*]} (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 for stage in "${stages[@]}"; do
   if ! declare -F "stage_$stage" >/dev/null; then
-    echo "test: unknown stage '$stage' (build asan tsan fuzz tidy leak)" >&2
+    echo "test: unknown stage '$stage' (build bench asan tsan fuzz tidy leak)" >&2
     exit 2
   fi
   if skipped "$stage"; then
