@@ -55,6 +55,12 @@ enum class UpdateOutcome : std::uint8_t {
   replaced_after_gap,  // partial depth after missed events: replaced, and a gap to record
 };
 std::string_view to_string(UpdateOutcome outcome);
+// True for the outcomes after which the book holds new content (an update applied, a snapshot
+// joined, a partial view replaced).
+constexpr bool changes_book(UpdateOutcome outcome) {
+  return outcome == UpdateOutcome::applied || outcome == UpdateOutcome::joined ||
+         outcome == UpdateOutcome::replaced || outcome == UpdateOutcome::replaced_after_gap;
+}
 
 enum class SnapshotOutcome : std::uint8_t {
   joined,   // a buffered event joined the snapshot: synced (see SnapshotResult::join)

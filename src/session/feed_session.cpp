@@ -87,9 +87,7 @@ void FeedSession::on_depth(const Frame& frame, std::int64_t recv_ns, std::size_t
 
   std::int64_t callback_ns = -1;
   const UpdateOutcome outcome = result.outcome;
-  const bool book_changed = outcome == UpdateOutcome::applied || outcome == UpdateOutcome::joined ||
-                            outcome == UpdateOutcome::replaced ||
-                            outcome == UpdateOutcome::replaced_after_gap;
+  const bool book_changed = changes_book(outcome);
   // A break is published once too, as an unsynced state (the book as it last was valid), so a
   // consumer learns that the stream of states is interrupted until the next resync.
   const bool book_broke = outcome == UpdateOutcome::gap;

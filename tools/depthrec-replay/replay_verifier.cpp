@@ -101,10 +101,7 @@ void ReplayVerifier::on_depth(const ReplayItem& item) {
     case UpdateOutcome::snapshot_too_old:
       break;
   }
-  const bool changed = result.outcome == UpdateOutcome::applied ||
-                       result.outcome == UpdateOutcome::joined ||
-                       result.outcome == UpdateOutcome::replaced ||
-                       result.outcome == UpdateOutcome::replaced_after_gap;
+  const bool changed = changes_book(result.outcome);
   if (changed && sync_->book_valid()) book_changed(item.recv_ns);
   track_validity(item.recv_ns);
 }
