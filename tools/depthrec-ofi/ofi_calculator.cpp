@@ -166,7 +166,10 @@ void OfiCalculator::end_state(const StateInfo& info) {
 
 void OfiCalculator::roll_window(const StateInfo& info) {
   if (config_.window_events > 0) {
+    // A count window spans its synced states: until the first one arrives, the start follows
+    // the unsynced states skipped in it, so start_ms and first_id name the same state.
     if (!window_open_) open_window(info.has_clock ? info.clock_ms : 0);
+    if (info.has_clock && window_.events == 0) window_.start_ms = info.clock_ms;
     if (info.has_clock) window_.end_ms = info.clock_ms;
     return;
   }

@@ -60,7 +60,7 @@ inline constexpr std::size_t kMaxLevels = 100;
 std::string validate(const OfiConfig& config);
 
 // One closed window. Time windows: [start_ms, end_ms) on the window clock. Count windows: the
-// clock times of the first and last state in it.
+// clock times of the first and last synced state in it.
 struct OfiWindow {
   std::int64_t start_ms = 0;
   std::int64_t end_ms = 0;

@@ -147,6 +147,26 @@ TEST(OfiGaps, UnsyncedStatesBeforeTheFirstSyncedOneAreNotABreak) {
   EXPECT_EQ(out.windows[0].transitions, 1u);
 }
 
+// The unsynced state that follows a full window is skipped in the next one, which starts at its
+// first synced state, like first_id (a recording holds no unsynced state to start a window on).
+TEST(OfiGaps, ACountWindowStartsAtItsFirstSyncedStateNotAtASkippedOne) {
+  Collected out;
+  OfiCalculator calculator(count_windows(2), out.sink());
+  calculator.on_top(growing(1, 1000));
+  calculator.on_top(growing(2, 1010));
+  TopOfBook unsynced = growing(5, 1020);
+  unsynced.synced = false;
+  calculator.on_top(unsynced);
+  calculator.on_top(growing(9, 1050));
+  calculator.on_top(growing(10, 1060));
+  ASSERT_EQ(out.windows.size(), 2u);
+  EXPECT_EQ(out.windows[1].start_ms, 1050);
+  EXPECT_EQ(out.windows[1].first_id, 9u);
+  EXPECT_EQ(out.windows[1].end_ms, 1060);
+  EXPECT_EQ(out.windows[1].skipped, 1u);
+  EXPECT_EQ(out.windows[1].events, 2u);
+}
+
 TEST(OfiGaps, SpotDiffContinuityIsUEqualsPreviousUPlusOne) {
   Collected out;
   OfiCalculator calculator(count_windows(3), out.sink());
