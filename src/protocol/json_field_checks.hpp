@@ -14,7 +14,9 @@ namespace depthrec::json {
 // have been begun on `cursor`.
 inline ParseError walk(rapidjson::Reader& reader, TextCursor& cursor, FrameHandler& handler,
                        std::string_view text) {
-  const rapidjson::ParseResult result = reader.Parse<kFrameParseFlags>(cursor, handler);
+  const rapidjson::ParseResult result = cursor.ascii()
+                                            ? reader.Parse<kAsciiParseFlags>(cursor, handler)
+                                            : reader.Parse<kUtf8ParseFlags>(cursor, handler);
   if (result.IsError()) {
     return handler.too_deep() ? ParseError::too_large : ParseError::malformed_json;
   }

@@ -123,7 +123,7 @@ void FrameHandler::fail_level(ParseError error) {
 
 // The stream stands just past the closing quote. If the characters before it are exactly the
 // string between an unescaped opening quote, the text itself can be viewed; otherwise (escapes)
-// the decoded copy, which RapidJSON only lends for the duration of the callback, is kept.
+// the decoded string (written over the scratch copy of the text by in-situ parsing) is kept.
 std::string_view FrameHandler::keep(const char* str, std::size_t length,
                                     std::string& storage) const {
   const std::size_t end = cursor_->Tell();

@@ -25,8 +25,12 @@
 
 namespace depthrec::json {
 
-inline constexpr unsigned kFrameParseFlags =
-    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+// In situ over TextCursor's copy. Text with a byte >= 0x80 is also checked as UTF-8 (invalid text
+// is malformed JSON); plain ASCII, every Binance frame in practice, is valid as it is.
+inline constexpr unsigned kAsciiParseFlags =
+    rapidjson::kParseIterativeFlag | rapidjson::kParseInsituFlag;
+inline constexpr unsigned kUtf8ParseFlags =
+    kAsciiParseFlags | rapidjson::kParseValidateEncodingFlag;
 
 // Deeper JSON is refused (ParseError::too_large): Binance payloads nest at most 4 levels.
 inline constexpr int kMaxNesting = 32;
