@@ -4,12 +4,15 @@
 
 #include <rapidjson/reader.h>
 
+#include "protocol/depth_frame_scanner.hpp"
+#include "protocol/depth_stream_kind.hpp"
 #include "protocol/json_field_checks.hpp"
 #include "protocol/json_frame_handler.hpp"
 
 namespace depthrec {
 namespace {
 
+using json::depth_kind_of_stream;
 using json::FieldId;
 using json::FirstError;
 using json::FrameHandler;
@@ -18,16 +21,6 @@ using json::JsonKind;
 // Connection-level events the market streams send (spot announces a shutdown this way).
 bool is_server_event(std::string_view event_type) {
   return event_type == "serverShutdown";
-}
-
-// "<sym>@depth<digits>[@speed]" is partial depth; "<sym>@depth[@speed]" (or no stream) is diff.
-DepthKind depth_kind_of_stream(std::string_view stream) {
-  constexpr std::string_view kDepth = "@depth";
-  const std::size_t at = stream.find(kDepth);
-  if (at == std::string_view::npos) return DepthKind::diff;
-  const std::size_t next = at + kDepth.size();
-  const bool digit = next < stream.size() && stream[next] >= '0' && stream[next] <= '9';
-  return digit ? DepthKind::partial : DepthKind::diff;
 }
 
 void reset(Frame& out) {
@@ -157,6 +150,11 @@ ParseError FrameParser::parse(std::string_view text, Frame& out) {
   reset(out);
   if (!impl_) impl_ = std::make_unique<Impl>(FrameParserLimits{});  // moved-from: usable again
   if (text.size() > impl_->limits.max_frame_bytes) return ParseError::too_large;
+  if (impl_->limits.depth_fast_path &&
+      json::scan_depth_update(text, impl_->limits.max_levels_per_side, out)) {
+    return ParseError::none;
+  }
+  reset(out);  // declined: the generic walk decides, from a clean frame
 
   json::TextCursor cursor(text, impl_->text_copy);
   impl_->handler.begin(text, cursor, out.depth.bids, out.depth.asks,

@@ -1,6 +1,8 @@
 // FrameParser::parse on arbitrary bytes. Besides "no crash, no sanitizer report":
-//  - deterministic: a parser reused across inputs (buffers and state carried over) and a fresh
-//    parser give the same error and, on success, the same frame;
+//  - deterministic and differential: a parser reused across inputs (buffers and state carried
+//    over, the depthUpdate fast path on) and a fresh parser on the generic JSON walk only
+//    (FrameParserLimits::depth_fast_path = false, the reference) give the same error and, on
+//    success, the same frame;
 //  - a depth frame's bids_json/asks_json are views of one JSON array each inside the input, and
 //    wrapped into a REST snapshot body they parse (parse_snapshot) to the very same levels;
 //  - every Decimal read (levels and bookTicker prices) formats and parses back to the same value;
@@ -116,7 +118,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static Frame reused_frame;
   const ParseError error = reused_parser.parse(text, reused_frame);
 
-  FrameParser fresh_parser;
+  FrameParserLimits generic_only;
+  generic_only.depth_fast_path = false;
+  FrameParser fresh_parser(generic_only);
   Frame fresh_frame;
   FUZZ_CHECK(fresh_parser.parse(text, fresh_frame) == error);
   if (error == ParseError::none) {

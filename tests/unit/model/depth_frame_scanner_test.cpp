@@ -1,0 +1,204 @@
+// The depthUpdate fast path against the generic JSON walk (FrameParserLimits::depth_fast_path =
+// false), which is the reference: on every real frame, on systematic mutations of real frames and
+// on hand-made edge cases, both parsers give the same error and, on success, the same frame
+// (the same views into the text, not only equal text). And the fast path does take the frames it
+// is for: every depthUpdate of the real captures.
+#include "protocol/depth_frame_scanner.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "depthrec/frame_parser.hpp"
+#include "real_recording.hpp"
+
+namespace depthrec {
+namespace {
+
+FrameParserLimits generic_only() {
+  FrameParserLimits limits;
+  limits.depth_fast_path = false;
+  return limits;
+}
+
+bool inside(std::string_view view, std::string_view text) {
+  return view.data() >= text.data() && view.data() + view.size() <= text.data() + text.size();
+}
+
+// Equal frames. Views into the text must be the same spans, not only equal text; a decoded
+// (escaped) string lives in each parser's own storage, so it compares by content.
+::testing::AssertionResult same_frame(const Frame& a, const Frame& b, std::string_view text) {
+  const auto view_equal = [text](std::string_view x, std::string_view y) {
+    if (x != y || inside(x, text) != inside(y, text)) return false;
+    return x.empty() || !inside(x, text) || x.data() == y.data();
+  };
+  const DepthUpdate& x = a.depth;
+  const DepthUpdate& y = b.depth;
+  if (a.type != b.type) return ::testing::AssertionFailure() << "type";
+  if (!view_equal(a.stream, b.stream)) return ::testing::AssertionFailure() << "stream";
+  if (!view_equal(a.event_type, b.event_type)) return ::testing::AssertionFailure() << "e";
+  if (x.kind != y.kind) return ::testing::AssertionFailure() << "kind";
+  if (!view_equal(x.symbol, y.symbol)) return ::testing::AssertionFailure() << "s";
+  if (x.event_time_ms != y.event_time_ms || x.transaction_time_ms != y.transaction_time_ms)
+    return ::testing::AssertionFailure() << "E/T";
+  if (x.first_id != y.first_id || x.final_id != y.final_id)
+    return ::testing::AssertionFailure() << "U/u";
+  if (x.prev_final_id != y.prev_final_id || x.has_prev_final_id != y.has_prev_final_id)
+    return ::testing::AssertionFailure() << "pu";
+  if (x.bids != y.bids || x.asks != y.asks) return ::testing::AssertionFailure() << "levels";
+  if (!view_equal(x.bids_json, y.bids_json) || !view_equal(x.asks_json, y.asks_json))
+    return ::testing::AssertionFailure() << "raw level spans";
+  return ::testing::AssertionSuccess();
+}
+
+// Parses `text` with both parsers; they must agree. Returns the shared error.
+ParseError expect_agree(const std::string& text) {
+  static FrameParser fast;
+  static FrameParser generic(generic_only());
+  Frame fast_frame;
+  Frame generic_frame;
+  const ParseError fast_error = fast.parse(text, fast_frame);
+  const ParseError generic_error = generic.parse(text, generic_frame);
+  EXPECT_EQ(fast_error, generic_error) << text;
+  if (fast_error == ParseError::none && generic_error == ParseError::none) {
+    EXPECT_TRUE(same_frame(fast_frame, generic_frame, text)) << text;
+  }
+  return generic_error;
+}
+
+bool scanned(const std::string& text, std::size_t max_levels = 10000) {
+  Frame frame;
+  return json::scan_depth_update(text, max_levels, frame);
+}
+
+std::vector<std::string> real_frames(const char* file) {
+  std::vector<std::string> frames;
+  for (auto& line : testing::read_recording(testing::real_data_path(file))) {
+    frames.push_back(std::move(line.json));
+  }
+  return frames;
+}
+
+constexpr const char* kPayload =
+    R"({"e":"depthUpdate","E":1721347022504,"T":1721347022503,"s":"BTCUSDT","U":100,"u":105,)"
+    R"("pu":99,"b":[["63943.90","46.371"],["63943.80","0.000"]],"a":[["63944.00","0.095"]]})";
+
+std::string wrapped(const std::string& payload, const std::string& stream = "btcusdt@depth") {
+  return R"({"stream":")" + stream + R"(","data":)" + payload + "}";
+}
+
+TEST(DepthFrameScanner, EveryRealFrameParsesTheSameAndEveryDepthUpdateTakesTheFastPath) {
+  for (const char* file : {"usdm_btcusdt_20240718.gz", "spot_btcusdt_20240808.gz"}) {
+    std::size_t depth_updates = 0;
+    std::size_t fast = 0;
+    for (const std::string& text : real_frames(file)) {
+      expect_agree(text);
+      const bool is_depth = text.find(R"("e":"depthUpdate")") != std::string::npos;
+      depth_updates += is_depth;
+      const bool took_fast_path = scanned(text);
+      fast += took_fast_path;
+      EXPECT_EQ(took_fast_path, is_depth) << text.substr(0, 120);
+    }
+    EXPECT_GT(depth_updates, 3000u) << file;
+    EXPECT_EQ(fast, depth_updates) << file;
+  }
+}
+
+// Every byte of a real frame replaced by characters that matter to JSON, every byte deleted, and
+// every prefix: the scanner must decline or agree, never answer differently.
+TEST(DepthFrameScanner, MutatedRealFramesParseTheSameAsTheGenericWalk) {
+  const auto frames = real_frames("usdm_btcusdt_20240718.gz");
+  std::vector<std::string> samples;
+  for (const std::string& text : frames) {
+    if (text.find("depthUpdate") != std::string::npos && text.size() < 400) samples.push_back(text);
+    if (samples.size() == 3) break;
+  }
+  ASSERT_EQ(samples.size(), 3u);
+  samples.push_back(kPayload);
+  const std::string replacements = std::string("\"\\,:[]{}0 9.-e") + '\0' + "\x80";
+  std::size_t parsed = 0;
+  std::size_t total = 0;
+  for (const std::string& text : samples) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      for (char c : replacements) {
+        std::string mutated = text;
+        mutated[i] = c;
+        parsed += expect_agree(mutated) == ParseError::none;
+        ++total;
+      }
+      std::string deleted = text;
+      deleted.erase(i, 1);
+      parsed += expect_agree(deleted) == ParseError::none;
+      parsed += expect_agree(text.substr(0, i)) == ParseError::none;
+      total += 2;
+    }
+  }
+  EXPECT_GT(total, 10000u);
+  EXPECT_GT(parsed, total / 20)
+      << "the mutations must keep some frames valid, or little is compared";
+}
+
+TEST(DepthFrameScanner, TakesBinancesShapesRawOrWrappedInAnyKeyOrder) {
+  EXPECT_TRUE(scanned(kPayload));
+  EXPECT_TRUE(scanned(wrapped(kPayload)));
+  EXPECT_TRUE(scanned(wrapped(kPayload, "btcusdt@depth5@100ms")));
+  const std::string spot =
+      R"({"e":"depthUpdate","E":1,"s":"BTCUSDT","U":5,"u":7,"b":[],"a":[["1.5","2"]]})";
+  EXPECT_TRUE(scanned(spot));
+  const std::string reordered =
+      R"({"b":[["2","1"]],"a":[],"u":9,"pu":3,"U":4,"s":"ETHUSDT","E":12,"e":"depthUpdate"})";
+  EXPECT_TRUE(scanned(reordered));
+  for (const std::string& text : {std::string(kPayload), wrapped(kPayload), spot, reordered,
+                                  wrapped(kPayload, "btcusdt@depth5@100ms")}) {
+    EXPECT_EQ(expect_agree(text), ParseError::none) << text;
+  }
+}
+
+TEST(DepthFrameScanner, DeclinesWhatItDoesNotHandleAndTheGenericWalkDecides) {
+  const std::string p = kPayload;
+  const auto with = [&](const std::string& from, const std::string& to) {
+    std::string text = p;
+    const std::size_t at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return text.replace(at, from.size(), to);
+  };
+  const std::vector<std::pair<std::string, ParseError>> cases{
+      {with(R"("s":"BTCUSDT")", R"("s":"BTC\u0055SDT")"), ParseError::none},  // escape
+      {with(R"("U":100,)", R"("U": 100,)"), ParseError::none},                // whitespace
+      {with(R"("U":100,)", R"("U":100,"x":1,)"), ParseError::none},           // unknown key
+      {with(R"("U":100,)", R"("U":100,"U":101,)"), ParseError::none},         // repeated key
+      {with(R"("s":"BTCUSDT")", "\"s\":\"BTC\xc3\xa9\""), ParseError::none},  // UTF-8
+      {with(R"("U":100)", R"("U":18446744073709551615)"), ParseError::none},  // 20 digits
+      {with(R"("U":100)", R"("U":18446744073709551616)"), ParseError::bad_number},
+      {with(R"("E":1721347022504)", R"("E":9223372036854775808)"), ParseError::bad_number},
+      {with(R"("U":100)", R"("U":100.0)"), ParseError::bad_number},
+      {with(R"("U":100)", R"("U":-1)"), ParseError::bad_number},
+      {with(R"("U":100)", R"("U":0100)"), ParseError::malformed_json},
+      {with(R"("U":100)", R"("U":"100")"), ParseError::wrong_type},
+      {with(R"("U":100,)", ""), ParseError::missing_field},
+      {with(R"("63944.00")", R"("63944.0x")"), ParseError::bad_decimal},
+      {with(R"(["63944.00","0.095"])", R"(["63944.00"])"), ParseError::bad_level},
+      {with(R"("depthUpdate")", R"("aggTrade")"), ParseError::none},
+      {p + " ", ParseError::none},
+      {p + "x", ParseError::malformed_json},
+      {wrapped(p) + "}", ParseError::malformed_json},
+  };
+  for (const auto& [text, error] : cases) {
+    EXPECT_FALSE(scanned(text)) << text;
+    EXPECT_EQ(expect_agree(text), error) << text;
+  }
+}
+
+TEST(DepthFrameScanner, LevelLimitIsLeftToTheGenericWalkWhichRefusesIt) {
+  EXPECT_TRUE(scanned(kPayload, 2));
+  EXPECT_FALSE(scanned(kPayload, 1));  // two bid levels
+  FrameParserLimits limits;
+  limits.max_levels_per_side = 1;
+  FrameParser parser(limits);
+  Frame frame;
+  EXPECT_EQ(parser.parse(kPayload, frame), ParseError::too_large);
+}
+
+}  // namespace
+}  // namespace depthrec
