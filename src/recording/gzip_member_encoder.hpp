@@ -1,29 +1,35 @@
-// Compresses a buffer into one complete gzip member (header, deflate data, CRC32 + size trailer).
-// The zlib stream is reset and reused between members, so steady state does not allocate.
+// Compresses a buffer into one complete gzip member (header, deflate data, CRC32 + size trailer)
+// with libdeflate, which compresses a whole buffer in one call 2-3x faster than zlib's streaming
+// deflate at the same ratio; the writer's members are whole buffers already. The compressor is
+// allocated once and reused, so steady state does not allocate.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
-#include <zlib.h>
+struct libdeflate_compressor;
 
 namespace depthrec::recording {
 
 class GzipMemberEncoder {
  public:
-  // Throws std::invalid_argument for a level outside 0..9, std::runtime_error if zlib cannot
-  // initialise (out of memory).
+  // Levels 0 (stored, no compression) to 9, the range zlib had, mapped 1:1 onto libdeflate's
+  // levels. Throws std::invalid_argument for a level outside 0..9, std::runtime_error if the
+  // compressor cannot be allocated (out of memory).
   explicit GzipMemberEncoder(int level);
-  ~GzipMemberEncoder();
-  GzipMemberEncoder(const GzipMemberEncoder&) = delete;
-  GzipMemberEncoder& operator=(const GzipMemberEncoder&) = delete;
 
   // Appends the member for `input` (which may be empty: an empty member is still valid) to `out`.
-  // Returns false only if zlib reports an internal error, leaving `out` as it was.
+  // `out` grows by libdeflate's worst-case bound before compressing, so a caller that clears and
+  // reuses `out` keeps its capacity. Returns false only if libdeflate reports that the member did
+  // not fit in its own bound, leaving `out` as it was.
   bool append_member(std::string_view input, std::string& out);
 
  private:
-  z_stream stream_{};
+  struct CompressorDeleter {
+    void operator()(libdeflate_compressor* compressor) const;
+  };
+  std::unique_ptr<libdeflate_compressor, CompressorDeleter> compressor_;
 };
 
 }  // namespace depthrec::recording

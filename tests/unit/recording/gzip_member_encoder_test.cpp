@@ -1,0 +1,132 @@
+// GzipMemberEncoder (libdeflate): every member it writes is read back byte-exact by zlib's inflate
+// (an independent decoder that checks the gzip header, CRC32 and size trailer), alone and
+// concatenated, at every level the recorder can be given; out-of-range levels are refused.
+#include "recording/gzip_member_encoder.hpp"
+
+#include <cstdint>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "unit/recording/recording_test_support.hpp"
+
+namespace depthrec::recording {
+namespace {
+
+using testing::gunzip_members;
+
+// NDJSON shaped like the recorder's depth records, so the compressor sees realistic repetition.
+std::string depth_like_lines(std::size_t min_bytes) {
+  std::mt19937_64 random(42);
+  std::string lines;
+  for (std::uint64_t id = 1; lines.size() < min_bytes; ++id) {
+    lines += R"({"recv_ns":)" + std::to_string(1'700'000'000'000'000'000ULL + id * 7919) +
+             R"(,"stream":"btcusdt@depth@0ms","data":{"e":"depthUpdate","u":)" +
+             std::to_string(id) + R"(,"b":[)";
+    for (int level = 0; level < 5; ++level) {
+      if (level > 0) lines += ',';
+      lines += "[\"" + std::to_string(60'000 + random() % 500) + ".10\",\"" +
+               std::to_string(random() % 1000) + ".000\"]";
+    }
+    lines += "]}}\n";
+  }
+  return lines;
+}
+
+std::string random_bytes(std::size_t size) {
+  std::mt19937 random(7);
+  std::string bytes(size, '\0');
+  for (char& byte : bytes) byte = static_cast<char>(random() & 0xFF);
+  return bytes;
+}
+
+std::string one_member(int level, const std::string& input) {
+  GzipMemberEncoder encoder(level);
+  std::string out;
+  EXPECT_TRUE(encoder.append_member(input, out));
+  return out;
+}
+
+const std::vector<int> kLevels = {0, 1, 6, 9};
+
+TEST(GzipMemberEncoder, EmptyInputIsAValidEmptyMember) {
+  for (int level : kLevels) {
+    const std::string member = one_member(level, "");
+    EXPECT_GE(member.size(), 18u) << "level " << level;  // 10-byte header + 8-byte trailer
+    const testing::GzipContent content = gunzip_members(member);
+    EXPECT_EQ(content.members, 1) << "level " << level;
+    EXPECT_EQ(content.text, "") << "level " << level;
+  }
+}
+
+TEST(GzipMemberEncoder, RoundTripsSmallLargeAndIncompressibleInputs) {
+  const std::vector<std::string> inputs = {"x", "{\"e\":\"depthUpdate\"}\n",
+                                           depth_like_lines(1 << 20), random_bytes(1 << 20)};
+  for (int level : kLevels) {
+    for (const std::string& input : inputs) {
+      const std::string member = one_member(level, input);
+      const testing::GzipContent content = gunzip_members(member);
+      EXPECT_EQ(content.members, 1) << "level " << level << ", " << input.size() << " bytes";
+      EXPECT_TRUE(content.text == input) << "level " << level << ", " << input.size() << " bytes";
+    }
+  }
+}
+
+TEST(GzipMemberEncoder, LevelReachesTheCompressor) {
+  const std::string text = depth_like_lines(256 << 10);
+  const std::size_t stored = one_member(0, text).size();
+  const std::size_t fastest = one_member(1, text).size();
+  const std::size_t smallest = one_member(9, text).size();
+  EXPECT_GE(stored, text.size());  // level 0 writes stored blocks
+  EXPECT_LT(fastest * 3, text.size());
+  EXPECT_LT(smallest, fastest);
+}
+
+TEST(GzipMemberEncoder, IncompressibleInputGrowsOnlyByFraming) {
+  const std::string noise = random_bytes(1 << 20);
+  const std::size_t size = one_member(1, noise).size();
+  EXPECT_GE(size, noise.size());
+  EXPECT_LT(size, noise.size() + noise.size() / 100);  // stored blocks: ~5 bytes per 64 KB
+}
+
+TEST(GzipMemberEncoder, AppendedMembersDecodeToTheConcatenation) {
+  GzipMemberEncoder encoder(1);
+  const std::vector<std::string> batches = {depth_like_lines(300'000), "", "last line\n",
+                                            random_bytes(70'000), depth_like_lines(1000)};
+  std::string file;
+  std::string expected;
+  for (const std::string& batch : batches) {
+    const std::string before = file;
+    ASSERT_TRUE(encoder.append_member(batch, file));
+    EXPECT_EQ(file.compare(0, before.size(), before), 0) << "earlier members must stay intact";
+    expected += batch;
+  }
+  const testing::GzipContent content = gunzip_members(file);
+  EXPECT_EQ(content.members, static_cast<int>(batches.size()));
+  EXPECT_TRUE(content.text == expected);
+}
+
+TEST(GzipMemberEncoder, ReusedOutputKeepsItsBuffer) {
+  GzipMemberEncoder encoder(1);
+  const std::string batch = depth_like_lines(1 << 20);
+  std::string out;
+  ASSERT_TRUE(encoder.append_member(batch, out));
+  const std::string first = out;
+  const char* buffer = out.data();
+  out.clear();
+  ASSERT_TRUE(encoder.append_member(batch, out));
+  EXPECT_EQ(out.data(), buffer) << "a cleared output of enough capacity must not be reallocated";
+  EXPECT_TRUE(out == first) << "the reused compressor must produce the same member";
+}
+
+TEST(GzipMemberEncoder, RefusesLevelsOutsideZeroToNine) {
+  EXPECT_THROW(GzipMemberEncoder(-1), std::invalid_argument);
+  EXPECT_THROW(GzipMemberEncoder(10), std::invalid_argument);
+  EXPECT_THROW(GzipMemberEncoder(12), std::invalid_argument);
+  EXPECT_NO_THROW(GzipMemberEncoder(0));
+  EXPECT_NO_THROW(GzipMemberEncoder(9));
+}
+
+}  // namespace
+}  // namespace depthrec::recording
