@@ -36,7 +36,7 @@ void gzip_encoder(benchmark::State& state, const InputPtr& input) {
     const NdjsonBatch& lines = input->ndjson_batches[batch];
     out.clear();
     if (!encoder.append_member(lines.lines, out)) {
-      state.SkipWithError("zlib failed");
+      state.SkipWithError("gzip compression failed");
       break;
     }
     records += lines.records;

@@ -51,7 +51,7 @@ struct GzipRotatingSinkConfig {
   RotateMode rotate = RotateMode::interval;
   std::chrono::seconds rotate_interval{60};
   std::uint64_t max_bytes = 5'000'000;  // uncompressed bytes per segment (RotateMode::size)
-  int compression_level = 1;            // zlib 1: ~108 MB/s here; 6 keeps up with only ~34k ev/s
+  int compression_level = 1;  // gzip level 0..9 (libdeflate): 1 ~300 MB/s here, 6 ~100 MB/s
   std::size_t flush_threshold_bytes = 1 << 20;  // a write past this flushes by itself
   std::size_t max_unwritten_bytes = 32u << 20;  // pending + failed batches; beyond: drop
   WallClock clock = [] { return std::chrono::system_clock::now(); };

@@ -150,7 +150,7 @@ struct GzipRotatingSink::Impl {
       if (!encoder.append_member(pending, unwritten)) {
         const std::size_t lost = pending.size();
         pending.clear();
-        SinkStatus status = record_error(EIO, "compress", "(zlib deflate failed)");
+        SinkStatus status = record_error(EIO, "compress", "(gzip compression failed)");
         std::lock_guard<std::mutex> lock(stats_mutex);
         stats.dropped_bytes += lost;
         ++stats.dropped_writes;
