@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -14,6 +15,12 @@ namespace depthrec {
 
 class OrderBook {
  public:
+  OrderBook();
+  ~OrderBook();
+  // Copies are deep; a move copies too, so that the source stays a valid book.
+  OrderBook(const OrderBook& other);
+  OrderBook& operator=(const OrderBook& other);
+
   void clear();
   // Replaces the whole book with the snapshot's levels; last_update_id() becomes its lastUpdateId.
   void load(const DepthSnapshot& snapshot);
@@ -40,10 +47,11 @@ class OrderBook {
   void top(std::size_t n, std::vector<PriceLevel>& bids, std::vector<PriceLevel>& asks) const;
 
  private:
-  // Sorted so that the best price is at the back: most changes happen near the top of the book,
-  // so inserts and erases there move few elements.
-  std::vector<PriceLevel> bids_;  // ascending price; best (highest) bid at back
-  std::vector<PriceLevel> asks_;  // descending price; best (lowest) ask at back
+  // Each side is a blocked sorted array (src/model/book_side.hpp): an insert or erase moves at most
+  // one block of levels, whatever the depth; spare blocks are pooled, so the steady state does not
+  // allocate. Behind a pointer to keep that structure out of the public headers.
+  struct Sides;
+  std::unique_ptr<Sides> sides_;
   std::uint64_t last_update_id_ = 0;
 };
 

@@ -1,0 +1,93 @@
+// One side of an order book (all bids or all asks) as a blocked sorted array: levels live in
+// fixed-capacity blocks, sorted from the worst to the best price within and across blocks, and a
+// small index holds each block's worst price. A change costs a search of the index, a search of one
+// block and a shift of at most one block's levels, however deep the book is; a full block splits
+// in two, an emptied block is freed and a nearly empty one merges into a neighbour.
+// Freed blocks stay in a pool owned by the side, so a book that has reached its working size
+// changes, clears and reloads without allocating.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "depthrec/decimal.hpp"
+#include "depthrec/depth_event.hpp"
+
+namespace depthrec {
+
+class BookSide {
+ public:
+  // Levels a block holds by default.
+  static constexpr std::size_t kDefaultBlockCapacity = 64;
+
+  // `block_capacity` >= 4; tests use small blocks to split and merge often.
+  explicit BookSide(Side side, std::size_t block_capacity = kDefaultBlockCapacity);
+
+  // Removes every level; the blocks go back to the pool.
+  void clear();
+  // Replaces the content with levels given best first (Binance's order). An unordered or
+  // duplicated input is accepted: the last occurrence of a price wins, zero quantities are dropped.
+  void load(const std::vector<PriceLevel>& best_first);
+  // Sets one level; a zero quantity removes it (removing an absent level is ignored).
+  void set(Decimal price, Decimal qty);
+
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  // The i-th best level (0 = best), walking blocks from the top: O(1 + i / block size).
+  // Precondition: i < size().
+  PriceLevel level(std::size_t i) const;
+  std::optional<PriceLevel> best() const;
+  // Appends the n best levels (fewer if the side is shorter) to `out`, best first.
+  void append_top(std::size_t n, std::vector<PriceLevel>& out) const;
+
+  // Shape, for tests: how many blocks hold levels and how many are pooled for reuse.
+  std::size_t block_count() const { return index_.size(); }
+  std::size_t pooled_block_count() const { return free_blocks_.size(); }
+
+ private:
+  // A price as a rank that grows towards the top of this side (bids: the price, asks: its
+  // negation), so one ascending order serves both sides.
+  using Rank = std::int64_t;
+
+  struct BlockEntry {
+    Rank floor;           // the worst rank held by the block
+    std::uint32_t block;  // block number in the storage
+    std::uint32_t size;   // levels held, 1..capacity
+  };
+
+  Rank rank_of(Decimal price) const { return bid_side_ ? price.units : -price.units; }
+  Decimal price_of(Rank rank) const { return Decimal{bid_side_ ? rank : -rank}; }
+  Rank* ranks(std::uint32_t block) { return &ranks_[block * capacity_]; }
+  std::int64_t* quantities(std::uint32_t block) { return &quantities_[block * capacity_]; }
+  const Rank* ranks(std::uint32_t block) const { return &ranks_[block * capacity_]; }
+  const std::int64_t* quantities(std::uint32_t block) const {
+    return &quantities_[block * capacity_];
+  }
+  PriceLevel level_at(const BlockEntry& entry, std::size_t pos) const;
+
+  // Index entry of the block where `rank` is or would be inserted. Precondition: !index_.empty().
+  std::size_t find_entry(Rank rank) const;
+  void insert_at(std::size_t entry, std::size_t pos, Rank rank, std::int64_t qty);
+  void erase_at(std::size_t entry, std::size_t pos);
+  // Moves the upper half of a full block into a new block placed after it in the index.
+  void split(std::size_t entry);
+  // Empties a nearly empty block into a neighbour with room, then frees it.
+  void merge_if_sparse(std::size_t entry);
+  // Appends a level better than every held level (the load of a sorted input).
+  void append_best(Rank rank, std::int64_t qty);
+
+  std::uint32_t acquire_block();
+  void release_block(std::uint32_t block);
+
+  bool bid_side_;
+  std::size_t capacity_;
+  std::size_t size_ = 0;
+  std::vector<BlockEntry> index_;  // ascending floors: worst block first, best block last
+  std::vector<Rank> ranks_;        // storage: block b holds [b * capacity_, (b + 1) * capacity_)
+  std::vector<std::int64_t> quantities_;  // in units of Decimal, parallel to ranks_
+  std::vector<std::uint32_t> free_blocks_;
+};
+
+}  // namespace depthrec
