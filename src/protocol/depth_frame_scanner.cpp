@@ -12,6 +12,16 @@
 namespace depthrec::json {
 namespace {
 
+constexpr std::uint64_t kFractionScale[Decimal::kScale + 1] = {
+    100'000'000, 10'000'000, 1'000'000, 100'000, 10'000, 1'000, 100, 10, 1};
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+std::uint64_t digit(char c) {
+  return static_cast<std::uint64_t>(c - '0');
+}
+
 class Cursor {
  public:
   explicit Cursor(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
@@ -64,6 +74,40 @@ class Cursor {
     return true;
   }
 
+  // A quoted decimal read in the same pass that finds its end. The common shape (at most 11
+  // integer and 8 fractional digits, in range) is converted here exactly as parse_decimal would;
+  // any other text goes through the string and parse_decimal.
+  bool decimal(Decimal& out) {
+    const char* const start = p_;
+    if (end_ - p_ >= 2 && *p_ == '"') {
+      const char* q = p_ + 1;
+      std::uint64_t integer_part = 0;
+      const char* const integer_start = q;
+      for (; q != end_ && is_digit(*q); ++q) integer_part = integer_part * 10 + digit(*q);
+      const auto integer_digits = q - integer_start;
+      std::uint64_t fraction = 0;
+      std::ptrdiff_t fraction_digits = 0;
+      if (q != end_ && *q == '.') {
+        const char* const fraction_start = ++q;
+        for (; q != end_ && is_digit(*q); ++q) fraction = fraction * 10 + digit(*q);
+        fraction_digits = q - fraction_start;
+      }
+      if (integer_digits >= 1 && integer_digits <= 11 && fraction_digits <= Decimal::kScale &&
+          q != end_ && *q == '"') {
+        const std::uint64_t units = integer_part * static_cast<std::uint64_t>(Decimal::kOne) +
+                                    fraction * kFractionScale[fraction_digits];
+        if (units <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+          out.units = static_cast<std::int64_t>(units);
+          p_ = q + 1;
+          return true;
+        }
+      }
+    }
+    p_ = start;
+    std::string_view text;
+    return string(text) && parse_decimal(text, out);
+  }
+
   // [["price","qty"],...] into `levels` (cleared first), its text into `raw`.
   bool levels(std::size_t max_levels, std::vector<PriceLevel>& levels, std::string_view& raw) {
     const char* start = p_;
@@ -71,11 +115,10 @@ class Cursor {
     levels.clear();
     if (!eat(']')) {
       do {
-        std::string_view price;
-        std::string_view qty;
         PriceLevel level;
-        if (!eat('[') || !string(price) || !eat(',') || !string(qty) || !eat(']')) return false;
-        if (!parse_decimal(price, level.price) || !parse_decimal(qty, level.qty)) return false;
+        if (!eat('[') || !decimal(level.price) || !eat(',') || !decimal(level.qty) || !eat(']')) {
+          return false;
+        }
         if (levels.size() >= max_levels) return false;
         levels.push_back(level);
       } while (eat(','));

@@ -190,6 +190,43 @@ TEST(DepthFrameScanner, DeclinesWhatItDoesNotHandleAndTheGenericWalkDecides) {
   }
 }
 
+// Level decimals are converted in the scanning pass for the common shape and by parse_decimal
+// otherwise: at and past every limit of that shape, the result is parse_decimal's.
+TEST(DepthFrameScanner, DecimalsAtTheEdgesOfTheFastShapeParseLikeParseDecimal) {
+  const std::vector<std::string> texts{"0",
+                                       "0.0",
+                                       "5.",
+                                       "0.00000001",
+                                       "0.000000001",
+                                       "0.100000000",
+                                       "1.50000000000",
+                                       "00000000000001.5",
+                                       "99999999999",
+                                       "999999999999",
+                                       "92233720368.54775807",
+                                       "92233720368.54775808",
+                                       ".5",
+                                       "1..2",
+                                       "1.2.3",
+                                       "",
+                                       "1e5",
+                                       "-1"};
+  for (const std::string& qty : texts) {
+    const std::string text =
+        R"({"e":"depthUpdate","E":1,"s":"X","U":1,"u":2,"b":[["1",")" + qty + R"("]],"a":[]})";
+    Decimal expected;
+    const bool valid = parse_decimal(qty, expected);
+    EXPECT_EQ(scanned(text), valid) << qty;
+    EXPECT_EQ(expect_agree(text), valid ? ParseError::none : ParseError::bad_decimal) << qty;
+    FrameParser parser;
+    Frame frame;
+    if (valid && parser.parse(text, frame) == ParseError::none) {
+      ASSERT_EQ(frame.depth.bids.size(), 1u);
+      EXPECT_EQ(frame.depth.bids[0].qty, expected) << qty;
+    }
+  }
+}
+
 TEST(DepthFrameScanner, LevelLimitIsLeftToTheGenericWalkWhichRefusesIt) {
   EXPECT_TRUE(scanned(kPayload, 2));
   EXPECT_FALSE(scanned(kPayload, 1));  // two bid levels
