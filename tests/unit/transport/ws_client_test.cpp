@@ -61,6 +61,26 @@ TEST(WsClient, DeliversTextAndBinaryFramesInOrder) {
   EXPECT_EQ(stats.reconnects, 0u);
 }
 
+// The text-frame UTF-8 check skips its state machine only for all-ASCII chunks: frames with
+// multi-byte code points at every offset (before, inside and after 8-byte words) must still
+// arrive byte for byte.
+TEST(WsClient, DeliversMultiByteUtf8TextIntact) {
+  std::vector<std::string> texts;
+  for (std::size_t prefix = 0; prefix < 20; ++prefix)
+    texts.push_back(std::string(prefix, 'a') + "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80" +
+                    std::string(prefix % 9, 'z'));
+  PlainServer server([texts](Server& s, Hdl hdl) {
+    for (const std::string& text : texts) s.send(hdl, text, websocketpp::frame::opcode::text);
+  });
+  ClientLog log;
+  RunningClient rc(test_config(ws_url(server.port())), log.events());
+  rc.start();
+  ASSERT_TRUE(log.wait_for([&] { return log.frames.size() == texts.size(); }));
+  std::lock_guard lock(log.mutex);
+  for (std::size_t i = 0; i < texts.size(); ++i) EXPECT_EQ(log.frames[i].payload, texts[i]);
+  EXPECT_TRUE(log.closes.empty());
+}
+
 TEST(WsClient, SendsTextOnlyWhileOpen) {
   PlainServer server(nullptr);
   ClientLog log;
