@@ -74,12 +74,22 @@ class FrameCounter {
     });
     con->set_fail_handler([this](wpp::connection_hdl hdl) {
       error_ = "connection failed: " + endpoint_.get_con_from_hdl(hdl)->get_ec().message();
+      if (deadline_) deadline_->cancel();
     });
     con->set_close_handler([this](wpp::connection_hdl) {
       if (!measured_) error_ = "connection closed before the measurement ended";
+      if (deadline_) deadline_->cancel();
     });
     connection_ = con;
     endpoint_.connect(con);
+    // A run that has not ended well after its window (a handshake or close that never
+    // completes) is stopped instead of hanging the benchmark; an error unless it was measured.
+    const double limit_seconds = options_.warmup_seconds + options_.seconds + 15.0;
+    deadline_ = endpoint_.set_timer(static_cast<long>(limit_seconds * 1000), [this](auto ec) {
+      if (ec) return;
+      if (!measured_) error_ = "no complete measurement within the time limit";
+      endpoint_.stop();
+    });
     endpoint_.run();
     if (!error_.empty()) return fail(error_);
     const std::uint64_t frames = frames_at_end_ - frames_at_start_;
@@ -150,6 +160,7 @@ class FrameCounter {
   Endpoint endpoint_;
   Endpoint::connection_ptr connection_;
   Endpoint::timer_ptr timer_;
+  Endpoint::timer_ptr deadline_;
   std::uint64_t frames_ = 0, bytes_ = 0;
   std::uint64_t frames_at_start_ = 0, bytes_at_start_ = 0;
   std::uint64_t frames_at_end_ = 0, bytes_at_end_ = 0;

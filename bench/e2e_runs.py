@@ -16,6 +16,16 @@ import urllib.request
 
 SYMBOL = "BTCUSDT"
 STREAM = "btcusdt@depth@0ms"
+# run_e2e.py --pin sets this to (simulator cpus, client cpus) for taskset; None lets the OS place
+# every thread (the simulator then preempts the recorder on a 2-core machine).
+PIN = None
+
+
+def pinned(command, role):
+    """`command` run under taskset on the CPUs of `role` ("sim" or "client") when pinning."""
+    if PIN is None:
+        return command
+    return ["taskset", "-c", PIN[0] if role == "sim" else PIN[1]] + command
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -94,9 +104,9 @@ class Simulator:
                 os.remove(path)
         self.log = open(os.path.join(workdir, "depthsim.log"), "w")
         self.proc = subprocess.Popen(
-            [os.path.join(build_dir, "depthsim"), "--port", "0", "--port-file", port_file,
-             "--cert-out", self.ca, "--market", market, "--symbols", SYMBOL, "--rate", str(rate),
-             "--start-on-subscribe"],
+            pinned([os.path.join(build_dir, "depthsim"), "--port", "0", "--port-file", port_file,
+                    "--cert-out", self.ca, "--market", market, "--symbols", SYMBOL, "--rate",
+                    str(rate), "--start-on-subscribe"], "sim"),
             stdout=self.log, stderr=subprocess.STDOUT)
         text = wait_for(lambda: self._read(port_file), timeout=15)
         if not text or self.proc.poll() is not None:
@@ -166,7 +176,8 @@ def measure_recorder(peer, command_for, build_dir, workdir, rate, window_s, prin
     result = {"peer": peer, "rate": rate, "window_s": window_s, "load_1m": os.getloadavg()[0]}
     log = open(os.path.join(workdir, peer + ".log"), "w")
     result["print_interval"] = print_interval
-    proc = subprocess.Popen(command_for(sim, data_dir, log_dir, print_interval), stdout=log,
+    proc = subprocess.Popen(pinned(command_for(sim, data_dir, log_dir, print_interval), "client"),
+                            stdout=log,
                             stderr=subprocess.STDOUT)
     try:
         started = wait_for(lambda: sim.depth_events_sent() > 0, timeout=20, interval=0.1)
@@ -249,8 +260,9 @@ def measure_bare_client(build_dir, workdir, window_s, warmup_s=1.0):
     sim = Simulator(build_dir, workdir, 0)
     try:
         client = subprocess.Popen(
-            [os.path.join(build_dir, "depthrec-bare-client"), "--url", sim.stream_url(),
-             "--ca-file", sim.ca, "--warmup-seconds", str(warmup_s), "--seconds", str(window_s)],
+            pinned([os.path.join(build_dir, "depthrec-bare-client"), "--url", sim.stream_url(),
+                    "--ca-file", sim.ca, "--warmup-seconds", str(warmup_s), "--seconds",
+                    str(window_s)], "client"),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         # The simulator's share of the CPU over (most of) the client's measured window.
         time.sleep(warmup_s + 0.5)
