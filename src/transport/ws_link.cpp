@@ -101,6 +101,29 @@ std::size_t append_payload(const wpp::frame::basic_header& header, Message& mess
   return len;
 }
 
+}  // namespace
+}  // namespace depthrec::transport::detail
+
+// Explicit specialisations of the member for our two configs (see append_payload), declared
+// before LinkImpl uses the configs, as an explicit specialisation must precede any use.
+namespace websocketpp::processor {
+template <>
+std::size_t hybi13<depthrec::transport::detail::PlainConfig>::process_payload_bytes(
+    std::uint8_t* buf, std::size_t len, lib::error_code& ec) {
+  return depthrec::transport::detail::append_payload(
+      m_basic_header, *m_current_msg, m_permessage_deflate, m_bytes_needed, buf, len, ec);
+}
+template <>
+std::size_t hybi13<depthrec::transport::detail::TlsConfig>::process_payload_bytes(
+    std::uint8_t* buf, std::size_t len, lib::error_code& ec) {
+  return depthrec::transport::detail::append_payload(
+      m_basic_header, *m_current_msg, m_permessage_deflate, m_bytes_needed, buf, len, ec);
+}
+}  // namespace websocketpp::processor
+
+namespace depthrec::transport::detail {
+namespace {
+
 std::string strip_brackets(std::string host) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
@@ -313,25 +336,6 @@ class LinkImpl final : public Link {
 };
 
 }  // namespace
-}  // namespace depthrec::transport::detail
-
-// Explicit specialisations of the member for our two configs (see append_payload).
-namespace websocketpp::processor {
-template <>
-std::size_t hybi13<depthrec::transport::detail::PlainConfig>::process_payload_bytes(
-    std::uint8_t* buf, std::size_t len, lib::error_code& ec) {
-  return depthrec::transport::detail::append_payload(
-      m_basic_header, *m_current_msg, m_permessage_deflate, m_bytes_needed, buf, len, ec);
-}
-template <>
-std::size_t hybi13<depthrec::transport::detail::TlsConfig>::process_payload_bytes(
-    std::uint8_t* buf, std::size_t len, lib::error_code& ec) {
-  return depthrec::transport::detail::append_payload(
-      m_basic_header, *m_current_msg, m_permessage_deflate, m_bytes_needed, buf, len, ec);
-}
-}  // namespace websocketpp::processor
-
-namespace depthrec::transport::detail {
 
 std::string check_ws_url(const std::string& url) {
   const wpp::uri parsed(url);
