@@ -50,10 +50,8 @@ void BookSide::set(Decimal price, Decimal qty) {
   }
   const std::size_t entry = find_entry(rank);
   const BlockEntry& found = index_[entry];
-  const Rank* block_ranks = ranks(found.block);
-  const std::size_t pos = static_cast<std::size_t>(
-      std::lower_bound(block_ranks, block_ranks + found.size, rank) - block_ranks);
-  if (pos < found.size && block_ranks[pos] == rank) {
+  const std::size_t pos = lower_bound_in(found, rank);
+  if (pos < found.size && ranks(found.block)[pos] == rank) {
     if (qty.is_zero()) {
       erase_at(entry, pos);
     } else {
@@ -92,12 +90,31 @@ PriceLevel BookSide::level_at(const BlockEntry& entry, std::size_t pos) const {
   return PriceLevel{price_of(ranks(entry.block)[pos]), Decimal{quantities(entry.block)[pos]}};
 }
 
+// Both searches below are branch-free binary searches (the comparison selects a pointer, which
+// compiles to a conditional move): the changed prices are random enough that a branching search
+// mispredicts about every other step, and that cost more than the searches' instructions.
+
 std::size_t BookSide::find_entry(Rank rank) const {
   // The last block whose floor is not above `rank`; a rank below every floor goes to the first.
-  const auto after =
-      std::upper_bound(index_.begin(), index_.end(), rank,
-                       [](Rank value, const BlockEntry& entry) { return value < entry.floor; });
-  return after == index_.begin() ? 0 : static_cast<std::size_t>(after - index_.begin()) - 1;
+  const BlockEntry* base = index_.data();
+  for (std::size_t n = index_.size(); n > 1;) {
+    const std::size_t half = n / 2;
+    base = base[half].floor <= rank ? base + half : base;
+    n -= half;
+  }
+  return static_cast<std::size_t>(base - index_.data());
+}
+
+std::size_t BookSide::lower_bound_in(const BlockEntry& entry, Rank rank) const {
+  // Blocks in the index are never empty.
+  const Rank* first = ranks(entry.block);
+  const Rank* base = first;
+  for (std::size_t n = entry.size; n > 1;) {
+    const std::size_t half = n / 2;
+    base = base[half] < rank ? base + half : base;
+    n -= half;
+  }
+  return static_cast<std::size_t>(base - first) + (*base < rank ? 1 : 0);
 }
 
 void BookSide::insert_at(std::size_t entry, std::size_t pos, Rank rank, std::int64_t qty) {
