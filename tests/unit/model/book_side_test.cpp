@@ -2,10 +2,13 @@
 // ends, with blocks small enough to split and merge all the time and with the production size.
 #include "model/book_side.hpp"
 
+#include "depthrec/order_book.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <map>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -91,6 +94,15 @@ struct DifferentialCase {
   std::uint32_t seed;
 };
 
+std::string case_name(const DifferentialCase& c) {
+  return std::string(c.side == Side::bid ? "bid" : "ask") + "_block" +
+         std::to_string(c.block_capacity) + "_seed" + std::to_string(c.seed);
+}
+// gtest prints a parameter in its messages; by name rather than as raw bytes.
+void PrintTo(const DifferentialCase& c, std::ostream* out) {
+  *out << case_name(c);
+}
+
 class BookSideDifferential : public ::testing::TestWithParam<DifferentialCase> {};
 
 // 40,000 random changes over a price range of 3,000 ticks: inserts, updates and erases of present
@@ -160,10 +172,7 @@ INSTANTIATE_TEST_SUITE_P(
                       DifferentialCase{Side::bid, 7, 3}, DifferentialCase{Side::ask, 16, 4},
                       DifferentialCase{Side::bid, BookSide::kDefaultBlockCapacity, 5},
                       DifferentialCase{Side::ask, BookSide::kDefaultBlockCapacity, 6}),
-    [](const ::testing::TestParamInfo<DifferentialCase>& info) {
-      return std::string(info.param.side == Side::bid ? "bid" : "ask") + "_block" +
-             std::to_string(info.param.block_capacity) + "_seed" + std::to_string(info.param.seed);
-    });
+    [](const ::testing::TestParamInfo<DifferentialCase>& info) { return case_name(info.param); });
 
 // load(): sorted snapshots take the fast path, anything else must equal "last occurrence wins,
 // zeros dropped"; both are checked against the model on random inputs.
@@ -270,6 +279,32 @@ TEST(BookSide, CopiesAreIndependent) {
   EXPECT_EQ(copy.size(), 50u);
   EXPECT_EQ(copy.level(0), (PriceLevel{units(50), units(50)}));
   EXPECT_EQ(copy.level(49), (PriceLevel{units(1), units(1)}));
+}
+
+// OrderBook holds its sides behind a pointer: its copies (and moves, which copy) must be deep.
+TEST(BookSide, OrderBookCopiesAndMovesAreDeep) {
+  OrderBook book;
+  for (std::int64_t price = 1; price <= 100; ++price) {
+    book.set_level(Side::bid, units(price), units(1));
+    book.set_level(Side::ask, units(1'000 + price), units(2));
+  }
+  book.set_last_update_id(9);
+  OrderBook copy(book);
+  OrderBook assigned;
+  assigned.set_level(Side::ask, units(5), units(5));
+  assigned = book;
+  book.clear();
+  OrderBook moved(std::move(copy));
+  for (const OrderBook* other : {&copy, &assigned, &moved}) {
+    EXPECT_EQ(other->bid_count(), 100u);
+    EXPECT_EQ(other->ask_count(), 100u);
+    EXPECT_EQ(other->bid(0), (PriceLevel{units(100), units(1)}));
+    EXPECT_EQ(other->ask(99), (PriceLevel{units(1'100), units(2)}));
+    EXPECT_EQ(other->last_update_id(), 9u);
+  }
+  EXPECT_EQ(book.bid_count(), 0u);
+  moved.set_level(Side::bid, units(100), Decimal{});
+  EXPECT_EQ(copy.bid(0), (PriceLevel{units(100), units(1)}));
 }
 
 }  // namespace
