@@ -96,8 +96,11 @@ PriceLevel BookSide::level_at(const BlockEntry& entry, std::size_t pos) const {
 
 std::size_t BookSide::find_entry(Rank rank) const {
   // The last block whose floor is not above `rank`; a rank below every floor goes to the first.
+  // The top block first: it takes enough of the changes to pay for the branch (book_apply 2-6 %
+  // faster); the same test for the bottom block measured no gain.
+  if (rank >= index_.back().floor) return index_.size() - 1;
   const BlockEntry* base = index_.data();
-  for (std::size_t n = index_.size(); n > 1;) {
+  for (std::size_t n = index_.size() - 1; n > 1;) {
     const std::size_t half = n / 2;
     base = base[half].floor <= rank ? base + half : base;
     n -= half;
