@@ -155,7 +155,16 @@ struct AsyncWriter::Impl {
       for (std::size_t i = 0; i < n; ++i) marker_dropped[(first + i) % capacity] = 0;
       head = (head + n) % capacity;
       count -= n;
-      if (pool.empty()) pool.swap(worker_pool);
+      // Buffers go back to the producers: all at once when their pool ran dry, else as many as
+      // fit, so that in the steady state neither side allocates (nor frees the other's memory).
+      if (pool.empty()) {
+        pool.swap(worker_pool);
+      } else {
+        while (!worker_pool.empty() && pool.size() < max_pool) {
+          pool.push_back(std::move(worker_pool.back()));
+          worker_pool.pop_back();
+        }
+      }
       stats.written += result.written;
       stats.dropped += result.dropped;
       drops_since_marker += result.dropped;
