@@ -126,19 +126,21 @@ void ReplayVerifier::on_marker(const ReplayItem& item) {
   switch (marker.type) {
     case MarkerType::gap:
       ++report_.gap_records[marker.reason.empty() ? "unknown" : marker.reason];
-      {
-        const bool hole = marker.reason == "writer_drop";
+      if (marker.reason == "writer_drop") {
+        // Written just before the first record after the hole: it marks the break that record
+        // shows, never an earlier one (which had its own marker). Claimed by pending breaks, as
+        // before, it left the last hole of a stretch that never resynced (the book waiting for a
+        // snapshot while the queue overflowed) without one.
+        ++unclaimed_gap_records_;
+        unclaimed_hole_ = true;
+      } else {
         bool claimed = false;
         for (BreakRecord& pending : pending_breaks_) {
           if (pending.rejoined) continue;
           pending.gap_marked = true;
-          pending.hole_marked = pending.hole_marked || hole;
           claimed = true;
         }
-        if (!claimed) {  // written before its break (e.g. a reconnect, or a writer_drop)
-          ++unclaimed_gap_records_;
-          unclaimed_hole_ = unclaimed_hole_ || hole;
-        }
+        if (!claimed) ++unclaimed_gap_records_;  // written before its break (e.g. a reconnect)
       }
       break;
     case MarkerType::resync:
