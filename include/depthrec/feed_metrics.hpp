@@ -107,6 +107,8 @@ class FeedMetrics {
   // One REST snapshot fetch; when it carried the server's time (snapshot E, or serverTime),
   // also pass it with the request's send and receive times to record_server_time().
   void record_snapshot_fetch(SnapshotFetch result);
+  // A fetched snapshot (counted ok above) that was older than the buffered events: not used.
+  void record_snapshot_too_old();
   void record_server_time(std::int64_t sent_ns, std::int64_t received_ns,
                           std::int64_t server_time_ms);
 

@@ -39,6 +39,7 @@ struct FeedCounters {
   std::uint64_t snapshot_failed = 0;        // ... failed for any other reason
   std::uint64_t snapshot_rate_limited = 0;  // ... answered HTTP 429
   std::uint64_t snapshot_banned = 0;        // ... answered HTTP 418
+  std::uint64_t snapshot_too_old = 0;  // fetched, but older than the buffered events: fetched again
 };
 FeedCounters operator-(const FeedCounters& later, const FeedCounters& earlier);
 

@@ -42,6 +42,7 @@ FeedCounters operator-(const FeedCounters& later, const FeedCounters& earlier) {
   out.snapshot_failed = later.snapshot_failed - earlier.snapshot_failed;
   out.snapshot_rate_limited = later.snapshot_rate_limited - earlier.snapshot_rate_limited;
   out.snapshot_banned = later.snapshot_banned - earlier.snapshot_banned;
+  out.snapshot_too_old = later.snapshot_too_old - earlier.snapshot_too_old;
   return out;
 }
 
@@ -219,6 +220,11 @@ void FeedMetrics::record_snapshot_fetch(SnapshotFetch result) {
       ++counters_.snapshot_banned;
       break;
   }
+}
+
+void FeedMetrics::record_snapshot_too_old() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++counters_.snapshot_too_old;
 }
 
 void FeedMetrics::record_server_time(std::int64_t sent_ns, std::int64_t received_ns,

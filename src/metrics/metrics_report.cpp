@@ -141,6 +141,7 @@ void span_figures(Writer& w, const FeedFigures& f) {
   count(w, "failed", f.counters.snapshot_failed);
   count(w, "rate_limited_429", f.counters.snapshot_rate_limited);
   count(w, "banned_418", f.counters.snapshot_banned);
+  count(w, "too_old", f.counters.snapshot_too_old);
   w.EndObject();
 }
 
@@ -289,6 +290,7 @@ std::string to_metrics_json(const MetricsSnapshot& s) {
   count(w, "failed", run.counters.snapshot_failed);
   count(w, "rate_limited_429", run.counters.snapshot_rate_limited);
   count(w, "banned_418", run.counters.snapshot_banned);
+  count(w, "too_old", run.counters.snapshot_too_old);
   w.EndObject();
   key(w, "sync");
   w.StartObject();

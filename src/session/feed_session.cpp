@@ -270,6 +270,7 @@ void FeedSession::on_snapshot_answer(const RestAnswer& answer) {
     case SnapshotOutcome::ignored:
       break;
     case SnapshotOutcome::too_old:
+      metrics_.record_snapshot_too_old();
       log(LogLevel::info, "snapshot " + std::to_string(snapshot.last_update_id) +
                               " is older than the first buffered event (U=" +
                               std::to_string(result.first_usable_id) + "): fetching again");

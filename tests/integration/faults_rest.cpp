@@ -50,8 +50,9 @@ TEST_P(FaultRest, IsCountedAndTheBookStillSyncs) {
   const auto metrics = stop_and_read_metrics(run);
   EXPECT_EQ(sim_fault_count(sim.stats(), c.sim_fault_key), 1u);
 
-  if (std::string(c.counter) != "ok") {
-    EXPECT_EQ(metric_at(metrics, {"snapshots", c.counter}), 1u);
+  EXPECT_EQ(metric_at(metrics, {"snapshots", c.counter}), 1u);
+  if (std::string(c.counter) != "too_old") {
+    EXPECT_EQ(metric_at(metrics, {"snapshots", "too_old"}), 0u);
   }
   EXPECT_EQ(metric_at(metrics, {"snapshots", "ok"}), c.snapshots_ok);
   const std::uint64_t failures = metric_at(metrics, {"snapshots", "failed"}) +
@@ -89,7 +90,7 @@ INSTANTIATE_TEST_SUITE_P(
                       RestCase{"http_500", "500", "rest_500", "failed", 1, 400, 2000},
                       RestCase{"timeout", "timeout", "rest_timeout", "failed", 1, 700, 2500},
                       RestCase{"truncated", "truncated", "rest_truncated", "failed", 1, 400, 2000},
-                      RestCase{"stale", "stale", "rest_stale", "ok", 2, 100, 2000}),
+                      RestCase{"stale", "stale", "rest_stale", "too_old", 2, 100, 2000}),
     [](const ::testing::TestParamInfo<RestCase>& info) { return std::string(info.param.name); });
 
 }  // namespace

@@ -103,6 +103,7 @@ TEST(FeedMetrics, CountsFramesParseErrorsGapsAndFetches) {
   m.record_snapshot_fetch(SnapshotFetch::ok);
   m.record_snapshot_fetch(SnapshotFetch::rate_limited);
   m.record_snapshot_fetch(SnapshotFetch::banned);
+  m.record_snapshot_too_old();
   m.record_snapshot_fetch(SnapshotFetch::failed);
   const MetricsSnapshot s = m.snapshot(kStart + kSec);
   const FeedCounters& c = s.run.counters;
@@ -128,6 +129,7 @@ TEST(FeedMetrics, CountsFramesParseErrorsGapsAndFetches) {
   EXPECT_EQ(c.snapshot_ok, 1u);
   EXPECT_EQ(c.snapshot_rate_limited, 1u);
   EXPECT_EQ(c.snapshot_banned, 1u);
+  EXPECT_EQ(c.snapshot_too_old, 1u);
   EXPECT_EQ(c.snapshot_failed, 1u);
 }
 
