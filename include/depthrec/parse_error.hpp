@@ -8,17 +8,18 @@ namespace depthrec {
 
 enum class ParseError : std::uint8_t {
   none = 0,
-  malformed_json,   // not valid JSON (or invalid UTF-8 in a string)
-  not_an_object,    // valid JSON but not an object at the top level
-  missing_field,    // a required field is absent
-  wrong_type,       // a field has the wrong JSON type
-  bad_number,       // an id or time is negative, fractional or out of range
-  bad_decimal,      // a price or quantity string is not an unsigned decimal of <= 8 fraction digits
-  bad_level,        // a level is not a ["price","qty"] pair
-  too_large,        // frame over the configured maximum size or too many levels
-                    // (or JSON nested more than 32 deep)
+  malformed_json,  // not valid JSON (or invalid UTF-8 in a string)
+  not_an_object,   // valid JSON but not an object at the top level
+  missing_field,   // a required field is absent
+  wrong_type,      // a field has the wrong JSON type
+  bad_number,      // an id or time is negative, fractional or out of range
+  bad_decimal,     // a price or quantity string is not an unsigned decimal of <= 8 fraction digits
+  bad_level,       // a level is not a ["price","qty"] pair
+  too_large,       // frame over the configured maximum size or too many levels
+                   // (or JSON nested more than 32 deep)
+  not_text,        // a binary WebSocket frame: market streams send JSON text
 };
-inline constexpr int kParseErrorCount = 9;
+inline constexpr int kParseErrorCount = 10;
 
 std::string_view to_string(ParseError error);
 

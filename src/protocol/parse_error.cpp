@@ -22,6 +22,8 @@ std::string_view to_string(ParseError error) {
       return "bad_level";
     case ParseError::too_large:
       return "too_large";
+    case ParseError::not_text:
+      return "not_text";
   }
   return "unknown";
 }

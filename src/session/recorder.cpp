@@ -15,7 +15,7 @@ namespace depthrec {
 
 void Recorder::Impl::handle_frame(std::string_view payload, bool binary, std::int64_t recv_ns) {
   if (binary) {
-    metrics->record_parse_error(ParseError::malformed_json, payload.size(), recv_ns);
+    metrics->record_parse_error(ParseError::not_text, payload.size(), recv_ns);
     warn_frame("binary frame of " + std::to_string(payload.size()) + " bytes refused");
     return;
   }

@@ -85,7 +85,7 @@ INSTANTIATE_TEST_SUITE_P(
                       PayloadCase{"missing_field", "parse_errors", "missing_field", true},
                       PayloadCase{"bad_number", "parse_errors", "bad_number", true},
                       PayloadCase{"oversized", "parse_errors", "too_large", true},
-                      PayloadCase{"binary", "parse_errors", "malformed_json", true}),
+                      PayloadCase{"binary", "parse_errors", "not_text", true}),
     [](const ::testing::TestParamInfo<PayloadCase>& info) {
       return std::string(info.param.fault);
     });

@@ -342,7 +342,8 @@ TEST(ParseErrorTest, NamesEqualEnumNames) {
   EXPECT_EQ(to_string(ParseError::bad_decimal), "bad_decimal");
   EXPECT_EQ(to_string(ParseError::bad_level), "bad_level");
   EXPECT_EQ(to_string(ParseError::too_large), "too_large");
-  EXPECT_EQ(kParseErrorCount, 9);
+  EXPECT_EQ(to_string(ParseError::not_text), "not_text");
+  EXPECT_EQ(kParseErrorCount, 10);
 }
 
 }  // namespace
