@@ -12,6 +12,12 @@ const Levels kAsks{{"101", "3"}};
 TopOfBook growing(std::uint64_t id, std::int64_t event_ms) {
   return state(id, event_ms, {{"100", std::to_string(id)}}, kAsks);
 }
+// The same state as the recorder publishes it once per break: the book is not synced.
+TopOfBook unsynced(std::uint64_t id, std::int64_t event_ms) {
+  TopOfBook top = growing(id, event_ms);
+  top.synced = false;
+  return top;
+}
 
 TEST(OfiWindows, TimeWindowsAreAlignedOnTheEventClockAndOwnTheTransitionIntoThem) {
   Collected out;
@@ -114,9 +120,7 @@ TEST(OfiGaps, UnsyncedStatesAreSkippedAndNoOfiSpansThem) {
   OfiCalculator calculator(time_windows(1000), out.sink());
   calculator.on_top(growing(1, 1000));
   calculator.on_top(growing(2, 1100));  // +1
-  TopOfBook unsynced = growing(3, 1200);
-  unsynced.synced = false;
-  calculator.on_top(unsynced);
+  calculator.on_top(unsynced(3, 1200));
   calculator.on_top(growing(4, 2100));  // ids continue, but the chain was broken: no transition
   calculator.on_top(growing(5, 2200));  // +1
   calculator.finish();
@@ -136,9 +140,7 @@ TEST(OfiGaps, UnsyncedStatesAreSkippedAndNoOfiSpansThem) {
 TEST(OfiGaps, UnsyncedStatesBeforeTheFirstSyncedOneAreNotABreak) {
   Collected out;
   OfiCalculator calculator(count_windows(2), out.sink());
-  TopOfBook waiting = growing(1, 1000);
-  waiting.synced = false;
-  calculator.on_top(waiting);
+  calculator.on_top(unsynced(1, 1000));
   calculator.on_top(growing(2, 1001));
   calculator.on_top(growing(3, 1002));
   ASSERT_EQ(out.windows.size(), 1u);
@@ -154,9 +156,7 @@ TEST(OfiGaps, ACountWindowStartsAtItsFirstSyncedStateNotAtASkippedOne) {
   OfiCalculator calculator(count_windows(2), out.sink());
   calculator.on_top(growing(1, 1000));
   calculator.on_top(growing(2, 1010));
-  TopOfBook unsynced = growing(5, 1020);
-  unsynced.synced = false;
-  calculator.on_top(unsynced);
+  calculator.on_top(unsynced(5, 1020));
   calculator.on_top(growing(9, 1050));
   calculator.on_top(growing(10, 1060));
   ASSERT_EQ(out.windows.size(), 2u);
