@@ -31,6 +31,12 @@ struct Decimal {
 // At least one integer digit is required: ".5" and "." are refused; "5." is 5.
 bool parse_decimal(std::string_view text, Decimal& out) noexcept;
 
+// The same rules for a decimal at the start of [first, last) that ends where a character cannot
+// continue it (a JSON scanner's closing quote): returns that position, or nullptr when what is
+// there is no decimal parse_decimal would accept ("1.123456789", a 12th integer digit, no digit).
+// `out` is set only when the result is not nullptr.
+const char* parse_decimal_prefix(const char* first, const char* last, Decimal& out) noexcept;
+
 // Canonical text: no trailing fractional zeros, no trailing dot ("63943.9", "0", "0.001").
 // Writes at most kMaxDecimalChars characters to `buf` and returns how many.
 inline constexpr std::size_t kMaxDecimalChars = 32;

@@ -21,11 +21,9 @@ inline unsigned digit_value(char c) {
 
 }  // namespace
 
-bool parse_decimal(std::string_view text, Decimal& out) noexcept {
-  const char* p = text.data();
-  const char* const end = p + text.size();
+const char* parse_decimal_prefix(const char* p, const char* const end, Decimal& out) noexcept {
   // At least one integer digit: ".5" is refused (Binance always writes "0.5").
-  if (p == end || digit_value(*p) > 9) return false;
+  if (p == end || digit_value(*p) > 9) return nullptr;
 
   while (p != end && *p == '0') ++p;  // leading zeros do not count toward the digit limit
   const char* const significant = p;
@@ -33,26 +31,34 @@ bool parse_decimal(std::string_view text, Decimal& out) noexcept {
   for (unsigned digit; p != end && (digit = digit_value(*p)) <= 9; ++p) {
     integer_part = integer_part * 10 + digit;  // may wrap past 20 digits: refused just below
   }
-  if (p - significant > kMaxIntegerDigits) return false;
+  if (p - significant > kMaxIntegerDigits) return nullptr;
 
   std::uint64_t fraction = 0;
   int fraction_digits = 0;
-  if (p != end) {
-    if (*p != '.') return false;
+  if (p != end && *p == '.') {
     ++p;
-    for (unsigned digit; p != end && fraction_digits < Decimal::kScale; ++p, ++fraction_digits) {
-      if ((digit = digit_value(*p)) > 9) return false;
+    for (unsigned digit;
+         p != end && fraction_digits < Decimal::kScale && (digit = digit_value(*p)) <= 9;
+         ++p, ++fraction_digits) {
       fraction = fraction * 10 + digit;
     }
-    for (; p != end; ++p) {
-      if (*p != '0') return false;  // a 9th significant fractional digit cannot be held exactly
-    }
+    while (p != end && *p == '0') ++p;
+    // a 9th significant fractional digit cannot be held exactly
+    if (p != end && digit_value(*p) <= 9) return nullptr;
   }
 
   const std::uint64_t units = integer_part * static_cast<std::uint64_t>(Decimal::kOne) +
                               fraction * kFractionScale[fraction_digits];
-  if (units > kMaxUnits) return false;
+  if (units > kMaxUnits) return nullptr;
   out.units = static_cast<std::int64_t>(units);
+  return p;
+}
+
+bool parse_decimal(std::string_view text, Decimal& out) noexcept {
+  const char* const end = text.data() + text.size();
+  Decimal value;
+  if (parse_decimal_prefix(text.data(), end, value) != end) return false;
+  out = value;
   return true;
 }
 

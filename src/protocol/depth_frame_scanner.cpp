@@ -12,16 +12,6 @@
 namespace depthrec::json {
 namespace {
 
-constexpr std::uint64_t kFractionScale[Decimal::kScale + 1] = {
-    100'000'000, 10'000'000, 1'000'000, 100'000, 10'000, 1'000, 100, 10, 1};
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-std::uint64_t digit(char c) {
-  return static_cast<std::uint64_t>(c - '0');
-}
-
 class Cursor {
  public:
   explicit Cursor(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
@@ -74,38 +64,13 @@ class Cursor {
     return true;
   }
 
-  // A quoted decimal read in the same pass that finds its end. The common shape (at most 11
-  // integer and 8 fractional digits, in range) is converted here exactly as parse_decimal would;
-  // any other text goes through the string and parse_decimal.
+  // A quoted decimal, converted in the pass that finds its end (the closing quote).
   bool decimal(Decimal& out) {
-    const char* const start = p_;
-    if (end_ - p_ >= 2 && *p_ == '"') {
-      const char* q = p_ + 1;
-      std::uint64_t integer_part = 0;
-      const char* const integer_start = q;
-      for (; q != end_ && is_digit(*q); ++q) integer_part = integer_part * 10 + digit(*q);
-      const auto integer_digits = q - integer_start;
-      std::uint64_t fraction = 0;
-      std::ptrdiff_t fraction_digits = 0;
-      if (q != end_ && *q == '.') {
-        const char* const fraction_start = ++q;
-        for (; q != end_ && is_digit(*q); ++q) fraction = fraction * 10 + digit(*q);
-        fraction_digits = q - fraction_start;
-      }
-      if (integer_digits >= 1 && integer_digits <= 11 && fraction_digits <= Decimal::kScale &&
-          q != end_ && *q == '"') {
-        const std::uint64_t units = integer_part * static_cast<std::uint64_t>(Decimal::kOne) +
-                                    fraction * kFractionScale[fraction_digits];
-        if (units <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-          out.units = static_cast<std::int64_t>(units);
-          p_ = q + 1;
-          return true;
-        }
-      }
-    }
-    p_ = start;
-    std::string_view text;
-    return string(text) && parse_decimal(text, out);
+    if (!eat('"')) return false;
+    const char* const stop = parse_decimal_prefix(p_, end_, out);
+    if (stop == nullptr || stop == end_ || *stop != '"') return false;
+    p_ = stop + 1;
+    return true;
   }
 
   // [["price","qty"],...] into `levels` (cleared first), its text into `raw`.

@@ -1,4 +1,4 @@
-// parse_decimal / format_decimal. Two inputs from one buffer:
+// parse_decimal, parse_decimal_prefix / format_decimal. Two inputs from one buffer:
 //  - the bytes as decimal text: if accepted, the value formats to canonical text that parses back
 //    to the same value, and the text's numeric meaning matches an independent digit-by-digit
 //    reading (so "1.50" == "1.5" and a refused value really was out of range or malformed);
@@ -97,6 +97,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_units(parsed);
   } else {
     FUZZ_CHECK(parsed.units == -7);  // refused: `out` unchanged
+  }
+
+  // The prefix reader: it stops at the end exactly when parse_decimal accepts, and whatever it
+  // accepts before its stop is a decimal of that value.
+  Decimal prefix_value{-7};
+  const char* const stop =
+      depthrec::parse_decimal_prefix(text.data(), text.data() + text.size(), prefix_value);
+  FUZZ_CHECK((stop == text.data() + text.size()) == accepted);
+  if (stop != nullptr) {
+    std::int64_t prefix_expected = 0;
+    FUZZ_CHECK(reference_parse(text.substr(0, static_cast<std::size_t>(stop - text.data())),
+                               prefix_expected));
+    FUZZ_CHECK(prefix_value.units == prefix_expected);
+  } else {
+    FUZZ_CHECK(prefix_value.units == -7);
   }
 
   if (size >= sizeof(std::int64_t)) {

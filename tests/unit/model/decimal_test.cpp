@@ -63,6 +63,27 @@ TEST(Decimal, RefusesOverflowAndAcceptsTheLargestValue) {
   expect_refused("99999999999.99999999");  // 11 digits, but over the int64 range
 }
 
+// The prefix reader stops where the decimal ends and refuses what parse_decimal refuses there.
+TEST(Decimal, PrefixStopsAtTheFirstCharacterThatCannotContinueTheNumber) {
+  const auto stop_at = [](const std::string& text) -> long {
+    Decimal value{-1};
+    const char* stop = parse_decimal_prefix(text.data(), text.data() + text.size(), value);
+    return stop == nullptr ? -1 : stop - text.data();
+  };
+  EXPECT_EQ(stop_at("63943.90\",\"1\""), 8);
+  EXPECT_EQ(stop_at("5.\""), 2);
+  EXPECT_EQ(stop_at("1.2.3"), 3);
+  EXPECT_EQ(stop_at("1.100000000\""), 11) << "extra zeros belong to the number";
+  EXPECT_EQ(stop_at("1.123456789\""), -1) << "a 9th significant digit is refused, not cut";
+  EXPECT_EQ(stop_at("123456789012\""), -1);
+  EXPECT_EQ(stop_at("\"1\""), -1);
+  EXPECT_EQ(stop_at("7"), 1);
+  Decimal value{-1};
+  const std::string text = "0.5x";
+  ASSERT_EQ(parse_decimal_prefix(text.data(), text.data() + text.size(), value), text.data() + 3);
+  EXPECT_EQ(value.units, 50'000'000);
+}
+
 TEST(Decimal, FormatsCanonically) {
   EXPECT_EQ(to_string(parsed("63943.90")), "63943.9");
   EXPECT_EQ(to_string(parsed("0.000")), "0");
