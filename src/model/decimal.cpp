@@ -21,7 +21,9 @@ inline unsigned digit_value(char c) {
 
 }  // namespace
 
-const char* parse_decimal_prefix(const char* p, const char* const end, Decimal& out) noexcept {
+const char* parse_decimal_prefix(const char* first, const char* last, Decimal& out) noexcept {
+  const char* p = first;
+  const char* const end = last;
   // At least one integer digit: ".5" is refused (Binance always writes "0.5").
   if (p == end || digit_value(*p) > 9) return nullptr;
 
