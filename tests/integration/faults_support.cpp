@@ -23,23 +23,7 @@ const rapidjson::Value* find_path(const rapidjson::Value& root,
   return value;
 }
 
-std::string test_name() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  return info ? std::string(info->test_suite_name()) + "." + info->name() : "?";
-}
-
 }  // namespace
-
-void report_figure(const std::string& name, const std::string& value) {
-  std::cout << "FIGURE " << test_name() << ": " << name << " = " << value << std::endl;
-  ::testing::Test::RecordProperty(name, value);
-}
-
-void report_figure(const std::string& name, double value) {
-  std::ostringstream text;
-  text << value;
-  report_figure(name, text.str());
-}
 
 RecorderRun launch_recorder(const std::vector<std::string>& args, std::string dir) {
   RecorderRun run;

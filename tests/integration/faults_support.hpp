@@ -22,11 +22,6 @@ class FaultTest : public ::testing::Test {
   }
 };
 
-// A figure the fault matrix reports: printed ("FIGURE <test>: name = value") and recorded as a
-// test property, so the closing note can quote what was measured.
-void report_figure(const std::string& name, const std::string& value);
-void report_figure(const std::string& name, double value);
-
 // depthrec with exactly `args` plus --data-dir DIR/data --log-dir DIR/logs --no-summary, where DIR
 // is `dir` (created when empty). For tests that need no simulator or their own directories.
 RecorderRun launch_recorder(const std::vector<std::string>& args, std::string dir = {});

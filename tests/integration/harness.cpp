@@ -6,8 +6,12 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cstring>
+#include <iostream>
+#include <sstream>
 #include <stdexcept>
 
 namespace itest {
@@ -189,6 +193,20 @@ std::vector<const rapidjson::Document*> records_of_type(
     }
   }
   return out;
+}
+
+void report_figure(const std::string& name, const std::string& value) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  const std::string test =
+      info ? std::string(info->test_suite_name()) + "." + info->name() : std::string("?");
+  std::cout << "FIGURE " << test << ": " << name << " = " << value << std::endl;
+  ::testing::Test::RecordProperty(name, value);
+}
+
+void report_figure(const std::string& name, double value) {
+  std::ostringstream text;
+  text << value;
+  report_figure(name, text.str());
 }
 
 }  // namespace itest

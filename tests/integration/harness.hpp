@@ -61,4 +61,9 @@ bool gunzip_file(const std::string& path, std::string& out);
 std::vector<const rapidjson::Document*> records_of_type(
     const std::vector<rapidjson::Document>& records, const char* type);
 
+// A figure a test measured: printed ("FIGURE <test>: name = value") and recorded as a test
+// property, so a closing note or a doc can quote what was measured, reproducibly.
+void report_figure(const std::string& name, const std::string& value);
+void report_figure(const std::string& name, double value);
+
 }  // namespace itest

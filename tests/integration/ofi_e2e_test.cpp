@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <sstream>
 
 #include "e2e_support.hpp"
 #include "ofi_reference.hpp"
@@ -97,6 +98,19 @@ void expect_same_windows(const std::vector<rapidjson::Document>& live,
     EXPECT_EQ(price_units(l["best_ask"].GetString()), r.best_ask_units);
   }
   EXPECT_EQ(skipped, breaks);
+  double worst = 0.0;  // the largest relative OFI difference seen, for the figure
+  std::uint64_t transitions = 0;
+  for (std::size_t i = 0; i < live.size(); ++i) {
+    transitions += reference[i].transitions;
+    for (rapidjson::SizeType m = 0; m < kLevels; ++m) {
+      const double a = live[i]["mlofi"][m].GetDouble();
+      const double b = reference[i].mlofi[m];
+      worst = std::max(worst, std::fabs(a - b) / std::max({std::fabs(a), std::fabs(b), 1e-3}));
+    }
+  }
+  std::ostringstream text;
+  text << live.size() << " / " << transitions << " / " << worst;
+  report_figure("windows compared / transitions / largest relative OFI difference", text.str());
 }
 
 std::uint64_t total(const std::vector<ReferenceWindow>& windows,

@@ -1,6 +1,8 @@
 // depthrec against depthsim on loopback: the acceptance tests of the recorder end to end.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "e2e_support.hpp"
 
 namespace itest {
@@ -12,6 +14,23 @@ class RecorderEndToEnd : public ::testing::Test {
     if (!binary_exists("depthsim") || !binary_exists("depthrec")) GTEST_FAIL() << "tools not built";
   }
 };
+
+// The figures each acceptance test reports (FIGURE lines): events the simulator sent against
+// depth lines recorded, the continuity counters, and pipeline latency at the test's rate.
+void report_run(const rapidjson::Document& metrics, std::uint64_t sent, std::size_t recorded,
+                const std::string& rate, const std::string& sent_name = "events sent") {
+  report_figure(sent_name + " / recorded", std::to_string(sent) + " / " + std::to_string(recorded));
+  report_figure("breaks / resyncs / reconnects",
+                std::to_string(metric_u64(metrics, "continuity", "breaks")) + " / " +
+                    std::to_string(metric_u64(metrics, "continuity", "resyncs")) + " / " +
+                    std::to_string(metric_u64(metrics, "continuity", "reconnects")));
+  const auto& pipeline = metrics["pipeline_latency_us"];
+  if (pipeline.IsObject() && pipeline["p50"].IsNumber() && pipeline["p99"].IsNumber()) {
+    std::ostringstream text;
+    text << pipeline["p50"].GetDouble() << " / " << pipeline["p99"].GetDouble();
+    report_figure("pipeline latency p50 / p99 us at " + rate, text.str());
+  }
+}
 
 TEST_F(RecorderEndToEnd, CleanRunRecordsEveryEventTheSimulatorSent) {
   Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "1000", "--events", "400",
@@ -44,6 +63,7 @@ TEST_F(RecorderEndToEnd, CleanRunRecordsEveryEventTheSimulatorSent) {
   EXPECT_EQ(metric_u64(*metrics, "continuity", "resyncs"), 0u);
   EXPECT_EQ(metric_u64(*metrics, "continuity", "reconnects"), 0u);
   EXPECT_EQ(metric_u64(*metrics, "log_queue", "drops"), 0u);
+  report_run(*metrics, u64(*connection, "depth_events_sent"), depth.size(), "1,000 ev/s");
 }
 
 TEST_F(RecorderEndToEnd, InjectedGapIsOneBreakFollowedByAResyncOfThatBook) {
@@ -82,6 +102,9 @@ TEST_F(RecorderEndToEnd, InjectedGapIsOneBreakFollowedByAResyncOfThatBook) {
   EXPECT_EQ(records_of_type(records, "snapshot").size(), 2u);
   EXPECT_EQ(depth_records(records).size(), 399u);
   EXPECT_EQ(metric_u64(*metrics, nullptr, "total_messages"), 399u);
+  report_run(*metrics, 399, depth_records(records).size(), "500 ev/s");
+  report_figure("gap records / resync records",
+                std::to_string(gaps.size()) + " / " + std::to_string(resyncs.size()));
 }
 
 TEST_F(RecorderEndToEnd, DroppedConnectionIsFollowedByAReconnectAndNoLostEventAfterIt) {
@@ -127,6 +150,12 @@ TEST_F(RecorderEndToEnd, DroppedConnectionIsFollowedByAReconnectAndNoLostEventAf
     reconnect_gap |= str(*gap, "reason") == "reconnect";
   EXPECT_TRUE(reconnect_gap);
   EXPECT_EQ(records_of_type(records, "connect").size(), 2u);
+  const auto* first = sim_connection(stats, 1);
+  ASSERT_NE(first, nullptr);
+  report_run(*metrics, u64(*first, "depth_events_sent") + sent_on_second,
+             depth_records(records).size(), "200 ev/s");
+  report_figure("events sent / recorded on the new connection",
+                std::to_string(sent_on_second) + " / " + std::to_string(after.size()));
 }
 
 TEST_F(RecorderEndToEnd, StalledStreamIsDetectedAndReconnected) {
@@ -148,8 +177,20 @@ TEST_F(RecorderEndToEnd, StalledStreamIsDetectedAndReconnected) {
   stop_recorder(run);
   const auto records = read_records(run.data_dir());
   ASSERT_FALSE(records_of_type(records, "disconnect").empty());
-  EXPECT_NE(str(*records_of_type(records, "disconnect")[0], "reason").find("stalled"),
-            std::string::npos);
+  const auto* disconnect = records_of_type(records, "disconnect")[0];
+  EXPECT_NE(str(*disconnect, "reason").find("stalled"), std::string::npos);
+  // Detection time: from the last depth event of the first connection to its disconnect record.
+  const auto before = depth_records(records, 1);
+  ASSERT_FALSE(before.empty());
+  const double detected_ms =
+      static_cast<double>(u64(*disconnect, "recv_ns") - u64(*before.back(), "recv_ns")) / 1e6;
+  EXPECT_GE(detected_ms, 900.0) << "not before the stall timeout";
+  EXPECT_LT(detected_ms, 3000.0);
+  report_figure("stall detected after ms (--stall-timeout-ms 1000)", detected_ms);
+  auto metrics = read_metrics(run.metrics_path());
+  ASSERT_TRUE(metrics);
+  report_run(*metrics, u64(*sim_connection(stats, 1), "depth_events_sent"),
+             depth_records(records, 1).size(), "200 ev/s (first connection)");
 }
 
 TEST_F(RecorderEndToEnd, SigtermLeavesValidGzipAndFinalMetrics) {
@@ -171,6 +212,9 @@ TEST_F(RecorderEndToEnd, SigtermLeavesValidGzipAndFinalMetrics) {
   ASSERT_TRUE(metrics);
   EXPECT_EQ(metric_u64(*metrics, nullptr, "total_messages"), depth_records(records).size())
       << "the final metrics.json was written after the writer drained";
+  report_figure("segments, all valid gzip", static_cast<double>(files.size()));
+  report_run(*metrics, metric_u64(*metrics, nullptr, "total_messages"),
+             depth_records(records).size(), "2,000 ev/s", "events received (total_messages)");
 }
 
 TEST_F(RecorderEndToEnd, DefaultPartialDepthStreamIsRecordedWithContinuityChecked) {

@@ -71,9 +71,13 @@ void record_real_file(const std::string& market, const std::string& file, const 
   const auto& tickers = report.json["tickers"];
   EXPECT_EQ(u64(tickers, "mismatched"), 0u);
   EXPECT_GT(u64(tickers, "matched"), 100u) << "the recorded book was checked against bookTicker";
-  std::cout << "[ figures ] " << market << ": " << depth_events << " events recorded live, "
-            << u64(tickers, "matched") << " bookTicker matches, " << u64(tickers, "mismatched")
-            << " mismatches\n";
+  report_figure("events recorded live / verified",
+                std::to_string(metric_u64(*metrics, nullptr, "total_messages")) + " / " +
+                    std::to_string(u64(report.json, "events")));
+  report_figure("breaks / bookTicker matches / mismatches",
+                std::to_string(u64(report.json, "breaks")) + " / " +
+                    std::to_string(u64(tickers, "matched")) + " / " +
+                    std::to_string(u64(tickers, "mismatched")));
 }
 
 TEST(ReplayEndToEnd, RealUsdmRecordingServedLiveIsRecordedWithZeroBreaksAndMatchesBookTicker) {
@@ -110,6 +114,15 @@ TEST(ReplayEndToEnd, BookAfterEachResyncEqualsTheSimulatorsGroundTruth) {
   const auto records = read_records(run.data_dir());
   EXPECT_EQ(records_of_type(records, "gap").size(), 3u) << "the recording marks every gap";
   EXPECT_EQ(records_of_type(records, "connect").size(), 1u);
+  std::string durations;
+  for (const auto* resync : records_of_type(records, "resync")) {
+    if (str(*resync, "reason") == "initial") continue;
+    const auto& duration = (*resync)["duration_ms"];
+    ASSERT_TRUE(duration.IsNumber());
+    EXPECT_GT(duration.GetDouble(), 0.0);
+    durations += (durations.empty() ? "" : ", ") + std::to_string(duration.GetDouble());
+  }
+  report_figure("resync durations ms (gap -> synced, same connection)", durations);
 
   const auto truth_text = sim.get("/sim/truth?symbol=BTCUSDT");
   ASSERT_TRUE(truth_text);
@@ -129,6 +142,8 @@ TEST(ReplayEndToEnd, BookAfterEachResyncEqualsTheSimulatorsGroundTruth) {
   EXPECT_EQ(u64(at, "u"), last_id);
   EXPECT_EQ(side(at["bids"]), side(truth["bids"]));
   EXPECT_EQ(side(at["asks"]), side(truth["asks"]));
+  report_figure("bid / ask levels equal to ground truth",
+                std::to_string(at["bids"].Size()) + " / " + std::to_string(at["asks"].Size()));
 }
 
 }  // namespace
