@@ -96,6 +96,10 @@ class FeedMetrics {
   void record_duplicate(std::uint64_t events = 1);
   void record_reconnect();
   void record_stall();
+  // Make-before-break rollover: one completed (with the successor's events the book already
+  // had), or one given up for a close-and-reconnect.
+  void record_rollover(std::uint64_t overlap_events);
+  void record_rollover_fallback();
   void record_connect_failure();  // an attempt that failed before the connection opened
 
   // A sync (snapshot + buffered events) began / ended. Only is_resync syncs count as resyncs;

@@ -1,5 +1,5 @@
-// Everything a Recorder needs to know, with the defaults of the seed's Python client where it had one.
-// The CLI maps its flags one to one onto these fields (see `depthrec --help`).
+// Everything a Recorder needs to know, with the defaults of the seed's Python client where it had
+// one. The CLI maps its flags one to one onto these fields (see `depthrec --help`).
 #pragma once
 
 #include <chrono>
@@ -18,14 +18,16 @@ struct RecorderConfig {
   // What to record.
   Market market = Market::usdm;
   std::string symbol = "ETHUSDT";
-  int depth_levels = 5;        // 5, 10, 20: partial-depth stream; 0: diff stream and a full local book
-  std::string speed = "100ms"; // stream speed suffix ("" for the exchange default)
+  int depth_levels = 5;  // 5, 10, 20: partial-depth stream; 0: diff stream and a full local book
+  std::string speed = "100ms";      // stream speed suffix ("" for the exchange default)
   bool record_book_ticker = false;  // also subscribe to <sym>@bookTicker and record `ticker` lines
 
   // Where from. Empty endpoints mean Binance's production hosts for the market.
-  std::string ws_endpoint;    // e.g. "wss://127.0.0.1:9443" (the path /stream?streams=... is appended)
-  std::string rest_endpoint;  // e.g. "https://127.0.0.1:9443" (the path /fapi/v1/depth?... is appended)
-  std::string ca_file;        // extra CA bundle (the simulator's certificate); TLS is always verified
+  std::string
+      ws_endpoint;  // e.g. "wss://127.0.0.1:9443" (the path /stream?streams=... is appended)
+  std::string
+      rest_endpoint;    // e.g. "https://127.0.0.1:9443" (the path /fapi/v1/depth?... is appended)
+  std::string ca_file;  // extra CA bundle (the simulator's certificate); TLS is always verified
   int snapshot_limit = 1000;  // REST depth limit for the full book
 
   // Where to. Recording files are never deleted by depthrec.
@@ -39,18 +41,24 @@ struct RecorderConfig {
   int gzip_level = 1;
 
   // Reporting.
-  int print_interval_sec = 10;  // SUMMARY line and metrics.json refresh
-  bool print_summary = true;    // SUMMARY lines on stdout
+  int print_interval_sec = 10;        // SUMMARY line and metrics.json refresh
+  bool print_summary = true;          // SUMMARY lines on stdout
   std::optional<double> run_minutes;  // unset: run until stopped
 
   // Resource bounds (each has a counter in metrics.json).
-  std::size_t queue_capacity = 100'000;     // writer queue, records; overflow policy: drop newest + gap marker
-  std::size_t max_frame_bytes = 1u << 20;   // larger frames are refused and counted
-  std::size_t max_buffered_events = 20'000; // events waiting for a snapshot
+  std::size_t queue_capacity =
+      100'000;  // writer queue, records; overflow policy: drop newest + gap marker
+  std::size_t max_frame_bytes = 1u << 20;    // larger frames are refused and counted
+  std::size_t max_buffered_events = 20'000;  // events waiting for a snapshot
   std::chrono::milliseconds stall_timeout{30'000};
   std::chrono::milliseconds backoff_initial{250};
   std::chrono::milliseconds backoff_max{30'000};
   std::chrono::milliseconds rest_timeout{10'000};
+  // Connection age before a rollover: a successor connection opens, takes over where the book
+  // is, and the old one closes (no gap). Binance cuts connections at 24 h.
+  std::chrono::milliseconds max_connection_age{85'800'000};  // 23 h 50 min
+  bool rollover = true;                                      // false: close and reconnect at age
+  std::chrono::milliseconds rollover_timeout{30'000};  // successor open + takeover, else fallback
   int rest_weight_per_minute = 0;  // 0: the market's documented limit (2400 futures, 6000 spot)
   std::uint64_t jitter_seed = 0;   // 0: random
 };

@@ -87,6 +87,17 @@ void append_resync_record(std::string& out, const RecordContext& context, std::i
 void append_connect_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
                            std::string_view url);
 
+// A connect record of a rollover's successor (make-before-break: no gap, no resync).
+struct RolloverInfo {
+  std::uint64_t from_conn_id = 0;    // the connection it replaced
+  double wait_ms = 0;                // from the successor's open to its taking over
+  std::uint64_t overlap_events = 0;  // its events the book already had from the old connection
+};
+
+// `connect` of a rollover's successor: also rollover_from, rollover_wait_ms, overlap_events.
+void append_connect_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
+                           std::string_view url, const RolloverInfo* rollover);
+
 // `disconnect`: the connection closed; `code` is the WebSocket close code if there was one.
 void append_disconnect_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
                               std::string_view reason, std::optional<int> code);

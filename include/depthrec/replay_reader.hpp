@@ -55,6 +55,8 @@ struct ReplayMarker {
   // connect / disconnect
   std::string url;
   std::optional<std::int64_t> close_code;
+  // connect of a rollover's successor (make-before-break: continuity goes on, not a break)
+  std::optional<std::uint64_t> rollover_from;
 };
 
 // One item. String views (and depth.symbol, ticker.symbol) stay valid until the next call to

@@ -24,6 +24,8 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   long stall_ms = c.stall_timeout.count();
   long backoff_max_ms = c.backoff_max.count();
   long rest_timeout_ms = c.rest_timeout.count();
+  double max_age_sec = static_cast<double>(c.max_connection_age.count()) / 1000.0;
+  bool no_rollover = false;
 
   app.add_option("--symbol", c.symbol, "Symbol to record, e.g. BTCUSDT")->capture_default_str();
   app.add_option("--depth", depth,
@@ -89,6 +91,12 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
       ->capture_default_str();
   app.add_option("--rest-timeout-ms", rest_timeout_ms, "Timeout of a REST snapshot request")
       ->capture_default_str();
+  app.add_option("--max-connection-age-sec", max_age_sec,
+                 "Connection age (seconds) at which it is replaced, before Binance's 24 h cut: a "
+                 "successor connection opens and takes over without a gap (make-before-break)")
+      ->capture_default_str();
+  app.add_flag("--no-rollover", no_rollover,
+               "At --max-connection-age-sec, close and reconnect instead (a gap and a resync)");
   app.add_option("--rest-weight-per-minute", c.rest_weight_per_minute,
                  "REST weight budget per minute (0: the market's documented limit)")
       ->capture_default_str();
@@ -121,6 +129,10 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   c.stall_timeout = std::chrono::milliseconds(stall_ms);
   c.backoff_max = std::chrono::milliseconds(backoff_max_ms);
   c.rest_timeout = std::chrono::milliseconds(rest_timeout_ms);
+  // NaN and out-of-range ages become 0 and are refused by validate().
+  c.max_connection_age = std::chrono::milliseconds(
+      max_age_sec > 0 && max_age_sec <= 1e9 ? static_cast<std::int64_t>(max_age_sec * 1000.0) : 0);
+  c.rollover = !no_rollover;
 
   if (std::string error = validate(c); !error.empty()) {
     parsed.exit_code = 2;

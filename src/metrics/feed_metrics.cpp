@@ -43,6 +43,9 @@ FeedCounters operator-(const FeedCounters& later, const FeedCounters& earlier) {
   out.snapshot_rate_limited = later.snapshot_rate_limited - earlier.snapshot_rate_limited;
   out.snapshot_banned = later.snapshot_banned - earlier.snapshot_banned;
   out.snapshot_too_old = later.snapshot_too_old - earlier.snapshot_too_old;
+  out.rollovers = later.rollovers - earlier.rollovers;
+  out.rollover_fallbacks = later.rollover_fallbacks - earlier.rollover_fallbacks;
+  out.rollover_overlap_events = later.rollover_overlap_events - earlier.rollover_overlap_events;
   return out;
 }
 
@@ -162,6 +165,17 @@ void FeedMetrics::record_duplicate(std::uint64_t events) {
 void FeedMetrics::record_reconnect() {
   std::lock_guard<std::mutex> lock(mutex_);
   ++counters_.reconnects;
+}
+
+void FeedMetrics::record_rollover(std::uint64_t overlap_events) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++counters_.rollovers;
+  counters_.rollover_overlap_events += overlap_events;
+}
+
+void FeedMetrics::record_rollover_fallback() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++counters_.rollover_fallbacks;
 }
 
 void FeedMetrics::record_stall() {

@@ -313,6 +313,12 @@ std::string to_metrics_json(const MetricsSnapshot& s) {
   w.EndObject();
   count(w, "stalls", run.counters.stalls);
   count(w, "connect_failures", run.counters.connect_failures);
+  key(w, "rollover");
+  w.StartObject();
+  count(w, "completed", run.counters.rollovers);
+  count(w, "fallbacks", run.counters.rollover_fallbacks);
+  count(w, "overlap_events", run.counters.rollover_overlap_events);
+  w.EndObject();
   nullable_ms(w, "last_message_age_ms", s.last_message_age_ns);
 
   key(w, "window");

@@ -180,6 +180,7 @@ void read_marker_record(FieldReader& fields, MarkerType type, ReplayItem& item) 
     case MarkerType::connect:
       fields.optional_text("url", text);
       marker.url.assign(text);
+      fields.optional_u64("rollover_from", marker.rollover_from);
       break;
     case MarkerType::disconnect: {
       std::optional<std::uint64_t> code;

@@ -179,10 +179,21 @@ void append_resync_record(std::string& out, const RecordContext& context, std::i
 
 void append_connect_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
                            std::string_view url) {
-  JsonLineWriter w(out, context_room(context) + JsonLineWriter::string_room(url));
+  append_connect_record(out, context, recv_ns, url, nullptr);
+}
+
+void append_connect_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
+                           std::string_view url, const RolloverInfo* rollover) {
+  JsonLineWriter w(out, context_room(context) + JsonLineWriter::string_room(url) + 96);
   begin_record_at_receive_time(w, "connect", context, recv_ns);
   w.raw(",\"url\":");
   w.string(url);
+  if (rollover) {
+    field(w, "rollover_from", rollover->from_conn_id);
+    w.raw(",\"rollover_wait_ms\":");
+    w.fixed3(rollover->wait_ms);
+    field(w, "overlap_events", rollover->overlap_events);
+  }
   end_record(w);
 }
 

@@ -48,6 +48,8 @@ FeedSession::FeedSession(const RecorderConfig& config, FeedMetrics& metrics, Ses
 }
 
 void FeedSession::on_connected(std::uint64_t conn_id, std::string_view url, std::int64_t now_ns) {
+  successor_.reset();
+  retired_conn_ = 0;
   context_.conn_id = conn_id;
   url_ = std::string(url);
   append_connect_record(line_, context_, now_ns, url);
@@ -62,8 +64,10 @@ void FeedSession::on_connected(std::uint64_t conn_id, std::string_view url, std:
   if (hooks_.request_server_time) hooks_.request_server_time();
 }
 
-void FeedSession::on_disconnected(std::string_view reason, std::optional<int> code,
-                                  std::int64_t now_ns) {
+void FeedSession::on_disconnected(std::uint64_t conn_id, std::string_view reason,
+                                  std::optional<int> code, std::int64_t now_ns) {
+  if (rollover_disconnect(conn_id, reason, code, now_ns) || conn_id != context_.conn_id) return;
+  successor_.reset();
   append_disconnect_record(line_, context_, now_ns, reason, code);
   write(line_);
   // Events sent while we were away are lost to this connection: the recording says so.
@@ -80,8 +84,20 @@ void FeedSession::on_disconnected(std::string_view reason, std::optional<int> co
                              (code ? " code " + std::to_string(*code) : std::string()));
 }
 
-void FeedSession::on_depth(const Frame& frame, std::int64_t recv_ns, std::size_t frame_bytes) {
-  const DepthUpdate& update = frame.depth;
+void FeedSession::on_depth(std::uint64_t conn_id, const Frame& frame, std::int64_t recv_ns,
+                           std::size_t frame_bytes) {
+  if (conn_id == context_.conn_id) {
+    process_depth(frame.depth, recv_ns, frame_bytes);
+    if (successor_) try_switch(recv_ns);
+  } else if (successor_ && conn_id == successor_->conn_id) {
+    hold_successor_event(frame.depth, recv_ns, frame_bytes);
+  } else if (conn_id != 0 && conn_id == retired_conn_) {
+    ++late_events_;  // the successor delivers these too (or already did)
+  }
+}
+
+void FeedSession::process_depth(const DepthUpdate& update, std::int64_t recv_ns,
+                                std::size_t frame_bytes) {
   const UpdateResult result = sync_.on_update(update);
   handle_outcome(result, update, recv_ns);
 
@@ -349,11 +365,15 @@ void FeedSession::publish(const DepthUpdate& update, std::int64_t recv_ns,
 }
 
 PushInfo FeedSession::write(std::string& line, bool marker) {
+  return write(line, context_, marker);
+}
+
+PushInfo FeedSession::write(std::string& line, const RecordContext& context, bool marker) {
   if (!hooks_.write) {
     line.clear();
     return {};
   }
-  return hooks_.write(line, context_, marker);
+  return hooks_.write(line, context, marker);
 }
 
 void FeedSession::log(LogLevel level, const std::string& message) {

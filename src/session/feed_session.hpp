@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -48,6 +49,11 @@ struct SessionHooks {
       write;  // empty: no files
   std::function<void(std::chrono::milliseconds, std::function<void()>)> schedule;
   std::function<void(LogLevel, const std::string&)> log;
+  // Rollover: the successor took over; close the old connection (WsClient::retire).
+  std::function<void(std::uint64_t old_conn_id)> retire;
+  // Rollover: no join found (successor buffer full); drop the successor and cut the old
+  // connection as without rollover (WsClient::abandon_successor).
+  std::function<void(std::uint64_t successor_conn_id, const std::string& reason)> abandon_successor;
 };
 
 class FeedSession {
@@ -60,16 +66,63 @@ class FeedSession {
   const StreamKey& key() const { return key_; }
   const BookSynchronizer& sync() const { return sync_; }
 
+  // The connection whose events the book follows (and whose id the records carry).
+  std::uint64_t active_conn() const { return context_.conn_id; }
+  bool rollover_pending() const { return successor_.has_value(); }
+
   void on_connected(std::uint64_t conn_id, std::string_view url, std::int64_t now_ns);
-  void on_disconnected(std::string_view reason, std::optional<int> code, std::int64_t now_ns);
-  // A depth event of this feed (frame.type depth_update or spot_partial_depth).
-  void on_depth(const Frame& frame, std::int64_t recv_ns, std::size_t frame_bytes);
+  // A connection ended: the active one (gap + reconnect), a retired one (rolled_over: no gap) or
+  // a successor that never took over (nothing recorded).
+  void on_disconnected(std::uint64_t conn_id, std::string_view reason, std::optional<int> code,
+                       std::int64_t now_ns);
+  void on_disconnected(std::string_view reason, std::optional<int> code, std::int64_t now_ns) {
+    on_disconnected(context_.conn_id, reason, code, now_ns);
+  }
+  // A depth event of this feed (frame.type depth_update or spot_partial_depth) from `conn_id`.
+  void on_depth(std::uint64_t conn_id, const Frame& frame, std::int64_t recv_ns,
+                std::size_t frame_bytes);
+  void on_depth(const Frame& frame, std::int64_t recv_ns, std::size_t frame_bytes) {
+    on_depth(context_.conn_id, frame, recv_ns, frame_bytes);
+  }
+  // Make-before-break rollover (feed_session_rollover.cpp): a successor connection opened while
+  // `replaced_conn_id` (the active one) still delivers. Its events are held (bounded by
+  // max_buffered_events) until one joins the book's continuity (futures: pu == last u; spot:
+  // U <= last u + 1 <= u), or until it delivers the book's last event itself (u == last u: the
+  // successor caught up); the ones the book already has are dropped as overlap; then the
+  // successor becomes the active connection and the old one is retired. No gap, no snapshot.
+  void on_successor_open(std::uint64_t conn_id, std::uint64_t replaced_conn_id,
+                         std::string_view url, std::int64_t now_ns);
+  // The transport gave the rollover up; the old connection's close (a normal reconnect) follows.
+  void on_rollover_failed(std::uint64_t conn_id, std::string_view reason, std::int64_t now_ns);
   void on_ticker(const BookTicker& ticker, std::int64_t recv_ns);
   void on_snapshot_answer(const RestAnswer& answer);
   // GET /fapi/v1/time (or /api/v3/time): one more sample for the clock-offset estimate.
   void on_server_time_answer(const RestAnswer& answer);
 
  private:
+  struct HeldEvent {  // a successor's event, owning its text
+    DepthUpdate update;
+    std::string symbol, bids_json, asks_json;
+    std::int64_t recv_ns = 0;
+    std::size_t frame_bytes = 0;
+  };
+  struct Successor {
+    std::uint64_t conn_id = 0;
+    std::uint64_t replaced_conn_id = 0;
+    std::string url;
+    std::int64_t opened_ns = 0;
+    std::deque<HeldEvent> held;
+    std::uint64_t overlap = 0;  // its events the book already had
+  };
+  void process_depth(const DepthUpdate& update, std::int64_t recv_ns, std::size_t frame_bytes);
+  void hold_successor_event(const DepthUpdate& update, std::int64_t recv_ns,
+                            std::size_t frame_bytes);
+  void try_switch(std::int64_t now_ns);
+  // A close of the successor or of the retired connection (true: handled, nothing else to do).
+  bool rollover_disconnect(std::uint64_t conn_id, std::string_view reason, std::optional<int> code,
+                           std::int64_t now_ns);
+  bool joins_book(const DepthUpdate& update, std::uint64_t last_u) const;
+  void switch_to_successor(std::int64_t now_ns);
   void handle_outcome(const UpdateResult& result, const DepthUpdate& update, std::int64_t recv_ns);
   void record_gap(GapReason reason, const ContinuityVerdict* verdict, std::uint64_t dropped,
                   std::int64_t recv_ns);
@@ -77,6 +130,7 @@ class FeedSession {
   void request_snapshot(std::chrono::milliseconds delay);
   void publish(const DepthUpdate& update, std::int64_t recv_ns, std::int64_t& callback_ns);
   PushInfo write(std::string& line, bool marker = true);
+  PushInfo write(std::string& line, const RecordContext& context, bool marker);
   void log(LogLevel level, const std::string& message);
   BookTop book_top() const;
 
@@ -99,6 +153,10 @@ class FeedSession {
   std::int64_t sync_started_ns_ = 0;
   bool offset_warned_ = false;
   std::uint64_t callback_errors_ = 0;
+
+  std::optional<Successor> successor_;
+  std::uint64_t retired_conn_ = 0;  // rolled over, its close not yet seen
+  std::uint64_t late_events_ = 0;   // events of the retired connection after the switch
 };
 
 }  // namespace depthrec::session

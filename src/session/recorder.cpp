@@ -13,7 +13,8 @@
 
 namespace depthrec {
 
-void Recorder::Impl::handle_frame(std::string_view payload, bool binary, std::int64_t recv_ns) {
+void Recorder::Impl::handle_frame(std::uint64_t conn_id, std::string_view payload, bool binary,
+                                  std::int64_t recv_ns) {
   if (binary) {
     metrics->record_parse_error(ParseError::not_text, payload.size(), recv_ns);
     warn_frame("binary frame of " + std::to_string(payload.size()) + " bytes refused");
@@ -40,12 +41,14 @@ void Recorder::Impl::handle_frame(std::string_view payload, bool binary, std::in
         warn_frame("depth frame of another symbol " + std::string(frame.depth.symbol));
         return;
       }
-      feed->on_depth(frame, recv_ns, payload.size());
+      feed->on_depth(conn_id, frame, recv_ns, payload.size());
       return;
     }
     case FrameType::book_ticker:
       metrics->record_other_frame(OtherFrame::control, payload.size(), recv_ns);
-      if (frame.ticker.symbol == feed->key().symbol) feed->on_ticker(frame.ticker, recv_ns);
+      // During a rollover only the active connection's tickers are recorded (no duplicates).
+      if (frame.ticker.symbol == feed->key().symbol && conn_id == feed->active_conn())
+        feed->on_ticker(frame.ticker, recv_ns);
       return;
     case FrameType::server_event:
       metrics->record_other_frame(OtherFrame::control, payload.size(), recv_ns);

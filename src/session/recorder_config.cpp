@@ -117,6 +117,8 @@ std::string validate(const RecorderConfig& config) {
   if (config.stall_timeout.count() <= 0) return "--stall-timeout must be positive";
   if (config.backoff_max.count() <= 0) return "--backoff-max-ms must be positive";
   if (config.rest_timeout.count() <= 0) return "--rest-timeout-ms must be positive";
+  if (config.max_connection_age.count() <= 0) return "--max-connection-age-sec must be positive";
+  if (config.rollover_timeout.count() <= 0) return "rollover timeout must be positive";
   if (config.write_files && config.data_dir.empty()) return "--data-dir must not be empty";
   return {};
 }

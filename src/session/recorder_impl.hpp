@@ -56,7 +56,8 @@ struct Recorder::Impl {
 
   void prepare();
   void run_loop();
-  void handle_frame(std::string_view payload, bool binary, std::int64_t recv_ns);
+  void handle_frame(std::uint64_t conn_id, std::string_view payload, bool binary,
+                    std::int64_t recv_ns);
   void write_metrics(bool final);
   void fail(const std::string& error) {
     std::lock_guard<std::mutex> lock(state_mutex);

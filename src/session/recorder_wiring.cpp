@@ -82,6 +82,9 @@ void Recorder::Impl::prepare() {
   ws_config.backoff.initial = config.backoff_initial;
   ws_config.backoff.max = config.backoff_max;
   ws_config.jitter_seed = config.jitter_seed;
+  ws_config.max_connection_age = config.max_connection_age;
+  ws_config.rollover = config.rollover;
+  ws_config.rollover_timeout = config.rollover_timeout;
   ws_config.max_message_bytes = std::max<std::size_t>(16u << 20, config.max_frame_bytes * 2);
 
   session::SessionHooks hooks;
@@ -128,6 +131,10 @@ void Recorder::Impl::prepare() {
     ws->schedule(delay, std::move(fn));
   };
   hooks.log = [this](LogLevel level, const std::string& message) { log->log(level, message); };
+  hooks.retire = [this](std::uint64_t old_conn_id) { ws->retire(old_conn_id, "rolled over"); };
+  hooks.abandon_successor = [this](std::uint64_t conn_id, const std::string& reason) {
+    ws->abandon_successor(conn_id, reason);
+  };
   feed = std::make_unique<session::FeedSession>(config, *metrics, std::move(hooks));
   feed->set_callback(callback);
   feed->set_queue(queue);
@@ -137,15 +144,26 @@ void Recorder::Impl::prepare() {
     if (conn_id > 1) metrics->record_reconnect();
     feed->on_connected(conn_id, stream_url(config), transport::now_ns());
   };
-  events.on_frame = [this](std::uint64_t, std::string_view payload, bool binary,
-                           std::int64_t recv_ns) { handle_frame(payload, binary, recv_ns); };
-  events.on_close = [this](std::uint64_t, const transport::CloseInfo& info) {
+  events.on_frame = [this](std::uint64_t conn_id, std::string_view payload, bool binary,
+                           std::int64_t recv_ns) {
+    handle_frame(conn_id, payload, binary, recv_ns);
+  };
+  events.on_close = [this](std::uint64_t conn_id, const transport::CloseInfo& info) {
     if (info.cause == transport::CloseCause::stalled) metrics->record_stall();
     if (info.cause == transport::CloseCause::stopped) return;
-    feed->on_disconnected(std::string(transport::to_string(info.cause)) +
-                              (info.reason.empty() ? "" : ": " + info.reason),
+    // A rolled-over connection's disconnect says just that (docs/records.md).
+    const bool rolled_over = info.cause == transport::CloseCause::rolled_over;
+    feed->on_disconnected(conn_id,
+                          std::string(transport::to_string(info.cause)) +
+                              (info.reason.empty() || rolled_over ? "" : ": " + info.reason),
                           info.code ? std::optional<int>(info.code) : std::nullopt,
                           transport::now_ns());
+  };
+  events.on_successor_open = [this](std::uint64_t conn_id, std::uint64_t replaced_conn_id) {
+    feed->on_successor_open(conn_id, replaced_conn_id, stream_url(config), transport::now_ns());
+  };
+  events.on_rollover_failed = [this](std::uint64_t conn_id, const std::string& reason) {
+    feed->on_rollover_failed(conn_id, reason, transport::now_ns());
   };
   events.on_connect_failed = [this](const std::string& error, std::chrono::milliseconds retry_in) {
     metrics->record_connect_failure();

@@ -1,18 +1,20 @@
-// Connection lifecycle on top of a Link: connect timeout, backoff, stall and age timers, user
-// timers, stop. Everything except stop(), post() and stats() runs on the network thread.
+// Connection lifecycle on top of two WsConnection slots: backoff, make-before-break rollover,
+// user timers, stop. Everything except stop(), post() and stats() runs on the network thread.
 #include "transport/ws_client.hpp"
 
 #include <algorithm>
+#include <array>
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
 #include <atomic>
-#include <map>
 #include <optional>
 #include <random>
 
 #include "transport/clock.hpp"
+#include "transport/user_timers.hpp"
+#include "transport/ws_connection.hpp"
 #include "transport/ws_link.hpp"
 
 namespace depthrec::transport {
@@ -44,27 +46,7 @@ class Counter {
 
 }  // namespace
 
-const char* to_string(CloseCause cause) {
-  switch (cause) {
-    case CloseCause::remote_close:
-      return "remote_close";
-    case CloseCause::stalled:
-      return "stalled";
-    case CloseCause::max_age:
-      return "max_age";
-    case CloseCause::network_error:
-      return "network_error";
-    case CloseCause::tls_error:
-      return "tls_error";
-    case CloseCause::stopped:
-      return "stopped";
-    case CloseCause::requested:
-      return "requested";
-  }
-  return "unknown";
-}
-
-class WsClient::Impl final : public detail::LinkListener {
+class WsClient::Impl final : public detail::ConnectionOwner {
  public:
   Impl(WsClientConfig config, WsEvents events)
       : config_(std::move(config)),
@@ -79,8 +61,8 @@ class WsClient::Impl final : public detail::LinkListener {
       if (events_.on_connect_failed) events_.on_connect_failed(url_error, milliseconds(0));
       return;
     }
-    link_ = detail::make_link(
-        io_, {config_.url, config_.ca_file, config_.verify_peer, config_.max_message_bytes}, *this);
+    for (auto& slot : slots_) slot = std::make_unique<detail::WsConnection>(io_, config_, *this);
+    primary_ = slots_[0].get();
     work_.emplace(io_.get_executor());
     start_attempt();
     io_.run();
@@ -94,97 +76,148 @@ class WsClient::Impl final : public detail::LinkListener {
   void post(std::function<void()> fn) { asio::post(io_, std::move(fn)); }
 
   bool send_text(const std::string& text) {
-    return state_ == State::open && link_->send_text(text);
+    return state_ == State::open && primary_->send_text(text);
   }
 
   void reconnect_now(std::string reason) {
-    if (state_ == State::open) initiate_close(CloseCause::requested, std::move(reason));
+    if (state_ == State::open) close_primary(CloseCause::requested, std::move(reason));
+  }
+
+  bool retire(std::uint64_t conn_id, std::string reason) {
+    if (state_ != State::open || successor_ == nullptr || !successor_->is_open() ||
+        primary_->id() != conn_id)
+      return false;
+    // The successor takes over at once; the old connection's close is reported when it ends.
+    rollover_timer_.cancel();
+    detail::WsConnection* old = primary_;
+    primary_ = successor_;
+    successor_ = nullptr;
+    rollovers_.add();
+    old->close(CloseCause::rolled_over, std::move(reason));
+    return true;
+  }
+
+  bool abandon_successor(std::uint64_t conn_id, const std::string& reason) {
+    if (successor_ == nullptr || (conn_id != 0 && successor_->id() != conn_id)) return false;
+    rollover_fallback(reason, false);
+    return true;
   }
 
   std::uint64_t schedule(milliseconds delay, std::function<void()> fn,
                          milliseconds period = milliseconds(0)) {
-    const std::uint64_t id = ++last_timer_id_;
-    auto timer = std::make_unique<UserTimer>(
-        UserTimer{asio::steady_timer(io_), std::move(fn), period, Clock::now() + delay});
-    arm_user_timer(id, *timer);
-    user_timers_.emplace(id, std::move(timer));
-    return id;
+    return user_timers_.schedule(delay, std::move(fn), period);
   }
 
-  bool cancel(std::uint64_t id) {
-    auto it = user_timers_.find(id);
-    if (it == user_timers_.end()) return false;
-    it->second->timer.cancel();
-    user_timers_.erase(it);
-    return true;
-  }
+  bool cancel(std::uint64_t id) { return user_timers_.cancel(id); }
 
   WsClientStats stats() const {
-    return {connects_.get(), reconnects_.get(), connect_failures_.get(),
-            stalls_.get(),   pings_.get(),      frames_.get(),
-            bytes_.get()};
+    WsClientStats s;
+    s.connects = connects_.get();
+    s.reconnects = reconnects_.get();
+    s.connect_failures = connect_failures_.get();
+    s.stalls = stalls_.get();
+    s.pings_received = pings_.get();
+    s.frames = frames_.get();
+    s.bytes = bytes_.get();
+    s.rollovers = rollovers_.get();
+    s.rollover_fallbacks = rollover_fallbacks_.get();
+    return s;
   }
 
  private:
+  // The client's state is the primary connection's; a successor lives beside it.
   enum class State { idle, connecting, open, closing, waiting, finished };
-  struct UserTimer {
-    asio::steady_timer timer;
-    std::function<void()> fn;
-    milliseconds period;  // 0 = one-shot
-    Clock::time_point deadline;
-  };
 
-  // --- link events (current attempt only) ---
-  void link_open() override {
-    connect_timer_.cancel();
-    state_ = State::open;
-    ++conn_id_;
-    connects_.add();
-    opened_at_ = Clock::now();
-    last_activity_ns_ = steady_ns();
-    arm_stall_timer(config_.stall_timeout);
-    age_timer_.expires_after(config_.max_connection_age);
-    age_timer_.async_wait([this, id = conn_id_](const asio::error_code& ec) {
-      if (ec || state_ != State::open || id != conn_id_) return;
-      initiate_close(CloseCause::max_age, "connection reached its maximum age");
-    });
-    if (events_.on_open) events_.on_open(conn_id_);
+  detail::WsConnection* other_slot() {
+    return primary_ == slots_[0].get() ? slots_[1].get() : slots_[0].get();
   }
 
-  void link_frame(std::string_view payload, bool binary) override {
+  // --- connection events ---
+  void conn_open(detail::WsConnection& conn) override {
+    conn.set_id(++last_conn_id_);
+    connects_.add();
+    if (&conn == successor_) {
+      if (events_.on_successor_open) events_.on_successor_open(conn.id(), primary_->id());
+      return;
+    }
+    state_ = State::open;
+    if (events_.on_open) events_.on_open(conn.id());
+  }
+
+  void conn_frame(detail::WsConnection& conn, std::string_view payload, bool binary) override {
     const std::int64_t recv_ns = now_ns();
-    last_activity_ns_ = steady_ns();
     frames_.add();
     bytes_.add(payload.size());
-    if (events_.on_frame) events_.on_frame(conn_id_, payload, binary, recv_ns);
+    if (events_.on_frame) events_.on_frame(conn.id(), payload, binary, recv_ns);
   }
 
-  void link_ping() override {
-    last_activity_ns_ = steady_ns();
-    pings_.add();
-  }
+  void conn_ping(detail::WsConnection&) override { pings_.add(); }
 
-  void link_failed(std::string error) override {
-    if (state_ == State::connecting) connect_failed(error);
-  }
-
-  void link_closed(detail::LinkClose close) override {
-    if (state_ != State::open && state_ != State::closing) return;
-    stall_timer_.cancel();
-    age_timer_.cancel();
-    CloseInfo info{CloseCause::network_error, close.remote_code, {}, milliseconds(0)};
-    if (pending_cause_) {
-      info.cause = *pending_cause_;
-      info.reason = std::move(pending_reason_);
-    } else if (close.remote_close_frame) {
-      info.cause = CloseCause::remote_close;
-      info.reason = std::move(close.remote_reason);
-    } else {
-      info.cause = close.tls_error ? CloseCause::tls_error : CloseCause::network_error;
-      info.reason = std::move(close.error);
+  void conn_failed(detail::WsConnection& conn, const std::string& error) override {
+    connect_failures_.add();
+    if (&conn == successor_) {
+      rollover_fallback("successor failed to connect: " + error, true);
+      return;
     }
-    pending_cause_.reset();
-    const bool healthy = Clock::now() - opened_at_ >= config_.healthy_uptime;
+    if (&conn == primary_ && state_ == State::connecting) connect_failed(error);
+  }
+
+  void conn_expired(detail::WsConnection& conn) override {
+    if (&conn != primary_ || state_ != State::open || stopping_) return;
+    if (!config_.rollover) {
+      close_primary(CloseCause::max_age, "connection reached its maximum age");
+      return;
+    }
+    if (successor_ != nullptr) return;
+    detail::WsConnection* slot = other_slot();
+    if (slot->state() != detail::WsConnection::State::idle) {
+      // The connection retired before is still closing: report it closed now.
+      const std::uint64_t old_id = slot->id();
+      slot->abandon();
+      if (events_.on_close)
+        events_.on_close(old_id, CloseInfo{CloseCause::rolled_over, 0, "close handshake unfinished",
+                                           milliseconds(0)});
+    }
+    successor_ = slot;
+    rollover_timer_.expires_after(config_.rollover_timeout);
+    rollover_timer_.async_wait([this, slot](const asio::error_code& ec) {
+      if (ec || successor_ != slot) return;
+      rollover_fallback("successor did not take over within " +
+                            std::to_string(config_.rollover_timeout.count()) + " ms",
+                        true);
+    });
+    const std::string error = slot->start();
+    if (!error.empty()) {
+      connect_failures_.add();
+      rollover_fallback("successor failed to connect: " + error, true);
+    }
+  }
+
+  void conn_closed(detail::WsConnection& conn, CloseInfo info) override {
+    if (info.cause == CloseCause::stalled) stalls_.add();
+    if (&conn == successor_) {
+      // The successor ended before it took over: the old connection goes on, then is cut.
+      rollover_fallback(
+          "successor closed before taking over (" + std::string(to_string(info.cause)) + ")", true);
+      return;
+    }
+    if (&conn != primary_) {
+      // A retired (rolled-over) connection finished closing.
+      if (events_.on_close) events_.on_close(conn.id(), info);
+      return;
+    }
+    if (state_ != State::open && state_ != State::closing) return;
+    if (successor_ != nullptr) {
+      // The old connection broke during a rollover: no takeover; the normal reconnect follows.
+      const std::uint64_t id = successor_->id();
+      successor_->abandon();
+      successor_ = nullptr;
+      rollover_timer_.cancel();
+      rollover_fallbacks_.add();
+      if (events_.on_rollover_failed)
+        events_.on_rollover_failed(id, "old connection ended during the rollover");
+    }
+    const bool healthy = Clock::now() - conn.opened_at() >= config_.healthy_uptime;
     const bool retry = config_.reconnect && !stopping_;
     if (retry) {
       if (healthy) backoff_.reset();
@@ -192,30 +225,37 @@ class WsClient::Impl final : public detail::LinkListener {
       reconnects_.add();
       wait_then_connect(info.retry_in);
     }
-    if (events_.on_close) events_.on_close(conn_id_, info);
+    if (events_.on_close) events_.on_close(conn.id(), info);
     if (!retry) finish();
+  }
+
+  // --- rollover ---
+  // No takeover: forget the successor and cut the old connection as before a rollover existed.
+  void rollover_fallback(const std::string& reason, bool notify) {
+    detail::WsConnection* successor = successor_;
+    if (successor == nullptr) return;
+    successor_ = nullptr;
+    rollover_timer_.cancel();
+    rollover_fallbacks_.add();
+    const std::uint64_t id = successor->id();  // 0 when it never opened
+    successor->abandon();
+    if (notify && events_.on_rollover_failed) events_.on_rollover_failed(id, reason);
+    if (state_ == State::open)
+      close_primary(CloseCause::max_age,
+                    "connection reached its maximum age (rollover failed: " + reason + ")");
   }
 
   // --- lifecycle ---
   void start_attempt() {
     state_ = State::connecting;
-    const std::string error = link_->connect();
+    const std::string error = primary_->start();
     if (!error.empty()) {
+      connect_failures_.add();
       connect_failed(error);
-      return;
     }
-    connect_timer_.expires_after(config_.connect_timeout);
-    connect_timer_.async_wait([this, attempt = ++attempt_](const asio::error_code& ec) {
-      if (ec || state_ != State::connecting || attempt != attempt_) return;
-      link_->abandon();
-      connect_failed(config_.url + ": connect timed out after " +
-                     std::to_string(config_.connect_timeout.count()) + " ms");
-    });
   }
 
   void connect_failed(const std::string& error) {
-    connect_timer_.cancel();
-    connect_failures_.add();
     if (stopping_) {
       finish();
       return;
@@ -240,34 +280,9 @@ class WsClient::Impl final : public detail::LinkListener {
     });
   }
 
-  void arm_stall_timer(milliseconds delay) {
-    stall_timer_.expires_after(delay);
-    stall_timer_.async_wait([this, id = conn_id_](const asio::error_code& ec) {
-      if (ec || state_ != State::open || id != conn_id_) return;
-      // One timer per stall period instead of one per frame: frames only stamp the time.
-      const auto idle = std::chrono::nanoseconds(steady_ns() - last_activity_ns_);
-      if (idle >= config_.stall_timeout) {
-        stalls_.add();
-        initiate_close(CloseCause::stalled,
-                       "no frame for " + std::to_string(config_.stall_timeout.count()) + " ms");
-        return;
-      }
-      arm_stall_timer(std::chrono::duration_cast<milliseconds>(config_.stall_timeout - idle) +
-                      milliseconds(1));
-    });
-  }
-
-  void initiate_close(CloseCause cause, std::string reason) {
-    pending_cause_ = cause;
-    pending_reason_ = std::move(reason);
+  void close_primary(CloseCause cause, std::string reason) {
     state_ = State::closing;
-    stall_timer_.cancel();
-    age_timer_.cancel();
-    if (!link_->close(1000, pending_reason_)) {
-      // Not closable any more (the socket already broke): report it as closed now.
-      link_->abandon();
-      link_closed(detail::LinkClose{});
-    }
+    primary_->close(cause, std::move(reason));
   }
 
   void begin_stop() {
@@ -277,15 +292,20 @@ class WsClient::Impl final : public detail::LinkListener {
     stop_deadline_.async_wait([this](const asio::error_code& ec) {
       if (!ec) finish();
     });
+    if (successor_ != nullptr) {
+      successor_->abandon();
+      successor_ = nullptr;
+      rollover_timer_.cancel();
+    }
     switch (state_) {
       case State::open:
-        initiate_close(CloseCause::stopped, "stopped");
+        close_primary(CloseCause::stopped, "stopped");
         break;
       case State::closing:
-        pending_cause_ = CloseCause::stopped;
+        primary_->override_cause(CloseCause::stopped);
         break;  // its close ends the run
       case State::connecting:
-        link_->abandon();
+        primary_->abandon();
         finish();
         break;
       default:
@@ -296,57 +316,33 @@ class WsClient::Impl final : public detail::LinkListener {
 
   void finish() {
     state_ = State::finished;
-    for (asio::steady_timer* t :
-         {&connect_timer_, &retry_timer_, &stall_timer_, &age_timer_, &stop_deadline_})
-      t->cancel();
+    for (asio::steady_timer* t : {&retry_timer_, &rollover_timer_, &stop_deadline_}) t->cancel();
     user_timers_.clear();
-    if (link_) link_->abandon();
+    for (auto& slot : slots_)
+      if (slot) slot->abandon();
     work_.reset();
     // Abandoned websocketpp operations may still hold timers: stop instead of draining.
     io_.stop();
-  }
-
-  void arm_user_timer(std::uint64_t id, UserTimer& t) {
-    t.timer.expires_at(t.deadline);
-    t.timer.async_wait([this, id](const asio::error_code& ec) {
-      if (ec) return;
-      auto it = user_timers_.find(id);
-      if (it == user_timers_.end()) return;
-      UserTimer& timer = *it->second;
-      if (timer.period.count() == 0) {
-        std::function<void()> fn = std::move(timer.fn);
-        user_timers_.erase(it);
-        fn();
-        return;
-      }
-      const auto now = Clock::now();
-      while (timer.deadline <= now)
-        timer.deadline += timer.period;  // skip missed periods, no drift
-      arm_user_timer(id, timer);
-      std::function<void()> fn = timer.fn;  // fn may cancel its own timer
-      fn();
-    });
   }
 
   WsClientConfig config_;
   WsEvents events_;
   Backoff backoff_;
   asio::io_context io_{1};
-  asio::steady_timer connect_timer_{io_}, retry_timer_{io_}, stall_timer_{io_}, age_timer_{io_},
-      stop_deadline_{io_};
+  asio::steady_timer retry_timer_{io_}, rollover_timer_{io_}, stop_deadline_{io_};
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
-  std::unique_ptr<detail::Link> link_;  // after io_: destroyed first
-  std::map<std::uint64_t, std::unique_ptr<UserTimer>> user_timers_;
+  // Two slots (after io_: destroyed first): the primary and, during a rollover, its successor.
+  std::array<std::unique_ptr<detail::WsConnection>, 2> slots_;
+  detail::WsConnection* primary_ = nullptr;
+  detail::WsConnection* successor_ = nullptr;
+  detail::UserTimers user_timers_{io_};
 
   State state_ = State::idle;
   bool stopping_ = false;
   std::atomic<bool> stop_requested_{false};
-  std::optional<CloseCause> pending_cause_;
-  std::string pending_reason_;
-  std::uint64_t conn_id_ = 0, attempt_ = 0, wait_id_ = 0, last_timer_id_ = 0;
-  Clock::time_point opened_at_;
-  std::int64_t last_activity_ns_ = 0;
-  Counter connects_, reconnects_, connect_failures_, stalls_, pings_, frames_, bytes_;
+  std::uint64_t last_conn_id_ = 0, wait_id_ = 0;
+  Counter connects_, reconnects_, connect_failures_, stalls_, pings_, frames_, bytes_, rollovers_,
+      rollover_fallbacks_;
 };
 
 WsClient::WsClient(WsClientConfig config, WsEvents events)
@@ -373,6 +369,12 @@ std::uint64_t WsClient::schedule(std::chrono::milliseconds delay, std::function<
 std::uint64_t WsClient::schedule_every(std::chrono::milliseconds period, std::function<void()> fn) {
   period = std::max(period, std::chrono::milliseconds(1));
   return impl_->schedule(period, std::move(fn), period);
+}
+bool WsClient::retire(std::uint64_t conn_id, std::string reason) {
+  return impl_->retire(conn_id, std::move(reason));
+}
+bool WsClient::abandon_successor(std::uint64_t conn_id, const std::string& reason) {
+  return impl_->abandon_successor(conn_id, reason);
 }
 bool WsClient::cancel(std::uint64_t timer_id) {
   return impl_->cancel(timer_id);

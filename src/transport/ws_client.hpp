@@ -1,6 +1,7 @@
 #pragma once
 // A WebSocket client (ws:// and wss://) that keeps one connection alive: it reconnects with
-// backoff, detects stalled streams, retires connections before the exchange's 24 h cut, and
+// backoff, detects stalled streams, replaces connections before the exchange's 24 h cut with a
+// successor opened before the old one closes (make-before-break), and
 // answers pings. Everything happens on one network thread: the thread that calls run().
 // websocketpp and asio stay inside ws_client.cpp.
 
@@ -26,6 +27,12 @@ struct WsClientConfig {
       30000};  // no frame at all for this long -> close, reconnect
   std::chrono::milliseconds max_connection_age{
       std::chrono::hours(23) + std::chrono::minutes(50)};  // before Binance's 24 h cut
+  // Make-before-break: at max_connection_age a successor connection to the same URL opens while
+  // the old one keeps delivering; the user retires the old one once the successor has taken
+  // over. Without a takeover within rollover_timeout (or when the successor fails), the old
+  // connection is closed (CloseCause::max_age) and reconnected as without rollover.
+  bool rollover = true;
+  std::chrono::milliseconds rollover_timeout{30000};
   BackoffConfig backoff;
   // A connection that stayed up this long proved the endpoint healthy: the next reconnect starts
   // the backoff again. Shorter-lived ones keep it growing even when they delivered frames, so a
@@ -43,6 +50,7 @@ enum class CloseCause {
   tls_error,      // the TLS layer failed on an open connection
   stopped,        // stop() was called
   requested,      // reconnect_now() was called
+  rolled_over,    // retire() was called: a successor connection took over
 };
 const char* to_string(CloseCause cause);
 
@@ -65,16 +73,26 @@ struct WsEvents {
   // upgrade, connect timeout). retry_in is 0 when no retry follows (reconnect=false, bad URL).
   std::function<void(const std::string& error, std::chrono::milliseconds retry_in)>
       on_connect_failed;
+  // Rollover: a successor connection opened while `replaced_conn_id` is still open. Its frames
+  // come with its own id; call retire(replaced_conn_id) once it has taken over.
+  std::function<void(std::uint64_t new_conn_id, std::uint64_t replaced_conn_id)> on_successor_open;
+  // The rollover was given up (successor failed to connect, closed, or did not take over within
+  // rollover_timeout; or the old connection ended first). successor_conn_id is 0 when it never
+  // opened. The old connection is then closed with max_age and reconnected as usual.
+  std::function<void(std::uint64_t successor_conn_id, const std::string& reason)>
+      on_rollover_failed;
 };
 
 struct WsClientStats {
-  std::uint64_t connects = 0;          // connections that opened
-  std::uint64_t reconnects = 0;        // open connections that ended and were followed by a retry
-  std::uint64_t connect_failures = 0;  // attempts that failed before opening
-  std::uint64_t stalls = 0;            // connections closed by the stall timer
-  std::uint64_t pings_received = 0;    // pings answered with a pong
-  std::uint64_t frames = 0;            // data messages delivered to on_frame
-  std::uint64_t bytes = 0;             // payload bytes delivered to on_frame
+  std::uint64_t connects = 0;            // connections that opened
+  std::uint64_t reconnects = 0;          // open connections that ended and were followed by a retry
+  std::uint64_t connect_failures = 0;    // attempts that failed before opening
+  std::uint64_t stalls = 0;              // connections closed by the stall timer
+  std::uint64_t pings_received = 0;      // pings answered with a pong
+  std::uint64_t frames = 0;              // data messages delivered to on_frame
+  std::uint64_t bytes = 0;               // payload bytes delivered to on_frame
+  std::uint64_t rollovers = 0;           // successors that took over (retire() accepted)
+  std::uint64_t rollover_fallbacks = 0;  // rollovers given up (close-and-reconnect instead)
 };
 
 class WsClient {
@@ -101,6 +119,13 @@ class WsClient {
   bool send_text(const std::string& text);
   /// Closes the open connection (CloseCause::requested) and reconnects via the backoff.
   void reconnect_now(std::string reason);
+  /// Rollover: the successor takes over and the old connection `conn_id` is closed
+  /// (CloseCause::rolled_over, reported through on_close when it ends). False when conn_id is
+  /// not the current connection or no successor is open.
+  bool retire(std::uint64_t conn_id, std::string reason);
+  /// Gives up the rollover of successor `conn_id` (0: whichever): the successor is dropped
+  /// (no on_close for it, no on_rollover_failed) and the old connection is closed with max_age.
+  bool abandon_successor(std::uint64_t conn_id, const std::string& reason);
   /// One-shot timer; returns an id for cancel(). Timers survive reconnects; stop() drops them.
   std::uint64_t schedule(std::chrono::milliseconds delay, std::function<void()> fn);
   /// Periodic timer (drift-free) until stop() or cancel(id).

@@ -149,6 +149,12 @@ void ReplayVerifier::on_marker(const ReplayItem& item) {
       break;
     case MarkerType::connect:
       ++report_.connect_records;
+      if (marker.rollover_from) {
+        // A make-before-break successor: it continues the stream where the book is. Not a
+        // break marker: a break after it is unmarked unless a gap record says otherwise.
+        ++report_.rollover_connects;
+        break;
+      }
       // A new connection (or a restart after a crash, which left no disconnect record): events
       // sent meanwhile are missing by nature, and the recorder syncs again from a snapshot. The
       // connect marks the break its first event shows, as a gap record would.

@@ -69,6 +69,7 @@ struct ReplayReport {
   std::uint64_t resync_records = 0;
   std::uint64_t connect_records = 0;
   std::uint64_t disconnect_records = 0;
+  std::uint64_t rollover_connects = 0;  // connect records with rollover_from (not breaks)
   std::vector<TimeRange> valid_ranges;
   std::vector<TimeRange> invalid_ranges;
   std::int64_t valid_ns = 0;

@@ -243,6 +243,8 @@ std::string json_report(const RunSummary& run, const ReplayReport& report, const
   w.Uint64(report.connect_records);
   w.Key("disconnect_records");
   w.Uint64(report.disconnect_records);
+  w.Key("rollover_connects");
+  w.Uint64(report.rollover_connects);
   w.Key("first_recv_ns");
   report.first_recv_ns ? w.Int64(*report.first_recv_ns) : w.Null();
   w.Key("last_recv_ns");

@@ -132,11 +132,16 @@ void print_text_report(std::FILE* out, const RunSummary& run, const ReplayReport
     gap_reasons += (gap_reasons.empty() ? " (" : ", ") + reason + " " + std::to_string(count);
   }
   if (!gap_reasons.empty()) gap_reasons += ")";
+  // Rollover successors' connects (make-before-break, not breaks) are named when there are any.
+  const std::string rollovers =
+      report.rollover_connects > 0
+          ? " (rollover_connects " + std::to_string(report.rollover_connects) + ")"
+          : std::string();
   std::fprintf(out,
                "%-13sgap %" PRIu64 "%s, resync %" PRIu64 ", connect %" PRIu64
-               ", disconnect %" PRIu64 "\n",
+               "%s, disconnect %" PRIu64 "\n",
                "markers", gap_records, gap_reasons.c_str(), report.resync_records,
-               report.connect_records, report.disconnect_records);
+               report.connect_records, rollovers.c_str(), report.disconnect_records);
   print_ranges(out, "valid", report.valid_ranges, report.valid_ns);
   print_ranges(out, "invalid", report.invalid_ranges, report.invalid_ns);
   std::fprintf(out, "%-13s%s at the end\n", "book", report.synced_at_end ? "synced" : "NOT synced");

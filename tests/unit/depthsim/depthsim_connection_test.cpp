@@ -3,6 +3,9 @@
 #include <rapidjson/document.h>
 #include <zlib.h>
 
+#include <optional>
+#include <vector>
+
 #include "sim_test_support.hpp"
 
 namespace {
@@ -222,3 +225,69 @@ TEST(DepthsimConnection, ReplayServesTheRecordingVerbatim) {
 }
 
 }  // namespace
+
+namespace {
+
+struct Ids {
+  std::uint64_t U = 0, u = 0, pu = 0;
+  bool operator==(const Ids& o) const { return U == o.U && u == o.u && pu == o.pu; }
+};
+
+// The next depth event's ids on `client` (raw /ws/ stream); nullopt when none comes.
+std::optional<Ids> next_ids(PlainWsClient& client) {
+  for (int i = 0; i < 1000; ++i) {
+    const PlainWsClient::Frame frame = client.next();
+    if (frame.opcode == -1 || frame.opcode == 8) return std::nullopt;
+    if (frame.opcode != 1) continue;
+    rapidjson::Document doc;
+    doc.Parse(frame.payload.c_str());
+    if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("u")) continue;
+    return Ids{doc["U"].GetUint64(), doc["u"].GetUint64(), doc["pu"].GetUint64()};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+// A rollover needs the exchange to serve one client's two connections at once with one event
+// sequence: the same events carry the same update ids on both, each stream continuous.
+TEST(DepthsimConnection, TwoConnectionsAtOnceSeeTheSameUpdateIds) {
+  SimProcess sim({"--no-tls", "--market", "usdm", "--rate", "200"});
+  PlainWsClient first(sim.port(), "/ws/btcusdt@depth");
+  ASSERT_TRUE(first.upgraded());
+  std::vector<Ids> a;
+  for (int i = 0; i < 20; ++i) {
+    auto ids = next_ids(first);
+    ASSERT_TRUE(ids);
+    a.push_back(*ids);
+  }
+  PlainWsClient second(sim.port(), "/ws/btcusdt@depth");
+  ASSERT_TRUE(second.upgraded());
+  std::vector<Ids> b;
+  for (int i = 0; i < 40; ++i) {
+    auto ids = next_ids(second);
+    ASSERT_TRUE(ids);
+    b.push_back(*ids);
+  }
+  while (a.back().u < b.back().u) {
+    auto ids = next_ids(first);
+    ASSERT_TRUE(ids);
+    a.push_back(*ids);
+  }
+  for (const auto* stream : {&a, &b}) {
+    for (std::size_t i = 1; i < stream->size(); ++i)
+      ASSERT_EQ((*stream)[i].pu, (*stream)[i - 1].u) << "continuous on each connection";
+  }
+  // Every event of the second connection is the first connection's event with that u.
+  std::size_t matched = 0;
+  for (const Ids& ids : b) {
+    for (const Ids& other : a) {
+      if (other.u == ids.u) {
+        EXPECT_EQ(other, ids);
+        ++matched;
+      }
+    }
+  }
+  EXPECT_EQ(matched, b.size());
+  EXPECT_GT(b.front().u, a.front().u) << "the second connection starts later in the sequence";
+}

@@ -39,12 +39,15 @@ class WsTestServer {
     std::string cert_file, key_file;
   };
 
-  explicit WsTestServer(OpenAction on_open, Tls tls = {})
-      : on_open_(std::move(on_open)), tls_(std::move(tls)) {
+  /// `accept(n)` decides whether the n-th (1-based) WebSocket handshake is accepted (HTTP 403
+  /// when not); empty accepts every one.
+  explicit WsTestServer(OpenAction on_open, Tls tls = {}, std::function<bool(int)> accept = {})
+      : on_open_(std::move(on_open)), tls_(std::move(tls)), accept_(std::move(accept)) {
     server_.clear_access_channels(websocketpp::log::alevel::all);
     server_.clear_error_channels(websocketpp::log::elevel::all);
     server_.init_asio();
     server_.set_reuse_addr(true);
+    server_.set_validate_handler([this](Hdl) { return !accept_ || accept_(++handshakes_); });
     server_.set_open_handler([this](Hdl hdl) {
       opens_.fetch_add(1);
       notify();
@@ -107,6 +110,8 @@ class WsTestServer {
 
   OpenAction on_open_;
   Tls tls_;
+  std::function<bool(int)> accept_;
+  int handshakes_ = 0;  // server thread only
   Server server_;
   unsigned short port_ = 0;
   std::thread thread_;

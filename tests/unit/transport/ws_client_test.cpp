@@ -248,12 +248,13 @@ TEST(WsClient, InvalidUrlIsReportedAndRunReturns) {
   }
 }
 
-TEST(WsClient, ConnectionIsRetiredAtMaxAge) {
+TEST(WsClient, ConnectionIsClosedAndReconnectedAtMaxAgeWithoutRollover) {
   PlainServer server(
       [](Server& s, Hdl hdl) { s.send(hdl, "x", websocketpp::frame::opcode::text); });
   ClientLog log;
   auto config = test_config(ws_url(server.port()));
   config.max_connection_age = 300ms;
+  config.rollover = false;
   RunningClient rc(config, log.events());
   rc.start();
   ASSERT_TRUE(log.wait_for([&] { return log.opens.size() >= 2; }));

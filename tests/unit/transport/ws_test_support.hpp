@@ -33,6 +33,8 @@ struct ClientLog {
   std::vector<Frame> frames;
   std::vector<std::pair<std::uint64_t, CloseInfo>> closes;
   std::vector<Failure> failures;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> successors;  // (new id, replaced id)
+  std::vector<std::pair<std::uint64_t, std::string>> rollover_failures;
 
   /// Waits (bounded) until pred() holds; pred runs under the lock.
   template <class Pred>
@@ -43,7 +45,8 @@ struct ClientLog {
 
   /// Events that record into this log; `extra` hooks run after recording, on the network thread.
   WsEvents events(std::function<void(const Frame&)> on_frame_extra = {},
-                  std::function<void(std::uint64_t)> on_open_extra = {}) {
+                  std::function<void(std::uint64_t)> on_open_extra = {},
+                  std::function<void(std::uint64_t, std::uint64_t)> on_successor_extra = {}) {
     WsEvents e;
     e.on_open = [this, on_open_extra](std::uint64_t id) {
       record([&] { opens.push_back(id); });
@@ -60,6 +63,13 @@ struct ClientLog {
     };
     e.on_connect_failed = [this](const std::string& error, std::chrono::milliseconds retry_in) {
       record([&] { failures.push_back({error, retry_in}); });
+    };
+    e.on_successor_open = [this, on_successor_extra](std::uint64_t id, std::uint64_t replaced) {
+      record([&] { successors.emplace_back(id, replaced); });
+      if (on_successor_extra) on_successor_extra(id, replaced);
+    };
+    e.on_rollover_failed = [this](std::uint64_t id, const std::string& reason) {
+      record([&] { rollover_failures.emplace_back(id, reason); });
     };
     return e;
   }

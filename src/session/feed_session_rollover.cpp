@@ -1,0 +1,138 @@
+// FeedSession's make-before-break rollover: a successor connection's events are held until they
+// join the book's continuity, then the successor becomes the active connection (no gap, no
+// snapshot) and the old one is retired. See feed_session.hpp.
+#include "session/feed_session.hpp"
+
+#include <algorithm>
+
+namespace depthrec::session {
+
+void FeedSession::on_successor_open(std::uint64_t conn_id, std::uint64_t replaced_conn_id,
+                                    std::string_view url, std::int64_t now_ns) {
+  if (replaced_conn_id != context_.conn_id) return;
+  Successor successor;
+  successor.conn_id = conn_id;
+  successor.replaced_conn_id = replaced_conn_id;
+  successor.url = std::string(url);
+  successor.opened_ns = now_ns;
+  successor_ = std::move(successor);
+  log(LogLevel::info, "successor connection " + std::to_string(conn_id) + " opened to replace " +
+                          std::to_string(replaced_conn_id) + ": waiting for it to join the book");
+}
+
+void FeedSession::on_rollover_failed(std::uint64_t conn_id, std::string_view reason, std::int64_t) {
+  metrics_.record_rollover_fallback();
+  std::uint64_t held = 0;
+  if (successor_) held = successor_->held.size();
+  successor_.reset();
+  log(LogLevel::warning, "rollover to connection " + std::to_string(conn_id) + " given up (" +
+                             std::string(reason) + ", " + std::to_string(held) +
+                             " held events dropped): reconnecting and resyncing");
+}
+
+bool FeedSession::rollover_disconnect(std::uint64_t conn_id, std::string_view reason,
+                                      std::optional<int> code, std::int64_t now_ns) {
+  if (successor_ && conn_id == successor_->conn_id) {
+    log(LogLevel::warning, "successor connection " + std::to_string(conn_id) +
+                               " closed before taking over: " + std::string(reason));
+    successor_.reset();
+    return true;
+  }
+  if (conn_id == 0 || conn_id != retired_conn_) return false;
+  // The old connection of a rollover: the successor already continues the stream.
+  RecordContext old = context_;
+  old.conn_id = conn_id;
+  append_disconnect_record(line_, old, now_ns, reason, code);
+  write(line_, old, true);
+  retired_conn_ = 0;
+  log(LogLevel::info, "rolled-over connection " + std::to_string(conn_id) + " closed (" +
+                          std::to_string(late_events_) + " late events of it ignored)");
+  late_events_ = 0;
+  return true;
+}
+
+void FeedSession::hold_successor_event(const DepthUpdate& update, std::int64_t recv_ns,
+                                       std::size_t frame_bytes) {
+  Successor& successor = *successor_;
+  // Events the book already has are dropped at once; they never count against the bound. The
+  // book's last event itself means the successor has caught up: its next event continues the book.
+  if (sync_.book_valid() && update.final_id <= sync_.last_final_id() && successor.held.empty()) {
+    ++successor.overlap;
+    if (update.final_id == sync_.last_final_id()) switch_to_successor(recv_ns);
+    return;
+  }
+  if (successor.held.size() >= std::max<std::size_t>(config_.max_buffered_events, 1)) {
+    const std::uint64_t id = successor.conn_id;
+    const std::string reason =
+        "no join within " + std::to_string(successor.held.size()) + " held events";
+    metrics_.record_rollover_fallback();
+    successor_.reset();
+    log(LogLevel::warning, "rollover to connection " + std::to_string(id) + " given up (" + reason +
+                               "): reconnecting and resyncing");
+    if (hooks_.abandon_successor) hooks_.abandon_successor(id, reason);
+    return;
+  }
+  HeldEvent& held = successor.held.emplace_back();
+  held.update = update;
+  held.symbol = std::string(update.symbol);
+  held.bids_json = std::string(update.bids_json);
+  held.asks_json = std::string(update.asks_json);
+  held.update.symbol = {};
+  held.update.bids_json = {};
+  held.update.asks_json = {};
+  held.recv_ns = recv_ns;
+  held.frame_bytes = frame_bytes;
+  try_switch(recv_ns);
+}
+
+bool FeedSession::joins_book(const DepthUpdate& update, std::uint64_t last_u) const {
+  if (update.kind == DepthKind::partial && !update.has_prev_final_id)
+    return update.final_id > last_u;  // spot partial depth: each event is a whole view
+  if (update.has_prev_final_id) return update.prev_final_id == last_u;
+  return update.first_id <= last_u + 1 && last_u + 1 <= update.final_id;
+}
+
+void FeedSession::try_switch(std::int64_t now_ns) {
+  if (!successor_ || !sync_.book_valid()) return;
+  Successor& successor = *successor_;
+  const std::uint64_t last_u = sync_.last_final_id();
+  bool caught_up = false;  // the successor delivered the book's last event: what follows continues
+  while (!successor.held.empty() && successor.held.front().update.final_id <= last_u) {
+    caught_up = successor.held.front().update.final_id == last_u;
+    successor.held.pop_front();
+    ++successor.overlap;
+  }
+  if (caught_up || (!successor.held.empty() && joins_book(successor.held.front().update, last_u)))
+    switch_to_successor(now_ns);
+}
+
+void FeedSession::switch_to_successor(std::int64_t now_ns) {
+  Successor successor = std::move(*successor_);
+  successor_.reset();
+  const std::uint64_t old_conn = context_.conn_id;
+  context_.conn_id = successor.conn_id;
+  url_ = successor.url;
+  RolloverInfo rollover;
+  rollover.from_conn_id = old_conn;
+  rollover.wait_ms = static_cast<double>(now_ns - successor.opened_ns) / 1e6;
+  rollover.overlap_events = successor.overlap;
+  append_connect_record(line_, context_, now_ns, url_, &rollover);
+  write(line_);
+  metrics_.record_rollover(successor.overlap);
+  retired_conn_ = old_conn;
+  late_events_ = 0;
+  log(LogLevel::info, "rolled over from connection " + std::to_string(old_conn) + " to " +
+                          std::to_string(successor.conn_id) +
+                          " at u=" + std::to_string(sync_.last_final_id()) + " after " +
+                          std::to_string(rollover.wait_ms) + " ms (" +
+                          std::to_string(successor.overlap) + " overlapping events dropped)");
+  if (hooks_.retire) hooks_.retire(old_conn);
+  for (HeldEvent& held : successor.held) {
+    held.update.symbol = held.symbol;
+    held.update.bids_json = held.bids_json;
+    held.update.asks_json = held.asks_json;
+    process_depth(held.update, held.recv_ns, held.frame_bytes);
+  }
+}
+
+}  // namespace depthrec::session
