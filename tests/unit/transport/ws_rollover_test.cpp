@@ -169,5 +169,44 @@ TEST(WsRollover, AbandonSuccessorCutsTheOldConnectionWithoutARolloverFailureCall
   EXPECT_GE(rc.client.stats().rollover_fallbacks, 1u);
 }
 
+TEST(WsRollover, OldConnectionEndingDuringTheRolloverDropsTheSuccessorAndReconnects) {
+  // When the second connection (the successor) opens, the server closes the first (1001, as an
+  // exchange's own age cut would): no takeover can follow, the client reconnects as usual.
+  auto open = std::make_shared<std::vector<Hdl>>();  // server thread only
+  PlainServer server([open](Server& s, Hdl hdl) {
+    open->push_back(hdl);
+    s.send(hdl, "x", websocketpp::frame::opcode::text);
+    if (open->size() == 2) s.close(open->front(), 1001, "max connection age");
+  });
+  ClientLog log;
+  auto config = test_config(ws_url(server.port()));
+  config.max_connection_age = 300ms;
+  RunningClient rc(config, log.events());
+  rc.start();
+  ASSERT_TRUE(log.wait_for([&] { return log.opens.size() >= 2; }, 10s));
+  std::lock_guard lock(log.mutex);
+  // The client usually sees the successor open before the old connection's close; if the close
+  // comes first, the successor is dropped while still connecting (id 0, no id used).
+  const std::uint64_t successor = log.successors.empty() ? 0 : 2;
+  if (successor != 0) {
+    EXPECT_EQ(log.successors[0], (std::pair<std::uint64_t, std::uint64_t>{2, 1}));
+  }
+  ASSERT_GE(log.rollover_failures.size(), 1u);
+  EXPECT_EQ(log.rollover_failures[0].first, successor);
+  EXPECT_NE(log.rollover_failures[0].second.find("old connection ended"), std::string::npos);
+  ASSERT_FALSE(log.closes.empty());
+  EXPECT_EQ(log.closes[0].first, 1u);
+  EXPECT_EQ(log.closes[0].second.cause, CloseCause::remote_close);
+  EXPECT_EQ(log.closes[0].second.code, 1001);
+  EXPECT_GT(log.closes[0].second.retry_in, 0ms);
+  EXPECT_EQ(log.opens[1], successor == 0 ? 2u : 3u) << "the reconnect gets the next unused id";
+  if (successor != 0) {
+    for (const auto& [id, info] : log.closes) EXPECT_NE(id, 2u) << "dropped: no on_close";
+  }
+  const WsClientStats stats = rc.client.stats();
+  EXPECT_GE(stats.rollover_fallbacks, 1u);
+  EXPECT_EQ(stats.rollovers, 0u);
+}
+
 }  // namespace
 }  // namespace depthrec::transport
