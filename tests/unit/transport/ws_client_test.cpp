@@ -15,13 +15,10 @@ using namespace std::chrono_literals;
 using test::ClientLog;
 using test::RunningClient;
 using test::test_config;
+using test::ws_url;
 using PlainServer = test::WsTestServer<test::PlainServerConfig>;
 using Server = PlainServer::Server;
 using Hdl = PlainServer::Hdl;
-
-std::string ws_url(unsigned short port) {
-  return "ws://127.0.0.1:" + std::to_string(port) + "/ws";
-}
 
 /// A port on which nothing listens (bound by the OS, then released).
 unsigned short refused_port() {

@@ -16,13 +16,10 @@ using namespace std::chrono_literals;
 using test::ClientLog;
 using test::RunningClient;
 using test::test_config;
+using test::ws_url;
 using PlainServer = test::WsTestServer<test::PlainServerConfig>;
 using Server = PlainServer::Server;
 using Hdl = PlainServer::Hdl;
-
-std::string ws_url(unsigned short port) {
-  return "ws://127.0.0.1:" + std::to_string(port) + "/ws";
-}
 
 // Server side: each new connection gets "hello <n>"; from the second on, every connection
 // opened before it also gets "still <n>", so the old connection demonstrably keeps delivering

@@ -112,6 +112,11 @@ class RunningClient {
   std::future<void> run_returned_;
 };
 
+/// The URL of an in-test plain-ws server's endpoint on 127.0.0.1.
+inline std::string ws_url(unsigned short port) {
+  return "ws://127.0.0.1:" + std::to_string(port) + "/ws";
+}
+
 inline WsClientConfig test_config(const std::string& url) {
   WsClientConfig config;
   config.url = url;
