@@ -63,12 +63,8 @@ void FeedSession::hold_successor_event(const DepthUpdate& update, std::int64_t r
   }
   if (successor.held.size() >= std::max<std::size_t>(config_.max_buffered_events, 1)) {
     const std::uint64_t id = successor.conn_id;
-    const std::string reason =
-        "no join within " + std::to_string(successor.held.size()) + " held events";
-    metrics_.record_rollover_fallback();
-    successor_.reset();
-    log(LogLevel::warning, "rollover to connection " + std::to_string(id) + " given up (" + reason +
-                               "): reconnecting and resyncing");
+    const std::string reason = "no join within the held-event bound";
+    on_rollover_failed(id, reason, recv_ns);
     if (hooks_.abandon_successor) hooks_.abandon_successor(id, reason);
     return;
   }

@@ -207,16 +207,10 @@ class WsClient::Impl final : public detail::ConnectionOwner {
       return;
     }
     if (state_ != State::open && state_ != State::closing) return;
-    if (successor_ != nullptr) {
-      // The old connection broke during a rollover: no takeover; the normal reconnect follows.
-      const std::uint64_t id = successor_->id();
-      successor_->abandon();
-      successor_ = nullptr;
-      rollover_timer_.cancel();
-      rollover_fallbacks_.add();
-      if (events_.on_rollover_failed)
-        events_.on_rollover_failed(id, "old connection ended during the rollover");
-    }
+    // The old connection broke during a rollover: no takeover; the normal reconnect follows
+    // (closing, so the fallback does not cut the connection that already ended).
+    state_ = State::closing;
+    rollover_fallback("old connection ended during the rollover", true);
     const bool healthy = Clock::now() - conn.opened_at() >= config_.healthy_uptime;
     const bool retry = config_.reconnect && !stopping_;
     if (retry) {
