@@ -4,15 +4,25 @@
 // segments (files ending in .gz or .ndjson, read in name order, which is recording order), or "-"
 // for stdin (gzip or plain). A gzip stream cut short by a crash is read up to the cut and noted.
 //
-// Two line formats are recognised, line by line:
-//   raw capture      `<recv_ns> <json>`: a WebSocket frame as received (combined or raw), or a
-//                    REST depth snapshot body (as in /work/shared/data/real/)
+// Three line formats are recognised, line by line:
+//   raw capture      `<recv_time> <json>`: a WebSocket frame as received (combined or raw), or a
+//                    REST depth snapshot body (as in /work/shared/data/real/). The receive time is
+//                    an integer in ns, us, ms or s since the epoch: the unit is told by its
+//                    magnitude (older hftbacktest and collect-binancefutures captures use us)
+//   cryptofeed raw   its raw data capture (AsyncFileCallback): `<sec.frac>: <frame>` lines,
+//                    `<ws url> <-> <sec>` connects, `<url> <- <sec>: <sent>` requests,
+//                    `<rest url> -> <sec>: <body>` REST replies (the depth snapshot's symbol is
+//                    the URL's `symbol=`) and a `configuration: ...` header
 //   depthrec NDJSON  one JSON object with a `type` (docs/records.md): depth, snapshot, ticker,
 //                    gap, resync, connect, disconnect
-// A line that is neither, or whose content is refused, is counted with its source and line
+// A line that is none of these, or whose content is refused, is counted with its source and line
 // number (ReplayStats) and skipped: reading never stops on bad data.
+//
+// Several inputs (e.g. a cryptofeed capture and its companion file of REST replies) are merged
+// by receive time; the files of one directory are read one after the other (segments).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -28,8 +38,13 @@
 
 namespace depthrec {
 
-enum class RecordingFormat : std::uint8_t { raw_capture, depthrec_ndjson };
-std::string_view to_string(RecordingFormat format);  // "raw" | "ndjson"
+enum class RecordingFormat : std::uint8_t { raw_capture, depthrec_ndjson, cryptofeed_raw };
+std::string_view to_string(RecordingFormat format);  // "raw" | "ndjson" | "cryptofeed"
+
+// The unit a capture line gave its receive time in (ReplayItem::recv_ns is always ns).
+enum class TimeUnit : std::uint8_t { ns, us, ms, s };
+inline constexpr std::size_t kTimeUnits = 4;
+std::string_view to_string(TimeUnit unit);  // "ns" | "us" | "ms" | "s"
 
 enum class ReplayItemType : std::uint8_t {
   depth,     // ReplayItem::depth: a diff or partial depth event
@@ -64,13 +79,18 @@ struct ReplayMarker {
 struct ReplayItem {
   ReplayItemType type = ReplayItemType::other;
   RecordingFormat format = RecordingFormat::raw_capture;
-  std::int64_t recv_ns = 0;      // local receive time, ns since the Unix epoch
-  std::string_view source;       // the file it came from ("-" for stdin)
-  std::uint64_t line = 0;        // 1-based line number within that source
-  std::optional<Market> market;  // NDJSON `market`; raw captures do not say
-  std::string_view symbol;       // upper case; empty when unknown (raw snapshot)
-  std::string_view stream;       // combined-stream name or NDJSON `stream`, if any
-  std::string_view other_type;   // `other`: the frame's "e" or the record's `type`
+  std::int64_t recv_ns = 0;           // local receive time, ns since the Unix epoch
+  std::string_view source;            // the file it came from ("-" for stdin)
+  std::uint64_t line = 0;             // 1-based line number within that source
+  TimeUnit time_unit = TimeUnit::ns;  // of the line's receive time (NDJSON: ns)
+  std::optional<Market> market;       // NDJSON `market`; raw captures do not say
+  // Upper case; empty when unknown (a raw snapshot body; a cryptofeed REST reply says it in
+  // its URL).
+  std::string_view symbol;
+  std::string_view stream;      // combined-stream name or NDJSON `stream`, if any
+  std::string_view other_type;  // `other`: the frame's "e" or the record's `type`
+  // Raw and cryptofeed lines: the frame or REST body exactly as received (for replaying it).
+  std::string_view raw_json;
   DepthUpdate depth;
   DepthSnapshot snapshot;
   BookTicker ticker;
@@ -86,11 +106,14 @@ struct ReplayLineError {
 struct ReplayStats {
   static constexpr std::size_t kMaxListedBadLines = 20;
 
-  std::uint64_t lines = 0;         // every line read, blank ones included
-  std::uint64_t items = 0;         // lines returned as items
-  std::uint64_t bad_lines = 0;     // lines refused (the first kMaxListedBadLines are listed)
-  std::uint64_t raw_lines = 0;     // items in the raw capture format
-  std::uint64_t ndjson_lines = 0;  // items in depthrec's NDJSON format
+  std::uint64_t lines = 0;             // every line read, blank ones included
+  std::uint64_t items = 0;             // lines returned as items
+  std::uint64_t bad_lines = 0;         // lines refused (the first kMaxListedBadLines are listed)
+  std::uint64_t raw_lines = 0;         // items in the raw capture format
+  std::uint64_t ndjson_lines = 0;      // items in depthrec's NDJSON format
+  std::uint64_t cryptofeed_lines = 0;  // items in cryptofeed's raw capture format
+  // Raw and cryptofeed items by the unit of their receive time (index: TimeUnit).
+  std::array<std::uint64_t, kTimeUnits> time_units{};
   std::vector<ReplayLineError> first_bad_lines;
   std::vector<std::string> truncated_sources;  // gzip cut short: read up to the cut
   std::vector<std::string> io_errors;          // sources that could not be read (with why)
@@ -120,6 +143,10 @@ class ReplayReader {
   // Opens `input` (a file, a directory or "-"). Returns null and sets `error` when the input
   // does not exist, cannot be opened, or is a directory without recording files.
   static std::unique_ptr<ReplayReader> open(const std::string& input, std::string& error);
+  // Several inputs, each as above, their items merged by receive time (equal times: the
+  // earlier input first).
+  static std::unique_ptr<ReplayReader> open(const std::vector<std::string>& inputs,
+                                            std::string& error);
   ~ReplayReader();
   ReplayReader(const ReplayReader&) = delete;
   ReplayReader& operator=(const ReplayReader&) = delete;
@@ -128,7 +155,7 @@ class ReplayReader {
   bool next(ReplayItem& item);
 
   const ReplayStats& stats() const;
-  const std::vector<std::string>& sources() const;  // the files read, in order
+  const std::vector<std::string>& sources() const;  // the files read, input by input
 
   struct Impl;  // only open() can make one
   explicit ReplayReader(std::unique_ptr<Impl> impl);

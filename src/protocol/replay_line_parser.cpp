@@ -1,11 +1,12 @@
-// ReplayLineParser: one recording line -> one typed item. Raw capture lines go through the
-// FrameParser (the same code as the live path); NDJSON records are read with RapidJSON in situ.
+// ReplayLineParser: one recording line -> one typed item. Raw and cryptofeed capture lines go
+// through the FrameParser (the same code as the live path); NDJSON records are read with
+// RapidJSON in situ.
 #include <rapidjson/document.h>
 
-#include <charconv>
 #include <cstdint>
 #include <limits>
 
+#include "capture_line_prefix.hpp"
 #include "depthrec/replay_reader.hpp"
 
 namespace depthrec {
@@ -201,7 +202,29 @@ void symbol_from_stream(std::string_view stream, std::string& out) {
 }  // namespace
 
 std::string_view to_string(RecordingFormat format) {
-  return format == RecordingFormat::raw_capture ? "raw" : "ndjson";
+  switch (format) {
+    case RecordingFormat::raw_capture:
+      return "raw";
+    case RecordingFormat::depthrec_ndjson:
+      return "ndjson";
+    case RecordingFormat::cryptofeed_raw:
+      return "cryptofeed";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(TimeUnit unit) {
+  switch (unit) {
+    case TimeUnit::ns:
+      return "ns";
+    case TimeUnit::us:
+      return "us";
+    case TimeUnit::ms:
+      return "ms";
+    case TimeUnit::s:
+      return "s";
+  }
+  return "unknown";
 }
 
 std::string_view to_string(MarkerType type) {
@@ -224,7 +247,9 @@ struct ReplayLineParser::Impl {
   rapidjson::Document document;
   std::string symbol_scratch;
 
-  std::string parse_raw(std::string& line, ReplayItem& item);
+  std::string parse_capture(const std::string& line, ReplayItem& item);
+  std::string parse_frame(std::string_view json, ReplayItem& item);
+  std::string parse_rest_reply(const CaptureLinePrefix& prefix, ReplayItem& item);
   std::string parse_ndjson(std::string& line, ReplayItem& item);
 };
 
@@ -239,26 +264,62 @@ std::string ReplayLineParser::parse(std::string& line, ReplayItem& item) {
   item.symbol = {};
   item.stream = {};
   item.other_type = {};
+  item.raw_json = {};
   item.recv_ns = 0;
+  item.time_unit = TimeUnit::ns;
   const std::size_t start = line.find_first_not_of(" \t");
   if (start == std::string::npos) return "blank line";
-  if (line[start] >= '0' && line[start] <= '9') return impl_->parse_raw(line, item);
   if (line[start] == '{') return impl_->parse_ndjson(line, item);
-  return "neither `<recv_ns> <json>` nor a JSON object";
+  return impl_->parse_capture(line, item);
 }
 
-std::string ReplayLineParser::Impl::parse_raw(std::string& line, ReplayItem& item) {
-  item.format = RecordingFormat::raw_capture;
-  const char* begin = line.data() + line.find_first_not_of(" \t");
-  const char* end = line.data() + line.size();
-  std::uint64_t recv_ns = 0;
-  const auto [after, ec] = std::from_chars(begin, end, recv_ns);
-  if (ec != std::errc() || after == end || *after != ' ' || recv_ns > kMaxNs) {
-    return "bad receive time: expected `<recv_ns> <json>`";
+std::string ReplayLineParser::Impl::parse_capture(const std::string& line, ReplayItem& item) {
+  CaptureLinePrefix prefix;
+  std::string error = parse_capture_prefix(line, prefix);
+  if (!error.empty()) return error;
+  item.format = prefix.format;
+  item.recv_ns = prefix.recv_ns;
+  item.time_unit = prefix.unit;
+  item.raw_json = prefix.payload;
+  item.type = ReplayItemType::other;
+  switch (prefix.kind) {
+    case CaptureLinePrefix::Kind::frame:
+      return parse_frame(prefix.payload, item);
+    case CaptureLinePrefix::Kind::rest_reply:
+      return parse_rest_reply(prefix, item);
+    case CaptureLinePrefix::Kind::connect:
+      item.other_type = "connect";
+      item.stream = prefix.url;
+      return {};
+    case CaptureLinePrefix::Kind::request:
+      item.other_type = "request";
+      return {};
+    case CaptureLinePrefix::Kind::configuration:
+      item.other_type = "configuration";
+      item.raw_json = {};
+      return {};
   }
-  item.recv_ns = static_cast<std::int64_t>(recv_ns);
-  const std::string_view json(after + 1, static_cast<std::size_t>(end - after - 1));
+  return "unknown capture line";
+}
 
+std::string ReplayLineParser::Impl::parse_rest_reply(const CaptureLinePrefix& prefix,
+                                                     ReplayItem& item) {
+  // Only depth snapshots matter to a replay; other replies (exchangeInfo, ...) are kept as such.
+  const bool depth_url = prefix.url.find("/depth") != std::string_view::npos;
+  const ParseError error = parse_snapshot(prefix.payload, item.snapshot);
+  if (error != ParseError::none) {
+    if (depth_url) return "depth snapshot refused: " + std::string(to_string(error));
+    item.other_type = "rest";
+    return {};
+  }
+  // A snapshot belongs to the symbol it was fetched for; the URL is the one place that says so.
+  symbol_scratch = symbol_from_url(prefix.url);
+  item.symbol = symbol_scratch;
+  item.type = ReplayItemType::snapshot;
+  return {};
+}
+
+std::string ReplayLineParser::Impl::parse_frame(std::string_view json, ReplayItem& item) {
   const ParseError error = frame_parser.parse(json, frame);
   if (error != ParseError::none) {
     // Not a frame: the REST snapshot body may still be (a futures body has fields no frame has).

@@ -49,9 +49,8 @@ GzFile open_source(const std::string& source, std::string& error) {
   return GzFile(file);
 }
 
-}  // namespace
-
-struct ReplayReader::Impl {
+// One input (a file, a directory's segments in order, or stdin): lines -> parsed items.
+struct InputCursor {
   std::vector<std::string> sources;
   std::size_t next_source = 0;
   GzFile file;  // the source being read, or null between sources
@@ -61,18 +60,22 @@ struct ReplayReader::Impl {
   std::size_t chunk_pos = 0;
   std::size_t chunk_len = 0;
   bool source_done = false;
+  bool exhausted = false;
   std::string line;
   ReplayLineParser parser;
-  ReplayStats stats;
+  ReplayItem pending;  // the next item of this input, when has_pending
+  bool has_pending = false;
 
-  bool open_next_source();
-  bool refill();
+  bool open_next_source(ReplayStats& stats);
+  bool refill(ReplayStats& stats);
   enum class LineStatus { line, too_long, end };
-  LineStatus read_line();
-  void bad_line(std::string reason);
+  LineStatus read_line(ReplayStats& stats);
+  void bad_line(ReplayStats& stats, std::string reason) const;
+  // Reads up to the next item (into `pending`); false at the end of the input.
+  bool fill(ReplayStats& stats);
 };
 
-bool ReplayReader::Impl::open_next_source() {
+bool InputCursor::open_next_source(ReplayStats& stats) {
   while (next_source < sources.size()) {
     current = next_source++;
     std::string error;
@@ -89,7 +92,7 @@ bool ReplayReader::Impl::open_next_source() {
   return false;
 }
 
-bool ReplayReader::Impl::refill() {
+bool InputCursor::refill(ReplayStats& stats) {
   if (source_done) return false;
   const int n = gzread(file.get(), chunk.data(), static_cast<unsigned>(chunk.size()));
   if (n > 0) {
@@ -112,12 +115,12 @@ bool ReplayReader::Impl::refill() {
   return false;
 }
 
-ReplayReader::Impl::LineStatus ReplayReader::Impl::read_line() {
+InputCursor::LineStatus InputCursor::read_line(ReplayStats& stats) {
   line.clear();
   bool too_long = false;
   bool any = false;
   for (;;) {
-    if (chunk_pos == chunk_len && !refill()) {
+    if (chunk_pos == chunk_len && !refill(stats)) {
       if (!any) return LineStatus::end;
       break;  // the last line has no newline
     }
@@ -143,7 +146,7 @@ ReplayReader::Impl::LineStatus ReplayReader::Impl::read_line() {
   return too_long ? LineStatus::too_long : LineStatus::line;
 }
 
-void ReplayReader::Impl::bad_line(std::string reason) {
+void InputCursor::bad_line(ReplayStats& stats, std::string reason) const {
   ++stats.bad_lines;
   if (stats.first_bad_lines.size() < ReplayStats::kMaxListedBadLines) {
     stats.first_bad_lines.push_back(
@@ -151,42 +154,95 @@ void ReplayReader::Impl::bad_line(std::string reason) {
   }
 }
 
+bool InputCursor::fill(ReplayStats& stats) {
+  while (!exhausted) {
+    if (!file && !open_next_source(stats)) {
+      exhausted = true;
+      break;
+    }
+    const LineStatus status = read_line(stats);
+    if (status == LineStatus::end) {
+      file.reset();
+      continue;
+    }
+    if (status == LineStatus::too_long) {
+      bad_line(stats, "line longer than " + std::to_string(kMaxLineBytes) + " bytes");
+      continue;
+    }
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank
+    std::string reason = parser.parse(line, pending);
+    if (!reason.empty()) {
+      bad_line(stats, std::move(reason));
+      continue;
+    }
+    pending.source = sources[current];
+    pending.line = line_number;
+    has_pending = true;
+    return true;
+  }
+  return false;
+}
+
+// The sources of one input; empty with `error` set when there are none.
+std::vector<std::string> list_sources(const std::string& input, std::string& error) {
+  std::vector<std::string> sources;
+  if (input == "-") return {input};
+  std::error_code ec;
+  const fs::file_status status = fs::status(input, ec);
+  if (ec || !fs::exists(status)) {
+    error = input + ": no such file or directory";
+    return {};
+  }
+  if (!fs::is_directory(status)) return {input};
+  for (fs::directory_iterator it(input, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (it->is_regular_file(ec) && is_recording_name(name)) sources.push_back(it->path().string());
+  }
+  if (ec) {
+    error = input + ": cannot list: " + ec.message();
+    return {};
+  }
+  if (sources.empty()) {
+    error = input + ": no recording files (*.gz, *.ndjson) in this directory";
+    return {};
+  }
+  // depthrec names segments <symbol>_depth.<UTC time>Z.<seq>: name order is recording order.
+  std::sort(sources.begin(), sources.end());
+  return sources;
+}
+
+}  // namespace
+
+struct ReplayReader::Impl {
+  std::vector<std::unique_ptr<InputCursor>> inputs;
+  std::vector<std::string> sources;  // of every input, in order
+  InputCursor* last = nullptr;       // the input of the item returned last
+  ReplayStats stats;
+};
+
 std::unique_ptr<ReplayReader> ReplayReader::open(const std::string& input, std::string& error) {
+  return open(std::vector<std::string>{input}, error);
+}
+
+std::unique_ptr<ReplayReader> ReplayReader::open(const std::vector<std::string>& inputs,
+                                                 std::string& error) {
   auto impl = std::make_unique<Impl>();
-  if (input == "-") {
-    impl->sources.push_back(input);
-  } else {
-    std::error_code ec;
-    const fs::file_status status = fs::status(input, ec);
-    if (ec || !fs::exists(status)) {
-      error = input + ": no such file or directory";
+  if (inputs.empty()) {
+    error = "no input";
+    return nullptr;
+  }
+  for (const std::string& input : inputs) {
+    auto cursor = std::make_unique<InputCursor>();
+    cursor->sources = list_sources(input, error);
+    if (cursor->sources.empty()) return nullptr;
+    impl->sources.insert(impl->sources.end(), cursor->sources.begin(), cursor->sources.end());
+    // Open the first source now so that an unreadable input is an error, not an empty result.
+    if (!cursor->open_next_source(impl->stats)) {
+      error =
+          impl->stats.io_errors.empty() ? input + ": cannot open" : impl->stats.io_errors.back();
       return nullptr;
     }
-    if (fs::is_directory(status)) {
-      for (fs::directory_iterator it(input, ec), end; !ec && it != end; it.increment(ec)) {
-        const std::string name = it->path().filename().string();
-        if (it->is_regular_file(ec) && is_recording_name(name)) {
-          impl->sources.push_back(it->path().string());
-        }
-      }
-      if (ec) {
-        error = input + ": cannot list: " + ec.message();
-        return nullptr;
-      }
-      if (impl->sources.empty()) {
-        error = input + ": no recording files (*.gz, *.ndjson) in this directory";
-        return nullptr;
-      }
-      // depthrec names segments <symbol>_depth.<UTC time>Z.<seq>: name order is recording order.
-      std::sort(impl->sources.begin(), impl->sources.end());
-    } else {
-      impl->sources.push_back(input);
-    }
-  }
-  // Open the first source now so that an unreadable input is an error, not an empty result.
-  if (!impl->open_next_source()) {
-    error = impl->stats.io_errors.empty() ? input + ": cannot open" : impl->stats.io_errors.back();
-    return nullptr;
+    impl->inputs.push_back(std::move(cursor));
   }
   return std::make_unique<ReplayReader>(std::move(impl));
 }
@@ -196,29 +252,35 @@ ReplayReader::~ReplayReader() = default;
 
 bool ReplayReader::next(ReplayItem& item) {
   Impl& in = *impl_;
-  for (;;) {
-    if (!in.file && !in.open_next_source()) return false;
-    const Impl::LineStatus status = in.read_line();
-    if (status == Impl::LineStatus::end) {
-      in.file.reset();
-      continue;
+  // The item returned last still points into its input's line: only now is it read further.
+  if (in.last != nullptr) in.last->has_pending = false;
+  InputCursor* earliest = nullptr;
+  for (const auto& input : in.inputs) {
+    if (!input->has_pending && !input->fill(in.stats)) continue;
+    if (earliest == nullptr || input->pending.recv_ns < earliest->pending.recv_ns) {
+      earliest = input.get();
     }
-    if (status == Impl::LineStatus::too_long) {
-      in.bad_line("line longer than " + std::to_string(kMaxLineBytes) + " bytes");
-      continue;
-    }
-    if (in.line.find_first_not_of(" \t") == std::string::npos) continue;  // blank
-    std::string reason = in.parser.parse(in.line, item);
-    if (!reason.empty()) {
-      in.bad_line(std::move(reason));
-      continue;
-    }
-    item.source = in.sources[in.current];
-    item.line = in.line_number;
-    ++in.stats.items;
-    ++(item.format == RecordingFormat::raw_capture ? in.stats.raw_lines : in.stats.ndjson_lines);
-    return true;
   }
+  in.last = earliest;
+  if (earliest == nullptr) return false;
+  // A swap, not a copy: both keep their level capacity; the views still point into the line.
+  std::swap(item, earliest->pending);
+  ++in.stats.items;
+  switch (item.format) {
+    case RecordingFormat::raw_capture:
+      ++in.stats.raw_lines;
+      break;
+    case RecordingFormat::depthrec_ndjson:
+      ++in.stats.ndjson_lines;
+      break;
+    case RecordingFormat::cryptofeed_raw:
+      ++in.stats.cryptofeed_lines;
+      break;
+  }
+  if (item.format != RecordingFormat::depthrec_ndjson && item.recv_ns > 0) {  // not a header
+    ++in.stats.time_units[static_cast<std::size_t>(item.time_unit)];
+  }
+  return true;
 }
 
 const ReplayStats& ReplayReader::stats() const {

@@ -1,12 +1,15 @@
 // depthrec-replay: re-runs the book sync over a recording and verifies it.
 //
-//   depthrec-replay [--market usdm|spot|coinm] [--symbol S] [--at ID|TIME] [--levels N]
-//                   [--csv FILE|-] [--json] INPUT
+//   depthrec-replay [--market usdm|spot|coinm] [--symbol S] [--max-unverified N] [--at ID|TIME]
+//                   [--levels N] [--csv FILE|-] [--json] INPUT...
 //
 // INPUT is a recording file (gzip or plain), a directory of depthrec segments, or - (stdin), in
-// either the raw capture format or depthrec's NDJSON (docs/records.md). Exit status: 0 when the
-// recording is consistent (every break marked by gap + resync records, every matching ticker
-// equal to the rebuilt book), 1 when it is not (or holds no depth event), 2 on usage or IO errors.
+// the raw capture format, cryptofeed's raw capture or depthrec's NDJSON (docs/records.md);
+// several inputs (a cryptofeed capture and its REST companion file) are merged by receive time.
+// Every symbol is verified (only S with --symbol). Exit status: 0 when every stream is
+// consistent (every break marked by gap + resync records, every matching ticker equal to the
+// rebuilt book) and verified (some depth events applied to a synced book, at most N not), 1 when
+// one is not (or the input holds no depth event), 2 on usage or IO errors.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -14,12 +17,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "book_csv.hpp"
 #include "depthrec/replay_reader.hpp"
 #include "replay_verifier.hpp"
 #include "report_output.hpp"
 #include "time_text.hpp"
+#include "verifier_set.hpp"
 
 namespace {
 
@@ -37,8 +42,15 @@ struct Options {
   std::size_t levels = 10;
   std::string csv;
   bool json = false;
-  std::string input;
+  std::optional<std::uint64_t> max_unverified;
+  std::vector<std::string> inputs;
 };
+
+std::string joined(const std::vector<std::string>& texts) {
+  std::string text;
+  for (const std::string& part : texts) text += (text.empty() ? "" : " ") + part;
+  return text;
+}
 
 bool at_reached(const AtTarget& target, std::int64_t recv_ns, const OrderBook& book) {
   if (target.kind == AtTarget::Kind::update_id) return book.last_update_id() >= target.value;
@@ -67,7 +79,7 @@ int run(const Options& options) {
     }
   }
   std::string error;
-  const std::unique_ptr<ReplayReader> reader = ReplayReader::open(options.input, error);
+  const std::unique_ptr<ReplayReader> reader = ReplayReader::open(options.inputs, error);
   if (!reader) {
     std::fprintf(stderr, "depthrec-replay: %s\n", error.c_str());
     return kExitUsage;
@@ -81,10 +93,9 @@ int run(const Options& options) {
     }
   }
 
-  ReplayVerifier verifier(verifier_options);
   AtBook at;
   at.target_text = options.at;
-  verifier.set_book_hook([&](std::int64_t recv_ns, const OrderBook& book) {
+  VerifierSet verifiers(verifier_options, [&](std::int64_t recv_ns, const OrderBook& book) {
     if (csv) csv->row(recv_ns, book);
     if (at_target && !at.reached && at_reached(*at_target, recv_ns, book)) {
       at.reached = true;
@@ -94,15 +105,22 @@ int run(const Options& options) {
     }
   });
   ReplayItem item;
-  while (reader->next(item)) verifier.feed(item);
-  verifier.finish();
+  while (reader->next(item)) verifiers.feed(item);
+  verifiers.finish();
 
   RunSummary summary;
-  summary.input = options.input;
+  summary.input = joined(options.inputs);
   summary.sources = reader->sources();
   summary.reader = reader->stats();
-  const ReplayReport& report = verifier.report();
+  summary.max_unverified = options.max_unverified;
+  summary.streams = verifiers.reports();
+  const ReplayReport& report = verifiers.primary();
   summary.exit_code = report.consistent() ? kExitConsistent : kExitInconsistent;
+  for (const ReplayReport* stream : summary.streams) {
+    if (!stream->consistent() || !stream->verification_failure(options.max_unverified).empty()) {
+      summary.exit_code = kExitInconsistent;
+    }
+  }
   if (!summary.reader.io_errors.empty()) summary.exit_code = kExitUsage;
   if (csv && !csv->close()) {
     std::fprintf(stderr, "depthrec-replay: %s\n", csv->error().c_str());
@@ -125,13 +143,17 @@ int run(const Options& options) {
 int run_command_line(int argc, char** argv) {
   Options options;
   CLI::App app{
-      "Re-runs the order-book sync over a depthrec recording (or a raw <recv_ns> <json> capture) "
-      "and verifies it: breaks must be marked by gap + resync records, and the rebuilt book must "
-      "equal every bookTicker with the same update id.\nExit status: 0 consistent, 1 not, 2 usage "
-      "or IO error.",
+      "Re-runs the order-book sync over a depthrec recording (or a raw <recv_time> <json> or "
+      "cryptofeed raw capture) and verifies every symbol in it: breaks must be marked by gap + "
+      "resync records, the rebuilt book must equal every bookTicker with the same update id, and "
+      "depth events must be verified against a synced book.\nExit status: 0 consistent and "
+      "verified, 1 not, 2 usage or IO error.",
       "depthrec-replay"};
   app.add_option("--market", options.market, "usdm, spot or coinm (default: from the data)");
-  app.add_option("--symbol", options.symbol, "symbol to replay (default: the first one seen)");
+  app.add_option("--symbol", options.symbol, "the one symbol to verify (default: every symbol)");
+  app.add_option("--max-unverified", options.max_unverified,
+                 "fail a stream that leaves more than N depth events unverified (before its first "
+                 "sync or while unsynced; default: no bound, but none verified always fails)");
   app.add_option("--at", options.at,
                  "print the book at the first valid point with u >= ID, or received at or after "
                  "TIME: u:N, ns:N, N (19+ digits: ns), or 2024-07-18T23:57:02.504Z");
@@ -140,7 +162,9 @@ int run_command_line(int argc, char** argv) {
   app.add_option("--csv", options.csv,
                  "write the top levels after every applied event (- = stdout)");
   app.add_flag("--json", options.json, "print the report as JSON");
-  app.add_option("INPUT", options.input, "recording file, segment directory, or - for stdin")
+  app.add_option("INPUT", options.inputs,
+                 "recording file, segment directory, or - for stdin; several are merged by "
+                 "receive time (a cryptofeed capture and its REST companion file)")
       ->required();
   try {
     app.parse(argc, argv);

@@ -44,6 +44,16 @@ void ReplayVerifier::feed(const ReplayItem& item) {
   }
 }
 
+std::uint64_t ReplayVerifier::verified_so_far() const {
+  return sync_ ? sync_->counters().applied + sync_->counters().partial_replaced : 0;
+}
+
+void ReplayVerifier::note_first_sync() {
+  if (ever_valid_ || !sync_->book_valid()) return;
+  ever_valid_ = true;
+  verified_before_valid_ = verified_so_far();
+}
+
 bool ReplayVerifier::accept(const ReplayItem& item) {
   if (item.symbol.empty()) return true;  // e.g. the REST snapshot of a raw capture
   if (report_.symbol.empty()) report_.symbol = std::string(item.symbol);
@@ -77,7 +87,10 @@ bool ReplayVerifier::ensure_sync(const ReplayItem& item) {
 void ReplayVerifier::on_depth(const ReplayItem& item) {
   ensure_sync(item);
   ++report_.depth_events;
+  if (report_.depth_stream.empty()) report_.depth_stream = std::string(item.stream);
+  if (!ever_valid_) ++events_before_valid_;
   const UpdateResult result = sync_->on_update(item.depth);
+  note_first_sync();
   switch (result.outcome) {
     case UpdateOutcome::gap:
     case UpdateOutcome::buffer_gap:
@@ -115,6 +128,7 @@ void ReplayVerifier::on_snapshot(const ReplayItem& item) {
     return;
   }
   if (sync_->on_snapshot(item.snapshot).outcome == SnapshotOutcome::joined) {
+    note_first_sync();
     rejoin_pending_breaks();
     book_changed(item.recv_ns);
   }
@@ -231,7 +245,11 @@ void ReplayVerifier::close_range(std::int64_t end_ns) {
   }
 }
 
-void ReplayVerifier::finish() {
+void ReplayVerifier::finish(const CaptureFacts& facts) {
+  report_.snapshots_other_symbols = facts.snapshots_other_symbols;
+  report_.snapshots_unattributed = facts.snapshots_unattributed;
+  report_.snapshots_guessed = facts.snapshots_guessed;
+  report_.several_symbols = facts.several_symbols;
   while (!pending_breaks_.empty()) settle_oldest_break();
   if (report_.last_recv_ns) close_range(*report_.last_recv_ns);
   tickers_.finish();
@@ -240,6 +258,42 @@ void ReplayVerifier::finish() {
     report_.sync = sync_->counters();
     report_.synced_at_end = sync_->book_valid();
   }
+  report_.verified_events = verified_so_far();
+  report_.unverified_before_sync =
+      ever_valid_ ? events_before_valid_ - verified_before_valid_ : report_.depth_events;
+  report_.unverified_unsynced =
+      report_.depth_events - report_.verified_events - report_.unverified_before_sync;
+}
+
+std::string ReplayReport::verification_failure(std::optional<std::uint64_t> max_unverified) const {
+  if (depth_events == 0) return {};  // nothing to verify: consistent() says so
+  if (snapshots_guessed > 0 && several_symbols) {
+    return "a snapshot that names no symbol was applied to it, but the input holds several "
+           "symbols";
+  }
+  if (verified_events == 0) {
+    std::string why;
+    if (snapshots_seen > 0) {
+      why = "snapshot never joined (" + std::to_string(snapshots_seen) +
+            " snapshot(s), none joined its events)";
+    } else if (snapshots_other_symbols > 0) {
+      why = "snapshot for another symbol (" + std::to_string(snapshots_other_symbols) +
+            " snapshot(s), none for " + symbol + ")";
+    } else if (snapshots_unattributed > 0) {
+      why = "no snapshot says its symbol (" + std::to_string(snapshots_unattributed) +
+            " snapshot(s) without one in an input of several symbols: not guessed)";
+    } else {
+      why = "no snapshot";
+    }
+    return "none of " + std::to_string(depth_events) + " depth events verified: " + why;
+  }
+  if (max_unverified && unverified() > *max_unverified) {
+    return std::to_string(unverified()) + " depth events unverified (" +
+           std::to_string(unverified_before_sync) + " before the first sync, " +
+           std::to_string(unverified_unsynced) + " while unsynced), more than --max-unverified " +
+           std::to_string(*max_unverified);
+  }
+  return {};
 }
 
 }  // namespace depthrec::replay

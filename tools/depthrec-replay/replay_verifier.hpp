@@ -6,7 +6,8 @@
 //    one episode (more breaks before the book is synced again) share the snapshot and resync.
 //    A partial-depth stream needs no snapshot: its breaks need only the gap record;
 //  - the rebuilt book must equal every bookTicker / `ticker` record with the same update id.
-// It also measures the receive-time spans in which the book was valid or not.
+// It also measures the receive-time spans in which the book was valid or not, and how many depth
+// events were verified (applied to a synced book) and how many never were, and why.
 #pragma once
 
 #include <cstdint>
@@ -79,10 +80,38 @@ struct ReplayReport {
   TickerTally tickers;
   std::map<std::string, std::uint64_t> other_symbols;  // items of other symbols, not replayed
 
+  // Verification. An event is verified when it is applied to a synced book (or replaces a
+  // partial-depth view); the others were recorded before the first sync (buffered and dropped as
+  // older than the snapshot, or never joined) or while the book was unsynced after a break.
+  std::string depth_stream;  // the stream of the first depth event
+  std::uint64_t verified_events = 0;
+  std::uint64_t unverified_before_sync = 0;
+  std::uint64_t unverified_unsynced = 0;
+  // Facts of the whole input (set by VerifierSet): snapshots this stream could not use because
+  // they were fetched for another symbol, or say no symbol while the input holds several (a
+  // snapshot is never applied to a symbol on a guess); snapshots without a symbol applied to
+  // this stream as the input's only symbol; whether the input holds other symbols.
+  std::uint64_t snapshots_other_symbols = 0;
+  std::uint64_t snapshots_unattributed = 0;
+  std::uint64_t snapshots_guessed = 0;
+  bool several_symbols = false;
+
+  std::uint64_t unverified() const { return unverified_before_sync + unverified_unsynced; }
   // Consistent: some depth events, every break marked, no ticker mismatch.
   bool consistent() const {
     return depth_events > 0 && unmarked_breaks == 0 && tickers.mismatched == 0;
   }
+  // Why the stream's depth events are not verified enough (none verified, or more than
+  // `max_unverified` not verified); empty when they are.
+  std::string verification_failure(std::optional<std::uint64_t> max_unverified) const;
+};
+
+// What only the whole input knows about one stream's snapshots (see ReplayReport).
+struct CaptureFacts {
+  std::uint64_t snapshots_other_symbols = 0;
+  std::uint64_t snapshots_unattributed = 0;
+  std::uint64_t snapshots_guessed = 0;
+  bool several_symbols = false;
 };
 
 class ReplayVerifier {
@@ -94,8 +123,9 @@ class ReplayVerifier {
   void set_book_hook(BookHook hook) { book_hook_ = std::move(hook); }
 
   void feed(const ReplayItem& item);
-  // Closes the open time range and settles waiting tickers; call once, after the last item.
-  void finish();
+  // Closes the open time range, settles waiting tickers and counts what was verified; call
+  // once, after the last item.
+  void finish(const CaptureFacts& facts = {});
   const ReplayReport& report() const { return report_; }
 
  private:
@@ -107,6 +137,8 @@ class ReplayVerifier {
   void record_break(const ReplayItem& item, const UpdateResult& result);
   void book_changed(std::int64_t recv_ns);
   void track_validity(std::int64_t recv_ns);
+  std::uint64_t verified_so_far() const;
+  void note_first_sync();
   void close_range(std::int64_t end_ns);
   void settle_oldest_break();
   void rejoin_pending_breaks();
@@ -123,6 +155,10 @@ class ReplayVerifier {
   std::deque<BreakRecord> pending_breaks_;
   std::uint64_t unclaimed_gap_records_ = 0;
   bool unclaimed_hole_ = false;  // one of them was a writer_drop
+  // The first sync: events seen before it, and how many of them it verified.
+  bool ever_valid_ = false;
+  std::uint64_t events_before_valid_ = 0;
+  std::uint64_t verified_before_valid_ = 0;
   bool range_open_ = false;
   bool range_valid_ = false;
   std::int64_t range_begin_ns_ = 0;

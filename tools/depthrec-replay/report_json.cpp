@@ -156,6 +156,63 @@ void write_counts(JsonWriter& w, const std::map<std::string, std::uint64_t>& cou
   w.EndObject();
 }
 
+void write_verification(JsonWriter& w, const ReplayReport& report,
+                        std::optional<std::uint64_t> max_unverified) {
+  w.Key("depth_stream");
+  w.String(report.depth_stream);
+  w.Key("verified");
+  w.Uint64(report.verified_events);
+  w.Key("unverified_before_sync");
+  w.Uint64(report.unverified_before_sync);
+  w.Key("unverified_unsynced");
+  w.Uint64(report.unverified_unsynced);
+  w.Key("snapshots_other_symbols");
+  w.Uint64(report.snapshots_other_symbols);
+  w.Key("snapshots_unattributed");
+  w.Uint64(report.snapshots_unattributed);
+  w.Key("verification_failure");
+  const std::string failure = report.verification_failure(max_unverified);
+  failure.empty() ? w.Null() : w.String(failure);
+}
+
+// One object per verified stream: its counts, enough to act on without the primary's detail.
+void write_streams(JsonWriter& w, const RunSummary& run) {
+  w.StartArray();
+  for (const ReplayReport* stream : run.streams) {
+    w.StartObject();
+    w.Key("symbol");
+    w.String(stream->symbol);
+    w.Key("market");
+    w.String(std::string(to_string(stream->market)));
+    w.Key("events");
+    w.Uint64(stream->depth_events);
+    write_verification(w, *stream, run.max_unverified);
+    w.Key("breaks");
+    w.Uint64(stream->breaks);
+    w.Key("unmarked_breaks");
+    w.Uint64(stream->unmarked_breaks);
+    w.Key("tickers_matched");
+    w.Uint64(stream->tickers.matched);
+    w.Key("tickers_mismatched");
+    w.Uint64(stream->tickers.mismatched);
+    w.Key("consistent");
+    w.Bool(stream->consistent());
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void write_time_units(JsonWriter& w, const ReplayStats& in) {
+  w.StartObject();
+  for (std::size_t i = 0; i < kTimeUnits; ++i) {
+    if (in.time_units[i] == 0) continue;
+    const std::string_view unit = to_string(static_cast<TimeUnit>(i));
+    w.Key(unit.data(), static_cast<rapidjson::SizeType>(unit.size()));
+    w.Uint64(in.time_units[i]);
+  }
+  w.EndObject();
+}
+
 }  // namespace
 
 std::string json_report(const RunSummary& run, const ReplayReport& report, const AtBook* at) {
@@ -174,6 +231,10 @@ std::string json_report(const RunSummary& run, const ReplayReport& report, const
   w.Uint64(in.raw_lines);
   w.Key("ndjson_lines");
   w.Uint64(in.ndjson_lines);
+  w.Key("cryptofeed_lines");
+  w.Uint64(in.cryptofeed_lines);
+  w.Key("time_units");
+  write_time_units(w, in);
   w.Key("bad_lines");
   w.Uint64(in.bad_lines);
   w.Key("bad_line_list");
@@ -263,6 +324,9 @@ std::string json_report(const RunSummary& run, const ReplayReport& report, const
     w.Key("at");
     write_at(w, *at);
   }
+  write_verification(w, report, run.max_unverified);
+  w.Key("streams");
+  write_streams(w, run);
   w.Key("consistent");
   w.Bool(report.consistent());
   w.Key("exit_code");

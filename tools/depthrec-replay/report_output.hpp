@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,8 @@ struct RunSummary {
   std::string input;
   std::vector<std::string> sources;
   ReplayStats reader;
+  std::optional<std::uint64_t> max_unverified;
+  std::vector<const ReplayReport*> streams;  // every stream verified, the primary first
   int exit_code = 0;
 };
 

@@ -60,6 +60,61 @@ void print_ranges(std::FILE* out, const char* label, const std::vector<TimeRange
   }
 }
 
+// " (raw 10, cryptofeed 5); receive times in us" for what the input held beyond NDJSON.
+std::string formats_text(const ReplayStats& in) {
+  std::string text =
+      " (" + std::to_string(in.raw_lines) + " raw, " + std::to_string(in.ndjson_lines) + " ndjson";
+  if (in.cryptofeed_lines > 0) text += ", " + std::to_string(in.cryptofeed_lines) + " cryptofeed";
+  text += ")";
+  std::string units;
+  for (std::size_t i = 0; i < kTimeUnits; ++i) {
+    if (in.time_units[i] == 0) continue;
+    units += (units.empty() ? "" : ", ") + std::string(to_string(static_cast<TimeUnit>(i)));
+    if (in.time_units[i] != in.raw_lines + in.cryptofeed_lines) {
+      units += " " + std::to_string(in.time_units[i]);
+    }
+  }
+  if (!units.empty()) text += ", receive times in " + units;
+  return text;
+}
+
+void print_streams(std::FILE* out, const RunSummary& run) {
+  std::fprintf(out, "%-13s%zu\n", "streams", run.streams.size());
+  for (const ReplayReport* stream : run.streams) {
+    const std::string name =
+        stream->depth_stream.empty() ? "(no depth stream)" : stream->depth_stream;
+    std::fprintf(out,
+                 "             %s %s: %" PRIu64 " depth events, %" PRIu64 " verified, %" PRIu64
+                 " before the first sync, %" PRIu64 " while unsynced; breaks %" PRIu64
+                 " (unmarked %" PRIu64 "), tickers matched %" PRIu64 ", mismatched %" PRIu64 "\n",
+                 stream->symbol.c_str(), name.c_str(), stream->depth_events,
+                 stream->verified_events, stream->unverified_before_sync,
+                 stream->unverified_unsynced, stream->breaks, stream->unmarked_breaks,
+                 stream->tickers.matched, stream->tickers.mismatched);
+    const std::string failure = stream->verification_failure(run.max_unverified);
+    if (!failure.empty()) {
+      std::fprintf(out, "             %s NOT VERIFIED: %s\n", stream->symbol.c_str(),
+                   failure.c_str());
+    }
+  }
+}
+
+// Why the run failed, stream by stream; empty when every stream is consistent and verified.
+std::string failures_text(const RunSummary& run) {
+  std::string text;
+  for (const ReplayReport* stream : run.streams) {
+    std::string why = stream->verification_failure(run.max_unverified);
+    if (stream->depth_events == 0) {
+      why = "no depth events";
+    } else if (!stream->consistent()) {
+      why = std::to_string(stream->unmarked_breaks) + " unmarked breaks, " +
+            std::to_string(stream->tickers.mismatched) + " ticker mismatches";
+    }
+    if (!why.empty()) text += (text.empty() ? "" : "; ") + stream->symbol + ": " + why;
+  }
+  return text;
+}
+
 }  // namespace
 
 void print_book(std::FILE* out, const AtBook& at) {
@@ -88,11 +143,9 @@ void print_text_report(std::FILE* out, const RunSummary& run, const ReplayReport
   const SyncCounters& sync = report.sync;
   if (at != nullptr) print_book(out, *at);
   std::fprintf(out, "depthrec-replay %s\n", run.input.c_str());
-  std::fprintf(out,
-               "%-13s%zu source%s, %" PRIu64 " lines (%" PRIu64 " raw, %" PRIu64
-               " ndjson), %" PRIu64 " bad\n",
-               "input", run.sources.size(), run.sources.size() == 1 ? "" : "s", in.lines,
-               in.raw_lines, in.ndjson_lines, in.bad_lines);
+  std::fprintf(out, "%-13s%zu source%s, %" PRIu64 " lines%s, %" PRIu64 " bad\n", "input",
+               run.sources.size(), run.sources.size() == 1 ? "" : "s", in.lines,
+               formats_text(in).c_str(), in.bad_lines);
   for (const ReplayLineError& bad : in.first_bad_lines) {
     std::fprintf(out, "             bad line %s:%" PRIu64 ": %s\n", bad.source.c_str(), bad.line,
                  bad.reason.c_str());
@@ -157,7 +210,9 @@ void print_text_report(std::FILE* out, const RunSummary& run, const ReplayReport
                  level_text(PriceLevel{m.ticker.ask_price, m.ticker.ask_qty}).c_str(),
                  level_text(m.book_bid).c_str(), level_text(m.book_ask).c_str());
   }
+  print_streams(out, run);
   std::string result = "OK";
+  const std::string failures = failures_text(run);
   if (run.exit_code == 2) {
     result = "ERROR (input could not be read completely)";
   } else if (report.depth_events == 0) {
@@ -165,6 +220,8 @@ void print_text_report(std::FILE* out, const RunSummary& run, const ReplayReport
   } else if (!report.consistent()) {
     result = "FAILED (" + std::to_string(report.unmarked_breaks) + " unmarked breaks, " +
              std::to_string(t.mismatched) + " ticker mismatches)";
+  } else if (!failures.empty()) {
+    result = "FAILED (" + failures + ")";
   }
   std::fprintf(out, "%-13s%s\n", "result", result.c_str());
 }

@@ -1,0 +1,54 @@
+// One ReplayVerifier per symbol of the input (or only the --symbol one), and the rule that
+// gives each REST snapshot to the symbol it was fetched for:
+//  - a snapshot that names its symbol (a depthrec `snapshot` record, a cryptofeed REST reply's
+//    `symbol=`) goes to that symbol only;
+//  - one that names none (the bare body of a raw capture) goes to the input's only symbol; in an
+//    input of several symbols it is refused and counted, never guessed. One seen before any
+//    symbol waits for the first, and an input that shows a second symbol later fails the
+//    stream it was given to (ReplayReport::snapshots_guessed with several_symbols).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "replay_verifier.hpp"
+
+namespace depthrec::replay {
+
+class VerifierSet {
+ public:
+  // `hook` goes to the primary verifier: the --symbol one, else the first symbol's.
+  VerifierSet(VerifierOptions options, ReplayVerifier::BookHook hook);
+
+  void feed(const ReplayItem& item);
+  void finish();
+
+  // The --symbol stream or the first one seen (an empty report when the input had none).
+  const ReplayReport& primary() const;
+  // Every verified stream, in order of first appearance (the primary first).
+  std::vector<const ReplayReport*> reports() const;
+
+ private:
+  ReplayVerifier* verifier_for(const std::string& symbol);
+  void feed_unnamed_snapshot(const ReplayItem& item);
+  void give_waiting_snapshots(ReplayVerifier& verifier, const std::string& symbol);
+
+  VerifierOptions options_;
+  ReplayVerifier::BookHook hook_;
+  std::vector<std::string> order_;  // symbols in order of first appearance
+  std::map<std::string, std::unique_ptr<ReplayVerifier>> verifiers_;
+  std::set<std::string> symbols_seen_;
+  std::map<std::string, std::uint64_t> snapshots_by_symbol_;
+  std::map<std::string, std::uint64_t> guessed_by_symbol_;
+  std::uint64_t unattributed_snapshots_ = 0;
+  // Snapshots without a symbol that came before any symbol did.
+  std::vector<DepthSnapshot> waiting_snapshots_;
+  std::vector<std::int64_t> waiting_recv_ns_;
+  ReplayReport empty_;
+};
+
+}  // namespace depthrec::replay
