@@ -11,45 +11,18 @@
 #include <sstream>
 #include <string>
 
+#include "unit/sync/replay_tool_support.hpp"
 #include "unit/sync/sync_fixtures.hpp"
 
 namespace depthrec {
 namespace {
 
 using test::fixture;
+using test::quoted;
 using test::real_file;
-
-const std::string kBinary = std::string(DEPTHREC_BINARY_DIR) + "/depthrec-replay";
-
-struct ToolRun {
-  int exit_code = -1;
-  std::string out;  // stdout (and stderr when merged)
-};
-
-std::string quoted(const std::string& text) {
-  return "'" + text + "'";  // test paths hold no single quote
-}
-
-ToolRun run_tool(const std::string& args, bool merge_stderr = true) {
-  const std::string command =
-      "timeout 120 " + quoted(kBinary) + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
-  ToolRun run;
-  std::FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) run.out.append(buffer, n);
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
-class ReplayTool : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (!std::filesystem::exists(kBinary)) GTEST_SKIP() << kBinary << " is not built";
-  }
-};
+using test::ReplayTool;
+using test::run_tool;
+using test::ToolRun;
 
 TEST_F(ReplayTool, RealUsdmCaptureIsConsistent) {
   const ToolRun run = run_tool(quoted(real_file("usdm_btcusdt_20240718.gz")));
