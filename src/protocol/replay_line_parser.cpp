@@ -289,7 +289,6 @@ std::string ReplayLineParser::Impl::parse_capture(const std::string& line, Repla
       return parse_rest_reply(prefix, item);
     case CaptureLinePrefix::Kind::connect:
       item.other_type = "connect";
-      item.stream = prefix.url;
       return {};
     case CaptureLinePrefix::Kind::request:
       item.other_type = "request";

@@ -27,7 +27,9 @@ Exchange::Exchange(asio::io_context& io, SimOptions options)
       housekeeping_timer_(io),
       replay_timer_(io) {
   if (!options_.replay_file.empty()) {
-    replay_ = std::make_unique<ReplayFeed>(ReplayFeed::load(options_.replay_file));
+    std::vector<std::string> paths{options_.replay_file};
+    paths.insert(paths.end(), options_.replay_companions.begin(), options_.replay_companions.end());
+    replay_ = std::make_unique<ReplayFeed>(ReplayFeed::load(paths));
   } else {
     for (const std::string& symbol : options_.symbols) {
       feeds_.push_back(std::make_unique<SymbolFeed>(options_.market, symbol, options_.seed));
@@ -71,7 +73,7 @@ void Exchange::shutdown() {
     server_->reply_http(id,
                         HttpReply{503, R"({"code":-1001,"msg":"Server is shutting down."})", {}});
   }
-  for (ConnectionId id : waiting_for_replay_snapshot_) {
+  for (const auto& [id, symbol] : waiting_for_replay_snapshot_) {
     server_->reply_http(id,
                         HttpReply{503, R"({"code":-1001,"msg":"Server is shutting down."})", {}});
   }

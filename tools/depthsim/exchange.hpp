@@ -100,7 +100,7 @@ class Exchange final : public ServerHandler {
   // exchange_replay.cpp
   void replay_step();
   bool replay_clients_keep_up() const;
-  void on_replay_snapshot_reached();
+  void on_replay_snapshot_reached(const std::string& symbol);
 
   asio::io_context& io_;
   SimOptions options_;
@@ -125,7 +125,7 @@ class Exchange final : public ServerHandler {
   asio::steady_timer housekeeping_timer_;
   asio::steady_timer replay_timer_;
   std::map<ConnectionId, std::unique_ptr<asio::steady_timer>> delayed_replies_;
-  std::vector<ConnectionId> waiting_for_replay_snapshot_;
+  std::vector<std::pair<ConnectionId, std::string>> waiting_for_replay_snapshot_;  // and symbol
 
   std::uint64_t sessions_opened_ = 0;
   std::uint64_t snapshots_served_ = 0;

@@ -74,7 +74,7 @@ HttpReply Exchange::snapshot_reply(const RequestTarget& target, bool& deferred, 
     }
     limit = *parsed;
   }
-  const bool known = replay_ ? *symbol == replay_->symbol() : feed_for(*symbol) != nullptr;
+  const bool known = replay_ ? replay_->has_symbol(*symbol) : feed_for(*symbol) != nullptr;
   if (!known) return json_error(400, -1121, "Invalid symbol.");
 
   std::optional<RestFaultKind> fault;
@@ -99,15 +99,22 @@ HttpReply Exchange::snapshot_reply(const RequestTarget& target, bool& deferred, 
   }
 
   if (replay_) {
-    // The recorded snapshot exists only once the replay has reached its place in the file.
-    if (!replay_->snapshot()) return json_error(503, -1, "The replay file holds no snapshot.");
-    if (!replay_->snapshot_reached()) {
-      waiting_for_replay_snapshot_.push_back(id);
+    // The recorded snapshot of this symbol exists only once the replay has reached its place.
+    const ReplayItem* snapshot = replay_->snapshot(*symbol);
+    if (snapshot == nullptr) {
+      return json_error(503, -1,
+                        replay_->unattributed_snapshots() > 0
+                            ? "The replay file's snapshots name no symbol and it holds several "
+                              "symbols: not guessed."
+                            : "The replay file holds no snapshot of " + *symbol + ".");
+    }
+    if (!replay_->snapshot_reached(*symbol)) {
+      waiting_for_replay_snapshot_.emplace_back(id, *symbol);
       deferred = true;
       return {};
     }
     ++snapshots_served_;
-    return ok(std::string(replay_->snapshot()->text));
+    return ok(std::string(snapshot->text));
   }
 
   SymbolFeed& feed = *feed_for(*symbol);
@@ -178,7 +185,7 @@ HttpReply Exchange::fault_reply(const RequestTarget& target) {
   }
   std::vector<std::string> symbols = options_.symbols;
   if (std::optional<std::string> symbol = target.param("symbol")) {
-    if (!feed_for(*symbol) && !(replay_ && *symbol == replay_->symbol())) {
+    if (!feed_for(*symbol) && !(replay_ && replay_->has_symbol(*symbol))) {
       return json_error(400, -1121, "Invalid symbol.");
     }
     symbols = {*symbol};

@@ -1,5 +1,6 @@
 // Replay of a real recording: each frame goes to the subscribers of its stream, byte for byte,
-// with the recorded spacing divided by --speed (0: as fast as the clients read).
+// with the recorded spacing divided by --speed (0: as fast as the clients read); each symbol's
+// REST snapshot is answered once the replay has passed it.
 #include <asio/post.hpp>
 
 #include "exchange.hpp"
@@ -79,7 +80,7 @@ void Exchange::replay_step() {
     }
     replay_->advance();
     ++sent;
-    if (item.is_snapshot) on_replay_snapshot_reached();
+    if (item.is_snapshot) on_replay_snapshot_reached(item.symbol);
   }
 }
 
@@ -93,13 +94,19 @@ bool Exchange::replay_clients_keep_up() const {
   return true;
 }
 
-void Exchange::on_replay_snapshot_reached() {
-  const std::string body = replay_->snapshot()->text;
-  for (ConnectionId id : waiting_for_replay_snapshot_) {
+void Exchange::on_replay_snapshot_reached(const std::string& symbol) {
+  if (!replay_->snapshot_reached(symbol)) return;  // not the snapshot served for it (or nameless)
+  const std::string& body = replay_->snapshot(symbol)->text;
+  auto waiting = waiting_for_replay_snapshot_.begin();
+  while (waiting != waiting_for_replay_snapshot_.end()) {
+    if (waiting->second != symbol) {
+      ++waiting;
+      continue;
+    }
     ++snapshots_served_;
-    server_->reply_http(id, HttpReply{200, body, {}});
+    server_->reply_http(waiting->first, HttpReply{200, body, {}});
+    waiting = waiting_for_replay_snapshot_.erase(waiting);
   }
-  waiting_for_replay_snapshot_.clear();
 }
 
 }  // namespace depthsim

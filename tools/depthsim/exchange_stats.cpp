@@ -120,8 +120,10 @@ std::string Exchange::stats_json() const {
     json.Uint64(replay_->position());
     json.Key("started");
     json.Bool(replay_->started());
-    json.Key("snapshot_reached");
-    json.Bool(replay_->snapshot_reached());
+    json.Key("snapshot_reached");  // every symbol's
+    json.Bool(replay_->every_snapshot_reached());
+    json.Key("time_units");
+    json.String(replay_->time_units());
     json.EndObject();
   }
   json.Key("replay_done");

@@ -68,8 +68,11 @@ Exchange::UpgradeRequest Exchange::parse_upgrade(const std::string& resource) co
 
 bool Exchange::is_servable_stream(std::string_view stream) const {
   if (replay_) {
+    // A well-formed stream the capture lacks is accepted and stays silent, as Binance does for
+    // a stream with no traffic.
     return std::find(replay_->streams().begin(), replay_->streams().end(), stream) !=
-           replay_->streams().end();
+               replay_->streams().end() ||
+           parse_stream_name(stream, options_.market).has_value();
   }
   const std::optional<StreamName> name = parse_stream_name(stream, options_.market);
   if (!name || name->kind == StreamKind::trade) return false;

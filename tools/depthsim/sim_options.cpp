@@ -110,7 +110,11 @@ std::optional<SimOptions> parse_command_line(int argc, const char* const* argv,
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--replay", options.replay_file,
-                 "Serve a recording (<recv_ns> <json> lines, gzip)");
+                 "Serve a capture: <recv_time> <json> lines (ns/us/ms/s) or cryptofeed's raw "
+                 "capture, gzip or plain");
+  app.add_option("--replay-rest", options.replay_companions,
+                 "A companion file of the capture, merged by receive time (cryptofeed's REST "
+                 "replies), repeatable");
   app.add_option("--speed", options.replay_speed, "Replay speed: 1 original, 10 faster, 0 flat out")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();

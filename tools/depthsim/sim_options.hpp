@@ -48,6 +48,7 @@ struct SimOptions {
 
   // Replay
   std::string replay_file;
+  std::vector<std::string> replay_companions;  // merged by receive time (cryptofeed REST replies)
   double replay_speed = 1;  // 1 original timing, 10 ten times faster, 0 as fast as possible
 };
 

@@ -219,9 +219,12 @@ TEST(DepthsimConnection, ReplayServesTheRecordingVerbatim) {
   const rapidjson::Value& connection = stats["connections"][0];
   EXPECT_EQ(connection["depth_events_sent"].GetUint64(), 3326u);
   EXPECT_EQ(connection["first_U"].GetUint64(), 4984028367545u);  // the recording's first event
-  // Streams the file does not hold are refused.
+  // A stream the file does not hold is accepted and stays silent, as Binance does (it was
+  // refused); a name that is no stream is still refused.
   PlainWsClient other(sim.port(), "/ws/ethusdt@depth");
-  EXPECT_FALSE(other.upgraded());
+  EXPECT_TRUE(other.upgraded());
+  PlainWsClient bad(sim.port(), "/ws/ethusdt@nonsense");
+  EXPECT_FALSE(bad.upgraded());
 }
 
 }  // namespace
