@@ -88,6 +88,69 @@ TEST(ReplayEndToEnd, RealSpotRecordingServedLiveIsRecordedWithZeroBreaksAndMatch
   record_real_file("spot", "spot_btcusdt_20240808.gz", "100ms", 3451);
 }
 
+// The stream object of `symbol` in a depthrec-replay --json report's "streams".
+const rapidjson::Value* stream_of(const rapidjson::Document& report, const std::string& symbol) {
+  if (!report.IsObject() || !report.HasMember("streams")) return nullptr;
+  for (const auto& stream : report["streams"].GetArray()) {
+    if (stream["symbol"].GetString() == symbol) return &stream;
+  }
+  return nullptr;
+}
+
+// A cryptofeed capture of one USD-M connection carrying BTCUSDT and ETHUSDT (built from the two
+// real captures by tests/unit/data/make_cryptofeed_fixture.py), with its REST companion file:
+// depthsim serves each symbol its own snapshot, depthrec records each symbol, and
+// depthrec-replay verifies every symbol, recording by recording and both at once.
+TEST(ReplayEndToEnd, MultiSymbolCryptofeedCaptureIsRecordedAndEverySymbolVerified) {
+  const std::string data = DEPTHREC_TEST_DATA_DIR;
+  const std::map<std::string, std::uint64_t> depth_events{{"BTCUSDT", 284}, {"ETHUSDT", 150}};
+  std::vector<std::string> recordings;
+  std::string figures;
+  for (const auto& [symbol, events] : depth_events) {
+    Simulator sim({"--market", "usdm", "--replay", data + "/cryptofeed_usdm_2sym.ws.gz",
+                   "--replay-rest", data + "/cryptofeed_usdm_2sym.rest", "--speed", "10"});
+    RecorderRun run =
+        start_recorder(sim, {"--market", "usdm", "--symbol", symbol, "--depth", "full", "--speed",
+                             "0ms", "--book-ticker", "--print-interval", "1"});
+    ASSERT_TRUE(wait_for_messages(run, events)) << symbol << "\n" << run.process->output();
+    stop_recorder(run);
+    auto metrics = read_metrics(run.metrics_path());
+    ASSERT_TRUE(metrics);
+    EXPECT_EQ(metric_u64(*metrics, nullptr, "total_messages"), events) << symbol;
+    EXPECT_EQ(metric_u64(*metrics, "continuity", "breaks"), 0u) << symbol;
+    EXPECT_EQ(metric_u64(*metrics, "snapshots", "ok"), 1u) << symbol << ": its own snapshot";
+
+    const auto report = run_replay({run.data_dir()});
+    ASSERT_TRUE(report.json.IsObject()) << symbol;
+    EXPECT_EQ(report.exit_code, 0) << symbol;
+    EXPECT_EQ(u64(report.json, "events"), events) << symbol;
+    EXPECT_EQ(u64(report.json, "breaks"), 0u) << symbol;
+    EXPECT_GT(u64(report.json, "verified"), events / 2) << symbol;
+    EXPECT_EQ(u64(report.json, "unverified_unsynced"), 0u) << symbol;
+    EXPECT_EQ(u64(report.json["tickers"], "mismatched"), 0u) << symbol;
+    figures += (figures.empty() ? "" : "; ") + symbol + " " +
+               std::to_string(u64(report.json, "verified")) + " verified / " +
+               std::to_string(u64(report.json, "unverified_before_sync")) +
+               " before sync, tickers matched " +
+               std::to_string(u64(report.json["tickers"], "matched"));
+    recordings.push_back(run.data_dir());
+  }
+  report_figure("recorded from the two-symbol replay, per symbol", figures);
+
+  // Both recordings at once, merged by receive time: every symbol verified in one run.
+  const auto both = run_replay(recordings);
+  ASSERT_TRUE(both.json.IsObject());
+  EXPECT_EQ(both.exit_code, 0);
+  ASSERT_EQ(both.json["streams"].Size(), 2u);
+  for (const auto& [symbol, events] : depth_events) {
+    const rapidjson::Value* stream = stream_of(both.json, symbol);
+    ASSERT_NE(stream, nullptr) << symbol;
+    EXPECT_EQ(u64(*stream, "events"), events) << symbol;
+    EXPECT_GT(u64(*stream, "verified"), events / 2) << symbol;
+    EXPECT_TRUE((*stream)["verification_failure"].IsNull()) << symbol;
+  }
+}
+
 TEST(ReplayEndToEnd, BookAfterEachResyncEqualsTheSimulatorsGroundTruth) {
   Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "400", "--events", "600",
                  "--start-on-subscribe", "--fault", "gap@150", "--fault", "gap@350", "--fault",
