@@ -93,5 +93,40 @@ INSTANTIATE_TEST_SUITE_P(
                       RestCase{"stale", "stale", "rest_stale", "too_old", 2, 100, 2000}),
     [](const ::testing::TestParamInfo<RestCase>& info) { return std::string(info.param.name); });
 
+class FaultRestNeverSyncs : public FaultTest {};
+
+// Every snapshot request fails (500): depthrec records every depth event it receives, and none
+// is ever applied to a synced book. depthrec-replay must not call that recording OK: it exits 1
+// naming the stream and the reason (it said "result OK" and exited 0).
+TEST_F(FaultRestNeverSyncs, RecordingWithNoSnapshotIsNotVerified) {
+  Simulator sim(
+      {"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "200", "--rest-fault", "500:1000000"});
+  RecorderRun run = start_recorder(sim, {"--symbol", "BTCUSDT", "--depth", "full",
+                                         "--print-interval", "1", "--backoff-max-ms", "500"});
+  ASSERT_TRUE(wait_for_metrics(run, [&](const rapidjson::Document& m) {
+    return metric_at(m, {"snapshots", "failed"}) >= 3 && metric_at(m, {"total_messages"}) >= 300;
+  })) << run.process->output();
+  const auto metrics = stop_and_read_metrics(run);
+  EXPECT_FALSE(metric_flag(metrics, {"book", "synced"}));
+  EXPECT_EQ(metric_at(metrics, {"snapshots", "ok"}), 0u);
+
+  const ToolRun replay = run_tool("depthrec-replay", {"--json", run.data_dir()});
+  EXPECT_EQ(replay.exit_code, 1) << replay.output;
+  rapidjson::Document report;
+  report.Parse(replay.output.c_str());
+  ASSERT_TRUE(report.IsObject()) << replay.output;
+  const std::uint64_t events = u64(report, "events");
+  EXPECT_GE(events, 300u);
+  EXPECT_EQ(u64(report, "verified"), 0u);
+  EXPECT_EQ(u64(report, "unverified_before_sync"), events);
+  ASSERT_TRUE(report["verification_failure"].IsString());
+  const std::string failure = report["verification_failure"].GetString();
+  EXPECT_NE(failure.find("verified: no snapshot"), std::string::npos) << failure;
+  report_figure("depth events recorded / verified / snapshots failed",
+                std::to_string(events) + " / " + std::to_string(u64(report, "verified")) + " / " +
+                    std::to_string(metric_at(metrics, {"snapshots", "failed"})));
+  report_figure("depthrec-replay exit code", replay.exit_code);
+}
+
 }  // namespace
 }  // namespace itest
