@@ -1,18 +1,24 @@
-// The recording reader on arbitrary bytes, at two levels:
-//  1. ReplayLineParser on each '\n'-separated line (raw `<recv_ns> <json>` and NDJSON records):
-//     a reused parser and a fresh one agree; an accepted item is well formed (recv_ns >= 0,
-//     decimals round-trip, raw level spans inside the line, NDJSON spans empty);
+// The recording reader on arbitrary bytes, at three levels:
+//  1. ReplayLineParser on each '\n'-separated line (raw `<recv_time> <json>` with its unit told
+//     by the magnitude, cryptofeed's raw capture lines, NDJSON records): a reused parser and a
+//     fresh one agree; an accepted item is well formed (recv_ns >= 0, NDJSON times in ns,
+//     decimals round-trip, capture level spans and the raw JSON inside the line, NDJSON spans
+//     empty);
 //  2. ReplayReader over the whole input as one file (a memfd, so no disk I/O): it never stops on
 //     bad data, its statistics add up, line numbers increase, and for plain text (not gzip) it
-//     returns exactly the items the line parser accepts, in order.
+//     returns exactly the items the line parser accepts, in order;
+//  3. plain text split in two files at a line boundary and read as two inputs merged by receive
+//     time: every item of both, no more, no fewer, each file's own in its order.
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "depthrec/replay_reader.hpp"
@@ -44,13 +50,16 @@ bool inside(std::string_view view, const std::string& text) {
 }
 
 void check_item(const ReplayItem& item, const std::string& line) {
+  const bool capture = item.format != RecordingFormat::depthrec_ndjson;
   FUZZ_CHECK(item.recv_ns >= 0);
-  FUZZ_CHECK(inside(item.symbol, line) || item.format == RecordingFormat::raw_capture);
+  FUZZ_CHECK(inside(item.symbol, line) || capture);
+  FUZZ_CHECK(capture ? inside(item.raw_json, line) : item.raw_json.empty());
+  FUZZ_CHECK(capture || item.time_unit == TimeUnit::ns);
   switch (item.type) {
     case ReplayItemType::depth:
       check_levels(item.depth.bids);
       check_levels(item.depth.asks);
-      if (item.format == RecordingFormat::raw_capture) {
+      if (capture) {
         FUZZ_CHECK(inside(item.depth.bids_json, line) && inside(item.depth.asks_json, line));
         FUZZ_CHECK(!item.depth.bids_json.empty() && !item.depth.asks_json.empty());
         FUZZ_CHECK(item.market == std::nullopt);
@@ -61,7 +70,7 @@ void check_item(const ReplayItem& item, const std::string& line) {
     case ReplayItemType::snapshot:
       check_levels(item.snapshot.bids);
       check_levels(item.snapshot.asks);
-      if (item.format == RecordingFormat::raw_capture) {
+      if (capture) {
         FUZZ_CHECK(inside(item.snapshot.bids_json, line) && inside(item.snapshot.asks_json, line));
       }
       break;
@@ -124,7 +133,8 @@ std::vector<Accepted> parse_lines(std::string_view text) {
     if (!reason.empty()) continue;
     FUZZ_CHECK(reused_item.type == fresh_item.type && reused_item.format == fresh_item.format);
     FUZZ_CHECK(reused_item.recv_ns == fresh_item.recv_ns &&
-               reused_item.symbol == fresh_item.symbol);
+               reused_item.symbol == fresh_item.symbol &&
+               reused_item.time_unit == fresh_item.time_unit);
     if (fresh_item.type == ReplayItemType::depth) {
       FUZZ_CHECK(reused_item.depth.bids == fresh_item.depth.bids);
       FUZZ_CHECK(reused_item.depth.asks == fresh_item.depth.asks);
@@ -143,21 +153,71 @@ std::vector<Accepted> parse_lines(std::string_view text) {
 
 struct Fd {
   int fd = -1;
+  explicit Fd(int descriptor) : fd(descriptor) {}
+  Fd(Fd&& other) noexcept : fd(std::exchange(other.fd, -1)) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  Fd& operator=(Fd&&) = delete;
   ~Fd() {
     if (fd >= 0) close(fd);
   }
 };
 
-// Level 2.
-void read_as_file(const std::uint8_t* data, std::size_t size, const std::vector<Accepted>& lines) {
-  Fd file{memfd_create("fuzz_replay", 0)};
+// `size` bytes in a memfd; its path is /proc/self/fd/<fd>.
+Fd memfd_with(const std::uint8_t* data, std::size_t size) {
+  Fd file(memfd_create("fuzz_replay", 0));
   FUZZ_CHECK(file.fd >= 0);
   for (std::size_t done = 0; done < size;) {
     const ssize_t n = write(file.fd, data + done, size - done);
     FUZZ_CHECK(n > 0);
     done += static_cast<std::size_t>(n);
   }
-  const std::string path = "/proc/self/fd/" + std::to_string(file.fd);
+  return file;
+}
+
+std::string path_of(const Fd& file) {
+  return "/proc/self/fd/" + std::to_string(file.fd);
+}
+
+// Level 3: plain text in two files at the first line boundary after the middle, merged.
+void read_as_two_inputs(const std::uint8_t* data, std::size_t size,
+                        const std::vector<Accepted>& lines) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  const std::size_t newline = text.find('\n', size / 2);
+  if (newline == std::string_view::npos || newline + 1 >= size) return;
+  const std::size_t cut = newline + 1;
+  const Fd first = memfd_with(data, cut);
+  const Fd second = memfd_with(data + cut, size - cut);
+  std::string error;
+  const std::unique_ptr<ReplayReader> reader =
+      ReplayReader::open(std::vector<std::string>{path_of(first), path_of(second)}, error);
+  FUZZ_CHECK(reader != nullptr);
+  const std::uint64_t first_lines =
+      static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + cut, '\n'));
+  ReplayItem item;
+  std::uint64_t items = 0;
+  std::uint64_t previous_line[2] = {0, 0};
+  while (reader->next(item)) {
+    const bool in_first = item.source == path_of(first);
+    FUZZ_CHECK(in_first || item.source == path_of(second));
+    FUZZ_CHECK(item.line > previous_line[in_first ? 0 : 1]);
+    previous_line[in_first ? 0 : 1] = item.line;
+    // The same line as in the single file, whose type it has.
+    const std::uint64_t whole_line = in_first ? item.line : first_lines + item.line;
+    const auto match = std::find_if(lines.begin(), lines.end(), [&](const Accepted& accepted) {
+      return accepted.line == whole_line;
+    });
+    FUZZ_CHECK(match != lines.end() && match->type == item.type && match->recv_ns == item.recv_ns);
+    ++items;
+  }
+  FUZZ_CHECK(items == lines.size());
+  FUZZ_CHECK(reader->stats().items == items);
+}
+
+// Level 2.
+void read_as_file(const std::uint8_t* data, std::size_t size, const std::vector<Accepted>& lines) {
+  const Fd file = memfd_with(data, size);
+  const std::string path = path_of(file);
   std::string error;
   std::unique_ptr<ReplayReader> reader = ReplayReader::open(path, error);
   FUZZ_CHECK(reader != nullptr);  // an existing readable file always opens (even an empty one)
@@ -174,7 +234,10 @@ void read_as_file(const std::uint8_t* data, std::size_t size, const std::vector<
   FUZZ_CHECK(!reader->next(item));  // the end stays the end
   const ReplayStats& stats = reader->stats();
   FUZZ_CHECK(stats.items == items.size());
-  FUZZ_CHECK(stats.raw_lines + stats.ndjson_lines == stats.items);
+  FUZZ_CHECK(stats.raw_lines + stats.ndjson_lines + stats.cryptofeed_lines == stats.items);
+  std::uint64_t timed = 0;
+  for (const std::uint64_t count : stats.time_units) timed += count;
+  FUZZ_CHECK(timed <= stats.raw_lines + stats.cryptofeed_lines);
   FUZZ_CHECK(stats.items + stats.bad_lines <= stats.lines);
   FUZZ_CHECK(previous_line <= stats.lines);
   FUZZ_CHECK(stats.first_bad_lines.size() ==
@@ -191,6 +254,7 @@ void read_as_file(const std::uint8_t* data, std::size_t size, const std::vector<
     FUZZ_CHECK(items[i].line == lines[i].line && items[i].type == lines[i].type);
     FUZZ_CHECK(items[i].recv_ns == lines[i].recv_ns);
   }
+  read_as_two_inputs(data, size, lines);
 }
 
 // Opening a reader costs ~1 ms under ASan (it maps ~1 MB of zlib and line buffers), 20 times the

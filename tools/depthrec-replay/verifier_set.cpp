@@ -7,7 +7,10 @@ namespace depthrec::replay {
 VerifierSet::VerifierSet(VerifierOptions options, ReplayVerifier::BookHook hook)
     : options_(std::move(options)), hook_(std::move(hook)) {
   options_.symbol = to_upper(options_.symbol);
-  if (!options_.symbol.empty()) verifier_for(options_.symbol);
+  if (!options_.symbol.empty()) {
+    verifier_for(options_.symbol)->set_book_hook(hook_);
+    hook_given_ = true;
+  }
 }
 
 ReplayVerifier* VerifierSet::verifier_for(const std::string& symbol) {
@@ -18,7 +21,6 @@ ReplayVerifier* VerifierSet::verifier_for(const std::string& symbol) {
   VerifierOptions options = options_;
   options.symbol = symbol;
   auto verifier = std::make_unique<ReplayVerifier>(options);
-  if (order_.empty() && hook_) verifier->set_book_hook(hook_);
   order_.push_back(symbol);
   return verifiers_.emplace(symbol, std::move(verifier)).first->second.get();
 }
@@ -39,6 +41,10 @@ void VerifierSet::feed(const ReplayItem& item) {
   const bool first_symbol = symbols_seen_.empty();
   symbols_seen_.insert(symbol);
   ReplayVerifier* verifier = verifier_for(symbol);
+  if (!hook_given_ && item.type == ReplayItemType::depth) {
+    verifier->set_book_hook(hook_);  // the primary stream's: the first with depth events
+    hook_given_ = true;
+  }
   if (first_symbol && !waiting_snapshots_.empty()) give_waiting_snapshots(*verifier, symbol);
   verifier->feed(item);
 }
@@ -101,12 +107,19 @@ void VerifierSet::finish() {
 }
 
 const ReplayReport& VerifierSet::primary() const {
+  const std::vector<const ReplayReport*> streams = reports();
+  if (!streams.empty()) return *streams.front();
   return order_.empty() ? empty_ : verifiers_.at(order_.front())->report();
 }
 
 std::vector<const ReplayReport*> VerifierSet::reports() const {
   std::vector<const ReplayReport*> reports;
-  for (const std::string& symbol : order_) reports.push_back(&verifiers_.at(symbol)->report());
+  for (const std::string& symbol : order_) {
+    const ReplayReport& report = verifiers_.at(symbol)->report();
+    // A symbol with only a snapshot or tickers in the input has no stream to verify; the one
+    // asked for with --symbol is reported even then (it fails: nothing to verify).
+    if (report.depth_events > 0 || symbol == options_.symbol) reports.push_back(&report);
+  }
   return reports;
 }
 

@@ -21,15 +21,16 @@ namespace depthrec::replay {
 
 class VerifierSet {
  public:
-  // `hook` goes to the primary verifier: the --symbol one, else the first symbol's.
+  // `hook` goes to the primary verifier: the --symbol one, else the first with depth events.
   VerifierSet(VerifierOptions options, ReplayVerifier::BookHook hook);
 
   void feed(const ReplayItem& item);
   void finish();
 
-  // The --symbol stream or the first one seen (an empty report when the input had none).
+  // The --symbol stream, else the first one with depth events, else the first symbol's (an
+  // empty report when the input had none).
   const ReplayReport& primary() const;
-  // Every verified stream, in order of first appearance (the primary first).
+  // Every stream with depth events (and the --symbol one), in order of first appearance.
   std::vector<const ReplayReport*> reports() const;
 
  private:
@@ -38,7 +39,8 @@ class VerifierSet {
   void give_waiting_snapshots(ReplayVerifier& verifier, const std::string& symbol);
 
   VerifierOptions options_;
-  ReplayVerifier::BookHook hook_;
+  ReplayVerifier::BookHook hook_;  // for --at and --csv: the primary stream's book
+  bool hook_given_ = false;
   std::vector<std::string> order_;  // symbols in order of first appearance
   std::map<std::string, std::unique_ptr<ReplayVerifier>> verifiers_;
   std::set<std::string> symbols_seen_;
