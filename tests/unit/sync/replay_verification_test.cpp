@@ -50,6 +50,12 @@ const rapidjson::Value* stream_of(const rapidjson::Document& report, const std::
   return nullptr;
 }
 
+// The run failed (exit 1) and its report says `message` (a stream NOT VERIFIED and why).
+void expect_not_verified(const ToolRun& run, const std::string& message) {
+  EXPECT_EQ(run.exit_code, 1) << run.out;
+  EXPECT_NE(run.out.find(message), std::string::npos) << run.out;
+}
+
 rapidjson::Document json_of(const ToolRun& run) {
   rapidjson::Document report;
   report.Parse(run.out.c_str());
@@ -64,10 +70,8 @@ TEST_F(ReplayTool, CaptureWithoutASnapshotVerifiesNothingAndFails) {
   }
   const std::string path = dir.file("no_snapshot.raw", joined_lines(lines));
   const ToolRun run = run_tool(quoted(path));
-  EXPECT_EQ(run.exit_code, 1) << run.out;  // was 0: "result OK" with nothing verified
-  EXPECT_NE(run.out.find("BTCUSDT NOT VERIFIED: none of 17 depth events verified: no snapshot"),
-            std::string::npos)
-      << run.out;
+  expect_not_verified(run, "BTCUSDT NOT VERIFIED: none of 17 depth events verified: no snapshot");
+  // The tool said "result OK" with nothing verified, exit 0.
   EXPECT_NE(run.out.find("result       FAILED (BTCUSDT: none of 17"), std::string::npos);
 
   const ToolRun json = run_tool("--json " + quoted(path), false);
@@ -95,11 +99,9 @@ TEST_F(ReplayTool, SnapshotThatNeverJoinsVerifiesNothingAndFails) {
     lines.push_back(line);
   }
   const ToolRun run = run_tool(quoted(dir.file("never_joined.raw", joined_lines(lines))));
-  EXPECT_EQ(run.exit_code, 1) << run.out;
-  EXPECT_NE(run.out.find("BTCUSDT NOT VERIFIED: none of 5 depth events verified: snapshot never "
-                         "joined"),
-            std::string::npos)
-      << run.out;
+  expect_not_verified(run,
+                      "BTCUSDT NOT VERIFIED: none of 5 depth events verified: snapshot never "
+                      "joined");
 }
 
 TEST_F(ReplayTool, MicrosecondCaptureHasItsRealTimeRange) {
@@ -148,11 +150,9 @@ TEST_F(ReplayTool, SnapshotIsNeverAppliedToAnotherSymbol) {
   const std::string btc_only = dir.file("btc_only.rest", joined_lines(rest));
   for (const std::string& args : {std::string(), std::string("--symbol ETHUSDT ")}) {
     const ToolRun run = run_tool(args + quoted(kCryptofeedWs) + " " + quoted(btc_only));
-    EXPECT_EQ(run.exit_code, 1) << run.out;
-    EXPECT_NE(run.out.find("ETHUSDT NOT VERIFIED: none of 150 depth events verified: snapshot for "
-                           "another symbol (1 snapshot(s), none for ETHUSDT)"),
-              std::string::npos)
-        << run.out;
+    expect_not_verified(run,
+                        "ETHUSDT NOT VERIFIED: none of 150 depth events verified: snapshot for "
+                        "another symbol (1 snapshot(s), none for ETHUSDT)");
   }
 }
 
@@ -173,23 +173,20 @@ TEST_F(ReplayTool, NamelessSnapshotsInAnInputOfSeveralSymbolsAreNotGuessed) {
   const std::string path = dir.file("two_symbols.raw", raw.str());
   for (const std::string& args : {std::string(), std::string("--symbol BTCUSDT ")}) {
     const ToolRun run = run_tool(args + quoted(path));
-    EXPECT_EQ(run.exit_code, 1) << run.out;  // was 0: every snapshot applied to the one replayed
-    EXPECT_NE(run.out.find("BTCUSDT NOT VERIFIED: none of 284 depth events verified: no snapshot "
-                           "says its symbol (2 snapshot(s) without one in an input of several "
-                           "symbols: not guessed)"),
-              std::string::npos)
-        << run.out;
+    expect_not_verified(run,
+                        "BTCUSDT NOT VERIFIED: none of 284 depth events verified: no snapshot "
+                        "says its symbol (2 snapshot(s) without one in an input of several "
+                        "symbols: not guessed)");
+    // The tool applied every snapshot to the one symbol it replayed (exit 0).
   }
 }
 
 TEST_F(ReplayTool, MaxUnverifiedBoundsTheEventsLeftUnverified) {
   const std::string inputs = quoted(kCryptofeedWs) + " " + quoted(kCryptofeedRest);
   const ToolRun over = run_tool("--max-unverified 4 " + inputs);
-  EXPECT_EQ(over.exit_code, 1) << over.out;
-  EXPECT_NE(over.out.find("BTCUSDT NOT VERIFIED: 5 depth events unverified (5 before the first "
-                          "sync, 0 while unsynced), more than --max-unverified 4"),
-            std::string::npos)
-      << over.out;
+  expect_not_verified(over,
+                      "BTCUSDT NOT VERIFIED: 5 depth events unverified (5 before the first "
+                      "sync, 0 while unsynced), more than --max-unverified 4");
   EXPECT_EQ(over.out.find("ETHUSDT NOT VERIFIED"), std::string::npos) << "ETHUSDT left 2";
   EXPECT_EQ(run_tool("--max-unverified 5 " + inputs).exit_code, 0);
 }
