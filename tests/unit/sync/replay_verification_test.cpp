@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -102,6 +103,23 @@ TEST_F(ReplayTool, SnapshotThatNeverJoinsVerifiesNothingAndFails) {
   expect_not_verified(run,
                       "BTCUSDT NOT VERIFIED: none of 5 depth events verified: snapshot never "
                       "joined");
+}
+
+TEST_F(ReplayTool, BareSnapshotBeforeAnyFrameGoesToTheCapturesOnlySymbol) {
+  TempDir dir;
+  std::vector<std::string> lines = lines_of(fixture("raw_usdm_us_head.raw"));
+  const auto snapshot = std::find_if(lines.begin(), lines.end(), [](const std::string& line) {
+    return line.find("lastUpdateId") != std::string::npos;
+  });
+  ASSERT_NE(snapshot, lines.end());
+  std::rotate(lines.begin(), snapshot, snapshot + 1);  // the snapshot line first
+  const ToolRun run =
+      run_tool("--json " + quoted(dir.file("snapshot_first.raw", joined_lines(lines))), false);
+  EXPECT_EQ(run.exit_code, 0) << run.out;
+  const rapidjson::Document report = json_of(run);
+  ASSERT_TRUE(report.IsObject()) << run.out;
+  EXPECT_EQ(report["verified"].GetUint64(), 12u);
+  EXPECT_EQ(report["unverified_before_sync"].GetUint64(), 5u);  // older than the snapshot
 }
 
 TEST_F(ReplayTool, MicrosecondCaptureHasItsRealTimeRange) {
