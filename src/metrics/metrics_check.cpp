@@ -67,6 +67,11 @@ class Checker {
           prefix + "log_queue.drops");
     check_staleness();
     check_clock_offset();
+    // State now, not a figure over a span: read from the top level in either scope.
+    check_extension("unsynced", member(member(&doc_, "book"), "unsynced_ms"), 1e-3, t.unsynced_sec,
+                    "%.1fs", "book.unsynced_ms");
+    check_extension("snapshot_failures", member(member(&doc_, "snapshots"), "consecutive_failures"),
+                    1.0, t.snapshot_failures, "%.0f in a row", "snapshots.consecutive_failures");
     return std::move(report_);
   }
 
@@ -104,6 +109,22 @@ class Checker {
     for (const auto& [name, limits] : percentiles) {
       check(name, number(member(latency, name)), *limits, "%.1f", object + "." + name, note);
     }
+  }
+
+  // A key of ours: absent (a seed file, an older depthrec) is unknown and OK; present, it must be
+  // a number, scaled into the unit of the limits.
+  void check_extension(const std::string& metric, const Value* value, double scale,
+                       const AlertLimits& limits, const char* value_format,
+                       const std::string& key) {
+    if (value == nullptr) {
+      add(metric, AlertLevel::ok, std::nullopt,
+          metric + "=unknown (\"" + key + "\" not in the file)");
+      return;
+    }
+    check(metric,
+          number(value).has_value() ? std::optional<double>(value->GetDouble() * scale)
+                                    : std::nullopt,
+          limits, value_format, key);
   }
 
   void check_staleness() {
