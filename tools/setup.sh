@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages depthrec needs (only those missing) and builds it.
+# Installs the Debian packages depthrec needs (only those missing), the npm peer client its
+# integration tests use (tests/integration/peer_client/install.sh), and builds it.
 #   tools/setup.sh               install + build (Release-with-debug-info, in build/)
 #   tools/setup.sh --deps-only   install only
 #   BUILD_DIR=... CMAKE_ARGS=... tools/setup.sh   another build dir / extra CMake options
@@ -9,7 +10,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev
   libwebsocketpp-dev libasio-dev libssl-dev rapidjson-dev zlib1g-dev libdeflate-dev libcli11-dev
   libgtest-dev libgmock-dev libcurl4-openssl-dev libbenchmark-dev openssl ca-certificates
-  python3 python3-websocket valgrind clang-tidy)
+  python3 python3-websocket valgrind clang-tidy nodejs npm)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
@@ -23,9 +24,12 @@ if ((${#missing[@]})); then
   # --no-install-recommends: without it libasio-dev pulls in all of Boost.
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+BUILD_DIR=${BUILD_DIR:-build}
+# The peer client the integration tests run against depthsim (ccxt, pinned), outside the sources.
+bash tests/integration/peer_client/install.sh "$BUILD_DIR/npm" ||
+  echo "setup: ccxt not installed into $BUILD_DIR/npm (PeerClient.* will try again and fail)" >&2
 [ "${1:-}" = "--deps-only" ] && exit 0
 
-BUILD_DIR=${BUILD_DIR:-build}
 # shellcheck disable=SC2086
 cmake -S . -B "$BUILD_DIR" -G Ninja ${CMAKE_ARGS:-} >/dev/null
 cmake --build "$BUILD_DIR" -j"$(nproc)"
