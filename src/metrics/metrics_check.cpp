@@ -155,7 +155,8 @@ class Checker {
           "stale=unknown (no timestamp_ns, no parseable timestamp, no file time)");
       return;
     }
-    const double age_sec = static_cast<double>(now_ns_ - *stamp_ns) / 1e9;
+    // In double: a file's timestamp_ns may be any int64, and now - INT64_MIN overflows.
+    const double age_sec = (static_cast<double>(now_ns_) - static_cast<double>(*stamp_ns)) / 1e9;
     const double limit_sec = intervals * *window_sec;
     const AlertLevel level = age_sec > limit_sec ? AlertLevel::critical : AlertLevel::ok;
     char text[160];
@@ -243,6 +244,9 @@ std::optional<std::int64_t> parse_seed_timestamp(std::string_view text) {
   parts.tm_min = minute;
   parts.tm_sec = second;
   const std::time_t seconds = ::timegm(&parts);
+  // Years past 2262 (or before 1677) are not int64 nanoseconds.
+  constexpr std::int64_t kMaxSeconds = INT64_MAX / 1'000'000'000 - 1;
+  if (seconds > kMaxSeconds || seconds < -kMaxSeconds) return std::nullopt;
   return static_cast<std::int64_t>(seconds) * 1'000'000'000 + fraction_ns;
 }
 

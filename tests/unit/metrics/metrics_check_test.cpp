@@ -255,6 +255,19 @@ TEST(MetricsCheck, StalenessFromTimestampNsTimestampOrMtime) {
       AlertLevel::critical);  // no window_sec
 }
 
+// Found by fuzz_metrics_check: now - timestamp_ns overflowed for a timestamp far in the past (the
+// wrapped age was negative, so a file from before the epoch passed as fresh).
+TEST(MetricsCheck, ExtremeTimestampsAreStaleNotWrapped) {
+  for (const char* text : {R"({"window_sec":10,"timestamp_ns":-9223372036854775807})",
+                           R"({"window_sec":10,"timestamp_ns":-9000000000000000000})"}) {
+    const MetricCheck stale =
+        find(check_metrics_text(text, CheckOptions{}, kNow, std::nullopt), "stale");
+    EXPECT_EQ(stale.level, AlertLevel::critical) << text << ": " << stale.text;
+    ASSERT_TRUE(stale.value.has_value());
+    EXPECT_GT(*stale.value, 1e10) << text;
+  }
+}
+
 TEST(MetricsCheck, BrokenFilesAreCritical) {
   for (const char* text : {"", "{", "[1,2]", "\"x\"", "{\"recv_rate\": 1,}"}) {
     const CheckReport report = check_metrics_text(text, CheckOptions{}, kNow, std::nullopt);
@@ -302,8 +315,13 @@ TEST(MetricsCheck, ParseSeedTimestamp) {
   EXPECT_EQ(parse_seed_timestamp("2025-10-17T08:38:01.509Z"), kFileTime);
   EXPECT_EQ(parse_seed_timestamp("2025-10-17T08:38:01"), kFileTime - 509'000'000);
   EXPECT_EQ(parse_seed_timestamp("2025-10-17T08:38:01.509123"), kFileTime + 123'000);
-  for (const char* bad : {"", "2025-10-17", "2025-13-17T08:38:01", "2025-10-17T08:38:01.",
-                          "2025-10-17T08:38:01+02:00", "yesterday at noon"}) {
+  EXPECT_EQ(parse_seed_timestamp("2262-04-11T00:00:00"), 9'223'286'400'000'000'000);
+  // Found by fuzz_metrics_check: a year whose nanoseconds overflow int64 (undefined behaviour,
+  // a wrapped time) is no timestamp.
+  for (const char* bad :
+       {"", "2025-10-17", "2025-13-17T08:38:01", "2025-10-17T08:38:01.",
+        "2025-10-17T08:38:01+02:00", "yesterday at noon", "4050-10-17T08:38:01.509",
+        "2263-01-01T00:00:00", "0001-01-01T00:00:00"}) {
     EXPECT_FALSE(parse_seed_timestamp(bad).has_value()) << bad;
   }
 }
