@@ -15,9 +15,10 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::uint64_t kTargetEvents = 20'000'000;  // "tens of millions", on any machine
 constexpr std::uint64_t kWarmupEvents = 500'000;
-// The whole run, warm-up included: 45k events/s still finishes (half the slowest rate seen);
-// the ctest TIMEOUT (tests/integration/CMakeLists.txt) leaves room for start-up and the stop.
-constexpr auto kTimeout = seconds(450);
+// The whole run, warm-up included: 37k events/s still finishes (56.8k measured while two other
+// builds loaded the 2-core machine: 353 s); the ctest TIMEOUT (600 s, tests/integration/
+// CMakeLists.txt) leaves 60 s for start-up, the stop and measuring the segments.
+constexpr auto kTimeout = seconds(540);
 
 class FaultLongRun : public FaultTest {};
 
