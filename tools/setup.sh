@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages depthrec needs (only those missing) and builds it.
+# Installs the Debian packages depthrec needs (only those missing), the npm peer client its
+# integration tests use (tests/integration/peer_client/install.sh), and builds it.
 #   tools/setup.sh               install + build (Release-with-debug-info, in build/)
 #   tools/setup.sh --deps-only   install only
 #   BUILD_DIR=... CMAKE_ARGS=... tools/setup.sh   another build dir / extra CMake options
@@ -15,6 +16,11 @@ missing=()
 for package in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+# Node.js and npm for the peer-client test (ccxt), only when missing: a machine may have them from
+# elsewhere (NodeSource's nodejs bundles npm and conflicts with Debian's npm package).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   SUDO=""
@@ -23,9 +29,12 @@ if ((${#missing[@]})); then
   # --no-install-recommends: without it libasio-dev pulls in all of Boost.
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+BUILD_DIR=${BUILD_DIR:-build}
+# The peer client the integration tests run against depthsim (ccxt, pinned), outside the sources.
+bash tests/integration/peer_client/install.sh "$BUILD_DIR/npm" ||
+  echo "setup: ccxt not installed into $BUILD_DIR/npm (PeerClient.* will try again and fail)" >&2
 [ "${1:-}" = "--deps-only" ] && exit 0
 
-BUILD_DIR=${BUILD_DIR:-build}
 # shellcheck disable=SC2086
 cmake -S . -B "$BUILD_DIR" -G Ninja ${CMAKE_ARGS:-} >/dev/null
 cmake --build "$BUILD_DIR" -j"$(nproc)"

@@ -9,7 +9,7 @@
 #            only if something does not run, never on figures)
 #     asan   ASan+UBSan Debug build in build-asan/: ctest -L 'unit|integration'
 #     tsan   TSan build in build-tsan/: the threaded unit tests and a few integration tests
-#     fuzz   tools/fuzz.sh 15: six libFuzzer targets, 15 s each (build-fuzz/)
+#     fuzz   tools/fuzz.sh 15: seven libFuzzer targets, 15 s each (build-fuzz/)
 #     tidy   clang-tidy (.clang-tidy) over src/ and tools/, on build/compile_commands.json
 #     leak   tools/leak_check.sh: a record-and-stop run of depthrec under valgrind memcheck
 #

@@ -12,7 +12,10 @@
 // So every limit is strict: "above" metrics alert when value > limit, "below" metrics when
 // value < limit, the critical limit is tested first, and a missing limit never fires.
 // Ours: a metrics file older than stale_intervals x window_sec is CRITICAL; |clock offset| over
-// 1000 ms is a WARNING (raw latency is then meaningless; corrected latency is still checked).
+// 1000 ms is a WARNING (raw latency is then meaningless; corrected latency is still checked); a
+// book unsynced for more than 60 s (since the start or since it lost sync) is CRITICAL, and so are
+// more than 5 failed REST snapshots in a row (the retries back off 0.2, 0.4, ... 6.4 s: about 13 s
+// of failures), since both leave a recording without a book while every other figure looks fine.
 #pragma once
 
 #include <cstdint>
@@ -53,7 +56,9 @@ struct AlertThresholds {
   AlertLimits resyncs{AlertDirection::above, 0.0, 3.0};
   AlertLimits reconnects{AlertDirection::above, 1.0, 5.0};
   AlertLimits drops{AlertDirection::above, std::nullopt, 0.0};
-  AlertLimits offset_abs_ms{AlertDirection::above, 1000.0, std::nullopt};  // |clock offset|
+  AlertLimits offset_abs_ms{AlertDirection::above, 1000.0, std::nullopt};   // |clock offset|
+  AlertLimits unsynced_sec{AlertDirection::above, std::nullopt, 60.0};      // book.unsynced_ms
+  AlertLimits snapshot_failures{AlertDirection::above, std::nullopt, 5.0};  // ... in a row
   double stale_intervals = 3.0;  // critical when older than this many window_sec; 0: off
 };
 

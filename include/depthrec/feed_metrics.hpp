@@ -57,8 +57,9 @@ struct EventSample {
 
 // A frame that is not a depth event of this feed.
 enum class OtherFrame : std::uint8_t {
-  control,       // subscription reply, server event, ticker, ...
-  other_symbol,  // a depth frame of another symbol
+  control,       // subscription reply, server event, ...
+  book_ticker,   // a bookTicker of this feed's symbol: market data (ticker_messages)
+  other_symbol,  // a depth or bookTicker frame of another symbol
   other_stream,  // a frame of a stream this feed does not record
 };
 
@@ -106,7 +107,9 @@ class FeedMetrics {
   // the first sync's duration is reported apart. sync_finished without a start is ignored.
   void sync_started(std::int64_t now_ns, bool is_resync);
   void sync_finished(std::int64_t now_ns);
-  void set_book(const BookTop& book);
+  // now_ns: when the book reached this state (a synced book turning unsynced starts the clock
+  // of book.unsynced_ms; before the first sync it runs from the start).
+  void set_book(const BookTop& book, std::int64_t now_ns);
 
   // One REST snapshot fetch; when it carried the server's time (snapshot E, or serverTime),
   // also pass it with the request's send and receive times to record_server_time().
@@ -143,7 +146,7 @@ class FeedMetrics {
   void count_frame(std::size_t bytes, std::int64_t recv_ns);
   void count_gap(std::string_view reason);
   void record_queue_locked(std::int64_t depth, std::uint64_t drops_total);
-  void set_book_locked(const BookTop& book);
+  void set_book_locked(const BookTop& book, std::int64_t now_ns);
   MetricsSnapshot snapshot_locked(std::int64_t now_ns) const;
 
   const StreamKey key_;
@@ -165,7 +168,9 @@ class FeedMetrics {
   bool sync_is_resync_ = false;
   std::int64_t sync_start_ns_ = 0;
   SyncTimes sync_times_;
+  std::uint64_t snapshot_failures_in_a_row_ = 0;
   BookTop book_;
+  std::int64_t unsynced_since_ns_;  // meaningful while !book_.synced
 };
 
 }  // namespace depthrec

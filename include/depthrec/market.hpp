@@ -33,6 +33,8 @@ struct DepthStreamSpec {
   std::string speed;       // "", "0ms", "100ms", "250ms", "500ms", "1000ms"
 };
 std::string depth_stream_name(std::string_view symbol, const DepthStreamSpec& spec);
+// The symbol's bookTicker stream (--book-ticker): <sym>@bookTicker.
+std::string book_ticker_stream_name(std::string_view symbol);
 
 struct StreamKey {
   Market market = Market::usdm;

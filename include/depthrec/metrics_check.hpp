@@ -1,9 +1,11 @@
 // Checking a metrics.json against AlertThresholds: the engine of `depthrec-check`.
 //
 // Checks, in output order: rate, p50, p95, p99, breaks, resyncs, reconnects, drops (the seed's
-// table), then staleness and clock offset. A file that cannot be read or is not a JSON object gives
-// one CRITICAL check named "file"; a missing or mistyped key makes its own check CRITICAL. Works on
-// the seed's files too (no extension keys: raw latency, no offset check).
+// table), then staleness, clock offset, unsynced (book.unsynced_ms) and snapshot_failures
+// (snapshots.consecutive_failures). A file that cannot be read or is not a JSON object gives one
+// CRITICAL check named "file"; a missing or mistyped key makes its own check CRITICAL, except our
+// extension keys, which are OK "unknown" when absent, so that the check works on the seed's files
+// too (raw latency, no offset, sync or snapshot check).
 //
 // Latency: with LatencySource::automatic the p50/p95/p99 checks use event_latency_corrected_ms when
 // the file has it with a known clock offset (raw latency is skewed by the clock offset: a local
@@ -33,7 +35,7 @@ struct CheckOptions {
 };
 
 struct MetricCheck {
-  std::string metric;  // "rate", "p50", ..., "stale", "clock_offset", "file"
+  std::string metric;  // "rate", "p50", ..., "stale", "clock_offset", "unsynced", "file"
   AlertLevel level = AlertLevel::ok;
   std::optional<double> value;  // none when the value is missing
   std::string text;             // "rate=2.20/s (warn <0.5, crit <0.1)"

@@ -30,7 +30,8 @@ struct FeedCounters {
   std::uint64_t parse_errors = 0;         // refused frames (by kind: MetricsSnapshot::parse_errors)
   std::uint64_t other_symbol_frames = 0;  // depth frames of a symbol this feed does not record
   std::uint64_t other_stream_frames = 0;  // frames of a stream this feed does not record
-  std::uint64_t control_frames = 0;       // subscription replies, server events, tickers, ...
+  std::uint64_t control_frames = 0;       // subscription replies, server events, ...
+  std::uint64_t ticker_messages = 0;      // bookTicker frames of this feed's symbol (market data)
   std::uint64_t stalls = 0;               // times the feed went silent past the stall timeout
   std::uint64_t connect_failures =
       0;                          // connection attempts that failed before opening (DNS, TCP, TLS)
@@ -78,6 +79,7 @@ struct SyncTimes {
 
 struct BookState {
   bool synced = false;
+  std::int64_t unsynced_ns = 0;  // how long not synced: since the start or since sync was lost
   std::uint64_t last_update_id = 0;
   std::string best_bid;  // canonical decimal text; empty when the side is empty
   std::string best_ask;
@@ -97,6 +99,7 @@ struct MetricsSnapshot {
   WriterStats writer;
   ClockOffset clock_offset;
   SyncTimes sync;
+  std::uint64_t snapshot_failures_in_a_row = 0;  // failed REST snapshots since the last one fetched
   BookState book;
   std::int64_t last_message_age_ns = -1;  // since the last depth event; < 0: none yet
 };

@@ -35,6 +35,7 @@ FeedCounters operator-(const FeedCounters& later, const FeedCounters& earlier) {
   out.other_symbol_frames = later.other_symbol_frames - earlier.other_symbol_frames;
   out.other_stream_frames = later.other_stream_frames - earlier.other_stream_frames;
   out.control_frames = later.control_frames - earlier.control_frames;
+  out.ticker_messages = later.ticker_messages - earlier.ticker_messages;
   out.stalls = later.stalls - earlier.stalls;
   out.connect_failures = later.connect_failures - earlier.connect_failures;
   out.queue_drops = later.queue_drops - earlier.queue_drops;
@@ -65,7 +66,8 @@ FeedMetrics::FeedMetrics(StreamKey key, std::int64_t start_ns, FeedMetricsConfig
       config_(config),
       start_ns_(start_ns),
       window_start_ns_(start_ns),
-      clock_(config.clock) {
+      clock_(config.clock),
+      unsynced_since_ns_(start_ns) {
   gaps_.reserve(8);
 }
 
@@ -103,7 +105,7 @@ void FeedMetrics::record_event(const EventSample& sample) {
     window_.callback_ns.record(sample.callback_ns);
   }
   if (sample.queue_depth >= 0) record_queue_locked(sample.queue_depth, sample.queue_drops);
-  if (sample.book) set_book_locked(*sample.book);
+  if (sample.book) set_book_locked(*sample.book, sample.recv_ns);
 }
 
 void FeedMetrics::record_other_frame(OtherFrame kind, std::size_t bytes, std::int64_t recv_ns) {
@@ -112,6 +114,9 @@ void FeedMetrics::record_other_frame(OtherFrame kind, std::size_t bytes, std::in
   switch (kind) {
     case OtherFrame::control:
       ++counters_.control_frames;
+      break;
+    case OtherFrame::book_ticker:
+      ++counters_.ticker_messages;
       break;
     case OtherFrame::other_symbol:
       ++counters_.other_symbol_frames;
@@ -209,13 +214,14 @@ void FeedMetrics::sync_finished(std::int64_t now_ns) {
   }
 }
 
-void FeedMetrics::set_book_locked(const BookTop& book) {
+void FeedMetrics::set_book_locked(const BookTop& book, std::int64_t now_ns) {
+  if (book_.synced && !book.synced) unsynced_since_ns_ = now_ns;
   book_ = book;
 }
 
-void FeedMetrics::set_book(const BookTop& book) {
+void FeedMetrics::set_book(const BookTop& book, std::int64_t now_ns) {
   std::lock_guard<std::mutex> lock(mutex_);
-  set_book_locked(book);
+  set_book_locked(book, now_ns);
 }
 
 void FeedMetrics::record_snapshot_fetch(SnapshotFetch result) {
@@ -223,7 +229,8 @@ void FeedMetrics::record_snapshot_fetch(SnapshotFetch result) {
   switch (result) {
     case SnapshotFetch::ok:
       ++counters_.snapshot_ok;
-      break;
+      snapshot_failures_in_a_row_ = 0;
+      return;
     case SnapshotFetch::failed:
       ++counters_.snapshot_failed;
       break;
@@ -234,6 +241,7 @@ void FeedMetrics::record_snapshot_fetch(SnapshotFetch result) {
       ++counters_.snapshot_banned;
       break;
   }
+  ++snapshot_failures_in_a_row_;
 }
 
 void FeedMetrics::record_snapshot_too_old() {
@@ -295,7 +303,9 @@ MetricsSnapshot FeedMetrics::snapshot_locked(std::int64_t now_ns) const {
   out.sync.in_progress = sync_in_progress_;
   out.sync.in_progress_ns =
       sync_in_progress_ ? std::max<std::int64_t>(0, now_ns - sync_start_ns_) : 0;
+  out.snapshot_failures_in_a_row = snapshot_failures_in_a_row_;
   out.book.synced = book_.synced;
+  out.book.unsynced_ns = book_.synced ? 0 : std::max<std::int64_t>(0, now_ns - unsynced_since_ns_);
   out.book.last_update_id = book_.last_update_id;
   out.book.best_bid = decimal_text(book_.best_bid);
   out.book.best_ask = decimal_text(book_.best_ask);

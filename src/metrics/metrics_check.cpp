@@ -67,6 +67,11 @@ class Checker {
           prefix + "log_queue.drops");
     check_staleness();
     check_clock_offset();
+    // State now, not a figure over a span: read from the top level in either scope.
+    check_extension("unsynced", member(member(&doc_, "book"), "unsynced_ms"), 1e-3, t.unsynced_sec,
+                    "%.1fs", "book.unsynced_ms");
+    check_extension("snapshot_failures", member(member(&doc_, "snapshots"), "consecutive_failures"),
+                    1.0, t.snapshot_failures, "%.0f in a row", "snapshots.consecutive_failures");
     return std::move(report_);
   }
 
@@ -106,6 +111,22 @@ class Checker {
     }
   }
 
+  // A key of ours: absent (a seed file, an older depthrec) is unknown and OK; present, it must be
+  // a number, scaled into the unit of the limits.
+  void check_extension(const std::string& metric, const Value* value, double scale,
+                       const AlertLimits& limits, const char* value_format,
+                       const std::string& key) {
+    if (value == nullptr) {
+      add(metric, AlertLevel::ok, std::nullopt,
+          metric + "=unknown (\"" + key + "\" not in the file)");
+      return;
+    }
+    check(metric,
+          number(value).has_value() ? std::optional<double>(value->GetDouble() * scale)
+                                    : std::nullopt,
+          limits, value_format, key);
+  }
+
   void check_staleness() {
     const double intervals = options_.thresholds.stale_intervals;
     if (!(intervals > 0.0)) {
@@ -134,7 +155,8 @@ class Checker {
           "stale=unknown (no timestamp_ns, no parseable timestamp, no file time)");
       return;
     }
-    const double age_sec = static_cast<double>(now_ns_ - *stamp_ns) / 1e9;
+    // In double: a file's timestamp_ns may be any int64, and now - INT64_MIN overflows.
+    const double age_sec = (static_cast<double>(now_ns_) - static_cast<double>(*stamp_ns)) / 1e9;
     const double limit_sec = intervals * *window_sec;
     const AlertLevel level = age_sec > limit_sec ? AlertLevel::critical : AlertLevel::ok;
     char text[160];
@@ -222,6 +244,9 @@ std::optional<std::int64_t> parse_seed_timestamp(std::string_view text) {
   parts.tm_min = minute;
   parts.tm_sec = second;
   const std::time_t seconds = ::timegm(&parts);
+  // Years past 2262 (or before 1677) are not int64 nanoseconds.
+  constexpr std::int64_t kMaxSeconds = INT64_MAX / 1'000'000'000 - 1;
+  if (seconds > kMaxSeconds || seconds < -kMaxSeconds) return std::nullopt;
   return static_cast<std::int64_t>(seconds) * 1'000'000'000 + fraction_ns;
 }
 

@@ -123,6 +123,7 @@ void span_figures(Writer& w, const FeedFigures& f) {
   count(w, "frames", f.counters.frames);
   count(w, "bytes", f.counters.bytes);
   number(w, "bytes_rate", round_to(f.bytes_rate, 1));
+  count(w, "ticker_messages", f.counters.ticker_messages);
   count(w, "parse_errors_total", f.counters.parse_errors);
   count(w, "stalls", f.counters.stalls);
   count(w, "connect_failures", f.counters.connect_failures);
@@ -254,6 +255,7 @@ std::string to_metrics_json(const MetricsSnapshot& s) {
   count(w, "frames", run.counters.frames);
   count(w, "bytes", run.counters.bytes);
   number(w, "bytes_rate", round_to(run.bytes_rate, 1));
+  count(w, "ticker_messages", run.counters.ticker_messages);
   key(w, "parse_errors");
   w.StartObject();
   count(w, "total", run.counters.parse_errors);
@@ -291,6 +293,7 @@ std::string to_metrics_json(const MetricsSnapshot& s) {
   count(w, "rate_limited_429", run.counters.snapshot_rate_limited);
   count(w, "banned_418", run.counters.snapshot_banned);
   count(w, "too_old", run.counters.snapshot_too_old);
+  count(w, "consecutive_failures", s.snapshot_failures_in_a_row);
   w.EndObject();
   key(w, "sync");
   w.StartObject();
@@ -310,6 +313,7 @@ std::string to_metrics_json(const MetricsSnapshot& s) {
   s.book.best_bid.empty() ? w.Null() : w.String(s.book.best_bid);
   key(w, "best_ask");
   s.book.best_ask.empty() ? w.Null() : w.String(s.book.best_ask);
+  number(w, "unsynced_ms", ns_to_ms_3(s.book.unsynced_ns));
   w.EndObject();
   count(w, "stalls", run.counters.stalls);
   count(w, "connect_failures", run.counters.connect_failures);

@@ -59,4 +59,8 @@ std::string depth_stream_name(std::string_view symbol, const DepthStreamSpec& sp
   return name;
 }
 
+std::string book_ticker_stream_name(std::string_view symbol) {
+  return to_lower(symbol) + "@bookTicker";
+}
+
 }  // namespace depthrec

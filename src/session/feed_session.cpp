@@ -44,6 +44,8 @@ FeedSession::FeedSession(const RecorderConfig& config, FeedMetrics& metrics, Ses
   context_.market = key_.market;
   context_.symbol = key_.symbol;
   context_.stream = key_.stream;
+  ticker_context_ = context_;
+  ticker_context_.stream = book_ticker_stream_name(key_.symbol);
   line_.reserve(8192);
 }
 
@@ -78,7 +80,7 @@ void FeedSession::on_disconnected(std::uint64_t conn_id, std::string_view reason
   write(line_);
   metrics_.record_gap(to_string(GapReason::reconnect));
   pending_gap_ = GapReason::reconnect;
-  metrics_.set_book(BookTop{false, sync_.last_final_id(), std::nullopt, std::nullopt});
+  metrics_.set_book(BookTop{false, sync_.last_final_id(), std::nullopt, std::nullopt}, now_ns);
   log(LogLevel::warning, "disconnected (conn " + std::to_string(context_.conn_id) +
                              "): " + std::string(reason) +
                              (code ? " code " + std::to_string(*code) : std::string()));
@@ -237,12 +239,13 @@ void FeedSession::record_join(const SyncJoin& join, std::int64_t now_ns) {
   ever_synced_ = true;
   pending_gap_.reset();
   snapshot_failures_ = 0;
-  metrics_.set_book(book_top());
+  metrics_.set_book(book_top(), now_ns);
 }
 
 void FeedSession::on_ticker(const BookTicker& ticker, std::int64_t recv_ns) {
   if (!config_.record_book_ticker) return;
-  append_ticker_record(line_, context_, recv_ns, ticker);
+  ticker_context_.conn_id = context_.conn_id;
+  append_ticker_record(line_, ticker_context_, recv_ns, ticker);
   write(line_, false);
 }
 

@@ -139,6 +139,7 @@ class FeedSession {
   SessionHooks hooks_;
   StreamKey key_;
   RecordContext context_;
+  RecordContext ticker_context_;  // context_ with the bookTicker stream's name
   BookSynchronizer sync_;
   UpdateCallback callback_;
   std::shared_ptr<BookUpdateQueue> queue_;

@@ -45,10 +45,15 @@ void Recorder::Impl::handle_frame(std::uint64_t conn_id, std::string_view payloa
       return;
     }
     case FrameType::book_ticker:
-      metrics->record_other_frame(OtherFrame::control, payload.size(), recv_ns);
+      // Market data like depth events, not control traffic.
+      if (frame.ticker.symbol != feed->key().symbol) {
+        metrics->record_other_frame(OtherFrame::other_symbol, payload.size(), recv_ns);
+        warn_frame("bookTicker of another symbol " + std::string(frame.ticker.symbol));
+        return;
+      }
+      metrics->record_other_frame(OtherFrame::book_ticker, payload.size(), recv_ns);
       // During a rollover only the active connection's tickers are recorded (no duplicates).
-      if (frame.ticker.symbol == feed->key().symbol && conn_id == feed->active_conn())
-        feed->on_ticker(frame.ticker, recv_ns);
+      if (conn_id == feed->active_conn()) feed->on_ticker(frame.ticker, recv_ns);
       return;
     case FrameType::server_event:
       metrics->record_other_frame(OtherFrame::control, payload.size(), recv_ns);

@@ -58,7 +58,7 @@ std::string stream_url(const RecorderConfig& config) {
       config.ws_endpoint.empty() ? default_ws_endpoint(config.market) : config.ws_endpoint);
   std::string streams =
       depth_stream_name(config.symbol, DepthStreamSpec{config.depth_levels, config.speed});
-  if (config.record_book_ticker) streams += "/" + to_lower(config.symbol) + "@bookTicker";
+  if (config.record_book_ticker) streams += "/" + book_ticker_stream_name(config.symbol);
   return base + "/stream?streams=" + streams;
 }
 

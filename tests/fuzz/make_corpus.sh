@@ -14,7 +14,7 @@ done
 
 OUT=corpus
 rm -rf "$OUT"
-mkdir -p "$OUT"/{frame_parser,snapshot_parser,book_sync,replay_reader,cli_options,decimal}
+mkdir -p "$OUT"/{frame_parser,snapshot_parser,book_sync,replay_reader,cli_options,decimal,metrics_check}
 
 # $1 file, $2 grep pattern, $3 which matches (sed line list, e.g. "1p;5p"): raw capture lines.
 raw_lines() { zcat "$1" | grep -F -- "$2" | sed -n "$3"; }
@@ -137,5 +137,14 @@ for text in 63943.90 0.000 1000 5. 0 0.00000001 92233720368.54775807 92233720368
   .5 1e5 -1 +1 0.123456789 0.123456780 00001.10 1..2 ' 1' 99999999999999999999999; do
   printf '%s' "$text" >"$OUT/$D/d_$(printf '%s' "$text" | tr -c 'A-Za-z0-9.' '_')"
 done
+
+# ---- metrics_check: the depthrec-check fixtures (seed, ours, unsynced, broken) ----
+for name in seed ok warning critical unsynced invalid missing_keys; do
+  cp ../unit/data/metrics_$name.json "$OUT/metrics_check/$name"
+done
+# found by the fuzzer: years whose nanoseconds overflow int64, a timestamp_ns far before the epoch
+sed 's/"2025-10-17T/"4050-10-17T/' ../unit/data/metrics_seed.json >"$OUT/metrics_check/year_4050"
+sed 's/"timestamp_ns": [0-9]*/"timestamp_ns": -9223372036854775807/' ../unit/data/metrics_ok.json \
+  >"$OUT/metrics_check/timestamp_ns_min"
 
 echo "make_corpus: $(find "$OUT" -type f | wc -l) files, $(du -sk "$OUT" | cut -f1) KB in tests/fuzz/$OUT"

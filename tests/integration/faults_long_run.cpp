@@ -1,7 +1,8 @@
-// Fault matrix, endurance: the simulator flat out (--rate 0) for up to 30 million events or
-// about 200 s, whichever comes first (labels faults and long; it runs alone, RUN_SERIAL, so the
-// rate is the machine's and not what parallel tests leave of it). Memory, file descriptors and
-// threads of the recorder are sampled from /proc after a warm-up and at the end.
+// Fault matrix, endurance: the simulator flat out (--rate 0) for a fixed 20 million events
+// (labels faults and long; it runs alone, RUN_SERIAL, so the rate is the machine's and not what
+// parallel tests leave of it). Memory, file descriptors and threads of the recorder are sampled
+// from /proc after a warm-up and at the end. The rate is a figure, not a requirement: a slow
+// machine (~90k events/s, 2 cores) needs ~225 s, well inside the timeout below and ctest's 600 s.
 #include <filesystem>
 
 #include "faults_support.hpp"
@@ -12,10 +13,12 @@ namespace {
 using std::chrono::seconds;
 using Clock = std::chrono::steady_clock;
 
-constexpr std::uint64_t kTargetEvents = 30'000'000;
-constexpr std::uint64_t kMinimumEvents = 20'000'000;  // "tens of millions", even on a slow day
+constexpr std::uint64_t kTargetEvents = 20'000'000;  // "tens of millions", on any machine
 constexpr std::uint64_t kWarmupEvents = 500'000;
-constexpr auto kBudget = seconds(200);  // the whole run, warm-up included
+// The whole run, warm-up included: 37k events/s still finishes (56.8k measured while two other
+// builds loaded the 2-core machine: 353 s); the ctest TIMEOUT (600 s, tests/integration/
+// CMakeLists.txt) leaves 60 s for start-up, the stop and measuring the segments.
+constexpr auto kTimeout = seconds(540);
 
 class FaultLongRun : public FaultTest {};
 
@@ -44,17 +47,19 @@ TEST_F(FaultLongRun, TensOfMillionsOfEventsFlatOutWithoutGrowth) {
   long rss_max = rss_start;
   long fds_max = fds_start;
   long tasks_max = tasks_start;
-  // Sample once a second until the target or the time budget.
-  while (total_messages(run) < kTargetEvents && Clock::now() - started < kBudget) {
+  // Sample once a second until every event arrived (or the timeout, a failure below).
+  while (total_messages(run) < kTargetEvents && Clock::now() - started < kTimeout) {
     std::this_thread::sleep_for(seconds(1));
     rss_max = std::max(rss_max, proc_status_kb(pid, "VmRSS"));
     fds_max = std::max(fds_max, proc_entry_count(pid, "fd"));
     tasks_max = std::max(tasks_max, proc_entry_count(pid, "task"));
   }
-  // Stop generating, then let the recorder take in everything that was sent.
-  ASSERT_TRUE(sim.get("/sim/pause"));
+  const std::uint64_t counted = total_messages(run);
+  const double seconds_so_far = std::chrono::duration<double>(Clock::now() - started).count();
+  ASSERT_EQ(counted, kTargetEvents)
+      << "timeout: " << counted << " events counted in " << seconds_so_far << " s\n"
+      << run.process->output();
   const std::uint64_t sent = sim_depth_sent(sim.stats(), 1);
-  ASSERT_TRUE(wait_until([&] { return total_messages(run) == sent; }, seconds(30)));
   const auto end = Clock::now();
   const long rss_end = proc_status_kb(pid, "VmRSS");
   const long fds_end = proc_entry_count(pid, "fd");
@@ -82,11 +87,8 @@ TEST_F(FaultLongRun, TensOfMillionsOfEventsFlatOutWithoutGrowth) {
   report_figure("log_queue depth_max / drops",
                 std::to_string(metric_at(metrics, {"log_queue", "depth_max"})) + " / " +
                     std::to_string(metric_at(metrics, {"log_queue", "drops"})));
-  if (sent < kTargetEvents) {
-    std::cout << "NOTE: the time budget ended the run at " << sent << " events (machine load)\n";
-  }
 
-  EXPECT_GE(sent, kMinimumEvents) << "too few events for an endurance figure";
+  EXPECT_EQ(sent, kTargetEvents) << "the simulator sent a different number of events";
   EXPECT_EQ(metric_u64(metrics, nullptr, "total_messages"), sent);
   EXPECT_EQ(metric_u64(metrics, "log_queue", "drops"), 0u);
   EXPECT_EQ(metric_u64(metrics, "continuity", "breaks"), 0u);

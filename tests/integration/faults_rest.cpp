@@ -1,5 +1,7 @@
 // Fault matrix, REST snapshots: the first snapshot request of a full book fails (429 with
-// Retry-After, 418, 500, a timeout, a truncated body) or returns a stale book.
+// Retry-After, 418, 500, a timeout, a truncated body) or returns a stale book; or 30 in a
+// row fail (depthrec-check's unsynced and failing-snapshot alerts).
+#include <cmath>
 #include <ostream>
 
 #include "faults_support.hpp"
@@ -126,6 +128,49 @@ TEST_F(FaultRestNeverSyncs, RecordingWithNoSnapshotIsNotVerified) {
                 std::to_string(events) + " / " + std::to_string(u64(report, "verified")) + " / " +
                     std::to_string(metric_at(metrics, {"snapshots", "failed"})));
   report_figure("depthrec-replay exit code", replay.exit_code);
+}
+
+class FaultRestPersistent : public FaultTest {};
+
+// Issue 17: snapshots that keep failing leave the book unsynced while every seed figure looks
+// healthy (rate, latency, no break or reconnect), and depthrec-check said STATUS OK. Proves: with
+// 30 snapshot requests answered 500 in a row, metrics.json counts them in a row
+// (snapshots.consecutive_failures) and the unsynced time (book.unsynced_ms), depthrec-check is
+// CRITICAL on exactly those two; once a snapshot succeeds both return to 0 and the check is OK.
+TEST_F(FaultRestPersistent, FailingSnapshotsAndAnUnsyncedBookAreCriticalUntilTheBookSyncs) {
+  Simulator sim(
+      {"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "100", "--rest-fault", "500:30"});
+  // --backoff-max-ms 250 caps the retry delay: 30 failures in about 7 s.
+  RecorderRun run = start_recorder(sim, {"--symbol", "BTCUSDT", "--depth", "full",
+                                         "--print-interval", "1", "--backoff-max-ms", "250"});
+  ASSERT_TRUE(wait_for_metrics(run, [&](const rapidjson::Document& m) {
+    return metric_at(m, {"snapshots", "consecutive_failures"}) >= 6 &&
+           metric_number(m, {"book", "unsynced_ms"}) >= 1500;
+  })) << run.process->output();
+  const ToolRun failing = run_tool("depthrec-check", {"--unsynced-crit", "1", run.metrics_path()});
+  EXPECT_EQ(failing.exit_code, 2) << failing.output;
+  EXPECT_NE(failing.output.find("CRITICAL unsynced="), std::string::npos) << failing.output;
+  EXPECT_NE(failing.output.find("CRITICAL snapshot_failures="), std::string::npos)
+      << failing.output;
+  EXPECT_NE(failing.output.find("STATUS CRITICAL: 0 warning, 2 critical"), std::string::npos)
+      << failing.output;  // nothing else would have told
+  const auto alert = read_metrics(run.metrics_path());
+  ASSERT_TRUE(alert);
+
+  ASSERT_TRUE(wait_for_metrics(run, [&](const rapidjson::Document& m) {
+    return metric_flag(m, {"book", "synced"}) && metric_at(m, {"snapshots", "ok"}) == 1;
+  })) << run.process->output();
+  const auto metrics = stop_and_read_metrics(run);
+  EXPECT_EQ(metric_at(metrics, {"snapshots", "failed"}), 30u);
+  EXPECT_EQ(metric_at(metrics, {"snapshots", "consecutive_failures"}), 0u);
+  EXPECT_EQ(metric_number(metrics, {"book", "unsynced_ms"}), 0.0);
+  const ToolRun synced = run_tool("depthrec-check", {"--unsynced-crit", "1", run.metrics_path()});
+  EXPECT_EQ(synced.exit_code, 0) << synced.output;
+  report_figure("at the alert: snapshots failed in a row / unsynced ms",
+                std::to_string(metric_at(*alert, {"snapshots", "consecutive_failures"})) + " / " +
+                    std::to_string(std::llround(metric_number(*alert, {"book", "unsynced_ms"}))));
+  report_figure("initial sync ms (30 failures first)",
+                metric_number(metrics, {"sync", "initial_ms"}));
 }
 
 }  // namespace

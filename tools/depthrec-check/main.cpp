@@ -1,6 +1,7 @@
 // depthrec-check [options] metrics.json
-// Applies the seed's threshold table (and ours: staleness, clock offset) to a metrics.json,
-// prints one line per metric and a status line, and exits 0 (OK), 1 (WARNING) or 2 (CRITICAL).
+// Applies the seed's threshold table (and ours: staleness, clock offset, unsynced book, failing
+// snapshots) to a metrics.json, prints one line per metric and a status line, and exits 0 (OK),
+// 1 (WARNING) or 2 (CRITICAL).
 // Usage errors and unreadable or invalid files are CRITICAL too (exit 2), so a monitor never
 // mistakes a broken check for a healthy feed.
 #include <CLI/CLI.hpp>
@@ -103,6 +104,9 @@ int run(int argc, char** argv) {
          [&](const std::string& text) { t.offset_abs_ms.crit = parse_limit(text); },
          "CRITICAL when |clock offset| > this (ms)")
       ->default_str("none");
+  add_limits(app, "unsynced", t.unsynced_sec,
+             " s (without a synced book, since the start or since sync was lost)");
+  add_limits(app, "snapshot-failures", t.snapshot_failures, " (failed REST snapshots in a row)");
   app.add_option("--stale-intervals", t.stale_intervals,
                  "CRITICAL when the file is older than this many window_sec (0: no check)")
       ->check(CLI::NonNegativeNumber)

@@ -1,4 +1,4 @@
-// REST endpoints (depth snapshot, server time) and the /sim/* control endpoints.
+// REST endpoints (depth snapshot, server time, exchangeInfo) and the /sim/* control endpoints.
 #include "exchange.hpp"
 
 #include <rapidjson/stringbuffer.h>
@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "exchange_info.hpp"
 #include "payload_format.hpp"
 
 namespace depthsim {
@@ -47,6 +48,8 @@ std::optional<HttpReply> Exchange::on_http(ConnectionId id, const std::string& m
   }
   if (is_time_path(target.path))
     return ok("{\"serverTime\":" + std::to_string(exchange_now_ms()) + "}");
+  if (target.path == exchange_info_rest_path(options_.market))
+    return ok(render_exchange_info(options_.market, options_.symbols, exchange_now_ms()));
   if (target.path == "/sim/stats") return ok(stats_json());
   if (target.path == "/sim/truth") return truth_reply(target);
   if (target.path == "/sim/fault") return fault_reply(target);

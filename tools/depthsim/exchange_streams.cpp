@@ -26,6 +26,13 @@ std::vector<std::string> split_streams(std::string_view text) {
   return streams;
 }
 
+// ccxt pro opens /ws/<n> (USD-M /public/ws/<n>), <n> being its own connection index, and then
+// subscribes; Binance opens such a connection with no stream. A stream name never is all digits.
+bool is_client_connection_index(std::string_view segment) {
+  return !segment.empty() &&
+         std::all_of(segment.begin(), segment.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 std::size_t max_streams_per_connection(Market market) {
   return is_futures(market) ? 200 : 1024;
 }
@@ -47,6 +54,11 @@ Exchange::UpgradeRequest Exchange::parse_upgrade(const std::string& resource) co
   } else if (starts_with(path, "/ws/")) {
     request.combined = false;
     request.streams = split_streams(path.substr(4));
+    request.streams.erase(std::remove_if(request.streams.begin(), request.streams.end(),
+                                         [](const std::string& segment) {
+                                           return is_client_connection_index(segment);
+                                         }),
+                          request.streams.end());
   } else if (path == "/stream" || path == "/stream/") {
     request.combined = true;
     if (auto streams = target.param("streams")) request.streams = split_streams(*streams);

@@ -138,6 +138,35 @@ TEST(DepthsimProcess, StreamFromTheFirstEventRebuildsTheTruth) {
             connection["depth"]["BTCUSDT"]["first_U"].GetUint64());
 }
 
+// ccxt pro connects to /ws/<n> (USD-M /public/ws/<n>), <n> its own connection index, then
+// subscribes. depthsim refused that upgrade with 400 ("Invalid stream name: 0"); Binance opens it.
+TEST(DepthsimProcess, ConnectionIndexPathOpensWithNoStreamThenSubscribes) {
+  struct Case {
+    const char* market;
+    const char* path;
+    const char* stream;
+  };
+  for (const Case& c : {Case{"spot", "/ws/0", "ethusdt@depth@100ms"},
+                        Case{"usdm", "/public/ws/17", "ethusdt@depth@100ms"}}) {
+    SimProcess sim({"--no-tls", "--rate", "200", "--market", c.market, "--symbols", "ETHUSDT"});
+    PlainWsClient client(sim.port(), c.path);
+    ASSERT_TRUE(client.upgraded()) << c.path << ": " << client.response_head();
+    client.send(1, R"({"method":"LIST_SUBSCRIPTIONS","id":1})");
+    EXPECT_EQ(client.next().payload, R"({"result":[],"id":1})")
+        << c.path;  // the index is no stream
+    client.send(1,
+                std::string(R"({"method":"SUBSCRIBE","params":[")") + c.stream + R"("],"id":2})");
+    EXPECT_EQ(client.next().payload, R"({"result":null,"id":2})");
+    const rapidjson::Document first = parse(client.next().payload);
+    EXPECT_EQ(std::string(first["e"].GetString()), "depthUpdate") << c.path;
+    EXPECT_EQ(std::string(first["s"].GetString()), "ETHUSDT");
+    // A name that is neither a stream nor an index is still refused, as before.
+    PlainWsClient refused(sim.port(), std::string(c.path) + "x");
+    EXPECT_FALSE(refused.upgraded());
+    EXPECT_NE(refused.response_head().find(" 400 "), std::string::npos) << refused.response_head();
+  }
+}
+
 TEST(DepthsimProcess, LiveSubscriptionAndUnknownStreams) {
   SimProcess sim({"--no-tls", "--rate", "200", "--market", "spot", "--symbols", "ETHUSDT"});
   PlainWsClient refused(sim.port(), "/ws/ethusdt@depth@0ms");  // 0ms is futures-only

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <string>
+#include <utility>
 
 #include "metrics_fixtures.hpp"
 
@@ -47,7 +48,7 @@ TEST_F(DepthrecCheckExe, SeedFileIsOkExitZero) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("OK       rate=2.20/s (warn <0.5, crit <0.1)\n"), std::string::npos)
       << r.output;
-  EXPECT_NE(r.output.find("STATUS OK: 0 warning, 0 critical, 10 ok (ETHUSDT)"), std::string::npos);
+  EXPECT_NE(r.output.find("STATUS OK: 0 warning, 0 critical, 12 ok (ETHUSDT)"), std::string::npos);
 }
 
 TEST_F(DepthrecCheckExe, OurOkFileExitZero) {
@@ -84,6 +85,26 @@ TEST_F(DepthrecCheckExe, FlagsOverrideThresholds) {
             0);
   EXPECT_EQ(run(kNow + "--latency raw" + fixture("metrics_warning.json")).output.find("p99=650"),
             std::string::npos);
+}
+
+// Issue 17: a recorder whose snapshots kept failing for minutes (book never synced) was OK.
+TEST_F(DepthrecCheckExe, UnsyncedBookAndFailingSnapshotsExitTwo) {
+  const Result r = run(kNow + fixture("metrics_unsynced.json"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("CRITICAL unsynced=180.0s (crit >60)\n"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("CRITICAL snapshot_failures=41 in a row (crit >5)\n"), std::string::npos)
+      << r.output;
+  // Each alert has its own flags.
+  const std::pair<const char*, int> flags[] = {
+      {"--unsynced-crit 200 --snapshot-failures-crit 41", 0},
+      {"--unsynced-crit none --unsynced-warn 120 --snapshot-failures-crit none", 1},
+      {"--unsynced-crit 179 --snapshot-failures-crit none", 2},
+      {"--snapshot-failures-crit x", 2},  // bad usage
+  };
+  for (const auto& [arguments, exit_code] : flags) {
+    EXPECT_EQ(run(kNow + arguments + fixture("metrics_unsynced.json")).exit_code, exit_code)
+        << arguments;
+  }
 }
 
 TEST_F(DepthrecCheckExe, StaleFileIsCritical) {

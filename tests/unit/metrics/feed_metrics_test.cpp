@@ -88,6 +88,8 @@ TEST(FeedMetrics, EventsWithoutEventTimeHaveNoLatency) {
 TEST(FeedMetrics, CountsFramesParseErrorsGapsAndFetches) {
   FeedMetrics m(btc_key(), kStart);
   m.record_other_frame(OtherFrame::control, 30, kStart);
+  m.record_other_frame(OtherFrame::book_ticker, 20, kStart);
+  m.record_other_frame(OtherFrame::book_ticker, 20, kStart);
   m.record_other_frame(OtherFrame::other_symbol, 40, kStart);
   m.record_other_frame(OtherFrame::other_stream, 50, kStart);
   m.record_parse_error(ParseError::bad_decimal, 60, kStart);
@@ -107,10 +109,11 @@ TEST(FeedMetrics, CountsFramesParseErrorsGapsAndFetches) {
   m.record_snapshot_fetch(SnapshotFetch::failed);
   const MetricsSnapshot s = m.snapshot(kStart + kSec);
   const FeedCounters& c = s.run.counters;
-  EXPECT_EQ(c.frames, 6u);
-  EXPECT_EQ(c.bytes, 245u);
-  EXPECT_EQ(c.messages, 0u);
+  EXPECT_EQ(c.frames, 8u);
+  EXPECT_EQ(c.bytes, 285u);
+  EXPECT_EQ(c.messages, 0u);  // depth events only (the seed's total_messages)
   EXPECT_EQ(c.control_frames, 1u);
+  EXPECT_EQ(c.ticker_messages, 2u);  // market data, not control frames
   EXPECT_EQ(c.other_symbol_frames, 1u);
   EXPECT_EQ(c.other_stream_frames, 1u);
   EXPECT_EQ(c.parse_errors, 3u);
@@ -177,9 +180,48 @@ TEST(FeedMetrics, BookQueueWriterAndLastMessageAge) {
   EXPECT_EQ(s.writer.segments, 2u);
   EXPECT_EQ(s.last_message_age_ns, 1500 * kMs);
   EXPECT_EQ(s.run.counters.messages, 2u);
-  m.set_book(BookTop{});
+  m.set_book(BookTop{}, e.recv_ns);
   EXPECT_FALSE(m.snapshot(e.recv_ns).book.synced);
   EXPECT_EQ(m.snapshot(e.recv_ns).book.best_bid, "");
+}
+
+// book.unsynced_ms (depthrec-check's unsynced alert): from the start until the first sync, 0
+// while synced, then from the moment the book lost sync (an event or a disconnect said so).
+TEST(FeedMetrics, UnsyncedTimeRunsFromTheStartOrFromTheLossOfSync) {
+  FeedMetrics m(btc_key(), kStart);
+  EXPECT_FALSE(m.snapshot(kStart + 90 * kSec).book.synced);
+  EXPECT_EQ(m.snapshot(kStart + 90 * kSec).book.unsynced_ns, 90 * kSec);  // never synced
+  m.set_book(BookTop{true, 10, std::nullopt, std::nullopt}, kStart + 100 * kSec);
+  EXPECT_EQ(m.snapshot(kStart + 200 * kSec).book.unsynced_ns, 0);
+  EventSample gap = event_at(kStart / kMs + 300'000, 50, 0);
+  gap.book = BookTop{false, 10, std::nullopt, std::nullopt};  // a break: the book is unsynced
+  m.record_event(gap);
+  EXPECT_EQ(m.snapshot(gap.recv_ns + 7 * kSec).book.unsynced_ns, 7 * kSec);
+  // Still unsynced (a disconnect while resyncing): the clock keeps running from the break.
+  m.set_book(BookTop{false, 10, std::nullopt, std::nullopt}, gap.recv_ns + 8 * kSec);
+  EXPECT_EQ(m.snapshot(gap.recv_ns + 9 * kSec).book.unsynced_ns, 9 * kSec);
+  m.set_book(BookTop{true, 11, std::nullopt, std::nullopt}, gap.recv_ns + 10 * kSec);
+  EXPECT_EQ(m.snapshot(gap.recv_ns + 11 * kSec).book.unsynced_ns, 0);
+  m.set_book(BookTop{false, 11, std::nullopt, std::nullopt}, gap.recv_ns + 20 * kSec);
+  EXPECT_EQ(m.snapshot(gap.recv_ns + 21 * kSec).book.unsynced_ns, kSec);  // a disconnect
+}
+
+// snapshots.consecutive_failures (the failing-snapshot alert): every kind of failure counts, a
+// snapshot fetched resets it.
+TEST(FeedMetrics, ConsecutiveSnapshotFailuresResetByAFetchedSnapshot) {
+  FeedMetrics m(btc_key(), kStart);
+  EXPECT_EQ(m.snapshot(kStart).snapshot_failures_in_a_row, 0u);
+  m.record_snapshot_fetch(SnapshotFetch::failed);
+  m.record_snapshot_fetch(SnapshotFetch::rate_limited);
+  m.record_snapshot_fetch(SnapshotFetch::banned);
+  m.record_snapshot_fetch(SnapshotFetch::failed);
+  EXPECT_EQ(m.snapshot(kStart).snapshot_failures_in_a_row, 4u);
+  m.record_snapshot_fetch(SnapshotFetch::ok);
+  EXPECT_EQ(m.snapshot(kStart).snapshot_failures_in_a_row, 0u);
+  m.record_snapshot_too_old();  // fetched, just not usable: not a REST failure
+  m.record_snapshot_fetch(SnapshotFetch::failed);
+  EXPECT_EQ(m.snapshot(kStart).snapshot_failures_in_a_row, 1u);
+  EXPECT_EQ(m.snapshot(kStart).run.counters.snapshot_failed, 3u);
 }
 
 TEST(FeedMetrics, RollWindowStartsANewWindowAndKeepsTheRun) {

@@ -53,14 +53,72 @@ TEST(MetricsCheck, SeedExampleIsAllOk) {
   const CheckReport report = check_metrics_file(fixture("metrics_seed.json"), CheckOptions{}, kNow);
   EXPECT_EQ(report.status, AlertLevel::ok);
   EXPECT_EQ(report.symbol, "ETHUSDT");
-  ASSERT_EQ(report.checks.size(), 10u);
-  const char* order[] = {"rate",    "p50",        "p95",   "p99",   "breaks",
-                         "resyncs", "reconnects", "drops", "stale", "clock_offset"};
-  for (std::size_t i = 0; i < 10; ++i) EXPECT_EQ(report.checks[i].metric, order[i]);
+  ASSERT_EQ(report.checks.size(), 12u);
+  const char* order[] = {"rate",   "p50",          "p95",        "p99",
+                         "breaks", "resyncs",      "reconnects", "drops",
+                         "stale",  "clock_offset", "unsynced",   "snapshot_failures"};
+  for (std::size_t i = 0; i < 12; ++i) EXPECT_EQ(report.checks[i].metric, order[i]);
   EXPECT_EQ(format_check_line(report.checks[0]), "OK       rate=2.20/s (warn <0.5, crit <0.1)");
   EXPECT_EQ(format_check_line(report.checks[3]),
             "OK       p99=98.0ms [raw] (warn >500, crit >2000)");
-  EXPECT_EQ(format_status_line(report), "STATUS OK: 0 warning, 0 critical, 10 ok (ETHUSDT)");
+  // The seed has no sync or snapshot keys: unknown, not an alert.
+  EXPECT_EQ(format_check_line(report.checks[10]),
+            "OK       unsynced=unknown (\"book.unsynced_ms\" not in the file)");
+  EXPECT_EQ(format_status_line(report), "STATUS OK: 0 warning, 0 critical, 12 ok (ETHUSDT)");
+}
+
+// The defect of issue 17: snapshots failing for minutes left the book never synced while every
+// other figure looked healthy, and the check said STATUS OK.
+TEST(MetricsCheck, BookNeverSyncedAndFailingSnapshotsAreCritical) {
+  const CheckReport report =
+      check_metrics_file(fixture("metrics_unsynced.json"), CheckOptions{}, kNow);
+  EXPECT_EQ(report.status, AlertLevel::critical);
+  EXPECT_EQ(format_check_line(find(report, "unsynced")), "CRITICAL unsynced=180.0s (crit >60)");
+  EXPECT_EQ(format_check_line(find(report, "snapshot_failures")),
+            "CRITICAL snapshot_failures=41 in a row (crit >5)");
+  EXPECT_EQ(format_status_line(report), "STATUS CRITICAL: 0 warning, 2 critical, 10 ok (BTCUSDT)");
+  // A synced book with snapshots fetched: both OK, with their values.
+  const CheckReport ok = check_metrics_file(fixture("metrics_ok.json"), CheckOptions{}, kNow);
+  EXPECT_EQ(ok.status, AlertLevel::ok);
+  EXPECT_EQ(format_check_line(find(ok, "unsynced")), "OK       unsynced=0.0s (crit >60)");
+  EXPECT_EQ(find(ok, "snapshot_failures").value, 0.0);
+}
+
+// Each limit on its own: strict, warn and crit from the options, none disables; a value of the
+// wrong type is CRITICAL like any mistyped key.
+TEST(MetricsCheck, UnsyncedAndSnapshotFailureThresholds) {
+  const auto level = [](const char* pointer, double value, const CheckOptions& options,
+                        const char* metric) {
+    return find(check_metrics_text(seed_with(pointer, value), options, kNow, std::nullopt), metric)
+        .level;
+  };
+  const CheckOptions defaults;
+  EXPECT_EQ(level("/book/unsynced_ms", 60'000, defaults, "unsynced"), AlertLevel::ok);
+  EXPECT_EQ(level("/book/unsynced_ms", 60'001, defaults, "unsynced"), AlertLevel::critical);
+  EXPECT_EQ(level("/snapshots/consecutive_failures", 5, defaults, "snapshot_failures"),
+            AlertLevel::ok);
+  EXPECT_EQ(level("/snapshots/consecutive_failures", 6, defaults, "snapshot_failures"),
+            AlertLevel::critical);
+  CheckOptions options;
+  options.thresholds.unsynced_sec = AlertLimits{AlertDirection::above, 5.0, 30.0};
+  options.thresholds.snapshot_failures = AlertLimits{AlertDirection::above, 1.0, std::nullopt};
+  EXPECT_EQ(level("/book/unsynced_ms", 5'000, options, "unsynced"), AlertLevel::ok);
+  EXPECT_EQ(level("/book/unsynced_ms", 5'500, options, "unsynced"), AlertLevel::warning);
+  EXPECT_EQ(level("/book/unsynced_ms", 30'500, options, "unsynced"), AlertLevel::critical);
+  EXPECT_EQ(level("/snapshots/consecutive_failures", 2, options, "snapshot_failures"),
+            AlertLevel::warning);
+  EXPECT_EQ(level("/snapshots/consecutive_failures", 1000, options, "snapshot_failures"),
+            AlertLevel::warning);  // crit none: never critical
+  for (const char* text : {R"({"book":{"unsynced_ms":"5"}})", R"({"book":{"unsynced_ms":null}})"}) {
+    EXPECT_EQ(find(check_metrics_text(text, defaults, kNow, std::nullopt), "unsynced").level,
+              AlertLevel::critical)
+        << text;
+  }
+  EXPECT_EQ(find(check_metrics_text(R"({"snapshots":{"consecutive_failures":true}})", defaults,
+                                    kNow, std::nullopt),
+                 "snapshot_failures")
+                .level,
+            AlertLevel::critical);
 }
 
 // Each metric is read from its own key: changing that key alone moves that check alone.
@@ -142,7 +200,7 @@ TEST(MetricsCheck, WarningFixtureClassesResyncsThreeAndReconnectsFiveAsWarnings)
   EXPECT_EQ(find(report, "resyncs").level, AlertLevel::warning);
   EXPECT_EQ(find(report, "reconnects").level, AlertLevel::warning);
   EXPECT_EQ(find(report, "clock_offset").level, AlertLevel::warning);
-  EXPECT_EQ(format_status_line(report), "STATUS WARNING: 4 warning, 0 critical, 6 ok (BTCUSDT)");
+  EXPECT_EQ(format_status_line(report), "STATUS WARNING: 4 warning, 0 critical, 8 ok (BTCUSDT)");
 }
 
 TEST(MetricsCheck, WindowScopeReadsTheWindowObject) {
@@ -197,6 +255,19 @@ TEST(MetricsCheck, StalenessFromTimestampNsTimestampOrMtime) {
       AlertLevel::critical);  // no window_sec
 }
 
+// Found by fuzz_metrics_check: now - timestamp_ns overflowed for a timestamp far in the past (the
+// wrapped age was negative, so a file from before the epoch passed as fresh).
+TEST(MetricsCheck, ExtremeTimestampsAreStaleNotWrapped) {
+  for (const char* text : {R"({"window_sec":10,"timestamp_ns":-9223372036854775807})",
+                           R"({"window_sec":10,"timestamp_ns":-9000000000000000000})"}) {
+    const MetricCheck stale =
+        find(check_metrics_text(text, CheckOptions{}, kNow, std::nullopt), "stale");
+    EXPECT_EQ(stale.level, AlertLevel::critical) << text << ": " << stale.text;
+    ASSERT_TRUE(stale.value.has_value());
+    EXPECT_GT(*stale.value, 1e10) << text;
+  }
+}
+
 TEST(MetricsCheck, BrokenFilesAreCritical) {
   for (const char* text : {"", "{", "[1,2]", "\"x\"", "{\"recv_rate\": 1,}"}) {
     const CheckReport report = check_metrics_text(text, CheckOptions{}, kNow, std::nullopt);
@@ -244,8 +315,13 @@ TEST(MetricsCheck, ParseSeedTimestamp) {
   EXPECT_EQ(parse_seed_timestamp("2025-10-17T08:38:01.509Z"), kFileTime);
   EXPECT_EQ(parse_seed_timestamp("2025-10-17T08:38:01"), kFileTime - 509'000'000);
   EXPECT_EQ(parse_seed_timestamp("2025-10-17T08:38:01.509123"), kFileTime + 123'000);
-  for (const char* bad : {"", "2025-10-17", "2025-13-17T08:38:01", "2025-10-17T08:38:01.",
-                          "2025-10-17T08:38:01+02:00", "yesterday at noon"}) {
+  EXPECT_EQ(parse_seed_timestamp("2262-04-11T00:00:00"), 9'223'286'400'000'000'000);
+  // Found by fuzz_metrics_check: a year whose nanoseconds overflow int64 (undefined behaviour,
+  // a wrapped time) is no timestamp.
+  for (const char* bad :
+       {"", "2025-10-17", "2025-13-17T08:38:01", "2025-10-17T08:38:01.",
+        "2025-10-17T08:38:01+02:00", "yesterday at noon", "4050-10-17T08:38:01.509",
+        "2263-01-01T00:00:00", "0001-01-01T00:00:00"}) {
     EXPECT_FALSE(parse_seed_timestamp(bad).has_value()) << bad;
   }
 }

@@ -210,10 +210,26 @@ TEST(MetricsJson, FromLiveFeedMetrics) {
   EXPECT_TRUE(doc["book"]["best_ask"].IsNull());
   EXPECT_EQ(doc["book"]["last_update_id"].GetUint64(), 77u);
   EXPECT_TRUE(doc["book"]["synced"].GetBool());
+  EXPECT_DOUBLE_EQ(doc["book"]["unsynced_ms"].GetDouble(), 0.0);
+  EXPECT_EQ(doc["snapshots"]["consecutive_failures"].GetUint64(), 0u);
+  EXPECT_EQ(doc["ticker_messages"].GetUint64(), 0u);
+  EXPECT_EQ(doc["window"]["ticker_messages"].GetUint64(), 0u);
   EXPECT_DOUBLE_EQ(doc["callback_us"]["p50"].GetDouble(), 0.8);
   EXPECT_STREQ(doc["market"].GetString(), "spot");
   EXPECT_TRUE(has_seed_timestamp_shape(doc["timestamp"].GetString()))
       << doc["timestamp"].GetString();
+}
+
+// What depthrec-check's unsynced and failing-snapshot alerts read.
+TEST(MetricsJson, UnsyncedTimeAndConsecutiveSnapshotFailures) {
+  constexpr std::int64_t kMs = 1'000'000;
+  FeedMetrics m(StreamKey{Market::usdm, "BTCUSDT", "btcusdt@depth@100ms"}, kSeedTime);
+  for (int i = 0; i < 7; ++i) m.record_snapshot_fetch(SnapshotFetch::failed);
+  const rapidjson::Document doc = parse(to_metrics_json(m.snapshot(kSeedTime + 95'250 * kMs)));
+  EXPECT_FALSE(doc["book"]["synced"].GetBool());
+  EXPECT_DOUBLE_EQ(doc["book"]["unsynced_ms"].GetDouble(), 95'250.0);
+  EXPECT_EQ(doc["snapshots"]["consecutive_failures"].GetUint64(), 7u);
+  EXPECT_EQ(doc["snapshots"]["failed"].GetUint64(), 7u);
 }
 
 }  // namespace

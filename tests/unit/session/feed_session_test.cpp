@@ -195,6 +195,35 @@ TEST_F(FeedSessionTest, DisconnectIsMarkedAndTheNextConnectionResyncs) {
   EXPECT_EQ(field_of_last("disconnect", "reason"), "network_error");
 }
 
+// metrics.json book.unsynced_ms (depthrec-check's unsynced alert) runs from the disconnect.
+TEST_F(FeedSessionTest, DisconnectStartsTheUnsyncedClock) {
+  make_session(Market::usdm, 0);
+  feed(futures_event(96, 105, 95));
+  answer_snapshot(100);
+  ASSERT_TRUE(metrics_->snapshot(4'000).book.synced);
+  EXPECT_EQ(metrics_->snapshot(4'000).book.unsynced_ns, 0);
+  session_->on_disconnected("network_error", std::nullopt, 5'000);
+  EXPECT_FALSE(metrics_->snapshot(8'000).book.synced);
+  EXPECT_EQ(metrics_->snapshot(8'000).book.unsynced_ns, 3'000);
+}
+
+// A ticker line names the bookTicker stream it came from, not the depth stream (issue 17).
+TEST_F(FeedSessionTest, TickerRecordsCarryTheBookTickerStreamName) {
+  config_.record_book_ticker = true;
+  make_session(Market::usdm, 0);
+  const std::string text =
+      R"({"stream":"btcusdt@bookTicker","data":{"e":"bookTicker","u":4984028370881,"s":"BTCUSDT","b":"63943.90","B":"46.371","a":"63944.00","A":"0.095","T":1721347022507,"E":1721347022507}})";
+  ASSERT_EQ(parser_.parse(text, frame_), ParseError::none);
+  ASSERT_EQ(frame_.type, FrameType::book_ticker);
+  session_->on_ticker(frame_.ticker, 2'000'000'000'000'000'000);
+  feed(futures_event(90, 95, 89));
+  ASSERT_EQ(types(), (std::vector<std::string>{"connect", "ticker", "depth"}));
+  EXPECT_EQ(field_of_last("ticker", "stream"), "btcusdt@bookTicker");
+  EXPECT_EQ(field_of_last("ticker", "conn_id"), "1");
+  EXPECT_EQ(field_of_last("ticker", "b"), "63943.9");
+  EXPECT_EQ(field_of_last("depth", "stream"), "btcusdt@depth@100ms");  // unchanged
+}
+
 TEST_F(FeedSessionTest, ACallbackThatThrowsDoesNotStopTheFeed) {
   make_session(Market::usdm, 0);
   session_->set_callback([](const BookUpdate&) { throw std::runtime_error("user bug"); });
