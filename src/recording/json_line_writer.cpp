@@ -1,5 +1,6 @@
 #include "recording/json_line_writer.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -103,6 +104,32 @@ void JsonLineWriter::string(std::string_view text) {
     ++i;
   }
   raw('"');
+}
+
+void JsonLineWriter::compact_json(std::string_view json) {
+  const bool spaced = std::any_of(json.begin(), json.end(),
+                                  [](char c) { return static_cast<unsigned char>(c) <= ' '; });
+  if (!spaced) {
+    raw(json);
+    return;
+  }
+  bool in_string = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      raw(c);
+      if (c == '\\' && i + 1 < json.size()) {
+        raw(json[++i]);  // an escaped character, '"' included, does not end the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+      raw(c);
+    } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+      raw(c);
+    }
+  }
 }
 
 void JsonLineWriter::uint(std::uint64_t value) {

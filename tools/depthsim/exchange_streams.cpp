@@ -205,9 +205,13 @@ void Exchange::generate_event(SymbolFeed& feed) {
     return std::any_of(faults.begin(), faults.end(),
                        [kind](const StreamFault& f) { return f.kind == kind; });
   };
+  const auto altered = std::find_if(faults.begin(), faults.end(),
+                                    [](const StreamFault& f) { return is_event_fault(f.kind); });
   if (has(FaultKind::gap)) {
     // The event changes the truth but nobody receives it: the next U/pu do not chain.
     count_fault("gap");
+  } else if (altered != faults.end()) {
+    deliver_altered(feed, update, *altered);
   } else if (has(FaultKind::reorder) && !feed.held_update()) {
     count_fault("reorder");
     feed.held_update() = update;
