@@ -343,7 +343,9 @@ void FeedSession::on_server_time_answer(const RestAnswer& answer) {
   }
   metrics_.record_server_time(answer.sent_ns, answer.received_ns, body["serverTime"].GetInt64());
   const ClockOffset offset = metrics_.snapshot(answer.received_ns).clock_offset;
-  if (offset.large && !offset_warned_) {
+  // Only once the stream could contradict it: a lying server time must not blame the local
+  // clock (the recorder logs every later change of the estimate, rejections included).
+  if (offset.large && offset.has_stream_bound && !offset.rest_rejected && !offset_warned_) {
     offset_warned_ = true;
     log(LogLevel::warning,
         "local clock differs from the exchange's by " + std::to_string(offset.offset_ms) +

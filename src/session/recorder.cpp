@@ -77,7 +77,10 @@ void Recorder::Impl::log_clock_offset(const ClockOffset& offset) {
                std::to_string(static_cast<long long>(offset.stream_bound_ms)) +
                " ms) and is not used";
   }
-  log->log(offset.rest_rejected ? LogLevel::warning : LogLevel::info, message);
+  if (offset.large && !offset.rest_rejected) {
+    message += "; raw event latency is skewed by it, metrics.json also reports it corrected";
+  }
+  log->log(offset.rest_rejected || offset.large ? LogLevel::warning : LogLevel::info, message);
   logged_offset = offset;
 }
 
