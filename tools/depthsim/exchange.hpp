@@ -82,6 +82,9 @@ class Exchange final : public ServerHandler {
   SymbolFeed* feed_for(const std::string& symbol);
   void generate_event(SymbolFeed& feed);
   void deliver(SymbolFeed& feed, const BookUpdate& update, bool fresh);
+  // A diff-depth event sent to `session` (its /sim/stats progress).
+  void count_depth_sent(ClientSession& session, const std::string& symbol,
+                        const BookUpdate& update);
   void send_frame(ClientSession& session, FrameType type,
                   const std::shared_ptr<const std::string>& frame);
   void apply_connection_fault(ClientSession& session, const StreamFault& fault);

@@ -136,11 +136,7 @@ void Exchange::deliver_altered(SymbolFeed& feed, const BookUpdate& update,
       if (fault.kind == FaultKind::refused_event) frame.resize(frame.size() / 2);
       count_fault(fault_name(fault.kind));
       send_frame(session, FrameType::text, std::make_shared<const std::string>(std::move(frame)));
-      DepthProgress& progress = session.depth_by_symbol[feed.symbol()];
-      if (progress.events == 0) progress.first_id = update.first_id;
-      progress.last_id = update.last_id;
-      ++progress.events;
-      ++session.depth_events_sent;
+      count_depth_sent(session, feed.symbol(), update);
     }
   }
 }

@@ -290,15 +290,18 @@ void Exchange::deliver(SymbolFeed& feed, const BookUpdate& update, bool fresh) {
         payload = frame;
       }
       send_frame(session, FrameType::text, payload);
-      if (stream.kind == StreamKind::diff_depth) {
-        DepthProgress& progress = session.depth_by_symbol[feed.symbol()];
-        if (progress.events == 0) progress.first_id = update.first_id;
-        progress.last_id = update.last_id;
-        ++progress.events;
-        ++session.depth_events_sent;
-      }
+      if (stream.kind == StreamKind::diff_depth) count_depth_sent(session, feed.symbol(), update);
     }
   }
+}
+
+void Exchange::count_depth_sent(ClientSession& session, const std::string& symbol,
+                                const BookUpdate& update) {
+  DepthProgress& progress = session.depth_by_symbol[symbol];
+  if (progress.events == 0) progress.first_id = update.first_id;
+  progress.last_id = update.last_id;
+  ++progress.events;
+  ++session.depth_events_sent;
 }
 
 }  // namespace depthsim

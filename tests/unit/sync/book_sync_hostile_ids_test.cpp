@@ -26,6 +26,14 @@ SyncLimits limits(std::uint64_t stale_run, std::uint64_t unjoined) {
   return out;
 }
 
+// Feeds `count` futures events continuing from `u` (advanced), each expected dropped as stale.
+void expect_stale(BookSynchronizer& sync, std::uint64_t& u, int count) {
+  for (int i = 0; i < count; ++i, u += 10) {
+    EXPECT_EQ(sync.on_update(futures_event(u + 1, u + 10, u)).outcome,
+              UpdateOutcome::dropped_stale);
+  }
+}
+
 // Synced futures book at u=110.
 BookSynchronizer synced_futures(SyncLimits sync_limits) {
   BookSynchronizer sync(Market::usdm, sync_limits);
@@ -42,10 +50,7 @@ TEST(BookSyncHostileIds, ABogusFinalIdFarAheadBreaksAfterTheStaleRunAndResyncs) 
     EXPECT_EQ(sync.on_update(futures_event(111, bogus, 110)).outcome, UpdateOutcome::applied);
     // The real stream goes on: 111..120 -> every event is now "stale".
     std::uint64_t u = 110;
-    for (int i = 0; i < 4; ++i, u += 10) {
-      EXPECT_EQ(sync.on_update(futures_event(u + 1, u + 10, u)).outcome,
-                UpdateOutcome::dropped_stale);
-    }
+    expect_stale(sync, u, 4);
     EXPECT_TRUE(sync.book_valid()) << "a few stale events are not a break";
     const UpdateResult broke = sync.on_update(futures_event(u + 1, u + 10, u));
     ASSERT_EQ(broke.outcome, UpdateOutcome::gap);
@@ -117,10 +122,7 @@ TEST(BookSyncHostileIds, ASnapshotNoEventReachesIsGivenUpAndAnotherWanted) {
   // lastUpdateId far ahead: every buffered and later event is older.
   EXPECT_EQ(sync.on_snapshot(snapshot(kHuge, {}, {})).outcome, SnapshotOutcome::held);
   std::uint64_t u = 110;
-  for (int i = 0; i < 3; ++i, u += 10) {
-    EXPECT_EQ(sync.on_update(futures_event(u + 1, u + 10, u)).outcome,
-              UpdateOutcome::dropped_stale);
-  }
+  expect_stale(sync, u, 3);
   EXPECT_FALSE(sync.needs_snapshot()) << "still waiting within the bound";
   const UpdateResult given_up = sync.on_update(futures_event(u + 1, u + 10, u));
   ASSERT_EQ(given_up.outcome, UpdateOutcome::snapshot_unjoined);
