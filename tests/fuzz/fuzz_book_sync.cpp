@@ -182,24 +182,6 @@ class Harness {
     check_common(before);
   }
 
-  // The harness's own count of stale events in a row (by the continuity verdict) and of events
-  // dropped while a held snapshot waited for its join.
-  void track_runs(DepthKind kind, const UpdateResult& result, const Before& before) {
-    if (kind == DepthKind::partial || before.state != SyncState::awaiting_event) {
-      const bool stale = result.continuity.result == Continuity::stale && !result.stale_run;
-      stale_run_ = stale ? stale_run_ + 1 : 0;
-    } else {
-      stale_run_ = 0;  // a diff event while a snapshot waits for its join ends the run
-    }
-    FUZZ_CHECK(stale_run_ < max_stale_run_);
-    if (kind == DepthKind::diff) {
-      const bool unjoined = before.state == SyncState::awaiting_event &&
-                            result.outcome == UpdateOutcome::dropped_stale;
-      unjoined_ = unjoined ? unjoined_ + 1 : 0;
-    }
-    FUZZ_CHECK(unjoined_ < max_unjoined_);
-  }
-
   void snapshot() {
     DepthSnapshot snapshot;
     snapshot.last_update_id = near_cursor(6, 4);
@@ -275,6 +257,24 @@ class Harness {
   };
   Before capture() const {
     return {sync_.state(), sync_.buffered_count(), sync_.last_final_id(), sync_.counters()};
+  }
+
+  // The harness's own count of stale events in a row (by the continuity verdict) and of events
+  // dropped while a held snapshot waited for its join.
+  void track_runs(DepthKind kind, const UpdateResult& result, const Before& before) {
+    if (kind == DepthKind::partial || before.state != SyncState::awaiting_event) {
+      const bool stale = result.continuity.result == Continuity::stale && !result.stale_run;
+      stale_run_ = stale ? stale_run_ + 1 : 0;
+    } else {
+      stale_run_ = 0;  // a diff event while a snapshot waits for its join ends the run
+    }
+    FUZZ_CHECK(stale_run_ < max_stale_run_);
+    if (kind == DepthKind::diff) {
+      const bool unjoined = before.state == SyncState::awaiting_event &&
+                            result.outcome == UpdateOutcome::dropped_stale;
+      unjoined_ = unjoined ? unjoined_ + 1 : 0;
+    }
+    FUZZ_CHECK(unjoined_ < max_unjoined_);
   }
 
   bool older(const DepthUpdate& event, std::uint64_t snapshot_id) const {

@@ -12,7 +12,7 @@
 #include "depthrec/snapshot.hpp"
 #include "fuzz_check.hpp"
 
-namespace fuzz {
+namespace depthrec::fuzz {
 
 inline void check_one_line(const std::string& line) {
   FUZZ_CHECK(!line.empty() && line.back() == '\n');
@@ -55,4 +55,4 @@ inline void check_snapshot_record(const depthrec::DepthSnapshot& snapshot) {
   check_levels_in_line(line, "asks", snapshot.asks);
 }
 
-}  // namespace fuzz
+}  // namespace depthrec::fuzz

@@ -4,6 +4,7 @@
 // gap; a bogus update id or a snapshot far ahead cannot freeze the sync; a lying server clock is
 // not believed. Suites are named FaultHostile* so CI also runs them under ASan+UBSan.
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "faults_support.hpp"
@@ -259,6 +260,38 @@ TEST_F(FaultHostileClock, ALyingServerTimeAndEventOutliersDoNotMoveTheOffset) {
   const ToolRun check = run_tool("depthrec-check", {run.metrics_path()});
   report_figure("depthrec-check exit", static_cast<double>(check.exit_code));
   EXPECT_NE(check.exit_code, 2) << check.output;
+}
+
+// Item 9. Two events with E = 2^63-1 (the largest time the parser accepts): scaled to ns it
+// overflowed int64 (undefined behaviour; UBSan in CI). They are recorded, applied and counted, with
+// no latency (null) and no clock sample; nothing else moves.
+TEST_F(FaultHostileClock, EventTimesAtTheInt64MaximumAreRecordedWithoutLatency) {
+  Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "500", "--events", "300",
+                 "--start-on-subscribe", "--fault", "e_max@100", "--fault", "e_max@101"});
+  RecorderRun run =
+      start_recorder(sim, {"--symbol", "BTCUSDT", "--depth", "full", "--print-interval", "1"});
+  ASSERT_TRUE(wait_until([&] { return sim_depth_sent(sim.stats(), 1) == 300; }, seconds(30)));
+  ASSERT_TRUE(wait_for_metrics(run, [&](const rapidjson::Document& m) {
+    return metric_u64(m, nullptr, "total_messages") == 300;
+  })) << run.process->output();
+  const auto metrics = stop_and_read_metrics(run);
+  EXPECT_EQ(sim_fault_count(sim.stats(), "e_max"), 2u);
+  EXPECT_EQ(metric_u64(metrics, "continuity", "breaks"), 0u);
+  EXPECT_TRUE(metric_flag(metrics, {"book", "synced"}));
+  EXPECT_LT(std::fabs(metric_number(metrics, {"clock_offset_ms"})), 1000.0);
+  const auto records = read_records(run.data_dir());
+  const auto depth = depth_records(records);
+  ASSERT_EQ(depth.size(), 300u);
+  std::uint64_t without_latency = 0;
+  for (const auto* record : depth) {
+    if (i64(*record, "E") == std::numeric_limits<std::int64_t>::max()) {
+      EXPECT_TRUE((*record)["latency_event_ms"].IsNull());
+      ++without_latency;
+    }
+  }
+  report_figure("events with E = 2^63-1 recorded / without latency",
+                "2 / " + std::to_string(without_latency));
+  EXPECT_EQ(without_latency, 2u);
 }
 
 }  // namespace

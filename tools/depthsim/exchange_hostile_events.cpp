@@ -2,6 +2,7 @@
 // send it (spaced out, cut, with an empty symbol or stream, a bogus or duplicated "u"), instead
 // of as rendered. The truth moves on as for a normal event.
 #include <algorithm>
+#include <limits>
 
 #include "exchange.hpp"
 #include "payload_format.hpp"
@@ -36,14 +37,15 @@ std::string alter_event(const StreamFault& fault, std::string payload, const Boo
                        ",\"u\":" + std::to_string(update.last_id + 1'000'000'000'000'000'000ULL));
       }
       return payload;
-    case FaultKind::e_ahead: {
+    case FaultKind::e_ahead:
+    case FaultKind::e_max: {
       const std::string e_field = "\"E\":" + std::to_string(update.event_ms);
       const std::size_t at = payload.find(e_field);
-      if (at != std::string::npos) {
-        payload.replace(
-            at, e_field.size(),
-            "\"E\":" + std::to_string(update.event_ms + static_cast<std::int64_t>(fault.arg)));
-      }
+      const std::string e_value =
+          fault.kind == FaultKind::e_max
+              ? std::to_string(std::numeric_limits<std::int64_t>::max())
+              : std::to_string(update.event_ms + static_cast<std::int64_t>(fault.arg));
+      if (at != std::string::npos) payload.replace(at, e_field.size(), "\"E\":" + e_value);
       return payload;
     }
     default:

@@ -9,7 +9,7 @@ namespace depthsim {
 
 namespace {
 
-constexpr std::array<std::pair<FaultKind, std::string_view>, 26> kFaultNames{{
+constexpr std::array<std::pair<FaultKind, std::string_view>, 27> kFaultNames{{
     {FaultKind::gap, "gap"},
     {FaultKind::duplicate, "duplicate"},
     {FaultKind::reorder, "reorder"},
@@ -36,6 +36,7 @@ constexpr std::array<std::pair<FaultKind, std::string_view>, 26> kFaultNames{{
     {FaultKind::huge_u, "huge_u"},
     {FaultKind::duplicate_u, "duplicate_u"},
     {FaultKind::e_ahead, "e_ahead"},
+    {FaultKind::e_max, "e_max"},
 }};
 
 constexpr std::array<std::pair<RestFaultKind, std::string_view>, 9> kRestFaultNames{{
@@ -115,7 +116,8 @@ bool is_connection_fault(FaultKind kind) {
 bool is_event_fault(FaultKind kind) {
   return kind == FaultKind::spaced || kind == FaultKind::refused_event ||
          kind == FaultKind::empty_symbol || kind == FaultKind::empty_stream ||
-         kind == FaultKind::huge_u || kind == FaultKind::duplicate_u || kind == FaultKind::e_ahead;
+         kind == FaultKind::huge_u || kind == FaultKind::duplicate_u ||
+         kind == FaultKind::e_ahead || kind == FaultKind::e_max;
 }
 
 bool is_payload_fault(FaultKind kind) {

@@ -44,6 +44,7 @@ enum class FaultKind {
   huge_u,         // "u" = ARG (default 10^18), U and pu unchanged
   duplicate_u,    // "u" twice: the real one, then one 10^18 ahead
   e_ahead,        // "E" ARG ms (default one hour) in the future
+  e_max,          // "E" = 9223372036854775807, the largest time a parser accepts
 };
 
 enum class RestFaultKind {
