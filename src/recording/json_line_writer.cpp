@@ -1,8 +1,9 @@
 #include "recording/json_line_writer.hpp"
 
-#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace depthrec::recording {
 namespace {
@@ -36,6 +37,24 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
     if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
   }
   return length;
+}
+
+// Whether any byte of `text` is <= ' ' (JSON whitespace is among them). Eight bytes at a time
+// (the "has less than" bit trick, exact for every byte value): every record passes its level
+// arrays through here, and they almost never hold one.
+bool has_byte_up_to_space(std::string_view text) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, 8);
+    if (((word - kOnes * 0x21) & ~word & kHighs) != 0) return true;
+  }
+  for (; i < text.size(); ++i) {
+    if (static_cast<unsigned char>(text[i]) <= ' ') return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -107,9 +126,7 @@ void JsonLineWriter::string(std::string_view text) {
 }
 
 void JsonLineWriter::compact_json(std::string_view json) {
-  const bool spaced = std::any_of(json.begin(), json.end(),
-                                  [](char c) { return static_cast<unsigned char>(c) <= ' '; });
-  if (!spaced) {
+  if (!has_byte_up_to_space(json)) {
     raw(json);
     return;
   }

@@ -63,6 +63,7 @@ void FeedSession::on_connected(std::uint64_t conn_id, std::string_view url, std:
   write(line_);
   sync_.reset();
   snapshot_in_flight_ = false;
+  refused_frame_pending_ = false;  // a frame refused on the old connection lost nothing here
   // A full book syncs from a snapshot on every connection; the first sync is "initial", any later
   // one is a resync after the reconnect.
   if (config_.depth_levels == 0) metrics_.sync_started(now_ns, ever_synced_);

@@ -172,6 +172,18 @@ TEST(Records, WhitespaceInReceivedLevelsIsDroppedAndTheRecordStaysOneLine) {
   parse_line(out);
   EXPECT_NE(out.find(R"("bids":[["63943.90","46.371"]],"asks":[])"), std::string::npos) << out;
 
+  // A single whitespace byte anywhere in a long array is found (the scan goes 8 bytes at a time).
+  for (std::size_t at : {2u, 12u, 23u, 35u, 43u}) {
+    std::string spaced = R"([["63943.90","46.371"],["63943.80","0.010"]])";
+    spaced.insert(at, "\r");
+    update.bids_json = spaced;
+    out.clear();
+    append_depth_record(out, usdm_context(), update, 1, 0, 0);
+    EXPECT_EQ(out.find('\r'), std::string::npos) << at;
+    EXPECT_NE(out.find(R"("b":[["63943.90","46.371"],["63943.80","0.010"]])"), std::string::npos)
+        << at;
+  }
+
   // Whitespace inside a string is part of the value (never in a decimal the parser accepts, but
   // the writer does not rely on it); an escaped quote does not end the string.
   update.bids_json = R"([["a b\" c" , "x"]])";
