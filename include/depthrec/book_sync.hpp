@@ -53,6 +53,10 @@ enum class UpdateOutcome : std::uint8_t {
   snapshot_too_old,  // the loaded snapshot ends before this event starts: fetch a newer snapshot
   replaced,          // partial depth: the book now holds the event's top N levels
   replaced_after_gap,  // partial depth after missed events: replaced, and a gap to record
+  // SyncLimits::max_unjoined_events events were older than the loaded snapshot and none joined
+  // it: the snapshot is ahead of the stream (bogus lastUpdateId); it is given up, this event
+  // starts the buffer; fetch a new one.
+  snapshot_unjoined,
 };
 std::string_view to_string(UpdateOutcome outcome);
 // True for the outcomes after which the book holds new content (an update applied, a snapshot
@@ -85,7 +89,11 @@ struct UpdateResult {
   ContinuityVerdict continuity;   // gap, buffer_gap, replaced_after_gap: last_u, expected, got_*
   SyncJoin join;                  // joined
   std::uint64_t discarded = 0;    // buffer_gap, buffer_overflow: buffered events thrown away
-  std::uint64_t snapshot_id = 0;  // snapshot_too_old: the lastUpdateId that was too old
+  std::uint64_t snapshot_id = 0;  // snapshot_too_old, snapshot_unjoined: that lastUpdateId
+  // gap, buffer_gap, replaced_after_gap: the break is SyncLimits::max_stale_run stale events in
+  // a row (the stream's ids went backwards for good, e.g. after a bogus u far ahead was applied),
+  // not a skipped id; this event (stale itself) restarts continuity.
+  bool stale_run = false;
 };
 
 struct SnapshotResult {
@@ -105,11 +113,20 @@ struct SyncCounters {
   std::uint64_t snapshots_rejected = 0;  // snapshots found too old
   std::uint64_t snapshots_ignored = 0;   // snapshots that arrived when none was needed
   std::uint64_t buffer_overflows = 0;
-  std::uint64_t partial_replaced = 0;  // partial-depth events that replaced the book
+  std::uint64_t partial_replaced = 0;    // partial-depth events that replaced the book
+  std::uint64_t stale_gaps = 0;          // gaps that were stale runs (also in gaps)
+  std::uint64_t snapshots_unjoined = 0;  // snapshots given up: no event joined them
 };
 
 struct SyncLimits {
   std::size_t max_buffered_events = 10000;  // about 100 s of spot @100ms; 0 is treated as 1
+  // Consecutive stale events that make a break (a gap with UpdateResult::stale_run). A duplicate or
+  // a late event is one or a few; a stream frozen behind a bogus id is every event from then on. 0
+  // is treated as 1.
+  std::uint64_t max_stale_run = 100;
+  // Events older than a loaded snapshot before it is given up (snapshot_unjoined). The stream
+  // catches up with a genuine snapshot within a second or so. 0 is treated as 1.
+  std::uint64_t max_unjoined_events = 1000;
 };
 
 class BookSynchronizer {
@@ -149,6 +166,11 @@ class BookSynchronizer {
   void push_buffer(const DepthUpdate& event);
   void drop_buffer_front(std::size_t count);
   void apply_joined(const DepthUpdate& event, SyncJoin& join);
+  // Counts one more stale event in a row; true when that makes max_stale_run.
+  bool stale_run_complete();
+  // The stream restarts its continuity and the buffer from `event` (after a stale run or an
+  // unjoined snapshot): awaiting_snapshot.
+  void restart_buffer_from(const DepthUpdate& event);
   SyncJoin start_join();
 
   Market market_;
@@ -159,6 +181,8 @@ class BookSynchronizer {
   std::vector<DepthUpdate> buffer_;  // slots [0, buffered_count_) are in use; capacity is reused
   std::size_t buffered_count_ = 0;
   std::uint64_t stale_since_snapshot_ = 0;  // for the join's dropped_stale
+  std::uint64_t stale_run_ = 0;             // consecutive stale events
+  std::uint64_t unjoined_run_ = 0;          // events older than the held snapshot since it loaded
   bool ever_synced_ = false;
   SyncCounters counters_;
 };

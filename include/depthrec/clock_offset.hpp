@@ -14,9 +14,20 @@
 // Both together: the REST interval is cut at the stream bound. With the stream alone the estimate
 // is the bound itself (true offset is lower by the minimum one-way delay) and the uncertainty
 // unknown. Not thread-safe: FeedMetrics guards it.
+//
+// A server cannot be trusted with its clock either, so implausible samples are set aside:
+// - a REST interval that lies more than max_disagreement_ms below the stream bound would mean a
+//   one-way delay that large on every event; the stream (every event, self-consistent) is
+//   preferred and the REST sample is reported rejected (`rest_rejected`), e.g. a /time one hour
+//   ahead;
+// - a stream sample more than max_disagreement_ms below the current bound (or, before any, below
+//   the REST interval) is an outlier (an E far in the future) unless outlier_confirmations of them
+//   come in a row: then the clock did step, and the bound starts over from them.
+// Times are range-checked (epoch_time.hpp) before any arithmetic: any int64 is safe.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace depthrec {
@@ -25,6 +36,8 @@ struct ClockOffsetConfig {
   double large_threshold_ms = 1000.0;                       // |offset| above this sets `large`
   std::int64_t stream_window_ns = 60'000'000'000;           // stream minimum kept per window
   std::int64_t rest_sample_max_age_ns = 3'600'000'000'000;  // then a newer REST sample wins
+  double max_disagreement_ms = 5000.0;  // beyond this a sample contradicts the other source
+  int outlier_confirmations = 3;        // stream outliers in a row that make a clock step
 };
 
 enum class ClockOffsetSource : std::uint8_t {
@@ -44,11 +57,19 @@ struct ClockOffset {
   bool has_stream_bound = false;
   bool consistent = true;  // false: the REST interval lies above the stream bound (clock stepped?)
   bool large = false;      // |offset_ms| > large_threshold_ms
+  bool rest_rejected = false;  // the REST interval contradicts the stream: not used (see above)
   std::uint64_t rest_samples = 0;
   std::uint64_t stream_samples = 0;
+  std::uint64_t stream_outliers = 0;  // stream samples set aside as outliers
 
   bool valid() const { return source != ClockOffsetSource::none; }
 };
+
+// True when `now` differs from `before` enough to be logged: validity, source or rejection
+// changed, or the offset moved by more than max(100 ms, both uncertainties).
+bool offset_changed(const ClockOffset& before, const ClockOffset& now) noexcept;
+// "-1523.4 ms (+/- 12.0 ms, rest_and_stream)" for the log.
+std::string describe(const ClockOffset& offset);
 
 class ClockOffsetEstimator {
  public:
@@ -56,10 +77,11 @@ class ClockOffsetEstimator {
 
   // One REST exchange, times on the local wall clock (ns since the Unix epoch); server_time_ms is
   // the exchange's stamp. Returns false and ignores the sample if received_ns < sent_ns or
-  // server_time_ms <= 0.
+  // server_time_ms is <= 0 or beyond kMaxEpochMs.
   bool add_rest_sample(std::int64_t sent_ns, std::int64_t received_ns,
                        std::int64_t server_time_ms) noexcept;
-  // One streamed event: its local receive time (ns since epoch) and its E (ms). Ignored if E <= 0.
+  // One streamed event: its local receive time (ns since epoch) and its E (ms). Ignored if E <= 0
+  // or beyond kMaxEpochMs; set aside if it is an outlier (see above).
   void add_stream_sample(std::int64_t recv_ns, std::int64_t event_time_ms) noexcept;
 
   ClockOffset estimate() const noexcept;
@@ -73,6 +95,9 @@ class ClockOffsetEstimator {
     double high_ms = 0.0;
   };
   bool stream_bound(double& bound_ms) const noexcept;
+  bool stream_bound_ns(std::int64_t& bound_ns) const noexcept;
+  // True when the sample was set aside as an outlier.
+  bool stream_outlier(std::int64_t recv_ns, std::int64_t delta_ns) noexcept;
 
   ClockOffsetConfig config_;
   bool has_rest_ = false;
@@ -88,6 +113,9 @@ class ClockOffsetEstimator {
   bool has_previous_ = false;
   std::int64_t previous_min_ns_ = 0;
   std::uint64_t stream_samples_ = 0;
+  std::uint64_t stream_outliers_ = 0;
+  int low_run_ = 0;               // outliers in a row so far
+  std::int64_t low_run_min_ = 0;  // their minimum
 };
 
 }  // namespace depthrec

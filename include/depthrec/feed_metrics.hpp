@@ -116,6 +116,7 @@ class FeedMetrics {
   void record_snapshot_fetch(SnapshotFetch result);
   // A fetched snapshot (counted ok above) that was older than the buffered events: not used.
   void record_snapshot_too_old();
+  void record_snapshot_unjoined();
   void record_server_time(std::int64_t sent_ns, std::int64_t received_ns,
                           std::int64_t server_time_ms);
 

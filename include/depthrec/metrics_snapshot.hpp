@@ -41,7 +41,8 @@ struct FeedCounters {
   std::uint64_t snapshot_rate_limited = 0;  // ... answered HTTP 429
   std::uint64_t snapshot_banned = 0;        // ... answered HTTP 418
   std::uint64_t snapshot_too_old = 0;  // fetched, but older than the buffered events: fetched again
-  std::uint64_t rollovers = 0;         // make-before-break rollovers completed (no gap)
+  std::uint64_t snapshot_unjoined = 0;   // loaded, but no event joined it (ahead of the stream)
+  std::uint64_t rollovers = 0;           // make-before-break rollovers completed (no gap)
   std::uint64_t rollover_fallbacks = 0;  // rollovers given up (close, reconnect, resync instead)
   std::uint64_t rollover_overlap_events = 0;  // successor events the book already had (dropped)
 };

@@ -31,8 +31,10 @@ struct RecordContext {
   std::uint64_t conn_id = 0;  // 1 for the process's first connection, +1 at each reconnect
 };
 
-// `depth`: one diff or partial depth event. `b`/`a` are update.bids_json/asks_json copied
-// verbatim (an empty view, i.e. an update not built by the parser, is written as []).
+// `depth`: one diff or partial depth event. `b`/`a` are update.bids_json/asks_json, values
+// exactly as received with the whitespace between tokens dropped, so the record is one line
+// whatever the source had (an empty view, i.e. an update not built by the parser, is written as
+// []). The same holds for a snapshot's bids/asks.
 // timestamp is E; when E is absent (0: spot partial depth) it is the receive time and E is null.
 // T is null when absent (spot), pu is null unless update.has_prev_final_id.
 // latency_event_ms = receive time - E (raw, negative when the local clock is behind);
@@ -53,6 +55,7 @@ enum class GapReason : std::uint8_t {
   reconnect,        // the connection was lost; events may have been missed
   buffer_overflow,  // too many events waited for a snapshot
   parse_error,      // a depth frame of this stream was refused
+  stale_stream,     // every event was stale for SyncLimits::max_stale_run events in a row
 };
 std::string_view to_string(GapReason reason);
 

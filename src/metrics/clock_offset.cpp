@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+
+#include "depthrec/epoch_time.hpp"
 
 namespace depthrec {
 namespace {
@@ -31,14 +34,15 @@ ClockOffsetEstimator::ClockOffsetEstimator(ClockOffsetConfig config) : config_(c
 
 bool ClockOffsetEstimator::add_rest_sample(std::int64_t sent_ns, std::int64_t received_ns,
                                            std::int64_t server_time_ms) noexcept {
-  if (received_ns < sent_ns || server_time_ms <= 0) return false;
+  std::int64_t server_ns = 0;
+  if (received_ns < sent_ns || server_time_ms <= 0 || !epoch_ms_to_ns(server_time_ms, server_ns))
+    return false;
   const double round_trip_ms = static_cast<double>(received_ns - sent_ns) / kNsPerMs;
   const bool best_too_old = received_ns - rest_taken_ns_ > config_.rest_sample_max_age_ns;
   ++rest_samples_;
   if (has_rest_ && round_trip_ms >= rest_round_trip_ms_ && !best_too_old) return true;
   // T is truncated to the millisecond: the server's clock read somewhere in [T, T + 1 ms).
   // Differences first, in integers: epoch nanoseconds do not fit a double exactly.
-  const std::int64_t server_ns = server_time_ms * 1'000'000;
   rest_.low_ms = static_cast<double>(sent_ns - server_ns) / kNsPerMs - 1.0;
   rest_.high_ms = static_cast<double>(received_ns - server_ns) / kNsPerMs;
   rest_round_trip_ms_ = round_trip_ms;
@@ -49,9 +53,11 @@ bool ClockOffsetEstimator::add_rest_sample(std::int64_t sent_ns, std::int64_t re
 
 void ClockOffsetEstimator::add_stream_sample(std::int64_t recv_ns,
                                              std::int64_t event_time_ms) noexcept {
-  if (event_time_ms <= 0) return;
-  const std::int64_t delta_ns = recv_ns - event_time_ms * 1'000'000;
+  std::int64_t event_ns = 0;
+  if (event_time_ms <= 0 || !epoch_ms_to_ns(event_time_ms, event_ns)) return;
+  const std::int64_t delta_ns = recv_ns - event_ns;
   ++stream_samples_;
+  if (stream_outlier(recv_ns, delta_ns)) return;
   if (!has_current_) {
     window_start_ns_ = recv_ns;
     current_min_ns_ = delta_ns;
@@ -70,10 +76,46 @@ void ClockOffsetEstimator::add_stream_sample(std::int64_t recv_ns,
   current_min_ns_ = std::min(current_min_ns_, delta_ns);
 }
 
-bool ClockOffsetEstimator::stream_bound(double& bound_ms) const noexcept {
+bool ClockOffsetEstimator::stream_outlier(std::int64_t recv_ns, std::int64_t delta_ns) noexcept {
+  // What the sample is checked against: the stream bound, else the REST interval's low end.
+  double reference_ms = 0.0;
+  std::int64_t bound_ns = 0;
+  if (stream_bound_ns(bound_ns)) {
+    reference_ms = static_cast<double>(bound_ns) / kNsPerMs;
+  } else if (has_rest_) {
+    reference_ms = rest_.low_ms;
+  } else {
+    return false;
+  }
+  if (static_cast<double>(delta_ns) / kNsPerMs >= reference_ms - config_.max_disagreement_ms) {
+    low_run_ = 0;
+    return false;
+  }
+  low_run_min_ = low_run_ == 0 ? delta_ns : std::min(low_run_min_, delta_ns);
+  if (++low_run_ < std::max(1, config_.outlier_confirmations)) {
+    ++stream_outliers_;
+    return true;
+  }
+  // Confirmed: the clock stepped. The bound starts over from the run, whose earlier samples
+  // were not outliers after all.
+  stream_outliers_ -= static_cast<std::uint64_t>(low_run_ - 1);
+  window_start_ns_ = recv_ns;
+  current_min_ns_ = low_run_min_;
+  has_current_ = true;
+  has_previous_ = false;
+  low_run_ = 0;
+  return true;
+}
+
+bool ClockOffsetEstimator::stream_bound_ns(std::int64_t& bound_ns) const noexcept {
   if (!has_current_) return false;
-  const std::int64_t bound_ns =
-      has_previous_ ? std::min(current_min_ns_, previous_min_ns_) : current_min_ns_;
+  bound_ns = has_previous_ ? std::min(current_min_ns_, previous_min_ns_) : current_min_ns_;
+  return true;
+}
+
+bool ClockOffsetEstimator::stream_bound(double& bound_ms) const noexcept {
+  std::int64_t bound_ns = 0;
+  if (!stream_bound_ns(bound_ns)) return false;
   bound_ms = static_cast<double>(bound_ns) / kNsPerMs;
   return true;
 }
@@ -82,10 +124,20 @@ ClockOffset ClockOffsetEstimator::estimate() const noexcept {
   ClockOffset out;
   out.rest_samples = rest_samples_;
   out.stream_samples = stream_samples_;
+  out.stream_outliers = stream_outliers_;
   double bound_ms = 0.0;
   out.has_stream_bound = stream_bound(bound_ms);
   out.stream_bound_ms = bound_ms;
-  if (has_rest_) {
+  // A REST interval far below the stream bound would need that delay on every event: the
+  // stream, self-consistent over all events, is believed instead.
+  out.rest_rejected =
+      has_rest_ && out.has_stream_bound && rest_.high_ms < bound_ms - config_.max_disagreement_ms;
+  if (out.rest_rejected) {
+    out.rest_round_trip_ms = rest_round_trip_ms_;
+    out.consistent = false;
+    out.source = ClockOffsetSource::stream;
+    out.offset_ms = bound_ms;
+  } else if (has_rest_) {
     out.rest_round_trip_ms = rest_round_trip_ms_;
     double high = rest_.high_ms;
     out.source = ClockOffsetSource::rest;
@@ -113,6 +165,29 @@ ClockOffset ClockOffsetEstimator::estimate() const noexcept {
 
 double ClockOffsetEstimator::offset_ms() const noexcept {
   return estimate().offset_ms;
+}
+
+bool offset_changed(const ClockOffset& before, const ClockOffset& now) noexcept {
+  if (before.valid() != now.valid() || before.source != now.source ||
+      before.rest_rejected != now.rest_rejected) {
+    return true;
+  }
+  if (!now.valid()) return false;
+  const double tolerance = std::max({100.0, before.uncertainty_ms, now.uncertainty_ms});
+  return std::fabs(now.offset_ms - before.offset_ms) > tolerance;
+}
+
+std::string describe(const ClockOffset& offset) {
+  if (!offset.valid()) return "unknown (no sample yet)";
+  const std::string source(to_string(offset.source));
+  char text[160];
+  if (offset.uncertainty_ms >= 0.0) {
+    std::snprintf(text, sizeof text, "%.1f ms (+/- %.1f ms, %s)", offset.offset_ms,
+                  offset.uncertainty_ms, source.c_str());
+  } else {
+    std::snprintf(text, sizeof text, "%.1f ms (upper bound, %s)", offset.offset_ms, source.c_str());
+  }
+  return text;
 }
 
 void ClockOffsetEstimator::reset() noexcept {

@@ -1,5 +1,7 @@
 #include "depthrec/feed_metrics.hpp"
 
+#include "depthrec/epoch_time.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <utility>
@@ -44,6 +46,7 @@ FeedCounters operator-(const FeedCounters& later, const FeedCounters& earlier) {
   out.snapshot_rate_limited = later.snapshot_rate_limited - earlier.snapshot_rate_limited;
   out.snapshot_banned = later.snapshot_banned - earlier.snapshot_banned;
   out.snapshot_too_old = later.snapshot_too_old - earlier.snapshot_too_old;
+  out.snapshot_unjoined = later.snapshot_unjoined - earlier.snapshot_unjoined;
   out.rollovers = later.rollovers - earlier.rollovers;
   out.rollover_fallbacks = later.rollover_fallbacks - earlier.rollover_fallbacks;
   out.rollover_overlap_events = later.rollover_overlap_events - earlier.rollover_overlap_events;
@@ -81,9 +84,10 @@ void FeedMetrics::record_event(const EventSample& sample) {
   count_frame(sample.frame_bytes, sample.recv_ns);
   ++counters_.messages;
   last_message_ns_ = sample.recv_ns;
-  if (sample.event_time_ms > 0) {
+  std::int64_t event_ns = 0;
+  if (sample.event_time_ms > 0 && epoch_ms_to_ns(sample.event_time_ms, event_ns)) {
     clock_.add_stream_sample(sample.recv_ns, sample.event_time_ms);
-    const std::int64_t raw_ns = sample.recv_ns - sample.event_time_ms * 1'000'000;
+    const std::int64_t raw_ns = sample.recv_ns - event_ns;
     const std::int64_t raw_us = raw_ns / 1000;
     const auto corrected_us = static_cast<std::int64_t>(
         std::llround(static_cast<double>(raw_ns) / 1000.0 - clock_.offset_ms() * 1000.0));
@@ -247,6 +251,11 @@ void FeedMetrics::record_snapshot_fetch(SnapshotFetch result) {
 void FeedMetrics::record_snapshot_too_old() {
   std::lock_guard<std::mutex> lock(mutex_);
   ++counters_.snapshot_too_old;
+}
+
+void FeedMetrics::record_snapshot_unjoined() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++counters_.snapshot_unjoined;
 }
 
 void FeedMetrics::record_server_time(std::int64_t sent_ns, std::int64_t received_ns,

@@ -143,6 +143,7 @@ void span_figures(Writer& w, const FeedFigures& f) {
   count(w, "rate_limited_429", f.counters.snapshot_rate_limited);
   count(w, "banned_418", f.counters.snapshot_banned);
   count(w, "too_old", f.counters.snapshot_too_old);
+  count(w, "unjoined", f.counters.snapshot_unjoined);
   w.EndObject();
 }
 
@@ -176,10 +177,13 @@ void clock_object(Writer& w, const ClockOffset& clock) {
     w.Null();
   }
   count(w, "rest_samples", clock.rest_samples);
+  count(w, "stream_outliers", clock.stream_outliers);
   key(w, "large");
   w.Bool(clock.large);
   key(w, "consistent");
   w.Bool(clock.consistent);
+  key(w, "rest_rejected");
+  w.Bool(clock.rest_rejected);
   w.EndObject();
 }
 
@@ -294,6 +298,7 @@ std::string to_metrics_json(const MetricsSnapshot& s) {
   count(w, "banned_418", run.counters.snapshot_banned);
   count(w, "too_old", run.counters.snapshot_too_old);
   count(w, "consecutive_failures", s.snapshot_failures_in_a_row);
+  count(w, "unjoined", run.counters.snapshot_unjoined);
   w.EndObject();
   key(w, "sync");
   w.StartObject();

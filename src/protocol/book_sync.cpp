@@ -39,6 +39,8 @@ std::string_view to_string(UpdateOutcome outcome) {
       return "replaced";
     case UpdateOutcome::replaced_after_gap:
       return "replaced_after_gap";
+    case UpdateOutcome::snapshot_unjoined:
+      return "snapshot_unjoined";
   }
   return "unknown";
 }
@@ -60,12 +62,16 @@ std::string_view to_string(SnapshotOutcome outcome) {
 BookSynchronizer::BookSynchronizer(Market market, SyncLimits limits)
     : market_(market), limits_(limits), continuity_(market) {
   limits_.max_buffered_events = std::max<std::size_t>(1, limits_.max_buffered_events);
+  limits_.max_stale_run = std::max<std::uint64_t>(1, limits_.max_stale_run);
+  limits_.max_unjoined_events = std::max<std::uint64_t>(1, limits_.max_unjoined_events);
 }
 
 void BookSynchronizer::reset() {
   state_ = SyncState::awaiting_snapshot;
   buffered_count_ = 0;
   stale_since_snapshot_ = 0;
+  stale_run_ = 0;
+  unjoined_run_ = 0;
   continuity_.reset();
   book_.clear();
 }
@@ -86,10 +92,18 @@ UpdateResult BookSynchronizer::on_update(const DepthUpdate& event) {
 UpdateResult BookSynchronizer::on_partial(const DepthUpdate& event) {
   UpdateResult result;
   result.continuity = continuity_.check(event);
+  if (result.continuity.result != Continuity::stale) stale_run_ = 0;
   if (result.continuity.result == Continuity::stale) {
-    ++counters_.dropped_stale;
-    result.outcome = UpdateOutcome::dropped_stale;
-    return result;
+    if (!stale_run_complete()) {
+      ++counters_.dropped_stale;
+      result.outcome = UpdateOutcome::dropped_stale;
+      return result;
+    }
+    // A stale run: this view replaces the book as after a gap, and continuity restarts from it.
+    ++counters_.stale_gaps;
+    result.stale_run = true;
+    result.continuity.result = Continuity::gap;
+    continuity_.restart_from(event.final_id);
   }
   book_.replace(event);
   book_.set_last_update_id(event.final_id);
@@ -109,8 +123,17 @@ UpdateResult BookSynchronizer::on_partial(const DepthUpdate& event) {
 UpdateResult BookSynchronizer::on_synced(const DepthUpdate& event) {
   UpdateResult result;
   result.continuity = continuity_.check(event);
+  if (result.continuity.result != Continuity::stale) stale_run_ = 0;
   switch (result.continuity.result) {
     case Continuity::stale:
+      if (stale_run_complete()) {
+        ++counters_.gaps;
+        ++counters_.stale_gaps;
+        restart_buffer_from(event);
+        result.stale_run = true;
+        result.outcome = UpdateOutcome::gap;
+        return result;
+      }
       ++counters_.dropped_stale;
       result.outcome = UpdateOutcome::dropped_stale;
       return result;
@@ -135,8 +158,18 @@ UpdateResult BookSynchronizer::on_synced(const DepthUpdate& event) {
 UpdateResult BookSynchronizer::on_awaiting_snapshot(const DepthUpdate& event) {
   UpdateResult result;
   result.continuity = continuity_.check(event);
+  if (result.continuity.result != Continuity::stale) stale_run_ = 0;
   switch (result.continuity.result) {
     case Continuity::stale:
+      if (stale_run_complete()) {
+        ++counters_.gaps;
+        ++counters_.stale_gaps;
+        result.discarded = buffered_count_;
+        restart_buffer_from(event);
+        result.stale_run = true;
+        result.outcome = UpdateOutcome::buffer_gap;
+        return result;
+      }
       ++counters_.dropped_stale;
       result.outcome = UpdateOutcome::dropped_stale;
       return result;
@@ -169,8 +202,16 @@ UpdateResult BookSynchronizer::on_awaiting_event(const DepthUpdate& event) {
   UpdateResult result;
   // Keeps the reference current so that a rejected snapshot leaves a consistent buffer behind.
   result.continuity = continuity_.check(event);
+  stale_run_ = 0;  // stale here is measured against the snapshot (unjoined_run_)
   const std::uint64_t snapshot_id = book_.last_update_id();
   if (older_than_snapshot(event, snapshot_id)) {
+    if (++unjoined_run_ >= limits_.max_unjoined_events) {
+      ++counters_.snapshots_unjoined;
+      restart_buffer_from(event);
+      result.snapshot_id = snapshot_id;
+      result.outcome = UpdateOutcome::snapshot_unjoined;
+      return result;
+    }
     ++counters_.dropped_stale;
     ++stale_since_snapshot_;
     result.outcome = UpdateOutcome::dropped_stale;
@@ -210,6 +251,7 @@ SnapshotResult BookSynchronizer::on_snapshot(const DepthSnapshot& snapshot) {
     book_.load(snapshot);
     buffered_count_ = 0;
     stale_since_snapshot_ = stale;
+    unjoined_run_ = 0;
     state_ = SyncState::awaiting_event;
     result.outcome = SnapshotOutcome::held;
     return result;
@@ -244,6 +286,20 @@ bool BookSynchronizer::joins_snapshot(const DepthUpdate& event, std::uint64_t sn
     return spans || follows;
   }
   return event.first_id <= snapshot_id + 1 && snapshot_id + 1 <= event.final_id;
+}
+
+bool BookSynchronizer::stale_run_complete() {
+  if (++stale_run_ < limits_.max_stale_run) return false;
+  stale_run_ = 0;
+  return true;
+}
+
+void BookSynchronizer::restart_buffer_from(const DepthUpdate& event) {
+  state_ = SyncState::awaiting_snapshot;
+  buffered_count_ = 0;
+  unjoined_run_ = 0;
+  continuity_.restart_from(event.final_id);
+  push_buffer(event);
 }
 
 void BookSynchronizer::push_buffer(const DepthUpdate& event) {

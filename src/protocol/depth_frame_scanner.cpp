@@ -125,8 +125,8 @@ unsigned read_member(Cursor& in, std::size_t max_levels, Frame& out, std::uint64
         return in.integer(event_time) ? kEventTime : 0U;
       case 'T':
         return in.integer(transaction_time) ? kTransactionTime : 0U;
-      case 's':
-        return in.string(depth.symbol) ? kSymbol : 0U;
+      case 's':  // an empty symbol is refused by the generic walk
+        return in.string(depth.symbol) && !depth.symbol.empty() ? kSymbol : 0U;
       case 'U':
         return in.integer(depth.first_id) ? kFirstId : 0U;
       case 'u':
@@ -154,7 +154,8 @@ bool scan_depth_update(std::string_view text, std::size_t max_levels_per_side, F
   if (!in.eat('{')) return false;
   out.stream = {};
   const bool wrapped = in.eat(std::string_view("\"stream\":"));
-  if (wrapped && (!in.string(out.stream) || !in.eat(std::string_view(",\"data\":{")))) {
+  if (wrapped &&
+      (!in.string(out.stream) || out.stream.empty() || !in.eat(std::string_view(",\"data\":{")))) {
     return false;
   }
   DepthUpdate& depth = out.depth;

@@ -47,7 +47,7 @@ ParseError read_depth_update(const FrameHandler& h, Frame& out) {
   DepthUpdate& depth = out.depth;
   FirstError error;
   error(read_time(h.field(FieldId::E), depth.event_time_ms));
-  error(read_text(h.field(FieldId::s), depth.symbol));
+  error(read_symbol(h.field(FieldId::s), depth.symbol));
   error(read_id(h.field(FieldId::U), depth.first_id));
   error(read_id(h.field(FieldId::u), depth.final_id));
   error(check_levels(h.field(FieldId::b)));
@@ -84,7 +84,7 @@ ParseError read_book_ticker(const FrameHandler& h, Frame& out) {
   BookTicker& ticker = out.ticker;
   FirstError error;
   error(read_id(h.field(FieldId::u), ticker.update_id));
-  error(read_text(h.field(FieldId::s), ticker.symbol));
+  error(read_symbol(h.field(FieldId::s), ticker.symbol));
   error(read_decimal(h.field(FieldId::b), ticker.bid_price));
   error(read_decimal(h.field(FieldId::B), ticker.bid_qty));
   error(read_decimal(h.field(FieldId::a), ticker.ask_price));
@@ -107,6 +107,8 @@ ParseError classify(const FrameHandler& h, Frame& out) {
     return ParseError::wrong_type;
   }
   out.stream = h.stream();
+  // An empty stream name would skip the recorder's stream check: a wrapper must name one.
+  if (h.stream_kind() == JsonKind::string && out.stream.empty()) return ParseError::missing_field;
 
   const json::FieldValue& event = h.field(FieldId::e);
   if (event.kind != JsonKind::absent) {

@@ -23,6 +23,7 @@ inline ParseError walk(rapidjson::Reader& reader, TextCursor& cursor, FrameHandl
   // RapidJSON treats a NUL byte as the end of input: anything after one is not JSON.
   if (cursor.Tell() != text.size()) return ParseError::malformed_json;
   if (!handler.root_is_object()) return ParseError::not_an_object;
+  if (handler.duplicate_key()) return ParseError::duplicate_key;
   return ParseError::none;
 }
 
@@ -82,6 +83,13 @@ inline ParseError read_text(const FieldValue& field, std::string_view& out) {
   if (field.kind != JsonKind::string) return ParseError::wrong_type;
   out = field.text;
   return ParseError::none;
+}
+
+// "s": a symbol must name one; an empty one would slip past the recorder's symbol check.
+inline ParseError read_symbol(const FieldValue& field, std::string_view& out) {
+  const ParseError error = read_text(field, out);
+  if (error == ParseError::none && out.empty()) return ParseError::missing_field;
+  return error;
 }
 
 // "b", "a", "B" or "A" as a decimal string (bookTicker).

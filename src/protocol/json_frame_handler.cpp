@@ -79,6 +79,8 @@ void FrameHandler::begin(std::string_view text, const TextCursor& cursor,
   stream_kind_ = JsonKind::absent;
   data_kind_ = JsonKind::absent;
   stream_ = {};
+  duplicate_key_ = false;
+  seen_top_keys_ = 0;
   bids_.levels = &bids;
   asks_.levels = &asks;
   reset_payload();
@@ -95,6 +97,15 @@ void FrameHandler::reset_payload() {
   level_open_ = false;
   level_error_ = ParseError::none;
   field_ = FieldId::unknown;
+  seen_fields_ = 0;
+}
+
+void FrameHandler::note_payload_key(FieldId id) {
+  field_ = id;
+  if (id == FieldId::unknown) return;
+  const std::uint32_t bit = 1U << static_cast<unsigned>(id);
+  if ((seen_fields_ & bit) != 0) duplicate_key_ = true;
+  seen_fields_ |= bit;
 }
 
 FrameHandler::Slot FrameHandler::slot() const {
@@ -257,17 +268,23 @@ bool FrameHandler::String(const char* str, rapidjson::SizeType length, bool) {
 bool FrameHandler::Key(const char* str, rapidjson::SizeType length, bool) {
   const std::string_view key(str, length);
   if (in_data_) {
-    if (depth_ == 2) field_ = field_id(key);
+    if (depth_ == 2) note_payload_key(field_id(key));
     return true;
   }
   if (depth_ != 1) return true;
-  if (accept_wrapper_ && key == "stream") {
-    top_key_ = TopKey::stream;
-  } else if (accept_wrapper_ && key == "data") {
-    top_key_ = TopKey::data;
+  if (accept_wrapper_ && (key == "stream" || key == "data")) {
+    top_key_ = key == "stream" ? TopKey::stream : TopKey::data;
+    const auto bit = static_cast<std::uint8_t>(1U << static_cast<unsigned>(top_key_));
+    if ((seen_top_keys_ & bit) != 0) duplicate_key_ = true;
+    seen_top_keys_ |= bit;
   } else {
     top_key_ = TopKey::payload;
-    field_ = field_id(key);
+    // Top-level fields beside a "data" object are not the payload: only field_ matters there.
+    if (wrapped_) {
+      field_ = field_id(key);
+    } else {
+      note_payload_key(field_id(key));
+    }
   }
   return true;
 }

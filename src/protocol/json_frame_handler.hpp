@@ -104,6 +104,9 @@ class FrameHandler {
   JsonKind data_kind() const { return data_kind_; }
   std::string_view stream() const { return stream_; }
   ParseError level_error() const { return level_error_; }
+  // A payload field (or the wrapper's "stream"/"data") appeared twice: which value counts would
+  // be a guess (a second "u" could leap the book ahead), so the frame is refused.
+  bool duplicate_key() const { return duplicate_key_; }
 
   // RapidJSON SAX interface.
   bool Null();
@@ -138,6 +141,7 @@ class FrameHandler {
   void scalar(JsonKind kind, std::uint64_t number = 0);
   bool open(bool is_array);
   void fail_level(ParseError error);
+  void note_payload_key(FieldId id);
   std::string_view keep(const char* str, std::size_t length, std::string& storage) const;
 
   std::string_view text_;
@@ -152,6 +156,10 @@ class FrameHandler {
   bool wrapped_ = false;  // a "data" object was seen: top-level fields are no longer payload
   TopKey top_key_ = TopKey::payload;
   FieldId field_ = FieldId::unknown;  // the payload key whose value comes next
+
+  bool duplicate_key_ = false;
+  std::uint32_t seen_fields_ = 0;   // payload fields seen, one bit per FieldId
+  std::uint8_t seen_top_keys_ = 0;  // wrapper keys seen, one bit per TopKey
 
   JsonKind stream_kind_ = JsonKind::absent;
   JsonKind data_kind_ = JsonKind::absent;

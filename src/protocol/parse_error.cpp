@@ -24,6 +24,8 @@ std::string_view to_string(ParseError error) {
       return "too_large";
     case ParseError::not_text:
       return "not_text";
+    case ParseError::duplicate_key:
+      return "duplicate_key";
   }
   return "unknown";
 }

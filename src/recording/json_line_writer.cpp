@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace depthrec::recording {
 namespace {
@@ -35,6 +37,24 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
     if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
   }
   return length;
+}
+
+// Whether any byte of `text` is <= ' ' (JSON whitespace is among them). Eight bytes at a time
+// (the "has less than" bit trick, exact for every byte value): every record passes its level
+// arrays through here, and they almost never hold one.
+bool has_byte_up_to_space(std::string_view text) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, 8);
+    if (((word - kOnes * 0x21) & ~word & kHighs) != 0) return true;
+  }
+  for (; i < text.size(); ++i) {
+    if (static_cast<unsigned char>(text[i]) <= ' ') return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -103,6 +123,30 @@ void JsonLineWriter::string(std::string_view text) {
     ++i;
   }
   raw('"');
+}
+
+void JsonLineWriter::compact_json(std::string_view json) {
+  if (!has_byte_up_to_space(json)) {
+    raw(json);
+    return;
+  }
+  bool in_string = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      raw(c);
+      if (c == '\\' && i + 1 < json.size()) {
+        raw(json[++i]);  // an escaped character, '"' included, does not end the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+      raw(c);
+    } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+      raw(c);
+    }
+  }
 }
 
 void JsonLineWriter::uint(std::uint64_t value) {

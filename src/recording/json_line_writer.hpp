@@ -31,6 +31,11 @@ class JsonLineWriter {
     cursor_ += text.size();
   }
   void raw(char c) { *cursor_++ = c; }
+  // JSON text received from the network (level arrays), exactly as received but for the
+  // whitespace between its tokens, which is dropped: a newline or CR there (JSON-legal) would
+  // split the record's line. Text without whitespace, every Binance frame in practice, is one
+  // memcpy after a scan; strings are copied as they are.
+  void compact_json(std::string_view json);
   // `,"key":` (no comma right after the opening brace).
   void key(std::string_view name) {
     if (cursor_[-1] != '{') raw(',');

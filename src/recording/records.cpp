@@ -56,7 +56,11 @@ void end_record(JsonLineWriter& w) {
 }
 
 void raw_array(JsonLineWriter& w, std::string_view json) {
-  w.raw(json.empty() ? "[]" : json);
+  if (json.empty()) {
+    w.raw("[]");
+  } else {
+    w.compact_json(json);
+  }
 }
 
 void decimal_string(JsonLineWriter& w, Decimal value) {
@@ -92,6 +96,8 @@ std::string_view to_string(GapReason reason) {
       return "buffer_overflow";
     case GapReason::parse_error:
       return "parse_error";
+    case GapReason::stale_stream:
+      return "stale_stream";
   }
   return "unknown";
 }

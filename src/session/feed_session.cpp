@@ -6,6 +6,7 @@
 
 #include <rapidjson/document.h>
 
+#include "depthrec/epoch_time.hpp"
 #include "depthrec/snapshot.hpp"
 
 namespace depthrec::session {
@@ -21,6 +22,12 @@ std::int64_t steady_now_ns() {
 
 GapReason gap_reason_of(const ContinuityVerdict& verdict) {
   return verdict.rule == GapRule::first_id ? GapReason::u_gap : GapReason::pu_mismatch;
+}
+
+std::string describe_stale_run(const ContinuityVerdict& v) {
+  return "last u=" + std::to_string(v.last_final_id) +
+         " and every event since older, up to U=" + std::to_string(v.got_first_id) +
+         " u=" + std::to_string(v.got_final_id);
 }
 
 std::string describe(const ContinuityVerdict& v) {
@@ -58,6 +65,7 @@ void FeedSession::on_connected(std::uint64_t conn_id, std::string_view url, std:
   write(line_);
   sync_.reset();
   snapshot_in_flight_ = false;
+  refused_frame_pending_ = false;  // a frame refused on the old connection lost nothing here
   // A full book syncs from a snapshot on every connection; the first sync is "initial", any later
   // one is a resync after the reconnect.
   if (config_.depth_levels == 0) metrics_.sync_started(now_ns, ever_synced_);
@@ -98,10 +106,21 @@ void FeedSession::on_depth(std::uint64_t conn_id, const Frame& frame, std::int64
   }
 }
 
+void FeedSession::on_refused_frame(std::uint64_t conn_id) {
+  if (conn_id == context_.conn_id) refused_frame_pending_ = true;
+}
+
+GapReason FeedSession::break_reason(const UpdateResult& result) const {
+  if (result.stale_run) return GapReason::stale_stream;
+  if (refused_frame_pending_) return GapReason::parse_error;
+  return gap_reason_of(result.continuity);
+}
+
 void FeedSession::process_depth(const DepthUpdate& update, std::int64_t recv_ns,
                                 std::size_t frame_bytes) {
   const UpdateResult result = sync_.on_update(update);
   handle_outcome(result, update, recv_ns);
+  refused_frame_pending_ = false;  // this event showed whether the refused frame lost one
 
   std::int64_t callback_ns = -1;
   const UpdateOutcome outcome = result.outcome;
@@ -123,9 +142,10 @@ void FeedSession::process_depth(const DepthUpdate& update, std::int64_t recv_ns,
   // raw stream plus markers, and depthrec-replay re-runs the sync over it.
   PushInfo push;
   if (hooks_.write) {
+    std::int64_t event_ns = 0;
     const double latency_event_ms =
-        update.event_time_ms > 0
-            ? static_cast<double>(recv_ns - update.event_time_ms * 1'000'000) / 1e6
+        update.event_time_ms > 0 && epoch_ms_to_ns(update.event_time_ms, event_ns)
+            ? static_cast<double>(recv_ns - event_ns) / 1e6
             : std::nan("");
     const double pipeline_ms = static_cast<double>(wall_clock_ns() - recv_ns) / 1e6;
     append_depth_record(line_, context_, update, recv_ns, latency_event_ms, pipeline_ms);
@@ -158,7 +178,7 @@ void FeedSession::handle_outcome(const UpdateResult& result, const DepthUpdate& 
       break;
     case UpdateOutcome::gap:
     case UpdateOutcome::buffer_gap: {
-      const GapReason reason = gap_reason_of(result.continuity);
+      const GapReason reason = break_reason(result);
       record_gap(reason, &result.continuity, result.discarded, recv_ns);
       metrics_.record_break(to_string(reason));
       if (result.outcome == UpdateOutcome::gap) {
@@ -168,7 +188,10 @@ void FeedSession::handle_outcome(const UpdateResult& result, const DepthUpdate& 
         metrics_.sync_started(recv_ns, true);
       }
       log(LogLevel::warning, std::string("continuity break (") + std::string(to_string(reason)) +
-                                 "): " + describe(result.continuity) + "; resyncing");
+                                 "): " +
+                                 (result.stale_run ? describe_stale_run(result.continuity)
+                                                   : describe(result.continuity)) +
+                                 "; resyncing");
       break;
     }
     case UpdateOutcome::buffer_overflow:
@@ -182,9 +205,17 @@ void FeedSession::handle_outcome(const UpdateResult& result, const DepthUpdate& 
                               " is older than the stream: fetching a newer one");
       request_snapshot(milliseconds(0));
       break;
+    case UpdateOutcome::snapshot_unjoined:
+      metrics_.record_snapshot_unjoined();
+      log(LogLevel::warning, "snapshot " + std::to_string(result.snapshot_id) +
+                                 " is ahead of the stream: no event joined it (last U=" +
+                                 std::to_string(update.first_id) +
+                                 " u=" + std::to_string(update.final_id) + "); fetching a new one");
+      request_snapshot(milliseconds(0));
+      break;
     case UpdateOutcome::replaced_after_gap: {
       // A partial-depth stream resyncs on the very event that showed the gap.
-      const GapReason reason = gap_reason_of(result.continuity);
+      const GapReason reason = break_reason(result);
       record_gap(reason, &result.continuity, 0, recv_ns);
       metrics_.record_break(to_string(reason));
       metrics_.sync_started(recv_ns, true);
@@ -211,7 +242,8 @@ void FeedSession::record_gap(GapReason reason, const ContinuityVerdict* verdict,
   gap.dropped = dropped;
   if (verdict) {
     gap.last_u = verdict->last_final_id;
-    gap.expected = verdict->expected;
+    // A stale run expected no particular id: every one above last u would have done.
+    if (reason != GapReason::stale_stream) gap.expected = verdict->expected;
     gap.got_U = verdict->got_first_id;
     if (verdict->has_got_prev_final_id) gap.got_pu = verdict->got_prev_final_id;
     gap.got_u = verdict->got_final_id;
@@ -265,11 +297,16 @@ void FeedSession::on_snapshot_answer(const RestAnswer& answer) {
                                    : answer.status == 418 ? SnapshotFetch::banned
                                                           : SnapshotFetch::failed);
     ++snapshot_failures_;
-    // 429/418 are also held back by the fetcher until Retry-After; this delay covers the rest.
-    const auto delay = milliseconds(std::min<std::int64_t>(
-        config_.backoff_max.count(), 200LL << std::min(snapshot_failures_, 8)));
+    // 429/418 are also held back by the fetcher until Retry-After: the real wait is the longer.
+    auto delay = milliseconds(std::min<std::int64_t>(config_.backoff_max.count(),
+                                                     200LL << std::min(snapshot_failures_, 8)));
+    std::string why;
+    if (answer.retry_after && *answer.retry_after > delay) {
+      delay = std::chrono::duration_cast<milliseconds>(*answer.retry_after);
+      why = " (Retry-After " + std::to_string(answer.retry_after->count()) + " s)";
+    }
     log(LogLevel::warning, "snapshot request failed: " + problem + "; retrying in " +
-                               std::to_string(delay.count()) + " ms");
+                               std::to_string(delay.count()) + " ms" + why);
     if (config_.depth_levels == 0 && sync_.state() == SyncState::awaiting_snapshot)
       request_snapshot(delay);
     return;
@@ -310,7 +347,9 @@ void FeedSession::on_server_time_answer(const RestAnswer& answer) {
   }
   metrics_.record_server_time(answer.sent_ns, answer.received_ns, body["serverTime"].GetInt64());
   const ClockOffset offset = metrics_.snapshot(answer.received_ns).clock_offset;
-  if (offset.large && !offset_warned_) {
+  // Only once the stream could contradict it: a lying server time must not blame the local
+  // clock (the recorder logs every later change of the estimate, rejections included).
+  if (offset.large && offset.has_stream_bound && !offset.rest_rejected && !offset_warned_) {
     offset_warned_ = true;
     log(LogLevel::warning,
         "local clock differs from the exchange's by " + std::to_string(offset.offset_ms) +

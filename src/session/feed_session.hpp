@@ -5,6 +5,7 @@
 // Every method runs on the network thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -37,6 +38,9 @@ struct RestAnswer {
   std::string error;  // transport failure, empty when an HTTP status came back
   std::int64_t sent_ns = 0;
   std::int64_t received_ns = 0;
+  // 429/418: the Retry-After wait (already capped by the transport); the fetcher holds every
+  // request back that long.
+  std::optional<std::chrono::seconds> retry_after;
 };
 
 struct SessionHooks {
@@ -94,6 +98,9 @@ class FeedSession {
                          std::string_view url, std::int64_t now_ns);
   // The transport gave the rollover up; the old connection's close (a normal reconnect) follows.
   void on_rollover_failed(std::uint64_t conn_id, std::string_view reason, std::int64_t now_ns);
+  // A frame of `conn_id` was refused (parse error). If it carried this feed's next event, the
+  // next event does not chain, and the gap it shows is recorded with reason parse_error.
+  void on_refused_frame(std::uint64_t conn_id);
   void on_ticker(const BookTicker& ticker, std::int64_t recv_ns);
   void on_snapshot_answer(const RestAnswer& answer);
   // GET /fapi/v1/time (or /api/v3/time): one more sample for the clock-offset estimate.
@@ -124,6 +131,7 @@ class FeedSession {
   bool joins_book(const DepthUpdate& update, std::uint64_t last_u) const;
   void switch_to_successor(std::int64_t now_ns);
   void handle_outcome(const UpdateResult& result, const DepthUpdate& update, std::int64_t recv_ns);
+  GapReason break_reason(const UpdateResult& result) const;
   void record_gap(GapReason reason, const ContinuityVerdict* verdict, std::uint64_t dropped,
                   std::int64_t recv_ns);
   void record_join(const SyncJoin& join, std::int64_t now_ns);
@@ -153,6 +161,7 @@ class FeedSession {
   std::optional<GapReason> pending_gap_;  // why the current sync started (nullopt: initial)
   std::int64_t sync_started_ns_ = 0;
   bool offset_warned_ = false;
+  bool refused_frame_pending_ = false;  // a frame was refused since the last depth event
   std::uint64_t callback_errors_ = 0;
 
   std::optional<Successor> successor_;

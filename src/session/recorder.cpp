@@ -17,12 +17,14 @@ void Recorder::Impl::handle_frame(std::uint64_t conn_id, std::string_view payloa
                                   std::int64_t recv_ns) {
   if (binary) {
     metrics->record_parse_error(ParseError::not_text, payload.size(), recv_ns);
+    feed->on_refused_frame(conn_id);
     warn_frame("binary frame of " + std::to_string(payload.size()) + " bytes refused");
     return;
   }
   const ParseError error = parser.parse(payload, frame);
   if (error != ParseError::none) {
     metrics->record_parse_error(error, payload.size(), recv_ns);
+    feed->on_refused_frame(conn_id);
     warn_frame("frame refused (" + std::string(to_string(error)) +
                "): " + std::string(payload.substr(0, 160)));
     return;
@@ -69,6 +71,24 @@ void Recorder::Impl::handle_frame(std::uint64_t conn_id, std::string_view payloa
   }
 }
 
+// Every material change of the offset estimate is logged, whichever source it came from, so a
+// corrected latency can always be traced to the offset that corrected it.
+void Recorder::Impl::log_clock_offset(const ClockOffset& offset) {
+  if (!offset_changed(logged_offset, offset)) return;
+  std::string message = "clock offset (local - exchange) now " + describe(offset);
+  if (logged_offset.valid()) message += ", was " + describe(logged_offset);
+  if (offset.rest_rejected) {
+    message += "; the REST server time contradicts the stream's event times (stream bound " +
+               std::to_string(static_cast<long long>(offset.stream_bound_ms)) +
+               " ms) and is not used";
+  }
+  if (offset.large && !offset.rest_rejected) {
+    message += "; raw event latency is skewed by it, metrics.json also reports it corrected";
+  }
+  log->log(offset.rest_rejected || offset.large ? LogLevel::warning : LogLevel::info, message);
+  logged_offset = offset;
+}
+
 void Recorder::Impl::write_metrics(bool final) {
   if (writer) {
     const AsyncWriterStats writer_stats = writer->stats();
@@ -94,6 +114,7 @@ void Recorder::Impl::write_metrics(bool final) {
     metrics->set_writer_stats(stats);
   }
   const MetricsSnapshot snapshot = metrics->roll_window(transport::now_ns());
+  log_clock_offset(snapshot.clock_offset);
   if (config.write_files) {
     std::string error;
     if (!write_file_atomically(config.data_dir + "/metrics.json", to_metrics_json(snapshot), error))

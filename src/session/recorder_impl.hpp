@@ -43,6 +43,7 @@ struct Recorder::Impl {
   std::uint64_t reported_drops = 0;  // writer drops already logged
   std::int64_t last_drop_log_ns = 0;
   std::uint64_t reported_write_errors = 0;  // segment write errors already logged
+  ClockOffset logged_offset;                // the clock offset estimate last logged
 
   std::thread thread;
   std::atomic<std::thread::id> network_thread{};
@@ -59,6 +60,7 @@ struct Recorder::Impl {
   void handle_frame(std::uint64_t conn_id, std::string_view payload, bool binary,
                     std::int64_t recv_ns);
   void write_metrics(bool final);
+  void log_clock_offset(const ClockOffset& offset);
   void fail(const std::string& error) {
     std::lock_guard<std::mutex> lock(state_mutex);
     last_error = error;

@@ -17,6 +17,7 @@ session::RestAnswer to_answer(transport::HttpResponse response) {
   answer.error = std::move(response.error);
   answer.sent_ns = response.sent_ns;
   answer.received_ns = response.received_ns;
+  answer.retry_after = response.retry_after;
   return answer;
 }
 

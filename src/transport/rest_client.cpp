@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "transport/clock.hpp"
+#include "transport/retry_after.hpp"
 
 namespace depthrec::transport {
 namespace {
@@ -33,16 +34,6 @@ std::optional<long long> parse_digits(std::string_view s) {
     value = value * 10 + (c - '0');
   }
   return value;
-}
-
-/// Retry-After is either delay-seconds or an HTTP date (RFC 9110 10.2.3).
-std::optional<std::chrono::seconds> parse_retry_after(std::string_view value) {
-  if (auto seconds = parse_digits(value)) return std::chrono::seconds(*seconds);
-  const std::string date(value);
-  const time_t when = curl_getdate(date.c_str(), nullptr);
-  if (when < 0) return std::nullopt;
-  return std::chrono::seconds(
-      std::max<long long>(0, static_cast<long long>(when - std::time(nullptr))));
 }
 
 }  // namespace
@@ -148,7 +139,7 @@ class RestClient::Impl {
     const std::string_view name = trim(line.substr(0, colon));
     const std::string_view value = trim(line.substr(colon + 1));
     if (iequals(name, "Retry-After")) {
-      response.retry_after = parse_retry_after(value);
+      response.retry_after = parse_retry_after(value, std::time(nullptr));
     } else if (iequals(name, "X-MBX-USED-WEIGHT-1M")) {
       if (auto weight = parse_digits(value); weight && *weight <= 1'000'000'000) {
         response.used_weight_1m = static_cast<int>(*weight);

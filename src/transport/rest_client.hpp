@@ -23,9 +23,10 @@ struct HttpResponse {
   long status = 0;  // HTTP status; 0 when no response arrived
   std::string body;
   std::string error;  // transport error text, empty if HTTP succeeded (any status)
-  std::optional<std::chrono::seconds> retry_after;  // from a Retry-After header (seconds or date)
-  std::int64_t sent_ns = 0, received_ns = 0;        // now_ns() around the request
-  std::optional<int> used_weight_1m;                // Binance's X-MBX-USED-WEIGHT-1M header
+  // From a Retry-After header (seconds or date), capped at kMaxRetryAfter (retry_after.hpp).
+  std::optional<std::chrono::seconds> retry_after;
+  std::int64_t sent_ns = 0, received_ns = 0;  // now_ns() around the request
+  std::optional<int> used_weight_1m;          // Binance's X-MBX-USED-WEIGHT-1M header
 };
 
 class RestClient {

@@ -10,7 +10,10 @@
 //    satisfies the market's join rule against the snapshot id;
 //  - buffered_count() equals the events the outcomes say are buffered, within the limit;
 //  - state/book_valid/needs_snapshot agree; counters never go down; a dropped event changes
-//  nothing.
+//  nothing;
+//  - no more than max_stale_run - 1 events in a row are dropped as stale (the next one is a
+//    break), and no more than max_unjoined_events - 1 are dropped waiting for a held snapshot
+//    (the next one gives it up): a bogus id can freeze neither the book nor the sync.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstddef>
@@ -33,6 +36,8 @@ class Harness {
       : in_(in),
         market_(market),
         limit_(std::max<std::size_t>(1, limits.max_buffered_events)),
+        max_stale_run_(std::max<std::uint64_t>(1, limits.max_stale_run)),
+        max_unjoined_(std::max<std::uint64_t>(1, limits.max_unjoined_events)),
         sync_(market, limits) {
     const std::uint64_t bases[] = {0, 1, 1000, std::numeric_limits<std::uint64_t>::max() - 64};
     cursor_ = in_.PickValueInArray(bases);
@@ -99,7 +104,9 @@ class Harness {
         break;
       case UpdateOutcome::buffer_gap:
         FUZZ_CHECK(before.state == SyncState::awaiting_snapshot);
-        FUZZ_CHECK(result.continuity.result == Continuity::gap);
+        FUZZ_CHECK(result.continuity.result ==
+                   (result.stale_run ? Continuity::stale : Continuity::gap));
+        FUZZ_CHECK(!result.stale_run || stale_run_ + 1 == max_stale_run_);
         FUZZ_CHECK(result.discarded == buffer_.size());
         buffer_.assign(1, event);
         break;
@@ -110,7 +117,9 @@ class Harness {
         break;
       case UpdateOutcome::gap:
         FUZZ_CHECK(before.state == SyncState::synced && kind == DepthKind::diff);
-        FUZZ_CHECK(result.continuity.result == Continuity::gap);
+        FUZZ_CHECK(result.continuity.result ==
+                   (result.stale_run ? Continuity::stale : Continuity::gap));
+        FUZZ_CHECK(!result.stale_run || stale_run_ + 1 == max_stale_run_);
         FUZZ_CHECK(result.continuity.got_final_id == event.final_id);
         buffer_.assign(1, event);
         break;
@@ -118,6 +127,13 @@ class Harness {
         FUZZ_CHECK(before.state == SyncState::awaiting_event);
         FUZZ_CHECK(result.snapshot_id == before.last_final_id);
         FUZZ_CHECK(!joins(event, result.snapshot_id));
+        buffer_.assign(1, event);
+        break;
+      case UpdateOutcome::snapshot_unjoined:
+        FUZZ_CHECK(before.state == SyncState::awaiting_event && kind == DepthKind::diff);
+        FUZZ_CHECK(result.snapshot_id == before.last_final_id);
+        FUZZ_CHECK(older(event, result.snapshot_id) && unjoined_ + 1 == max_unjoined_);
+        FUZZ_CHECK(sync_.state() == SyncState::awaiting_snapshot);
         buffer_.assign(1, event);
         break;
       case UpdateOutcome::dropped_stale:
@@ -148,6 +164,7 @@ class Harness {
         buffer_.clear();
         break;
     }
+    track_runs(kind, result, before);
     if (kind == DepthKind::partial) {
       FUZZ_CHECK(result.outcome == UpdateOutcome::replaced ||
                  result.outcome == UpdateOutcome::replaced_after_gap ||
@@ -186,6 +203,7 @@ class Harness {
         FUZZ_CHECK(sync_.last_final_id() == snapshot.last_update_id);
         reference_.load(snapshot.bids, snapshot.asks);
         buffer_.clear();
+        unjoined_ = 0;
         break;
       case SnapshotOutcome::too_old:
         FUZZ_CHECK(before.state == SyncState::awaiting_snapshot);
@@ -224,6 +242,7 @@ class Harness {
     const Before before = capture();
     sync_.reset();
     buffer_.clear();
+    stale_run_ = unjoined_ = 0;
     reference_.clear();
     FUZZ_CHECK(sync_.state() == SyncState::awaiting_snapshot);
     FUZZ_CHECK(sync_.book().bid_count() == 0 && sync_.book().ask_count() == 0);
@@ -238,6 +257,24 @@ class Harness {
   };
   Before capture() const {
     return {sync_.state(), sync_.buffered_count(), sync_.last_final_id(), sync_.counters()};
+  }
+
+  // The harness's own count of stale events in a row (by the continuity verdict) and of events
+  // dropped while a held snapshot waited for its join.
+  void track_runs(DepthKind kind, const UpdateResult& result, const Before& before) {
+    if (kind == DepthKind::partial || before.state != SyncState::awaiting_event) {
+      const bool stale = result.continuity.result == Continuity::stale && !result.stale_run;
+      stale_run_ = stale ? stale_run_ + 1 : 0;
+    } else {
+      stale_run_ = 0;  // a diff event while a snapshot waits for its join ends the run
+    }
+    FUZZ_CHECK(stale_run_ < max_stale_run_);
+    if (kind == DepthKind::diff) {
+      const bool unjoined = before.state == SyncState::awaiting_event &&
+                            result.outcome == UpdateOutcome::dropped_stale;
+      unjoined_ = unjoined ? unjoined_ + 1 : 0;
+    }
+    FUZZ_CHECK(unjoined_ < max_unjoined_);
   }
 
   bool older(const DepthUpdate& event, std::uint64_t snapshot_id) const {
@@ -278,6 +315,10 @@ class Harness {
   FuzzedDataProvider& in_;
   Market market_;
   std::size_t limit_;
+  std::uint64_t max_stale_run_;
+  std::uint64_t max_unjoined_;
+  std::uint64_t stale_run_ = 0;
+  std::uint64_t unjoined_ = 0;
   BookSynchronizer sync_;
   std::uint64_t cursor_ = 0;
   std::uint64_t last_sent_u_ = 0;
@@ -293,6 +334,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const Market market = in.PickValueInArray({Market::spot, Market::usdm, Market::coinm});
   SyncLimits limits;
   limits.max_buffered_events = in.ConsumeIntegralInRange<std::size_t>(0, 6);
+  limits.max_stale_run = in.ConsumeIntegralInRange<std::uint64_t>(0, 8);
+  limits.max_unjoined_events = in.ConsumeIntegralInRange<std::uint64_t>(0, 8);
   Harness harness(in, market, limits);
   for (int steps = 0; steps < 512 && in.remaining_bytes() > 0; ++steps) harness.step();
   return 0;

@@ -6,7 +6,9 @@
 //  - a depth frame's bids_json/asks_json are views of one JSON array each inside the input, and
 //    wrapped into a REST snapshot body they parse (parse_snapshot) to the very same levels;
 //  - every Decimal read (levels and bookTicker prices) formats and parses back to the same value;
-//  - spot partial depth has first_id == final_id; a frame over the size limit is too_large.
+//  - spot partial depth has first_id == final_id; a frame over the size limit is too_large;
+//  - the depth record written for it is one line (no CR/LF inside, whatever whitespace the
+//    frame had) whose level arrays parse back to the same levels.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -16,6 +18,7 @@
 #include "depthrec/frame_parser.hpp"
 #include "depthrec/snapshot.hpp"
 #include "fuzz_check.hpp"
+#include "record_line_check.hpp"
 
 namespace {
 
@@ -90,6 +93,7 @@ void check_frame(const Frame& frame, std::string_view text) {
       check_level_array(frame.depth.bids_json, frame.depth.bids, text);
       check_level_array(frame.depth.asks_json, frame.depth.asks, text);
       check_raw_spans_reparse(frame.depth);
+      fuzz::check_depth_record(frame.depth);
       if (frame.type == FrameType::spot_partial_depth) {
         FUZZ_CHECK(frame.depth.kind == DepthKind::partial);
         FUZZ_CHECK(frame.depth.first_id == frame.depth.final_id);

@@ -1,6 +1,8 @@
 // parse_snapshot on arbitrary bytes, then the snapshot into an OrderBook. Checks:
 //  - deterministic (a second parse into a used DepthSnapshot gives the same result);
 //  - bids_json/asks_json are JSON arrays inside the body; every Decimal round-trips;
+//  - the snapshot record is one line (no CR/LF inside, even for a pretty-printed body) whose
+//    level arrays parse back to the same levels;
 //  - OrderBook::load gives a well-shaped book (sides strictly sorted best first, no zero quantity,
 //    best/crossed/top consistent) holding exactly what a naive std::map book holds;
 //  - loading equals applying the same levels as a diff to an empty book (two code paths);
@@ -13,6 +15,7 @@
 #include "depthrec/order_book.hpp"
 #include "depthrec/snapshot.hpp"
 #include "fuzz_check.hpp"
+#include "record_line_check.hpp"
 
 namespace {
 
@@ -60,6 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(snapshot.event_time_ms >= 0 && snapshot.transaction_time_ms >= 0);
   check_levels(snapshot.bids);
   check_levels(snapshot.asks);
+  fuzz::check_snapshot_record(snapshot);
 
   OrderBook book;
   book.set_level(Side::bid, Decimal{5}, Decimal{5});  // load must replace, not merge

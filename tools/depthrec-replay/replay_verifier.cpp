@@ -112,6 +112,7 @@ void ReplayVerifier::on_depth(const ReplayItem& item) {
     case UpdateOutcome::dropped_stale:
     case UpdateOutcome::buffer_overflow:
     case UpdateOutcome::snapshot_too_old:
+    case UpdateOutcome::snapshot_unjoined:
       break;
   }
   const bool changed = changes_book(result.outcome);

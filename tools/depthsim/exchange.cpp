@@ -37,7 +37,7 @@ Exchange::Exchange(asio::io_context& io, SimOptions options)
   }
   for (const PlannedFault& planned : options_.faults) fault_plan_.add(planned);
   for (const RestFaultSpec& spec : options_.rest_faults) {
-    for (std::uint64_t i = 0; i < spec.count; ++i) rest_faults_.push_back(spec.kind);
+    for (std::uint64_t i = 0; i < spec.count; ++i) queue_rest_fault(spec.kind);
   }
 }
 

@@ -82,10 +82,18 @@ class Exchange final : public ServerHandler {
   SymbolFeed* feed_for(const std::string& symbol);
   void generate_event(SymbolFeed& feed);
   void deliver(SymbolFeed& feed, const BookUpdate& update, bool fresh);
+  // A diff-depth event sent to `session` (its /sim/stats progress).
+  void count_depth_sent(ClientSession& session, const std::string& symbol,
+                        const BookUpdate& update);
   void send_frame(ClientSession& session, FrameType type,
                   const std::shared_ptr<const std::string>& frame);
   void apply_connection_fault(ClientSession& session, const StreamFault& fault);
   void send_payload_fault(SymbolFeed& feed, const BookUpdate& update, const StreamFault& fault);
+  // exchange_hostile_events.cpp: the event sent altered (is_event_fault) instead of as rendered.
+  void deliver_altered(SymbolFeed& feed, const BookUpdate& update, const StreamFault& fault);
+  // REST faults go to the snapshot queue, but time_ahead to the next /time replies.
+  void queue_rest_fault(RestFaultKind kind);
+  std::int64_t server_time_reply_ms();  // serverTime for /time (one hour ahead when faulted)
   void inject_stream_fault(const StreamFault& fault, const std::vector<std::string>& symbols,
                            std::optional<std::uint64_t> connection_number, std::uint64_t count);
 
@@ -115,6 +123,7 @@ class Exchange final : public ServerHandler {
   std::vector<std::unique_ptr<SymbolFeed>> feeds_;
   FaultPlan fault_plan_;
   std::deque<RestFaultKind> rest_faults_;
+  std::uint64_t time_ahead_replies_ = 0;  // /time replies still to be sent one hour ahead
   std::unique_ptr<ReplayFeed> replay_;
   Clock::time_point replay_started_at_;
 

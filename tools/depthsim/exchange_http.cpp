@@ -28,6 +28,18 @@ bool starts_with_rest(const std::string& kind) {
   return kind.rfind("rest_", 0) == 0;
 }
 
+// The snapshot with lastUpdateId 10^12 ahead of the stream: no event will ever join it.
+std::string snapshot_ahead(std::string body) {
+  const std::string key = "\"lastUpdateId\":";
+  const std::size_t at = body.find(key);
+  if (at == std::string::npos) return body;
+  const std::size_t begin = at + key.size();
+  const std::size_t end = body.find_first_not_of("0123456789", begin);
+  const std::uint64_t id = std::stoull(body.substr(begin, end - begin));
+  body.replace(begin, end - begin, std::to_string(id + 1'000'000'000'000ULL));
+  return body;
+}
+
 bool is_time_path(const std::string& path) {
   return path == "/fapi/v1/time" || path == "/dapi/v1/time" || path == "/api/v3/time";
 }
@@ -47,7 +59,7 @@ std::optional<HttpReply> Exchange::on_http(ConnectionId id, const std::string& m
     return reply;
   }
   if (is_time_path(target.path))
-    return ok("{\"serverTime\":" + std::to_string(exchange_now_ms()) + "}");
+    return ok("{\"serverTime\":" + std::to_string(server_time_reply_ms()) + "}");
   if (target.path == exchange_info_rest_path(options_.market))
     return ok(render_exchange_info(options_.market, options_.symbols, exchange_now_ms()));
   if (target.path == "/sim/stats") return ok(stats_json());
@@ -126,6 +138,8 @@ HttpReply Exchange::snapshot_reply(const RequestTarget& target, bool& deferred, 
       fault == RestFaultKind::stale ? feed.book().book_before(50) : feed.book().book();
   HttpReply reply = ok(render_snapshot(options_.market, feed.book().spec(), book,
                                        static_cast<std::size_t>(limit), now_ms, now_ms - 1));
+  if (fault == RestFaultKind::pretty) reply.body = pretty_json(reply.body, "\n");
+  if (fault == RestFaultKind::ahead) reply.body = snapshot_ahead(reply.body);
   ++snapshots_served_;
   if (fault == RestFaultKind::truncated) {
     reply.announced_length = reply.body.size();
@@ -174,7 +188,7 @@ HttpReply Exchange::fault_reply(const RequestTarget& target) {
   if (starts_with_rest(*kind_text)) {
     const std::optional<RestFaultKind> rest = parse_rest_fault_kind(*kind_text);
     if (!rest) return json_error(400, -1100, "Unknown REST fault kind: " + *kind_text);
-    for (std::uint64_t i = 0; i < count; ++i) rest_faults_.push_back(*rest);
+    for (std::uint64_t i = 0; i < count; ++i) queue_rest_fault(*rest);
     return ok("{\"injected\":\"" + std::string(rest_fault_name(*rest)) +
               "\",\"count\":" + std::to_string(count) + "}");
   }

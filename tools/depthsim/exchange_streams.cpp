@@ -220,9 +220,13 @@ void Exchange::generate_event(SymbolFeed& feed) {
     return std::any_of(faults.begin(), faults.end(),
                        [kind](const StreamFault& f) { return f.kind == kind; });
   };
+  const auto altered = std::find_if(faults.begin(), faults.end(),
+                                    [](const StreamFault& f) { return is_event_fault(f.kind); });
   if (has(FaultKind::gap)) {
     // The event changes the truth but nobody receives it: the next U/pu do not chain.
     count_fault("gap");
+  } else if (altered != faults.end()) {
+    deliver_altered(feed, update, *altered);
   } else if (has(FaultKind::reorder) && !feed.held_update()) {
     count_fault("reorder");
     feed.held_update() = update;
@@ -301,15 +305,18 @@ void Exchange::deliver(SymbolFeed& feed, const BookUpdate& update, bool fresh) {
         payload = frame;
       }
       send_frame(session, FrameType::text, payload);
-      if (stream.kind == StreamKind::diff_depth) {
-        DepthProgress& progress = session.depth_by_symbol[feed.symbol()];
-        if (progress.events == 0) progress.first_id = update.first_id;
-        progress.last_id = update.last_id;
-        ++progress.events;
-        ++session.depth_events_sent;
-      }
+      if (stream.kind == StreamKind::diff_depth) count_depth_sent(session, feed.symbol(), update);
     }
   }
+}
+
+void Exchange::count_depth_sent(ClientSession& session, const std::string& symbol,
+                                const BookUpdate& update) {
+  DepthProgress& progress = session.depth_by_symbol[symbol];
+  if (progress.events == 0) progress.first_id = update.first_id;
+  progress.last_id = update.last_id;
+  ++progress.events;
+  ++session.depth_events_sent;
 }
 
 }  // namespace depthsim

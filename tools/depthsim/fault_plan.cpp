@@ -9,7 +9,7 @@ namespace depthsim {
 
 namespace {
 
-constexpr std::array<std::pair<FaultKind, std::string_view>, 19> kFaultNames{{
+constexpr std::array<std::pair<FaultKind, std::string_view>, 27> kFaultNames{{
     {FaultKind::gap, "gap"},
     {FaultKind::duplicate, "duplicate"},
     {FaultKind::reorder, "reorder"},
@@ -29,15 +29,26 @@ constexpr std::array<std::pair<FaultKind, std::string_view>, 19> kFaultNames{{
     {FaultKind::wrong_type, "wrong_type"},
     {FaultKind::missing_field, "missing_field"},
     {FaultKind::bad_number, "bad_number"},
+    {FaultKind::spaced, "spaced"},
+    {FaultKind::refused_event, "refused_event"},
+    {FaultKind::empty_symbol, "empty_symbol"},
+    {FaultKind::empty_stream, "empty_stream"},
+    {FaultKind::huge_u, "huge_u"},
+    {FaultKind::duplicate_u, "duplicate_u"},
+    {FaultKind::e_ahead, "e_ahead"},
+    {FaultKind::e_max, "e_max"},
 }};
 
-constexpr std::array<std::pair<RestFaultKind, std::string_view>, 6> kRestFaultNames{{
+constexpr std::array<std::pair<RestFaultKind, std::string_view>, 9> kRestFaultNames{{
     {RestFaultKind::too_many_requests, "rest_429"},
     {RestFaultKind::banned, "rest_418"},
     {RestFaultKind::server_error, "rest_500"},
     {RestFaultKind::timeout, "rest_timeout"},
     {RestFaultKind::truncated, "rest_truncated"},
     {RestFaultKind::stale, "rest_stale"},
+    {RestFaultKind::pretty, "rest_pretty"},
+    {RestFaultKind::ahead, "rest_ahead"},
+    {RestFaultKind::time_ahead, "rest_time_ahead"},
 }};
 
 bool parse_number(std::string_view text, double& value) {
@@ -78,6 +89,9 @@ std::optional<RestFaultKind> parse_rest_fault_kind(std::string_view name) {
   if (name == "timeout") return RestFaultKind::timeout;
   if (name == "truncated") return RestFaultKind::truncated;
   if (name == "stale") return RestFaultKind::stale;
+  if (name == "pretty") return RestFaultKind::pretty;
+  if (name == "ahead") return RestFaultKind::ahead;
+  if (name == "time_ahead") return RestFaultKind::time_ahead;
   return std::nullopt;
 }
 
@@ -99,13 +113,22 @@ bool is_connection_fault(FaultKind kind) {
          kind == FaultKind::server_shutdown;
 }
 
+bool is_event_fault(FaultKind kind) {
+  return kind == FaultKind::spaced || kind == FaultKind::refused_event ||
+         kind == FaultKind::empty_symbol || kind == FaultKind::empty_stream ||
+         kind == FaultKind::huge_u || kind == FaultKind::duplicate_u ||
+         kind == FaultKind::e_ahead || kind == FaultKind::e_max;
+}
+
 bool is_payload_fault(FaultKind kind) {
-  return !is_sequence_fault(kind) && !is_connection_fault(kind);
+  return !is_sequence_fault(kind) && !is_connection_fault(kind) && !is_event_fault(kind);
 }
 
 double default_fault_arg(FaultKind kind) {
   if (kind == FaultKind::stall) return 5.0;
   if (kind == FaultKind::oversized) return 10.0 * 1024 * 1024;
+  if (kind == FaultKind::huge_u) return 1e18;
+  if (kind == FaultKind::e_ahead) return 3'600'000;
   return 0;
 }
 
@@ -142,7 +165,7 @@ std::optional<RestFaultSpec> parse_rest_fault(std::string_view text, std::string
   const std::optional<RestFaultKind> kind = parse_rest_fault_kind(text.substr(0, colon));
   if (!kind) {
     error = "rest fault '" + std::string(text) +
-            "': kind must be 429, 418, 500, timeout, truncated or stale";
+            "': kind must be 429, 418, 500, timeout, truncated, stale, pretty, ahead or time_ahead";
     return std::nullopt;
   }
   RestFaultSpec spec;

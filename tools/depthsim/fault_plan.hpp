@@ -35,9 +35,29 @@ enum class FaultKind {
   wrong_type,
   missing_field,
   bad_number,
+  // Hostile event faults: the event itself is sent altered instead of as rendered
+  // (exchange_hostile_events.cpp).
+  spaced,         // JSON-legal CR/LF/tab whitespace between every token
+  refused_event,  // cut in half: a frame the recorder must refuse, carrying a real event
+  empty_symbol,   // "s":""
+  empty_stream,   // combined wrapper with "stream":""
+  huge_u,         // "u" = ARG (default 10^18), U and pu unchanged
+  duplicate_u,    // "u" twice: the real one, then one 10^18 ahead
+  e_ahead,        // "E" ARG ms (default one hour) in the future
+  e_max,          // "E" = 9223372036854775807, the largest time a parser accepts
 };
 
-enum class RestFaultKind { too_many_requests, banned, server_error, timeout, truncated, stale };
+enum class RestFaultKind {
+  too_many_requests,
+  banned,
+  server_error,
+  timeout,
+  truncated,
+  stale,
+  pretty,      // the snapshot pretty-printed over many lines
+  ahead,       // lastUpdateId 10^12 ahead of the stream: no event ever joins it
+  time_ahead,  // not a snapshot fault: the next server-time (/time) reply is one hour ahead
+};
 
 std::optional<FaultKind> parse_fault_kind(std::string_view name);
 std::string_view fault_name(FaultKind kind);
@@ -46,6 +66,7 @@ std::string_view rest_fault_name(RestFaultKind kind);                       // "
 bool is_sequence_fault(FaultKind kind);
 bool is_connection_fault(FaultKind kind);
 bool is_payload_fault(FaultKind kind);
+bool is_event_fault(FaultKind kind);  // the hostile event faults above
 
 struct StreamFault {
   FaultKind kind = FaultKind::gap;

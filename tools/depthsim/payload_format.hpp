@@ -32,6 +32,11 @@ std::string render_snapshot(Market market, const SymbolSpec& spec, const LevelBo
 // {"stream":"<stream>","data":<payload>}
 std::string wrap_combined(std::string_view stream, std::string_view payload);
 
+// `text` (JSON) pretty-printed: `newline` and indentation after every '{' '[' ',' and before
+// every '}' ']', spaces and tabs around ':' and ','; strings untouched. Still the same JSON.
+// (exchange_hostile_events.cpp)
+std::string pretty_json(std::string_view text, std::string_view newline);
+
 // A JSON string literal with quotes and escapes ("a\"b").
 void append_json_string(std::string& out, std::string_view text);
 

@@ -164,12 +164,12 @@ TEST(DepthFrameScanner, DeclinesWhatItDoesNotHandleAndTheGenericWalkDecides) {
     return text.replace(at, from.size(), to);
   };
   const std::vector<std::pair<std::string, ParseError>> cases{
-      {with(R"("s":"BTCUSDT")", R"("s":"BTC\u0055SDT")"), ParseError::none},  // escape
-      {with(R"("U":100,)", R"("U": 100,)"), ParseError::none},                // whitespace
-      {with(R"("U":100,)", R"("U":100,"x":1,)"), ParseError::none},           // unknown key
-      {with(R"("U":100,)", R"("U":100,"U":101,)"), ParseError::none},         // repeated key
-      {with(R"("s":"BTCUSDT")", "\"s\":\"BTC\xc3\xa9\""), ParseError::none},  // UTF-8
-      {with(R"("U":100)", R"("U":18446744073709551615)"), ParseError::none},  // 20 digits
+      {with(R"("s":"BTCUSDT")", R"("s":"BTC\u0055SDT")"), ParseError::none},    // escape
+      {with(R"("U":100,)", R"("U": 100,)"), ParseError::none},                  // whitespace
+      {with(R"("U":100,)", R"("U":100,"x":1,)"), ParseError::none},             // unknown key
+      {with(R"("U":100,)", R"("U":100,"U":101,)"), ParseError::duplicate_key},  // repeated key
+      {with(R"("s":"BTCUSDT")", "\"s\":\"BTC\xc3\xa9\""), ParseError::none},    // UTF-8
+      {with(R"("U":100)", R"("U":18446744073709551615)"), ParseError::none},    // 20 digits
       {with(R"("U":100)", R"("U":18446744073709551616)"), ParseError::bad_number},
       {with(R"("E":1721347022504)", R"("E":9223372036854775808)"), ParseError::bad_number},
       {with(R"("U":100)", R"("U":100.0)"), ParseError::bad_number},

@@ -343,7 +343,8 @@ TEST(ParseErrorTest, NamesEqualEnumNames) {
   EXPECT_EQ(to_string(ParseError::bad_level), "bad_level");
   EXPECT_EQ(to_string(ParseError::too_large), "too_large");
   EXPECT_EQ(to_string(ParseError::not_text), "not_text");
-  EXPECT_EQ(kParseErrorCount, 10);
+  EXPECT_EQ(to_string(ParseError::duplicate_key), "duplicate_key");
+  EXPECT_EQ(kParseErrorCount, 11);
 }
 
 }  // namespace

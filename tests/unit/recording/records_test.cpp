@@ -146,6 +146,52 @@ TEST(Records, UpdateWithoutRawLevelsStillWritesValidJson) {
   EXPECT_EQ(doc["a"].Size(), 0u);
 }
 
+// JSON allows whitespace, newlines and CRs included, between the tokens of a level array; the
+// record keeps the values exactly as received and drops that whitespace, so it stays one line
+// (issue 18, item 1: a spaced depth frame split its record, a pretty-printed snapshot spread
+// over hundreds of lines, a raw CR broke readers splitting on CR).
+TEST(Records, WhitespaceInReceivedLevelsIsDroppedAndTheRecordStaysOneLine) {
+  DepthUpdate update = usdm_update();
+  update.bids_json = "[\n  [ \"1000.00\" ,\r\n\t\"569.567\" ] ,\r[\"1.5\",\"0\"]\n]";
+  update.asks_json = "[ ]";
+  std::string out;
+  append_depth_record(out, usdm_context(), update, 1, 0, 0);
+  EXPECT_EQ(out.find('\r'), std::string::npos) << out;
+  const auto doc = parse_line(out);
+  EXPECT_NE(out.find(R"("b":[["1000.00","569.567"],["1.5","0"]],"a":[])"), std::string::npos)
+      << out;
+  EXPECT_EQ(doc["b"].Size(), 2u);
+
+  DepthSnapshot snapshot;
+  snapshot.last_update_id = 7;
+  snapshot.bids_json = "[\n    [\n      \"63943.90\",\n      \"46.371\"\n    ]\n  ]";
+  snapshot.asks_json = "[\r\n]";
+  out.clear();
+  append_snapshot_record(out, usdm_context(), snapshot, 1);
+  EXPECT_EQ(out.find('\r'), std::string::npos) << out;
+  parse_line(out);
+  EXPECT_NE(out.find(R"("bids":[["63943.90","46.371"]],"asks":[])"), std::string::npos) << out;
+
+  // A single whitespace byte anywhere in a long array is found (the scan goes 8 bytes at a time).
+  for (std::size_t at : {2u, 12u, 23u, 35u, 43u}) {
+    std::string spaced = R"([["63943.90","46.371"],["63943.80","0.010"]])";
+    spaced.insert(at, "\r");
+    update.bids_json = spaced;
+    out.clear();
+    append_depth_record(out, usdm_context(), update, 1, 0, 0);
+    EXPECT_EQ(out.find('\r'), std::string::npos) << at;
+    EXPECT_NE(out.find(R"("b":[["63943.90","46.371"],["63943.80","0.010"]])"), std::string::npos)
+        << at;
+  }
+
+  // Whitespace inside a string is part of the value (never in a decimal the parser accepts, but
+  // the writer does not rely on it); an escaped quote does not end the string.
+  update.bids_json = R"([["a b\" c" , "x"]])";
+  out.clear();
+  append_depth_record(out, usdm_context(), update, 1, 0, 0);
+  EXPECT_NE(out.find(R"("b":[["a b\" c","x"]])"), std::string::npos) << out;
+}
+
 TEST(Records, SnapshotKeepsLevelsVerbatim) {
   DepthSnapshot snapshot;
   snapshot.last_update_id = 4984028384061;

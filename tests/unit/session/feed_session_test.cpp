@@ -252,5 +252,99 @@ TEST_F(FeedSessionTest, SpotDropsEventsUpToTheSnapshotId) {
   EXPECT_EQ(field_of_last("resync", "first_U"), "101");
 }
 
+std::uint64_t gap_count(const MetricsSnapshot& m, const std::string& reason) {
+  for (const auto& [name, count] : m.gaps) {
+    if (name == reason) return count;
+  }
+  return 0;
+}
+
+// Issue 18, item 5: a refused frame that carried the next event leaves its own marker: the gap
+// the next event shows is recorded (and counted) as parse_error, not pu_mismatch. A refused frame
+// that lost nothing (the next event chains) leaves no gap.
+TEST_F(FeedSessionTest, ARefusedFrameThatLostAnEventMarksTheGapAsParseError) {
+  make_session(Market::usdm, 0);
+  feed(futures_event(96, 105, 95));
+  answer_snapshot(100);
+  session_->on_refused_frame(1);  // an extra frame: nothing lost
+  feed(futures_event(106, 110, 105));
+  EXPECT_EQ(field_of_last("gap", "reason"), "");
+  session_->on_refused_frame(2);  // another connection's frame: not this feed's
+  session_->on_refused_frame(1);  // carried 111..115
+  feed(futures_event(116, 120, 115));
+  EXPECT_EQ(field_of_last("gap", "reason"), "parse_error");
+  EXPECT_EQ(field_of_last("gap", "got_pu"), "115");
+  answer_snapshot(118);
+  EXPECT_EQ(field_of_last("resync", "reason"), "parse_error");
+  feed(futures_event(121, 125, 119));  // a later gap has its own reason again
+  EXPECT_EQ(field_of_last("gap", "reason"), "pu_mismatch");
+  const auto m = metrics_->snapshot(3'000'000'000'000'000'000);
+  EXPECT_EQ(gap_count(m, "parse_error"), 1u);
+  EXPECT_EQ(m.run.counters.breaks, 2u);
+}
+
+// Issue 18, item 4: after a bogus u far ahead every event is stale; max_stale_run of them make a
+// break (gap stale_stream, counted, logged) and the book resyncs, instead of freezing "synced".
+TEST_F(FeedSessionTest, AStreamFrozenBehindABogusIdBreaksAndResyncs) {
+  make_session(Market::usdm, 0);
+  feed(futures_event(96, 105, 95));
+  answer_snapshot(100);
+  const std::uint64_t bogus = 1'000'000'000'000'000'000ULL;
+  feed(futures_event(106, bogus, 105));
+  std::uint64_t u = 105;
+  const std::uint64_t run = SyncLimits{}.max_stale_run;
+  for (std::uint64_t i = 0; i + 1 < run; ++i, u += 5) feed(futures_event(u + 1, u + 5, u));
+  EXPECT_TRUE(session_->sync().book_valid()) << "not yet";
+  EXPECT_EQ(snapshot_requests_, 1);
+  feed(futures_event(u + 1, u + 5, u));
+  u += 5;
+  EXPECT_FALSE(session_->sync().book_valid());
+  EXPECT_EQ(field_of_last("gap", "reason"), "stale_stream");
+  EXPECT_EQ(field_of_last("gap", "last_u"), std::to_string(bogus));
+  EXPECT_EQ(field_of_last("gap", "expected"), "null");
+  EXPECT_EQ(snapshot_requests_, 2);
+  EXPECT_NE(logs_.back().find("continuity break (stale_stream)"), std::string::npos)
+      << logs_.back();
+  answer_snapshot(u - 2);
+  EXPECT_TRUE(session_->sync().book_valid());
+  EXPECT_EQ(field_of_last("resync", "reason"), "stale_stream");
+  const auto m = metrics_->snapshot(3'000'000'000'000'000'000);
+  EXPECT_EQ(m.run.counters.breaks, 1u);
+  EXPECT_EQ(gap_count(m, "stale_stream"), 1u);
+}
+
+// Issue 18, item 4: a snapshot whose lastUpdateId no event reaches is given up and fetched again.
+TEST_F(FeedSessionTest, ASnapshotAheadOfTheStreamIsFetchedAgain) {
+  make_session(Market::usdm, 0);
+  feed(futures_event(96, 105, 95));
+  answer_snapshot(1'000'000'000'000ULL);
+  std::uint64_t u = 105;
+  const std::uint64_t bound = SyncLimits{}.max_unjoined_events;
+  for (std::uint64_t i = 0; i + 1 < bound; ++i, u += 5) feed(futures_event(u + 1, u + 5, u));
+  EXPECT_EQ(snapshot_requests_, 1);
+  feed(futures_event(u + 1, u + 5, u));
+  u += 5;
+  EXPECT_EQ(snapshot_requests_, 2);
+  EXPECT_NE(logs_.back().find("is ahead of the stream"), std::string::npos) << logs_.back();
+  answer_snapshot(u - 2);
+  EXPECT_TRUE(session_->sync().book_valid());
+  const auto m = metrics_->snapshot(3'000'000'000'000'000'000);
+  EXPECT_EQ(m.run.counters.snapshot_unjoined, 1u);
+}
+
+// Issue 18, item 9: the log says the real wait, Retry-After included, and the retry waits for it.
+TEST_F(FeedSessionTest, ARateLimitedSnapshotLogsAndWaitsTheRealRetryAfter) {
+  make_session(Market::usdm, 0);
+  feed(futures_event(96, 105, 95));
+  RestAnswer answer;
+  answer.status = 429;
+  answer.body = R"({"code":-1003})";
+  answer.retry_after = std::chrono::seconds(259200);
+  session_->on_snapshot_answer(answer);
+  ASSERT_FALSE(logs_.empty());
+  EXPECT_NE(logs_.back().find("retrying in 259200000 ms (Retry-After 259200 s)"), std::string::npos)
+      << logs_.back();
+}
+
 }  // namespace
 }  // namespace depthrec::session
