@@ -125,6 +125,7 @@ void span_figures(Writer& w, const FeedFigures& f) {
   number(w, "bytes_rate", round_to(f.bytes_rate, 1));
   count(w, "parse_errors_total", f.counters.parse_errors);
   count(w, "stalls", f.counters.stalls);
+  count(w, "send_queue_overflows", f.counters.send_queue_overflows);
   count(w, "connect_failures", f.counters.connect_failures);
   key(w, "integrity");
   w.StartObject();
@@ -312,6 +313,7 @@ std::string to_metrics_json(const MetricsSnapshot& s) {
   s.book.best_ask.empty() ? w.Null() : w.String(s.book.best_ask);
   w.EndObject();
   count(w, "stalls", run.counters.stalls);
+  count(w, "send_queue_overflows", run.counters.send_queue_overflows);
   count(w, "connect_failures", run.counters.connect_failures);
   key(w, "rollover");
   w.StartObject();

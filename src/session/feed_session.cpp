@@ -6,6 +6,7 @@
 
 #include <rapidjson/document.h>
 
+#include "depthrec/peer_text.hpp"
 #include "depthrec/snapshot.hpp"
 
 namespace depthrec::session {
@@ -251,9 +252,9 @@ void FeedSession::on_snapshot_answer(const RestAnswer& answer) {
   DepthSnapshot snapshot;
   std::string problem;
   if (!answer.error.empty()) {
-    problem = answer.error;
+    problem = peer_text(answer.error);
   } else if (answer.status != 200) {
-    problem = "HTTP " + std::to_string(answer.status) + ": " + answer.body.substr(0, 200);
+    problem = "HTTP " + std::to_string(answer.status) + ": " + peer_text(answer.body);
   } else if (ParseError error = parse_snapshot(answer.body, snapshot); error != ParseError::none) {
     problem = "bad snapshot body (" + std::string(to_string(error)) + ")";
   }
@@ -297,12 +298,19 @@ void FeedSession::on_snapshot_answer(const RestAnswer& answer) {
 
 void FeedSession::on_server_time_answer(const RestAnswer& answer) {
   rapidjson::Document body;
-  if (!answer.error.empty() || answer.status != 200 ||
-      body.Parse(answer.body.c_str()).HasParseError() || !body.IsObject() ||
-      !body.HasMember("serverTime") || !body["serverTime"].IsInt64()) {
-    log(LogLevel::warning,
-        "server time request failed: " +
-            (answer.error.empty() ? "HTTP " + std::to_string(answer.status) : answer.error));
+  std::string problem;  // what was wrong, in the words an operator needs
+  if (!answer.error.empty()) {
+    problem = "server time request failed: " + peer_text(answer.error);
+  } else if (answer.status != 200) {
+    problem = "server time request failed: HTTP " + std::to_string(answer.status) + ": " +
+              peer_text(answer.body);
+  } else if (body.Parse(answer.body.c_str()).HasParseError() || !body.IsObject()) {
+    problem = "server time answer (HTTP 200) is not a JSON object: " + peer_text(answer.body);
+  } else if (!body.HasMember("serverTime") || !body["serverTime"].IsInt64()) {
+    problem = "server time answer (HTTP 200) has no integer serverTime: " + peer_text(answer.body);
+  }
+  if (!problem.empty()) {
+    log(LogLevel::warning, problem);
     return;
   }
   metrics_.record_server_time(answer.sent_ns, answer.received_ns, body["serverTime"].GetInt64());

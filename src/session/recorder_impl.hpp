@@ -64,8 +64,10 @@ struct Recorder::Impl {
     last_error = error;
   }
   void warn_frame(const std::string& message) {
-    // The first few refused frames are logged in full, then one in a thousand: a hostile or
-    // broken stream must not flood the log. Every one is counted in metrics.
+    // Every per-frame log line (refused frames, frames of other streams, server events) comes
+    // here: the first few are logged, then one in a thousand, so a hostile or broken stream
+    // cannot flood the log. Every frame is counted in metrics. Peer text is quoted through
+    // peer_text() by the caller.
     ++frame_warnings;
     if (frame_warnings <= 20 || frame_warnings % 1000 == 0)
       log->log(LogLevel::warning, message + " (" + std::to_string(frame_warnings) + " so far)");

@@ -1,0 +1,395 @@
+// Fault matrix, a hostile server at the transport level (issue 18: 3, 7, 11, 12, 14): pings that
+// must not hide a stalled stream, a ping flood from a peer that never reads the pongs, a flood of
+// server events, peer text that must reach the log quoted and bounded, and failures that must be
+// reported as what happened. depthsim plays the exchange where it can; HostileServer
+// (faults_hostile_server.hpp) plays a peer no correct server would be.
+#include <dirent.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <fstream>
+#include <sstream>
+
+#include "faults_hostile_server.hpp"
+#include "faults_support.hpp"
+
+namespace itest {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+// Every text log depthrec wrote into `run`'s logs/ directory, concatenated.
+std::string read_logs(const RecorderRun& run) {
+  std::string all;
+  const std::string dir = run.dir + "/logs";
+  if (DIR* handle = ::opendir(dir.c_str())) {
+    while (const dirent* entry = ::readdir(handle)) {
+      if (entry->d_name[0] != '.') all += read_file(dir + "/" + entry->d_name);
+    }
+    ::closedir(handle);
+  }
+  return all;
+}
+
+std::size_t count_lines_with(const std::string& text, const std::string& needle) {
+  std::size_t count = 0;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);)
+    count += line.find(needle) != std::string::npos;
+  return count;
+}
+
+// Depth flags for a recorder pointed at a HostileServer (plain ws, REST on the same port).
+std::vector<std::string> hostile_flags(const HostileServer& server,
+                                       std::vector<std::string> extra) {
+  std::vector<std::string> args = {"--endpoint",           server.ws_endpoint(), "--rest-endpoint",
+                                   server.http_endpoint(), "--print-interval",   "1"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+// --- 3. Stall detection must not be defeated by pings -----------------------------------------
+
+class FaultHostileStall : public FaultTest {};
+
+// Spot Binance pings every 20 s, under the default 30 s stall timeout; here the simulator pings
+// every 0.2 s against a 1 s timeout and stops the events 0.1 s into the connection (stall:10),
+// pinging on (as a live socket without data does). Proves: the stall is judged on market data,
+// so it is detected within the timeout although pings keep arriving and are answered.
+TEST_F(FaultHostileStall, PingsDoNotHideAStreamWithoutMarketData) {
+  constexpr int kStallTimeoutMs = 1000;
+  Simulator sim({"--market", "spot", "--symbols", "BTCUSDT", "--rate", "200",
+                 "--start-on-subscribe", "--ping-interval-sec", "0.2", "--pong-timeout-sec", "5",
+                 "--fault", "stall@20:10"});
+  RecorderRun run = start_recorder(
+      sim, {"--market", "spot", "--symbol", "BTCUSDT", "--depth", "full", "--print-interval", "1",
+            "--stall-timeout-ms", std::to_string(kStallTimeoutMs), "--backoff-max-ms", "500"});
+  ASSERT_TRUE(wait_for_sim_events(sim, 2, 50, seconds(20)))
+      << "no new connection: the stall was never detected\n"
+      << run.process->output();
+  ASSERT_TRUE(wait_for_sim_closed(sim, 1));
+  const auto stats = sim.stats();
+  const auto* first = sim_connection(stats, 1);
+  ASSERT_NE(first, nullptr);
+  const std::uint64_t pings = u64(*first, "pings_sent");
+  const std::uint64_t pongs = u64(*first, "pongs_received");
+  report_figure("conn 1 events / pings sent / pongs received",
+                std::to_string(sim_depth_sent(stats, 1)) + " / " + std::to_string(pings) + " / " +
+                    std::to_string(pongs));
+  // The events stopped after ~0.1 s: nearly all these pings came during the stall.
+  EXPECT_GE(pings, 3u) << "the simulator kept pinging the stalled connection";
+  EXPECT_GE(pongs + 1, pings) << "and depthrec answered them";
+
+  ASSERT_TRUE(wait_for_recorded(run, 2, 50));
+  const auto metrics = stop_and_read_metrics(run);
+  const auto records = read_records(run.data_dir());
+  const auto before = depth_records(records, 1);
+  ASSERT_FALSE(before.empty());
+  EXPECT_EQ(before.size(), sim_depth_sent(stats, 1)) << "the stalled connection lost nothing";
+  const auto disconnects = records_of_type(records, "disconnect");
+  ASSERT_GE(disconnects.size(), 1u);
+  const std::string reason = str(*disconnects[0], "reason");
+  report_figure("disconnect reason", reason);
+  EXPECT_NE(reason.find("stalled: no market data for 1000 ms"), std::string::npos) << reason;
+  const double detect_ms =
+      static_cast<double>(i64(*disconnects[0], "recv_ns") - i64(*before.back(), "recv_ns")) / 1e6;
+  report_figure("last event to stall disconnect ms", detect_ms);
+  EXPECT_GE(detect_ms, kStallTimeoutMs);
+  EXPECT_LE(detect_ms, kStallTimeoutMs + 500);
+  EXPECT_GE(metric_u64(metrics, nullptr, "stalls"), 1u);
+}
+
+// --- 7. A ping flood from a peer that never reads the pongs -----------------------------------
+
+class FaultHostilePingFlood : public FaultTest {};
+
+// The server floods pings (empty and 125-byte payloads, alternately) and never reads a byte
+// after the handshake, with a 4 KiB receive buffer: every pong depthrec owes piles up in its send
+// queue. Proves: the queue is bounded (1 MiB, message overhead included) and the connection is
+// cut when it is exceeded, counted (send_queue_overflows) and recorded (send_queue_full); the
+// recorder's memory stays bounded and it reconnects.
+TEST_F(FaultHostilePingFlood, UnreadPongsCutTheConnectionAndMemoryStaysBounded) {
+  // Without the bound the queued pongs would reach hundreds of MB: the flood stops there.
+  constexpr std::uint64_t kMaxPings = 2'000'000;
+  std::atomic<std::uint64_t> pings_sent{0};
+  std::atomic<bool> flood_cut{false};
+  std::atomic<int> ws_connections{0};
+  HostileServer server(
+      [&](HostileServer::Peer& peer) {
+        if (peer.request().websocket_key.empty()) {
+          peer.send_http(503, "{\"code\":-1,\"msg\":\"no REST here\"}");
+          return;
+        }
+        if (!peer.upgrade()) return;
+        if (++ws_connections > 1) {  // later connections: quiet, reading nothing
+          peer.wait_peer_closed(60'000);
+          return;
+        }
+        const std::string payload(125, 'p');
+        for (std::uint64_t i = 0; i < kMaxPings; ++i) {
+          if (!peer.send_frame(0x9, i % 2 ? std::string_view(payload) : std::string_view())) {
+            flood_cut = !peer.stopping();
+            return;
+          }
+          ++pings_sent;
+        }
+        peer.wait_peer_closed(60'000);
+      },
+      4096);
+  RecorderRun run = launch_recorder(
+      hostile_flags(server, {"--symbol", "BTCUSDT", "--depth", "5", "--backoff-max-ms", "500"}));
+  ASSERT_TRUE(wait_until([&] { return flood_cut.load() || pings_sent >= kMaxPings; }, seconds(60)))
+      << run.process->output();
+  ASSERT_TRUE(wait_for_metrics(run, [](const rapidjson::Document& m) {
+    return metric_u64(m, nullptr, "send_queue_overflows") >= 1;
+  })) << run.process->output();
+  const long peak_kb = proc_status_kb(run.process->pid(), "VmHWM");
+  const long rss_kb = proc_status_kb(run.process->pid(), "VmRSS");
+  ASSERT_TRUE(wait_until([&] { return ws_connections >= 2; }, seconds(20))) << "reconnected";
+  const auto metrics = stop_and_read_metrics(run);
+
+  report_figure("pings sent before the cut", static_cast<double>(pings_sent.load()));
+  report_figure("depthrec VmHWM / VmRSS after the flood kB",
+                std::to_string(peak_kb) + " / " + std::to_string(rss_kb));
+  EXPECT_TRUE(flood_cut) << "depthrec cut the connection";
+  EXPECT_LT(pings_sent.load(), kMaxPings);
+  EXPECT_GT(peak_kb, 0);
+  EXPECT_LT(peak_kb, 64 * 1024) << "memory bounded under the flood";
+  EXPECT_EQ(metric_u64(metrics, nullptr, "send_queue_overflows"), 1u);
+  const auto records = read_records(run.data_dir());
+  const auto disconnects = records_of_type(records, "disconnect");
+  ASSERT_GE(disconnects.size(), 1u);
+  const std::string reason = str(*disconnects[0], "reason");
+  report_figure("disconnect reason", reason);
+  EXPECT_EQ(reason.rfind("send_queue_full: the peer does not read", 0), 0u) << reason;
+  EXPECT_GE(metric_u64(metrics, "continuity", "reconnects"), 1u);
+}
+
+// --- 11. A flood of server events must not flood the log --------------------------------------
+
+class FaultHostileLogFlood : public FaultTest {};
+
+// The server sends 200,000 serverShutdown events in a row (and then a close). Proves: each is
+// counted as a control frame, but the per-frame log line is rate-limited like refused frames.
+TEST_F(FaultHostileLogFlood, ServerShutdownFloodIsCountedButRateLimitedInTheLog) {
+  constexpr std::uint64_t kEvents = 200'000;
+  std::atomic<int> ws_connections{0};
+  HostileServer server([&](HostileServer::Peer& peer) {
+    if (peer.request().websocket_key.empty()) {
+      peer.send_http(503, "{}");
+      return;
+    }
+    if (!peer.upgrade()) return;
+    if (++ws_connections > 1) {
+      peer.wait_peer_closed(60'000);
+      return;
+    }
+    const std::string event = "{\"e\":\"serverShutdown\",\"E\":1721347022504}";
+    for (std::uint64_t i = 0; i < kEvents; ++i)
+      if (!peer.send_frame(0x1, event)) return;
+    peer.wait_peer_closed(60'000);
+  });
+  RecorderRun run = launch_recorder(hostile_flags(server, {"--symbol", "BTCUSDT", "--depth", "5"}));
+  ASSERT_TRUE(wait_for_metrics(
+      run,
+      [&](const rapidjson::Document& m) {
+        return metric_at(m, {"integrity", "control_frames"}) >= kEvents;
+      },
+      seconds(60)))
+      << run.process->output();
+  const auto metrics = stop_and_read_metrics(run);
+  const std::string logs = read_logs(run);
+  const std::size_t lines = count_lines_with(logs, "server event: serverShutdown");
+  report_figure("server events sent / counted / log lines",
+                std::to_string(kEvents) + " / " +
+                    std::to_string(metric_at(metrics, {"integrity", "control_frames"})) + " / " +
+                    std::to_string(lines));
+  report_figure("log bytes", static_cast<double>(logs.size()));
+  EXPECT_EQ(metric_at(metrics, {"integrity", "control_frames"}), kEvents);
+  EXPECT_GE(lines, 1u);
+  EXPECT_LE(lines, 20 + kEvents / 1000);
+  EXPECT_LT(logs.size(), 200'000u);
+}
+
+// --- 12. Peer text reaches the log quoted and bounded -----------------------------------------
+
+class FaultHostilePeerText : public FaultTest {};
+
+// Where the first byte outside printable ASCII is in `line`; npos when there is none.
+std::size_t first_raw_byte(const std::string& line) {
+  const auto found = std::find_if(line.begin(), line.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte >= 0x7f;
+  });
+  return found == line.end() ? std::string::npos : static_cast<std::size_t>(found - line.begin());
+}
+
+// The server sends a depth frame whose stream name is 900 KB (with an ESC in it), an event type
+// that is a terminal title sequence, a refused frame with raw control bytes (after one good event),
+// then closes with a
+// reason of ESC/BEL and invalid UTF-8; REST answers 500 with a body that would retitle a
+// terminal. Proves: every log line (file and stderr) is printable ASCII and short, the peer's
+// bytes appear escaped, and the disconnect record quotes the close reason the same way.
+TEST_F(FaultHostilePeerText, IsEscapedAndTruncatedInEveryLogLine) {
+  const std::string depth =
+      "{\"e\":\"depthUpdate\",\"E\":1721347022504,\"T\":1721347022504,\"s\":\"BTCUSDT\","
+      "\"U\":10,\"u\":11,\"pu\":9,\"b\":[[\"1.0\",\"1\"]],\"a\":[[\"2.0\",\"1\"]]}";
+  const std::string long_stream = std::string(900 * 1024, 's') + "\\u001b[2J";
+  std::atomic<int> ws_connections{0};
+  HostileServer server([&](HostileServer::Peer& peer) {
+    if (peer.request().websocket_key.empty()) {
+      peer.send_http(500, "\x1b]0;pwned\x07\x1b[2J server error");
+      return;
+    }
+    if (!peer.upgrade()) return;
+    if (++ws_connections > 1) {
+      peer.wait_peer_closed(60'000);
+      return;
+    }
+    // One event of the stream (its snapshot request gets the hostile REST body), then the rest.
+    peer.send_frame(0x1, "{\"stream\":\"btcusdt@depth@100ms\",\"data\":" + depth + "}");
+    peer.send_frame(0x1, "{\"stream\":\"" + long_stream + "\",\"data\":" + depth + "}");
+    peer.send_frame(0x1, "{\"e\":\"\\u001b]0;title\\u0007\",\"E\":1}");
+    peer.send_frame(0x1, "{\"e\":\"depthUpdate\x1b[31m\x07");
+    peer.send_close(1001, "\x1b]0;owned\x07\xff\xfe");
+    peer.wait_peer_closed(5'000);
+  });
+  RecorderRun run = launch_recorder(
+      hostile_flags(server, {"--symbol", "BTCUSDT", "--depth", "full", "--backoff-max-ms", "500"}));
+  ASSERT_TRUE(wait_until([&] { return ws_connections >= 2; }, seconds(30)))
+      << run.process->output();
+  ASSERT_TRUE(wait_until(
+      [&] { return read_logs(run).find("snapshot request failed: HTTP 500") != std::string::npos; },
+      seconds(30)))
+      << read_logs(run);
+  ASSERT_TRUE(wait_for_metrics(run, [](const rapidjson::Document& m) {
+    return metric_at(m, {"integrity", "other_stream_frames"}) >= 2;
+  })) << run.process->output();
+  const auto metrics = stop_and_read_metrics(run);
+  EXPECT_EQ(metric_at(metrics, {"parse_errors", "total"}), 1u);
+
+  std::size_t longest = 0, lines = 0;
+  for (const std::string& text : {read_logs(run), run.process->output()}) {
+    std::istringstream stream(text);
+    for (std::string line; std::getline(stream, line); ++lines) {
+      longest = std::max(longest, line.size());
+      const std::size_t raw = first_raw_byte(line);
+      EXPECT_EQ(raw, std::string::npos) << "a raw byte in a log line: " << line.substr(0, raw);
+    }
+  }
+  report_figure("log lines checked / longest line bytes",
+                std::to_string(lines) + " / " + std::to_string(longest));
+  EXPECT_LT(longest, 1024u);
+  const std::string logs = read_logs(run);
+  EXPECT_NE(logs.find("unexpected stream " + std::string(64, 's') + "... (921604 bytes)"),
+            std::string::npos);
+  EXPECT_NE(logs.find("unexpected event type '\\x1b]0;title\\x07'"), std::string::npos);
+  EXPECT_NE(logs.find("depthUpdate\\x1b[31m\\x07"), std::string::npos);
+  for (const char* request : {"snapshot request", "server time request"}) {
+    EXPECT_NE(logs.find(std::string(request) +
+                        " failed: HTTP 500: \\x1b]0;pwned\\x07\\x1b[2J server error"),
+              std::string::npos)
+        << request;
+  }
+
+  const auto records = read_records(run.data_dir());
+  const auto disconnects = records_of_type(records, "disconnect");
+  ASSERT_GE(disconnects.size(), 1u);
+  const std::string reason = str(*disconnects[0], "reason");
+  report_figure("disconnect reason", reason);
+  EXPECT_EQ(reason, "remote_close: \\x1b]0;owned\\x07\\xff\\xfe");
+}
+
+// --- 14. Failures reported as what happened -----------------------------------------------------
+
+class FaultHostileMessages : public FaultTest {};
+
+// Runs depthrec (--depth 5) against `server` until its output holds `wanted` (or 30 s pass), then
+// stops it; returns the output (stdout and stderr, where warnings and errors are echoed).
+std::string output_once_it_says(const HostileServer& server, const std::string& wanted) {
+  RecorderRun run = launch_recorder(
+      hostile_flags(server, {"--symbol", "BTCUSDT", "--depth", "5", "--backoff-max-ms", "500"}));
+  wait_until([&] { return run.process->output().find(wanted) != std::string::npos; }, seconds(30));
+  stop_and_read_metrics(run);
+  return run.process->output();
+}
+
+// The server answers the upgrade with 101 and every header, but a Sec-WebSocket-Accept that is
+// not the one for the key sent. Proves: the failure names the header and the value (websocketpp
+// says "A required HTTP header is missing").
+TEST_F(FaultHostileMessages, WrongSecWebSocketAcceptIsNamed) {
+  HostileServer server([](HostileServer::Peer& peer) {
+    if (peer.request().websocket_key.empty()) {
+      peer.send_http(503, "{}");
+      return;
+    }
+    peer.upgrade("bm90IHRoZSByaWdodCBrZXk=");
+  });
+  const std::string output = output_once_it_says(server, "does not match the key sent");
+  report_figure("error", output.substr(output.find("connect to"), 200));
+  EXPECT_NE(output.find("the server's Sec-WebSocket-Accept 'bm90IHRoZSByaWdodCBrZXk=' does not "
+                        "match the key sent"),
+            std::string::npos)
+      << output;
+  EXPECT_EQ(output.find("A required HTTP header is missing"), std::string::npos) << output;
+}
+
+// The server answers the upgrade with a 10 MB header. Proves: the failure says the response was
+// unreadable and why (websocketpp's parser stops at 16000 bytes; it reports "Generic error").
+TEST_F(FaultHostileMessages, HugeHandshakeHeaderIsNamed) {
+  HostileServer server([](HostileServer::Peer& peer) {
+    if (peer.request().websocket_key.empty()) {
+      peer.send_http(503, "{}");
+      return;
+    }
+    peer.send("HTTP/1.1 101 Switching Protocols\r\nX-Padding: " + std::string(10 << 20, 'x') +
+              "\r\n\r\n");
+  });
+  const std::string output = output_once_it_says(server, "unreadable HTTP upgrade response");
+  report_figure("error", output.substr(output.find("connect to"), 200));
+  EXPECT_NE(output.find("unreadable HTTP upgrade response: Maximum header size exceeded"),
+            std::string::npos)
+      << output;
+  EXPECT_EQ(output.find("Generic error"), std::string::npos) << output;
+}
+
+// /fapi/v1/time answers HTTP 200 with an HTML page. Proves: the warning says the answer is not
+// JSON and quotes it ("server time request failed: HTTP 200" before), and recording goes on.
+TEST_F(FaultHostileMessages, BadServerTimeAnswerIsNamed) {
+  HostileServer server([](HostileServer::Peer& peer) {
+    if (peer.request().websocket_key.empty()) {
+      peer.send_http(200, "<html>maintenance</html>");
+      return;
+    }
+    if (peer.upgrade()) peer.wait_peer_closed(60'000);
+  });
+  const std::string output = output_once_it_says(server, "server time answer");
+  EXPECT_NE(output.find("server time answer (HTTP 200) is not a JSON object: "
+                        "<html>maintenance</html>"),
+            std::string::npos)
+      << output;
+  EXPECT_EQ(output.find("failed: HTTP 200"), std::string::npos) << output;
+}
+
+// --data-dir is a symbolic link to a directory that does not exist. Proves: the error names the
+// link and its missing target (the OS says "File exists"), exit status 1.
+TEST_F(FaultHostileMessages, DanglingDataDirectorySymlinkIsNamed) {
+  const std::string dir = make_temp_dir("depthrec-dangling");
+  ASSERT_EQ(::symlink((dir + "/nowhere").c_str(), (dir + "/data").c_str()), 0);
+  RecorderRun run = launch_recorder({"--symbol", "BTCUSDT", "--depth", "5"}, dir);
+  const auto code = run.process->wait_exit(seconds(20));
+  ASSERT_TRUE(code.has_value()) << "depthrec kept running";
+  EXPECT_EQ(*code, 1);
+  const std::string output = run.process->output();
+  report_figure("error", output.substr(0, output.find('\n')));
+  EXPECT_NE(
+      output.find(dir + "/data is a symbolic link to '" + dir + "/nowhere', which does not exist"),
+      std::string::npos)
+      << output;
+  EXPECT_EQ(output.find("File exists"), std::string::npos) << output;
+}
+
+}  // namespace
+}  // namespace itest
