@@ -118,46 +118,51 @@ std::size_t append_payload(const wpp::frame::basic_header& header, Message& mess
   return len;
 }
 
+/// websocketpp's connection::write_push / write_pop, plus the message count of CountedSendQueue.
+template <class Message, class Queue>
+void push_counted(Message msg, Queue& queue, std::size_t& buffered, std::size_t& queued) {
+  if (!msg) return;
+  buffered += msg->get_payload().size();
+  queue.push(std::move(msg));
+  ++queued;
+}
+template <class Queue>
+typename Queue::value_type pop_counted(Queue& queue, std::size_t& buffered, std::size_t& queued) {
+  if (queue.empty()) return {};
+  typename Queue::value_type msg = queue.front();
+  buffered -= msg->get_payload().size();
+  queue.pop();
+  --queued;
+  return msg;
+}
+
 }  // namespace
 }  // namespace depthrec::transport::detail
 
-// Explicit specialisations of the member for our two configs (see append_payload), declared
-// before LinkImpl uses the configs, as an explicit specialisation must precede any use.
+// Explicit specialisations of members for our two configs (see append_payload, push_counted),
+// declared before LinkImpl uses the configs, as an explicit specialisation must precede any use.
 namespace websocketpp {
-// websocketpp's write_push/write_pop, plus the message count of CountedSendQueue.
 template <>
 void connection<depthrec::transport::detail::PlainConfig>::write_push(message_ptr msg) {
-  if (!msg) return;
-  m_send_buffer_size += msg->get_payload().size();
-  m_send_queue.push(msg);
-  ++queued_messages;
+  depthrec::transport::detail::push_counted(std::move(msg), m_send_queue, m_send_buffer_size,
+                                            queued_messages);
 }
 template <>
 connection<depthrec::transport::detail::PlainConfig>::message_ptr
 connection<depthrec::transport::detail::PlainConfig>::write_pop() {
-  if (m_send_queue.empty()) return {};
-  message_ptr msg = m_send_queue.front();
-  m_send_buffer_size -= msg->get_payload().size();
-  m_send_queue.pop();
-  --queued_messages;
-  return msg;
+  return depthrec::transport::detail::pop_counted(m_send_queue, m_send_buffer_size,
+                                                  queued_messages);
 }
 template <>
 void connection<depthrec::transport::detail::TlsConfig>::write_push(message_ptr msg) {
-  if (!msg) return;
-  m_send_buffer_size += msg->get_payload().size();
-  m_send_queue.push(msg);
-  ++queued_messages;
+  depthrec::transport::detail::push_counted(std::move(msg), m_send_queue, m_send_buffer_size,
+                                            queued_messages);
 }
 template <>
 connection<depthrec::transport::detail::TlsConfig>::message_ptr
 connection<depthrec::transport::detail::TlsConfig>::write_pop() {
-  if (m_send_queue.empty()) return {};
-  message_ptr msg = m_send_queue.front();
-  m_send_buffer_size -= msg->get_payload().size();
-  m_send_queue.pop();
-  --queued_messages;
-  return msg;
+  return depthrec::transport::detail::pop_counted(m_send_queue, m_send_buffer_size,
+                                                  queued_messages);
 }
 }  // namespace websocketpp
 

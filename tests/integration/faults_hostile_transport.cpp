@@ -41,6 +41,14 @@ std::size_t count_lines_with(const std::string& text, const std::string& needle)
   return count;
 }
 
+// Answers a REST request (snapshot, server time) with `status` and `body`; false (nothing sent)
+// when the connection is a WebSocket upgrade.
+bool answered_rest(HostileServer::Peer& peer, int status, std::string_view body) {
+  if (!peer.request().websocket_key.empty()) return false;
+  peer.send_http(status, body);
+  return true;
+}
+
 // Depth flags for a recorder pointed at a HostileServer (plain ws, REST on the same port).
 std::vector<std::string> hostile_flags(const HostileServer& server,
                                        std::vector<std::string> extra) {
@@ -118,10 +126,7 @@ TEST_F(FaultHostilePingFlood, UnreadPongsCutTheConnectionAndMemoryStaysBounded) 
   std::atomic<int> ws_connections{0};
   HostileServer server(
       [&](HostileServer::Peer& peer) {
-        if (peer.request().websocket_key.empty()) {
-          peer.send_http(503, "{\"code\":-1,\"msg\":\"no REST here\"}");
-          return;
-        }
+        if (answered_rest(peer, 503, "{\"code\":-1,\"msg\":\"no REST here\"}")) return;
         if (!peer.upgrade()) return;
         if (++ws_connections > 1) {  // later connections: quiet, reading nothing
           peer.wait_peer_closed(60'000);
@@ -177,10 +182,7 @@ TEST_F(FaultHostileLogFlood, ServerShutdownFloodIsCountedButRateLimitedInTheLog)
   constexpr std::uint64_t kEvents = 200'000;
   std::atomic<int> ws_connections{0};
   HostileServer server([&](HostileServer::Peer& peer) {
-    if (peer.request().websocket_key.empty()) {
-      peer.send_http(503, "{}");
-      return;
-    }
+    if (answered_rest(peer, 503, "{}")) return;
     if (!peer.upgrade()) return;
     if (++ws_connections > 1) {
       peer.wait_peer_closed(60'000);
@@ -239,10 +241,7 @@ TEST_F(FaultHostilePeerText, IsEscapedAndTruncatedInEveryLogLine) {
   const std::string long_stream = std::string(900 * 1024, 's') + "\\u001b[2J";
   std::atomic<int> ws_connections{0};
   HostileServer server([&](HostileServer::Peer& peer) {
-    if (peer.request().websocket_key.empty()) {
-      peer.send_http(500, "\x1b]0;pwned\x07\x1b[2J server error");
-      return;
-    }
+    if (answered_rest(peer, 500, "\x1b]0;pwned\x07\x1b[2J server error")) return;
     if (!peer.upgrade()) return;
     if (++ws_connections > 1) {
       peer.wait_peer_closed(60'000);
@@ -306,6 +305,18 @@ TEST_F(FaultHostilePeerText, IsEscapedAndTruncatedInEveryLogLine) {
 
 class FaultHostileMessages : public FaultTest {};
 
+// The output names what happened (`named`) and no longer says `misleading`.
+void expect_named(const std::string& output, const std::string& named,
+                  const std::string& misleading) {
+  const std::size_t at = output.find(named);
+  EXPECT_NE(at, std::string::npos) << output;
+  if (at != std::string::npos) {
+    const std::size_t line = output.rfind('\n', at) + 1;
+    report_figure("message", output.substr(line, output.find('\n', at) - line));
+  }
+  EXPECT_EQ(output.find(misleading), std::string::npos) << output;
+}
+
 // Runs depthrec (--depth 5) against `server` until its output holds `wanted` (or 30 s pass), then
 // stops it; returns the output (stdout and stderr, where warnings and errors are echoed).
 std::string output_once_it_says(const HostileServer& server, const std::string& wanted) {
@@ -321,56 +332,37 @@ std::string output_once_it_says(const HostileServer& server, const std::string& 
 // says "A required HTTP header is missing").
 TEST_F(FaultHostileMessages, WrongSecWebSocketAcceptIsNamed) {
   HostileServer server([](HostileServer::Peer& peer) {
-    if (peer.request().websocket_key.empty()) {
-      peer.send_http(503, "{}");
-      return;
-    }
+    if (answered_rest(peer, 503, "{}")) return;
     peer.upgrade("bm90IHRoZSByaWdodCBrZXk=");
   });
-  const std::string output = output_once_it_says(server, "does not match the key sent");
-  report_figure("error", output.substr(output.find("connect to"), 200));
-  EXPECT_NE(output.find("the server's Sec-WebSocket-Accept 'bm90IHRoZSByaWdodCBrZXk=' does not "
-                        "match the key sent"),
-            std::string::npos)
-      << output;
-  EXPECT_EQ(output.find("A required HTTP header is missing"), std::string::npos) << output;
+  expect_named(output_once_it_says(server, "does not match the key sent"),
+               "the server's Sec-WebSocket-Accept 'bm90IHRoZSByaWdodCBrZXk=' does not match the "
+               "key sent",
+               "A required HTTP header is missing");
 }
 
 // The server answers the upgrade with a 10 MB header. Proves: the failure says the response was
 // unreadable and why (websocketpp's parser stops at 16000 bytes; it reports "Generic error").
 TEST_F(FaultHostileMessages, HugeHandshakeHeaderIsNamed) {
   HostileServer server([](HostileServer::Peer& peer) {
-    if (peer.request().websocket_key.empty()) {
-      peer.send_http(503, "{}");
-      return;
-    }
+    if (answered_rest(peer, 503, "{}")) return;
     peer.send("HTTP/1.1 101 Switching Protocols\r\nX-Padding: " + std::string(10 << 20, 'x') +
               "\r\n\r\n");
   });
-  const std::string output = output_once_it_says(server, "unreadable HTTP upgrade response");
-  report_figure("error", output.substr(output.find("connect to"), 200));
-  EXPECT_NE(output.find("unreadable HTTP upgrade response: Maximum header size exceeded"),
-            std::string::npos)
-      << output;
-  EXPECT_EQ(output.find("Generic error"), std::string::npos) << output;
+  expect_named(output_once_it_says(server, "unreadable HTTP upgrade response"),
+               "unreadable HTTP upgrade response: Maximum header size exceeded", "Generic error");
 }
 
 // /fapi/v1/time answers HTTP 200 with an HTML page. Proves: the warning says the answer is not
 // JSON and quotes it ("server time request failed: HTTP 200" before), and recording goes on.
 TEST_F(FaultHostileMessages, BadServerTimeAnswerIsNamed) {
   HostileServer server([](HostileServer::Peer& peer) {
-    if (peer.request().websocket_key.empty()) {
-      peer.send_http(200, "<html>maintenance</html>");
-      return;
-    }
+    if (answered_rest(peer, 200, "<html>maintenance</html>")) return;
     if (peer.upgrade()) peer.wait_peer_closed(60'000);
   });
-  const std::string output = output_once_it_says(server, "server time answer");
-  EXPECT_NE(output.find("server time answer (HTTP 200) is not a JSON object: "
-                        "<html>maintenance</html>"),
-            std::string::npos)
-      << output;
-  EXPECT_EQ(output.find("failed: HTTP 200"), std::string::npos) << output;
+  expect_named(output_once_it_says(server, "server time answer"),
+               "server time answer (HTTP 200) is not a JSON object: <html>maintenance</html>",
+               "failed: HTTP 200");
 }
 
 // --data-dir is a symbolic link to a directory that does not exist. Proves: the error names the
@@ -382,13 +374,9 @@ TEST_F(FaultHostileMessages, DanglingDataDirectorySymlinkIsNamed) {
   const auto code = run.process->wait_exit(seconds(20));
   ASSERT_TRUE(code.has_value()) << "depthrec kept running";
   EXPECT_EQ(*code, 1);
-  const std::string output = run.process->output();
-  report_figure("error", output.substr(0, output.find('\n')));
-  EXPECT_NE(
-      output.find(dir + "/data is a symbolic link to '" + dir + "/nowhere', which does not exist"),
-      std::string::npos)
-      << output;
-  EXPECT_EQ(output.find("File exists"), std::string::npos) << output;
+  expect_named(run.process->output(),
+               dir + "/data is a symbolic link to '" + dir + "/nowhere', which does not exist",
+               "File exists");
 }
 
 }  // namespace

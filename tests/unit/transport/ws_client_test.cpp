@@ -116,13 +116,18 @@ void chatter(Server& s, Hdl hdl) {
   });
 }
 
+/// A 300 ms stall timeout fed only by mark_data().
+WsClientConfig marked_data_config(unsigned short port) {
+  auto config = test_config(ws_url(port));
+  config.stall_timeout = 300ms;
+  config.stall_on_marked_data = true;
+  return config;
+}
+
 TEST(WsClient, WithMarkedDataPingsAndOtherFramesDoNotHoldOffTheStall) {
   PlainServer server([](Server& s, Hdl hdl) { chatter(s, hdl); });
   ClientLog log;
-  auto config = test_config(ws_url(server.port()));
-  config.stall_timeout = 300ms;
-  config.stall_on_marked_data = true;
-  RunningClient rc(config, log.events());
+  RunningClient rc(marked_data_config(server.port()), log.events());
   rc.start();
   ASSERT_TRUE(log.wait_for([&] { return !log.closes.empty(); }));
   std::lock_guard lock(log.mutex);
@@ -135,13 +140,11 @@ TEST(WsClient, WithMarkedDataPingsAndOtherFramesDoNotHoldOffTheStall) {
 TEST(WsClient, WithMarkedDataMarkedFramesKeepTheConnection) {
   PlainServer server([](Server& s, Hdl hdl) { chatter(s, hdl); });
   ClientLog log;
-  auto config = test_config(ws_url(server.port()));
-  config.stall_timeout = 300ms;
-  config.stall_on_marked_data = true;
   WsClient* client = nullptr;
-  RunningClient rc(config, log.events([&](const ClientLog::Frame& frame) {
-    client->mark_data(frame.conn_id);  // network thread: every frame is data here
-  }));
+  RunningClient rc(marked_data_config(server.port()),
+                   log.events([&](const ClientLog::Frame& frame) {
+                     client->mark_data(frame.conn_id);  // network thread: every frame is data here
+                   }));
   client = &rc.client;
   rc.start();
   // Three stall timeouts of frames, every one marked: no close.
