@@ -49,6 +49,15 @@ bool answered_rest(HostileServer::Peer& peer, int status, std::string_view body)
   return true;
 }
 
+// Accepts the WebSocket upgrade; true for the first connection only, where the script misbehaves.
+// Later ones (depthrec's reconnects) are held open, quiet and unread, until depthrec leaves.
+bool first_connection_upgraded(HostileServer::Peer& peer, std::atomic<int>& ws_connections) {
+  if (!peer.upgrade()) return false;
+  if (++ws_connections == 1) return true;
+  peer.wait_peer_closed(60'000);
+  return false;
+}
+
 // Depth flags for a recorder pointed at a HostileServer (plain ws, REST on the same port).
 std::vector<std::string> hostile_flags(const HostileServer& server,
                                        std::vector<std::string> extra) {
@@ -127,11 +136,7 @@ TEST_F(FaultHostilePingFlood, UnreadPongsCutTheConnectionAndMemoryStaysBounded) 
   HostileServer server(
       [&](HostileServer::Peer& peer) {
         if (answered_rest(peer, 503, "{\"code\":-1,\"msg\":\"no REST here\"}")) return;
-        if (!peer.upgrade()) return;
-        if (++ws_connections > 1) {  // later connections: quiet, reading nothing
-          peer.wait_peer_closed(60'000);
-          return;
-        }
+        if (!first_connection_upgraded(peer, ws_connections)) return;
         const std::string payload(125, 'p');
         for (std::uint64_t i = 0; i < kMaxPings; ++i) {
           if (!peer.send_frame(0x9, i % 2 ? std::string_view(payload) : std::string_view())) {
@@ -183,11 +188,7 @@ TEST_F(FaultHostileLogFlood, ServerShutdownFloodIsCountedButRateLimitedInTheLog)
   std::atomic<int> ws_connections{0};
   HostileServer server([&](HostileServer::Peer& peer) {
     if (answered_rest(peer, 503, "{}")) return;
-    if (!peer.upgrade()) return;
-    if (++ws_connections > 1) {
-      peer.wait_peer_closed(60'000);
-      return;
-    }
+    if (!first_connection_upgraded(peer, ws_connections)) return;
     const std::string event = "{\"e\":\"serverShutdown\",\"E\":1721347022504}";
     for (std::uint64_t i = 0; i < kEvents; ++i)
       if (!peer.send_frame(0x1, event)) return;
@@ -242,11 +243,7 @@ TEST_F(FaultHostilePeerText, IsEscapedAndTruncatedInEveryLogLine) {
   std::atomic<int> ws_connections{0};
   HostileServer server([&](HostileServer::Peer& peer) {
     if (answered_rest(peer, 500, "\x1b]0;pwned\x07\x1b[2J server error")) return;
-    if (!peer.upgrade()) return;
-    if (++ws_connections > 1) {
-      peer.wait_peer_closed(60'000);
-      return;
-    }
+    if (!first_connection_upgraded(peer, ws_connections)) return;
     // One event of the stream (its snapshot request gets the hostile REST body), then the rest.
     peer.send_frame(0x1, "{\"stream\":\"btcusdt@depth@100ms\",\"data\":" + depth + "}");
     peer.send_frame(0x1, "{\"stream\":\"" + long_stream + "\",\"data\":" + depth + "}");
