@@ -166,15 +166,16 @@ void FeedSession::handle_outcome(const UpdateResult& result, const DepthUpdate& 
         sync_started_ns_ = recv_ns;
         metrics_.sync_started(recv_ns, true);
       }
-      log(LogLevel::warning, std::string("continuity break (") + std::string(to_string(reason)) +
-                                 "): " + describe(result.continuity) + "; resyncing");
+      log_per_event(LogLevel::warning, std::string("continuity break (") +
+                                           std::string(to_string(reason)) +
+                                           "): " + describe(result.continuity) + "; resyncing");
       break;
     }
     case UpdateOutcome::buffer_overflow:
       record_gap(GapReason::buffer_overflow, nullptr, result.discarded, recv_ns);
       metrics_.record_break(to_string(GapReason::buffer_overflow));
-      log(LogLevel::warning, "more than " + std::to_string(config_.max_buffered_events) +
-                                 " events waited for a snapshot: buffer restarted");
+      log_per_event(LogLevel::warning, "more than " + std::to_string(config_.max_buffered_events) +
+                                           " events waited for a snapshot: buffer restarted");
       break;
     case UpdateOutcome::snapshot_too_old:
       log(LogLevel::info, "snapshot " + std::to_string(result.snapshot_id) +
@@ -195,8 +196,9 @@ void FeedSession::handle_outcome(const UpdateResult& result, const DepthUpdate& 
       resync.first_u = update.final_id;
       append_resync_record(line_, context_, recv_ns, resync);
       write(line_);
-      log(LogLevel::warning, std::string("continuity break (") + std::string(to_string(reason)) +
-                                 "): " + describe(result.continuity));
+      log_per_event(LogLevel::warning, std::string("continuity break (") +
+                                           std::string(to_string(reason)) +
+                                           "): " + describe(result.continuity));
       break;
     }
   }
@@ -386,6 +388,10 @@ PushInfo FeedSession::write(std::string& line, const RecordContext& context, boo
 
 void FeedSession::log(LogLevel level, const std::string& message) {
   if (hooks_.log) hooks_.log(level, key_.symbol + " " + key_.stream + ": " + message);
+}
+
+void FeedSession::log_per_event(LogLevel level, const std::string& message) {
+  if (event_logs_.admit()) log(level, message + event_logs_.so_far());
 }
 
 BookTop FeedSession::book_top() const {

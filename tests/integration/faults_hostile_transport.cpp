@@ -216,6 +216,46 @@ TEST_F(FaultHostileLogFlood, ServerShutdownFloodIsCountedButRateLimitedInTheLog)
   EXPECT_LT(logs.size(), 200'000u);
 }
 
+// The server sends 20,000 partial-depth events (--depth 5) of which every one breaks continuity
+// (pu is never the last u). Proves: every break is counted and marked (breaks, gap records), but
+// the per-event "continuity break" log line is rate-limited too.
+TEST_F(FaultHostileLogFlood, ContinuityBreakFloodIsCountedButRateLimitedInTheLog) {
+  constexpr std::uint64_t kEvents = 20'000;
+  std::atomic<int> ws_connections{0};
+  HostileServer server([&](HostileServer::Peer& peer) {
+    if (answered_rest(peer, 503, "{}")) return;
+    if (!first_connection_upgraded(peer, ws_connections)) return;
+    for (std::uint64_t i = 1; i <= kEvents; ++i) {
+      const std::string u = std::to_string(i * 10);
+      const std::string event =
+          "{\"e\":\"depthUpdate\",\"E\":1721347022504,\"T\":1721347022504,\"s\":\"BTCUSDT\","
+          "\"U\":" +
+          u + ",\"u\":" + u + ",\"pu\":" + std::to_string(i * 10 - 3) +
+          ",\"b\":[[\"1.0\",\"1\"]],\"a\":[[\"2.0\",\"1\"]]}";
+      if (!peer.send_frame(0x1, event)) return;
+    }
+    peer.wait_peer_closed(60'000);
+  });
+  RecorderRun run = launch_recorder(hostile_flags(server, {"--symbol", "BTCUSDT", "--depth", "5"}));
+  ASSERT_TRUE(wait_for_metrics(
+      run,
+      [&](const rapidjson::Document& m) {
+        return metric_u64(m, nullptr, "total_messages") >= kEvents;
+      },
+      seconds(60)))
+      << run.process->output();
+  const auto metrics = stop_and_read_metrics(run);
+  const std::string logs = read_logs(run);
+  const std::size_t lines = count_lines_with(logs, "continuity break");
+  const std::uint64_t breaks = metric_u64(metrics, "continuity", "breaks");
+  report_figure(
+      "events sent / breaks counted / log lines",
+      std::to_string(kEvents) + " / " + std::to_string(breaks) + " / " + std::to_string(lines));
+  EXPECT_EQ(breaks, kEvents - 1) << "every event after the first breaks continuity";
+  EXPECT_GE(lines, 1u);
+  EXPECT_LE(lines, 20 + kEvents / 1000);
+}
+
 // --- 12. Peer text reaches the log quoted and bounded -----------------------------------------
 
 class FaultHostilePeerText : public FaultTest {};
