@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 
@@ -192,27 +193,42 @@ class FaultHostileLogFlood : public FaultTest {};
 
 // The server sends 200,000 serverShutdown events in a row (and then a close). Proves: each is
 // counted as a control frame, but the per-frame log line is rate-limited like refused frames.
-TEST_F(FaultHostileLogFlood, ServerShutdownFloodIsCountedButRateLimitedInTheLog) {
-  constexpr std::uint64_t kEvents = 200'000;
+// What a flood of text frames left: depthrec's final metrics.json and its text logs.
+struct FloodOutcome {
+  rapidjson::Document metrics;
+  std::string logs;
+};
+
+// Runs depthrec (--depth 5) against a server whose first connection sends `frames` text frames,
+// `frame(i)` for i = 1..frames, and waits until metrics.json satisfies `received`.
+FloodOutcome run_text_flood(std::uint64_t frames,
+                            const std::function<std::string(std::uint64_t)>& frame,
+                            const std::function<bool(const rapidjson::Document&)>& received) {
   std::atomic<int> ws_connections{0};
   HostileServer server([&](HostileServer::Peer& peer) {
     if (answered_rest(peer, 503, "{}")) return;
     if (!first_connection_upgraded(peer, ws_connections)) return;
-    const std::string event = "{\"e\":\"serverShutdown\",\"E\":1721347022504}";
-    for (std::uint64_t i = 0; i < kEvents; ++i)
-      if (!peer.send_frame(0x1, event)) return;
+    for (std::uint64_t i = 1; i <= frames; ++i)
+      if (!peer.send_frame(0x1, frame(i))) return;
     peer.wait_peer_closed(60'000);
   });
   RecorderRun run = launch_recorder(hostile_flags(server, {"--symbol", "BTCUSDT", "--depth", "5"}));
-  ASSERT_TRUE(wait_for_metrics(
-      run,
+  EXPECT_TRUE(wait_for_metrics(run, received, seconds(60))) << run.process->output();
+  FloodOutcome outcome;
+  outcome.metrics = stop_and_read_metrics(run);
+  outcome.logs = read_logs(run);
+  return outcome;
+}
+
+TEST_F(FaultHostileLogFlood, ServerShutdownFloodIsCountedButRateLimitedInTheLog) {
+  constexpr std::uint64_t kEvents = 200'000;
+  const FloodOutcome flood = run_text_flood(
+      kEvents, [](std::uint64_t) { return "{\"e\":\"serverShutdown\",\"E\":1721347022504}"; },
       [&](const rapidjson::Document& m) {
         return metric_at(m, {"integrity", "control_frames"}) >= kEvents;
-      },
-      seconds(60)))
-      << run.process->output();
-  const auto metrics = stop_and_read_metrics(run);
-  const std::string logs = read_logs(run);
+      });
+  const auto& metrics = flood.metrics;
+  const std::string& logs = flood.logs;
   const std::size_t lines = count_lines_with(logs, "server event: serverShutdown");
   report_figure("server events sent / counted / log lines",
                 std::to_string(kEvents) + " / " +
@@ -230,32 +246,19 @@ TEST_F(FaultHostileLogFlood, ServerShutdownFloodIsCountedButRateLimitedInTheLog)
 // the per-event "continuity break" log line is rate-limited too.
 TEST_F(FaultHostileLogFlood, ContinuityBreakFloodIsCountedButRateLimitedInTheLog) {
   constexpr std::uint64_t kEvents = 20'000;
-  std::atomic<int> ws_connections{0};
-  HostileServer server([&](HostileServer::Peer& peer) {
-    if (answered_rest(peer, 503, "{}")) return;
-    if (!first_connection_upgraded(peer, ws_connections)) return;
-    for (std::uint64_t i = 1; i <= kEvents; ++i) {
-      const std::string u = std::to_string(i * 10);
-      const std::string event =
-          "{\"e\":\"depthUpdate\",\"E\":1721347022504,\"T\":1721347022504,\"s\":\"BTCUSDT\","
-          "\"U\":" +
-          u + ",\"u\":" + u + ",\"pu\":" + std::to_string(i * 10 - 3) +
-          ",\"b\":[[\"1.0\",\"1\"]],\"a\":[[\"2.0\",\"1\"]]}";
-      if (!peer.send_frame(0x1, event)) return;
-    }
-    peer.wait_peer_closed(60'000);
-  });
-  RecorderRun run = launch_recorder(hostile_flags(server, {"--symbol", "BTCUSDT", "--depth", "5"}));
-  ASSERT_TRUE(wait_for_metrics(
-      run,
-      [&](const rapidjson::Document& m) {
+  const auto broken_event = [](std::uint64_t i) {
+    const std::string u = std::to_string(i * 10);
+    return "{\"e\":\"depthUpdate\",\"E\":1721347022504,\"T\":1721347022504,\"s\":\"BTCUSDT\","
+           "\"U\":" +
+           u + ",\"u\":" + u + ",\"pu\":" + std::to_string(i * 10 - 3) +
+           ",\"b\":[[\"1.0\",\"1\"]],\"a\":[[\"2.0\",\"1\"]]}";
+  };
+  const FloodOutcome flood =
+      run_text_flood(kEvents, broken_event, [&](const rapidjson::Document& m) {
         return metric_u64(m, nullptr, "total_messages") >= kEvents;
-      },
-      seconds(60)))
-      << run.process->output();
-  const auto metrics = stop_and_read_metrics(run);
-  const std::string logs = read_logs(run);
-  const std::size_t lines = count_lines_with(logs, "continuity break");
+      });
+  const auto& metrics = flood.metrics;
+  const std::size_t lines = count_lines_with(flood.logs, "continuity break");
   const std::uint64_t breaks = metric_u64(metrics, "continuity", "breaks");
   report_figure(
       "events sent / breaks counted / log lines",
