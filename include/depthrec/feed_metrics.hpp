@@ -97,6 +97,7 @@ class FeedMetrics {
   void record_duplicate(std::uint64_t events = 1);
   void record_reconnect();
   void record_stall();
+  void record_send_queue_overflow();
   // Make-before-break rollover: one completed (with the successor's events the book already
   // had), or one given up for a close-and-reconnect.
   void record_rollover(std::uint64_t overlap_events);

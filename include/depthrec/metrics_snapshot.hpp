@@ -33,6 +33,7 @@ struct FeedCounters {
   std::uint64_t control_frames = 0;       // subscription replies, server events, ...
   std::uint64_t ticker_messages = 0;      // bookTicker frames of this feed's symbol (market data)
   std::uint64_t stalls = 0;               // times the feed went silent past the stall timeout
+  std::uint64_t send_queue_overflows = 0;  // connections cut: the server did not read our pongs
   std::uint64_t connect_failures =
       0;                          // connection attempts that failed before opening (DNS, TCP, TLS)
   std::uint64_t queue_drops = 0;  // records the writer queue refused (log_queue.drops)

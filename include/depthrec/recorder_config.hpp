@@ -48,9 +48,9 @@ struct RecorderConfig {
   // Resource bounds (each has a counter in metrics.json).
   std::size_t queue_capacity =
       100'000;  // writer queue, records; overflow policy: drop newest + gap marker
-  std::size_t max_frame_bytes = 1u << 20;    // larger frames are refused and counted
-  std::size_t max_buffered_events = 20'000;  // events waiting for a snapshot
-  std::chrono::milliseconds stall_timeout{30'000};
+  std::size_t max_frame_bytes = 1u << 20;           // larger frames are refused and counted
+  std::size_t max_buffered_events = 20'000;         // events waiting for a snapshot
+  std::chrono::milliseconds stall_timeout{30'000};  // no depth event of the stream: reconnect
   std::chrono::milliseconds backoff_initial{250};
   std::chrono::milliseconds backoff_max{30'000};
   std::chrono::milliseconds rest_timeout{10'000};

@@ -85,7 +85,9 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   app.add_option("--max-buffered-events", c.max_buffered_events,
                  "Events buffered while waiting for a snapshot; beyond it the sync restarts")
       ->capture_default_str();
-  app.add_option("--stall-timeout-ms", stall_ms, "Reconnect when no frame arrives for this long")
+  app.add_option("--stall-timeout-ms", stall_ms,
+                 "Reconnect when no depth event of the stream arrives for this long (pings and "
+                 "other frames do not count)")
       ->capture_default_str();
   app.add_option("--backoff-max-ms", backoff_max_ms, "Cap of the reconnect backoff")
       ->capture_default_str();

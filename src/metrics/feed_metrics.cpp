@@ -39,6 +39,7 @@ FeedCounters operator-(const FeedCounters& later, const FeedCounters& earlier) {
   out.control_frames = later.control_frames - earlier.control_frames;
   out.ticker_messages = later.ticker_messages - earlier.ticker_messages;
   out.stalls = later.stalls - earlier.stalls;
+  out.send_queue_overflows = later.send_queue_overflows - earlier.send_queue_overflows;
   out.connect_failures = later.connect_failures - earlier.connect_failures;
   out.queue_drops = later.queue_drops - earlier.queue_drops;
   out.snapshot_ok = later.snapshot_ok - earlier.snapshot_ok;
@@ -190,6 +191,11 @@ void FeedMetrics::record_rollover_fallback() {
 void FeedMetrics::record_stall() {
   std::lock_guard<std::mutex> lock(mutex_);
   ++counters_.stalls;
+}
+
+void FeedMetrics::record_send_queue_overflow() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++counters_.send_queue_overflows;
 }
 
 void FeedMetrics::record_connect_failure() {

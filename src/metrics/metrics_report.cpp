@@ -126,6 +126,7 @@ void span_figures(Writer& w, const FeedFigures& f) {
   count(w, "ticker_messages", f.counters.ticker_messages);
   count(w, "parse_errors_total", f.counters.parse_errors);
   count(w, "stalls", f.counters.stalls);
+  count(w, "send_queue_overflows", f.counters.send_queue_overflows);
   count(w, "connect_failures", f.counters.connect_failures);
   key(w, "integrity");
   w.StartObject();
@@ -321,6 +322,7 @@ std::string to_metrics_json(const MetricsSnapshot& s) {
   number(w, "unsynced_ms", ns_to_ms_3(s.book.unsynced_ns));
   w.EndObject();
   count(w, "stalls", run.counters.stalls);
+  count(w, "send_queue_overflows", run.counters.send_queue_overflows);
   count(w, "connect_failures", run.counters.connect_failures);
   key(w, "rollover");
   w.StartObject();

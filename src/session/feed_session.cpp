@@ -7,6 +7,7 @@
 #include <rapidjson/document.h>
 
 #include "depthrec/epoch_time.hpp"
+#include "depthrec/peer_text.hpp"
 #include "depthrec/snapshot.hpp"
 
 namespace depthrec::session {
@@ -187,18 +188,18 @@ void FeedSession::handle_outcome(const UpdateResult& result, const DepthUpdate& 
         sync_started_ns_ = recv_ns;
         metrics_.sync_started(recv_ns, true);
       }
-      log(LogLevel::warning, std::string("continuity break (") + std::string(to_string(reason)) +
-                                 "): " +
-                                 (result.stale_run ? describe_stale_run(result.continuity)
-                                                   : describe(result.continuity)) +
-                                 "; resyncing");
+      log_per_event(LogLevel::warning, std::string("continuity break (") +
+                                           std::string(to_string(reason)) + "): " +
+                                           (result.stale_run ? describe_stale_run(result.continuity)
+                                                             : describe(result.continuity)) +
+                                           "; resyncing");
       break;
     }
     case UpdateOutcome::buffer_overflow:
       record_gap(GapReason::buffer_overflow, nullptr, result.discarded, recv_ns);
       metrics_.record_break(to_string(GapReason::buffer_overflow));
-      log(LogLevel::warning, "more than " + std::to_string(config_.max_buffered_events) +
-                                 " events waited for a snapshot: buffer restarted");
+      log_per_event(LogLevel::warning, "more than " + std::to_string(config_.max_buffered_events) +
+                                           " events waited for a snapshot: buffer restarted");
       break;
     case UpdateOutcome::snapshot_too_old:
       log(LogLevel::info, "snapshot " + std::to_string(result.snapshot_id) +
@@ -227,8 +228,9 @@ void FeedSession::handle_outcome(const UpdateResult& result, const DepthUpdate& 
       resync.first_u = update.final_id;
       append_resync_record(line_, context_, recv_ns, resync);
       write(line_);
-      log(LogLevel::warning, std::string("continuity break (") + std::string(to_string(reason)) +
-                                 "): " + describe(result.continuity));
+      log_per_event(LogLevel::warning, std::string("continuity break (") +
+                                           std::string(to_string(reason)) +
+                                           "): " + describe(result.continuity));
       break;
     }
   }
@@ -286,9 +288,9 @@ void FeedSession::on_snapshot_answer(const RestAnswer& answer) {
   DepthSnapshot snapshot;
   std::string problem;
   if (!answer.error.empty()) {
-    problem = answer.error;
+    problem = peer_text(answer.error);
   } else if (answer.status != 200) {
-    problem = "HTTP " + std::to_string(answer.status) + ": " + answer.body.substr(0, 200);
+    problem = "HTTP " + std::to_string(answer.status) + ": " + peer_text(answer.body);
   } else if (ParseError error = parse_snapshot(answer.body, snapshot); error != ParseError::none) {
     problem = "bad snapshot body (" + std::string(to_string(error)) + ")";
   }
@@ -337,12 +339,19 @@ void FeedSession::on_snapshot_answer(const RestAnswer& answer) {
 
 void FeedSession::on_server_time_answer(const RestAnswer& answer) {
   rapidjson::Document body;
-  if (!answer.error.empty() || answer.status != 200 ||
-      body.Parse(answer.body.c_str()).HasParseError() || !body.IsObject() ||
-      !body.HasMember("serverTime") || !body["serverTime"].IsInt64()) {
-    log(LogLevel::warning,
-        "server time request failed: " +
-            (answer.error.empty() ? "HTTP " + std::to_string(answer.status) : answer.error));
+  std::string problem;  // what was wrong, in the words an operator needs
+  if (!answer.error.empty()) {
+    problem = "server time request failed: " + peer_text(answer.error);
+  } else if (answer.status != 200) {
+    problem = "server time request failed: HTTP " + std::to_string(answer.status) + ": " +
+              peer_text(answer.body);
+  } else if (body.Parse(answer.body.c_str()).HasParseError() || !body.IsObject()) {
+    problem = "server time answer (HTTP 200) is not a JSON object: " + peer_text(answer.body);
+  } else if (!body.HasMember("serverTime") || !body["serverTime"].IsInt64()) {
+    problem = "server time answer (HTTP 200) has no integer serverTime: " + peer_text(answer.body);
+  }
+  if (!problem.empty()) {
+    log(LogLevel::warning, problem);
     return;
   }
   metrics_.record_server_time(answer.sent_ns, answer.received_ns, body["serverTime"].GetInt64());
@@ -420,6 +429,10 @@ PushInfo FeedSession::write(std::string& line, const RecordContext& context, boo
 
 void FeedSession::log(LogLevel level, const std::string& message) {
   if (hooks_.log) hooks_.log(level, key_.symbol + " " + key_.stream + ": " + message);
+}
+
+void FeedSession::log_per_event(LogLevel level, const std::string& message) {
+  if (event_logs_.admit()) log(level, message + event_logs_.so_far());
 }
 
 BookTop FeedSession::book_top() const {

@@ -22,6 +22,7 @@
 #include "depthrec/recorder_config.hpp"
 #include "depthrec/records.hpp"
 #include "depthrec/text_log.hpp"
+#include "session/log_throttle.hpp"
 
 namespace depthrec::session {
 
@@ -140,6 +141,8 @@ class FeedSession {
   PushInfo write(std::string& line, bool marker = true);
   PushInfo write(std::string& line, const RecordContext& context, bool marker);
   void log(LogLevel level, const std::string& message);
+  // A line a peer can cause once per event (continuity breaks): throttled (LogThrottle).
+  void log_per_event(LogLevel level, const std::string& message);
   BookTop book_top() const;
 
   const RecorderConfig& config_;
@@ -163,6 +166,7 @@ class FeedSession {
   bool offset_warned_ = false;
   bool refused_frame_pending_ = false;  // a frame was refused since the last depth event
   std::uint64_t callback_errors_ = 0;
+  LogThrottle event_logs_;  // log_per_event()
 
   std::optional<Successor> successor_;
   std::uint64_t retired_conn_ = 0;  // rolled over, its close not yet seen

@@ -8,6 +8,7 @@
 
 #include "depthrec/atomic_file.hpp"
 #include "depthrec/metrics_report.hpp"
+#include "depthrec/peer_text.hpp"
 #include "session/recorder_impl.hpp"
 #include "transport/clock.hpp"
 
@@ -25,8 +26,7 @@ void Recorder::Impl::handle_frame(std::uint64_t conn_id, std::string_view payloa
   if (error != ParseError::none) {
     metrics->record_parse_error(error, payload.size(), recv_ns);
     feed->on_refused_frame(conn_id);
-    warn_frame("frame refused (" + std::string(to_string(error)) +
-               "): " + std::string(payload.substr(0, 160)));
+    warn_frame("frame refused (" + std::string(to_string(error)) + "): " + peer_text(payload, 160));
     return;
   }
   switch (frame.type) {
@@ -35,14 +35,15 @@ void Recorder::Impl::handle_frame(std::uint64_t conn_id, std::string_view payloa
       const StreamKey& key = feed->key();
       if (!frame.stream.empty() && frame.stream != key.stream) {
         metrics->record_other_frame(OtherFrame::other_stream, payload.size(), recv_ns);
-        warn_frame("depth frame of unexpected stream " + std::string(frame.stream));
+        warn_frame("depth frame of unexpected stream " + peer_text(frame.stream, 64));
         return;
       }
       if (!frame.depth.symbol.empty() && frame.depth.symbol != key.symbol) {
         metrics->record_other_frame(OtherFrame::other_symbol, payload.size(), recv_ns);
-        warn_frame("depth frame of another symbol " + std::string(frame.depth.symbol));
+        warn_frame("depth frame of another symbol " + peer_text(frame.depth.symbol, 64));
         return;
       }
+      ws->mark_data(conn_id);  // market data: the connection is not stalled
       feed->on_depth(conn_id, frame, recv_ns, payload.size());
       return;
     }
@@ -59,14 +60,15 @@ void Recorder::Impl::handle_frame(std::uint64_t conn_id, std::string_view payloa
       return;
     case FrameType::server_event:
       metrics->record_other_frame(OtherFrame::control, payload.size(), recv_ns);
-      log->log(LogLevel::warning, "server event: " + std::string(frame.event_type));
+      // Per frame, like every line here: a flood of them must not flood the log.
+      warn_frame("server event: " + peer_text(frame.event_type, 64));
       return;
     case FrameType::subscription_reply:
       metrics->record_other_frame(OtherFrame::control, payload.size(), recv_ns);
       return;
     case FrameType::other_event:
       metrics->record_other_frame(OtherFrame::other_stream, payload.size(), recv_ns);
-      warn_frame("unexpected event type '" + std::string(frame.event_type) + "'");
+      warn_frame("unexpected event type '" + peer_text(frame.event_type, 64) + "'");
       return;
   }
 }

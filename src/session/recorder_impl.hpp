@@ -17,6 +17,7 @@
 #include "depthrec/recorder.hpp"
 #include "depthrec/text_log.hpp"
 #include "session/feed_session.hpp"
+#include "session/log_throttle.hpp"
 #include "transport/snapshot_fetcher.hpp"
 #include "transport/ws_client.hpp"
 
@@ -38,9 +39,9 @@ struct Recorder::Impl {
   std::unique_ptr<session::FeedSession> feed;
   FrameParser parser;
   Frame frame;
-  std::uint64_t frame_warnings = 0;
-  std::uint64_t queue_drops = 0;     // pushes the writer refused (network thread only)
-  std::uint64_t reported_drops = 0;  // writer drops already logged
+  session::LogThrottle frame_warnings;  // warn_frame()
+  std::uint64_t queue_drops = 0;        // pushes the writer refused (network thread only)
+  std::uint64_t reported_drops = 0;     // writer drops already logged
   std::int64_t last_drop_log_ns = 0;
   std::uint64_t reported_write_errors = 0;  // segment write errors already logged
   ClockOffset logged_offset;                // the clock offset estimate last logged
@@ -66,11 +67,10 @@ struct Recorder::Impl {
     last_error = error;
   }
   void warn_frame(const std::string& message) {
-    // The first few refused frames are logged in full, then one in a thousand: a hostile or
-    // broken stream must not flood the log. Every one is counted in metrics.
-    ++frame_warnings;
-    if (frame_warnings <= 20 || frame_warnings % 1000 == 0)
-      log->log(LogLevel::warning, message + " (" + std::to_string(frame_warnings) + " so far)");
+    // Every per-frame log line of the router (refused frames, frames of other streams, server
+    // events) comes here and is throttled (LogThrottle); every frame is counted in metrics. Peer
+    // text is quoted through peer_text() by the caller.
+    if (frame_warnings.admit()) log->log(LogLevel::warning, message + frame_warnings.so_far());
   }
 };
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "depthrec/peer_text.hpp"
 #include "session/recorder_impl.hpp"
 #include "transport/clock.hpp"
 
@@ -19,6 +20,24 @@ session::RestAnswer to_answer(transport::HttpResponse response) {
   answer.received_ns = response.received_ns;
   answer.retry_after = response.retry_after;
   return answer;
+}
+
+// Why create_directories(path) failed, in the operator's terms: a dangling symbolic link on the
+// way is reported by the OS as "File exists", which hides the broken link.
+std::string directory_problem(const std::string& path, const std::error_code& ec) {
+  namespace fs = std::filesystem;
+  fs::path prefix;
+  for (const fs::path& part : fs::path(path)) {
+    prefix /= part;
+    std::error_code status_ec;
+    if (!fs::is_symlink(fs::symlink_status(prefix, status_ec)) || fs::exists(prefix, status_ec))
+      continue;
+    std::error_code link_ec;
+    const fs::path target = fs::read_symlink(prefix, link_ec);
+    return prefix.string() + " is a symbolic link to '" + target.string() +
+           "', which does not exist";
+  }
+  return ec.message();
 }
 
 }  // namespace
@@ -52,7 +71,7 @@ void Recorder::Impl::prepare() {
     std::filesystem::create_directories(config.data_dir, ec);
     if (ec)
       throw std::runtime_error("cannot create data directory " + config.data_dir + ": " +
-                               ec.message());
+                               directory_problem(config.data_dir, ec));
     GzipRotatingSinkConfig sink_config;
     sink_config.directory = config.data_dir;
     sink_config.symbol = config.symbol;
@@ -80,6 +99,9 @@ void Recorder::Impl::prepare() {
   ws_config.url = stream_url(config);
   ws_config.ca_file = config.ca_file;
   ws_config.stall_timeout = config.stall_timeout;
+  // Stalled means no depth event of the stream (handle_frame marks them): pings and other
+  // frames only prove that the socket lives.
+  ws_config.stall_on_marked_data = true;
   ws_config.backoff.initial = config.backoff_initial;
   ws_config.backoff.max = config.backoff_max;
   ws_config.jitter_seed = config.jitter_seed;
@@ -151,14 +173,16 @@ void Recorder::Impl::prepare() {
   };
   events.on_close = [this](std::uint64_t conn_id, const transport::CloseInfo& info) {
     if (info.cause == transport::CloseCause::stalled) metrics->record_stall();
+    if (info.cause == transport::CloseCause::send_queue_full) metrics->record_send_queue_overflow();
     if (info.cause == transport::CloseCause::stopped) return;
     // A rolled-over connection's disconnect says just that (docs/records.md).
     const bool rolled_over = info.cause == transport::CloseCause::rolled_over;
-    feed->on_disconnected(conn_id,
-                          std::string(transport::to_string(info.cause)) +
-                              (info.reason.empty() || rolled_over ? "" : ": " + info.reason),
-                          info.code ? std::optional<int>(info.code) : std::nullopt,
-                          transport::now_ns());
+    // The reason may be the server's close reason: quoted, for the record and the log.
+    feed->on_disconnected(
+        conn_id,
+        std::string(transport::to_string(info.cause)) +
+            (info.reason.empty() || rolled_over ? "" : ": " + peer_text(info.reason)),
+        info.code ? std::optional<int>(info.code) : std::nullopt, transport::now_ns());
   };
   events.on_successor_open = [this](std::uint64_t conn_id, std::uint64_t replaced_conn_id) {
     feed->on_successor_open(conn_id, replaced_conn_id, stream_url(config), transport::now_ns());

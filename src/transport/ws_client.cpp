@@ -79,6 +79,11 @@ class WsClient::Impl final : public detail::ConnectionOwner {
     return state_ == State::open && primary_->send_text(text);
   }
 
+  void mark_data(std::uint64_t conn_id) {
+    for (auto& slot : slots_)
+      if (slot && slot->id() == conn_id) slot->mark_data();
+  }
+
   void reconnect_now(std::string reason) {
     if (state_ == State::open) close_primary(CloseCause::requested, std::move(reason));
   }
@@ -116,6 +121,7 @@ class WsClient::Impl final : public detail::ConnectionOwner {
     s.reconnects = reconnects_.get();
     s.connect_failures = connect_failures_.get();
     s.stalls = stalls_.get();
+    s.send_queue_overflows = send_queue_overflows_.get();
     s.pings_received = pings_.get();
     s.frames = frames_.get();
     s.bytes = bytes_.get();
@@ -195,6 +201,7 @@ class WsClient::Impl final : public detail::ConnectionOwner {
 
   void conn_closed(detail::WsConnection& conn, CloseInfo info) override {
     if (info.cause == CloseCause::stalled) stalls_.add();
+    if (info.cause == CloseCause::send_queue_full) send_queue_overflows_.add();
     if (&conn == successor_) {
       // The successor ended before it took over: the old connection goes on, then is cut.
       rollover_fallback(
@@ -335,8 +342,8 @@ class WsClient::Impl final : public detail::ConnectionOwner {
   bool stopping_ = false;
   std::atomic<bool> stop_requested_{false};
   std::uint64_t last_conn_id_ = 0, wait_id_ = 0;
-  Counter connects_, reconnects_, connect_failures_, stalls_, pings_, frames_, bytes_, rollovers_,
-      rollover_fallbacks_;
+  Counter connects_, reconnects_, connect_failures_, stalls_, send_queue_overflows_, pings_,
+      frames_, bytes_, rollovers_, rollover_fallbacks_;
 };
 
 WsClient::WsClient(WsClientConfig config, WsEvents events)
@@ -353,6 +360,9 @@ void WsClient::post(std::function<void()> fn) {
 }
 bool WsClient::send_text(const std::string& text) {
   return impl_->send_text(text);
+}
+void WsClient::mark_data(std::uint64_t conn_id) {
+  impl_->mark_data(conn_id);
 }
 void WsClient::reconnect_now(std::string reason) {
   impl_->reconnect_now(std::move(reason));

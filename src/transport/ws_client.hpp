@@ -24,7 +24,15 @@ struct WsClientConfig {
   std::size_t max_message_bytes = 16u << 20;         // larger messages close the connection (1009)
   std::chrono::milliseconds connect_timeout{10000};  // TCP + TLS + HTTP upgrade
   std::chrono::milliseconds stall_timeout{
-      30000};  // no frame at all for this long -> close, reconnect
+      30000};  // no frame at all (or no marked data) for this long -> close, reconnect
+  // true: only mark_data() resets the stall clock. The user knows which frames carry the data it
+  // wants (e.g. the depth events of its stream); pings and other frames only prove the socket
+  // lives, and a server that keeps pinging without sending data is stalled all the same.
+  bool stall_on_marked_data = false;
+  // Outgoing data not yet written to the socket (pongs, our messages), estimated with each
+  // queued message's memory. A peer that sends pings but never reads our pongs would grow the
+  // queue without bound: above this the connection is cut (CloseCause::send_queue_full).
+  std::size_t max_send_queue_bytes = 1u << 20;
   std::chrono::milliseconds max_connection_age{
       std::chrono::hours(23) + std::chrono::minutes(50)};  // before Binance's 24 h cut
   // Make-before-break: at max_connection_age a successor connection to the same URL opens while
@@ -43,14 +51,15 @@ struct WsClientConfig {
 };
 
 enum class CloseCause {
-  remote_close,   // the server sent a close frame
-  stalled,        // no frame for stall_timeout
-  max_age,        // the connection reached max_connection_age
-  network_error,  // the connection broke without a close frame
-  tls_error,      // the TLS layer failed on an open connection
-  stopped,        // stop() was called
-  requested,      // reconnect_now() was called
-  rolled_over,    // retire() was called: a successor connection took over
+  remote_close,     // the server sent a close frame
+  stalled,          // no frame for stall_timeout
+  max_age,          // the connection reached max_connection_age
+  network_error,    // the connection broke without a close frame
+  tls_error,        // the TLS layer failed on an open connection
+  stopped,          // stop() was called
+  requested,        // reconnect_now() was called
+  rolled_over,      // retire() was called: a successor connection took over
+  send_queue_full,  // the peer did not read: unsent data exceeded max_send_queue_bytes
 };
 const char* to_string(CloseCause cause);
 
@@ -84,15 +93,16 @@ struct WsEvents {
 };
 
 struct WsClientStats {
-  std::uint64_t connects = 0;            // connections that opened
-  std::uint64_t reconnects = 0;          // open connections that ended and were followed by a retry
-  std::uint64_t connect_failures = 0;    // attempts that failed before opening
-  std::uint64_t stalls = 0;              // connections closed by the stall timer
-  std::uint64_t pings_received = 0;      // pings answered with a pong
-  std::uint64_t frames = 0;              // data messages delivered to on_frame
-  std::uint64_t bytes = 0;               // payload bytes delivered to on_frame
-  std::uint64_t rollovers = 0;           // successors that took over (retire() accepted)
-  std::uint64_t rollover_fallbacks = 0;  // rollovers given up (close-and-reconnect instead)
+  std::uint64_t connects = 0;          // connections that opened
+  std::uint64_t reconnects = 0;        // open connections that ended and were followed by a retry
+  std::uint64_t connect_failures = 0;  // attempts that failed before opening
+  std::uint64_t stalls = 0;            // connections closed by the stall timer
+  std::uint64_t send_queue_overflows = 0;  // connections cut for max_send_queue_bytes
+  std::uint64_t pings_received = 0;        // pings answered with a pong
+  std::uint64_t frames = 0;                // data messages delivered to on_frame
+  std::uint64_t bytes = 0;                 // payload bytes delivered to on_frame
+  std::uint64_t rollovers = 0;             // successors that took over (retire() accepted)
+  std::uint64_t rollover_fallbacks = 0;    // rollovers given up (close-and-reconnect instead)
 };
 
 class WsClient {
@@ -117,6 +127,8 @@ class WsClient {
   // Network thread only (or before run()):
   /// Queues a text message on the open connection; false when no connection is open.
   bool send_text(const std::string& text);
+  /// With stall_on_marked_data: connection `conn_id` delivered data (restarts its stall clock).
+  void mark_data(std::uint64_t conn_id);
   /// Closes the open connection (CloseCause::requested) and reconnects via the backoff.
   void reconnect_now(std::string reason);
   /// Rollover: the successor takes over and the old connection `conn_id` is closed

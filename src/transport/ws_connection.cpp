@@ -23,6 +23,8 @@ const char* to_string(CloseCause cause) {
       return "requested";
     case CloseCause::rolled_over:
       return "rolled_over";
+    case CloseCause::send_queue_full:
+      return "send_queue_full";
   }
   return "unknown";
 }
@@ -40,8 +42,10 @@ WsConnection::WsConnection(asio::io_context& io, const WsClientConfig& config,
       connect_timer_(io),
       stall_timer_(io),
       age_timer_(io),
-      link_(make_link(
-          io, {config.url, config.ca_file, config.verify_peer, config.max_message_bytes}, *this)) {}
+      link_(make_link(io,
+                      {config.url, config.ca_file, config.verify_peer, config.max_message_bytes,
+                       config.max_send_queue_bytes},
+                      *this)) {}
 
 std::string WsConnection::start() {
   ++generation_;
@@ -91,6 +95,10 @@ bool WsConnection::send_text(const std::string& text) {
   return state_ == State::open && link_->send_text(text);
 }
 
+void WsConnection::mark_data() {
+  if (state_ == State::open) last_activity_ns_ = steady_ns();
+}
+
 void WsConnection::link_open() {
   if (state_ != State::connecting) return;
   connect_timer_.cancel();
@@ -108,12 +116,12 @@ void WsConnection::link_open() {
 
 void WsConnection::link_frame(std::string_view payload, bool binary) {
   if (state_ != State::open && state_ != State::closing) return;
-  last_activity_ns_ = steady_ns();
+  if (!config_.stall_on_marked_data) last_activity_ns_ = steady_ns();
   owner_.conn_frame(*this, payload, binary);
 }
 
 void WsConnection::link_ping() {
-  last_activity_ns_ = steady_ns();
+  if (!config_.stall_on_marked_data) last_activity_ns_ = steady_ns();
   owner_.conn_ping(*this);
 }
 
@@ -132,6 +140,9 @@ void WsConnection::link_closed(LinkClose close) {
   if (pending_cause_) {
     info.cause = *pending_cause_;
     info.reason = std::move(pending_reason_);
+  } else if (close.send_queue_full) {
+    info.cause = CloseCause::send_queue_full;
+    info.reason = std::move(close.error);
   } else if (close.remote_close_frame) {
     info.cause = CloseCause::remote_close;
     info.reason = std::move(close.remote_reason);
@@ -152,7 +163,8 @@ void WsConnection::arm_stall_timer(milliseconds delay) {
     const auto idle = std::chrono::nanoseconds(steady_ns() - last_activity_ns_);
     if (idle >= config_.stall_timeout) {
       close(CloseCause::stalled,
-            "no frame for " + std::to_string(config_.stall_timeout.count()) + " ms");
+            std::string(config_.stall_on_marked_data ? "no market data for " : "no frame for ") +
+                std::to_string(config_.stall_timeout.count()) + " ms");
       return;
     }
     arm_stall_timer(std::chrono::duration_cast<milliseconds>(config_.stall_timeout - idle) +

@@ -4,17 +4,33 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+#include <asio/post.hpp>
+#include <cctype>
 #include <cstring>
+#include <sstream>
 #include <type_traits>
 #include <websocketpp/client.hpp>
 #include <websocketpp/concurrency/none.hpp>
 #include <websocketpp/config/asio_client.hpp>
 #include <websocketpp/uri.hpp>
 
+#include "depthrec/peer_text.hpp"
+
 namespace depthrec::transport::detail {
 namespace {
 
 namespace wpp = websocketpp;
+
+/// Every connection counts the messages in its send queue (write_push/write_pop below):
+/// websocketpp's buffered amount counts payload bytes only, so a flood of empty pings would
+/// queue empty pongs (a few hundred bytes of memory each) without the amount ever growing.
+struct CountedSendQueue : wpp::connection_base {
+  std::size_t queued_messages = 0;
+};
+
+/// Memory a queued message costs beyond its payload (message object, header, queue slot),
+/// measured roughly; it makes the send-queue bound a bound on memory.
+constexpr std::size_t kQueuedMessageCost = 256;
 
 /// websocketpp's defaults, with the timeouts the client needs. Our own connect timer enforces
 /// WsClientConfig::connect_timeout, so the connect-phase values here are only backstops.
@@ -31,6 +47,7 @@ struct TunedConfig : Base {
   using elog_type = wpp::log::basic<concurrency_type, wpp::log::elevel>;
   using alog_type = wpp::log::basic<concurrency_type, wpp::log::alevel>;
   using rng_type = wpp::random::random_device::int_generator<std::uint32_t, concurrency_type>;
+  using connection_base = CountedSendQueue;
   static const bool enable_multithreading = false;
   static const long timeout_open_handshake = 60000;
   static const long timeout_close_handshake = 1000;  // stop() must not hang on a silent peer
@@ -101,11 +118,54 @@ std::size_t append_payload(const wpp::frame::basic_header& header, Message& mess
   return len;
 }
 
+/// websocketpp's connection::write_push / write_pop, plus the message count of CountedSendQueue.
+template <class Message, class Queue>
+void push_counted(Message msg, Queue& queue, std::size_t& buffered, std::size_t& queued) {
+  if (!msg) return;
+  buffered += msg->get_payload().size();
+  queue.push(std::move(msg));
+  ++queued;
+}
+template <class Queue>
+typename Queue::value_type pop_counted(Queue& queue, std::size_t& buffered, std::size_t& queued) {
+  if (queue.empty()) return {};
+  typename Queue::value_type msg = queue.front();
+  buffered -= msg->get_payload().size();
+  queue.pop();
+  --queued;
+  return msg;
+}
+
 }  // namespace
 }  // namespace depthrec::transport::detail
 
-// Explicit specialisations of the member for our two configs (see append_payload), declared
-// before LinkImpl uses the configs, as an explicit specialisation must precede any use.
+// Explicit specialisations of members for our two configs (see append_payload, push_counted),
+// declared before LinkImpl uses the configs, as an explicit specialisation must precede any use.
+namespace websocketpp {
+template <>
+void connection<depthrec::transport::detail::PlainConfig>::write_push(message_ptr msg) {
+  depthrec::transport::detail::push_counted(std::move(msg), m_send_queue, m_send_buffer_size,
+                                            queued_messages);
+}
+template <>
+connection<depthrec::transport::detail::PlainConfig>::message_ptr
+connection<depthrec::transport::detail::PlainConfig>::write_pop() {
+  return depthrec::transport::detail::pop_counted(m_send_queue, m_send_buffer_size,
+                                                  queued_messages);
+}
+template <>
+void connection<depthrec::transport::detail::TlsConfig>::write_push(message_ptr msg) {
+  depthrec::transport::detail::push_counted(std::move(msg), m_send_queue, m_send_buffer_size,
+                                            queued_messages);
+}
+template <>
+connection<depthrec::transport::detail::TlsConfig>::message_ptr
+connection<depthrec::transport::detail::TlsConfig>::write_pop() {
+  return depthrec::transport::detail::pop_counted(m_send_queue, m_send_buffer_size,
+                                                  queued_messages);
+}
+}  // namespace websocketpp
+
 namespace websocketpp::processor {
 template <>
 std::size_t hybi13<depthrec::transport::detail::PlainConfig>::process_payload_bytes(
@@ -144,6 +204,10 @@ class LinkImpl final : public Link {
       : settings_(std::move(settings)), listener_(listener) {
     endpoint_.clear_access_channels(wpp::log::alevel::all);
     endpoint_.clear_error_channels(wpp::log::elevel::all);
+    // websocketpp's error log is the only place some failures are described (an unreadable
+    // HTTP upgrade response is reported as "Generic error"): kept, to quote in the failure.
+    endpoint_.set_error_channels(wpp::log::elevel::rerror | wpp::log::elevel::fatal);
+    endpoint_.get_elog().set_ostream(&library_errors_);
     wpp::lib::error_code ec;
     endpoint_.init_asio(&io, ec);
     init_error_ = ec ? "websocket init failed: " + ec.message() : "";
@@ -163,6 +227,8 @@ class LinkImpl final : public Link {
     const std::uint64_t attempt = ++attempt_;
     verify_error_.clear();
     setup_error_.clear();
+    send_queue_error_.clear();
+    library_errors_.str({});
     wpp::lib::error_code ec;
     ConnectionPtr con = endpoint_.get_connection(settings_.url, ec);
     if (ec) {
@@ -183,7 +249,9 @@ class LinkImpl final : public Link {
                            msg->get_opcode() == wpp::frame::opcode::binary);
     });
     con->set_ping_handler([this, attempt](const wpp::connection_hdl&, const std::string&) {
-      if (attempt == attempt_) listener_.link_ping();
+      if (attempt != attempt_) return false;
+      if (!send_queue_fits()) return false;  // no pong: the connection is being cut
+      listener_.link_ping();
       return true;  // websocketpp answers with a pong echoing the payload
     });
     connection_ = con;
@@ -193,6 +261,7 @@ class LinkImpl final : public Link {
 
   bool send_text(const std::string& text) override {
     if (!connection_ || connection_->get_state() != wpp::session::state::open) return false;
+    if (!send_queue_fits()) return false;
     return !connection_->send(text, wpp::frame::opcode::text);
   }
 
@@ -212,6 +281,25 @@ class LinkImpl final : public Link {
   }
 
  private:
+  /// False once the unsent data (and the memory of its queued messages) passed the bound: a
+  /// peer that does not read what we send (pongs to its ping flood) gets the connection cut,
+  /// outside the handler that noticed it, and reported as send_queue_full.
+  bool send_queue_fits() {
+    if (!send_queue_error_.empty()) return false;
+    if (settings_.max_send_queue_bytes == 0 || !connection_) return true;
+    const std::size_t queued = connection_->queued_messages;
+    const std::size_t cost = connection_->get_buffered_amount() + queued * kQueuedMessageCost;
+    if (cost <= settings_.max_send_queue_bytes) return true;
+    send_queue_error_ = "the peer does not read: " + std::to_string(queued) +
+                        " messages unsent (~" + std::to_string(cost) + " bytes, limit " +
+                        std::to_string(settings_.max_send_queue_bytes) + ")";
+    asio::post(endpoint_.get_io_service(), [this, attempt = attempt_] {
+      if (attempt != attempt_ || !connection_) return;
+      connection_->terminate(wpp::lib::error_code());
+    });
+    return false;
+  }
+
   void on_open(std::uint64_t attempt, wpp::connection_hdl hdl) {
     if (attempt == attempt_) {
       listener_.link_open();
@@ -284,10 +372,18 @@ class LinkImpl final : public Link {
     } else if (connection_) {
       const auto status = connection_->get_response_code();
       const auto transport_ec = connection_->get_transport_ec();
+      const auto ec = connection_->get_ec();
       if (status != 0 && status != wpp::http::status_code::switching_protocols) {
         what = "HTTP upgrade refused: " + std::to_string(static_cast<int>(status)) + " " +
-               connection_->get_response_msg();
-      } else if (const auto ec = connection_->get_ec(); ec && !is_catch_all(ec)) {
+               peer_text(connection_->get_response_msg(), 80);
+      } else if (ec == wpp::processor::error::make_error_code(
+                           wpp::processor::error::missing_required_header)) {
+        what = describe_bad_upgrade();
+      } else if (ec == wpp::error::make_error_code(wpp::error::general) &&
+                 !last_library_error().empty()) {
+        // e.g. "Maximum header size exceeded." for an upgrade response header over 16000 bytes.
+        what = "unreadable HTTP upgrade response: " + peer_text(last_library_error());
+      } else if (ec && !is_catch_all(ec)) {
         // The step that failed (DNS, TCP connect, TLS handshake, timeout). After a failed
         // connect the transport error is only the TLS shutdown's ("uninitialized"): it would
         // hide the cause, e.g. "Connection refused".
@@ -303,9 +399,44 @@ class LinkImpl final : public Link {
     return settings_.url + ": " + what;
   }
 
+  /// websocketpp reports every invalid 101 answer as "A required HTTP header is missing": say
+  /// which header is missing or wrong (the accept key is checked last).
+  std::string describe_bad_upgrade() const {
+    const auto& response = connection_->get_response();
+    const auto lacks = [&](const char* name, const char* token) {
+      std::string value = response.get_header(name);
+      for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return value.find(token) == std::string::npos;
+    };
+    if (lacks("Upgrade", "websocket"))
+      return "the HTTP upgrade response has no 'Upgrade: websocket' header";
+    if (lacks("Connection", "upgrade"))
+      return "the HTTP upgrade response has no 'Connection: Upgrade' header";
+    const std::string& accept = response.get_header("Sec-WebSocket-Accept");
+    if (accept.empty()) return "the HTTP upgrade response has no Sec-WebSocket-Accept header";
+    return "the server's Sec-WebSocket-Accept '" + peer_text(accept, 64) +
+           "' does not match the key sent (not a WebSocket server, or a broken proxy)";
+  }
+
+  /// The last line websocketpp wrote to its error log in this attempt, without its prefix.
+  std::string last_library_error() const {
+    std::string text = library_errors_.str();
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    text = text.substr(text.rfind('\n') + 1);
+    const std::size_t prefix = text.find("] [");  // "[time] [error] message"
+    if (prefix != std::string::npos) text = text.substr(text.find("] ", prefix + 3) + 2);
+    const std::size_t colon = text.find(": ");  // "error in handle_read_http_response: ..."
+    return colon == std::string::npos ? text : text.substr(colon + 2);
+  }
+
   LinkClose describe_close() const {
     LinkClose out;
     if (!connection_) return out;
+    if (!send_queue_error_.empty()) {
+      out.send_queue_full = true;
+      out.error = send_queue_error_;
+      return out;
+    }
     const auto remote = connection_->get_remote_close_code();
     out.remote_close_frame = remote != wpp::close::status::abnormal_close;
     out.remote_code = out.remote_close_frame ? static_cast<int>(remote) : 0;
@@ -326,13 +457,15 @@ class LinkImpl final : public Link {
 
   LinkSettings settings_;
   LinkListener& listener_;
-  Endpoint endpoint_;
+  std::ostringstream library_errors_;  // websocketpp's error log of the current attempt
+  Endpoint endpoint_;                  // after library_errors_: it logs there until destroyed
   ConnectionPtr connection_;
   std::uint64_t attempt_ = 0;
   std::string host_;
   std::string init_error_;
-  std::string verify_error_;  // the first certificate problem OpenSSL reported
-  std::string setup_error_;   // the TLS context could not be built
+  std::string verify_error_;      // the first certificate problem OpenSSL reported
+  std::string setup_error_;       // the TLS context could not be built
+  std::string send_queue_error_;  // set when the send queue passed its bound
 };
 
 }  // namespace

@@ -21,6 +21,7 @@ struct LinkClose {
   std::string remote_reason;
   std::string error;  // what broke, when the peer did not close
   bool tls_error = false;
+  bool send_queue_full = false;  // we cut it: the peer did not read (max_send_queue_bytes)
 };
 
 /// Receives the events of the current attempt only; events of abandoned attempts are dropped.
@@ -54,6 +55,7 @@ struct LinkSettings {
   std::string ca_file;
   bool verify_peer = true;
   std::size_t max_message_bytes = 0;
+  std::size_t max_send_queue_bytes = 0;  // 0: unbounded
 };
 
 /// Checks a ws:// or wss:// URL; returns an error text, empty when the URL is usable.

@@ -186,8 +186,9 @@ void Exchange::check_session_timers(ClientSession& session, Clock::time_point no
     close_session(session, 1008, "slow consumer");
     return;
   }
-  if (!session.is_stalled(now) && !session.awaited_pong &&
-      now - session.last_ping_at >= seconds(options_.ping_interval_sec)) {
+  // A stalled stream still pings, as Binance does: a live socket that delivers no data is what
+  // a client's stall detection must catch.
+  if (!session.awaited_pong && now - session.last_ping_at >= seconds(options_.ping_interval_sec)) {
     const std::string payload = std::to_string(exchange_now_ms());
     server_->ping(session.id, payload);
     session.awaited_pong = payload;

@@ -104,6 +104,56 @@ TEST(WsClient, AnswersPingsWithTheSamePayload) {
   EXPECT_EQ(rc.client.stats().pings_received, 1u);
 }
 
+/// A live socket without data: a ping and a non-data text frame every 50 ms while it is open.
+void chatter(Server& s, Hdl hdl) {
+  auto timer = std::make_shared<asio::steady_timer>(s.get_io_service(), 50ms);
+  timer->async_wait([&s, hdl, timer](const asio::error_code& ec) {
+    if (ec) return;
+    websocketpp::lib::error_code send_ec;
+    s.ping(hdl, "alive", send_ec);
+    if (!send_ec) s.send(hdl, "{\"result\":null}", websocketpp::frame::opcode::text, send_ec);
+    if (!send_ec) chatter(s, hdl);
+  });
+}
+
+/// A 300 ms stall timeout fed only by mark_data().
+WsClientConfig marked_data_config(unsigned short port) {
+  auto config = test_config(ws_url(port));
+  config.stall_timeout = 300ms;
+  config.stall_on_marked_data = true;
+  return config;
+}
+
+TEST(WsClient, WithMarkedDataPingsAndOtherFramesDoNotHoldOffTheStall) {
+  PlainServer server([](Server& s, Hdl hdl) { chatter(s, hdl); });
+  ClientLog log;
+  RunningClient rc(marked_data_config(server.port()), log.events());
+  rc.start();
+  ASSERT_TRUE(log.wait_for([&] { return !log.closes.empty(); }));
+  std::lock_guard lock(log.mutex);
+  EXPECT_EQ(log.closes[0].second.cause, CloseCause::stalled);
+  EXPECT_EQ(log.closes[0].second.reason, "no market data for 300 ms");
+  EXPECT_GE(log.frames.size(), 2u) << "frames kept coming";
+  EXPECT_GE(rc.client.stats().pings_received, 2u) << "pings kept coming";
+}
+
+TEST(WsClient, WithMarkedDataMarkedFramesKeepTheConnection) {
+  PlainServer server([](Server& s, Hdl hdl) { chatter(s, hdl); });
+  ClientLog log;
+  WsClient* client = nullptr;
+  RunningClient rc(marked_data_config(server.port()),
+                   log.events([&](const ClientLog::Frame& frame) {
+                     client->mark_data(frame.conn_id);  // network thread: every frame is data here
+                   }));
+  client = &rc.client;
+  rc.start();
+  // Three stall timeouts of frames, every one marked: no close.
+  ASSERT_TRUE(log.wait_for([&] { return log.frames.size() >= 18; }, 5s));
+  std::lock_guard lock(log.mutex);
+  EXPECT_TRUE(log.closes.empty());
+  EXPECT_EQ(rc.client.stats().stalls, 0u);
+}
+
 TEST(WsClient, StalledConnectionIsClosedAndReplaced) {
   PlainServer server(nullptr);  // opens, then says nothing
   ClientLog log;
