@@ -45,8 +45,9 @@ DepthUpdate usdm_update() {
 }
 
 std::string read_fixture(const char* name) {
-  // The fixtures live next to this folder: tests/unit/data.
-  const auto path = std::filesystem::path(__FILE__).parent_path().parent_path() / "data" / name;
+  // DEPTHREC_TEST_DATA_DIR (tests/unit/data) is absolute: __FILE__ is relative to the build
+  // directory when ccache's base_dir rewrites paths, and tests run from elsewhere.
+  const auto path = std::filesystem::path(DEPTHREC_TEST_DATA_DIR) / name;
   std::ifstream in(path);
   EXPECT_TRUE(in) << path;
   return std::string(std::istreambuf_iterator<char>(in), {});
