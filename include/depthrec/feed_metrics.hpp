@@ -119,6 +119,7 @@ class FeedMetrics {
   // Writer queue pushes that are not depth events (snapshots, gap markers).
   void record_queue(std::int64_t depth, std::uint64_t drops_total);
   void set_writer_stats(const WriterStats& stats);
+  void set_text_log_state(const TextLogState& state);
 
   // The figures now: the whole run, and the window since the last roll_window().
   MetricsSnapshot snapshot(std::int64_t now_ns) const;
@@ -159,6 +160,7 @@ class FeedMetrics {
   std::array<std::uint64_t, kParseErrorCount> parse_errors_{};
   std::vector<std::pair<std::string, std::uint64_t>> gaps_;
   WriterStats writer_;
+  TextLogState text_log_;
   ClockOffsetEstimator clock_;
   std::int64_t last_message_ns_ = -1;
   bool sync_in_progress_ = false;

@@ -68,6 +68,13 @@ struct WriterStats {
   std::uint64_t segments = 0;  // files opened
 };
 
+// The text log's file (logs/), as the log reports it: a log that cannot be written must be seen.
+struct TextLogState {
+  bool writable = true;  // false while its file cannot be opened or written
+  std::uint64_t write_errors = 0;
+  std::string last_error;  // empty if none yet
+};
+
 struct SyncTimes {
   std::int64_t initial_sync_ns = -1;  // first sync's duration; < 0: not synced yet
   std::int64_t last_resync_ns = -1;   // < 0: no resync finished
@@ -95,6 +102,7 @@ struct MetricsSnapshot {
   std::vector<std::pair<std::string, std::uint64_t>>
       gaps;  // whole run, by reason, in first-seen order
   WriterStats writer;
+  TextLogState text_log;
   ClockOffset clock_offset;
   SyncTimes sync;
   BookState book;

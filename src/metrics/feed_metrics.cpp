@@ -264,6 +264,11 @@ void FeedMetrics::set_writer_stats(const WriterStats& stats) {
   writer_ = stats;
 }
 
+void FeedMetrics::set_text_log_state(const TextLogState& state) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  text_log_ = state;
+}
+
 MetricsSnapshot FeedMetrics::snapshot_locked(std::int64_t now_ns) const {
   MetricsSnapshot out;
   out.key = key_;
@@ -290,6 +295,7 @@ MetricsSnapshot FeedMetrics::snapshot_locked(std::int64_t now_ns) const {
   out.parse_errors = parse_errors_;
   out.gaps = gaps_;
   out.writer = writer_;
+  out.text_log = text_log_;
   out.clock_offset = clock_.estimate();
   out.sync = sync_times_;
   out.sync.in_progress = sync_in_progress_;

@@ -320,6 +320,14 @@ std::string to_metrics_json(const MetricsSnapshot& s) {
   count(w, "overlap_events", run.counters.rollover_overlap_events);
   w.EndObject();
   nullable_ms(w, "last_message_age_ms", s.last_message_age_ns);
+  key(w, "text_log");
+  w.StartObject();
+  key(w, "writable");
+  w.Bool(s.text_log.writable);
+  count(w, "write_errors", s.text_log.write_errors);
+  key(w, "last_error");
+  s.text_log.last_error.empty() ? w.Null() : w.String(s.text_log.last_error);
+  w.EndObject();
 
   key(w, "window");
   w.StartObject();

@@ -88,6 +88,12 @@ void Recorder::Impl::write_metrics(bool final) {
     }
     metrics->set_writer_stats(stats);
   }
+  const TextLogStats log_stats = log->stats();
+  TextLogState log_state;
+  log_state.writable = !log_stats.file_failing;
+  log_state.write_errors = log_stats.write_errors;
+  log_state.last_error = log_stats.last_error;
+  metrics->set_text_log_state(log_state);
   const MetricsSnapshot snapshot = metrics->roll_window(transport::now_ns());
   if (config.write_files) {
     std::string error;

@@ -52,6 +52,8 @@ void Recorder::Impl::prepare() {
     if (ec)
       throw std::runtime_error("cannot create data directory " + config.data_dir + ": " +
                                ec.message());
+    // Before anything is written: a second recorder on this directory stops here (exit 1).
+    data_dir_lock = std::make_unique<recording::DataDirLock>(config.data_dir);
     GzipRotatingSinkConfig sink_config;
     sink_config.directory = config.data_dir;
     sink_config.symbol = config.symbol;
