@@ -120,6 +120,8 @@ class FeedMetrics {
   void record_queue(std::int64_t depth, std::uint64_t drops_total);
   void set_writer_stats(const WriterStats& stats);
   void set_text_log_state(const TextLogState& state);
+  // Levels the book dropped by its level bound (OrderBook::levels_dropped), cumulative.
+  void set_book_levels_dropped(std::uint64_t levels);
 
   // The figures now: the whole run, and the window since the last roll_window().
   MetricsSnapshot snapshot(std::int64_t now_ns) const;
@@ -168,6 +170,7 @@ class FeedMetrics {
   std::int64_t sync_start_ns_ = 0;
   SyncTimes sync_times_;
   BookTop book_;
+  std::uint64_t book_levels_dropped_ = 0;
 };
 
 }  // namespace depthrec

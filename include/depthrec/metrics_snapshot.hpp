@@ -65,7 +65,10 @@ struct WriterStats {
   std::uint64_t records_written = 0;
   std::uint64_t bytes_written = 0;  // uncompressed
   std::uint64_t write_errors = 0;
-  std::uint64_t segments = 0;  // files opened
+  std::uint64_t segments = 0;          // files opened
+  std::uint64_t unwritten_bytes = 0;   // held while storage fails (pending + compressed backlog)
+  std::uint64_t queue_bytes_max = 0;   // writer queue: most bytes queued at once
+  std::uint64_t queue_byte_drops = 0;  // records dropped by the queue's byte bound
 };
 
 // The text log's file (logs/), as the log reports it: a log that cannot be written must be seen.
@@ -84,6 +87,7 @@ struct SyncTimes {
 };
 
 struct BookState {
+  std::uint64_t levels_dropped = 0;  // by --max-book-levels (set apart from the top's fields)
   bool synced = false;
   std::uint64_t last_update_id = 0;
   std::string best_bid;  // canonical decimal text; empty when the side is empty

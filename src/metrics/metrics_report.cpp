@@ -283,6 +283,9 @@ std::string to_metrics_json(const MetricsSnapshot& s) {
   count(w, "bytes_written", s.writer.bytes_written);
   count(w, "write_errors", s.writer.write_errors);
   count(w, "segments", s.writer.segments);
+  count(w, "unwritten_bytes", s.writer.unwritten_bytes);
+  count(w, "queue_bytes_max", s.writer.queue_bytes_max);
+  count(w, "queue_byte_drops", s.writer.queue_byte_drops);
   w.EndObject();
   key(w, "snapshots");
   w.StartObject();
@@ -310,6 +313,7 @@ std::string to_metrics_json(const MetricsSnapshot& s) {
   s.book.best_bid.empty() ? w.Null() : w.String(s.book.best_bid);
   key(w, "best_ask");
   s.book.best_ask.empty() ? w.Null() : w.String(s.book.best_ask);
+  count(w, "levels_dropped", s.book.levels_dropped);
   w.EndObject();
   count(w, "stalls", run.counters.stalls);
   count(w, "connect_failures", run.counters.connect_failures);

@@ -60,11 +60,12 @@ std::string_view to_string(SnapshotOutcome outcome) {
 BookSynchronizer::BookSynchronizer(Market market, SyncLimits limits)
     : market_(market), limits_(limits), continuity_(market) {
   limits_.max_buffered_events = std::max<std::size_t>(1, limits_.max_buffered_events);
+  book_.set_max_levels_per_side(limits_.max_book_levels);
 }
 
 void BookSynchronizer::reset() {
   state_ = SyncState::awaiting_snapshot;
-  buffered_count_ = 0;
+  clear_buffer();
   stale_since_snapshot_ = 0;
   continuity_.reset();
   book_.clear();
@@ -93,7 +94,7 @@ UpdateResult BookSynchronizer::on_partial(const DepthUpdate& event) {
   }
   book_.replace(event);
   book_.set_last_update_id(event.final_id);
-  buffered_count_ = 0;
+  clear_buffer();
   state_ = SyncState::synced;
   ++counters_.applied;
   ++counters_.partial_replaced;
@@ -126,7 +127,7 @@ UpdateResult BookSynchronizer::on_synced(const DepthUpdate& event) {
   // The event that revealed the gap starts the buffer for the next snapshot.
   ++counters_.gaps;
   state_ = SyncState::awaiting_snapshot;
-  buffered_count_ = 0;
+  clear_buffer();
   push_buffer(event);
   result.outcome = UpdateOutcome::gap;
   return result;
@@ -144,7 +145,7 @@ UpdateResult BookSynchronizer::on_awaiting_snapshot(const DepthUpdate& event) {
       // The older events cannot reach any snapshot that the newer ones could continue from.
       ++counters_.gaps;
       result.discarded = buffered_count_;
-      buffered_count_ = 0;
+      clear_buffer();
       push_buffer(event);
       result.outcome = UpdateOutcome::buffer_gap;
       return result;
@@ -152,10 +153,16 @@ UpdateResult BookSynchronizer::on_awaiting_snapshot(const DepthUpdate& event) {
     case Continuity::continuous:
       break;
   }
-  if (buffered_count_ >= limits_.max_buffered_events) {
+  const bool over_bytes = buffered_bytes_ + buffered_size(event) > limits_.max_buffered_bytes;
+  if (buffered_count_ >= limits_.max_buffered_events || over_bytes) {
     ++counters_.buffer_overflows;
     result.discarded = buffered_count_;
-    buffered_count_ = 0;
+    clear_buffer();
+    if (over_bytes) {
+      // The slots keep their levels' capacity for reuse: give the memory back instead.
+      ++counters_.buffer_byte_overflows;
+      std::vector<DepthUpdate>().swap(buffer_);
+    }
     push_buffer(event);
     result.outcome = UpdateOutcome::buffer_overflow;
     return result;
@@ -184,7 +191,7 @@ UpdateResult BookSynchronizer::on_awaiting_event(const DepthUpdate& event) {
   }
   ++counters_.snapshots_rejected;
   state_ = SyncState::awaiting_snapshot;
-  buffered_count_ = 0;
+  clear_buffer();
   continuity_.restart_from(event.final_id);
   push_buffer(event);
   result.snapshot_id = snapshot_id;
@@ -208,7 +215,7 @@ SnapshotResult BookSynchronizer::on_snapshot(const DepthSnapshot& snapshot) {
 
   if (stale == buffered_count_) {
     book_.load(snapshot);
-    buffered_count_ = 0;
+    clear_buffer();
     stale_since_snapshot_ = stale;
     state_ = SyncState::awaiting_event;
     result.outcome = SnapshotOutcome::held;
@@ -225,7 +232,7 @@ SnapshotResult BookSynchronizer::on_snapshot(const DepthSnapshot& snapshot) {
   stale_since_snapshot_ = stale;
   result.join = start_join();
   for (std::size_t i = stale; i < buffered_count_; ++i) apply_joined(buffer_[i], result.join);
-  buffered_count_ = 0;
+  clear_buffer();
   result.outcome = SnapshotOutcome::joined;
   return result;
 }
@@ -257,7 +264,17 @@ void BookSynchronizer::push_buffer(const DepthUpdate& event) {
   slot.bids_json = {};
   slot.asks_json = {};
   ++buffered_count_;
+  buffered_bytes_ += slot_memory(slot);
   ++counters_.buffered;
+}
+
+std::size_t BookSynchronizer::buffered_size(const DepthUpdate& event) noexcept {
+  return sizeof(DepthUpdate) + (event.bids.size() + event.asks.size()) * sizeof(PriceLevel);
+}
+
+std::size_t BookSynchronizer::slot_memory(const DepthUpdate& slot) noexcept {
+  // A slot's capacity is what it holds (reused from bigger events), not only its levels.
+  return sizeof(DepthUpdate) + (slot.bids.capacity() + slot.asks.capacity()) * sizeof(PriceLevel);
 }
 
 void BookSynchronizer::drop_buffer_front(std::size_t count) {
@@ -265,6 +282,8 @@ void BookSynchronizer::drop_buffer_front(std::size_t count) {
   // Swapping keeps every slot's capacity for reuse.
   for (std::size_t i = count; i < buffered_count_; ++i) std::swap(buffer_[i - count], buffer_[i]);
   buffered_count_ -= count;
+  buffered_bytes_ = 0;
+  for (std::size_t i = 0; i < buffered_count_; ++i) buffered_bytes_ += slot_memory(buffer_[i]);
 }
 
 SyncJoin BookSynchronizer::start_join() {
