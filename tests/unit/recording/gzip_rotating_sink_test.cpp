@@ -301,7 +301,6 @@ TEST(GzipRotatingSink, LessRoomThanTheBacklogWritesWhatFitsAndTheRestLater) {
   auto config = config_for(dir, clock);
   config.file_ops = disk.ops();
   GzipRotatingSink sink(config);
-  std::vector<std::size_t> member_sizes;
   for (int flush = 0; flush < 5; ++flush) {  // five flushes while the disk is full
     ASSERT_TRUE(sink.write(lines(flush * 10, flush * 10 + 10)).ok());
     EXPECT_EQ(sink.flush().code, SinkStatus::Code::failed);
