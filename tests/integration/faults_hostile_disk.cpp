@@ -15,6 +15,14 @@ using std::chrono::seconds;
 
 class FaultHostileDisk : public FaultTest {};
 
+// Under AddressSanitizer resident memory says little (shadow memory, the free quarantine): the
+// memory bound is checked in the ordinary build only (the figure is printed in both).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kMemoryIsMeasurable = false;
+#else
+constexpr bool kMemoryIsMeasurable = true;
+#endif
+
 std::uint64_t lines_in_files(const std::string& dir) {
   std::uint64_t lines = 0;
   for (const auto& file : segment_files(dir)) {
@@ -95,7 +103,9 @@ TEST_F(FaultHostileDisk, FullDiskAtHighRateRecoversAndEveryLostRecordIsCountedAn
   EXPECT_EQ(metric_at(metrics, {"log_queue", "drops"}), dropped) << "every drop is marked";
   EXPECT_EQ(metric_at(metrics, {"writer", "records_written"}), lines_in_files(data));
   EXPECT_EQ(metric_at(metrics, {"writer", "unwritten_bytes"}), 0u);
-  EXPECT_LT(hwm_end_kb, 200 * 1024) << "memory bounded while the disk was full";
+  if (kMemoryIsMeasurable) {
+    EXPECT_LT(hwm_end_kb, 200 * 1024) << "memory bounded while the disk was full";
+  }
   const ToolRun replay = run_tool("depthrec-replay", {data});
   EXPECT_EQ(replay.exit_code, 0) << replay.output;
 }
