@@ -20,11 +20,13 @@
 // producers are safe; the worker holds it only for O(1) work per batch.
 //
 // Overflow (OverflowPolicy::drop_newest): a line that finds the queue full is dropped and counted.
-// Lines the sink refused (its own bound on unwritten data, i.e. storage failing) count the same
-// way. The next line accepted is preceded by a `gap` record with reason `writer_drop` and the
+// The next line accepted is preceded by a `gap` record with reason `writer_drop` and the
 // number of lines lost since the last marker, built from the context passed with that line: so
 // the recording itself says where and how much is missing. (The marker needs two free slots;
-// until there are, lines keep being dropped and counted.)
+// until there are, lines keep being dropped and counted.) Lines the sink refused (its own bound
+// on unwritten data, i.e. storage failing) count the same way, but the worker writes their
+// marker itself (context of the latest push) before the next line it hands the sink, so the
+// marker sits exactly at the hole; while the sink refuses the marker, no line follows the hole.
 #pragma once
 
 #include <chrono>
@@ -43,7 +45,10 @@ enum class OverflowPolicy : std::uint8_t {
 };
 
 struct AsyncWriterConfig {
-  std::size_t queue_capacity = 100'000;            // lines; at least 2
+  std::size_t queue_capacity = 100'000;  // lines; at least 2
+  // Bytes of the data lines queued (a line may be up to a frame's size): beyond it data lines
+  // are dropped like a full queue. Marker lines are bounded by kMarkerReserve instead.
+  std::size_t max_queue_bytes = std::size_t{128} << 20;
   std::chrono::milliseconds flush_interval{1000};  // the sink is flushed at least this often
   OverflowPolicy overflow_policy = OverflowPolicy::drop_newest;
   // The worker wakes when this many lines wait (or at the flush deadline): fewer wake-ups than
@@ -55,10 +60,13 @@ struct AsyncWriterStats {
   std::uint64_t enqueued = 0;         // lines accepted (markers not included)
   std::uint64_t written = 0;          // lines handed to the sink and kept by it (markers included)
   std::uint64_t dropped = 0;          // queue full, stopped, or refused by the sink
-  std::uint64_t markers_written = 0;  // writer_drop gap records queued
+  std::uint64_t markers_written = 0;  // writer_drop gap records queued or written by the worker
   std::uint64_t sink_errors = 0;      // non-ok statuses from the sink (failed or dropped)
   std::size_t queue_depth = 0;        // lines queued or being written now
   std::size_t queue_depth_max = 0;
+  std::size_t queue_bytes = 0;  // bytes of those lines
+  std::size_t queue_bytes_max = 0;
+  std::uint64_t byte_drops = 0;  // of `dropped`: data lines refused by max_queue_bytes
   std::string last_sink_error;
 };
 

@@ -104,18 +104,19 @@ struct SnapshotResult {
 };
 
 struct SyncCounters {
-  std::uint64_t applied = 0;             // events applied to the book (at joins too)
-  std::uint64_t buffered = 0;            // events copied into the buffer
-  std::uint64_t dropped_stale = 0;       // duplicates and events older than the book or snapshot
-  std::uint64_t gaps = 0;                // continuity breaks (synced, buffered or partial)
-  std::uint64_t syncs = 0;               // joins of a snapshot (the initial one included)
-  std::uint64_t resyncs = 0;             // joins after the book had been synced before
-  std::uint64_t snapshots_rejected = 0;  // snapshots found too old
-  std::uint64_t snapshots_ignored = 0;   // snapshots that arrived when none was needed
-  std::uint64_t buffer_overflows = 0;
-  std::uint64_t partial_replaced = 0;    // partial-depth events that replaced the book
-  std::uint64_t stale_gaps = 0;          // gaps that were stale runs (also in gaps)
-  std::uint64_t snapshots_unjoined = 0;  // snapshots given up: no event joined them
+  std::uint64_t applied = 0;                // events applied to the book (at joins too)
+  std::uint64_t buffered = 0;               // events copied into the buffer
+  std::uint64_t dropped_stale = 0;          // duplicates and events older than the book or snapshot
+  std::uint64_t gaps = 0;                   // continuity breaks (synced, buffered or partial)
+  std::uint64_t syncs = 0;                  // joins of a snapshot (the initial one included)
+  std::uint64_t resyncs = 0;                // joins after the book had been synced before
+  std::uint64_t snapshots_rejected = 0;     // snapshots found too old
+  std::uint64_t snapshots_ignored = 0;      // snapshots that arrived when none was needed
+  std::uint64_t buffer_overflows = 0;       // by count or by bytes
+  std::uint64_t buffer_byte_overflows = 0;  // of them, by bytes (max_buffered_bytes)
+  std::uint64_t partial_replaced = 0;       // partial-depth events that replaced the book
+  std::uint64_t stale_gaps = 0;             // gaps that were stale runs (also in gaps)
+  std::uint64_t snapshots_unjoined = 0;     // snapshots given up: no event joined them
 };
 
 struct SyncLimits {
@@ -127,6 +128,11 @@ struct SyncLimits {
   // Events older than a loaded snapshot before it is given up (snapshot_unjoined). The stream
   // catches up with a genuine snapshot within a second or so. 0 is treated as 1.
   std::uint64_t max_unjoined_events = 1000;
+  // Memory of the buffered events (their levels included): a few huge events must not take
+  // gigabytes. Beyond it the buffer restarts as for max_buffered_events, and its memory is freed.
+  std::size_t max_buffered_bytes = std::size_t{64} << 20;
+  // Levels per side of the book (OrderBook::set_max_levels_per_side); 0: no bound.
+  std::size_t max_book_levels = 0;
 };
 
 class BookSynchronizer {
@@ -152,6 +158,9 @@ class BookSynchronizer {
   const OrderBook& book() const noexcept { return book_; }
   const SyncCounters& counters() const noexcept { return counters_; }
   std::size_t buffered_count() const noexcept { return buffered_count_; }
+  std::size_t buffered_bytes() const noexcept { return buffered_bytes_; }
+  // What an event takes in the buffer (its levels' memory included).
+  static std::size_t buffered_size(const DepthUpdate& event) noexcept;
   // The u of the last event applied (or of the loaded snapshot); 0 before any.
   std::uint64_t last_final_id() const noexcept { return book_.last_update_id(); }
   Market market() const noexcept { return market_; }
@@ -165,6 +174,11 @@ class BookSynchronizer {
   bool joins_snapshot(const DepthUpdate& event, std::uint64_t snapshot_id) const;
   void push_buffer(const DepthUpdate& event);
   void drop_buffer_front(std::size_t count);
+  static std::size_t slot_memory(const DepthUpdate& slot) noexcept;
+  void clear_buffer() {
+    buffered_count_ = 0;
+    buffered_bytes_ = 0;
+  }
   void apply_joined(const DepthUpdate& event, SyncJoin& join);
   // Counts one more stale event in a row; true when that makes max_stale_run.
   bool stale_run_complete();
@@ -180,6 +194,7 @@ class BookSynchronizer {
   ContinuityChecker continuity_;
   std::vector<DepthUpdate> buffer_;  // slots [0, buffered_count_) are in use; capacity is reused
   std::size_t buffered_count_ = 0;
+  std::size_t buffered_bytes_ = 0;          // slot_memory() of slots [0, buffered_count_)
   std::uint64_t stale_since_snapshot_ = 0;  // for the join's dropped_stale
   std::uint64_t stale_run_ = 0;             // consecutive stale events
   std::uint64_t unjoined_run_ = 0;          // events older than the held snapshot since it loaded

@@ -124,6 +124,9 @@ class FeedMetrics {
   // Writer queue pushes that are not depth events (snapshots, gap markers).
   void record_queue(std::int64_t depth, std::uint64_t drops_total);
   void set_writer_stats(const WriterStats& stats);
+  void set_text_log_state(const TextLogState& state);
+  // Levels the book dropped by its level bound (OrderBook::levels_dropped), cumulative.
+  void set_book_levels_dropped(std::uint64_t levels);
 
   // The figures now: the whole run, and the window since the last roll_window().
   MetricsSnapshot snapshot(std::int64_t now_ns) const;
@@ -164,6 +167,7 @@ class FeedMetrics {
   std::array<std::uint64_t, kParseErrorCount> parse_errors_{};
   std::vector<std::pair<std::string, std::uint64_t>> gaps_;
   WriterStats writer_;
+  TextLogState text_log_;
   ClockOffsetEstimator clock_;
   std::int64_t last_message_ns_ = -1;
   bool sync_in_progress_ = false;
@@ -173,6 +177,7 @@ class FeedMetrics {
   std::uint64_t snapshot_failures_in_a_row_ = 0;
   BookTop book_;
   std::int64_t unsynced_since_ns_;  // meaningful while !book_.synced
+  std::uint64_t book_levels_dropped_ = 0;
 };
 
 }  // namespace depthrec

@@ -16,8 +16,11 @@
 // - Write errors (ENOSPC, EIO, EACCES, a vanished directory...) are counted with errno text. The
 //   failed segment is truncated back to its last complete member and closed; the compressed batch
 //   is kept and written to a NEW segment at the next flush, so recording resumes when space
-//   returns. Unwritten data is bounded (max_unwritten_bytes): beyond it writes are dropped and
-//   counted. The directory is (re)created when missing.
+//   returns. The backlog is a list of members written one at a time: when less room returns than
+//   the backlog needs, what fits is written (and counted in lines_written) and the rest waits.
+//   Unwritten data is bounded (max_unwritten_bytes: uncompressed pending lines plus compressed
+//   members): beyond it writes are refused (status dropped, counted). Lines still unwritten at
+//   close are counted in lines_lost. The directory is (re)created when missing.
 #pragma once
 
 #include <atomic>
@@ -65,8 +68,12 @@ struct GzipRotatingSinkStats {
   std::uint64_t write_errors = 0;   // failed opens, writes, fsyncs (each counted once)
   std::uint64_t dropped_bytes = 0;  // uncompressed bytes refused because of max_unwritten_bytes
   std::uint64_t dropped_writes = 0;
-  std::string last_error;    // "<operation> <path>: <strerror>", empty if none yet
-  std::string current_path;  // the open segment, empty if none
+  std::uint64_t lines_written = 0;    // lines (records) that reached a file, in complete members
+  std::uint64_t lines_refused = 0;    // lines write() refused (max_unwritten_bytes): the caller's
+  std::uint64_t lines_lost = 0;       // lines accepted but never written (storage failing at close)
+  std::uint64_t unwritten_bytes = 0;  // held now: pending lines plus compressed members
+  std::string last_error;             // "<operation> <path>: <strerror>", empty if none yet
+  std::string current_path;           // the open segment, empty if none
 };
 
 class GzipRotatingSink final : public RecordSink {

@@ -68,7 +68,17 @@ struct WriterStats {
   std::uint64_t records_written = 0;
   std::uint64_t bytes_written = 0;  // uncompressed
   std::uint64_t write_errors = 0;
-  std::uint64_t segments = 0;  // files opened
+  std::uint64_t segments = 0;          // files opened
+  std::uint64_t unwritten_bytes = 0;   // held while storage fails (pending + compressed backlog)
+  std::uint64_t queue_bytes_max = 0;   // writer queue: most bytes queued at once
+  std::uint64_t queue_byte_drops = 0;  // records dropped by the queue's byte bound
+};
+
+// The text log's file (logs/), as the log reports it: a log that cannot be written must be seen.
+struct TextLogState {
+  bool writable = true;  // false while its file cannot be opened or written
+  std::uint64_t write_errors = 0;
+  std::string last_error;  // empty if none yet
 };
 
 struct SyncTimes {
@@ -80,6 +90,7 @@ struct SyncTimes {
 };
 
 struct BookState {
+  std::uint64_t levels_dropped = 0;  // by --max-book-levels (set apart from the top's fields)
   bool synced = false;
   std::int64_t unsynced_ns = 0;  // how long not synced: since the start or since sync was lost
   std::uint64_t last_update_id = 0;
@@ -99,6 +110,7 @@ struct MetricsSnapshot {
   std::vector<std::pair<std::string, std::uint64_t>>
       gaps;  // whole run, by reason, in first-seen order
   WriterStats writer;
+  TextLogState text_log;
   ClockOffset clock_offset;
   SyncTimes sync;
   std::uint64_t snapshot_failures_in_a_row = 0;  // failed REST snapshots since the last one fetched

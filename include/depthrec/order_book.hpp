@@ -31,6 +31,14 @@ class OrderBook {
   // Replaces both sides with a partial-depth event's top-N levels.
   void replace(const DepthUpdate& partial);
 
+  // A bound on the levels of each side (a hostile stream could add millions). After a load or an
+  // update that takes a side past it, its levels farthest from the top are dropped and counted:
+  // the top of the book stays exact, levels beyond the bound are not tracked. 0: no bound.
+  // Survives clear().
+  void set_max_levels_per_side(std::size_t max_levels) { max_levels_ = max_levels; }
+  std::size_t max_levels_per_side() const { return max_levels_; }
+  std::uint64_t levels_dropped() const { return levels_dropped_; }
+
   std::uint64_t last_update_id() const { return last_update_id_; }
   void set_last_update_id(std::uint64_t id) { last_update_id_ = id; }
 
@@ -53,6 +61,10 @@ class OrderBook {
   struct Sides;
   std::unique_ptr<Sides> sides_;
   std::uint64_t last_update_id_ = 0;
+  std::size_t max_levels_ = 0;
+  std::uint64_t levels_dropped_ = 0;
+
+  void enforce_max_levels();
 };
 
 }  // namespace depthrec

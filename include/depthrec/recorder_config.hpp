@@ -48,8 +48,16 @@ struct RecorderConfig {
   // Resource bounds (each has a counter in metrics.json).
   std::size_t queue_capacity =
       100'000;  // writer queue, records; overflow policy: drop newest + gap marker
-  std::size_t max_frame_bytes = 1u << 20;           // larger frames are refused and counted
-  std::size_t max_buffered_events = 20'000;         // events waiting for a snapshot
+  std::size_t max_queue_bytes = std::size_t{128} << 20;    // writer queue, bytes; same policy
+  std::size_t max_frame_bytes = 1u << 20;                  // larger frames are refused and counted
+  std::size_t max_buffered_events = 20'000;                // events waiting for a snapshot
+  std::size_t max_buffered_bytes = std::size_t{64} << 20;  // their memory, levels included
+  // Levels per book side; beyond it the farthest are dropped and counted (book.levels_dropped).
+  // Binance's books have < ~10k levels a side.
+  std::size_t max_book_levels = 200'000;
+  // Recording not yet in a file while storage fails (pending lines + compressed members); beyond
+  // it records are dropped, counted and marked by a writer_drop gap. At least 2 MiB.
+  std::size_t max_unwritten_bytes = 32u << 20;
   std::chrono::milliseconds stall_timeout{30'000};  // no depth event of the stream: reconnect
   std::chrono::milliseconds backoff_initial{250};
   std::chrono::milliseconds backoff_max{30'000};

@@ -14,6 +14,9 @@
 // deletion applies to text logs only: recorded data is never deleted.
 // A restart appends to the day's existing file. Failures to open, write or rotate are counted
 // (stats) and retried with the next line; they never throw from log() and never stop the echo.
+// When the file cannot take lines (a read-only or full disk, a directory that is a file), one
+// WARNING "text log unusable (<cause>)" is echoed whatever echo_level says, and one "writable
+// again" when a line reaches the file again.
 #pragma once
 
 #include <chrono>
@@ -52,6 +55,9 @@ struct TextLogStats {
   std::uint64_t backups_deleted = 0;
   std::uint64_t write_errors = 0;  // failed opens, writes, renames, deletions
   std::string last_error;
+  // The file could not take the last line (open or write failed); set until a line is written.
+  bool file_failing = false;
+  std::uint64_t failures_reported = 0;  // times "text log unusable" was echoed
   std::string current_path;
 };
 

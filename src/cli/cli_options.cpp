@@ -80,10 +80,26 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
          "Writer queue bound in records; when full the newest record is dropped, counted and "
          "marked as a gap (the network thread never blocks)")
       ->capture_default_str();
+  app.add_option("--queue-max-bytes", c.max_queue_bytes,
+                 "Writer queue bound in bytes; beyond it records are dropped, counted and marked "
+                 "as with --queue-capacity")
+      ->capture_default_str();
   app.add_option("--max-frame-bytes", c.max_frame_bytes, "Larger frames are refused and counted")
+      ->capture_default_str();
+  app.add_option("--max-unwritten-bytes", c.max_unwritten_bytes,
+                 "Recording held in memory while storage fails (disk full...); beyond it records "
+                 "are dropped, counted and marked as a gap")
       ->capture_default_str();
   app.add_option("--max-buffered-events", c.max_buffered_events,
                  "Events buffered while waiting for a snapshot; beyond it the sync restarts")
+      ->capture_default_str();
+  app.add_option("--max-book-levels", c.max_book_levels,
+                 "Levels kept per side of the book; beyond it the farthest from the top are "
+                 "dropped and counted (book.levels_dropped); the top stays exact")
+      ->capture_default_str();
+  app.add_option("--max-buffered-bytes", c.max_buffered_bytes,
+                 "Memory of the events buffered while waiting for a snapshot (levels included); "
+                 "beyond it the sync restarts")
       ->capture_default_str();
   app.add_option("--stall-timeout-ms", stall_ms,
                  "Reconnect when no depth event of the stream arrives for this long (pings and "

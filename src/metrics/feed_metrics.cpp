@@ -287,6 +287,16 @@ void FeedMetrics::set_writer_stats(const WriterStats& stats) {
   writer_ = stats;
 }
 
+void FeedMetrics::set_book_levels_dropped(std::uint64_t levels) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  book_levels_dropped_ = levels;
+}
+
+void FeedMetrics::set_text_log_state(const TextLogState& state) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  text_log_ = state;
+}
+
 MetricsSnapshot FeedMetrics::snapshot_locked(std::int64_t now_ns) const {
   MetricsSnapshot out;
   out.key = key_;
@@ -313,6 +323,7 @@ MetricsSnapshot FeedMetrics::snapshot_locked(std::int64_t now_ns) const {
   out.parse_errors = parse_errors_;
   out.gaps = gaps_;
   out.writer = writer_;
+  out.text_log = text_log_;
   out.clock_offset = clock_.estimate();
   out.sync = sync_times_;
   out.sync.in_progress = sync_in_progress_;
@@ -324,6 +335,7 @@ MetricsSnapshot FeedMetrics::snapshot_locked(std::int64_t now_ns) const {
   out.book.last_update_id = book_.last_update_id;
   out.book.best_bid = decimal_text(book_.best_bid);
   out.book.best_ask = decimal_text(book_.best_ask);
+  out.book.levels_dropped = book_levels_dropped_;
   out.last_message_age_ns =
       last_message_ns_ < 0 ? -1 : std::max<std::int64_t>(0, now_ns - last_message_ns_);
   return out;

@@ -290,6 +290,9 @@ std::string to_metrics_json(const MetricsSnapshot& s) {
   count(w, "bytes_written", s.writer.bytes_written);
   count(w, "write_errors", s.writer.write_errors);
   count(w, "segments", s.writer.segments);
+  count(w, "unwritten_bytes", s.writer.unwritten_bytes);
+  count(w, "queue_bytes_max", s.writer.queue_bytes_max);
+  count(w, "queue_byte_drops", s.writer.queue_byte_drops);
   w.EndObject();
   key(w, "snapshots");
   w.StartObject();
@@ -320,6 +323,7 @@ std::string to_metrics_json(const MetricsSnapshot& s) {
   key(w, "best_ask");
   s.book.best_ask.empty() ? w.Null() : w.String(s.book.best_ask);
   number(w, "unsynced_ms", ns_to_ms_3(s.book.unsynced_ns));
+  count(w, "levels_dropped", s.book.levels_dropped);
   w.EndObject();
   count(w, "stalls", run.counters.stalls);
   count(w, "send_queue_overflows", run.counters.send_queue_overflows);
@@ -331,6 +335,14 @@ std::string to_metrics_json(const MetricsSnapshot& s) {
   count(w, "overlap_events", run.counters.rollover_overlap_events);
   w.EndObject();
   nullable_ms(w, "last_message_age_ms", s.last_message_age_ns);
+  key(w, "text_log");
+  w.StartObject();
+  key(w, "writable");
+  w.Bool(s.text_log.writable);
+  count(w, "write_errors", s.text_log.write_errors);
+  key(w, "last_error");
+  s.text_log.last_error.empty() ? w.Null() : w.String(s.text_log.last_error);
+  w.EndObject();
 
   key(w, "window");
   w.StartObject();

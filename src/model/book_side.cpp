@@ -62,6 +62,13 @@ void BookSide::set(Decimal price, Decimal qty) {
   }
 }
 
+std::size_t BookSide::drop_worst(std::size_t keep) {
+  std::size_t dropped = 0;
+  // The worst level is the first of the first block (blocks run from the worst to the best).
+  for (; size_ > keep; ++dropped) erase_at(0, 0);
+  return dropped;
+}
+
 PriceLevel BookSide::level(std::size_t i) const {
   std::size_t entry = index_.size();
   for (;;) {

@@ -35,6 +35,8 @@ class BookSide {
   void load(const std::vector<PriceLevel>& best_first);
   // Sets one level; a zero quantity removes it (removing an absent level is ignored).
   void set(Decimal price, Decimal qty);
+  // Removes the worst levels (farthest from the top) until at most `keep` remain; returns how many.
+  std::size_t drop_worst(std::size_t keep);
 
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }

@@ -15,11 +15,16 @@ OrderBook::OrderBook() : sides_(std::make_unique<Sides>()) {}
 OrderBook::~OrderBook() = default;
 
 OrderBook::OrderBook(const OrderBook& other)
-    : sides_(std::make_unique<Sides>(*other.sides_)), last_update_id_(other.last_update_id_) {}
+    : sides_(std::make_unique<Sides>(*other.sides_)),
+      last_update_id_(other.last_update_id_),
+      max_levels_(other.max_levels_),
+      levels_dropped_(other.levels_dropped_) {}
 
 OrderBook& OrderBook::operator=(const OrderBook& other) {
   *sides_ = *other.sides_;  // reuses this book's storage where it is large enough
   last_update_id_ = other.last_update_id_;
+  max_levels_ = other.max_levels_;
+  levels_dropped_ = other.levels_dropped_;
   return *this;
 }
 
@@ -33,6 +38,7 @@ void OrderBook::load(const DepthSnapshot& snapshot) {
   sides_->bids.load(snapshot.bids);
   sides_->asks.load(snapshot.asks);
   last_update_id_ = snapshot.last_update_id;
+  enforce_max_levels();
 }
 
 void OrderBook::set_level(Side side, Decimal price, Decimal qty) {
@@ -43,12 +49,20 @@ void OrderBook::apply(const DepthUpdate& update) {
   for (const PriceLevel& level : update.bids) sides_->bids.set(level.price, level.qty);
   for (const PriceLevel& level : update.asks) sides_->asks.set(level.price, level.qty);
   last_update_id_ = update.final_id;
+  enforce_max_levels();
+}
+
+void OrderBook::enforce_max_levels() {
+  if (max_levels_ == 0) return;
+  if (sides_->bids.size() > max_levels_) levels_dropped_ += sides_->bids.drop_worst(max_levels_);
+  if (sides_->asks.size() > max_levels_) levels_dropped_ += sides_->asks.drop_worst(max_levels_);
 }
 
 void OrderBook::replace(const DepthUpdate& partial) {
   sides_->bids.load(partial.bids);
   sides_->asks.load(partial.asks);
   last_update_id_ = partial.final_id;
+  enforce_max_levels();
 }
 
 std::size_t OrderBook::bid_count() const {

@@ -64,11 +64,12 @@ BookSynchronizer::BookSynchronizer(Market market, SyncLimits limits)
   limits_.max_buffered_events = std::max<std::size_t>(1, limits_.max_buffered_events);
   limits_.max_stale_run = std::max<std::uint64_t>(1, limits_.max_stale_run);
   limits_.max_unjoined_events = std::max<std::uint64_t>(1, limits_.max_unjoined_events);
+  book_.set_max_levels_per_side(limits_.max_book_levels);
 }
 
 void BookSynchronizer::reset() {
   state_ = SyncState::awaiting_snapshot;
-  buffered_count_ = 0;
+  clear_buffer();
   stale_since_snapshot_ = 0;
   stale_run_ = 0;
   unjoined_run_ = 0;
@@ -107,7 +108,7 @@ UpdateResult BookSynchronizer::on_partial(const DepthUpdate& event) {
   }
   book_.replace(event);
   book_.set_last_update_id(event.final_id);
-  buffered_count_ = 0;
+  clear_buffer();
   state_ = SyncState::synced;
   ++counters_.applied;
   ++counters_.partial_replaced;
@@ -149,7 +150,7 @@ UpdateResult BookSynchronizer::on_synced(const DepthUpdate& event) {
   // The event that revealed the gap starts the buffer for the next snapshot.
   ++counters_.gaps;
   state_ = SyncState::awaiting_snapshot;
-  buffered_count_ = 0;
+  clear_buffer();
   push_buffer(event);
   result.outcome = UpdateOutcome::gap;
   return result;
@@ -177,7 +178,7 @@ UpdateResult BookSynchronizer::on_awaiting_snapshot(const DepthUpdate& event) {
       // The older events cannot reach any snapshot that the newer ones could continue from.
       ++counters_.gaps;
       result.discarded = buffered_count_;
-      buffered_count_ = 0;
+      clear_buffer();
       push_buffer(event);
       result.outcome = UpdateOutcome::buffer_gap;
       return result;
@@ -185,10 +186,16 @@ UpdateResult BookSynchronizer::on_awaiting_snapshot(const DepthUpdate& event) {
     case Continuity::continuous:
       break;
   }
-  if (buffered_count_ >= limits_.max_buffered_events) {
+  const bool over_bytes = buffered_bytes_ + buffered_size(event) > limits_.max_buffered_bytes;
+  if (buffered_count_ >= limits_.max_buffered_events || over_bytes) {
     ++counters_.buffer_overflows;
     result.discarded = buffered_count_;
-    buffered_count_ = 0;
+    clear_buffer();
+    if (over_bytes) {
+      // The slots keep their levels' capacity for reuse: give the memory back instead.
+      ++counters_.buffer_byte_overflows;
+      std::vector<DepthUpdate>().swap(buffer_);
+    }
     push_buffer(event);
     result.outcome = UpdateOutcome::buffer_overflow;
     return result;
@@ -225,7 +232,7 @@ UpdateResult BookSynchronizer::on_awaiting_event(const DepthUpdate& event) {
   }
   ++counters_.snapshots_rejected;
   state_ = SyncState::awaiting_snapshot;
-  buffered_count_ = 0;
+  clear_buffer();
   continuity_.restart_from(event.final_id);
   push_buffer(event);
   result.snapshot_id = snapshot_id;
@@ -249,7 +256,7 @@ SnapshotResult BookSynchronizer::on_snapshot(const DepthSnapshot& snapshot) {
 
   if (stale == buffered_count_) {
     book_.load(snapshot);
-    buffered_count_ = 0;
+    clear_buffer();
     stale_since_snapshot_ = stale;
     unjoined_run_ = 0;
     state_ = SyncState::awaiting_event;
@@ -267,7 +274,7 @@ SnapshotResult BookSynchronizer::on_snapshot(const DepthSnapshot& snapshot) {
   stale_since_snapshot_ = stale;
   result.join = start_join();
   for (std::size_t i = stale; i < buffered_count_; ++i) apply_joined(buffer_[i], result.join);
-  buffered_count_ = 0;
+  clear_buffer();
   result.outcome = SnapshotOutcome::joined;
   return result;
 }
@@ -313,7 +320,17 @@ void BookSynchronizer::push_buffer(const DepthUpdate& event) {
   slot.bids_json = {};
   slot.asks_json = {};
   ++buffered_count_;
+  buffered_bytes_ += slot_memory(slot);
   ++counters_.buffered;
+}
+
+std::size_t BookSynchronizer::buffered_size(const DepthUpdate& event) noexcept {
+  return sizeof(DepthUpdate) + (event.bids.size() + event.asks.size()) * sizeof(PriceLevel);
+}
+
+std::size_t BookSynchronizer::slot_memory(const DepthUpdate& slot) noexcept {
+  // A slot's capacity is what it holds (reused from bigger events), not only its levels.
+  return sizeof(DepthUpdate) + (slot.bids.capacity() + slot.asks.capacity()) * sizeof(PriceLevel);
 }
 
 void BookSynchronizer::drop_buffer_front(std::size_t count) {
@@ -321,6 +338,8 @@ void BookSynchronizer::drop_buffer_front(std::size_t count) {
   // Swapping keeps every slot's capacity for reuse.
   for (std::size_t i = count; i < buffered_count_; ++i) std::swap(buffer_[i - count], buffer_[i]);
   buffered_count_ -= count;
+  buffered_bytes_ = 0;
+  for (std::size_t i = 0; i < buffered_count_; ++i) buffered_bytes_ += slot_memory(buffer_[i]);
 }
 
 SyncJoin BookSynchronizer::start_join() {

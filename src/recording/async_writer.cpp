@@ -52,15 +52,22 @@ struct AsyncWriter::Impl {
   // For a slot holding a writer_drop marker: the count it carries (0 for ordinary lines), so a
   // marker the sink refuses gives its count back instead of being lost.
   std::vector<std::uint64_t> marker_dropped;
-  std::size_t head = 0;   // oldest line not yet handed to the sink
-  std::size_t count = 0;  // lines queued, including the batch the worker is writing
+  std::size_t head = 0;          // oldest line not yet handed to the sink
+  std::size_t count = 0;         // lines queued, including the batch the worker is writing
+  std::size_t queued_bytes = 0;  // their sizes
   bool stopping = false;
   bool worker_waiting = false;
   std::uint64_t drops_since_marker = 0;
+  RecordContext last_context;     // of the latest push: the worker's writer_drop markers use it
   std::vector<std::string> pool;  // cleared buffers handed back to producers
   AsyncWriterStats stats;
 
   std::vector<std::string> worker_pool;  // worker only: buffers collected during a batch
+  // Worker only: lines the sink refused that no marker covers yet. The worker itself writes the
+  // marker before the next line it hands the sink, so that the gap record sits exactly at the
+  // hole (a marker queued by the next push would follow the lines already in the ring).
+  std::uint64_t sink_refused_unmarked = 0;
+  std::string worker_marker;
 
   std::mutex stop_mutex;  // serialises stop() callers around join()
   std::thread worker;
@@ -80,9 +87,35 @@ struct AsyncWriter::Impl {
   struct BatchResult {
     std::uint64_t written = 0;
     std::uint64_t dropped = 0;  // lines refused by the sink, marker counts given back
+    std::uint64_t markers = 0;  // writer_drop markers the worker wrote
+    std::size_t bytes = 0;      // of the batch's lines (leaving the queue)
     std::uint64_t errors = 0;
     std::string last_error;
   };
+
+  // Before a line follows lines the sink refused: a writer_drop marker for them. Returns false
+  // when the sink refuses the marker too (then the line must not be written either).
+  bool mark_sink_refusals(BatchResult& result) {
+    if (sink_refused_unmarked == 0) return true;
+    RecordContext context;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      context = last_context;
+    }
+    GapInfo gap;
+    gap.reason = GapReason::writer_drop;
+    gap.dropped = sink_refused_unmarked;
+    worker_marker.clear();
+    append_gap_record(worker_marker, context, wall_clock_ns(), gap);
+    SinkStatus status = guarded([&] { return sink->write(worker_marker); });
+    const bool kept = status.code != SinkStatus::Code::dropped;
+    note_status(std::move(status), result);
+    if (!kept) return false;
+    ++result.markers;
+    ++result.written;
+    sink_refused_unmarked = 0;
+    return true;
+  }
 
   void note_status(SinkStatus status, BatchResult& result) {
     if (status.ok()) return;
@@ -114,13 +147,21 @@ struct AsyncWriter::Impl {
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t index = (first + i) % capacity;
       std::string& line = ring[index];
-      SinkStatus status = guarded([&] { return sink->write(line); });
-      if (status.code == SinkStatus::Code::dropped) {
-        result.dropped += markers[index] > 0 ? markers[index] : 1;
+      result.bytes += line.size();
+      const std::uint64_t line_drops = markers[index] > 0 ? markers[index] : 1;
+      if (!mark_sink_refusals(result)) {
+        result.dropped += line_drops;
+        sink_refused_unmarked += line_drops;
       } else {
-        ++result.written;
+        SinkStatus status = guarded([&] { return sink->write(line); });
+        if (status.code == SinkStatus::Code::dropped) {
+          result.dropped += line_drops;
+          sink_refused_unmarked += line_drops;
+        } else {
+          ++result.written;
+        }
+        note_status(std::move(status), result);
       }
-      note_status(std::move(status), result);
       if (line.capacity() <= kMaxPooledCapacity && worker_pool.size() < max_pool) {
         line.clear();
         worker_pool.push_back(std::move(line));
@@ -155,6 +196,7 @@ struct AsyncWriter::Impl {
       for (std::size_t i = 0; i < n; ++i) marker_dropped[(first + i) % capacity] = 0;
       head = (head + n) % capacity;
       count -= n;
+      queued_bytes -= result.bytes;
       // Buffers go back to the producers: all at once when their pool ran dry, else as many as
       // fit, so that in the steady state neither side allocates (nor frees the other's memory).
       if (pool.empty()) {
@@ -167,7 +209,7 @@ struct AsyncWriter::Impl {
       }
       stats.written += result.written;
       stats.dropped += result.dropped;
-      drops_since_marker += result.dropped;
+      stats.markers_written += result.markers;
       stats.sink_errors += result.errors;
       if (!result.last_error.empty()) stats.last_sink_error = std::move(result.last_error);
       if (final_round && count == 0) break;
@@ -210,7 +252,17 @@ AsyncWriter::PushResult AsyncWriter::try_push(std::string& line, const RecordCon
       ++w.stats.dropped;
       ++w.drops_since_marker;
       result = PushResult::dropped;
+    } else if (priority == Priority::data &&
+               w.queued_bytes + line.size() > w.config.max_queue_bytes) {
+      ++w.stats.dropped;
+      ++w.stats.byte_drops;
+      ++w.drops_since_marker;
+      result = PushResult::dropped;
     } else {
+      // The worker's own markers need the stream's context: keep the latest (rarely changes).
+      if (context.conn_id != w.last_context.conn_id || context.stream != w.last_context.stream ||
+          context.symbol != w.last_context.symbol || context.market != w.last_context.market)
+        w.last_context = context;
       if (w.drops_since_marker > 0) {
         const std::size_t index = w.slot(w.count);
         GapInfo gap;
@@ -218,11 +270,14 @@ AsyncWriter::PushResult AsyncWriter::try_push(std::string& line, const RecordCon
         gap.dropped = w.drops_since_marker;
         w.ring[index].clear();
         append_gap_record(w.ring[index], context, wall_clock_ns(), gap);
+        w.queued_bytes += w.ring[index].size();
         w.marker_dropped[index] = w.drops_since_marker;
         w.drops_since_marker = 0;
         ++w.count;
         ++w.stats.markers_written;
       }
+      w.queued_bytes += line.size();
+      w.stats.queue_bytes_max = std::max(w.stats.queue_bytes_max, w.queued_bytes);
       w.ring[w.slot(w.count)].swap(line);
       ++w.count;
       ++w.stats.enqueued;
@@ -254,6 +309,7 @@ AsyncWriterStats AsyncWriter::stats() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   AsyncWriterStats copy = impl_->stats;
   copy.queue_depth = impl_->count;
+  copy.queue_bytes = impl_->queued_bytes;
   return copy;
 }
 

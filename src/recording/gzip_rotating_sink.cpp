@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <deque>
 #include <filesystem>
 #include <stdexcept>
 #include <system_error>
@@ -40,8 +42,19 @@ struct GzipRotatingSink::Impl {
   std::string prefix;  // "<symbol-lower>_depth"
   recording::GzipMemberEncoder encoder;
 
-  std::string pending;    // uncompressed lines since the last flush
-  std::string unwritten;  // complete gzip members not yet in a file (a failed write's batch)
+  // A complete gzip member not yet in a file. Members are written one at a time, so when storage
+  // comes back with less room than the backlog, what fits is written and kept (a backlog written
+  // as one blob fails whole, and grows, until the disk has room for all of it at once).
+  struct Member {
+    std::string bytes;
+    std::uint64_t raw_bytes = 0;  // uncompressed
+    std::uint64_t lines = 0;
+  };
+
+  std::string pending;  // uncompressed lines since the last flush
+  std::uint64_t pending_lines = 0;
+  std::deque<Member> unwritten;           // oldest first
+  std::uint64_t unwritten_bytes = 0;      // their compressed size
   std::uint64_t unwritten_raw_bytes = 0;  // their uncompressed size
   std::uint64_t segment_raw_bytes = 0;    // uncompressed bytes bound for the current segment
 
@@ -119,25 +132,38 @@ struct GzipRotatingSink::Impl {
   }
 
   SinkStatus write_unwritten() {
-    std::size_t done = 0;
-    while (done < unwritten.size()) {
-      const long n = config.file_ops.write(fd, unwritten.data() + done, unwritten.size() - done);
-      if (n == -EINTR) continue;
-      if (n <= 0) {
-        SinkStatus status = record_error(n < 0 ? static_cast<int>(-n) : EIO, "write", path);
-        abandon_segment_after_error();
-        return status;
+    while (!unwritten.empty()) {
+      const Member& member = unwritten.front();
+      std::size_t done = 0;
+      while (done < member.bytes.size()) {
+        const long n =
+            config.file_ops.write(fd, member.bytes.data() + done, member.bytes.size() - done);
+        if (n == -EINTR) continue;
+        if (n <= 0) {
+          SinkStatus status = record_error(n < 0 ? static_cast<int>(-n) : EIO, "write", path);
+          abandon_segment_after_error();
+          return status;
+        }
+        done += static_cast<std::size_t>(n);
       }
-      done += static_cast<std::size_t>(n);
+      file_good_size += member.bytes.size();
+      unwritten_bytes -= member.bytes.size();
+      unwritten_raw_bytes -= member.raw_bytes;
+      {
+        std::lock_guard<std::mutex> lock(stats_mutex);
+        stats.bytes_out += member.bytes.size();
+        stats.lines_written += member.lines;
+      }
+      unwritten.pop_front();
     }
-    file_good_size += unwritten.size();
-    {
-      std::lock_guard<std::mutex> lock(stats_mutex);
-      stats.bytes_out += unwritten.size();
-    }
-    unwritten.clear();
-    unwritten_raw_bytes = 0;
     return SinkStatus::success();
+  }
+
+  std::uint64_t held_bytes() const { return pending.size() + unwritten_bytes; }
+
+  void publish_unwritten() {
+    std::lock_guard<std::mutex> lock(stats_mutex);
+    stats.unwritten_bytes = held_bytes();
   }
 
   bool segment_was_removed() const {
@@ -147,17 +173,26 @@ struct GzipRotatingSink::Impl {
 
   SinkStatus flush_pending() {
     if (!pending.empty()) {
-      if (!encoder.append_member(pending, unwritten)) {
+      Member member;
+      if (!encoder.append_member(pending, member.bytes)) {
         const std::size_t lost = pending.size();
+        const std::uint64_t lost_lines = pending_lines;
         pending.clear();
+        pending_lines = 0;
         SinkStatus status = record_error(EIO, "compress", "(gzip compression failed)");
         std::lock_guard<std::mutex> lock(stats_mutex);
         stats.dropped_bytes += lost;
+        stats.lines_lost += lost_lines;
         ++stats.dropped_writes;
         return status;
       }
-      unwritten_raw_bytes += pending.size();
+      member.raw_bytes = pending.size();
+      member.lines = pending_lines;
+      unwritten_bytes += member.bytes.size();
+      unwritten_raw_bytes += member.raw_bytes;
+      unwritten.push_back(std::move(member));
       pending.clear();
+      pending_lines = 0;
     }
     if (unwritten.empty()) return SinkStatus::success();
     if (fd >= 0 && segment_was_removed()) {
@@ -210,7 +245,7 @@ GzipRotatingSink::~GzipRotatingSink() {
 
 SinkStatus GzipRotatingSink::write(std::string_view lines) {
   Impl& s = *impl_;
-  if (s.pending.size() + s.unwritten.size() + lines.size() > s.config.max_unwritten_bytes) {
+  if (s.held_bytes() + lines.size() > s.config.max_unwritten_bytes) {
     SinkStatus status;
     status.code = SinkStatus::Code::dropped;
     status.error_number = ENOBUFS;
@@ -218,16 +253,20 @@ SinkStatus GzipRotatingSink::write(std::string_view lines) {
                      " bytes (storage failing?): record dropped";
     std::lock_guard<std::mutex> lock(s.stats_mutex);
     s.stats.dropped_bytes += lines.size();
+    s.stats.lines_refused +=
+        static_cast<std::uint64_t>(std::count(lines.begin(), lines.end(), '\n'));
     ++s.stats.dropped_writes;
     return status;
   }
   SinkStatus status;
   if (s.interval_due() || s.size_due(lines.size())) status = s.rotate();
   s.pending.append(lines);
+  s.pending_lines += static_cast<std::uint64_t>(std::count(lines.begin(), lines.end(), '\n'));
   s.segment_raw_bytes += lines.size();
   {
     std::lock_guard<std::mutex> lock(s.stats_mutex);
     s.stats.bytes_in += lines.size();
+    s.stats.unwritten_bytes = s.held_bytes();
   }
   if (s.pending.size() >= s.config.flush_threshold_bytes) {
     SinkStatus flushed = s.flush_pending();
@@ -240,6 +279,7 @@ SinkStatus GzipRotatingSink::flush() {
   Impl& s = *impl_;
   SinkStatus status = s.flush_pending();
   if (status.ok() && s.interval_due()) s.close_segment();
+  s.publish_unwritten();
   return status;
 }
 
@@ -249,12 +289,17 @@ SinkStatus GzipRotatingSink::close() {
   s.close_segment();
   if (!s.unwritten.empty()) {
     // Storage still fails at close: what could not be written is lost; count it as such.
+    std::uint64_t lines = 0;
+    for (const auto& member : s.unwritten) lines += member.lines;
     std::lock_guard<std::mutex> lock(s.stats_mutex);
     s.stats.dropped_bytes += s.unwritten_raw_bytes;
+    s.stats.lines_lost += lines;
     ++s.stats.dropped_writes;
     s.unwritten.clear();
+    s.unwritten_bytes = 0;
     s.unwritten_raw_bytes = 0;
   }
+  s.publish_unwritten();
   return status;
 }
 

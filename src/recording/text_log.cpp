@@ -92,6 +92,31 @@ struct TextLog::Impl {
                        std::generic_category().message(error_number);
   }
 
+  // The file cannot take lines (open or write failed): say so once on the echo (stderr), whatever
+  // the echo level, since nobody would otherwise learn that the log is empty.
+  void file_failed(Clock::time_point now) {
+    if (stats.file_failing) return;
+    stats.file_failing = true;
+    ++stats.failures_reported;
+    echo_notice(now, LogLevel::warning,
+                "text log unusable (" + stats.last_error +
+                    "): log lines are not written until it works again");
+  }
+
+  void file_recovered(Clock::time_point now) {
+    if (!stats.file_failing) return;
+    stats.file_failing = false;
+    echo_notice(now, LogLevel::warning, "text log writable again: " + path);
+  }
+
+  void echo_notice(Clock::time_point now, LogLevel level, const std::string& message) {
+    std::string saved;
+    saved.swap(line);  // the line being logged, if any, is still needed
+    format(now, level, message);
+    config.echo(line);
+    line.swap(saved);
+  }
+
   // "<symbol-lower>_<YYYYmmdd>.log.<anything>" of this symbol only.
   bool is_rotated_file(std::string_view name) const {
     if (name.substr(0, prefix.size()) != prefix) return false;
@@ -173,7 +198,10 @@ struct TextLog::Impl {
   void write_line(Clock::time_point now) {
     if (fd >= 0 && rotation_due(now, line.size())) rotate(now);
     if (fd < 0) open_file(now);
-    if (fd < 0) return;
+    if (fd < 0) {
+      file_failed(now);
+      return;
+    }
     std::size_t done = 0;
     while (done < line.size()) {
       const ssize_t n = ::write(fd, line.data() + done, line.size() - done);
@@ -181,12 +209,14 @@ struct TextLog::Impl {
       if (n <= 0) {
         record_error(n < 0 ? errno : EIO, "write", path);
         close_file();  // reopened (and retried) with the next line
+        file_failed(now);
         return;
       }
       done += static_cast<std::size_t>(n);
     }
     file_size += line.size();
     ++stats.lines_written;
+    file_recovered(now);
   }
 
   void format(Clock::time_point now, LogLevel level, std::string_view message) {

@@ -48,7 +48,8 @@ FeedSession::FeedSession(const RecorderConfig& config, FeedMetrics& metrics, Ses
       hooks_(std::move(hooks)),
       key_{config.market, to_upper(config.symbol),
            depth_stream_name(config.symbol, DepthStreamSpec{config.depth_levels, config.speed})},
-      sync_(config.market, SyncLimits{config.max_buffered_events}) {
+      sync_(config.market, SyncLimits{config.max_buffered_events, config.max_buffered_bytes,
+                                      config.max_book_levels}) {
   context_.market = key_.market;
   context_.symbol = key_.symbol;
   context_.stream = key_.stream;
@@ -199,7 +200,8 @@ void FeedSession::handle_outcome(const UpdateResult& result, const DepthUpdate& 
       record_gap(GapReason::buffer_overflow, nullptr, result.discarded, recv_ns);
       metrics_.record_break(to_string(GapReason::buffer_overflow));
       log_per_event(LogLevel::warning, "more than " + std::to_string(config_.max_buffered_events) +
-                                           " events waited for a snapshot: buffer restarted");
+                                           " events or " + std::to_string(config_.max_buffered_bytes) +
+                                           " bytes waited for a snapshot: buffer restarted");
       break;
     case UpdateOutcome::snapshot_too_old:
       log(LogLevel::info, "snapshot " + std::to_string(result.snapshot_id) +

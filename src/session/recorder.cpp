@@ -94,13 +94,18 @@ void Recorder::Impl::log_clock_offset(const ClockOffset& offset) {
 void Recorder::Impl::write_metrics(bool final) {
   if (writer) {
     const AsyncWriterStats writer_stats = writer->stats();
-    // The writer's total also counts lines its sink refused (storage failing).
+    const GzipRotatingSinkStats file_stats = files ? files->stats() : GzipRotatingSinkStats{};
+    // The writer's total also counts lines its sink refused (storage failing), and the sink's
+    // lines it still could not write at stop.
     metrics->record_queue(static_cast<std::int64_t>(writer_stats.queue_depth),
-                          writer_stats.dropped);
+                          writer_stats.dropped + file_stats.lines_lost);
     WriterStats stats;
-    stats.records_written = writer_stats.written;
+    // Only what reached a file (a backlog held while the disk is full is not written yet).
+    stats.records_written = files ? file_stats.lines_written : writer_stats.written;
+    stats.queue_bytes_max = writer_stats.queue_bytes_max;
+    stats.queue_byte_drops = writer_stats.byte_drops;
     if (files) {
-      const GzipRotatingSinkStats file_stats = files->stats();
+      stats.unwritten_bytes = file_stats.unwritten_bytes;
       stats.bytes_written = file_stats.bytes_in;
       stats.write_errors = file_stats.write_errors;
       stats.segments = file_stats.segments_opened;
@@ -115,6 +120,14 @@ void Recorder::Impl::write_metrics(bool final) {
     }
     metrics->set_writer_stats(stats);
   }
+  // The network thread runs this timer, as it runs the feed: the book may be read here.
+  metrics->set_book_levels_dropped(feed->sync().book().levels_dropped());
+  const TextLogStats log_stats = log->stats();
+  TextLogState log_state;
+  log_state.writable = !log_stats.file_failing;
+  log_state.write_errors = log_stats.write_errors;
+  log_state.last_error = log_stats.last_error;
+  metrics->set_text_log_state(log_state);
   const MetricsSnapshot snapshot = metrics->roll_window(transport::now_ns());
   log_clock_offset(snapshot.clock_offset);
   if (config.write_files) {

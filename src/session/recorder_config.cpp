@@ -112,7 +112,14 @@ std::string validate(const RecorderConfig& config) {
   if (config.run_minutes && !(*config.run_minutes > 0 && *config.run_minutes <= 1e8))  // NaN, inf
     return "--run-minutes must be positive (at most 1e8)";
   if (config.queue_capacity == 0) return "--queue-capacity must be positive";
+  if (config.max_queue_bytes < config.max_frame_bytes)
+    return "--queue-max-bytes must be at least --max-frame-bytes (a record up to a frame's size)";
   if (config.max_buffered_events == 0) return "--max-buffered-events must be positive";
+  if (config.max_buffered_bytes == 0) return "--max-buffered-bytes must be positive";
+  if (config.max_book_levels < 5000)
+    return "--max-book-levels must be at least 5000 (a snapshot's levels)";
+  if (config.max_unwritten_bytes < (2u << 20))
+    return "--max-unwritten-bytes must be at least 2097152 (2 MiB: a flush's worth plus room)";
   if (config.gzip_level < 1 || config.gzip_level > 9) return "--gzip-level must be 1 to 9";
   if (config.stall_timeout.count() <= 0) return "--stall-timeout must be positive";
   if (config.backoff_max.count() <= 0) return "--backoff-max-ms must be positive";

@@ -16,6 +16,7 @@
 #include "depthrec/gzip_rotating_sink.hpp"
 #include "depthrec/recorder.hpp"
 #include "depthrec/text_log.hpp"
+#include "recording/data_dir_lock.hpp"
 #include "session/feed_session.hpp"
 #include "session/log_throttle.hpp"
 #include "transport/snapshot_fetcher.hpp"
@@ -32,7 +33,8 @@ struct Recorder::Impl {
 
   std::unique_ptr<TextLog> log;
   std::unique_ptr<FeedMetrics> metrics;
-  GzipRotatingSink* files = nullptr;  // owned by the writer
+  std::unique_ptr<recording::DataDirLock> data_dir_lock;  // held while the writer may write
+  GzipRotatingSink* files = nullptr;                      // owned by the writer
   std::unique_ptr<AsyncWriter> writer;
   std::unique_ptr<transport::SnapshotFetcher> fetcher;
   std::unique_ptr<transport::WsClient> ws;

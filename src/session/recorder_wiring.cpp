@@ -72,6 +72,8 @@ void Recorder::Impl::prepare() {
     if (ec)
       throw std::runtime_error("cannot create data directory " + config.data_dir + ": " +
                                directory_problem(config.data_dir, ec));
+    // Before anything is written: a second recorder on this directory stops here (exit 1).
+    data_dir_lock = std::make_unique<recording::DataDirLock>(config.data_dir);
     GzipRotatingSinkConfig sink_config;
     sink_config.directory = config.data_dir;
     sink_config.symbol = config.symbol;
@@ -79,10 +81,12 @@ void Recorder::Impl::prepare() {
     sink_config.rotate_interval = std::chrono::seconds(config.rotate_sec);
     sink_config.max_bytes = config.max_bytes;
     sink_config.compression_level = config.gzip_level;
+    sink_config.max_unwritten_bytes = config.max_unwritten_bytes;
     auto sink = std::make_unique<GzipRotatingSink>(sink_config);
     files = sink.get();
     AsyncWriterConfig writer_config;
     writer_config.queue_capacity = config.queue_capacity;
+    writer_config.max_queue_bytes = config.max_queue_bytes;
     writer = std::make_unique<AsyncWriter>(std::move(sink), writer_config);
   }
 
@@ -139,8 +143,9 @@ void Recorder::Impl::prepare() {
         const std::int64_t now = transport::steady_ns();
         if (now - last_drop_log_ns >= 1'000'000'000) {
           log->log(LogLevel::warning,
-                   "writer queue full (" + std::to_string(config.queue_capacity) +
-                       " records): " + std::to_string(info.drops_total - reported_drops) +
+                   "writer queue full (" + std::to_string(config.queue_capacity) + " records or " +
+                       std::to_string(config.max_queue_bytes) +
+                       " bytes): " + std::to_string(info.drops_total - reported_drops) +
                        " records dropped and marked as a writer_drop gap (" +
                        std::to_string(info.drops_total) + " in all)");
           reported_drops = info.drops_total;

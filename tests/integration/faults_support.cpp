@@ -1,9 +1,14 @@
 #include "faults_support.hpp"
 
 #include <dirent.h>
+#include <sys/mount.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <thread>
@@ -191,6 +196,33 @@ std::uint64_t segment_seq(const std::string& path) {
   const std::size_t dot = stem.rfind('.');
   if (dot == std::string::npos) return 0;
   return std::strtoull(stem.c_str() + dot + 1, nullptr, 10);
+}
+
+SmallDisk::SmallDisk(std::string dir, const std::string& size, bool read_only)
+    : dir_(std::move(dir)) {
+  const unsigned long flags = read_only ? MS_RDONLY : 0;
+  if (::mount("tmpfs", dir_.c_str(), "tmpfs", flags, ("size=" + size).c_str()) == 0) {
+    mounted_ = true;
+  } else {
+    error_ = std::strerror(errno);
+  }
+}
+
+SmallDisk::~SmallDisk() {
+  if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
+}
+
+unsigned long long SmallDisk::free_bytes() const {
+  struct statvfs info {};
+  if (::statvfs(dir_.c_str(), &info) != 0) return 0;
+  return static_cast<unsigned long long>(info.f_bavail) * info.f_frsize;
+}
+
+void SmallDisk::fill(const std::string& path) const {
+  std::ofstream out(path, std::ios::binary);
+  const std::string block(4096, 'x');
+  while (out.write(block.data(), static_cast<std::streamsize>(block.size())) && out.flush()) {
+  }
 }
 
 }  // namespace itest

@@ -74,6 +74,26 @@ struct ToolRun {
 ToolRun run_tool(const std::string& name, const std::vector<std::string>& args,
                  std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
+// Mounts a tmpfs of `size` ("2m", "64k") over a directory for its lifetime (needs CAP_SYS_ADMIN;
+// tests skip when mounted() is false). `read_only` mounts it read-only.
+class SmallDisk {
+ public:
+  SmallDisk(std::string dir, const std::string& size, bool read_only = false);
+  ~SmallDisk();
+  SmallDisk(const SmallDisk&) = delete;
+  SmallDisk& operator=(const SmallDisk&) = delete;
+  bool mounted() const { return mounted_; }
+  const std::string& error() const { return error_; }
+  unsigned long long free_bytes() const;
+  // Fills the disk with `path` until it is full (ENOSPC).
+  void fill(const std::string& path) const;
+
+ private:
+  std::string dir_;
+  bool mounted_ = false;
+  std::string error_;
+};
+
 // The segment's seq number, from "<symbol>_depth.<time>Z.<seq>.ndjson.gz"; 0 if not one.
 std::uint64_t segment_seq(const std::string& path);
 

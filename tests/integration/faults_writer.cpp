@@ -1,11 +1,7 @@
 // Fault matrix, storage: the writer falls behind (a tiny queue at full rate), the disk fills
 // (a 2 MB tmpfs), the data directory cannot be created at start.
-#include <sys/mount.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 
 #include "faults_support.hpp"
@@ -107,42 +103,6 @@ TEST_F(FaultWriter, FullQueueDropsAreCountedAndMarkedAndTheWriterRecovers) {
   EXPECT_EQ(records.size() - disconnect_at, 3u) << "disconnect, reconnect gap, connect";
 }
 
-// Mounts a 2 MB tmpfs over a directory for the test's lifetime (needs CAP_SYS_ADMIN).
-class SmallDisk {
- public:
-  explicit SmallDisk(std::string dir) : dir_(std::move(dir)) {
-    if (::mount("tmpfs", dir_.c_str(), "tmpfs", 0, "size=2m") == 0) {
-      mounted_ = true;
-    } else {
-      error_ = std::strerror(errno);
-    }
-  }
-  ~SmallDisk() {
-    if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
-  }
-  SmallDisk(const SmallDisk&) = delete;
-  SmallDisk& operator=(const SmallDisk&) = delete;
-  bool mounted() const { return mounted_; }
-  const std::string& error() const { return error_; }
-  unsigned long long free_bytes() const {
-    struct statvfs info {};
-    if (::statvfs(dir_.c_str(), &info) != 0) return 0;
-    return static_cast<unsigned long long>(info.f_bavail) * info.f_frsize;
-  }
-  // Fills the disk with `path` until it is full (ENOSPC).
-  void fill(const std::string& path) const {
-    std::ofstream out(path, std::ios::binary);
-    const std::string block(4096, 'x');
-    while (out.write(block.data(), static_cast<std::streamsize>(block.size())) && out.flush()) {
-    }
-  }
-
- private:
-  std::string dir_;
-  bool mounted_ = false;
-  std::string error_;
-};
-
 // The data directory is a 2 MB tmpfs that a filler file makes full while depthrec records.
 // Proves: write errors are counted (metrics.json writer.write_errors), nothing crashes, and once
 // space is freed recording resumes with nothing lost: every event the simulator sent is in the
@@ -151,7 +111,7 @@ TEST_F(FaultWriter, FullDiskIsCountedAndRecordingResumesWithNothingLost) {
   const std::string dir = make_temp_dir("depthrec-disk");
   const std::string data = dir + "/data";
   ASSERT_EQ(::mkdir(data.c_str(), 0755), 0);
-  SmallDisk disk(data);
+  SmallDisk disk(data, "2m");
   if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (" << disk.error() << ")";
   Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "1000"});
   RecorderRun run = launch_recorder(

@@ -88,6 +88,43 @@ TEST(OrderBook, ApplySetsFinalIdAndHandlesDeletes) {
   EXPECT_EQ(*book.best_bid(), lvl(99, 2));
 }
 
+// Issue 18 (8): the book had no level bound (5 M new levels took 193 MB). Past the bound the
+// levels farthest from the top are dropped and counted; the top stays exact.
+TEST(OrderBook, LevelBoundDropsTheFarthestLevelsAndCountsThem) {
+  OrderBook book;
+  book.set_max_levels_per_side(3);
+  DepthUpdate update;
+  update.final_id = 1;
+  for (std::int64_t i = 0; i < 100; ++i) {  // bids 1000 down to 901, asks 1001 up to 1100
+    update.bids.push_back(lvl(1000 - i, 1));
+    update.asks.push_back(lvl(1001 + i, 1));
+  }
+  book.apply(update);
+  ASSERT_EQ(book.bid_count(), 3u);
+  ASSERT_EQ(book.ask_count(), 3u);
+  EXPECT_EQ(book.bid(0), lvl(1000, 1));
+  EXPECT_EQ(book.bid(2), lvl(998, 1));
+  EXPECT_EQ(book.ask(0), lvl(1001, 1));
+  EXPECT_EQ(book.ask(2), lvl(1003, 1));
+  EXPECT_EQ(book.levels_dropped(), 194u);
+  // A better level pushes the worst one out; deleting a dropped level changes nothing.
+  update.bids = {lvl(1000, 0), lvl(1005, 2), lvl(950, 0)};
+  update.asks = {};
+  book.apply(update);
+  ASSERT_EQ(book.bid_count(), 3u);
+  EXPECT_EQ(book.bid(0), lvl(1005, 2));
+  EXPECT_EQ(book.bid(2), lvl(998, 1));
+  EXPECT_EQ(book.levels_dropped(), 194u);
+  // A snapshot deeper than the bound is cut the same way; the bound survives clear().
+  book.clear();
+  DepthSnapshot snapshot;
+  snapshot.bids = {lvl(10, 1), lvl(9, 1), lvl(8, 1), lvl(7, 1), lvl(6, 1)};
+  book.load(snapshot);
+  EXPECT_EQ(book.bid_count(), 3u);
+  EXPECT_EQ(book.bid(2), lvl(8, 1));
+  EXPECT_EQ(book.levels_dropped(), 196u);
+}
+
 TEST(OrderBook, LoadsSnapshotAndReplacesPreviousContent) {
   OrderBook book;
   book.set_level(Side::bid, d(1), d(1));

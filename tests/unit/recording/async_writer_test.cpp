@@ -216,6 +216,45 @@ TEST(AsyncWriter, StuckSinkNeverBlocksTheProducerAndDropsAreMarkedAfterRecovery)
   EXPECT_EQ(stats.enqueued, 17u);
 }
 
+// Issue 18 (8): the queue was bounded by count only (100,000 records of up to 1 MiB each). The
+// byte bound drops data lines the same way: counted (byte_drops too) and marked.
+TEST(AsyncWriter, ByteBoundDropsLargeLinesLikeAFullQueueAndMarksThem) {
+  Fixture f;
+  f.state->gated = true;
+  AsyncWriterConfig config;
+  config.queue_capacity = 1000;
+  config.wake_batch = 1;
+  config.max_queue_bytes = 10 * 1024;
+  AsyncWriter writer(f.sink(), config);
+  const std::string big(1023, 'x');
+  const auto push_big = [&] {
+    std::string line = big + "\n";
+    return writer.try_push(line, kContext);
+  };
+  ASSERT_EQ(push_big(), AsyncWriter::PushResult::accepted);
+  ASSERT_TRUE(f.state->wait_for([&] { return f.state->writes_started >= 1; }));
+  int accepted = 1;
+  int dropped = 0;
+  for (int i = 0; i < 50; ++i)
+    (push_big() == AsyncWriter::PushResult::accepted ? accepted : dropped)++;
+  EXPECT_EQ(accepted, 10) << "10 KiB of 1 KiB lines";
+  EXPECT_EQ(dropped, 41);
+  auto stats = writer.stats();
+  EXPECT_EQ(stats.byte_drops, 41u);
+  EXPECT_EQ(stats.dropped, 41u);
+  EXPECT_LE(stats.queue_bytes_max, config.max_queue_bytes);
+  EXPECT_EQ(stats.queue_bytes, 10u * 1024);
+
+  f.state->open_gate();
+  ASSERT_TRUE(f.state->wait_for([&] { return f.state->lines.size() == 10; }));
+  ASSERT_EQ(push(writer, 1), AsyncWriter::PushResult::accepted);
+  writer.stop();
+  ASSERT_EQ(f.state->lines.size(), 12u);
+  expect_drop_marker(f.state->lines[10], 41);
+  EXPECT_EQ(f.state->lines[11], numbered(1));
+  EXPECT_EQ(writer.stats().queue_bytes, 0u);
+}
+
 TEST(AsyncWriter, MarkerWaitsForRoomForItselfAndTheLine) {
   Fixture f;
   f.state->gated = true;

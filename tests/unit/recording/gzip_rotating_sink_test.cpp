@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <memory>
 
+#include "recording/gzip_member_encoder.hpp"
 #include "unit/recording/recording_test_support.hpp"
 
 namespace depthrec {
@@ -275,6 +276,56 @@ TEST(GzipRotatingSink, DiskFullIsCountedAndRecordingResumesInANewSegment) {
   EXPECT_EQ(stats.dropped_writes, 0u);
 }
 
+// A disk with `room` bytes left: writes beyond it are cut short, then fail with ENOSPC.
+struct DiskWithRoom {
+  std::size_t room = 0;
+  SegmentFileOps ops() {
+    SegmentFileOps o = posix_segment_file_ops();
+    o.write = [this, posix = o.write](int fd, const char* data, std::size_t size) -> long {
+      if (room == 0) return -ENOSPC;
+      const long n = posix(fd, data, std::min(room, size));
+      if (n > 0) room -= static_cast<std::size_t>(n);
+      return n;
+    };
+    return o;
+  }
+};
+
+// Issue 18 (2): the backlog of a full disk was retried as one write, which failed whole while
+// the disk had less room than all of it, and grew: recording never resumed. Now each flush's
+// member is written on its own: what fits is kept (and counted as written), the rest waits.
+TEST(GzipRotatingSink, LessRoomThanTheBacklogWritesWhatFitsAndTheRestLater) {
+  ScratchDir dir;
+  FakeClock clock;
+  DiskWithRoom disk;
+  auto config = config_for(dir, clock);
+  config.file_ops = disk.ops();
+  GzipRotatingSink sink(config);
+  for (int flush = 0; flush < 5; ++flush) {  // five flushes while the disk is full
+    ASSERT_TRUE(sink.write(lines(flush * 10, flush * 10 + 10)).ok());
+    EXPECT_EQ(sink.flush().code, SinkStatus::Code::failed);
+  }
+  EXPECT_EQ(sink.stats().lines_written, 0u);
+  EXPECT_GT(sink.stats().unwritten_bytes, 0u);
+  // Room for two and a half of the five members (each ~ the same size).
+  std::string probe;
+  recording::GzipMemberEncoder(config.compression_level).append_member(lines(0, 10), probe);
+  disk.room = probe.size() * 5 / 2;
+  EXPECT_EQ(sink.flush().code, SinkStatus::Code::failed) << "the third member does not fit";
+  EXPECT_EQ(sink.stats().lines_written, 20u);
+  EXPECT_EQ(all_segments_text(dir.path()), lines(0, 20)) << "the members that fit are kept";
+
+  disk.room = std::size_t{1} << 30;  // space returns
+  ASSERT_TRUE(sink.write(lines(50, 52)).ok());
+  ASSERT_TRUE(sink.flush().ok());
+  ASSERT_TRUE(sink.close().ok());
+  EXPECT_EQ(all_segments_text(dir.path()), lines(0, 52)) << "nothing lost, order kept";
+  const auto stats = sink.stats();
+  EXPECT_EQ(stats.lines_written, 52u);
+  EXPECT_EQ(stats.unwritten_bytes, 0u);
+  EXPECT_EQ(stats.lines_lost, 0u);
+}
+
 TEST(GzipRotatingSink, UnwritableDirectoryBoundsTheBacklogThenRecovers) {
   ScratchDir dir;
   FakeClock clock;
@@ -327,6 +378,7 @@ TEST(GzipRotatingSink, DataStillUnwritableAtCloseIsCountedAsDropped) {
   const auto stats = sink.stats();
   EXPECT_EQ(stats.dropped_bytes, lines(0, 2).size());
   EXPECT_EQ(stats.dropped_writes, 1u);
+  EXPECT_EQ(stats.lines_lost, 2u) << "counted as records, for the writer's drops";
   EXPECT_TRUE(sink.close().ok()) << "nothing left to lose";
 }
 

@@ -192,11 +192,23 @@ TEST(TextLog, UnwritableDirectoryIsCountedAndLoggingGoesOn) {
   EXPECT_EQ(stats.write_errors, 2u);
   EXPECT_EQ(stats.lines_written, 0u);
   EXPECT_NE(stats.last_error.find("Not a directory"), std::string::npos) << stats.last_error;
-  EXPECT_EQ(h.echoed->size(), 2u) << "the echo still works";
+  // The echo still works, and says once (not per line) that the file is not being written.
+  ASSERT_EQ(h.echoed->size(), 3u);
+  EXPECT_EQ((*h.echoed)[1].rfind("2026-11-21T12:00:00.000Z WARNING text log unusable (create "
+                                 "directory " +
+                                     (blocker / "logs").string() + ": Not a directory)",
+                                 0),
+            0u)
+      << (*h.echoed)[1];
+  EXPECT_TRUE(stats.file_failing);
   std::filesystem::remove(blocker);
   log.error("kept");
   EXPECT_EQ(read_bytes(blocker / "logs" / "btcusdt_20261121.log"),
             "2026-11-21T12:00:00.000Z ERROR kept\n");
+  ASSERT_EQ(h.echoed->size(), 5u);
+  EXPECT_NE((*h.echoed)[4].find("WARNING text log writable again"), std::string::npos);
+  EXPECT_FALSE(log.stats().file_failing);
+  EXPECT_EQ(log.stats().failures_reported, 1u);
 }
 
 TEST(TextLog, ConcurrentWritersNeverInterleave) {

@@ -288,6 +288,42 @@ TEST(BookSync, BufferOverflowClearsAndRestarts) {
   EXPECT_EQ(sync.last_final_id(), 130u);
 }
 
+// Issue 18 (8): the buffer was bounded by count only, so a few thousand huge events took
+// gigabytes. A byte bound restarts it the same way, and frees the slots' memory.
+TEST(BookSync, BufferOverflowByBytesClearsRestartsAndFreesTheMemory) {
+  std::vector<PriceLevel> big;
+  for (std::int64_t p = 1; p <= 1000; ++p) big.push_back(PriceLevel{whole(p), whole(1)});
+  const auto big_event = [&](std::uint64_t first, std::uint64_t final_id, std::uint64_t prev) {
+    DepthUpdate event = futures_event(first, final_id, prev);
+    event.bids = big;
+    event.asks = big;
+    return event;
+  };
+  const std::size_t event_bytes = BookSynchronizer::buffered_size(big_event(1, 10, 0));
+  SyncLimits limits;
+  limits.max_buffered_events = 1000;
+  limits.max_buffered_bytes = event_bytes * 3 + event_bytes / 2;  // three fit, not four
+  BookSynchronizer sync(Market::usdm, limits);
+  std::uint64_t prev = 90;
+  for (std::uint64_t u = 100; u < 130; u += 10) {
+    EXPECT_EQ(sync.on_update(big_event(u - 9, u, prev)).outcome, UpdateOutcome::buffered);
+    prev = u;
+  }
+  EXPECT_GE(sync.buffered_bytes(), 3 * event_bytes);
+  const UpdateResult overflow = sync.on_update(big_event(121, 130, 120));
+  ASSERT_EQ(overflow.outcome, UpdateOutcome::buffer_overflow);
+  EXPECT_EQ(overflow.discarded, 3u);
+  EXPECT_EQ(sync.buffered_count(), 1u);
+  EXPECT_LE(sync.buffered_bytes(), 2 * event_bytes) << "the old slots' memory was freed";
+  EXPECT_EQ(sync.counters().buffer_overflows, 1u);
+  EXPECT_EQ(sync.counters().buffer_byte_overflows, 1u);
+  // Small events fit many times over the same bound.
+  for (std::uint64_t u = 140; u < 400; u += 10) {
+    EXPECT_EQ(sync.on_update(futures_event(u - 9, u, u - 10)).outcome, UpdateOutcome::buffered);
+  }
+  EXPECT_EQ(sync.on_snapshot(snapshot(125, {}, {})).outcome, SnapshotOutcome::joined);
+}
+
 TEST(BookSync, SnapshotIsIgnoredWhenSynced) {
   BookSynchronizer sync(Market::usdm);
   sync.on_update(futures_event(100, 110, 90));
