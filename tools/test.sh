@@ -7,7 +7,8 @@
 #            integration, faults
 #     bench  bench/smoke.sh: every micro-benchmark briefly and the hot-path driver (< 30 s; fails
 #            only if something does not run, never on figures)
-#     asan   ASan+UBSan Debug build in build-asan/: ctest -L 'unit|integration'
+#     asan   ASan+UBSan Debug build in build-asan/: ctest -L 'unit|integration|hostile' (the
+#            fault matrix's hostile-server cases, FaultHostile*)
 #     tsan   TSan build in build-tsan/: the threaded unit tests and a few integration tests
 #     fuzz   tools/fuzz.sh 15: seven libFuzzer targets, 15 s each (build-fuzz/)
 #     tidy   clang-tidy (.clang-tidy) over src/ and tools/, on build/compile_commands.json
@@ -98,7 +99,7 @@ stage_asan() {
   local reports=$ROOT/$ASAN_BUILD_DIR/sanitizer-reports rc=0
   sanitizer_env "$reports"
   ctest --test-dir "$ASAN_BUILD_DIR" --output-on-failure --no-tests=error -j"$JOBS" --timeout 300 \
-    -L 'unit|integration' || rc=1
+    -L 'unit|integration|hostile' || rc=1
   check_sanitizer_reports "$reports" || rc=1
   return "$rc"
 }

@@ -8,8 +8,12 @@ set -euo pipefail
 CCXT_VERSION=4.5.84
 DIR=${1:-build/npm}
 installed="$DIR/node_modules/ccxt/package.json"
+mkdir -p "$DIR"
+# The two PeerClient tests may run at once (ctest -j2) into a build dir without it (build-asan):
+# one installs, the other waits for it instead of racing npm over the same folder.
+exec 9>"$DIR/.install.lock"
+flock 9
 if [ -f "$installed" ] && grep -q "\"version\": \"$CCXT_VERSION\"" "$installed"; then
   exit 0
 fi
-mkdir -p "$DIR"
 npm install --prefix "$DIR" --no-audit --no-fund --no-save --loglevel=error "ccxt@$CCXT_VERSION"
