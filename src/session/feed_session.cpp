@@ -40,6 +40,16 @@ std::string describe(const ContinuityVerdict& v) {
   return text;
 }
 
+// By name, not by position: SyncLimits has more bounds than the config sets (the stale-run and
+// unjoined-snapshot bounds keep their defaults), and a positional list would fill those instead.
+SyncLimits sync_limits(const RecorderConfig& config) {
+  SyncLimits limits;
+  limits.max_buffered_events = config.max_buffered_events;
+  limits.max_buffered_bytes = config.max_buffered_bytes;
+  limits.max_book_levels = config.max_book_levels;
+  return limits;
+}
+
 }  // namespace
 
 FeedSession::FeedSession(const RecorderConfig& config, FeedMetrics& metrics, SessionHooks hooks)
@@ -48,8 +58,7 @@ FeedSession::FeedSession(const RecorderConfig& config, FeedMetrics& metrics, Ses
       hooks_(std::move(hooks)),
       key_{config.market, to_upper(config.symbol),
            depth_stream_name(config.symbol, DepthStreamSpec{config.depth_levels, config.speed})},
-      sync_(config.market, SyncLimits{config.max_buffered_events, config.max_buffered_bytes,
-                                      config.max_book_levels}) {
+      sync_(config.market, sync_limits(config)) {
   context_.market = key_.market;
   context_.symbol = key_.symbol;
   context_.stream = key_.stream;
@@ -200,7 +209,8 @@ void FeedSession::handle_outcome(const UpdateResult& result, const DepthUpdate& 
       record_gap(GapReason::buffer_overflow, nullptr, result.discarded, recv_ns);
       metrics_.record_break(to_string(GapReason::buffer_overflow));
       log_per_event(LogLevel::warning, "more than " + std::to_string(config_.max_buffered_events) +
-                                           " events or " + std::to_string(config_.max_buffered_bytes) +
+                                           " events or " +
+                                           std::to_string(config_.max_buffered_bytes) +
                                            " bytes waited for a snapshot: buffer restarted");
       break;
     case UpdateOutcome::snapshot_too_old:
