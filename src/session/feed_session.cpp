@@ -47,6 +47,12 @@ SyncLimits sync_limits(const RecorderConfig& config) {
   limits.max_buffered_events = config.max_buffered_events;
   limits.max_buffered_bytes = config.max_buffered_bytes;
   limits.max_book_levels = config.max_book_levels;
+  // Events older than a held snapshot are the ones in flight when it was taken: as many as may
+  // wait for a snapshot (the buffer's bound), not fewer. With 1000, a recorder lagging a fast
+  // stream by more than 1000 events (flat out, ~8 ms at 125k ev/s) gave up every genuine snapshot
+  // and never synced (FaultLongRun: 861 breaks, 0 syncs).
+  limits.max_unjoined_events =
+      std::max<std::uint64_t>(limits.max_unjoined_events, config.max_buffered_events);
   return limits;
 }
 

@@ -209,8 +209,9 @@ TEST_F(FaultHostileUpdateId, AnIdFarAheadIsABreakAfterTheStaleRunNotAFrozenBook)
 TEST_F(FaultHostileUpdateId, ASnapshotNoEventJoinsIsFetchedAgain) {
   Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "1000", "--events", "1600",
                  "--start-on-subscribe", "--rest-fault", "ahead"});
-  RecorderRun run =
-      start_recorder(sim, {"--symbol", "BTCUSDT", "--depth", "full", "--print-interval", "1"});
+  // The unjoined bound is the larger of 1000 and --max-buffered-events (default 20000).
+  RecorderRun run = start_recorder(sim, {"--symbol", "BTCUSDT", "--depth", "full",
+                                         "--print-interval", "1", "--max-buffered-events", "1000"});
   ASSERT_TRUE(wait_for_metrics(run, [&](const rapidjson::Document& m) {
     return metric_flag(m, {"book", "synced"});
   })) << run.process->output();

@@ -315,6 +315,7 @@ TEST_F(FeedSessionTest, AStreamFrozenBehindABogusIdBreaksAndResyncs) {
 
 // Issue 18, item 4: a snapshot whose lastUpdateId no event reaches is given up and fetched again.
 TEST_F(FeedSessionTest, ASnapshotAheadOfTheStreamIsFetchedAgain) {
+  config_.max_buffered_events = 50;  // the unjoined bound is the larger of this and 1000
   make_session(Market::usdm, 0);
   feed(futures_event(96, 105, 95));
   answer_snapshot(1'000'000'000'000ULL);
@@ -330,6 +331,24 @@ TEST_F(FeedSessionTest, ASnapshotAheadOfTheStreamIsFetchedAgain) {
   EXPECT_TRUE(session_->sync().book_valid());
   const auto m = metrics_->snapshot(3'000'000'000'000'000'000);
   EXPECT_EQ(m.run.counters.snapshot_unjoined, 1u);
+}
+
+// The unjoined bound is never below the buffer's: a recorder lagging a fast stream by more than
+// 1000 events still joins a genuine snapshot (at 125k ev/s it gave up every one and never synced).
+TEST_F(FeedSessionTest, ASnapshotAheadByLessThanTheBufferBoundIsWaitedFor) {
+  config_.max_buffered_events = 5000;
+  make_session(Market::usdm, 0);
+  feed(futures_event(96, 105, 95));
+  std::uint64_t u = 105;
+  const std::uint64_t lag = 3000;  // events in flight when the snapshot was taken
+  answer_snapshot(u + 5 * lag + 2);
+  for (std::uint64_t i = 0; i < lag; ++i, u += 5) feed(futures_event(u + 1, u + 5, u));
+  EXPECT_FALSE(session_->sync().book_valid());
+  feed(futures_event(u + 1, u + 5, u));  // the event that reaches the snapshot
+  EXPECT_TRUE(session_->sync().book_valid());
+  EXPECT_EQ(snapshot_requests_, 1);
+  const auto m = metrics_->snapshot(3'000'000'000'000'000'000);
+  EXPECT_EQ(m.run.counters.snapshot_unjoined, 0u);
 }
 
 // Issue 18, item 9: the log says the real wait, Retry-After included, and the retry waits for it.
