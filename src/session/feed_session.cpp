@@ -40,6 +40,17 @@ std::string describe(const ContinuityVerdict& v) {
   return text;
 }
 
+// By field name: SyncLimits gained fields in the middle (max_stale_run, max_unjoined_events), and
+// a positional {events, bytes, levels} then silently fed the byte bound into max_stale_run and
+// the level bound into max_unjoined_events (no byte bound beyond the default, no level bound).
+SyncLimits sync_limits_of(const RecorderConfig& config) {
+  SyncLimits limits;
+  limits.max_buffered_events = config.max_buffered_events;
+  limits.max_buffered_bytes = config.max_buffered_bytes;
+  limits.max_book_levels = config.max_book_levels;
+  return limits;
+}
+
 }  // namespace
 
 FeedSession::FeedSession(const RecorderConfig& config, FeedMetrics& metrics, SessionHooks hooks)
@@ -48,8 +59,7 @@ FeedSession::FeedSession(const RecorderConfig& config, FeedMetrics& metrics, Ses
       hooks_(std::move(hooks)),
       key_{config.market, to_upper(config.symbol),
            depth_stream_name(config.symbol, DepthStreamSpec{config.depth_levels, config.speed})},
-      sync_(config.market, SyncLimits{config.max_buffered_events, config.max_buffered_bytes,
-                                      config.max_book_levels}) {
+      sync_(config.market, sync_limits_of(config)) {
   context_.market = key_.market;
   context_.symbol = key_.symbol;
   context_.stream = key_.stream;
@@ -200,7 +210,8 @@ void FeedSession::handle_outcome(const UpdateResult& result, const DepthUpdate& 
       record_gap(GapReason::buffer_overflow, nullptr, result.discarded, recv_ns);
       metrics_.record_break(to_string(GapReason::buffer_overflow));
       log_per_event(LogLevel::warning, "more than " + std::to_string(config_.max_buffered_events) +
-                                           " events or " + std::to_string(config_.max_buffered_bytes) +
+                                           " events or " +
+                                           std::to_string(config_.max_buffered_bytes) +
                                            " bytes waited for a snapshot: buffer restarted");
       break;
     case UpdateOutcome::snapshot_too_old:
