@@ -153,7 +153,7 @@ TEST_F(FaultHostileBoundsLargeEvents, PreSnapshotBufferOfLargeEventsIsBoundedByB
 
 class FaultHostileBoundsWriterQueue : public FaultTest {};
 
-// 250 events of 19,800 levels (~0.5 MB) at 100 events/s (47 MB/s) into a writer made slow (gzip
+// 180 events of 19,800 levels (~0.5 MB) at 100 events/s (47 MB/s) into a writer made slow (gzip
 // level 9) with
 // --queue-max-bytes 4 MiB; the record count bound (100,000) is never reached. Proves: the
 // byte bound drops the newest records, counted in writer.queue_byte_drops (= log_queue.drops)
@@ -161,7 +161,7 @@ class FaultHostileBoundsWriterQueue : public FaultTest {};
 // event sent; the queue never held more than its bound (writer.queue_bytes_max); depthrec-replay
 // finds every break marked; memory stays bounded.
 TEST_F(FaultHostileBoundsWriterQueue, LargeFramesIntoASlowWriterAreDroppedByBytesAndMarked) {
-  constexpr std::uint64_t kEvents = 250;
+  constexpr std::uint64_t kEvents = 180;
   constexpr std::uint64_t kQueueBytes = 4 * 1024 * 1024;
   Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "100", "--events",
                  std::to_string(kEvents), "--start-on-subscribe", "--large-events", "19800"});
@@ -176,6 +176,10 @@ TEST_F(FaultHostileBoundsWriterQueue, LargeFramesIntoASlowWriterAreDroppedByByte
       seconds(40)))
       << run.process->output();
   const long hwm_kb = proc_status_kb(run.process->pid(), "VmHWM");
+  // A writer_drop marker goes in front of the next record the queue accepts: the connection is
+  // closed so that its disconnect record follows the flood's last drops (--events is spent, the
+  // reconnection gets no events).
+  ASSERT_TRUE(sim.get("/sim/fault?kind=close"));
   const Accounting events = account_for_every_event(sim, run);
   const auto metrics = stop_and_read_metrics(run);
   const std::uint64_t byte_drops = metric_at(metrics, {"writer", "queue_byte_drops"});
