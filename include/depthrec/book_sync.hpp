@@ -125,8 +125,10 @@ struct SyncLimits {
   // a late event is one or a few; a stream frozen behind a bogus id is every event from then on. 0
   // is treated as 1.
   std::uint64_t max_stale_run = 100;
-  // Events older than a loaded snapshot before it is given up (snapshot_unjoined). The stream
-  // catches up with a genuine snapshot within a second or so. 0 is treated as 1.
+  // Events older than a loaded snapshot before it is given up (snapshot_unjoined), unless the
+  // stream is still approaching it (it would reach it within 100 such runs at its pace: a reader
+  // lagging a flood); then the run starts over. The stream catches up with a genuine snapshot
+  // within a second or so. 0 is treated as 1.
   std::uint64_t max_unjoined_events = 1000;
   // Memory of the buffered events (their levels included): a few huge events must not take
   // gigabytes. Beyond it the buffer restarts as for max_buffered_events, and its memory is freed.
@@ -182,6 +184,10 @@ class BookSynchronizer {
   void apply_joined(const DepthUpdate& event, SyncJoin& join);
   // Counts one more stale event in a row; true when that makes max_stale_run.
   bool stale_run_complete();
+  // At the unjoined bound: true (and the run restarts) while the stream still approaches the
+  // snapshot, i.e. would reach it within kApproachingRuns more runs at its pace.
+  bool approaching(const DepthUpdate& event, std::uint64_t snapshot_id);
+  static constexpr std::uint64_t kApproachingRuns = 100;
   // The stream restarts its continuity and the buffer from `event` (after a stale run or an
   // unjoined snapshot): awaiting_snapshot.
   void restart_buffer_from(const DepthUpdate& event);
@@ -198,6 +204,7 @@ class BookSynchronizer {
   std::uint64_t stale_since_snapshot_ = 0;  // for the join's dropped_stale
   std::uint64_t stale_run_ = 0;             // consecutive stale events
   std::uint64_t unjoined_run_ = 0;          // events older than the held snapshot since it loaded
+  std::uint64_t unjoined_from_ = 0;  // final id of the first event of the current unjoined run
   bool ever_synced_ = false;
   SyncCounters counters_;
 };

@@ -212,7 +212,8 @@ UpdateResult BookSynchronizer::on_awaiting_event(const DepthUpdate& event) {
   stale_run_ = 0;  // stale here is measured against the snapshot (unjoined_run_)
   const std::uint64_t snapshot_id = book_.last_update_id();
   if (older_than_snapshot(event, snapshot_id)) {
-    if (++unjoined_run_ >= limits_.max_unjoined_events) {
+    if (unjoined_run_ == 0) unjoined_from_ = event.final_id;
+    if (++unjoined_run_ >= limits_.max_unjoined_events && !approaching(event, snapshot_id)) {
       ++counters_.snapshots_unjoined;
       restart_buffer_from(event);
       result.snapshot_id = snapshot_id;
@@ -238,6 +239,18 @@ UpdateResult BookSynchronizer::on_awaiting_event(const DepthUpdate& event) {
   result.snapshot_id = snapshot_id;
   result.outcome = UpdateOutcome::snapshot_too_old;
   return result;
+}
+
+bool BookSynchronizer::approaching(const DepthUpdate& event, std::uint64_t snapshot_id) {
+  // A stream that lags a genuine snapshot (a burst, a slow reader) covers a fair share of the
+  // distance per run: it would reach the snapshot within a few more runs, so the run starts over.
+  // A snapshot far ahead (a bogus lastUpdateId) is not approached at that pace: given up.
+  const std::uint64_t progress =
+      event.final_id > unjoined_from_ ? event.final_id - unjoined_from_ : 0;
+  const std::uint64_t remaining = snapshot_id - event.final_id;
+  if (remaining / kApproachingRuns > progress) return false;
+  unjoined_run_ = 0;
+  return true;
 }
 
 SnapshotResult BookSynchronizer::on_snapshot(const DepthSnapshot& snapshot) {

@@ -212,12 +212,21 @@ struct AsyncWriter::Impl {
       stats.markers_written += result.markers;
       stats.sink_errors += result.errors;
       if (!result.last_error.empty()) stats.last_sink_error = std::move(result.last_error);
-      if (final_round && count == 0) break;
+      if (final_round && count == 0) {
+        // Lines dropped after the last accepted one have no line to precede: their marker
+        // ends the recording (written like the marker of lines the sink refused).
+        sink_refused_unmarked += drops_since_marker;
+        drops_since_marker = 0;
+        break;
+      }
     }
     lock.unlock();
     BatchResult closing;
+    mark_sink_refusals(closing);
     note_status(guarded([&] { return sink->close(); }), closing);
     lock.lock();
+    stats.written += closing.written;
+    stats.markers_written += closing.markers;
     stats.sink_errors += closing.errors;
     if (!closing.last_error.empty()) stats.last_sink_error = std::move(closing.last_error);
   }

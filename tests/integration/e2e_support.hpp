@@ -24,6 +24,13 @@ inline std::string str(const rapidjson::Value& value, const char* field) {
 }
 
 // The simulator's record of connection `id` (1-based), or nullptr.
+// depthsim's ground truth of `symbol` (/sim/truth); not an object when it could not be had.
+inline rapidjson::Document sim_truth(const Simulator& sim, const std::string& symbol) {
+  rapidjson::Document truth;
+  if (const auto text = sim.get("/sim/truth?symbol=" + symbol)) truth.Parse(text->c_str());
+  return truth;
+}
+
 inline const rapidjson::Value* sim_connection(const rapidjson::Document& stats, std::uint64_t id) {
   if (!stats.IsObject() || !stats.HasMember("connections")) return nullptr;
   for (const auto& connection : stats["connections"].GetArray()) {

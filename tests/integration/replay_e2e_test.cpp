@@ -187,10 +187,7 @@ TEST(ReplayEndToEnd, BookAfterEachResyncEqualsTheSimulatorsGroundTruth) {
   }
   report_figure("resync durations ms (gap -> synced, same connection)", durations);
 
-  const auto truth_text = sim.get("/sim/truth?symbol=BTCUSDT");
-  ASSERT_TRUE(truth_text);
-  rapidjson::Document truth;
-  truth.Parse(truth_text->c_str());
+  const rapidjson::Document truth = sim_truth(sim, "BTCUSDT");
   ASSERT_TRUE(truth.IsObject());
   const std::uint64_t last_id = u64(truth, "lastUpdateId");
 

@@ -209,6 +209,14 @@ void Exchange::send_frame(ClientSession& session, FrameType type,
 
 void Exchange::generate_event(SymbolFeed& feed) {
   BookUpdate update = feed.book().next();
+  if (options_.level_flood > 0) {
+    feed.book().add_far_levels(update, options_.level_flood);
+    count_fault("level_flood");
+  }
+  if (options_.large_event_levels > 0) {
+    feed.book().pad_with_absent_levels(update, options_.large_event_levels);
+    count_fault("large_event");
+  }
   update.event_ms = exchange_now_ms();
   update.transaction_ms = update.event_ms - static_cast<std::int64_t>(update.last_id % 3);
   const std::uint64_t index = feed.book().events_generated();

@@ -57,6 +57,12 @@ void LevelBook::undo(const LevelUndo& change) {
   set_level(change.is_bid, change.price, change.previous_qty);
 }
 
+void LevelBook::add_beyond_worst(bool is_bid, const std::vector<PriceLevel>& levels) {
+  std::vector<PriceLevel>& side = is_bid ? bids_ : asks_;
+  // Each side is stored worst first: the new levels go in front, worst first.
+  side.insert(side.begin(), levels.rbegin(), levels.rend());
+}
+
 void LevelBook::apply(const BookUpdate& update) {
   for (const PriceLevel& level : update.bids) set_level(true, level.price, level.qty);
   for (const PriceLevel& level : update.asks) set_level(false, level.price, level.qty);

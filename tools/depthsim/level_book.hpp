@@ -40,6 +40,9 @@ class LevelBook {
   // Sets one level (qty 0 removes it); returns what it overwrote.
   LevelUndo set_level(bool is_bid, std::int64_t price, std::int64_t qty);
   void undo(const LevelUndo& change);
+  // Adds `levels` (best first, all worse than the side's worst level) in one move: a flood of
+  // far-away levels costs one shift of the side per event, not one per level.
+  void add_beyond_worst(bool is_bid, const std::vector<PriceLevel>& levels);
   void apply(const BookUpdate& update);
 
   std::int64_t qty_at(bool is_bid, std::int64_t price) const;  // 0 when the level is absent

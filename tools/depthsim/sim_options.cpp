@@ -109,6 +109,11 @@ std::optional<SimOptions> parse_command_line(int argc, const char* const* argv,
   app.add_option("--rest-delay-ms", options.rest_delay_ms, "Delay of the rest timeout fault")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  app.add_option("--large-events", options.large_event_levels,
+                 "Every event also carries N removals of absent levels far from the top, half "
+                 "bids, half asks (about 24 bytes each: large frames, the book unchanged)");
+  app.add_option("--level-flood", options.level_flood,
+                 "Every event also adds N new asks beyond every ask so far (the book grows)");
   app.add_option("--replay", options.replay_file,
                  "Serve a capture: <recv_time> <json> lines (ns/us/ms/s) or cryptofeed's raw "
                  "capture, gzip or plain");

@@ -45,6 +45,10 @@ struct SimOptions {
   std::vector<PlannedFault> faults;
   std::vector<RestFaultSpec> rest_faults;
   int rest_delay_ms = 15000;  // the rest timeout fault answers this late
+  // Hostile volumes on every diff event (synthetic_book.hpp): N removals of absent far levels
+  // (large frames, the book unchanged), N new far asks kept in the book (a level flood).
+  std::size_t large_event_levels = 0;
+  std::size_t level_flood = 0;
 
   // Replay
   std::string replay_file;

@@ -127,6 +127,36 @@ BookUpdate SyntheticBook::next() {
   return update;
 }
 
+void SyntheticBook::pad_with_absent_levels(BookUpdate& update, std::size_t count) const {
+  // Bids from half the start price down, asks from 100,000 x the start price up (long numbers,
+  // so the frames are large): far from the synthetic top and from the level flood, so these
+  // levels are never present. Best first.
+  const std::size_t bids = count / 2;
+  const std::int64_t bid_base = spec_.start_price / 2;
+  for (std::size_t i = 0; i < bids; ++i) {
+    update.bids.push_back({bid_base - spec_.tick * static_cast<std::int64_t>(i), 0});
+  }
+  const std::int64_t ask_base = spec_.start_price * 100'000;
+  for (std::size_t i = 0; i < count - bids; ++i) {
+    update.asks.push_back({ask_base + spec_.tick * static_cast<std::int64_t>(i), 0});
+  }
+}
+
+void SyntheticBook::add_far_levels(BookUpdate& update, std::size_t count) {
+  if (next_flood_ask_ == 0) next_flood_ask_ = spec_.start_price * 10;
+  std::vector<PriceLevel> levels;
+  levels.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    levels.push_back({next_flood_ask_, random_qty()});
+    next_flood_ask_ += spec_.tick;
+  }
+  book_.add_beyond_worst(false, levels);
+  // Undo records keep book_before() exact (the stale snapshot fault).
+  std::vector<LevelUndo>& undo = history_.back().changes;
+  for (const PriceLevel& level : levels) undo.push_back({false, level.price, 0});
+  update.asks.insert(update.asks.end(), levels.begin(), levels.end());
+}
+
 LevelBook SyntheticBook::book_before(std::size_t events_ago) const {
   LevelBook past = book_;
   const std::size_t steps = std::min(events_ago, history_.size());

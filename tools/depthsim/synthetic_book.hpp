@@ -24,6 +24,14 @@ class SyntheticBook {
   // are contiguous (U == previous u + 1).
   BookUpdate next();
 
+  // Hostile volumes (--large-events, --level-flood), appended to an update next() returned.
+  // Large events: `count` removals of absent levels far from the top (half bids, half asks):
+  // a big frame that leaves the book as it is (depthrec refuses more than 10,000 a side). Level
+  // flood: `count` new asks beyond every ask so far, kept in the book (the truth grows by `count`
+  // levels per event).
+  void pad_with_absent_levels(BookUpdate& update, std::size_t count) const;
+  void add_far_levels(BookUpdate& update, std::size_t count);
+
   const LevelBook& book() const { return book_; }
   const SymbolSpec& spec() const { return spec_; }
   std::uint64_t events_generated() const { return events_generated_; }
@@ -47,6 +55,7 @@ class SyntheticBook {
     std::vector<LevelUndo> changes;
   };
   std::deque<UndoRecord> history_;
+  std::int64_t next_flood_ask_ = 0;  // 0: not started (10 x the start price)
 };
 
 }  // namespace depthsim

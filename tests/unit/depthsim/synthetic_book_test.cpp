@@ -137,6 +137,61 @@ TEST(SyntheticBook, BookBeforeRebuildsRecentPast) {
   EXPECT_EQ(generator.book_before(1000).last_update_id(), past[past.size() - 64].last_update_id());
 }
 
+// --level-flood: the flood's asks are in the update and in the truth, beyond every other ask; the
+// top is the synthetic book's; book_before() still rebuilds the past (the undo records).
+TEST(SyntheticBook, LevelFloodAddsFarAsksToTheUpdateAndTheTruth) {
+  SyntheticBook generator(symbol_spec(Market::usdm, "BTCUSDT"), Market::usdm, 5);
+  const LevelBook before = generator.book();
+  std::size_t asks_before = before.size(false);
+  for (int i = 0; i < 5; ++i) {
+    BookUpdate update = generator.next();
+    const std::size_t own_asks = update.asks.size();
+    generator.add_far_levels(update, 1000);
+    ASSERT_EQ(update.asks.size(), own_asks + 1000);
+    for (std::size_t k = own_asks; k < update.asks.size(); ++k) {
+      EXPECT_GT(update.asks[k].qty, 0);
+      EXPECT_EQ(generator.book().qty_at(false, update.asks[k].price), update.asks[k].qty);
+      if (k > own_asks) {
+        EXPECT_GT(update.asks[k].price, update.asks[k - 1].price) << "best first";
+      }
+    }
+    asks_before += 1000;
+  }
+  EXPECT_GE(generator.book().size(false), asks_before - 200);  // the synthetic side moves a little
+  EXPECT_LT(generator.book().best(false)->price, generator.spec().start_price * 2) << "top unmoved";
+  const LevelBook rebuilt = generator.book_before(5);
+  EXPECT_EQ(rebuilt.top_asks(0), before.top_asks(0));
+  EXPECT_EQ(rebuilt.top_bids(0), before.top_bids(0));
+}
+
+// --large-events: removals of levels the book never has, on both sides, best first; the book and
+// the truth are unchanged.
+TEST(SyntheticBook, LargeEventsCarryRemovalsOfAbsentLevels) {
+  SyntheticBook generator(symbol_spec(Market::usdm, "BTCUSDT"), Market::usdm, 6);
+  BookUpdate update = generator.next();
+  const LevelBook after_next = generator.book();
+  const std::size_t own_bids = update.bids.size(), own_asks = update.asks.size();
+  generator.pad_with_absent_levels(update, 1001);
+  ASSERT_EQ(update.bids.size(), own_bids + 500);
+  ASSERT_EQ(update.asks.size(), own_asks + 501);
+  for (std::size_t k = own_bids; k < update.bids.size(); ++k) {
+    EXPECT_EQ(update.bids[k].qty, 0);
+    EXPECT_EQ(after_next.qty_at(true, update.bids[k].price), 0);
+    EXPECT_GT(update.bids[k].price, 0);
+    if (k > 0) {
+      EXPECT_LT(update.bids[k].price, update.bids[k - 1].price) << "best first";
+    }
+  }
+  for (std::size_t k = own_asks; k < update.asks.size(); ++k) {
+    EXPECT_EQ(update.asks[k].qty, 0);
+    EXPECT_EQ(after_next.qty_at(false, update.asks[k].price), 0);
+    if (k > 0) {
+      EXPECT_GT(update.asks[k].price, update.asks[k - 1].price) << "best first";
+    }
+  }
+  EXPECT_EQ(generator.book(), after_next);
+}
+
 TEST(SyntheticBook, RealisticGrid) {
   const SymbolSpec btc = symbol_spec(Market::usdm, "BTCUSDT");
   EXPECT_EQ(btc.price_decimals, 2);

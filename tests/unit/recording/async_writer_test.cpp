@@ -167,9 +167,12 @@ TEST(AsyncWriter, MarkersUseAReserveBeyondTheBoundSoAFloodCannotDropThem) {
   f.state->open_gate();
   writer.stop();
   const auto& lines = f.state->lines;
-  ASSERT_EQ(lines.size(), 16u + AsyncWriter::kMarkerReserve);
+  // The records the full reserve dropped (38 gaps, then line 17) have no record after them:
+  // stop marks them last.
+  ASSERT_EQ(lines.size(), 16u + AsyncWriter::kMarkerReserve + 1);
   expect_drop_marker(lines[16], 1);
   EXPECT_EQ(lines[17], "{\"type\":\"resync\"}\n");
+  expect_drop_marker(lines.back(), 101 - (AsyncWriter::kMarkerReserve - 1) + 1);
 }
 
 TEST(AsyncWriter, StuckSinkNeverBlocksTheProducerAndDropsAreMarkedAfterRecovery) {
@@ -253,6 +256,33 @@ TEST(AsyncWriter, ByteBoundDropsLargeLinesLikeAFullQueueAndMarksThem) {
   expect_drop_marker(f.state->lines[10], 41);
   EXPECT_EQ(f.state->lines[11], numbered(1));
   EXPECT_EQ(writer.stats().queue_bytes, 0u);
+}
+
+// Lines dropped after the last accepted one (a flood's tail at the end of a run): stop writes
+// their marker last, so the recording counts them too (before, nothing marked them).
+TEST(AsyncWriter, DropsWithNoLineAfterThemAreMarkedAtStop) {
+  Fixture f;
+  f.state->gated = true;
+  AsyncWriterConfig config;
+  config.queue_capacity = 1000;
+  config.wake_batch = 1;
+  config.max_queue_bytes = 4 * 1024;
+  AsyncWriter writer(f.sink(), config);
+  const auto push_big = [&] {
+    std::string line = std::string(1023, 'x') + "\n";
+    return writer.try_push(line, kContext);
+  };
+  ASSERT_EQ(push_big(), AsyncWriter::PushResult::accepted);
+  ASSERT_TRUE(f.state->wait_for([&] { return f.state->writes_started >= 1; }));
+  int dropped = 0;
+  for (int i = 0; i < 20; ++i) dropped += push_big() == AsyncWriter::PushResult::dropped;
+  EXPECT_EQ(dropped, 17) << "4 KiB of 1 KiB lines";
+  f.state->open_gate();
+  writer.stop();
+  ASSERT_EQ(f.state->lines.size(), 5u);
+  expect_drop_marker(f.state->lines[4], 17);
+  EXPECT_EQ(writer.stats().markers_written, 1u);
+  EXPECT_EQ(writer.stats().written, 5u);
 }
 
 TEST(AsyncWriter, MarkerWaitsForRoomForItselfAndTheLine) {

@@ -351,6 +351,27 @@ TEST_F(FeedSessionTest, ASnapshotAheadByLessThanTheBufferBoundIsWaitedFor) {
   EXPECT_EQ(m.run.counters.snapshot_unjoined, 0u);
 }
 
+// Issue 18, item 8: the configured bounds reach the book sync. A positional SyncLimits{events,
+// bytes, levels} once fed --max-buffered-bytes into max_stale_run and --max-book-levels into
+// max_unjoined_events after those fields were added: neither bound applied.
+TEST_F(FeedSessionTest, TheBufferByteBoundAndTheBookLevelBoundReachTheSync) {
+  config_.max_buffered_bytes = 1;  // every buffered event is over it
+  config_.max_book_levels = 1;
+  make_session(Market::usdm, 0);
+  feed(futures_event(90, 95, 89));
+  feed(futures_event(96, 105, 95));
+  auto m = metrics_->snapshot(3'000'000'000'000'000'000);
+  EXPECT_GE(gap_count(m, "buffer_overflow"), 1u);
+  answer_snapshot(100);
+  ASSERT_TRUE(session_->sync().book_valid());
+  // Snapshot 99.0 / 102.0, buffered event 100.0 / 101.0: one level a side is kept, the farther
+  // of each side dropped; then bid 100.5 drops 100.0.
+  EXPECT_EQ(session_->sync().book().levels_dropped(), 2u);
+  feed(futures_event(106, 110, 105, "100.5"));
+  EXPECT_EQ(session_->sync().book().levels_dropped(), 3u);
+  EXPECT_EQ(last_best_bid_, "100.5");
+}
+
 // Issue 18, item 9: the log says the real wait, Retry-After included, and the retry waits for it.
 TEST_F(FeedSessionTest, ARateLimitedSnapshotLogsAndWaitsTheRealRetryAfter) {
   make_session(Market::usdm, 0);

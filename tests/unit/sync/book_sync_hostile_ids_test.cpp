@@ -137,6 +137,22 @@ TEST(BookSyncHostileIds, ASnapshotNoEventReachesIsGivenUpAndAnotherWanted) {
   EXPECT_TRUE(sync.book_valid());
 }
 
+// A reader lagging a flood: the snapshot is 20 events ahead of the stream, the bound 4 events.
+// The stream approaches it (30 ids per run of 4, 160 left): the run starts over instead of
+// giving the snapshot up, and the event reaching it joins. (Given up at the 4th event before:
+// under a flood every snapshot was fetched again, 26 in 8 s, and the book never synced.)
+TEST(BookSyncHostileIds, ASnapshotTheStreamIsApproachingIsNotGivenUp) {
+  BookSynchronizer sync(Market::usdm, limits(100, 4));
+  sync.on_update(futures_event(100, 110, 99));
+  EXPECT_EQ(sync.on_snapshot(snapshot(305, {}, {})).outcome, SnapshotOutcome::held);
+  std::uint64_t u = 110;
+  expect_stale(sync, u, 19);
+  EXPECT_FALSE(sync.needs_snapshot());
+  EXPECT_EQ(sync.counters().snapshots_unjoined, 0u);
+  EXPECT_EQ(sync.on_update(futures_event(u + 1, u + 10, u)).outcome, UpdateOutcome::joined);
+  EXPECT_TRUE(sync.book_valid());
+}
+
 TEST(BookSyncHostileIds, LimitsOfZeroAreTreatedAsOne) {
   BookSynchronizer sync = synced_futures(limits(0, 0));
   EXPECT_EQ(sync.on_update(futures_event(111, kHuge, 110)).outcome, UpdateOutcome::applied);
