@@ -164,7 +164,7 @@ class Harness {
         buffer_.clear();
         break;
     }
-    track_runs(kind, result, before);
+    track_runs(kind, event, result, before);
     if (kind == DepthKind::partial) {
       FUZZ_CHECK(result.outcome == UpdateOutcome::replaced ||
                  result.outcome == UpdateOutcome::replaced_after_gap ||
@@ -261,7 +261,8 @@ class Harness {
 
   // The harness's own count of stale events in a row (by the continuity verdict) and of events
   // dropped while a held snapshot waited for its join.
-  void track_runs(DepthKind kind, const UpdateResult& result, const Before& before) {
+  void track_runs(DepthKind kind, const DepthUpdate& event, const UpdateResult& result,
+                  const Before& before) {
     if (kind == DepthKind::partial || before.state != SyncState::awaiting_event) {
       const bool stale = result.continuity.result == Continuity::stale && !result.stale_run;
       stale_run_ = stale ? stale_run_ + 1 : 0;
@@ -272,7 +273,16 @@ class Harness {
     if (kind == DepthKind::diff) {
       const bool unjoined = before.state == SyncState::awaiting_event &&
                             result.outcome == UpdateOutcome::dropped_stale;
+      if (unjoined && unjoined_ == 0) unjoined_from_ = event.final_id;
       unjoined_ = unjoined ? unjoined_ + 1 : 0;
+      // At the bound the run starts over while the stream approaches the snapshot: it would
+      // reach it within kApproachingRuns (100) more runs at the pace of this one.
+      if (unjoined_ >= max_unjoined_) {
+        const std::uint64_t progress =
+            event.final_id > unjoined_from_ ? event.final_id - unjoined_from_ : 0;
+        FUZZ_CHECK((before.last_final_id - event.final_id) / 100 <= progress);
+        unjoined_ = 0;
+      }
     }
     FUZZ_CHECK(unjoined_ < max_unjoined_);
   }
@@ -319,6 +329,7 @@ class Harness {
   std::uint64_t max_unjoined_;
   std::uint64_t stale_run_ = 0;
   std::uint64_t unjoined_ = 0;
+  std::uint64_t unjoined_from_ = 0;  // final id of the run's first event
   BookSynchronizer sync_;
   std::uint64_t cursor_ = 0;
   std::uint64_t last_sent_u_ = 0;
