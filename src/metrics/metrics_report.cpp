@@ -197,6 +197,12 @@ void nullable_ms(Writer& w, const char* name, std::int64_t ns) {
   }
 }
 
+// null for an empty text (no book side yet, no error).
+void text_or_null(Writer& w, const char* name, const std::string& text) {
+  key(w, name);
+  text.empty() ? w.Null() : w.String(text);
+}
+
 }  // namespace
 
 std::string format_seed_timestamp(std::int64_t unix_ns) {
@@ -318,10 +324,8 @@ std::string to_metrics_json(const MetricsSnapshot& s) {
   key(w, "synced");
   w.Bool(s.book.synced);
   count(w, "last_update_id", s.book.last_update_id);
-  key(w, "best_bid");
-  s.book.best_bid.empty() ? w.Null() : w.String(s.book.best_bid);
-  key(w, "best_ask");
-  s.book.best_ask.empty() ? w.Null() : w.String(s.book.best_ask);
+  text_or_null(w, "best_bid", s.book.best_bid);
+  text_or_null(w, "best_ask", s.book.best_ask);
   number(w, "unsynced_ms", ns_to_ms_3(s.book.unsynced_ns));
   count(w, "levels_dropped", s.book.levels_dropped);
   w.EndObject();
@@ -340,8 +344,7 @@ std::string to_metrics_json(const MetricsSnapshot& s) {
   key(w, "writable");
   w.Bool(s.text_log.writable);
   count(w, "write_errors", s.text_log.write_errors);
-  key(w, "last_error");
-  s.text_log.last_error.empty() ? w.Null() : w.String(s.text_log.last_error);
+  text_or_null(w, "last_error", s.text_log.last_error);
   w.EndObject();
 
   key(w, "window");
