@@ -19,14 +19,16 @@
 // to the sink. One mutex guards the ring (one uncontended lock per push, ~20 ns), so several
 // producers are safe; the worker holds it only for O(1) work per batch.
 //
-// Overflow (OverflowPolicy::drop_newest): a line that finds the queue full is dropped and counted.
-// The next line accepted is preceded by a `gap` record with reason `writer_drop` and the
-// number of lines lost since the last marker, built from the context passed with that line: so
-// the recording itself says where and how much is missing. (The marker needs two free slots;
-// until there are, lines keep being dropped and counted.) Lines the sink refused (its own bound
-// on unwritten data, i.e. storage failing) count the same way, but the worker writes their
-// marker itself (context of the latest push) before the next line it hands the sink, so the
-// marker sits exactly at the hole; while the sink refuses the marker, no line follows the hole.
+// Overflow (OverflowPolicy::drop_newest): a line that finds the queue full is dropped and counted
+// against its stream (RecordContext::stream_id). The next line accepted is preceded by a `gap`
+// record with reason `writer_drop` for each stream that lost lines since its last marker, built
+// from that stream's own context and count (the line's own stream first; the others as room
+// allows within the line's bound): so the recording itself says where, on which stream and how
+// much is missing, however many streams share the writer. (A line whose stream has lost lines
+// needs two free slots; until there are, lines keep being dropped and counted.) Lines the sink
+// refused (its own bound on unwritten data, i.e. storage failing) count the same way, per stream,
+// but the worker writes their markers itself before the next line it hands the sink, so each
+// marker sits exactly at the hole; while the sink refuses a marker, no line follows the hole.
 #pragma once
 
 #include <chrono>
@@ -94,8 +96,9 @@ class AsyncWriter {
   static constexpr std::size_t kMarkerReserve = 64;
 
   // Takes `line` (one or more complete records) and leaves it empty, keeping a reusable buffer in
-  // it, whether the line was accepted or dropped. `context` is only read when a writer_drop marker
-  // is due. Never blocks beyond a short critical section; never waits on I/O.
+  // it, whether the line was accepted or dropped. `context` names the line's stream (stream ids
+  // dense, at most 2^22 - 1: a larger one is refused); the writer keeps a copy per stream only when
+  // it changed. Never blocks beyond a short critical section; never waits on I/O.
   PushResult try_push(std::string& line, const RecordContext& context,
                       Priority priority = Priority::data);
 

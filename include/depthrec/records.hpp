@@ -29,6 +29,9 @@ struct RecordContext {
   std::string symbol;         // upper case, e.g. "BTCUSDT"
   std::string stream;         // e.g. "btcusdt@depth@100ms"
   std::uint64_t conn_id = 0;  // 1 for the process's first connection, +1 at each reconnect
+  // The stream's small dense id within the process (not written to records): the writer keys
+  // its writer_drop accounting by it, so a marker names the stream whose lines were lost.
+  std::uint32_t stream_id = 0;
 };
 
 // `depth`: one diff or partial depth event. `b`/`a` are update.bids_json/asks_json, values

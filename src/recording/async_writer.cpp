@@ -1,5 +1,7 @@
 #include "depthrec/async_writer.hpp"
 
+#include "recording/drop_ledger.hpp"
+
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
@@ -34,7 +36,8 @@ struct AsyncWriter::Impl {
         wake_batch(std::clamp<std::size_t>(c.wake_batch, 1, c.queue_capacity / 2)),
         max_pool(2 * wake_batch),
         ring(capacity),
-        marker_dropped(capacity, 0) {
+        marker_dropped(capacity, 0),
+        slot_stream(capacity, 0) {
     pool.reserve(max_pool);
     worker_pool.reserve(max_pool);
   }
@@ -52,21 +55,24 @@ struct AsyncWriter::Impl {
   // For a slot holding a writer_drop marker: the count it carries (0 for ordinary lines), so a
   // marker the sink refuses gives its count back instead of being lost.
   std::vector<std::uint64_t> marker_dropped;
-  std::size_t head = 0;          // oldest line not yet handed to the sink
+  std::vector<std::uint32_t> slot_stream;  // the stream id of each slot's line or marker
+  std::size_t head = 0;                    // oldest line not yet handed to the sink
   std::size_t count = 0;         // lines queued, including the batch the worker is writing
   std::size_t queued_bytes = 0;  // their sizes
   bool stopping = false;
   bool worker_waiting = false;
-  std::uint64_t drops_since_marker = 0;
-  RecordContext last_context;     // of the latest push: the worker's writer_drop markers use it
+  // Lines the queue refused, per stream, and each stream's latest context (the worker's markers
+  // use those contexts too).
+  recording::DropLedger drops;
   std::vector<std::string> pool;  // cleared buffers handed back to producers
   AsyncWriterStats stats;
 
   std::vector<std::string> worker_pool;  // worker only: buffers collected during a batch
-  // Worker only: lines the sink refused that no marker covers yet. The worker itself writes the
-  // marker before the next line it hands the sink, so that the gap record sits exactly at the
-  // hole (a marker queued by the next push would follow the lines already in the ring).
-  std::uint64_t sink_refused_unmarked = 0;
+  // Worker only: lines the sink refused that no marker covers yet, per stream. The worker itself
+  // writes the markers before the next line it hands the sink, so that each gap record sits
+  // exactly at the hole (a marker queued by the next push would follow the lines already in the
+  // ring).
+  recording::DropLedger sink_refused;
   std::string worker_marker;
 
   std::mutex stop_mutex;  // serialises stop() callers around join()
@@ -93,28 +99,45 @@ struct AsyncWriter::Impl {
     std::string last_error;
   };
 
-  // Before a line follows lines the sink refused: a writer_drop marker for them. Returns false
-  // when the sink refuses the marker too (then the line must not be written either).
+  // Before a line follows lines the sink refused: a writer_drop marker for each stream that lost
+  // some. Returns false when the sink refuses a marker too (then the line must not be written
+  // either).
   bool mark_sink_refusals(BatchResult& result) {
-    if (sink_refused_unmarked == 0) return true;
-    RecordContext context;
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      context = last_context;
+    while (auto stream_id = sink_refused.next_pending()) {
+      RecordContext context;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        context = drops.context(*stream_id);
+      }
+      GapInfo gap;
+      gap.reason = GapReason::writer_drop;
+      gap.dropped = sink_refused.pending(*stream_id);
+      worker_marker.clear();
+      append_gap_record(worker_marker, context, wall_clock_ns(), gap);
+      SinkStatus status = guarded([&] { return sink->write(worker_marker); });
+      const bool kept = status.code != SinkStatus::Code::dropped;
+      note_status(std::move(status), result);
+      if (!kept) return false;
+      ++result.markers;
+      ++result.written;
+      sink_refused.take(*stream_id);
     }
+    return true;
+  }
+
+  // A writer_drop marker for `stream_id`'s lost lines in the next slot (mutex held).
+  void queue_marker(std::uint32_t stream_id) {
+    const std::size_t index = slot(count);
     GapInfo gap;
     gap.reason = GapReason::writer_drop;
-    gap.dropped = sink_refused_unmarked;
-    worker_marker.clear();
-    append_gap_record(worker_marker, context, wall_clock_ns(), gap);
-    SinkStatus status = guarded([&] { return sink->write(worker_marker); });
-    const bool kept = status.code != SinkStatus::Code::dropped;
-    note_status(std::move(status), result);
-    if (!kept) return false;
-    ++result.markers;
-    ++result.written;
-    sink_refused_unmarked = 0;
-    return true;
+    gap.dropped = drops.take(stream_id);
+    ring[index].clear();
+    append_gap_record(ring[index], drops.context(stream_id), wall_clock_ns(), gap);
+    queued_bytes += ring[index].size();
+    marker_dropped[index] = gap.dropped;
+    slot_stream[index] = stream_id;
+    ++count;
+    ++stats.markers_written;
   }
 
   void note_status(SinkStatus status, BatchResult& result) {
@@ -151,12 +174,12 @@ struct AsyncWriter::Impl {
       const std::uint64_t line_drops = markers[index] > 0 ? markers[index] : 1;
       if (!mark_sink_refusals(result)) {
         result.dropped += line_drops;
-        sink_refused_unmarked += line_drops;
+        sink_refused.add(slot_stream[index], line_drops);
       } else {
         SinkStatus status = guarded([&] { return sink->write(line); });
         if (status.code == SinkStatus::Code::dropped) {
           result.dropped += line_drops;
-          sink_refused_unmarked += line_drops;
+          sink_refused.add(slot_stream[index], line_drops);
         } else {
           ++result.written;
         }
@@ -215,8 +238,7 @@ struct AsyncWriter::Impl {
       if (final_round && count == 0) {
         // Lines dropped after the last accepted one have no line to precede: their marker
         // ends the recording (written like the marker of lines the sink refused).
-        sink_refused_unmarked += drops_since_marker;
-        drops_since_marker = 0;
+        drops.move_all_into(sink_refused);
         break;
       }
     }
@@ -253,40 +275,37 @@ AsyncWriter::PushResult AsyncWriter::try_push(std::string& line, const RecordCon
   PushResult result = PushResult::accepted;
   {
     std::lock_guard<std::mutex> lock(w.mutex);
-    const std::size_t needed = w.drops_since_marker > 0 ? 2 : 1;
+    const std::uint32_t stream_id = context.stream_id;
+    const std::size_t bound = priority == Priority::marker ? w.capacity : w.data_capacity;
     if (w.stopping) {
       ++w.stats.dropped;
       result = PushResult::stopped;
-    } else if (w.count + needed > (priority == Priority::marker ? w.capacity : w.data_capacity)) {
+    } else if (!w.drops.note_context(context)) {
+      // The contract (dense stream ids) is broken: refuse rather than grow without bound.
       ++w.stats.dropped;
-      ++w.drops_since_marker;
+      result = PushResult::dropped;
+    } else if (w.count + (w.drops.pending(stream_id) > 0 ? 2 : 1) > bound) {
+      ++w.stats.dropped;
+      w.drops.add(stream_id, 1);
       result = PushResult::dropped;
     } else if (priority == Priority::data &&
                w.queued_bytes + line.size() > w.config.max_queue_bytes) {
       ++w.stats.dropped;
       ++w.stats.byte_drops;
-      ++w.drops_since_marker;
+      w.drops.add(stream_id, 1);
       result = PushResult::dropped;
     } else {
-      // The worker's own markers need the stream's context: keep the latest (rarely changes).
-      if (context.conn_id != w.last_context.conn_id || context.stream != w.last_context.stream ||
-          context.symbol != w.last_context.symbol || context.market != w.last_context.market)
-        w.last_context = context;
-      if (w.drops_since_marker > 0) {
-        const std::size_t index = w.slot(w.count);
-        GapInfo gap;
-        gap.reason = GapReason::writer_drop;
-        gap.dropped = w.drops_since_marker;
-        w.ring[index].clear();
-        append_gap_record(w.ring[index], context, wall_clock_ns(), gap);
-        w.queued_bytes += w.ring[index].size();
-        w.marker_dropped[index] = w.drops_since_marker;
-        w.drops_since_marker = 0;
-        ++w.count;
-        ++w.stats.markers_written;
+      // The line's own stream's marker must precede it; other streams' markers follow as room
+      // allows (within the line's bound, so they never eat the reserve of real markers).
+      if (w.drops.pending(stream_id) > 0) w.queue_marker(stream_id);
+      while (w.count + 2 <= bound) {
+        const auto other = w.drops.next_pending();
+        if (!other) break;
+        w.queue_marker(*other);
       }
       w.queued_bytes += line.size();
       w.stats.queue_bytes_max = std::max(w.stats.queue_bytes_max, w.queued_bytes);
+      w.slot_stream[w.slot(w.count)] = stream_id;
       w.ring[w.slot(w.count)].swap(line);
       ++w.count;
       ++w.stats.enqueued;

@@ -70,6 +70,7 @@ FeedSession::FeedSession(const RecorderConfig& config, FeedMetrics& metrics, Ses
   context_.stream = key_.stream;
   ticker_context_ = context_;
   ticker_context_.stream = book_ticker_stream_name(key_.symbol);
+  ticker_context_.stream_id = context_.stream_id + 1;
   line_.reserve(8192);
 }
 

@@ -344,6 +344,107 @@ TEST(AsyncWriter, LinesTheSinkRefusesAreCountedAndMarked) {
   EXPECT_EQ(f.state->lines[1], numbered(3));
 }
 
+// Issue 12 (5): with many streams on one writer, the line accepted after a drop is usually
+// another stream's. Each stream's lost lines get a marker naming that stream (before, the marker
+// took the identity of whichever line came next: B's marker would have counted A's lines).
+const RecordContext kStreamA{Market::usdm, "BTCUSDT", "btcusdt@depth@0ms", 3, 0};
+const RecordContext kStreamB{Market::spot, "ETHUSDT", "ethusdt@depth@100ms", 4, 1};
+
+void expect_marker_of(const std::string& line, const RecordContext& stream, std::uint64_t dropped) {
+  rapidjson::Document doc;
+  doc.Parse(line.c_str(), line.size() - 1);
+  ASSERT_FALSE(doc.HasParseError()) << line;
+  EXPECT_STREQ(doc["reason"].GetString(), "writer_drop") << line;
+  EXPECT_EQ(doc["symbol"].GetString(), stream.symbol) << line;
+  EXPECT_EQ(doc["stream"].GetString(), stream.stream) << line;
+  EXPECT_EQ(doc["conn_id"].GetUint64(), stream.conn_id) << line;
+  EXPECT_EQ(doc["dropped"].GetUint64(), dropped) << line;
+}
+
+AsyncWriter::PushResult push_on(AsyncWriter& writer, const RecordContext& stream, int i) {
+  std::string line = stream.symbol + " " + numbered(i);
+  return writer.try_push(line, stream);
+}
+
+TEST(AsyncWriter, QueueDropsAreMarkedOnTheStreamThatLostThem) {
+  Fixture f;
+  f.state->gated = true;
+  AsyncWriterConfig config;
+  config.queue_capacity = 4;
+  config.wake_batch = 1;
+  AsyncWriter writer(f.sink(), config);
+  ASSERT_EQ(push_on(writer, kStreamA, 0), AsyncWriter::PushResult::accepted);
+  ASSERT_TRUE(f.state->wait_for([&] { return f.state->writes_started >= 1; }));
+  for (int i = 1; i < 4; ++i)
+    ASSERT_EQ(push_on(writer, kStreamA, i), AsyncWriter::PushResult::accepted);
+  for (int i = 4; i < 9; ++i)
+    EXPECT_EQ(push_on(writer, kStreamA, i), AsyncWriter::PushResult::dropped);
+  for (int i = 0; i < 2; ++i)
+    EXPECT_EQ(push_on(writer, kStreamB, i), AsyncWriter::PushResult::dropped);
+  f.state->open_gate();
+  const auto deadline = std::chrono::steady_clock::now() + kTimeout;
+  while (writer.queue_depth() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  ASSERT_EQ(push_on(writer, kStreamB, 2), AsyncWriter::PushResult::accepted);
+  ASSERT_EQ(push_on(writer, kStreamA, 9), AsyncWriter::PushResult::accepted);
+  writer.stop();
+  const auto& lines = f.state->lines;
+  ASSERT_EQ(lines.size(), 8u);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(lines[i], "BTCUSDT " + numbered(i));
+  expect_marker_of(lines[4], kStreamB, 2);  // the accepted line's own stream first
+  expect_marker_of(lines[5], kStreamA, 5);  // then every other stream with lost lines
+  EXPECT_EQ(lines[6], "ETHUSDT " + numbered(2));
+  EXPECT_EQ(lines[7], "BTCUSDT " + numbered(9));
+  EXPECT_EQ(writer.stats().markers_written, 2u);
+  EXPECT_EQ(writer.stats().dropped, 7u);
+}
+
+TEST(AsyncWriter, SinkRefusalsAreMarkedPerStream) {
+  Fixture f;
+  f.state->refuse_next = 3;
+  AsyncWriterConfig config;
+  config.flush_interval = 5ms;
+  AsyncWriter writer(f.sink(), config);
+  push_on(writer, kStreamA, 0);
+  push_on(writer, kStreamB, 0);
+  push_on(writer, kStreamA, 1);
+  const auto deadline = std::chrono::steady_clock::now() + kTimeout;
+  while (writer.stats().dropped < 3 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  ASSERT_EQ(writer.stats().dropped, 3u);
+  push_on(writer, kStreamB, 1);
+  writer.stop();
+  const auto& lines = f.state->lines;
+  ASSERT_EQ(lines.size(), 3u);
+  expect_marker_of(lines[0], kStreamA, 2);  // oldest loss first
+  expect_marker_of(lines[1], kStreamB, 1);
+  EXPECT_EQ(lines[2], "ETHUSDT " + numbered(1));
+}
+
+// Lines lost at the end of a run, on two streams: each stream's marker ends the recording.
+TEST(AsyncWriter, DropsOfSeveralStreamsWithNoLineAfterThemAreEachMarkedAtStop) {
+  Fixture f;
+  f.state->gated = true;
+  AsyncWriterConfig config;
+  config.queue_capacity = 2;
+  config.wake_batch = 1;
+  AsyncWriter writer(f.sink(), config);
+  ASSERT_EQ(push_on(writer, kStreamA, 0), AsyncWriter::PushResult::accepted);
+  ASSERT_TRUE(f.state->wait_for([&] { return f.state->writes_started >= 1; }));
+  ASSERT_EQ(push_on(writer, kStreamA, 1), AsyncWriter::PushResult::accepted);
+  EXPECT_EQ(push_on(writer, kStreamB, 0), AsyncWriter::PushResult::dropped);
+  EXPECT_EQ(push_on(writer, kStreamA, 2), AsyncWriter::PushResult::dropped);
+  EXPECT_EQ(push_on(writer, kStreamB, 1), AsyncWriter::PushResult::dropped);
+  f.state->open_gate();
+  writer.stop();
+  const auto& lines = f.state->lines;
+  ASSERT_EQ(lines.size(), 4u);
+  expect_marker_of(lines[2], kStreamB, 2);
+  expect_marker_of(lines[3], kStreamA, 1);
+}
+
 TEST(AsyncWriter, FlushesOnItsIntervalWithoutStop) {
   Fixture f;
   AsyncWriterConfig config;
