@@ -265,5 +265,36 @@ TEST_F(RecorderEndToEnd, SpotPartialDepthIsRecordedFromItsLastUpdateId) {
   EXPECT_EQ(metric_u64(*metrics, "continuity", "breaks"), 0u);
 }
 
+// `--symbols spot:BTCUSDT` is `--symbol BTCUSDT --market spot` (issue 12's selection, one symbol):
+// the same stream, the same records, continuity checked the same way.
+TEST_F(RecorderEndToEnd, SymbolsWithOneSymbolRecordsLikeTheSeedsSymbol) {
+  Simulator sim({"--market", "spot", "--symbols", "BTCUSDT", "--rate", "500", "--events", "200",
+                 "--start-on-subscribe"});
+  RecorderRun run = start_recorder(
+      sim, {"--symbols", "spot:btcusdt", "--depth", "full", "--print-interval", "1"});
+  ASSERT_TRUE(wait_for_messages(run, 200)) << run.process->output();
+  stop_recorder(run);
+  const auto stats = sim.stats();
+  const auto* connection = sim_connection(stats, 1);
+  ASSERT_NE(connection, nullptr);
+  const auto records = read_records(run.data_dir());
+  const auto depth = depth_records(records);
+  ASSERT_EQ(depth.size(), 200u);
+  EXPECT_EQ(depth.size(), u64(*connection, "depth_events_sent"));
+  EXPECT_EQ(u64(*depth.front(), "U"), u64(*connection, "first_U"));
+  EXPECT_EQ(u64(*depth.back(), "u"), u64(*connection, "last_u"));
+  for (const auto* record : depth) {
+    EXPECT_EQ(str(*record, "symbol"), "BTCUSDT");
+    EXPECT_EQ(str(*record, "market"), "spot");
+    EXPECT_EQ(str(*record, "stream"), "btcusdt@depth@100ms");
+  }
+  EXPECT_EQ(records_of_type(records, "snapshot").size(), 1u);
+  auto metrics = read_metrics(run.metrics_path());
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(str(*metrics, "symbol"), "BTCUSDT");
+  EXPECT_EQ(metric_u64(*metrics, "continuity", "breaks"), 0u);
+  report_run(*metrics, u64(*connection, "depth_events_sent"), depth.size(), "500 ev/s");
+}
+
 }  // namespace
 }  // namespace itest
