@@ -101,6 +101,7 @@ std::string parse_symbol_selection(std::string_view text, Market default_market,
 
   // Sorted by market, ALL ("") first in each market: repeats and ALL beside names are neighbours.
   std::vector<const SelectionItem*> sorted;
+  sorted.reserve(items.size());
   for (const SelectionItem& item : items) sorted.push_back(&item);
   std::sort(sorted.begin(), sorted.end(), [](const SelectionItem* a, const SelectionItem* b) {
     return std::tie(a->market, a->symbol) < std::tie(b->market, b->symbol);

@@ -4,9 +4,12 @@
 // counting its depth. Filters' keys come in any order, so a filter is judged at its closing brace.
 #include "venues/binance/exchange_info.hpp"
 
+// reader.h first: it includes internal/stack.h by the path tests/fuzz/ubsan.supp names (through
+// error/en.h it would be error/../internal/stack.h, and the suppression would not match).
+#include <rapidjson/reader.h>
+
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
-#include <rapidjson/reader.h>
 
 #include <algorithm>
 #include <cstdint>
