@@ -49,6 +49,14 @@ void check_accepted(const ExchangeInfo& info, const ExchangeInfoLimits& limits) 
     FUZZ_CHECK(!s.status.empty() && !s.base_asset.empty() && !s.quote_asset.empty());
     FUZZ_CHECK(round_trips(s.tick_size) && round_trips(s.step_size));
     if (s.is_trading()) FUZZ_CHECK(!s.step_size.is_zero());
+    // The scale is the step's fractional digits: the step is a whole number at that scale.
+    const int scale = s.quantity_scale();
+    FUZZ_CHECK(s.step_size.is_zero() ? scale == -1 : scale >= 0 && scale <= Decimal::kScale);
+    if (scale >= 0) {
+      std::int64_t unit = 1;
+      for (int i = scale; i < Decimal::kScale; ++i) unit *= 10;
+      FUZZ_CHECK(s.step_size.units % unit == 0);
+    }
     FUZZ_CHECK(info.find(s.symbol) == &s);  // names are unique: the first match is this one
   }
 }

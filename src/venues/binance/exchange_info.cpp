@@ -414,6 +414,13 @@ std::string first_duplicate(const std::vector<SymbolInfo>& symbols) {
 
 }  // namespace
 
+int SymbolInfo::scale_of(Decimal size) {
+  if (size.units <= 0) return -1;
+  int scale = Decimal::kScale;
+  for (std::int64_t units = size.units; scale > 0 && units % 10 == 0; units /= 10) --scale;
+  return scale;
+}
+
 const SymbolInfo* ExchangeInfo::find(std::string_view symbol) const {
   for (const SymbolInfo& info : symbols) {
     if (info.symbol == symbol) return &info;

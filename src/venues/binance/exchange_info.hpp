@@ -27,6 +27,11 @@ struct SymbolInfo {
   Decimal step_size;
 
   bool is_trading() const { return status == "TRADING"; }
+  // Fractional digits of its prices and quantities (tick 0.01 -> 2, step 1 -> 0): the symbol's
+  // own scale. -1 when the size is 0 (no grid).
+  int price_scale() const { return scale_of(tick_size); }
+  int quantity_scale() const { return scale_of(step_size); }
+  static int scale_of(Decimal size);
 };
 
 struct ExchangeInfo {

@@ -50,6 +50,13 @@ TEST(ExchangeInfoParser, SpotShape) {
   ASSERT_NE(pepe, nullptr);
   EXPECT_EQ(pepe->tick_size, dec("0.00000001"));  // each symbol its own precision
   EXPECT_EQ(pepe->step_size, dec("1"));
+  EXPECT_EQ(pepe->price_scale(), 8);
+  EXPECT_EQ(pepe->quantity_scale(), 0);
+  EXPECT_EQ(eth.price_scale(), 5);
+  EXPECT_EQ(eth.quantity_scale(), 4);
+  EXPECT_EQ(SymbolInfo::scale_of(dec("10")), 0);
+  EXPECT_EQ(SymbolInfo::scale_of(dec("0.5")), 1);
+  EXPECT_EQ(SymbolInfo::scale_of(dec("0")), -1);
   const SymbolInfo* halted = info.find("LUNABUSD");
   ASSERT_NE(halted, nullptr);
   EXPECT_EQ(halted->status, "BREAK");
