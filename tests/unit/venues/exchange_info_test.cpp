@@ -254,6 +254,11 @@ TEST(ExchangeInfoParser, LimitsAreEnforcedAndNamed) {
   ExchangeInfo info;
   EXPECT_EQ(parse_exchange_info(body, Market::spot, info, limits), "");
 
+  // The default bound: an answer over 64 MiB is refused before it is read.
+  const std::string huge((std::size_t{64} << 20) + 1, ' ');
+  EXPECT_NE(refusal(huge).find("answer of 67108865 bytes, more than the limit of 67108864"),
+            std::string::npos);
+
   limits.max_symbols = 2;
   EXPECT_NE(refusal(body, Market::spot, limits).find("more than 2 symbols"), std::string::npos);
   limits.max_symbols = 3;
