@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <string>
 
+#include "exchange_info.hpp"  // depthsim's answer
 #include "exchange_info_fixtures.hpp"
 
 namespace depthrec::binance {
@@ -133,6 +134,22 @@ TEST(SymbolResolution, TheParsersAnswersResolve) {
             "spot:ETHBTC,spot:PEPEUSDT,usdm:BTCUSDT,usdm:BTCUSDT_261225,coinm:BTCUSD_PERP");
   EXPECT_EQ(problems(r), "ETHUSD_270326: status PENDING_TRADING, not TRADING");
   EXPECT_EQ(to_string(r.find(Market::spot, "PEPEUSDT")->tick_size), "0.00000001");
+}
+
+// A whole market at depthsim's scale (issue 12's runs: thousands of symbols), in depthsim's shape.
+TEST(SymbolResolution, AWholeMarketFromDepthsimsAnswer) {
+  std::vector<std::string> names;
+  for (int i = 0; i < 3000; ++i)
+    names.push_back("S" + std::to_string(i) + (i % 3 ? "USDT" : "USDC"));
+  const std::string body = depthsim::render_exchange_info(depthsim::Market::usdm, names, 1);
+  ExchangeInfo info;
+  ASSERT_EQ(parse_exchange_info(body, Market::usdm, info), "");
+  ASSERT_EQ(info.symbols.size(), 3000u);
+  EXPECT_EQ(resolve_selection(selection("ALL"), {info}).symbols.size(), 3000u);
+  const Resolution usdt = resolve_selection(selection("ALL", Market::usdm, "USDT", 1500), {info});
+  EXPECT_EQ(usdt.symbols.size(), 1500u);
+  EXPECT_EQ(usdt.capped, 500u);
+  EXPECT_EQ(usdt.symbols.front().symbol, "S1000USDT");  // by name: "S1000" < "S1USDT"
 }
 
 TEST(FollowExchangeInfo, NothingChangedNothingToDo) {
