@@ -1,7 +1,8 @@
 // depthrec::cli::parse_command_line with argv = "depthrec" + the input split on NUL bytes.
 // Invariant: either the parser asks to exit (exit_code >= 0) with something to print, or it hands
 // back a config that validate() accepts, with a valid upper-case symbol, a known depth, finite
-// positive durations, and URLs that can be built from it.
+// positive durations, and URLs that can be built from it; its symbol selection (--symbols or
+// --symbol) is then exactly that one symbol on that market (this build records one).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -66,6 +67,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(config.backoff_max.count() > 0);
   FUZZ_CHECK(config.rest_timeout.count() > 0);
   FUZZ_CHECK(config.gzip_level >= 1 && config.gzip_level <= 9);
+  FUZZ_CHECK(depthrec::validate_selection(parsed.selection).empty());
+  FUZZ_CHECK(parsed.selection.items.size() == 1 && !parsed.selection.has_all());
+  FUZZ_CHECK(parsed.selection.items[0].symbol == config.symbol);
+  FUZZ_CHECK(parsed.selection.items[0].market == config.market);
 
   const std::string stream = depthrec::stream_url(config);
   FUZZ_CHECK(stream.find("/stream?streams=" + depthrec::to_lower(config.symbol) + "@depth") !=

@@ -14,7 +14,7 @@ done
 
 OUT=corpus
 rm -rf "$OUT"
-mkdir -p "$OUT"/{frame_parser,snapshot_parser,book_sync,replay_reader,cli_options,decimal,metrics_check}
+mkdir -p "$OUT"/{frame_parser,snapshot_parser,book_sync,replay_reader,cli_options,decimal,metrics_check,exchange_info}
 
 # $1 file, $2 grep pattern, $3 which matches (sed line list, e.g. "1p;5p"): raw capture lines.
 raw_lines() { zcat "$1" | grep -F -- "$2" | sed -n "$3"; }
@@ -146,5 +146,47 @@ done
 sed 's/"2025-10-17T/"4050-10-17T/' ../unit/data/metrics_seed.json >"$OUT/metrics_check/year_4050"
 sed 's/"timestamp_ns": [0-9]*/"timestamp_ns": -9223372036854775807/' ../unit/data/metrics_ok.json \
   >"$OUT/metrics_check/timestamp_ns_min"
+
+# ---- exchange_info: depthsim's answers for the three markets, then hand-made edge cases ----
+X=exchange_info
+DEPTHSIM=${DEPTHSIM:-../../build/depthsim}
+if [ -x "$DEPTHSIM" ] && command -v curl >/dev/null; then
+  sim_dir=$(mktemp -d)
+  for spec in usdm:/fapi/v1:BTCUSDT,ETHUSDT,1000PEPEUSDT,BTCUSDC coinm:/dapi/v1:BTCUSD_PERP,ETHUSD_PERP \
+    spot:/api/v3:BTCUSDT,ETHBTC,PEPEUSDT,BTCFDUSD; do
+    IFS=: read -r market prefix symbols <<<"$spec"
+    "$DEPTHSIM" --no-tls --port 0 --port-file "$sim_dir/port" --market "$market" --symbols "$symbols" \
+      >/dev/null 2>&1 &
+    sim_pid=$!
+    for _ in $(seq 200); do [ -s "$sim_dir/port" ] && break; sleep 0.05; done
+    curl -s "http://127.0.0.1:$(cat "$sim_dir/port")$prefix/exchangeInfo" |
+      sed 's/"serverTime":[0-9]*/"serverTime":1765000000000/' | put $X "depthsim_$market"
+    kill "$sim_pid"; wait "$sim_pid" 2>/dev/null || true
+    rm -f "$sim_dir/port"
+  done
+  rm -rf "$sim_dir"
+else
+  echo "make_corpus: $DEPTHSIM not built (or no curl): exchange_info has no depthsim answers" >&2
+fi
+# Binance's documented shapes: the unit tests' fixtures (tests/unit/venues/exchange_info_fixtures.hpp).
+for name in Spot Usdm Coinm; do
+  awk -v name="k${name}Answer" '$0 ~ name" = R\"\(" { on = 1; sub(/.*R"\(/, "") }
+    on { if (sub(/\)";$/, "")) { printf "%s", $0; on = 0 } else print }' \
+    ../unit/venues/exchange_info_fixtures.hpp | put $X "binance_$(echo "$name" | tr 'A-Z' 'a-z')"
+done
+SYM='{"symbol":"AUSDT","status":"TRADING","baseAsset":"A","quoteAsset":"USDT","filters":[{"filterType":"PRICE_FILTER","tickSize":"0.01"},{"filterType":"LOT_SIZE","stepSize":"0.1"}]}'
+echo -n "{\"symbols\":[$SYM]}" | put $X minimal
+echo -n "{\"symbols\":[$SYM,$SYM]}" | put $X duplicate_symbol
+echo -n "{\"symbols\":[$SYM]" | put $X truncated
+echo -n '{"symbols":[{"symbol":"X","contractStatus":"PENDING_TRADING","baseAsset":"X","quoteAsset":"USD","filters":[]}]}' | put $X coinm_pending
+echo -n '{"symbols":[{"symbol":"X","status":"TRADING","baseAsset":"X","quoteAsset":"USDT","filters":[]}]}' | put $X trading_without_filters
+echo -n '{"symbols":[{"symbol":"X","status":"TRADING","baseAsset":"X","quoteAsset":"USDT","filters":[{"filterType":"PRICE_FILTER","tickSize":"0.000000001"},{"filterType":"LOT_SIZE","stepSize":"1"}]}]}' | put $X nine_decimal_tick
+echo -n '{"symbols":[{"symbol":"X","status":"TRADING","status":"BREAK"}]}' | put $X duplicate_key
+echo -n '{"symbols":{"symbol":"X"}}' | put $X symbols_object
+echo -n '{"symbols":[{"symbol":5,"filters":"x"}]}' | put $X wrong_types
+echo -n '{"code":-1003,"msg":"Way too much request weight used; IP banned until 1765000000000."}' | put $X error_answer
+echo -n '{"symbols":[]}' | put $X empty_symbols
+printf '{"symbols":[{"x":%s}]}' "$(printf '[%.0s' {1..40})" | put $X deep_nesting
+printf '{"symbols":[{"symbol":"\xe5\xb8\x81\xe5\xae\x89USDT","status":"TRADING","baseAsset":"\xe5\xb8\x81","quoteAsset":"USDT","filters":[{"filterType":"PRICE_FILTER","tickSize":"0.0001"},{"filterType":"LOT_SIZE","stepSize":"1"}]}]}' | put $X non_ascii_symbol
 
 echo "make_corpus: $(find "$OUT" -type f | wc -l) files, $(du -sk "$OUT" | cut -f1) KB in tests/fuzz/$OUT"

@@ -32,6 +32,22 @@ void report_run(const rapidjson::Document& metrics, std::uint64_t sent, std::siz
   }
 }
 
+// Every depth event depthsim sent on its first connection is recorded: as many as
+// `events`, from its first U to its last u. Returns how many it sent (0 after a failure).
+std::uint64_t expect_every_sent_event_recorded(const Simulator& sim,
+                                               const std::vector<const rapidjson::Document*>& depth,
+                                               std::size_t events) {
+  const auto stats = sim.stats();
+  const auto* connection = sim_connection(stats, 1);
+  EXPECT_NE(connection, nullptr);
+  EXPECT_EQ(depth.size(), events);
+  if (connection == nullptr || depth.empty()) return 0;
+  EXPECT_EQ(depth.size(), u64(*connection, "depth_events_sent"));
+  EXPECT_EQ(u64(*depth.front(), "U"), u64(*connection, "first_U"));
+  EXPECT_EQ(u64(*depth.back(), "u"), u64(*connection, "last_u"));
+  return u64(*connection, "depth_events_sent");
+}
+
 TEST_F(RecorderEndToEnd, CleanRunRecordsEveryEventTheSimulatorSent) {
   Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "1000", "--events", "400",
                  "--start-on-subscribe"});
@@ -40,15 +56,10 @@ TEST_F(RecorderEndToEnd, CleanRunRecordsEveryEventTheSimulatorSent) {
   ASSERT_TRUE(wait_for_messages(run, 400)) << run.process->output();
   stop_recorder(run);
 
-  const auto stats = sim.stats();
-  const auto* connection = sim_connection(stats, 1);
-  ASSERT_NE(connection, nullptr);
   const auto records = read_records(run.data_dir());
   const auto depth = depth_records(records);
-  ASSERT_EQ(depth.size(), 400u);
-  EXPECT_EQ(depth.size(), u64(*connection, "depth_events_sent"));
-  EXPECT_EQ(u64(*depth.front(), "U"), u64(*connection, "first_U"));
-  EXPECT_EQ(u64(*depth.back(), "u"), u64(*connection, "last_u"));
+  const std::uint64_t sent = expect_every_sent_event_recorded(sim, depth, 400);
+  ASSERT_EQ(sent, 400u);
   EXPECT_EQ(futures_breaks(depth), 0);
   EXPECT_EQ(records_of_type(records, "snapshot").size(), 1u);
   const auto resyncs = records_of_type(records, "resync");
@@ -63,7 +74,7 @@ TEST_F(RecorderEndToEnd, CleanRunRecordsEveryEventTheSimulatorSent) {
   EXPECT_EQ(metric_u64(*metrics, "continuity", "resyncs"), 0u);
   EXPECT_EQ(metric_u64(*metrics, "continuity", "reconnects"), 0u);
   EXPECT_EQ(metric_u64(*metrics, "log_queue", "drops"), 0u);
-  report_run(*metrics, u64(*connection, "depth_events_sent"), depth.size(), "1,000 ev/s");
+  report_run(*metrics, sent, depth.size(), "1,000 ev/s");
 }
 
 TEST_F(RecorderEndToEnd, InjectedGapIsOneBreakFollowedByAResyncOfThatBook) {
@@ -263,6 +274,32 @@ TEST_F(RecorderEndToEnd, SpotPartialDepthIsRecordedFromItsLastUpdateId) {
   auto metrics = read_metrics(run.metrics_path());
   ASSERT_TRUE(metrics);
   EXPECT_EQ(metric_u64(*metrics, "continuity", "breaks"), 0u);
+}
+
+// `--symbols spot:BTCUSDT` is `--symbol BTCUSDT --market spot` (issue 12's selection, one symbol):
+// the same stream, the same records, continuity checked the same way.
+TEST_F(RecorderEndToEnd, SymbolsWithOneSymbolRecordsLikeTheSeedsSymbol) {
+  Simulator sim({"--market", "spot", "--symbols", "BTCUSDT", "--rate", "500", "--events", "200",
+                 "--start-on-subscribe"});
+  RecorderRun run = start_recorder(
+      sim, {"--symbols", "spot:btcusdt", "--depth", "full", "--print-interval", "1"});
+  ASSERT_TRUE(wait_for_messages(run, 200)) << run.process->output();
+  stop_recorder(run);
+  const auto records = read_records(run.data_dir());
+  const auto depth = depth_records(records);
+  const std::uint64_t sent = expect_every_sent_event_recorded(sim, depth, 200);
+  ASSERT_EQ(sent, 200u);
+  for (const auto* record : depth) {
+    EXPECT_EQ(str(*record, "symbol"), "BTCUSDT");
+    EXPECT_EQ(str(*record, "market"), "spot");
+    EXPECT_EQ(str(*record, "stream"), "btcusdt@depth@100ms");
+  }
+  EXPECT_EQ(records_of_type(records, "snapshot").size(), 1u);
+  auto metrics = read_metrics(run.metrics_path());
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(str(*metrics, "symbol"), "BTCUSDT");
+  EXPECT_EQ(metric_u64(*metrics, "continuity", "breaks"), 0u);
+  report_run(*metrics, sent, depth.size(), "500 ev/s");
 }
 
 }  // namespace

@@ -1,0 +1,116 @@
+// The depthrec command line: --symbols beside the seed's --symbol, --quote, --max-symbols, and the
+// clear "not yet" for selections this build cannot record (more than one symbol, ALL).
+#include "cli/cli_options.hpp"
+
+#include <gtest/gtest.h>
+
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+namespace depthrec::cli {
+namespace {
+
+ParsedCommandLine parse(std::initializer_list<const char*> args) {
+  std::vector<const char*> argv{"depthrec"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.push_back(nullptr);
+  return parse_command_line(static_cast<int>(argv.size() - 1), argv.data());
+}
+
+std::string items_of(const SymbolSelection& selection) {
+  std::string text;
+  for (const SelectionItem& item : selection.items)
+    text += (text.empty() ? "" : ",") + to_string(item);
+  return text;
+}
+
+// Everything a run is built from: two parses that agree on this record the same thing.
+std::string run_of(const ParsedCommandLine& parsed) {
+  const RecorderConfig& c = parsed.config;
+  return std::string(to_string(c.market)) + " " + c.symbol + " " + stream_url(c) + " " +
+         snapshot_url(c) + " " + server_time_url(c) + " depth=" + std::to_string(c.depth_levels) +
+         " selection=" + items_of(parsed.selection);
+}
+
+TEST(CliSymbols, OneSymbolIsExactlyTheSeedsSymbol) {
+  const ParsedCommandLine seed = parse({"--symbol", "BTCUSDT", "--depth", "full"});
+  const ParsedCommandLine symbols = parse({"--symbols", "btcusdt", "--depth", "full"});
+  ASSERT_EQ(seed.exit_code, -1) << seed.message;
+  ASSERT_EQ(symbols.exit_code, -1) << symbols.message;
+  EXPECT_EQ(run_of(symbols), run_of(seed));
+  EXPECT_EQ(seed.config.symbol, "BTCUSDT");
+  EXPECT_EQ(items_of(seed.selection), "usdm:BTCUSDT");
+
+  // A market prefix is --market for that symbol.
+  const ParsedCommandLine spot = parse({"--symbol", "ETHBTC", "--market", "spot", "--depth", "20"});
+  const ParsedCommandLine prefixed = parse({"--symbols", "spot:ETHBTC", "--depth", "20"});
+  ASSERT_EQ(prefixed.exit_code, -1) << prefixed.message;
+  EXPECT_EQ(run_of(prefixed), run_of(spot));
+  EXPECT_EQ(prefixed.config.market, Market::spot);
+
+  // No flag at all: the seed's default symbol, as before.
+  const ParsedCommandLine defaults = parse({});
+  ASSERT_EQ(defaults.exit_code, -1);
+  EXPECT_EQ(defaults.config.symbol, "ETHUSDT");
+  EXPECT_EQ(items_of(defaults.selection), "usdm:ETHUSDT");
+}
+
+TEST(CliSymbols, TheLastOfSymbolAndSymbolsWins) {
+  EXPECT_EQ(parse({"--symbol", "ETHUSDT", "--symbols", "BTCUSDT"}).config.symbol, "BTCUSDT");
+  EXPECT_EQ(parse({"--symbols", "BTCUSDT", "--symbol", "ETHUSDT"}).config.symbol, "ETHUSDT");
+  // tools/run.sh passes --symbol BTCUSDT before the user's flags.
+  const ParsedCommandLine wrapped =
+      parse({"--symbol", "BTCUSDT", "--depth", "full", "--symbols", "coinm:BTCUSD_PERP"});
+  ASSERT_EQ(wrapped.exit_code, -1) << wrapped.message;
+  EXPECT_EQ(wrapped.config.symbol, "BTCUSD_PERP");
+  EXPECT_EQ(wrapped.config.market, Market::coinm);
+}
+
+TEST(CliSymbols, ManySymbolsOrAllAreNotYetRecorded) {
+  for (const auto& args : std::vector<std::vector<const char*>>{
+           {"--symbols", "BTCUSDT,ETHUSDT"},
+           {"--symbols", "usdm:BTCUSDT,spot:BTCUSDT"},
+           {"--symbols", "ALL"},
+           {"--symbols", "usdm:ALL", "--quote", "USDT", "--max-symbols", "100"}}) {
+    std::vector<const char*> argv{"depthrec"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.push_back(nullptr);
+    const ParsedCommandLine parsed =
+        parse_command_line(static_cast<int>(argv.size() - 1), argv.data());
+    EXPECT_EQ(parsed.exit_code, 2) << args[1];
+    EXPECT_NE(parsed.message.find("issue 12"), std::string::npos) << parsed.message;
+    EXPECT_NE(parsed.message.find("not yet in this build"), std::string::npos) << parsed.message;
+  }
+  EXPECT_NE(parse({"--symbols", "A,B,C"}).message.find("selects 3 symbols"), std::string::npos);
+}
+
+TEST(CliSymbols, BadSelectionsAreRefusedWithTheReason) {
+  const auto refuses = [](std::initializer_list<const char*> args, std::string_view expected) {
+    const ParsedCommandLine parsed = parse(args);
+    EXPECT_EQ(parsed.exit_code, 2) << parsed.message;
+    EXPECT_NE(parsed.message.find(expected), std::string::npos)
+        << "'" << parsed.message << "' lacks '" << expected << "'";
+  };
+  refuses({"--symbols", ""}, "depthrec: --symbols is empty");
+  refuses({"--symbols", "BTCUSDT,btcusdt"}, "lists usdm:BTCUSDT twice");
+  refuses({"--symbols", "ALL,BTCUSDT"}, "both ALL and BTCUSDT on usdm");
+  refuses({"--symbols", "perp:BTCUSDT"}, "unknown market 'perp'");
+  refuses({"--symbols", "../x"}, "invalid symbol '../x'");
+  refuses({"--symbols", "BTCUSDT", "--quote", "USDT"}, "--quote filters ALL");
+  refuses({"--symbols", "ALL", "--quote", "US DT"}, "invalid asset 'US DT'");
+  refuses({"--symbols", "A,B,C", "--max-symbols", "2"}, "more than --max-symbols 2");
+  refuses({"--max-symbols", "-1"}, "--max-symbols");
+  refuses({"--max-symbols", "x"}, "--max-symbols");
+  refuses({"--symbol", "../x"}, "invalid symbol '../X'");  // the seed's flag, as before
+}
+
+TEST(CliSymbols, HelpDocumentsTheNewFlags) {
+  const ParsedCommandLine help = parse({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* flag : {"--symbol ", "--symbols", "--quote", "--max-symbols", "usdm:ALL"})
+    EXPECT_NE(help.message.find(flag), std::string::npos) << flag;
+}
+
+}  // namespace
+}  // namespace depthrec::cli
