@@ -4,49 +4,14 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <memory>
-#include <new>
 #include <random>
 #include <string>
 #include <vector>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define DEPTHREC_COUNT_ALLOCATIONS 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define DEPTHREC_COUNT_ALLOCATIONS 0
-#endif
-#endif
-#ifndef DEPTHREC_COUNT_ALLOCATIONS
-#define DEPTHREC_COUNT_ALLOCATIONS 1
-#endif
-
-namespace {
-std::atomic<std::size_t> allocation_count{0};
-}  // namespace
-
-// Every operator new of this test binary is counted (test-only replacement; ASan owns operator
-// new, so under ASan the counting test skips and the plain build proves the property).
-#if DEPTHREC_COUNT_ALLOCATIONS
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void* operator new(std::size_t size) {
-  allocation_count.fetch_add(1, std::memory_order_relaxed);
-  if (void* block = std::malloc(size == 0 ? 1 : size)) return block;
-  throw std::bad_alloc();
-}
-void operator delete(void* block) noexcept {
-  std::free(block);
-}
-void operator delete(void* block, std::size_t) noexcept {
-  std::free(block);
-}
-#pragma GCC diagnostic pop
-#endif
+#include "unit/counting_new.hpp"
 
 namespace depthrec::plan {
 namespace {
@@ -185,7 +150,7 @@ TEST(SubscriptionTable, ChurnMatchesAReferenceMap) {
 }
 
 TEST(SubscriptionTable, RoutingAllocatesNothing) {
-  if (!DEPTHREC_COUNT_ALLOCATIONS) GTEST_SKIP() << "allocations are not counted under ASan";
+  SKIP_UNLESS_COUNTING();
   SubscriptionTable table;
   std::vector<std::string> names;
   for (int i = 0; i < 3000; ++i) {
