@@ -47,6 +47,16 @@ std::string to_string(const ConnectionGroup& group) {
   return text;
 }
 
+std::string validate(const VenueOptions& options) {
+  if (options.futures_streams_per_connection < 1 ||
+      options.futures_streams_per_connection > binance::kMaxFuturesStreamsPerConnection) {
+    return "futures streams per connection must be 1 to " +
+           std::to_string(binance::kMaxFuturesStreamsPerConnection) + ", not " +
+           std::to_string(options.futures_streams_per_connection);
+  }
+  return {};
+}
+
 VenueRules::VenueRules(VenueOptions options) : options_(std::move(options)) {}
 
 std::string VenueRules::resolve(const SubscriptionKey& key, ResolvedStream& out) const {

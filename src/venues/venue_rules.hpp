@@ -51,6 +51,10 @@ struct VenueOptions {
   }
 };
 
+// "" when the options are usable, else which one is not (futures streams per connection: 1 to
+// 1024, Binance's highest documented figure).
+std::string validate(const VenueOptions& options);
+
 enum class StreamMethod { subscribe, unsubscribe };
 
 // The planner's only view of venues. Virtual so a test can describe a venue of its own (say one

@@ -70,5 +70,16 @@ TEST(VenueRules, LimitsPerGroupAndRequestText) {
             R"({"method":"UNSUBSCRIBE","params":["x@depth"],"id":8})");
 }
 
+TEST(VenueRules, FuturesStreamsPerConnectionMustBeWithinBinancesRange) {
+  VenueOptions options;
+  EXPECT_EQ(validate(options), "");
+  options.futures_streams_per_connection = 1024;
+  EXPECT_EQ(validate(options), "");
+  options.futures_streams_per_connection = 0;
+  EXPECT_EQ(validate(options), "futures streams per connection must be 1 to 1024, not 0");
+  options.futures_streams_per_connection = 1025;
+  EXPECT_EQ(validate(options), "futures streams per connection must be 1 to 1024, not 1025");
+}
+
 }  // namespace
 }  // namespace depthrec::venues
