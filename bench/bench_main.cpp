@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
       depthrec::bench::register_step_benchmarks(input);
       depthrec::bench::register_writer_benchmarks(input);
       depthrec::bench::register_hot_path_benchmarks(input);
+      depthrec::bench::register_router_benchmarks(market, input->market_name());
     }
   } catch (const std::exception& error) {
     std::fprintf(stderr, "depthrec-bench: %s\n", error.what());

@@ -16,5 +16,8 @@ void register_step_benchmarks(const std::shared_ptr<const BenchInput>& input);
 void register_writer_benchmarks(const std::shared_ptr<const BenchInput>& input);
 // hot_path (the steps + AsyncWriter::try_push), hot_path_session (the recorder's FeedSession).
 void register_hot_path_benchmarks(const std::shared_ptr<const BenchInput>& input);
+// stream_router/<m>, stream_router_miss/<m>: a stream name to its StreamId among 3,000 keys
+// (usdm: 1,500 symbols x depth@100ms + bookTicker; spot: 3,000 x depth@100ms), a hit or a miss.
+void register_router_benchmarks(Market market, const char* market_name);
 
 }  // namespace depthrec::bench

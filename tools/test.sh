@@ -10,7 +10,7 @@
 #     asan   ASan+UBSan Debug build in build-asan/: ctest -L 'unit|integration|hostile' (the
 #            fault matrix's hostile-server cases, FaultHostile*)
 #     tsan   TSan build in build-tsan/: the threaded unit tests and a few integration tests
-#     fuzz   tools/fuzz.sh 15: seven libFuzzer targets, 15 s each (build-fuzz/)
+#     fuzz   tools/fuzz.sh 15: eight libFuzzer targets, 15 s each (build-fuzz/)
 #     tidy   clang-tidy (.clang-tidy) over src/ and tools/, on build/compile_commands.json
 #     leak   tools/leak_check.sh: a record-and-stop run of depthrec under valgrind memcheck
 #

@@ -48,19 +48,4 @@ std::string to_lower(std::string_view text) {
   return result;
 }
 
-std::string depth_stream_name(std::string_view symbol, const DepthStreamSpec& spec) {
-  std::string name = to_lower(symbol);
-  name += "@depth";
-  if (spec.levels > 0) name += std::to_string(spec.levels);
-  if (!spec.speed.empty()) {
-    name += '@';
-    name += spec.speed;
-  }
-  return name;
-}
-
-std::string book_ticker_stream_name(std::string_view symbol) {
-  return to_lower(symbol) + "@bookTicker";
-}
-
 }  // namespace depthrec

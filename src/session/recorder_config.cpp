@@ -1,88 +1,52 @@
 #include "depthrec/recorder_config.hpp"
 
 #include <string>
+#include <vector>
+
+#include "venues/binance/binance_endpoints.hpp"
+#include "venues/binance/binance_limits.hpp"
 
 namespace depthrec {
 namespace {
 
-std::string default_ws_endpoint(Market market) {
-  switch (market) {
-    case Market::spot:
-      return "wss://stream.binance.com:9443";
-    case Market::usdm:
-      return "wss://fstream.binance.com/public";
-    case Market::coinm:
-      return "wss://dstream.binance.com";
-  }
-  return {};
-}
-
-std::string default_rest_endpoint(Market market) {
-  switch (market) {
-    case Market::spot:
-      return "https://api.binance.com";
-    case Market::usdm:
-      return "https://fapi.binance.com";
-    case Market::coinm:
-      return "https://dapi.binance.com";
-  }
-  return {};
-}
-
-std::string rest_api_prefix(Market market) {
-  switch (market) {
-    case Market::spot:
-      return "/api/v3";
-    case Market::usdm:
-      return "/fapi/v1";
-    case Market::coinm:
-      return "/dapi/v1";
-  }
-  return {};
-}
+namespace binance = venues::binance;
 
 std::string without_trailing_slash(std::string text) {
   while (!text.empty() && text.back() == '/') text.pop_back();
   return text;
 }
 
-std::string rest_base(const RecorderConfig& config) {
-  return without_trailing_slash(config.rest_endpoint.empty() ? default_rest_endpoint(config.market)
-                                                             : config.rest_endpoint);
-}
-
 }  // namespace
 
+// The single-symbol recorder's URLs and weights: thin forwards to the Binance venue
+// (src/venues/binance/). A user's --endpoint is used as given (no route added), as before.
 std::string stream_url(const RecorderConfig& config) {
-  const std::string base = without_trailing_slash(
-      config.ws_endpoint.empty() ? default_ws_endpoint(config.market) : config.ws_endpoint);
-  std::string streams =
-      depth_stream_name(config.symbol, DepthStreamSpec{config.depth_levels, config.speed});
-  if (config.record_book_ticker) streams += "/" + book_ticker_stream_name(config.symbol);
-  return base + "/stream?streams=" + streams;
+  const Channel depth =
+      config.depth_levels > 0
+          ? Channel::partial_depth(static_cast<std::uint16_t>(config.depth_levels),
+                                   StreamSpeed::exchange_default)
+          : Channel::diff_depth(StreamSpeed::exchange_default);
+  const std::string base =
+      config.ws_endpoint.empty()
+          ? binance::ws_base("", config.market, binance::route_of(config.market, depth.kind))
+          : without_trailing_slash(config.ws_endpoint);
+  std::vector<std::string> streams{
+      depth_stream_name(config.symbol, DepthStreamSpec{config.depth_levels, config.speed})};
+  if (config.record_book_ticker) streams.push_back(book_ticker_stream_name(config.symbol));
+  return binance::combined_stream_url(base, streams);
 }
 
 std::string snapshot_url(const RecorderConfig& config) {
-  return rest_base(config) + rest_api_prefix(config.market) +
-         "/depth?symbol=" + to_upper(config.symbol) +
-         "&limit=" + std::to_string(config.snapshot_limit);
+  return binance::snapshot_url(config.rest_endpoint, config.market, config.symbol,
+                               config.snapshot_limit);
 }
 
 std::string server_time_url(const RecorderConfig& config) {
-  return rest_base(config) + rest_api_prefix(config.market) + "/time";
+  return binance::rest_url(config.rest_endpoint, config.market, binance::RestEndpoint::server_time);
 }
 
 int snapshot_weight(Market market, int limit) {
-  if (market == Market::spot) {
-    if (limit <= 100) return 5;
-    if (limit <= 500) return 25;
-    if (limit <= 1000) return 50;
-    return 250;
-  }
-  if (limit <= 50) return 2;
-  if (limit <= 100) return 5;
-  if (limit <= 500) return 10;
-  return 20;
+  return binance::snapshot_weight(market, limit);
 }
 
 std::string validate(const RecorderConfig& config) {
@@ -97,13 +61,10 @@ std::string validate(const RecorderConfig& config) {
   for (const char* speed : kSpeeds) speed_ok = speed_ok || config.speed == speed;
   if (!speed_ok)
     return "invalid speed '" + config.speed + "': use 0ms, 100ms, 250ms, 500ms or 1000ms";
-  if (config.market != Market::spot) {
-    static const int kFuturesLimits[] = {5, 10, 20, 50, 100, 500, 1000};
-    bool ok = false;
-    for (int limit : kFuturesLimits) ok = ok || config.snapshot_limit == limit;
-    if (!ok) return "invalid snapshot limit for futures: use 5, 10, 20, 50, 100, 500 or 1000";
-  } else if (config.snapshot_limit < 1 || config.snapshot_limit > 5000) {
-    return "invalid snapshot limit for spot: use 1 to 5000";
+  if (!binance::is_valid_snapshot_limit(config.market, config.snapshot_limit)) {
+    return config.market == Market::spot
+               ? "invalid snapshot limit for spot: use 1 to 5000"
+               : "invalid snapshot limit for futures: use 5, 10, 20, 50, 100, 500 or 1000";
   }
   if (config.rotate_sec <= 0) return "--rotate-sec must be positive";
   if (config.max_bytes == 0) return "--max-bytes must be positive";

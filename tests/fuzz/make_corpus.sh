@@ -14,7 +14,7 @@ done
 
 OUT=corpus
 rm -rf "$OUT"
-mkdir -p "$OUT"/{frame_parser,snapshot_parser,book_sync,replay_reader,cli_options,decimal,metrics_check,exchange_info}
+mkdir -p "$OUT"/{frame_parser,snapshot_parser,book_sync,replay_reader,cli_options,decimal,metrics_check,exchange_info,subscription_plan}
 
 # $1 file, $2 grep pattern, $3 which matches (sed line list, e.g. "1p;5p"): raw capture lines.
 raw_lines() { zcat "$1" | grep -F -- "$2" | sed -n "$3"; }
@@ -188,5 +188,17 @@ echo -n '{"code":-1003,"msg":"Way too much request weight used; IP banned until 
 echo -n '{"symbols":[]}' | put $X empty_symbols
 printf '{"symbols":[{"x":%s}]}' "$(printf '[%.0s' {1..40})" | put $X deep_nesting
 printf '{"symbols":[{"symbol":"\xe5\xb8\x81\xe5\xae\x89USDT","status":"TRADING","baseAsset":"\xe5\xb8\x81","quoteAsset":"USDT","filters":[{"filterType":"PRICE_FILTER","tickSize":"0.0001"},{"filterType":"LOT_SIZE","stepSize":"1"}]}]}' | put $X non_ascii_symbol
+# ---- subscription_plan: byte-coded operations (fuzz_subscription_plan.cpp's header) ----
+# key: market (0 spot, 1 usdm, 2 coinm), kind (0 diff, 1 partial, 2 bookTicker), speed (0 default,
+# 1 0ms, 2 100ms, 3 250ms, 4 500ms, 5 1000ms), levels, symbol length, symbol
+S="$OUT/subscription_plan"
+# futures 3 a connection; add 4 keys; route 2 names; remove 1 key
+printf '\x02\x00\x04\x01\x00\x02\x00\x07BTCUSDT\x01\x02\x00\x00\x07BTCUSDT\x00\x00\x02\x00\x07ETHUSDT\x02\x01\x04\x05\x0bBTCUSD_PERP\x02\x02\x01\x13btcusdt@depth@100ms\x00\x07nothere\x01\x01\x01\x00\x02\x00\x07BTCUSDT' >"$S/listing_and_delisting"
+# bad keys: a speed spot lacks, a symbol format Binance refuses, a key listed twice, levels 7
+printf '\x07\x00\x04\x00\x00\x01\x00\x07ETHUSDT\x00\x00\x02\x00\x08btc/usdt\x00\x02\x00\x00\x03ABC\x00\x02\x00\x00\x03ABC\x00\x01\x02\x07\x03XYZ' >"$S/bad_keys"
+# four listings of 5 futures symbols at one a connection, then all removed (connections emptied)
+for i in 1 2 3 4; do printf '\x00\x05\x01\x00\x02\x00\x04A%03d\x01\x00\x02\x00\x04B%03d\x01\x00\x02\x00\x04C%03d\x01\x00\x02\x00\x04D%03d\x01\x00\x02\x00\x04E%03d' $i $i $i $i $i; done >"$S/churn_body"
+{ printf '\x00'; cat "$S/churn_body"; printf '\x01\x02\x01\x00\x02\x00\x04A001\x01\x00\x02\x00\x04B001'; } >"$S/churn"
+rm "$S/churn_body"
 
 echo "make_corpus: $(find "$OUT" -type f | wc -l) files, $(du -sk "$OUT" | cut -f1) KB in tests/fuzz/$OUT"

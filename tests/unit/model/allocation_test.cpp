@@ -1,61 +1,14 @@
 // Steady state means no allocation: the parser and the book reuse their buffers. Proved by
-// counting every operator new in this test binary (the replacement below is test-only).
+// counting every operator new in this test binary (unit/counting_new.hpp, test-only).
 // AddressSanitizer owns operator new (memory from its new must not reach our free), so under
 // ASan the replacement is left out and these tests skip: the plain build proves the property.
 #include <gtest/gtest.h>
-
-#include <atomic>
-#include <cstdlib>
-#include <new>
 
 #include "depthrec/frame_parser.hpp"
 #include "depthrec/order_book.hpp"
 #include "depthrec/snapshot.hpp"
 #include "real_recording.hpp"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define DEPTHREC_COUNT_ALLOCATIONS 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define DEPTHREC_COUNT_ALLOCATIONS 0
-#endif
-#endif
-#ifndef DEPTHREC_COUNT_ALLOCATIONS
-#define DEPTHREC_COUNT_ALLOCATIONS 1
-#endif
-
-namespace {
-std::atomic<std::size_t> allocation_count{0};
-}  // namespace
-
-#if DEPTHREC_COUNT_ALLOCATIONS
-static void* counted_allocation(std::size_t size) {
-  allocation_count.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new(std::size_t size) {
-  return counted_allocation(size);
-}
-void* operator new[](std::size_t size) {
-  return counted_allocation(size);
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
-#endif
-
-#define SKIP_UNLESS_COUNTING() \
-  if (!DEPTHREC_COUNT_ALLOCATIONS) GTEST_SKIP() << "allocations are not counted under ASan"
+#include "unit/counting_new.hpp"
 
 namespace depthrec {
 namespace {

@@ -38,15 +38,6 @@ TEST(Market, CaseConversionIsAsciiOnly) {
   EXPECT_EQ(to_lower(""), "");
 }
 
-TEST(Market, DepthStreamNames) {
-  EXPECT_EQ(depth_stream_name("BTCUSDT", {0, "100ms"}), "btcusdt@depth@100ms");
-  EXPECT_EQ(depth_stream_name("btcusdt", {0, "0ms"}), "btcusdt@depth@0ms");
-  EXPECT_EQ(depth_stream_name("BTCUSDT", {0, ""}), "btcusdt@depth");
-  EXPECT_EQ(depth_stream_name("BTCUSDT", {5, ""}), "btcusdt@depth5");
-  EXPECT_EQ(depth_stream_name("ETHUSDT", {20, "100ms"}), "ethusdt@depth20@100ms");
-  EXPECT_EQ(depth_stream_name("BTCUSD_PERP", {10, "500ms"}), "btcusd_perp@depth10@500ms");
-}
-
 TEST(Market, StreamKeysOrderAndCompare) {
   const StreamKey a{Market::spot, "BTCUSDT", "btcusdt@depth@100ms"};
   const StreamKey b{Market::usdm, "BTCUSDT", "btcusdt@depth@100ms"};
