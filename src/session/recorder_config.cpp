@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "session/recorder_rest_budgets.hpp"
+
 namespace depthrec {
 namespace {
 
@@ -131,6 +133,17 @@ std::string validate(const RecorderConfig& config) {
     return "--rest-safety-share must be above 0 and at most 1";
   if (!(config.rest_initial_share > 0 && config.rest_initial_share <= 1))
     return "--rest-initial-share must be above 0 and at most 1";
+  if (config.depth_levels == 0) {
+    // A snapshot the budget can never admit would fail at every retry: say so at the start.
+    const transport::RestBudgetConfig budget = session::feed_rest_budget(config);
+    const int room = transport::rest_weight_limit(budget, transport::RestPriority::initial);
+    const int weight = snapshot_weight(config.market, config.snapshot_limit);
+    if (weight > room)
+      return "a snapshot of --snapshot-limit " + std::to_string(config.snapshot_limit) +
+             " weighs " + std::to_string(weight) + ", more than the " + std::to_string(room) +
+             " of the REST budget (" + std::to_string(budget.weight_per_window) +
+             " per window, --rest-initial-share) an initial sync may use";
+  }
   if (config.max_connection_age.count() <= 0) return "--max-connection-age-sec must be positive";
   if (config.rollover_timeout.count() <= 0) return "rollover timeout must be positive";
   if (config.write_files && config.data_dir.empty()) return "--data-dir must not be empty";

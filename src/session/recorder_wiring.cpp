@@ -6,7 +6,7 @@
 
 #include "depthrec/peer_text.hpp"
 #include "session/recorder_impl.hpp"
-#include "transport/binance_rest_budgets.hpp"
+#include "session/recorder_rest_budgets.hpp"
 #include "transport/clock.hpp"
 
 namespace depthrec {
@@ -95,17 +95,9 @@ void Recorder::Impl::prepare() {
   rest.ca_file = config.ca_file;
   rest.timeout = config.rest_timeout;
   // Every budget of the venue, in one scheduler: the feed's market names its own.
-  std::vector<transport::RestBudgetConfig> budgets = transport::binance_rest_budgets();
-  const std::string_view budget_name = transport::binance_rest_budget_name(config.market);
-  for (transport::RestBudgetConfig& budget : budgets) {
-    budget.window = config.rest_weight_window;
-    budget.safety_share = config.rest_safety_share;
-    budget.initial_share = config.rest_initial_share;
-    if (budget.name == budget_name && config.rest_weight_per_minute > 0)
-      budget.weight_per_window = config.rest_weight_per_minute;
-  }
-  rest_scheduler = std::make_unique<transport::RestScheduler>(rest, std::move(budgets));
-  rest_budget = rest_scheduler->find_budget(budget_name).value();
+  rest_scheduler =
+      std::make_unique<transport::RestScheduler>(rest, session::recorder_rest_budgets(config));
+  rest_budget = rest_scheduler->find_budget(session::feed_rest_budget(config).name).value();
 
   transport::WsClientConfig ws_config;
   ws_config.url = stream_url(config);

@@ -141,29 +141,24 @@ TEST(RestWeightScheduler, A418BanIsWaitedOutAndWithoutRetryAfterTheBackoffGrows)
   RestWeightScheduler s;
   const RestBudgetId id = s.add_budget(budget_of(2400));
   FakeClock clock;
-  s.enqueue(id, RestPriority::initial, 20);
-  admit_all(s, clock.now);
-  s.on_response(id, 418, 120s, std::nullopt, clock.now);  // banned for two minutes
-  s.enqueue(id, RestPriority::initial, 20);
-  EXPECT_EQ(s.next_ready_at(clock.now), clock.now + 120s);
+  // Sends one request now, gets `status` (and Retry-After) for it, and says when the next may go.
+  const auto answered = [&](long status, std::optional<std::chrono::seconds> retry_after) {
+    s.enqueue(id, RestPriority::initial, 20);
+    EXPECT_EQ(admit_all(s, clock.now).size(), 1u);
+    s.on_response(id, status, retry_after, std::nullopt, clock.now);
+    s.enqueue(id, RestPriority::initial, 20);
+    const auto ready = s.next_ready_at(clock.now).value() - clock.now;
+    s.drain();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(ready);
+  };
+  EXPECT_EQ(answered(418, 120s), 120s);  // banned for two minutes: waited out
   clock.advance(120s);
-  ASSERT_EQ(admit_all(s, clock.now).size(), 1u);
-  s.on_response(id, 418, std::nullopt, std::nullopt, clock.now);  // 1 s backoff
-  s.enqueue(id, RestPriority::initial, 20);
-  EXPECT_EQ(s.next_ready_at(clock.now), clock.now + 1s);
+  EXPECT_EQ(answered(418, std::nullopt), 1s);  // no Retry-After: the backoff, 1 s
   clock.advance(1s);
-  ASSERT_EQ(admit_all(s, clock.now).size(), 1u);
-  s.on_response(id, 429, std::nullopt, std::nullopt, clock.now);  // then 2 s
-  s.enqueue(id, RestPriority::initial, 20);
-  EXPECT_EQ(s.next_ready_at(clock.now), clock.now + 2s);
+  EXPECT_EQ(answered(429, std::nullopt), 2s);  // then 2 s
   clock.advance(2s);
-  ASSERT_EQ(admit_all(s, clock.now).size(), 1u);
-  s.on_response(id, 200, std::nullopt, std::nullopt, clock.now);  // a success resets it
-  s.enqueue(id, RestPriority::initial, 20);
-  admit_all(s, clock.now);
-  s.on_response(id, 429, std::nullopt, std::nullopt, clock.now);
-  s.enqueue(id, RestPriority::initial, 20);
-  EXPECT_EQ(s.next_ready_at(clock.now), clock.now + 1s);
+  EXPECT_EQ(answered(200, std::nullopt), 0s);  // a success resets it
+  EXPECT_EQ(answered(429, std::nullopt), 1s);
   const auto stats = s.stats(id, clock.now + 1s);
   EXPECT_EQ(stats.http_418, 2u);
   EXPECT_EQ(stats.http_429, 2u);
