@@ -45,7 +45,7 @@ SessionHotPath::~SessionHotPath() {
 
 session::SessionHooks SessionHotPath::hooks() {
   session::SessionHooks hooks;
-  hooks.request_snapshot = [] {};  // rewind() answers with the capture's snapshot
+  hooks.request_snapshot = [](bool) {};  // rewind() answers with the capture's snapshot
   // As Recorder's hook (src/session/recorder_wiring.cpp): try_push with the record's priority,
   // drops counted locally, queue depth read once (its rate-limited drop warning is left out: no
   // drop happens here).

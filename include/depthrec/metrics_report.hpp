@@ -8,7 +8,8 @@
 // in the seed's form "2025-10-17T08:38:01.509". Our keys follow: version (1), timestamp_ns, market,
 // stream, event_latency_corrected_ms, pipeline_latency_ms / _us, callback_us, clock_offset_ms (null
 // while unknown) and clock{...}, frames, bytes, parse_errors{...}, integrity{...}, writer{...},
-// snapshots{...}, sync{...}, book{...}, stalls, send_queue_overflows, last_message_age_ms, and
+// snapshots{...}, rest{...} (the REST weight scheduler, null before it reported), sync{...},
+// book{...}, stalls, send_queue_overflows, last_message_age_ms, and
 // window{...} (the same figures over the last window_sec, with the seed's object names). Units
 // are in the key names; a figure with no data is 0 (seed keys) or null (ours, where "unknown"
 // differs from 0).

@@ -81,6 +81,24 @@ struct TextLogState {
   std::string last_error;  // empty if none yet
 };
 
+// The process's REST scheduler, as the feed's weight budget sees it (metrics.json rest{...}):
+// what a user needs to see why a snapshot waits.
+struct RestState {
+  std::string budget;  // the budget's name ("spot", "futures"); empty: no scheduler reported
+  std::int64_t window_ms = 60000;
+  int weight_limit = 0;           // the exchange's weight per window
+  int weight_planned_limit = 0;   // the most the scheduler spends (safety margin below the limit)
+  int weight_initial_limit = 0;   // ... of which initial syncs and server-time requests
+  std::uint64_t weight_used = 0;  // within the window, raised to the server's count when higher
+  std::uint64_t queued_resync = 0, queued_initial = 0, queued_low = 0;
+  std::uint64_t requests = 0;   // sent
+  std::uint64_t cancelled = 0;  // removed from the queue before they were sent
+  std::uint64_t refused = 0;    // heavier than the budget admits: failed at once
+  std::uint64_t http_429 = 0, http_418 = 0;
+  std::int64_t blocked_ms = 0;            // time held back by Retry-After, 418 bans, backoff
+  std::int64_t blocked_remaining_ms = 0;  // still to wait
+};
+
 struct SyncTimes {
   std::int64_t initial_sync_ns = -1;  // first sync's duration; < 0: not synced yet
   std::int64_t last_resync_ns = -1;   // < 0: no resync finished
@@ -111,6 +129,7 @@ struct MetricsSnapshot {
       gaps;  // whole run, by reason, in first-seen order
   WriterStats writer;
   TextLogState text_log;
+  RestState rest;
   ClockOffset clock_offset;
   SyncTimes sync;
   std::uint64_t snapshot_failures_in_a_row = 0;  // failed REST snapshots since the last one fetched

@@ -68,7 +68,13 @@ struct RecorderConfig {
   bool rollover = true;                                      // false: close and reconnect at age
   std::chrono::milliseconds rollover_timeout{30'000};  // successor open + takeover, else fallback
   int rest_weight_per_minute = 0;  // 0: the market's documented limit (2400 futures, 6000 spot)
-  std::uint64_t jitter_seed = 0;   // 0: random
+  // The REST budget's window (Binance: one minute; tests and simulators shorten it).
+  std::chrono::milliseconds rest_weight_window{60'000};
+  // The REST scheduler plans at most this share of the budget (the server may count a little
+  // differently), and initial syncs at most rest_initial_share of it, so resyncs find headroom.
+  double rest_safety_share = 0.9;
+  double rest_initial_share = 0.8;
+  std::uint64_t jitter_seed = 0;  // 0: random
 };
 
 // The websocket URL and REST snapshot URL the config resolves to.

@@ -78,6 +78,7 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   long stall_ms = c.stall_timeout.count();
   long backoff_max_ms = c.backoff_max.count();
   long rest_timeout_ms = c.rest_timeout.count();
+  long rest_window_ms = c.rest_weight_window.count();
   double max_age_sec = static_cast<double>(c.max_connection_age.count()) / 1000.0;
   bool no_rollover = false;
 
@@ -189,6 +190,16 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   app.add_option("--rest-weight-per-minute", c.rest_weight_per_minute,
                  "REST weight budget per minute (0: the market's documented limit)")
       ->capture_default_str();
+  app.add_option("--rest-weight-window-ms", rest_window_ms,
+                 "The REST budget's window (Binance: one minute; shorter against a simulator)")
+      ->capture_default_str();
+  app.add_option("--rest-safety-share", c.rest_safety_share,
+                 "Share of the REST budget the scheduler plans at most (a margin below the limit)")
+      ->capture_default_str();
+  app.add_option("--rest-initial-share", c.rest_initial_share,
+                 "Share of the REST budget initial syncs may use (resyncs go first and may use "
+                 "up to --rest-safety-share)")
+      ->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -226,6 +237,7 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   c.stall_timeout = std::chrono::milliseconds(stall_ms);
   c.backoff_max = std::chrono::milliseconds(backoff_max_ms);
   c.rest_timeout = std::chrono::milliseconds(rest_timeout_ms);
+  c.rest_weight_window = std::chrono::milliseconds(rest_window_ms);
   // NaN and out-of-range ages become 0 and are refused by validate().
   c.max_connection_age = std::chrono::milliseconds(
       max_age_sec > 0 && max_age_sec <= 1e9 ? static_cast<std::int64_t>(max_age_sec * 1000.0) : 0);

@@ -297,6 +297,11 @@ void FeedMetrics::set_text_log_state(const TextLogState& state) {
   text_log_ = state;
 }
 
+void FeedMetrics::set_rest_state(const RestState& state) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  rest_ = state;
+}
+
 MetricsSnapshot FeedMetrics::snapshot_locked(std::int64_t now_ns) const {
   MetricsSnapshot out;
   out.key = key_;
@@ -324,6 +329,7 @@ MetricsSnapshot FeedMetrics::snapshot_locked(std::int64_t now_ns) const {
   out.gaps = gaps_;
   out.writer = writer_;
   out.text_log = text_log_;
+  out.rest = rest_;
   out.clock_offset = clock_.estimate();
   out.sync = sync_times_;
   out.sync.in_progress = sync_in_progress_;

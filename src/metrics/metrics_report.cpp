@@ -203,6 +203,37 @@ void text_or_null(Writer& w, const char* name, const std::string& text) {
   text.empty() ? w.Null() : w.String(text);
 }
 
+// The REST scheduler as the feed's budget sees it; null before a scheduler reported.
+void rest_object(Writer& w, const RestState& r) {
+  key(w, "rest");
+  if (r.budget.empty()) {
+    w.Null();
+    return;
+  }
+  w.StartObject();
+  key(w, "budget");
+  w.String(r.budget);
+  integer(w, "window_ms", r.window_ms);
+  integer(w, "weight_limit", r.weight_limit);
+  integer(w, "weight_planned_limit", r.weight_planned_limit);
+  integer(w, "weight_initial_limit", r.weight_initial_limit);
+  count(w, "weight_used", r.weight_used);
+  key(w, "queued");
+  w.StartObject();
+  count(w, "resync", r.queued_resync);
+  count(w, "initial", r.queued_initial);
+  count(w, "low", r.queued_low);
+  w.EndObject();
+  count(w, "requests", r.requests);
+  count(w, "cancelled", r.cancelled);
+  count(w, "refused", r.refused);
+  count(w, "http_429", r.http_429);
+  count(w, "http_418", r.http_418);
+  integer(w, "blocked_ms", r.blocked_ms);
+  integer(w, "blocked_remaining_ms", r.blocked_remaining_ms);
+  w.EndObject();
+}
+
 }  // namespace
 
 std::string format_seed_timestamp(std::int64_t unix_ns) {
@@ -310,6 +341,7 @@ std::string to_metrics_json(const MetricsSnapshot& s) {
   count(w, "consecutive_failures", s.snapshot_failures_in_a_row);
   count(w, "unjoined", run.counters.snapshot_unjoined);
   w.EndObject();
+  rest_object(w, s.rest);
   key(w, "sync");
   w.StartObject();
   nullable_ms(w, "initial_ms", s.sync.initial_sync_ns);

@@ -82,6 +82,8 @@ void FeedSession::on_connected(std::uint64_t conn_id, std::string_view url, std:
   append_connect_record(line_, context_, now_ns, url);
   write(line_);
   sync_.reset();
+  // The new connection asks for its own snapshot; one still queued for the old one is not sent.
+  if (snapshot_in_flight_ && hooks_.cancel_snapshot) hooks_.cancel_snapshot();
   snapshot_in_flight_ = false;
   refused_frame_pending_ = false;  // a frame refused on the old connection lost nothing here
   // A full book syncs from a snapshot on every connection; the first sync is "initial", any later
@@ -397,7 +399,7 @@ void FeedSession::request_snapshot(milliseconds delay) {
     return;
   }
   snapshot_in_flight_ = true;
-  hooks_.request_snapshot();
+  hooks_.request_snapshot(ever_synced_);
 }
 
 void FeedSession::publish(const DepthUpdate& update, std::int64_t recv_ns,

@@ -45,7 +45,12 @@ struct RestAnswer {
 };
 
 struct SessionHooks {
-  std::function<void()> request_snapshot;     // answer comes to on_snapshot_answer()
+  // Answer comes to on_snapshot_answer(). `resync`: the book had synced and lost it (the REST
+  // scheduler serves those before first syncs); false: the book's first sync.
+  std::function<void(bool resync)> request_snapshot;
+  // A snapshot asked for on a connection that is gone: drop it if still queued (its answer, if
+  // it was already sent, still comes and is handled as any other).
+  std::function<void()> cancel_snapshot;
   std::function<void()> request_server_time;  // answer comes to on_server_time_answer()
   // Hands a record line to the writer (the context names the feed in a writer_drop marker).
   // `marker`: a snapshot/gap/resync/connect/disconnect record, which a full queue must still take

@@ -13,6 +13,34 @@
 #include "transport/clock.hpp"
 
 namespace depthrec {
+namespace {
+
+// metrics.json rest{...}: the scheduler's figures for the feed's budget.
+RestState rest_state(const transport::RestScheduler::Stats& stats, transport::RestBudgetId budget,
+                     const RecorderConfig& config) {
+  RestState out;
+  if (budget >= stats.budgets.size()) return out;
+  const transport::RestBudgetStats& b = stats.budgets[budget];
+  out.budget = b.name;
+  out.window_ms = config.rest_weight_window.count();
+  out.weight_limit = b.limit;
+  out.weight_planned_limit = b.planned_limit;
+  out.weight_initial_limit = b.initial_limit;
+  out.weight_used = b.weight_used;
+  out.queued_resync = b.queued[static_cast<std::size_t>(transport::RestPriority::resync)];
+  out.queued_initial = b.queued[static_cast<std::size_t>(transport::RestPriority::initial)];
+  out.queued_low = b.queued[static_cast<std::size_t>(transport::RestPriority::low)];
+  out.requests = b.admitted;
+  out.cancelled = b.cancelled;
+  out.refused = b.refused;
+  out.http_429 = b.http_429;
+  out.http_418 = b.http_418;
+  out.blocked_ms = b.blocked.count();
+  out.blocked_remaining_ms = b.blocked_remaining.count();
+  return out;
+}
+
+}  // namespace
 
 void Recorder::Impl::handle_frame(std::uint64_t conn_id, std::string_view payload, bool binary,
                                   std::int64_t recv_ns) {
@@ -128,6 +156,7 @@ void Recorder::Impl::write_metrics(bool final) {
   log_state.write_errors = log_stats.write_errors;
   log_state.last_error = log_stats.last_error;
   metrics->set_text_log_state(log_state);
+  metrics->set_rest_state(rest_state(rest_scheduler->stats(), rest_budget, config));
   const MetricsSnapshot snapshot = metrics->roll_window(transport::now_ns());
   log_clock_offset(snapshot.clock_offset);
   if (config.write_files) {
@@ -166,7 +195,7 @@ void Recorder::Impl::run_loop() {
     fail(std::string("network loop failed: ") + error.what());
   }
   // Teardown in data-flow order: no more snapshots, then drain the writer, then final figures.
-  fetcher->stop();
+  rest_scheduler->stop();
   if (writer) writer->stop();
   write_metrics(true);
   if (queue) queue->close();

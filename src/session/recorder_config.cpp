@@ -6,6 +6,8 @@
 #include "venues/binance/binance_endpoints.hpp"
 #include "venues/binance/binance_limits.hpp"
 
+#include "session/recorder_rest_budgets.hpp"
+
 namespace depthrec {
 namespace {
 
@@ -85,6 +87,24 @@ std::string validate(const RecorderConfig& config) {
   if (config.stall_timeout.count() <= 0) return "--stall-timeout must be positive";
   if (config.backoff_max.count() <= 0) return "--backoff-max-ms must be positive";
   if (config.rest_timeout.count() <= 0) return "--rest-timeout-ms must be positive";
+  if (config.rest_weight_per_minute < 0) return "--rest-weight-per-minute must not be negative";
+  if (config.rest_weight_window.count() <= 0) return "--rest-weight-window-ms must be positive";
+  // Written as !(x > 0 && x <= 1) so that NaN is refused too.
+  if (!(config.rest_safety_share > 0 && config.rest_safety_share <= 1))
+    return "--rest-safety-share must be above 0 and at most 1";
+  if (!(config.rest_initial_share > 0 && config.rest_initial_share <= 1))
+    return "--rest-initial-share must be above 0 and at most 1";
+  if (config.depth_levels == 0) {
+    // A snapshot the budget can never admit would fail at every retry: say so at the start.
+    const transport::RestBudgetConfig budget = session::feed_rest_budget(config);
+    const int room = transport::rest_weight_limit(budget, transport::RestPriority::initial);
+    const int weight = snapshot_weight(config.market, config.snapshot_limit);
+    if (weight > room)
+      return "a snapshot of --snapshot-limit " + std::to_string(config.snapshot_limit) +
+             " weighs " + std::to_string(weight) + ", more than the " + std::to_string(room) +
+             " of the REST budget (" + std::to_string(budget.weight_per_window) +
+             " per window, --rest-initial-share) an initial sync may use";
+  }
   if (config.max_connection_age.count() <= 0) return "--max-connection-age-sec must be positive";
   if (config.rollover_timeout.count() <= 0) return "rollover timeout must be positive";
   if (config.write_files && config.data_dir.empty()) return "--data-dir must not be empty";

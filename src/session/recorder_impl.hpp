@@ -19,7 +19,7 @@
 #include "recording/data_dir_lock.hpp"
 #include "session/feed_session.hpp"
 #include "session/log_throttle.hpp"
-#include "transport/snapshot_fetcher.hpp"
+#include "transport/rest_scheduler.hpp"
 #include "transport/ws_client.hpp"
 
 namespace depthrec {
@@ -36,7 +36,9 @@ struct Recorder::Impl {
   std::unique_ptr<recording::DataDirLock> data_dir_lock;  // held while the writer may write
   GzipRotatingSink* files = nullptr;                      // owned by the writer
   std::unique_ptr<AsyncWriter> writer;
-  std::unique_ptr<transport::SnapshotFetcher> fetcher;
+  std::unique_ptr<transport::RestScheduler> rest_scheduler;
+  transport::RestBudgetId rest_budget = 0;    // the feed's market's REST weight budget
+  transport::RestHandle snapshot_handle = 0;  // the last snapshot asked for (network thread)
   std::unique_ptr<transport::WsClient> ws;
   std::unique_ptr<session::FeedSession> feed;
   FrameParser parser;

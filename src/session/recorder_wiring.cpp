@@ -1,4 +1,4 @@
-// Recorder::Impl::prepare(): builds the log, metrics, writer, REST fetcher, websocket client and
+// Recorder::Impl::prepare(): builds the log, metrics, writer, REST scheduler, websocket client and
 // feed session, and connects them with the hooks through which data flows one way.
 #include <algorithm>
 #include <filesystem>
@@ -6,6 +6,7 @@
 
 #include "depthrec/peer_text.hpp"
 #include "session/recorder_impl.hpp"
+#include "session/recorder_rest_budgets.hpp"
 #include "transport/clock.hpp"
 
 namespace depthrec {
@@ -93,11 +94,10 @@ void Recorder::Impl::prepare() {
   transport::RestClientConfig rest;
   rest.ca_file = config.ca_file;
   rest.timeout = config.rest_timeout;
-  transport::WeightBudget budget;
-  budget.per_minute = config.rest_weight_per_minute > 0 ? config.rest_weight_per_minute
-                      : config.market == Market::spot   ? 6000
-                                                        : 2400;
-  fetcher = std::make_unique<transport::SnapshotFetcher>(rest, budget);
+  // Every budget of the venue, in one scheduler: the feed's market names its own.
+  rest_scheduler =
+      std::make_unique<transport::RestScheduler>(rest, session::recorder_rest_budgets(config));
+  rest_budget = rest_scheduler->find_budget(session::feed_rest_budget(config).name).value();
 
   transport::WsClientConfig ws_config;
   ws_config.url = stream_url(config);
@@ -115,20 +115,28 @@ void Recorder::Impl::prepare() {
   ws_config.max_message_bytes = std::max<std::size_t>(16u << 20, config.max_frame_bytes * 2);
 
   session::SessionHooks hooks;
-  hooks.request_snapshot = [this] {
-    const std::string url = snapshot_url(config);
-    fetcher->request(url, snapshot_weight(config.market, config.snapshot_limit),
-                     [this](transport::HttpResponse response) {
-                       auto answer =
-                           std::make_shared<session::RestAnswer>(to_answer(std::move(response)));
-                       ws->post([this, answer] { feed->on_snapshot_answer(*answer); });
-                     });
+  hooks.request_snapshot = [this](bool resync) {
+    transport::RestRequest request{
+        rest_budget, resync ? transport::RestPriority::resync : transport::RestPriority::initial,
+        snapshot_url(config), snapshot_weight(config.market, config.snapshot_limit)};
+    snapshot_handle =
+        rest_scheduler->request(std::move(request), [this](transport::HttpResponse response) {
+          auto answer = std::make_shared<session::RestAnswer>(to_answer(std::move(response)));
+          ws->post([this, answer] { feed->on_snapshot_answer(*answer); });
+        });
+  };
+  hooks.cancel_snapshot = [this] {
+    if (snapshot_handle != 0) rest_scheduler->cancel(snapshot_handle);
+    snapshot_handle = 0;
   };
   hooks.request_server_time = [this] {
-    fetcher->request(server_time_url(config), 1, [this](transport::HttpResponse response) {
-      auto answer = std::make_shared<session::RestAnswer>(to_answer(std::move(response)));
-      ws->post([this, answer] { feed->on_server_time_answer(*answer); });
-    });
+    // Nothing waits for it: it goes after every snapshot of its budget.
+    rest_scheduler->request(
+        {rest_budget, transport::RestPriority::low, server_time_url(config), 1},
+        [this](transport::HttpResponse response) {
+          auto answer = std::make_shared<session::RestAnswer>(to_answer(std::move(response)));
+          ws->post([this, answer] { feed->on_server_time_answer(*answer); });
+        });
   };
   if (writer) {
     hooks.write = [this](std::string& line, const RecordContext& context, bool marker) {

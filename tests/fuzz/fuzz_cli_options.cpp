@@ -66,6 +66,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(config.stall_timeout.count() > 0);
   FUZZ_CHECK(config.backoff_max.count() > 0);
   FUZZ_CHECK(config.rest_timeout.count() > 0);
+  // The REST scheduler's window and shares (NaN would pass a "<= 0" check).
+  FUZZ_CHECK(config.rest_weight_per_minute >= 0);
+  FUZZ_CHECK(config.rest_weight_window.count() > 0);
+  FUZZ_CHECK(config.rest_safety_share > 0 && config.rest_safety_share <= 1);
+  FUZZ_CHECK(config.rest_initial_share > 0 && config.rest_initial_share <= 1);
   FUZZ_CHECK(config.gzip_level >= 1 && config.gzip_level <= 9);
   FUZZ_CHECK(depthrec::validate_selection(parsed.selection).empty());
   FUZZ_CHECK(parsed.selection.items.size() == 1 && !parsed.selection.has_all());

@@ -130,6 +130,12 @@ cli run_minutes_nan --run-minutes nan      # were accepted by validate() (fixed)
 cli run_minutes_inf --run-minutes inf
 cli backoff_negative --backoff-max-ms -5
 cli rest_timeout_zero --rest-timeout-ms 0
+cli rest_scheduler --rest-weight-per-minute 100 --rest-weight-window-ms 1000 \
+  --rest-safety-share 0.9 --rest-initial-share 0.5
+cli rest_share_nan --rest-safety-share nan --rest-initial-share inf
+cli rest_share_zero --rest-initial-share 0
+cli rest_window_negative --rest-weight-window-ms -1
+cli rest_weight_negative --rest-weight-per-minute -5
 
 # ---- decimal ----
 D=decimal

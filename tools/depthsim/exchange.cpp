@@ -23,6 +23,8 @@ std::chrono::steady_clock::duration seconds(double value) {
 Exchange::Exchange(asio::io_context& io, SimOptions options)
     : io_(io),
       options_(std::move(options)),
+      rest_weight_(options_.rest_weight_limit,
+                   std::chrono::milliseconds(options_.rest_weight_window_ms)),
       generation_timer_(io),
       housekeeping_timer_(io),
       replay_timer_(io) {

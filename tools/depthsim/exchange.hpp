@@ -21,6 +21,7 @@
 #include "fault_plan.hpp"
 #include "http_request.hpp"
 #include "replay_feed.hpp"
+#include "rest_weight_meter.hpp"
 #include "sim_options.hpp"
 #include "symbol_feed.hpp"
 #include "ws_server.hpp"
@@ -98,6 +99,9 @@ class Exchange final : public ServerHandler {
                            std::optional<std::uint64_t> connection_number, std::uint64_t count);
 
   // exchange_http.cpp: REST and control endpoints.
+  // The REST endpoints a client pays weight for (depth, time, exchangeInfo); nullopt: another path.
+  std::optional<HttpReply> weighted_reply(const RequestTarget& target, bool& deferred,
+                                          ConnectionId id);
   HttpReply snapshot_reply(const RequestTarget& target, bool& deferred, ConnectionId id);
   HttpReply truth_reply(const RequestTarget& target) const;
   HttpReply fault_reply(const RequestTarget& target);
@@ -123,6 +127,7 @@ class Exchange final : public ServerHandler {
   std::vector<std::unique_ptr<SymbolFeed>> feeds_;
   FaultPlan fault_plan_;
   std::deque<RestFaultKind> rest_faults_;
+  RestWeightMeter rest_weight_;
   std::uint64_t time_ahead_replies_ = 0;  // /time replies still to be sent one hour ahead
   std::unique_ptr<ReplayFeed> replay_;
   Clock::time_point replay_started_at_;

@@ -52,22 +52,45 @@ std::optional<HttpReply> Exchange::on_http(ConnectionId id, const std::string& m
   if (shutting_down_) return json_error(503, -1001, "Server is shutting down.");
   if (method != "GET") return json_error(405, -1, "Only GET is supported.");
   const RequestTarget target = parse_request_target(resource);
-  if (target.path == depth_rest_path(options_.market)) {
-    bool deferred = false;
-    HttpReply reply = snapshot_reply(target, deferred, id);
-    if (deferred) return std::nullopt;
-    return reply;
-  }
-  if (is_time_path(target.path))
-    return ok("{\"serverTime\":" + std::to_string(server_time_reply_ms()) + "}");
-  if (target.path == exchange_info_rest_path(options_.market))
-    return ok(render_exchange_info(options_.market, options_.symbols, exchange_now_ms()));
+  bool deferred = false;
+  if (std::optional<HttpReply> reply = weighted_reply(target, deferred, id)) return reply;
+  if (deferred) return std::nullopt;
   if (target.path == "/sim/stats") return ok(stats_json());
   if (target.path == "/sim/truth") return truth_reply(target);
   if (target.path == "/sim/fault") return fault_reply(target);
   if (target.path == "/sim/pause") return pause_reply(true);
   if (target.path == "/sim/resume") return pause_reply(false);
   return json_error(404, -1, "Not found: " + target.path);
+}
+
+std::optional<HttpReply> Exchange::weighted_reply(const RequestTarget& target, bool& deferred,
+                                                  ConnectionId id) {
+  const bool depth = target.path == depth_rest_path(options_.market);
+  const bool info = target.path == exchange_info_rest_path(options_.market);
+  if (!depth && !info && !is_time_path(target.path)) return std::nullopt;
+  long limit = 0;
+  if (std::optional<std::string> text = target.param("limit"))
+    limit = parse_long_in(*text, 0, 1'000'000).value_or(0);
+  const RestWeightMeter::Charge charge = rest_weight_.charge(
+      rest_request_weight(options_.market, target.path, limit), exchange_now_ms());
+  HttpReply reply;
+  if (!charge.allowed) {
+    reply = json_error(429, -1003,
+                       "Too much request weight used; current limit is " +
+                           std::to_string(rest_weight_.limit()) +
+                           " request weight per window. Please use WebSocket Streams for live "
+                           "updates to avoid polling the API.");
+    reply.headers.emplace_back("Retry-After", std::to_string(charge.retry_after_s));
+  } else if (depth) {
+    reply = snapshot_reply(target, deferred, id);
+    if (deferred) return std::nullopt;  // answered later, without the header
+  } else if (info) {
+    reply = ok(render_exchange_info(options_.market, options_.symbols, exchange_now_ms()));
+  } else {
+    reply = ok("{\"serverTime\":" + std::to_string(server_time_reply_ms()) + "}");
+  }
+  reply.headers.emplace_back("X-MBX-USED-WEIGHT-1M", std::to_string(charge.used));
+  return reply;
 }
 
 HttpReply Exchange::snapshot_reply(const RequestTarget& target, bool& deferred, ConnectionId id) {

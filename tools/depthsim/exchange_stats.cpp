@@ -151,6 +151,19 @@ std::string Exchange::stats_json() const {
   json.Uint64(pings_sent_);
   json.Key("pongs_received");
   json.Uint64(pongs_received_);
+  json.Key("rest_weight");  // rest_weight_meter.hpp
+  json.StartObject();
+  json.Key("limit");
+  json.Int(rest_weight_.limit());
+  json.Key("window_ms");
+  json.Int64(rest_weight_.window_ms());
+  json.Key("used");
+  json.Uint64(rest_weight_.used(exchange_now_ms()));
+  json.Key("max_used");
+  json.Uint64(rest_weight_.max_used());
+  json.Key("rejected_429");
+  json.Uint64(rest_weight_.refused());
+  json.EndObject();
   json.Key("rest_faults_pending");
   json.Uint64(rest_faults_.size());
   json.Key("faults");

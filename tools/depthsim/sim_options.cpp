@@ -109,6 +109,15 @@ std::optional<SimOptions> parse_command_line(int argc, const char* const* argv,
   app.add_option("--rest-delay-ms", options.rest_delay_ms, "Delay of the rest timeout fault")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  app.add_option("--rest-weight-limit", options.rest_weight_limit,
+                 "REST weight per window; a request beyond it is answered 429 with Retry-After "
+                 "(0: counted, never refused)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--rest-weight-window-ms", options.rest_weight_window_ms,
+                 "The REST weight window (Binance: the clock minute)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--large-events", options.large_event_levels,
                  "Every event also carries N removals of absent levels far from the top, half "
                  "bids, half asks (about 24 bytes each: large frames, the book unchanged)");

@@ -45,6 +45,10 @@ struct SimOptions {
   std::vector<PlannedFault> faults;
   std::vector<RestFaultSpec> rest_faults;
   int rest_delay_ms = 15000;  // the rest timeout fault answers this late
+  // REST weight per IP (rest_weight_meter.hpp): over the limit, 429 + Retry-After. 0: counted in
+  // X-MBX-USED-WEIGHT-1M and /sim/stats, never refused.
+  int rest_weight_limit = 0;
+  int rest_weight_window_ms = 60000;
   // Hostile volumes on every diff event (synthetic_book.hpp): N removals of absent far levels
   // (large frames, the book unchanged), N new far asks kept in the book (a level flood).
   std::size_t large_event_levels = 0;

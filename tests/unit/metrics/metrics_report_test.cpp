@@ -232,5 +232,51 @@ TEST(MetricsJson, UnsyncedTimeAndConsecutiveSnapshotFailures) {
   EXPECT_EQ(doc["snapshots"]["failed"].GetUint64(), 7u);
 }
 
+// The REST scheduler's figures for the feed's budget: null until a scheduler reported them.
+TEST(MetricsJson, RestSchedulerObject) {
+  FeedMetrics m(StreamKey{Market::usdm, "BTCUSDT", "btcusdt@depth@100ms"}, kSeedTime);
+  EXPECT_TRUE(parse(to_metrics_json(m.snapshot(kSeedTime)))["rest"].IsNull());
+  RestState rest;
+  rest.budget = "futures";
+  rest.weight_limit = 2400;
+  rest.weight_planned_limit = 2160;
+  rest.weight_initial_limit = 1920;
+  rest.weight_used = 41;
+  rest.queued_resync = 1;
+  rest.queued_initial = 2;
+  rest.queued_low = 3;
+  rest.requests = 4;
+  rest.cancelled = 5;
+  rest.refused = 6;
+  rest.http_429 = 7;
+  rest.http_418 = 8;
+  rest.blocked_ms = 9000;
+  rest.blocked_remaining_ms = 1000;
+  m.set_rest_state(rest);
+  const std::string text = to_metrics_json(m.snapshot(kSeedTime));
+  const rapidjson::Document doc = parse(text);
+  ASSERT_TRUE(doc["rest"].IsObject()) << text;
+  const auto& r = doc["rest"];
+  EXPECT_STREQ(r["budget"].GetString(), "futures");
+  EXPECT_EQ(r["window_ms"].GetInt64(), 60000);
+  EXPECT_EQ(r["weight_limit"].GetInt64(), 2400);
+  EXPECT_EQ(r["weight_planned_limit"].GetInt64(), 2160);
+  EXPECT_EQ(r["weight_initial_limit"].GetInt64(), 1920);
+  EXPECT_EQ(r["weight_used"].GetUint64(), 41u);
+  EXPECT_EQ(r["queued"]["resync"].GetUint64(), 1u);
+  EXPECT_EQ(r["queued"]["initial"].GetUint64(), 2u);
+  EXPECT_EQ(r["queued"]["low"].GetUint64(), 3u);
+  EXPECT_EQ(r["requests"].GetUint64(), 4u);
+  EXPECT_EQ(r["cancelled"].GetUint64(), 5u);
+  EXPECT_EQ(r["refused"].GetUint64(), 6u);
+  EXPECT_EQ(r["http_429"].GetUint64(), 7u);
+  EXPECT_EQ(r["http_418"].GetUint64(), 8u);
+  EXPECT_EQ(r["blocked_ms"].GetInt64(), 9000);
+  EXPECT_EQ(r["blocked_remaining_ms"].GetInt64(), 1000);
+  // After snapshots{...}, before sync{...}: the REST figures sit beside the snapshot counts.
+  EXPECT_LT(text.find("\"snapshots\""), text.find("\"rest\""));
+  EXPECT_LT(text.find("\"rest\""), text.find("\"sync\""));
+}
+
 }  // namespace
 }  // namespace depthrec

@@ -25,7 +25,11 @@ class RolloverTest : public ::testing::Test {
     metrics_ = std::make_unique<FeedMetrics>(
         StreamKey{market, "BTCUSDT", depth_stream_name("BTCUSDT", {0, "100ms"})}, 0);
     SessionHooks hooks;
-    hooks.request_snapshot = [this] { ++snapshot_requests_; };
+    hooks.request_snapshot = [this](bool resync) {
+      ++snapshot_requests_;
+      snapshot_resyncs_.push_back(resync);
+    };
+    hooks.cancel_snapshot = [this] { ++snapshot_cancels_; };
     hooks.write = [this](std::string& line, const RecordContext& context, bool) {
       EXPECT_EQ(line.back(), '\n');
       line.pop_back();
@@ -117,6 +121,8 @@ class RolloverTest : public ::testing::Test {
   std::vector<std::uint64_t> contexts_;
   std::vector<std::uint64_t> retired_, abandoned_;
   int snapshot_requests_ = 0;
+  std::vector<bool> snapshot_resyncs_;  // by request: true for a resync (the scheduler's priority)
+  int snapshot_cancels_ = 0;
   std::int64_t now_ = kT0;
 };
 

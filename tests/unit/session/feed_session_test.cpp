@@ -20,7 +20,11 @@ class FeedSessionTest : public ::testing::Test {
     metrics_ = std::make_unique<FeedMetrics>(
         StreamKey{market, "BTCUSDT", depth_stream_name("BTCUSDT", {depth_levels, "100ms"})}, 0);
     SessionHooks hooks;
-    hooks.request_snapshot = [this] { ++snapshot_requests_; };
+    hooks.request_snapshot = [this](bool resync) {
+      ++snapshot_requests_;
+      snapshot_resyncs_.push_back(resync);
+    };
+    hooks.cancel_snapshot = [this] { ++snapshot_cancels_; };
     hooks.write = [this](std::string& line, const RecordContext&, bool) {
       // A hand-off may carry one line; split to be safe.
       size_t start = 0;
@@ -103,6 +107,8 @@ class FeedSessionTest : public ::testing::Test {
   std::vector<std::string> logs_;
   std::vector<std::function<void()>> scheduled_;
   int snapshot_requests_ = 0;
+  std::vector<bool> snapshot_resyncs_;  // by request: true for a resync (the scheduler's priority)
+  int snapshot_cancels_ = 0;
   int callbacks_ = 0;
   bool last_callback_synced_ = false;
   std::string last_best_bid_;
@@ -147,6 +153,8 @@ TEST_F(FeedSessionTest, GapWritesMarkerCountsBreakAndResyncsOnlyThisBook) {
   answer_snapshot(125);
   EXPECT_EQ(session_->sync().state(), SyncState::synced);
   EXPECT_EQ(field_of_last("resync", "reason"), "pu_mismatch");
+  // The first sync asks with initial priority, the resync with resync priority (served first).
+  EXPECT_EQ(snapshot_resyncs_, (std::vector<bool>{false, true}));
   const auto m = metrics_->snapshot(3'000'000'000'000'000'000);
   EXPECT_EQ(m.run.counters.breaks, 1u);
   EXPECT_EQ(m.run.counters.resyncs, 1u);
@@ -178,6 +186,27 @@ TEST_F(FeedSessionTest, PartialDepthNeedsNoSnapshotAndResyncsOnTheGapEvent) {
   EXPECT_EQ(m.run.counters.breaks, 1u);
   EXPECT_EQ(m.run.counters.resyncs, 1u);
   EXPECT_EQ(field_of_last("gap", "reason"), "pu_mismatch");
+}
+
+// A snapshot still queued when its connection drops is cancelled (the REST scheduler never sends
+// it); the new connection asks for its own. A book that never synced asks with initial priority.
+TEST_F(FeedSessionTest, ReconnectCancelsTheSnapshotAskedForOnTheOldConnection) {
+  make_session(Market::usdm, 0);
+  feed(futures_event(96, 105, 95));
+  EXPECT_EQ(snapshot_requests_, 1);
+  session_->on_disconnected("network_error", std::nullopt, 5'000);
+  session_->on_connected(2, "wss://127.0.0.1/stream", 6'000);
+  EXPECT_EQ(snapshot_cancels_, 1);
+  feed(futures_event(200, 210, 199));
+  EXPECT_EQ(snapshot_requests_, 2);
+  EXPECT_EQ(snapshot_resyncs_, (std::vector<bool>{false, false}));
+  answer_snapshot(205);
+  EXPECT_EQ(session_->sync().state(), SyncState::synced);
+  session_->on_disconnected("network_error", std::nullopt, 7'000);
+  session_->on_connected(3, "wss://127.0.0.1/stream", 8'000);
+  EXPECT_EQ(snapshot_cancels_, 1) << "nothing was asked for on connection 2 any more";
+  feed(futures_event(300, 310, 299));
+  EXPECT_EQ(snapshot_resyncs_, (std::vector<bool>{false, false, true}));
 }
 
 TEST_F(FeedSessionTest, DisconnectIsMarkedAndTheNextConnectionResyncs) {

@@ -10,7 +10,7 @@
 
 #include "test_http_server.hpp"
 #include "transport/clock.hpp"
-#include "transport/snapshot_fetcher.hpp"
+#include "transport/rest_scheduler.hpp"
 
 namespace depthrec::transport {
 namespace {
@@ -53,15 +53,16 @@ TEST(RetryAfter, TheFetcherHoldsRequestsBackForTheCappedWaitOnly) {
     TestHttpServer server([&](const std::string&, int) {
       return Reply{429, R"({"code":-1003})", {header}};
     });
-    SnapshotFetcher fetcher({}, WeightBudget{});
+    RestScheduler fetcher({}, {RestBudgetConfig{}});
     std::mutex mutex;
     std::condition_variable cv;
     std::optional<HttpResponse> answer;
-    fetcher.request(server.url("/depth"), 1, [&](HttpResponse response) {
-      std::lock_guard lock(mutex);
-      answer = std::move(response);
-      cv.notify_all();
-    });
+    fetcher.request({0, RestPriority::initial, server.url("/depth"), 1},
+                    [&](HttpResponse response) {
+                      std::lock_guard lock(mutex);
+                      answer = std::move(response);
+                      cv.notify_all();
+                    });
     std::unique_lock lock(mutex);
     ASSERT_TRUE(cv.wait_for(lock, 10s, [&] { return answer.has_value(); }));
     EXPECT_EQ(answer->status, 429);

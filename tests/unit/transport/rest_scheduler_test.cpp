@@ -1,5 +1,6 @@
-// SnapshotFetcher: order, weight budget, 429/418 handling, stop; against an in-test HTTP server.
-#include "transport/snapshot_fetcher.hpp"
+// RestScheduler, the threaded part: order, weight budget, 429/418 handling, cancel, stop; against
+// an in-test HTTP server. The decisions alone: rest_weight_scheduler_test.cpp.
+#include "transport/rest_scheduler.hpp"
 
 #include <gtest/gtest.h>
 
@@ -18,12 +19,12 @@ struct Results {
   std::condition_variable cv;
   std::vector<HttpResponse> responses;
   std::vector<std::thread::id> threads;
-  std::vector<SnapshotFetcher::Stats> stats_at_done;
-  SnapshotFetcher* fetcher = nullptr;
+  std::vector<RestScheduler::Stats> stats_at_done;
+  RestScheduler* fetcher = nullptr;
 
   std::function<void(HttpResponse)> done() {
     return [this](HttpResponse r) {
-      std::optional<SnapshotFetcher::Stats> stats;
+      std::optional<RestScheduler::Stats> stats;
       if (fetcher != nullptr) stats = fetcher->stats();
       std::lock_guard lock(mutex);
       responses.push_back(std::move(r));
@@ -38,25 +39,29 @@ struct Results {
   }
 };
 
-WeightBudget quick_budget(int per_window, std::chrono::milliseconds window) {
-  WeightBudget budget;
-  budget.per_minute = per_window;
+// The whole limit for every priority: these tests are about the thread, not the shares.
+std::vector<RestBudgetConfig> quick_budget(int per_window, std::chrono::milliseconds window) {
+  RestBudgetConfig budget;
+  budget.weight_per_window = per_window;
+  budget.safety_share = 1.0;
+  budget.initial_share = 1.0;
   budget.window = window;
   budget.throttle_backoff = BackoffConfig{300ms, 5000ms, 2.0, 0.0};
-  return budget;
+  return {budget};
 }
 
 std::chrono::milliseconds gap(const TestHttpServer::Request& a, const TestHttpServer::Request& b) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(b.arrived - a.arrived);
 }
 
-TEST(SnapshotFetcher, RunsRequestsInOrderOnItsOwnThread) {
+TEST(RestScheduler, RunsRequestsInOrderOnItsOwnThread) {
   TestHttpServer server([](const std::string& path, int) { return Reply{200, path, {}}; });
   Results results;
-  SnapshotFetcher fetcher({}, quick_budget(2400, 60s));
+  RestScheduler fetcher({}, quick_budget(2400, 60s));
   results.fetcher = &fetcher;
   for (int i = 0; i < 5; ++i)
-    fetcher.request(server.url("/depth?i=" + std::to_string(i)), 20, results.done());
+    fetcher.request({0, RestPriority::initial, server.url("/depth?i=" + std::to_string(i)), 20},
+                    results.done());
   ASSERT_TRUE(results.wait_for(5));
   std::lock_guard lock(results.mutex);
   for (int i = 0; i < 5; ++i) {
@@ -67,63 +72,67 @@ TEST(SnapshotFetcher, RunsRequestsInOrderOnItsOwnThread) {
   EXPECT_EQ(stats.requests, 5u);
   EXPECT_EQ(stats.ok, 5u);
   EXPECT_EQ(stats.failed, 0u);
-  EXPECT_EQ(stats.weight_used_last_minute, 100u);
+  EXPECT_EQ(stats.budgets.at(0).weight_used, 100u);
   EXPECT_EQ(stats.banned_until_ns, 0);
 }
 
-TEST(SnapshotFetcher, WeightBudgetMakesTheNextRequestWaitForTheWindow) {
+TEST(RestScheduler, WeightBudgetMakesTheNextRequestWaitForTheWindow) {
   TestHttpServer server([](const std::string&, int) { return Reply{200, "{}", {}}; });
   Results results;
-  SnapshotFetcher fetcher({}, quick_budget(10, 600ms));
+  RestScheduler fetcher({}, quick_budget(10, 600ms));
   results.fetcher = &fetcher;
-  for (int i = 0; i < 3; ++i) fetcher.request(server.url("/w"), 4, results.done());
+  for (int i = 0; i < 3; ++i)
+    fetcher.request({0, RestPriority::initial, server.url("/w"), 4}, results.done());
   ASSERT_TRUE(results.wait_for(3));
   const auto requests = server.wait_for_requests(3);
   ASSERT_EQ(requests.size(), 3u);
   EXPECT_GE(gap(requests[0], requests[2]), 590ms);  // 4 + 4 + 4 > 10: the third waits for the first
   std::lock_guard lock(results.mutex);
-  EXPECT_EQ(results.stats_at_done[0].weight_used_last_minute, 4u);
-  EXPECT_EQ(results.stats_at_done[1].weight_used_last_minute, 8u);
+  EXPECT_EQ(results.stats_at_done[0].budgets.at(0).weight_used, 4u);
+  EXPECT_EQ(results.stats_at_done[1].budgets.at(0).weight_used, 8u);
 }
 
-TEST(SnapshotFetcher, WeightAboveTheWholeBudgetFailsWithoutARequest) {
+TEST(RestScheduler, WeightAboveTheWholeBudgetFailsWithoutARequest) {
   TestHttpServer server([](const std::string&, int) { return Reply{200, "{}", {}}; });
   Results results;
-  SnapshotFetcher fetcher({}, quick_budget(10, 60s));
-  fetcher.request(server.url("/huge"), 11, results.done());
-  fetcher.request(server.url("/fine"), 10, results.done());
+  RestScheduler fetcher({}, quick_budget(10, 60s));
+  fetcher.request({0, RestPriority::initial, server.url("/huge"), 11}, results.done());
+  fetcher.request({0, RestPriority::initial, server.url("/fine"), 10}, results.done());
   ASSERT_TRUE(results.wait_for(2));
   std::lock_guard lock(results.mutex);
-  EXPECT_EQ(results.responses[0].error, "request weight 11 exceeds the budget of 10 per window");
+  EXPECT_EQ(results.responses[0].error,
+            "request weight 11 exceeds what the REST budget 'futures' admits for initial requests: "
+            "10 of its 10 per 60000 ms");
   EXPECT_EQ(results.responses[1].status, 200);
   EXPECT_EQ(server.wait_for_requests(1).at(0).path, "/fine");
   EXPECT_EQ(fetcher.stats().requests, 1u);
 }
 
-TEST(SnapshotFetcher, ServerReportedWeightRaisesOurCount) {
+TEST(RestScheduler, ServerReportedWeightRaisesOurCount) {
   TestHttpServer server([](const std::string&, int) {
     return Reply{200, "{}", {"X-MBX-USED-WEIGHT-1M: 9"}};
   });
   Results results;
-  SnapshotFetcher fetcher({}, quick_budget(10, 500ms));
+  RestScheduler fetcher({}, quick_budget(10, 500ms));
   results.fetcher = &fetcher;
-  fetcher.request(server.url("/a"), 1, results.done());
-  fetcher.request(server.url("/b"), 2, results.done());  // 9 + 2 > 10: waits for the window
+  fetcher.request({0, RestPriority::initial, server.url("/a"), 1}, results.done());
+  fetcher.request({0, RestPriority::initial, server.url("/b"), 2},
+                  results.done());  // 9 + 2 > 10: waits for the window
   ASSERT_TRUE(results.wait_for(2));
   const auto requests = server.wait_for_requests(2);
   EXPECT_GE(gap(requests[0], requests[1]), 490ms);
   std::lock_guard lock(results.mutex);
-  EXPECT_EQ(results.stats_at_done[0].weight_used_last_minute, 9u);
+  EXPECT_EQ(results.stats_at_done[0].budgets.at(0).weight_used, 9u);
 }
 
-TEST(SnapshotFetcher, RetryAfterOn429DelaysTheNextRequest) {
+TEST(RestScheduler, RetryAfterOn429DelaysTheNextRequest) {
   TestHttpServer server([](const std::string&, int index) {
     return index == 0 ? Reply{429, R"({"code":-1003})", {"Retry-After: 1"}} : Reply{200, "{}", {}};
   });
   Results results;
-  SnapshotFetcher fetcher({}, quick_budget(2400, 60s));
-  fetcher.request(server.url("/first"), 20, results.done());
-  fetcher.request(server.url("/second"), 20, results.done());
+  RestScheduler fetcher({}, quick_budget(2400, 60s));
+  fetcher.request({0, RestPriority::initial, server.url("/first"), 20}, results.done());
+  fetcher.request({0, RestPriority::initial, server.url("/second"), 20}, results.done());
   ASSERT_TRUE(results.wait_for(2));
   const auto requests = server.wait_for_requests(2);
   EXPECT_GE(gap(requests[0], requests[1]), 990ms);
@@ -136,13 +145,14 @@ TEST(SnapshotFetcher, RetryAfterOn429DelaysTheNextRequest) {
   EXPECT_EQ(results.responses[0].status, 429);  // the caller sees the 429 itself
 }
 
-TEST(SnapshotFetcher, BanWithoutRetryAfterUsesTheThrottleBackoff) {
+TEST(RestScheduler, BanWithoutRetryAfterUsesTheThrottleBackoff) {
   TestHttpServer server([](const std::string&, int index) {
     return index < 2 ? Reply{418, "", {}} : Reply{200, "{}", {}};
   });
   Results results;
-  SnapshotFetcher fetcher({}, quick_budget(2400, 60s));  // backoff 300 ms, then 600 ms
-  for (int i = 0; i < 3; ++i) fetcher.request(server.url("/r"), 1, results.done());
+  RestScheduler fetcher({}, quick_budget(2400, 60s));  // backoff 300 ms, then 600 ms
+  for (int i = 0; i < 3; ++i)
+    fetcher.request({0, RestPriority::initial, server.url("/r"), 1}, results.done());
   ASSERT_TRUE(results.wait_for(3));
   const auto requests = server.wait_for_requests(3);
   EXPECT_GE(gap(requests[0], requests[1]), 290ms);
@@ -150,16 +160,16 @@ TEST(SnapshotFetcher, BanWithoutRetryAfterUsesTheThrottleBackoff) {
   EXPECT_EQ(fetcher.stats().http_418, 2u);
 }
 
-TEST(SnapshotFetcher, ServerErrorsAndTimeoutsAreDeliveredAndCounted) {
+TEST(RestScheduler, ServerErrorsAndTimeoutsAreDeliveredAndCounted) {
   TestHttpServer server([](const std::string& path, int) {
     return path == "/hang" ? Reply{200, "", {}, true} : Reply{500, "oops", {}};
   });
   RestClientConfig config;
   config.timeout = 300ms;
   Results results;
-  SnapshotFetcher fetcher(config, quick_budget(2400, 60s));
-  fetcher.request(server.url("/error"), 1, results.done());
-  fetcher.request(server.url("/hang"), 1, results.done());
+  RestScheduler fetcher(config, quick_budget(2400, 60s));
+  fetcher.request({0, RestPriority::initial, server.url("/error"), 1}, results.done());
+  fetcher.request({0, RestPriority::initial, server.url("/hang"), 1}, results.done());
   ASSERT_TRUE(results.wait_for(2));
   std::lock_guard lock(results.mutex);
   EXPECT_EQ(results.responses[0].status, 500);
@@ -173,18 +183,19 @@ TEST(SnapshotFetcher, ServerErrorsAndTimeoutsAreDeliveredAndCounted) {
   EXPECT_EQ(stats.banned_until_ns, 0);  // a 500 is not a ban
 }
 
-TEST(SnapshotFetcher, StopAbortsTheRequestInFlightAndAnswersTheQueue) {
+TEST(RestScheduler, StopAbortsTheRequestInFlightAndAnswersTheQueue) {
   TestHttpServer server([](const std::string&, int) { return Reply{200, "", {}, true}; });
   Results results;
-  SnapshotFetcher fetcher({}, quick_budget(2400, 60s));  // 10 s timeout: only stop() ends it
-  for (int i = 0; i < 3; ++i) fetcher.request(server.url("/hang"), 1, results.done());
+  RestScheduler fetcher({}, quick_budget(2400, 60s));  // 10 s timeout: only stop() ends it
+  for (int i = 0; i < 3; ++i)
+    fetcher.request({0, RestPriority::initial, server.url("/hang"), 1}, results.done());
   server.wait_for_requests(1);
   const auto started = std::chrono::steady_clock::now();
   fetcher.stop();
   EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
   ASSERT_TRUE(results.wait_for(3, 0ms));  // all answered before stop() returned
   fetcher.stop();                         // idempotent
-  fetcher.request(server.url("/late"), 1, results.done());
+  fetcher.request({0, RestPriority::initial, server.url("/late"), 1}, results.done());
   std::lock_guard lock(results.mutex);
   EXPECT_EQ(results.responses[0].error, "request cancelled");
   EXPECT_EQ(results.responses[1].error, "fetcher stopped");
@@ -192,6 +203,40 @@ TEST(SnapshotFetcher, StopAbortsTheRequestInFlightAndAnswersTheQueue) {
   ASSERT_EQ(results.responses.size(), 4u);
   EXPECT_EQ(results.responses[3].error, "fetcher stopped");
   EXPECT_EQ(results.threads[3], std::this_thread::get_id());  // after stop: on the caller
+}
+
+// A cancelled request is never sent and its `done` never runs; one in flight cannot be cancelled.
+// Resyncs queued behind a request in flight go before the initial syncs queued earlier.
+TEST(RestScheduler, CancelledRequestsAreNeverSentAndResyncsGoFirst) {
+  TestHttpServer server([](const std::string& path, int) {
+    return path == "/hang" ? Reply{200, "", {}, true} : Reply{200, path, {}};
+  });
+  RestClientConfig config;
+  config.timeout = 300ms;  // the first request holds the worker while the others queue
+  Results results;
+  RestScheduler fetcher(config, quick_budget(2400, 60s));
+  const RestHandle in_flight =
+      fetcher.request({0, RestPriority::initial, server.url("/hang"), 1}, results.done());
+  server.wait_for_requests(1);
+  fetcher.request({0, RestPriority::initial, server.url("/initial"), 1}, results.done());
+  const RestHandle delisted =
+      fetcher.request({0, RestPriority::initial, server.url("/delisted"), 1}, results.done());
+  fetcher.request({0, RestPriority::resync, server.url("/resync"), 1}, results.done());
+  EXPECT_NE(delisted, 0u);
+  EXPECT_TRUE(fetcher.cancel(delisted));
+  EXPECT_FALSE(fetcher.cancel(delisted));
+  EXPECT_FALSE(fetcher.cancel(in_flight));
+  ASSERT_TRUE(results.wait_for(3));
+  const auto requests = server.wait_for_requests(3);
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(requests[1].path, "/resync");
+  EXPECT_EQ(requests[2].path, "/initial");
+  fetcher.stop();
+  std::lock_guard lock(results.mutex);
+  EXPECT_EQ(results.responses.size(), 3u);  // never one for the cancelled request
+  const auto stats = fetcher.stats();
+  EXPECT_EQ(stats.requests, 3u);
+  EXPECT_EQ(stats.budgets.at(0).cancelled, 1u);
 }
 
 }  // namespace

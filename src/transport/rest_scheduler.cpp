@@ -1,0 +1,152 @@
+#include "transport/rest_scheduler.hpp"
+
+#include <algorithm>
+
+#include "transport/clock.hpp"
+
+namespace depthrec::transport {
+namespace {
+
+HttpResponse error_response(std::string error) {
+  HttpResponse response;
+  response.error = std::move(error);
+  response.sent_ns = response.received_ns = now_ns();
+  return response;
+}
+
+RestWeightScheduler with_budgets(std::vector<RestBudgetConfig> budgets) {
+  RestWeightScheduler scheduler(static_cast<std::uint64_t>(now_ns()));
+  for (RestBudgetConfig& budget : budgets) scheduler.add_budget(std::move(budget));
+  return scheduler;
+}
+
+}  // namespace
+
+RestScheduler::RestScheduler(RestClientConfig config, std::vector<RestBudgetConfig> budgets)
+    : config_(std::move(config)),
+      scheduler_(with_budgets(std::move(budgets))),
+      worker_([this] { work(); }) {}
+
+RestScheduler::~RestScheduler() {
+  stop();
+}
+
+std::optional<RestBudgetId> RestScheduler::find_budget(std::string_view name) const {
+  std::lock_guard lock(mutex_);
+  return scheduler_.find_budget(name);
+}
+
+RestHandle RestScheduler::request(RestRequest request, std::function<void(HttpResponse)> done) {
+  std::string error = "fetcher stopped";
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_) {
+      RestWeightScheduler::Enqueued queued =
+          scheduler_.enqueue(request.budget, request.priority, request.weight);
+      if (queued.handle != 0) {
+        jobs_.emplace(queued.handle, Job{std::move(request), std::move(done)});
+        wake_.notify_all();
+        return queued.handle;
+      }
+      error = std::move(queued.error);
+    }
+  }
+  if (done) done(error_response(std::move(error)));
+  return 0;
+}
+
+bool RestScheduler::cancel(RestHandle handle) {
+  std::lock_guard lock(mutex_);
+  if (!scheduler_.cancel(handle)) return false;
+  jobs_.erase(handle);
+  return true;
+}
+
+void RestScheduler::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    wake_.notify_all();
+  }
+  // Only one caller joins; a second concurrent stop() simply returns. From a `done` callback
+  // (the worker itself) the flag is enough: the loop ends and the destructor joins.
+  std::thread worker;
+  {
+    std::lock_guard lock(mutex_);
+    if (joined_ || std::this_thread::get_id() == worker_.get_id()) return;
+    joined_ = true;
+    worker = std::move(worker_);
+  }
+  if (worker.joinable()) worker.join();
+}
+
+RestScheduler::Stats RestScheduler::stats() const {
+  std::lock_guard lock(mutex_);
+  Stats out = stats_;
+  const auto now = Clock::now();
+  for (RestBudgetId id = 0; id < scheduler_.budget_count(); ++id)
+    out.budgets.push_back(scheduler_.stats(id, now));
+  return out;
+}
+
+void RestScheduler::work() {
+  RestClient client(config_);  // curl handle lives on the thread that uses it
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    const auto now = Clock::now();
+    const std::optional<RestWeightScheduler::Admitted> admitted = scheduler_.admit(now);
+    if (!admitted) {
+      const std::optional<Clock::time_point> ready = scheduler_.next_ready_at(now);
+      if (ready) {
+        wake_.wait_until(lock, *ready);
+      } else {
+        wake_.wait(lock);
+      }
+      continue;
+    }
+    auto found = jobs_.find(admitted->handle);
+    Job job = std::move(found->second);
+    jobs_.erase(found);
+    ++stats_.requests;
+    lock.unlock();
+    HttpResponse response = client.get(job.request.url, &stopping_);
+    lock.lock();
+    account(admitted->budget, response, Clock::now());
+    lock.unlock();
+    if (job.done) job.done(std::move(response));
+    lock.lock();
+  }
+  std::vector<Job> abandoned;
+  for (RestHandle handle : scheduler_.drain()) {
+    auto found = jobs_.find(handle);
+    if (found == jobs_.end()) continue;
+    abandoned.push_back(std::move(found->second));
+    jobs_.erase(found);
+  }
+  lock.unlock();
+  for (Job& job : abandoned) {
+    if (job.done) job.done(error_response("fetcher stopped"));
+  }
+}
+
+void RestScheduler::account(RestBudgetId budget, const HttpResponse& response,
+                            Clock::time_point now) {
+  if (response.error.empty() && response.status >= 200 && response.status < 300) {
+    ++stats_.ok;
+  } else {
+    ++stats_.failed;
+  }
+  if (response.status == 429) ++stats_.http_429;
+  if (response.status == 418) ++stats_.http_418;
+  scheduler_.on_response(budget, response.status, response.retry_after, response.used_weight_1m,
+                         now);
+  const RestBudgetStats held = scheduler_.stats(budget, now);
+  if (held.blocked_remaining.count() > 0) {
+    const std::int64_t until =
+        now_ns() +
+        std::chrono::duration_cast<std::chrono::nanoseconds>(held.blocked_remaining).count();
+    stats_.banned_until_ns = std::max(stats_.banned_until_ns, until);
+  }
+}
+
+}  // namespace depthrec::transport
