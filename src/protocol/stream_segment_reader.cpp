@@ -264,6 +264,10 @@ std::string StreamSegmentReader::read_member(const SegmentMember& member, std::s
     error = at_offset(member.offset, "member size field says " + std::to_string(member.size) +
                                          " bytes, the data ends after " + std::to_string(consumed));
   }
+  if (error.empty() && member.indexed && lines != member.lines) {
+    error = at_offset(member.offset, "header says " + std::to_string(member.lines) +
+                                         " lines, the member holds " + std::to_string(lines));
+  }
   if (!error.empty()) out.resize(before);  // none of a member that does not check out
   return error;
 }
