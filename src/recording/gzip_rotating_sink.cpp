@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 #include <system_error>
@@ -75,7 +76,8 @@ struct GzipRotatingSink::Impl {
     bool listed = false;  // in `dirty`
   };
   std::unordered_map<std::uint32_t, StreamPending> streams;
-  std::vector<std::uint32_t> dirty;       // streams with pending lines, by first line
+  std::vector<std::uint32_t> dirty;  // streams with pending lines, by first line
+  std::vector<std::pair<std::size_t, std::uint32_t>> by_size;  // encode_largest scratch
   std::uint64_t pending_bytes = 0;        // uncompressed lines since their stream's last member
   std::uint64_t pending_capacity = 0;     // memory of the pending buffers (their capacities)
   std::deque<Member> unwritten;           // oldest first
@@ -255,16 +257,19 @@ struct GzipRotatingSink::Impl {
   // Over the flush threshold: the largest streams become members until half of it is left, so
   // that hot streams get large members early and quiet ones still wait for the periodic flush.
   SinkStatus encode_largest() {
-    std::sort(dirty.begin(), dirty.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return streams[a].lines.size() > streams[b].lines.size();
-    });
+    by_size.clear();
+    for (const std::uint32_t id : dirty) by_size.emplace_back(streams[id].lines.size(), id);
+    std::sort(by_size.begin(), by_size.end(), std::greater<>());
     SinkStatus status;
     std::size_t encoded = 0;
-    while (encoded < dirty.size() && pending_bytes > config.flush_threshold_bytes / 2) {
-      SinkStatus result = encode_member(dirty[encoded++]);
+    while (encoded < by_size.size() && pending_bytes > config.flush_threshold_bytes / 2) {
+      SinkStatus result = encode_member(by_size[encoded++].second);
       if (status.ok()) status = std::move(result);
     }
-    dirty.erase(dirty.begin(), dirty.begin() + static_cast<std::ptrdiff_t>(encoded));
+    // The streams still pending stay listed, in their first-line order.
+    dirty.erase(std::remove_if(dirty.begin(), dirty.end(),
+                               [&](std::uint32_t id) { return !streams[id].listed; }),
+                dirty.end());
     return status;
   }
 
