@@ -142,6 +142,28 @@ TEST(StreamMembers, InvalidPrefixIsRefused) {
   EXPECT_THROW(GzipRotatingSink{config}, std::invalid_argument);
 }
 
+// A many-stream run in a directory of single-symbol segments continues their seq (never reuses
+// a number, whatever the prefix), and its files are created with O_EXCL like theirs.
+TEST(StreamMembers, AMultiStreamRunContinuesTheSeqOfEverySegmentInTheDirectory) {
+  ScratchDir dir;
+  {
+    auto config = multi_config(dir);
+    config.file_prefix.clear();
+    GzipRotatingSink single(config);
+    ASSERT_TRUE(single.write(line(0, 1)).ok());
+    ASSERT_TRUE(single.close().ok());
+  }
+  std::filesystem::rename(dir.path() / "btcusdt_depth.20261121-235900Z.000001.ndjson.gz",
+                          dir.path() / "btcusdt_depth.20261121-235900Z.000041.ndjson.gz");
+  GzipRotatingSink multi(multi_config(dir));
+  write_round_robin(multi, 2, 0, 4);
+  ASSERT_TRUE(multi.close().ok());
+  const auto files = sorted_files(dir.path());
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[1].filename(), "multi_depth.20261121-235900Z.000042.ndjson.gz");
+  EXPECT_EQ(GzipRotatingSink::highest_segment_seq(dir.str()), 42u);
+}
+
 // Streams share one pending bound: past flush_threshold_bytes the largest streams become members
 // until half of it is left; the quiet streams wait for the flush. Nothing is lost or reordered.
 TEST(StreamMembers, PendingLinesOfAllStreamsShareOneBoundLargestFlushedFirst) {
