@@ -30,6 +30,11 @@ constexpr std::size_t kSubfieldDataBytes = 8;                    // size + lines
 constexpr std::size_t kExtraBytes = 4 + kSubfieldDataBytes;      // XLEN's value
 constexpr std::size_t kFixedHeaderBytes = 10 + 2 + kExtraBytes;  // before FNAME
 constexpr std::size_t kTrailerBytes = 8;                         // CRC32 + ISIZE
+// The stream of connection-level records (connect, disconnect) of a connection that carries many
+// streams: no Binance stream name lacks an '@', so it collides with none. Each stream the
+// connection carried still gets its own gap/resync markers in its own members. A connection of one
+// stream (the single-symbol recorder) keeps them in that stream, as before.
+constexpr const char* kConnectionsStream = "connections";
 // Stream names are short ASCII (Binance's longest are ~40 bytes); longer ones are cut.
 constexpr std::size_t kMaxNameBytes = 255;
 
