@@ -48,7 +48,8 @@ void check_segment(std::string_view bytes) {
 }
 
 void check_recipe(const std::uint8_t* data, std::size_t size) {
-  recording::GzipMemberEncoder encoder(1);
+  static recording::GzipMemberEncoder encoder(
+      1);  // allocated once: it is reused as the writer does
   std::string segment;
   std::vector<std::size_t> ends;                             // each member's end
   std::vector<std::pair<std::string, std::string>> members;  // stream, lines
