@@ -21,12 +21,6 @@ constexpr std::uint32_t kSeed = 20261206;
 constexpr const char* kDepthStream = "btcusdt@depth@100ms";
 constexpr const char* kTickerStream = "btcusdt@bookTicker";
 
-std::string stream_of(const std::string& line) {
-  rapidjson::Document doc;
-  doc.Parse(line.c_str());
-  return doc.IsObject() && doc.HasMember("stream") ? str(doc, "stream") : "?";
-}
-
 // The complete lines zlib reads from `file`, by stream (a line cut by a crash is left out).
 std::map<std::string, std::string> zlib_lines_by_stream(const std::string& file) {
   std::string text;
@@ -36,7 +30,7 @@ std::map<std::string, std::string> zlib_lines_by_stream(const std::string& file)
     const std::size_t end = text.find('\n', begin);
     if (end == std::string::npos) break;
     const std::string line = text.substr(begin, end + 1 - begin);
-    by_stream[stream_of(line)] += line;
+    by_stream[stream_of_line(line)] += line;
     begin = end + 1;
   }
   return by_stream;

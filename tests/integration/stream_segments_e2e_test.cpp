@@ -15,12 +15,6 @@ namespace {
 constexpr const char* kDepthStream = "btcusdt@depth@100ms";
 constexpr const char* kTickerStream = "btcusdt@bookTicker";
 
-std::string stream_of(const std::string& line) {
-  rapidjson::Document doc;
-  doc.Parse(line.c_str());
-  return doc.IsObject() && doc.HasMember("stream") ? str(doc, "stream") : "";
-}
-
 TEST(StreamSegmentsEndToEnd, ZcatAndTheStreamReaderGiveTheSameLinesPerStream) {
   if (!binary_exists("depthsim") || !binary_exists("depthrec")) GTEST_FAIL() << "tools not built";
   Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "500", "--events", "600",
@@ -45,7 +39,7 @@ TEST(StreamSegmentsEndToEnd, ZcatAndTheStreamReaderGiveTheSameLinesPerStream) {
       const std::size_t end = text.find('\n', begin);
       ASSERT_NE(end, std::string::npos) << "every line ends with a newline";
       const std::string line = text.substr(begin, end + 1 - begin);
-      by_zcat[stream_of(line)] += line;
+      by_zcat[stream_of_line(line)] += line;
       begin = end + 1;
     }
     std::string error;
