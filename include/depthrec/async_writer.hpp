@@ -29,6 +29,10 @@
 // refused (its own bound on unwritten data, i.e. storage failing) count the same way, per stream,
 // but the worker writes their markers itself before the next line it hands the sink, so each
 // marker sits exactly at the hole; while the sink refuses a marker, no line follows the hole.
+//
+// The worker hands each line to RecordSink::write_stream with its stream (id and name, from the
+// line's RecordContext; names cached per id, so no lock per line): GzipRotatingSink writes each
+// stream's lines of a flush as a gzip member of their own.
 #pragma once
 
 #include <chrono>

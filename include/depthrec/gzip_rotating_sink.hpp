@@ -1,15 +1,21 @@
 // GzipRotatingSink: the recording's files (docs/records.md, "Files").
 //
-//   <directory>/<symbol-lower>_depth.<YYYYmmdd-HHMMSS>Z.<seq>.ndjson.gz
+//   <directory>/<symbol-lower>_depth.<YYYYmmdd-HHMMSS>Z.<seq>.ndjson.gz   (one symbol)
+//   <directory>/multi_depth.<YYYYmmdd-HHMMSS>Z.<seq>.ndjson.gz            (config.file_prefix)
 //
 // - The timestamp is the UTC time (config.clock) the segment was opened; seq is 6 digits (wider
 //   past 999999) and continues after the highest seq of ANY segment already in the directory, so
 //   a restart never reuses a name; files are created with O_EXCL and never overwritten or deleted.
 // - Segments are opened lazily, at the first flush that has data: no empty files.
-// - Each flush compresses what was written since the last one into one complete gzip member and
-//   appends it with a single write(). Concatenated members are one valid gzip file, so after a
-//   crash every byte up to the last flush is readable:  zcat DIR/*.ndjson.gz | jq -c .
-//   (Python: gzip.open(path, "rt"); C: gzopen/gzread; both read multi-member files.)
+// - Lines are kept per stream (write_stream's tag). Each flush compresses each stream's lines
+//   since its last member into one complete gzip member whose header names the stream and gives
+//   the member's size (stream_member_format.hpp), and appends them. Concatenated members are one
+//   valid gzip file, so after a crash every byte up to the last flush is readable:
+//   zcat DIR/*.ndjson.gz | jq -c .  (Python: gzip.open(path, "rt"); C: gzopen/gzread; both read
+//   multi-member files.) StreamSegmentReader reads one stream's members only. Order is kept
+//   within a stream, not across streams.
+// - The streams' pending lines share one bound: when they reach flush_threshold_bytes, the
+//   largest streams become members until half of it is left (a quiet stream waits for the flush).
 // - Rotation: by interval (config.rotate_interval since the segment was opened, by config.clock) or
 //   by size (uncompressed bytes written into the segment >= max_bytes), checked at each write and
 //   flush, always at a line boundary. The old segment is flushed, fsync'ed and closed.
@@ -48,9 +54,15 @@ struct SegmentFileOps {
 };
 SegmentFileOps posix_segment_file_ops();
 
+// The prefix of a many-stream run's segments: multi_depth.<YYYYmmdd-HHMMSS>Z.<seq>.ndjson.gz.
+inline constexpr const char* kMultiStreamPrefix = "multi_depth";
+
 struct GzipRotatingSinkConfig {
   std::string directory = "data/order_book";
   std::string symbol = "ETHUSDT";  // must pass is_valid_symbol(); lower-cased into the names
+  // The names' prefix instead of "<symbol-lower>_depth" ([a-z0-9_-], 1-64): a run of many
+  // streams uses kMultiStreamPrefix.
+  std::string file_prefix;
   RotateMode rotate = RotateMode::interval;
   std::chrono::seconds rotate_interval{60};
   std::uint64_t max_bytes = 5'000'000;  // uncompressed bytes per segment (RotateMode::size)
@@ -72,8 +84,13 @@ struct GzipRotatingSinkStats {
   std::uint64_t lines_refused = 0;    // lines write() refused (max_unwritten_bytes): the caller's
   std::uint64_t lines_lost = 0;       // lines accepted but never written (storage failing at close)
   std::uint64_t unwritten_bytes = 0;  // held now: pending lines plus compressed members
-  std::string last_error;             // "<operation> <path>: <strerror>", empty if none yet
-  std::string current_path;           // the open segment, empty if none
+  std::uint64_t streams = 0;          // distinct streams written so far
+  // Memory of the per-stream pending buffers (capacities), now and at most: the sink's share of
+  // the memory bound at whole-market scale.
+  std::uint64_t pending_buffer_bytes = 0;
+  std::uint64_t pending_buffer_bytes_max = 0;
+  std::string last_error;    // "<operation> <path>: <strerror>", empty if none yet
+  std::string current_path;  // the open segment, empty if none
 };
 
 class GzipRotatingSink final : public RecordSink {
@@ -85,7 +102,8 @@ class GzipRotatingSink final : public RecordSink {
   GzipRotatingSink(const GzipRotatingSink&) = delete;
   GzipRotatingSink& operator=(const GzipRotatingSink&) = delete;
 
-  SinkStatus write(std::string_view lines) override;
+  SinkStatus write(std::string_view lines) override;  // as stream id 0
+  SinkStatus write_stream(std::string_view lines, const StreamTag& stream) override;
   SinkStatus flush() override;
   SinkStatus close() override;
 

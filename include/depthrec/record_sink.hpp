@@ -3,6 +3,7 @@
 // returned as a SinkStatus, never thrown, so that no exception can escape that thread.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,13 @@ struct SinkStatus {
   static SinkStatus success() { return {}; }
 };
 
+// The stream a line belongs to: the writer's dense stream id and the stream's name (e.g.
+// "btcusdt@depth@100ms"). The name is valid for the duration of the write call only.
+struct StreamTag {
+  std::uint32_t id = 0;
+  std::string_view name;
+};
+
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
@@ -29,6 +37,12 @@ class RecordSink {
   // Takes one or more complete '\n'-terminated lines. Cheap (usually a copy into a buffer);
   // may flush on its own when its buffer is large. A `dropped` status means these bytes are lost.
   virtual SinkStatus write(std::string_view lines) = 0;
+  // The same, for lines of one stream: the AsyncWriter calls this one. A sink that keeps streams
+  // apart (GzipRotatingSink: one gzip member per stream and flush) overrides it; the default
+  // forwards to write(lines), so sinks written before streams existed keep working.
+  virtual SinkStatus write_stream(std::string_view lines, const StreamTag& /*stream*/) {
+    return write(lines);
+  }
   // Makes everything written so far durable against a process crash (readable by another process).
   virtual SinkStatus flush() = 0;
   // Flushes and releases the file; a later write opens a new one. Idempotent.

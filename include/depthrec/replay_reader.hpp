@@ -138,6 +138,12 @@ class ReplayLineParser {
   std::unique_ptr<Impl> impl_;
 };
 
+struct ReplayReaderOptions {
+  // Non-empty: only the items of this stream (NDJSON `stream`, a combined stream's name). In a
+  // depthrec segment only that stream's gzip members are decompressed (StreamSegmentReader).
+  std::string stream;
+};
+
 class ReplayReader {
  public:
   // Opens `input` (a file, a directory or "-"). Returns null and sets `error` when the input
@@ -147,6 +153,8 @@ class ReplayReader {
   // earlier input first).
   static std::unique_ptr<ReplayReader> open(const std::vector<std::string>& inputs,
                                             std::string& error);
+  static std::unique_ptr<ReplayReader> open(const std::vector<std::string>& inputs,
+                                            std::string& error, const ReplayReaderOptions& options);
   ~ReplayReader();
   ReplayReader(const ReplayReader&) = delete;
   ReplayReader& operator=(const ReplayReader&) = delete;

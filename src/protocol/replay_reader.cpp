@@ -2,6 +2,8 @@
 // members and plain text alike) -> items (ReplayLineParser).
 #include "depthrec/replay_reader.hpp"
 
+#include "depthrec/stream_segment_reader.hpp"
+
 #include <unistd.h>
 #include <zlib.h>
 
@@ -54,6 +56,14 @@ struct InputCursor {
   std::vector<std::string> sources;
   std::size_t next_source = 0;
   GzFile file;  // the source being read, or null between sources
+  // With a stream filter, a .gz source is read through its member headers instead: only the
+  // members of that stream (and members without a name, filtered line by line) are decompressed.
+  std::string stream_filter;
+  std::unique_ptr<StreamSegmentReader> segment;
+  std::vector<SegmentMember> members;
+  std::size_t next_member = 0;
+  std::string member_text;
+  std::size_t member_pos = 0;
   std::size_t current = 0;
   std::uint64_t line_number = 0;
   std::vector<char> chunk = std::vector<char>(kChunkBytes);
@@ -67,7 +77,14 @@ struct InputCursor {
   bool has_pending = false;
 
   bool open_next_source(ReplayStats& stats);
+  bool open_segment(ReplayStats& stats);
+  bool source_open() const { return file || segment; }
+  void close_source() {
+    file.reset();
+    segment.reset();
+  }
   bool refill(ReplayStats& stats);
+  bool refill_from_members(ReplayStats& stats);
   enum class LineStatus { line, too_long, end };
   LineStatus read_line(ReplayStats& stats);
   void bad_line(ReplayStats& stats, std::string reason) const;
@@ -78,6 +95,10 @@ struct InputCursor {
 bool InputCursor::open_next_source(ReplayStats& stats) {
   while (next_source < sources.size()) {
     current = next_source++;
+    if (!stream_filter.empty() && sources[current] != "-" && ends_with(sources[current], ".gz")) {
+      if (open_segment(stats)) return true;
+      continue;
+    }
     std::string error;
     file = open_source(sources[current], error);
     if (!file) {
@@ -92,8 +113,50 @@ bool InputCursor::open_next_source(ReplayStats& stats) {
   return false;
 }
 
+bool InputCursor::open_segment(ReplayStats& stats) {
+  std::string error;
+  segment = StreamSegmentReader::open(sources[current], error);
+  if (!segment) {
+    stats.io_errors.push_back(std::move(error));
+    return false;
+  }
+  SegmentListing listing = segment->list();
+  if (listing.truncated) stats.truncated_sources.push_back(sources[current]);
+  if (!listing.error.empty()) stats.io_errors.push_back(sources[current] + ": " + listing.error);
+  members.clear();
+  for (SegmentMember& member : listing.members) {
+    if (!member.indexed || member.stream == stream_filter) members.push_back(std::move(member));
+  }
+  next_member = 0;
+  member_text.clear();
+  member_pos = 0;
+  line_number = 0;
+  chunk_pos = chunk_len = 0;
+  source_done = false;
+  return true;
+}
+
+bool InputCursor::refill_from_members(ReplayStats& stats) {
+  while (member_pos == member_text.size()) {
+    if (next_member == members.size()) {
+      source_done = true;
+      return false;
+    }
+    member_text.clear();
+    member_pos = 0;
+    const std::string error = segment->read_member(members[next_member++], member_text);
+    if (!error.empty()) stats.io_errors.push_back(sources[current] + ": " + error);
+  }
+  chunk_len = std::min(chunk.size(), member_text.size() - member_pos);
+  std::memcpy(chunk.data(), member_text.data() + member_pos, chunk_len);
+  member_pos += chunk_len;
+  chunk_pos = 0;
+  return true;
+}
+
 bool InputCursor::refill(ReplayStats& stats) {
   if (source_done) return false;
+  if (segment) return refill_from_members(stats);
   const int n = gzread(file.get(), chunk.data(), static_cast<unsigned>(chunk.size()));
   if (n > 0) {
     chunk_pos = 0;
@@ -156,13 +219,13 @@ void InputCursor::bad_line(ReplayStats& stats, std::string reason) const {
 
 bool InputCursor::fill(ReplayStats& stats) {
   while (!exhausted) {
-    if (!file && !open_next_source(stats)) {
+    if (!source_open() && !open_next_source(stats)) {
       exhausted = true;
       break;
     }
     const LineStatus status = read_line(stats);
     if (status == LineStatus::end) {
-      file.reset();
+      close_source();
       continue;
     }
     if (status == LineStatus::too_long) {
@@ -175,6 +238,7 @@ bool InputCursor::fill(ReplayStats& stats) {
       bad_line(stats, std::move(reason));
       continue;
     }
+    if (!stream_filter.empty() && pending.stream != stream_filter) continue;
     pending.source = sources[current];
     pending.line = line_number;
     has_pending = true;
@@ -226,6 +290,12 @@ std::unique_ptr<ReplayReader> ReplayReader::open(const std::string& input, std::
 
 std::unique_ptr<ReplayReader> ReplayReader::open(const std::vector<std::string>& inputs,
                                                  std::string& error) {
+  return open(inputs, error, ReplayReaderOptions{});
+}
+
+std::unique_ptr<ReplayReader> ReplayReader::open(const std::vector<std::string>& inputs,
+                                                 std::string& error,
+                                                 const ReplayReaderOptions& options) {
   auto impl = std::make_unique<Impl>();
   if (inputs.empty()) {
     error = "no input";
@@ -233,6 +303,7 @@ std::unique_ptr<ReplayReader> ReplayReader::open(const std::vector<std::string>&
   }
   for (const std::string& input : inputs) {
     auto cursor = std::make_unique<InputCursor>();
+    cursor->stream_filter = options.stream;
     cursor->sources = list_sources(input, error);
     if (cursor->sources.empty()) return nullptr;
     impl->sources.insert(impl->sources.end(), cursor->sources.begin(), cursor->sources.end());

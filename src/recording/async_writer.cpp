@@ -74,6 +74,23 @@ struct AsyncWriter::Impl {
   // ring).
   recording::DropLedger sink_refused;
   std::string worker_marker;
+  // Worker only: each stream's name by id, copied from `drops` once per id (the one lock it
+  // takes), so that the sink learns each line's stream without a lock per line.
+  std::vector<std::string> worker_names;
+  std::vector<bool> worker_name_known;
+
+  StreamTag stream_tag(std::uint32_t stream_id) {
+    if (stream_id >= worker_name_known.size()) {
+      worker_name_known.resize(stream_id + std::size_t{1}, false);
+      worker_names.resize(stream_id + std::size_t{1});
+    }
+    if (!worker_name_known[stream_id]) {
+      std::lock_guard<std::mutex> lock(mutex);
+      worker_names[stream_id] = drops.context(stream_id).stream;
+      worker_name_known[stream_id] = true;
+    }
+    return StreamTag{stream_id, worker_names[stream_id]};
+  }
 
   std::mutex stop_mutex;  // serialises stop() callers around join()
   std::thread worker;
@@ -114,7 +131,8 @@ struct AsyncWriter::Impl {
       gap.dropped = sink_refused.pending(*stream_id);
       worker_marker.clear();
       append_gap_record(worker_marker, context, wall_clock_ns(), gap);
-      SinkStatus status = guarded([&] { return sink->write(worker_marker); });
+      const StreamTag tag = stream_tag(*stream_id);
+      SinkStatus status = guarded([&] { return sink->write_stream(worker_marker, tag); });
       const bool kept = status.code != SinkStatus::Code::dropped;
       note_status(std::move(status), result);
       if (!kept) return false;
@@ -176,7 +194,8 @@ struct AsyncWriter::Impl {
         result.dropped += line_drops;
         sink_refused.add(slot_stream[index], line_drops);
       } else {
-        SinkStatus status = guarded([&] { return sink->write(line); });
+        const StreamTag tag = stream_tag(slot_stream[index]);
+        SinkStatus status = guarded([&] { return sink->write_stream(line, tag); });
         if (status.code == SinkStatus::Code::dropped) {
           result.dropped += line_drops;
           sink_refused.add(slot_stream[index], line_drops);

@@ -2,12 +2,21 @@
 
 #include <libdeflate.h>
 
+#include <limits>
 #include <stdexcept>
+
+#include "depthrec/stream_member_format.hpp"
 
 namespace depthrec::recording {
 namespace {
 constexpr int kMinLevel = 0;
 constexpr int kMaxLevel = 9;  // libdeflate goes to 12, but the CLI and config promise zlib's 0..9
+
+void put_le32(std::string& out, std::size_t at, std::uint32_t value) {
+  for (int i = 0; i < 4; ++i)
+    out[at + static_cast<std::size_t>(i)] = static_cast<char>(value >> (8 * i));
+}
+
 }  // namespace
 
 void GzipMemberEncoder::CompressorDeleter::operator()(libdeflate_compressor* compressor) const {
@@ -35,6 +44,50 @@ bool GzipMemberEncoder::append_member(std::string_view input, std::string& out) 
     return false;
   }
   out.resize(original_size + written);
+  return true;
+}
+
+bool GzipMemberEncoder::append_stream_member(std::string_view input, std::string_view stream,
+                                             std::uint32_t lines, std::string& out) {
+  namespace fmt = stream_member;
+  const std::size_t start = out.size();
+  const std::string_view name = stream.substr(0, fmt::kMaxNameBytes);
+  const char fixed[] = {static_cast<char>(fmt::kMagic1),
+                        static_cast<char>(fmt::kMagic2),
+                        static_cast<char>(fmt::kDeflate),
+                        static_cast<char>(fmt::kFlagExtra | fmt::kFlagName),
+                        0,
+                        0,
+                        0,
+                        0,  // MTIME: none (the lines carry their times)
+                        0,
+                        static_cast<char>(0xff),  // OS: unknown
+                        static_cast<char>(fmt::kExtraBytes),
+                        0,
+                        static_cast<char>(fmt::kSubfield1),
+                        static_cast<char>(fmt::kSubfield2),
+                        static_cast<char>(fmt::kSubfieldDataBytes),
+                        0};
+  out.append(fixed, sizeof fixed);
+  out.append(fmt::kSubfieldDataBytes, '\0');  // size and lines, patched below
+  for (char c : name) out.push_back(c == '\0' ? '?' : c);
+  out.push_back('\0');
+  const std::size_t deflate_at = out.size();
+  const std::size_t bound = libdeflate_deflate_compress_bound(compressor_.get(), input.size());
+  out.resize(deflate_at + bound + fmt::kTrailerBytes);
+  const std::size_t written = libdeflate_deflate_compress(
+      compressor_.get(), input.data(), input.size(), out.data() + deflate_at, bound);
+  const std::size_t member_size = deflate_at - start + written + fmt::kTrailerBytes;
+  if ((written == 0 && !input.empty()) || member_size > std::numeric_limits<std::uint32_t>::max()) {
+    out.resize(start);
+    return false;
+  }
+  out.resize(start + member_size);
+  const std::size_t trailer = deflate_at + written;
+  put_le32(out, trailer, libdeflate_crc32(0, input.data(), input.size()));
+  put_le32(out, trailer + 4, static_cast<std::uint32_t>(input.size()));  // ISIZE: mod 2^32
+  put_le32(out, start + 16, static_cast<std::uint32_t>(member_size));
+  put_le32(out, start + 20, lines);
   return true;
 }
 

@@ -4,6 +4,7 @@
 // allocated once and reused, so steady state does not allocate.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,6 +25,13 @@ class GzipMemberEncoder {
   // reuses `out` keeps its capacity. Returns false only if libdeflate reports that the member did
   // not fit in its own bound, leaving `out` as it was.
   bool append_member(std::string_view input, std::string& out);
+
+  // Appends the member of one stream (stream_member_format.hpp): FNAME = `stream` (cut at
+  // kMaxNameBytes, NUL bytes written as '?') and the 'DR' subfield with the member's own size and
+  // `lines`. Returns false (leaving `out` as it was) if libdeflate reports no fit, or the member
+  // would not fit the 32-bit size field.
+  bool append_stream_member(std::string_view input, std::string_view stream, std::uint32_t lines,
+                            std::string& out);
 
  private:
   struct CompressorDeleter {

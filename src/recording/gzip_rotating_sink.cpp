@@ -7,8 +7,12 @@
 #include <cerrno>
 #include <deque>
 #include <filesystem>
+#include <functional>
+#include <limits>
 #include <stdexcept>
 #include <system_error>
+#include <unordered_map>
+#include <vector>
 
 #include "depthrec/market.hpp"
 #include "recording/gzip_member_encoder.hpp"
@@ -19,6 +23,8 @@ namespace {
 using Clock = std::chrono::system_clock;
 
 constexpr int kMaxNameCollisions = 1000;  // O_EXCL retries with the next seq
+// A stream's emptied buffer keeps at least this much memory for its next lines.
+constexpr std::size_t kMinKeptCapacity = 4096;
 
 std::string errno_text(int error_number) {
   return std::generic_category().message(error_number);
@@ -30,6 +36,15 @@ SinkStatus failure(int error_number, std::string message) {
   status.error_number = error_number;
   status.message = std::move(message);
   return status;
+}
+
+// Lower-case letters, digits, '_' and '-', 1 to 64: a file name part, never a path.
+bool is_valid_file_prefix(std::string_view prefix) {
+  if (prefix.empty() || prefix.size() > 64) return false;
+  for (char c : prefix) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -51,8 +66,20 @@ struct GzipRotatingSink::Impl {
     std::uint64_t lines = 0;
   };
 
-  std::string pending;  // uncompressed lines since the last flush
-  std::uint64_t pending_lines = 0;
+  // One stream's lines since its last member. Streams share one byte bound (pending_bytes
+  // against flush_threshold_bytes and max_unwritten_bytes), not one each: at whole-market scale
+  // thousands of per-stream buffers would otherwise add up.
+  struct StreamPending {
+    std::string name;
+    std::string lines;
+    std::uint64_t line_count = 0;
+    bool listed = false;  // in `dirty`
+  };
+  std::unordered_map<std::uint32_t, StreamPending> streams;
+  std::vector<std::uint32_t> dirty;  // streams with pending lines, by first line
+  std::vector<std::pair<std::size_t, std::uint32_t>> by_size;  // encode_largest scratch
+  std::uint64_t pending_bytes = 0;        // uncompressed lines since their stream's last member
+  std::uint64_t pending_capacity = 0;     // memory of the pending buffers (their capacities)
   std::deque<Member> unwritten;           // oldest first
   std::uint64_t unwritten_bytes = 0;      // their compressed size
   std::uint64_t unwritten_raw_bytes = 0;  // their uncompressed size
@@ -159,11 +186,12 @@ struct GzipRotatingSink::Impl {
     return SinkStatus::success();
   }
 
-  std::uint64_t held_bytes() const { return pending.size() + unwritten_bytes; }
+  std::uint64_t held_bytes() const { return pending_bytes + unwritten_bytes; }
 
   void publish_unwritten() {
     std::lock_guard<std::mutex> lock(stats_mutex);
     stats.unwritten_bytes = held_bytes();
+    stats.pending_buffer_bytes = pending_capacity;
   }
 
   bool segment_was_removed() const {
@@ -171,29 +199,89 @@ struct GzipRotatingSink::Impl {
     return ::fstat(fd, &info) == 0 && info.st_nlink == 0;
   }
 
-  SinkStatus flush_pending() {
-    if (!pending.empty()) {
-      Member member;
-      if (!encoder.append_member(pending, member.bytes)) {
-        const std::size_t lost = pending.size();
-        const std::uint64_t lost_lines = pending_lines;
-        pending.clear();
-        pending_lines = 0;
-        SinkStatus status = record_error(EIO, "compress", "(gzip compression failed)");
-        std::lock_guard<std::mutex> lock(stats_mutex);
-        stats.dropped_bytes += lost;
-        stats.lines_lost += lost_lines;
-        ++stats.dropped_writes;
-        return status;
-      }
-      member.raw_bytes = pending.size();
-      member.lines = pending_lines;
-      unwritten_bytes += member.bytes.size();
-      unwritten_raw_bytes += member.raw_bytes;
-      unwritten.push_back(std::move(member));
-      pending.clear();
-      pending_lines = 0;
+  // A buffer emptied by a member keeps its memory only while all of them together stay within
+  // the flush threshold: a quiet stream does not pin a hot stream's peak.
+  std::size_t kept_capacity() const {
+    return std::max<std::size_t>(
+        kMinKeptCapacity, config.flush_threshold_bytes / std::max<std::size_t>(1, streams.size()));
+  }
+
+  // The stream's pending lines become one member at the end of `unwritten`.
+  SinkStatus encode_member(std::uint32_t id) {
+    StreamPending& stream = streams[id];
+    stream.listed = false;
+    if (stream.lines.empty()) return SinkStatus::success();
+    const std::size_t raw = stream.lines.size();
+    const std::uint64_t lines = stream.line_count;
+    Member member;
+    const bool encoded =
+        lines <= std::numeric_limits<std::uint32_t>::max() &&
+        encoder.append_stream_member(stream.lines, stream.name, static_cast<std::uint32_t>(lines),
+                                     member.bytes);
+    pending_bytes -= raw;
+    pending_capacity -= stream.lines.capacity();
+    if (stream.lines.capacity() > kept_capacity()) {
+      std::string().swap(stream.lines);
+    } else {
+      stream.lines.clear();
     }
+    pending_capacity += stream.lines.capacity();
+    stream.line_count = 0;
+    if (!encoded) {
+      SinkStatus status = record_error(EIO, "compress", "(gzip compression failed)");
+      std::lock_guard<std::mutex> lock(stats_mutex);
+      stats.dropped_bytes += raw;
+      stats.lines_lost += lines;
+      ++stats.dropped_writes;
+      return status;
+    }
+    member.raw_bytes = raw;
+    member.lines = lines;
+    unwritten_bytes += member.bytes.size();
+    unwritten_raw_bytes += member.raw_bytes;
+    unwritten.push_back(std::move(member));
+    return SinkStatus::success();
+  }
+
+  // Every stream's pending lines, one member each, in the order the streams first had lines.
+  SinkStatus encode_all() {
+    SinkStatus status;
+    for (const std::uint32_t id : dirty) {
+      SinkStatus encoded = encode_member(id);
+      if (status.ok()) status = std::move(encoded);
+    }
+    dirty.clear();
+    return status;
+  }
+
+  // Over the flush threshold: the largest streams become members until half of it is left, so
+  // that hot streams get large members early and quiet ones still wait for the periodic flush.
+  SinkStatus encode_largest() {
+    by_size.clear();
+    for (const std::uint32_t id : dirty) by_size.emplace_back(streams[id].lines.size(), id);
+    std::sort(by_size.begin(), by_size.end(), std::greater<>());
+    SinkStatus status;
+    std::size_t encoded = 0;
+    while (encoded < by_size.size() && pending_bytes > config.flush_threshold_bytes / 2) {
+      SinkStatus result = encode_member(by_size[encoded++].second);
+      if (status.ok()) status = std::move(result);
+    }
+    // The streams still pending stay listed, in their first-line order.
+    dirty.erase(std::remove_if(dirty.begin(), dirty.end(),
+                               [&](std::uint32_t id) { return !streams[id].listed; }),
+                dirty.end());
+    return status;
+  }
+
+  SinkStatus flush_pending() { return write_members(encode_all()); }
+
+  // Writes the members waiting in `unwritten`; `encoded` is the status of making them.
+  SinkStatus write_members(SinkStatus encoded) {
+    SinkStatus written = write_unwritten_members();
+    return encoded.ok() ? written : encoded;
+  }
+
+  SinkStatus write_unwritten_members() {
     if (unwritten.empty()) return SinkStatus::success();
     if (fd >= 0 && segment_was_removed()) {
       // Writing on would feed an unlinked file: report it and start a fresh segment (and
@@ -213,16 +301,16 @@ struct GzipRotatingSink::Impl {
     if (::fsync(fd) != 0 && errno != EINVAL) record_error(errno, "fsync", path);
     if (::close(fd) != 0) record_error(errno, "close", path);
     fd = -1;
-    segment_raw_bytes = unwritten_raw_bytes + pending.size();
+    segment_raw_bytes = unwritten_raw_bytes + pending_bytes;
     std::lock_guard<std::mutex> lock(stats_mutex);
     stats.current_path.clear();
   }
 
   SinkStatus rotate() {
     SinkStatus status = flush_pending();
-    if (status.ok()) close_segment();
+    if (unwritten.empty()) close_segment();
     // On failure the segment was already abandoned (or never opened); the batch waits.
-    segment_raw_bytes = unwritten_raw_bytes + pending.size();
+    segment_raw_bytes = unwritten_raw_bytes + pending_bytes;
     return status;
   }
 };
@@ -232,11 +320,15 @@ GzipRotatingSink::GzipRotatingSink(GzipRotatingSinkConfig config) {
   if (!is_valid_symbol(symbol)) {
     throw std::invalid_argument("invalid symbol for segment names: '" + config.symbol + "'");
   }
+  if (!config.file_prefix.empty() && !is_valid_file_prefix(config.file_prefix)) {
+    throw std::invalid_argument("invalid segment name prefix: '" + config.file_prefix + "'");
+  }
   if (!config.clock || !config.file_ops.create_exclusive || !config.file_ops.write) {
     throw std::invalid_argument("GzipRotatingSink needs a clock and file operations");
   }
   impl_ = std::make_unique<Impl>(std::move(config));
-  impl_->prefix = to_lower(symbol) + "_depth";
+  impl_->prefix =
+      impl_->config.file_prefix.empty() ? to_lower(symbol) + "_depth" : impl_->config.file_prefix;
 }
 
 GzipRotatingSink::~GzipRotatingSink() {
@@ -244,7 +336,13 @@ GzipRotatingSink::~GzipRotatingSink() {
 }
 
 SinkStatus GzipRotatingSink::write(std::string_view lines) {
+  // Lines of no named stream: stream id 0, under whatever name that stream has (or none).
+  return write_stream(lines, StreamTag{});
+}
+
+SinkStatus GzipRotatingSink::write_stream(std::string_view lines, const StreamTag& tag) {
   Impl& s = *impl_;
+  const auto line_count = static_cast<std::uint64_t>(std::count(lines.begin(), lines.end(), '\n'));
   if (s.held_bytes() + lines.size() > s.config.max_unwritten_bytes) {
     SinkStatus status;
     status.code = SinkStatus::Code::dropped;
@@ -253,23 +351,35 @@ SinkStatus GzipRotatingSink::write(std::string_view lines) {
                      " bytes (storage failing?): record dropped";
     std::lock_guard<std::mutex> lock(s.stats_mutex);
     s.stats.dropped_bytes += lines.size();
-    s.stats.lines_refused +=
-        static_cast<std::uint64_t>(std::count(lines.begin(), lines.end(), '\n'));
+    s.stats.lines_refused += line_count;
     ++s.stats.dropped_writes;
     return status;
   }
   SinkStatus status;
   if (s.interval_due() || s.size_due(lines.size())) status = s.rotate();
-  s.pending.append(lines);
-  s.pending_lines += static_cast<std::uint64_t>(std::count(lines.begin(), lines.end(), '\n'));
+  Impl::StreamPending& stream = s.streams[tag.id];
+  if (!tag.name.empty() && stream.name != tag.name) stream.name = tag.name;
+  if (!stream.listed) {
+    stream.listed = true;
+    s.dirty.push_back(tag.id);
+  }
+  const std::size_t capacity_before = stream.lines.capacity();
+  stream.lines.append(lines);
+  s.pending_capacity += stream.lines.capacity() - capacity_before;
+  stream.line_count += line_count;
+  s.pending_bytes += lines.size();
   s.segment_raw_bytes += lines.size();
   {
     std::lock_guard<std::mutex> lock(s.stats_mutex);
     s.stats.bytes_in += lines.size();
     s.stats.unwritten_bytes = s.held_bytes();
+    s.stats.streams = s.streams.size();
+    s.stats.pending_buffer_bytes = s.pending_capacity;
+    s.stats.pending_buffer_bytes_max =
+        std::max(s.stats.pending_buffer_bytes_max, s.pending_capacity);
   }
-  if (s.pending.size() >= s.config.flush_threshold_bytes) {
-    SinkStatus flushed = s.flush_pending();
+  if (s.pending_bytes >= s.config.flush_threshold_bytes) {
+    SinkStatus flushed = s.write_members(s.encode_largest());
     if (status.ok()) status = std::move(flushed);
   }
   return status;

@@ -301,7 +301,8 @@ void FeedSession::on_ticker(const BookTicker& ticker, std::int64_t recv_ns) {
   if (!config_.record_book_ticker) return;
   ticker_context_.conn_id = context_.conn_id;
   append_ticker_record(line_, ticker_context_, recv_ns, ticker);
-  write(line_, false);
+  // Under the ticker's own stream: its writer_drop markers and its gzip members are its own.
+  write(line_, ticker_context_, false);
 }
 
 void FeedSession::on_snapshot_answer(const RestAnswer& answer) {

@@ -23,6 +23,13 @@ inline std::string str(const rapidjson::Value& value, const char* field) {
   return it->value.GetString();
 }
 
+// The `stream` of one NDJSON record line ("?" when the line is not a record with one).
+inline std::string stream_of_line(const std::string& line) {
+  rapidjson::Document doc;
+  doc.Parse(line.c_str());
+  return doc.IsObject() && doc.HasMember("stream") ? str(doc, "stream") : "?";
+}
+
 // The simulator's record of connection `id` (1-based), or nullptr.
 // depthsim's ground truth of `symbol` (/sim/truth); not an object when it could not be had.
 inline rapidjson::Document sim_truth(const Simulator& sim, const std::string& symbol) {

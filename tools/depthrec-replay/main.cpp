@@ -1,15 +1,17 @@
 // depthrec-replay: re-runs the book sync over a recording and verifies it.
 //
-//   depthrec-replay [--market usdm|spot|coinm] [--symbol S] [--max-unverified N] [--at ID|TIME]
+//   depthrec-replay [--market usdm|spot|coinm] [--symbol S] [--stream NAME] [--max-unverified N]
+//                   [--at ID|TIME]
 //                   [--levels N] [--csv FILE|-] [--json] INPUT...
 //
 // INPUT is a recording file (gzip or plain), a directory of depthrec segments, or - (stdin), in
 // the raw capture format, cryptofeed's raw capture or depthrec's NDJSON (docs/records.md);
 // several inputs (a cryptofeed capture and its REST companion file) are merged by receive time.
-// Every symbol is verified (only S with --symbol). Exit status: 0 when every stream is
-// consistent (every break marked by gap + resync records, every matching ticker equal to the
-// rebuilt book) and verified (some depth events applied to a synced book, at most N not), 1 when
-// one is not (or the input holds no depth event), 2 on usage or IO errors.
+// Every symbol is verified (only S with --symbol; only the records of stream NAME with
+// --stream, reading only that stream's gzip members of a depthrec segment). Exit status: 0 when
+// every stream is consistent (every break marked by gap + resync records, every matching ticker
+// equal to the rebuilt book) and verified (some depth events applied to a synced book, at most N
+// not), 1 when one is not (or the input holds no depth event), 2 on usage or IO errors.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -38,6 +40,7 @@ constexpr int kExitUsage = 2;
 struct Options {
   std::string market;
   std::string symbol;
+  std::string stream;
   std::string at;
   std::size_t levels = 10;
   std::string csv;
@@ -79,7 +82,10 @@ int run(const Options& options) {
     }
   }
   std::string error;
-  const std::unique_ptr<ReplayReader> reader = ReplayReader::open(options.inputs, error);
+  ReplayReaderOptions reader_options;
+  reader_options.stream = options.stream;
+  const std::unique_ptr<ReplayReader> reader =
+      ReplayReader::open(options.inputs, error, reader_options);
   if (!reader) {
     std::fprintf(stderr, "depthrec-replay: %s\n", error.c_str());
     return kExitUsage;
@@ -151,6 +157,9 @@ int run_command_line(int argc, char** argv) {
       "depthrec-replay"};
   app.add_option("--market", options.market, "usdm, spot or coinm (default: from the data)");
   app.add_option("--symbol", options.symbol, "the one symbol to verify (default: every symbol)");
+  app.add_option("--stream", options.stream,
+                 "only the records of this stream (e.g. btcusdt@depth@100ms); in depthrec "
+                 "segments only its gzip members are decompressed");
   app.add_option("--max-unverified", options.max_unverified,
                  "fail a stream that leaves more than N depth events unverified (before its first "
                  "sync or while unsynced; default: no bound, but none verified always fails)");
