@@ -13,7 +13,8 @@ enum class ParseError : std::uint8_t {
   missing_field,   // a required field is absent (or an empty "s" or "stream")
   wrong_type,      // a field has the wrong JSON type
   bad_number,      // an id or time is negative, fractional or out of range
-  bad_decimal,     // a price or quantity string is not an unsigned decimal of <= 8 fraction digits
+  bad_decimal,     // a price or quantity string is not an unsigned decimal of <= 20 integer and
+                   // <= 8 fraction digits, or a book level price above 92233720368.54775807
   bad_level,       // a level is not a ["price","qty"] pair
   too_large,       // frame over the configured maximum size or too many levels
                    // (or JSON nested more than 32 deep)

@@ -86,7 +86,7 @@ std::optional<PriceLevel> BookSide::best() const {
 void BookSide::append_top(std::size_t n, std::vector<PriceLevel>& out) const {
   for (auto entry = index_.rbegin(); n > 0 && entry != index_.rend(); ++entry) {
     const Rank* block_ranks = ranks(entry->block);
-    const std::int64_t* block_quantities = quantities(entry->block);
+    const Quantity* block_quantities = quantities(entry->block);
     for (std::size_t pos = entry->size; pos > 0 && n > 0; --pos, --n) {
       out.push_back(PriceLevel{price_of(block_ranks[pos - 1]), Decimal{block_quantities[pos - 1]}});
     }
@@ -127,7 +127,7 @@ std::size_t BookSide::lower_bound_in(const BlockEntry& entry, Rank rank) const {
   return static_cast<std::size_t>(base - first) + (*base < rank ? 1 : 0);
 }
 
-void BookSide::insert_at(std::size_t entry, std::size_t pos, Rank rank, std::int64_t qty) {
+void BookSide::insert_at(std::size_t entry, std::size_t pos, Rank rank, Quantity qty) {
   if (index_[entry].size == capacity_) {
     split(entry);
     const std::size_t lower_size = index_[entry].size;
@@ -138,7 +138,7 @@ void BookSide::insert_at(std::size_t entry, std::size_t pos, Rank rank, std::int
   }
   BlockEntry& target = index_[entry];
   Rank* block_ranks = ranks(target.block);
-  std::int64_t* block_quantities = quantities(target.block);
+  Quantity* block_quantities = quantities(target.block);
   std::copy_backward(block_ranks + pos, block_ranks + target.size, block_ranks + target.size + 1);
   std::copy_backward(block_quantities + pos, block_quantities + target.size,
                      block_quantities + target.size + 1);
@@ -152,7 +152,7 @@ void BookSide::insert_at(std::size_t entry, std::size_t pos, Rank rank, std::int
 void BookSide::erase_at(std::size_t entry, std::size_t pos) {
   BlockEntry& target = index_[entry];
   Rank* block_ranks = ranks(target.block);
-  std::int64_t* block_quantities = quantities(target.block);
+  Quantity* block_quantities = quantities(target.block);
   std::copy(block_ranks + pos + 1, block_ranks + target.size, block_ranks + pos);
   std::copy(block_quantities + pos + 1, block_quantities + target.size, block_quantities + pos);
   --target.size;
@@ -192,7 +192,7 @@ void BookSide::merge_if_sparse(std::size_t entry) {
   } else if (entry + 1 < index_.size() && index_[entry + 1].size + sparse.size <= merged_limit) {
     BlockEntry& better = index_[entry + 1];
     Rank* better_ranks = ranks(better.block);
-    std::int64_t* better_quantities = quantities(better.block);
+    Quantity* better_quantities = quantities(better.block);
     std::copy_backward(better_ranks, better_ranks + better.size,
                        better_ranks + better.size + sparse.size);
     std::copy_backward(better_quantities, better_quantities + better.size,
@@ -208,7 +208,7 @@ void BookSide::merge_if_sparse(std::size_t entry) {
   index_.erase(index_.begin() + static_cast<std::ptrdiff_t>(entry));
 }
 
-void BookSide::append_best(Rank rank, std::int64_t qty) {
+void BookSide::append_best(Rank rank, Quantity qty) {
   // Loaded blocks are filled to three quarters, leaving room for the inserts that follow.
   if (index_.empty() || index_.back().size >= capacity_ * 3 / 4) {
     const std::uint32_t block = acquire_block();

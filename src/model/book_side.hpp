@@ -34,6 +34,7 @@ class BookSide {
   // duplicated input is accepted: the last occurrence of a price wins, zero quantities are dropped.
   void load(const std::vector<PriceLevel>& best_first);
   // Sets one level; a zero quantity removes it (removing an absent level is ignored).
+  // Precondition (load too): fits_book_price(price), which the parsers enforce.
   void set(Decimal price, Decimal qty);
   // Removes the worst levels (farthest from the top) until at most `keep` remain; returns how many.
   std::size_t drop_worst(std::size_t keep);
@@ -53,8 +54,11 @@ class BookSide {
 
  private:
   // A price as a rank that grows towards the top of this side (bids: the price, asks: its
-  // negation), so one ascending order serves both sides.
+  // negation), so one ascending order serves both sides. 64-bit: prices fit (fits_book_price), so
+  // the searches, which read only ranks, cost what they did before quantities were widened.
   using Rank = std::int64_t;
+  // Quantities have Decimal's whole range (1e13 and more on low-priced symbols): 16 bytes each.
+  using Quantity = DecimalUnits;
 
   struct BlockEntry {
     Rank floor;           // the worst rank held by the block
@@ -62,28 +66,29 @@ class BookSide {
     std::uint32_t size;   // levels held, 1..capacity
   };
 
-  Rank rank_of(Decimal price) const { return bid_side_ ? price.units : -price.units; }
+  Rank rank_of(Decimal price) const {
+    const auto units = static_cast<Rank>(price.units);
+    return bid_side_ ? units : -units;
+  }
   Decimal price_of(Rank rank) const { return Decimal{bid_side_ ? rank : -rank}; }
   Rank* ranks(std::uint32_t block) { return &ranks_[block * capacity_]; }
-  std::int64_t* quantities(std::uint32_t block) { return &quantities_[block * capacity_]; }
+  Quantity* quantities(std::uint32_t block) { return &quantities_[block * capacity_]; }
   const Rank* ranks(std::uint32_t block) const { return &ranks_[block * capacity_]; }
-  const std::int64_t* quantities(std::uint32_t block) const {
-    return &quantities_[block * capacity_];
-  }
+  const Quantity* quantities(std::uint32_t block) const { return &quantities_[block * capacity_]; }
   PriceLevel level_at(const BlockEntry& entry, std::size_t pos) const;
 
   // Index entry of the block where `rank` is or would be inserted. Precondition: !index_.empty().
   std::size_t find_entry(Rank rank) const;
   // Position of the first level of the block not below `rank`.
   std::size_t lower_bound_in(const BlockEntry& entry, Rank rank) const;
-  void insert_at(std::size_t entry, std::size_t pos, Rank rank, std::int64_t qty);
+  void insert_at(std::size_t entry, std::size_t pos, Rank rank, Quantity qty);
   void erase_at(std::size_t entry, std::size_t pos);
   // Moves the upper half of a full block into a new block placed after it in the index.
   void split(std::size_t entry);
   // Empties a nearly empty block into a neighbour with room, then frees it.
   void merge_if_sparse(std::size_t entry);
   // Appends a level better than every held level (the load of a sorted input).
-  void append_best(Rank rank, std::int64_t qty);
+  void append_best(Rank rank, Quantity qty);
 
   std::uint32_t acquire_block();
   void release_block(std::uint32_t block);
@@ -91,9 +96,9 @@ class BookSide {
   bool bid_side_;
   std::size_t capacity_;
   std::size_t size_ = 0;
-  std::vector<BlockEntry> index_;  // ascending floors: worst block first, best block last
-  std::vector<Rank> ranks_;        // storage: block b holds [b * capacity_, (b + 1) * capacity_)
-  std::vector<std::int64_t> quantities_;  // in units of Decimal, parallel to ranks_
+  std::vector<BlockEntry> index_;     // ascending floors: worst block first, best block last
+  std::vector<Rank> ranks_;           // storage: block b holds [b * capacity_, (b + 1) * capacity_)
+  std::vector<Quantity> quantities_;  // in units of Decimal, parallel to ranks_
   std::vector<std::uint32_t> free_blocks_;
 };
 

@@ -81,7 +81,8 @@ class Cursor {
     if (!eat(']')) {
       do {
         PriceLevel level;
-        if (!eat('[') || !decimal(level.price) || !eat(',') || !decimal(level.qty) || !eat(']')) {
+        if (!eat('[') || !decimal(level.price) || !fits_book_price(level.price) || !eat(',') ||
+            !decimal(level.qty) || !eat(']')) {
           return false;
         }
         if (levels.size() >= max_levels) return false;

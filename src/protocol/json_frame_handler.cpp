@@ -252,8 +252,11 @@ bool FrameHandler::String(const char* str, rapidjson::SizeType length, bool) {
       break;
     case Slot::level_item:
       if (level_items_ < 2) {
-        Decimal& target = level_items_ == 0 ? level_.price : level_.qty;
-        if (!parse_decimal(std::string_view(str, length), target)) {
+        const bool is_price = level_items_ == 0;
+        Decimal& target = is_price ? level_.price : level_.qty;
+        // A book keeps prices as 64-bit ranks: a level price beyond them is refused here.
+        if (!parse_decimal(std::string_view(str, length), target) ||
+            (is_price && !fits_book_price(target))) {
           fail_level(ParseError::bad_decimal);
         }
       }

@@ -79,6 +79,8 @@ class FieldReader {
           parse_decimal(std::string_view(pair[1].GetString(), pair[1].GetStringLength()),
                         level.qty);
       if (!ok) return fail(name, "bad decimal in");
+      if (!fits_book_price(level.price))
+        return fail(name, "a level price above 92233720368.54775807 in");
       out.push_back(level);
     }
   }

@@ -51,9 +51,9 @@ class ReferenceBook {
   template <typename Map>
   static void set_in(Map& side, Decimal price, Decimal qty) {
     if (qty.is_zero()) {
-      side.erase(price.units);
+      side.erase(static_cast<std::int64_t>(price.units));  // prices fit: fits_book_price
     } else {
-      side[price.units] = qty.units;
+      side[static_cast<std::int64_t>(price.units)] = qty.units;
     }
   }
   template <typename Map, typename LevelAt>
@@ -67,8 +67,9 @@ class ReferenceBook {
     return true;
   }
 
-  std::map<std::int64_t, std::int64_t, std::greater<>> bids_;  // best (highest) first
-  std::map<std::int64_t, std::int64_t> asks_;                  // best (lowest) first
+  // Price units -> quantity units (quantities have Decimal's whole 128-bit range).
+  std::map<std::int64_t, DecimalUnits, std::greater<>> bids_;  // best (highest) first
+  std::map<std::int64_t, DecimalUnits> asks_;                  // best (lowest) first
 };
 
 inline void check_book_shape(const OrderBook& book) {

@@ -73,7 +73,11 @@ class Harness {
     for (int i = 0; i < count; ++i) {
       // Few distinct prices, so levels are updated and removed, not only added.
       const std::int64_t price = in_.ConsumeIntegralInRange<std::int64_t>(1, 16) * Decimal::kOne;
-      const std::int64_t qty = in_.ConsumeIntegralInRange<std::int64_t>(0, 3);
+      // Small quantities, or (one pick in two) low-priced symbols' 1e13-sized ones with a last
+      // fractional digit, past int64 units: the book must hold both exactly.
+      const std::int64_t pick = in_.ConsumeIntegralInRange<std::int64_t>(0, 7);
+      const DecimalUnits wide = DecimalUnits{10'000'000'000'000} * Decimal::kOne + 1;
+      const DecimalUnits qty = pick < 4 ? pick : (pick - 3) * wide;
       levels.push_back(PriceLevel{Decimal{price}, Decimal{qty}});
     }
   }

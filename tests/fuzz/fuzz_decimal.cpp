@@ -1,12 +1,15 @@
 // parse_decimal, parse_decimal_prefix / format_decimal. Two inputs from one buffer:
 //  - the bytes as decimal text: if accepted, the value formats to canonical text that parses back
-//    to the same value, and the text's numeric meaning matches an independent digit-by-digit
-//    reading (so "1.50" == "1.5" and a refused value really was out of range or malformed);
-//  - the first 8 bytes as raw units: every non-negative value formats and parses back exactly.
+//    to the same value, and the text's numeric meaning matches an independent reading done on
+//    strings (so "1.50" == "1.5" and a refused value really had more than 20 integer digits, a
+//    9th significant fractional digit or a syntax error);
+//  - the first 16 bytes (or 8, sign-extended, when shorter) as raw units: every value formats,
+//    and parses back exactly when it is non-negative and within 20 integer digits.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <limits>
+#include <string>
 #include <string_view>
 
 #include "depthrec/decimal.hpp"
@@ -15,50 +18,70 @@
 namespace {
 
 using depthrec::Decimal;
+using depthrec::DecimalUnits;
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
-// Independent reading of the grammar parse_decimal documents: digits, optionally '.' and digits;
-// at most 8 significant fractional digits; the value fits in int64 units. Computed in 128 bits.
-bool reference_parse(std::string_view text, std::int64_t& units) {
+// Independent reading of the grammar parse_decimal documents, on strings: digits, optionally '.'
+// and digits; at most 20 integer digits after leading zeros; at most 8 significant fractional
+// digits. The result is the units as decimal digits (the integer digits, then the fraction padded
+// to 8), without leading zeros: no arithmetic at all.
+bool reference_parse(std::string_view text, std::string& units) {
   std::size_t i = 0;
-  unsigned __int128 value = 0;
-  bool overflow = false;
-  const unsigned __int128 limit = std::numeric_limits<std::int64_t>::max();
   if (text.empty() || !is_digit(text[0])) return false;
+  std::string integer;
   for (; i < text.size() && is_digit(text[i]); ++i) {
-    value = value * 10 + static_cast<unsigned>(text[i] - '0');
-    if (value > limit) overflow = true;  // keep scanning: a syntax error is reported the same way
-    if (overflow) value = limit + 1;
+    if (integer.empty() && text[i] == '0') continue;  // leading zeros
+    integer.push_back(text[i]);
   }
-  value *= Decimal::kOne;
+  if (integer.size() > static_cast<std::size_t>(Decimal::kMaxIntegerDigits)) return false;
+  std::string fraction;
   if (i < text.size()) {
     if (text[i] != '.') return false;
-    ++i;
-    unsigned __int128 scale = Decimal::kOne;
-    for (; i < text.size(); ++i) {
+    for (++i; i < text.size(); ++i) {
       if (!is_digit(text[i])) return false;
-      scale /= 10;
-      const unsigned digit = static_cast<unsigned>(text[i] - '0');
-      if (scale == 0) {
-        if (digit != 0) return false;
-      } else {
-        value += digit * scale;
+      if (fraction.size() < static_cast<std::size_t>(Decimal::kScale)) {
+        fraction.push_back(text[i]);
+      } else if (text[i] != '0') {
+        return false;
       }
     }
   }
-  if (overflow || value > limit) return false;
-  units = static_cast<std::int64_t>(value);
+  fraction.resize(Decimal::kScale, '0');
+  units = integer + fraction;
+  units.erase(0, std::min(units.find_first_not_of('0'), units.size() - 1));
   return true;
+}
+
+// Decimal digits of non-negative units by repeated division (not format_decimal's code).
+std::string units_text(DecimalUnits units) {
+  std::string out;
+  do {
+    out.insert(out.begin(), static_cast<char>('0' + static_cast<int>(units % 10)));
+    units /= 10;
+  } while (units != 0);
+  return out;
+}
+
+// 10^28: the first value with a 21st integer digit.
+DecimalUnits first_refused() {
+  DecimalUnits value = 1;
+  for (int i = 0; i < Decimal::kMaxIntegerDigits + Decimal::kScale; ++i) value *= 10;
+  return value;
 }
 
 void check_canonical(std::string_view text, Decimal value) {
   FUZZ_CHECK(!text.empty() && text.size() <= depthrec::kMaxDecimalChars);
   FUZZ_CHECK(text.back() != '.');
   if (text.find('.') != std::string_view::npos) FUZZ_CHECK(text.back() != '0');
-  if (value.units >= 0) {
+  if (value.units >= first_refused()) {
+    FUZZ_CHECK(text[0] != '0');
+    Decimal untouched{42};
+    FUZZ_CHECK(!depthrec::parse_decimal(text, untouched));  // past 20 integer digits: refused
+    FUZZ_CHECK(untouched.units == 42);
+  } else if (value.units >= 0) {
     FUZZ_CHECK(text.size() == 1 || text[0] != '0' || text[1] == '.');  // no leading zeros
     Decimal again{-1};
     FUZZ_CHECK(depthrec::parse_decimal(text, again));
@@ -88,12 +111,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   Decimal parsed{-7};
   const bool accepted = depthrec::parse_decimal(text, parsed);
-  std::int64_t expected = 0;
+  std::string expected;
   const bool expected_ok = reference_parse(text, expected);
   FUZZ_CHECK(accepted == expected_ok);
   if (accepted) {
-    FUZZ_CHECK(parsed.units == expected);
     FUZZ_CHECK(parsed.units >= 0);
+    FUZZ_CHECK(units_text(parsed.units) == expected);
+    FUZZ_CHECK(parsed.units < first_refused());
     check_units(parsed);
   } else {
     FUZZ_CHECK(parsed.units == -7);  // refused: `out` unchanged
@@ -106,17 +130,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       depthrec::parse_decimal_prefix(text.data(), text.data() + text.size(), prefix_value);
   FUZZ_CHECK((stop == text.data() + text.size()) == accepted);
   if (stop != nullptr) {
-    std::int64_t prefix_expected = 0;
+    std::string prefix_expected;
     FUZZ_CHECK(reference_parse(text.substr(0, static_cast<std::size_t>(stop - text.data())),
                                prefix_expected));
-    FUZZ_CHECK(prefix_value.units == prefix_expected);
+    FUZZ_CHECK(units_text(prefix_value.units) == prefix_expected);
   } else {
     FUZZ_CHECK(prefix_value.units == -7);
   }
 
-  if (size >= sizeof(std::int64_t)) {
-    Decimal raw;
+  Decimal raw;
+  if (size >= sizeof(DecimalUnits)) {
     std::memcpy(&raw.units, data, sizeof raw.units);
+    check_units(raw);
+  } else if (size >= sizeof(std::int64_t)) {
+    std::int64_t narrow = 0;
+    std::memcpy(&narrow, data, sizeof narrow);
+    raw.units = narrow;
     check_units(raw);
   }
   return 0;

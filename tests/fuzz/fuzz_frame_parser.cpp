@@ -46,6 +46,7 @@ void check_level_array(std::string_view raw, const std::vector<PriceLevel>& leve
   for (const PriceLevel& level : levels) {
     check_decimal_round_trip(level.price);
     check_decimal_round_trip(level.qty);
+    FUZZ_CHECK(fits_book_price(level.price));  // a book's 64-bit ranks hold every price accepted
   }
 }
 

@@ -38,6 +38,7 @@ void check_decimal(Decimal value) {
 
 void check_levels(const std::vector<PriceLevel>& levels) {
   for (const PriceLevel& level : levels) {
+    FUZZ_CHECK(fits_book_price(level.price));  // a book's 64-bit ranks hold every price accepted
     check_decimal(level.price);
     check_decimal(level.qty);
   }

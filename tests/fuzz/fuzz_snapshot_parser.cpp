@@ -29,6 +29,7 @@ bool inside(std::string_view view, std::string_view text) {
 
 void check_levels(const std::vector<PriceLevel>& levels) {
   for (const PriceLevel& level : levels) {
+    FUZZ_CHECK(fits_book_price(level.price));  // a book's 64-bit ranks hold every price accepted
     for (Decimal value : {level.price, level.qty}) {
       FUZZ_CHECK(value.units >= 0);
       Decimal again{-1};

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
+#include <utility>
 
 #include "e2e_support.hpp"
 
@@ -42,6 +44,56 @@ std::map<std::string, std::string> side(const rapidjson::Value& levels) {
     out[canonical(level[0].GetString())] = canonical(level[1].GetString());
   }
   return out;
+}
+
+// Waits until `run` has recorded `messages` events and resynced `resyncs` times, stops it and
+// returns its final metrics.json (nullopt, with a failure reported, if either never happened).
+std::optional<rapidjson::Document> stop_once_resynced(RecorderRun& run, std::uint64_t messages,
+                                                      std::uint64_t resyncs) {
+  const bool recorded = wait_for_messages(run, messages);
+  EXPECT_TRUE(recorded) << run.process->output();
+  const bool resynced =
+      recorded && wait_until(
+                      [&] {
+                        auto m = read_metrics(run.metrics_path());
+                        return m && metric_u64(*m, "continuity", "resyncs") >= resyncs;
+                      },
+                      std::chrono::seconds(30));
+  EXPECT_TRUE(resynced);
+  stop_recorder(run);
+  if (!resynced) return std::nullopt;
+  return read_metrics(run.metrics_path());
+}
+
+// The book depthrec-replay rebuilds from the recording at the simulator's last update id,
+// checked against /sim/truth: exit 0, `breaks` breaks all marked, both sides equal. Returns the
+// truth's sides (canonical text) for the caller's own checks; empty on a failure.
+std::pair<std::map<std::string, std::string>, std::map<std::string, std::string>>
+expect_replayed_book_equals_truth(const Simulator& sim, const std::string& symbol,
+                                  const RecorderRun& run, std::uint64_t breaks) {
+  const rapidjson::Document truth = sim_truth(sim, symbol);
+  EXPECT_TRUE(truth.IsObject());
+  if (!truth.IsObject()) return {};
+  const std::uint64_t last_id = u64(truth, "lastUpdateId");
+  const auto report =
+      run_replay({"--at", "u:" + std::to_string(last_id), "--levels", "5000", run.data_dir()});
+  EXPECT_TRUE(report.json.IsObject());
+  if (!report.json.IsObject()) return {};
+  EXPECT_EQ(report.exit_code, 0) << "every break in the recording is marked and resynced";
+  EXPECT_EQ(u64(report.json, "breaks"), breaks);
+  EXPECT_EQ(u64(report.json, "unmarked_breaks"), 0u);
+  const auto& at = report.json["at"];
+  EXPECT_TRUE(at["reached"].GetBool());
+  EXPECT_EQ(u64(at, "u"), last_id);
+  auto truth_sides = std::make_pair(side(truth["bids"]), side(truth["asks"]));
+  EXPECT_EQ(side(at["bids"]), truth_sides.first);
+  EXPECT_EQ(side(at["asks"]), truth_sides.second);
+  report_figure(symbol + " events verified / breaks (all marked)",
+                std::to_string(u64(report.json, "events")) + " / " +
+                    std::to_string(u64(report.json, "breaks")));
+  report_figure(symbol + " bid / ask levels equal to ground truth",
+                std::to_string(at["bids"].Size()) + " / " + std::to_string(at["asks"].Size()));
+  return truth_sides;
 }
 
 void record_real_file(const std::string& market, const std::string& file, const std::string& speed,
@@ -159,16 +211,7 @@ TEST(ReplayEndToEnd, BookAfterEachResyncEqualsTheSimulatorsGroundTruth) {
       start_recorder(sim, {"--symbol", "BTCUSDT", "--depth", "full", "--print-interval", "1"});
   // Three gaps each skip one event: 597 are sent. The last gap is revealed by the very last
   // event, so the final book is right only if that last resync worked.
-  ASSERT_TRUE(wait_for_messages(run, 597)) << run.process->output();
-  ASSERT_TRUE(wait_until(
-      [&] {
-        auto m = read_metrics(run.metrics_path());
-        return m && metric_u64(*m, "continuity", "resyncs") >= 3;
-      },
-      std::chrono::seconds(30)));
-  stop_recorder(run);
-
-  auto metrics = read_metrics(run.metrics_path());
+  const auto metrics = stop_once_resynced(run, 597, 3);
   ASSERT_TRUE(metrics);
   EXPECT_EQ(metric_u64(*metrics, "continuity", "breaks"), 3u);
   EXPECT_EQ(metric_u64(*metrics, "continuity", "resyncs"), 3u);
@@ -187,23 +230,46 @@ TEST(ReplayEndToEnd, BookAfterEachResyncEqualsTheSimulatorsGroundTruth) {
   }
   report_figure("resync durations ms (gap -> synced, same connection)", durations);
 
-  const rapidjson::Document truth = sim_truth(sim, "BTCUSDT");
-  ASSERT_TRUE(truth.IsObject());
-  const std::uint64_t last_id = u64(truth, "lastUpdateId");
+  expect_replayed_book_equals_truth(sim, "BTCUSDT", run, 3);
+}
 
-  const auto report =
-      run_replay({"--at", "u:" + std::to_string(last_id), "--levels", "5000", run.data_dir()});
-  ASSERT_TRUE(report.json.IsObject());
-  EXPECT_EQ(report.exit_code, 0) << "every break in the recording is marked and resynced";
-  EXPECT_EQ(u64(report.json, "breaks"), 3u);
-  EXPECT_EQ(u64(report.json, "unmarked_breaks"), 0u);
-  const auto& at = report.json["at"];
-  ASSERT_TRUE(at["reached"].GetBool());
-  EXPECT_EQ(u64(at, "u"), last_id);
-  EXPECT_EQ(side(at["bids"]), side(truth["bids"]));
-  EXPECT_EQ(side(at["asks"]), side(truth["asks"]));
-  report_figure("bid / ask levels equal to ground truth",
-                std::to_string(at["bids"].Size()) + " / " + std::to_string(at["asks"].Size()));
+// Issue 12 (item 4): a low-priced spot symbol whose levels hold 1e11..1e13 units (depthsim's
+// PEPEUSDT profile: "12345678901234.00"-shaped quantities, 0.00000001 ticks). Before quantities
+// were widened every frame and the snapshot were refused as bad_decimal and the book never
+// synced. Now: recorded, a gap resynced (a second snapshot), verified with 0 unmarked breaks, and
+// the final book equal to /sim/truth digit for digit.
+TEST(ReplayEndToEnd, WideQuantitiesOfALowPricedSymbolAreExactFromTheWireToTheVerifiedBook) {
+  Simulator sim({"--market", "spot", "--symbols", "PEPEUSDT", "--rate", "400", "--events", "600",
+                 "--start-on-subscribe", "--fault", "gap@300"});
+  RecorderRun run = start_recorder(sim, {"--market", "spot", "--symbol", "PEPEUSDT", "--depth",
+                                         "full", "--print-interval", "1"});
+  const auto metrics = stop_once_resynced(run, 599, 1);
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metric_u64(*metrics, nullptr, "total_messages"), 599u);
+  EXPECT_EQ(metric_u64(*metrics, "continuity", "breaks"), 1u);
+  EXPECT_EQ(metric_u64(*metrics, "continuity", "resyncs"), 1u);
+  const auto records = read_records(run.data_dir());
+  EXPECT_EQ(records_of_type(records, "snapshot").size(), 2u);
+  EXPECT_EQ(records_of_type(records, "depth").size(), 599u);
+
+  const auto [truth_bids, truth_asks] = expect_replayed_book_equals_truth(sim, "PEPEUSDT", run, 1);
+  ASSERT_FALSE(testing::Test::HasFailure());
+
+  // The quantities compared are wide: every one 12..14 integer digits (1e11..1e13 units).
+  std::size_t shortest = 99;
+  std::size_t longest = 0;
+  for (const auto* levels : {&truth_bids, &truth_asks}) {
+    for (const auto& [price, qty] : *levels) {
+      EXPECT_EQ(qty.find('.'), std::string::npos) << "whole units: " << qty;
+      shortest = std::min(shortest, qty.size());
+      longest = std::max(longest, qty.size());
+    }
+  }
+  EXPECT_GE(shortest, 12u);
+  EXPECT_LE(longest, 14u);
+  EXPECT_GT(truth_bids.size() + truth_asks.size(), 200u);
+  report_figure("PEPEUSDT quantity integer digits",
+                std::to_string(shortest) + ".." + std::to_string(longest));
 }
 
 }  // namespace

@@ -112,6 +112,18 @@ SymbolSpec symbol_spec(Market market, std::string_view symbol) {
       spec.qty_step = 1;
       break;
     case Market::spot:
+      if (symbol == "PEPEUSDT") {
+        // Binance's PEPEUSDT: tick 0.00000001 near 0.00001, whole-unit quantities; its levels hold
+        // 1e11..1e13 PEPE (the range issue 12 needs exact end to end).
+        spec.price_decimals = 8;
+        spec.tick = 1;
+        spec.start_price = 1'000;
+        spec.qty_decimals = 2;
+        spec.qty_step = pow10(2);
+        spec.min_lots = 100'000'000'000;     // 1e11
+        spec.max_lots = 10'000'000'000'000;  // 1e13
+        break;
+      }
       spec.price_decimals = 8;
       spec.tick = btc || eth ? pow10(6) : pow10(4);
       spec.start_price = (btc ? 60000 : eth ? 3000 : generic_whole) * pow10(8);

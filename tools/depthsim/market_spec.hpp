@@ -31,10 +31,17 @@ struct SymbolSpec {
   std::int64_t start_price = 0;  // in price units: where the synthetic book starts
   int qty_decimals = 3;          // "0.000" -> 3
   std::int64_t qty_step = 1;     // quantity step, in quantity units
+  // Level quantities in steps: 0 keeps the default spread (mostly 1..400, walls to 50,000); a
+  // low-priced profile sets a range of its own (PEPEUSDT: 1e11..1e13 whole units, past the int64
+  // range of a recorder holding 1e-8 units).
+  std::int64_t min_lots = 0;
+  std::int64_t max_lots = 0;
 };
 
-// Realistic grids for BTC/ETH (e.g. usdm BTCUSDT: 0.10 ticks around 60000, qty step 0.001),
-// a generic grid otherwise. `symbol` must already be upper case.
+// Realistic grids for BTC/ETH (e.g. usdm BTCUSDT: 0.10 ticks around 60000, qty step 0.001), a
+// low-priced spot profile for PEPEUSDT (0.00000001 ticks around 0.00001, quantities of 1e11..1e13
+// whole units printed with 2 decimals, "12345678901234.00"), a generic grid otherwise.
+// `symbol` must already be upper case.
 SymbolSpec symbol_spec(Market market, std::string_view symbol);
 
 // [A-Z0-9_], 1..32 characters.

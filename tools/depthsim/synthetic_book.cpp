@@ -17,6 +17,8 @@ SyntheticBook::SyntheticBook(const SymbolSpec& spec, Market market, std::uint64_
 }
 
 std::int64_t SyntheticBook::random_qty() {
+  // A profile's own range draws once, so the default below keeps its sequence for a seed.
+  if (spec_.max_lots != 0) return random_.between(spec_.min_lots, spec_.max_lots) * spec_.qty_step;
   // Mostly small lots, sometimes a wall: a long-tailed size distribution like real books.
   const std::int64_t lots =
       random_.percent(10) ? random_.between(500, 50000) : random_.between(1, 400);

@@ -119,6 +119,26 @@ TEST(SyntheticBook, SpotAndCoinmInvariants) {
   run_invariants(Market::coinm, "BTCUSD_PERP");
 }
 
+// The low-priced profile: every level quantity 1e11..1e13 whole units (past the int64 range of
+// 1e-8 units), printed with two decimals, and the same invariants as every other symbol.
+TEST(SyntheticBook, PepeProfileHasWideWholeQuantities) {
+  run_invariants(Market::spot, "PEPEUSDT");
+  const SymbolSpec spec = symbol_spec(Market::spot, "PEPEUSDT");
+  SyntheticBook generator(spec, Market::spot, 11);
+  for (int i = 0; i < 200; ++i) generator.next();
+  std::size_t levels = 0;
+  for (const PriceLevel& level : generator.book().top_bids(0)) {
+    ASSERT_GE(level.qty, 100'000'000'000 * spec.qty_step);
+    ASSERT_LE(level.qty, 10'000'000'000'000 * spec.qty_step);
+    ASSERT_EQ(level.qty % 100, 0) << "whole units";
+    ++levels;
+  }
+  EXPECT_GT(levels, 100u);
+  EXPECT_EQ(format_fixed(1'234'567'890'123'400, spec.qty_decimals), "12345678901234.00");
+  EXPECT_EQ(format_fixed(generator.book().best(true)->price, spec.price_decimals).substr(0, 6),
+            "0.0000");
+}
+
 TEST(SyntheticBook, BookBeforeRebuildsRecentPast) {
   SyntheticBook generator(symbol_spec(Market::usdm, "BTCUSDT"), Market::usdm, 3);
   std::vector<LevelBook> past;

@@ -16,7 +16,7 @@
 namespace depthrec {
 namespace {
 
-Decimal units(std::int64_t value) {
+Decimal units(DecimalUnits value) {
   return Decimal{value};
 }
 
@@ -25,7 +25,7 @@ class ModelSide {
  public:
   explicit ModelSide(Side side) : bid_side_(side == Side::bid) {}
 
-  void set(std::int64_t price, std::int64_t qty) {
+  void set(std::int64_t price, DecimalUnits qty) {
     if (qty == 0) {
       levels_.erase(price);
     } else {
@@ -53,7 +53,7 @@ class ModelSide {
 
  private:
   bool bid_side_;
-  std::map<std::int64_t, std::int64_t> levels_;
+  std::map<std::int64_t, DecimalUnits> levels_;  // quantities in the whole Decimal range
 };
 
 std::vector<PriceLevel> all_levels(const BookSide& side) {
@@ -134,8 +134,11 @@ TEST_P(BookSideDifferential, MatchesStdMap) {
       price = kTick * uniform(kLowest / kTick, kHighest / kTick);
     }
     price = std::max<std::int64_t>(price, kTick);
-    // Zero about 45 % of the time, so the book keeps a working size instead of filling up.
-    const std::int64_t qty = uniform(0, 99) < 45 ? 0 : uniform(1, 1'000'000);
+    // Zero about 45 % of the time, so the book keeps a working size instead of filling up. Every
+    // other step a quantity of low-priced symbols' size (1e13..1e19, past int64 units).
+    constexpr DecimalUnits kWide = DecimalUnits{10'000'000'000'000} * Decimal::kOne;
+    const DecimalUnits qty =
+        uniform(0, 99) < 45 ? 0 : uniform(1, 1'000'000) * (step % 2 == 0 ? kWide : 1);
     side.set(units(price), units(qty));
     model.set(price, qty);
     most_blocks = std::max(most_blocks, side.block_count());
@@ -148,7 +151,7 @@ TEST_P(BookSideDifferential, MatchesStdMap) {
       changes_to_empty += model.size();
       for (const PriceLevel& level : model.best_first()) {
         side.set(level.price, Decimal{});
-        model.set(level.price.units, 0);
+        model.set(static_cast<std::int64_t>(level.price.units), 0);
       }
       expect_same(side, model, "emptied at step " + std::to_string(step));
     }

@@ -52,15 +52,48 @@ TEST(Decimal, RefusesNonDecimals) {
   }
 }
 
-TEST(Decimal, RefusesOverflowAndAcceptsTheLargestValue) {
-  EXPECT_EQ(parsed("92233720368.54775807").units, std::numeric_limits<std::int64_t>::max());
-  expect_refused("92233720368.54775808");
-  expect_refused("92233720369");
+// Units from a digit string, by long multiplication: independent of the parser's two paths.
+DecimalUnits units_of(std::string_view digits) {
+  DecimalUnits value = 0;
+  for (char c : digits) value = value * 10 + (c - '0');
+  return value;
+}
+
+TEST(Decimal, RefusesMoreThanTwentyIntegerDigitsAndAcceptsTheLargestValue) {
+  EXPECT_EQ(parsed("99999999999999999999.99999999").units,
+            units_of("9999999999999999999999999999"));
+  expect_refused("100000000000000000000");  // 21 integer digits
   expect_refused("184467440737095516160");
   expect_refused("99999999999999999999999999999999");
   EXPECT_EQ(parsed("0000000000000000000000001").units, Decimal::kOne);
-  EXPECT_EQ(parsed("000092233720368.54775807").units, std::numeric_limits<std::int64_t>::max());
-  expect_refused("99999999999.99999999");  // 11 digits, but over the int64 range
+  EXPECT_EQ(parsed("00000099999999999999999999").units, units_of("9999999999999999999900000000"))
+      << "leading zeros do not count";
+  expect_refused("99999999999999999999.999999999");  // a 9th fractional digit, even there
+}
+
+// What was refused before Decimal widened (int64 units: 92233720368.54775807 at most) and what
+// low-priced spot symbols (PEPE, SHIB, BTTC) send: 1e11..1e13 quantities, exact.
+TEST(Decimal, WideQuantitiesAreExact) {
+  EXPECT_EQ(parsed("92233720368.54775807").units, std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(parsed("92233720368.54775808").units,
+            static_cast<DecimalUnits>(std::numeric_limits<std::int64_t>::max()) + 1);
+  EXPECT_EQ(parsed("12345678901234.00").units, units_of("1234567890123400000000"));
+  EXPECT_EQ(parsed("10000000000000.12345678").units, units_of("1000000000000012345678"));
+  EXPECT_EQ(parsed("100000000000").units, units_of("10000000000000000000"));
+  EXPECT_EQ(to_string(parsed("12345678901234.00")), "12345678901234");
+  EXPECT_EQ(to_string(parsed("10000000000000.12345678")), "10000000000000.12345678");
+  EXPECT_EQ(to_string(parsed("99999999999999999999.99999999")), "99999999999999999999.99999999");
+  // Neighbours stay distinct and ordered at the last fractional digit.
+  EXPECT_LT(parsed("10000000000000.12345678"), parsed("10000000000000.12345679"));
+  EXPECT_EQ(parsed("10000000000000.12345679").units - parsed("10000000000000.12345678").units, 1);
+  // The 64-bit path ends at 10 integer digits; the 128-bit one agrees with it around there.
+  EXPECT_EQ(parsed("9999999999.99999999").units + 1, parsed("10000000000").units);
+}
+
+TEST(Decimal, BookPricesAreBoundedByTheirSixtyFourBitRanks) {
+  EXPECT_TRUE(fits_book_price(parsed("92233720368.54775807")));
+  EXPECT_FALSE(fits_book_price(parsed("92233720368.54775808")));
+  EXPECT_TRUE(fits_book_price(parsed("0.00000001")));
 }
 
 // The prefix reader stops where the decimal ends and refuses what parse_decimal refuses there.
@@ -75,7 +108,8 @@ TEST(Decimal, PrefixStopsAtTheFirstCharacterThatCannotContinueTheNumber) {
   EXPECT_EQ(stop_at("1.2.3"), 3);
   EXPECT_EQ(stop_at("1.100000000\""), 11) << "extra zeros belong to the number";
   EXPECT_EQ(stop_at("1.123456789\""), -1) << "a 9th significant digit is refused, not cut";
-  EXPECT_EQ(stop_at("123456789012\""), -1);
+  EXPECT_EQ(stop_at("123456789012\""), 12) << "12 integer digits fit now";
+  EXPECT_EQ(stop_at("123456789012345678901\""), -1) << "a 21st integer digit is refused";
   EXPECT_EQ(stop_at("\"1\""), -1);
   EXPECT_EQ(stop_at("7"), 1);
   Decimal value{-1};
@@ -95,13 +129,23 @@ TEST(Decimal, FormatsCanonically) {
   EXPECT_EQ(to_string(Decimal{std::numeric_limits<std::int64_t>::max()}), "92233720368.54775807");
   EXPECT_EQ(to_string(Decimal{-150'000'000}), "-1.5");
   EXPECT_EQ(to_string(Decimal{std::numeric_limits<std::int64_t>::min()}), "-92233720368.54775808");
+  // Any DecimalUnits fits kMaxDecimalChars, the extremes included.
+  const DecimalUnits max = ~(static_cast<DecimalUnits>(1) << 127);
+  EXPECT_EQ(to_string(Decimal{max}), "1701411834604692317316873037158.84105727");
+  EXPECT_EQ(to_string(Decimal{-max - 1}), "-1701411834604692317316873037158.84105728");
+  EXPECT_LE(to_string(Decimal{-max - 1}).size(), kMaxDecimalChars);
 }
 
 TEST(Decimal, FormatParseRoundTripOnRandomValues) {
   std::mt19937_64 rng(42);
   char buf[kMaxDecimalChars];
   for (int i = 0; i < 100000; ++i) {
-    Decimal value{static_cast<std::int64_t>(rng() >> (1 + rng() % 63))};
+    // Magnitudes of every width up to 10^28 units (20 integer digits), the 64-bit ones included.
+    __extension__ using Unsigned = unsigned __int128;
+    const auto wide =
+        static_cast<DecimalUnits>((static_cast<Unsigned>(rng()) << 64 | rng()) %
+                                  static_cast<Unsigned>(units_of("10000000000000000000000000000")));
+    Decimal value{wide >> (rng() % 94)};
     const std::size_t n = format_decimal(value, buf);
     ASSERT_LE(n, kMaxDecimalChars);
     Decimal back;

@@ -157,6 +157,44 @@ TEST_F(FrameParserTest, SpotAndFuturesBookTicker) {
   EXPECT_EQ(frame.ticker.ask_price, dec("63944"));
 }
 
+// Low-priced spot symbols (PEPE, SHIB, BTTC) carry quantities of 1e11..1e13: exact, on the
+// scanner's path (the compact shape Binance writes) and on the generic walk (spaces decline it).
+TEST_F(FrameParserTest, WideQuantitiesAreExactOnBothPaths) {
+  for (const char* space : {"", " "}) {
+    const std::string text =
+        std::string(R"({"e":"depthUpdate","E":5,"s":"PEPEUSDT","U":8,"u":9,"b":[)") + space +
+        R"(["0.00001234","12345678901234.00"],["0.00001233","100000000000.00"]],"a":[)" + space +
+        R"(["0.00001235","10000000000000.12345678"],["0.00001236","0.00"]]})";
+    ASSERT_EQ(parse(text), ParseError::none) << text;
+    EXPECT_EQ(frame.depth.bids, (std::vector<PriceLevel>{level("0.00001234", "12345678901234"),
+                                                         level("0.00001233", "100000000000")}));
+    EXPECT_EQ(frame.depth.asks,
+              (std::vector<PriceLevel>{level("0.00001235", "10000000000000.12345678"),
+                                       level("0.00001236", "0")}));
+    EXPECT_EQ(to_string(frame.depth.asks[0].qty), "10000000000000.12345678");
+  }
+  ASSERT_EQ(parse(R"({"u":1,"s":"PEPEUSDT","b":"0.00001234","B":"12345678901234.00",)"
+                  R"("a":"0.00001235","A":"99999999999999999999.99999999"})"),
+            ParseError::none);
+  EXPECT_EQ(to_string(frame.ticker.bid_qty), "12345678901234");
+  EXPECT_EQ(to_string(frame.ticker.ask_qty), "99999999999999999999.99999999");
+}
+
+// A book keeps prices as 64-bit ranks: a level price past them is refused with bad_decimal on
+// both paths (a quantity that large is fine), as is a 21st integer digit anywhere.
+TEST_F(FrameParserTest, LevelPriceBeyondTheBookRangeIsABadDecimal) {
+  for (const char* space : {"", " "}) {
+    const auto depth = [&](const char* price, const char* qty) {
+      return std::string(R"({"e":"depthUpdate","E":5,"s":"X","U":8,"u":9,"b":[)") + space + "[\"" +
+             price + "\",\"" + qty + "\"]],\"a\":[]}";
+    };
+    EXPECT_EQ(parse(depth("92233720368.54775807", "1")), ParseError::none) << space;
+    EXPECT_EQ(parse(depth("92233720368.54775808", "1")), ParseError::bad_decimal) << space;
+    EXPECT_EQ(parse(depth("1", "92233720368.54775808")), ParseError::none) << space;
+    EXPECT_EQ(parse(depth("1", "100000000000000000000")), ParseError::bad_decimal) << space;
+  }
+}
+
 TEST_F(FrameParserTest, SubscriptionReplies) {
   for (const char* text :
        {R"({"result":null,"id":1})", R"({"id":3,"result":["btcusdt@bookTicker"]})",

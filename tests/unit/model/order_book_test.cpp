@@ -191,6 +191,41 @@ TEST(OrderBook, TopCopiesBestFirstAndClearsOutputs) {
 }
 
 // Random changes against a std::map reference: same levels in the same order after every step.
+// 1e11..1e13 quantities (and the whole 20-digit range) are held exactly through set, load,
+// updates across block splits and merges, top() and copies.
+TEST(OrderBook, WideQuantitiesStayExact) {
+  const auto dec = [](const char* text) {
+    Decimal value;
+    EXPECT_TRUE(parse_decimal(text, value)) << text;
+    return value;
+  };
+  const Decimal big = dec("12345678901234");
+  const Decimal odd = dec("10000000000000.12345678");
+  const Decimal max = dec("99999999999999999999.99999999");
+  DepthSnapshot snapshot;
+  snapshot.last_update_id = 1;
+  for (std::int64_t tick = 0; tick < 200; ++tick) {  // several blocks per side
+    snapshot.bids.push_back(PriceLevel{Decimal{1000 - tick}, Decimal{big.units + tick}});
+    snapshot.asks.push_back(PriceLevel{Decimal{1001 + tick}, Decimal{odd.units + tick}});
+  }
+  OrderBook book;
+  book.load(snapshot);
+  book.set_level(Side::bid, Decimal{1000}, max);
+  book.set_level(Side::ask, Decimal{2000}, big);  // a new worst ask, appended past the last block
+  for (std::int64_t tick = 1; tick < 200; tick += 2)
+    book.set_level(Side::bid, Decimal{1000 - tick}, Decimal{});
+  const OrderBook copy = book;
+  ASSERT_EQ(copy.bid_count(), 100u);
+  EXPECT_EQ(to_string(copy.bid(0).qty), "99999999999999999999.99999999");
+  EXPECT_EQ(copy.bid(1), (PriceLevel{Decimal{998}, Decimal{big.units + 2}}));
+  EXPECT_EQ(to_string(copy.bid(1).qty), "12345678901234.00000002");
+  EXPECT_EQ(to_string(copy.ask(0).qty), "10000000000000.12345678");
+  EXPECT_EQ(copy.ask(copy.ask_count() - 1), (PriceLevel{Decimal{2000}, big}));
+  std::vector<PriceLevel> bids, asks;
+  copy.top(3, bids, asks);
+  EXPECT_EQ(asks[2].qty, Decimal{odd.units + 2});
+}
+
 TEST(OrderBook, MatchesAMapReferenceUnderRandomChanges) {
   std::mt19937 rng(7);
   OrderBook book;

@@ -43,6 +43,18 @@ TEST(SnapshotParser, SpotBodyWithoutTimesAndEmptySides) {
   EXPECT_EQ(snapshot.bids_json, "[]");
 }
 
+TEST(SnapshotParser, WideQuantitiesAreExactAndLevelPricesBounded) {
+  const std::string body = R"({"lastUpdateId":7,"bids":[["0.00001234","12345678901234.00"]],)"
+                           R"("asks":[["0.00001235","10000000000000.12345678"]]})";
+  DepthSnapshot snapshot;
+  ASSERT_EQ(parse_snapshot(body, snapshot), ParseError::none);
+  EXPECT_EQ(snapshot.bids[0], (PriceLevel{dec("0.00001234"), dec("12345678901234")}));
+  EXPECT_EQ(to_string(snapshot.asks[0].qty), "10000000000000.12345678");
+  EXPECT_EQ(parse_snapshot(R"({"lastUpdateId":7,"bids":[["92233720368.54775808","1"]],"asks":[]})",
+                           snapshot),
+            ParseError::bad_decimal);
+}
+
 TEST(SnapshotParser, RefusesBadBodies) {
   const std::pair<const char*, ParseError> cases[] = {
       {"", ParseError::malformed_json},

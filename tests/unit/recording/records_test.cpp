@@ -1,6 +1,8 @@
 // Every record type is formatted, parsed back with RapidJSON, and every field checked.
 #include "depthrec/records.hpp"
 
+#include "depthrec/replay_reader.hpp"
+
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
@@ -336,6 +338,65 @@ TEST(Records, TickerUsesCanonicalDecimals) {
   EXPECT_STREQ(doc["A"].GetString(), "0.003");
   EXPECT_EQ(doc["E"].GetInt64(), 1721347022505);
   EXPECT_EQ(doc["T"].GetInt64(), 1721347022504);
+}
+
+// Low-priced symbols' 1e11..1e13 quantities: written (depth and snapshot levels verbatim, ticker
+// decimals canonical) and read back by the recording reader depthrec-replay uses, exactly.
+TEST(Records, WideQuantitiesRoundTripThroughTheRecordingReader) {
+  const RecordContext ctx{Market::spot, "PEPEUSDT", "pepeusdt@depth@100ms", 1};
+  const auto dec = [](const char* text) {
+    Decimal value;
+    EXPECT_TRUE(parse_decimal(text, value)) << text;
+    return value;
+  };
+  DepthUpdate update = usdm_update();
+  update.symbol = "PEPEUSDT";
+  update.has_prev_final_id = false;
+  update.bids_json = R"([["0.00001234","12345678901234.00"]])";
+  update.asks_json = R"([["0.00001235","10000000000000.12345678"]])";
+  DepthSnapshot snapshot;
+  snapshot.last_update_id = 7;
+  snapshot.bids_json = R"([["0.00001233","99999999999999999999.99999999"]])";
+  snapshot.asks_json = "[]";
+  BookTicker ticker;
+  ticker.update_id = 8;
+  ticker.bid_price = dec("0.00001234");
+  ticker.bid_qty = dec("12345678901234.00");
+  ticker.ask_price = dec("0.00001235");
+  ticker.ask_qty = dec("10000000000000.12345678");
+
+  std::string depth_line;
+  append_depth_record(depth_line, ctx, update, 1, 0, 0);
+  std::string snapshot_line;
+  append_snapshot_record(snapshot_line, ctx, snapshot, 2);
+  std::string ticker_line;
+  append_ticker_record(ticker_line, ctx, 3, ticker);
+  EXPECT_NE(
+      ticker_line.find(R"("B":"12345678901234","a":"0.00001235","A":"10000000000000.12345678")"),
+      std::string::npos)
+      << ticker_line;
+
+  ReplayLineParser parser;
+  ReplayItem item;
+  depth_line.pop_back();  // the reader takes a line without its newline
+  ASSERT_EQ(parser.parse(depth_line, item), "");
+  ASSERT_EQ(item.depth.bids.size(), 1u);
+  EXPECT_EQ(item.depth.bids[0].qty, dec("12345678901234"));
+  EXPECT_EQ(to_string(item.depth.asks[0].qty), "10000000000000.12345678");
+  snapshot_line.pop_back();
+  ASSERT_EQ(parser.parse(snapshot_line, item), "");
+  EXPECT_EQ(to_string(item.snapshot.bids[0].qty), "99999999999999999999.99999999");
+  ticker_line.pop_back();
+  ASSERT_EQ(parser.parse(ticker_line, item), "");
+  EXPECT_EQ(item.ticker.bid_qty, ticker.bid_qty);
+  EXPECT_EQ(item.ticker.ask_qty, ticker.ask_qty);
+
+  // A level price a book cannot rank is refused with a reason, not truncated.
+  update.bids_json = R"([["92233720368.54775808","1"]])";
+  std::string refused;
+  append_depth_record(refused, ctx, update, 1, 0, 0);
+  refused.pop_back();
+  EXPECT_NE(parser.parse(refused, item).find("level price"), std::string::npos);
 }
 
 TEST(Records, AppendsWithoutAllocatingOnceCapacityIsThere) {
