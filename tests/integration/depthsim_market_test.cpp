@@ -139,6 +139,23 @@ TEST(DepthsimListing, ListingAndDelistingShowInExchangeInfoAtOnceAndStopTheStrea
   EXPECT_EQ(stats["limits"]["delistings"].GetUint64(), 2u);
 }
 
+TEST(DepthsimListing, ScheduledListingAndDelistingHappenAtTheirTime) {
+  SimProcess sim({"--no-tls", "--symbols", "BTCUSDT,ETHUSDT", "--rate", "50", "--list-after",
+                  "usdm:NEWUSDT@0.3", "--delist-after", "ETHUSDT@0.3"});
+  // Bounded by exchangeInfo answers, not by sleeping: each poll is one request.
+  int polls = 0;
+  while ((listed_status(sim.port(), "NEWUSDT") != "TRADING" ||
+          listed_status(sim.port(), "ETHUSDT") != "BREAK") &&
+         ++polls < 20000) {
+  }
+  EXPECT_EQ(listed_status(sim.port(), "NEWUSDT"), "TRADING");
+  EXPECT_EQ(listed_status(sim.port(), "ETHUSDT"), "BREAK");
+  const rapidjson::Document stats = json(get(sim.port(), "/sim/stats").body);
+  EXPECT_EQ(stats["limits"]["listings"].GetUint64(), 1u);
+  EXPECT_EQ(stats["limits"]["delistings"].GetUint64(), 1u);
+  EXPECT_GE(stats["uptime_ms"].GetInt64(), 300);
+}
+
 // Breaks of the pu chain per symbol over `events` depth events of each of `symbols`;
 // `on_event(symbol, events of it so far)` after each event in order.
 std::map<std::string, int> breaks_per_symbol(

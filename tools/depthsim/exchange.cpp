@@ -67,6 +67,7 @@ void Exchange::start() {
     for (auto& feed : feeds_) feed->start(started_at_);
   }
   schedule_generation(started_at_);
+  schedule_listings();
   housekeeping();
 }
 
@@ -76,6 +77,7 @@ void Exchange::shutdown() {
   generation_timer_.cancel();
   housekeeping_timer_.cancel();
   replay_timer_.cancel();
+  for (auto& timer : listing_timers_) timer->cancel();
   if (on_shutdown_) on_shutdown_();
   if (server_ == nullptr) return;
   server_->stop_listening();

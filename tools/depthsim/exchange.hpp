@@ -128,6 +128,7 @@ class Exchange final : public ServerHandler {
   HttpReply list_reply(const RequestTarget& target);
   HttpReply delist_reply(const RequestTarget& target);
   std::vector<std::string> listed_symbols(std::vector<std::string>& halted) const;
+  void schedule_listings();
   // The REST weight of a Binance endpoint: spent, or 429/418 with Retry-After.
   std::optional<HttpReply> charge_rest_weight(const RequestTarget& target);
   std::string stats_json() const;
@@ -166,6 +167,7 @@ class Exchange final : public ServerHandler {
   asio::steady_timer housekeeping_timer_;
   asio::steady_timer replay_timer_;
   std::map<ConnectionId, std::unique_ptr<asio::steady_timer>> delayed_replies_;
+  std::vector<std::unique_ptr<asio::steady_timer>> listing_timers_;  // --list-after, --delist-after
   std::vector<std::pair<ConnectionId, std::string>> waiting_for_replay_snapshot_;  // and symbol
 
   std::uint64_t sessions_opened_ = 0;

@@ -46,6 +46,27 @@ std::vector<std::string> Exchange::listed_symbols(std::vector<std::string>& halt
   return listed;
 }
 
+void Exchange::schedule_listings() {
+  for (const ScheduledListing& listing : options_.scheduled_listings) {
+    auto timer = std::make_unique<asio::steady_timer>(io_);
+    timer->expires_at(started_at_ + std::chrono::duration_cast<Clock::duration>(
+                                        std::chrono::duration<double>(listing.after_sec)));
+    timer->async_wait([this, listing](const asio::error_code& error) {
+      if (error || shutting_down_) return;
+      // The same path as the control endpoints, so a planned change is counted the same way.
+      const RequestTarget target =
+          parse_request_target(std::string(listing.list ? "/sim/list" : "/sim/delist") +
+                               "?symbol=" + listing.symbol + (listing.remove ? "&remove=1" : ""));
+      if (listing.list) {
+        list_reply(target);
+      } else {
+        delist_reply(target);
+      }
+    });
+    listing_timers_.push_back(std::move(timer));
+  }
+}
+
 HttpReply Exchange::list_reply(const RequestTarget& target) {
   if (replay_) return listing_error("A replay lists the capture's symbols only.");
   const std::optional<std::string> param = target.param("symbol");

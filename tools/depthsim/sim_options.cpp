@@ -120,6 +120,11 @@ SimOptions options_for_market(const SimOptions& options, std::size_t index) {
   market.market = entry.market;
   market.symbols = entry.symbols;
   market.symbol_rates = entry.rates;
+  market.scheduled_listings.clear();
+  for (const ScheduledListing& listing : options.scheduled_listings) {
+    if (listing.market.value_or(options.markets.front().market) == entry.market)
+      market.scheduled_listings.push_back(listing);
+  }
   if (market.ping_interval_sec <= 0)
     market.ping_interval_sec = default_ping_interval_sec(market.market);
   if (market.pong_timeout_sec <= 0) market.pong_timeout_sec = is_futures(market.market) ? 600 : 60;
@@ -136,6 +141,8 @@ std::optional<SimOptions> parse_command_line(int argc, const char* const* argv,
   std::string symbol_counts;
   std::vector<std::string> faults;
   std::vector<std::string> rest_faults;
+  std::vector<std::string> list_after;
+  std::vector<std::string> delist_after;
   bool no_tls = false;
 
   CLI::App app{"depthsim: a Binance-compatible depth stream simulator on 127.0.0.1"};
@@ -200,6 +207,11 @@ std::optional<SimOptions> parse_command_line(int argc, const char* const* argv,
   app.add_option("--pacing-buffer-bytes", options.pacing_buffer_bytes,
                  "Rate 0 pauses above this backlog")
       ->capture_default_str();
+  app.add_option("--list-after", list_after,
+                 "[MARKET:]SYMBOL@SECONDS: list it then (as /sim/list), repeatable");
+  app.add_option("--delist-after", delist_after,
+                 "[MARKET:]SYMBOL@SECONDS[:remove]: delist it then (BREAK; :remove gone), "
+                 "repeatable");
   app.add_option("--fault", faults, "KIND@EVENT_INDEX[:ARG], repeatable");
   app.add_option("--rest-fault", rest_faults,
                  "KIND[:N] for the next N snapshots: 429 418 500 timeout truncated stale");
@@ -228,6 +240,18 @@ std::optional<SimOptions> parse_command_line(int argc, const char* const* argv,
     exit_code = app.exit(error, out, out);
     message = out.str();
     return std::nullopt;
+  }
+  for (const auto& [texts, list] : {std::pair{&list_after, true}, {&delist_after, false}}) {
+    for (const std::string& text : *texts) {
+      std::string error;
+      std::optional<ScheduledListing> entry = parse_scheduled_listing(text, list, error);
+      if (!entry) {
+        message = "depthsim: " + error + "\n";
+        exit_code = 2;
+        return std::nullopt;
+      }
+      options.scheduled_listings.push_back(*entry);
+    }
   }
   // The default BTCUSDT is not added to generated markets.
   if (!symbol_counts.empty() && app.count("--symbols") == 0) symbols.clear();

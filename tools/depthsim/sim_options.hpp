@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "fault_plan.hpp"
+#include "listing_schedule.hpp"
 #include "market_spec.hpp"
 
 namespace depthsim {
@@ -58,6 +59,10 @@ struct SimOptions {
   // REST request weight per IP per minute: spot's own, USD-M and COIN-M share one since 2026.
   int rest_weight_spot = 6000;
   int rest_weight_futures = 2400;
+
+  // Listings and delistings at a time (--list-after, --delist-after); options_for_market keeps
+  // the market's own.
+  std::vector<ScheduledListing> scheduled_listings;
 
   // Faults
   std::vector<PlannedFault> faults;
