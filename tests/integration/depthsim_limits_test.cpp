@@ -86,6 +86,7 @@ TEST(DepthsimLimits, PongsAndPingsCountTowardTheIncomingMessageLimit) {
 TEST(DepthsimLimits, RestOverBudgetIs429ThenSendingDuringRetryAfterIs418) {
   SimProcess sim({"--no-tls", "--rest-weight-futures", "50", "--rate", "10"});
   const std::string depth = "/fapi/v1/depth?symbol=BTCUSDT&limit=1000";  // weight 20
+  avoid_minute_edge();
   const HttpResult first = get(sim.port(), depth);
   EXPECT_EQ(first.status, 200);
   EXPECT_EQ(header(first, "X-MBX-USED-WEIGHT-1M"), "20");
@@ -128,6 +129,7 @@ TEST(DepthsimLimits, UsdmAndCoinmListenersShareOneRestBudgetSpotHasItsOwn) {
   const std::uint16_t spot = market_port(sim, "spot");
   ASSERT_NE(usdm, coinm);
   ASSERT_NE(usdm, spot);
+  avoid_minute_edge();
   const HttpResult futures = get(usdm, "/fapi/v1/depth?symbol=BTCUSDT&limit=1000");
   EXPECT_EQ(futures.status, 200);
   EXPECT_EQ(header(futures, "X-MBX-USED-WEIGHT-1M"), "20");

@@ -35,6 +35,15 @@ std::string listed_status(std::uint16_t port, const std::string& symbol) {
   return "";
 }
 
+// Depth events depthsim has sent to every connection of the listener (its own count).
+std::uint64_t depth_events_sent(std::uint16_t port) {
+  const rapidjson::Document stats = json(get(port, "/sim/stats").body);
+  std::uint64_t sent = 0;
+  for (const auto& connection : stats["connections"].GetArray())
+    sent += connection["depth_events_sent"].GetUint64();
+  return sent;
+}
+
 std::uint64_t events_generated(std::uint16_t port, const std::string& symbol) {
   const rapidjson::Document stats = json(get(port, "/sim/stats?symbol=" + symbol).body);
   return stats["symbol"]["events_generated"].GetUint64();
@@ -69,6 +78,12 @@ TEST(DepthsimMarketScale, TwoThousandSymbolsOverThreeMarketsSustain25kEventsPerS
 
   // A measured window: every depth frame of the three connections counted, depthsim's CPU
   // time read from /proc before and after.
+  auto sent_by_all = [&] {
+    std::uint64_t sent = 0;
+    for (const Market& market : markets) sent += depth_events_sent(market_port(sim, market.name));
+    return sent;
+  };
+  const std::uint64_t sent_before = sent_by_all();
   const double cpu_before = cpu_seconds(sim.pid());
   const auto window_start = Clock::now();
   std::uint64_t frames = 0;
@@ -83,14 +98,19 @@ TEST(DepthsimMarketScale, TwoThousandSymbolsOverThreeMarketsSustain25kEventsPerS
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - window_start).count();
   const double cpu_share = (cpu_seconds(sim.pid()) - cpu_before) / seconds;
+  const double sent_rate = static_cast<double>(sent_by_all() - sent_before) / seconds;
   const double rate = static_cast<double>(frames) / seconds;
   itest::report_figure("symbols (spot+usdm+coinm)", 2000.0);
   itest::report_figure("start to listening ms", start_ms);
   itest::report_figure("RSS at start MiB", rss_at_start);
   itest::report_figure("RSS subscribed MiB", rss_mib(sim.pid()));
-  itest::report_figure("depth events received per s", rate);
+  itest::report_figure("depth events sent per s (depthsim's count)", sent_rate);
+  itest::report_figure("depth events received per s (this client)", rate);
   itest::report_figure("depthsim CPU share of one core", cpu_share);
-  EXPECT_GT(rate, 22500.0);   // --total-rate 25000, less what the window's edges miss
+  // --total-rate 25000, less what the window's edges miss. The test's own reading is the client's
+  // pace on a loaded machine: it must take most of it, not all.
+  EXPECT_GT(sent_rate, 23750.0);
+  EXPECT_GT(rate, 0.8 * sent_rate);
   EXPECT_LT(cpu_share, 0.9);  // well under one core
   EXPECT_LT(start_ms, 10000.0);
   EXPECT_LT(rss_at_start, 512.0);

@@ -16,21 +16,11 @@ HttpReply listing_error(const std::string& message) {
   return HttpReply{400, body, {}};
 }
 
-std::string status_name(SymbolFeed::Status status) {
-  switch (status) {
-    case SymbolFeed::Status::trading:
-      return "TRADING";
-    case SymbolFeed::Status::halted:
-      return "BREAK";
-    case SymbolFeed::Status::removed:
-      return "REMOVED";
-  }
-  return "TRADING";
-}
-
 HttpReply listing_ok(const std::string& symbol, SymbolFeed::Status status) {
   return HttpReply{
-      200, "{\"symbol\":\"" + symbol + "\",\"status\":\"" + status_name(status) + "\"}", {}};
+      200,
+      "{\"symbol\":\"" + symbol + "\",\"status\":\"" + SymbolFeed::status_name(status) + "\"}",
+      {}};
 }
 
 }  // namespace

@@ -75,24 +75,12 @@ void write_session(JsonWriter& json, const ClientSession& session, SteadyClock::
   json.EndObject();
 }
 
-const char* status_text(const SymbolFeed& feed) {
-  switch (feed.status()) {
-    case SymbolFeed::Status::trading:
-      return "TRADING";
-    case SymbolFeed::Status::halted:
-      return "BREAK";
-    case SymbolFeed::Status::removed:
-      return "REMOVED";
-  }
-  return "TRADING";
-}
-
 void write_feed(JsonWriter& json, const SymbolFeed& feed, bool generation_stopped) {
   json.StartObject();
   json.Key("symbol");
   json.String(feed.symbol());
   json.Key("status");
-  json.String(status_text(feed));
+  json.String(SymbolFeed::status_name(feed.status()));
   json.Key("rate");
   json.Double(feed.rate());
   json.Key("started");

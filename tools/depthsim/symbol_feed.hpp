@@ -25,6 +25,8 @@ class SymbolFeed {
   // Listing status: TRADING generates; BREAK (delisted) stops generating and delivering and
   // shows BREAK in exchangeInfo; removed symbols are gone from exchangeInfo too.
   enum class Status { trading, halted, removed };
+  // exchangeInfo's word for it: TRADING, BREAK; REMOVED (not listed) in /sim/stats only.
+  static const char* status_name(Status status);
   Status status() const { return status_; }
   void set_status(Status status) { status_ = status; }
   bool trading() const { return status_ == Status::trading; }

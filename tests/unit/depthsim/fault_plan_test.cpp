@@ -82,12 +82,6 @@ TEST(FaultPlan, RestFaults) {
   EXPECT_FALSE(parse_rest_fault("429:many", error));
 }
 
-}  // namespace
-}  // namespace depthsim
-
-namespace depthsim {
-namespace {
-
 TEST(FaultPlan, TargetsNameSymbolsOrACountPickedBySeed) {
   std::string error;
   auto named = parse_planned_fault("gap@20/ethusdt+spot:SOLUSDT", error);
