@@ -134,8 +134,10 @@ TEST(DepthsimListing, ListingAndDelistingShowInExchangeInfoAtOnceAndStopTheStrea
   }
   EXPECT_EQ(events_generated(port, "ETHUSDT"), eth_at_delist);
 
+  EXPECT_EQ(get(port, "/fapi/v1/depth?symbol=ETHUSDT").status, 200);  // BREAK: the frozen book
   EXPECT_EQ(get(port, "/sim/delist?market=usdm&symbol=ETHUSDT&remove=1").status, 200);
   EXPECT_EQ(listed_status(port, "ETHUSDT"), "");
+  EXPECT_EQ(get(port, "/fapi/v1/depth?symbol=ETHUSDT").status, 400);           // gone: -1121
   EXPECT_EQ(get(port, "/sim/delist?market=spot&symbol=BTCUSDT").status, 400);  // not this market
   EXPECT_EQ(get(port, "/sim/delist?symbol=NOSUCH").status, 400);
 

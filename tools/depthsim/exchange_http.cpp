@@ -138,7 +138,11 @@ HttpReply Exchange::snapshot_reply(const RequestTarget& target, bool& deferred, 
     }
     limit = *parsed;
   }
-  const bool known = replay_ ? replay_->has_symbol(*symbol) : feed_for(*symbol) != nullptr;
+  // A symbol removed from exchangeInfo (/sim/delist &remove=1) is unknown to REST too; a BREAK
+  // one still answers with its frozen book.
+  const SymbolFeed* listed = replay_ ? nullptr : feed_for(*symbol);
+  const bool known = replay_ ? replay_->has_symbol(*symbol)
+                             : listed != nullptr && listed->status() != SymbolFeed::Status::removed;
   if (!known) return json_error(400, -1121, "Invalid symbol.");
 
   std::optional<RestFaultKind> fault;
