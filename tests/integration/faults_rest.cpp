@@ -184,7 +184,7 @@ class FaultRestBudget : public FaultTest {};
 // snapshots a window, so the 13th cannot go before 3 windows (sync_time_lower_bound).
 TEST_F(FaultRestBudget, ABurstBeyondTheBudgetIsPacedWithoutA429) {
   Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "100", "--rest-fault",
-                 "500:12", "--rest-weight-limit", "100", "--rest-weight-window-ms", "1000"});
+                 "500:12", "--rest-weight-futures", "100", "--rest-weight-window-ms", "1000"});
   RecorderRun run = start_recorder(
       sim, {"--symbol", "BTCUSDT", "--depth", "full", "--print-interval", "1", "--backoff-max-ms",
             "100", "--rest-weight-per-minute", "100", "--rest-weight-window-ms", "1000"});
@@ -193,8 +193,8 @@ TEST_F(FaultRestBudget, ABurstBeyondTheBudgetIsPacedWithoutA429) {
   })) << run.process->output();
   const auto metrics = stop_and_read_metrics(run);
   const auto stats = sim.stats();
-  ASSERT_TRUE(stats.IsObject() && stats.HasMember("rest_weight"));
-  const auto& weight = stats["rest_weight"];
+  ASSERT_TRUE(stats.IsObject() && stats.HasMember("limits") && stats["limits"].HasMember("rest"));
+  const auto& weight = stats["limits"]["rest"];
   EXPECT_EQ(u64(weight, "rejected_429"), 0u);
   EXPECT_LE(u64(weight, "max_used"), 100u);
   EXPECT_EQ(sim_fault_count(stats, "rest_500"), 12u);

@@ -23,6 +23,10 @@ struct DepthProgress {
   std::uint64_t last_id = 0;   // u of the last depth event sent
 };
 
+// USD-M's routed endpoints: a /market connection acknowledges a depth SUBSCRIBE and never
+// delivers it (depthsim serves /public streams only); no route gets /public data.
+enum class Route { none, public_data, market_data };
+
 struct ClientSession {
   ConnectionId id = 0;  // the transport's handle
   std::uint64_t number =
@@ -30,6 +34,9 @@ struct ClientSession {
   std::string resource;
   SubscriptionState subscriptions;
   std::vector<StreamName> streams;  // parsed form of subscriptions.streams
+  Route route = Route::none;
+  std::vector<std::string> indexed_symbols;  // the feeds whose subscriber index names us
+  std::uint64_t silent_streams = 0;          // subscribed on the wrong route: never delivered
   bool open = true;
   bool closing = false;  // a close, drop or reset was issued: nothing more is sent
   std::string close_reason;

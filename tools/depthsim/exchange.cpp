@@ -13,6 +13,9 @@ constexpr std::uint64_t kMaxBurst = 2000;   // events per symbol per round at a 
 constexpr auto kBackoffWhenPaced = std::chrono::milliseconds(1);
 constexpr auto kHousekeepingPeriod = std::chrono::milliseconds(20);
 constexpr std::size_t kClosedSessionsKept = 1000;
+// With many symbols a round visits every feed: rounds at most this often keep that cheap.
+constexpr std::size_t kManyFeeds = 64;
+constexpr auto kMinRoundInterval = std::chrono::milliseconds(1);
 
 std::chrono::steady_clock::duration seconds(double value) {
   return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -20,11 +23,11 @@ std::chrono::steady_clock::duration seconds(double value) {
 }
 }  // namespace
 
-Exchange::Exchange(asio::io_context& io, SimOptions options)
+Exchange::Exchange(asio::io_context& io, SimOptions options,
+                   std::shared_ptr<RestWeightBudget> rest_budget)
     : io_(io),
       options_(std::move(options)),
-      rest_weight_(options_.rest_weight_limit,
-                   std::chrono::milliseconds(options_.rest_weight_window_ms)),
+      rest_budget_(std::move(rest_budget)),
       generation_timer_(io),
       housekeeping_timer_(io),
       replay_timer_(io) {
@@ -33,11 +36,19 @@ Exchange::Exchange(asio::io_context& io, SimOptions options)
     paths.insert(paths.end(), options_.replay_companions.begin(), options_.replay_companions.end());
     replay_ = std::make_unique<ReplayFeed>(ReplayFeed::load(paths));
   } else {
-    for (const std::string& symbol : options_.symbols) {
-      feeds_.push_back(std::make_unique<SymbolFeed>(options_.market, symbol, options_.seed));
+    for (std::size_t i = 0; i < options_.symbols.size(); ++i) {
+      add_feed(options_.symbols[i],
+               i < options_.symbol_rates.size() ? options_.symbol_rates[i] : options_.rate);
     }
   }
-  for (const PlannedFault& planned : options_.faults) fault_plan_.add(planned);
+  if (!rest_budget_) {
+    rest_budget_ = std::make_shared<RestWeightBudget>(
+        is_futures(options_.market) ? options_.rest_weight_futures : options_.rest_weight_spot,
+        std::chrono::milliseconds(options_.rest_weight_window_ms));
+  }
+  for (const PlannedFault& planned : options_.faults) {
+    for (SymbolFeed* feed : fault_targets(planned)) feed->fault_plan().add(planned);
+  }
   for (const RestFaultSpec& spec : options_.rest_faults) {
     for (std::uint64_t i = 0; i < spec.count; ++i) queue_rest_fault(spec.kind);
   }
@@ -57,6 +68,7 @@ void Exchange::start() {
     for (auto& feed : feeds_) feed->start(started_at_);
   }
   schedule_generation(started_at_);
+  schedule_listings();
   housekeeping();
 }
 
@@ -66,18 +78,17 @@ void Exchange::shutdown() {
   generation_timer_.cancel();
   housekeeping_timer_.cancel();
   replay_timer_.cancel();
+  for (auto& timer : listing_timers_) timer->cancel();
   if (on_shutdown_) on_shutdown_();
   if (server_ == nullptr) return;
   server_->stop_listening();
   // Delayed REST answers (timeout fault) are answered now rather than left hanging.
   for (auto& [id, timer] : delayed_replies_) {
     timer->cancel();
-    server_->reply_http(id,
-                        HttpReply{503, R"({"code":-1001,"msg":"Server is shutting down."})", {}});
+    send_http(id, HttpReply{503, R"({"code":-1001,"msg":"Server is shutting down."})", {}});
   }
   for (const auto& [id, symbol] : waiting_for_replay_snapshot_) {
-    server_->reply_http(id,
-                        HttpReply{503, R"({"code":-1001,"msg":"Server is shutting down."})", {}});
+    send_http(id, HttpReply{503, R"({"code":-1001,"msg":"Server is shutting down."})", {}});
   }
   waiting_for_replay_snapshot_.clear();
   for (auto& [id, session] : sessions_) {
@@ -106,10 +117,11 @@ void Exchange::schedule_generation(Clock::time_point when) {
 Exchange::Pace Exchange::unpaced_state(const SymbolFeed& feed) const {
   // At --rate 0 events go out as fast as the slowest subscriber reads: no subscriber, no events.
   Pace pace = Pace::idle;
-  for (const auto& [id, session] : sessions_) {
+  for (const Subscriber& subscriber : subscribers_of(feed)) {
+    const ClientSession& session = *subscriber.session;
     // A stalled subscriber counts (it must miss events) but never holds generation back.
-    if (!session.can_send() || !session.subscribed_to(feed.symbol())) continue;
-    if (server_->buffered_amount(id) > options_.pacing_buffer_bytes) return Pace::backlog;
+    if (!session.can_send()) continue;
+    if (server_->buffered_amount(session.id) > options_.pacing_buffer_bytes) return Pace::backlog;
     pace = Pace::go;
   }
   return pace;
@@ -128,20 +140,20 @@ void Exchange::run_generation() {
   };
   for (auto& feed_ptr : feeds_) {
     SymbolFeed& feed = *feed_ptr;
-    if (!feed.started() || feed.finished()) continue;
+    if (!feed.started() || feed.finished() || !feed.trading()) continue;
     auto reached_limit = [&] {
       if (options_.max_events > 0 && feed.book().events_generated() >= options_.max_events)
         feed.finish();
       return feed.finished();
     };
-    if (options_.rate > 0) {
-      const std::uint64_t due = feed.events_due(now, options_.rate);
+    if (feed.rate() > 0) {
+      const std::uint64_t due = feed.events_due(now, feed.rate());
       std::uint64_t made = 0;
       while (feed.book().events_generated() < due && made < kMaxBurst && !reached_limit()) {
         generate_event(feed);
         ++made;
       }
-      if (!reached_limit()) wake_at(made == kMaxBurst ? now : feed.next_due_time(options_.rate));
+      if (!reached_limit()) wake_at(made == kMaxBurst ? now : feed.next_due_time(feed.rate()));
     } else {
       // A subscriber arriving reschedules generation (apply_subscriptions), so idle feeds sleep.
       std::size_t made = 0;
@@ -156,6 +168,9 @@ void Exchange::run_generation() {
     }
   }
   if (options_.duration_sec > 0 && next_wake) wake_at(started_at_ + seconds(options_.duration_sec));
+  if (next_wake && feeds_.size() > kManyFeeds) {
+    next_wake = std::max(*next_wake, now + kMinRoundInterval);
+  }
   if (next_wake) schedule_generation(*next_wake);
 }
 
@@ -211,6 +226,7 @@ void Exchange::close_session(ClientSession& session, std::uint16_t code,
 void Exchange::on_close(ConnectionId id) {
   auto found = sessions_.find(id);
   if (found == sessions_.end()) return;
+  unindex_subscriptions(found->second);
   ClientSession session = std::move(found->second);
   sessions_.erase(found);
   session.open = false;
@@ -228,6 +244,7 @@ bool Exchange::admit_incoming(ClientSession& session) {
     session.messages_in_window = 0;
   }
   if (++session.messages_in_window <= options_.message_limit_per_sec) return true;
+  ++message_limit_closes_;
   close_session(session, 1008, "Too many messages");
   return false;
 }

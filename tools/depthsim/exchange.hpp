@@ -4,6 +4,8 @@
 // io_context, so there is no locking; the network edge is the WsServer interface.
 #pragma once
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
 
@@ -15,13 +17,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "client_session.hpp"
 #include "fault_plan.hpp"
 #include "http_request.hpp"
 #include "replay_feed.hpp"
-#include "rest_weight_meter.hpp"
+#include "rest_weight_budget.hpp"
 #include "sim_options.hpp"
 #include "symbol_feed.hpp"
 #include "ws_server.hpp"
@@ -30,8 +33,11 @@ namespace depthsim {
 
 class Exchange final : public ServerHandler {
  public:
-  // Throws std::runtime_error when the replay file cannot be read.
-  Exchange(asio::io_context& io, SimOptions options);
+  // Throws std::runtime_error when the replay file cannot be read. `rest_budget` is the REST
+  // weight budget of the IP (shared by the USD-M and COIN-M exchanges of one process); null: a
+  // budget of the market's own (--rest-weight-spot / --rest-weight-futures).
+  Exchange(asio::io_context& io, SimOptions options,
+           std::shared_ptr<RestWeightBudget> rest_budget = nullptr);
   ~Exchange() override;
 
   // The server is owned by the caller and must outlive the exchange's activity.
@@ -81,6 +87,18 @@ class Exchange final : public ServerHandler {
   bool is_servable_stream(std::string_view stream) const;
   void apply_subscriptions(ClientSession& session);
   SymbolFeed* feed_for(const std::string& symbol);
+  SymbolFeed& add_feed(const std::string& symbol, double rate);
+  std::vector<SymbolFeed*> fault_targets(const PlannedFault& planned);
+  // The subscriber index: per feed, the (session, stream) pairs that receive its events, so an
+  // event visits its own subscribers only, not every stream of every connection.
+  struct Subscriber {
+    ClientSession* session;
+    const StreamName* stream;
+  };
+  void index_subscriptions(ClientSession& session);
+  void unindex_subscriptions(ClientSession& session);
+  const std::vector<Subscriber>& subscribers_of(const SymbolFeed& feed) const;
+  bool route_delivers(const ClientSession& session) const;
   void generate_event(SymbolFeed& feed);
   void deliver(SymbolFeed& feed, const BookUpdate& update, bool fresh);
   // A diff-depth event sent to `session` (its /sim/stats progress).
@@ -99,14 +117,23 @@ class Exchange final : public ServerHandler {
                            std::optional<std::uint64_t> connection_number, std::uint64_t count);
 
   // exchange_http.cpp: REST and control endpoints.
-  // The REST endpoints a client pays weight for (depth, time, exchangeInfo); nullopt: another path.
-  std::optional<HttpReply> weighted_reply(const RequestTarget& target, bool& deferred,
-                                          ConnectionId id);
+  std::optional<HttpReply> answer_http(ConnectionId id, const std::string& method,
+                                       const RequestTarget& target);
+  void send_http(ConnectionId id, HttpReply reply);  // a deferred answer, with the weight header
   HttpReply snapshot_reply(const RequestTarget& target, bool& deferred, ConnectionId id);
   HttpReply truth_reply(const RequestTarget& target) const;
   HttpReply fault_reply(const RequestTarget& target);
   HttpReply pause_reply(bool pause);
+  // exchange_listing.cpp: /sim/list, /sim/delist.
+  HttpReply list_reply(const RequestTarget& target);
+  HttpReply delist_reply(const RequestTarget& target);
+  std::vector<std::string> listed_symbols(std::vector<std::string>& halted) const;
+  void schedule_listings();
+  // The REST weight of a Binance endpoint: spent, or 429/418 with Retry-After.
+  std::optional<HttpReply> charge_rest_weight(const RequestTarget& target);
   std::string stats_json() const;
+  std::string symbol_stats_json(const std::string& symbol) const;
+  void write_limits(rapidjson::Writer<rapidjson::StringBuffer>& json) const;
   void defer_reply(ConnectionId id, std::chrono::milliseconds delay, HttpReply reply);
 
   // exchange_replay.cpp
@@ -125,9 +152,10 @@ class Exchange final : public ServerHandler {
   std::function<void()> on_shutdown_;
 
   std::vector<std::unique_ptr<SymbolFeed>> feeds_;
-  FaultPlan fault_plan_;
+  std::unordered_map<std::string, SymbolFeed*> feed_by_symbol_;
+  std::unordered_map<const SymbolFeed*, std::vector<Subscriber>> subscribers_;
+  std::shared_ptr<RestWeightBudget> rest_budget_;
   std::deque<RestFaultKind> rest_faults_;
-  RestWeightMeter rest_weight_;
   std::uint64_t time_ahead_replies_ = 0;  // /time replies still to be sent one hour ahead
   std::unique_ptr<ReplayFeed> replay_;
   Clock::time_point replay_started_at_;
@@ -139,6 +167,7 @@ class Exchange final : public ServerHandler {
   asio::steady_timer housekeeping_timer_;
   asio::steady_timer replay_timer_;
   std::map<ConnectionId, std::unique_ptr<asio::steady_timer>> delayed_replies_;
+  std::vector<std::unique_ptr<asio::steady_timer>> listing_timers_;  // --list-after, --delist-after
   std::vector<std::pair<ConnectionId, std::string>> waiting_for_replay_snapshot_;  // and symbol
 
   std::uint64_t sessions_opened_ = 0;
@@ -147,6 +176,10 @@ class Exchange final : public ServerHandler {
   std::uint64_t pings_sent_ = 0;
   std::uint64_t pongs_received_ = 0;
   std::uint64_t connections_refused_ = 0;
+  std::uint64_t stream_limit_refusals_ = 0;  // URL or SUBSCRIBE over --max-streams-per-connection
+  std::uint64_t message_limit_closes_ = 0;   // closed 1008 for too many incoming messages
+  std::uint64_t listings_ = 0;
+  std::uint64_t delistings_ = 0;
   std::map<std::string, std::uint64_t> faults_injected_;
 };
 

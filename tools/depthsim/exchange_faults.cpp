@@ -1,7 +1,10 @@
 // Connection and payload faults, and faults injected at run time through /sim/fault.
 #include "exchange.hpp"
 
+#include <algorithm>
+
 #include "payload_format.hpp"
+#include "seeded_random.hpp"
 
 namespace depthsim {
 
@@ -49,6 +52,33 @@ std::string corrupt_payload(FaultKind kind, std::string payload, const BookUpdat
 }
 
 }  // namespace
+
+std::vector<SymbolFeed*> Exchange::fault_targets(const PlannedFault& planned) {
+  std::vector<SymbolFeed*> targets;
+  if (planned.symbol_count > 0) {
+    // The first N of a seeded shuffle: the same seed picks the same symbols.
+    for (auto& feed : feeds_) targets.push_back(feed.get());
+    SeededRandom random(options_.seed ^ (planned.event_index * 0x9E3779B97F4A7C15ULL));
+    const std::size_t picked = std::min(planned.symbol_count, targets.size());
+    for (std::size_t i = 0; i < picked; ++i) {
+      std::swap(targets[i], targets[i + random.below(targets.size() - i)]);
+    }
+    targets.resize(picked);
+    return targets;
+  }
+  for (auto& feed : feeds_) {
+    const bool named =
+        planned.symbols.empty() ||
+        std::any_of(planned.symbols.begin(), planned.symbols.end(), [&](const std::string& t) {
+          const std::size_t colon = t.find(':');
+          if (colon == std::string::npos) return t == feed->symbol();
+          return t.substr(0, colon) == market_name(options_.market) &&
+                 t.substr(colon + 1) == feed->symbol();
+        });
+    if (named) targets.push_back(feed.get());
+  }
+  return targets;
+}
 
 void Exchange::apply_connection_fault(ClientSession& session, const StreamFault& fault) {
   if (!session.can_send()) return;

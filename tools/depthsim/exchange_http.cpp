@@ -44,53 +44,79 @@ bool is_time_path(const std::string& path) {
   return path == "/fapi/v1/time" || path == "/dapi/v1/time" || path == "/api/v3/time";
 }
 
+bool is_binance_path(const std::string& path) {
+  return path.rfind("/api/", 0) == 0 || path.rfind("/fapi/", 0) == 0 ||
+         path.rfind("/dapi/", 0) == 0;
+}
+
 }  // namespace
+
+std::optional<HttpReply> Exchange::charge_rest_weight(const RequestTarget& target) {
+  long limit = is_futures(options_.market) ? 500 : 100;
+  if (std::optional<std::string> text = target.param("limit")) {
+    limit = parse_long_in(*text, 0, 1'000'000).value_or(limit);
+  }
+  const RestWeightBudget::Decision decision =
+      rest_budget_->admit(rest_request_weight(options_.market, target.path, limit));
+  if (decision.status == 200) return std::nullopt;
+  HttpReply reply =
+      decision.status == 429
+          ? json_error(429, -1003,
+                       "Too many requests; current limit of IP(127.0.0.1) is " +
+                           std::to_string(rest_budget_->limit()) +
+                           " requests per minute. Please use the websocket for live updates.")
+          : json_error(418, -1003,
+                       "Way too many requests; IP(127.0.0.1) banned until it waits " +
+                           std::to_string(decision.retry_after_s) + " s.");
+  reply.headers.emplace_back("Retry-After", std::to_string(decision.retry_after_s));
+  return reply;
+}
 
 std::optional<HttpReply> Exchange::on_http(ConnectionId id, const std::string& method,
                                            const std::string& resource) {
   ++http_requests_;
+  const RequestTarget target = parse_request_target(resource);
+  std::optional<HttpReply> reply = answer_http(id, method, target);
+  // Every answer carries the minute's weight, as Binance's do (a deferred one when it is sent).
+  if (reply) {
+    reply->headers.emplace_back("X-MBX-USED-WEIGHT-1M",
+                                std::to_string(rest_budget_->used_in_minute()));
+  }
+  return reply;
+}
+
+std::optional<HttpReply> Exchange::answer_http(ConnectionId id, const std::string& method,
+                                               const RequestTarget& target) {
   if (shutting_down_) return json_error(503, -1001, "Server is shutting down.");
   if (method != "GET") return json_error(405, -1, "Only GET is supported.");
-  const RequestTarget target = parse_request_target(resource);
-  bool deferred = false;
-  if (std::optional<HttpReply> reply = weighted_reply(target, deferred, id)) return reply;
-  if (deferred) return std::nullopt;
-  if (target.path == "/sim/stats") return ok(stats_json());
+  if (is_binance_path(target.path)) {
+    if (std::optional<HttpReply> refused = charge_rest_weight(target)) return refused;
+  }
+  if (target.path == depth_rest_path(options_.market)) {
+    bool deferred = false;
+    HttpReply reply = snapshot_reply(target, deferred, id);
+    if (deferred) return std::nullopt;
+    return reply;
+  }
+  if (is_time_path(target.path))
+    return ok("{\"serverTime\":" + std::to_string(server_time_reply_ms()) + "}");
+  if (target.path == exchange_info_rest_path(options_.market)) {
+    std::vector<std::string> halted;
+    const std::vector<std::string> listed = listed_symbols(halted);
+    return ok(render_exchange_info(options_.market, listed, exchange_now_ms(), halted));
+  }
+  if (target.path == "/sim/stats") {
+    if (std::optional<std::string> symbol = target.param("symbol"))
+      return ok(symbol_stats_json(to_upper_ascii(*symbol)));
+    return ok(stats_json());
+  }
+  if (target.path == "/sim/list") return list_reply(target);
+  if (target.path == "/sim/delist") return delist_reply(target);
   if (target.path == "/sim/truth") return truth_reply(target);
   if (target.path == "/sim/fault") return fault_reply(target);
   if (target.path == "/sim/pause") return pause_reply(true);
   if (target.path == "/sim/resume") return pause_reply(false);
   return json_error(404, -1, "Not found: " + target.path);
-}
-
-std::optional<HttpReply> Exchange::weighted_reply(const RequestTarget& target, bool& deferred,
-                                                  ConnectionId id) {
-  const bool depth = target.path == depth_rest_path(options_.market);
-  const bool info = target.path == exchange_info_rest_path(options_.market);
-  if (!depth && !info && !is_time_path(target.path)) return std::nullopt;
-  long limit = 0;
-  if (std::optional<std::string> text = target.param("limit"))
-    limit = parse_long_in(*text, 0, 1'000'000).value_or(0);
-  const RestWeightMeter::Charge charge = rest_weight_.charge(
-      rest_request_weight(options_.market, target.path, limit), exchange_now_ms());
-  HttpReply reply;
-  if (!charge.allowed) {
-    reply = json_error(429, -1003,
-                       "Too much request weight used; current limit is " +
-                           std::to_string(rest_weight_.limit()) +
-                           " request weight per window. Please use WebSocket Streams for live "
-                           "updates to avoid polling the API.");
-    reply.headers.emplace_back("Retry-After", std::to_string(charge.retry_after_s));
-  } else if (depth) {
-    reply = snapshot_reply(target, deferred, id);
-    if (deferred) return std::nullopt;  // answered later, without the header
-  } else if (info) {
-    reply = ok(render_exchange_info(options_.market, options_.symbols, exchange_now_ms()));
-  } else {
-    reply = ok("{\"serverTime\":" + std::to_string(server_time_reply_ms()) + "}");
-  }
-  reply.headers.emplace_back("X-MBX-USED-WEIGHT-1M", std::to_string(charge.used));
-  return reply;
 }
 
 HttpReply Exchange::snapshot_reply(const RequestTarget& target, bool& deferred, ConnectionId id) {
@@ -112,7 +138,11 @@ HttpReply Exchange::snapshot_reply(const RequestTarget& target, bool& deferred, 
     }
     limit = *parsed;
   }
-  const bool known = replay_ ? replay_->has_symbol(*symbol) : feed_for(*symbol) != nullptr;
+  // A symbol removed from exchangeInfo (/sim/delist &remove=1) is unknown to REST too; a BREAK
+  // one still answers with its frozen book.
+  const SymbolFeed* listed = replay_ ? nullptr : feed_for(*symbol);
+  const bool known = replay_ ? replay_->has_symbol(*symbol)
+                             : listed != nullptr && listed->status() != SymbolFeed::Status::removed;
   if (!known) return json_error(400, -1121, "Invalid symbol.");
 
   std::optional<RestFaultKind> fault;
@@ -176,10 +206,17 @@ HttpReply Exchange::snapshot_reply(const RequestTarget& target, bool& deferred, 
   return reply;
 }
 
+void Exchange::send_http(ConnectionId id, HttpReply reply) {
+  if (server_ == nullptr) return;
+  reply.headers.emplace_back("X-MBX-USED-WEIGHT-1M",
+                             std::to_string(rest_budget_->used_in_minute()));
+  server_->reply_http(id, reply);
+}
+
 void Exchange::defer_reply(ConnectionId id, std::chrono::milliseconds delay, HttpReply reply) {
   auto timer = std::make_unique<asio::steady_timer>(io_, delay);
   timer->async_wait([this, id, reply = std::move(reply)](const asio::error_code& error) {
-    if (!error && server_ != nullptr) server_->reply_http(id, reply);
+    if (!error && server_ != nullptr) send_http(id, reply);
     delayed_replies_.erase(id);
   });
   delayed_replies_[id] = std::move(timer);
@@ -223,7 +260,9 @@ HttpReply Exchange::fault_reply(const RequestTarget& target) {
     if (!parsed) return json_error(400, -1100, "arg must be a non-negative integer.");
     fault.arg = static_cast<double>(*parsed);
   }
-  std::vector<std::string> symbols = options_.symbols;
+  std::vector<std::string> symbols;
+  for (const auto& feed : feeds_) symbols.push_back(feed->symbol());
+  if (replay_) symbols = options_.symbols;
   if (std::optional<std::string> symbol = target.param("symbol")) {
     if (!feed_for(*symbol) && !(replay_ && replay_->has_symbol(*symbol))) {
       return json_error(400, -1121, "Invalid symbol.");

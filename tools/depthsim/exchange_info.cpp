@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <array>
 
 namespace depthsim {
@@ -38,7 +39,8 @@ void filter(Writer& w, const char* type, const char* min_key, const char* max_ke
   w.EndObject();
 }
 
-void write_symbol(Writer& w, Market market, const std::string& symbol) {
+void write_symbol(Writer& w, Market market, const std::string& symbol, bool halted) {
+  const char* status = halted ? "BREAK" : "TRADING";
   const SymbolSpec spec = symbol_spec(market, symbol);
   const SymbolAssets assets = symbol_assets(market, symbol);
   const std::string tick = format_fixed(spec.tick, spec.price_decimals);
@@ -46,13 +48,13 @@ void write_symbol(Writer& w, Market market, const std::string& symbol) {
   w.StartObject();
   field(w, "symbol", symbol);
   if (market == Market::spot) {
-    field(w, "status", "TRADING");
+    field(w, "status", status);
   } else {
     field(w, "pair", market == Market::coinm ? symbol.substr(0, symbol.find('_')) : symbol);
     field(w, "contractType", "PERPETUAL");
     field(w, "deliveryDate", kPerpetualDeliveryMs);
     field(w, "onboardDate", kOnboardMs);
-    field(w, market == Market::coinm ? "contractStatus" : "status", "TRADING");
+    field(w, market == Market::coinm ? "contractStatus" : "status", status);
     if (market == Market::coinm) field(w, "contractSize", 100);
     field(w, "marginAsset", market == Market::coinm ? assets.base : assets.quote);
     field(w, "pricePrecision", spec.price_decimals);
@@ -121,7 +123,8 @@ SymbolAssets symbol_assets(Market market, std::string_view symbol) {
 }
 
 std::string render_exchange_info(Market market, const std::vector<std::string>& symbols,
-                                 std::int64_t server_time_ms) {
+                                 std::int64_t server_time_ms,
+                                 const std::vector<std::string>& halted) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
@@ -135,7 +138,10 @@ std::string render_exchange_info(Market market, const std::vector<std::string>& 
   w.EndArray();
   w.Key("symbols");
   w.StartArray();
-  for (const std::string& symbol : symbols) write_symbol(w, market, symbol);
+  for (const std::string& symbol : symbols) {
+    write_symbol(w, market, symbol,
+                 std::find(halted.begin(), halted.end(), symbol) != halted.end());
+  }
   w.EndArray();
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());

@@ -24,7 +24,9 @@ struct SymbolAssets {
 };
 SymbolAssets symbol_assets(Market market, std::string_view symbol);
 
+// `halted`: listed symbols whose status is BREAK (delisted at run time), the others TRADING.
 std::string render_exchange_info(Market market, const std::vector<std::string>& symbols,
-                                 std::int64_t server_time_ms);
+                                 std::int64_t server_time_ms,
+                                 const std::vector<std::string>& halted = {});
 
 }  // namespace depthsim

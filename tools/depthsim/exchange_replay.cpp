@@ -104,7 +104,7 @@ void Exchange::on_replay_snapshot_reached(const std::string& symbol) {
       continue;
     }
     ++snapshots_served_;
-    server_->reply_http(waiting->first, HttpReply{200, body, {}});
+    send_http(waiting->first, HttpReply{200, body, {}});
     waiting = waiting_for_replay_snapshot_.erase(waiting);
   }
 }

@@ -66,6 +66,35 @@ void write_session(JsonWriter& json, const ClientSession& session, SteadyClock::
   json.Uint64(session.pongs_received);
   json.Key("stalled");
   json.Bool(session.is_stalled(now));
+  json.Key("route");
+  json.String(session.route == Route::public_data   ? "public"
+              : session.route == Route::market_data ? "market"
+                                                    : "");
+  json.Key("silent_streams");
+  json.Uint64(session.silent_streams);
+  json.EndObject();
+}
+
+void write_feed(JsonWriter& json, const SymbolFeed& feed, bool generation_stopped) {
+  json.StartObject();
+  json.Key("symbol");
+  json.String(feed.symbol());
+  json.Key("status");
+  json.String(SymbolFeed::status_name(feed.status()));
+  json.Key("rate");
+  json.Double(feed.rate());
+  json.Key("started");
+  json.Bool(feed.started());
+  json.Key("finished");
+  json.Bool(feed.finished() || generation_stopped);
+  json.Key("events_generated");
+  json.Uint64(feed.book().events_generated());
+  json.Key("last_update_id");
+  json.Uint64(feed.book().book().last_update_id());
+  json.Key("bid_levels");
+  json.Uint64(feed.book().book().size(true));
+  json.Key("ask_levels");
+  json.Uint64(feed.book().book().size(false));
   json.EndObject();
 }
 
@@ -89,24 +118,7 @@ std::string Exchange::stats_json() const {
 
   json.Key("symbols");
   json.StartArray();
-  for (const auto& feed : feeds_) {
-    json.StartObject();
-    json.Key("symbol");
-    json.String(feed->symbol());
-    json.Key("started");
-    json.Bool(feed->started());
-    json.Key("finished");
-    json.Bool(feed->finished() || generation_stopped_);
-    json.Key("events_generated");
-    json.Uint64(feed->book().events_generated());
-    json.Key("last_update_id");
-    json.Uint64(feed->book().book().last_update_id());
-    json.Key("bid_levels");
-    json.Uint64(feed->book().book().size(true));
-    json.Key("ask_levels");
-    json.Uint64(feed->book().book().size(false));
-    json.EndObject();
-  }
+  for (const auto& feed : feeds_) write_feed(json, *feed, generation_stopped_);
   json.EndArray();
 
   if (replay_) {
@@ -151,21 +163,9 @@ std::string Exchange::stats_json() const {
   json.Uint64(pings_sent_);
   json.Key("pongs_received");
   json.Uint64(pongs_received_);
-  json.Key("rest_weight");  // rest_weight_meter.hpp
-  json.StartObject();
-  json.Key("limit");
-  json.Int(rest_weight_.limit());
-  json.Key("window_ms");
-  json.Int64(rest_weight_.window_ms());
-  json.Key("used");
-  json.Uint64(rest_weight_.used(exchange_now_ms()));
-  json.Key("max_used");
-  json.Uint64(rest_weight_.max_used());
-  json.Key("rejected_429");
-  json.Uint64(rest_weight_.refused());
-  json.EndObject();
   json.Key("rest_faults_pending");
   json.Uint64(rest_faults_.size());
+  write_limits(json);
   json.Key("faults");
   json.StartObject();
   for (const auto& [kind, count] : faults_injected_) {
@@ -173,6 +173,84 @@ std::string Exchange::stats_json() const {
     json.Uint64(count);
   }
   json.EndObject();
+  json.EndObject();
+  return buffer.GetString();
+}
+
+void Exchange::write_limits(rapidjson::Writer<rapidjson::StringBuffer>& json) const {
+  json.Key("limits");
+  json.StartObject();
+  json.Key("max_streams_per_connection");
+  json.Uint64(options_.max_streams_per_connection);
+  json.Key("stream_limit_refusals");
+  json.Uint64(stream_limit_refusals_);
+  json.Key("message_limit_per_sec");
+  json.Int(options_.message_limit_per_sec);
+  json.Key("message_limit_closes");
+  json.Uint64(message_limit_closes_);
+  std::uint64_t silent = 0;
+  for (const auto& [id, session] : sessions_) silent += session.silent_streams;
+  json.Key("route_silent_streams");  // open connections' streams on the wrong USD-M route
+  json.Uint64(silent);
+  json.Key("rest");
+  json.StartObject();
+  json.Key("weight_limit_1m");
+  json.Uint64(rest_budget_->limit());
+  json.Key("used_weight_1m");
+  json.Uint64(rest_budget_->used_in_minute());
+  json.Key("window_ms");  // 60000 unless --rest-weight-window-ms (tests shorten it)
+  json.Int64(rest_budget_->window().count());
+  json.Key("max_used");  // the most weight any window held
+  json.Uint64(rest_budget_->max_used());
+  json.Key("requests");
+  json.Uint64(rest_budget_->requests());
+  json.Key("weight_spent");
+  json.Uint64(rest_budget_->weight_spent());
+  json.Key("rejected_429");
+  json.Uint64(rest_budget_->rejected_429());
+  json.Key("rejected_418");
+  json.Uint64(rest_budget_->rejected_418());
+  json.Key("bans");
+  json.Uint64(rest_budget_->bans());
+  json.EndObject();
+  json.Key("listings");
+  json.Uint64(listings_);
+  json.Key("delistings");
+  json.Uint64(delistings_);
+  json.EndObject();
+}
+
+std::string Exchange::symbol_stats_json(const std::string& symbol) const {
+  rapidjson::StringBuffer buffer;
+  JsonWriter json(buffer);
+  const auto found = feed_by_symbol_.find(symbol);
+  if (found == feed_by_symbol_.end()) return R"({"code":-1121,"msg":"Invalid symbol."})";
+  json.StartObject();
+  json.Key("market");
+  json.String(std::string(market_name(options_.market)));
+  json.Key("symbol");
+  write_feed(json, *found->second, generation_stopped_);
+  json.Key("connections");  // what each connection was sent of this symbol
+  json.StartArray();
+  for (const auto* sessions : {&closed_sessions_, &sessions_}) {
+    for (const auto& [id, session] : *sessions) {
+      const auto progress = session.depth_by_symbol.find(symbol);
+      if (progress == session.depth_by_symbol.end()) continue;
+      json.StartObject();
+      json.Key("id");
+      json.Uint64(session.number);
+      json.Key("open");
+      json.Bool(session.can_send());
+      json.Key("events");
+      json.Uint64(progress->second.events);
+      json.Key("first_U");
+      json.Uint64(progress->second.first_id);
+      json.Key("last_u");
+      json.Uint64(progress->second.last_id);
+      json.EndObject();
+    }
+  }
+  json.EndArray();
   json.EndObject();
   return buffer.GetString();
 }

@@ -33,8 +33,12 @@ bool is_client_connection_index(std::string_view segment) {
          std::all_of(segment.begin(), segment.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::size_t max_streams_per_connection(Market market) {
-  return is_futures(market) ? 200 : 1024;
+Route route_of(std::string_view path) {
+  if (starts_with(path, "/public") && (path.size() == 7 || path[7] == '/'))
+    return Route::public_data;
+  if (starts_with(path, "/market") && (path.size() == 7 || path[7] == '/'))
+    return Route::market_data;
+  return Route::none;
 }
 
 }  // namespace
@@ -72,8 +76,9 @@ Exchange::UpgradeRequest Exchange::parse_upgrade(const std::string& resource) co
       return request;
     }
   }
-  if (request.streams.size() > max_streams_per_connection(options_.market)) {
-    request.error = "Too many streams";
+  if (request.streams.size() > options_.max_streams_per_connection) {
+    request.error = "Too many streams: " + std::to_string(request.streams.size()) + " (limit " +
+                    std::to_string(options_.max_streams_per_connection) + ")";
   }
   return request;
 }
@@ -88,8 +93,7 @@ bool Exchange::is_servable_stream(std::string_view stream) const {
   }
   const std::optional<StreamName> name = parse_stream_name(stream, options_.market);
   if (!name || name->kind == StreamKind::trade) return false;
-  return std::find(options_.symbols.begin(), options_.symbols.end(), name->symbol) !=
-         options_.symbols.end();
+  return feed_by_symbol_.count(name->symbol) > 0;
 }
 
 std::optional<HttpReply> Exchange::validate_upgrade(ConnectionId, const std::string& resource) {
@@ -102,6 +106,7 @@ std::optional<HttpReply> Exchange::validate_upgrade(ConnectionId, const std::str
   }
   if (!request.error.empty()) {
     ++connections_refused_;
+    if (request.error.rfind("Too many streams", 0) == 0) ++stream_limit_refusals_;
     std::string body = "{\"code\":-1,\"msg\":";
     append_json_string(body, request.error);
     body += "}";
@@ -116,6 +121,8 @@ void Exchange::on_open(ConnectionId id, const std::string& resource) {
   session.id = id;
   session.number = ++sessions_opened_;
   session.resource = resource;
+  if (options_.market == Market::usdm)
+    session.route = route_of(parse_request_target(resource).path);
   session.subscriptions.combined = request.combined;
   session.subscriptions.streams = request.streams;
   const auto now = Clock::now();
@@ -126,10 +133,60 @@ void Exchange::on_open(ConnectionId id, const std::string& resource) {
 }
 
 SymbolFeed* Exchange::feed_for(const std::string& symbol) {
-  for (auto& feed : feeds_) {
-    if (feed->symbol() == symbol) return feed.get();
+  const auto found = feed_by_symbol_.find(symbol);
+  return found == feed_by_symbol_.end() ? nullptr : found->second;
+}
+
+SymbolFeed& Exchange::add_feed(const std::string& symbol, double rate) {
+  feeds_.push_back(std::make_unique<SymbolFeed>(options_.market, symbol, options_.seed, rate));
+  feed_by_symbol_[symbol] = feeds_.back().get();
+  return *feeds_.back();
+}
+
+bool Exchange::route_delivers(const ClientSession& session) const {
+  // Every stream depthsim generates is a /public one: a /market connection acknowledges them
+  // and stays silent, as Binance's does.
+  return session.route != Route::market_data;
+}
+
+const std::vector<Exchange::Subscriber>& Exchange::subscribers_of(const SymbolFeed& feed) const {
+  static const std::vector<Subscriber> kNone;
+  const auto found = subscribers_.find(&feed);
+  return found == subscribers_.end() ? kNone : found->second;
+}
+
+void Exchange::unindex_subscriptions(ClientSession& session) {
+  for (const std::string& symbol : session.indexed_symbols) {
+    SymbolFeed* feed = feed_for(symbol);
+    if (feed == nullptr) continue;
+    auto found = subscribers_.find(feed);
+    if (found == subscribers_.end()) continue;
+    std::vector<Subscriber>& list = found->second;
+    list.erase(std::remove_if(list.begin(), list.end(),
+                              [&](const Subscriber& s) { return s.session == &session; }),
+               list.end());
+    if (list.empty()) subscribers_.erase(found);
   }
-  return nullptr;
+  session.indexed_symbols.clear();
+}
+
+void Exchange::index_subscriptions(ClientSession& session) {
+  unindex_subscriptions(session);
+  session.silent_streams = 0;
+  for (const StreamName& stream : session.streams) {
+    SymbolFeed* feed = feed_for(stream.symbol);
+    if (feed == nullptr) continue;
+    if (!route_delivers(session)) {
+      ++session.silent_streams;
+      continue;
+    }
+    std::vector<Subscriber>& list = subscribers_[feed];
+    if (std::none_of(list.begin(), list.end(),
+                     [&](const Subscriber& s) { return s.session == &session; })) {
+      session.indexed_symbols.push_back(stream.symbol);
+    }
+    list.push_back({&session, &stream});
+  }
 }
 
 void Exchange::apply_subscriptions(ClientSession& session) {
@@ -152,6 +209,7 @@ void Exchange::apply_subscriptions(ClientSession& session) {
     }
     return;
   }
+  index_subscriptions(session);
   bool any_started = false;
   for (const StreamName& stream : session.streams) {
     SymbolFeed* feed = feed_for(stream.symbol);
@@ -174,7 +232,8 @@ void Exchange::on_message(ConnectionId id, const std::string& payload, bool is_t
   RequestOutcome outcome = handle_subscription_request(
       payload, session.subscriptions,
       [this](std::string_view stream) { return is_servable_stream(stream); },
-      max_streams_per_connection(options_.market));
+      options_.max_streams_per_connection);
+  if (outcome.over_stream_limit) ++stream_limit_refusals_;
   send_frame(session, FrameType::text,
              std::make_shared<const std::string>(std::move(outcome.reply)));
   if (!outcome.added.empty() || !outcome.removed.empty()) apply_subscriptions(session);
@@ -221,7 +280,7 @@ void Exchange::generate_event(SymbolFeed& feed) {
   update.transaction_ms = update.event_ms - static_cast<std::int64_t>(update.last_id % 3);
   const std::uint64_t index = feed.book().events_generated();
 
-  std::vector<StreamFault> faults = fault_plan_.take(index);
+  std::vector<StreamFault> faults = feed.fault_plan().take(index);
   if (std::optional<StreamFault> queued = feed.next_queued_fault()) faults.push_back(*queued);
 
   auto has = [&](FaultKind kind) {
@@ -259,11 +318,17 @@ void Exchange::generate_event(SymbolFeed& feed) {
   for (const StreamFault& fault : faults) {
     if (is_payload_fault(fault.kind)) send_payload_fault(feed, update, fault);
   }
+  std::vector<ClientSession*> hit;  // each subscribed connection once, however many streams
   for (const StreamFault& fault : faults) {
     if (!is_connection_fault(fault.kind)) continue;
-    for (auto& [id, session] : sessions_) {
-      if (session.can_send() && session.subscribed_to(feed.symbol()))
-        apply_connection_fault(session, fault);
+    if (hit.empty()) {
+      for (const Subscriber& subscriber : subscribers_of(feed)) {
+        if (std::find(hit.begin(), hit.end(), subscriber.session) == hit.end())
+          hit.push_back(subscriber.session);
+      }
+    }
+    for (ClientSession* session : hit) {
+      if (session->can_send()) apply_connection_fault(*session, fault);
     }
   }
 }
@@ -277,10 +342,11 @@ void Exchange::deliver(SymbolFeed& feed, const BookUpdate& update, bool fresh) {
   std::map<int, std::shared_ptr<const std::string>> partials;
   std::map<std::string, std::shared_ptr<const std::string>> wrapped;  // per stream name
 
-  for (auto& [id, session] : sessions_) {
+  for (const Subscriber& subscriber : subscribers_of(feed)) {
+    ClientSession& session = *subscriber.session;
     if (!session.can_send() || session.is_stalled(now)) continue;
-    for (const StreamName& stream : session.streams) {
-      if (stream.symbol != feed.symbol()) continue;
+    {
+      const StreamName& stream = *subscriber.stream;
       std::shared_ptr<const std::string> payload;
       if (stream.kind == StreamKind::diff_depth) {
         if (!diff)

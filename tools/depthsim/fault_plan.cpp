@@ -65,6 +65,40 @@ bool parse_count(std::string_view text, std::uint64_t& value) {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
+bool is_symbol_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// "BTCUSDT+spot:ETHUSDT" or "10".
+bool parse_targets(std::string_view text, PlannedFault& planned) {
+  if (text.empty()) return false;
+  std::uint64_t count = 0;
+  if (parse_count(text, count)) {
+    planned.symbol_count = static_cast<std::size_t>(count);
+    return count > 0;
+  }
+  if (text.back() == '+') return false;
+  while (!text.empty()) {
+    const std::size_t plus = text.find('+');
+    std::string_view item = text.substr(0, plus);
+    text = plus == std::string_view::npos ? std::string_view{} : text.substr(plus + 1);
+    std::string target;
+    if (const std::size_t colon = item.find(':'); colon != std::string_view::npos) {
+      const std::string_view market = item.substr(0, colon);
+      if (market != "spot" && market != "usdm" && market != "coinm") return false;
+      target = std::string(market) + ":";
+      item = item.substr(colon + 1);
+    }
+    if (item.empty() || item.size() > 32) return false;
+    for (char c : item) {
+      if (!is_symbol_char(c)) return false;
+      target.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+    }
+    planned.symbols.push_back(std::move(target));
+  }
+  return !planned.symbols.empty();
+}
+
 }  // namespace
 
 std::optional<FaultKind> parse_fault_kind(std::string_view name) {
@@ -145,8 +179,16 @@ std::optional<PlannedFault> parse_planned_fault(std::string_view text, std::stri
     return std::nullopt;
   }
   std::string_view rest = text.substr(at + 1);
-  const std::size_t colon = rest.find(':');
   PlannedFault planned;
+  if (const std::size_t slash = rest.find('/'); slash != std::string_view::npos) {
+    if (!parse_targets(rest.substr(slash + 1), planned)) {
+      error = "fault '" + std::string(text) +
+              "': TARGETS must be SYMBOL[+SYMBOL...] (MARKET:SYMBOL allowed) or a count N > 0";
+      return std::nullopt;
+    }
+    rest = rest.substr(0, slash);
+  }
+  const std::size_t colon = rest.find(':');
   planned.fault.kind = *kind;
   planned.fault.arg = default_fault_arg(*kind);
   if (!parse_count(rest.substr(0, colon), planned.event_index) || planned.event_index == 0) {

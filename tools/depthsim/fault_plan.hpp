@@ -73,10 +73,14 @@ struct StreamFault {
   double arg = 0;  // stall: seconds (default 5); oversized: bytes (default 10 MB)
 };
 
-// "KIND@EVENT_INDEX[:ARG]"; the error message explains what is wrong.
+// "KIND@EVENT_INDEX[:ARG][/TARGETS]"; the error message explains what is wrong. TARGETS: symbols
+// joined by '+' (each optionally MARKET:SYMBOL), or a number N: N symbols of each market picked
+// by --seed. Without TARGETS the fault hits every symbol.
 struct PlannedFault {
   StreamFault fault;
-  std::uint64_t event_index = 0;  // 1 = the symbol's first generated event
+  std::uint64_t event_index = 0;     // 1 = the symbol's first generated event
+  std::vector<std::string> symbols;  // upper case, as written (a market prefix kept, lower case)
+  std::size_t symbol_count = 0;      // > 0: that many symbols picked by seed
 };
 std::optional<PlannedFault> parse_planned_fault(std::string_view text, std::string& error);
 

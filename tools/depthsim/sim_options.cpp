@@ -2,7 +2,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <sstream>
+
+#include "symbol_universe.hpp"
 
 namespace depthsim {
 
@@ -13,24 +16,86 @@ std::vector<std::string> split_symbols(const std::string& text) {
   std::stringstream stream(text);
   std::string item;
   while (std::getline(stream, item, ',')) {
-    if (!item.empty()) symbols.push_back(to_upper_ascii(item));
+    if (!item.empty()) symbols.push_back(item);
   }
   return symbols;
 }
 
+MarketSymbols& market_entry(std::vector<MarketSymbols>& markets, Market market) {
+  for (MarketSymbols& entry : markets) {
+    if (entry.market == market) return entry;
+  }
+  markets.push_back(MarketSymbols{market, {}, {}});
+  return markets.back();
+}
+
+// --symbols "BTCUSDT,spot:ETHUSDT" (no prefix: --market), then --symbol-count's generated
+// symbols after them; a symbol named twice in one market is an error.
+std::string resolve_markets(SimOptions& options, const std::string& symbols,
+                            const std::string& symbol_counts) {
+  for (const std::string& item : split_symbols(symbols)) {
+    const std::size_t colon = item.find(':');
+    Market market = options.market;
+    if (colon != std::string::npos) {
+      const std::optional<Market> prefix = parse_market(item.substr(0, colon));
+      if (!prefix) return "--symbols '" + item + "': the market prefix must be usdm, coinm or spot";
+      market = *prefix;
+    }
+    const std::string symbol =
+        to_upper_ascii(colon == std::string::npos ? item : item.substr(colon + 1));
+    if (!is_valid_symbol_name(symbol))
+      return "invalid symbol '" + symbol + "' (letters, digits, _)";
+    std::vector<std::string>& listed = market_entry(options.markets, market).symbols;
+    if (std::find(listed.begin(), listed.end(), symbol) != listed.end())
+      return "--symbols names " + symbol + " twice in " + std::string(market_name(market));
+    listed.push_back(symbol);
+  }
+  if (!symbol_counts.empty()) {
+    std::string error;
+    const std::optional<std::vector<MarketCount>> counts =
+        parse_symbol_counts(symbol_counts, error);
+    if (!counts) return error;
+    for (const MarketCount& count : *counts) {
+      std::vector<std::string>& listed = market_entry(options.markets, count.market).symbols;
+      for (std::string& symbol : market_symbols(count.market, count.count, options.seed)) {
+        if (std::find(listed.begin(), listed.end(), symbol) == listed.end())
+          listed.push_back(std::move(symbol));
+      }
+    }
+  }
+  if (options.markets.empty()) return "--symbols needs at least one symbol";
+  if (options.total_rate > 0) {
+    // Ranks interleave the markets (spot's 1st, usdm's 1st, coinm's 1st, spot's 2nd...), so
+    // each market's real leaders are the hottest symbols.
+    std::size_t total = 0;
+    std::size_t longest = 0;
+    for (const MarketSymbols& entry : options.markets) {
+      total += entry.symbols.size();
+      longest = std::max(longest, entry.symbols.size());
+    }
+    const std::vector<double> rates = zipf_rates(total, options.total_rate, options.zipf_exponent);
+    std::size_t rank = 0;
+    for (MarketSymbols& entry : options.markets) entry.rates.assign(entry.symbols.size(), 0);
+    for (std::size_t i = 0; i < longest; ++i) {
+      for (MarketSymbols& entry : options.markets) {
+        if (i < entry.symbols.size()) entry.rates[i] = rates[rank++];
+      }
+    }
+  }
+  options.market = options.markets.front().market;
+  options.symbols = options.markets.front().symbols;
+  return "";
+}
+
 std::string resolve(SimOptions& options, const std::string& market, const std::string& symbols,
-                    const std::vector<std::string>& faults,
+                    const std::string& symbol_counts, const std::vector<std::string>& faults,
                     const std::vector<std::string>& rest_faults, bool no_tls) {
   const std::optional<Market> parsed_market = parse_market(market);
   if (!parsed_market) return "--market must be usdm, coinm or spot";
   options.market = *parsed_market;
   options.tls = !no_tls;
-  options.symbols = split_symbols(symbols);
-  if (options.symbols.empty()) return "--symbols needs at least one symbol";
-  for (const std::string& symbol : options.symbols) {
-    if (!is_valid_symbol_name(symbol))
-      return "invalid symbol '" + symbol + "' (letters, digits, _)";
-  }
+  if (std::string error = resolve_markets(options, symbols, symbol_counts); !error.empty())
+    return error;
   std::string error;
   for (const std::string& text : faults) {
     std::optional<PlannedFault> planned = parse_planned_fault(text, error);
@@ -43,25 +108,41 @@ std::string resolve(SimOptions& options, const std::string& market, const std::s
     options.rest_faults.push_back(*spec);
   }
   if (options.cert_file.empty() != options.key_file.empty()) return "--cert and --key go together";
-  if (options.ping_interval_sec <= 0)
-    options.ping_interval_sec = default_ping_interval_sec(options.market);
-  if (options.pong_timeout_sec <= 0)
-    options.pong_timeout_sec = is_futures(options.market) ? 600 : 60;
-  if (options.message_limit_per_sec <= 0) {
-    options.message_limit_per_sec = incoming_message_limit_per_sec(options.market);
-  }
+  if (options.max_streams_per_connection == 0) return "--max-streams-per-connection must be > 0";
   return "";
 }
 
 }  // namespace
+
+SimOptions options_for_market(const SimOptions& options, std::size_t index) {
+  SimOptions market = options;
+  const MarketSymbols& entry = options.markets.at(index);
+  market.market = entry.market;
+  market.symbols = entry.symbols;
+  market.symbol_rates = entry.rates;
+  market.scheduled_listings.clear();
+  for (const ScheduledListing& listing : options.scheduled_listings) {
+    if (listing.market.value_or(options.markets.front().market) == entry.market)
+      market.scheduled_listings.push_back(listing);
+  }
+  if (market.ping_interval_sec <= 0)
+    market.ping_interval_sec = default_ping_interval_sec(market.market);
+  if (market.pong_timeout_sec <= 0) market.pong_timeout_sec = is_futures(market.market) ? 600 : 60;
+  if (market.message_limit_per_sec <= 0)
+    market.message_limit_per_sec = incoming_message_limit_per_sec(market.market);
+  return market;
+}
 
 std::optional<SimOptions> parse_command_line(int argc, const char* const* argv,
                                              std::string& message, int& exit_code) {
   SimOptions options;
   std::string market = "usdm";
   std::string symbols = "BTCUSDT";
+  std::string symbol_counts;
   std::vector<std::string> faults;
   std::vector<std::string> rest_faults;
+  std::vector<std::string> list_after;
+  std::vector<std::string> delist_after;
   bool no_tls = false;
 
   CLI::App app{"depthsim: a Binance-compatible depth stream simulator on 127.0.0.1"};
@@ -73,7 +154,30 @@ std::optional<SimOptions> parse_command_line(int argc, const char* const* argv,
                  "Load the certificate (PEM) instead of generating one");
   app.add_option("--key", options.key_file, "Private key (PEM) for --cert");
   app.add_option("--market", market, "usdm | coinm | spot")->capture_default_str();
-  app.add_option("--symbols", symbols, "Comma-separated symbols")->capture_default_str();
+  app.add_option("--symbols", symbols,
+                 "Comma-separated symbols, each optionally MARKET:SYMBOL (one listener per market)")
+      ->capture_default_str();
+  app.add_option("--symbol-count", symbol_counts,
+                 "MARKET=N,...: N symbols per market, real ones first, then synthetic ones "
+                 "(e.g. spot=1000,usdm=600,coinm=400); --symbols given too: those first");
+  app.add_option("--total-rate", options.total_rate,
+                 "Events per second over all symbols, Zipf-spread (rank k ~ 1/(k+20)^s); "
+                 "replaces --rate")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--zipf-exponent", options.zipf_exponent, "s of --total-rate's spread")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--max-streams-per-connection", options.max_streams_per_connection,
+                 "Streams one connection may hold (URL or SUBSCRIBE); more are refused")
+      ->capture_default_str();
+  app.add_option("--rest-weight-spot", options.rest_weight_spot,
+                 "Spot REST request weight per minute before 429")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--rest-weight-futures", options.rest_weight_futures,
+                 "USD-M + COIN-M (shared) REST request weight per minute before 429")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--seed", options.seed, "Seed of the synthetic market")->capture_default_str();
   app.add_option("--rate", options.rate,
                  "Events per second per symbol (0: as fast as clients read)")
@@ -103,19 +207,21 @@ std::optional<SimOptions> parse_command_line(int argc, const char* const* argv,
   app.add_option("--pacing-buffer-bytes", options.pacing_buffer_bytes,
                  "Rate 0 pauses above this backlog")
       ->capture_default_str();
+  app.add_option("--list-after", list_after,
+                 "[MARKET:]SYMBOL@SECONDS: list it then (as /sim/list), repeatable");
+  app.add_option("--delist-after", delist_after,
+                 "[MARKET:]SYMBOL@SECONDS[:remove]: delist it then (BREAK; :remove gone), "
+                 "repeatable");
   app.add_option("--fault", faults, "KIND@EVENT_INDEX[:ARG], repeatable");
   app.add_option("--rest-fault", rest_faults,
                  "KIND[:N] for the next N snapshots: 429 418 500 timeout truncated stale");
   app.add_option("--rest-delay-ms", options.rest_delay_ms, "Delay of the rest timeout fault")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  app.add_option("--rest-weight-limit", options.rest_weight_limit,
-                 "REST weight per window; a request beyond it is answered 429 with Retry-After "
-                 "(0: counted, never refused)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  app.add_option("--rest-weight-window-ms", options.rest_weight_window_ms,
-                 "The REST weight window (Binance: the clock minute)")
+  app.add_option(
+         "--rest-weight-window-ms", options.rest_weight_window_ms,
+         "The REST weight window of --rest-weight-spot/--rest-weight-futures (Binance: the clock "
+         "minute; windows are aligned multiples of it)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--large-events", options.large_event_levels,
@@ -141,7 +247,22 @@ std::optional<SimOptions> parse_command_line(int argc, const char* const* argv,
     message = out.str();
     return std::nullopt;
   }
-  const std::string error = resolve(options, market, symbols, faults, rest_faults, no_tls);
+  for (const auto& [texts, list] : {std::pair{&list_after, true}, {&delist_after, false}}) {
+    for (const std::string& text : *texts) {
+      std::string error;
+      std::optional<ScheduledListing> entry = parse_scheduled_listing(text, list, error);
+      if (!entry) {
+        message = "depthsim: " + error + "\n";
+        exit_code = 2;
+        return std::nullopt;
+      }
+      options.scheduled_listings.push_back(*entry);
+    }
+  }
+  // The default BTCUSDT is not added to generated markets.
+  if (!symbol_counts.empty() && app.count("--symbols") == 0) symbols.clear();
+  const std::string error =
+      resolve(options, market, symbols, symbol_counts, faults, rest_faults, no_tls);
   if (!error.empty()) {
     message = "depthsim: " + error + "\n";
     exit_code = 2;

@@ -7,9 +7,17 @@
 #include <vector>
 
 #include "fault_plan.hpp"
+#include "listing_schedule.hpp"
 #include "market_spec.hpp"
 
 namespace depthsim {
+
+// One market the process serves on its own listener, with its symbols and their rates.
+struct MarketSymbols {
+  Market market = Market::usdm;
+  std::vector<std::string> symbols;
+  std::vector<double> rates;  // events/s per symbol (parallel to symbols); empty: --rate each
+};
 
 struct SimOptions {
   // Network
@@ -23,6 +31,12 @@ struct SimOptions {
   // Market model
   Market market = Market::usdm;
   std::vector<std::string> symbols{"BTCUSDT"};  // upper case
+  std::vector<double> symbol_rates;  // parallel to symbols when --total-rate spreads the rate
+  // Every market the process serves (--symbols market:SYM, --symbol-count): one listener each,
+  // in this order. The exchange of markets[i] gets options_for_market(options, i).
+  std::vector<MarketSymbols> markets;
+  double total_rate = 0;       // > 0: events/s over all symbols of all markets, Zipf-spread
+  double zipf_exponent = 1.8;  // rank k's share ~ 1 / (k + 20)^exponent
   std::uint64_t seed = 1;
   double rate = 100;             // events per second per symbol; 0 = as fast as clients take them
   std::uint64_t max_events = 0;  // per symbol; 0 = unlimited
@@ -39,15 +53,23 @@ struct SimOptions {
   double ping_interval_sec = 0;  // 0: the market default (180 futures, 20 spot)
   double pong_timeout_sec = 0;   // 0: the market default (600 futures, 60 spot)
   double max_connection_age_sec = 86400;
-  int message_limit_per_sec = 0;  // 0: the market default (10 futures, 5 spot)
+  int message_limit_per_sec = 0;                  // 0: the market default (10 futures, 5 spot)
+  std::size_t max_streams_per_connection = 1024;  // URL or SUBSCRIBE beyond it: refused
+
+  // REST request weight per IP per minute: spot's own, USD-M and COIN-M share one since 2026.
+  int rest_weight_spot = 6000;
+  int rest_weight_futures = 2400;
+
+  // Listings and delistings at a time (--list-after, --delist-after); options_for_market keeps
+  // the market's own.
+  std::vector<ScheduledListing> scheduled_listings;
 
   // Faults
   std::vector<PlannedFault> faults;
   std::vector<RestFaultSpec> rest_faults;
   int rest_delay_ms = 15000;  // the rest timeout fault answers this late
-  // REST weight per IP (rest_weight_meter.hpp): over the limit, 429 + Retry-After. 0: counted in
-  // X-MBX-USED-WEIGHT-1M and /sim/stats, never refused.
-  int rest_weight_limit = 0;
+  // The REST weight window (rest_weight_budget.hpp): Binance's is the clock minute; tests
+  // shorten it to see a budget's pacing within seconds.
   int rest_weight_window_ms = 60000;
   // Hostile volumes on every diff event (synthetic_book.hpp): N removals of absent far levels
   // (large frames, the book unchanged), N new far asks kept in the book (a level flood).
@@ -59,6 +81,10 @@ struct SimOptions {
   std::vector<std::string> replay_companions;  // merged by receive time (cryptofeed REST replies)
   double replay_speed = 1;  // 1 original timing, 10 ten times faster, 0 as fast as possible
 };
+
+// The options of the exchange serving options.markets[index] (its market, symbols, rates and
+// the market's defaults for pings and the incoming message limit).
+SimOptions options_for_market(const SimOptions& options, std::size_t index);
 
 // Parses the command line. Returns nullopt and fills `message` on --help (exit_code 0) or an
 // error (exit_code 2); defaults that depend on the market are resolved.

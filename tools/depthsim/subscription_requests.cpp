@@ -56,6 +56,7 @@ RequestOutcome subscribe(const rapidjson::Value& params, SubscriptionState& stat
   if (state.streams.size() + wanted.size() > max_streams) {
     outcome.reply = error_reply(
         2, "Invalid request: too many streams (limit " + std::to_string(max_streams) + ")", id);
+    outcome.over_stream_limit = true;
     return outcome;
   }
   state.streams.insert(state.streams.end(), wanted.begin(), wanted.end());

@@ -20,6 +20,7 @@ struct RequestOutcome {
   std::string reply;                 // JSON text to send back
   std::vector<std::string> added;    // streams newly subscribed
   std::vector<std::string> removed;  // streams unsubscribed
+  bool over_stream_limit = false;    // refused: more streams than the connection may hold
 };
 
 // Whether a stream name can be served (known symbol, known kind and speed).

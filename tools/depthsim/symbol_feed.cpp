@@ -18,8 +18,20 @@ std::uint64_t symbol_seed(std::uint64_t seed, const std::string& symbol) {
 }
 }  // namespace
 
-SymbolFeed::SymbolFeed(Market market, const std::string& symbol, std::uint64_t seed)
-    : book_(symbol_spec(market, symbol), market, symbol_seed(seed, symbol)) {}
+SymbolFeed::SymbolFeed(Market market, const std::string& symbol, std::uint64_t seed, double rate)
+    : book_(symbol_spec(market, symbol), market, symbol_seed(seed, symbol)), rate_(rate) {}
+
+const char* SymbolFeed::status_name(Status status) {
+  switch (status) {
+    case Status::trading:
+      return "TRADING";
+    case Status::halted:
+      return "BREAK";
+    case Status::removed:
+      return "REMOVED";
+  }
+  return "TRADING";
+}
 
 void SymbolFeed::start(Clock::time_point now) {
   if (started_) return;

@@ -17,7 +17,22 @@ class SymbolFeed {
  public:
   using Clock = std::chrono::steady_clock;
 
-  SymbolFeed(Market market, const std::string& symbol, std::uint64_t seed);
+  SymbolFeed(Market market, const std::string& symbol, std::uint64_t seed, double rate);
+
+  // Events per second (0: as fast as subscribers read, --rate 0).
+  double rate() const { return rate_; }
+
+  // Listing status: TRADING generates; BREAK (delisted) stops generating and delivering and
+  // shows BREAK in exchangeInfo; removed symbols are gone from exchangeInfo too.
+  enum class Status { trading, halted, removed };
+  // exchangeInfo's word for it: TRADING, BREAK; REMOVED (not listed) in /sim/stats only.
+  static const char* status_name(Status status);
+  Status status() const { return status_; }
+  void set_status(Status status) { status_ = status; }
+  bool trading() const { return status_ == Status::trading; }
+
+  // Faults planned for this symbol's own event numbers (--fault KIND@N[/SYMBOLS]).
+  FaultPlan& fault_plan() { return fault_plan_; }
 
   SyntheticBook& book() { return book_; }
   const SyntheticBook& book() const { return book_; }
@@ -50,6 +65,9 @@ class SymbolFeed {
 
  private:
   SyntheticBook book_;
+  double rate_ = 0;
+  Status status_ = Status::trading;
+  FaultPlan fault_plan_;
   bool started_ = false;
   bool finished_ = false;
   Clock::time_point rate_base_time_;

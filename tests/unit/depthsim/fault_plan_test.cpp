@@ -82,5 +82,29 @@ TEST(FaultPlan, RestFaults) {
   EXPECT_FALSE(parse_rest_fault("429:many", error));
 }
 
+TEST(FaultPlan, TargetsNameSymbolsOrACountPickedBySeed) {
+  std::string error;
+  auto named = parse_planned_fault("gap@20/ethusdt+spot:SOLUSDT", error);
+  ASSERT_TRUE(named) << error;
+  EXPECT_EQ(named->event_index, 20u);
+  EXPECT_EQ(named->symbols, (std::vector<std::string>{"ETHUSDT", "spot:SOLUSDT"}));
+  auto with_arg = parse_planned_fault("stall@5:2.5/BTCUSDT", error);
+  ASSERT_TRUE(with_arg) << error;
+  EXPECT_DOUBLE_EQ(with_arg->fault.arg, 2.5);
+  EXPECT_EQ(with_arg->symbols, (std::vector<std::string>{"BTCUSDT"}));
+  auto counted = parse_planned_fault("gap@100/10", error);
+  ASSERT_TRUE(counted) << error;
+  EXPECT_EQ(counted->symbol_count, 10u);
+  EXPECT_TRUE(counted->symbols.empty());
+  auto everyone = parse_planned_fault("gap@100", error);
+  ASSERT_TRUE(everyone);
+  EXPECT_TRUE(everyone->symbols.empty());
+  EXPECT_EQ(everyone->symbol_count, 0u);
+  for (const char* bad : {"gap@1/", "gap@1/0", "gap@1/mars:BTCUSDT", "gap@1/BTC USDT",
+                          "gap@1/BTCUSDT+", "gap@1/../x"}) {
+    EXPECT_FALSE(parse_planned_fault(bad, error)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace depthsim

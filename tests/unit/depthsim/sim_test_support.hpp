@@ -43,6 +43,7 @@ class SimProcess {
     close(out[1]);
     stdout_fd_ = out[0];
     const std::string line = read_line(std::chrono::seconds(20));
+    listening_line_ = line;
     const std::size_t at = line.find("port=");
     if (line.rfind("depthsim listening ", 0) != 0 || at == std::string::npos) {
       throw std::runtime_error("depthsim did not start: '" + line + "'");
@@ -58,6 +59,9 @@ class SimProcess {
   }
 
   std::uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  // "depthsim listening port=N tls=0|1[ spot=N usdm=N coinm=N]"
+  const std::string& listening_line() const { return listening_line_; }
   std::string base_url() const {
     return std::string(tls_ ? "https" : "http") + "://localhost:" + std::to_string(port_);
   }
@@ -119,6 +123,7 @@ class SimProcess {
   }
 
   pid_t pid_ = -1;
+  std::string listening_line_;
   int stdout_fd_ = -1;
   std::uint16_t port_ = 0;
   bool tls_ = false;
