@@ -78,8 +78,6 @@ void FeedSession::on_connected(std::uint64_t conn_id, std::string_view url, std:
   retired_conn_ = 0;
   context_.conn_id = conn_id;
   url_ = std::string(url);
-  append_connect_record(line_, context_, now_ns, url);
-  write(line_);
   sync_.reset();
   snapshot_in_flight_ = false;
   refused_frame_pending_ = false;  // a frame refused on the old connection lost nothing here
@@ -88,15 +86,12 @@ void FeedSession::on_connected(std::uint64_t conn_id, std::string_view url, std:
   if (config_.depth_levels == 0) metrics_.sync_started(now_ns, ever_synced_);
   sync_started_ns_ = now_ns;
   log(LogLevel::info, "connected (conn " + std::to_string(conn_id) + ") to " + url_);
-  if (hooks_.request_server_time) hooks_.request_server_time();
 }
 
 void FeedSession::on_disconnected(std::uint64_t conn_id, std::string_view reason,
                                   std::optional<int> code, std::int64_t now_ns) {
   if (rollover_disconnect(conn_id, reason, code, now_ns) || conn_id != context_.conn_id) return;
   successor_.reset();
-  append_disconnect_record(line_, context_, now_ns, reason, code);
-  write(line_);
   // Events sent while we were away are lost to this connection: the recording says so.
   GapInfo gap;
   gap.reason = GapReason::reconnect;
