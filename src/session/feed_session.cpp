@@ -93,6 +93,13 @@ void FeedSession::on_disconnected(std::uint64_t conn_id, std::string_view reason
   if (rollover_disconnect(conn_id, reason, code, now_ns) || conn_id != context_.conn_id) return;
   successor_.reset();
   // Events sent while we were away are lost to this connection: the recording says so.
+  record_connection_lost(now_ns);
+  log(LogLevel::warning, "disconnected (conn " + std::to_string(context_.conn_id) +
+                             "): " + std::string(reason) +
+                             (code ? " code " + std::to_string(*code) : std::string()));
+}
+
+void FeedSession::record_connection_lost(std::int64_t now_ns) {
   GapInfo gap;
   gap.reason = GapReason::reconnect;
   if (sync_.last_final_id() != 0) gap.last_u = sync_.last_final_id();
@@ -101,9 +108,6 @@ void FeedSession::on_disconnected(std::uint64_t conn_id, std::string_view reason
   metrics_.record_gap(to_string(GapReason::reconnect));
   pending_gap_ = GapReason::reconnect;
   metrics_.set_book(BookTop{false, sync_.last_final_id(), std::nullopt, std::nullopt}, now_ns);
-  log(LogLevel::warning, "disconnected (conn " + std::to_string(context_.conn_id) +
-                             "): " + std::string(reason) +
-                             (code ? " code " + std::to_string(*code) : std::string()));
 }
 
 void FeedSession::on_depth(std::uint64_t conn_id, const Frame& frame, std::int64_t recv_ns,

@@ -145,6 +145,8 @@ class FeedSession {
     std::deque<HeldEvent> held;
     std::uint64_t overlap = 0;  // its events the book already had
   };
+  // The stream lost its connection's events: a reconnect gap, and the book is unsynced.
+  void record_connection_lost(std::int64_t now_ns);
   void process_depth(const DepthUpdate& update, std::int64_t recv_ns, std::size_t frame_bytes);
   void hold_successor_event(const DepthUpdate& update, std::int64_t recv_ns,
                             std::size_t frame_bytes);

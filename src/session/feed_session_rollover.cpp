@@ -129,14 +129,7 @@ void FeedSession::move_to_successor(std::uint64_t conn_id, std::int64_t now_ns) 
   successor_.reset();
   const std::uint64_t old_conn = context_.conn_id;
   // The successor's events since it opened were not kept for this stream: a break, marked.
-  GapInfo gap;
-  gap.reason = GapReason::reconnect;
-  if (sync_.last_final_id() != 0) gap.last_u = sync_.last_final_id();
-  append_gap_record(line_, context_, now_ns, gap);
-  write(line_);
-  metrics_.record_gap(to_string(GapReason::reconnect));
-  pending_gap_ = GapReason::reconnect;
-  metrics_.set_book(BookTop{false, sync_.last_final_id(), std::nullopt, std::nullopt}, now_ns);
+  record_connection_lost(now_ns);
   context_.conn_id = conn_id;
   retired_conn_ = old_conn;
   late_events_ = 0;

@@ -124,6 +124,15 @@ class ConnectionSessionTest : public ::testing::Test {
     for (std::uint64_t n = 4; n <= last; ++n) send(conn_index, conn_id, event(symbol, n));
   }
 
+  // BTCUSDT and ETHUSDT (held-event bound 2) synced on connection 1; successor 2 opens.
+  void start_rollover_of_two_synced_feeds() {
+    add_feeds({"BTCUSDT", "ETHUSDT"}, 0, 2);
+    connection(0).on_open(1, now_);
+    sync_through("BTCUSDT", 1, 10);
+    sync_through("ETHUSDT", 1, 10);
+    connection(0).on_successor_open(2, 1, now_);
+  }
+
   std::vector<const Written*> of_type(const char* type, const std::string& symbol = "") const {
     std::vector<const Written*> out;
     for (const Written& w : written_)
@@ -258,11 +267,7 @@ TEST_F(ConnectionSessionTest, AFeedThatNeverJoinsFallsBackAloneAtTheJoinDeadline
 }
 
 TEST_F(ConnectionSessionTest, AFeedOverItsHeldBoundFallsBackAloneWhileTheOthersJoin) {
-  add_feeds({"BTCUSDT", "ETHUSDT"}, 0, 2);
-  connection(0).on_open(1, now_);
-  sync_through("BTCUSDT", 1, 10);
-  sync_through("ETHUSDT", 1, 10);
-  connection(0).on_successor_open(2, 1, now_);
+  start_rollover_of_two_synced_feeds();
   for (std::uint64_t n = 20; n < 23; ++n) send(0, 2, event("ETHUSDT", n));  // never joins
   EXPECT_FALSE(feed("ETHUSDT").rollover_pending()) << "held bound reached";
   EXPECT_TRUE(abandoned_.empty()) << "BTC may still join";
@@ -274,11 +279,7 @@ TEST_F(ConnectionSessionTest, AFeedOverItsHeldBoundFallsBackAloneWhileTheOthersJ
 }
 
 TEST_F(ConnectionSessionTest, WhenNoFeedJoinsTheSuccessorIsAbandonedAsWithOneFeed) {
-  add_feeds({"BTCUSDT", "ETHUSDT"}, 0, 2);
-  connection(0).on_open(1, now_);
-  sync_through("BTCUSDT", 1, 10);
-  sync_through("ETHUSDT", 1, 10);
-  connection(0).on_successor_open(2, 1, now_);
+  start_rollover_of_two_synced_feeds();
   for (std::uint64_t n = 20; n < 23; ++n) send(0, 2, event("ETHUSDT", n));
   EXPECT_TRUE(abandoned_.empty());
   for (std::uint64_t n = 20; n < 23; ++n) send(0, 2, event("BTCUSDT", n));
