@@ -98,9 +98,6 @@ class FeedSession {
   // connection's.
   void on_disconnected(std::uint64_t conn_id, std::string_view reason, std::optional<int> code,
                        std::int64_t now_ns);
-  void on_disconnected(std::string_view reason, std::optional<int> code, std::int64_t now_ns) {
-    on_disconnected(context_.conn_id, reason, code, now_ns);
-  }
   // A depth event of this feed (frame.type depth_update or spot_partial_depth) from `conn_id`.
   void on_depth(std::uint64_t conn_id, const Frame& frame, std::int64_t recv_ns,
                 std::size_t frame_bytes);
