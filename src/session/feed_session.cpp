@@ -79,8 +79,6 @@ void FeedSession::on_connected(std::uint64_t conn_id, std::string_view url, std:
   retired_conn_ = 0;
   context_.conn_id = conn_id;
   url_ = std::string(url);
-  append_connect_record(line_, context_, now_ns, url);
-  write(line_);
   sync_.reset();
   // The new connection asks for its own snapshot; one still queued for the old one is not sent.
   if (snapshot_in_flight_ && hooks_.cancel_snapshot) hooks_.cancel_snapshot();
@@ -91,16 +89,20 @@ void FeedSession::on_connected(std::uint64_t conn_id, std::string_view url, std:
   if (config_.depth_levels == 0) metrics_.sync_started(now_ns, ever_synced_);
   sync_started_ns_ = now_ns;
   log(LogLevel::info, "connected (conn " + std::to_string(conn_id) + ") to " + url_);
-  if (hooks_.request_server_time) hooks_.request_server_time();
 }
 
 void FeedSession::on_disconnected(std::uint64_t conn_id, std::string_view reason,
                                   std::optional<int> code, std::int64_t now_ns) {
   if (rollover_disconnect(conn_id, reason, code, now_ns) || conn_id != context_.conn_id) return;
   successor_.reset();
-  append_disconnect_record(line_, context_, now_ns, reason, code);
-  write(line_);
   // Events sent while we were away are lost to this connection: the recording says so.
+  record_connection_lost(now_ns);
+  log(LogLevel::warning, "disconnected (conn " + std::to_string(context_.conn_id) +
+                             "): " + std::string(reason) +
+                             (code ? " code " + std::to_string(*code) : std::string()));
+}
+
+void FeedSession::record_connection_lost(std::int64_t now_ns) {
   GapInfo gap;
   gap.reason = GapReason::reconnect;
   if (sync_.last_final_id() != 0) gap.last_u = sync_.last_final_id();
@@ -109,9 +111,6 @@ void FeedSession::on_disconnected(std::uint64_t conn_id, std::string_view reason
   metrics_.record_gap(to_string(GapReason::reconnect));
   pending_gap_ = GapReason::reconnect;
   metrics_.set_book(BookTop{false, sync_.last_final_id(), std::nullopt, std::nullopt}, now_ns);
-  log(LogLevel::warning, "disconnected (conn " + std::to_string(context_.conn_id) +
-                             "): " + std::string(reason) +
-                             (code ? " code " + std::to_string(*code) : std::string()));
 }
 
 void FeedSession::on_depth(std::uint64_t conn_id, const Frame& frame, std::int64_t recv_ns,

@@ -1,7 +1,9 @@
 // One feed (market, symbol, depth stream) from frame to record: validates and syncs each depth
 // event, keeps the book, hands each applied update to the library callback, writes the
-// recording's lines, and feeds the metrics. It does no I/O itself: snapshot requests, record
-// hand-off, timers and logging go through SessionHooks, so tests drive it without a network.
+// recording's stream lines (depth, ticker, snapshot, gap, resync), and feeds the metrics. It does
+// no I/O itself: snapshot requests, record hand-off, timers and logging go through SessionHooks,
+// so tests drive it without a network. Connection duties (connect/disconnect records, server
+// time, retiring a rolled-over connection) belong to the ConnectionSession that carries it.
 // Every method runs on the network thread.
 #pragma once
 
@@ -51,7 +53,6 @@ struct SessionHooks {
   // A snapshot asked for on a connection that is gone: drop it if still queued (its answer, if
   // it was already sent, still comes and is handled as any other).
   std::function<void()> cancel_snapshot;
-  std::function<void()> request_server_time;  // answer comes to on_server_time_answer()
   // Hands a record line to the writer (the context names the feed in a writer_drop marker).
   // `marker`: a snapshot/gap/resync/connect/disconnect record, which a full queue must still take
   // (AsyncWriter::Priority::marker); depth and ticker lines are data.
@@ -59,11 +60,24 @@ struct SessionHooks {
       write;  // empty: no files
   std::function<void(std::chrono::milliseconds, std::function<void()>)> schedule;
   std::function<void(LogLevel, const std::string&)> log;
-  // Rollover: the successor took over; close the old connection (WsClient::retire).
-  std::function<void(std::uint64_t old_conn_id)> retire;
-  // Rollover: no join found (successor buffer full); drop the successor and cut the old
-  // connection as without rollover (WsClient::abandon_successor).
-  std::function<void(std::uint64_t successor_conn_id, const std::string& reason)> abandon_successor;
+};
+
+class FeedSession;
+
+// What a depth stream tells the connection that carries it (ConnectionSession): the connection,
+// not the stream, writes the connect/disconnect records and retires a rolled-over connection,
+// once every stream on it has joined the successor.
+class StreamCarrier {
+ public:
+  // The stream's book joined successor `conn_id` (`overlap`: its events the book already had).
+  virtual void stream_joined(FeedSession& feed, std::uint64_t conn_id, std::uint64_t overlap,
+                             std::int64_t now_ns) = 0;
+  // The stream's book cannot join successor `conn_id` (its held events reached the bound).
+  virtual void stream_cannot_join(FeedSession& feed, std::uint64_t conn_id,
+                                  const std::string& reason, std::int64_t now_ns) = 0;
+
+ protected:
+  ~StreamCarrier() = default;
 };
 
 class FeedSession {
@@ -72,6 +86,8 @@ class FeedSession {
 
   void set_callback(UpdateCallback callback) { callback_ = std::move(callback); }
   void set_queue(std::shared_ptr<BookUpdateQueue> queue) { queue_ = std::move(queue); }
+  // The connection that carries the stream (ConnectionSession::add_feed).
+  void attach(StreamCarrier* carrier) { carrier_ = carrier; }
 
   const StreamKey& key() const { return key_; }
   const BookSynchronizer& sync() const { return sync_; }
@@ -80,14 +96,13 @@ class FeedSession {
   std::uint64_t active_conn() const { return context_.conn_id; }
   bool rollover_pending() const { return successor_.has_value(); }
 
+  // The stream's connection opened: a new sync begins (the connect record is the connection's).
   void on_connected(std::uint64_t conn_id, std::string_view url, std::int64_t now_ns);
   // A connection ended: the active one (gap + reconnect), a retired one (rolled_over: no gap) or
-  // a successor that never took over (nothing recorded).
+  // a successor that never took over (nothing recorded). The disconnect record is the
+  // connection's.
   void on_disconnected(std::uint64_t conn_id, std::string_view reason, std::optional<int> code,
                        std::int64_t now_ns);
-  void on_disconnected(std::string_view reason, std::optional<int> code, std::int64_t now_ns) {
-    on_disconnected(context_.conn_id, reason, code, now_ns);
-  }
   // A depth event of this feed (frame.type depth_update or spot_partial_depth) from `conn_id`.
   void on_depth(std::uint64_t conn_id, const Frame& frame, std::int64_t recv_ns,
                 std::size_t frame_bytes);
@@ -99,11 +114,16 @@ class FeedSession {
   // max_buffered_events) until one joins the book's continuity (futures: pu == last u; spot:
   // U <= last u + 1 <= u), or until it delivers the book's last event itself (u == last u: the
   // successor caught up); the ones the book already has are dropped as overlap; then the
-  // successor becomes the active connection and the old one is retired. No gap, no snapshot.
+  // successor becomes the active connection and the carrier is told (it retires the old one once
+  // every stream has joined). No gap, no snapshot.
   void on_successor_open(std::uint64_t conn_id, std::uint64_t replaced_conn_id,
                          std::string_view url, std::int64_t now_ns);
   // The transport gave the rollover up; the old connection's close (a normal reconnect) follows.
   void on_rollover_failed(std::uint64_t conn_id, std::string_view reason, std::int64_t now_ns);
+  // The stream did not join successor `conn_id`, but the other streams of the connection did and
+  // the old connection is retired: this stream alone moves to the successor with a gap (reason
+  // reconnect) and resyncs from a new snapshot.
+  void move_to_successor(std::uint64_t conn_id, std::int64_t now_ns);
   // A frame of `conn_id` was refused (parse error). If it carried this feed's next event, the
   // next event does not chain, and the gap it shows is recorded with reason parse_error.
   void on_refused_frame(std::uint64_t conn_id);
@@ -127,6 +147,8 @@ class FeedSession {
     std::deque<HeldEvent> held;
     std::uint64_t overlap = 0;  // its events the book already had
   };
+  // The stream lost its connection's events: a reconnect gap, and the book is unsynced.
+  void record_connection_lost(std::int64_t now_ns);
   void process_depth(const DepthUpdate& update, std::int64_t recv_ns, std::size_t frame_bytes);
   void hold_successor_event(const DepthUpdate& update, std::int64_t recv_ns,
                             std::size_t frame_bytes);
@@ -153,6 +175,7 @@ class FeedSession {
   const RecorderConfig& config_;
   FeedMetrics& metrics_;
   SessionHooks hooks_;
+  StreamCarrier* carrier_ = nullptr;
   StreamKey key_;
   RecordContext context_;
   RecordContext ticker_context_;  // context_ with the bookTicker stream's name

@@ -31,7 +31,7 @@ void FeedSession::on_rollover_failed(std::uint64_t conn_id, std::string_view rea
 }
 
 bool FeedSession::rollover_disconnect(std::uint64_t conn_id, std::string_view reason,
-                                      std::optional<int> code, std::int64_t now_ns) {
+                                      std::optional<int>, std::int64_t) {
   if (successor_ && conn_id == successor_->conn_id) {
     log(LogLevel::warning, "successor connection " + std::to_string(conn_id) +
                                " closed before taking over: " + std::string(reason));
@@ -39,11 +39,8 @@ bool FeedSession::rollover_disconnect(std::uint64_t conn_id, std::string_view re
     return true;
   }
   if (conn_id == 0 || conn_id != retired_conn_) return false;
-  // The old connection of a rollover: the successor already continues the stream.
-  RecordContext old = context_;
-  old.conn_id = conn_id;
-  append_disconnect_record(line_, old, now_ns, reason, code);
-  write(line_, old, true);
+  // The old connection of a rollover: the successor already continues the stream (the connection
+  // writes the disconnect record).
   retired_conn_ = 0;
   log(LogLevel::info, "rolled-over connection " + std::to_string(conn_id) + " closed (" +
                           std::to_string(late_events_) + " late events of it ignored)");
@@ -65,7 +62,7 @@ void FeedSession::hold_successor_event(const DepthUpdate& update, std::int64_t r
     const std::uint64_t id = successor.conn_id;
     const std::string reason = "no join within the held-event bound";
     on_rollover_failed(id, reason, recv_ns);
-    if (hooks_.abandon_successor) hooks_.abandon_successor(id, reason);
+    if (carrier_) carrier_->stream_cannot_join(*this, id, reason, recv_ns);
     return;
   }
   HeldEvent& held = successor.held.emplace_back();
@@ -108,27 +105,42 @@ void FeedSession::switch_to_successor(std::int64_t now_ns) {
   const std::uint64_t old_conn = context_.conn_id;
   context_.conn_id = successor.conn_id;
   url_ = successor.url;
-  RolloverInfo rollover;
-  rollover.from_conn_id = old_conn;
-  rollover.wait_ms = static_cast<double>(now_ns - successor.opened_ns) / 1e6;
-  rollover.overlap_events = successor.overlap;
-  append_connect_record(line_, context_, now_ns, url_, &rollover);
-  write(line_);
+  const double wait_ms = static_cast<double>(now_ns - successor.opened_ns) / 1e6;
   metrics_.record_rollover(successor.overlap);
   retired_conn_ = old_conn;
   late_events_ = 0;
   log(LogLevel::info, "rolled over from connection " + std::to_string(old_conn) + " to " +
                           std::to_string(successor.conn_id) +
                           " at u=" + std::to_string(sync_.last_final_id()) + " after " +
-                          std::to_string(rollover.wait_ms) + " ms (" +
-                          std::to_string(successor.overlap) + " overlapping events dropped)");
-  if (hooks_.retire) hooks_.retire(old_conn);
+                          std::to_string(wait_ms) + " ms (" + std::to_string(successor.overlap) +
+                          " overlapping events dropped)");
+  // Before the held events: the successor's connect record precedes its depth lines.
+  if (carrier_) carrier_->stream_joined(*this, successor.conn_id, successor.overlap, now_ns);
   for (HeldEvent& held : successor.held) {
     held.update.symbol = held.symbol;
     held.update.bids_json = held.bids_json;
     held.update.asks_json = held.asks_json;
     process_depth(held.update, held.recv_ns, held.frame_bytes);
   }
+}
+
+void FeedSession::move_to_successor(std::uint64_t conn_id, std::int64_t now_ns) {
+  if (conn_id == context_.conn_id) return;
+  successor_.reset();
+  const std::uint64_t old_conn = context_.conn_id;
+  // The successor's events since it opened were not kept for this stream: a break, marked.
+  record_connection_lost(now_ns);
+  context_.conn_id = conn_id;
+  retired_conn_ = old_conn;
+  late_events_ = 0;
+  sync_.reset();
+  snapshot_in_flight_ = false;
+  refused_frame_pending_ = false;
+  if (config_.depth_levels == 0) metrics_.sync_started(now_ns, ever_synced_);
+  sync_started_ns_ = now_ns;
+  log(LogLevel::warning, "did not join connection " + std::to_string(conn_id) +
+                             " before connection " + std::to_string(old_conn) +
+                             " was retired for the other streams: resyncing on it");
 }
 
 }  // namespace depthrec::session

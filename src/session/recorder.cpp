@@ -1,6 +1,7 @@
 // Recorder: the run loop, frame routing, metrics reports and the public API. The components
 // and their wiring are built in recorder_wiring.cpp.
-//   socket -> WsClient -> FrameParser -> FeedSession (sync, book, callback, records)
+//   socket -> WsClient -> FrameParser -> ConnectionSession (connection records, routing by
+//          stream name) -> FeedSession (sync, book, callback, records)
 //          -> AsyncWriter -> GzipRotatingSink;  FeedMetrics -> metrics.json + SUMMARY (timer)
 #include "depthrec/recorder.hpp"
 
@@ -46,46 +47,46 @@ void Recorder::Impl::handle_frame(std::uint64_t conn_id, std::string_view payloa
                                   std::int64_t recv_ns) {
   if (binary) {
     metrics->record_parse_error(ParseError::not_text, payload.size(), recv_ns);
-    feed->on_refused_frame(conn_id);
+    connection->on_refused_frame(conn_id);
     warn_frame("binary frame of " + std::to_string(payload.size()) + " bytes refused");
     return;
   }
   const ParseError error = parser.parse(payload, frame);
   if (error != ParseError::none) {
     metrics->record_parse_error(error, payload.size(), recv_ns);
-    feed->on_refused_frame(conn_id);
+    connection->on_refused_frame(conn_id);
     warn_frame("frame refused (" + std::string(to_string(error)) + "): " + peer_text(payload, 160));
     return;
   }
+  switch (connection->route(conn_id, frame, payload.size(), recv_ns)) {
+    case session::RouteResult::depth:
+      ws->mark_data(conn_id);  // market data: the connection is not stalled
+      return;
+    case session::RouteResult::ticker:
+      // Market data like depth events, not control traffic.
+      metrics->record_other_frame(OtherFrame::book_ticker, payload.size(), recv_ns);
+      return;
+    case session::RouteResult::unknown_stream:
+      metrics->record_other_frame(OtherFrame::other_stream, payload.size(), recv_ns);
+      warn_frame(std::string(frame.type == FrameType::book_ticker ? "bookTicker" : "depth frame") +
+                 " of unexpected stream " + peer_text(frame.stream, 64));
+      return;
+    case session::RouteResult::other_symbol:
+      metrics->record_other_frame(OtherFrame::other_symbol, payload.size(), recv_ns);
+      warn_frame(
+          std::string(frame.type == FrameType::book_ticker ? "bookTicker" : "depth frame") +
+          " of another symbol " +
+          peer_text(frame.type == FrameType::book_ticker ? frame.ticker.symbol : frame.depth.symbol,
+                    64));
+      return;
+    case session::RouteResult::not_routed:
+      break;
+  }
   switch (frame.type) {
     case FrameType::depth_update:
-    case FrameType::spot_partial_depth: {
-      const StreamKey& key = feed->key();
-      if (!frame.stream.empty() && frame.stream != key.stream) {
-        metrics->record_other_frame(OtherFrame::other_stream, payload.size(), recv_ns);
-        warn_frame("depth frame of unexpected stream " + peer_text(frame.stream, 64));
-        return;
-      }
-      if (!frame.depth.symbol.empty() && frame.depth.symbol != key.symbol) {
-        metrics->record_other_frame(OtherFrame::other_symbol, payload.size(), recv_ns);
-        warn_frame("depth frame of another symbol " + peer_text(frame.depth.symbol, 64));
-        return;
-      }
-      ws->mark_data(conn_id);  // market data: the connection is not stalled
-      feed->on_depth(conn_id, frame, recv_ns, payload.size());
-      return;
-    }
+    case FrameType::spot_partial_depth:
     case FrameType::book_ticker:
-      // Market data like depth events, not control traffic.
-      if (frame.ticker.symbol != feed->key().symbol) {
-        metrics->record_other_frame(OtherFrame::other_symbol, payload.size(), recv_ns);
-        warn_frame("bookTicker of another symbol " + std::string(frame.ticker.symbol));
-        return;
-      }
-      metrics->record_other_frame(OtherFrame::book_ticker, payload.size(), recv_ns);
-      // During a rollover only the active connection's tickers are recorded (no duplicates).
-      if (conn_id == feed->active_conn()) feed->on_ticker(frame.ticker, recv_ns);
-      return;
+      return;  // routed above
     case FrameType::server_event:
       metrics->record_other_frame(OtherFrame::control, payload.size(), recv_ns);
       // Per frame, like every line here: a flood of them must not flood the log.

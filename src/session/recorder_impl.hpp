@@ -1,6 +1,7 @@
-// Recorder's private state: one feed's transport, writer, metrics and session, wired on one
-// network thread. Shared by recorder.cpp (run loop, frames, metrics, public API) and
-// recorder_wiring.cpp (building the components and the hooks between them).
+// Recorder's private state: one feed's transport, writer, metrics and sessions (the connection
+// and the stream it carries), wired on one network thread. Shared by recorder.cpp (run loop,
+// frames, metrics, public API) and recorder_wiring.cpp (building the components and the hooks
+// between them).
 #pragma once
 
 #include <atomic>
@@ -17,6 +18,7 @@
 #include "depthrec/recorder.hpp"
 #include "depthrec/text_log.hpp"
 #include "recording/data_dir_lock.hpp"
+#include "session/connection_session.hpp"
 #include "session/feed_session.hpp"
 #include "session/log_throttle.hpp"
 #include "transport/rest_scheduler.hpp"
@@ -41,6 +43,7 @@ struct Recorder::Impl {
   transport::RestHandle snapshot_handle = 0;  // the last snapshot asked for (network thread)
   std::unique_ptr<transport::WsClient> ws;
   std::unique_ptr<session::FeedSession> feed;
+  std::unique_ptr<session::ConnectionSession> connection;  // carries `feed`
   FrameParser parser;
   Frame frame;
   session::LogThrottle frame_warnings;  // warn_frame()

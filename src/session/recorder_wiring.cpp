@@ -1,5 +1,6 @@
-// Recorder::Impl::prepare(): builds the log, metrics, writer, REST scheduler, websocket client and
-// feed session, and connects them with the hooks through which data flows one way.
+// Recorder::Impl::prepare(): builds the log, metrics, writer, REST scheduler, websocket client,
+// connection session and the feed session it carries, and connects them with the hooks through
+// which data flows one way.
 #include <algorithm>
 #include <filesystem>
 #include <stdexcept>
@@ -129,15 +130,6 @@ void Recorder::Impl::prepare() {
     if (snapshot_handle != 0) rest_scheduler->cancel(snapshot_handle);
     snapshot_handle = 0;
   };
-  hooks.request_server_time = [this] {
-    // Nothing waits for it: it goes after every snapshot of its budget.
-    rest_scheduler->request(
-        {rest_budget, transport::RestPriority::low, server_time_url(config), 1},
-        [this](transport::HttpResponse response) {
-          auto answer = std::make_shared<session::RestAnswer>(to_answer(std::move(response)));
-          ws->post([this, answer] { feed->on_server_time_answer(*answer); });
-        });
-  };
   if (writer) {
     hooks.write = [this](std::string& line, const RecordContext& context, bool marker) {
       session::PushInfo info;
@@ -167,18 +159,42 @@ void Recorder::Impl::prepare() {
     ws->schedule(delay, std::move(fn));
   };
   hooks.log = [this](LogLevel level, const std::string& message) { log->log(level, message); };
-  hooks.retire = [this](std::uint64_t old_conn_id) { ws->retire(old_conn_id, "rolled over"); };
-  hooks.abandon_successor = [this](std::uint64_t conn_id, const std::string& reason) {
+  session::ConnectionHooks connection_hooks;
+  connection_hooks.write = hooks.write;
+  connection_hooks.schedule = hooks.schedule;
+  connection_hooks.log = hooks.log;
+  // The clock-offset estimate is still the feed's metrics (FeedMetrics): the answer goes there.
+  connection_hooks.request_server_time = [this] {
+    // Nothing waits for it: it goes after every snapshot of its budget.
+    rest_scheduler->request(
+        {rest_budget, transport::RestPriority::low, server_time_url(config), 1},
+        [this](transport::HttpResponse response) {
+          auto answer = std::make_shared<session::RestAnswer>(to_answer(std::move(response)));
+          ws->post([this, answer] { feed->on_server_time_answer(*answer); });
+        });
+  };
+  connection_hooks.retire = [this](std::uint64_t old_conn_id) {
+    ws->retire(old_conn_id, "rolled over");
+  };
+  connection_hooks.abandon_successor = [this](std::uint64_t conn_id, const std::string& reason) {
     ws->abandon_successor(conn_id, reason);
   };
   feed = std::make_unique<session::FeedSession>(config, *metrics, std::move(hooks));
   feed->set_callback(callback);
   feed->set_queue(queue);
+  session::ConnectionSessionConfig connection_config;
+  connection_config.url = stream_url(config);
+  // With several streams on the connection, those that have not joined a successor this long
+  // after others did resync on it alone, before the transport gives the whole rollover up.
+  connection_config.join_deadline = config.rollover_timeout * 2 / 3;
+  connection = std::make_unique<session::ConnectionSession>(std::move(connection_config),
+                                                            std::move(connection_hooks));
+  connection->add_feed(*feed);
 
   transport::WsEvents events;
   events.on_open = [this](std::uint64_t conn_id) {
     if (conn_id > 1) metrics->record_reconnect();
-    feed->on_connected(conn_id, stream_url(config), transport::now_ns());
+    connection->on_open(conn_id, transport::now_ns());
   };
   events.on_frame = [this](std::uint64_t conn_id, std::string_view payload, bool binary,
                            std::int64_t recv_ns) {
@@ -191,17 +207,17 @@ void Recorder::Impl::prepare() {
     // A rolled-over connection's disconnect says just that (docs/records.md).
     const bool rolled_over = info.cause == transport::CloseCause::rolled_over;
     // The reason may be the server's close reason: quoted, for the record and the log.
-    feed->on_disconnected(
+    connection->on_close(
         conn_id,
         std::string(transport::to_string(info.cause)) +
             (info.reason.empty() || rolled_over ? "" : ": " + peer_text(info.reason)),
         info.code ? std::optional<int>(info.code) : std::nullopt, transport::now_ns());
   };
   events.on_successor_open = [this](std::uint64_t conn_id, std::uint64_t replaced_conn_id) {
-    feed->on_successor_open(conn_id, replaced_conn_id, stream_url(config), transport::now_ns());
+    connection->on_successor_open(conn_id, replaced_conn_id, transport::now_ns());
   };
   events.on_rollover_failed = [this](std::uint64_t conn_id, const std::string& reason) {
-    feed->on_rollover_failed(conn_id, reason, transport::now_ns());
+    connection->on_rollover_failed(conn_id, reason, transport::now_ns());
   };
   events.on_connect_failed = [this](const std::string& error, std::chrono::milliseconds retry_in) {
     metrics->record_connect_failure();

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
@@ -13,6 +12,7 @@
 #include <random>
 
 #include "transport/clock.hpp"
+#include "transport/network_loop.hpp"
 #include "transport/user_timers.hpp"
 #include "transport/ws_connection.hpp"
 #include "transport/ws_link.hpp"
@@ -48,30 +48,37 @@ class Counter {
 
 class WsClient::Impl final : public detail::ConnectionOwner {
  public:
-  Impl(WsClientConfig config, WsEvents events)
-      : config_(std::move(config)),
+  // own_loop: the client's private loop (run() drives it); else `loop` is shared.
+  Impl(std::unique_ptr<NetworkLoop> own_loop, NetworkLoop& loop, WsClientConfig config,
+       WsEvents events)
+      : own_loop_(std::move(own_loop)),
+        io_(loop.io()),
+        config_(std::move(config)),
         events_(std::move(events)),
         backoff_(config_.backoff, effective_seed(config_.jitter_seed)) {}
 
   void run() {
-    if (state_ != State::idle || stop_requested_.load()) return;
-    const std::string url_error = detail::check_ws_url(config_.url);
-    if (!url_error.empty()) {
-      state_ = State::finished;
-      if (events_.on_connect_failed) events_.on_connect_failed(url_error, milliseconds(0));
+    if (!own_loop_) {
+      start();  // a shared loop is run by its owner
       return;
     }
-    for (auto& slot : slots_) slot = std::make_unique<detail::WsConnection>(io_, config_, *this);
-    primary_ = slots_[0].get();
-    work_.emplace(io_.get_executor());
-    start_attempt();
-    io_.run();
+    if (state_ != State::idle || stop_requested_.load()) return;
+    begin();
+    if (state_ != State::finished) own_loop_->run();
+  }
+
+  void start() {
+    asio::post(io_, [this] {
+      if (state_ == State::idle && !stop_requested_.load()) begin();
+    });
   }
 
   void stop() {
     if (stop_requested_.exchange(true)) return;
     asio::post(io_, [this] { begin_stop(); });
   }
+
+  bool finished() const { return finished_.load(); }
 
   void post(std::function<void()> fn) { asio::post(io_, std::move(fn)); }
 
@@ -247,6 +254,19 @@ class WsClient::Impl final : public detail::ConnectionOwner {
   }
 
   // --- lifecycle ---
+  void begin() {
+    const std::string url_error = detail::check_ws_url(config_.url);
+    if (!url_error.empty()) {
+      state_ = State::finished;
+      finished_ = true;
+      if (events_.on_connect_failed) events_.on_connect_failed(url_error, milliseconds(0));
+      return;
+    }
+    for (auto& slot : slots_) slot = std::make_unique<detail::WsConnection>(io_, config_, *this);
+    primary_ = slots_[0].get();
+    start_attempt();
+  }
+
   void start_attempt() {
     state_ = State::connecting;
     const std::string error = primary_->start();
@@ -321,17 +341,17 @@ class WsClient::Impl final : public detail::ConnectionOwner {
     user_timers_.clear();
     for (auto& slot : slots_)
       if (slot) slot->abandon();
-    work_.reset();
-    // Abandoned websocketpp operations may still hold timers: stop instead of draining.
-    io_.stop();
+    finished_ = true;
+    // A private loop ends with its one client; a shared loop goes on for the other clients.
+    if (own_loop_) own_loop_->stop();
   }
 
+  std::unique_ptr<NetworkLoop> own_loop_;  // first: destroyed last, after every timer and slot
+  asio::io_context& io_;
   WsClientConfig config_;
   WsEvents events_;
   Backoff backoff_;
-  asio::io_context io_{1};
   asio::steady_timer retry_timer_{io_}, rollover_timer_{io_}, stop_deadline_{io_};
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   // Two slots (after io_: destroyed first): the primary and, during a rollover, its successor.
   std::array<std::unique_ptr<detail::WsConnection>, 2> slots_;
   detail::WsConnection* primary_ = nullptr;
@@ -341,16 +361,28 @@ class WsClient::Impl final : public detail::ConnectionOwner {
   State state_ = State::idle;
   bool stopping_ = false;
   std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> finished_{false};
   std::uint64_t last_conn_id_ = 0, wait_id_ = 0;
   Counter connects_, reconnects_, connect_failures_, stalls_, send_queue_overflows_, pings_,
       frames_, bytes_, rollovers_, rollover_fallbacks_;
 };
 
-WsClient::WsClient(WsClientConfig config, WsEvents events)
-    : impl_(std::make_unique<Impl>(std::move(config), std::move(events))) {}
+WsClient::WsClient(WsClientConfig config, WsEvents events) {
+  auto loop = std::make_unique<NetworkLoop>();
+  NetworkLoop& ref = *loop;
+  impl_ = std::make_unique<Impl>(std::move(loop), ref, std::move(config), std::move(events));
+}
+WsClient::WsClient(NetworkLoop& loop, WsClientConfig config, WsEvents events)
+    : impl_(std::make_unique<Impl>(nullptr, loop, std::move(config), std::move(events))) {}
 WsClient::~WsClient() = default;
 void WsClient::run() {
   impl_->run();
+}
+void WsClient::start() {
+  impl_->start();
+}
+bool WsClient::finished() const {
+  return impl_->finished();
 }
 void WsClient::stop() {
   impl_->stop();

@@ -2,7 +2,10 @@
 // A WebSocket client (ws:// and wss://) that keeps one connection alive: it reconnects with
 // backoff, detects stalled streams, replaces connections before the exchange's 24 h cut with a
 // successor opened before the old one closes (make-before-break), and
-// answers pings. Everything happens on one network thread: the thread that calls run().
+// answers pings. Everything happens on one network thread: the thread that runs its loop. A
+// client either owns a private loop (run() drives it, as for the single-feed recorder) or joins a
+// NetworkLoop that many clients share (start(); the loop's owner runs it): each shared client
+// keeps its own reconnects, timers and bounds, and stopping one leaves the others running.
 // websocketpp and asio stay inside ws_client.cpp.
 
 #include <chrono>
@@ -14,6 +17,7 @@
 #include <string_view>
 
 #include "transport/backoff.hpp"
+#include "transport/network_loop.hpp"
 
 namespace depthrec::transport {
 
@@ -107,7 +111,11 @@ struct WsClientStats {
 
 class WsClient {
  public:
+  /// A client on its own private loop: run() drives it.
   WsClient(WsClientConfig config, WsEvents events);
+  /// A client on a shared loop: start() begins connecting; `loop` outlives the client, and the
+  /// client is destroyed only after the loop's run() has returned.
+  WsClient(NetworkLoop& loop, WsClientConfig config, WsEvents events);
   ~WsClient();  // stops and joins nothing it didn't start: the thread inside run() must have
                 // returned
   WsClient(const WsClient&) = delete;
@@ -115,11 +123,18 @@ class WsClient {
 
   /// Runs the io loop on the calling thread until stop() (or, with reconnect=false, until the
   /// first connection ends or fails). Call it once; later calls return at once. An invalid URL
-  /// is reported through on_connect_failed (retry_in 0) and run() returns.
+  /// is reported through on_connect_failed (retry_in 0) and run() returns. On a shared loop,
+  /// run() is start().
   void run();
+  /// Thread-safe: begins connecting on the shared loop (once; nothing after stop()).
+  void start();
   /// Thread-safe, idempotent: sends close frame 1000 (waiting at most ~2 s for the close
-  /// handshake), abandons a pending connect or backoff wait, and makes run() return.
+  /// handshake), abandons a pending connect or backoff wait, and makes run() return (a shared
+  /// loop keeps running for its other clients).
   void stop();
+  /// Thread-safe: the client stopped (stop(), a bad URL, or its last connection with
+  /// reconnect=false) and will do nothing more.
+  bool finished() const;
   /// Thread-safe: runs fn on the network thread (queued until run() starts; dropped once run()
   /// has returned).
   void post(std::function<void()> fn);

@@ -1,11 +1,13 @@
 // FeedSession's make-before-break rollover without a network: two connections' frames in,
-// records, retire/abandon requests and metrics out.
+// records, retire/abandon requests and metrics out. The feed rides a ConnectionSession of one
+// stream, as in the recorder (it writes the connect/disconnect records and retires).
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
 #include <string>
 #include <vector>
 
+#include "session/connection_session.hpp"
 #include "session/feed_session.hpp"
 
 namespace depthrec::session {
@@ -40,12 +42,17 @@ class RolloverTest : public ::testing::Test {
     };
     hooks.schedule = [](std::chrono::milliseconds, std::function<void()>) {};
     hooks.log = [](LogLevel, const std::string&) {};
-    hooks.retire = [this](std::uint64_t id) { retired_.push_back(id); };
-    hooks.abandon_successor = [this](std::uint64_t id, const std::string&) {
+    ConnectionHooks connection_hooks;
+    connection_hooks.write = hooks.write;
+    connection_hooks.retire = [this](std::uint64_t id) { retired_.push_back(id); };
+    connection_hooks.abandon_successor = [this](std::uint64_t id, const std::string&) {
       abandoned_.push_back(id);
     };
     session_ = std::make_unique<FeedSession>(config_, *metrics_, std::move(hooks));
-    session_->on_connected(1, "wss://127.0.0.1/stream", kT0);
+    connection_ = std::make_unique<ConnectionSession>(
+        ConnectionSessionConfig{"wss://127.0.0.1/stream", {}}, std::move(connection_hooks));
+    connection_->add_feed(*session_);
+    connection_->on_open(1, kT0);
   }
 
   // Event number n of a continuous stream: futures ids 10n+1..10n+10 with pu = 10n; spot the
@@ -115,6 +122,7 @@ class RolloverTest : public ::testing::Test {
   RecorderConfig config_;
   std::unique_ptr<FeedMetrics> metrics_;
   std::unique_ptr<FeedSession> session_;
+  std::unique_ptr<ConnectionSession> connection_;
   FrameParser parser_;
   Frame frame_;
   std::vector<std::string> lines_;
@@ -129,7 +137,7 @@ class RolloverTest : public ::testing::Test {
 TEST_F(RolloverTest, UsdmSuccessorBehindCatchesUpOnTheBooksLastEventAndDropsTheOverlap) {
   make_session(Market::usdm);
   sync_through(10);
-  session_->on_successor_open(2, 1, "wss://127.0.0.1/stream", now_);
+  connection_->on_successor_open(2, 1, now_);
   EXPECT_TRUE(session_->rollover_pending());
   feed(2, 8);  // the book has these
   feed(2, 9);
@@ -143,7 +151,7 @@ TEST_F(RolloverTest, UsdmSuccessorBehindCatchesUpOnTheBooksLastEventAndDropsTheO
   feed(1, 11);  // late on the old connection: ignored
   feed(1, 12);
   feed(2, 12);
-  session_->on_disconnected(1, "rolled_over", std::nullopt, now_);
+  connection_->on_close(1, "rolled_over", std::nullopt, now_);
   feed(2, 13);
 
   expect_each_event_once(13);
@@ -177,7 +185,7 @@ TEST_F(RolloverTest, UsdmSuccessorBehindCatchesUpOnTheBooksLastEventAndDropsTheO
 TEST_F(RolloverTest, UsdmSuccessorAheadIsHeldUntilTheOldConnectionCatchesUp) {
   make_session(Market::usdm);
   sync_through(10);
-  session_->on_successor_open(2, 1, "wss://127.0.0.1/stream", now_);
+  connection_->on_successor_open(2, 1, now_);
   feed(2, 12);  // pu = 120: the book is at 110
   feed(2, 13);
   EXPECT_TRUE(session_->rollover_pending());
@@ -202,7 +210,7 @@ TEST_F(RolloverTest, UsdmSuccessorAheadIsHeldUntilTheOldConnectionCatchesUp) {
 TEST_F(RolloverTest, UsdmSuccessorInStepJoinsOnTheFirstEventItShares) {
   make_session(Market::usdm);
   sync_through(10);
-  session_->on_successor_open(2, 1, "wss://127.0.0.1/stream", now_);
+  connection_->on_successor_open(2, 1, now_);
   feed(1, 11);
   EXPECT_TRUE(session_->rollover_pending());
   feed(2, 11);  // the first event it delivers is the book's last: switch
@@ -222,7 +230,7 @@ TEST_F(RolloverTest, UsdmSuccessorInStepJoinsOnTheFirstEventItShares) {
 TEST_F(RolloverTest, SpotSuccessorAheadJoinsOnFirstIdRange) {
   make_session(Market::spot);
   sync_through(10);
-  session_->on_successor_open(2, 1, "wss://127.0.0.1/stream", now_);
+  connection_->on_successor_open(2, 1, now_);
   feed(2, 12);  // U = 121: the book is at 110, so U > last u + 1: held
   EXPECT_TRUE(session_->rollover_pending());
   feed(1, 11);  // book at 120: U = 121 = last u + 1 joins
@@ -230,7 +238,7 @@ TEST_F(RolloverTest, SpotSuccessorAheadJoinsOnFirstIdRange) {
   EXPECT_EQ(retired_, std::vector<std::uint64_t>{1});
   feed(1, 12);  // late on the old connection
   feed(2, 13);
-  session_->on_disconnected(1, "rolled_over", std::nullopt, now_);
+  connection_->on_close(1, "rolled_over", std::nullopt, now_);
   expect_each_event_once(13);
   const auto ids = depth_ids();
   EXPECT_EQ(ids[9], (std::pair<std::uint64_t, std::uint64_t>{2, 130}));  // event 12 from conn 2
@@ -247,7 +255,7 @@ TEST_F(RolloverTest, SpotSuccessorAheadJoinsOnFirstIdRange) {
 TEST_F(RolloverTest, SuccessorBufferOverflowFallsBackToReconnectAndResync) {
   make_session(Market::usdm, 4);
   sync_through(10);
-  session_->on_successor_open(2, 1, "wss://127.0.0.1/stream", now_);
+  connection_->on_successor_open(2, 1, now_);
   // A successor far ahead (a stream the old connection never catches up with here).
   for (std::uint64_t n = 20; n <= 23; ++n) feed(2, n);
   EXPECT_TRUE(abandoned_.empty());
@@ -259,8 +267,8 @@ TEST_F(RolloverTest, SuccessorBufferOverflowFallsBackToReconnectAndResync) {
   EXPECT_EQ(session_->active_conn(), 1u);
   feed(2, 25);  // dropped: no longer a successor
   // The transport then cuts the old connection (max_age) and reconnects: the usual path.
-  session_->on_disconnected(1, "max_age: rollover failed", std::nullopt, now_);
-  session_->on_connected(3, "wss://127.0.0.1/stream", now_);
+  connection_->on_close(1, "max_age: rollover failed", std::nullopt, now_);
+  connection_->on_open(3, now_);
   const auto gaps = records("gap");
   ASSERT_EQ(gaps.size(), 1u);
   EXPECT_STREQ(gaps[0]["reason"].GetString(), "reconnect");
@@ -274,10 +282,10 @@ TEST_F(RolloverTest, SuccessorThatFailsToConnectFallsBack) {
   make_session(Market::usdm);
   sync_through(6);
   // The transport could not open a successor: it reports it (id 0) and cuts the old connection.
-  session_->on_rollover_failed(0, "successor failed to connect: refused", now_);
+  connection_->on_rollover_failed(0, "successor failed to connect: refused", now_);
   EXPECT_EQ(counters().rollover_fallbacks, 1u);
-  session_->on_disconnected(1, "max_age: connection reached its maximum age", std::nullopt, now_);
-  session_->on_connected(2, "wss://127.0.0.1/stream", now_);
+  connection_->on_close(1, "max_age: connection reached its maximum age", std::nullopt, now_);
+  connection_->on_open(2, now_);
   EXPECT_EQ(records("gap").size(), 1u);
   EXPECT_EQ(records("connect").size(), 2u);
   EXPECT_FALSE(records("connect")[1].HasMember("rollover_from"));
@@ -289,15 +297,15 @@ TEST_F(RolloverTest, SuccessorThatFailsToConnectFallsBack) {
 TEST_F(RolloverTest, TakeoverTimeoutDropsTheHeldEventsAndFallsBack) {
   make_session(Market::usdm);
   sync_through(6);
-  session_->on_successor_open(2, 1, "wss://127.0.0.1/stream", now_);
+  connection_->on_successor_open(2, 1, now_);
   feed(2, 20);  // never joined: the old connection stops short of it
   feed(2, 21);
   // The transport's rollover_timeout fired: the successor is dropped, the old one cut.
-  session_->on_rollover_failed(2, "successor did not take over within 30000 ms", now_);
+  connection_->on_rollover_failed(2, "successor did not take over within 30000 ms", now_);
   EXPECT_FALSE(session_->rollover_pending());
   feed(2, 22);  // a late frame of the dropped successor: ignored
-  session_->on_disconnected(1, "max_age", std::nullopt, now_);
-  session_->on_connected(3, "wss://127.0.0.1/stream", now_);
+  connection_->on_close(1, "max_age", std::nullopt, now_);
+  connection_->on_open(3, now_);
   EXPECT_EQ(depth_ids().size(), 4u);  // events 3..6 of conn 1 only
   const FeedCounters c = counters();
   EXPECT_EQ(c.rollover_fallbacks, 1u);
@@ -309,9 +317,9 @@ TEST_F(RolloverTest, TakeoverTimeoutDropsTheHeldEventsAndFallsBack) {
 TEST_F(RolloverTest, SuccessorClosedBeforeTakeoverLeavesTheOldConnectionActive) {
   make_session(Market::usdm);
   sync_through(6);
-  session_->on_successor_open(2, 1, "wss://127.0.0.1/stream", now_);
+  connection_->on_successor_open(2, 1, now_);
   feed(2, 20);
-  session_->on_disconnected(2, "network_error", std::nullopt, now_);
+  connection_->on_close(2, "network_error", std::nullopt, now_);
   EXPECT_FALSE(session_->rollover_pending());
   EXPECT_EQ(session_->active_conn(), 1u);
   feed(1, 7);

@@ -1,5 +1,8 @@
-// FeedSession without a network: frames in, records / snapshot requests / callbacks out.
+// FeedSession without a network: frames in, records / snapshot requests / callbacks out. The
+// feed rides a ConnectionSession of one stream, as in the recorder (connect/disconnect records).
 #include "session/feed_session.hpp"
+
+#include "session/connection_session.hpp"
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -40,13 +43,18 @@ class FeedSessionTest : public ::testing::Test {
       scheduled_.push_back(std::move(fn));
     };
     hooks.log = [this](LogLevel, const std::string& message) { logs_.push_back(message); };
+    ConnectionHooks connection_hooks;
+    connection_hooks.write = hooks.write;
     session_ = std::make_unique<FeedSession>(config_, *metrics_, std::move(hooks));
+    connection_ = std::make_unique<ConnectionSession>(
+        ConnectionSessionConfig{"wss://127.0.0.1/stream", {}}, std::move(connection_hooks));
+    connection_->add_feed(*session_);
     session_->set_callback([this](const BookUpdate& update) {
       ++callbacks_;
       last_callback_synced_ = update.book_synced;
       if (auto bid = update.book.best_bid()) last_best_bid_ = to_string(bid->price);
     });
-    session_->on_connected(1, "wss://127.0.0.1/stream", 1'000);
+    connection_->on_open(1, 1'000);
   }
 
   void feed(const std::string& payload, std::int64_t recv_ns = 2'000'000'000'000'000'000) {
@@ -100,6 +108,7 @@ class FeedSessionTest : public ::testing::Test {
   RecorderConfig config_;
   std::unique_ptr<FeedMetrics> metrics_;
   std::unique_ptr<FeedSession> session_;
+  std::unique_ptr<ConnectionSession> connection_;
   FrameParser parser_;
   Frame frame_;
   std::vector<std::string> frame_texts_;
@@ -194,16 +203,16 @@ TEST_F(FeedSessionTest, ReconnectCancelsTheSnapshotAskedForOnTheOldConnection) {
   make_session(Market::usdm, 0);
   feed(futures_event(96, 105, 95));
   EXPECT_EQ(snapshot_requests_, 1);
-  session_->on_disconnected("network_error", std::nullopt, 5'000);
-  session_->on_connected(2, "wss://127.0.0.1/stream", 6'000);
+  connection_->on_close(1, "network_error", std::nullopt, 5'000);
+  connection_->on_open(2, 6'000);
   EXPECT_EQ(snapshot_cancels_, 1);
   feed(futures_event(200, 210, 199));
   EXPECT_EQ(snapshot_requests_, 2);
   EXPECT_EQ(snapshot_resyncs_, (std::vector<bool>{false, false}));
   answer_snapshot(205);
   EXPECT_EQ(session_->sync().state(), SyncState::synced);
-  session_->on_disconnected("network_error", std::nullopt, 7'000);
-  session_->on_connected(3, "wss://127.0.0.1/stream", 8'000);
+  connection_->on_close(2, "network_error", std::nullopt, 7'000);
+  connection_->on_open(3, 8'000);
   EXPECT_EQ(snapshot_cancels_, 1) << "nothing was asked for on connection 2 any more";
   feed(futures_event(300, 310, 299));
   EXPECT_EQ(snapshot_resyncs_, (std::vector<bool>{false, false, true}));
@@ -213,8 +222,8 @@ TEST_F(FeedSessionTest, DisconnectIsMarkedAndTheNextConnectionResyncs) {
   make_session(Market::usdm, 0);
   feed(futures_event(96, 105, 95));
   answer_snapshot(100);
-  session_->on_disconnected("network_error", std::nullopt, 5'000);
-  session_->on_connected(2, "wss://127.0.0.1/stream", 6'000);
+  connection_->on_close(1, "network_error", std::nullopt, 5'000);
+  connection_->on_open(2, 6'000);
   feed(futures_event(200, 210, 199));
   EXPECT_EQ(snapshot_requests_, 2);
   answer_snapshot(205);
@@ -231,7 +240,7 @@ TEST_F(FeedSessionTest, DisconnectStartsTheUnsyncedClock) {
   answer_snapshot(100);
   ASSERT_TRUE(metrics_->snapshot(4'000).book.synced);
   EXPECT_EQ(metrics_->snapshot(4'000).book.unsynced_ns, 0);
-  session_->on_disconnected("network_error", std::nullopt, 5'000);
+  connection_->on_close(1, "network_error", std::nullopt, 5'000);
   EXPECT_FALSE(metrics_->snapshot(8'000).book.synced);
   EXPECT_EQ(metrics_->snapshot(8'000).book.unsynced_ns, 3'000);
 }

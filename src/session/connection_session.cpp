@@ -1,0 +1,117 @@
+// ConnectionSession: the connection's records and the routing of frames to the streams it
+// carries. The rollover (every stream joins the successor before the old connection is retired)
+// is in connection_session_rollover.cpp.
+#include "session/connection_session.hpp"
+
+namespace depthrec::session {
+
+ConnectionSession::ConnectionSession(ConnectionSessionConfig config, ConnectionHooks hooks)
+    : config_(std::move(config)), hooks_(std::move(hooks)) {
+  line_.reserve(1024);
+}
+
+bool ConnectionSession::add_feed(FeedSession& feed) {
+  const std::string depth = feed.key().stream;
+  const std::string ticker = book_ticker_stream_name(feed.key().symbol);
+  if (routes_.count(depth) != 0 || routes_.count(ticker) != 0) return false;
+  routes_.emplace(depth, Route{&feed, false});
+  routes_.emplace(ticker, Route{&feed, true});
+  feeds_.push_back(&feed);
+  feed.attach(this);
+  return true;
+}
+
+RecordContext ConnectionSession::context(std::uint64_t conn_id) const {
+  RecordContext context;
+  if (!feeds_.empty()) {
+    const StreamKey& key = feeds_.front()->key();
+    context.market = key.market;
+    context.symbol = key.symbol;
+    context.stream = key.stream;
+  }
+  context.conn_id = conn_id;
+  return context;
+}
+
+void ConnectionSession::write_record(const RecordContext& context) {
+  if (hooks_.write) {
+    hooks_.write(line_, context, true);
+  } else {
+    line_.clear();
+  }
+}
+
+void ConnectionSession::log(LogLevel level, const std::string& message) {
+  if (hooks_.log) hooks_.log(level, "connection " + std::to_string(active_conn_) + ": " + message);
+}
+
+void ConnectionSession::on_open(std::uint64_t conn_id, std::int64_t now_ns) {
+  rollover_.reset();
+  retired_conn_ = 0;
+  active_conn_ = conn_id;
+  if (!feeds_.empty()) {
+    const RecordContext record = context(conn_id);
+    append_connect_record(line_, record, now_ns, config_.url);
+    write_record(record);
+  }
+  for (FeedSession* feed : feeds_) feed->on_connected(conn_id, config_.url, now_ns);
+  if (hooks_.request_server_time) hooks_.request_server_time();
+}
+
+void ConnectionSession::on_close(std::uint64_t conn_id, std::string_view reason,
+                                 std::optional<int> code, std::int64_t now_ns) {
+  const bool active = conn_id != 0 && conn_id == active_conn_;
+  const bool retired = conn_id != 0 && conn_id == retired_conn_;
+  // Once per connection, before its streams mark their gaps.
+  if ((active || retired) && !feeds_.empty()) {
+    const RecordContext record = context(conn_id);
+    append_disconnect_record(line_, record, now_ns, reason, code);
+    write_record(record);
+  }
+  if (retired) retired_conn_ = 0;
+  if (active || (rollover_ && rollover_->successor == conn_id)) rollover_.reset();
+  // Only the streams this connection carries learn of it: only their books resync.
+  for (FeedSession* feed : feeds_) feed->on_disconnected(conn_id, reason, code, now_ns);
+}
+
+void ConnectionSession::on_refused_frame(std::uint64_t conn_id) {
+  for (FeedSession* feed : feeds_) feed->on_refused_frame(conn_id);
+}
+
+RouteResult ConnectionSession::route(std::uint64_t conn_id, const Frame& frame,
+                                     std::size_t frame_bytes, std::int64_t recv_ns) {
+  const bool ticker = frame.type == FrameType::book_ticker;
+  if (!ticker && frame.type != FrameType::depth_update &&
+      frame.type != FrameType::spot_partial_depth)
+    return RouteResult::not_routed;
+  FeedSession* feed = nullptr;
+  if (!frame.stream.empty()) {
+    lookup_.assign(frame.stream.data(), frame.stream.size());
+    const auto it = routes_.find(lookup_);
+    if (it != routes_.end() && it->second.ticker == ticker) feed = it->second.feed;
+  } else if (feeds_.size() == 1) {
+    // A raw stream (/ws/<name>) names no stream in its frames: one feed is unambiguous.
+    feed = feeds_.front();
+  }
+  if (feed == nullptr) {
+    ++counters_.unknown_stream_frames;
+    return RouteResult::unknown_stream;
+  }
+  const std::string& symbol = feed->key().symbol;
+  if (ticker ? frame.ticker.symbol != symbol
+             : !frame.depth.symbol.empty() && frame.depth.symbol != symbol) {
+    ++counters_.other_symbol_frames;
+    return RouteResult::other_symbol;
+  }
+  if (ticker) {
+    ++counters_.ticker_frames;
+    // During a rollover only the active connection's tickers are recorded (no duplicates).
+    if (conn_id == feed->active_conn()) feed->on_ticker(frame.ticker, recv_ns);
+    return RouteResult::ticker;
+  }
+  ++counters_.depth_frames;
+  feed->on_depth(conn_id, frame, recv_ns, frame_bytes);
+  return RouteResult::depth;
+}
+
+}  // namespace depthrec::session
