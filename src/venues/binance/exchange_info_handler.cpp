@@ -249,9 +249,11 @@ bool ExchangeInfoHandler::end_symbol() {
     return fail(where() + ": TRADING without a PRICE_FILTER tickSize (its price precision)");
   if (info.is_trading() && !symbol_.has_lot_size)
     return fail(where() + ": TRADING without a LOT_SIZE stepSize (its quantity precision)");
-  if (symbol_.has_price_filter && !parse_decimal(symbol_.tick_text, info.tick_size))
+  // A tick is a price: beyond the book's price range (fits_book_price) no level could use it.
+  if (symbol_.has_price_filter &&
+      (!parse_decimal(symbol_.tick_text, info.tick_size) || !fits_book_price(info.tick_size)))
     return fail(where() + ": tickSize \"" + peer_text(symbol_.tick_text, 40) +
-                "\" is not a decimal depthrec can hold");
+                "\" is not a price depthrec can hold");
   if (symbol_.has_lot_size && !parse_decimal(symbol_.step_text, info.step_size))
     return fail(where() + ": stepSize \"" + peer_text(symbol_.step_text, 40) +
                 "\" is not a decimal depthrec can hold");

@@ -223,7 +223,9 @@ TEST(ExchangeInfoParser, ATradingSymbolNeedsItsPrecision) {
 }
 
 TEST(ExchangeInfoParser, SizesThatAreNotDecimalsAreRefused) {
-  for (const char* size : {"", "abc", "-0.1", "1e-8", "0.000000001", "99999999999999"}) {
+  // 99999999999999 is a decimal since quantities widened (issue 12), but no book price.
+  for (const char* size :
+       {"", "abc", "-0.1", "1e-8", "0.000000001", "99999999999999", "123456789012345678901"}) {
     const std::string filters = std::string(R"({"filterType":"PRICE_FILTER","tickSize":")") + size +
                                 R"("},{"filterType":"LOT_SIZE","stepSize":"1"})";
     const std::string error = refusal(one_symbol("TRADING", filters), Market::spot);
