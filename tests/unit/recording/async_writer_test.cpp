@@ -111,6 +111,13 @@ void expect_drop_marker(const std::string& line, std::uint64_t dropped) {
   EXPECT_EQ(doc["conn_id"].GetUint64(), 3u);
 }
 
+// The writer's counters have no wait of their own: spin (yielding) until `done` or the timeout.
+template <typename Predicate>
+void spin_until(Predicate done) {
+  const auto deadline = std::chrono::steady_clock::now() + kTimeout;
+  while (!done() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+}
+
 struct Fixture {
   std::shared_ptr<TestSink::State> state = std::make_shared<TestSink::State>();
   std::unique_ptr<TestSink> sink() { return std::make_unique<TestSink>(state); }
@@ -305,10 +312,7 @@ TEST(AsyncWriter, MarkerWaitsForRoomForItselfAndTheLine) {
   ASSERT_TRUE(f.state->wait_for([&] { return f.state->lines.size() == 3; }));
   // The worker frees the slots of lines 1 and 2 only after the sink calls: wait for that, or
   // the marker may still find no room (seen under ASan, about 1 run in 6).
-  const auto deadline = std::chrono::steady_clock::now() + kTimeout;
-  while (writer.queue_depth() > 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::yield();
-  }
+  spin_until([&] { return writer.queue_depth() == 0; });
   ASSERT_EQ(writer.queue_depth(), 0u);
   ASSERT_EQ(push(writer, 5), AsyncWriter::PushResult::accepted);
   writer.stop();
@@ -329,10 +333,7 @@ TEST(AsyncWriter, LinesTheSinkRefusesAreCountedAndMarked) {
   ASSERT_TRUE(
       f.state->wait_for([&] { return f.state->flushes >= 1 && f.state->refuse_next == 0; }));
   // The worker accounts for the batch right after the sink calls; wait for that counter.
-  const auto deadline = std::chrono::steady_clock::now() + kTimeout;
-  while (writer.stats().dropped < 3 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::yield();
-  }
+  spin_until([&] { return writer.stats().dropped >= 3; });
   const auto stats = writer.stats();
   EXPECT_EQ(stats.dropped, 3u);
   EXPECT_EQ(stats.sink_errors, 3u);
@@ -366,15 +367,22 @@ AsyncWriter::PushResult push_on(AsyncWriter& writer, const RecordContext& stream
   return writer.try_push(line, stream);
 }
 
-TEST(AsyncWriter, QueueDropsAreMarkedOnTheStreamThatLostThem) {
-  Fixture f;
+// A writer of `capacity` lines whose sink is stuck writing stream A's line 0.
+std::unique_ptr<AsyncWriter> stuck_writer(Fixture& f, std::size_t capacity) {
   f.state->gated = true;
   AsyncWriterConfig config;
-  config.queue_capacity = 4;
+  config.queue_capacity = capacity;
   config.wake_batch = 1;
-  AsyncWriter writer(f.sink(), config);
-  ASSERT_EQ(push_on(writer, kStreamA, 0), AsyncWriter::PushResult::accepted);
-  ASSERT_TRUE(f.state->wait_for([&] { return f.state->writes_started >= 1; }));
+  auto writer = std::make_unique<AsyncWriter>(f.sink(), config);
+  EXPECT_EQ(push_on(*writer, kStreamA, 0), AsyncWriter::PushResult::accepted);
+  EXPECT_TRUE(f.state->wait_for([&] { return f.state->writes_started >= 1; }));
+  return writer;
+}
+
+TEST(AsyncWriter, QueueDropsAreMarkedOnTheStreamThatLostThem) {
+  Fixture f;
+  const auto stuck = stuck_writer(f, 4);
+  AsyncWriter& writer = *stuck;
   for (int i = 1; i < 4; ++i)
     ASSERT_EQ(push_on(writer, kStreamA, i), AsyncWriter::PushResult::accepted);
   for (int i = 4; i < 9; ++i)
@@ -382,10 +390,7 @@ TEST(AsyncWriter, QueueDropsAreMarkedOnTheStreamThatLostThem) {
   for (int i = 0; i < 2; ++i)
     EXPECT_EQ(push_on(writer, kStreamB, i), AsyncWriter::PushResult::dropped);
   f.state->open_gate();
-  const auto deadline = std::chrono::steady_clock::now() + kTimeout;
-  while (writer.queue_depth() > 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::yield();
-  }
+  spin_until([&] { return writer.queue_depth() == 0; });
   ASSERT_EQ(push_on(writer, kStreamB, 2), AsyncWriter::PushResult::accepted);
   ASSERT_EQ(push_on(writer, kStreamA, 9), AsyncWriter::PushResult::accepted);
   writer.stop();
@@ -409,10 +414,7 @@ TEST(AsyncWriter, SinkRefusalsAreMarkedPerStream) {
   push_on(writer, kStreamA, 0);
   push_on(writer, kStreamB, 0);
   push_on(writer, kStreamA, 1);
-  const auto deadline = std::chrono::steady_clock::now() + kTimeout;
-  while (writer.stats().dropped < 3 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::yield();
-  }
+  spin_until([&] { return writer.stats().dropped >= 3; });
   ASSERT_EQ(writer.stats().dropped, 3u);
   push_on(writer, kStreamB, 1);
   writer.stop();
@@ -426,13 +428,8 @@ TEST(AsyncWriter, SinkRefusalsAreMarkedPerStream) {
 // Lines lost at the end of a run, on two streams: each stream's marker ends the recording.
 TEST(AsyncWriter, DropsOfSeveralStreamsWithNoLineAfterThemAreEachMarkedAtStop) {
   Fixture f;
-  f.state->gated = true;
-  AsyncWriterConfig config;
-  config.queue_capacity = 2;
-  config.wake_batch = 1;
-  AsyncWriter writer(f.sink(), config);
-  ASSERT_EQ(push_on(writer, kStreamA, 0), AsyncWriter::PushResult::accepted);
-  ASSERT_TRUE(f.state->wait_for([&] { return f.state->writes_started >= 1; }));
+  const auto stuck = stuck_writer(f, 2);
+  AsyncWriter& writer = *stuck;
   ASSERT_EQ(push_on(writer, kStreamA, 1), AsyncWriter::PushResult::accepted);
   EXPECT_EQ(push_on(writer, kStreamB, 0), AsyncWriter::PushResult::dropped);
   EXPECT_EQ(push_on(writer, kStreamA, 2), AsyncWriter::PushResult::dropped);
@@ -483,10 +480,7 @@ TEST(AsyncWriter, HandsBackReusableBuffers) {
     EXPECT_TRUE(line.empty());
   }
   ASSERT_TRUE(f.state->wait_for([&] { return f.state->lines.size() == 4; }));
-  const auto deadline = std::chrono::steady_clock::now() + kTimeout;
-  while (writer.stats().written < 4 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::yield();
-  }
+  spin_until([&] { return writer.stats().written >= 4; });
   line = "y\n";
   writer.try_push(line, kContext);
   EXPECT_TRUE(line.empty());
