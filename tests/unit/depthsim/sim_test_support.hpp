@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,8 +28,12 @@ class SimProcess {
   explicit SimProcess(const std::vector<std::string>& args) {
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe");
+    const pid_t parent = getpid();
     pid_ = fork();
     if (pid_ == 0) {
+      // Dies with the test, even one killed at its ctest timeout before the destructor ran.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) _exit(127);
       dup2(out[1], STDOUT_FILENO);
       close(out[0]);
       close(out[1]);
