@@ -11,37 +11,11 @@
 #include "depthrec/metrics_report.hpp"
 #include "depthrec/peer_text.hpp"
 #include "session/recorder_impl.hpp"
+#include "session/wiring_support.hpp"
 #include "transport/clock.hpp"
 
 namespace depthrec {
-namespace {
-
-// metrics.json rest{...}: the scheduler's figures for the feed's budget.
-RestState rest_state(const transport::RestScheduler::Stats& stats, transport::RestBudgetId budget,
-                     const RecorderConfig& config) {
-  RestState out;
-  if (budget >= stats.budgets.size()) return out;
-  const transport::RestBudgetStats& b = stats.budgets[budget];
-  out.budget = b.name;
-  out.window_ms = config.rest_weight_window.count();
-  out.weight_limit = b.limit;
-  out.weight_planned_limit = b.planned_limit;
-  out.weight_initial_limit = b.initial_limit;
-  out.weight_used = b.weight_used;
-  out.queued_resync = b.queued[static_cast<std::size_t>(transport::RestPriority::resync)];
-  out.queued_initial = b.queued[static_cast<std::size_t>(transport::RestPriority::initial)];
-  out.queued_low = b.queued[static_cast<std::size_t>(transport::RestPriority::low)];
-  out.requests = b.admitted;
-  out.cancelled = b.cancelled;
-  out.refused = b.refused;
-  out.http_429 = b.http_429;
-  out.http_418 = b.http_418;
-  out.blocked_ms = b.blocked.count();
-  out.blocked_remaining_ms = b.blocked_remaining.count();
-  return out;
-}
-
-}  // namespace
+using session::rest_state;
 
 void Recorder::Impl::handle_frame(std::uint64_t conn_id, std::string_view payload, bool binary,
                                   std::int64_t recv_ns) {
@@ -174,6 +148,11 @@ void Recorder::Impl::write_metrics(bool final) {
 
 void Recorder::Impl::run_loop() {
   network_thread = std::this_thread::get_id();
+  if (engine) {
+    engine->run();
+    if (std::string error = engine->last_error(); !error.empty()) fail(error);
+    return;
+  }
   log->log(LogLevel::info, "recording " + config.symbol + " (" +
                                std::string(to_string(config.market)) + ") from " +
                                stream_url(config) +
@@ -268,6 +247,7 @@ void Recorder::stop() {
     std::lock_guard<std::mutex> lock(impl_->state_mutex);
     if (!impl_->started) return;
   }
+  if (impl_->engine) impl_->engine->stop();
   if (impl_->ws) impl_->ws->stop();
   // From the network thread itself (e.g. inside the callback) the loop ends after this returns.
   if (impl_->network_thread.load() == std::this_thread::get_id()) return;
@@ -289,6 +269,7 @@ bool Recorder::running() const {
 }
 
 MetricsSnapshot Recorder::metrics() const {
+  if (impl_->engine) return impl_->engine->metrics();
   if (!impl_->metrics) return MetricsSnapshot{};
   return impl_->metrics->snapshot(transport::now_ns());
 }

@@ -8,43 +8,20 @@
 #include "depthrec/peer_text.hpp"
 #include "session/recorder_impl.hpp"
 #include "session/recorder_rest_budgets.hpp"
+#include "session/wiring_support.hpp"
 #include "transport/clock.hpp"
 
 namespace depthrec {
-namespace {
 
-session::RestAnswer to_answer(transport::HttpResponse response) {
-  session::RestAnswer answer;
-  answer.status = response.status;
-  answer.body = std::move(response.body);
-  answer.error = std::move(response.error);
-  answer.sent_ns = response.sent_ns;
-  answer.received_ns = response.received_ns;
-  answer.retry_after = response.retry_after;
-  return answer;
-}
-
-// Why create_directories(path) failed, in the operator's terms: a dangling symbolic link on the
-// way is reported by the OS as "File exists", which hides the broken link.
-std::string directory_problem(const std::string& path, const std::error_code& ec) {
-  namespace fs = std::filesystem;
-  fs::path prefix;
-  for (const fs::path& part : fs::path(path)) {
-    prefix /= part;
-    std::error_code status_ec;
-    if (!fs::is_symlink(fs::symlink_status(prefix, status_ec)) || fs::exists(prefix, status_ec))
-      continue;
-    std::error_code link_ec;
-    const fs::path target = fs::read_symlink(prefix, link_ec);
-    return prefix.string() + " is a symbolic link to '" + target.string() +
-           "', which does not exist";
-  }
-  return ec.message();
-}
-
-}  // namespace
+using session::directory_problem;
+using session::to_answer;
 
 void Recorder::Impl::prepare() {
+  if (!config.subscriptions.empty()) {
+    engine = std::make_unique<session::Engine>(config, callback, queue);
+    engine->prepare();
+    return;
+  }
   if (std::string error = validate(config); !error.empty()) throw std::runtime_error(error);
   config.symbol = to_upper(config.symbol);
   TextLogConfig log_config;

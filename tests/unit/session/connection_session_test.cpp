@@ -71,7 +71,7 @@ class ConnectionSessionTest : public ::testing::Test {
         abandoned_.push_back(id);
       };
       connections_.push_back(std::make_unique<ConnectionSession>(
-          ConnectionSessionConfig{kUrl, std::chrono::milliseconds(20'000)}, std::move(hooks)));
+          ConnectionSessionConfig{kUrl, std::chrono::milliseconds(20'000), {}}, std::move(hooks)));
     }
     return *connections_[index];
   }
