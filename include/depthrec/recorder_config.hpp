@@ -31,6 +31,9 @@ struct RecorderConfig {
   // exactly as before. Depth keys take their market, symbol, levels and speed from the key; every
   // other field here applies to all of them.
   std::vector<SubscriptionKey> subscriptions;
+  // Streams per futures connection in a many-stream run (Binance documents 200 and 1024; spot's
+  // 1024 is fixed). 1 to 1024.
+  std::size_t futures_streams_per_connection = 200;
 
   // Where from. Empty endpoints mean Binance's production hosts for the market.
   std::string

@@ -132,6 +132,10 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
       "WebSocket base URL (default: Binance's host for the market), e.g. wss://127.0.0.1:9443");
   app.add_option("--rest-endpoint", c.rest_endpoint,
                  "REST base URL for snapshots (default: Binance's host for the market)");
+  app.add_option("--futures-streams-per-connection", c.futures_streams_per_connection,
+                 "With several symbols: streams per USD-M/COIN-M connection (Binance documents 200 "
+                 "and 1024; 1 to 1024)")
+      ->capture_default_str();
   std::vector<std::string> market_endpoints, market_rest_endpoints;
   app.add_option("--market-endpoint", market_endpoints,
                  "A market's own WebSocket base URL in a run of several markets, e.g. "

@@ -31,6 +31,20 @@ std::string ws_endpoint_of(const RecorderConfig& config, Market market) {
   return own.empty() ? config.ws_endpoint : own;
 }
 
+// A symbol's bookTicker rides on its depth stream's connection (one FeedSession takes both, and
+// checks a ticker against the connection its book follows). The planner places keys in key
+// order, so a pair may be split at a connection's last slot: planning one slot below the venue's
+// limit keeps the connection that takes the pair's second stream within the limit.
+class PairedStreamRules final : public venues::VenueRules {
+ public:
+  using venues::VenueRules::VenueRules;
+  venues::ConnectionLimits limits(const venues::ConnectionGroup& group) const override {
+    venues::ConnectionLimits limits = venues::VenueRules::limits(group);
+    if (limits.max_streams_per_connection > 1) --limits.max_streams_per_connection;
+    return limits;
+  }
+};
+
 }  // namespace
 
 Engine::Engine(RecorderConfig config, UpdateCallback callback,
@@ -71,10 +85,13 @@ void Engine::prepare() {
 
 void Engine::build_streams() {
   venues::VenueOptions options;
+  options.futures_streams_per_connection = config_.futures_streams_per_connection;
   for (Market market : {Market::spot, Market::usdm, Market::coinm})
     options.ws_endpoint(market) = ws_endpoint_of(config_, market);
-  planner_ = std::make_unique<plan::ConnectionPlanner>(
-      std::make_shared<const venues::VenueRules>(options));
+  if (std::string error = venues::validate(options); !error.empty())
+    throw std::runtime_error(error);
+  planner_ =
+      std::make_unique<plan::ConnectionPlanner>(std::make_shared<const PairedStreamRules>(options));
   std::vector<SubscriptionKey> keys = config_.subscriptions;
   for (SubscriptionKey& key : keys) key.symbol = to_upper(key.symbol);
   const plan::PlanChange change = planner_->add(keys);
@@ -160,10 +177,14 @@ void Engine::build_connections() {
     connection->planned_id = planned.id;
     std::vector<std::string> names;
     for (StreamId id : planned.streams) {
+      EngineStream* stream = by_depth_id[id.value];
+      if (stream == nullptr) continue;  // a bookTicker: it goes with its depth stream
+      connection->streams.push_back(stream);
       names.emplace_back(planner_->table().name(id));
-      if (by_depth_id[id.value] != nullptr) connection->streams.push_back(by_depth_id[id.value]);
+      if (stream->ticker_id) names.emplace_back(planner_->table().name(*stream->ticker_id));
     }
-    const SubscriptionKey& first = planner_->table().key(planned.streams.front());
+    if (connection->streams.empty()) continue;  // it held the other half of a pair only
+    const SubscriptionKey& first = planner_->table().key(connection->streams.front()->depth_id);
     const binance::Route route = binance::route_of(first.market, first.channel.kind);
     connection->url = binance::combined_stream_url(
         binance::ws_base(ws_endpoint_of(config_, first.market), first.market, route), names);
@@ -175,9 +196,6 @@ void Engine::build_connections() {
     connection->session = std::make_unique<ConnectionSession>(std::move(session_config),
                                                               connection_hooks(*connection));
     for (EngineStream* stream : connection->streams) {
-      // A bookTicker planned on another connection than its depth stream is not routed there:
-      // the planner places a symbol's keys side by side, so this holds below the per-connection
-      // limit; say it if it ever does not.
       if (!connection->session->add_feed(*stream->feed))
         throw std::runtime_error("stream " + stream->feed->key().stream + " planned twice");
     }

@@ -108,6 +108,11 @@ std::string validate(const RecorderConfig& config) {
   if (config.max_connection_age.count() <= 0) return "--max-connection-age-sec must be positive";
   if (config.rollover_timeout.count() <= 0) return "rollover timeout must be positive";
   if (config.write_files && config.data_dir.empty()) return "--data-dir must not be empty";
+  // A symbol's depth stream and its bookTicker share a connection: at least 2 per connection.
+  if (config.futures_streams_per_connection < 2 ||
+      config.futures_streams_per_connection > binance::kMaxFuturesStreamsPerConnection)
+    return "--futures-streams-per-connection must be 2 to " +
+           std::to_string(binance::kMaxFuturesStreamsPerConnection);
   return {};
 }
 

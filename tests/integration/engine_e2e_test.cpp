@@ -165,6 +165,32 @@ TEST(EngineE2E, ThreeUsdmSymbolsOnOneConnectionRecordEveryEventAndEveryBookEqual
   report_figure("connections used for 3 symbols (6 streams)", 1.0);
 }
 
+// Binance's streams-per-connection limit, enforced by depthsim (5): 3 symbols with their
+// bookTickers (6 streams) need two connections, and a symbol's depth and bookTicker share one
+// (key order would put SOLUSDT's depth in the first connection's last slot and its bookTicker
+// alone on the second: its FeedSession would never see it).
+TEST(EngineE2E, StreamsBeyondOneConnectionsLimitGoOnASecondConnection) {
+  const std::vector<SymbolUnderTest> symbols{
+      {"usdm", "BTCUSDT"}, {"usdm", "ETHUSDT"}, {"usdm", "SOLUSDT"}};
+  Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT,ETHUSDT,SOLUSDT", "--rate", "150",
+                 "--events", std::to_string(kEvents), "--start-on-subscribe", "--seed", "34",
+                 "--max-streams-per-connection", "5"});
+  RecorderRun run = start_recorder(
+      sim, {"--symbols", "BTCUSDT,ETHUSDT,SOLUSDT", "--market", "usdm", "--depth", "full",
+            "--book-ticker", "--print-interval", "1", "--futures-streams-per-connection", "5"});
+  const auto metrics = stop_once_every_book_is_at_truth(sim, run, symbols);
+  ASSERT_TRUE(metrics);
+  expect_streams(sim, *metrics, symbols, [](const std::string&) { return 0u; });
+  const auto stats = sim.stats();
+  ASSERT_TRUE(stats.IsObject());
+  EXPECT_EQ(stats["connections"].Size(), 2u);
+  for (const auto& connection : stats["connections"].GetArray())
+    EXPECT_LE(connection["streams"].Size(), 5u);
+  for (const SymbolUnderTest& s : symbols) expect_stream_replays_to_truth(sim, run, s, 0);
+  report_figure("connections for 6 streams at 5 per connection",
+                static_cast<double>(stats["connections"].Size()));
+}
+
 TEST(EngineE2E, AGapOnOneSymbolResyncsThatSymbolOnly) {
   const std::vector<SymbolUnderTest> symbols{
       {"usdm", "BTCUSDT"}, {"usdm", "ETHUSDT"}, {"usdm", "SOLUSDT"}};
