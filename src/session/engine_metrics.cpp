@@ -62,38 +62,10 @@ void Engine::write_metrics(bool final) {
   // The process-wide figures (writer, text log, REST) go to the first stream's metrics, which
   // the aggregate starts from: counted once.
   FeedMetrics& process = *streams_.front()->metrics;
-  if (writer_) {
-    const AsyncWriterStats writer_stats = writer_->stats();
-    const GzipRotatingSinkStats file_stats = files_ ? files_->stats() : GzipRotatingSinkStats{};
-    process.record_queue(static_cast<std::int64_t>(writer_stats.queue_depth),
-                         writer_stats.dropped + file_stats.lines_lost);
-    WriterStats stats;
-    stats.records_written = files_ ? file_stats.lines_written : writer_stats.written;
-    stats.queue_bytes_max = writer_stats.queue_bytes_max;
-    stats.queue_byte_drops = writer_stats.byte_drops;
-    if (files_) {
-      stats.unwritten_bytes = file_stats.unwritten_bytes;
-      stats.bytes_written = file_stats.bytes_in;
-      stats.write_errors = file_stats.write_errors;
-      stats.segments = file_stats.segments_opened;
-      if (file_stats.write_errors != reported_write_errors_) {
-        log_->log(LogLevel::error, "recording not written (" +
-                                       std::to_string(file_stats.write_errors) +
-                                       " write errors so far): " + file_stats.last_error);
-        reported_write_errors_ = file_stats.write_errors;
-      }
-    }
-    process.set_writer_stats(stats);
-  }
+  report_writer_and_log(process, writer_.get(), files_, *log_, reported_write_errors_);
   for (const auto& stream : streams_) {
     stream->metrics->set_book_levels_dropped(stream->feed->sync().book().levels_dropped());
   }
-  const TextLogStats log_stats = log_->stats();
-  TextLogState log_state;
-  log_state.writable = !log_stats.file_failing;
-  log_state.write_errors = log_stats.write_errors;
-  log_state.last_error = log_stats.last_error;
-  process.set_text_log_state(log_state);
   process.set_rest_state(
       rest_state(rest_scheduler_->stats(), streams_.front()->budget, streams_.front()->config));
   const std::vector<MetricsSnapshot> snapshots = stream_snapshots(true);

@@ -59,15 +59,7 @@ Engine::~Engine() {
 
 void Engine::prepare() {
   if (std::string error = validate(config_); !error.empty()) throw std::runtime_error(error);
-  TextLogConfig log_config;
-  log_config.directory = config_.log_dir;
-  log_config.symbol = "MULTI";  // logs/multi_<date>.log: the run's one log
-  log_config.rotate = config_.rotate;
-  log_config.rotate_interval = std::chrono::seconds(config_.rotate_sec);
-  log_config.max_bytes = config_.max_bytes;
-  log_config.backups = config_.backups;
-  log_config.echo_level = LogLevel::warning;
-  log_ = std::make_unique<TextLog>(log_config);
+  log_ = std::make_unique<TextLog>(text_log_config(config_, "MULTI"));  // logs/multi_<date>.log
   FrameParserLimits limits;
   limits.max_frame_bytes = config_.max_frame_bytes;
   parser_ = FrameParser(limits);
@@ -151,22 +143,9 @@ void Engine::build_writer() {
     throw std::runtime_error("cannot create data directory " + config_.data_dir + ": " +
                              directory_problem(config_.data_dir, ec));
   data_dir_lock_ = std::make_unique<recording::DataDirLock>(config_.data_dir);
-  GzipRotatingSinkConfig sink_config;
-  sink_config.directory = config_.data_dir;
-  sink_config.symbol = streams_.front()->config.symbol;
   // One depth stream keeps the single-symbol names (<symbol>_depth...); more share one prefix.
-  if (streams_.size() > 1) sink_config.file_prefix = kMultiStreamPrefix;
-  sink_config.rotate = config_.rotate;
-  sink_config.rotate_interval = std::chrono::seconds(config_.rotate_sec);
-  sink_config.max_bytes = config_.max_bytes;
-  sink_config.compression_level = config_.gzip_level;
-  sink_config.max_unwritten_bytes = config_.max_unwritten_bytes;
-  auto sink = std::make_unique<GzipRotatingSink>(sink_config);
-  files_ = sink.get();
-  AsyncWriterConfig writer_config;
-  writer_config.queue_capacity = config_.queue_capacity;
-  writer_config.max_queue_bytes = config_.max_queue_bytes;
-  writer_ = std::make_unique<AsyncWriter>(std::move(sink), writer_config);
+  writer_ = make_writer(config_, streams_.front()->config.symbol,
+                        streams_.size() > 1 ? kMultiStreamPrefix : "", files_);
 }
 
 void Engine::build_connections() {
@@ -200,18 +179,8 @@ void Engine::build_connections() {
         throw std::runtime_error("stream " + stream->feed->key().stream + " planned twice");
     }
 
-    transport::WsClientConfig ws_config;
-    ws_config.url = connection->url;
-    ws_config.ca_file = config_.ca_file;
-    ws_config.stall_timeout = config_.stall_timeout;
-    ws_config.stall_on_marked_data = true;
-    ws_config.backoff.initial = config_.backoff_initial;
-    ws_config.backoff.max = config_.backoff_max;
+    transport::WsClientConfig ws_config = ws_client_config(config_, connection->url);
     ws_config.jitter_seed = config_.jitter_seed == 0 ? 0 : config_.jitter_seed + planned.id;
-    ws_config.max_connection_age = config_.max_connection_age;
-    ws_config.rollover = config_.rollover;
-    ws_config.rollover_timeout = config_.rollover_timeout;
-    ws_config.max_message_bytes = std::max<std::size_t>(16u << 20, config_.max_frame_bytes * 2);
     connection->ws =
         std::make_unique<transport::WsClient>(*loop_, ws_config, connection_events(*connection));
     connections_.push_back(std::move(connection));

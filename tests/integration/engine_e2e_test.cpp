@@ -139,14 +139,40 @@ void expect_streams(const Simulator& sim, const rapidjson::Document& metrics,
   EXPECT_EQ(metric_u64(metrics, nullptr, "total_messages"), total);
 }
 
+// depthsim with BTCUSDT, ETHUSDT and SOLUSDT on USD-M, kEvents each, and `extra` arguments.
+std::vector<std::string> three_usdm_symbols_sim(const std::string& seed,
+                                                std::vector<std::string> extra = {}) {
+  std::vector<std::string> args{"--market",
+                                "usdm",
+                                "--symbols",
+                                "BTCUSDT,ETHUSDT,SOLUSDT",
+                                "--rate",
+                                "150",
+                                "--events",
+                                std::to_string(kEvents),
+                                "--start-on-subscribe",
+                                "--seed",
+                                seed};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+// depthrec recording the three symbols' diff depth and bookTickers, with `extra` flags.
+RecorderRun record_three_usdm_symbols(const Simulator& sim, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args{
+      "--symbols", "BTCUSDT,ETHUSDT,SOLUSDT", "--market",         "usdm", "--depth",
+      "full",      "--book-ticker",           "--print-interval", "1"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return start_recorder(sim, args);
+}
+
+const std::vector<SymbolUnderTest> kThreeUsdmSymbols{
+    {"usdm", "BTCUSDT"}, {"usdm", "ETHUSDT"}, {"usdm", "SOLUSDT"}};
+
 TEST(EngineE2E, ThreeUsdmSymbolsOnOneConnectionRecordEveryEventAndEveryBookEqualsTruth) {
-  const std::vector<SymbolUnderTest> symbols{
-      {"usdm", "BTCUSDT"}, {"usdm", "ETHUSDT"}, {"usdm", "SOLUSDT"}};
-  Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT,ETHUSDT,SOLUSDT", "--rate", "150",
-                 "--events", std::to_string(kEvents), "--start-on-subscribe", "--seed", "31"});
-  RecorderRun run =
-      start_recorder(sim, {"--symbols", "BTCUSDT,ETHUSDT,SOLUSDT", "--market", "usdm", "--depth",
-                           "full", "--book-ticker", "--print-interval", "1"});
+  const std::vector<SymbolUnderTest>& symbols = kThreeUsdmSymbols;
+  Simulator sim(three_usdm_symbols_sim("31"));
+  RecorderRun run = record_three_usdm_symbols(sim);
   const auto metrics = stop_once_every_book_is_at_truth(sim, run, symbols);
   ASSERT_TRUE(metrics);
   expect_streams(sim, *metrics, symbols, [](const std::string&) { return 0u; });
@@ -170,14 +196,9 @@ TEST(EngineE2E, ThreeUsdmSymbolsOnOneConnectionRecordEveryEventAndEveryBookEqual
 // (key order would put SOLUSDT's depth in the first connection's last slot and its bookTicker
 // alone on the second: its FeedSession would never see it).
 TEST(EngineE2E, StreamsBeyondOneConnectionsLimitGoOnASecondConnection) {
-  const std::vector<SymbolUnderTest> symbols{
-      {"usdm", "BTCUSDT"}, {"usdm", "ETHUSDT"}, {"usdm", "SOLUSDT"}};
-  Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT,ETHUSDT,SOLUSDT", "--rate", "150",
-                 "--events", std::to_string(kEvents), "--start-on-subscribe", "--seed", "34",
-                 "--max-streams-per-connection", "5"});
-  RecorderRun run = start_recorder(
-      sim, {"--symbols", "BTCUSDT,ETHUSDT,SOLUSDT", "--market", "usdm", "--depth", "full",
-            "--book-ticker", "--print-interval", "1", "--futures-streams-per-connection", "5"});
+  const std::vector<SymbolUnderTest>& symbols = kThreeUsdmSymbols;
+  Simulator sim(three_usdm_symbols_sim("34", {"--max-streams-per-connection", "5"}));
+  RecorderRun run = record_three_usdm_symbols(sim, {"--futures-streams-per-connection", "5"});
   const auto metrics = stop_once_every_book_is_at_truth(sim, run, symbols);
   ASSERT_TRUE(metrics);
   expect_streams(sim, *metrics, symbols, [](const std::string&) { return 0u; });
@@ -192,14 +213,9 @@ TEST(EngineE2E, StreamsBeyondOneConnectionsLimitGoOnASecondConnection) {
 }
 
 TEST(EngineE2E, AGapOnOneSymbolResyncsThatSymbolOnly) {
-  const std::vector<SymbolUnderTest> symbols{
-      {"usdm", "BTCUSDT"}, {"usdm", "ETHUSDT"}, {"usdm", "SOLUSDT"}};
-  Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT,ETHUSDT,SOLUSDT", "--rate", "150",
-                 "--events", std::to_string(kEvents), "--start-on-subscribe", "--seed", "32",
-                 "--fault", "gap@200/ETHUSDT"});
-  RecorderRun run =
-      start_recorder(sim, {"--symbols", "BTCUSDT,ETHUSDT,SOLUSDT", "--market", "usdm", "--depth",
-                           "full", "--book-ticker", "--print-interval", "1"});
+  const std::vector<SymbolUnderTest>& symbols = kThreeUsdmSymbols;
+  Simulator sim(three_usdm_symbols_sim("32", {"--fault", "gap@200/ETHUSDT"}));
+  RecorderRun run = record_three_usdm_symbols(sim);
   const auto metrics = stop_once_every_book_is_at_truth(sim, run, symbols);
   ASSERT_TRUE(metrics);
   for (const SymbolUnderTest& s : symbols) {
