@@ -274,23 +274,43 @@ TEST(EngineE2E, AGapOnOneSymbolResyncsThatSymbolOnly) {
     expect_stream_replays_to_truth(sim, run, s, s.symbol == "ETHUSDT" ? 1u : 0u);
 }
 
-TEST(EngineE2E, SpotAndUsdmInOneRun) {
-  Simulator sim({"--symbols", "usdm:BTCUSDT,spot:ETHUSDT", "--rate", "150", "--events",
+// Two markets in one run, BTCUSDT on both (two books under one stream name, told apart by the
+// records' market) and ETHUSDT on spot; each market has its own depthsim listener.
+TEST(EngineE2E, SpotAndUsdmInOneRunWithTheSameSymbolOnBoth) {
+  Simulator sim({"--symbols", "usdm:BTCUSDT,spot:BTCUSDT,spot:ETHUSDT", "--rate", "150", "--events",
                  std::to_string(kEvents), "--start-on-subscribe", "--seed", "33"});
-  const std::vector<SymbolUnderTest> symbols{{"usdm", "BTCUSDT", sim.market_port("usdm")},
-                                             {"spot", "ETHUSDT", sim.market_port("spot")}};
-  ASSERT_GT(symbols[0].port, 0);
-  ASSERT_GT(symbols[1].port, 0);
-  RecorderRun run = start_recorder(
-      sim, {"--symbols", "usdm:BTCUSDT,spot:ETHUSDT", "--depth", "full", "--book-ticker",
-            "--print-interval", "1", "--market-endpoint", "spot=" + sim.ws_endpoint("spot"),
-            "--market-rest-endpoint", "spot=" + sim.rest_endpoint("spot"), "--market-endpoint",
-            "usdm=" + sim.ws_endpoint("usdm"), "--market-rest-endpoint",
-            "usdm=" + sim.rest_endpoint("usdm")});
+  const int usdm = sim.market_port("usdm"), spot = sim.market_port("spot");
+  ASSERT_GT(usdm, 0);
+  ASSERT_GT(spot, 0);
+  const std::vector<SymbolUnderTest> symbols{
+      {"usdm", "BTCUSDT", usdm}, {"spot", "BTCUSDT", spot}, {"spot", "ETHUSDT", spot}};
+  RecorderRun run =
+      start_recorder(sim, {"--symbols", "usdm:BTCUSDT,spot:BTCUSDT,spot:ETHUSDT", "--depth", "full",
+                           "--book-ticker", "--print-interval", "1", "--market-endpoint",
+                           "spot=" + sim.ws_endpoint("spot"), "--market-rest-endpoint",
+                           "spot=" + sim.rest_endpoint("spot"), "--market-endpoint",
+                           "usdm=" + sim.ws_endpoint("usdm"), "--market-rest-endpoint",
+                           "usdm=" + sim.rest_endpoint("usdm")});
+  // Every book at its market's truth (last update id, synced): metrics.json per stream.
   const auto metrics = stop_once_every_book_is_at_truth(sim, run, symbols);
   ASSERT_TRUE(metrics);
   expect_streams(sim, *metrics, symbols, [](const std::string&) { return 0u; });
-  for (const SymbolUnderTest& s : symbols) expect_stream_replays_to_truth(sim, run, s, 0);
+  // ETHUSDT is the only book of its stream name: its replayed book is compared with the truth.
+  expect_stream_replays_to_truth(sim, run, symbols[2], 0);
+  // The whole directory: the two BTCUSDT books are verified apart, each with its own rules.
+  const auto whole = run_replay({run.data_dir()});
+  ASSERT_TRUE(whole.json.IsObject());
+  EXPECT_EQ(whole.exit_code, 0);
+  ASSERT_EQ(whole.json["streams"].Size(), 3u);
+  for (const auto& stream : whole.json["streams"].GetArray()) {
+    const SymbolUnderTest s{str(stream, "market"), str(stream, "symbol"),
+                            str(stream, "market") == "usdm" ? usdm : spot};
+    EXPECT_EQ(u64(stream, "events"), events_sent(sim, s)) << s.market << ":" << s.symbol;
+    EXPECT_EQ(u64(stream, "unmarked_breaks"), 0u) << s.market << ":" << s.symbol;
+    EXPECT_TRUE(stream["consistent"].GetBool()) << s.market << ":" << s.symbol;
+    report_figure(s.market + ":" + s.symbol + " events verified (whole directory)",
+                  static_cast<double>(u64(stream, "events")));
+  }
 }
 
 }  // namespace
