@@ -254,6 +254,37 @@ TEST(EngineE2E, ADroppedConnectionResyncsOnlyTheBooksItCarried) {
                                    s.symbol == "SOLUSDT" ? 1u : 0u);
 }
 
+// Make-before-break per connection: at its age a successor opens, every book on it joins the
+// successor, and only then is the old connection retired: no gap, no resync, every event once.
+TEST(EngineE2E, ConnectionsRollOverWithEveryBookJoiningTheSuccessor) {
+  const std::vector<SymbolUnderTest>& symbols = kThreeUsdmSymbols;
+  Simulator sim(three_usdm_symbols_sim("36"));
+  RecorderRun run = record_three_usdm_symbols(sim, {"--max-connection-age-sec", "1.5"});
+  // Every book synced at the truth's last update id, never resynced.
+  const auto metrics = stop_once_every_book_is_at_truth(sim, run, symbols);
+  ASSERT_TRUE(metrics);
+  for (const SymbolUnderTest& s : symbols) {
+    const rapidjson::Value* entry = stream_entry(*metrics, s.market, s.symbol);
+    ASSERT_NE(entry, nullptr);
+    EXPECT_EQ(u64((*entry)["continuity"], "breaks"), 0u) << s.symbol;
+    EXPECT_EQ(u64((*entry)["continuity"], "resyncs"), 0u) << s.symbol;
+  }
+  const auto stats = sim.stats();
+  ASSERT_TRUE(stats.IsObject());
+  EXPECT_GE(stats["connections"].Size(), 2u) << "at least one rollover in the run";
+  // During a rollover both connections are sent the same events: each is recorded once.
+  const auto whole = run_replay({run.data_dir()});
+  ASSERT_TRUE(whole.json.IsObject());
+  EXPECT_EQ(whole.exit_code, 0);
+  ASSERT_EQ(whole.json["streams"].Size(), 3u);
+  for (const auto& stream : whole.json["streams"].GetArray()) {
+    EXPECT_EQ(u64(stream, "events"), kEvents) << str(stream, "symbol");
+    EXPECT_EQ(u64(stream, "breaks"), 0u) << str(stream, "symbol");
+  }
+  report_figure("connections opened in the run (1.5 s age) / breaks",
+                std::to_string(stats["connections"].Size()) + " / 0");
+}
+
 TEST(EngineE2E, AGapOnOneSymbolResyncsThatSymbolOnly) {
   const std::vector<SymbolUnderTest>& symbols = kThreeUsdmSymbols;
   Simulator sim(three_usdm_symbols_sim("32", {"--fault", "gap@200/ETHUSDT"}));
