@@ -2,13 +2,17 @@
 // one. The CLI maps its flags one to one onto these fields (see `depthrec --help`).
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "depthrec/market.hpp"
+#include "depthrec/subscription.hpp"
 
 namespace depthrec {
 
@@ -21,12 +25,25 @@ struct RecorderConfig {
   int depth_levels = 5;  // 5, 10, 20: partial-depth stream; 0: diff stream and a full local book
   std::string speed = "100ms";      // stream speed suffix ("" for the exchange default)
   bool record_book_ticker = false;  // also subscribe to <sym>@bookTicker and record `ticker` lines
+  // Many streams in one process (issue 12): each depth key (diff or partial) is a book of its own,
+  // each bookTicker key is recorded beside its symbol's depth key (one must be listed). Empty:
+  // the single stream of market/symbol/depth_levels/speed/record_book_ticker above, recorded
+  // exactly as before. Depth keys take their market, symbol, levels and speed from the key; every
+  // other field here applies to all of them.
+  std::vector<SubscriptionKey> subscriptions;
+  // Streams per futures connection in a many-stream run (Binance documents 200 and 1024; spot's
+  // 1024 is fixed). 1 to 1024.
+  std::size_t futures_streams_per_connection = 200;
 
   // Where from. Empty endpoints mean Binance's production hosts for the market.
   std::string
       ws_endpoint;  // e.g. "wss://127.0.0.1:9443" (the path /stream?streams=... is appended)
   std::string
-      rest_endpoint;    // e.g. "https://127.0.0.1:9443" (the path /fapi/v1/depth?... is appended)
+      rest_endpoint;  // e.g. "https://127.0.0.1:9443" (the path /fapi/v1/depth?... is appended)
+  // Per market (index: Market), for runs of several markets: empty takes ws_endpoint /
+  // rest_endpoint (a many-stream run adds the venue's route to it, e.g. /public on USD-M).
+  std::array<std::string, 3> market_ws_endpoints;
+  std::array<std::string, 3> market_rest_endpoints;
   std::string ca_file;  // extra CA bundle (the simulator's certificate); TLS is always verified
   int snapshot_limit = 1000;  // REST depth limit for the full book
 
@@ -85,5 +102,13 @@ std::string server_time_url(const RecorderConfig& config);
 int snapshot_weight(Market market, int limit);
 // Returns an empty string when the config is usable, else a message naming the bad field.
 std::string validate(const RecorderConfig& config);
+// The subscription keys of a run of `symbols` (market, symbol) with the config's depth channel
+// (depth_levels, speed) and, with record_book_ticker, each symbol's bookTicker.
+std::vector<SubscriptionKey> subscriptions_of(
+    const RecorderConfig& config, const std::vector<std::pair<Market, std::string>>& symbols);
+// The config of one depth key of a many-stream run: `config` with the key's market, symbol,
+// levels and speed, and the market's endpoints.
+RecorderConfig stream_config(const RecorderConfig& config, const SubscriptionKey& depth_key,
+                             bool with_book_ticker);
 
 }  // namespace depthrec

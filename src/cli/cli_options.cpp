@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "depthrec/version.hpp"
@@ -48,11 +50,6 @@ std::string select_symbols(bool from_symbols, const std::string& symbols_text,
   if (selection.has_all())
     return "--symbols ALL takes the exchange's symbol list (exchangeInfo) and follows it: that is "
            "the multi-symbol engine of issue 12, not yet in this build; name one symbol";
-  if (selection.items.size() > 1)
-    return "--symbols selects " + std::to_string(selection.items.size()) +
-           " symbols: recording more than one symbol in one process is the multi-symbol engine "
-           "of issue 12, not yet in this build; run one depthrec per symbol (each with its own "
-           "--data-dir) for now";
   c.symbol = selection.items.front().symbol;
   c.market = selection.items.front().market;
   return {};
@@ -92,8 +89,9 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
       "--symbols", symbols_text,
       "Symbols to record: BTCUSDT,ETHUSDT on --market, or each on its own market "
       "(usdm:BTCUSDT,spot:ETHUSDT), or ALL (a market's TRADING symbols from exchangeInfo, e.g. "
-      "usdm:ALL). A symbol twice, or ALL beside names of its market, is refused. This build "
-      "records one symbol: more, or ALL, need issue 12's multi-symbol engine");
+      "usdm:ALL). A symbol twice, or ALL beside names of its market, is refused. Several symbols "
+      "are recorded in one process (one file set, metrics.json per stream); ALL is not yet in "
+      "this build");
   app.add_option("--quote", quote_text,
                  "With ALL: only symbols quoted in these assets, e.g. USDT or USDT,USDC");
   app.add_option("--max-symbols", max_symbols,
@@ -134,6 +132,17 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
       "WebSocket base URL (default: Binance's host for the market), e.g. wss://127.0.0.1:9443");
   app.add_option("--rest-endpoint", c.rest_endpoint,
                  "REST base URL for snapshots (default: Binance's host for the market)");
+  app.add_option("--futures-streams-per-connection", c.futures_streams_per_connection,
+                 "With several symbols: streams per USD-M/COIN-M connection (Binance documents 200 "
+                 "and 1024; 1 to 1024)")
+      ->capture_default_str();
+  std::vector<std::string> market_endpoints, market_rest_endpoints;
+  app.add_option("--market-endpoint", market_endpoints,
+                 "A market's own WebSocket base URL in a run of several markets, e.g. "
+                 "spot=wss://127.0.0.1:9443 (repeat per market; others take --endpoint)");
+  app.add_option("--market-rest-endpoint", market_rest_endpoints,
+                 "A market's own REST base URL, e.g. spot=https://127.0.0.1:9443 (repeat per "
+                 "market; others take --rest-endpoint)");
   app.add_option(
          "--ca-file", c.ca_file,
          "Extra CA certificate (PEM) to trust, e.g. the simulator's; TLS is always verified")
@@ -242,6 +251,30 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   c.max_connection_age = std::chrono::milliseconds(
       max_age_sec > 0 && max_age_sec <= 1e9 ? static_cast<std::int64_t>(max_age_sec * 1000.0) : 0);
   c.rollover = !no_rollover;
+  for (const auto& [flag, texts, endpoints] :
+       {std::make_tuple("--market-endpoint", &market_endpoints, &c.market_ws_endpoints),
+        std::make_tuple("--market-rest-endpoint", &market_rest_endpoints,
+                        &c.market_rest_endpoints)}) {
+    for (const std::string& text : *texts) {
+      const std::size_t eq = text.find('=');
+      const std::optional<Market> market =
+          eq == std::string::npos ? std::nullopt : parse_market(text.substr(0, eq));
+      if (!market || eq + 1 == text.size()) {
+        parsed.exit_code = 2;
+        parsed.message = std::string("depthrec: ") + flag + " '" + text +
+                         "': use MARKET=URL, MARKET one of spot, usdm, coinm";
+        return parsed;
+      }
+      (*endpoints)[static_cast<std::size_t>(*market)] = text.substr(eq + 1);
+    }
+  }
+  // More than one symbol: the many-stream engine records them all (RecorderConfig::subscriptions).
+  if (parsed.selection.items.size() > 1) {
+    std::vector<std::pair<Market, std::string>> symbols;
+    for (const SelectionItem& item : parsed.selection.items)
+      symbols.emplace_back(item.market, item.symbol);
+    c.subscriptions = subscriptions_of(c, symbols);
+  }
 
   if (std::string error = validate(c); !error.empty()) {
     parsed.exit_code = 2;

@@ -3,6 +3,8 @@
 // is in connection_session_rollover.cpp.
 #include "session/connection_session.hpp"
 
+#include "depthrec/stream_member_format.hpp"
+
 namespace depthrec::session {
 
 ConnectionSession::ConnectionSession(ConnectionSessionConfig config, ConnectionHooks hooks)
@@ -28,6 +30,10 @@ RecordContext ConnectionSession::context(std::uint64_t conn_id) const {
     context.market = key.market;
     context.symbol = key.symbol;
     context.stream = key.stream;
+  }
+  if (config_.connections_stream_id) {
+    context.stream = stream_member::kConnectionsStream;
+    context.stream_id = *config_.connections_stream_id;
   }
   context.conn_id = conn_id;
   return context;
@@ -85,6 +91,7 @@ RouteResult ConnectionSession::route(std::uint64_t conn_id, const Frame& frame,
       frame.type != FrameType::spot_partial_depth)
     return RouteResult::not_routed;
   FeedSession* feed = nullptr;
+  routed_feed_ = nullptr;
   if (!frame.stream.empty()) {
     lookup_.assign(frame.stream.data(), frame.stream.size());
     const auto it = routes_.find(lookup_);
@@ -97,6 +104,7 @@ RouteResult ConnectionSession::route(std::uint64_t conn_id, const Frame& frame,
     ++counters_.unknown_stream_frames;
     return RouteResult::unknown_stream;
   }
+  routed_feed_ = feed;
   const std::string& symbol = feed->key().symbol;
   if (ticker ? frame.ticker.symbol != symbol
              : !frame.depth.symbol.empty() && frame.depth.symbol != symbol) {

@@ -44,6 +44,9 @@ struct ConnectionSessionConfig {
   // connection is retired. 0: they wait for the transport's rollover timeout. While no stream has
   // joined, nothing happens here (the transport's timeout decides, as with one stream).
   std::chrono::milliseconds join_deadline{0};
+  // A many-stream run: the connect/disconnect records go to the `connections` stream
+  // (stream_member::kConnectionsStream) under this writer id, not to the first feed's stream.
+  std::optional<std::uint32_t> connections_stream_id;
 };
 
 // Where a frame went (the caller counts it in its metrics and logs it).
@@ -79,6 +82,10 @@ class ConnectionSession final : public StreamCarrier {
   std::uint64_t active_conn() const { return active_conn_; }
   bool rollover_pending() const { return rollover_.has_value(); }
   const ConnectionCounters& counters() const { return counters_; }
+  // The feed the last route() handed a depth or ticker frame to (nullptr: none): the caller counts
+  // the frame in that stream's metrics.
+  FeedSession* routed_feed() const { return routed_feed_; }
+  const std::vector<FeedSession*>& feeds() const { return feeds_; }
 
   void on_open(std::uint64_t conn_id, std::int64_t now_ns);
   void on_close(std::uint64_t conn_id, std::string_view reason, std::optional<int> code,
@@ -125,6 +132,7 @@ class ConnectionSession final : public StreamCarrier {
   std::unordered_map<std::string, Route> routes_;
   std::string lookup_;  // reused key buffer: no allocation per frame
   std::string line_;    // reused record buffer
+  FeedSession* routed_feed_ = nullptr;
   std::uint64_t active_conn_ = 0;
   std::uint64_t retired_conn_ = 0;  // rolled over, its close not yet seen
   std::optional<Rollover> rollover_;

@@ -90,7 +90,15 @@ class FeedSession {
   void attach(StreamCarrier* carrier) { carrier_ = carrier; }
 
   const StreamKey& key() const { return key_; }
+  // The writer's ids of the depth stream and of its bookTicker stream (RecordContext::stream_id,
+  // the writer's per-stream members and writer_drop markers). A one-stream run keeps 0 and 1; a
+  // many-stream run numbers them from its subscription table.
+  void set_stream_ids(std::uint32_t depth, std::uint32_t ticker) {
+    context_.stream_id = depth;
+    ticker_context_.stream_id = ticker;
+  }
   const BookSynchronizer& sync() const { return sync_; }
+  FeedMetrics& metrics() const { return metrics_; }
 
   // The connection whose events the book follows (and whose id the records carry).
   std::uint64_t active_conn() const { return context_.conn_id; }

@@ -11,37 +11,12 @@
 #include "depthrec/metrics_report.hpp"
 #include "depthrec/peer_text.hpp"
 #include "session/recorder_impl.hpp"
+#include "session/wiring_support.hpp"
 #include "transport/clock.hpp"
 
 namespace depthrec {
-namespace {
-
-// metrics.json rest{...}: the scheduler's figures for the feed's budget.
-RestState rest_state(const transport::RestScheduler::Stats& stats, transport::RestBudgetId budget,
-                     const RecorderConfig& config) {
-  RestState out;
-  if (budget >= stats.budgets.size()) return out;
-  const transport::RestBudgetStats& b = stats.budgets[budget];
-  out.budget = b.name;
-  out.window_ms = config.rest_weight_window.count();
-  out.weight_limit = b.limit;
-  out.weight_planned_limit = b.planned_limit;
-  out.weight_initial_limit = b.initial_limit;
-  out.weight_used = b.weight_used;
-  out.queued_resync = b.queued[static_cast<std::size_t>(transport::RestPriority::resync)];
-  out.queued_initial = b.queued[static_cast<std::size_t>(transport::RestPriority::initial)];
-  out.queued_low = b.queued[static_cast<std::size_t>(transport::RestPriority::low)];
-  out.requests = b.admitted;
-  out.cancelled = b.cancelled;
-  out.refused = b.refused;
-  out.http_429 = b.http_429;
-  out.http_418 = b.http_418;
-  out.blocked_ms = b.blocked.count();
-  out.blocked_remaining_ms = b.blocked_remaining.count();
-  return out;
-}
-
-}  // namespace
+using session::report_writer_and_log;
+using session::rest_state;
 
 void Recorder::Impl::handle_frame(std::uint64_t conn_id, std::string_view payload, bool binary,
                                   std::int64_t recv_ns) {
@@ -121,42 +96,9 @@ void Recorder::Impl::log_clock_offset(const ClockOffset& offset) {
 }
 
 void Recorder::Impl::write_metrics(bool final) {
-  if (writer) {
-    const AsyncWriterStats writer_stats = writer->stats();
-    const GzipRotatingSinkStats file_stats = files ? files->stats() : GzipRotatingSinkStats{};
-    // The writer's total also counts lines its sink refused (storage failing), and the sink's
-    // lines it still could not write at stop.
-    metrics->record_queue(static_cast<std::int64_t>(writer_stats.queue_depth),
-                          writer_stats.dropped + file_stats.lines_lost);
-    WriterStats stats;
-    // Only what reached a file (a backlog held while the disk is full is not written yet).
-    stats.records_written = files ? file_stats.lines_written : writer_stats.written;
-    stats.queue_bytes_max = writer_stats.queue_bytes_max;
-    stats.queue_byte_drops = writer_stats.byte_drops;
-    if (files) {
-      stats.unwritten_bytes = file_stats.unwritten_bytes;
-      stats.bytes_written = file_stats.bytes_in;
-      stats.write_errors = file_stats.write_errors;
-      stats.segments = file_stats.segments_opened;
-      if (file_stats.write_errors != reported_write_errors) {
-        // Storage failing (disk full, EIO...): say why, once per metrics period. The sink keeps
-        // the unwritten data (up to its bound) and writes it to a new segment when it can.
-        log->log(LogLevel::error, "recording not written (" +
-                                      std::to_string(file_stats.write_errors) +
-                                      " write errors so far): " + file_stats.last_error);
-        reported_write_errors = file_stats.write_errors;
-      }
-    }
-    metrics->set_writer_stats(stats);
-  }
+  report_writer_and_log(*metrics, writer.get(), files, *log, reported_write_errors);
   // The network thread runs this timer, as it runs the feed: the book may be read here.
   metrics->set_book_levels_dropped(feed->sync().book().levels_dropped());
-  const TextLogStats log_stats = log->stats();
-  TextLogState log_state;
-  log_state.writable = !log_stats.file_failing;
-  log_state.write_errors = log_stats.write_errors;
-  log_state.last_error = log_stats.last_error;
-  metrics->set_text_log_state(log_state);
   metrics->set_rest_state(rest_state(rest_scheduler->stats(), rest_budget, config));
   const MetricsSnapshot snapshot = metrics->roll_window(transport::now_ns());
   log_clock_offset(snapshot.clock_offset);
@@ -174,6 +116,11 @@ void Recorder::Impl::write_metrics(bool final) {
 
 void Recorder::Impl::run_loop() {
   network_thread = std::this_thread::get_id();
+  if (engine) {
+    engine->run();
+    if (std::string error = engine->last_error(); !error.empty()) fail(error);
+    return;
+  }
   log->log(LogLevel::info, "recording " + config.symbol + " (" +
                                std::string(to_string(config.market)) + ") from " +
                                stream_url(config) +
@@ -268,6 +215,7 @@ void Recorder::stop() {
     std::lock_guard<std::mutex> lock(impl_->state_mutex);
     if (!impl_->started) return;
   }
+  if (impl_->engine) impl_->engine->stop();
   if (impl_->ws) impl_->ws->stop();
   // From the network thread itself (e.g. inside the callback) the loop ends after this returns.
   if (impl_->network_thread.load() == std::this_thread::get_id()) return;
@@ -289,6 +237,7 @@ bool Recorder::running() const {
 }
 
 MetricsSnapshot Recorder::metrics() const {
+  if (impl_->engine) return impl_->engine->metrics();
   if (!impl_->metrics) return MetricsSnapshot{};
   return impl_->metrics->snapshot(transport::now_ns());
 }

@@ -108,7 +108,48 @@ std::string validate(const RecorderConfig& config) {
   if (config.max_connection_age.count() <= 0) return "--max-connection-age-sec must be positive";
   if (config.rollover_timeout.count() <= 0) return "rollover timeout must be positive";
   if (config.write_files && config.data_dir.empty()) return "--data-dir must not be empty";
+  // A symbol's depth stream and its bookTicker share a connection: at least 2 per connection.
+  if (config.futures_streams_per_connection < 2 ||
+      config.futures_streams_per_connection > binance::kMaxFuturesStreamsPerConnection)
+    return "--futures-streams-per-connection must be 2 to " +
+           std::to_string(binance::kMaxFuturesStreamsPerConnection);
   return {};
+}
+
+std::vector<SubscriptionKey> subscriptions_of(
+    const RecorderConfig& config, const std::vector<std::pair<Market, std::string>>& symbols) {
+  const StreamSpeed speed =
+      parse_stream_speed(config.speed).value_or(StreamSpeed::exchange_default);
+  const Channel depth =
+      config.depth_levels > 0
+          ? Channel::partial_depth(static_cast<std::uint16_t>(config.depth_levels), speed)
+          : Channel::diff_depth(speed);
+  std::vector<SubscriptionKey> keys;
+  for (const auto& [market, symbol] : symbols) {
+    keys.push_back(SubscriptionKey{Venue::binance, market, to_upper(symbol), depth});
+    if (config.record_book_ticker)
+      keys.push_back(
+          SubscriptionKey{Venue::binance, market, to_upper(symbol), Channel::book_ticker()});
+  }
+  return keys;
+}
+
+RecorderConfig stream_config(const RecorderConfig& config, const SubscriptionKey& depth_key,
+                             bool with_book_ticker) {
+  RecorderConfig out = config;
+  out.subscriptions.clear();  // one stream's copy: thousands of them must not hold the list
+  out.market = depth_key.market;
+  out.symbol = depth_key.symbol;
+  out.depth_levels =
+      depth_key.channel.kind == ChannelKind::partial_depth ? depth_key.channel.levels : 0;
+  out.speed = std::string(to_string(depth_key.channel.speed));
+  out.record_book_ticker = with_book_ticker;
+  const auto market = static_cast<std::size_t>(depth_key.market);
+  if (!config.market_ws_endpoints[market].empty())
+    out.ws_endpoint = config.market_ws_endpoints[market];
+  if (!config.market_rest_endpoints[market].empty())
+    out.rest_endpoint = config.market_rest_endpoints[market];
+  return out;
 }
 
 }  // namespace depthrec

@@ -19,6 +19,7 @@
 #include "depthrec/text_log.hpp"
 #include "recording/data_dir_lock.hpp"
 #include "session/connection_session.hpp"
+#include "session/engine.hpp"
 #include "session/feed_session.hpp"
 #include "session/log_throttle.hpp"
 #include "transport/rest_scheduler.hpp"
@@ -33,6 +34,8 @@ struct Recorder::Impl {
   UpdateCallback callback;
   std::shared_ptr<BookUpdateQueue> queue;
 
+  // A run of config.subscriptions (issue 12): the many-stream engine does everything below.
+  std::unique_ptr<session::Engine> engine;
   std::unique_ptr<TextLog> log;
   std::unique_ptr<FeedMetrics> metrics;
   std::unique_ptr<recording::DataDirLock> data_dir_lock;  // held while the writer may write

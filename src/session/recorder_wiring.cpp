@@ -8,55 +8,23 @@
 #include "depthrec/peer_text.hpp"
 #include "session/recorder_impl.hpp"
 #include "session/recorder_rest_budgets.hpp"
+#include "session/wiring_support.hpp"
 #include "transport/clock.hpp"
 
 namespace depthrec {
-namespace {
 
-session::RestAnswer to_answer(transport::HttpResponse response) {
-  session::RestAnswer answer;
-  answer.status = response.status;
-  answer.body = std::move(response.body);
-  answer.error = std::move(response.error);
-  answer.sent_ns = response.sent_ns;
-  answer.received_ns = response.received_ns;
-  answer.retry_after = response.retry_after;
-  return answer;
-}
-
-// Why create_directories(path) failed, in the operator's terms: a dangling symbolic link on the
-// way is reported by the OS as "File exists", which hides the broken link.
-std::string directory_problem(const std::string& path, const std::error_code& ec) {
-  namespace fs = std::filesystem;
-  fs::path prefix;
-  for (const fs::path& part : fs::path(path)) {
-    prefix /= part;
-    std::error_code status_ec;
-    if (!fs::is_symlink(fs::symlink_status(prefix, status_ec)) || fs::exists(prefix, status_ec))
-      continue;
-    std::error_code link_ec;
-    const fs::path target = fs::read_symlink(prefix, link_ec);
-    return prefix.string() + " is a symbolic link to '" + target.string() +
-           "', which does not exist";
-  }
-  return ec.message();
-}
-
-}  // namespace
+using session::directory_problem;
+using session::to_answer;
 
 void Recorder::Impl::prepare() {
+  if (!config.subscriptions.empty()) {
+    engine = std::make_unique<session::Engine>(config, callback, queue);
+    engine->prepare();
+    return;
+  }
   if (std::string error = validate(config); !error.empty()) throw std::runtime_error(error);
   config.symbol = to_upper(config.symbol);
-  TextLogConfig log_config;
-  log_config.directory = config.log_dir;
-  log_config.symbol = config.symbol;
-  log_config.rotate = config.rotate;
-  log_config.rotate_interval = std::chrono::seconds(config.rotate_sec);
-  log_config.max_bytes = config.max_bytes;
-  log_config.backups = config.backups;
-  // SUMMARY lines already go to stdout: echo only warnings and errors to stderr.
-  log_config.echo_level = LogLevel::warning;
-  log = std::make_unique<TextLog>(log_config);
+  log = std::make_unique<TextLog>(session::text_log_config(config, config.symbol));
   const std::int64_t start_ns = transport::now_ns();
   FeedMetricsConfig metrics_config;
   metrics_config.window_sec = config.print_interval_sec;
@@ -76,20 +44,7 @@ void Recorder::Impl::prepare() {
                                directory_problem(config.data_dir, ec));
     // Before anything is written: a second recorder on this directory stops here (exit 1).
     data_dir_lock = std::make_unique<recording::DataDirLock>(config.data_dir);
-    GzipRotatingSinkConfig sink_config;
-    sink_config.directory = config.data_dir;
-    sink_config.symbol = config.symbol;
-    sink_config.rotate = config.rotate;
-    sink_config.rotate_interval = std::chrono::seconds(config.rotate_sec);
-    sink_config.max_bytes = config.max_bytes;
-    sink_config.compression_level = config.gzip_level;
-    sink_config.max_unwritten_bytes = config.max_unwritten_bytes;
-    auto sink = std::make_unique<GzipRotatingSink>(sink_config);
-    files = sink.get();
-    AsyncWriterConfig writer_config;
-    writer_config.queue_capacity = config.queue_capacity;
-    writer_config.max_queue_bytes = config.max_queue_bytes;
-    writer = std::make_unique<AsyncWriter>(std::move(sink), writer_config);
+    writer = session::make_writer(config, config.symbol, "", files);
   }
 
   transport::RestClientConfig rest;
@@ -100,20 +55,7 @@ void Recorder::Impl::prepare() {
       std::make_unique<transport::RestScheduler>(rest, session::recorder_rest_budgets(config));
   rest_budget = rest_scheduler->find_budget(session::feed_rest_budget(config).name).value();
 
-  transport::WsClientConfig ws_config;
-  ws_config.url = stream_url(config);
-  ws_config.ca_file = config.ca_file;
-  ws_config.stall_timeout = config.stall_timeout;
-  // Stalled means no depth event of the stream (handle_frame marks them): pings and other
-  // frames only prove that the socket lives.
-  ws_config.stall_on_marked_data = true;
-  ws_config.backoff.initial = config.backoff_initial;
-  ws_config.backoff.max = config.backoff_max;
-  ws_config.jitter_seed = config.jitter_seed;
-  ws_config.max_connection_age = config.max_connection_age;
-  ws_config.rollover = config.rollover;
-  ws_config.rollover_timeout = config.rollover_timeout;
-  ws_config.max_message_bytes = std::max<std::size_t>(16u << 20, config.max_frame_bytes * 2);
+  const transport::WsClientConfig ws_config = session::ws_client_config(config, stream_url(config));
 
   session::SessionHooks hooks;
   hooks.request_snapshot = [this](bool resync) {

@@ -65,8 +65,8 @@ TEST(ConnectionSessionE2E, ThreeStreamsOnOneConnectionRollOverTogetherWithoutABr
   connection_hooks.abandon_successor = [&](std::uint64_t conn, const std::string& reason) {
     ws->abandon_successor(conn, reason);
   };
-  session::ConnectionSession connection({sim.ws_endpoint() + "/stream?streams=" + streams, 5000ms},
-                                        std::move(connection_hooks));
+  session::ConnectionSession connection(
+      {sim.ws_endpoint() + "/stream?streams=" + streams, 5000ms, {}}, std::move(connection_hooks));
 
   std::map<std::string, RecorderConfig> configs;
   std::map<std::string, std::unique_ptr<FeedMetrics>> metrics;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -32,9 +33,10 @@ inline std::string stream_of_line(const std::string& line) {
 
 // The simulator's record of connection `id` (1-based), or nullptr.
 // depthsim's ground truth of `symbol` (/sim/truth); not an object when it could not be had.
-inline rapidjson::Document sim_truth(const Simulator& sim, const std::string& symbol) {
+inline rapidjson::Document sim_truth(const Simulator& sim, const std::string& symbol,
+                                     int port = 0) {
   rapidjson::Document truth;
-  if (const auto text = sim.get("/sim/truth?symbol=" + symbol)) truth.Parse(text->c_str());
+  if (const auto text = sim.get("/sim/truth?symbol=" + symbol, port)) truth.Parse(text->c_str());
   return truth;
 }
 
@@ -91,6 +93,41 @@ inline int futures_breaks(const std::vector<const rapidjson::Document*>& depth) 
     if (u64(*depth[i], "pu") != u64(*depth[i - 1], "u")) ++breaks;
   }
   return breaks;
+}
+
+// Runs depthrec-replay --json with `args`; returns its exit code and parsed report.
+struct ReplayReport {
+  int exit_code = -1;
+  rapidjson::Document json;
+};
+
+inline ReplayReport run_replay(const std::vector<std::string>& args) {
+  const std::string dir = make_temp_dir("replay");
+  std::vector<std::string> all{"--json"};
+  all.insert(all.end(), args.begin(), args.end());
+  ChildProcess replay(binary("depthrec-replay"), all, dir + "/report.json");
+  ReplayReport report;
+  const auto code = replay.wait_exit(std::chrono::seconds(60));
+  report.exit_code = code ? *code : -1;
+  report.json.Parse(replay.output().c_str());
+  return report;
+}
+
+// "60001.40" and "60001.4" are the same price: compare canonical text.
+inline std::string canonical(std::string decimal) {
+  if (decimal.find('.') != std::string::npos) {
+    while (!decimal.empty() && decimal.back() == '0') decimal.pop_back();
+    if (!decimal.empty() && decimal.back() == '.') decimal.pop_back();
+  }
+  return decimal;
+}
+
+inline std::map<std::string, std::string> side(const rapidjson::Value& levels) {
+  std::map<std::string, std::string> out;
+  for (const auto& level : levels.GetArray()) {
+    out[canonical(level[0].GetString())] = canonical(level[1].GetString());
+  }
+  return out;
 }
 
 }  // namespace itest

@@ -61,11 +61,33 @@ std::string Simulator::rest_endpoint() const {
   return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
 }
 
-std::optional<std::string> Simulator::get(const std::string& path) const {
+int Simulator::market_port(const std::string& market) const {
+  // The port file: the first market's port alone on its first line, then "<market> <port>".
+  std::istringstream lines(read_file(dir_ + "/port"));
+  std::string name;
+  int port = 0;
+  std::getline(lines, name);
+  while (lines >> name >> port) {
+    if (name == market) return port;
+  }
+  return 0;
+}
+std::string Simulator::ws_endpoint(const std::string& market) const {
+  return std::string(tls_ ? "wss" : "ws") + "://127.0.0.1:" + std::to_string(market_port(market));
+}
+std::string Simulator::rest_endpoint(const std::string& market) const {
+  return std::string(tls_ ? "https" : "http") +
+         "://127.0.0.1:" + std::to_string(market_port(market));
+}
+
+std::optional<std::string> Simulator::get(const std::string& path, int port) const {
   CURL* curl = curl_easy_init();
   if (!curl) return std::nullopt;
   std::string body;
-  const std::string url = rest_endpoint() + path;
+  const std::string url =
+      (port == 0 ? rest_endpoint()
+                 : std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port)) +
+      path;
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);

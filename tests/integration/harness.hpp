@@ -25,8 +25,13 @@ class Simulator {
   const std::string& ca_file() const { return ca_file_; }
   std::string ws_endpoint() const;
   std::string rest_endpoint() const;
+  // With several markets (--symbols usdm:A,spot:B): `market`'s own listener (0 when it has none).
+  int market_port(const std::string& market) const;
+  std::string ws_endpoint(const std::string& market) const;
+  std::string rest_endpoint(const std::string& market) const;
   // GET on the simulator (control endpoints, REST); empty optional on transport failure.
-  std::optional<std::string> get(const std::string& path) const;
+  // `port` 0: the first market's listener.
+  std::optional<std::string> get(const std::string& path, int port = 0) const;
   rapidjson::Document stats() const;  // /sim/stats
   ChildProcess& process() { return *process_; }
 

@@ -11,41 +11,6 @@
 namespace itest {
 namespace {
 
-// Runs depthrec-replay --json with `args`; returns its exit code and parsed report.
-struct ReplayReport {
-  int exit_code = -1;
-  rapidjson::Document json;
-};
-
-ReplayReport run_replay(const std::vector<std::string>& args) {
-  const std::string dir = make_temp_dir("replay");
-  std::vector<std::string> all{"--json"};
-  all.insert(all.end(), args.begin(), args.end());
-  ChildProcess replay(binary("depthrec-replay"), all, dir + "/report.json");
-  ReplayReport report;
-  const auto code = replay.wait_exit(std::chrono::seconds(60));
-  report.exit_code = code ? *code : -1;
-  report.json.Parse(replay.output().c_str());
-  return report;
-}
-
-// "60001.40" and "60001.4" are the same price: compare canonical text.
-std::string canonical(std::string decimal) {
-  if (decimal.find('.') != std::string::npos) {
-    while (!decimal.empty() && decimal.back() == '0') decimal.pop_back();
-    if (!decimal.empty() && decimal.back() == '.') decimal.pop_back();
-  }
-  return decimal;
-}
-
-std::map<std::string, std::string> side(const rapidjson::Value& levels) {
-  std::map<std::string, std::string> out;
-  for (const auto& level : levels.GetArray()) {
-    out[canonical(level[0].GetString())] = canonical(level[1].GetString());
-  }
-  return out;
-}
-
 // Waits until `run` has recorded `messages` events and resynced `resyncs` times, stops it and
 // returns its final metrics.json (nullopt, with a failure reported, if either never happened).
 std::optional<rapidjson::Document> stop_once_resynced(RecorderRun& run, std::uint64_t messages,

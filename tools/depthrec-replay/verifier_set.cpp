@@ -8,21 +8,33 @@ VerifierSet::VerifierSet(VerifierOptions options, ReplayVerifier::BookHook hook)
     : options_(std::move(options)), hook_(std::move(hook)) {
   options_.symbol = to_upper(options_.symbol);
   if (!options_.symbol.empty()) {
-    verifier_for(options_.symbol)->set_book_hook(hook_);
+    verifier_for(options_.symbol, options_.symbol)->set_book_hook(hook_);
     hook_given_ = true;
   }
 }
 
-ReplayVerifier* VerifierSet::verifier_for(const std::string& symbol) {
-  const auto found = verifiers_.find(symbol);
+namespace {
+
+// A book is a (market, symbol): a recording of several markets has BTCUSDT on spot and on USD-M,
+// two books under one stream name. Items that do not say their market (raw captures) are keyed
+// by symbol alone, as before.
+std::string book_key(const ReplayItem& item) {
+  std::string key(item.symbol);
+  return item.market ? std::string(to_string(*item.market)) + ":" + key : key;
+}
+
+}  // namespace
+
+ReplayVerifier* VerifierSet::verifier_for(const std::string& key, const std::string& symbol) {
+  const auto found = verifiers_.find(key);
   if (found != verifiers_.end()) return found->second.get();
   // With --symbol, only that one is verified; other symbols go to it to be counted as such.
   if (!options_.symbol.empty() && !verifiers_.empty()) return verifiers_.begin()->second.get();
   VerifierOptions options = options_;
   options.symbol = symbol;
   auto verifier = std::make_unique<ReplayVerifier>(options);
-  order_.push_back(symbol);
-  return verifiers_.emplace(symbol, std::move(verifier)).first->second.get();
+  order_.push_back(key);
+  return verifiers_.emplace(key, std::move(verifier)).first->second.get();
 }
 
 void VerifierSet::feed(const ReplayItem& item) {
@@ -36,11 +48,11 @@ void VerifierSet::feed(const ReplayItem& item) {
     for (auto& [symbol, verifier] : verifiers_) verifier->feed(item);
     return;
   }
-  const std::string symbol(item.symbol);
+  const std::string symbol = book_key(item);
   if (item.type == ReplayItemType::snapshot) ++snapshots_by_symbol_[symbol];
   const bool first_symbol = symbols_seen_.empty();
   symbols_seen_.insert(symbol);
-  ReplayVerifier* verifier = verifier_for(symbol);
+  ReplayVerifier* verifier = verifier_for(symbol, std::string(item.symbol));
   if (!hook_given_ && item.type == ReplayItemType::depth) {
     verifier->set_book_hook(hook_);  // the primary stream's: the first with depth events
     hook_given_ = true;
@@ -67,7 +79,7 @@ void VerifierSet::feed_unnamed_snapshot(const ReplayItem& item) {
     return;
   }
   ++guessed_by_symbol_[symbol];
-  verifier_for(symbol)->feed(item);
+  verifier_for(symbol, symbol)->feed(item);
 }
 
 void VerifierSet::give_waiting_snapshots(ReplayVerifier& verifier, const std::string& symbol) {
@@ -118,7 +130,7 @@ std::vector<const ReplayReport*> VerifierSet::reports() const {
     const ReplayReport& report = verifiers_.at(symbol)->report();
     // A symbol with only a snapshot or tickers in the input has no stream to verify; the one
     // asked for with --symbol is reported even then (it fails: nothing to verify).
-    if (report.depth_events > 0 || symbol == options_.symbol) reports.push_back(&report);
+    if (report.depth_events > 0 || report.symbol == options_.symbol) reports.push_back(&report);
   }
   return reports;
 }

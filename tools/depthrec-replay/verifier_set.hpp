@@ -1,5 +1,6 @@
-// One ReplayVerifier per symbol of the input (or only the --symbol one), and the rule that
-// gives each REST snapshot to the symbol it was fetched for:
+// One ReplayVerifier per book of the input, a (market, symbol) when the records name their market
+// (or only the --symbol one), and the rule that gives each REST snapshot to the symbol it was
+// fetched for:
 //  - a snapshot that names its symbol (a depthrec `snapshot` record, a cryptofeed REST reply's
 //    `symbol=`) goes to that symbol only;
 //  - one that names none (the bare body of a raw capture) goes to the input's only symbol; in an
@@ -34,14 +35,15 @@ class VerifierSet {
   std::vector<const ReplayReport*> reports() const;
 
  private:
-  ReplayVerifier* verifier_for(const std::string& symbol);
+  // `key`: the book (book_key(): market and symbol, or the symbol of a raw capture).
+  ReplayVerifier* verifier_for(const std::string& key, const std::string& symbol);
   void feed_unnamed_snapshot(const ReplayItem& item);
   void give_waiting_snapshots(ReplayVerifier& verifier, const std::string& symbol);
 
   VerifierOptions options_;
   ReplayVerifier::BookHook hook_;  // for --at and --csv: the primary stream's book
   bool hook_given_ = false;
-  std::vector<std::string> order_;  // symbols in order of first appearance
+  std::vector<std::string> order_;  // book keys in order of first appearance
   std::map<std::string, std::unique_ptr<ReplayVerifier>> verifiers_;
   std::set<std::string> symbols_seen_;
   std::map<std::string, std::uint64_t> snapshots_by_symbol_;

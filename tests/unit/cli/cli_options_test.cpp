@@ -1,5 +1,5 @@
-// The depthrec command line: --symbols beside the seed's --symbol, --quote, --max-symbols, and the
-// clear "not yet" for selections this build cannot record (more than one symbol, ALL).
+// The depthrec command line: --symbols beside the seed's --symbol, --quote, --max-symbols, many
+// symbols as subscription keys, and the clear "not yet" for ALL.
 #include "cli/cli_options.hpp"
 
 #include <gtest/gtest.h>
@@ -67,10 +67,8 @@ TEST(CliSymbols, TheLastOfSymbolAndSymbolsWins) {
   EXPECT_EQ(wrapped.config.market, Market::coinm);
 }
 
-TEST(CliSymbols, ManySymbolsOrAllAreNotYetRecorded) {
+TEST(CliSymbols, AllIsNotYetRecorded) {
   for (const auto& args : std::vector<std::vector<const char*>>{
-           {"--symbols", "BTCUSDT,ETHUSDT"},
-           {"--symbols", "usdm:BTCUSDT,spot:BTCUSDT"},
            {"--symbols", "ALL"},
            {"--symbols", "usdm:ALL", "--quote", "USDT", "--max-symbols", "100"}}) {
     std::vector<const char*> argv{"depthrec"};
@@ -82,7 +80,31 @@ TEST(CliSymbols, ManySymbolsOrAllAreNotYetRecorded) {
     EXPECT_NE(parsed.message.find("issue 12"), std::string::npos) << parsed.message;
     EXPECT_NE(parsed.message.find("not yet in this build"), std::string::npos) << parsed.message;
   }
-  EXPECT_NE(parse({"--symbols", "A,B,C"}).message.find("selects 3 symbols"), std::string::npos);
+}
+
+// More than one symbol is one run of the many-stream engine: a key per stream, each on its own
+// market, the depth channel of --depth/--speed, a bookTicker beside each with --book-ticker.
+TEST(CliSymbols, ManySymbolsAreOneSubscriptionPerStream) {
+  const ParsedCommandLine parsed =
+      parse({"--symbols", "usdm:BTCUSDT,spot:ETHUSDT", "--depth", "full", "--book-ticker",
+             "--market-endpoint", "spot=ws://127.0.0.1:1", "--market-rest-endpoint",
+             "spot=http://127.0.0.1:1"});
+  ASSERT_EQ(parsed.exit_code, -1) << parsed.message;
+  std::string keys;
+  for (const SubscriptionKey& key : parsed.config.subscriptions) keys += to_string(key) + " ";
+  EXPECT_EQ(keys,
+            "binance:usdm:BTCUSDT:depth@100ms binance:usdm:BTCUSDT:bookTicker "
+            "binance:spot:ETHUSDT:depth@100ms binance:spot:ETHUSDT:bookTicker ");
+  EXPECT_EQ(parsed.config.market_ws_endpoints[static_cast<std::size_t>(Market::spot)],
+            "ws://127.0.0.1:1");
+  EXPECT_EQ(parsed.config.market_rest_endpoints[static_cast<std::size_t>(Market::spot)],
+            "http://127.0.0.1:1");
+  // One symbol stays the seed's single-stream run (no subscriptions list).
+  EXPECT_TRUE(parse({"--symbols", "BTCUSDT"}).config.subscriptions.empty());
+  EXPECT_EQ(parse({"--symbols", "A,B,C"}).config.subscriptions.size(), 3u);
+  const ParsedCommandLine bad = parse({"--symbols", "A,B", "--market-endpoint", "moon=ws://x"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.message.find("use MARKET=URL"), std::string::npos) << bad.message;
 }
 
 TEST(CliSymbols, BadSelectionsAreRefusedWithTheReason) {

@@ -11,6 +11,7 @@
 #include <cctype>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ const char* const kUrl = "wss://127.0.0.1/stream?streams=many";
 struct Written {
   std::string symbol;  // the record context's
   std::uint64_t conn_id = 0;
+  std::uint32_t stream_id = 0;  // the writer's id of the record's stream
   rapidjson::Document doc;
 };
 
@@ -71,7 +73,8 @@ class ConnectionSessionTest : public ::testing::Test {
         abandoned_.push_back(id);
       };
       connections_.push_back(std::make_unique<ConnectionSession>(
-          ConnectionSessionConfig{kUrl, std::chrono::milliseconds(20'000)}, std::move(hooks)));
+          ConnectionSessionConfig{kUrl, std::chrono::milliseconds(20'000), connections_stream_id_},
+          std::move(hooks)));
     }
     return *connections_[index];
   }
@@ -83,6 +86,7 @@ class ConnectionSessionTest : public ::testing::Test {
       Written w;
       w.symbol = context.symbol;
       w.conn_id = context.conn_id;
+      w.stream_id = context.stream_id;
       w.doc.Parse(line.c_str());
       EXPECT_FALSE(w.doc.HasParseError()) << line;
       written_.push_back(std::move(w));
@@ -152,6 +156,7 @@ class ConnectionSessionTest : public ::testing::Test {
   std::vector<std::function<void()>> scheduled_;
   std::vector<std::uint64_t> retired_, abandoned_;
   int server_time_requests_ = 0;
+  std::optional<std::uint32_t> connections_stream_id_;  // set: a many-stream run's connections
   FrameParser parser_;
   std::int64_t now_ = kT0;
 };
@@ -324,6 +329,36 @@ TEST_F(ConnectionSessionTest, ADisconnectResyncsOnlyTheBooksOfThatConnection) {
   EXPECT_EQ(feed("SOLUSDT").active_conn(), 2u);
   EXPECT_TRUE(feed("SOLUSDT").sync().book_valid());
   EXPECT_EQ(feeds_["SOLUSDT"]->snapshot_requests, 1);
+}
+
+// A many-stream run (the engine): the connection's connect/disconnect records go to the
+// `connections` stream under its own writer id; each feed's lines and markers (gap, resync,
+// snapshot) under that feed's id, so the writer keeps them in the feed's own members.
+TEST_F(ConnectionSessionTest, ManyStreamRunWritesConnectionRecordsToTheConnectionsStream) {
+  connections_stream_id_ = 0;
+  add_feeds({"BTCUSDT", "ETHUSDT"});
+  feed("BTCUSDT").set_stream_ids(1, 2);
+  feed("ETHUSDT").set_stream_ids(3, 4);
+  connection(0).on_open(1, now_);
+  sync_through("BTCUSDT", 1, 5);
+  sync_through("ETHUSDT", 1, 5);
+  connection(0).on_close(1, "network_error", std::nullopt, now_);
+  ASSERT_EQ(of_type("connect").size(), 1u);
+  ASSERT_EQ(of_type("disconnect").size(), 1u);
+  std::size_t markers = 0;
+  for (const Written& w : written_) {
+    const std::string type = w.doc["type"].GetString();
+    if (type == "connect" || type == "disconnect") {
+      EXPECT_STREQ(w.doc["stream"].GetString(), "connections");
+      EXPECT_EQ(w.stream_id, 0u);
+      continue;
+    }
+    markers += type == "gap" || type == "resync" || type == "snapshot" ? 1 : 0;
+    EXPECT_EQ(w.stream_id, w.symbol == "BTCUSDT" ? 1u : 3u) << type << " of " << w.symbol;
+  }
+  EXPECT_GE(markers, 4u) << "each feed's snapshot and gap";
+  EXPECT_EQ(of_type("gap", "BTCUSDT").size(), 1u);
+  EXPECT_EQ(of_type("gap", "ETHUSDT").size(), 1u);
 }
 
 }  // namespace

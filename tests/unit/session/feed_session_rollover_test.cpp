@@ -50,7 +50,7 @@ class RolloverTest : public ::testing::Test {
     };
     session_ = std::make_unique<FeedSession>(config_, *metrics_, std::move(hooks));
     connection_ = std::make_unique<ConnectionSession>(
-        ConnectionSessionConfig{"wss://127.0.0.1/stream", {}}, std::move(connection_hooks));
+        ConnectionSessionConfig{"wss://127.0.0.1/stream", {}, {}}, std::move(connection_hooks));
     connection_->add_feed(*session_);
     connection_->on_open(1, kT0);
   }

@@ -47,7 +47,7 @@ class FeedSessionTest : public ::testing::Test {
     connection_hooks.write = hooks.write;
     session_ = std::make_unique<FeedSession>(config_, *metrics_, std::move(hooks));
     connection_ = std::make_unique<ConnectionSession>(
-        ConnectionSessionConfig{"wss://127.0.0.1/stream", {}}, std::move(connection_hooks));
+        ConnectionSessionConfig{"wss://127.0.0.1/stream", {}, {}}, std::move(connection_hooks));
     connection_->add_feed(*session_);
     session_->set_callback([this](const BookUpdate& update) {
       ++callbacks_;

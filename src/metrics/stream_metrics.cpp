@@ -1,0 +1,213 @@
+#include "depthrec/stream_metrics.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "depthrec/metrics_report.hpp"
+
+namespace depthrec {
+namespace {
+
+void add_counters(FeedCounters& into, const FeedCounters& c) {
+  into.messages += c.messages;
+  into.frames += c.frames;
+  into.bytes += c.bytes;
+  into.breaks += c.breaks;
+  into.resyncs += c.resyncs;
+  into.reconnects += c.reconnects;
+  into.stale_dropped += c.stale_dropped;
+  into.duplicates += c.duplicates;
+  into.gaps += c.gaps;
+  into.parse_errors += c.parse_errors;
+  into.other_symbol_frames += c.other_symbol_frames;
+  into.other_stream_frames += c.other_stream_frames;
+  into.control_frames += c.control_frames;
+  into.ticker_messages += c.ticker_messages;
+  into.stalls += c.stalls;
+  into.send_queue_overflows += c.send_queue_overflows;
+  into.connect_failures += c.connect_failures;
+  into.queue_drops += c.queue_drops;
+  into.snapshot_ok += c.snapshot_ok;
+  into.snapshot_failed += c.snapshot_failed;
+  into.snapshot_rate_limited += c.snapshot_rate_limited;
+  into.snapshot_banned += c.snapshot_banned;
+  into.snapshot_too_old += c.snapshot_too_old;
+  into.snapshot_unjoined += c.snapshot_unjoined;
+  into.rollovers += c.rollovers;
+  into.rollover_fallbacks += c.rollover_fallbacks;
+  into.rollover_overlap_events += c.rollover_overlap_events;
+}
+
+void merge_summary(HistogramSummary& into, const HistogramSummary& s) {
+  if (s.count == 0) return;
+  if (into.count == 0) {
+    into = s;
+    return;
+  }
+  const double total = static_cast<double>(into.count + s.count);
+  into.mean =
+      (into.mean * static_cast<double>(into.count) + s.mean * static_cast<double>(s.count)) / total;
+  into.count += s.count;
+  into.min = std::min(into.min, s.min);
+  into.max = std::max(into.max, s.max);
+  into.p50 = std::max(into.p50, s.p50);
+  into.p95 = std::max(into.p95, s.p95);
+  into.p99 = std::max(into.p99, s.p99);
+  into.p999 = std::max(into.p999, s.p999);
+}
+
+void merge_figures(FeedFigures& into, const FeedFigures& f) {
+  add_counters(into.counters, f.counters);
+  into.seconds = std::max(into.seconds, f.seconds);
+  into.recv_rate += f.recv_rate;
+  into.bytes_rate += f.bytes_rate;
+  merge_summary(into.event_latency_us, f.event_latency_us);
+  merge_summary(into.event_latency_corrected_us, f.event_latency_corrected_us);
+  merge_summary(into.pipeline_ns, f.pipeline_ns);
+  merge_summary(into.batch_span, f.batch_span);
+  merge_summary(into.queue_depth, f.queue_depth);
+  merge_summary(into.callback_ns, f.callback_ns);
+}
+
+void merge_gaps(std::vector<std::pair<std::string, std::uint64_t>>& into,
+                const std::vector<std::pair<std::string, std::uint64_t>>& gaps) {
+  for (const auto& [reason, n] : gaps) {
+    auto it =
+        std::find_if(into.begin(), into.end(), [&](const auto& g) { return g.first == reason; });
+    if (it == into.end()) {
+      into.emplace_back(reason, n);
+    } else {
+      it->second += n;
+    }
+  }
+}
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+double ms(std::int64_t ns) {
+  return ns < 0 ? -1.0 : std::round(static_cast<double>(ns) / 1e3) / 1e3;
+}
+
+void field(Writer& w, const char* name, std::uint64_t value) {
+  w.Key(name);
+  w.Uint64(value);
+}
+void field(Writer& w, const char* name, double value) {
+  w.Key(name);
+  w.Double(std::isfinite(value) ? value : 0.0);
+}
+void field(Writer& w, const char* name, const std::string& value) {
+  w.Key(name);
+  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+}
+void field(Writer& w, const char* name, bool value) {
+  w.Key(name);
+  w.Bool(value);
+}
+
+std::string stream_entry(const MetricsSnapshot& s) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  const FeedCounters& c = s.run.counters;
+  w.StartObject();
+  field(w, "stream", s.key.stream);
+  field(w, "market", std::string(to_string(s.key.market)));
+  field(w, "symbol", s.key.symbol);
+  field(w, "total_messages", c.messages);
+  field(w, "recv_rate", std::round(s.run.recv_rate * 100) / 100);
+  field(w, "ticker_messages", c.ticker_messages);
+  w.Key("continuity");
+  w.StartObject();
+  field(w, "breaks", c.breaks);
+  field(w, "resyncs", c.resyncs);
+  field(w, "reconnects", c.reconnects);
+  field(w, "gaps", c.gaps);
+  field(w, "stale_dropped", c.stale_dropped);
+  field(w, "duplicates", c.duplicates);
+  field(w, "parse_errors", c.parse_errors);
+  w.EndObject();
+  w.Key("snapshots");
+  w.StartObject();
+  field(w, "ok", c.snapshot_ok);
+  field(w, "failed", c.snapshot_failed);
+  field(w, "rate_limited", c.snapshot_rate_limited);
+  field(w, "banned", c.snapshot_banned);
+  w.EndObject();
+  w.Key("sync");
+  w.StartObject();
+  field(w, "initial_sync_ms", ms(s.sync.initial_sync_ns));
+  field(w, "last_resync_ms", ms(s.sync.last_resync_ns));
+  field(w, "max_resync_ms", ms(s.sync.max_resync_ns));
+  field(w, "in_progress", s.sync.in_progress);
+  w.EndObject();
+  w.Key("book");
+  w.StartObject();
+  field(w, "synced", s.book.synced);
+  field(w, "last_update_id", s.book.last_update_id);
+  field(w, "best_bid", s.book.best_bid);
+  field(w, "best_ask", s.book.best_ask);
+  field(w, "levels_dropped", s.book.levels_dropped);
+  w.EndObject();
+  w.Key("latency_ms");
+  w.StartObject();
+  field(w, "p50", static_cast<double>(s.run.event_latency_us.p50) / 1e3);
+  field(w, "p99", static_cast<double>(s.run.event_latency_us.p99) / 1e3);
+  field(w, "max", static_cast<double>(s.run.event_latency_us.max) / 1e3);
+  w.EndObject();
+  field(w, "last_message_age_ms", ms(s.last_message_age_ns));
+  w.EndObject();
+  return buffer.GetString();
+}
+
+}  // namespace
+
+MetricsSnapshot aggregate_metrics(const std::vector<MetricsSnapshot>& streams) {
+  MetricsSnapshot out = streams.front();
+  for (std::size_t i = 1; i < streams.size(); ++i) {
+    const MetricsSnapshot& s = streams[i];
+    merge_figures(out.run, s.run);
+    merge_figures(out.window, s.window);
+    for (std::size_t e = 0; e < out.parse_errors.size(); ++e)
+      out.parse_errors[e] += s.parse_errors[e];
+    merge_gaps(out.gaps, s.gaps);
+    const bool all_synced = out.sync.initial_sync_ns >= 0 && s.sync.initial_sync_ns >= 0;
+    out.sync.initial_sync_ns =
+        all_synced ? std::max(out.sync.initial_sync_ns, s.sync.initial_sync_ns) : -1;
+    out.sync.last_resync_ns = std::max(out.sync.last_resync_ns, s.sync.last_resync_ns);
+    out.sync.max_resync_ns = std::max(out.sync.max_resync_ns, s.sync.max_resync_ns);
+    out.sync.in_progress = out.sync.in_progress || s.sync.in_progress;
+    out.sync.in_progress_ns = std::max(out.sync.in_progress_ns, s.sync.in_progress_ns);
+    out.snapshot_failures_in_a_row =
+        std::max(out.snapshot_failures_in_a_row, s.snapshot_failures_in_a_row);
+    out.book.synced = out.book.synced && s.book.synced;
+    out.book.unsynced_ns = std::max(out.book.unsynced_ns, s.book.unsynced_ns);
+    out.book.levels_dropped += s.book.levels_dropped;
+    if (s.last_message_age_ns >= 0 &&
+        (out.last_message_age_ns < 0 || s.last_message_age_ns < out.last_message_age_ns))
+      out.last_message_age_ns = s.last_message_age_ns;
+  }
+  return out;
+}
+
+std::string to_metrics_json(const MetricsSnapshot& aggregate,
+                            const std::vector<MetricsSnapshot>& streams) {
+  std::string text = to_metrics_json(aggregate);
+  const std::size_t end = text.rfind('}');
+  if (end == std::string::npos) return text;
+  std::string list = ",\n  \"streams\": [";
+  for (std::size_t i = 0; i < streams.size(); ++i) {
+    list += i == 0 ? "\n    " : ",\n    ";
+    list += stream_entry(streams[i]);
+  }
+  list += "\n  ]\n";
+  // The aggregate's last member ends right before its closing brace (and newline).
+  std::size_t insert_at = end;
+  while (insert_at > 0 && (text[insert_at - 1] == '\n' || text[insert_at - 1] == ' ')) --insert_at;
+  text.replace(insert_at, end - insert_at, list);
+  return text;
+}
+
+}  // namespace depthrec

@@ -1,0 +1,153 @@
+// Engine: the run loop, stopping, and each connection's frames (parsed once, routed by stream
+// name to the FeedSession of that stream, counted in that stream's metrics).
+#include "session/engine.hpp"
+
+#include "depthrec/peer_text.hpp"
+#include "transport/clock.hpp"
+
+namespace depthrec::session {
+
+void Engine::fail(const std::string& error) {
+  std::lock_guard<std::mutex> lock(error_mutex_);
+  last_error_ = error;
+}
+
+std::string Engine::last_error() const {
+  std::lock_guard<std::mutex> lock(error_mutex_);
+  return last_error_;
+}
+
+bool Engine::on_network_thread() const {
+  return running_ && network_thread_ == std::this_thread::get_id();
+}
+
+void Engine::warn_frame(const std::string& message) {
+  // As the single-stream recorder: per-frame lines are throttled, every frame is counted.
+  if (frame_warnings_.admit()) log_->log(LogLevel::warning, message + frame_warnings_.so_far());
+}
+
+FeedMetrics& Engine::metrics_of(const EngineConnection& connection, const FeedSession* feed) {
+  // A frame of no stream (refused, control, unknown stream): the connection's first stream
+  // counts it, so the aggregate counts it once.
+  return feed != nullptr ? feed->metrics() : *connection.streams.front()->metrics;
+}
+
+void Engine::handle_frame(EngineConnection& connection, std::uint64_t conn_id,
+                          std::string_view payload, bool binary, std::int64_t recv_ns) {
+  ConnectionSession& session = *connection.session;
+  if (binary) {
+    metrics_of(connection, nullptr)
+        .record_parse_error(ParseError::not_text, payload.size(), recv_ns);
+    session.on_refused_frame(conn_id);
+    warn_frame("binary frame of " + std::to_string(payload.size()) + " bytes refused");
+    return;
+  }
+  const ParseError error = parser_.parse(payload, frame_);
+  if (error != ParseError::none) {
+    metrics_of(connection, nullptr).record_parse_error(error, payload.size(), recv_ns);
+    session.on_refused_frame(conn_id);
+    warn_frame("frame refused (" + std::string(to_string(error)) + "): " + peer_text(payload, 160));
+    return;
+  }
+  switch (session.route(conn_id, frame_, payload.size(), recv_ns)) {
+    case RouteResult::depth:
+      connection.ws->mark_data(conn_id);
+      return;
+    case RouteResult::ticker:
+      metrics_of(connection, session.routed_feed())
+          .record_other_frame(OtherFrame::book_ticker, payload.size(), recv_ns);
+      return;
+    case RouteResult::unknown_stream:
+      metrics_of(connection, nullptr)
+          .record_other_frame(OtherFrame::other_stream, payload.size(), recv_ns);
+      warn_frame("frame of unexpected stream " + peer_text(frame_.stream, 64));
+      return;
+    case RouteResult::other_symbol:
+      metrics_of(connection, session.routed_feed())
+          .record_other_frame(OtherFrame::other_symbol, payload.size(), recv_ns);
+      warn_frame("frame of stream " + peer_text(frame_.stream, 64) + " names another symbol");
+      return;
+    case RouteResult::not_routed:
+      break;
+  }
+  FeedMetrics& metrics = metrics_of(connection, nullptr);
+  switch (frame_.type) {
+    case FrameType::depth_update:
+    case FrameType::spot_partial_depth:
+    case FrameType::book_ticker:
+      return;  // routed above
+    case FrameType::server_event:
+      metrics.record_other_frame(OtherFrame::control, payload.size(), recv_ns);
+      warn_frame("server event: " + peer_text(frame_.event_type, 64));
+      return;
+    case FrameType::subscription_reply:
+      metrics.record_other_frame(OtherFrame::control, payload.size(), recv_ns);
+      return;
+    case FrameType::other_event:
+      metrics.record_other_frame(OtherFrame::other_stream, payload.size(), recv_ns);
+      warn_frame("unexpected event type '" + peer_text(frame_.event_type, 64) + "'");
+      return;
+  }
+}
+
+void Engine::run() {
+  network_thread_ = std::this_thread::get_id();
+  running_ = true;
+  std::size_t symbols = streams_.size();
+  log_->log(LogLevel::info,
+            "recording " + std::to_string(symbols) + " depth streams (" +
+                std::to_string(planner_->table().size()) + " streams) on " +
+                std::to_string(connections_.size()) + " connections" +
+                (config_.write_files ? " into " + config_.data_dir : std::string()));
+  for (const auto& connection : connections_) {
+    log_->log(LogLevel::info, "connection [" + std::to_string(connection->planned_id) +
+                                  "]: " + std::to_string(connection->streams.size()) +
+                                  " depth streams, " + connection->url);
+  }
+  loop_->schedule_every(std::chrono::seconds(config_.print_interval_sec),
+                        [this] { write_metrics(false); });
+  if (config_.run_minutes) {
+    loop_->schedule(
+        std::chrono::milliseconds(static_cast<std::int64_t>(*config_.run_minutes * 60'000)),
+        [this] {
+          log_->log(LogLevel::info, "--run-minutes reached, stopping");
+          stop();
+        });
+  }
+  for (const auto& connection : connections_) connection->ws->start();
+  try {
+    if (!stop_requested_) loop_->run();
+  } catch (const std::exception& error) {
+    log_->log(LogLevel::error, std::string("network loop failed: ") + error.what());
+    fail(std::string("network loop failed: ") + error.what());
+  }
+  // Teardown in data-flow order: no more snapshots, then drain the writer, then final figures.
+  rest_scheduler_->stop();
+  if (writer_) writer_->stop();
+  write_metrics(true);
+  if (queue_) queue_->close();
+  log_->log(LogLevel::info, "stopped");
+  running_ = false;
+}
+
+void Engine::stop_clients() {
+  for (const auto& connection : connections_) connection->ws->stop();
+}
+
+void Engine::stop() {
+  stop_requested_ = true;
+  if (!loop_) return;
+  // Each client closes its connection (close frame 1000); the loop ends once all have finished,
+  // or after a bound: a peer that never answers the close must not hold the stop.
+  stop_clients();
+  auto deadline = std::make_shared<std::int64_t>(transport::steady_ns() + 3'000'000'000);
+  loop_->post([this, deadline] {
+    loop_->schedule_every(std::chrono::milliseconds(10), [this, deadline] {
+      bool finished = true;
+      for (const auto& connection : connections_) finished = finished && connection->ws->finished();
+      if (finished || transport::steady_ns() > *deadline) loop_->stop();
+    });
+  });
+}
+
+}  // namespace depthrec::session

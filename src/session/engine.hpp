@@ -1,0 +1,131 @@
+// The many-stream recorder (issue 12): every subscription of RecorderConfig::subscriptions in one
+// process. One NetworkLoop (one network thread); the ConnectionPlanner's connections, each a
+// WsClient and the ConnectionSession that routes its frames by stream name; a FeedSession per
+// depth stream (its book, records and metrics, its bookTicker beside it); one RestScheduler for
+// every book's snapshots (the venue's budgets); one AsyncWriter and gzip sink for every stream.
+//   socket -> WsClient -> FrameParser -> ConnectionSession -> FeedSession -> AsyncWriter -> files
+// Recorder runs it when subscriptions are given; the single-stream recorder (recorder.cpp) is
+// untouched by it. Building is in engine_wiring.cpp, the run loop and frames in engine.cpp, the
+// metrics in engine_metrics.cpp.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "depthrec/async_writer.hpp"
+#include "depthrec/book_update_queue.hpp"
+#include "depthrec/feed_metrics.hpp"
+#include "depthrec/frame_parser.hpp"
+#include "depthrec/gzip_rotating_sink.hpp"
+#include "depthrec/metrics_snapshot.hpp"
+#include "depthrec/recorder.hpp"
+#include "depthrec/recorder_config.hpp"
+#include "depthrec/text_log.hpp"
+#include "plan/connection_planner.hpp"
+#include "recording/data_dir_lock.hpp"
+#include "session/connection_session.hpp"
+#include "session/feed_session.hpp"
+#include "session/log_throttle.hpp"
+#include "transport/network_loop.hpp"
+#include "transport/rest_scheduler.hpp"
+#include "transport/ws_client.hpp"
+
+namespace depthrec::session {
+
+// One depth stream and what it owns. Held by unique_ptr: its FeedSession keeps a reference to
+// `config` and `metrics`.
+struct EngineStream {
+  RecorderConfig config;  // the run's config with this stream's market, symbol and channel
+  StreamId depth_id;
+  std::optional<StreamId> ticker_id;
+  std::unique_ptr<FeedMetrics> metrics;
+  std::unique_ptr<FeedSession> feed;
+  transport::RestBudgetId budget = 0;
+  transport::RestHandle snapshot_handle = 0;  // the last snapshot asked for (network thread)
+};
+
+// One planned connection: its WebSocket client and the session that routes its frames.
+struct EngineConnection {
+  std::uint32_t planned_id = 0;
+  std::string url;
+  std::vector<EngineStream*> streams;  // in the planner's order
+  std::unique_ptr<ConnectionSession> session;
+  std::unique_ptr<transport::WsClient> ws;
+};
+
+class Engine {
+ public:
+  Engine(RecorderConfig config, UpdateCallback callback, std::shared_ptr<BookUpdateQueue> queue);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Builds everything (engine_wiring.cpp); throws std::runtime_error naming what is wrong (a bad
+  // or repeated key, a bookTicker without its depth stream, the data directory).
+  void prepare();
+  // The network loop on the calling thread until stop() or --run-minutes, then the teardown:
+  // no more snapshots, the writer drained, the final metrics.
+  void run();
+  // Thread-safe, idempotent.
+  void stop();
+  // The aggregate over every stream (the seed's metrics.json top level). Thread-safe.
+  MetricsSnapshot metrics() const;
+  std::string last_error() const;
+  bool on_network_thread() const;
+
+ private:
+  void build_streams();
+  void build_writer();
+  void build_connections();
+  SessionHooks stream_hooks(EngineStream& stream);
+  ConnectionHooks connection_hooks(EngineConnection& connection);
+  transport::WsEvents connection_events(EngineConnection& connection);
+  PushInfo write(std::string& line, const RecordContext& context, bool marker);
+  void request_snapshot(EngineStream& stream, bool resync);
+  void request_server_time(EngineConnection& connection);
+
+  void handle_frame(EngineConnection& connection, std::uint64_t conn_id, std::string_view payload,
+                    bool binary, std::int64_t recv_ns);
+  FeedMetrics& metrics_of(const EngineConnection& connection, const FeedSession* feed);
+  void stop_clients();
+  void write_metrics(bool final);
+  std::vector<MetricsSnapshot> stream_snapshots(bool roll);
+  void fail(const std::string& error);
+  void warn_frame(const std::string& message);
+
+  RecorderConfig config_;
+  UpdateCallback callback_;
+  std::shared_ptr<BookUpdateQueue> queue_;
+
+  std::unique_ptr<TextLog> log_;
+  std::unique_ptr<recording::DataDirLock> data_dir_lock_;
+  GzipRotatingSink* files_ = nullptr;  // owned by the writer
+  std::unique_ptr<AsyncWriter> writer_;
+  std::unique_ptr<transport::RestScheduler> rest_scheduler_;
+  std::unique_ptr<plan::ConnectionPlanner> planner_;
+  // Declared before the connections: their clients must be destroyed before the loop.
+  std::unique_ptr<transport::NetworkLoop> loop_;
+  std::vector<std::unique_ptr<EngineStream>> streams_;
+  std::vector<std::unique_ptr<EngineConnection>> connections_;
+  FrameParser parser_;
+  Frame frame_;
+  LogThrottle frame_warnings_;
+  std::uint64_t queue_drops_ = 0;  // pushes the writer refused (network thread only)
+  std::uint64_t reported_drops_ = 0;
+  std::int64_t last_drop_log_ns_ = 0;
+  std::uint64_t reported_write_errors_ = 0;
+
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> running_{false};
+  mutable std::mutex error_mutex_;
+  std::string last_error_;
+  std::thread::id network_thread_;
+};
+
+}  // namespace depthrec::session

@@ -1,0 +1,333 @@
+// Engine::prepare(): the log, the subscription plan, a FeedSession per depth stream, the writer,
+// the REST scheduler, and a WsClient + ConnectionSession per planned connection, connected by the
+// hooks through which data flows one way.
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <stdexcept>
+
+#include "depthrec/peer_text.hpp"
+#include "session/engine.hpp"
+#include "session/recorder_rest_budgets.hpp"
+#include "session/wiring_support.hpp"
+#include "transport/binance_rest_budgets.hpp"
+#include "transport/clock.hpp"
+#include "venues/binance/binance_endpoints.hpp"
+
+namespace depthrec::session {
+namespace {
+
+namespace binance = venues::binance;
+
+// The writer's stream ids: 0 is the `connections` stream, a subscription's StreamId n is n + 1.
+constexpr std::uint32_t kConnectionsWriterId = 0;
+std::uint32_t writer_id(StreamId id) {
+  return id.value + 1;
+}
+
+// The endpoint a market's connections open (the user's, else Binance's own host).
+std::string ws_endpoint_of(const RecorderConfig& config, Market market) {
+  const std::string& own = config.market_ws_endpoints[static_cast<std::size_t>(market)];
+  return own.empty() ? config.ws_endpoint : own;
+}
+
+// A symbol's bookTicker rides on its depth stream's connection (one FeedSession takes both, and
+// checks a ticker against the connection its book follows). The planner places keys in key
+// order, so a pair may be split at a connection's last slot: planning one slot below the venue's
+// limit keeps the connection that takes the pair's second stream within the limit.
+class PairedStreamRules final : public venues::VenueRules {
+ public:
+  using venues::VenueRules::VenueRules;
+  venues::ConnectionLimits limits(const venues::ConnectionGroup& group) const override {
+    venues::ConnectionLimits limits = venues::VenueRules::limits(group);
+    if (limits.max_streams_per_connection > 1) --limits.max_streams_per_connection;
+    return limits;
+  }
+};
+
+}  // namespace
+
+Engine::Engine(RecorderConfig config, UpdateCallback callback,
+               std::shared_ptr<BookUpdateQueue> queue)
+    : config_(std::move(config)), callback_(std::move(callback)), queue_(std::move(queue)) {}
+
+Engine::~Engine() {
+  // The clients' pending operations live in the loop: they go first (member order), and the
+  // scheduler's worker may still post answers to the loop until it is stopped.
+  if (rest_scheduler_) rest_scheduler_->stop();
+}
+
+void Engine::prepare() {
+  if (std::string error = validate(config_); !error.empty()) throw std::runtime_error(error);
+  log_ = std::make_unique<TextLog>(text_log_config(config_, "MULTI"));  // logs/multi_<date>.log
+  FrameParserLimits limits;
+  limits.max_frame_bytes = config_.max_frame_bytes;
+  parser_ = FrameParser(limits);
+  loop_ = std::make_unique<transport::NetworkLoop>();
+
+  transport::RestClientConfig rest;
+  rest.ca_file = config_.ca_file;
+  rest.timeout = config_.rest_timeout;
+  rest_scheduler_ =
+      std::make_unique<transport::RestScheduler>(rest, recorder_rest_budgets(config_));
+  build_streams();
+  build_writer();
+  build_connections();
+}
+
+void Engine::build_streams() {
+  venues::VenueOptions options;
+  options.futures_streams_per_connection = config_.futures_streams_per_connection;
+  for (Market market : {Market::spot, Market::usdm, Market::coinm})
+    options.ws_endpoint(market) = ws_endpoint_of(config_, market);
+  if (std::string error = venues::validate(options); !error.empty())
+    throw std::runtime_error(error);
+  planner_ =
+      std::make_unique<plan::ConnectionPlanner>(std::make_shared<const PairedStreamRules>(options));
+  std::vector<SubscriptionKey> keys = config_.subscriptions;
+  for (SubscriptionKey& key : keys) key.symbol = to_upper(key.symbol);
+  const plan::PlanChange change = planner_->add(keys);
+  if (!change.errors.empty()) {
+    std::string message = "subscriptions refused:";
+    for (const plan::KeyError& error : change.errors) message += " " + error.message + ";";
+    message.pop_back();
+    throw std::runtime_error(message);
+  }
+  const plan::SubscriptionTable& table = planner_->table();
+  // Each depth key is a stream of its own; a bookTicker key rides with its symbol's depth stream.
+  std::map<std::pair<Market, std::string>, StreamId> tickers;
+  for (const SubscriptionKey& key : keys) {
+    if (key.channel.kind == ChannelKind::book_ticker)
+      tickers.emplace(std::make_pair(key.market, key.symbol), *table.find(key));
+  }
+  for (const SubscriptionKey& key : keys) {
+    if (key.channel.kind == ChannelKind::book_ticker) continue;
+    auto stream = std::make_unique<EngineStream>();
+    stream->depth_id = *table.find(key);
+    const auto ticker = tickers.find(std::make_pair(key.market, key.symbol));
+    if (ticker != tickers.end()) {
+      stream->ticker_id = ticker->second;
+      tickers.erase(ticker);
+    }
+    stream->config = stream_config(config_, key, stream->ticker_id.has_value());
+    if (std::string error = validate(stream->config); !error.empty())
+      throw std::runtime_error(to_string(key) + ": " + error);
+    FeedMetricsConfig metrics_config;
+    metrics_config.window_sec = config_.print_interval_sec;
+    stream->metrics = std::make_unique<FeedMetrics>(
+        StreamKey{key.market, key.symbol, std::string(table.name(stream->depth_id))},
+        transport::now_ns(), metrics_config);
+    stream->budget = rest_scheduler_->find_budget(feed_rest_budget(stream->config).name).value();
+    stream->feed =
+        std::make_unique<FeedSession>(stream->config, *stream->metrics, stream_hooks(*stream));
+    stream->feed->set_stream_ids(writer_id(stream->depth_id), stream->ticker_id
+                                                                  ? writer_id(*stream->ticker_id)
+                                                                  : writer_id(stream->depth_id));
+    stream->feed->set_callback(callback_);
+    stream->feed->set_queue(queue_);
+    streams_.push_back(std::move(stream));
+  }
+  if (!tickers.empty()) {
+    throw std::runtime_error("bookTicker of " + tickers.begin()->first.second +
+                             " without its depth stream: this build records a bookTicker beside "
+                             "its symbol's depth stream only");
+  }
+  if (streams_.empty()) throw std::runtime_error("no depth stream to record");
+}
+
+void Engine::build_writer() {
+  if (!config_.write_files) return;
+  std::error_code ec;
+  std::filesystem::create_directories(config_.data_dir, ec);
+  if (ec)
+    throw std::runtime_error("cannot create data directory " + config_.data_dir + ": " +
+                             directory_problem(config_.data_dir, ec));
+  data_dir_lock_ = std::make_unique<recording::DataDirLock>(config_.data_dir);
+  // One depth stream keeps the single-symbol names (<symbol>_depth...); more share one prefix.
+  writer_ = make_writer(config_, streams_.front()->config.symbol,
+                        streams_.size() > 1 ? kMultiStreamPrefix : "", files_);
+}
+
+void Engine::build_connections() {
+  std::vector<EngineStream*> by_depth_id(planner_->table().ids_issued(), nullptr);
+  for (const auto& stream : streams_) by_depth_id[stream->depth_id.value] = stream.get();
+  for (const plan::PlannedConnection& planned : planner_->connections()) {
+    auto connection = std::make_unique<EngineConnection>();
+    connection->planned_id = planned.id;
+    std::vector<std::string> names;
+    for (StreamId id : planned.streams) {
+      EngineStream* stream = by_depth_id[id.value];
+      if (stream == nullptr) continue;  // a bookTicker: it goes with its depth stream
+      connection->streams.push_back(stream);
+      names.emplace_back(planner_->table().name(id));
+      if (stream->ticker_id) names.emplace_back(planner_->table().name(*stream->ticker_id));
+    }
+    if (connection->streams.empty()) continue;  // it held the other half of a pair only
+    const SubscriptionKey& first = planner_->table().key(connection->streams.front()->depth_id);
+    const binance::Route route = binance::route_of(first.market, first.channel.kind);
+    connection->url = binance::combined_stream_url(
+        binance::ws_base(ws_endpoint_of(config_, first.market), first.market, route), names);
+
+    ConnectionSessionConfig session_config;
+    session_config.url = connection->url;
+    session_config.join_deadline = config_.rollover_timeout * 2 / 3;
+    session_config.connections_stream_id = kConnectionsWriterId;
+    connection->session = std::make_unique<ConnectionSession>(std::move(session_config),
+                                                              connection_hooks(*connection));
+    for (EngineStream* stream : connection->streams) {
+      if (!connection->session->add_feed(*stream->feed))
+        throw std::runtime_error("stream " + stream->feed->key().stream + " planned twice");
+    }
+
+    transport::WsClientConfig ws_config = ws_client_config(config_, connection->url);
+    ws_config.jitter_seed = config_.jitter_seed == 0 ? 0 : config_.jitter_seed + planned.id;
+    connection->ws =
+        std::make_unique<transport::WsClient>(*loop_, ws_config, connection_events(*connection));
+    connections_.push_back(std::move(connection));
+  }
+}
+
+PushInfo Engine::write(std::string& line, const RecordContext& context, bool marker) {
+  PushInfo info;
+  const auto priority = marker ? AsyncWriter::Priority::marker : AsyncWriter::Priority::data;
+  if (writer_->try_push(line, context, priority) != AsyncWriter::PushResult::accepted)
+    ++queue_drops_;
+  info.queue_depth = static_cast<std::int64_t>(writer_->queue_depth());
+  info.drops_total = queue_drops_;
+  if (info.drops_total != reported_drops_) {
+    // Counted exactly in metrics and marked in the recording; logged at most once a second.
+    const std::int64_t now = transport::steady_ns();
+    if (now - last_drop_log_ns_ >= 1'000'000'000) {
+      log_->log(LogLevel::warning,
+                "writer queue full: " + std::to_string(info.drops_total - reported_drops_) +
+                    " records dropped and marked as a writer_drop gap of their stream (" +
+                    std::to_string(info.drops_total) + " in all)");
+      reported_drops_ = info.drops_total;
+      last_drop_log_ns_ = now;
+    }
+  }
+  return info;
+}
+
+void Engine::request_snapshot(EngineStream& stream, bool resync) {
+  transport::RestRequest request{
+      stream.budget, resync ? transport::RestPriority::resync : transport::RestPriority::initial,
+      snapshot_url(stream.config),
+      snapshot_weight(stream.config.market, stream.config.snapshot_limit)};
+  EngineStream* target = &stream;
+  stream.snapshot_handle = rest_scheduler_->request(
+      std::move(request), [this, target](transport::HttpResponse response) {
+        auto answer = std::make_shared<RestAnswer>(to_answer(std::move(response)));
+        loop_->post([target, answer] { target->feed->on_snapshot_answer(*answer); });
+      });
+}
+
+void Engine::request_server_time(EngineConnection& connection) {
+  if (connection.streams.empty()) return;
+  const EngineStream& first = *connection.streams.front();
+  EngineConnection* target = &connection;
+  rest_scheduler_->request(
+      {first.budget, transport::RestPriority::low, server_time_url(first.config), 1},
+      [this, target](transport::HttpResponse response) {
+        auto answer = std::make_shared<RestAnswer>(to_answer(std::move(response)));
+        // One sample for the clock-offset estimate of every stream the connection carries.
+        loop_->post([target, answer] {
+          for (EngineStream* stream : target->streams) stream->feed->on_server_time_answer(*answer);
+        });
+      });
+}
+
+SessionHooks Engine::stream_hooks(EngineStream& stream) {
+  SessionHooks hooks;
+  EngineStream* target = &stream;
+  hooks.request_snapshot = [this, target](bool resync) { request_snapshot(*target, resync); };
+  hooks.cancel_snapshot = [this, target] {
+    if (target->snapshot_handle != 0) rest_scheduler_->cancel(target->snapshot_handle);
+    target->snapshot_handle = 0;
+  };
+  if (config_.write_files) {
+    hooks.write = [this](std::string& line, const RecordContext& context, bool marker) {
+      return write(line, context, marker);
+    };
+  }
+  hooks.schedule = [this](std::chrono::milliseconds delay, std::function<void()> fn) {
+    loop_->schedule(delay, std::move(fn));
+  };
+  hooks.log = [this](LogLevel level, const std::string& message) { log_->log(level, message); };
+  return hooks;
+}
+
+ConnectionHooks Engine::connection_hooks(EngineConnection& connection) {
+  ConnectionHooks hooks;
+  EngineConnection* target = &connection;
+  if (config_.write_files) {
+    hooks.write = [this](std::string& line, const RecordContext& context, bool marker) {
+      return write(line, context, marker);
+    };
+  }
+  hooks.schedule = [this](std::chrono::milliseconds delay, std::function<void()> fn) {
+    loop_->schedule(delay, std::move(fn));
+  };
+  hooks.log = [this, target](LogLevel level, const std::string& message) {
+    log_->log(level, "[" + std::to_string(target->planned_id) + "] " + message);
+  };
+  hooks.request_server_time = [this, target] { request_server_time(*target); };
+  hooks.retire = [target](std::uint64_t old_conn_id) {
+    target->ws->retire(old_conn_id, "rolled over");
+  };
+  hooks.abandon_successor = [target](std::uint64_t conn_id, const std::string& reason) {
+    target->ws->abandon_successor(conn_id, reason);
+  };
+  return hooks;
+}
+
+transport::WsEvents Engine::connection_events(EngineConnection& connection) {
+  transport::WsEvents events;
+  EngineConnection* target = &connection;
+  events.on_open = [target](std::uint64_t conn_id) {
+    if (conn_id > 1) {
+      for (EngineStream* stream : target->streams) stream->metrics->record_reconnect();
+    }
+    target->session->on_open(conn_id, transport::now_ns());
+  };
+  events.on_frame = [this, target](std::uint64_t conn_id, std::string_view payload, bool binary,
+                                   std::int64_t recv_ns) {
+    handle_frame(*target, conn_id, payload, binary, recv_ns);
+  };
+  events.on_close = [target](std::uint64_t conn_id, const transport::CloseInfo& info) {
+    for (EngineStream* stream : target->streams) {
+      if (info.cause == transport::CloseCause::stalled) stream->metrics->record_stall();
+      if (info.cause == transport::CloseCause::send_queue_full)
+        stream->metrics->record_send_queue_overflow();
+    }
+    if (info.cause == transport::CloseCause::stopped) return;
+    const bool rolled_over = info.cause == transport::CloseCause::rolled_over;
+    target->session->on_close(
+        conn_id,
+        std::string(transport::to_string(info.cause)) +
+            (info.reason.empty() || rolled_over ? "" : ": " + peer_text(info.reason)),
+        info.code ? std::optional<int>(info.code) : std::nullopt, transport::now_ns());
+  };
+  events.on_successor_open = [target](std::uint64_t conn_id, std::uint64_t replaced_conn_id) {
+    target->session->on_successor_open(conn_id, replaced_conn_id, transport::now_ns());
+  };
+  events.on_rollover_failed = [target](std::uint64_t conn_id, const std::string& reason) {
+    target->session->on_rollover_failed(conn_id, reason, transport::now_ns());
+  };
+  events.on_connect_failed = [this, target](const std::string& error,
+                                            std::chrono::milliseconds retry_in) {
+    for (EngineStream* stream : target->streams) stream->metrics->record_connect_failure();
+    log_->log(
+        LogLevel::error,
+        "connect to " + target->url + " failed: " + error +
+            (retry_in.count() > 0 ? "; retrying in " + std::to_string(retry_in.count()) + " ms"
+                                  : std::string()));
+    if (retry_in.count() == 0) {
+      fail("connect failed: " + error);
+      stop();
+    }
+  };
+  return events;
+}
+
+}  // namespace depthrec::session

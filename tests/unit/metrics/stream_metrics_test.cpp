@@ -1,0 +1,99 @@
+// metrics.json of a many-stream run: the seed's top level is the aggregate over the streams
+// (counters summed, a book synced only when all are, the slowest initial sync), and `streams`
+// holds one entry per stream with its own figures.
+#include "depthrec/stream_metrics.hpp"
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <string>
+#include <vector>
+
+#include "depthrec/metrics_report.hpp"
+
+namespace depthrec {
+namespace {
+
+MetricsSnapshot stream(const std::string& symbol, std::uint64_t messages, std::uint64_t breaks,
+                       std::int64_t initial_sync_ns, bool synced) {
+  MetricsSnapshot s;
+  s.key = StreamKey{Market::usdm, symbol, symbol + "@depth@100ms"};
+  s.taken_ns = 1'760'690'281'509'000'000;
+  s.run.seconds = 10.0;
+  s.run.counters.messages = messages;
+  s.run.counters.breaks = breaks;
+  s.run.counters.resyncs = breaks;
+  s.run.counters.gaps = breaks;
+  s.run.recv_rate = static_cast<double>(messages) / 10.0;
+  s.run.event_latency_us =
+      HistogramSummary{messages, 1'000, 9'000, 2'000.0, 2'000, 3'000, 4'000, 5'000};
+  if (breaks > 0) s.gaps.emplace_back("pu_mismatch", breaks);
+  s.sync.initial_sync_ns = initial_sync_ns;
+  s.book.synced = synced;
+  s.book.last_update_id = messages * 10;
+  return s;
+}
+
+TEST(StreamMetrics, TheAggregateSumsCountersAndIsSyncedOnlyWhenEveryBookIs) {
+  std::vector<MetricsSnapshot> streams{stream("btcusdt", 600, 0, 8'000'000, true),
+                                       stream("ethusdt", 599, 1, 9'000'000, true),
+                                       stream("solusdt", 300, 0, 7'000'000, true)};
+  streams[2].run.event_latency_us =
+      HistogramSummary{300, 500, 20'000, 4'000.0, 1'000, 8'000, 12'000, 19'000};
+  MetricsSnapshot all = aggregate_metrics(streams);
+  EXPECT_EQ(all.run.counters.messages, 1499u);
+  EXPECT_EQ(all.run.counters.breaks, 1u);
+  EXPECT_EQ(all.run.counters.resyncs, 1u);
+  EXPECT_DOUBLE_EQ(all.run.recv_rate, 149.9);
+  ASSERT_EQ(all.gaps.size(), 1u);
+  EXPECT_EQ(all.gaps[0].second, 1u);
+  EXPECT_EQ(all.sync.initial_sync_ns, 9'000'000) << "every book synced: the slowest one's time";
+  EXPECT_TRUE(all.book.synced);
+  // Latency: count, min, max and mean exact; percentiles the highest stream's (an upper bound).
+  EXPECT_EQ(all.run.event_latency_us.count, 1499u);
+  EXPECT_EQ(all.run.event_latency_us.min, 500);
+  EXPECT_EQ(all.run.event_latency_us.max, 20'000);
+  EXPECT_NEAR(all.run.event_latency_us.mean, (1199 * 2'000.0 + 300 * 4'000.0) / 1499, 1e-9);
+  EXPECT_EQ(all.run.event_latency_us.p99, 12'000);
+
+  streams[1].book.synced = false;
+  streams[1].sync.initial_sync_ns = -1;
+  all = aggregate_metrics(streams);
+  EXPECT_FALSE(all.book.synced);
+  EXPECT_EQ(all.sync.initial_sync_ns, -1) << "not every book synced yet";
+}
+
+TEST(StreamMetrics, MetricsJsonKeepsTheSeedsTopLevelAndAddsOneEntryPerStream) {
+  const std::vector<MetricsSnapshot> streams{stream("btcusdt", 600, 0, 8'000'000, true),
+                                             stream("ethusdt", 599, 1, 9'000'000, false)};
+  const MetricsSnapshot all = aggregate_metrics(streams);
+  const std::string text = to_metrics_json(all, streams);
+  rapidjson::Document doc;
+  doc.Parse(text.c_str());
+  ASSERT_FALSE(doc.HasParseError()) << text;
+  // The seed's keys are the aggregate's, exactly as one stream's metrics.json writes them.
+  rapidjson::Document single;
+  single.Parse(to_metrics_json(all).c_str());
+  for (const auto& member : single.GetObject()) {
+    ASSERT_TRUE(doc.HasMember(member.name)) << member.name.GetString();
+    EXPECT_TRUE(doc[member.name] == member.value) << member.name.GetString();
+  }
+  EXPECT_EQ(doc["total_messages"].GetUint64(), 1199u);
+  EXPECT_EQ(doc["continuity"]["breaks"].GetUint64(), 1u);
+  ASSERT_TRUE(doc["streams"].IsArray());
+  ASSERT_EQ(doc["streams"].Size(), 2u);
+  const auto& eth = doc["streams"][1];
+  EXPECT_STREQ(eth["stream"].GetString(), "ethusdt@depth@100ms");
+  EXPECT_STREQ(eth["market"].GetString(), "usdm");
+  EXPECT_EQ(eth["total_messages"].GetUint64(), 599u);
+  EXPECT_EQ(eth["continuity"]["breaks"].GetUint64(), 1u);
+  EXPECT_EQ(eth["continuity"]["resyncs"].GetUint64(), 1u);
+  EXPECT_FALSE(eth["book"]["synced"].GetBool());
+  EXPECT_EQ(eth["book"]["last_update_id"].GetUint64(), 5990u);
+  EXPECT_DOUBLE_EQ(eth["sync"]["initial_sync_ms"].GetDouble(), 9.0);
+  EXPECT_EQ(doc["streams"][0]["continuity"]["breaks"].GetUint64(), 0u);
+  EXPECT_EQ(text.back(), '\n');
+}
+
+}  // namespace
+}  // namespace depthrec
