@@ -16,7 +16,8 @@
 namespace depthrec {
 
 // The fixed-point integer. __extension__: __int128 is a GCC/Clang extension, accepted silently
-// under -pedantic too.
+// under -pedantic too; it needs a typedef (an alias declaration cannot carry it).
+// NOLINTNEXTLINE(modernize-use-using)
 __extension__ typedef __int128 DecimalUnits;
 
 struct Decimal {

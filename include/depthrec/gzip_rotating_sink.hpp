@@ -103,7 +103,7 @@ class GzipRotatingSink final : public RecordSink {
   GzipRotatingSink& operator=(const GzipRotatingSink&) = delete;
 
   SinkStatus write(std::string_view lines) override;  // as stream id 0
-  SinkStatus write_stream(std::string_view lines, const StreamTag& stream) override;
+  SinkStatus write_stream(std::string_view lines, const StreamTag& tag) override;
   SinkStatus flush() override;
   SinkStatus close() override;
 

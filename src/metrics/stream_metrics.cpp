@@ -74,13 +74,14 @@ void merge_figures(FeedFigures& into, const FeedFigures& f) {
 
 void merge_gaps(std::vector<std::pair<std::string, std::uint64_t>>& into,
                 const std::vector<std::pair<std::string, std::uint64_t>>& gaps) {
-  for (const auto& [reason, n] : gaps) {
+  for (const auto& gap : gaps) {
+    // (C++17 lambdas cannot capture a structured binding: clang refuses it.)
     auto it =
-        std::find_if(into.begin(), into.end(), [&](const auto& g) { return g.first == reason; });
+        std::find_if(into.begin(), into.end(), [&](const auto& g) { return g.first == gap.first; });
     if (it == into.end()) {
-      into.emplace_back(reason, n);
+      into.emplace_back(gap);
     } else {
-      it->second += n;
+      it->second += gap.second;
     }
   }
 }

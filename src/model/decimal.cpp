@@ -16,6 +16,7 @@ constexpr std::uint64_t kFractionScale[Decimal::kScale + 1] = {
     100'000'000, 10'000'000, 1'000'000, 100'000, 10'000, 1'000, 100, 10, 1};
 constexpr std::uint64_t kOne64 = static_cast<std::uint64_t>(Decimal::kOne);
 
+// NOLINTNEXTLINE(modernize-use-using): __extension__ needs a typedef, as DecimalUnits
 __extension__ typedef unsigned __int128 WideMagnitude;
 
 inline unsigned digit_value(char c) {
@@ -83,7 +84,9 @@ const char* parse_decimal_prefix(const char* first, const char* last, Decimal& o
   if (integer_digits > kMaxFastIntegerDigits) {
     return store_wide(significant, integer_digits, fraction_units, p, out);
   }
-  out.units = static_cast<DecimalUnits>(integer_part * kOne64 + fraction_units);
+  // At most kMaxFastIntegerDigits integer digits: the units fit in 64 bits.
+  const std::uint64_t units = integer_part * kOne64 + fraction_units;
+  out.units = static_cast<DecimalUnits>(units);
   return p;
 }
 

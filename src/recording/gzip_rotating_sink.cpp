@@ -276,7 +276,7 @@ struct GzipRotatingSink::Impl {
   SinkStatus flush_pending() { return write_members(encode_all()); }
 
   // Writes the members waiting in `unwritten`; `encoded` is the status of making them.
-  SinkStatus write_members(SinkStatus encoded) {
+  SinkStatus write_members(const SinkStatus& encoded) {
     SinkStatus written = write_unwritten_members();
     return encoded.ok() ? written : encoded;
   }

@@ -84,9 +84,9 @@ class RestWeightScheduler {
     RestHandle handle = 0;  // 0: refused, `error` says why
     std::string error;
   };
-  /// Queues a request of `weight` in `budget`. A weight that the budget can never admit at this
+  /// Queues a request of `weight` in budget `id`. A weight that the budget can never admit at this
   /// priority is refused at once with a clear error; an unknown budget likewise.
-  Enqueued enqueue(RestBudgetId budget, RestPriority priority, int weight);
+  Enqueued enqueue(RestBudgetId id, RestPriority priority, int weight);
 
   struct Admitted {
     RestHandle handle = 0;
@@ -103,14 +103,13 @@ class RestWeightScheduler {
   /// Empties every queue (stop); returns the handles that were queued, oldest first per queue.
   std::vector<RestHandle> drain();
 
-  /// What the server said about a request of `budget`: 429/418 hold the whole budget until
+  /// What the server said about a request of budget `id`: 429/418 hold the whole budget until
   /// Retry-After (or the throttle backoff without it) has passed; X-MBX-USED-WEIGHT-1M raises our
   /// count of the window when the server counts more (other clients on the same IP).
-  void on_response(RestBudgetId budget, long status,
-                   std::optional<std::chrono::seconds> retry_after, std::optional<int> used_weight,
-                   TimePoint now);
+  void on_response(RestBudgetId id, long status, std::optional<std::chrono::seconds> retry_after,
+                   std::optional<int> used_weight, TimePoint now);
 
-  RestBudgetStats stats(RestBudgetId budget, TimePoint now);
+  RestBudgetStats stats(RestBudgetId id, TimePoint now);
 
  private:
   struct Queued {

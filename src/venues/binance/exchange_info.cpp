@@ -31,7 +31,7 @@ std::string first_duplicate(const std::vector<SymbolInfo>& symbols) {
 int SymbolInfo::scale_of(Decimal size) {
   if (size.units <= 0) return -1;
   int scale = Decimal::kScale;
-  for (std::int64_t units = size.units; scale > 0 && units % 10 == 0; units /= 10) --scale;
+  for (DecimalUnits units = size.units; scale > 0 && units % 10 == 0; units /= 10) --scale;
   return scale;
 }
 
