@@ -48,6 +48,8 @@ struct FeedCounters {
   std::uint64_t rollover_overlap_events = 0;  // successor events the book already had (dropped)
 };
 FeedCounters operator-(const FeedCounters& later, const FeedCounters& earlier);
+FeedCounters& operator+=(FeedCounters& into,
+                         const FeedCounters& more);  // the counts of two spans or streams
 
 // Figures over one span of time: the whole run, or the current window.
 struct FeedFigures {

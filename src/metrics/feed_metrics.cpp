@@ -22,36 +22,54 @@ std::string decimal_text(const std::optional<Decimal>& value) {
 
 }  // namespace
 
+namespace {
+
+// Every counter of FeedCounters, once: the window's difference and a run's sum walk this list.
+// The static_assert fails when a counter is added to the struct but not here.
+constexpr std::uint64_t FeedCounters::*kCounterFields[] = {
+    &FeedCounters::messages,
+    &FeedCounters::frames,
+    &FeedCounters::bytes,
+    &FeedCounters::breaks,
+    &FeedCounters::resyncs,
+    &FeedCounters::reconnects,
+    &FeedCounters::stale_dropped,
+    &FeedCounters::duplicates,
+    &FeedCounters::gaps,
+    &FeedCounters::parse_errors,
+    &FeedCounters::other_symbol_frames,
+    &FeedCounters::other_stream_frames,
+    &FeedCounters::control_frames,
+    &FeedCounters::ticker_messages,
+    &FeedCounters::stalls,
+    &FeedCounters::send_queue_overflows,
+    &FeedCounters::connect_failures,
+    &FeedCounters::queue_drops,
+    &FeedCounters::snapshot_ok,
+    &FeedCounters::snapshot_failed,
+    &FeedCounters::snapshot_rate_limited,
+    &FeedCounters::snapshot_banned,
+    &FeedCounters::snapshot_too_old,
+    &FeedCounters::snapshot_unjoined,
+    &FeedCounters::rollovers,
+    &FeedCounters::rollover_fallbacks,
+    &FeedCounters::rollover_overlap_events,
+};
+static_assert(sizeof(FeedCounters) ==
+                  sizeof(kCounterFields) / sizeof(kCounterFields[0]) * sizeof(std::uint64_t),
+              "a FeedCounters field is missing from kCounterFields");
+
+}  // namespace
+
 FeedCounters operator-(const FeedCounters& later, const FeedCounters& earlier) {
   FeedCounters out;
-  out.messages = later.messages - earlier.messages;
-  out.frames = later.frames - earlier.frames;
-  out.bytes = later.bytes - earlier.bytes;
-  out.breaks = later.breaks - earlier.breaks;
-  out.resyncs = later.resyncs - earlier.resyncs;
-  out.reconnects = later.reconnects - earlier.reconnects;
-  out.stale_dropped = later.stale_dropped - earlier.stale_dropped;
-  out.duplicates = later.duplicates - earlier.duplicates;
-  out.gaps = later.gaps - earlier.gaps;
-  out.parse_errors = later.parse_errors - earlier.parse_errors;
-  out.other_symbol_frames = later.other_symbol_frames - earlier.other_symbol_frames;
-  out.other_stream_frames = later.other_stream_frames - earlier.other_stream_frames;
-  out.control_frames = later.control_frames - earlier.control_frames;
-  out.ticker_messages = later.ticker_messages - earlier.ticker_messages;
-  out.stalls = later.stalls - earlier.stalls;
-  out.send_queue_overflows = later.send_queue_overflows - earlier.send_queue_overflows;
-  out.connect_failures = later.connect_failures - earlier.connect_failures;
-  out.queue_drops = later.queue_drops - earlier.queue_drops;
-  out.snapshot_ok = later.snapshot_ok - earlier.snapshot_ok;
-  out.snapshot_failed = later.snapshot_failed - earlier.snapshot_failed;
-  out.snapshot_rate_limited = later.snapshot_rate_limited - earlier.snapshot_rate_limited;
-  out.snapshot_banned = later.snapshot_banned - earlier.snapshot_banned;
-  out.snapshot_too_old = later.snapshot_too_old - earlier.snapshot_too_old;
-  out.snapshot_unjoined = later.snapshot_unjoined - earlier.snapshot_unjoined;
-  out.rollovers = later.rollovers - earlier.rollovers;
-  out.rollover_fallbacks = later.rollover_fallbacks - earlier.rollover_fallbacks;
-  out.rollover_overlap_events = later.rollover_overlap_events - earlier.rollover_overlap_events;
+  for (const auto field : kCounterFields) out.*field = later.*field - earlier.*field;
   return out;
+}
+
+FeedCounters& operator+=(FeedCounters& into, const FeedCounters& more) {
+  for (const auto field : kCounterFields) into.*field += more.*field;
+  return into;
 }
 
 FeedMetrics::Histograms::Histograms() = default;

@@ -11,36 +11,6 @@
 namespace depthrec {
 namespace {
 
-void add_counters(FeedCounters& into, const FeedCounters& c) {
-  into.messages += c.messages;
-  into.frames += c.frames;
-  into.bytes += c.bytes;
-  into.breaks += c.breaks;
-  into.resyncs += c.resyncs;
-  into.reconnects += c.reconnects;
-  into.stale_dropped += c.stale_dropped;
-  into.duplicates += c.duplicates;
-  into.gaps += c.gaps;
-  into.parse_errors += c.parse_errors;
-  into.other_symbol_frames += c.other_symbol_frames;
-  into.other_stream_frames += c.other_stream_frames;
-  into.control_frames += c.control_frames;
-  into.ticker_messages += c.ticker_messages;
-  into.stalls += c.stalls;
-  into.send_queue_overflows += c.send_queue_overflows;
-  into.connect_failures += c.connect_failures;
-  into.queue_drops += c.queue_drops;
-  into.snapshot_ok += c.snapshot_ok;
-  into.snapshot_failed += c.snapshot_failed;
-  into.snapshot_rate_limited += c.snapshot_rate_limited;
-  into.snapshot_banned += c.snapshot_banned;
-  into.snapshot_too_old += c.snapshot_too_old;
-  into.snapshot_unjoined += c.snapshot_unjoined;
-  into.rollovers += c.rollovers;
-  into.rollover_fallbacks += c.rollover_fallbacks;
-  into.rollover_overlap_events += c.rollover_overlap_events;
-}
-
 void merge_summary(HistogramSummary& into, const HistogramSummary& s) {
   if (s.count == 0) return;
   if (into.count == 0) {
@@ -60,7 +30,7 @@ void merge_summary(HistogramSummary& into, const HistogramSummary& s) {
 }
 
 void merge_figures(FeedFigures& into, const FeedFigures& f) {
-  add_counters(into.counters, f.counters);
+  into.counters += f.counters;
   into.seconds = std::max(into.seconds, f.seconds);
   into.recv_rate += f.recv_rate;
   into.bytes_rate += f.bytes_rate;
