@@ -1,5 +1,7 @@
 #include "depthrec/metrics_report.hpp"
 
+#include "metrics/json_fields.hpp"
+
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
@@ -12,12 +14,7 @@ namespace depthrec {
 namespace {
 
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
-
-double round_to(double value, int decimals) {
-  if (!std::isfinite(value)) return 0.0;
-  const double scale = std::pow(10.0, decimals);
-  return std::round(value * scale) / scale;
-}
+using namespace json_fields;
 
 // Units of the histograms: latencies in us (event) and ns (pipeline, callback).
 double us_to_ms(double us) {
@@ -31,22 +28,6 @@ double ns_to_us(double ns) {
 }
 double ns_to_ms_3(std::int64_t ns) {
   return round_to(static_cast<double>(ns) / 1e6, 3);
-}
-
-void key(Writer& w, const char* name) {
-  w.Key(name);
-}
-void number(Writer& w, const char* name, double value) {
-  w.Key(name);
-  w.Double(value);
-}
-void count(Writer& w, const char* name, std::uint64_t value) {
-  w.Key(name);
-  w.Uint64(value);
-}
-void integer(Writer& w, const char* name, std::int64_t value) {
-  w.Key(name);
-  w.Int64(value);
 }
 
 // The seed's latency_ms object (event latency, histogram in us).

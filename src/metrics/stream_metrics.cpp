@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "depthrec/metrics_report.hpp"
+#include "metrics/json_fields.hpp"
 
 namespace depthrec {
 namespace {
@@ -57,26 +58,10 @@ void merge_gaps(std::vector<std::pair<std::string, std::uint64_t>>& into,
 }
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using namespace json_fields;
 
 double ms(std::int64_t ns) {
   return ns < 0 ? -1.0 : std::round(static_cast<double>(ns) / 1e3) / 1e3;
-}
-
-void field(Writer& w, const char* name, std::uint64_t value) {
-  w.Key(name);
-  w.Uint64(value);
-}
-void field(Writer& w, const char* name, double value) {
-  w.Key(name);
-  w.Double(std::isfinite(value) ? value : 0.0);
-}
-void field(Writer& w, const char* name, const std::string& value) {
-  w.Key(name);
-  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-}
-void field(Writer& w, const char* name, bool value) {
-  w.Key(name);
-  w.Bool(value);
 }
 
 std::string stream_entry(const MetricsSnapshot& s) {
@@ -84,51 +69,51 @@ std::string stream_entry(const MetricsSnapshot& s) {
   Writer w(buffer);
   const FeedCounters& c = s.run.counters;
   w.StartObject();
-  field(w, "stream", s.key.stream);
-  field(w, "market", std::string(to_string(s.key.market)));
-  field(w, "symbol", s.key.symbol);
-  field(w, "total_messages", c.messages);
-  field(w, "recv_rate", std::round(s.run.recv_rate * 100) / 100);
-  field(w, "ticker_messages", c.ticker_messages);
+  text(w, "stream", s.key.stream);
+  text(w, "market", std::string(to_string(s.key.market)));
+  text(w, "symbol", s.key.symbol);
+  count(w, "total_messages", c.messages);
+  number(w, "recv_rate", round_to(s.run.recv_rate, 2));
+  count(w, "ticker_messages", c.ticker_messages);
   w.Key("continuity");
   w.StartObject();
-  field(w, "breaks", c.breaks);
-  field(w, "resyncs", c.resyncs);
-  field(w, "reconnects", c.reconnects);
-  field(w, "gaps", c.gaps);
-  field(w, "stale_dropped", c.stale_dropped);
-  field(w, "duplicates", c.duplicates);
-  field(w, "parse_errors", c.parse_errors);
+  count(w, "breaks", c.breaks);
+  count(w, "resyncs", c.resyncs);
+  count(w, "reconnects", c.reconnects);
+  count(w, "gaps", c.gaps);
+  count(w, "stale_dropped", c.stale_dropped);
+  count(w, "duplicates", c.duplicates);
+  count(w, "parse_errors", c.parse_errors);
   w.EndObject();
   w.Key("snapshots");
   w.StartObject();
-  field(w, "ok", c.snapshot_ok);
-  field(w, "failed", c.snapshot_failed);
-  field(w, "rate_limited", c.snapshot_rate_limited);
-  field(w, "banned", c.snapshot_banned);
+  count(w, "ok", c.snapshot_ok);
+  count(w, "failed", c.snapshot_failed);
+  count(w, "rate_limited", c.snapshot_rate_limited);
+  count(w, "banned", c.snapshot_banned);
   w.EndObject();
   w.Key("sync");
   w.StartObject();
-  field(w, "initial_sync_ms", ms(s.sync.initial_sync_ns));
-  field(w, "last_resync_ms", ms(s.sync.last_resync_ns));
-  field(w, "max_resync_ms", ms(s.sync.max_resync_ns));
-  field(w, "in_progress", s.sync.in_progress);
+  number(w, "initial_sync_ms", ms(s.sync.initial_sync_ns));
+  number(w, "last_resync_ms", ms(s.sync.last_resync_ns));
+  number(w, "max_resync_ms", ms(s.sync.max_resync_ns));
+  flag(w, "in_progress", s.sync.in_progress);
   w.EndObject();
   w.Key("book");
   w.StartObject();
-  field(w, "synced", s.book.synced);
-  field(w, "last_update_id", s.book.last_update_id);
-  field(w, "best_bid", s.book.best_bid);
-  field(w, "best_ask", s.book.best_ask);
-  field(w, "levels_dropped", s.book.levels_dropped);
+  flag(w, "synced", s.book.synced);
+  count(w, "last_update_id", s.book.last_update_id);
+  text(w, "best_bid", s.book.best_bid);
+  text(w, "best_ask", s.book.best_ask);
+  count(w, "levels_dropped", s.book.levels_dropped);
   w.EndObject();
   w.Key("latency_ms");
   w.StartObject();
-  field(w, "p50", static_cast<double>(s.run.event_latency_us.p50) / 1e3);
-  field(w, "p99", static_cast<double>(s.run.event_latency_us.p99) / 1e3);
-  field(w, "max", static_cast<double>(s.run.event_latency_us.max) / 1e3);
+  number(w, "p50", static_cast<double>(s.run.event_latency_us.p50) / 1e3);
+  number(w, "p99", static_cast<double>(s.run.event_latency_us.p99) / 1e3);
+  number(w, "max", static_cast<double>(s.run.event_latency_us.max) / 1e3);
   w.EndObject();
-  field(w, "last_message_age_ms", ms(s.last_message_age_ns));
+  number(w, "last_message_age_ms", ms(s.last_message_age_ns));
   w.EndObject();
   return buffer.GetString();
 }
