@@ -10,7 +10,6 @@
 #include "session/engine.hpp"
 #include "session/recorder_rest_budgets.hpp"
 #include "session/wiring_support.hpp"
-#include "transport/binance_rest_budgets.hpp"
 #include "transport/clock.hpp"
 #include "venues/binance/binance_endpoints.hpp"
 

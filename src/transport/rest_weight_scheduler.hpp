@@ -32,7 +32,7 @@ inline constexpr std::size_t kRestPriorityCount = 3;
 std::string_view to_string(RestPriority priority);
 
 struct RestBudgetConfig {
-  std::string name = "futures";  // the venue's name for it (binance_rest_budgets.hpp)
+  std::string name = "futures";  // the venue's name for it (session/recorder_rest_budgets.hpp)
   int weight_per_window = 2400;  // the exchange's limit
   std::chrono::milliseconds window{60000};
   // Never planned above this share of the limit: the server may count a little differently

@@ -17,8 +17,16 @@ WeightPool weight_pool(Market market) {
   return market == Market::spot ? WeightPool::spot : WeightPool::futures;
 }
 
+const char* weight_pool_name(WeightPool pool) {
+  return pool == WeightPool::spot ? "spot" : "futures";
+}
+
+int rest_weight_per_minute(WeightPool pool) {
+  return pool == WeightPool::spot ? 6000 : 2400;
+}
+
 int rest_weight_per_minute(Market market) {
-  return market == Market::spot ? 6000 : 2400;
+  return rest_weight_per_minute(weight_pool(market));
 }
 
 int snapshot_weight(Market market, int limit) {

@@ -22,7 +22,10 @@ ConnectionLimits connection_limits(Market market, std::size_t futures_streams_pe
 // REST request weight: spot has its own 6,000 a minute; USD-M and COIN-M share 2,400 a minute per
 // IP since their integration (2026-06-30), so one budget serves both.
 enum class WeightPool { spot, futures };
+inline constexpr WeightPool kWeightPools[] = {WeightPool::spot, WeightPool::futures};
 WeightPool weight_pool(Market market);
+const char* weight_pool_name(WeightPool pool);  // "spot", "futures" (metrics.json rest.budget)
+int rest_weight_per_minute(WeightPool pool);
 int rest_weight_per_minute(Market market);
 // A depth snapshot of `limit` levels: spot 5/25/50/250 for <=100/<=500/<=1000/<=5000; futures
 // 2/5/10/20 for 5-50/100/500/1000.

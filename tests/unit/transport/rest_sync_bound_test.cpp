@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "transport/binance_rest_budgets.hpp"
+#include "session/recorder_rest_budgets.hpp"
 
 namespace depthrec::transport {
 namespace {
@@ -12,7 +12,7 @@ namespace {
 using namespace std::chrono_literals;
 
 RestBudgetConfig budget_named(std::string_view name) {
-  for (RestBudgetConfig config : binance_rest_budgets()) {
+  for (RestBudgetConfig config : session::recorder_rest_budgets(RecorderConfig{})) {
     if (config.name == name) return config;
   }
   return {};

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "transport/binance_rest_budgets.hpp"
+#include "session/recorder_rest_budgets.hpp"
 
 namespace depthrec::transport {
 namespace {
@@ -215,10 +215,11 @@ TEST(RestWeightScheduler, AWeightAboveTheBudgetFailsAtOnceWithAClearError) {
 
 TEST(RestWeightScheduler, UsdmAndCoinmDrawFromOneBudgetSpotFromItsOwn) {
   RestWeightScheduler s;
-  for (RestBudgetConfig config : binance_rest_budgets()) s.add_budget(config);
-  const auto usdm = s.find_budget(binance_rest_budget_name(Market::usdm));
-  const auto coinm = s.find_budget(binance_rest_budget_name(Market::coinm));
-  const auto spot = s.find_budget(binance_rest_budget_name(Market::spot));
+  for (RestBudgetConfig config : session::recorder_rest_budgets(RecorderConfig{}))
+    s.add_budget(config);
+  const auto usdm = s.find_budget(session::rest_budget_name(Market::usdm));
+  const auto coinm = s.find_budget(session::rest_budget_name(Market::coinm));
+  const auto spot = s.find_budget(session::rest_budget_name(Market::spot));
   ASSERT_TRUE(usdm && coinm && spot);
   EXPECT_EQ(*usdm, *coinm);
   EXPECT_NE(*usdm, *spot);
