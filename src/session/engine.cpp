@@ -2,7 +2,7 @@
 // name to the FeedSession of that stream, counted in that stream's metrics).
 #include "session/engine.hpp"
 
-#include "depthrec/peer_text.hpp"
+#include "session/frame_dispatch.hpp"
 #include "transport/clock.hpp"
 
 namespace depthrec::session {
@@ -34,60 +34,11 @@ FeedMetrics& Engine::metrics_of(const EngineConnection& connection, const FeedSe
 
 void Engine::handle_frame(EngineConnection& connection, std::uint64_t conn_id,
                           std::string_view payload, bool binary, std::int64_t recv_ns) {
-  ConnectionSession& session = *connection.session;
-  if (binary) {
-    metrics_of(connection, nullptr)
-        .record_parse_error(ParseError::not_text, payload.size(), recv_ns);
-    session.on_refused_frame(conn_id);
-    warn_frame("binary frame of " + std::to_string(payload.size()) + " bytes refused");
-    return;
-  }
-  const ParseError error = parser_.parse(payload, frame_);
-  if (error != ParseError::none) {
-    metrics_of(connection, nullptr).record_parse_error(error, payload.size(), recv_ns);
-    session.on_refused_frame(conn_id);
-    warn_frame("frame refused (" + std::string(to_string(error)) + "): " + peer_text(payload, 160));
-    return;
-  }
-  switch (session.route(conn_id, frame_, payload.size(), recv_ns)) {
-    case RouteResult::depth:
-      connection.ws->mark_data(conn_id);
-      return;
-    case RouteResult::ticker:
-      metrics_of(connection, session.routed_feed())
-          .record_other_frame(OtherFrame::book_ticker, payload.size(), recv_ns);
-      return;
-    case RouteResult::unknown_stream:
-      metrics_of(connection, nullptr)
-          .record_other_frame(OtherFrame::other_stream, payload.size(), recv_ns);
-      warn_frame("frame of unexpected stream " + peer_text(frame_.stream, 64));
-      return;
-    case RouteResult::other_symbol:
-      metrics_of(connection, session.routed_feed())
-          .record_other_frame(OtherFrame::other_symbol, payload.size(), recv_ns);
-      warn_frame("frame of stream " + peer_text(frame_.stream, 64) + " names another symbol");
-      return;
-    case RouteResult::not_routed:
-      break;
-  }
-  FeedMetrics& metrics = metrics_of(connection, nullptr);
-  switch (frame_.type) {
-    case FrameType::depth_update:
-    case FrameType::spot_partial_depth:
-    case FrameType::book_ticker:
-      return;  // routed above
-    case FrameType::server_event:
-      metrics.record_other_frame(OtherFrame::control, payload.size(), recv_ns);
-      warn_frame("server event: " + peer_text(frame_.event_type, 64));
-      return;
-    case FrameType::subscription_reply:
-      metrics.record_other_frame(OtherFrame::control, payload.size(), recv_ns);
-      return;
-    case FrameType::other_event:
-      metrics.record_other_frame(OtherFrame::other_stream, payload.size(), recv_ns);
-      warn_frame("unexpected event type '" + peer_text(frame_.event_type, 64) + "'");
-      return;
-  }
+  dispatch_frame(
+      parser_, frame_, *connection.session, conn_id, payload, binary, recv_ns,
+      [&](const FeedSession* feed) -> FeedMetrics& { return metrics_of(connection, feed); },
+      [&](std::uint64_t id) { connection.ws->mark_data(id); },
+      [this](const std::string& message) { warn_frame(message); });
 }
 
 void Engine::run() {

@@ -9,7 +9,7 @@
 
 #include "depthrec/atomic_file.hpp"
 #include "depthrec/metrics_report.hpp"
-#include "depthrec/peer_text.hpp"
+#include "session/frame_dispatch.hpp"
 #include "session/recorder_impl.hpp"
 #include "session/wiring_support.hpp"
 #include "transport/clock.hpp"
@@ -20,61 +20,12 @@ using session::rest_state;
 
 void Recorder::Impl::handle_frame(std::uint64_t conn_id, std::string_view payload, bool binary,
                                   std::int64_t recv_ns) {
-  if (binary) {
-    metrics->record_parse_error(ParseError::not_text, payload.size(), recv_ns);
-    connection->on_refused_frame(conn_id);
-    warn_frame("binary frame of " + std::to_string(payload.size()) + " bytes refused");
-    return;
-  }
-  const ParseError error = parser.parse(payload, frame);
-  if (error != ParseError::none) {
-    metrics->record_parse_error(error, payload.size(), recv_ns);
-    connection->on_refused_frame(conn_id);
-    warn_frame("frame refused (" + std::string(to_string(error)) + "): " + peer_text(payload, 160));
-    return;
-  }
-  switch (connection->route(conn_id, frame, payload.size(), recv_ns)) {
-    case session::RouteResult::depth:
-      ws->mark_data(conn_id);  // market data: the connection is not stalled
-      return;
-    case session::RouteResult::ticker:
-      // Market data like depth events, not control traffic.
-      metrics->record_other_frame(OtherFrame::book_ticker, payload.size(), recv_ns);
-      return;
-    case session::RouteResult::unknown_stream:
-      metrics->record_other_frame(OtherFrame::other_stream, payload.size(), recv_ns);
-      warn_frame(std::string(frame.type == FrameType::book_ticker ? "bookTicker" : "depth frame") +
-                 " of unexpected stream " + peer_text(frame.stream, 64));
-      return;
-    case session::RouteResult::other_symbol:
-      metrics->record_other_frame(OtherFrame::other_symbol, payload.size(), recv_ns);
-      warn_frame(
-          std::string(frame.type == FrameType::book_ticker ? "bookTicker" : "depth frame") +
-          " of another symbol " +
-          peer_text(frame.type == FrameType::book_ticker ? frame.ticker.symbol : frame.depth.symbol,
-                    64));
-      return;
-    case session::RouteResult::not_routed:
-      break;
-  }
-  switch (frame.type) {
-    case FrameType::depth_update:
-    case FrameType::spot_partial_depth:
-    case FrameType::book_ticker:
-      return;  // routed above
-    case FrameType::server_event:
-      metrics->record_other_frame(OtherFrame::control, payload.size(), recv_ns);
-      // Per frame, like every line here: a flood of them must not flood the log.
-      warn_frame("server event: " + peer_text(frame.event_type, 64));
-      return;
-    case FrameType::subscription_reply:
-      metrics->record_other_frame(OtherFrame::control, payload.size(), recv_ns);
-      return;
-    case FrameType::other_event:
-      metrics->record_other_frame(OtherFrame::other_stream, payload.size(), recv_ns);
-      warn_frame("unexpected event type '" + peer_text(frame.event_type, 64) + "'");
-      return;
-  }
+  // One feed: every frame counts in its metrics, whichever stream it was routed to.
+  session::dispatch_frame(
+      parser, frame, *connection, conn_id, payload, binary, recv_ns,
+      [this](const session::FeedSession*) -> FeedMetrics& { return *metrics; },
+      [this](std::uint64_t id) { ws->mark_data(id); },
+      [this](const std::string& message) { warn_frame(message); });
 }
 
 // Every material change of the offset estimate is logged, whichever source it came from, so a
