@@ -2,60 +2,15 @@
 
 #include <CLI/CLI.hpp>
 
-#include <algorithm>
-#include <initializer_list>
 #include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
 
+#include "cli/symbol_flags.hpp"
 #include "depthrec/version.hpp"
 
 namespace depthrec::cli {
-namespace {
-
-// The last of `options` the command line gave (nullptr: none): --symbol and --symbols name the same
-// thing, and as with any flag given twice the last one wins (wrappers pass defaults the user
-// overrides, e.g. tools/run.sh's --symbol BTCUSDT).
-const CLI::Option* last_given(const CLI::App& app,
-                              std::initializer_list<const CLI::Option*> options) {
-  const std::vector<CLI::Option*>& order = app.parse_order();
-  for (auto it = order.rbegin(); it != order.rend(); ++it) {
-    if (std::find(options.begin(), options.end(), *it) != options.end()) return *it;
-  }
-  return nullptr;
-}
-
-// Fills parsed.selection from --symbols / --symbol, --quote and --max-symbols; maps a single name
-// onto config.symbol and config.market. Returns "" or the error to print.
-std::string select_symbols(bool from_symbols, const std::string& symbols_text,
-                           const std::string& quote_text, long long max_symbols,
-                           ParsedCommandLine& parsed) {
-  RecorderConfig& c = parsed.config;
-  SymbolSelection& selection = parsed.selection;
-  if (from_symbols) {
-    if (std::string error = parse_symbol_selection(symbols_text, c.market, selection);
-        !error.empty())
-      return error;
-  } else {
-    selection = single_symbol_selection(c.market, c.symbol);
-  }
-  if (!quote_text.empty()) {
-    if (std::string error = parse_quote_assets(quote_text, selection.quote_assets); !error.empty())
-      return error;
-  }
-  if (max_symbols < 0) return "--max-symbols must be 0 (no cap) or more";
-  selection.max_symbols = static_cast<std::size_t>(max_symbols);
-  if (std::string error = validate_selection(selection); !error.empty()) return error;
-  if (selection.has_all())
-    return "--symbols ALL takes the exchange's symbol list (exchangeInfo) and follows it: that is "
-           "the multi-symbol engine of issue 12, not yet in this build; name one symbol";
-  c.symbol = selection.items.front().symbol;
-  c.market = selection.items.front().market;
-  return {};
-}
-
-}  // namespace
 
 ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   ParsedCommandLine parsed;
@@ -79,25 +34,10 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   double max_age_sec = static_cast<double>(c.max_connection_age.count()) / 1000.0;
   bool no_rollover = false;
 
-  std::string symbols_text;
-  std::string quote_text;
-  long long max_symbols = 0;  // signed: CLI11 would wrap "-1" into a huge std::size_t
-  const CLI::Option* symbol_option =
-      app.add_option("--symbol", c.symbol, "Symbol to record, e.g. BTCUSDT (as --symbols BTCUSDT)")
-          ->capture_default_str();
-  const CLI::Option* symbols_option = app.add_option(
-      "--symbols", symbols_text,
-      "Symbols to record: BTCUSDT,ETHUSDT on --market, or each on its own market "
-      "(usdm:BTCUSDT,spot:ETHUSDT), or ALL (a market's TRADING symbols from exchangeInfo, e.g. "
-      "usdm:ALL). A symbol twice, or ALL beside names of its market, is refused. Several symbols "
-      "are recorded in one process (one file set, metrics.json per stream); ALL is not yet in "
-      "this build");
-  app.add_option("--quote", quote_text,
-                 "With ALL: only symbols quoted in these assets, e.g. USDT or USDT,USDC");
-  app.add_option("--max-symbols", max_symbols,
-                 "At most this many symbols in all (named ones first, then ALL's by name); "
-                 "0: no cap")
-      ->capture_default_str();
+  SymbolFlags symbol_flags;
+  add_symbol_flags(app, c.symbol, symbol_flags,
+                   "Several symbols are recorded in one process (one file set, metrics.json per "
+                   "stream); ALL is not yet in this build");
   app.add_option("--depth", depth,
                  "Book depth: 5, 10 or 20 records the partial-depth stream of that many levels; "
                  "'full' records the diff stream and keeps a full local book (snapshot + diffs)")
@@ -223,11 +163,7 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   }
 
   c.market = *parse_market(market);
-  c.symbol = to_upper(c.symbol);
-  const bool from_symbols = last_given(app, {symbol_option, symbols_option}) == symbols_option;
-  if (std::string error =
-          select_symbols(from_symbols, symbols_text, quote_text, max_symbols, parsed);
-      !error.empty()) {
+  if (std::string error = select_symbols(app, symbol_flags, c, parsed.selection); !error.empty()) {
     parsed.exit_code = 2;
     parsed.message = "depthrec: " + error;
     return parsed;
@@ -269,12 +205,7 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
     }
   }
   // More than one symbol: the many-stream engine records them all (RecorderConfig::subscriptions).
-  if (parsed.selection.items.size() > 1) {
-    std::vector<std::pair<Market, std::string>> symbols;
-    for (const SelectionItem& item : parsed.selection.items)
-      symbols.emplace_back(item.market, item.symbol);
-    c.subscriptions = subscriptions_of(c, symbols);
-  }
+  subscribe_selection(parsed.selection, c);
 
   if (std::string error = validate(c); !error.empty()) {
     parsed.exit_code = 2;
