@@ -59,6 +59,17 @@ inline bool wait_for_messages(const RecorderRun& run, std::uint64_t messages,
       timeout);
 }
 
+// Waits until depthrec's metrics.json reports at least `resyncs` resyncs (all streams together).
+inline bool wait_for_resyncs(const RecorderRun& run, std::uint64_t resyncs,
+                             std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+  return wait_until(
+      [&] {
+        auto metrics = read_metrics(run.metrics_path());
+        return metrics && metric_u64(*metrics, "continuity", "resyncs") >= resyncs;
+      },
+      timeout);
+}
+
 // SIGTERM, then expect a clean exit (0) within 20 s.
 inline void stop_recorder(RecorderRun& run) {
   ASSERT_TRUE(run.process->signal(SIGTERM));

@@ -1,8 +1,10 @@
 // depthrec-ofi against depthsim: the OFI it computes live, on the Recorder's callback or queue,
-// equals the OFI recomputed independently from the recording it wrote, window by window.
+// equals the OFI recomputed independently from the recording it wrote, window by window; with
+// several symbols, each symbol's windows equal the OFI of that symbol's own recorded events.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <sstream>
 
 #include "e2e_support.hpp"
@@ -15,32 +17,32 @@ constexpr std::size_t kLevels = 5;
 
 // Starts depthrec-ofi against `sim`, recording into <dir>/data and writing windows to
 // <dir>/ofi.ndjson.
-RecorderRun start_ofi(const Simulator& sim, const std::vector<std::string>& extra) {
+RecorderRun start_ofi(const Simulator& sim, const std::vector<std::string>& extra,
+                      const std::vector<std::string>& symbols = {"--symbol", "BTCUSDT"}) {
   RecorderRun run;
   run.dir = make_temp_dir("depthrec-ofi");
-  std::vector<std::string> args{"--symbol",
-                                "BTCUSDT",
-                                "--market",
-                                "usdm",
-                                "--depth",
-                                "full",
-                                "--endpoint",
-                                sim.ws_endpoint(),
-                                "--rest-endpoint",
-                                sim.rest_endpoint(),
-                                "--ca-file",
-                                sim.ca_file(),
-                                "--record",
-                                "--data-dir",
-                                run.data_dir(),
-                                "--log-dir",
-                                run.dir + "/logs",
-                                "--print-interval",
-                                "1",
-                                "--levels",
-                                std::to_string(kLevels),
-                                "--out",
-                                run.dir + "/ofi.ndjson"};
+  std::vector<std::string> args = symbols;
+  args.insert(args.end(), {"--market",
+                           "usdm",
+                           "--depth",
+                           "full",
+                           "--endpoint",
+                           sim.ws_endpoint(),
+                           "--rest-endpoint",
+                           sim.rest_endpoint(),
+                           "--ca-file",
+                           sim.ca_file(),
+                           "--record",
+                           "--data-dir",
+                           run.data_dir(),
+                           "--log-dir",
+                           run.dir + "/logs",
+                           "--print-interval",
+                           "1",
+                           "--levels",
+                           std::to_string(kLevels),
+                           "--out",
+                           run.dir + "/ofi.ndjson"});
   args.insert(args.end(), extra.begin(), extra.end());
   run.process =
       std::make_unique<ChildProcess>(binary("depthrec-ofi"), args, run.dir + "/output.txt");
@@ -72,7 +74,8 @@ bool close_enough(double live, double reference) {
 // `breaks`: the recorder publishes each break of the book once as an unsynced state, which the
 // calculator skips; the reference, rebuilt from the recording, sees no such state.
 void expect_same_windows(const std::vector<rapidjson::Document>& live,
-                         const std::vector<ReferenceWindow>& reference, std::uint64_t breaks) {
+                         const std::vector<ReferenceWindow>& reference, std::uint64_t breaks,
+                         const std::string& figure_prefix = "") {
   ASSERT_EQ(live.size(), reference.size());
   std::uint64_t skipped = 0;
   for (std::size_t i = 0; i < live.size(); ++i) {
@@ -110,7 +113,8 @@ void expect_same_windows(const std::vector<rapidjson::Document>& live,
   }
   std::ostringstream text;
   text << live.size() << " / " << transitions << " / " << worst;
-  report_figure("windows compared / transitions / largest relative OFI difference", text.str());
+  report_figure(figure_prefix + "windows compared / transitions / largest relative OFI difference",
+                text.str());
 }
 
 std::uint64_t total(const std::vector<ReferenceWindow>& windows,
@@ -163,12 +167,7 @@ TEST_F(OfiEndToEnd, QueueOfiOnCountWindowsRestartsAfterAnInjectedGapLikeTheRecor
   RecorderRun run = start_ofi(sim, {"--queue", "--window-events", "50"});
   // The gap fault sends one event to nobody: 599 arrive, and the book resyncs after the gap.
   ASSERT_TRUE(wait_for_messages(run, 599)) << run.process->output();
-  ASSERT_TRUE(wait_until(
-      [&] {
-        auto metrics = read_metrics(run.metrics_path());
-        return metrics && metric_u64(*metrics, "continuity", "resyncs") >= 1;
-      },
-      std::chrono::seconds(20)));
+  ASSERT_TRUE(wait_for_resyncs(run, 1)) << run.process->output();
   stop_recorder(run);
 
   const auto records = read_records(run.data_dir());
@@ -188,15 +187,92 @@ TEST_F(OfiEndToEnd, QueueOfiOnCountWindowsRestartsAfterAnInjectedGapLikeTheRecor
       << run.process->output();
 }
 
+// Three symbols in one depthrec-ofi: one calculator per symbol, routed by the update's key. Each
+// symbol's windows equal the reference OFI of that symbol's own recorded lines, and the gap
+// injected on ETHUSDT flags ETHUSDT's windows only.
+TEST_F(OfiEndToEnd, ThreeSymbolsAtOnceEachEqualsTheOfiOfItsOwnRecordingAndAGapMarksItsSymbolOnly) {
+  constexpr std::uint64_t kEventsEach = 600;
+  const std::vector<std::string> symbols{"BTCUSDT", "ETHUSDT", "SOLUSDT"};
+  Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT,ETHUSDT,SOLUSDT", "--rate", "150",
+                 "--events", std::to_string(kEventsEach), "--start-on-subscribe", "--seed", "41",
+                 "--fault", "gap@200/ETHUSDT"});
+  RecorderRun run =
+      start_ofi(sim, {"--window-ms", "100"}, {"--symbols", "BTCUSDT,ETHUSDT,SOLUSDT"});
+  // The gap sends one ETHUSDT event to nobody: 3 x 600 - 1 arrive; ETHUSDT's book resyncs.
+  ASSERT_TRUE(wait_for_messages(run, 3 * kEventsEach - 1)) << run.process->output();
+  ASSERT_TRUE(wait_for_resyncs(run, 1)) << run.process->output();
+  stop_recorder(run);
+
+  // The recording, split by symbol: each symbol's own lines, in their recorded order.
+  std::map<std::string, std::vector<rapidjson::Document>> by_symbol;
+  for (auto& record : read_records(run.data_dir())) {
+    if (str(record, "market") != "usdm") continue;
+    const std::string symbol = str(record, "symbol");
+    by_symbol[symbol].push_back(std::move(record));
+  }
+  // The live windows, split by the symbol (and market) each line names.
+  std::map<std::string, std::vector<rapidjson::Document>> live;
+  for (auto& window : read_windows(run.dir + "/ofi.ndjson")) {
+    ASSERT_TRUE(window.HasMember("market")) << "several symbols: each line names its market";
+    EXPECT_STREQ(window["market"].GetString(), "usdm");
+    const std::string symbol = window["symbol"].GetString();
+    live[symbol].push_back(std::move(window));
+  }
+  ASSERT_EQ(live.size(), symbols.size());
+
+  ReferenceOptions options;
+  options.levels = kLevels;
+  options.window_ms = 100;
+  for (const std::string& symbol : symbols) {
+    SCOPED_TRACE(symbol);
+    const bool broken = symbol == "ETHUSDT";
+    const auto& records = by_symbol[symbol];
+    EXPECT_EQ(depth_records(records).size(), broken ? kEventsEach - 1 : kEventsEach);
+    EXPECT_EQ(records_of_type(records, "snapshot").size(), broken ? 2u : 1u);
+    const auto reference = reference_ofi(records, options);
+    // 600 events at 150/s span ~4 s of event time: dozens of windows, hundreds of transitions.
+    ASSERT_GE(reference.size(), 30u);
+    EXPECT_GT(total(reference, &ReferenceWindow::transitions), 500u);
+    EXPECT_EQ(total(reference, &ReferenceWindow::gaps), broken ? 1u : 0u);
+    expect_same_windows(live[symbol], reference, broken ? 1u : 0u, symbol + ": ");
+    std::uint64_t flagged = 0;
+    for (const auto& window : live[symbol]) flagged += window["gap"].GetBool();
+    // The break's unsynced state and the restart after the resync: one window, or two when the
+    // resync crosses a window boundary.
+    if (broken) {
+      EXPECT_GE(flagged, 1u);
+      EXPECT_LE(flagged, 2u);
+    } else {
+      EXPECT_EQ(flagged, 0u) << "a gap on ETHUSDT marks no other symbol's window";
+    }
+    report_figure("gap on ETHUSDT: " + symbol + " windows flagged", static_cast<double>(flagged));
+  }
+  // One line of figures for the run and one per symbol, the run's counting every symbol's states.
+  const std::string output = run.process->output();
+  for (const std::string& symbol : symbols)
+    EXPECT_NE(output.find("depthrec-ofi: usdm:" + symbol + ": "), std::string::npos) << output;
+  EXPECT_NE(output.find(" chain restarts, 1 unsynced skipped"), std::string::npos) << output;
+  const std::string cost_label = "callback (OFI on the network thread): ";
+  const std::size_t cost = output.find(cost_label);
+  ASSERT_NE(cost, std::string::npos) << output;
+  const std::size_t from = cost + cost_label.size();
+  report_figure("3 symbols, OFI routed by key on the network thread",
+                output.substr(from, output.find('\n', from) - from));
+}
+
 TEST_F(OfiEndToEnd, ConflictingOrBadFlagsAreRefusedWithExitStatus2) {
   const std::string dir = make_temp_dir("depthrec-ofi-flags");
   int run_number = 0;
-  for (const auto& args :
-       std::vector<std::vector<std::string>>{{"--window-ms", "100", "--window-events", "5"},
-                                             {"--levels", "0"},
-                                             {"--depth", "5", "--levels", "10"},
-                                             {"--market", "spot", "--depth", "10", "--levels", "5"},
-                                             {"--window-clock", "exchange"}}) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--window-ms", "100", "--window-events", "5"},
+           {"--levels", "0"},
+           {"--depth", "5", "--levels", "10"},
+           {"--market", "spot", "--depth", "10", "--levels", "5"},
+           {"--window-clock", "exchange"},
+           {"--symbols", "BTCUSDT,btcusdt"},
+           {"--symbols", "BTCUSDT,ETHUSDT", "--queue"},
+           {"--symbols", "ALL"},
+           {"--symbols", "spot:BTCUSDT,ETHUSDT", "--depth", "5"}}) {
     ChildProcess process(binary("depthrec-ofi"), args,
                          dir + "/output" + std::to_string(++run_number) + ".txt");
     const auto code = process.wait_exit(std::chrono::seconds(10));

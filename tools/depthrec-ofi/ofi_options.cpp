@@ -2,6 +2,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+
+#include "cli/symbol_flags.hpp"
+
 namespace depthrec::ofi {
 namespace {
 
@@ -13,10 +17,17 @@ std::string check(const OfiToolOptions& o, bool window_ms_given) {
       o.ofi.levels > static_cast<std::size_t>(o.recorder.depth_levels))
     return "--levels " + std::to_string(o.ofi.levels) + " exceeds the --depth " +
            std::to_string(o.recorder.depth_levels) + " stream";
-  if (o.recorder.market == Market::spot && o.recorder.depth_levels > 0 &&
-      o.ofi.clock == WindowClock::event_time && o.ofi.window_events == 0)
+  const bool any_spot = std::any_of(o.streams.begin(), o.streams.end(),
+                                    [](const OfiStream& s) { return s.market == Market::spot; });
+  if (any_spot && o.recorder.depth_levels > 0 && o.ofi.clock == WindowClock::event_time &&
+      o.ofi.window_events == 0)
     return "spot partial depth has no event time: use --window-clock recv or --window-events";
   if (o.use_queue && o.queue_capacity == 0) return "--queue-capacity must be > 0";
+  // The recorder's queue hands out book states without their key (TopOfBook): with several
+  // symbols they could not be told apart. The callback path routes by BookUpdate::key.
+  if (o.use_queue && o.streams.size() > 1)
+    return "--queue takes one symbol: the queue's book states do not name their symbol yet; "
+           "several symbols use the callback (the default)";
   if (std::string error = validate(o.ofi); !error.empty()) return error;
   if (std::string error = validate(o.recorder); !error.empty()) return error;
   return {};
@@ -41,7 +52,10 @@ ParsedOfiCommandLine parse_ofi_command_line(int argc, const char* const* argv) {
   double run_minutes = 0;
   long backoff_max_ms = c.backoff_max.count();
 
-  app.add_option("--symbol", c.symbol, "Symbol, e.g. BTCUSDT")->capture_default_str();
+  cli::SymbolFlags symbol_flags;
+  cli::add_symbol_flags(app, c.symbol, symbol_flags,
+                        "Several symbols: one book and one OFI each, in one process; each window "
+                        "line names its symbol and market. ALL is not taken here");
   app.add_option("--market", market, "usdm, coinm or spot")
       ->check(CLI::IsMember({"usdm", "coinm", "spot"}))
       ->capture_default_str();
@@ -100,8 +114,19 @@ ParsedOfiCommandLine parse_ofi_command_line(int argc, const char* const* argv) {
     return parsed;
   }
   c.market = *parse_market(market);
-  c.symbol = to_upper(c.symbol);
   c.depth_levels = depth == "full" ? 0 : std::stoi(depth);  // IsMember() admitted only numbers
+  SymbolSelection selection;
+  std::string selection_error = cli::select_symbols(app, symbol_flags, c, selection);
+  // OFI is computed for the symbols named: ALL's list would change while running.
+  if (selection_error.empty() && selection.has_all())
+    selection_error = "--symbols ALL is not taken by depthrec-ofi: name the symbols";
+  if (!selection_error.empty()) {
+    parsed.exit_code = 2;
+    parsed.message = "depthrec-ofi: " + selection_error;
+    return parsed;
+  }
+  for (const SelectionItem& item : selection.items) o.streams.push_back({item.market, item.symbol});
+  cli::subscribe_selection(selection, c);
   if (app.count("--run-minutes")) c.run_minutes = run_minutes;
   c.backoff_max = std::chrono::milliseconds(backoff_max_ms);
   o.ofi.clock = clock == "recv" ? WindowClock::receive_time : WindowClock::event_time;

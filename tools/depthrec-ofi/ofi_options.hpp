@@ -1,16 +1,21 @@
-// The depthrec-ofi command line: the recorder's connection flags, the OFI windows, the outputs.
+// The depthrec-ofi command line: the symbols (depthrec's --symbol / --symbols, cli/symbol_flags),
+// the recorder's connection flags, the OFI windows, the outputs.
 #pragma once
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "depthrec/recorder_config.hpp"
 #include "ofi_calculator.hpp"
+#include "ofi_streams.hpp"
 
 namespace depthrec::ofi {
 
 struct OfiToolOptions {
-  RecorderConfig recorder;  // write_files only with --record
+  // write_files only with --record. Several symbols: recorder.subscriptions holds their keys.
+  RecorderConfig recorder;
+  std::vector<OfiStream> streams;  // --symbol / --symbols: one calculator each, in that order
   OfiConfig ofi;
   std::string out;         // NDJSON windows: "" none, "-" stdout, else a file (appended to)
   bool print = false;      // a human line per window (stdout, or stderr when --out is stdout)

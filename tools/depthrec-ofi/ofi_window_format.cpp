@@ -60,7 +60,8 @@ std::string_view to_string(WindowClock clock) {
   return clock == WindowClock::event_time ? "event" : "recv";
 }
 
-std::string to_json_line(const OfiWindow& w, std::string_view symbol, WindowClock clock) {
+std::string to_json_line(const OfiWindow& w, std::string_view symbol, WindowClock clock,
+                         std::string_view market) {
   std::string out = "{";
   append_field(out, "type");
   out += "\"ofi\"";
@@ -68,6 +69,12 @@ std::string to_json_line(const OfiWindow& w, std::string_view symbol, WindowCloc
   out += '"';
   out += symbol;  // validated by the recorder config: [A-Z0-9_-] only
   out += '"';
+  if (!market.empty()) {
+    append_field(out, "market");
+    out += '"';
+    out += market;  // depthrec::to_string(Market): spot, usdm, coinm
+    out += '"';
+  }
   append_field(out, "clock");
   out += '"';
   out += to_string(clock);
@@ -115,8 +122,12 @@ std::string to_json_line(const OfiWindow& w, std::string_view symbol, WindowCloc
   return out;
 }
 
-std::string to_text_line(const OfiWindow& w, std::string_view symbol) {
+std::string to_text_line(const OfiWindow& w, std::string_view symbol, std::string_view market) {
   std::string out = "OFI ";
+  if (!market.empty()) {
+    out += market;
+    out += ':';
+  }
   out += symbol;
   out += ' ';
   out += time_of_day(w.start_ms);

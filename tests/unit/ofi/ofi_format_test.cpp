@@ -88,5 +88,33 @@ TEST(OfiFormat, TextLineNamesTheWindowTheOfiAndTheGap) {
   EXPECT_NE(line.find("(partial)"), std::string::npos) << line;
 }
 
+TEST(OfiFormat, OneSymbolsLineIsUnchangedAndSeveralSymbolsLinesNameTheMarket) {
+  const OfiWindow w = sample_window();
+  // The line of a one-symbol run, byte for byte as before runs of several symbols existed.
+  const std::string one = to_json_line(w, "BTCUSDT", WindowClock::event_time);
+  EXPECT_EQ(
+      one,
+      "{\"type\":\"ofi\",\"symbol\":\"BTCUSDT\",\"clock\":\"event\",\"start_ms\":1721347022000,"
+      "\"end_ms\":1721347023000,\"complete\":true,\"events\":12,\"transitions\":11,"
+      "\"skipped\":1,\"gaps\":1,\"gap\":true,\"first_id\":4984028367545,\"last_id\":"
+      "4984028370730,\"ofi\":0.30000000000000004,\"mlofi\":[0.30000000000000004,-1234.567,1e-08],"
+      "\"avg_depth\":2.5,\"mlofi_norm\":[0.12000000000000002,-493.82679999999999,4."
+      "0000000000000002e-"
+      "09],\"best_bid\":\"63943.9\",\"best_ask\":\"63944\",\"mid\":63943.949999999997}");
+  EXPECT_EQ(to_json_line(w, "BTCUSDT", WindowClock::event_time, ""), one);
+  // Several symbols: the same line with the market after the symbol.
+  const std::string several = to_json_line(w, "BTCUSDT", WindowClock::event_time, "usdm");
+  std::string expected = one;
+  expected.insert(expected.find(",\"clock\""), ",\"market\":\"usdm\"");
+  EXPECT_EQ(several, expected);
+  rapidjson::Document doc;
+  doc.Parse(several.c_str());
+  ASSERT_FALSE(doc.HasParseError()) << several;
+  EXPECT_STREQ(doc["market"].GetString(), "usdm");
+
+  EXPECT_EQ(to_text_line(w, "BTCUSDT", ""), to_text_line(w, "BTCUSDT"));
+  EXPECT_EQ(to_text_line(w, "BTCUSDT", "spot").rfind("OFI spot:BTCUSDT 23:57:02.000-", 0), 0u);
+}
+
 }  // namespace
 }  // namespace depthrec::ofi::test
