@@ -55,7 +55,7 @@ QueueFigures consume_queue(depthrec::BookUpdateQueue& queue, OfiCalculator& calc
   return figures;
 }
 
-void write_windows(std::vector<depthrec::ofi::StreamWindow> windows,
+void write_windows(const std::vector<depthrec::ofi::StreamWindow>& windows,
                    depthrec::ofi::WindowOutput& output) {
   for (const auto& w : windows) output.write(w.stream, w.window);
   output.flush();

@@ -10,7 +10,7 @@ std::string to_string(const OfiStream& stream) {
 }
 
 OfiStreams::OfiStreams(const OfiConfig& config, std::vector<OfiStream> streams,
-                       StreamWindowSink sink)
+                       const StreamWindowSink& sink)
     : streams_(std::move(streams)) {
   if (streams_.empty()) throw std::invalid_argument("no stream to compute OFI for");
   calculators_.reserve(streams_.size());

@@ -34,7 +34,7 @@ class OfiStreams {
 
   // One calculator per stream, in the order given (no two alike). Throws std::invalid_argument
   // when validate(config) fails or no stream is given.
-  OfiStreams(const OfiConfig& config, std::vector<OfiStream> streams, StreamWindowSink sink);
+  OfiStreams(const OfiConfig& config, std::vector<OfiStream> streams, const StreamWindowSink& sink);
   OfiStreams(const OfiStreams&) = delete;
   OfiStreams& operator=(const OfiStreams&) = delete;
 
