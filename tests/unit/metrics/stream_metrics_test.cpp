@@ -95,5 +95,41 @@ TEST(StreamMetrics, MetricsJsonKeepsTheSeedsTopLevelAndAddsOneEntryPerStream) {
   EXPECT_EQ(text.back(), '\n');
 }
 
+// One writer for the whole document: the many-stream file is the single-stream file, byte for
+// byte, up to its closing brace, then `streams` (no text spliced into a finished document).
+TEST(StreamMetrics, TheTopLevelIsTheSingleStreamDocumentByteForByte) {
+  const std::vector<MetricsSnapshot> streams{stream("btcusdt", 600, 0, 8'000'000, true),
+                                             stream("ethusdt", 599, 1, 9'000'000, false)};
+  const MetricsSnapshot all = aggregate_metrics(streams);
+  const std::string single = to_metrics_json(all);
+  const std::string many = to_metrics_json(all, streams);
+  const std::string top = single.substr(0, single.rfind("\n}\n"));
+  ASSERT_EQ(many.compare(0, top.size(), top), 0) << many;
+  const std::string streams_member = ",\n  \"streams\": [";
+  EXPECT_EQ(many.compare(top.size(), streams_member.size(), streams_member), 0)
+      << many.substr(top.size());
+  EXPECT_EQ(many.substr(many.size() - 7), "\n  ]\n}\n");
+}
+
+// Names with quotes, backslashes, control characters or bytes that are not UTF-8: the file is
+// still valid JSON and the entries still parse (streams[] with no entry too).
+TEST(StreamMetrics, AnyStreamNameGivesValidJson) {
+  std::vector<MetricsSnapshot> streams{stream("a\"b", 1, 0, 1, true),
+                                       stream("c\\d\n\x7f\x01", 2, 0, 1, true),
+                                       stream("\xff\xfe}]", 3, 0, 1, true)};
+  const MetricsSnapshot all = aggregate_metrics(streams);
+  for (const auto& list : {streams, std::vector<MetricsSnapshot>{}}) {
+    const std::string text = to_metrics_json(all, list);
+    rapidjson::Document doc;
+    doc.Parse<rapidjson::kParseValidateEncodingFlag>(text.c_str(), text.size());
+    ASSERT_FALSE(doc.HasParseError()) << text;
+    ASSERT_EQ(doc["streams"].Size(), list.size());
+    if (list.empty()) continue;
+    EXPECT_STREQ(doc["streams"][0]["symbol"].GetString(), "a\"b");
+    EXPECT_STREQ(doc["streams"][1]["stream"].GetString(), "c\\d\n\x7f\x01@depth@100ms");
+    EXPECT_STREQ(doc["streams"][2]["symbol"].GetString(), "\xEF\xBF\xBD\xEF\xBF\xBD}]");
+  }
+}
+
 }  // namespace
 }  // namespace depthrec
