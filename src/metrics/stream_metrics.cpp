@@ -62,6 +62,16 @@ double ms(std::int64_t ns) {
   return ns < 0 ? -1.0 : std::round(static_cast<double>(ns) / 1e3) / 1e3;
 }
 
+// {"p50":..,"p95":..,"p99":..,"max":..} in ms of a histogram in us.
+void percentiles_ms(Writer& w, const HistogramSummary& us) {
+  w.StartObject();
+  number(w, "p50", static_cast<double>(us.p50) / 1e3);
+  number(w, "p95", static_cast<double>(us.p95) / 1e3);
+  number(w, "p99", static_cast<double>(us.p99) / 1e3);
+  number(w, "max", static_cast<double>(us.max) / 1e3);
+  w.EndObject();
+}
+
 void stream_entry(Writer& w, const MetricsSnapshot& s) {
   const FeedCounters& c = s.run.counters;
   w.StartObject();
@@ -87,6 +97,7 @@ void stream_entry(Writer& w, const MetricsSnapshot& s) {
   count(w, "failed", c.snapshot_failed);
   count(w, "rate_limited", c.snapshot_rate_limited);
   count(w, "banned", c.snapshot_banned);
+  count(w, "consecutive_failures", s.snapshot_failures_in_a_row);
   w.EndObject();
   w.Key("sync");
   w.StartObject();
@@ -102,13 +113,14 @@ void stream_entry(Writer& w, const MetricsSnapshot& s) {
   text(w, "best_bid", s.book.best_bid);
   text(w, "best_ask", s.book.best_ask);
   count(w, "levels_dropped", s.book.levels_dropped);
+  number(w, "unsynced_ms", round_to(static_cast<double>(s.book.unsynced_ns) / 1e6, 3));
   w.EndObject();
-  w.Key("latency_ms");
-  w.StartObject();
-  number(w, "p50", static_cast<double>(s.run.event_latency_us.p50) / 1e3);
-  number(w, "p99", static_cast<double>(s.run.event_latency_us.p99) / 1e3);
-  number(w, "max", static_cast<double>(s.run.event_latency_us.max) / 1e3);
-  w.EndObject();
+  key(w, "latency_ms");
+  percentiles_ms(w, s.run.event_latency_us);
+  if (s.run.event_latency_corrected_us.count > 0) {  // only with a clock offset estimate
+    key(w, "event_latency_corrected_ms");
+    percentiles_ms(w, s.run.event_latency_corrected_us);
+  }
   number(w, "last_message_age_ms", ms(s.last_message_age_ns));
   w.EndObject();
 }

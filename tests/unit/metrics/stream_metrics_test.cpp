@@ -131,5 +131,29 @@ TEST(StreamMetrics, AnyStreamNameGivesValidJson) {
   }
 }
 
+// What depthrec-check reads of each entry: p95, the book's unsynced time, the failing snapshots
+// in a row, and the corrected latency once the stream has a clock offset (count > 0).
+TEST(StreamMetrics, EntriesCarryWhatThePerStreamAlertsRead) {
+  std::vector<MetricsSnapshot> streams{stream("btcusdt", 600, 0, 8'000'000, true),
+                                       stream("ethusdt", 599, 1, -1, false)};
+  streams[1].book.unsynced_ns = 61'500'000'000;
+  streams[1].snapshot_failures_in_a_row = 6;
+  streams[0].run.event_latency_corrected_us =
+      HistogramSummary{600, 100, 900, 200.0, 150, 300, 400, 800};
+  const std::string text = to_metrics_json(aggregate_metrics(streams), streams);
+  rapidjson::Document doc;
+  doc.Parse(text.c_str());
+  ASSERT_FALSE(doc.HasParseError()) << text;
+  const auto& btc = doc["streams"][0];
+  const auto& eth = doc["streams"][1];
+  EXPECT_DOUBLE_EQ(btc["latency_ms"]["p95"].GetDouble(), 3.0);
+  EXPECT_DOUBLE_EQ(btc["event_latency_corrected_ms"]["p95"].GetDouble(), 0.3);
+  EXPECT_DOUBLE_EQ(btc["event_latency_corrected_ms"]["p99"].GetDouble(), 0.4);
+  EXPECT_FALSE(eth.HasMember("event_latency_corrected_ms")) << "no clock offset: no corrected";
+  EXPECT_DOUBLE_EQ(eth["book"]["unsynced_ms"].GetDouble(), 61'500.0);
+  EXPECT_EQ(eth["snapshots"]["consecutive_failures"].GetUint64(), 6u);
+  EXPECT_DOUBLE_EQ(btc["book"]["unsynced_ms"].GetDouble(), 0.0);
+}
+
 }  // namespace
 }  // namespace depthrec
