@@ -17,8 +17,8 @@
 
 #include "depthrec/peer_text.hpp"
 #include "metrics/check_rules.hpp"
+#include "metrics/json_fields.hpp"
 #include "metrics/stream_checks.hpp"
-#include "model/utf8.hpp"
 
 namespace depthrec {
 namespace {
@@ -200,40 +200,34 @@ void check_members(JsonWriter& w, const MetricCheck& check) {
   w.String(check.text);
 }
 
+// Names come from the file: json_fields::text writes them as valid UTF-8.
 void streams_json(JsonWriter& w, const StreamsReport& streams) {
-  w.Key("streams");
+  using namespace json_fields;
+  key(w, "streams");
   w.StartObject();
-  w.Key("checked");
-  w.Uint64(streams.checked);
-  w.Key("failing");
-  w.Uint64(streams.failing);
-  w.Key("alerts");
+  count(w, "checked", streams.checked);
+  count(w, "failing", streams.failing);
+  key(w, "alerts");
   w.StartArray();
   for (const StreamAlertGroup& group : streams.groups) {
     for (const StreamAlert& alert : group.shown) {
       w.StartObject();
-      w.Key("stream");
-      w.String(valid_utf8(alert.stream));
-      w.Key("market");
-      w.String(valid_utf8(alert.market));
-      w.Key("symbol");
-      w.String(valid_utf8(alert.symbol));
+      text(w, "stream", alert.stream);
+      text(w, "market", alert.market);
+      text(w, "symbol", alert.symbol);
       check_members(w, alert.check);
       w.EndObject();
     }
   }
   w.EndArray();
-  w.Key("omitted");
+  key(w, "omitted");
   w.StartArray();
   for (const StreamAlertGroup& group : streams.groups) {
     if (group.omitted == 0) continue;
     w.StartObject();
-    w.Key("metric");
-    w.String(group.metric);
-    w.Key("level");
-    w.String(std::string(to_string(group.omitted_level)));
-    w.Key("count");
-    w.Uint64(group.omitted);
+    text(w, "metric", group.metric);
+    text(w, "level", std::string(to_string(group.omitted_level)));
+    count(w, "count", group.omitted);
     w.EndObject();
   }
   w.EndArray();
