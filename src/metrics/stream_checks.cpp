@@ -36,9 +36,8 @@ std::size_t kind_index(const std::string& metric) {
 }
 
 std::string string_or(const Value* value, std::string fallback) {
-  return value != nullptr && value->IsString()
-             ? std::string(value->GetString(), value->GetStringLength())
-             : fallback;
+  if (value == nullptr || !value->IsString()) return fallback;
+  return {value->GetString(), value->GetStringLength()};
 }
 
 class EntryChecker {

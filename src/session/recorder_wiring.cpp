@@ -28,7 +28,7 @@ void Recorder::Impl::prepare() {
   const std::vector<SubscriptionKey> subscribed =
       subscriptions_of(config, {{config.market, config.symbol}});
   session::check_filters(consumers, subscribed);
-  const SubscriptionKey depth_key = subscribed.front();
+  const SubscriptionKey& depth_key = subscribed.front();
   log = std::make_unique<TextLog>(session::text_log_config(config, config.symbol));
   const std::int64_t start_ns = transport::now_ns();
   FeedMetricsConfig metrics_config;
