@@ -6,16 +6,22 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <vector>
 
 #include "depthrec/depth_event.hpp"
+#include "depthrec/market.hpp"
 
 namespace depthrec {
 
 // A copy of the top of the book after one update.
 struct TopOfBook {
+  // The stream (market, symbol, stream name) the state is of: with several streams in one
+  // Recorder, a queue may carry several (subscribe_queue's KeyFilter says which). Shared, not
+  // copied, per state.
+  std::shared_ptr<const StreamKey> key;
   std::uint64_t first_id = 0;  // U
   std::uint64_t final_id = 0;  // u
   // pu (futures) and the event kind, so a consumer can check that states continue each other:
@@ -32,7 +38,8 @@ struct TopOfBook {
 
 class BookUpdateQueue {
  public:
-  BookUpdateQueue(std::size_t capacity, std::size_t levels) : capacity_(capacity), levels_(levels) {}
+  BookUpdateQueue(std::size_t capacity, std::size_t levels)
+      : capacity_(capacity), levels_(levels) {}
 
   std::size_t levels() const { return levels_; }
 
@@ -50,7 +57,8 @@ class BookUpdateQueue {
     return true;
   }
 
-  // Consumer: waits up to `timeout` for a state; empty when none came or the queue is closed and drained.
+  // Consumer: waits up to `timeout` for a state; empty when none came or the queue is closed and
+  // drained.
   std::optional<TopOfBook> pop(std::chrono::milliseconds timeout) {
     std::unique_lock<std::mutex> lock(mutex_);
     ready_.wait_for(lock, timeout, [&] { return !items_.empty() || closed_; });

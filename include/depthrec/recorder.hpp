@@ -13,6 +13,16 @@
 // The callback runs on the network thread for every applied update and must be fast (its cost
 // is measured: metrics.json "callback_us"). A consumer that is not fast takes a bounded
 // BookUpdateQueue from subscribe_queue() instead and reads it from its own thread.
+//
+// With several streams (config.subscriptions), a consumer may take some streams only:
+//   recorder.on_update(callback, depthrec::KeyFilter{{Market::usdm, "BTCUSDT"},
+//                                                    {Market::spot, "ETHUSDT"}});
+//   auto queue = recorder.subscribe_queue(1024, 5, depthrec::KeyFilter{{Market::usdm, "SOLUSDT"}});
+// Any number of callbacks and queues may coexist, each with its own filter (or none: every
+// stream); each is given every update of the streams it names, in order, and nothing else. The
+// filters are resolved once, at start(): an update reaches only the consumers of its stream
+// (the others are not even asked), and a filter naming a stream that is not subscribed makes
+// start() throw.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +32,7 @@
 
 #include "depthrec/book_update_queue.hpp"
 #include "depthrec/depth_event.hpp"
+#include "depthrec/key_filter.hpp"
 #include "depthrec/market.hpp"
 #include "depthrec/metrics_snapshot.hpp"
 #include "depthrec/order_book.hpp"
@@ -51,11 +62,15 @@ class Recorder {
   Recorder(const Recorder&) = delete;
   Recorder& operator=(const Recorder&) = delete;
 
-  // Before start(): the callback for every applied update and every break (network thread).
-  void on_update(UpdateCallback callback);
-  // Before start(): a bounded hand-off queue of top-`levels` book states for a slow consumer.
-  // When it is full the newest state is dropped and counted (queue->dropped()).
-  std::shared_ptr<BookUpdateQueue> subscribe_queue(std::size_t capacity, std::size_t levels);
+  // Before start(): a callback for every applied update and every break (network thread) of the
+  // streams `keys` names (default: every stream). Each call adds a consumer; callbacks of one
+  // stream run in the order they were added.
+  void on_update(UpdateCallback callback, KeyFilter keys = {});
+  // Before start(): a bounded hand-off queue of top-`levels` book states for a slow consumer, of
+  // the streams `keys` names (default: every stream; TopOfBook::key says which). When it is
+  // full the newest state is dropped and counted (queue->dropped()). Each call adds a queue.
+  std::shared_ptr<BookUpdateQueue> subscribe_queue(std::size_t capacity, std::size_t levels,
+                                                   KeyFilter keys = {});
 
   void start();  // starts the background network thread; throws std::runtime_error on a bad config
   void run();    // runs on the calling thread until stop() or run_minutes (what the CLI does)

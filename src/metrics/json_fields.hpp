@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "model/utf8.hpp"
+
 namespace depthrec::json_fields {
 
 // Rounded to `decimals` places; a non-finite value (no data yet) is written as 0.
@@ -42,7 +44,7 @@ void flag(Writer& w, const char* name, bool value) {
 template <typename Writer>
 void text(Writer& w, const char* name, const std::string& value) {
   w.Key(name);
-  w.String(value);
+  w.String(valid_utf8(value));
 }
 
 }  // namespace depthrec::json_fields

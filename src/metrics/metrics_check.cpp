@@ -15,27 +15,18 @@
 #include <fstream>
 #include <sstream>
 
+#include "depthrec/peer_text.hpp"
+#include "metrics/check_rules.hpp"
+#include "metrics/json_fields.hpp"
+#include "metrics/stream_checks.hpp"
+
 namespace depthrec {
 namespace {
 
+using check_rules::format;
+using check_rules::member;
+using check_rules::number;
 using rapidjson::Value;
-
-const Value* member(const Value* object, const char* name) {
-  if (object == nullptr || !object->IsObject()) return nullptr;
-  const auto it = object->FindMember(name);
-  return it == object->MemberEnd() ? nullptr : &it->value;
-}
-
-std::optional<double> number(const Value* value) {
-  if (value == nullptr || !value->IsNumber()) return std::nullopt;
-  return value->GetDouble();
-}
-
-std::string format(const char* pattern, double value) {
-  char text[64];
-  std::snprintf(text, sizeof text, pattern, value);
-  return text;
-}
 
 class Checker {
  public:
@@ -72,6 +63,7 @@ class Checker {
                     "%.1fs", "book.unsynced_ms");
     check_extension("snapshot_failures", member(member(&doc_, "snapshots"), "consecutive_failures"),
                     1.0, t.snapshot_failures, "%.0f in a row", "snapshots.consecutive_failures");
+    check_streams(doc_, options_, corrected_latency_, report_);
     return std::move(report_);
   }
 
@@ -83,13 +75,10 @@ class Checker {
 
   void check(const std::string& metric, std::optional<double> value, const AlertLimits& limits,
              const char* value_format, const std::string& key, const std::string& note = "") {
-    if (!value) {
-      add(metric, AlertLevel::critical, std::nullopt,
-          metric + "=missing (no numeric \"" + key + "\" in the file)");
-      return;
-    }
-    add(metric, classify(*value, limits), value,
-        metric + "=" + format(value_format, *value) + note + " " + describe_limits(limits));
+    MetricCheck result =
+        check_rules::classify_figure(metric, value, limits, value_format, key, note);
+    report_.status = worst(report_.status, result.level);
+    report_.checks.push_back(std::move(result));
   }
 
   void check_latency(const Value* base, const std::string& prefix) {
@@ -99,6 +88,7 @@ class Checker {
       const auto count = number(member(corrected, "count"));
       use_corrected = count && *count > 0 && number(member(&doc_, "clock_offset_ms"));
     }
+    corrected_latency_ = use_corrected;
     const Value* latency = use_corrected ? corrected : member(base, "latency_ms");
     const std::string object =
         prefix + (use_corrected ? "event_latency_corrected_ms" : "latency_ms");
@@ -189,8 +179,60 @@ class Checker {
   const CheckOptions& options_;
   std::int64_t now_ns_;
   std::optional<std::int64_t> mtime_ns_;
+  bool corrected_latency_ = false;
   CheckReport report_;
 };
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void check_members(JsonWriter& w, const MetricCheck& check) {
+  w.Key("metric");
+  w.String(check.metric);
+  w.Key("level");
+  w.String(std::string(to_string(check.level)));
+  w.Key("value");
+  if (check.value && std::isfinite(*check.value)) {
+    w.Double(*check.value);
+  } else {
+    w.Null();
+  }
+  w.Key("text");
+  w.String(check.text);
+}
+
+// Names come from the file: json_fields::text writes them as valid UTF-8.
+void streams_json(JsonWriter& w, const StreamsReport& streams) {
+  using namespace json_fields;
+  key(w, "streams");
+  w.StartObject();
+  count(w, "checked", streams.checked);
+  count(w, "failing", streams.failing);
+  key(w, "alerts");
+  w.StartArray();
+  for (const StreamAlertGroup& group : streams.groups) {
+    for (const StreamAlert& alert : group.shown) {
+      w.StartObject();
+      text(w, "stream", alert.stream);
+      text(w, "market", alert.market);
+      text(w, "symbol", alert.symbol);
+      check_members(w, alert.check);
+      w.EndObject();
+    }
+  }
+  w.EndArray();
+  key(w, "omitted");
+  w.StartArray();
+  for (const StreamAlertGroup& group : streams.groups) {
+    if (group.omitted == 0) continue;
+    w.StartObject();
+    text(w, "metric", group.metric);
+    text(w, "level", std::string(to_string(group.omitted_level)));
+    count(w, "count", group.omitted);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
 
 CheckReport file_problem(const std::string& text) {
   CheckReport report;
@@ -293,12 +335,35 @@ std::string format_status_line(const CheckReport& report) {
                 std::string(to_string(report.status)).c_str(), counts[1], counts[2], counts[0]);
   std::string line = text;
   if (!report.symbol.empty()) line += " (" + report.symbol + ")";
+  if (report.streams.present) {
+    line += ", streams: " + std::to_string(report.streams.failing) + " of " +
+            std::to_string(report.streams.checked) + " failing";
+  }
   return line;
+}
+
+std::vector<std::string> format_stream_lines(const CheckReport& report) {
+  std::vector<std::string> lines;
+  for (const StreamAlertGroup& group : report.streams.groups) {
+    for (const StreamAlert& alert : group.shown) {
+      MetricCheck named = alert.check;
+      // Names come from the file: quoted, so they cannot write control sequences to a terminal.
+      named.text = "stream=" + peer_text(alert.stream) + " market=" + peer_text(alert.market) +
+                   " symbol=" + peer_text(alert.symbol) + " " + alert.check.text;
+      lines.push_back(format_check_line(named));
+    }
+    if (group.omitted > 0) {
+      lines.push_back(format_check_line(MetricCheck{
+          group.metric, group.omitted_level, std::nullopt,
+          "... and " + std::to_string(group.omitted) + " more streams with " + group.metric}));
+    }
+  }
+  return lines;
 }
 
 std::string to_json(const CheckReport& report) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  JsonWriter w(buffer);
   w.StartObject();
   w.Key("status");
   w.String(std::string(to_string(report.status)));
@@ -310,21 +375,11 @@ std::string to_json(const CheckReport& report) {
   w.StartArray();
   for (const auto& check : report.checks) {
     w.StartObject();
-    w.Key("metric");
-    w.String(check.metric);
-    w.Key("level");
-    w.String(std::string(to_string(check.level)));
-    w.Key("value");
-    if (check.value && std::isfinite(*check.value)) {
-      w.Double(*check.value);
-    } else {
-      w.Null();
-    }
-    w.Key("text");
-    w.String(check.text);
+    check_members(w, check);
     w.EndObject();
   }
   w.EndArray();
+  if (report.streams.present) streams_json(w, report.streams);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }

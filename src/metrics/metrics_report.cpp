@@ -1,9 +1,7 @@
 #include "depthrec/metrics_report.hpp"
 
 #include "metrics/json_fields.hpp"
-
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
+#include "metrics/metrics_document.hpp"
 
 #include <cinttypes>
 #include <cmath>
@@ -13,7 +11,7 @@
 namespace depthrec {
 namespace {
 
-using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+using Writer = metrics_document::Writer;
 using namespace json_fields;
 
 // Units of the histograms: latencies in us (event) and ns (pipeline, callback).
@@ -181,7 +179,7 @@ void nullable_ms(Writer& w, const char* name, std::int64_t ns) {
 // null for an empty text (no book side yet, no error).
 void text_or_null(Writer& w, const char* name, const std::string& text) {
   key(w, name);
-  text.empty() ? w.Null() : w.String(text);
+  text.empty() ? w.Null() : w.String(valid_utf8(text));
 }
 
 // The REST scheduler as the feed's budget sees it; null before a scheduler reported.
@@ -235,12 +233,18 @@ std::string format_seed_timestamp(std::int64_t unix_ns) {
   return text;
 }
 
-std::string to_metrics_json(const MetricsSnapshot& s) {
+std::string to_metrics_json(const MetricsSnapshot& snapshot) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
-  w.SetIndent(' ', 2);
-  const FeedFigures& run = s.run;
+  metrics_document::configure(w);
   w.StartObject();
+  metrics_document::write_members(w, snapshot);
+  w.EndObject();
+  return metrics_document::text_of(buffer);
+}
+
+void metrics_document::write_members(Writer& w, const MetricsSnapshot& s) {
+  const FeedFigures& run = s.run;
   // The seed's keys, in the seed's order.
   key(w, "timestamp");
   w.String(format_seed_timestamp(s.taken_ns));
@@ -257,7 +261,7 @@ std::string to_metrics_json(const MetricsSnapshot& s) {
   key(w, "log_queue");
   seed_log_queue(w, run.queue_depth, run.counters.queue_drops);
   key(w, "symbol");
-  w.String(s.key.symbol);
+  w.String(valid_utf8(s.key.symbol));
 
   // Ours.
   integer(w, "version", kMetricsJsonVersion);
@@ -265,7 +269,7 @@ std::string to_metrics_json(const MetricsSnapshot& s) {
   key(w, "market");
   w.String(std::string(to_string(s.key.market)));
   key(w, "stream");
-  w.String(s.key.stream);
+  w.String(valid_utf8(s.key.stream));
   key(w, "event_latency_corrected_ms");
   latency(w, run.event_latency_corrected_us, [](double us) { return us_to_ms(us); });
   key(w, "pipeline_latency_ms");
@@ -297,7 +301,8 @@ std::string to_metrics_json(const MetricsSnapshot& s) {
   key(w, "gaps");
   w.StartObject();
   for (const auto& [reason, n] : s.gaps) {
-    w.Key(reason.c_str(), static_cast<rapidjson::SizeType>(reason.size()));
+    const std::string name = valid_utf8(reason);
+    w.Key(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
     w.Uint64(n);
   }
   w.EndObject();
@@ -368,10 +373,6 @@ std::string to_metrics_json(const MetricsSnapshot& s) {
   number(w, "recv_rate", round_to(s.window.recv_rate, 2));
   span_figures(w, s.window);
   w.EndObject();
-  w.EndObject();
-  std::string text(buffer.GetString(), buffer.GetSize());
-  text += '\n';
-  return text;
 }
 
 std::string summary_line(const MetricsSnapshot& s) {

@@ -1,13 +1,11 @@
 #include "depthrec/stream_metrics.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <algorithm>
 #include <cmath>
 
 #include "depthrec/metrics_report.hpp"
 #include "metrics/json_fields.hpp"
+#include "metrics/metrics_document.hpp"
 
 namespace depthrec {
 namespace {
@@ -57,16 +55,24 @@ void merge_gaps(std::vector<std::pair<std::string, std::uint64_t>>& into,
   }
 }
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using Writer = metrics_document::Writer;
 using namespace json_fields;
 
 double ms(std::int64_t ns) {
   return ns < 0 ? -1.0 : std::round(static_cast<double>(ns) / 1e3) / 1e3;
 }
 
-std::string stream_entry(const MetricsSnapshot& s) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
+// {"p50":..,"p95":..,"p99":..,"max":..} in ms of a histogram in us.
+void percentiles_ms(Writer& w, const HistogramSummary& us) {
+  w.StartObject();
+  number(w, "p50", static_cast<double>(us.p50) / 1e3);
+  number(w, "p95", static_cast<double>(us.p95) / 1e3);
+  number(w, "p99", static_cast<double>(us.p99) / 1e3);
+  number(w, "max", static_cast<double>(us.max) / 1e3);
+  w.EndObject();
+}
+
+void stream_entry(Writer& w, const MetricsSnapshot& s) {
   const FeedCounters& c = s.run.counters;
   w.StartObject();
   text(w, "stream", s.key.stream);
@@ -91,6 +97,7 @@ std::string stream_entry(const MetricsSnapshot& s) {
   count(w, "failed", c.snapshot_failed);
   count(w, "rate_limited", c.snapshot_rate_limited);
   count(w, "banned", c.snapshot_banned);
+  count(w, "consecutive_failures", s.snapshot_failures_in_a_row);
   w.EndObject();
   w.Key("sync");
   w.StartObject();
@@ -106,16 +113,16 @@ std::string stream_entry(const MetricsSnapshot& s) {
   text(w, "best_bid", s.book.best_bid);
   text(w, "best_ask", s.book.best_ask);
   count(w, "levels_dropped", s.book.levels_dropped);
+  number(w, "unsynced_ms", round_to(static_cast<double>(s.book.unsynced_ns) / 1e6, 3));
   w.EndObject();
-  w.Key("latency_ms");
-  w.StartObject();
-  number(w, "p50", static_cast<double>(s.run.event_latency_us.p50) / 1e3);
-  number(w, "p99", static_cast<double>(s.run.event_latency_us.p99) / 1e3);
-  number(w, "max", static_cast<double>(s.run.event_latency_us.max) / 1e3);
-  w.EndObject();
+  key(w, "latency_ms");
+  percentiles_ms(w, s.run.event_latency_us);
+  if (s.run.event_latency_corrected_us.count > 0) {  // only with a clock offset estimate
+    key(w, "event_latency_corrected_ms");
+    percentiles_ms(w, s.run.event_latency_corrected_us);
+  }
   number(w, "last_message_age_ms", ms(s.last_message_age_ns));
   w.EndObject();
-  return buffer.GetString();
 }
 
 }  // namespace
@@ -150,20 +157,17 @@ MetricsSnapshot aggregate_metrics(const std::vector<MetricsSnapshot>& streams) {
 
 std::string to_metrics_json(const MetricsSnapshot& aggregate,
                             const std::vector<MetricsSnapshot>& streams) {
-  std::string text = to_metrics_json(aggregate);
-  const std::size_t end = text.rfind('}');
-  if (end == std::string::npos) return text;
-  std::string list = ",\n  \"streams\": [";
-  for (std::size_t i = 0; i < streams.size(); ++i) {
-    list += i == 0 ? "\n    " : ",\n    ";
-    list += stream_entry(streams[i]);
-  }
-  list += "\n  ]\n";
-  // The aggregate's last member ends right before its closing brace (and newline).
-  std::size_t insert_at = end;
-  while (insert_at > 0 && (text[insert_at - 1] == '\n' || text[insert_at - 1] == ' ')) --insert_at;
-  text.replace(insert_at, end - insert_at, list);
-  return text;
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  metrics_document::configure(w);
+  w.StartObject();
+  metrics_document::write_members(w, aggregate);
+  key(w, "streams");
+  w.StartArray();
+  for (const MetricsSnapshot& stream : streams) stream_entry(w, stream);
+  w.EndArray();
+  w.EndObject();
+  return metrics_document::text_of(buffer);
 }
 
 }  // namespace depthrec

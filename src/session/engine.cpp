@@ -76,7 +76,7 @@ void Engine::run() {
   rest_scheduler_->stop();
   if (writer_) writer_->stop();
   write_metrics(true);
-  if (queue_) queue_->close();
+  close_queues(consumers_);
   log_->log(LogLevel::info, "stopped");
   running_ = false;
 }

@@ -32,6 +32,7 @@
 #include "session/connection_session.hpp"
 #include "session/feed_session.hpp"
 #include "session/log_throttle.hpp"
+#include "session/update_consumers.hpp"
 #include "transport/network_loop.hpp"
 #include "transport/rest_scheduler.hpp"
 #include "transport/ws_client.hpp"
@@ -61,7 +62,8 @@ struct EngineConnection {
 
 class Engine {
  public:
-  Engine(RecorderConfig config, UpdateCallback callback, std::shared_ptr<BookUpdateQueue> queue);
+  // `consumers`: the library's callbacks and queues, each given the streams its filter names.
+  Engine(RecorderConfig config, UpdateConsumers consumers);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -100,8 +102,7 @@ class Engine {
   void warn_frame(const std::string& message);
 
   RecorderConfig config_;
-  UpdateCallback callback_;
-  std::shared_ptr<BookUpdateQueue> queue_;
+  UpdateConsumers consumers_;
 
   std::unique_ptr<TextLog> log_;
   std::unique_ptr<recording::DataDirLock> data_dir_lock_;

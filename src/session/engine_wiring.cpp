@@ -46,9 +46,8 @@ class PairedStreamRules final : public venues::VenueRules {
 
 }  // namespace
 
-Engine::Engine(RecorderConfig config, UpdateCallback callback,
-               std::shared_ptr<BookUpdateQueue> queue)
-    : config_(std::move(config)), callback_(std::move(callback)), queue_(std::move(queue)) {}
+Engine::Engine(RecorderConfig config, UpdateConsumers consumers)
+    : config_(std::move(config)), consumers_(std::move(consumers)) {}
 
 Engine::~Engine() {
   // The clients' pending operations live in the loop: they go first (member order), and the
@@ -92,6 +91,7 @@ void Engine::build_streams() {
     message.pop_back();
     throw std::runtime_error(message);
   }
+  check_filters(consumers_, keys);
   const plan::SubscriptionTable& table = planner_->table();
   // Each depth key is a stream of its own; a bookTicker key rides with its symbol's depth stream.
   std::map<std::pair<Market, std::string>, StreamId> tickers;
@@ -122,8 +122,7 @@ void Engine::build_streams() {
     stream->feed->set_stream_ids(writer_id(stream->depth_id), stream->ticker_id
                                                                   ? writer_id(*stream->ticker_id)
                                                                   : writer_id(stream->depth_id));
-    stream->feed->set_callback(callback_);
-    stream->feed->set_queue(queue_);
+    attach_consumers(*stream->feed, key, consumers_);
     streams_.push_back(std::move(stream));
   }
   if (!tickers.empty()) {

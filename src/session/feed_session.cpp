@@ -405,24 +405,29 @@ void FeedSession::request_snapshot(milliseconds delay) {
 void FeedSession::publish(const DepthUpdate& update, std::int64_t recv_ns,
                           std::int64_t& callback_ns) {
   const bool synced = sync_.book_valid();
-  if (callback_) {
+  if (!callbacks_.empty()) {
     const std::int64_t start = steady_now_ns();
-    try {
-      callback_(BookUpdate{key_, update, sync_.book(), recv_ns, synced});
-    } catch (const std::exception& error) {
-      // A user's callback must not take the recorder down: the recording goes on.
-      if (++callback_errors_ <= 10 || callback_errors_ % 10000 == 0)
-        log(LogLevel::error, "update callback threw (" + std::to_string(callback_errors_) +
-                                 " so far): " + error.what());
-    } catch (...) {
-      if (++callback_errors_ <= 10 || callback_errors_ % 10000 == 0)
-        log(LogLevel::error, "update callback threw a non-standard exception (" +
-                                 std::to_string(callback_errors_) + " so far)");
+    const BookUpdate view{key_, update, sync_.book(), recv_ns, synced};
+    for (const UpdateCallback& callback : callbacks_) {
+      try {
+        callback(view);
+      } catch (const std::exception& error) {
+        // A user's callback must not take the recorder down: the recording goes on.
+        if (++callback_errors_ <= 10 || callback_errors_ % 10000 == 0)
+          log(LogLevel::error, "update callback threw (" + std::to_string(callback_errors_) +
+                                   " so far): " + error.what());
+      } catch (...) {
+        if (++callback_errors_ <= 10 || callback_errors_ % 10000 == 0)
+          log(LogLevel::error, "update callback threw a non-standard exception (" +
+                                   std::to_string(callback_errors_) + " so far)");
+      }
     }
     callback_ns = steady_now_ns() - start;
   }
-  if (queue_) {
+  for (const auto& queue : queues_) {
+    if (!shared_key_) shared_key_ = std::make_shared<const StreamKey>(key_);
     TopOfBook top;
+    top.key = shared_key_;
     top.first_id = update.first_id;
     top.final_id = update.final_id;
     top.prev_final_id = update.prev_final_id;
@@ -431,8 +436,8 @@ void FeedSession::publish(const DepthUpdate& update, std::int64_t recv_ns,
     top.event_time_ms = update.event_time_ms;
     top.recv_ns = recv_ns;
     top.synced = synced;
-    sync_.book().top(queue_->levels(), top.bids, top.asks);
-    queue_->try_push(std::move(top));
+    sync_.book().top(queue->levels(), top.bids, top.asks);
+    queue->try_push(std::move(top));
   }
 }
 

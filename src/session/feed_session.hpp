@@ -84,8 +84,9 @@ class FeedSession {
  public:
   FeedSession(const RecorderConfig& config, FeedMetrics& metrics, SessionHooks hooks);
 
-  void set_callback(UpdateCallback callback) { callback_ = std::move(callback); }
-  void set_queue(std::shared_ptr<BookUpdateQueue> queue) { queue_ = std::move(queue); }
+  // The library's consumers of this stream's updates (any number; see update_consumers.hpp).
+  void add_callback(UpdateCallback callback) { callbacks_.push_back(std::move(callback)); }
+  void add_queue(std::shared_ptr<BookUpdateQueue> queue) { queues_.push_back(std::move(queue)); }
   // The connection that carries the stream (ConnectionSession::add_feed).
   void attach(StreamCarrier* carrier) { carrier_ = carrier; }
 
@@ -188,9 +189,10 @@ class FeedSession {
   RecordContext context_;
   RecordContext ticker_context_;  // context_ with the bookTicker stream's name
   BookSynchronizer sync_;
-  UpdateCallback callback_;
-  std::shared_ptr<BookUpdateQueue> queue_;
-  std::string line_;  // reused record buffer
+  std::vector<UpdateCallback> callbacks_;
+  std::vector<std::shared_ptr<BookUpdateQueue>> queues_;
+  std::shared_ptr<const StreamKey> shared_key_;  // key_, for the queued states (TopOfBook::key)
+  std::string line_;                             // reused record buffer
   std::string url_;
 
   bool snapshot_in_flight_ = false;

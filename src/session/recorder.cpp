@@ -97,7 +97,7 @@ void Recorder::Impl::run_loop() {
   rest_scheduler->stop();
   if (writer) writer->stop();
   write_metrics(true);
-  if (queue) queue->close();
+  session::close_queues(consumers);
   log->log(LogLevel::info, "stopped");
 }
 
@@ -107,14 +107,15 @@ Recorder::~Recorder() {
   stop();
 }
 
-void Recorder::on_update(UpdateCallback callback) {
-  impl_->callback = std::move(callback);
+void Recorder::on_update(UpdateCallback callback, KeyFilter keys) {
+  if (callback) impl_->consumers.push_back({std::move(keys), std::move(callback), nullptr});
 }
 
-std::shared_ptr<BookUpdateQueue> Recorder::subscribe_queue(std::size_t capacity,
-                                                           std::size_t levels) {
-  impl_->queue = std::make_shared<BookUpdateQueue>(capacity, levels);
-  return impl_->queue;
+std::shared_ptr<BookUpdateQueue> Recorder::subscribe_queue(std::size_t capacity, std::size_t levels,
+                                                           KeyFilter keys) {
+  auto queue = std::make_shared<BookUpdateQueue>(capacity, levels);
+  impl_->consumers.push_back({std::move(keys), nullptr, queue});
+  return queue;
 }
 
 void Recorder::start() {

@@ -22,6 +22,7 @@
 #include "session/engine.hpp"
 #include "session/feed_session.hpp"
 #include "session/log_throttle.hpp"
+#include "session/update_consumers.hpp"
 #include "transport/rest_scheduler.hpp"
 #include "transport/ws_client.hpp"
 
@@ -31,8 +32,7 @@ struct Recorder::Impl {
   explicit Impl(RecorderConfig c) : config(std::move(c)) {}
 
   RecorderConfig config;
-  UpdateCallback callback;
-  std::shared_ptr<BookUpdateQueue> queue;
+  session::UpdateConsumers consumers;  // on_update and subscribe_queue, in the order added
 
   // A run of config.subscriptions (issue 12): the many-stream engine does everything below.
   std::unique_ptr<session::Engine> engine;

@@ -18,12 +18,17 @@ using session::to_answer;
 
 void Recorder::Impl::prepare() {
   if (!config.subscriptions.empty()) {
-    engine = std::make_unique<session::Engine>(config, callback, queue);
+    engine = std::make_unique<session::Engine>(config, consumers);
     engine->prepare();
     return;
   }
   if (std::string error = validate(config); !error.empty()) throw std::runtime_error(error);
   config.symbol = to_upper(config.symbol);
+  // The one stream's key, for the consumers' filters: a filter naming another is refused first.
+  const std::vector<SubscriptionKey> subscribed =
+      subscriptions_of(config, {{config.market, config.symbol}});
+  session::check_filters(consumers, subscribed);
+  const SubscriptionKey& depth_key = subscribed.front();
   log = std::make_unique<TextLog>(session::text_log_config(config, config.symbol));
   const std::int64_t start_ns = transport::now_ns();
   FeedMetricsConfig metrics_config;
@@ -122,8 +127,7 @@ void Recorder::Impl::prepare() {
     ws->abandon_successor(conn_id, reason);
   };
   feed = std::make_unique<session::FeedSession>(config, *metrics, std::move(hooks));
-  feed->set_callback(callback);
-  feed->set_queue(queue);
+  session::attach_consumers(*feed, depth_key, consumers);
   session::ConnectionSessionConfig connection_config;
   connection_config.url = stream_url(config);
   // With several streams on the connection, those that have not joined a successor this long

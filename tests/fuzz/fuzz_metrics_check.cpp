@@ -4,7 +4,10 @@
 //  - the status is the worst level of the checks; a file problem is one CRITICAL "file" check;
 //  - every check has a metric name and a text;
 //  - to_json() gives valid JSON whose status and number of checks match the report;
-//  - deterministic (the same input gives the same report).
+//  - deterministic (the same input gives the same report);
+//  - a many-stream file (`streams`): at most max_stream_lines alerts shown per kind, every shown
+//    alert is not OK and names its stream, no more failing streams than checked ones, the status
+//    is at least every stream alert's level, and to_json()'s "streams" matches the report.
 #include <rapidjson/document.h>
 
 #include <cstddef>
@@ -34,10 +37,35 @@ CheckOptions options_from(std::uint8_t byte) {
   options.latency = static_cast<LatencySource>(byte % 3);
   options.scope = (byte & 0x20) ? MetricsScope::window : MetricsScope::run;
   t.stale_intervals = (byte & 0x40) ? 0.0 : 3.0;
+  options.max_stream_lines = byte % 4;
   return options;
 }
 
-void check_report(const CheckReport& report) {
+void check_stream_alerts(const CheckReport& report, const CheckOptions& options,
+                         const rapidjson::Document& doc) {
+  const StreamsReport& streams = report.streams;
+  FUZZ_CHECK(streams.failing <= streams.checked);
+  std::size_t shown = 0;
+  for (const StreamAlertGroup& group : streams.groups) {
+    FUZZ_CHECK(group.shown.size() <= options.max_stream_lines);
+    FUZZ_CHECK(!group.shown.empty() || group.omitted > 0);
+    for (const StreamAlert& alert : group.shown) {
+      FUZZ_CHECK(alert.check.level != AlertLevel::ok && alert.check.metric == group.metric);
+      FUZZ_CHECK(!alert.stream.empty() && !alert.check.text.empty());
+      FUZZ_CHECK(worst(report.status, alert.check.level) == report.status);
+    }
+    FUZZ_CHECK(worst(report.status, group.omitted_level) == report.status);
+    shown += group.shown.size() + (group.omitted > 0 ? 1 : 0);
+  }
+  FUZZ_CHECK(format_stream_lines(report).size() == shown);
+  FUZZ_CHECK(streams.present == doc.HasMember("streams"));
+  if (streams.present) {
+    FUZZ_CHECK(doc["streams"]["checked"].GetUint64() == streams.checked);
+    FUZZ_CHECK(doc["streams"]["failing"].GetUint64() == streams.failing);
+  }
+}
+
+void check_report(const CheckReport& report, const CheckOptions& options) {
   FUZZ_CHECK(!report.checks.empty());
   AlertLevel worst_level = AlertLevel::ok;
   for (const MetricCheck& check : report.checks) {
@@ -45,6 +73,11 @@ void check_report(const CheckReport& report) {
     FUZZ_CHECK(!check.text.empty());
     FUZZ_CHECK(!format_check_line(check).empty());
     worst_level = worst(worst_level, check.level);
+  }
+  for (const StreamAlertGroup& group : report.streams.groups) {
+    for (const StreamAlert& alert : group.shown)
+      worst_level = worst(worst_level, alert.check.level);
+    worst_level = worst(worst_level, group.omitted_level);
   }
   FUZZ_CHECK(report.status == worst_level);
   if (report.checks.front().metric == "file") {
@@ -57,6 +90,7 @@ void check_report(const CheckReport& report) {
   FUZZ_CHECK(doc["exit_code"].GetInt() == exit_code(report.status));
   FUZZ_CHECK(doc["checks"].Size() == report.checks.size());
   FUZZ_CHECK(format_status_line(report).rfind("STATUS ", 0) == 0);
+  check_stream_alerts(report, options, doc);
 }
 
 }  // namespace
@@ -65,12 +99,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   const CheckOptions defaults;
   const CheckReport report = check_metrics_text(text, defaults, kNow, std::nullopt);
-  check_report(report);
+  check_report(report, defaults);
   FUZZ_CHECK(to_json(check_metrics_text(text, defaults, kNow, std::nullopt)) == to_json(report));
   if (size > 0) {
-    const CheckReport moved = check_metrics_text(text.substr(1), options_from(data[0]), kNow,
+    const CheckOptions options = options_from(data[0]);
+    const CheckReport moved = check_metrics_text(text.substr(1), options, kNow,
                                                  static_cast<std::int64_t>(data[0]) * 1'000'000);
-    check_report(moved);
+    check_report(moved, options);
   }
   return 0;
 }

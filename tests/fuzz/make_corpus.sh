@@ -145,7 +145,7 @@ for text in 63943.90 0.000 1000 5. 0 0.00000001 92233720368.54775807 92233720368
 done
 
 # ---- metrics_check: the depthrec-check fixtures (seed, ours, unsynced, broken) ----
-for name in seed ok warning critical unsynced invalid missing_keys; do
+for name in seed ok warning critical unsynced invalid missing_keys streams_ok streams_one_bad; do
   cp ../unit/data/metrics_$name.json "$OUT/metrics_check/$name"
 done
 # found by the fuzzer: years whose nanoseconds overflow int64, a timestamp_ns far before the epoch

@@ -143,6 +143,32 @@ void expect_streams(const Simulator& sim, const rapidjson::Document& metrics,
   EXPECT_EQ(metric_u64(metrics, nullptr, "total_messages"), total);
 }
 
+// depthrec-check on a many-stream run (issue 12, item 6) where a gap was injected on ETHUSDT: its
+// stream broke (the seed's limit: any break is CRITICAL), and the check names that stream, and
+// only that one, with the exit status of its worst alert. Staleness is left out: depthsim stops
+// after kEvents, so how old each stream's last message is depends on the machine's pace.
+void expect_depthrec_check_names_only_ethusdt(const RecorderRun& run) {
+  ChildProcess check(binary("depthrec-check"), {"--stale-intervals", "0", run.metrics_path()},
+                     make_temp_dir("check") + "/check.txt");
+  const auto exit_code = check.wait_exit(std::chrono::seconds(30));
+  const std::string output = check.output();
+  ASSERT_TRUE(exit_code) << output;
+  EXPECT_EQ(*exit_code, 2) << output;
+  EXPECT_NE(output.find("CRITICAL stream=ethusdt@depth@100ms market=usdm symbol=ETHUSDT "
+                        "breaks=1 (crit >0)\n"),
+            std::string::npos)
+      << output;
+  EXPECT_EQ(output.find("symbol=BTCUSDT"), std::string::npos) << output;
+  EXPECT_EQ(output.find("symbol=SOLUSDT"), std::string::npos) << output;
+  EXPECT_NE(output.find("streams: 1 of 3 failing"), std::string::npos) << output;
+  std::size_t stream_lines = 0;
+  for (std::size_t at = output.find("stream="); at != std::string::npos;
+       at = output.find("stream=", at + 1))
+    ++stream_lines;
+  report_figure("depthrec-check, gap on ETHUSDT of 3 symbols: failing streams named / lines / exit",
+                "ETHUSDT / " + std::to_string(stream_lines) + " / " + std::to_string(*exit_code));
+}
+
 // depthsim with BTCUSDT, ETHUSDT and SOLUSDT on USD-M, kEvents each, and `extra` arguments.
 std::vector<std::string> three_usdm_symbols_sim(const std::string& seed,
                                                 std::vector<std::string> extra = {}) {
@@ -285,6 +311,8 @@ TEST(EngineE2E, ConnectionsRollOverWithEveryBookJoiningTheSuccessor) {
                 std::to_string(stats["connections"].Size()) + " / 0");
 }
 
+// A gap on ETHUSDT: only its book resyncs, every stream replays to the truth, and depthrec-check
+// on the run's metrics.json names ETHUSDT's stream, and no other.
 TEST(EngineE2E, AGapOnOneSymbolResyncsThatSymbolOnly) {
   const std::vector<SymbolUnderTest>& symbols = kThreeUsdmSymbols;
   Simulator sim(three_usdm_symbols_sim("32", {"--fault", "gap@200/ETHUSDT"}));
@@ -303,6 +331,7 @@ TEST(EngineE2E, AGapOnOneSymbolResyncsThatSymbolOnly) {
   EXPECT_EQ(metric_u64(*metrics, "continuity", "resyncs"), 1u) << "the aggregate";
   for (const SymbolUnderTest& s : symbols)
     expect_stream_replays_to_truth(sim, run, s, s.symbol == "ETHUSDT" ? 1u : 0u);
+  expect_depthrec_check_names_only_ethusdt(run);
 }
 
 // Two markets in one run, BTCUSDT on both (two books under one stream name, told apart by the

@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <map>
+#include <set>
 #include <thread>
+#include <vector>
 
 #include "depthrec/recorder.hpp"
 #include "e2e_support.hpp"
@@ -109,6 +111,109 @@ TEST(LibraryApi, ARecorderOfManySubscriptionsCallsBackWithEachUpdatesKey) {
   EXPECT_EQ(out_of_order.load(), 0);
   EXPECT_EQ(wrong_symbol.load(), 0);
   EXPECT_TRUE(recorder.last_error().empty()) << recorder.last_error();
+}
+
+// Consumers filtered by key (issue 12, item 7): three symbols in one Recorder; a queue filtered to
+// ETHUSDT gets exactly ETHUSDT's updates, every one and in order (the same sequence an
+// unfiltered callback sees of it); a callback filtered to BTCUSDT and SOLUSDT gets exactly
+// those two streams' updates. The filters are resolved at start: the consumers are never called
+// for another stream.
+TEST(LibraryApi, ConsumersFilteredByKeyGetTheirStreamsOnlyEveryUpdateInOrder) {
+  Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT,ETHUSDT,SOLUSDT", "--rate", "300",
+                 "--events", "300", "--start-on-subscribe", "--fault", "gap@150/SOLUSDT"});
+  depthrec::RecorderConfig config = config_for(sim, false, make_temp_dir("library"));
+  using depthrec::Market;
+  config.subscriptions = depthrec::subscriptions_of(
+      config, {{Market::usdm, "BTCUSDT"}, {Market::usdm, "ETHUSDT"}, {Market::usdm, "SOLUSDT"}});
+  depthrec::Recorder recorder(config);
+  // Every update of every stream, as an unfiltered consumer sees them (network thread).
+  std::map<std::string, std::vector<std::uint64_t>> all_updates;
+  recorder.on_update([&](const depthrec::BookUpdate& update) {
+    all_updates[update.key.symbol].push_back(update.update.final_id);
+  });
+  std::map<std::string, std::vector<std::uint64_t>> two_updates;
+  recorder.on_update(
+      [&](const depthrec::BookUpdate& update) {
+        two_updates[update.key.symbol].push_back(update.update.final_id);
+      },
+      depthrec::KeyFilter{{Market::usdm, "BTCUSDT"}, {Market::usdm, "solusdt"}});
+  auto eth_queue =
+      recorder.subscribe_queue(100'000, 5, depthrec::KeyFilter{config.subscriptions[1]});
+  ASSERT_EQ(config.subscriptions[1].symbol, "ETHUSDT");
+  recorder.start();
+  // 300 events of each symbol, but the one the gap swallowed; every book synced again after it.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const depthrec::MetricsSnapshot m = recorder.metrics();
+        return m.run.counters.messages >= 899 && m.book.synced;
+      },
+      std::chrono::seconds(30)))
+      << recorder.last_error();
+  recorder.stop();  // the queue is closed once every state is in it
+  std::vector<std::uint64_t> eth_states;
+  std::set<std::string> queue_keys;
+  std::uint64_t previous_u = 0, chain_breaks = 0;
+  while (auto state = eth_queue->pop(std::chrono::milliseconds(0))) {
+    ASSERT_TRUE(state->key);
+    queue_keys.insert(state->key->symbol);
+    if (state->synced && previous_u != 0 && state->prev_final_id != previous_u) ++chain_breaks;
+    previous_u = state->final_id;
+    eth_states.push_back(state->final_id);
+  }
+  EXPECT_TRUE(eth_queue->closed());
+  EXPECT_EQ(eth_queue->dropped(), 0u);
+  EXPECT_EQ(queue_keys, std::set<std::string>{"ETHUSDT"});
+  EXPECT_FALSE(eth_states.empty());
+  EXPECT_EQ(eth_states, all_updates["ETHUSDT"]) << "every ETHUSDT update, in order";
+  EXPECT_EQ(chain_breaks, 0u);
+  ASSERT_EQ(two_updates.size(), 2u);
+  EXPECT_EQ(two_updates["BTCUSDT"], all_updates["BTCUSDT"]);
+  EXPECT_EQ(two_updates["SOLUSDT"], all_updates["SOLUSDT"]) << "its break and resync included";
+  EXPECT_EQ(recorder.metrics().run.counters.breaks, 1u) << "the gap injected on SOLUSDT";
+  report_figure("filtered consumers: ETHUSDT queue states / BTCUSDT+SOLUSDT callback updates / all",
+                std::to_string(eth_states.size()) + " / " +
+                    std::to_string(two_updates["BTCUSDT"].size() + two_updates["SOLUSDT"].size()) +
+                    " / " +
+                    std::to_string(all_updates["BTCUSDT"].size() + all_updates["ETHUSDT"].size() +
+                                   all_updates["SOLUSDT"].size()));
+}
+
+// A filter naming a stream the Recorder does not subscribe is a mistake: start() says so rather
+// than leave the consumer without updates. A single-symbol Recorder takes filters too.
+TEST(LibraryApi, AFilterNamingAStreamNotSubscribedIsRefused) {
+  Simulator sim(
+      {"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "300", "--start-on-subscribe"});
+  const std::string dir = make_temp_dir("library");
+  using depthrec::Market;
+  {
+    depthrec::RecorderConfig config = config_for(sim, false, dir);
+    config.subscriptions = depthrec::subscriptions_of(config, {{Market::usdm, "BTCUSDT"}});
+    depthrec::Recorder recorder(config);
+    recorder.on_update([](const depthrec::BookUpdate&) {},
+                       depthrec::KeyFilter{{Market::spot, "BTCUSDT"}});
+    try {
+      recorder.start();
+      FAIL() << "start() accepted a filter of a stream not subscribed";
+    } catch (const std::runtime_error& error) {
+      EXPECT_NE(std::string(error.what())
+                    .find("on_update filter names spot:BTCUSDT, which is "
+                          "not subscribed"),
+                std::string::npos)
+          << error.what();
+    }
+  }
+  {
+    depthrec::Recorder recorder(config_for(sim, false, dir));  // config.symbol, no subscriptions
+    recorder.subscribe_queue(16, 5, depthrec::KeyFilter{{Market::usdm, "ETHUSDT"}});
+    EXPECT_THROW(recorder.start(), std::runtime_error);
+  }
+  depthrec::Recorder recorder(config_for(sim, false, dir));
+  std::atomic<int> calls{0};
+  recorder.on_update([&](const depthrec::BookUpdate&) { ++calls; },
+                     depthrec::KeyFilter{{Market::usdm, "btcusdt"}});
+  recorder.start();
+  EXPECT_TRUE(wait_until([&] { return calls.load() >= 10; }, std::chrono::seconds(30)));
+  recorder.stop();
 }
 
 TEST(LibraryApi, BoundedQueueHandsBookStatesToASlowConsumerAndCountsWhatItDrops) {

@@ -1,7 +1,7 @@
 // depthrec-check [options] metrics.json
 // Applies the seed's threshold table (and ours: staleness, clock offset, unsynced book, failing
-// snapshots) to a metrics.json, prints one line per metric and a status line, and exits 0 (OK),
-// 1 (WARNING) or 2 (CRITICAL).
+// snapshots) to a metrics.json, prints one line per metric, then (a many-stream file) one line per
+// alert of each stream by name, and a status line, and exits 0 (OK), 1 (WARNING) or 2 (CRITICAL).
 // Usage errors and unreadable or invalid files are CRITICAL too (exit 2), so a monitor never
 // mistakes a broken check for a healthy feed.
 #include <CLI/CLI.hpp>
@@ -121,6 +121,11 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--now", now_text, "the current time in epoch seconds, e.g. 1760690281.5 (tests)")
       ->check(CLI::Number);
+  app.add_option("--max-stream-lines", options.max_stream_lines,
+                 "a many-stream metrics.json: at most this many failing streams shown per alert "
+                 "kind, then \"... and K more\"")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_flag("--json", json, "print the result as one JSON object");
 
   try {
@@ -150,6 +155,9 @@ int run(int argc, char** argv) {
   } else {
     for (const auto& check : report.checks) {
       std::printf("%s\n", depthrec::format_check_line(check).c_str());
+    }
+    for (const std::string& line : depthrec::format_stream_lines(report)) {
+      std::printf("%s\n", line.c_str());
     }
     std::printf("%s %s\n", depthrec::format_status_line(report).c_str(), path.c_str());
   }

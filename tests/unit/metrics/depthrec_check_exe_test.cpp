@@ -144,4 +144,23 @@ TEST_F(DepthrecCheckExe, JsonOutput) {
   EXPECT_EQ(r.output.rfind("{\"status\":\"WARNING\",\"exit_code\":1,", 0), 0u) << r.output;
 }
 
+// Issue 12: a many-stream metrics.json; the failing stream is named, the exit code is the worst
+// alert's.
+TEST_F(DepthrecCheckExe, ManyStreamFileNamesTheFailingStream) {
+  Result r = run(kNow + fixture("metrics_streams_one_bad.json"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("\nCRITICAL stream=ethusdt@depth@100ms market=usdm symbol=ETHUSDT "
+                          "breaks=1 (crit >0)\n"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("symbol=BTCUSDT"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("streams: 1 of 3 failing"), std::string::npos) << r.output;
+  r = run(kNow + "--max-stream-lines 0" + fixture("metrics_streams_one_bad.json"));
+  EXPECT_NE(r.output.find("CRITICAL ... and 1 more streams with breaks\n"), std::string::npos)
+      << r.output;
+  r = run(kNow + fixture("metrics_streams_ok.json"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(run(kNow + "--max-stream-lines -1" + fixture("metrics_streams_ok.json")).exit_code, 2);
+}
+
 }  // namespace

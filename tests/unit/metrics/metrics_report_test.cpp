@@ -3,10 +3,14 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "depthrec/feed_metrics.hpp"
+#include "full_snapshot.hpp"
+#include "metrics_fixtures.hpp"
 
 namespace depthrec {
 namespace {
@@ -276,6 +280,36 @@ TEST(MetricsJson, RestSchedulerObject) {
   // After snapshots{...}, before sync{...}: the REST figures sit beside the snapshot counts.
   EXPECT_LT(text.find("\"snapshots\""), text.find("\"rest\""));
   EXPECT_LT(text.find("\"rest\""), text.find("\"sync\""));
+}
+
+// metrics_full_golden.json was written by to_metrics_json before metrics.json had one writer for
+// the single-stream and the many-stream documents (commit 6bd8839): every member, byte for byte.
+TEST(MetricsJson, EveryMemberIsWrittenByteForByteAsBefore) {
+  std::ifstream in(test::metrics_fixture("metrics_full_golden.json"), std::ios::binary);
+  std::stringstream golden;
+  golden << in.rdbuf();
+  ASSERT_FALSE(golden.str().empty());
+  EXPECT_EQ(to_metrics_json(test::full_snapshot()), golden.str());
+}
+
+// A name from the network or a file is written as valid JSON whatever its bytes: quotes,
+// backslashes and control characters escaped, bytes that are not UTF-8 replaced by U+FFFD.
+TEST(MetricsJson, AnyNameGivesValidJson) {
+  MetricsSnapshot s = test::full_snapshot();
+  s.key.symbol = "A\"B\\C\n\x01\xff\xc3(\xe2\x82\xac";
+  s.key.stream = std::string("x\0y\xed\xa0\x80z", 7);
+  s.text_log.last_error = "\xf0\x9f\x98";
+  s.gaps = {{"re\"ason\xfe", 1}};
+  const std::string text = to_metrics_json(s);
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(text.c_str(), text.size());
+  ASSERT_FALSE(doc.HasParseError()) << text;
+  EXPECT_EQ(std::string(doc["symbol"].GetString(), doc["symbol"].GetStringLength()),
+            "A\"B\\C\n\x01\xEF\xBF\xBD\xEF\xBF\xBD(\xe2\x82\xac");
+  EXPECT_EQ(std::string(doc["stream"].GetString(), doc["stream"].GetStringLength()),
+            std::string("x\0y\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDz", 13));
+  EXPECT_STREQ(doc["text_log"]["last_error"].GetString(), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_TRUE(doc["integrity"]["gaps"].HasMember("re\"ason\xEF\xBF\xBD"));
 }
 
 }  // namespace

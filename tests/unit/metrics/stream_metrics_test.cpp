@@ -95,5 +95,65 @@ TEST(StreamMetrics, MetricsJsonKeepsTheSeedsTopLevelAndAddsOneEntryPerStream) {
   EXPECT_EQ(text.back(), '\n');
 }
 
+// One writer for the whole document: the many-stream file is the single-stream file, byte for
+// byte, up to its closing brace, then `streams` (no text spliced into a finished document).
+TEST(StreamMetrics, TheTopLevelIsTheSingleStreamDocumentByteForByte) {
+  const std::vector<MetricsSnapshot> streams{stream("btcusdt", 600, 0, 8'000'000, true),
+                                             stream("ethusdt", 599, 1, 9'000'000, false)};
+  const MetricsSnapshot all = aggregate_metrics(streams);
+  const std::string single = to_metrics_json(all);
+  const std::string many = to_metrics_json(all, streams);
+  const std::string top = single.substr(0, single.rfind("\n}\n"));
+  ASSERT_EQ(many.compare(0, top.size(), top), 0) << many;
+  const std::string streams_member = ",\n  \"streams\": [";
+  EXPECT_EQ(many.compare(top.size(), streams_member.size(), streams_member), 0)
+      << many.substr(top.size());
+  EXPECT_EQ(many.substr(many.size() - 7), "\n  ]\n}\n");
+}
+
+// Names with quotes, backslashes, control characters or bytes that are not UTF-8: the file is
+// still valid JSON and the entries still parse (streams[] with no entry too).
+TEST(StreamMetrics, AnyStreamNameGivesValidJson) {
+  std::vector<MetricsSnapshot> streams{stream("a\"b", 1, 0, 1, true),
+                                       stream("c\\d\n\x7f\x01", 2, 0, 1, true),
+                                       stream("\xff\xfe}]", 3, 0, 1, true)};
+  const MetricsSnapshot all = aggregate_metrics(streams);
+  for (const auto& list : {streams, std::vector<MetricsSnapshot>{}}) {
+    const std::string text = to_metrics_json(all, list);
+    rapidjson::Document doc;
+    doc.Parse<rapidjson::kParseValidateEncodingFlag>(text.c_str(), text.size());
+    ASSERT_FALSE(doc.HasParseError()) << text;
+    ASSERT_EQ(doc["streams"].Size(), list.size());
+    if (list.empty()) continue;
+    EXPECT_STREQ(doc["streams"][0]["symbol"].GetString(), "a\"b");
+    EXPECT_STREQ(doc["streams"][1]["stream"].GetString(), "c\\d\n\x7f\x01@depth@100ms");
+    EXPECT_STREQ(doc["streams"][2]["symbol"].GetString(), "\xEF\xBF\xBD\xEF\xBF\xBD}]");
+  }
+}
+
+// What depthrec-check reads of each entry: p95, the book's unsynced time, the failing snapshots
+// in a row, and the corrected latency once the stream has a clock offset (count > 0).
+TEST(StreamMetrics, EntriesCarryWhatThePerStreamAlertsRead) {
+  std::vector<MetricsSnapshot> streams{stream("btcusdt", 600, 0, 8'000'000, true),
+                                       stream("ethusdt", 599, 1, -1, false)};
+  streams[1].book.unsynced_ns = 61'500'000'000;
+  streams[1].snapshot_failures_in_a_row = 6;
+  streams[0].run.event_latency_corrected_us =
+      HistogramSummary{600, 100, 900, 200.0, 150, 300, 400, 800};
+  const std::string text = to_metrics_json(aggregate_metrics(streams), streams);
+  rapidjson::Document doc;
+  doc.Parse(text.c_str());
+  ASSERT_FALSE(doc.HasParseError()) << text;
+  const auto& btc = doc["streams"][0];
+  const auto& eth = doc["streams"][1];
+  EXPECT_DOUBLE_EQ(btc["latency_ms"]["p95"].GetDouble(), 3.0);
+  EXPECT_DOUBLE_EQ(btc["event_latency_corrected_ms"]["p95"].GetDouble(), 0.3);
+  EXPECT_DOUBLE_EQ(btc["event_latency_corrected_ms"]["p99"].GetDouble(), 0.4);
+  EXPECT_FALSE(eth.HasMember("event_latency_corrected_ms")) << "no clock offset: no corrected";
+  EXPECT_DOUBLE_EQ(eth["book"]["unsynced_ms"].GetDouble(), 61'500.0);
+  EXPECT_EQ(eth["snapshots"]["consecutive_failures"].GetUint64(), 6u);
+  EXPECT_DOUBLE_EQ(btc["book"]["unsynced_ms"].GetDouble(), 0.0);
+}
+
 }  // namespace
 }  // namespace depthrec

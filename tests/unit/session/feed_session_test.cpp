@@ -49,7 +49,7 @@ class FeedSessionTest : public ::testing::Test {
     connection_ = std::make_unique<ConnectionSession>(
         ConnectionSessionConfig{"wss://127.0.0.1/stream", {}, {}}, std::move(connection_hooks));
     connection_->add_feed(*session_);
-    session_->set_callback([this](const BookUpdate& update) {
+    session_->add_callback([this](const BookUpdate& update) {
       ++callbacks_;
       last_callback_synced_ = update.book_synced;
       if (auto bid = update.book.best_bid()) last_best_bid_ = to_string(bid->price);
@@ -264,7 +264,7 @@ TEST_F(FeedSessionTest, TickerRecordsCarryTheBookTickerStreamName) {
 
 TEST_F(FeedSessionTest, ACallbackThatThrowsDoesNotStopTheFeed) {
   make_session(Market::usdm, 0);
-  session_->set_callback([](const BookUpdate&) { throw std::runtime_error("user bug"); });
+  session_->add_callback([](const BookUpdate&) { throw std::runtime_error("user bug"); });
   feed(futures_event(96, 105, 95));
   answer_snapshot(100);
   feed(futures_event(106, 110, 105));
