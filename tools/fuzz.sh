@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan + UBSan) in build-fuzz and runs each one for a while,
 # starting from a fresh copy of its seed corpus (tests/fuzz/corpus) so the repository stays clean.
-#   tools/fuzz.sh                     every target for 20 s (what CI runs)
+#   tools/fuzz.sh                     every target for 20 s (CI runs tools/fuzz.sh 15)
 #   tools/fuzz.sh 3600                every target for an hour
 #   tools/fuzz.sh 60 fuzz_book_sync   only the named targets
 # Exits non-zero if any target crashes, leaks, times out or runs out of memory; the input that did
-# it is kept under build-fuzz/fuzz-artifacts/<target>/ and its path is printed. Installs nothing:
+# it is kept under build-fuzz/fuzz-artifacts/<target>/ and its path is printed. Targets run
+# FUZZ_RUN_JOBS at a time (default 2: one per core), each for the whole time given. Installs nothing:
 # tools/setup.sh installs clang and libclang-rt-14-dev. See docs/fuzzing.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,22 +48,26 @@ dictionary_of() {
   esac
 }
 
-failed=()
-for target in "${TARGETS[@]}"; do
-  name=${target#fuzz_}
-  corpus=$WORK/$name
+# One target's run: its summary line goes to $WORK/<target>.summary, and $WORK/<target>.failed
+# exists if it found something (the details are printed on stderr at the end, in target order).
+fuzz_target() {
+  local target=$1
+  local name=${target#fuzz_}
+  local corpus=$WORK/$name
   mkdir -p "$corpus"
   [ -d "$ROOT/tests/fuzz/corpus/$name" ] && cp -r "$ROOT/tests/fuzz/corpus/$name/." "$corpus/"
-  artifacts=$BUILD_DIR/fuzz-artifacts/$target
+  local artifacts=$BUILD_DIR/fuzz-artifacts/$target
   mkdir -p "$artifacts"
-  log=$WORK/$target.log
-  options=(-max_total_time="$SECONDS_PER_TARGET" -max_len=65536 -rss_limit_mb=2048 -timeout=10
+  local log=$WORK/$target.log
+  local options=(-max_total_time="$SECONDS_PER_TARGET" -max_len=65536 -rss_limit_mb=2048 -timeout=10
     -print_final_stats=1 -artifact_prefix="$artifacts/")
+  local dict
   dict=$(dictionary_of "$target")
   [ -n "$dict" ] && options+=(-dict="$dict")
 
-  rc=0
+  local rc=0
   "$BUILD_DIR/fuzz/$target" "${options[@]}" "$corpus" >"$log" 2>&1 || rc=$?
+  local execs rate inputs found
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
   # "Test unit written to <path>": the crash-, leak-, timeout- or oom- input libFuzzer saved.
@@ -70,22 +75,49 @@ for target in "${TARGETS[@]}"; do
   found=$(printf '%s' "$inputs" | grep -c . || true)
   if ((rc != 0)) && ((found == 0)); then found=1; fi
   echo "fuzz: $target: ${execs:-0} execs in $SECONDS_PER_TARGET s (${rate:-0} exec/s)," \
-    "$found crash$( ((found == 1)) || echo es), corpus $(find "$corpus" -type f | wc -l) files"
-  if ((found > 0)); then
-    failed+=("$target")
-    cp "$log" "$artifacts/last-run.log"
-    grep -E -A 30 "ERROR: |runtime error|fuzz invariant violated|Deadly signal" "$log" | head -n 60 >&2 || true
+    "$found crash$( ((found == 1)) || echo es), corpus $(find "$corpus" -type f | wc -l) files" \
+    >"$WORK/$target.summary"
+  ((found > 0)) || return 0
+  touch "$WORK/$target.failed"
+  cp "$log" "$artifacts/last-run.log"
+  {
+    grep -E -A 30 "ERROR: |runtime error|fuzz invariant violated|Deadly signal" "$log" | head -n 60 || true
     if [ -n "$inputs" ]; then
       while IFS= read -r input; do
-        echo "fuzz: $target: input saved at $input (reproduce: $BUILD_DIR/fuzz/$target $input)" >&2
+        echo "fuzz: $target: input saved at $input (reproduce: $BUILD_DIR/fuzz/$target $input)"
       done <<<"$inputs"
     else
-      echo "fuzz: $target: exit code $rc; full log: $artifacts/last-run.log" >&2
+      echo "fuzz: $target: exit code $rc; full log: $artifacts/last-run.log"
     fi
+  } >"$WORK/$target.report"
+}
+
+# FUZZ_RUN_JOBS targets at a time (default 2, the CI machine's cores): each is one libFuzzer
+# process on one core for SECONDS_PER_TARGET, so every target gets the same time as when they
+# ran one after the other, and the stage takes half as long.
+RUN_JOBS=${FUZZ_RUN_JOBS:-2}
+running=0
+for target in "${TARGETS[@]}"; do
+  if ((running >= RUN_JOBS)); then
+    wait -n || true
+    running=$((running - 1))
+  fi
+  fuzz_target "$target" &
+  running=$((running + 1))
+done
+wait
+
+failed=()
+for target in "${TARGETS[@]}"; do
+  cat "$WORK/$target.summary" 2>/dev/null || echo "fuzz: $target: did not report (see $WORK)"
+  if [ -e "$WORK/$target.failed" ] || [ ! -e "$WORK/$target.summary" ]; then
+    failed+=("$target")
+    cat "$WORK/$target.report" >&2 2>/dev/null || true
   fi
 done
 
-echo "fuzz: total $((SECONDS - start)) s (build + ${#TARGETS[@]} targets x $SECONDS_PER_TARGET s)"
+echo "fuzz: total $((SECONDS - start)) s (build + ${#TARGETS[@]} targets x $SECONDS_PER_TARGET s," \
+  "$RUN_JOBS at a time)"
 if ((${#failed[@]})); then
   echo "fuzz: FAILED: ${failed[*]}" >&2
   exit 1

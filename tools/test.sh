@@ -10,7 +10,8 @@
 #     asan   ASan+UBSan Debug build in build-asan/: ctest -L 'unit|integration|hostile' (the
 #            fault matrix's hostile-server cases, FaultHostile*)
 #     tsan   TSan build in build-tsan/: the threaded unit tests and a few integration tests
-#     fuzz   tools/fuzz.sh 15: eight libFuzzer targets, 15 s each (build-fuzz/)
+#            (threaded_e2e_tests: only their files and the tools they start are built)
+#     fuzz   tools/fuzz.sh 15: ten libFuzzer targets, 15 s each, two at a time (build-fuzz/)
 #     tidy   clang-tidy (.clang-tidy) over src/ and tools/, on build/compile_commands.json
 #     leak   tools/leak_check.sh: a record-and-stop run of depthrec under valgrind memcheck
 #
@@ -37,8 +38,11 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-15}
 
 # Under TSan: the unit tests with threads, and the integration tests that cover the recorder's
 # threads end to end (network, writer, metrics, REST fetcher, reconnect, stop on SIGTERM, the
-# library API's callback and hand-off queue): 11 tests, ~16 s.
+# library API's callback and hand-off queue): 13 tests, ~16 s. They come from threaded_e2e_tests
+# (tests/integration/CMakeLists.txt: their two files only), so the TSan build compiles neither the
+# other integration files nor the tools those need.
 TSAN_UNIT_TESTS=(recording_tests transport_tests metrics_tests session_tests)
+TSAN_INTEGRATION_TARGET=threaded_e2e_tests
 TSAN_INTEGRATION_FILTER="RecorderEndToEnd.*:LibraryApi.*"
 
 # clang-tidy covers src/ and every tools/<tool>/ except those named here (e.g. a tool in the
@@ -106,15 +110,15 @@ stage_asan() {
 
 stage_tsan() {
   configure "$TSAN_BUILD_DIR" -DDEPTHREC_SANITIZE=thread
-  cmake --build "$TSAN_BUILD_DIR" -j"$JOBS" --target "${TSAN_UNIT_TESTS[@]}" integration_tests
+  cmake --build "$TSAN_BUILD_DIR" -j"$JOBS" --target "${TSAN_UNIT_TESTS[@]}" "$TSAN_INTEGRATION_TARGET"
   local reports=$ROOT/$TSAN_BUILD_DIR/sanitizer-reports rc=0 test
   sanitizer_env "$reports"
   for test in "${TSAN_UNIT_TESTS[@]}"; do
     echo "tsan: $test"
     timeout 600 "$TSAN_BUILD_DIR/tests/$test" --gtest_brief=1 || rc=1
   done
-  echo "tsan: integration_tests --gtest_filter=$TSAN_INTEGRATION_FILTER"
-  timeout 600 "$TSAN_BUILD_DIR/tests/integration/integration_tests" --gtest_brief=1 \
+  echo "tsan: $TSAN_INTEGRATION_TARGET --gtest_filter=$TSAN_INTEGRATION_FILTER"
+  timeout 600 "$TSAN_BUILD_DIR/tests/integration/$TSAN_INTEGRATION_TARGET" --gtest_brief=1 \
     --gtest_filter="$TSAN_INTEGRATION_FILTER" || rc=1
   check_sanitizer_reports "$reports" || rc=1
   return "$rc"
