@@ -47,9 +47,11 @@ std::string select_symbols(bool from_symbols, const std::string& symbols_text,
   if (max_symbols < 0) return "--max-symbols must be 0 (no cap) or more";
   selection.max_symbols = static_cast<std::size_t>(max_symbols);
   if (std::string error = validate_selection(selection); !error.empty()) return error;
-  if (selection.has_all())
-    return "--symbols ALL takes the exchange's symbol list (exchangeInfo) and follows it: that is "
-           "the multi-symbol engine of issue 12, not yet in this build; name one symbol";
+  // ALL: the engine resolves the selection against the exchange's list at start.
+  if (selection.has_all()) {
+    c.symbol_selection = selection;
+    return {};
+  }
   c.symbol = selection.items.front().symbol;
   c.market = selection.items.front().market;
   return {};
@@ -90,8 +92,8 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
       "Symbols to record: BTCUSDT,ETHUSDT on --market, or each on its own market "
       "(usdm:BTCUSDT,spot:ETHUSDT), or ALL (a market's TRADING symbols from exchangeInfo, e.g. "
       "usdm:ALL). A symbol twice, or ALL beside names of its market, is refused. Several symbols "
-      "are recorded in one process (one file set, metrics.json per stream); ALL is not yet in "
-      "this build");
+      "are recorded in one process (one file set, metrics.json per stream); ALL is resolved at "
+      "start, a named symbol the exchange does not list is logged and left out");
   app.add_option("--quote", quote_text,
                  "With ALL: only symbols quoted in these assets, e.g. USDT or USDT,USDC");
   app.add_option("--max-symbols", max_symbols,
@@ -269,7 +271,7 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
     }
   }
   // More than one symbol: the many-stream engine records them all (RecorderConfig::subscriptions).
-  if (parsed.selection.items.size() > 1) {
+  if (parsed.selection.items.size() > 1 && !parsed.selection.has_all()) {
     std::vector<std::pair<Market, std::string>> symbols;
     for (const SelectionItem& item : parsed.selection.items)
       symbols.emplace_back(item.market, item.symbol);

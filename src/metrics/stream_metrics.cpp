@@ -149,11 +149,25 @@ MetricsSnapshot aggregate_metrics(const std::vector<MetricsSnapshot>& streams) {
 }
 
 std::string to_metrics_json(const MetricsSnapshot& aggregate,
-                            const std::vector<MetricsSnapshot>& streams) {
+                            const std::vector<MetricsSnapshot>& streams,
+                            const SelectionFigures* selection) {
   std::string text = to_metrics_json(aggregate);
   const std::size_t end = text.rfind('}');
   if (end == std::string::npos) return text;
-  std::string list = ",\n  \"streams\": [";
+  std::string list;
+  if (selection != nullptr) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    w.StartObject();
+    json_fields::count(w, "recorded", selection->recorded);
+    json_fields::count(w, "not_recorded", selection->not_recorded);
+    json_fields::count(w, "capped", selection->capped);
+    json_fields::count(w, "unfit_names", selection->unfit_names);
+    json_fields::count(w, "exchange_info_failures", selection->exchange_info_failures);
+    w.EndObject();
+    list += ",\n  \"symbols\": " + std::string(buffer.GetString());
+  }
+  list += ",\n  \"streams\": [";
   for (std::size_t i = 0; i < streams.size(); ++i) {
     list += i == 0 ? "\n    " : ",\n    ";
     list += stream_entry(streams[i]);

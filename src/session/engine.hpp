@@ -10,6 +10,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -35,6 +37,7 @@
 #include "transport/network_loop.hpp"
 #include "transport/rest_scheduler.hpp"
 #include "transport/ws_client.hpp"
+#include "venues/binance/symbol_resolution.hpp"
 
 namespace depthrec::session {
 
@@ -80,6 +83,12 @@ class Engine {
   bool on_network_thread() const;
 
  private:
+  // --symbols ALL: the selection resolved against each market's exchangeInfo into
+  // config_.subscriptions (engine_symbols.cpp).
+  void resolve_symbols();
+  std::optional<binance::ExchangeInfo> fetch_exchange_info_at_start(Market market);
+  // False when stop() came first.
+  bool wait_unless_stopped(std::chrono::milliseconds delay);
   void build_streams();
   void build_writer();
   void build_connections();
@@ -109,6 +118,8 @@ class Engine {
   std::unique_ptr<AsyncWriter> writer_;
   std::unique_ptr<transport::RestScheduler> rest_scheduler_;
   std::unique_ptr<plan::ConnectionPlanner> planner_;
+  binance::Resolution resolution_;            // --symbols ALL: what is recorded, and what was not
+  std::uint64_t exchange_info_failures_ = 0;  // fetches that failed or were malformed
   // Declared before the connections: their clients must be destroyed before the loop.
   std::unique_ptr<transport::NetworkLoop> loop_;
   std::vector<std::unique_ptr<EngineStream>> streams_;
@@ -124,6 +135,7 @@ class Engine {
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> running_{false};
   mutable std::mutex error_mutex_;
+  std::condition_variable stop_cv_;  // wakes a wait of resolve_symbols() (with error_mutex_)
   std::string last_error_;
   std::thread::id network_thread_;
 };

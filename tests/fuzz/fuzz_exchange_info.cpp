@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "fuzz_check.hpp"
-#include "model/symbol_selection.hpp"
+#include "depthrec/symbol_selection.hpp"
 #include "venues/binance/exchange_info.hpp"
 #include "venues/binance/symbol_resolution.hpp"
 
