@@ -175,5 +175,22 @@ TEST(EngineAll, ASelectionThatResolvesToNothingExitsWithTheReason) {
   EXPECT_EQ(stats["connections"].Size(), 0u);
 }
 
+// SIGTERM while the start waits for exchangeInfo (retrying a malformed answer): the recorder
+// resolves, opens nothing and exits 0 instead of going on to record.
+TEST(EngineAll, AStopDuringTheStartsExchangeInfoRetriesEndsTheRun) {
+  Simulator sim(usdm_sim("55", 3, {"--rest-fault", "info_malformed:3"}));
+  RecorderRun run = start_recorder(sim, {"--symbols", "ALL", "--depth", "full"});
+  ASSERT_TRUE(wait_until([&] { return log_has(run, "exchangeInfo of usdm failed"); },
+                         std::chrono::seconds(30)))
+      << log_text(run);
+  ASSERT_TRUE(run.process->signal(SIGTERM));
+  const auto code = run.process->wait_exit(std::chrono::seconds(20));
+  ASSERT_TRUE(code.has_value()) << "still running after SIGTERM: " << log_text(run);
+  EXPECT_EQ(*code, 0) << run.process->output();
+  const auto stats = sim.stats();
+  ASSERT_TRUE(stats.IsObject());
+  EXPECT_EQ(stats["connections"].Size(), 0u) << "nothing recorded after the stop";
+}
+
 }  // namespace
 }  // namespace itest
