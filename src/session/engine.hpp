@@ -4,7 +4,8 @@
 // depth stream (its book, records and metrics, its bookTicker beside it); one RestScheduler for
 // every book's snapshots (the venue's budgets); one AsyncWriter and gzip sink for every stream.
 //   socket -> WsClient -> FrameParser -> ConnectionSession -> FeedSession -> AsyncWriter -> files
-// Recorder runs it when subscriptions are given; the single-stream recorder (recorder.cpp) is
+// Recorder runs it when subscriptions are given, or a selection with ALL (resolved against
+// exchangeInfo at start, engine_symbols.cpp); the single-stream recorder (recorder.cpp) is
 // untouched by it. Building is in engine_wiring.cpp, the run loop and frames in engine.cpp, the
 // metrics in engine_metrics.cpp.
 #pragma once

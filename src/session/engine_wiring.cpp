@@ -144,7 +144,7 @@ void Engine::build_writer() {
                              directory_problem(config_.data_dir, ec));
   data_dir_lock_ = std::make_unique<recording::DataDirLock>(config_.data_dir);
   // One depth stream keeps the single-symbol names (<symbol>_depth...); more share one prefix,
-  // as does ALL whatever it resolves to (its set may change while running).
+  // as does ALL whatever it resolves to: one layout whatever the exchange lists.
   const bool many = streams_.size() > 1 || config_.symbol_selection.has_all();
   writer_ =
       make_writer(config_, streams_.front()->config.symbol, many ? kMultiStreamPrefix : "", files_);
