@@ -13,6 +13,7 @@
 
 #include "depthrec/market.hpp"
 #include "depthrec/subscription.hpp"
+#include "depthrec/symbol_selection.hpp"
 
 namespace depthrec {
 
@@ -31,6 +32,12 @@ struct RecorderConfig {
   // exactly as before. Depth keys take their market, symbol, levels and speed from the key; every
   // other field here applies to all of them.
   std::vector<SubscriptionKey> subscriptions;
+  // --symbols with ALL (usdm:ALL, spot:ALL,usdm:BTCUSDT...): the many-stream engine fetches each
+  // market's exchangeInfo at start and records every symbol the selection resolves to (TRADING,
+  // --quote, --max-symbols; named symbols checked against the exchange), each with the channel of
+  // depth_levels/speed and, with record_book_ticker, its bookTicker. `subscriptions` is then
+  // built by the engine. Without ALL it is unused.
+  SymbolSelection symbol_selection;
   // Streams per futures connection in a many-stream run (Binance documents 200 and 1024; spot's
   // 1024 is fixed). 1 to 1024.
   std::size_t futures_streams_per_connection = 200;

@@ -2,6 +2,7 @@
 // stream (scripts written for the seed keep working) and one entry per stream under `streams`.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,20 @@ namespace depthrec {
 // parts (writer, text log, REST) are set by the caller. `streams` must not be empty.
 MetricsSnapshot aggregate_metrics(const std::vector<MetricsSnapshot>& streams);
 
+// What a `--symbols ALL` run resolved its selection to (metrics.json "symbols").
+struct SelectionFigures {
+  std::uint64_t recorded = 0;      // symbols recorded
+  std::uint64_t not_recorded = 0;  // named symbols (or a market's ALL) the exchange does not offer
+  std::uint64_t capped = 0;        // ALL's symbols left out by --max-symbols
+  std::uint64_t unfit_names = 0;   // ALL's symbols whose names cannot be file names
+  std::uint64_t exchange_info_failures = 0;  // exchangeInfo fetches failed or malformed
+};
+
 // to_metrics_json(aggregate) with `"streams": [...]` added at the end: per stream its name,
-// market, symbol, messages, rate, continuity, snapshot fetches, sync times, book and latency.
+// market, symbol, messages, rate, continuity, snapshot fetches, sync times, book and latency;
+// with `selection`, a `"symbols"` object before it.
 std::string to_metrics_json(const MetricsSnapshot& aggregate,
-                            const std::vector<MetricsSnapshot>& streams);
+                            const std::vector<MetricsSnapshot>& streams,
+                            const SelectionFigures* selection = nullptr);
 
 }  // namespace depthrec

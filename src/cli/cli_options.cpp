@@ -35,9 +35,11 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   bool no_rollover = false;
 
   SymbolFlags symbol_flags;
-  add_symbol_flags(app, c.symbol, symbol_flags,
-                   "Several symbols are recorded in one process (one file set, metrics.json per "
-                   "stream); ALL is not yet in this build");
+  add_symbol_flags(
+      app, c.symbol, symbol_flags,
+      "Several symbols are recorded in one process (one file set, metrics.json per "
+      "stream); ALL is resolved at start, a named symbol the exchange does not list is "
+      "logged and left out");
   app.add_option("--depth", depth,
                  "Book depth: 5, 10 or 20 records the partial-depth stream of that many levels; "
                  "'full' records the diff stream and keeps a full local book (snapshot + diffs)")

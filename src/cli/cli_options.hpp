@@ -5,15 +5,15 @@
 #include <vector>
 
 #include "depthrec/recorder_config.hpp"
-#include "model/symbol_selection.hpp"
+#include "depthrec/symbol_selection.hpp"
 
 namespace depthrec::cli {
 
 struct ParsedCommandLine {
   RecorderConfig config;
-  // What --symbols (or the seed's --symbol) selects. This build records one symbol: a selection of
-  // more than one, or ALL, is refused ("not yet", issue 12), and a single name is config.symbol
-  // on its market (config.market).
+  // What --symbols (or the seed's --symbol) selects. A single name is config.symbol on its market
+  // (config.market); several names are config.subscriptions; a selection with ALL is
+  // config.symbol_selection, resolved by the engine against exchangeInfo.
   SymbolSelection selection;
   int exit_code = -1;   // >= 0: exit now with this code (after --help, --version or an error)
   std::string message;  // what to print before exiting (help text or error)

@@ -61,16 +61,18 @@ std::string select_symbols(const CLI::App& app, const SymbolFlags& flags, Record
   if (flags.max_symbols < 0) return "--max-symbols must be 0 (no cap) or more";
   selection.max_symbols = static_cast<std::size_t>(flags.max_symbols);
   if (std::string error = validate_selection(selection); !error.empty()) return error;
-  if (selection.has_all())
-    return "--symbols ALL takes the exchange's symbol list (exchangeInfo) and follows it: that is "
-           "the multi-symbol engine of issue 12, not yet in this build; name one symbol";
+  // ALL: the engine resolves the selection against the exchange's list at start.
+  if (selection.has_all()) {
+    config.symbol_selection = selection;
+    return {};
+  }
   config.symbol = selection.items.front().symbol;
   config.market = selection.items.front().market;
   return {};
 }
 
 void subscribe_selection(const SymbolSelection& selection, RecorderConfig& config) {
-  if (selection.items.size() <= 1) return;
+  if (selection.items.size() <= 1 || selection.has_all()) return;
   std::vector<std::pair<Market, std::string>> symbols;
   for (const SelectionItem& item : selection.items) symbols.emplace_back(item.market, item.symbol);
   config.subscriptions = subscriptions_of(config, symbols);

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "depthrec/recorder_config.hpp"
-#include "model/symbol_selection.hpp"
+#include "depthrec/symbol_selection.hpp"
 
 namespace depthrec::cli {
 

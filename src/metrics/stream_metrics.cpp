@@ -156,12 +156,23 @@ MetricsSnapshot aggregate_metrics(const std::vector<MetricsSnapshot>& streams) {
 }
 
 std::string to_metrics_json(const MetricsSnapshot& aggregate,
-                            const std::vector<MetricsSnapshot>& streams) {
+                            const std::vector<MetricsSnapshot>& streams,
+                            const SelectionFigures* selection) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   metrics_document::configure(w);
   w.StartObject();
   metrics_document::write_members(w, aggregate);
+  if (selection != nullptr) {
+    key(w, "symbols");
+    w.StartObject();
+    json_fields::count(w, "recorded", selection->recorded);
+    json_fields::count(w, "not_recorded", selection->not_recorded);
+    json_fields::count(w, "capped", selection->capped);
+    json_fields::count(w, "unfit_names", selection->unfit_names);
+    json_fields::count(w, "exchange_info_failures", selection->exchange_info_failures);
+    w.EndObject();
+  }
   key(w, "streams");
   w.StartArray();
   for (const MetricsSnapshot& stream : streams) stream_entry(w, stream);

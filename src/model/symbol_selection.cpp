@@ -1,4 +1,4 @@
-#include "model/symbol_selection.hpp"
+#include "depthrec/symbol_selection.hpp"
 
 #include <algorithm>
 #include <optional>

@@ -86,7 +86,11 @@ void Engine::stop_clients() {
 }
 
 void Engine::stop() {
-  stop_requested_ = true;
+  {
+    std::lock_guard<std::mutex> lock(error_mutex_);
+    stop_requested_ = true;
+  }
+  stop_cv_.notify_all();
   if (!loop_) return;
   // Each client closes its connection (close frame 1000); the loop ends once all have finished,
   // or after a bound: a peer that never answers the close must not hold the stop.

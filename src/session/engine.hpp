@@ -4,12 +4,15 @@
 // depth stream (its book, records and metrics, its bookTicker beside it); one RestScheduler for
 // every book's snapshots (the venue's budgets); one AsyncWriter and gzip sink for every stream.
 //   socket -> WsClient -> FrameParser -> ConnectionSession -> FeedSession -> AsyncWriter -> files
-// Recorder runs it when subscriptions are given; the single-stream recorder (recorder.cpp) is
+// Recorder runs it when subscriptions are given, or a selection with ALL (resolved against
+// exchangeInfo at start, engine_symbols.cpp); the single-stream recorder (recorder.cpp) is
 // untouched by it. Building is in engine_wiring.cpp, the run loop and frames in engine.cpp, the
 // metrics in engine_metrics.cpp.
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -36,6 +39,7 @@
 #include "transport/network_loop.hpp"
 #include "transport/rest_scheduler.hpp"
 #include "transport/ws_client.hpp"
+#include "venues/binance/symbol_resolution.hpp"
 
 namespace depthrec::session {
 
@@ -82,6 +86,12 @@ class Engine {
   bool on_network_thread() const;
 
  private:
+  // --symbols ALL: the selection resolved against each market's exchangeInfo into
+  // config_.subscriptions (engine_symbols.cpp).
+  void resolve_symbols();
+  std::optional<binance::ExchangeInfo> fetch_exchange_info_at_start(Market market);
+  // False when stop() came first.
+  bool wait_unless_stopped(std::chrono::milliseconds delay);
   void build_streams();
   void build_writer();
   void build_connections();
@@ -110,6 +120,8 @@ class Engine {
   std::unique_ptr<AsyncWriter> writer_;
   std::unique_ptr<transport::RestScheduler> rest_scheduler_;
   std::unique_ptr<plan::ConnectionPlanner> planner_;
+  binance::Resolution resolution_;            // --symbols ALL: what is recorded, and what was not
+  std::uint64_t exchange_info_failures_ = 0;  // fetches that failed or were malformed
   // Declared before the connections: their clients must be destroyed before the loop.
   std::unique_ptr<transport::NetworkLoop> loop_;
   std::vector<std::unique_ptr<EngineStream>> streams_;
@@ -125,6 +137,7 @@ class Engine {
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> running_{false};
   mutable std::mutex error_mutex_;
+  std::condition_variable stop_cv_;  // wakes a wait of resolve_symbols() (with error_mutex_)
   std::string last_error_;
   std::thread::id network_thread_;
 };

@@ -72,8 +72,19 @@ void Engine::write_metrics(bool final) {
   const MetricsSnapshot aggregate = aggregate_metrics(snapshots);
   if (config_.write_files) {
     std::string error;
-    if (!write_file_atomically(config_.data_dir + "/metrics.json",
-                               to_metrics_json(aggregate, snapshots), error))
+    SelectionFigures selection;
+    if (config_.symbol_selection.has_all()) {
+      selection.recorded = resolution_.symbols.size();
+      selection.not_recorded = resolution_.problems.size();
+      selection.capped = resolution_.capped;
+      selection.unfit_names = resolution_.unsupported;
+      selection.exchange_info_failures = exchange_info_failures_;
+    }
+    if (!write_file_atomically(
+            config_.data_dir + "/metrics.json",
+            to_metrics_json(aggregate, snapshots,
+                            config_.symbol_selection.has_all() ? &selection : nullptr),
+            error))
       log_->log(LogLevel::error, "metrics.json not written: " + error);
   }
   const std::string summary = summary_line(aggregate) + streams_summary(snapshots);

@@ -68,6 +68,7 @@ void Engine::prepare() {
   rest.timeout = config_.rest_timeout;
   rest_scheduler_ =
       std::make_unique<transport::RestScheduler>(rest, recorder_rest_budgets(config_));
+  if (config_.symbol_selection.has_all()) resolve_symbols();
   build_streams();
   build_writer();
   build_connections();
@@ -141,9 +142,11 @@ void Engine::build_writer() {
     throw std::runtime_error("cannot create data directory " + config_.data_dir + ": " +
                              directory_problem(config_.data_dir, ec));
   data_dir_lock_ = std::make_unique<recording::DataDirLock>(config_.data_dir);
-  // One depth stream keeps the single-symbol names (<symbol>_depth...); more share one prefix.
-  writer_ = make_writer(config_, streams_.front()->config.symbol,
-                        streams_.size() > 1 ? kMultiStreamPrefix : "", files_);
+  // One depth stream keeps the single-symbol names (<symbol>_depth...); more share one prefix,
+  // as does ALL whatever it resolves to: one layout whatever the exchange lists.
+  const bool many = streams_.size() > 1 || config_.symbol_selection.has_all();
+  writer_ =
+      make_writer(config_, streams_.front()->config.symbol, many ? kMultiStreamPrefix : "", files_);
 }
 
 void Engine::build_connections() {

@@ -68,6 +68,9 @@ void Recorder::Impl::write_metrics(bool final) {
 void Recorder::Impl::run_loop() {
   network_thread = std::this_thread::get_id();
   if (engine) {
+    // A stop() that came while the engine was being prepared (its start may wait for
+    // exchangeInfo) found nothing running: the engine is told now and tears down at once.
+    if (stop_requested) engine->stop();
     engine->run();
     if (std::string error = engine->last_error(); !error.empty()) fail(error);
     return;

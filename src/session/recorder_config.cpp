@@ -138,6 +138,7 @@ RecorderConfig stream_config(const RecorderConfig& config, const SubscriptionKey
                              bool with_book_ticker) {
   RecorderConfig out = config;
   out.subscriptions.clear();  // one stream's copy: thousands of them must not hold the list
+  out.symbol_selection = {};
   out.market = depth_key.market;
   out.symbol = depth_key.symbol;
   out.depth_levels =

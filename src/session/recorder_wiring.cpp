@@ -17,7 +17,7 @@ using session::directory_problem;
 using session::to_answer;
 
 void Recorder::Impl::prepare() {
-  if (!config.subscriptions.empty()) {
+  if (!config.subscriptions.empty() || config.symbol_selection.has_all()) {
     engine = std::make_unique<session::Engine>(config, consumers);
     engine->prepare();
     return;

@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "depthrec/symbol_selection.hpp"
 #include "fuzz_check.hpp"
-#include "model/symbol_selection.hpp"
 #include "venues/binance/exchange_info.hpp"
 #include "venues/binance/symbol_resolution.hpp"
 

@@ -156,7 +156,8 @@ class Exchange final : public ServerHandler {
   std::unordered_map<const SymbolFeed*, std::vector<Subscriber>> subscribers_;
   std::shared_ptr<RestWeightBudget> rest_budget_;
   std::deque<RestFaultKind> rest_faults_;
-  std::uint64_t time_ahead_replies_ = 0;  // /time replies still to be sent one hour ahead
+  std::uint64_t time_ahead_replies_ = 0;      // /time replies still to be sent one hour ahead
+  std::uint64_t malformed_info_replies_ = 0;  // exchangeInfo replies still to be cut in half
   std::unique_ptr<ReplayFeed> replay_;
   Clock::time_point replay_started_at_;
 

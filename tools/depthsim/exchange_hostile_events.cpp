@@ -109,6 +109,8 @@ std::string pretty_json(std::string_view text, std::string_view newline) {
 void Exchange::queue_rest_fault(RestFaultKind kind) {
   if (kind == RestFaultKind::time_ahead) {
     ++time_ahead_replies_;
+  } else if (kind == RestFaultKind::info_malformed) {
+    ++malformed_info_replies_;
   } else {
     rest_faults_.push_back(kind);
   }

@@ -103,7 +103,13 @@ std::optional<HttpReply> Exchange::answer_http(ConnectionId id, const std::strin
   if (target.path == exchange_info_rest_path(options_.market)) {
     std::vector<std::string> halted;
     const std::vector<std::string> listed = listed_symbols(halted);
-    return ok(render_exchange_info(options_.market, listed, exchange_now_ms(), halted));
+    HttpReply reply = ok(render_exchange_info(options_.market, listed, exchange_now_ms(), halted));
+    if (malformed_info_replies_ > 0) {
+      --malformed_info_replies_;
+      count_fault(rest_fault_name(RestFaultKind::info_malformed));
+      reply.body.resize(reply.body.size() / 2);  // a 200 answer that is not JSON
+    }
+    return reply;
   }
   if (target.path == "/sim/stats") {
     if (std::optional<std::string> symbol = target.param("symbol"))

@@ -39,7 +39,7 @@ constexpr std::array<std::pair<FaultKind, std::string_view>, 27> kFaultNames{{
     {FaultKind::e_max, "e_max"},
 }};
 
-constexpr std::array<std::pair<RestFaultKind, std::string_view>, 9> kRestFaultNames{{
+constexpr std::array<std::pair<RestFaultKind, std::string_view>, 10> kRestFaultNames{{
     {RestFaultKind::too_many_requests, "rest_429"},
     {RestFaultKind::banned, "rest_418"},
     {RestFaultKind::server_error, "rest_500"},
@@ -49,6 +49,7 @@ constexpr std::array<std::pair<RestFaultKind, std::string_view>, 9> kRestFaultNa
     {RestFaultKind::pretty, "rest_pretty"},
     {RestFaultKind::ahead, "rest_ahead"},
     {RestFaultKind::time_ahead, "rest_time_ahead"},
+    {RestFaultKind::info_malformed, "rest_info_malformed"},
 }};
 
 bool parse_number(std::string_view text, double& value) {
@@ -126,6 +127,7 @@ std::optional<RestFaultKind> parse_rest_fault_kind(std::string_view name) {
   if (name == "pretty") return RestFaultKind::pretty;
   if (name == "ahead") return RestFaultKind::ahead;
   if (name == "time_ahead") return RestFaultKind::time_ahead;
+  if (name == "info_malformed") return RestFaultKind::info_malformed;
   return std::nullopt;
 }
 
@@ -206,8 +208,10 @@ std::optional<RestFaultSpec> parse_rest_fault(std::string_view text, std::string
   const std::size_t colon = text.find(':');
   const std::optional<RestFaultKind> kind = parse_rest_fault_kind(text.substr(0, colon));
   if (!kind) {
-    error = "rest fault '" + std::string(text) +
-            "': kind must be 429, 418, 500, timeout, truncated, stale, pretty, ahead or time_ahead";
+    error =
+        "rest fault '" + std::string(text) +
+        "': kind must be 429, 418, 500, timeout, truncated, stale, pretty, ahead, time_ahead or "
+        "info_malformed";
     return std::nullopt;
   }
   RestFaultSpec spec;

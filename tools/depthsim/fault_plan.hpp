@@ -54,9 +54,10 @@ enum class RestFaultKind {
   timeout,
   truncated,
   stale,
-  pretty,      // the snapshot pretty-printed over many lines
-  ahead,       // lastUpdateId 10^12 ahead of the stream: no event ever joins it
-  time_ahead,  // not a snapshot fault: the next server-time (/time) reply is one hour ahead
+  pretty,          // the snapshot pretty-printed over many lines
+  ahead,           // lastUpdateId 10^12 ahead of the stream: no event ever joins it
+  time_ahead,      // not a snapshot fault: the next server-time (/time) reply is one hour ahead
+  info_malformed,  // not a snapshot fault: the next exchangeInfo reply is cut in half (200 OK)
 };
 
 std::optional<FaultKind> parse_fault_kind(std::string_view name);

@@ -12,7 +12,7 @@
 
 #include "depthrec/decimal.hpp"
 #include "depthrec/market.hpp"
-#include "model/symbol_selection.hpp"
+#include "depthrec/symbol_selection.hpp"
 #include "venues/binance/exchange_info.hpp"
 
 namespace depthrec::binance {

@@ -1,5 +1,5 @@
 // The depthrec command line: --symbols beside the seed's --symbol, --quote, --max-symbols, many
-// symbols as subscription keys, and the clear "not yet" for ALL.
+// symbols as subscription keys, and ALL handed to the engine as a selection to resolve.
 #include "cli/cli_options.hpp"
 
 #include <gtest/gtest.h>
@@ -67,19 +67,26 @@ TEST(CliSymbols, TheLastOfSymbolAndSymbolsWins) {
   EXPECT_EQ(wrapped.config.market, Market::coinm);
 }
 
-TEST(CliSymbols, AllIsNotYetRecorded) {
-  for (const auto& args : std::vector<std::vector<const char*>>{
-           {"--symbols", "ALL"},
-           {"--symbols", "usdm:ALL", "--quote", "USDT", "--max-symbols", "100"}}) {
-    std::vector<const char*> argv{"depthrec"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.push_back(nullptr);
-    const ParsedCommandLine parsed =
-        parse_command_line(static_cast<int>(argv.size() - 1), argv.data());
-    EXPECT_EQ(parsed.exit_code, 2) << args[1];
-    EXPECT_NE(parsed.message.find("issue 12"), std::string::npos) << parsed.message;
-    EXPECT_NE(parsed.message.find("not yet in this build"), std::string::npos) << parsed.message;
-  }
+// ALL is resolved by the engine against exchangeInfo at start: the command line hands it the
+// selection as given (ALL beside named symbols of other markets, --quote, --max-symbols) and no
+// subscription of its own.
+TEST(CliSymbols, AllIsTheEnginesSelectionToResolve) {
+  const ParsedCommandLine parsed = parse({"--symbols", "usdm:ALL,spot:ETHBTC", "--quote",
+                                          "usdt,USDC", "--max-symbols", "100", "--depth", "full"});
+  ASSERT_EQ(parsed.exit_code, -1) << parsed.message;
+  const SymbolSelection& selection = parsed.config.symbol_selection;
+  EXPECT_TRUE(selection.has_all());
+  EXPECT_EQ(items_of(selection), "usdm:ALL,spot:ETHBTC");
+  EXPECT_EQ(selection.quote_assets, (std::vector<std::string>{"USDT", "USDC"}));
+  EXPECT_EQ(selection.max_symbols, 100u);
+  EXPECT_TRUE(parsed.config.subscriptions.empty());
+  EXPECT_EQ(parsed.config.depth_levels, 0);
+
+  const ParsedCommandLine all = parse({"--symbols", "ALL", "--market", "spot"});
+  ASSERT_EQ(all.exit_code, -1) << all.message;
+  EXPECT_EQ(items_of(all.config.symbol_selection), "spot:ALL");
+  // Named symbols alone are not resolved: they are subscriptions as before.
+  EXPECT_FALSE(parse({"--symbols", "BTCUSDT,ETHUSDT"}).config.symbol_selection.has_all());
 }
 
 // More than one symbol is one run of the many-stream engine: a key per stream, each on its own

@@ -75,6 +75,10 @@ TEST(FaultPlan, RestFaults) {
   ASSERT_TRUE(stale);
   EXPECT_EQ(stale->count, 1u);
   EXPECT_EQ(rest_fault_name(stale->kind), "rest_stale");
+  auto info = parse_rest_fault("info_malformed:2", error);
+  ASSERT_TRUE(info) << error;
+  EXPECT_EQ(info->kind, RestFaultKind::info_malformed);
+  EXPECT_EQ(rest_fault_name(info->kind), "rest_info_malformed");
   for (const char* name : {"418", "500", "timeout", "truncated"})
     EXPECT_TRUE(parse_rest_fault(name, error)) << name;
   EXPECT_FALSE(parse_rest_fault("404", error));

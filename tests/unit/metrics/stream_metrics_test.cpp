@@ -93,6 +93,30 @@ TEST(StreamMetrics, MetricsJsonKeepsTheSeedsTopLevelAndAddsOneEntryPerStream) {
   EXPECT_DOUBLE_EQ(eth["sync"]["initial_sync_ms"].GetDouble(), 9.0);
   EXPECT_EQ(doc["streams"][0]["continuity"]["breaks"].GetUint64(), 0u);
   EXPECT_EQ(text.back(), '\n');
+  EXPECT_FALSE(doc.HasMember("symbols")) << "named symbols only: no selection figures";
+}
+
+// A --symbols ALL run adds what its selection resolved to, beside the streams.
+TEST(StreamMetrics, AnAllRunAddsItsSelectionFigures) {
+  const std::vector<MetricsSnapshot> streams{stream("btcusdt", 600, 0, 8'000'000, true)};
+  SelectionFigures selection;
+  selection.recorded = 1;
+  selection.not_recorded = 2;
+  selection.capped = 3;
+  selection.unfit_names = 4;
+  selection.exchange_info_failures = 5;
+  const std::string text = to_metrics_json(aggregate_metrics(streams), streams, &selection);
+  rapidjson::Document doc;
+  doc.Parse(text.c_str());
+  ASSERT_FALSE(doc.HasParseError()) << text;
+  ASSERT_TRUE(doc["symbols"].IsObject()) << text;
+  EXPECT_EQ(doc["symbols"]["recorded"].GetUint64(), 1u);
+  EXPECT_EQ(doc["symbols"]["not_recorded"].GetUint64(), 2u);
+  EXPECT_EQ(doc["symbols"]["capped"].GetUint64(), 3u);
+  EXPECT_EQ(doc["symbols"]["unfit_names"].GetUint64(), 4u);
+  EXPECT_EQ(doc["symbols"]["exchange_info_failures"].GetUint64(), 5u);
+  EXPECT_EQ(doc["streams"].Size(), 1u);
+  EXPECT_EQ(doc["total_messages"].GetUint64(), 600u);
 }
 
 // One writer for the whole document: the many-stream file is the single-stream file, byte for

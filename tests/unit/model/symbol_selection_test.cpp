@@ -1,6 +1,6 @@
 // The --symbols grammar: names, per-symbol markets, ALL with --quote and --max-symbols, and the
 // clear refusal of every selection that makes no sense.
-#include "model/symbol_selection.hpp"
+#include "depthrec/symbol_selection.hpp"
 
 #include <gtest/gtest.h>
 
