@@ -25,6 +25,7 @@
 #include "depthrec/recorder_config.hpp"
 #include "replay_corpus.hpp"
 #include "session/feed_session.hpp"
+#include "session_hot_path.hpp"
 
 namespace {
 
@@ -42,19 +43,6 @@ struct Options {
 std::size_t heap_in_use() {
   const struct mallinfo2 info = mallinfo2();
   return info.uordblks + info.hblkhd;  // small blocks + mmapped ones
-}
-
-depthrec::RecorderConfig stream_config(const bench::ReplayCorpus& corpus) {
-  depthrec::RecorderConfig config;
-  config.market = corpus.market;
-  config.symbol = corpus.symbol;
-  config.depth_levels = 0;  // full book, as the whole-market runs
-  const std::size_t at = corpus.stream.rfind('@');
-  config.speed = at != std::string::npos && corpus.stream.compare(at, 6, "@depth") != 0
-                     ? corpus.stream.substr(at + 1)
-                     : std::string();
-  config.write_files = true;
-  return config;
 }
 
 // One stream as the engine holds it (EngineStream: its config, metrics and session).
@@ -129,7 +117,7 @@ int main(int argc, char** argv) {
     std::vector<Stream> streams(count);
 
     const std::size_t start = heap_in_use();
-    for (Stream& stream : streams) stream.config = stream_config(corpus);
+    for (Stream& stream : streams) stream.config = bench::session_config_for(corpus);
     const std::size_t configs = heap_in_use();
     const depthrec::StreamKey key{corpus.market, corpus.symbol, corpus.stream};
     for (Stream& stream : streams) {
