@@ -5,7 +5,14 @@
 namespace depthrec::bench {
 namespace {
 
-RecorderConfig config_for(const ReplayCorpus& corpus) {
+StreamKey key_for(const RecorderConfig& config) {
+  return StreamKey{config.market, to_upper(config.symbol),
+                   depth_stream_name(config.symbol, DepthStreamSpec{0, config.speed})};
+}
+
+}  // namespace
+
+RecorderConfig session_config_for(const ReplayCorpus& corpus) {
   RecorderConfig config;
   config.market = corpus.market;
   config.symbol = corpus.symbol;
@@ -20,16 +27,9 @@ RecorderConfig config_for(const ReplayCorpus& corpus) {
   return config;
 }
 
-StreamKey key_for(const RecorderConfig& config) {
-  return StreamKey{config.market, to_upper(config.symbol),
-                   depth_stream_name(config.symbol, DepthStreamSpec{0, config.speed})};
-}
-
-}  // namespace
-
 SessionHotPath::SessionHotPath(const ReplayCorpus& corpus, std::unique_ptr<RecordSink> sink)
     : corpus_(corpus),
-      config_(config_for(corpus)),
+      config_(session_config_for(corpus)),
       metrics_(key_for(config_), wall_clock_ns()),
       writer_(std::move(sink), AsyncWriterConfig{}) {
   if (key_for(config_).stream != corpus.stream) {

@@ -18,6 +18,9 @@
 
 namespace depthrec::bench {
 
+// The config of a full-book session on the capture's stream (its market, symbol and speed).
+RecorderConfig session_config_for(const ReplayCorpus& corpus);
+
 class SessionHotPath {
  public:
   // `corpus` must outlive the SessionHotPath. The writer takes `sink` and starts its thread.

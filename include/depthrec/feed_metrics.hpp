@@ -7,9 +7,13 @@
 // histograms (tens of us): the network thread waits at most that long, once a window.
 //
 // Times are the local wall clock in ns since the Unix epoch (the recording's recv_ns), passed in by
-// the caller so that tests control time. Histograms are kept twice, for the whole run and for the
-// current window; roll_window() closes the window (the seed's window_sec, metrics.json's period).
-// Memory: about 0.45 MB a feed (12 histograms of ~36 KB), all allocated in the constructor.
+// the caller so that tests control time. A value is recorded once, in the current window's
+// histograms; roll_window() closes the window (the seed's window_sec, metrics.json's period) and
+// adds it to the histograms of the windows before it, so the run's figures are those two merged
+// (exact: same buckets, count, min and max), computed only when a snapshot asks for them.
+// Memory: the 12 histograms allocate their buckets 64 at a time as values reach them (issue 12:
+// thousands of feeds in one process): ~10 KB for a feed whose values span a few powers of two,
+// at most ~0.45 MB (every histogram spread over its whole range).
 #pragma once
 
 #include <chrono>
@@ -138,10 +142,11 @@ class FeedMetrics {
   const FeedMetricsConfig& config() const { return config_; }
 
  private:
-  // The histograms kept for a span of time (run or window).
+  // The histograms kept for a span of time (the closed windows, or the current one).
   struct Histograms {
     Histograms();
     void reset();
+    void merge(const Histograms& other);
     LatencyHistogram event_latency_us;
     LatencyHistogram event_latency_corrected_us;
     LatencyHistogram pipeline_ns;
@@ -162,8 +167,8 @@ class FeedMetrics {
   mutable std::mutex mutex_;
   std::int64_t window_start_ns_;
   FeedCounters counters_;
-  FeedCounters window_base_;  // counters_ when the window started
-  Histograms run_;
+  FeedCounters window_base_;   // counters_ when the window started
+  Histograms closed_windows_;  // every value before the current window
   Histograms window_;
   std::array<std::uint64_t, kParseErrorCount> parse_errors_{};
   std::vector<std::pair<std::string, std::uint64_t>> gaps_;

@@ -1,5 +1,8 @@
 // A histogram of signed integer values (latencies, spans, queue depths) with log-linear buckets,
-// in the spirit of HdrHistogram: fixed memory, O(1) record, no allocation after construction.
+// in the spirit of HdrHistogram: bounded memory, O(1) record. Buckets live in groups of 64 (one
+// power of two), each allocated the first time a value falls in it: a stream's values span a few
+// powers of two, so an idle or steady stream holds a few groups (0.5 KB each), not all 72 (36 KB);
+// thousands of streams in one process each keep a dozen of these (issue 12).
 //
 // Precision: magnitudes below 128 are exact; above, each power-of-two range [2^k, 2^(k+1)) is
 // split into 64 equal buckets, and a percentile is reported as the middle of its bucket, so
@@ -12,8 +15,10 @@
 // and counted in clamped(). Not thread-safe: FeedMetrics guards it.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace depthrec {
@@ -35,17 +40,22 @@ class LatencyHistogram {
   static constexpr int kSubBucketBits = 6;  // 64 buckets per power of two above 128
   static constexpr std::int64_t kDefaultMaxMagnitude = std::int64_t{1} << 40;
 
-  // max_magnitude: the largest |value| kept apart from the others (at least 128). Memory is
-  // 2 x (buckets up to max_magnitude) x 8 bytes: 2^40 -> 2241 buckets a sign, about 36 KB.
+  // max_magnitude: the largest |value| kept apart from the others (at least 128). Memory is at
+  // most 2 x (buckets up to max_magnitude) x 8 bytes (2^40 -> 2241 buckets a sign, about 36 KB),
+  // allocated 64 buckets at a time as values reach them: allocated_bytes().
   explicit LatencyHistogram(std::int64_t max_magnitude = kDefaultMaxMagnitude);
 
-  void record(std::int64_t value) noexcept { record(value, 1); }
-  void record(std::int64_t value, std::uint64_t times) noexcept;
+  // May allocate (a bucket group reached for the first time); at most 2 x 36 times in all.
+  void record(std::int64_t value) { record(value, 1); }
+  void record(std::int64_t value, std::uint64_t times);
 
   // Adds every value of `other`. Same max_magnitude: bucket counts are added exactly; otherwise
   // each of other's buckets is re-recorded at its representative value (within the precision).
-  void merge(const LatencyHistogram& other) noexcept;
+  void merge(const LatencyHistogram& other);
+  // Forgets every value; the bucket groups stay allocated (a window reuses them).
   void reset() noexcept;
+  // Heap bytes held: the group table and the groups allocated so far.
+  std::size_t allocated_bytes() const noexcept;
 
   std::uint64_t count() const noexcept { return count_; }
   std::uint64_t clamped() const noexcept { return clamped_; }
@@ -70,9 +80,22 @@ class LatencyHistogram {
   std::int64_t value_at_rank(std::uint64_t rank) const noexcept;
   std::int64_t representative(std::size_t index, bool negative) const noexcept;
 
+  static constexpr std::size_t kGroupSize = std::size_t{1} << kSubBucketBits;
+  using Group = std::array<std::uint64_t, kGroupSize>;
+  // The bucket itself, its group allocated (and the group table sized) on first use.
+  std::uint64_t& bucket(bool negative, std::size_t index);
+  Group& allocate_group(std::size_t group_index);
+  // Calls visit(count, index) for each non-empty bucket of one sign, magnitudes ascending or
+  // descending; stops when visit returns false. Skips groups never reached.
+  template <class Visit>
+  void for_each_bucket(bool negative, bool descending, Visit&& visit) const;
+
   std::int64_t max_magnitude_;
-  std::vector<std::uint64_t> negative_;  // by magnitude bucket; values < 0
-  std::vector<std::uint64_t> positive_;  // by magnitude bucket; values >= 0
+  std::size_t buckets_per_sign_;  // bucket_index(max_magnitude_) + 1
+  std::size_t groups_per_sign_;
+  // Positive groups (values >= 0) first, then negative ones, each by magnitude; empty until the
+  // first value, a null group never reached.
+  std::vector<std::unique_ptr<Group>> groups_;
   std::uint64_t count_ = 0;
   std::uint64_t clamped_ = 0;
   std::int64_t min_ = 0;

@@ -83,6 +83,15 @@ void FeedMetrics::Histograms::reset() {
   callback_ns.reset();
 }
 
+void FeedMetrics::Histograms::merge(const Histograms& other) {
+  event_latency_us.merge(other.event_latency_us);
+  event_latency_corrected_us.merge(other.event_latency_corrected_us);
+  pipeline_ns.merge(other.pipeline_ns);
+  batch_span.merge(other.batch_span);
+  queue_depth.merge(other.queue_depth);
+  callback_ns.merge(other.callback_ns);
+}
+
 FeedMetrics::FeedMetrics(StreamKey key, std::int64_t start_ns, FeedMetricsConfig config)
     : key_(std::move(key)),
       config_(config),
@@ -110,21 +119,16 @@ void FeedMetrics::record_event(const EventSample& sample) {
     const std::int64_t raw_us = raw_ns / 1000;
     const auto corrected_us = static_cast<std::int64_t>(
         std::llround(static_cast<double>(raw_ns) / 1000.0 - clock_.offset_ms() * 1000.0));
-    run_.event_latency_us.record(raw_us);
     window_.event_latency_us.record(raw_us);
-    run_.event_latency_corrected_us.record(corrected_us);
     window_.event_latency_corrected_us.record(corrected_us);
   }
   if (sample.pipeline_ns >= 0) {
-    run_.pipeline_ns.record(sample.pipeline_ns);
     window_.pipeline_ns.record(sample.pipeline_ns);
   }
   const auto span = static_cast<std::int64_t>(
       std::min<std::uint64_t>(sample.batch_span, static_cast<std::uint64_t>(INT64_MAX)));
-  run_.batch_span.record(span);
   window_.batch_span.record(span);
   if (sample.callback_ns >= 0) {
-    run_.callback_ns.record(sample.callback_ns);
     window_.callback_ns.record(sample.callback_ns);
   }
   if (sample.queue_depth >= 0) record_queue_locked(sample.queue_depth, sample.queue_drops);
@@ -289,7 +293,6 @@ void FeedMetrics::record_server_time(std::int64_t sent_ns, std::int64_t received
 }
 
 void FeedMetrics::record_queue_locked(std::int64_t depth, std::uint64_t drops_total) {
-  run_.queue_depth.record(depth);
   window_.queue_depth.record(depth);
   // The queue's count is cumulative (and may be shared by feeds): keep the highest seen.
   counters_.queue_drops = std::max(counters_.queue_drops, drops_total);
@@ -340,7 +343,11 @@ MetricsSnapshot FeedMetrics::snapshot_locked(std::int64_t now_ns) const {
     figures.queue_depth = histograms.queue_depth.summary();
     figures.callback_ns = histograms.callback_ns.summary();
   };
-  fill(out.run, static_cast<double>(now_ns - start_ns_) / kNsPerSecond, counters_, run_);
+  // The run: the closed windows and the current one (a merge per snapshot, off the hot path).
+  Histograms run;
+  run.merge(closed_windows_);
+  run.merge(window_);
+  fill(out.run, static_cast<double>(now_ns - start_ns_) / kNsPerSecond, counters_, run);
   fill(out.window, static_cast<double>(now_ns - window_start_ns_) / kNsPerSecond,
        counters_ - window_base_, window_);
   out.parse_errors = parse_errors_;
@@ -375,6 +382,7 @@ MetricsSnapshot FeedMetrics::roll_window(std::int64_t now_ns) {
   MetricsSnapshot out = snapshot_locked(now_ns);
   window_start_ns_ = now_ns;
   window_base_ = counters_;
+  closed_windows_.merge(window_);
   window_.reset();
   return out;
 }

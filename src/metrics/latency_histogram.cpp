@@ -52,18 +52,48 @@ std::uint64_t LatencyHistogram::bucket_width(std::size_t index) noexcept {
 
 LatencyHistogram::LatencyHistogram(std::int64_t max_magnitude)
     : max_magnitude_(std::max(max_magnitude, kExactLimit)),
-      negative_(bucket_index(static_cast<std::uint64_t>(max_magnitude_)) + 1, 0),
-      positive_(negative_.size(), 0) {}
+      buckets_per_sign_(bucket_index(static_cast<std::uint64_t>(max_magnitude_)) + 1),
+      groups_per_sign_((buckets_per_sign_ + kGroupSize - 1) / kGroupSize) {}
 
-void LatencyHistogram::record(std::int64_t value, std::uint64_t times) noexcept {
+LatencyHistogram::Group& LatencyHistogram::allocate_group(std::size_t group_index) {
+  if (groups_.empty()) groups_.resize(2 * groups_per_sign_);
+  auto& group = groups_[group_index];
+  if (!group) group = std::make_unique<Group>();  // value-initialised: zero counts
+  return *group;
+}
+
+// The hot path: one table lookup and a null test; allocation is out of line.
+inline std::uint64_t& LatencyHistogram::bucket(bool negative, std::size_t index) {
+  const std::size_t group_index = (negative ? groups_per_sign_ : 0) + (index >> kSubBucketBits);
+  Group* group = group_index < groups_.size() ? groups_[group_index].get() : nullptr;
+  if (__builtin_expect(group == nullptr, 0)) group = &allocate_group(group_index);
+  return (*group)[index & (kGroupSize - 1)];
+}
+
+template <class Visit>
+void LatencyHistogram::for_each_bucket(bool negative, bool descending, Visit&& visit) const {
+  if (groups_.empty()) return;
+  const std::size_t base = negative ? groups_per_sign_ : 0;
+  for (std::size_t step = 0; step < groups_per_sign_; ++step) {
+    const std::size_t g = descending ? groups_per_sign_ - 1 - step : step;
+    const auto& group = groups_[base + g];
+    if (!group) continue;
+    for (std::size_t k = 0; k < kGroupSize; ++k) {
+      const std::size_t slot = descending ? kGroupSize - 1 - k : k;
+      const std::uint64_t count = (*group)[slot];
+      if (count != 0 && !visit(count, g * kGroupSize + slot)) return;
+    }
+  }
+}
+
+void LatencyHistogram::record(std::int64_t value, std::uint64_t times) {
   if (times == 0) return;
   std::uint64_t magnitude = magnitude_of(value);
   if (magnitude > static_cast<std::uint64_t>(max_magnitude_)) {
     magnitude = static_cast<std::uint64_t>(max_magnitude_);
     clamped_ += times;
   }
-  auto& buckets = value < 0 ? negative_ : positive_;
-  buckets[bucket_index(magnitude)] += times;
+  bucket(value < 0, bucket_index(magnitude)) += times;
   if (count_ == 0) {
     min_ = value;
     max_ = value;
@@ -75,28 +105,30 @@ void LatencyHistogram::record(std::int64_t value, std::uint64_t times) noexcept 
   sum_ += static_cast<double>(value) * static_cast<double>(times);
 }
 
-void LatencyHistogram::merge(const LatencyHistogram& other) noexcept {
+void LatencyHistogram::merge(const LatencyHistogram& other) {
   if (other.count_ == 0) return;
   if (other.max_magnitude_ == max_magnitude_) {
-    for (std::size_t i = 0; i < positive_.size(); ++i) {
-      positive_[i] += other.positive_[i];
-      negative_[i] += other.negative_[i];
+    for (std::size_t g = 0; g < other.groups_.size(); ++g) {
+      if (!other.groups_[g]) continue;
+      const bool negative = g >= groups_per_sign_;
+      const std::size_t first = (negative ? g - groups_per_sign_ : g) * kGroupSize;
+      for (std::size_t k = 0; k < kGroupSize; ++k) {
+        if ((*other.groups_[g])[k] != 0) bucket(negative, first + k) += (*other.groups_[g])[k];
+      }
     }
   } else {
     const auto limit = static_cast<std::uint64_t>(max_magnitude_);
-    const auto add = [&](const std::vector<std::uint64_t>& from, std::vector<std::uint64_t>& to) {
-      for (std::size_t i = 0; i < from.size(); ++i) {
-        if (from[i] == 0) continue;
-        std::uint64_t magnitude = bucket_lowest(i) + bucket_width(i) / 2;
+    for (const bool negative : {false, true}) {
+      other.for_each_bucket(negative, false, [&](std::uint64_t count, std::size_t index) {
+        std::uint64_t magnitude = bucket_lowest(index) + bucket_width(index) / 2;
         if (magnitude > limit) {
           magnitude = limit;
-          clamped_ += from[i];
+          clamped_ += count;
         }
-        to[bucket_index(magnitude)] += from[i];
-      }
-    };
-    add(other.positive_, positive_);
-    add(other.negative_, negative_);
+        bucket(negative, bucket_index(magnitude)) += count;
+        return true;
+      });
+    }
   }
   min_ = count_ == 0 ? other.min_ : std::min(min_, other.min_);
   max_ = count_ == 0 ? other.max_ : std::max(max_, other.max_);
@@ -106,13 +138,22 @@ void LatencyHistogram::merge(const LatencyHistogram& other) noexcept {
 }
 
 void LatencyHistogram::reset() noexcept {
-  std::fill(positive_.begin(), positive_.end(), 0);
-  std::fill(negative_.begin(), negative_.end(), 0);
+  for (auto& group : groups_) {
+    if (group) group->fill(0);
+  }
   count_ = 0;
   clamped_ = 0;
   min_ = 0;
   max_ = 0;
   sum_ = 0.0;
+}
+
+std::size_t LatencyHistogram::allocated_bytes() const noexcept {
+  std::size_t bytes = groups_.capacity() * sizeof(groups_[0]);
+  for (const auto& group : groups_) {
+    if (group) bytes += sizeof(Group);
+  }
+  return bytes;
 }
 
 std::int64_t LatencyHistogram::representative(std::size_t index, bool negative) const noexcept {
@@ -129,15 +170,20 @@ std::int64_t LatencyHistogram::value_at_rank(std::uint64_t rank) const noexcept 
   if (rank <= 1) return min_;
   if (rank >= count_) return max_;
   std::uint64_t seen = 0;
-  for (std::size_t i = negative_.size(); i-- > 0;) {
-    seen += negative_[i];
-    if (seen >= rank) return representative(i, true);
+  std::int64_t found = max_;
+  bool done = false;
+  // From the most negative value up: negative magnitudes descending, then positive ascending.
+  for (const bool negative : {true, false}) {
+    if (done) break;
+    for_each_bucket(negative, negative, [&](std::uint64_t count, std::size_t index) {
+      seen += count;
+      if (seen < rank) return true;
+      found = representative(index, negative);
+      done = true;
+      return false;
+    });
   }
-  for (std::size_t i = 0; i < positive_.size(); ++i) {
-    seen += positive_[i];
-    if (seen >= rank) return representative(i, false);
-  }
-  return max_;
+  return found;
 }
 
 std::int64_t LatencyHistogram::percentile(double p) const noexcept {
@@ -160,16 +206,20 @@ HistogramSummary LatencyHistogram::summary() const noexcept {
   int next = 0;
   std::uint64_t seen = 0;
   const auto visit = [&](std::uint64_t bucket_count, std::size_t index, bool negative) {
-    if (bucket_count == 0) return;
     seen += bucket_count;
     while (next < 4 && seen >= ranks[next]) {
       const std::uint64_t rank = ranks[next];
       *targets[next] = rank <= 1 ? min_ : rank >= count_ ? max_ : representative(index, negative);
       ++next;
     }
+    return next < 4;
   };
-  for (std::size_t i = negative_.size(); i-- > 0 && next < 4;) visit(negative_[i], i, true);
-  for (std::size_t i = 0; i < positive_.size() && next < 4; ++i) visit(positive_[i], i, false);
+  for (const bool negative : {true, false}) {
+    if (next == 4) break;
+    for_each_bucket(negative, negative, [&](std::uint64_t count, std::size_t index) {
+      return visit(count, index, negative);
+    });
+  }
   return out;
 }
 

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <thread>
 
+#include "depthrec/latency_histogram.hpp"
+
 namespace depthrec {
 namespace {
 
@@ -248,6 +250,40 @@ TEST(FeedMetrics, RollWindowStartsANewWindowAndKeepsTheRun) {
   EXPECT_EQ(second.run.event_latency_us.max, 200'000);
   EXPECT_DOUBLE_EQ(second.run.seconds, 15.0);
   EXPECT_NEAR(second.run.recv_rate, 25.0 / 15.0, 1e-12);
+}
+
+// A value is recorded once, in the window; the run's figures merge the closed windows with the
+// current one, and equal a histogram that saw every value (issue 12: half the hot-path records).
+TEST(FeedMetrics, RunFiguresOverManyWindowsEqualOneHistogramOfEveryValue) {
+  FeedMetrics m(btc_key(), kStart);
+  LatencyHistogram every_pipeline;
+  LatencyHistogram every_span;
+  for (int window = 0; window < 4; ++window) {
+    for (int i = 0; i < 250; ++i) {
+      EventSample sample;
+      sample.recv_ns = kStart + window * kSec + i;
+      sample.pipeline_ns = (window + 1) * 1000 + i * 37;
+      sample.batch_span = static_cast<std::uint64_t>(i % 50 + window * 100);
+      m.record_event(sample);
+      every_pipeline.record(sample.pipeline_ns);
+      every_span.record(static_cast<std::int64_t>(sample.batch_span));
+    }
+    if (window < 3) (void)m.roll_window(kStart + (window + 1) * kSec);
+  }
+  const MetricsSnapshot s = m.snapshot(kStart + 4 * kSec);
+  for (const auto& [got, want] : {std::make_pair(s.run.pipeline_ns, every_pipeline.summary()),
+                                  std::make_pair(s.run.batch_span, every_span.summary())}) {
+    EXPECT_EQ(got.count, want.count);
+    EXPECT_EQ(got.min, want.min);
+    EXPECT_EQ(got.max, want.max);
+    EXPECT_EQ(got.p50, want.p50);
+    EXPECT_EQ(got.p95, want.p95);
+    EXPECT_EQ(got.p99, want.p99);
+    EXPECT_EQ(got.p999, want.p999);
+    EXPECT_NEAR(got.mean, want.mean, 1e-9 * want.mean);
+  }
+  EXPECT_EQ(s.window.pipeline_ns.count, 250u);
+  EXPECT_EQ(s.window.pipeline_ns.min, 4000);
 }
 
 // Every figure of one snapshot counts the same events, and counts never go back.

@@ -239,5 +239,46 @@ TEST(LatencyHistogram, MagnitudesBeyondTheRangeAreClampedButMinMaxStayExact) {
   EXPECT_EQ(h.percentile(50), 100);
 }
 
+// Issue 12: thousands of streams each keep a dozen histograms. Memory follows the values: nothing
+// before the first one, then one 64-bucket group per power of two reached (and a small table),
+// never the whole range; a reset keeps the groups for the next window.
+TEST(LatencyHistogram, AllocatesOnlyTheBucketGroupsItsValuesReach) {
+  LatencyHistogram h;
+  EXPECT_EQ(h.allocated_bytes(), 0u);
+  EXPECT_EQ(h.summary().count, 0u);
+  std::vector<std::int64_t> values;
+  for (std::int64_t v = 600; v < 1800; v += 3) values.push_back(v);  // 512..2047: 2 groups
+  for (auto v : values) h.record(v);
+  const std::size_t group = 64 * sizeof(std::uint64_t);
+  const std::size_t table = 2 * 36 * sizeof(void*);  // 2^40: 36 groups a sign
+  EXPECT_EQ(h.allocated_bytes(), table + 2 * group);
+  expect_within_precision(h, values);
+  h.record(-5);  // a new group on the negative side
+  EXPECT_EQ(h.allocated_bytes(), table + 3 * group);
+  EXPECT_EQ(h.percentile(0), -5);
+  const std::size_t before_reset = h.allocated_bytes();
+  h.reset();
+  EXPECT_EQ(h.allocated_bytes(), before_reset);
+  EXPECT_EQ(h.summary().p99, 0);
+  // Spread over the whole range, it holds what the fixed layout held.
+  LatencyHistogram full;
+  for (int bit = 0; bit <= 40; ++bit) {
+    full.record(std::int64_t{1} << bit);
+    full.record(-(std::int64_t{1} << bit));
+  }
+  EXPECT_EQ(full.allocated_bytes(), table + 2 * 36 * group);
+}
+
+TEST(LatencyHistogram, MergeIntoAnEmptyHistogramCopiesEveryGroup) {
+  LatencyHistogram source;
+  LatencyHistogram empty;
+  std::vector<std::int64_t> values;
+  for (std::int64_t v = -3000; v <= 90'000; v += 7) values.push_back(v);
+  for (auto v : values) source.record(v);
+  empty.merge(source);
+  expect_within_precision(empty, values);
+  EXPECT_EQ(empty.allocated_bytes(), source.allocated_bytes());
+}
+
 }  // namespace
 }  // namespace depthrec
