@@ -1,147 +1,16 @@
 // The many-stream engine (issue 12) end to end: one depthrec process records several symbols
 // from depthsim; per symbol, every event depthsim generated is recorded, the book at the end
-// equals /sim/truth (depthrec-replay verifies each stream alone: exit 0), and a fault on one
-// symbol resyncs that symbol only. depthsim generates a fixed number of events per symbol
-// (--events) so "every event" is a number both sides know.
+// equals /sim/truth (depthrec-replay verifies each stream alone: exit 0). Gaps and a dropped
+// connection at 40 symbols: engine_market_faults_e2e_test.cpp. depthsim generates a fixed number
+// of events per symbol (--events) so "every event" is a number both sides know.
 #include <gtest/gtest.h>
 
-#include <cctype>
-#include <functional>
-#include <optional>
-
-#include "e2e_support.hpp"
+#include "engine_e2e_support.hpp"
 
 namespace itest {
 namespace {
 
 constexpr std::uint64_t kEvents = 600;
-
-// The streams[] entry of `symbol` in metrics.json (nullptr when absent).
-const rapidjson::Value* stream_entry(const rapidjson::Document& metrics, const std::string& market,
-                                     const std::string& symbol) {
-  if (!metrics.HasMember("streams") || !metrics["streams"].IsArray()) return nullptr;
-  for (const auto& entry : metrics["streams"].GetArray()) {
-    if (str(entry, "symbol") == symbol && str(entry, "market") == market) return &entry;
-  }
-  return nullptr;
-}
-
-struct SymbolUnderTest {
-  std::string market, symbol;
-  int port = 0;  // its market's listener (0: the simulator's first)
-  std::string stream() const { return to_lower(symbol) + "@depth@100ms"; }
-  static std::string to_lower(std::string text) {
-    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return text;
-  }
-};
-
-// The events depthsim sent of `s`, over every connection that was sent it (/sim/stats?symbol=).
-std::uint64_t events_sent(const Simulator& sim, const SymbolUnderTest& s) {
-  const auto text = sim.get("/sim/stats?symbol=" + s.symbol, s.port);
-  rapidjson::Document doc;
-  if (text) doc.Parse(text->c_str());
-  std::uint64_t sent = 0;
-  if (!doc.IsObject() || !doc.HasMember("connections")) return 0;
-  for (const auto& connection : doc["connections"].GetArray()) sent += u64(connection, "events");
-  return sent;
-}
-
-// Waits until every symbol's book in metrics.json is synced at the simulator's last update id
-// (depthsim stopped generating after kEvents), then stops the recorder and returns the final
-// metrics.json.
-std::optional<rapidjson::Document> stop_once_every_book_is_at_truth(
-    const Simulator& sim, RecorderRun& run, const std::vector<SymbolUnderTest>& symbols) {
-  std::vector<std::uint64_t> last_ids;
-  const bool generated = wait_until(
-      [&] {
-        last_ids.clear();
-        for (const SymbolUnderTest& s : symbols) {
-          const auto stats = sim.get("/sim/stats?symbol=" + s.symbol, s.port);
-          rapidjson::Document doc;
-          if (stats) doc.Parse(stats->c_str());
-          if (!doc.IsObject() || !doc.HasMember("symbol") ||
-              u64(doc["symbol"], "events_generated") < kEvents)
-            return false;
-          last_ids.push_back(u64(doc["symbol"], "last_update_id"));
-        }
-        return true;
-      },
-      std::chrono::seconds(60));
-  EXPECT_TRUE(generated) << "depthsim generated " << kEvents << " events per symbol";
-  const bool at_truth =
-      generated && wait_until(
-                       [&] {
-                         auto metrics = read_metrics(run.metrics_path());
-                         if (!metrics) return false;
-                         for (std::size_t i = 0; i < symbols.size(); ++i) {
-                           const rapidjson::Value* entry =
-                               stream_entry(*metrics, symbols[i].market, symbols[i].symbol);
-                           if (!entry || !(*entry)["book"]["synced"].GetBool() ||
-                               u64((*entry)["book"], "last_update_id") != last_ids[i])
-                             return false;
-                         }
-                         return true;
-                       },
-                       std::chrono::seconds(30));
-  EXPECT_TRUE(at_truth) << run.process->output();
-  stop_recorder(run);
-  if (!at_truth) return std::nullopt;
-  return read_metrics(run.metrics_path());
-}
-
-// depthrec-replay on one stream of the run's directory, at the simulator's last update id of
-// the symbol: exit 0, `breaks` breaks all marked, the book equal to /sim/truth.
-// `may_lose`: events an abrupt close may swallow (sent, never received).
-void expect_stream_replays_to_truth(const Simulator& sim, const RecorderRun& run,
-                                    const SymbolUnderTest& s, std::uint64_t breaks,
-                                    std::uint64_t may_lose = 0) {
-  const std::uint64_t sent = events_sent(sim, s);
-  const rapidjson::Document truth = sim_truth(sim, s.symbol, s.port);
-  ASSERT_TRUE(truth.IsObject()) << s.symbol;
-  const std::uint64_t last_id = u64(truth, "lastUpdateId");
-  const auto report = run_replay({"--stream", s.stream(), "--at", "u:" + std::to_string(last_id),
-                                  "--levels", "5000", run.data_dir()});
-  ASSERT_TRUE(report.json.IsObject()) << s.symbol;
-  EXPECT_EQ(report.exit_code, 0) << s.symbol << ": every break marked, the stream verified";
-  EXPECT_LE(u64(report.json, "events"), sent) << s.symbol;
-  EXPECT_GE(u64(report.json, "events") + may_lose, sent)
-      << s.symbol << ": every event depthsim sent";
-  EXPECT_EQ(u64(report.json, "breaks"), breaks) << s.symbol;
-  EXPECT_EQ(u64(report.json, "unmarked_breaks"), 0u) << s.symbol;
-  const auto& at = report.json["at"];
-  EXPECT_TRUE(at["reached"].GetBool()) << s.symbol;
-  EXPECT_EQ(side(at["bids"]), side(truth["bids"])) << s.symbol;
-  EXPECT_EQ(side(at["asks"]), side(truth["asks"])) << s.symbol;
-  report_figure(s.market + ":" + s.symbol + " events verified / breaks / bid+ask levels = truth",
-                std::to_string(u64(report.json, "events")) + " / " +
-                    std::to_string(u64(report.json, "breaks")) + " / " +
-                    std::to_string(at["bids"].Size() + at["asks"].Size()));
-}
-
-// What metrics.json says of each stream: every event depthsim sent counted, and the resyncs the
-// test expects (`resyncs_of`: by symbol).
-void expect_streams(const Simulator& sim, const rapidjson::Document& metrics,
-                    const std::vector<SymbolUnderTest>& symbols,
-                    const std::function<std::uint64_t(const std::string&)>& resyncs_of) {
-  ASSERT_EQ(metrics["streams"].Size(), symbols.size());
-  std::uint64_t total = 0;
-  for (const SymbolUnderTest& s : symbols) {
-    const rapidjson::Value* entry = stream_entry(metrics, s.market, s.symbol);
-    ASSERT_NE(entry, nullptr) << s.symbol;
-    EXPECT_EQ(str(*entry, "stream"), s.stream());
-    EXPECT_EQ(u64(*entry, "total_messages"), events_sent(sim, s)) << s.symbol;
-    EXPECT_EQ(u64((*entry)["continuity"], "resyncs"), resyncs_of(s.symbol)) << s.symbol;
-    EXPECT_EQ(u64((*entry)["continuity"], "reconnects"), 0u) << s.symbol;
-    EXPECT_GT(u64(*entry, "ticker_messages"), 0u) << s.symbol;
-    total += u64(*entry, "total_messages");
-    report_figure(s.market + ":" + s.symbol + " events recorded / resyncs",
-                  std::to_string(u64(*entry, "total_messages")) + " / " +
-                      std::to_string(u64((*entry)["continuity"], "resyncs")));
-  }
-  // The seed's top level is the aggregate.
-  EXPECT_EQ(metric_u64(metrics, nullptr, "total_messages"), total);
-}
 
 // depthsim with BTCUSDT, ETHUSDT and SOLUSDT on USD-M, kEvents each, and `extra` arguments.
 std::vector<std::string> three_usdm_symbols_sim(const std::string& seed,
@@ -177,7 +46,7 @@ TEST(EngineE2E, ThreeUsdmSymbolsOnOneConnectionRecordEveryEventAndEveryBookEqual
   const std::vector<SymbolUnderTest>& symbols = kThreeUsdmSymbols;
   Simulator sim(three_usdm_symbols_sim("31"));
   RecorderRun run = record_three_usdm_symbols(sim);
-  const auto metrics = stop_once_every_book_is_at_truth(sim, run, symbols);
+  const auto metrics = stop_once_every_book_is_at_truth(sim, run, symbols, kEvents);
   ASSERT_TRUE(metrics);
   expect_streams(sim, *metrics, symbols, [](const std::string&) { return 0u; });
   EXPECT_EQ(metric_u64(*metrics, "continuity", "breaks"), 0u);
@@ -203,7 +72,7 @@ TEST(EngineE2E, StreamsBeyondOneConnectionsLimitGoOnASecondConnection) {
   const std::vector<SymbolUnderTest>& symbols = kThreeUsdmSymbols;
   Simulator sim(three_usdm_symbols_sim("34", {"--max-streams-per-connection", "5"}));
   RecorderRun run = record_three_usdm_symbols(sim, {"--futures-streams-per-connection", "5"});
-  const auto metrics = stop_once_every_book_is_at_truth(sim, run, symbols);
+  const auto metrics = stop_once_every_book_is_at_truth(sim, run, symbols, kEvents);
   ASSERT_TRUE(metrics);
   expect_streams(sim, *metrics, symbols, [](const std::string&) { return 0u; });
   const auto stats = sim.stats();
@@ -216,44 +85,6 @@ TEST(EngineE2E, StreamsBeyondOneConnectionsLimitGoOnASecondConnection) {
                 static_cast<double>(stats["connections"].Size()));
 }
 
-// Two connections (5 streams each at most): BTCUSDT and ETHUSDT on one, SOLUSDT on the other.
-// depthsim drops SOLUSDT's connection mid-stream: it reconnects alone and only SOLUSDT's book
-// resyncs; the other connection and its two books go on untouched.
-TEST(EngineE2E, ADroppedConnectionResyncsOnlyTheBooksItCarried) {
-  const std::vector<SymbolUnderTest>& symbols = kThreeUsdmSymbols;
-  Simulator sim(three_usdm_symbols_sim("35", {"--max-streams-per-connection", "5"}));
-  RecorderRun run = record_three_usdm_symbols(sim, {"--futures-streams-per-connection", "5"});
-  std::uint64_t sol_connection = 0;
-  ASSERT_TRUE(wait_until(
-      [&] {
-        const auto stats = sim.stats();
-        if (!stats.IsObject() || !stats.HasMember("connections")) return false;
-        for (const auto& connection : stats["connections"].GetArray()) {
-          if (str(connection, "resource").find("solusdt@depth") != std::string::npos &&
-              u64(connection, "depth_events_sent") >= 150)
-            sol_connection = u64(connection, "id");
-        }
-        return sol_connection != 0;
-      },
-      std::chrono::seconds(30)));
-  ASSERT_TRUE(sim.get("/sim/fault?kind=drop&conn=" + std::to_string(sol_connection)));
-  const auto metrics = stop_once_every_book_is_at_truth(sim, run, symbols);
-  ASSERT_TRUE(metrics);
-  for (const SymbolUnderTest& s : symbols) {
-    const rapidjson::Value* entry = stream_entry(*metrics, s.market, s.symbol);
-    ASSERT_NE(entry, nullptr);
-    const std::uint64_t expected = s.symbol == "SOLUSDT" ? 1u : 0u;
-    EXPECT_EQ(u64((*entry)["continuity"], "reconnects"), expected) << s.symbol;
-    EXPECT_EQ(u64((*entry)["continuity"], "resyncs"), expected) << s.symbol;
-    report_figure("SOLUSDT's connection dropped: " + s.symbol + " reconnects / resyncs",
-                  std::to_string(u64((*entry)["continuity"], "reconnects")) + " / " +
-                      std::to_string(u64((*entry)["continuity"], "resyncs")));
-  }
-  for (const SymbolUnderTest& s : symbols)
-    expect_stream_replays_to_truth(sim, run, s, s.symbol == "SOLUSDT" ? 1u : 0u,
-                                   s.symbol == "SOLUSDT" ? 1u : 0u);
-}
-
 // Make-before-break per connection: at its age a successor opens, every book on it joins the
 // successor, and only then is the old connection retired: no gap, no resync, every event once.
 TEST(EngineE2E, ConnectionsRollOverWithEveryBookJoiningTheSuccessor) {
@@ -261,7 +92,7 @@ TEST(EngineE2E, ConnectionsRollOverWithEveryBookJoiningTheSuccessor) {
   Simulator sim(three_usdm_symbols_sim("36"));
   RecorderRun run = record_three_usdm_symbols(sim, {"--max-connection-age-sec", "1.5"});
   // Every book synced at the truth's last update id, never resynced.
-  const auto metrics = stop_once_every_book_is_at_truth(sim, run, symbols);
+  const auto metrics = stop_once_every_book_is_at_truth(sim, run, symbols, kEvents);
   ASSERT_TRUE(metrics);
   for (const SymbolUnderTest& s : symbols) {
     const rapidjson::Value* entry = stream_entry(*metrics, s.market, s.symbol);
@@ -285,26 +116,6 @@ TEST(EngineE2E, ConnectionsRollOverWithEveryBookJoiningTheSuccessor) {
                 std::to_string(stats["connections"].Size()) + " / 0");
 }
 
-TEST(EngineE2E, AGapOnOneSymbolResyncsThatSymbolOnly) {
-  const std::vector<SymbolUnderTest>& symbols = kThreeUsdmSymbols;
-  Simulator sim(three_usdm_symbols_sim("32", {"--fault", "gap@200/ETHUSDT"}));
-  RecorderRun run = record_three_usdm_symbols(sim);
-  const auto metrics = stop_once_every_book_is_at_truth(sim, run, symbols);
-  ASSERT_TRUE(metrics);
-  for (const SymbolUnderTest& s : symbols) {
-    const rapidjson::Value* entry = stream_entry(*metrics, s.market, s.symbol);
-    ASSERT_NE(entry, nullptr);
-    EXPECT_EQ(u64((*entry)["continuity"], "resyncs"), s.symbol == "ETHUSDT" ? 1u : 0u) << s.symbol;
-    EXPECT_EQ(u64((*entry)["continuity"], "breaks"), s.symbol == "ETHUSDT" ? 1u : 0u) << s.symbol;
-    EXPECT_EQ(u64(*entry, "total_messages"), events_sent(sim, s)) << s.symbol;
-    report_figure("gap on ETHUSDT: " + s.symbol + " resyncs",
-                  static_cast<double>(u64((*entry)["continuity"], "resyncs")));
-  }
-  EXPECT_EQ(metric_u64(*metrics, "continuity", "resyncs"), 1u) << "the aggregate";
-  for (const SymbolUnderTest& s : symbols)
-    expect_stream_replays_to_truth(sim, run, s, s.symbol == "ETHUSDT" ? 1u : 0u);
-}
-
 // Two markets in one run, BTCUSDT on both (two books under one stream name, told apart by the
 // records' market) and ETHUSDT on spot; each market has its own depthsim listener.
 TEST(EngineE2E, SpotAndUsdmInOneRunWithTheSameSymbolOnBoth) {
@@ -323,7 +134,7 @@ TEST(EngineE2E, SpotAndUsdmInOneRunWithTheSameSymbolOnBoth) {
                            "usdm=" + sim.ws_endpoint("usdm"), "--market-rest-endpoint",
                            "usdm=" + sim.rest_endpoint("usdm")});
   // Every book at its market's truth (last update id, synced): metrics.json per stream.
-  const auto metrics = stop_once_every_book_is_at_truth(sim, run, symbols);
+  const auto metrics = stop_once_every_book_is_at_truth(sim, run, symbols, kEvents);
   ASSERT_TRUE(metrics);
   expect_streams(sim, *metrics, symbols, [](const std::string&) { return 0u; });
   // ETHUSDT is the only book of its stream name: its replayed book is compared with the truth.
