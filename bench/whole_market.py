@@ -20,12 +20,12 @@ import json
 import math
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run_e2e import git_commit  # noqa: E402
 from whole_market_procs import MarketSimulator, Recorder, Sampler, memory_kb, wait_for  # noqa: E402
 import whole_market_verify as verify  # noqa: E402
 
@@ -55,14 +55,6 @@ def sync_lower_bound_s(books, weight, per_minute):
         return 0.0
     per_window = math.floor(per_minute * INITIAL_SHARE) // weight
     return 60.0 * (math.ceil(books / per_window) - 1)
-
-
-def git_commit():
-    try:
-        return subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def parse_args():

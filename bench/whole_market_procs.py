@@ -11,40 +11,13 @@ import os
 import signal
 import ssl
 import subprocess
+import sys
 import time
 import urllib.parse
 import urllib.request
 
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
-
-
-def wait_for(predicate, timeout, interval=0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    return predicate()
-
-
-def read_json(path):
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None  # not written yet, or caught between two atomic replaces
-
-
-def cpu_seconds(pid):
-    """utime + stime of /proc/<pid>/stat (every thread, those that ended included)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLK_TCK
-    except (OSError, ValueError, IndexError):
-        return None
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_runs import read_json, stat_cpu_s as cpu_seconds, wait_for  # noqa: E402,F401
 
 
 def memory_kb(pid):
