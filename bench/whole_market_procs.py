@@ -17,7 +17,7 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_runs import read_json, stat_cpu_s as cpu_seconds, wait_for  # noqa: E402,F401
+from e2e_runs import read_json, stat_cpu_s as cpu_seconds, stop_process, wait_for  # noqa: E402,F401
 
 
 def memory_kb(pid):
@@ -32,18 +32,6 @@ def memory_kb(pid):
     except (OSError, ValueError):
         pass
     return found.get("VmRSS"), found.get("VmHWM")
-
-
-def stop_process(proc, sig=signal.SIGTERM, timeout=60.0):
-    """`sig`, wait, then SIGKILL: the exit status (negative: killed by a signal)."""
-    if proc.poll() is None:
-        proc.send_signal(sig)
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    return proc.returncode
 
 
 class MarketSimulator:
@@ -95,7 +83,7 @@ class MarketSimulator:
 
     def stop(self):
         if self.proc.poll() is None:
-            stop_process(self.proc, signal.SIGTERM, timeout=20)
+            stop_process(self.proc, timeout=20)
         self.log.close()
 
 
@@ -121,7 +109,7 @@ class Recorder:
 
     def stop(self):
         """SIGINT, as a user stops it; the exit status."""
-        code = stop_process(self.proc, signal.SIGINT, timeout=120)
+        code = stop_process(self.proc, timeout=120, sig=signal.SIGINT)
         self.out.close()
         return code
 
