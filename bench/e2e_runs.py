@@ -29,10 +29,10 @@ def pinned(command, role):
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
-def stop_process(proc, timeout=15.0):
-    """SIGTERM, wait, then SIGKILL: returns the exit status (negative: killed by a signal)."""
+def stop_process(proc, timeout=15.0, sig=signal.SIGTERM):
+    """`sig` (SIGTERM), wait, then SIGKILL: returns the exit status (negative: killed by a signal)."""
     if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(sig)
         try:
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -5,24 +5,8 @@
 # Builds depthsim, depthrec and depthrec-bare-client in the build dir (default build/) if missing.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BUILD_DIR="$ROOT/build"
-args=("$@")
-for ((i = 0; i < ${#args[@]}; i++)); do
-  if [[ "${args[$i]}" == "--build-dir" && $((i + 1)) -lt ${#args[@]} ]]; then
-    BUILD_DIR="${args[$((i + 1))]}"
-  fi
-done
+# shellcheck source=bench/build_missing.sh
+source "$ROOT/bench/build_missing.sh"
+build_missing_tools "$@" -- depthsim depthrec depthrec-bare-client
 
-missing=()
-for target in depthsim depthrec depthrec-bare-client; do
-  [[ -x "$BUILD_DIR/$target" ]] || missing+=("$target")
-done
-if ((${#missing[@]})); then
-  echo "building ${missing[*]} in $BUILD_DIR" >&2
-  if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]]; then
-    cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  fi
-  cmake --build "$BUILD_DIR" -j2 --target "${missing[@]}"
-fi
-
-exec /usr/bin/python3 "$ROOT/bench/run_e2e.py" --build-dir "$BUILD_DIR" "${args[@]}"
+exec /usr/bin/python3 "$ROOT/bench/run_e2e.py" --build-dir "$BUILD_DIR" "$@"

@@ -38,9 +38,14 @@ struct RecorderConfig {
   // depth_levels/speed and, with record_book_ticker, its bookTicker. `subscriptions` is then
   // built by the engine. Without ALL it is unused.
   SymbolSelection symbol_selection;
-  // Streams per futures connection in a many-stream run (Binance documents 200 and 1024; spot's
-  // 1024 is fixed). 1 to 1024.
+  // Streams per futures connection in a many-stream run (Binance documents 200 and 1024). 2 to
+  // 1024.
   std::size_t futures_streams_per_connection = 200;
+  // Streams per spot connection (Binance's limit is 1024). Every stream is named in the
+  // connection's URL until live SUBSCRIBE lands: depthsim refuses a URL over 16,000 bytes (HTTP
+  // 431), ~700 streams of ~22 bytes; a whole-market run sets fewer (bench/whole_market.py). 2 to
+  // 1024.
+  std::size_t spot_streams_per_connection = 1024;
 
   // Where from. Empty endpoints mean Binance's production hosts for the market.
   std::string

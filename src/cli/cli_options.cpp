@@ -78,6 +78,10 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
                  "With several symbols: streams per USD-M/COIN-M connection (Binance documents 200 "
                  "and 1024; 1 to 1024)")
       ->capture_default_str();
+  app.add_option("--spot-streams-per-connection", c.spot_streams_per_connection,
+                 "With several symbols: streams per spot connection (Binance allows 1024; each is "
+                 "named in the connection's URL; 2 to 1024)")
+      ->capture_default_str();
   std::vector<std::string> market_endpoints, market_rest_endpoints;
   app.add_option("--market-endpoint", market_endpoints,
                  "A market's own WebSocket base URL in a run of several markets, e.g. "

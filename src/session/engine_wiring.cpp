@@ -77,6 +77,7 @@ void Engine::prepare() {
 void Engine::build_streams() {
   venues::VenueOptions options;
   options.futures_streams_per_connection = config_.futures_streams_per_connection;
+  options.spot_streams_per_connection = config_.spot_streams_per_connection;
   for (Market market : {Market::spot, Market::usdm, Market::coinm})
     options.ws_endpoint(market) = ws_endpoint_of(config_, market);
   if (std::string error = venues::validate(options); !error.empty())

@@ -113,6 +113,10 @@ std::string validate(const RecorderConfig& config) {
       config.futures_streams_per_connection > binance::kMaxFuturesStreamsPerConnection)
     return "--futures-streams-per-connection must be 2 to " +
            std::to_string(binance::kMaxFuturesStreamsPerConnection);
+  if (config.spot_streams_per_connection < 2 ||
+      config.spot_streams_per_connection > binance::kSpotStreamsPerConnection)
+    return "--spot-streams-per-connection must be 2 to " +
+           std::to_string(binance::kSpotStreamsPerConnection);
   return {};
 }
 

@@ -54,6 +54,12 @@ std::string validate(const VenueOptions& options) {
            std::to_string(binance::kMaxFuturesStreamsPerConnection) + ", not " +
            std::to_string(options.futures_streams_per_connection);
   }
+  if (options.spot_streams_per_connection < 1 ||
+      options.spot_streams_per_connection > binance::kSpotStreamsPerConnection) {
+    return "spot streams per connection must be 1 to " +
+           std::to_string(binance::kSpotStreamsPerConnection) + ", not " +
+           std::to_string(options.spot_streams_per_connection);
+  }
   return {};
 }
 
@@ -70,7 +76,8 @@ std::string VenueRules::resolve(const SubscriptionKey& key, ResolvedStream& out)
 ConnectionLimits VenueRules::limits(const ConnectionGroup& group) const {
   switch (group.venue) {
     case Venue::binance:
-      return binance::connection_limits(group.market, options_.futures_streams_per_connection);
+      return binance::connection_limits(group.market, options_.futures_streams_per_connection,
+                                        options_.spot_streams_per_connection);
   }
   return {};
 }

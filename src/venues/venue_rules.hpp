@@ -41,6 +41,8 @@ struct ResolvedStream {
 struct VenueOptions {
   // Streams per futures connection (Binance documents 200 and 1024; 200 by default).
   std::size_t futures_streams_per_connection = 200;
+  // Streams per spot connection (Binance allows 1024, the default).
+  std::size_t spot_streams_per_connection = 1024;
   // The user's WebSocket endpoint per market (index: Market), empty for the venue's own. One that
   // names a route (Binance ".../market") only carries streams of that route.
   std::array<std::string, 3> ws_endpoints;
@@ -51,8 +53,8 @@ struct VenueOptions {
   }
 };
 
-// "" when the options are usable, else which one is not (futures streams per connection: 1 to
-// 1024, Binance's highest documented figure).
+// "" when the options are usable, else which one is not (streams per connection, futures and
+// spot: 1 to 1024, Binance's highest documented figure).
 std::string validate(const VenueOptions& options);
 
 enum class StreamMethod { subscribe, unsubscribe };

@@ -1,8 +1,10 @@
 // What the many-stream engine's end-to-end tests share (engine_e2e_test.cpp,
-// engine_all_e2e_test.cpp): a symbol under test, depthsim's count of what it sent, waiting until
-// every book is at the simulator's truth, and the per-stream checks of metrics.json and
-// depthrec-replay.
+// engine_market_faults_e2e_test.cpp, engine_all_e2e_test.cpp): a symbol under test, what depthsim
+// sent of it, waiting until every book is at depthsim's truth, and the checks of each stream
+// against depthsim (metrics.json streams[] and depthrec-replay of the stream alone).
 #pragma once
+
+#include <gtest/gtest.h>
 
 #include <cctype>
 #include <functional>
@@ -60,10 +62,11 @@ inline std::uint64_t events_sent(const Simulator& sim, const SymbolUnderTest& s)
 }
 
 // Waits until every symbol's book in metrics.json is synced at the simulator's last update id
-// (depthsim stopped generating after kEngineEvents), then stops the recorder and returns the final
-// metrics.json.
+// (depthsim stopped generating after `events` per symbol), then stops the recorder and returns
+// the final metrics.json.
 inline std::optional<rapidjson::Document> stop_once_every_book_is_at_truth(
-    const Simulator& sim, RecorderRun& run, const std::vector<SymbolUnderTest>& symbols) {
+    const Simulator& sim, RecorderRun& run, const std::vector<SymbolUnderTest>& symbols,
+    std::uint64_t events = kEngineEvents) {
   std::vector<std::uint64_t> last_ids;
   const bool generated = wait_until(
       [&] {
@@ -73,14 +76,14 @@ inline std::optional<rapidjson::Document> stop_once_every_book_is_at_truth(
           rapidjson::Document doc;
           if (stats) doc.Parse(stats->c_str());
           if (!doc.IsObject() || !doc.HasMember("symbol") ||
-              u64(doc["symbol"], "events_generated") < kEngineEvents)
+              u64(doc["symbol"], "events_generated") < events)
             return false;
           last_ids.push_back(u64(doc["symbol"], "last_update_id"));
         }
         return true;
       },
       std::chrono::seconds(60));
-  EXPECT_TRUE(generated) << "depthsim generated " << kEngineEvents << " events per symbol";
+  EXPECT_TRUE(generated) << "depthsim generated " << events << " events per symbol";
   const bool at_truth =
       generated && wait_until(
                        [&] {

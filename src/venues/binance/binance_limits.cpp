@@ -2,11 +2,12 @@
 
 namespace depthrec::venues::binance {
 
-ConnectionLimits connection_limits(Market market, std::size_t futures_streams_per_connection) {
+ConnectionLimits connection_limits(Market market, std::size_t futures_streams_per_connection,
+                                   std::size_t spot_streams_per_connection) {
   ConnectionLimits limits;
   const bool spot = market == Market::spot;
   limits.max_streams_per_connection =
-      spot ? kSpotStreamsPerConnection : futures_streams_per_connection;
+      spot ? spot_streams_per_connection : futures_streams_per_connection;
   limits.max_incoming_messages_per_second = spot ? 5 : 10;
   limits.max_new_connections = 300;
   limits.new_connection_window = std::chrono::minutes(5);

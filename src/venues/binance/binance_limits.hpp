@@ -14,10 +14,12 @@ inline constexpr std::size_t kSpotStreamsPerConnection = 1024;
 inline constexpr std::size_t kDefaultFuturesStreamsPerConnection = 200;
 inline constexpr std::size_t kMaxFuturesStreamsPerConnection = 1024;
 
-// Spot: 1024 streams, 5 messages/s; futures: `futures_streams_per_connection`, 10 messages/s;
-// both 300 new connections per 5 minutes per IP. Pings, pongs and requests all count as messages.
-ConnectionLimits connection_limits(Market market, std::size_t futures_streams_per_connection =
-                                                      kDefaultFuturesStreamsPerConnection);
+// Spot: `spot_streams_per_connection` (at most 1024), 5 messages/s; futures:
+// `futures_streams_per_connection`, 10 messages/s; both 300 new connections per 5 minutes per IP.
+// Pings, pongs and requests all count as messages.
+ConnectionLimits connection_limits(
+    Market market, std::size_t futures_streams_per_connection = kDefaultFuturesStreamsPerConnection,
+    std::size_t spot_streams_per_connection = kSpotStreamsPerConnection);
 
 // REST request weight: spot has its own 6,000 a minute; USD-M and COIN-M share 2,400 a minute per
 // IP since their integration (2026-06-30), so one budget serves both.

@@ -81,5 +81,22 @@ TEST(VenueRules, FuturesStreamsPerConnectionMustBeWithinBinancesRange) {
   EXPECT_EQ(validate(options), "futures streams per connection must be 1 to 1024, not 1025");
 }
 
+// Fewer streams per spot connection keep its URL (every stream named in it) short.
+TEST(VenueRules, SpotStreamsPerConnectionIsAnOptionWithinBinancesLimit) {
+  VenueOptions options;
+  EXPECT_EQ(
+      VenueRules(options).limits({Venue::binance, Market::spot, ""}).max_streams_per_connection,
+      1024u);
+  options.spot_streams_per_connection = 300;
+  EXPECT_EQ(validate(options), "");
+  EXPECT_EQ(
+      VenueRules(options).limits({Venue::binance, Market::spot, ""}).max_streams_per_connection,
+      300u);
+  options.spot_streams_per_connection = 0;
+  EXPECT_EQ(validate(options), "spot streams per connection must be 1 to 1024, not 0");
+  options.spot_streams_per_connection = 1025;
+  EXPECT_EQ(validate(options), "spot streams per connection must be 1 to 1024, not 1025");
+}
+
 }  // namespace
 }  // namespace depthrec::venues

@@ -1,0 +1,138 @@
+"""The processes of the whole-market benchmark (bench/whole_market.py): depthsim with several
+markets over TLS, one depthrec recording every stream, and what is read from the outside of
+them (/sim/* per market listener, metrics.json, /proc/<pid>).
+
+Every process started here is stopped here, by its pid: depthrec with SIGINT (as a user's
+Ctrl-C), depthsim with SIGTERM; SIGKILL after a timeout.
+"""
+
+import json
+import os
+import signal
+import ssl
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_runs import read_json, stat_cpu_s as cpu_seconds, stop_process, wait_for  # noqa: E402,F401
+
+
+def memory_kb(pid):
+    """(VmRSS, VmHWM) in KiB, or (None, None) once the process is gone."""
+    found = {}
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                key = line.split(":", 1)[0]
+                if key in ("VmRSS", "VmHWM"):
+                    found[key] = int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return found.get("VmRSS"), found.get("VmHWM")
+
+
+class MarketSimulator:
+    """depthsim serving several markets, one TLS listener each (tools/depthsim/README.md)."""
+
+    def __init__(self, build_dir, workdir, args, tls=True):
+        self.tls = tls
+        self.ca = os.path.join(workdir, "sim-ca.pem") if tls else None
+        port_file = os.path.join(workdir, "sim.ports")
+        self.log_path = os.path.join(workdir, "depthsim.log")
+        self.log = open(self.log_path, "w")
+        command = [os.path.join(build_dir, "depthsim"), "--port", "0", "--port-file", port_file]
+        command += ["--cert-out", self.ca] if tls else ["--no-tls"]
+        command += args
+        self.command = command
+        self.proc = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
+        self.ports = wait_for(lambda: self._ports(port_file), timeout=60)
+        if not self.ports or self.proc.poll() is not None:
+            self.stop()
+            raise RuntimeError(f"depthsim did not start (see {self.log_path})")
+        self.context = ssl.create_default_context(cafile=self.ca) if tls else None
+
+    @staticmethod
+    def _ports(path):
+        """{market: port} from the port file's `<market> <port>` lines (after the first)."""
+        try:
+            with open(path) as f:
+                lines = f.read().splitlines()
+        except OSError:
+            return None
+        ports = {}
+        for line in lines[1:]:
+            parts = line.split()
+            if len(parts) == 2 and parts[1].isdigit():
+                ports[parts[0]] = int(parts[1])
+        return ports or None
+
+    def get(self, market, path, params=None, timeout=60):
+        query = "?" + urllib.parse.urlencode(params) if params else ""
+        url = f"{self.rest_endpoint(market)}{path}{query}"
+        with urllib.request.urlopen(url, context=self.context, timeout=timeout) as response:
+            return json.loads(response.read())
+
+    def ws_endpoint(self, market):
+        return f"{'wss' if self.tls else 'ws'}://127.0.0.1:{self.ports[market]}"
+
+    def rest_endpoint(self, market):
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.ports[market]}"
+
+    def stop(self):
+        if self.proc.poll() is None:
+            stop_process(self.proc, timeout=20)
+        self.log.close()
+
+
+class Recorder:
+    """One depthrec process recording every stream into workdir/data."""
+
+    def __init__(self, build_dir, workdir, args):
+        self.data_dir = os.path.join(workdir, "data")
+        self.log_dir = os.path.join(workdir, "logs")
+        self.metrics_path = os.path.join(self.data_dir, "metrics.json")
+        self.out_path = os.path.join(workdir, "depthrec.out")
+        self.out = open(self.out_path, "w")
+        self.command = [os.path.join(build_dir, "depthrec"), "--data-dir", self.data_dir,
+                        "--log-dir", self.log_dir] + args
+        self.proc = subprocess.Popen(self.command, stdout=self.out, stderr=subprocess.STDOUT)
+        self.started = time.monotonic()
+
+    def metrics(self):
+        return read_json(self.metrics_path)
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def stop(self):
+        """SIGINT, as a user stops it; the exit status."""
+        code = stop_process(self.proc, timeout=120, sig=signal.SIGINT)
+        self.out.close()
+        return code
+
+
+class Sampler:
+    """CPU (utime + stime) and RSS of a pid, sampled every `every` seconds by the caller."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.samples = []  # (monotonic s, cpu s, rss KiB)
+
+    def sample(self):
+        cpu = cpu_seconds(self.pid)
+        rss, _ = memory_kb(self.pid)
+        if cpu is not None and rss is not None:
+            self.samples.append((time.monotonic(), cpu, rss))
+
+    def between(self, start, end):
+        """CPU seconds and wall seconds between the samples nearest `start` and `end`."""
+        inside = [s for s in self.samples if start <= s[0] <= end]
+        if len(inside) < 2:
+            return None, None
+        return inside[-1][1] - inside[0][1], inside[-1][0] - inside[0][0]
+
+    def peak_rss_kb(self):
+        return max((s[2] for s in self.samples), default=None)
