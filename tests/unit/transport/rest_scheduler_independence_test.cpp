@@ -73,6 +73,18 @@ void report(const char* name, const std::vector<Answer>& answers,
             << (seconds > 0 ? static_cast<double>(futures) / seconds : 0.0) << " requests/s)\n";
 }
 
+// Queues `count` snapshot requests of `budget` (spot's paths /api/..., futures' /fapi/...).
+void queue_snapshots(RestScheduler& fetcher, const TestHttpServer& server, const char* budget,
+                     int count, Answers& answers) {
+  const bool spot = std::string(budget) == "spot";
+  const RestBudgetId id = fetcher.find_budget(budget).value();
+  for (int i = 0; i < count; ++i) {
+    const std::string path = (spot ? "/api/v3/depth?i=" : "/fapi/v1/depth?i=") + std::to_string(i);
+    fetcher.request({id, RestPriority::initial, server.url(path), spot ? 50 : 20},
+                    answers.done(path));
+  }
+}
+
 TEST(RestSchedulerIndependence, FuturesRequestsGoWhileSpotRequestsTimeOut) {
   TestHttpServer server([](const std::string& path, int) {
     return path.rfind("/api", 0) == 0 ? Reply{200, "", {}, true} : Reply{200, path, {}};
@@ -80,19 +92,11 @@ TEST(RestSchedulerIndependence, FuturesRequestsGoWhileSpotRequestsTimeOut) {
   RestClientConfig config;
   config.timeout = 1500ms;  // every spot request ends by this timeout
   RestScheduler fetcher(config, spot_and_futures());
-  const RestBudgetId spot = fetcher.find_budget("spot").value();
-  const RestBudgetId futures = fetcher.find_budget("futures").value();
   Answers answers;
-  for (int i = 0; i < 3; ++i) {
-    const std::string path = "/api/v3/depth?i=" + std::to_string(i);
-    fetcher.request({spot, RestPriority::initial, server.url(path), 50}, answers.done(path));
-  }
+  queue_snapshots(fetcher, server, "spot", 3, answers);
   server.wait_for_requests(1);  // spot's first request is in flight
   const auto futures_queued = SteadyClock::now();
-  for (int i = 0; i < 20; ++i) {
-    const std::string path = "/fapi/v1/depth?i=" + std::to_string(i);
-    fetcher.request({futures, RestPriority::initial, server.url(path), 20}, answers.done(path));
-  }
+  queue_snapshots(fetcher, server, "futures", 20, answers);
   ASSERT_TRUE(answers.wait_for(23));
   std::lock_guard lock(answers.mutex);
   report("spot timing out", answers.answers, futures_queued);
@@ -116,16 +120,10 @@ TEST(RestSchedulerIndependence, FuturesRequestsGoWhileSpotIsThrottled) {
   const RestBudgetId spot = fetcher.find_budget("spot").value();
   const RestBudgetId futures = fetcher.find_budget("futures").value();
   Answers answers;
-  for (int i = 0; i < 2; ++i) {
-    const std::string path = "/api/v3/depth?i=" + std::to_string(i);
-    fetcher.request({spot, RestPriority::initial, server.url(path), 50}, answers.done(path));
-  }
+  queue_snapshots(fetcher, server, "spot", 2, answers);
   ASSERT_TRUE(answers.wait_for(1));  // the 429: spot is held for 2 s
   const auto futures_queued = SteadyClock::now();
-  for (int i = 0; i < 20; ++i) {
-    const std::string path = "/fapi/v1/depth?i=" + std::to_string(i);
-    fetcher.request({futures, RestPriority::initial, server.url(path), 20}, answers.done(path));
-  }
+  queue_snapshots(fetcher, server, "futures", 20, answers);
   ASSERT_TRUE(answers.wait_for(22));
   std::lock_guard lock(answers.mutex);
   report("spot throttled", answers.answers, futures_queued);
