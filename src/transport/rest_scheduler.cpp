@@ -23,9 +23,11 @@ RestWeightScheduler with_budgets(std::vector<RestBudgetConfig> budgets) {
 }  // namespace
 
 RestScheduler::RestScheduler(RestClientConfig config, std::vector<RestBudgetConfig> budgets)
-    : config_(std::move(config)),
-      scheduler_(with_budgets(std::move(budgets))),
-      worker_([this] { work(); }) {}
+    : config_(std::move(config)), scheduler_(with_budgets(std::move(budgets))) {
+  // Everything above exists before the first worker starts.
+  for (RestBudgetId id = 0; id < scheduler_.budget_count(); ++id)
+    workers_.emplace_back([this, id] { work(id); });
+}
 
 RestScheduler::~RestScheduler() {
   stop();
@@ -69,15 +71,23 @@ void RestScheduler::stop() {
     wake_.notify_all();
   }
   // Only one caller joins; a second concurrent stop() simply returns. From a `done` callback
-  // (the worker itself) the flag is enough: the loop ends and the destructor joins.
-  std::thread worker;
+  // (a worker itself) the flag is enough: the loops end and the destructor joins.
+  std::vector<std::thread> workers;
   {
     std::lock_guard lock(mutex_);
-    if (joined_ || std::this_thread::get_id() == worker_.get_id()) return;
+    if (joined_ || is_worker()) return;
     joined_ = true;
-    worker = std::move(worker_);
+    workers = std::move(workers_);
   }
-  if (worker.joinable()) worker.join();
+  for (std::thread& worker : workers) {
+    if (worker.joinable()) worker.join();
+  }
+}
+
+bool RestScheduler::is_worker() const {
+  const auto self = std::this_thread::get_id();
+  return std::any_of(workers_.begin(), workers_.end(),
+                     [&](const std::thread& worker) { return worker.get_id() == self; });
 }
 
 RestScheduler::Stats RestScheduler::stats() const {
@@ -89,14 +99,14 @@ RestScheduler::Stats RestScheduler::stats() const {
   return out;
 }
 
-void RestScheduler::work() {
+void RestScheduler::work(RestBudgetId budget) {
   RestClient client(config_);  // curl handle lives on the thread that uses it
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     const auto now = Clock::now();
-    const std::optional<RestWeightScheduler::Admitted> admitted = scheduler_.admit(now);
+    const std::optional<RestWeightScheduler::Admitted> admitted = scheduler_.admit(now, budget);
     if (!admitted) {
-      const std::optional<Clock::time_point> ready = scheduler_.next_ready_at(now);
+      const std::optional<Clock::time_point> ready = scheduler_.next_ready_at(now, budget);
       if (ready) {
         wake_.wait_until(lock, *ready);
       } else {

@@ -1,10 +1,12 @@
 #pragma once
-// One worker thread that runs every REST request of the process (depth snapshots, server time)
-// one at a time, in the order RestWeightScheduler decides: per budget, resyncs before initial
-// syncs before the rest, within the weight the exchange allows, holding a budget back after HTTP
-// 429 (rate limited) or 418 (IP banned) as the exchange demands; ignoring those gets the IP
-// banned for longer. This class is the thin threaded part: the decisions are in
-// rest_weight_scheduler.hpp.
+// Runs every REST request of the process (depth snapshots, server time) in the order
+// RestWeightScheduler decides: per budget, resyncs before initial syncs before the rest, within
+// the weight the exchange allows, holding a budget back after HTTP 429 (rate limited) or 418 (IP
+// banned) as the exchange demands; ignoring those gets the IP banned for longer. One worker thread
+// per budget, each sending its budget's requests one at a time: a budget that is throttled,
+// waiting for its window or whose requests are slow or time out never holds back another budget
+// (one worker for all once left futures idle for minutes behind spot's timeouts). This class is
+// the thin threaded part: the decisions are in rest_weight_scheduler.hpp.
 
 #include <atomic>
 #include <condition_variable>
@@ -40,8 +42,8 @@ class RestScheduler {
 
   std::optional<RestBudgetId> find_budget(std::string_view name) const;
 
-  /// Queues a GET; `done` runs on the worker thread with the response. A weight the budget can
-  /// never admit fails at once (error set, no HTTP request), as does any request after stop():
+  /// Queues a GET; `done` runs on the budget's worker thread with the response. A weight the budget
+  /// can never admit fails at once (error set, no HTTP request), as does any request after stop():
   /// then `done` runs on the caller's thread and 0 is returned. Otherwise the handle for cancel().
   RestHandle request(RestRequest request, std::function<void(HttpResponse)> done);
 
@@ -49,9 +51,9 @@ class RestScheduler {
   /// answered or unknown): then `done` runs or ran as usual. Thread-safe.
   bool cancel(RestHandle handle);
 
-  /// Thread-safe, idempotent (also callable from `done`): aborts the request in flight (within ~50
-  /// ms), answers every queued request with the error "fetcher stopped" (on the worker thread) and
-  /// joins it.
+  /// Thread-safe, idempotent (also callable from `done`): aborts the requests in flight (within
+  /// ~50 ms), answers every queued request with the error "fetcher stopped" (on a worker thread)
+  /// and joins the workers.
   void stop();
 
   struct Stats {
@@ -71,7 +73,8 @@ class RestScheduler {
     std::function<void(HttpResponse)> done;
   };
 
-  void work();
+  void work(RestBudgetId budget);
+  bool is_worker() const;
   void account(RestBudgetId budget, const HttpResponse& response, Clock::time_point now);
 
   RestClientConfig config_;
@@ -82,7 +85,7 @@ class RestScheduler {
   Stats stats_;
   std::atomic<bool> stopping_{false};
   bool joined_ = false;
-  std::thread worker_;  // last: starts after everything above exists
+  std::vector<std::thread> workers_;  // one per budget; started last, in the constructor's body
 };
 
 }  // namespace depthrec::transport

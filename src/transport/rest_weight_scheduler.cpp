@@ -111,39 +111,66 @@ RestWeightScheduler::TimePoint RestWeightScheduler::room_at(const Budget& budget
   return now + budget.config.window;  // unreachable while weight <= limit
 }
 
+std::optional<RestWeightScheduler::Admitted> RestWeightScheduler::admit_from(Budget& budget,
+                                                                             RestBudgetId id,
+                                                                             TimePoint now) {
+  if (now < budget.blocked_until) return std::nullopt;
+  RestPriority priority{};
+  std::deque<Queued>* queue = head_queue(budget, &priority);
+  if (queue == nullptr) return std::nullopt;
+  prune(budget, now);
+  const Queued head = queue->front();
+  // A lower priority never passes a waiting higher one: strict order within the budget.
+  if (room_at(budget, head.weight, limit_for(budget, priority), now) > now) return std::nullopt;
+  queue->pop_front();
+  budget.spent.push_back({now, static_cast<std::uint64_t>(head.weight)});
+  budget.used += static_cast<std::uint64_t>(head.weight);
+  ++budget.counts.admitted;
+  return Admitted{head.handle, id, head.weight};
+}
+
 std::optional<RestWeightScheduler::Admitted> RestWeightScheduler::admit(TimePoint now) {
-  for (std::size_t id = 0; id < budgets_.size(); ++id) {
-    Budget& budget = budgets_[id];
-    if (now < budget.blocked_until) continue;
-    RestPriority priority{};
-    std::deque<Queued>* queue = head_queue(budget, &priority);
-    if (queue == nullptr) continue;
-    prune(budget, now);
-    const Queued head = queue->front();
-    // A lower priority never passes a waiting higher one: strict order within the budget.
-    if (room_at(budget, head.weight, limit_for(budget, priority), now) > now) continue;
-    queue->pop_front();
-    budget.spent.push_back({now, static_cast<std::uint64_t>(head.weight)});
-    budget.used += static_cast<std::uint64_t>(head.weight);
-    ++budget.counts.admitted;
-    return Admitted{head.handle, id, head.weight};
+  // Round robin from the budget after the last one served, so a budget with a long queue and
+  // room (spot's thousand first syncs) never keeps another budget's requests waiting.
+  for (std::size_t i = 0; i < budgets_.size(); ++i) {
+    const std::size_t id = (next_turn_ + i) % budgets_.size();
+    if (auto admitted = admit_from(budgets_[id], id, now)) {
+      next_turn_ = id + 1;
+      return admitted;
+    }
   }
   return std::nullopt;
+}
+
+std::optional<RestWeightScheduler::Admitted> RestWeightScheduler::admit(TimePoint now,
+                                                                        RestBudgetId id) {
+  if (id >= budgets_.size()) return std::nullopt;
+  return admit_from(budgets_[id], id, now);
+}
+
+std::optional<RestWeightScheduler::TimePoint> RestWeightScheduler::ready_at(Budget& budget,
+                                                                            TimePoint now) {
+  RestPriority priority{};
+  const std::deque<Queued>* queue = head_queue(budget, &priority);
+  if (queue == nullptr) return std::nullopt;
+  prune(budget, now);
+  return std::max(budget.blocked_until,
+                  room_at(budget, queue->front().weight, limit_for(budget, priority), now));
 }
 
 std::optional<RestWeightScheduler::TimePoint> RestWeightScheduler::next_ready_at(TimePoint now) {
   std::optional<TimePoint> earliest;
   for (Budget& budget : budgets_) {
-    RestPriority priority{};
-    const std::deque<Queued>* queue = head_queue(budget, &priority);
-    if (queue == nullptr) continue;
-    prune(budget, now);
-    const TimePoint ready =
-        std::max(budget.blocked_until,
-                 room_at(budget, queue->front().weight, limit_for(budget, priority), now));
-    if (!earliest || ready < *earliest) earliest = ready;
+    const std::optional<TimePoint> ready = ready_at(budget, now);
+    if (ready && (!earliest || *ready < *earliest)) earliest = ready;
   }
   return earliest;
+}
+
+std::optional<RestWeightScheduler::TimePoint> RestWeightScheduler::next_ready_at(TimePoint now,
+                                                                                 RestBudgetId id) {
+  if (id >= budgets_.size()) return std::nullopt;
+  return ready_at(budgets_[id], now);
 }
 
 bool RestWeightScheduler::cancel(RestHandle handle) {

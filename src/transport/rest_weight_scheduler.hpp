@@ -94,9 +94,14 @@ class RestWeightScheduler {
     int weight = 0;
   };
   /// The next request that may be sent at `now` (its weight is counted from `now`), or nullopt.
+  /// Budgets take turns: one with room never waits behind another budget's queue.
   std::optional<Admitted> admit(TimePoint now);
+  /// The same within budget `id` only (a worker per budget: RestScheduler).
+  std::optional<Admitted> admit(TimePoint now, RestBudgetId id);
   /// When admit() may give something again; nullopt while nothing is queued.
   std::optional<TimePoint> next_ready_at(TimePoint now);
+  /// The same for budget `id` only: another budget's hold or window never moves it.
+  std::optional<TimePoint> next_ready_at(TimePoint now, RestBudgetId id);
 
   /// Removes a queued request (not one already admitted). True if it was queued.
   bool cancel(RestHandle handle);
@@ -140,10 +145,14 @@ class RestWeightScheduler {
   static std::deque<Queued>* head_queue(Budget& budget, RestPriority* priority);
   // When the window will have room for `weight` below `limit` (now if it has).
   static TimePoint room_at(const Budget& budget, int weight, int limit, TimePoint now);
+  // admit()/next_ready_at() for one budget.
+  static std::optional<Admitted> admit_from(Budget& budget, RestBudgetId id, TimePoint now);
+  static std::optional<TimePoint> ready_at(Budget& budget, TimePoint now);
 
   std::uint64_t jitter_seed_;
   std::vector<Budget> budgets_;
   RestHandle next_handle_ = 1;
+  std::size_t next_turn_ = 0;  // the budget admit(now) looks at first
 };
 
 }  // namespace depthrec::transport
