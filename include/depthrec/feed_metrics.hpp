@@ -158,7 +158,9 @@ class FeedMetrics {
   void count_gap(std::string_view reason);
   void record_queue_locked(std::int64_t depth, std::uint64_t drops_total);
   void set_book_locked(const BookTop& book, std::int64_t now_ns);
-  MetricsSnapshot snapshot_locked(std::int64_t now_ns) const;
+  // `run`: every value of the run (the closed windows and the current one), which the caller
+  // provides so that a roll summarises closed_windows_ once merged instead of copying them.
+  MetricsSnapshot snapshot_locked(std::int64_t now_ns, const Histograms& run) const;
 
   const StreamKey key_;
   const FeedMetricsConfig config_;

@@ -108,13 +108,20 @@ void LatencyHistogram::record(std::int64_t value, std::uint64_t times) {
 void LatencyHistogram::merge(const LatencyHistogram& other) {
   if (other.count_ == 0) return;
   if (other.max_magnitude_ == max_magnitude_) {
+    // Group by group, a plain addition of 64 counts (the slot-by-slot bucket() lookups were a
+    // third of a metrics roll). A group is allocated here only if `other`'s holds a count, as
+    // record() would: allocated_bytes() is the same as before.
     for (std::size_t g = 0; g < other.groups_.size(); ++g) {
       if (!other.groups_[g]) continue;
-      const bool negative = g >= groups_per_sign_;
-      const std::size_t first = (negative ? g - groups_per_sign_ : g) * kGroupSize;
-      for (std::size_t k = 0; k < kGroupSize; ++k) {
-        if ((*other.groups_[g])[k] != 0) bucket(negative, first + k) += (*other.groups_[g])[k];
+      const Group& from = *other.groups_[g];
+      Group* into = g < groups_.size() ? groups_[g].get() : nullptr;
+      if (into == nullptr) {
+        if (std::all_of(from.begin(), from.end(), [](std::uint64_t c) { return c == 0; })) {
+          continue;
+        }
+        into = &allocate_group(g);
       }
+      for (std::size_t k = 0; k < kGroupSize; ++k) (*into)[k] += from[k];
     }
   } else {
     const auto limit = static_cast<std::uint64_t>(max_magnitude_);

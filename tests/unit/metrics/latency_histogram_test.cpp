@@ -269,6 +269,30 @@ TEST(LatencyHistogram, AllocatesOnlyTheBucketGroupsItsValuesReach) {
   EXPECT_EQ(full.allocated_bytes(), table + 2 * 36 * group);
 }
 
+// A reset window keeps its groups, all zero: merging it allocates nothing more than recording
+// its values would (none), and merging counts adds them group by group exactly.
+TEST(LatencyHistogram, MergeOfAResetHistogramAllocatesNoGroup) {
+  LatencyHistogram window;
+  for (std::int64_t v : {5, 900, 70'000, -3'000, 1'000'000}) window.record(v);
+  window.reset();
+  LatencyHistogram run;
+  run.record(7);
+  const std::size_t bytes = run.allocated_bytes();
+  run.merge(window);
+  EXPECT_EQ(run.allocated_bytes(), bytes);
+  EXPECT_EQ(run.count(), 1u);
+
+  window.record(70'001);
+  window.record(-3'001);
+  run.merge(window);
+  LatencyHistogram direct;
+  for (std::int64_t v : {7, 70'001, -3'001}) direct.record(v);
+  EXPECT_EQ(run.allocated_bytes(), direct.allocated_bytes());
+  EXPECT_EQ(run.count(), 3u);
+  for (double p : {0.0, 40.0, 50.0, 90.0, 100.0})
+    EXPECT_EQ(run.percentile(p), direct.percentile(p));
+}
+
 TEST(LatencyHistogram, MergeIntoAnEmptyHistogramCopiesEveryGroup) {
   LatencyHistogram source;
   LatencyHistogram empty;
