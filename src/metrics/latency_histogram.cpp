@@ -221,11 +221,27 @@ HistogramSummary LatencyHistogram::summary() const noexcept {
     }
     return next < 4;
   };
+  // Group by group: a group whose total does not reach the next rank is passed over with one
+  // sum of its 64 counts (most of a stream's groups, at each metrics print of thousands).
   for (const bool negative : {true, false}) {
-    if (next == 4) break;
-    for_each_bucket(negative, negative, [&](std::uint64_t count, std::size_t index) {
-      return visit(count, index, negative);
-    });
+    if (next == 4 || groups_.empty()) break;
+    const std::size_t base = negative ? groups_per_sign_ : 0;
+    for (std::size_t step = 0; step < groups_per_sign_ && next < 4; ++step) {
+      const std::size_t g = negative ? groups_per_sign_ - 1 - step : step;
+      const auto& group = groups_[base + g];
+      if (!group) continue;
+      std::uint64_t total = 0;
+      for (const std::uint64_t count : *group) total += count;
+      if (seen + total < ranks[next]) {
+        seen += total;
+        continue;
+      }
+      for (std::size_t k = 0; k < kGroupSize && next < 4; ++k) {
+        const std::size_t slot = negative ? kGroupSize - 1 - k : k;
+        const std::uint64_t count = (*group)[slot];
+        if (count != 0) visit(count, g * kGroupSize + slot, negative);
+      }
+    }
   }
   return out;
 }
