@@ -10,7 +10,8 @@
 // the caller so that tests control time. A value is recorded once, in the current window's
 // histograms; roll_window() closes the window (the seed's window_sec, metrics.json's period) and
 // adds it to the histograms of the windows before it, so the run's figures are those two merged
-// (exact: same buckets, count, min and max), computed only when a snapshot asks for them.
+// (exact: same buckets, count, min and max), computed only when a snapshot asks for them: a roll
+// merges first and summarises the closed windows in place, snapshot() merges into a copy.
 // Memory: the 12 histograms allocate their buckets 64 at a time as values reach them (issue 12:
 // thousands of feeds in one process): ~10 KB for a feed whose values span a few powers of two,
 // at most ~0.45 MB (every histogram spread over its whole range).
