@@ -39,8 +39,9 @@ void feed_window(FeedMetrics& metrics, std::mt19937_64& random, std::int64_t win
   }
 }
 
-// Rolls the windows of kStreams streams, each fed between rolls (the feeding is not timed).
-void BM_StreamMetricsRoll(benchmark::State& state) {
+// Rolls the windows of kStreams streams in turn, each fed between rolls (the feeding is not
+// timed); with_json: and writes the stream's entry of metrics.json (what one print costs).
+void roll_streams(benchmark::State& state, bool with_json) {
   std::mt19937_64 random(12);
   std::vector<std::unique_ptr<FeedMetrics>> streams;
   for (int s = 0; s < kStreams; ++s) {
@@ -57,32 +58,21 @@ void BM_StreamMetricsRoll(benchmark::State& state) {
     state.ResumeTiming();
     MetricsSnapshot snapshot = metrics.roll_window((window_ms + 10'000) * kMs);
     benchmark::DoNotOptimize(snapshot);
+    if (with_json) {
+      std::string json = to_metrics_json(snapshot);
+      benchmark::DoNotOptimize(json);
+    }
     next = (next + 1) % streams.size();
   }
 }
+
+void BM_StreamMetricsRoll(benchmark::State& state) {
+  roll_streams(state, false);
+}
 BENCHMARK(BM_StreamMetricsRoll);
 
-// The same rolls and the stream's entry of metrics.json (what one print costs per stream).
 void BM_StreamMetricsRollAndJson(benchmark::State& state) {
-  std::mt19937_64 random(12);
-  std::vector<std::unique_ptr<FeedMetrics>> streams;
-  for (int s = 0; s < kStreams; ++s) {
-    streams.push_back(std::make_unique<FeedMetrics>(
-        StreamKey{Market::usdm, "SYM" + std::to_string(s), "sym@depth@100ms"}, kStart));
-  }
-  std::int64_t window_ms = kStart / kMs;
-  std::size_t next = 0;
-  for (auto _ : state) {
-    state.PauseTiming();
-    if (next == 0) window_ms += 10'000;
-    FeedMetrics& metrics = *streams[next];
-    feed_window(metrics, random, window_ms);
-    state.ResumeTiming();
-    const MetricsSnapshot snapshot = metrics.roll_window((window_ms + 10'000) * kMs);
-    std::string json = to_metrics_json(snapshot);
-    benchmark::DoNotOptimize(json);
-    next = (next + 1) % streams.size();
-  }
+  roll_streams(state, true);
 }
 BENCHMARK(BM_StreamMetricsRollAndJson);
 
