@@ -10,7 +10,8 @@
 // the caller so that tests control time. A value is recorded once, in the current window's
 // histograms; roll_window() closes the window (the seed's window_sec, metrics.json's period) and
 // adds it to the histograms of the windows before it, so the run's figures are those two merged
-// (exact: same buckets, count, min and max), computed only when a snapshot asks for them.
+// (exact: same buckets, count, min and max), computed only when a snapshot asks for them: a roll
+// merges first and summarises the closed windows in place, snapshot() merges into a copy.
 // Memory: the 12 histograms allocate their buckets 64 at a time as values reach them (issue 12:
 // thousands of feeds in one process): ~10 KB for a feed whose values span a few powers of two,
 // at most ~0.45 MB (every histogram spread over its whole range).
@@ -158,7 +159,9 @@ class FeedMetrics {
   void count_gap(std::string_view reason);
   void record_queue_locked(std::int64_t depth, std::uint64_t drops_total);
   void set_book_locked(const BookTop& book, std::int64_t now_ns);
-  MetricsSnapshot snapshot_locked(std::int64_t now_ns) const;
+  // `run`: every value of the run (the closed windows and the current one), which the caller
+  // provides so that a roll summarises closed_windows_ once merged instead of copying them.
+  MetricsSnapshot snapshot_locked(std::int64_t now_ns, const Histograms& run) const;
 
   const StreamKey key_;
   const FeedMetricsConfig config_;

@@ -108,13 +108,20 @@ void LatencyHistogram::record(std::int64_t value, std::uint64_t times) {
 void LatencyHistogram::merge(const LatencyHistogram& other) {
   if (other.count_ == 0) return;
   if (other.max_magnitude_ == max_magnitude_) {
+    // Group by group, a plain addition of 64 counts (the slot-by-slot bucket() lookups were a
+    // third of a metrics roll). A group is allocated here only if `other`'s holds a count, as
+    // record() would: allocated_bytes() is the same as before.
     for (std::size_t g = 0; g < other.groups_.size(); ++g) {
       if (!other.groups_[g]) continue;
-      const bool negative = g >= groups_per_sign_;
-      const std::size_t first = (negative ? g - groups_per_sign_ : g) * kGroupSize;
-      for (std::size_t k = 0; k < kGroupSize; ++k) {
-        if ((*other.groups_[g])[k] != 0) bucket(negative, first + k) += (*other.groups_[g])[k];
+      const Group& from = *other.groups_[g];
+      Group* into = g < groups_.size() ? groups_[g].get() : nullptr;
+      if (into == nullptr) {
+        if (std::all_of(from.begin(), from.end(), [](std::uint64_t c) { return c == 0; })) {
+          continue;
+        }
+        into = &allocate_group(g);
       }
+      for (std::size_t k = 0; k < kGroupSize; ++k) (*into)[k] += from[k];
     }
   } else {
     const auto limit = static_cast<std::uint64_t>(max_magnitude_);
@@ -214,11 +221,27 @@ HistogramSummary LatencyHistogram::summary() const noexcept {
     }
     return next < 4;
   };
+  // Group by group: a group whose total does not reach the next rank is passed over with one
+  // sum of its 64 counts (most of a stream's groups, at each metrics print of thousands).
   for (const bool negative : {true, false}) {
-    if (next == 4) break;
-    for_each_bucket(negative, negative, [&](std::uint64_t count, std::size_t index) {
-      return visit(count, index, negative);
-    });
+    if (next == 4 || groups_.empty()) break;
+    const std::size_t base = negative ? groups_per_sign_ : 0;
+    for (std::size_t step = 0; step < groups_per_sign_ && next < 4; ++step) {
+      const std::size_t g = negative ? groups_per_sign_ - 1 - step : step;
+      const auto& group = groups_[base + g];
+      if (!group) continue;
+      std::uint64_t total = 0;
+      for (const std::uint64_t count : *group) total += count;
+      if (seen + total < ranks[next]) {
+        seen += total;
+        continue;
+      }
+      for (std::size_t k = 0; k < kGroupSize && next < 4; ++k) {
+        const std::size_t slot = negative ? kGroupSize - 1 - k : k;
+        const std::uint64_t count = (*group)[slot];
+        if (count != 0) visit(count, g * kGroupSize + slot, negative);
+      }
+    }
   }
   return out;
 }

@@ -252,6 +252,24 @@ TEST(FeedMetrics, RollWindowStartsANewWindowAndKeepsTheRun) {
   EXPECT_NEAR(second.run.recv_rate, 25.0 / 15.0, 1e-12);
 }
 
+// Every figure equal; the mean within `mean_tolerance` (relative; 0: bit for bit, the same sums
+// in the same order).
+void expect_same_summary(const HistogramSummary& got, const HistogramSummary& want,
+                         double mean_tolerance = 0.0) {
+  EXPECT_EQ(got.count, want.count);
+  EXPECT_EQ(got.min, want.min);
+  EXPECT_EQ(got.max, want.max);
+  EXPECT_EQ(got.p50, want.p50);
+  EXPECT_EQ(got.p95, want.p95);
+  EXPECT_EQ(got.p99, want.p99);
+  EXPECT_EQ(got.p999, want.p999);
+  if (mean_tolerance == 0.0) {
+    EXPECT_EQ(got.mean, want.mean);
+  } else {
+    EXPECT_NEAR(got.mean, want.mean, mean_tolerance * want.mean);
+  }
+}
+
 // A value is recorded once, in the window; the run's figures merge the closed windows with the
 // current one, and equal a histogram that saw every value (issue 12: half the hot-path records).
 TEST(FeedMetrics, RunFiguresOverManyWindowsEqualOneHistogramOfEveryValue) {
@@ -273,17 +291,42 @@ TEST(FeedMetrics, RunFiguresOverManyWindowsEqualOneHistogramOfEveryValue) {
   const MetricsSnapshot s = m.snapshot(kStart + 4 * kSec);
   for (const auto& [got, want] : {std::make_pair(s.run.pipeline_ns, every_pipeline.summary()),
                                   std::make_pair(s.run.batch_span, every_span.summary())}) {
-    EXPECT_EQ(got.count, want.count);
-    EXPECT_EQ(got.min, want.min);
-    EXPECT_EQ(got.max, want.max);
-    EXPECT_EQ(got.p50, want.p50);
-    EXPECT_EQ(got.p95, want.p95);
-    EXPECT_EQ(got.p99, want.p99);
-    EXPECT_EQ(got.p999, want.p999);
-    EXPECT_NEAR(got.mean, want.mean, 1e-9 * want.mean);
+    expect_same_summary(got, want, 1e-9);
   }
   EXPECT_EQ(s.window.pipeline_ns.count, 250u);
   EXPECT_EQ(s.window.pipeline_ns.min, 4000);
+}
+
+// roll_window summarises the run in place (the window merged into the closed ones first) instead
+// of a merged copy: its figures are exactly those of snapshot() at the same instant.
+TEST(FeedMetrics, RollWindowReportsExactlyWhatASnapshotAtTheSameTimeReports) {
+  FeedMetrics m(btc_key(), kStart);
+  const std::int64_t t0_ms = kStart / kMs;
+  for (int window = 0; window < 5; ++window) {
+    for (int i = 0; i < 300; ++i) {
+      EventSample sample = event_at(t0_ms + window * 10'000 + i * 30, 3 + (i * 7 + window) % 90, 0);
+      sample.pipeline_ns = 1500 + ((i * 131 + window * 17) % 5000) * (window + 1);
+      sample.batch_span = static_cast<std::uint64_t>((i * 13) % 700);
+      sample.queue_depth = (i * 3) % 250;
+      sample.callback_ns = window == 2 ? -1 : 100 + i;
+      m.record_event(sample);
+    }
+    const std::int64_t now = kStart + (window + 1) * 10 * kSec;
+    const MetricsSnapshot before = m.snapshot(now);
+    const MetricsSnapshot rolled = m.roll_window(now);
+    for (const auto& [got, want] : {std::make_pair(&rolled.run, &before.run),
+                                    std::make_pair(&rolled.window, &before.window)}) {
+      EXPECT_EQ(got->counters.messages, want->counters.messages);
+      expect_same_summary(got->event_latency_us, want->event_latency_us);
+      expect_same_summary(got->event_latency_corrected_us, want->event_latency_corrected_us);
+      expect_same_summary(got->pipeline_ns, want->pipeline_ns);
+      expect_same_summary(got->batch_span, want->batch_span);
+      expect_same_summary(got->queue_depth, want->queue_depth);
+      expect_same_summary(got->callback_ns, want->callback_ns);
+    }
+    EXPECT_EQ(rolled.run.pipeline_ns.count, 300u * static_cast<std::uint64_t>(window + 1));
+    EXPECT_EQ(rolled.window.pipeline_ns.count, 300u);
+  }
 }
 
 // Every figure of one snapshot counts the same events, and counts never go back.

@@ -144,6 +144,31 @@ TEST(LatencyHistogram, SummaryAgreesWithPercentile) {
   EXPECT_EQ(s.p999, h.percentile(99.9));
 }
 
+// summary() passes over whole groups that do not reach the next rank: its percentiles stay those
+// of the bucket-by-bucket walk for signed values, tiny counts (several ranks in one bucket or
+// group), emptied groups of a reset window, and ranks that fall on a group's last bucket.
+TEST(LatencyHistogram, SummaryAgreesWithPercentileForEveryShape) {
+  std::mt19937_64 rng(29);
+  for (int round = 0; round < 300; ++round) {
+    LatencyHistogram h;
+    std::uniform_int_distribution<int> spread(0, 40);
+    for (int i = 0; i < 20; ++i) h.record(static_cast<std::int64_t>(rng() % 100'000) - 50'000);
+    if (round % 3 == 0) h.reset();  // groups allocated, all zero
+    const int n = 1 + static_cast<int>(rng() % (round % 2 == 0 ? 5 : 3000));
+    for (int i = 0; i < n; ++i) {
+      const int bits = spread(rng);
+      const auto magnitude = static_cast<std::int64_t>(rng() % (std::uint64_t{1} << bits));
+      h.record(rng() % 4 == 0 ? -magnitude : magnitude, 1 + rng() % 3);
+    }
+    const HistogramSummary s = h.summary();
+    ASSERT_EQ(s.p50, h.percentile(50)) << round;
+    ASSERT_EQ(s.p95, h.percentile(95)) << round;
+    ASSERT_EQ(s.p99, h.percentile(99)) << round;
+    ASSERT_EQ(s.p999, h.percentile(99.9)) << round;
+    ASSERT_EQ(s.count, h.count());
+  }
+}
+
 TEST(LatencyHistogram, PercentileExtremesAndOutOfRangeP) {
   LatencyHistogram h;
   for (std::int64_t v : {-5000, 17, 123456789}) h.record(v);
@@ -267,6 +292,30 @@ TEST(LatencyHistogram, AllocatesOnlyTheBucketGroupsItsValuesReach) {
     full.record(-(std::int64_t{1} << bit));
   }
   EXPECT_EQ(full.allocated_bytes(), table + 2 * 36 * group);
+}
+
+// A reset window keeps its groups, all zero: merging it allocates nothing more than recording
+// its values would (none), and merging counts adds them group by group exactly.
+TEST(LatencyHistogram, MergeOfAResetHistogramAllocatesNoGroup) {
+  LatencyHistogram window;
+  for (std::int64_t v : {5, 900, 70'000, -3'000, 1'000'000}) window.record(v);
+  window.reset();
+  LatencyHistogram run;
+  run.record(7);
+  const std::size_t bytes = run.allocated_bytes();
+  run.merge(window);
+  EXPECT_EQ(run.allocated_bytes(), bytes);
+  EXPECT_EQ(run.count(), 1u);
+
+  window.record(70'001);
+  window.record(-3'001);
+  run.merge(window);
+  LatencyHistogram direct;
+  for (std::int64_t v : {7, 70'001, -3'001}) direct.record(v);
+  EXPECT_EQ(run.allocated_bytes(), direct.allocated_bytes());
+  EXPECT_EQ(run.count(), 3u);
+  for (double p : {0.0, 40.0, 50.0, 90.0, 100.0})
+    EXPECT_EQ(run.percentile(p), direct.percentile(p));
 }
 
 TEST(LatencyHistogram, MergeIntoAnEmptyHistogramCopiesEveryGroup) {

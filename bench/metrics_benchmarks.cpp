@@ -1,0 +1,80 @@
+// The engine's metrics print (issue 12): every interval it rolls the window of every stream's
+// FeedMetrics (a MetricsSnapshot with the run's and the window's percentile summaries) and writes
+// metrics.json from them. One iteration is one roll of one stream holding a realistic spread of
+// values; the figure to read is ns per stream per snapshot (bench/README.md).
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "depthrec/feed_metrics.hpp"
+#include "depthrec/metrics_report.hpp"
+
+namespace depthrec::bench {
+namespace {
+
+constexpr std::int64_t kStart = 1'721'347'000'000'000'000;
+constexpr std::int64_t kMs = 1'000'000;
+constexpr int kStreams = 256;
+constexpr int kEventsPerWindow = 64;  // ~20,000 ev/s over 3,000 streams for 10 s
+
+// A window of events: latencies of a few ms, pipeline of a few us, spans and queue depths.
+void feed_window(FeedMetrics& metrics, std::mt19937_64& random, std::int64_t window_start_ms) {
+  std::uniform_int_distribution<std::int64_t> latency_ms(1, 40);
+  std::uniform_int_distribution<std::int64_t> pipeline_ns(2'000, 60'000);
+  std::uniform_int_distribution<std::uint64_t> span(1, 400);
+  std::uniform_int_distribution<std::int64_t> depth(0, 300);
+  for (int i = 0; i < kEventsPerWindow; ++i) {
+    EventSample sample;
+    sample.event_time_ms = window_start_ms + i * 100;
+    sample.recv_ns = (sample.event_time_ms + latency_ms(random)) * kMs;
+    sample.pipeline_ns = pipeline_ns(random);
+    sample.batch_span = span(random);
+    sample.frame_bytes = 600;
+    sample.queue_depth = depth(random);
+    metrics.record_event(sample);
+  }
+}
+
+// Rolls the windows of kStreams streams in turn, each fed between rolls (the feeding is not
+// timed); with_json: and writes the stream's entry of metrics.json (what one print costs).
+void roll_streams(benchmark::State& state, bool with_json) {
+  std::mt19937_64 random(12);
+  std::vector<std::unique_ptr<FeedMetrics>> streams;
+  for (int s = 0; s < kStreams; ++s) {
+    streams.push_back(std::make_unique<FeedMetrics>(
+        StreamKey{Market::usdm, "SYM" + std::to_string(s), "sym@depth@100ms"}, kStart));
+  }
+  std::int64_t window_ms = kStart / kMs;
+  std::size_t next = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    if (next == 0) window_ms += 10'000;
+    FeedMetrics& metrics = *streams[next];
+    feed_window(metrics, random, window_ms);
+    state.ResumeTiming();
+    MetricsSnapshot snapshot = metrics.roll_window((window_ms + 10'000) * kMs);
+    benchmark::DoNotOptimize(snapshot);
+    if (with_json) {
+      std::string json = to_metrics_json(snapshot);
+      benchmark::DoNotOptimize(json);
+    }
+    next = (next + 1) % streams.size();
+  }
+}
+
+void BM_StreamMetricsRoll(benchmark::State& state) {
+  roll_streams(state, false);
+}
+BENCHMARK(BM_StreamMetricsRoll);
+
+void BM_StreamMetricsRollAndJson(benchmark::State& state) {
+  roll_streams(state, true);
+}
+BENCHMARK(BM_StreamMetricsRollAndJson);
+
+}  // namespace
+}  // namespace depthrec::bench
