@@ -50,15 +50,19 @@ std::optional<binance::ExchangeInfo> Engine::fetch_exchange_info_at_start(Market
     }
     ++exchange_info_failures_;
     if (attempt == kStartAttempts || stop_requested_) {
-      log_->log(LogLevel::error, "exchangeInfo of " + name + " failed " + std::to_string(attempt) +
-                                     " times, last: " + error + "; its symbols are not recorded");
+      std::string message = "exchangeInfo of " + name + " failed " + std::to_string(attempt);
+      message += " times, last: ";
+      message += error;
+      message += "; its symbols are not recorded";
+      log_->log(LogLevel::error, message);
       return std::nullopt;
     }
     const std::chrono::milliseconds delay = backoff.next();
-    log_->log(LogLevel::error, "exchangeInfo of " + name + " failed: " + error + "; retrying in " +
-                                   std::to_string(delay.count()) + " ms (attempt " +
-                                   std::to_string(attempt) + " of " +
-                                   std::to_string(kStartAttempts) + ")");
+    std::string message = "exchangeInfo of " + name + " failed: ";
+    message += error;
+    message += "; retrying in " + std::to_string(delay.count()) + " ms (attempt " +
+               std::to_string(attempt) + " of " + std::to_string(kStartAttempts) + ")";
+    log_->log(LogLevel::error, message);
     if (!wait_unless_stopped(delay)) return std::nullopt;
   }
   return std::nullopt;

@@ -19,8 +19,8 @@ void request_exchange_info(
       request.budget, request.priority,
       venue::rest_url(request.rest_endpoint, market, venue::RestEndpoint::exchange_info),
       venue::exchange_info_weight(market)};
-  scheduler.request(std::move(rest), [market,
-                                      done = std::move(done)](transport::HttpResponse response) {
+  scheduler.request(std::move(rest), [market, done = std::move(done)](
+                                         const transport::HttpResponse& response) {
     binance::ExchangeInfo info;
     info.market = market;
     if (!response.error.empty()) return done(response.error, std::move(info));
