@@ -8,6 +8,7 @@
 
 #include "session/engine.hpp"
 #include "session/exchange_info_fetch.hpp"
+#include "session/market_endpoints.hpp"
 #include "session/recorder_rest_budgets.hpp"
 #include "transport/backoff.hpp"
 
@@ -17,11 +18,6 @@ namespace {
 // Attempts per market at start: with the default backoff (250 ms doubling) about 4 s of retries,
 // enough for a blip; a market down for longer is left out rather than holding the start.
 constexpr int kStartAttempts = 5;
-
-std::string rest_endpoint_of(const RecorderConfig& config, Market market) {
-  const std::string& own = config.market_rest_endpoints[static_cast<std::size_t>(market)];
-  return own.empty() ? config.rest_endpoint : own;
-}
 
 }  // namespace
 

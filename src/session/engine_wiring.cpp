@@ -8,6 +8,7 @@
 
 #include "depthrec/peer_text.hpp"
 #include "session/engine.hpp"
+#include "session/market_endpoints.hpp"
 #include "session/recorder_rest_budgets.hpp"
 #include "session/wiring_support.hpp"
 #include "transport/clock.hpp"
@@ -22,12 +23,6 @@ namespace binance = venues::binance;
 constexpr std::uint32_t kConnectionsWriterId = 0;
 std::uint32_t writer_id(StreamId id) {
   return id.value + 1;
-}
-
-// The endpoint a market's connections open (the user's, else Binance's own host).
-std::string ws_endpoint_of(const RecorderConfig& config, Market market) {
-  const std::string& own = config.market_ws_endpoints[static_cast<std::size_t>(market)];
-  return own.empty() ? config.ws_endpoint : own;
 }
 
 // A symbol's bookTicker rides on its depth stream's connection (one FeedSession takes both, and

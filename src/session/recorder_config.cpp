@@ -6,6 +6,7 @@
 #include "venues/binance/binance_endpoints.hpp"
 #include "venues/binance/binance_limits.hpp"
 
+#include "session/market_endpoints.hpp"
 #include "session/recorder_rest_budgets.hpp"
 
 namespace depthrec {
@@ -149,11 +150,8 @@ RecorderConfig stream_config(const RecorderConfig& config, const SubscriptionKey
       depth_key.channel.kind == ChannelKind::partial_depth ? depth_key.channel.levels : 0;
   out.speed = std::string(to_string(depth_key.channel.speed));
   out.record_book_ticker = with_book_ticker;
-  const auto market = static_cast<std::size_t>(depth_key.market);
-  if (!config.market_ws_endpoints[market].empty())
-    out.ws_endpoint = config.market_ws_endpoints[market];
-  if (!config.market_rest_endpoints[market].empty())
-    out.rest_endpoint = config.market_rest_endpoints[market];
+  out.ws_endpoint = session::ws_endpoint_of(config, depth_key.market);
+  out.rest_endpoint = session::rest_endpoint_of(config, depth_key.market);
   return out;
 }
 
