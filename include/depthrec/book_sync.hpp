@@ -117,6 +117,7 @@ struct SyncCounters {
   std::uint64_t partial_replaced = 0;       // partial-depth events that replaced the book
   std::uint64_t stale_gaps = 0;             // gaps that were stale runs (also in gaps)
   std::uint64_t snapshots_unjoined = 0;     // snapshots given up: no event joined them
+  std::uint64_t trimmed = 0;  // buffered events the caller dropped from the front (drop_oldest_*)
 };
 
 struct SyncLimits {
@@ -161,6 +162,18 @@ class BookSynchronizer {
   const SyncCounters& counters() const noexcept { return counters_; }
   std::size_t buffered_count() const noexcept { return buffered_count_; }
   std::size_t buffered_bytes() const noexcept { return buffered_bytes_; }
+  // Bounds on what waits for a snapshot (session/presync_budget.hpp): while awaiting_snapshot,
+  // drop the oldest buffered events, never the newest one (it carries the continuity the next
+  // snapshot is judged by). The rest stay continuous; a snapshot older than the first kept event
+  // is answered with too_old, and the caller fetches a newer one. Each returns the events dropped
+  // (counted in SyncCounters::trimmed); amortised O(1) per event dropped.
+  //   Those whose event time (E) is before `cutoff_ms`: a stream whose snapshot request is still
+  //   queued keeps a tail only, since the snapshot it will get is newer than what it has now.
+  std::size_t drop_oldest_before(std::int64_t cutoff_ms);
+  //   As many as free at least `bytes` of buffer memory (or all but the newest).
+  std::size_t drop_oldest_bytes(std::size_t bytes);
+  // Memory the buffer's storage holds, reused slots included (released at each join).
+  std::size_t buffer_capacity_bytes() const noexcept;
   // What an event takes in the buffer (its levels' memory included).
   static std::size_t buffered_size(const DepthUpdate& event) noexcept;
   // The u of the last event applied (or of the loaded snapshot); 0 before any.
@@ -176,11 +189,16 @@ class BookSynchronizer {
   bool joins_snapshot(const DepthUpdate& event, std::uint64_t snapshot_id) const;
   void push_buffer(const DepthUpdate& event);
   void drop_buffer_front(std::size_t count);
+  // Buffered event `i` (0: the oldest); slots [begin_, begin_ + buffered_count_) are in use.
+  DepthUpdate& slot(std::size_t i) noexcept { return buffer_[begin_ + i]; }
   static std::size_t slot_memory(const DepthUpdate& slot) noexcept;
   void clear_buffer() {
+    begin_ = 0;
     buffered_count_ = 0;
     buffered_bytes_ = 0;
   }
+  // clear_buffer(), and the storage freed (after a join).
+  void release_buffer();
   void apply_joined(const DepthUpdate& event, SyncJoin& join);
   // Counts one more stale event in a row; true when that makes max_stale_run.
   bool stale_run_complete();
@@ -198,9 +216,13 @@ class BookSynchronizer {
   SyncState state_ = SyncState::awaiting_snapshot;
   OrderBook book_;
   ContinuityChecker continuity_;
-  std::vector<DepthUpdate> buffer_;  // slots [0, buffered_count_) are in use; capacity is reused
+  // Slots [begin_, begin_ + buffered_count_) are in use; the others keep their capacity for reuse.
+  // Dropping from the front moves begin_; the live slots move back to 0 once begin_ passes their
+  // count (push_buffer), so a tail that drops one event per event costs O(1) each.
+  std::vector<DepthUpdate> buffer_;
+  std::size_t begin_ = 0;
   std::size_t buffered_count_ = 0;
-  std::size_t buffered_bytes_ = 0;          // slot_memory() of slots [0, buffered_count_)
+  std::size_t buffered_bytes_ = 0;          // slot_memory() of the slots in use
   std::uint64_t stale_since_snapshot_ = 0;  // for the join's dropped_stale
   std::uint64_t stale_run_ = 0;             // consecutive stale events
   std::uint64_t unjoined_run_ = 0;          // events older than the held snapshot since it loaded

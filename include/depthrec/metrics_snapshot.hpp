@@ -118,6 +118,19 @@ struct BookState {
   std::string best_ask;
 };
 
+// Events buffered while books wait for their snapshot, under the tail and the shared bound of a
+// many-stream run (src/session/presync_budget.hpp); metrics.json `presync`, per stream and top
+// level.
+struct PresyncState {
+  bool bounded = false;                 // a many-stream run: the figures are written
+  std::uint64_t bound_bytes = 0;        // --max-presync-buffer-mb (top level)
+  std::uint64_t buffered_bytes = 0;     // now (top level: every stream's)
+  std::uint64_t peak_bytes = 0;         // the most every stream held at once (top level)
+  std::uint64_t tail_trimmed = 0;       // events older than the tail while the request was queued
+  std::uint64_t budget_dropped = 0;     // oldest events dropped to keep the shared bound
+  std::uint64_t snapshots_too_old = 0;  // snapshots older than the first kept event: fetched again
+};
+
 struct MetricsSnapshot {
   StreamKey key;
   int window_sec = 10;
@@ -137,6 +150,7 @@ struct MetricsSnapshot {
   std::uint64_t snapshot_failures_in_a_row = 0;  // failed REST snapshots since the last one fetched
   BookState book;
   std::int64_t last_message_age_ns = -1;  // since the last depth event; < 0: none yet
+  PresyncState presync;
 };
 
 }  // namespace depthrec

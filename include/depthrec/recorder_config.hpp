@@ -81,6 +81,12 @@ struct RecorderConfig {
   std::size_t max_frame_bytes = 1u << 20;                  // larger frames are refused and counted
   std::size_t max_buffered_events = 20'000;                // events waiting for a snapshot
   std::size_t max_buffered_bytes = std::size_t{64} << 20;  // their memory, levels included
+  // Many-stream runs (Engine) only; the single-stream recorder keeps every event from the start
+  // (src/session/presync_budget.hpp). While a book's snapshot request waits in the REST queue it
+  // keeps the events of this last stretch only (by event time); 0: every event.
+  std::chrono::milliseconds presync_tail{3'000};
+  // Every stream's pre-sync buffer together; beyond it the stream that grows drops its oldest.
+  std::size_t max_presync_buffer_bytes = std::size_t{256} << 20;
   // Levels per book side; beyond it the farthest are dropped and counted (book.levels_dropped).
   // Binance's books have < ~10k levels a side.
   std::size_t max_book_levels = 200'000;

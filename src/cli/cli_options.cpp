@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -30,6 +31,8 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   long stall_ms = c.stall_timeout.count();
   long backoff_max_ms = c.backoff_max.count();
   long rest_timeout_ms = c.rest_timeout.count();
+  long presync_tail_ms = c.presync_tail.count();
+  std::size_t max_presync_mb = c.max_presync_buffer_bytes >> 20;
   long rest_window_ms = c.rest_weight_window.count();
   double max_age_sec = static_cast<double>(c.max_connection_age.count()) / 1000.0;
   bool no_rollover = false;
@@ -128,6 +131,14 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
                  "Memory of the events buffered while waiting for a snapshot (levels included); "
                  "beyond it the sync restarts")
       ->capture_default_str();
+  app.add_option("--presync-tail-ms", presync_tail_ms,
+                 "Many symbols: while a book's snapshot request waits for the REST weight budget, "
+                 "keep only its events of this last stretch (the snapshot will be newer); 0: all")
+      ->capture_default_str();
+  app.add_option("--max-presync-buffer-mb", max_presync_mb,
+                 "Many symbols: memory of the events all books buffer while waiting for a "
+                 "snapshot; beyond it the growing book drops its oldest (counted, fetched again)")
+      ->capture_default_str();
   app.add_option("--stall-timeout-ms", stall_ms,
                  "Reconnect when no depth event of the stream arrives for this long (pings and "
                  "other frames do not count)")
@@ -188,6 +199,9 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   c.stall_timeout = std::chrono::milliseconds(stall_ms);
   c.backoff_max = std::chrono::milliseconds(backoff_max_ms);
   c.rest_timeout = std::chrono::milliseconds(rest_timeout_ms);
+  c.presync_tail = std::chrono::milliseconds(presync_tail_ms);
+  // Saturates instead of wrapping: a huge value means no practical bound.
+  c.max_presync_buffer_bytes = max_presync_mb > (SIZE_MAX >> 20) ? SIZE_MAX : max_presync_mb << 20;
   c.rest_weight_window = std::chrono::milliseconds(rest_window_ms);
   // NaN and out-of-range ages become 0 and are refused by validate().
   c.max_connection_age = std::chrono::milliseconds(

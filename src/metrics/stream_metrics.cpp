@@ -115,6 +115,15 @@ void stream_entry(Writer& w, const MetricsSnapshot& s) {
   count(w, "levels_dropped", s.book.levels_dropped);
   number(w, "unsynced_ms", round_to(static_cast<double>(s.book.unsynced_ns) / 1e6, 3));
   w.EndObject();
+  if (s.presync.bounded) {
+    w.Key("presync");
+    w.StartObject();
+    count(w, "buffered_bytes", s.presync.buffered_bytes);
+    count(w, "tail_trimmed", s.presync.tail_trimmed);
+    count(w, "budget_dropped", s.presync.budget_dropped);
+    count(w, "snapshots_too_old", s.presync.snapshots_too_old);
+    w.EndObject();
+  }
   key(w, "latency_ms");
   percentiles_ms(w, s.run.event_latency_us);
   if (s.run.event_latency_corrected_us.count > 0) {  // only with a clock offset estimate
@@ -148,6 +157,11 @@ MetricsSnapshot aggregate_metrics(const std::vector<MetricsSnapshot>& streams) {
     out.book.synced = out.book.synced && s.book.synced;
     out.book.unsynced_ns = std::max(out.book.unsynced_ns, s.book.unsynced_ns);
     out.book.levels_dropped += s.book.levels_dropped;
+    out.presync.bounded = out.presync.bounded || s.presync.bounded;
+    out.presync.buffered_bytes += s.presync.buffered_bytes;
+    out.presync.tail_trimmed += s.presync.tail_trimmed;
+    out.presync.budget_dropped += s.presync.budget_dropped;
+    out.presync.snapshots_too_old += s.presync.snapshots_too_old;
     if (s.last_message_age_ns >= 0 &&
         (out.last_message_age_ns < 0 || s.last_message_age_ns < out.last_message_age_ns))
       out.last_message_age_ns = s.last_message_age_ns;

@@ -228,6 +228,7 @@ UpdateResult BookSynchronizer::on_awaiting_event(const DepthUpdate& event) {
   if (joins_snapshot(event, snapshot_id)) {
     result.join = start_join();
     apply_joined(event, result.join);
+    release_buffer();
     result.outcome = UpdateOutcome::joined;
     return result;
   }
@@ -263,7 +264,7 @@ SnapshotResult BookSynchronizer::on_snapshot(const DepthSnapshot& snapshot) {
   const std::uint64_t snapshot_id = snapshot.last_update_id;
   // Buffered events are continuous and increasing, so the stale ones form a prefix.
   std::size_t stale = 0;
-  while (stale < buffered_count_ && older_than_snapshot(buffer_[stale], snapshot_id)) ++stale;
+  while (stale < buffered_count_ && older_than_snapshot(slot(stale), snapshot_id)) ++stale;
   counters_.dropped_stale += stale;
   result.dropped_stale = stale;
 
@@ -276,18 +277,18 @@ SnapshotResult BookSynchronizer::on_snapshot(const DepthSnapshot& snapshot) {
     result.outcome = SnapshotOutcome::held;
     return result;
   }
-  if (!joins_snapshot(buffer_[stale], snapshot_id)) {
+  if (!joins_snapshot(slot(stale), snapshot_id)) {
     ++counters_.snapshots_rejected;
     drop_buffer_front(stale);
-    result.first_usable_id = buffer_[0].first_id;
+    result.first_usable_id = slot(0).first_id;
     result.outcome = SnapshotOutcome::too_old;
     return result;
   }
   book_.load(snapshot);
   stale_since_snapshot_ = stale;
   result.join = start_join();
-  for (std::size_t i = stale; i < buffered_count_; ++i) apply_joined(buffer_[i], result.join);
-  clear_buffer();
+  for (std::size_t i = stale; i < buffered_count_; ++i) apply_joined(slot(i), result.join);
+  release_buffer();
   result.outcome = SnapshotOutcome::joined;
   return result;
 }
@@ -316,24 +317,32 @@ bool BookSynchronizer::stale_run_complete() {
 
 void BookSynchronizer::restart_buffer_from(const DepthUpdate& event) {
   state_ = SyncState::awaiting_snapshot;
-  buffered_count_ = 0;
+  clear_buffer();  // the bytes too: they counted the discarded events
   unjoined_run_ = 0;
   continuity_.restart_from(event.final_id);
   push_buffer(event);
 }
 
 void BookSynchronizer::push_buffer(const DepthUpdate& event) {
-  if (buffered_count_ < buffer_.size()) {
-    buffer_[buffered_count_] = event;  // copy-assignment reuses the slot's level capacity
+  if (begin_ > 0 && begin_ + buffered_count_ == buffer_.size() && begin_ >= buffered_count_) {
+    // The front was dropped (a tail): move the live slots back to 0 instead of growing. Swapping
+    // keeps every slot's capacity; it costs buffered_count_ <= begin_, the drops since the last
+    // move, so O(1) per dropped event.
+    for (std::size_t i = 0; i < buffered_count_; ++i) std::swap(buffer_[i], buffer_[begin_ + i]);
+    begin_ = 0;
+  }
+  const std::size_t end = begin_ + buffered_count_;
+  if (end < buffer_.size()) {
+    buffer_[end] = event;  // copy-assignment reuses the slot's level capacity
   } else {
     buffer_.push_back(event);
   }
-  DepthUpdate& slot = buffer_[buffered_count_];
-  slot.symbol = {};  // views into the caller's frame would dangle
-  slot.bids_json = {};
-  slot.asks_json = {};
+  DepthUpdate& added = buffer_[end];
+  added.symbol = {};  // views into the caller's frame would dangle
+  added.bids_json = {};
+  added.asks_json = {};
   ++buffered_count_;
-  buffered_bytes_ += slot_memory(slot);
+  buffered_bytes_ += slot_memory(added);
   ++counters_.buffered;
 }
 
@@ -347,12 +356,44 @@ std::size_t BookSynchronizer::slot_memory(const DepthUpdate& slot) noexcept {
 }
 
 void BookSynchronizer::drop_buffer_front(std::size_t count) {
-  if (count == 0) return;
-  // Swapping keeps every slot's capacity for reuse.
-  for (std::size_t i = count; i < buffered_count_; ++i) std::swap(buffer_[i - count], buffer_[i]);
+  count = std::min(count, buffered_count_);
+  for (std::size_t i = 0; i < count; ++i) buffered_bytes_ -= slot_memory(slot(i));
+  begin_ += count;
   buffered_count_ -= count;
-  buffered_bytes_ = 0;
-  for (std::size_t i = 0; i < buffered_count_; ++i) buffered_bytes_ += slot_memory(buffer_[i]);
+  if (buffered_count_ == 0) begin_ = 0;
+}
+
+std::size_t BookSynchronizer::drop_oldest_before(std::int64_t cutoff_ms) {
+  if (state_ != SyncState::awaiting_snapshot) return 0;
+  std::size_t count = 0;
+  while (count + 1 < buffered_count_ && slot(count).event_time_ms < cutoff_ms) ++count;
+  drop_buffer_front(count);
+  counters_.trimmed += count;
+  return count;
+}
+
+std::size_t BookSynchronizer::drop_oldest_bytes(std::size_t bytes) {
+  if (state_ != SyncState::awaiting_snapshot) return 0;
+  std::size_t count = 0;
+  std::size_t freed = 0;
+  while (freed < bytes && count + 1 < buffered_count_) freed += slot_memory(slot(count++));
+  drop_buffer_front(count);
+  counters_.trimmed += count;
+  return count;
+}
+
+std::size_t BookSynchronizer::buffer_capacity_bytes() const noexcept {
+  std::size_t bytes = buffer_.capacity() * sizeof(DepthUpdate);
+  for (const DepthUpdate& held : buffer_)
+    bytes += (held.bids.capacity() + held.asks.capacity()) * sizeof(PriceLevel);
+  return bytes;
+}
+
+void BookSynchronizer::release_buffer() {
+  // The buffer's storage is not needed until the book breaks (rare): with thousands of books,
+  // each keeping the storage of its sync's buffer would add up to hundreds of MiB.
+  clear_buffer();
+  std::vector<DepthUpdate>().swap(buffer_);
 }
 
 SyncJoin BookSynchronizer::start_join() {

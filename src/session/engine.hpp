@@ -35,6 +35,7 @@
 #include "session/connection_session.hpp"
 #include "session/feed_session.hpp"
 #include "session/log_throttle.hpp"
+#include "session/presync_budget.hpp"
 #include "session/update_consumers.hpp"
 #include "transport/network_loop.hpp"
 #include "transport/rest_scheduler.hpp"
@@ -124,6 +125,9 @@ class Engine {
   std::uint64_t exchange_info_failures_ = 0;  // fetches that failed or were malformed
   // Declared before the connections: their clients must be destroyed before the loop.
   std::unique_ptr<transport::NetworkLoop> loop_;
+  // Every stream's pre-sync buffer (--max-presync-buffer-mb); outlives the streams that count in
+  // it.
+  PresyncBudget presync_budget_{config_.max_presync_buffer_bytes};
   std::vector<std::unique_ptr<EngineStream>> streams_;
   std::vector<std::unique_ptr<EngineConnection>> connections_;
   FrameParser parser_;

@@ -46,6 +46,7 @@ std::vector<MetricsSnapshot> Engine::stream_snapshots(bool roll) {
   const std::int64_t now = transport::now_ns();
   for (const auto& stream : streams_) {
     out.push_back(roll ? stream->metrics->roll_window(now) : stream->metrics->snapshot(now));
+    out.back().presync = stream->feed->presync_figures();
   }
   return out;
 }
@@ -69,7 +70,9 @@ void Engine::write_metrics(bool final) {
   process.set_rest_state(
       rest_state(rest_scheduler_->stats(), streams_.front()->budget, streams_.front()->config));
   const std::vector<MetricsSnapshot> snapshots = stream_snapshots(true);
-  const MetricsSnapshot aggregate = aggregate_metrics(snapshots);
+  MetricsSnapshot aggregate = aggregate_metrics(snapshots);
+  aggregate.presync.bound_bytes = presync_budget_.bound();
+  aggregate.presync.peak_bytes = presync_budget_.peak();
   if (config_.write_files) {
     std::string error;
     SelectionFigures selection;

@@ -116,6 +116,7 @@ void Engine::build_streams() {
     stream->budget = rest_scheduler_->find_budget(feed_rest_budget(stream->config).name).value();
     stream->feed =
         std::make_unique<FeedSession>(stream->config, *stream->metrics, stream_hooks(*stream));
+    stream->feed->set_presync(PresyncOptions{config_.presync_tail, &presync_budget_});
     stream->feed->set_stream_ids(writer_id(stream->depth_id), stream->ticker_id
                                                                   ? writer_id(*stream->ticker_id)
                                                                   : writer_id(stream->depth_id));
@@ -213,9 +214,17 @@ void Engine::request_snapshot(EngineStream& stream, bool resync) {
       snapshot_weight(stream.config.market, stream.config.snapshot_limit)};
   EngineStream* target = &stream;
   stream.snapshot_handle = rest_scheduler_->request(
-      std::move(request), [this, target](transport::HttpResponse response) {
+      std::move(request),
+      [this, target](transport::HttpResponse response) {
         auto answer = std::make_shared<RestAnswer>(to_answer(std::move(response)));
         loop_->post([target, answer] { target->feed->on_snapshot_answer(*answer); });
+      },
+      [this, target](transport::RestHandle handle) {
+        // Posted before the answer is, so the book keeps every event from the dispatch on. A
+        // request cancelled and replaced since (a reconnect) no longer ends the tail.
+        loop_->post([target, handle] {
+          if (target->snapshot_handle == handle) target->feed->on_snapshot_dispatched();
+        });
       });
 }
 

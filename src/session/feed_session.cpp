@@ -74,15 +74,61 @@ FeedSession::FeedSession(const RecorderConfig& config, FeedMetrics& metrics, Ses
   line_.reserve(8192);
 }
 
+FeedSession::~FeedSession() {
+  if (presync_.budget != nullptr) presync_.budget->update(presync_accounted_, 0);
+}
+
+void FeedSession::on_snapshot_dispatched() {
+  if (snapshot_in_flight_) snapshot_dispatched_ = true;
+}
+
+PresyncState FeedSession::presync_figures() const {
+  PresyncState figures;
+  figures.bounded = presync_.budget != nullptr;
+  figures.buffered_bytes = sync_.buffered_bytes();
+  figures.budget_dropped = presync_budget_dropped_;
+  figures.tail_trimmed = sync_.counters().trimmed - presync_budget_dropped_;
+  figures.snapshots_too_old = snapshots_too_old_;
+  return figures;
+}
+
+void FeedSession::bound_presync(std::int64_t now_ns) {
+  if (presync_.budget == nullptr || sync_.buffered_bytes() == presync_accounted_) return;
+  const bool grew = sync_.buffered_bytes() > presync_accounted_;
+  presync_.budget->update(presync_accounted_, sync_.buffered_bytes());
+  presync_accounted_ = sync_.buffered_bytes();
+  const std::size_t excess = presync_.budget->excess();
+  // Only the stream whose event took the total over the bound gives way, and only from its front:
+  // a synced book buffers nothing, so no event after a sync is ever lost here. A book whose request
+  // was sent keeps every event: its snapshot is on the way and joins one of them (trimmed, it
+  // would be fetched again and again under pressure); few are (one request in flight per budget).
+  if (!grew || excess == 0 || snapshot_dispatched_) return;
+  const std::size_t dropped = sync_.drop_oldest_bytes(excess);
+  if (dropped == 0) return;
+  presync_budget_dropped_ += dropped;
+  presync_.budget->update(presync_accounted_, sync_.buffered_bytes());
+  presync_accounted_ = sync_.buffered_bytes();
+  if (presync_.budget->count_dropped(dropped, now_ns)) {
+    log(LogLevel::warning,
+        "pre-sync buffers of all streams reached --max-presync-buffer-mb (" +
+            std::to_string(presync_.budget->bound() >> 20) + " MiB): dropped the " +
+            std::to_string(dropped) + " oldest events this book waited with (" +
+            std::to_string(presync_.budget->dropped_events()) +
+            " in all streams so far; a snapshot they would have joined is fetched again)");
+  }
+}
+
 void FeedSession::on_connected(std::uint64_t conn_id, std::string_view url, std::int64_t now_ns) {
   successor_.reset();
   retired_conn_ = 0;
   context_.conn_id = conn_id;
   url_ = std::string(url);
   sync_.reset();
+  bound_presync(now_ns);
   // The new connection asks for its own snapshot; one still queued for the old one is not sent.
   if (snapshot_in_flight_ && hooks_.cancel_snapshot) hooks_.cancel_snapshot();
   snapshot_in_flight_ = false;
+  snapshot_dispatched_ = false;
   refused_frame_pending_ = false;  // a frame refused on the old connection lost nothing here
   // A full book syncs from a snapshot on every connection; the first sync is "initial", any later
   // one is a resync after the reconnect.
@@ -139,6 +185,10 @@ void FeedSession::process_depth(const DepthUpdate& update, std::int64_t recv_ns,
                                 std::size_t frame_bytes) {
   const UpdateResult result = sync_.on_update(update);
   handle_outcome(result, update, recv_ns);
+  // Until its snapshot request is sent, the book can use only the newest events: keep a tail.
+  if (presync_.tail.count() > 0 && !snapshot_dispatched_ && update.event_time_ms > 0)
+    sync_.drop_oldest_before(update.event_time_ms - presync_.tail.count());
+  bound_presync(recv_ns);
   refused_frame_pending_ = false;  // this event showed whether the refused frame lost one
 
   std::int64_t callback_ns = -1;
@@ -222,6 +272,7 @@ void FeedSession::handle_outcome(const UpdateResult& result, const DepthUpdate& 
                                            " bytes waited for a snapshot: buffer restarted");
       break;
     case UpdateOutcome::snapshot_too_old:
+      ++snapshots_too_old_;
       log(LogLevel::info, "snapshot " + std::to_string(result.snapshot_id) +
                               " is older than the stream: fetching a newer one");
       request_snapshot(milliseconds(0));
@@ -306,6 +357,7 @@ void FeedSession::on_ticker(const BookTicker& ticker, std::int64_t recv_ns) {
 
 void FeedSession::on_snapshot_answer(const RestAnswer& answer) {
   snapshot_in_flight_ = false;
+  snapshot_dispatched_ = false;
   DepthSnapshot snapshot;
   std::string problem;
   if (!answer.error.empty()) {
@@ -341,6 +393,7 @@ void FeedSession::on_snapshot_answer(const RestAnswer& answer) {
   write(line_);
 
   const SnapshotResult result = sync_.on_snapshot(snapshot);
+  bound_presync(answer.received_ns);
   switch (result.outcome) {
     case SnapshotOutcome::joined:
       record_join(result.join, answer.received_ns);
@@ -349,6 +402,7 @@ void FeedSession::on_snapshot_answer(const RestAnswer& answer) {
     case SnapshotOutcome::ignored:
       break;
     case SnapshotOutcome::too_old:
+      ++snapshots_too_old_;
       metrics_.record_snapshot_too_old();
       log(LogLevel::info, "snapshot " + std::to_string(snapshot.last_update_id) +
                               " is older than the first buffered event (U=" +
@@ -399,6 +453,7 @@ void FeedSession::request_snapshot(milliseconds delay) {
     return;
   }
   snapshot_in_flight_ = true;
+  snapshot_dispatched_ = false;
   hooks_.request_snapshot(ever_synced_);
 }
 

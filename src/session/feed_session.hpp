@@ -25,6 +25,7 @@
 #include "depthrec/records.hpp"
 #include "depthrec/text_log.hpp"
 #include "session/log_throttle.hpp"
+#include "session/presync_budget.hpp"
 
 namespace depthrec::session {
 
@@ -83,10 +84,20 @@ class StreamCarrier {
 class FeedSession {
  public:
   FeedSession(const RecorderConfig& config, FeedMetrics& metrics, SessionHooks hooks);
+  ~FeedSession();  // gives its buffered bytes back to the shared budget
+  FeedSession(const FeedSession&) = delete;
+  FeedSession& operator=(const FeedSession&) = delete;
 
   // The library's consumers of this stream's updates (any number; see update_consumers.hpp).
   void add_callback(UpdateCallback callback) { callbacks_.push_back(std::move(callback)); }
   void add_queue(std::shared_ptr<BookUpdateQueue> queue) { queues_.push_back(std::move(queue)); }
+  // Bounds on the events that wait for a snapshot (presync_budget.hpp). With a tail, the owner
+  // must call on_snapshot_dispatched() when the requested snapshot is sent: until then the
+  // stream keeps its tail only.
+  void set_presync(PresyncOptions options) { presync_ = options; }
+  // The snapshot asked for last went out (its lastUpdateId is taken from now on).
+  void on_snapshot_dispatched();
+  PresyncState presync_figures() const;
   // The connection that carries the stream (ConnectionSession::add_feed).
   void attach(StreamCarrier* carrier) { carrier_ = carrier; }
 
@@ -173,6 +184,8 @@ class FeedSession {
                   std::int64_t recv_ns);
   void record_join(const SyncJoin& join, std::int64_t now_ns);
   void request_snapshot(std::chrono::milliseconds delay);
+  // After the buffer changed: the tail and the shared bound (presync_budget.hpp).
+  void bound_presync(std::int64_t now_ns);
   void publish(const DepthUpdate& update, std::int64_t recv_ns, std::int64_t& callback_ns);
   PushInfo write(std::string& line, bool marker = true);
   PushInfo write(std::string& line, const RecordContext& context, bool marker);
@@ -195,6 +208,11 @@ class FeedSession {
   std::string line_;                             // reused record buffer
   std::string url_;
 
+  PresyncOptions presync_;
+  std::size_t presync_accounted_ = 0;  // this buffer's bytes as presync_.budget counts them
+  std::uint64_t presync_budget_dropped_ = 0;
+  std::uint64_t snapshots_too_old_ = 0;
+  bool snapshot_dispatched_ = false;  // the request in flight was sent (the tail ends)
   bool snapshot_in_flight_ = false;
   bool snapshot_retry_pending_ = false;
   int snapshot_failures_ = 0;  // consecutive, for the retry backoff

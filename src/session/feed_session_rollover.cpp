@@ -134,7 +134,9 @@ void FeedSession::move_to_successor(std::uint64_t conn_id, std::int64_t now_ns) 
   retired_conn_ = old_conn;
   late_events_ = 0;
   sync_.reset();
+  bound_presync(now_ns);
   snapshot_in_flight_ = false;
+  snapshot_dispatched_ = false;
   refused_frame_pending_ = false;
   if (config_.depth_levels == 0) metrics_.sync_started(now_ns, ever_synced_);
   sync_started_ns_ = now_ns;

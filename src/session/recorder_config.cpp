@@ -80,6 +80,9 @@ std::string validate(const RecorderConfig& config) {
     return "--queue-max-bytes must be at least --max-frame-bytes (a record up to a frame's size)";
   if (config.max_buffered_events == 0) return "--max-buffered-events must be positive";
   if (config.max_buffered_bytes == 0) return "--max-buffered-bytes must be positive";
+  if (config.presync_tail.count() < 0) return "--presync-tail-ms must not be negative";
+  if (config.max_presync_buffer_bytes < (std::size_t{1} << 20))
+    return "--max-presync-buffer-mb must be at least 1";
   if (config.max_book_levels < 5000)
     return "--max-book-levels must be at least 5000 (a snapshot's levels)";
   if (config.max_unwritten_bytes < (2u << 20))

@@ -38,7 +38,8 @@ std::optional<RestBudgetId> RestScheduler::find_budget(std::string_view name) co
   return scheduler_.find_budget(name);
 }
 
-RestHandle RestScheduler::request(RestRequest request, std::function<void(HttpResponse)> done) {
+RestHandle RestScheduler::request(RestRequest request, std::function<void(HttpResponse)> done,
+                                  std::function<void(RestHandle)> sent) {
   std::string error = "fetcher stopped";
   {
     std::lock_guard lock(mutex_);
@@ -46,7 +47,7 @@ RestHandle RestScheduler::request(RestRequest request, std::function<void(HttpRe
       RestWeightScheduler::Enqueued queued =
           scheduler_.enqueue(request.budget, request.priority, request.weight);
       if (queued.handle != 0) {
-        jobs_.emplace(queued.handle, Job{std::move(request), std::move(done)});
+        jobs_.emplace(queued.handle, Job{std::move(request), std::move(done), std::move(sent)});
         wake_.notify_all();
         return queued.handle;
       }
@@ -119,6 +120,7 @@ void RestScheduler::work(RestBudgetId budget) {
     jobs_.erase(found);
     ++stats_.requests;
     lock.unlock();
+    if (job.sent) job.sent(admitted->handle);
     HttpResponse response = client.get(job.request.url, &stopping_);
     lock.lock();
     account(admitted->budget, response, Clock::now());

@@ -45,7 +45,10 @@ class RestScheduler {
   /// Queues a GET; `done` runs on the budget's worker thread with the response. A weight the budget
   /// can never admit fails at once (error set, no HTTP request), as does any request after stop():
   /// then `done` runs on the caller's thread and 0 is returned. Otherwise the handle for cancel().
-  RestHandle request(RestRequest request, std::function<void(HttpResponse)> done);
+  /// `sent` (optional) runs on the worker thread, with that handle, as the request leaves the
+  /// queue: what it answers is taken from then on (a book buffers its events from then on).
+  RestHandle request(RestRequest request, std::function<void(HttpResponse)> done,
+                     std::function<void(RestHandle)> sent = {});
 
   /// Removes a queued request; its `done` never runs. False if it is no longer queued (sent,
   /// answered or unknown): then `done` runs or ran as usual. Thread-safe.
@@ -71,6 +74,7 @@ class RestScheduler {
   struct Job {
     RestRequest request;
     std::function<void(HttpResponse)> done;
+    std::function<void(RestHandle)> sent;
   };
 
   void work(RestBudgetId budget);

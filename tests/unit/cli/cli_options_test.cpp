@@ -141,5 +141,25 @@ TEST(CliSymbols, HelpDocumentsTheNewFlags) {
     EXPECT_NE(help.message.find(flag), std::string::npos) << flag;
 }
 
+// The pre-sync bounds of a many-symbol run (README "Resource bounds"): defaults, flags, and
+// validation's clear errors.
+TEST(CliPresync, DefaultsFlagsAndTheirLimits) {
+  const ParsedCommandLine defaults = parse({"--symbols", "BTCUSDT,ETHUSDT"});
+  EXPECT_EQ(defaults.config.presync_tail, std::chrono::milliseconds(3'000));
+  EXPECT_EQ(defaults.config.max_presync_buffer_bytes, std::size_t{256} << 20);
+  const ParsedCommandLine set = parse(
+      {"--symbols", "BTCUSDT,ETHUSDT", "--presync-tail-ms", "0", "--max-presync-buffer-mb", "64"});
+  ASSERT_LT(set.exit_code, 0) << set.message;
+  EXPECT_EQ(set.config.presync_tail, std::chrono::milliseconds(0));
+  EXPECT_EQ(set.config.max_presync_buffer_bytes, std::size_t{64} << 20);
+  EXPECT_EQ(validate(set.config), "");
+  RecorderConfig config = set.config;
+  config.presync_tail = std::chrono::milliseconds(-1);
+  EXPECT_EQ(validate(config), "--presync-tail-ms must not be negative");
+  config = set.config;
+  config.max_presync_buffer_bytes = 0;
+  EXPECT_EQ(validate(config), "--max-presync-buffer-mb must be at least 1");
+}
+
 }  // namespace
 }  // namespace depthrec::cli

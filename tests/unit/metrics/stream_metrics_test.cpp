@@ -179,5 +179,40 @@ TEST(StreamMetrics, EntriesCarryWhatThePerStreamAlertsRead) {
   EXPECT_DOUBLE_EQ(btc["book"]["unsynced_ms"].GetDouble(), 0.0);
 }
 
+// The pre-sync bounds (README "Resource bounds"): each stream's figures in its entry, the top level
+// their sum plus the shared bound and its peak; a one-stream run, which has no such bound, writes
+// no `presync` member (its metrics.json is unchanged).
+TEST(StreamMetrics, PresyncFiguresPerStreamAndSummedAtTheTopLevel) {
+  std::vector<MetricsSnapshot> streams{stream("btcusdt", 600, 0, 8'000'000, true),
+                                       stream("ethusdt", 599, 0, 9'000'000, false)};
+  EXPECT_EQ(to_metrics_json(aggregate_metrics(streams)).find("presync"), std::string::npos);
+  for (MetricsSnapshot& s : streams) s.presync.bounded = true;
+  streams[0].presync.tail_trimmed = 40;
+  streams[1].presync.buffered_bytes = 4'096;
+  streams[1].presync.tail_trimmed = 2;
+  streams[1].presync.budget_dropped = 7;
+  streams[1].presync.snapshots_too_old = 1;
+  MetricsSnapshot all = aggregate_metrics(streams);
+  all.presync.bound_bytes = 1 << 20;
+  all.presync.peak_bytes = 1'050'000;
+  rapidjson::Document doc;
+  doc.Parse(to_metrics_json(all, streams).c_str());
+  ASSERT_FALSE(doc.HasParseError());
+  ASSERT_TRUE(doc.HasMember("presync"));
+  const auto& top = doc["presync"];
+  EXPECT_EQ(top["bound_bytes"].GetUint64(), 1u << 20);
+  EXPECT_EQ(top["buffered_bytes"].GetUint64(), 4'096u);
+  EXPECT_EQ(top["peak_bytes"].GetUint64(), 1'050'000u);
+  EXPECT_EQ(top["tail_trimmed"].GetUint64(), 42u);
+  EXPECT_EQ(top["budget_dropped"].GetUint64(), 7u);
+  EXPECT_EQ(top["snapshots_too_old"].GetUint64(), 1u);
+  const auto& eth = doc["streams"][1]["presync"];
+  EXPECT_EQ(eth["buffered_bytes"].GetUint64(), 4'096u);
+  EXPECT_EQ(eth["tail_trimmed"].GetUint64(), 2u);
+  EXPECT_EQ(eth["budget_dropped"].GetUint64(), 7u);
+  EXPECT_EQ(eth["snapshots_too_old"].GetUint64(), 1u);
+  EXPECT_FALSE(doc["streams"][0]["presync"].HasMember("bound_bytes")) << "the bound is the run's";
+}
+
 }  // namespace
 }  // namespace depthrec

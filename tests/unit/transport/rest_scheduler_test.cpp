@@ -239,5 +239,41 @@ TEST(RestScheduler, CancelledRequestsAreNeverSentAndResyncsGoFirst) {
   EXPECT_EQ(stats.budgets.at(0).cancelled, 1u);
 }
 
+// `sent` marks the moment a request leaves the queue (a book keeps every event from then on):
+// with its own handle, before its answer, not while the budget holds it back, never if cancelled.
+TEST(RestScheduler, SentRunsWhenTheRequestLeavesTheQueueNotWhenQueued) {
+  TestHttpServer server([](const std::string&, int) { return Reply{200, "{}", {}}; });
+  Results results;
+  RestScheduler fetcher({}, quick_budget(6, 600ms));
+  std::mutex mutex;
+  std::vector<std::pair<RestHandle, std::chrono::steady_clock::time_point>> sent;
+  std::vector<std::size_t> answered_when_sent;
+  auto on_sent = [&](RestHandle handle) {
+    const std::size_t answered = [&] {
+      std::lock_guard lock(results.mutex);
+      return results.responses.size();
+    }();
+    std::lock_guard lock(mutex);
+    sent.emplace_back(handle, std::chrono::steady_clock::now());
+    answered_when_sent.push_back(answered);
+  };
+  const RestHandle first =
+      fetcher.request({0, RestPriority::initial, server.url("/a"), 4}, results.done(), on_sent);
+  const RestHandle second =
+      fetcher.request({0, RestPriority::initial, server.url("/b"), 4}, results.done(), on_sent);
+  const RestHandle third =
+      fetcher.request({0, RestPriority::initial, server.url("/c"), 4}, results.done(), on_sent);
+  ASSERT_TRUE(fetcher.cancel(third));  // still queued behind the window
+  ASSERT_TRUE(results.wait_for(2));
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].first, first);
+  EXPECT_EQ(sent[1].first, second);
+  EXPECT_EQ(answered_when_sent[0], 0u);  // before its own answer
+  EXPECT_EQ(answered_when_sent[1], 1u);
+  // 4 + 4 > 6: the second left the queue only when the window let it, not when it was queued.
+  EXPECT_GE(sent[1].second - sent[0].second, 590ms);
+}
+
 }  // namespace
 }  // namespace depthrec::transport
