@@ -8,6 +8,12 @@
 // its structures hold, whatever the allocator's page reuse. Prints one STREAM_MEMORY line.
 //
 //   depthrec-stream-memory [--streams 2000] [--events 200] [--market usdm|spot] [--capture FILE]
+//       [--wait-frames N [--presync-tail-ms 3000] [--max-presync-buffer-mb 256]]
+//
+// --wait-frames N first has every stream wait for its snapshot while N frames arrive (a
+// whole-market first sync: every request still queued), under the engine's pre-sync bounds
+// (session/presync_budget.hpp; --presync-tail-ms 0 with a huge --max-presync-buffer-mb is the
+// unbounded buffering before them), and prints one PRESYNC_MEMORY line.
 //
 // The book of a synced stream holds the capture's snapshot (usdm 1,000 levels a side; the engine
 // at whole-market scale runs with a smaller --snapshot-limit): the `synced` phase is dominated by
@@ -25,6 +31,7 @@
 #include "depthrec/recorder_config.hpp"
 #include "replay_corpus.hpp"
 #include "session/feed_session.hpp"
+#include "session/presync_budget.hpp"
 #include "session_hot_path.hpp"
 
 namespace {
@@ -38,6 +45,9 @@ struct Options {
   int events = 200;
   std::string market = "usdm";
   std::string capture;
+  int wait_frames = 0;
+  long presync_tail_ms = 3'000;
+  std::size_t max_presync_mb = 256;
 };
 
 std::size_t heap_in_use() {
@@ -85,6 +95,55 @@ void sync_and_run(const bench::ReplayCorpus& corpus, std::size_t events, Stream&
     feed_frame(corpus, i, parser, frame, feed);
 }
 
+// `count` streams of their own, each waiting with its request queued while `frames` frames
+// arrive: heap growth and the shared budget's figures. They are gone before the other phases.
+void wait_for_snapshots(const bench::ReplayCorpus& corpus, const Options& options,
+                        std::size_t count, depthrec::FrameParser& parser, depthrec::Frame& frame) {
+  session::PresyncBudget budget(options.max_presync_mb << 20);
+  const session::PresyncOptions presync{std::chrono::milliseconds(options.presync_tail_ms),
+                                        &budget};
+  const std::size_t frames =
+      std::min(corpus.depth_frames.size(), static_cast<std::size_t>(options.wait_frames));
+  std::vector<Stream> streams(count);
+  const depthrec::StreamKey key{corpus.market, corpus.symbol, corpus.stream};
+  for (Stream& stream : streams) {
+    stream.config = bench::session_config_for(corpus);
+    stream.metrics = std::make_unique<depthrec::FeedMetrics>(key, depthrec::wall_clock_ns());
+    stream.feed =
+        std::make_unique<session::FeedSession>(stream.config, *stream.metrics, dropping_hooks());
+    stream.feed->set_presync(presync);
+    stream.feed->on_connected(1, "wss://memory-bench", depthrec::wall_clock_ns());
+  }
+  const std::size_t before = heap_in_use();
+  // Frame by frame across the streams, as they arrive in a run, so the shared bound sees all.
+  for (std::size_t i = 0; i < frames; ++i) {
+    for (Stream& stream : streams) feed_frame(corpus, i, parser, frame, *stream.feed);
+  }
+  const std::size_t waiting = heap_in_use();
+  std::uint64_t trimmed = 0;
+  std::uint64_t dropped = 0;
+  std::size_t kept = 0;
+  for (const Stream& stream : streams) {
+    const depthrec::PresyncState figures = stream.feed->presync_figures();
+    trimmed += figures.tail_trimmed;
+    dropped += figures.budget_dropped;
+    kept += stream.feed->sync().buffered_count();
+  }
+  const double span_s = frames < 2 ? 0.0
+                                   : static_cast<double>(corpus.depth_frames[frames - 1].recv_ns -
+                                                         corpus.depth_frames[0].recv_ns) /
+                                         1e9;
+  std::printf(
+      "PRESYNC_MEMORY streams=%zu wait_frames=%zu wait_s=%.1f tail_ms=%ld bound_mib=%zu "
+      "peak_buffered_mib=%.1f heap_growth_mib=%.1f events_kept_per_stream=%.1f "
+      "tail_trimmed=%llu budget_dropped=%llu\n",
+      streams.size(), frames, span_s, options.presync_tail_ms, options.max_presync_mb,
+      static_cast<double>(budget.peak()) / (1024.0 * 1024.0),
+      (static_cast<double>(waiting) - static_cast<double>(before)) / (1024.0 * 1024.0),
+      static_cast<double>(kept) / static_cast<double>(streams.size()),
+      static_cast<unsigned long long>(trimmed), static_cast<unsigned long long>(dropped));
+}
+
 double per_stream(std::size_t before, std::size_t after, std::size_t streams) {
   return (static_cast<double>(after) - static_cast<double>(before)) / static_cast<double>(streams);
 }
@@ -105,6 +164,15 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--capture", options.capture, "A `<recv_ns> <json>` gzip capture instead")
       ->check(CLI::ExistingFile);
+  app.add_option("--wait-frames", options.wait_frames,
+                 "First, frames every stream receives while its snapshot request is queued")
+      ->check(CLI::Range(0, 10'000'000));
+  app.add_option("--presync-tail-ms", options.presync_tail_ms, "As depthrec's (0: keep all)")
+      ->check(CLI::Range(0L, 86'400'000L))
+      ->capture_default_str();
+  app.add_option("--max-presync-buffer-mb", options.max_presync_mb, "As depthrec's")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -114,6 +182,7 @@ int main(int argc, char** argv) {
     const auto count = static_cast<std::size_t>(options.streams);
     depthrec::FrameParser parser;
     depthrec::Frame frame;
+    if (options.wait_frames > 0) wait_for_snapshots(corpus, options, count, parser, frame);
     std::vector<Stream> streams(count);
 
     const std::size_t start = heap_in_use();

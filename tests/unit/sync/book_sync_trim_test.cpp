@@ -120,5 +120,23 @@ TEST(BookSyncTrim, StaleRunRestartCountsOnlyTheNewBuffersBytes) {
   EXPECT_EQ(sync.buffered_bytes(), BookSynchronizer::buffered_size(timed_event(5)));
 }
 
+// Dropped events give their levels' memory back at once: dead slots that kept it held 2.6 times
+// what the pre-sync bound counted (depthrec-stream-memory --wait-frames, 1,500 books).
+TEST(BookSyncTrim, DroppedEventsGiveTheirLevelsMemoryBack) {
+  BookSynchronizer sync(Market::usdm);
+  DepthUpdate big = timed_event(1);
+  for (std::int64_t price = 1; price <= 1'000; ++price)
+    big.bids.push_back(PriceLevel{test::whole(price), test::whole(1)});
+  for (std::uint64_t n = 1; n <= 10; ++n) {
+    DepthUpdate event = timed_event(n);
+    event.bids = big.bids;
+    sync.on_update(event);
+  }
+  ASSERT_EQ(sync.drop_oldest_before(timed_event(10).event_time_ms), 9u);
+  const std::size_t one = BookSynchronizer::buffered_size(big);
+  EXPECT_EQ(sync.buffered_bytes(), one);
+  EXPECT_LT(sync.buffer_capacity_bytes(), 2 * one) << "9 dead slots keep no levels";
+}
+
 }  // namespace
 }  // namespace depthrec
