@@ -23,6 +23,10 @@ inline void configure(Writer& w) {
 // Every top-level member of metrics.json for `snapshot`, inside an object the caller opened.
 void write_members(Writer& w, const MetricsSnapshot& snapshot);
 
+// The `presync` member (a many-stream run's pre-sync bounds): a stream's figures, and with
+// `run_wide` the shared bound's too (the top level).
+void write_presync(Writer& w, const PresyncState& presync, bool run_wide);
+
 // The finished document's text, ending with a newline.
 inline std::string text_of(const rapidjson::StringBuffer& buffer) {
   std::string text(buffer.GetString(), buffer.GetSize());

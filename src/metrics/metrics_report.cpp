@@ -243,6 +243,18 @@ std::string to_metrics_json(const MetricsSnapshot& snapshot) {
   return metrics_document::text_of(buffer);
 }
 
+void metrics_document::write_presync(Writer& w, const PresyncState& presync, bool run_wide) {
+  key(w, "presync");
+  w.StartObject();
+  if (run_wide) count(w, "bound_bytes", presync.bound_bytes);
+  count(w, "buffered_bytes", presync.buffered_bytes);
+  if (run_wide) count(w, "peak_bytes", presync.peak_bytes);
+  count(w, "tail_trimmed", presync.tail_trimmed);
+  count(w, "budget_dropped", presync.budget_dropped);
+  count(w, "snapshots_too_old", presync.snapshots_too_old);
+  w.EndObject();
+}
+
 void metrics_document::write_members(Writer& w, const MetricsSnapshot& s) {
   const FeedFigures& run = s.run;
   // The seed's keys, in the seed's order.
@@ -347,17 +359,7 @@ void metrics_document::write_members(Writer& w, const MetricsSnapshot& s) {
   number(w, "unsynced_ms", ns_to_ms_3(s.book.unsynced_ns));
   count(w, "levels_dropped", s.book.levels_dropped);
   w.EndObject();
-  if (s.presync.bounded) {  // a many-stream run (README "Resource bounds")
-    key(w, "presync");
-    w.StartObject();
-    count(w, "bound_bytes", s.presync.bound_bytes);
-    count(w, "buffered_bytes", s.presync.buffered_bytes);
-    count(w, "peak_bytes", s.presync.peak_bytes);
-    count(w, "tail_trimmed", s.presync.tail_trimmed);
-    count(w, "budget_dropped", s.presync.budget_dropped);
-    count(w, "snapshots_too_old", s.presync.snapshots_too_old);
-    w.EndObject();
-  }
+  if (s.presync.bounded) metrics_document::write_presync(w, s.presync, true);
   count(w, "stalls", run.counters.stalls);
   count(w, "send_queue_overflows", run.counters.send_queue_overflows);
   count(w, "connect_failures", run.counters.connect_failures);

@@ -115,15 +115,7 @@ void stream_entry(Writer& w, const MetricsSnapshot& s) {
   count(w, "levels_dropped", s.book.levels_dropped);
   number(w, "unsynced_ms", round_to(static_cast<double>(s.book.unsynced_ns) / 1e6, 3));
   w.EndObject();
-  if (s.presync.bounded) {
-    w.Key("presync");
-    w.StartObject();
-    count(w, "buffered_bytes", s.presync.buffered_bytes);
-    count(w, "tail_trimmed", s.presync.tail_trimmed);
-    count(w, "budget_dropped", s.presync.budget_dropped);
-    count(w, "snapshots_too_old", s.presync.snapshots_too_old);
-    w.EndObject();
-  }
+  if (s.presync.bounded) metrics_document::write_presync(w, s.presync, false);
   key(w, "latency_ms");
   percentiles_ms(w, s.run.event_latency_us);
   if (s.run.event_latency_corrected_us.count > 0) {  // only with a clock offset estimate

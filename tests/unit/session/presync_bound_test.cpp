@@ -81,6 +81,11 @@ class PresyncStream {
   int requests_ = 0;
 };
 
+// The shared bound alone (no tail).
+PresyncOptions budget_only(PresyncBudget& budget) {
+  return PresyncOptions{std::chrono::milliseconds(0), &budget};
+}
+
 std::size_t event_bytes() {
   DepthUpdate event;
   event.bids.resize(1);
@@ -136,8 +141,8 @@ TEST(PresyncBound, SnapshotOlderThanTheTailIsFetchedAgainAndThenSyncs) {
 TEST(PresyncBound, OneBudgetIsSharedAndTheGrowingStreamDropsItsOldest) {
   const std::size_t each = event_bytes();
   PresyncBudget budget(30 * each);
-  PresyncStream a("AAAUSDT", PresyncOptions{std::chrono::milliseconds(0), &budget});
-  PresyncStream b("BBBUSDT", PresyncOptions{std::chrono::milliseconds(0), &budget});
+  PresyncStream a("AAAUSDT", budget_only(budget));
+  PresyncStream b("BBBUSDT", budget_only(budget));
   a.events(1, 20);
   EXPECT_EQ(budget.used(), 20 * each);
   b.events(1, 25);  // B's 11th event takes the total over: B drops its own oldest, A keeps all
@@ -173,8 +178,8 @@ TEST(PresyncBound, OneBudgetIsSharedAndTheGrowingStreamDropsItsOldest) {
 TEST(PresyncBound, ABookWhoseRequestWasSentKeepsEveryEventOverTheBound) {
   const std::size_t each = event_bytes();
   PresyncBudget budget(10 * each);
-  PresyncStream queued("AAAUSDT", PresyncOptions{std::chrono::milliseconds(0), &budget});
-  PresyncStream sent("BBBUSDT", PresyncOptions{std::chrono::milliseconds(0), &budget});
+  PresyncStream queued("AAAUSDT", budget_only(budget));
+  PresyncStream sent("BBBUSDT", budget_only(budget));
   queued.events(1, 10);
   sent.events(1, 1);
   sent.feed().on_snapshot_dispatched();
@@ -191,8 +196,8 @@ TEST(PresyncBound, ABookWhoseRequestWasSentKeepsEveryEventOverTheBound) {
 TEST(PresyncBound, ASyncedBookLosesNothingToTheBudget) {
   const std::size_t each = event_bytes();
   PresyncBudget budget(5 * each);
-  PresyncStream a("AAAUSDT", PresyncOptions{std::chrono::milliseconds(0), &budget});
-  PresyncStream b("BBBUSDT", PresyncOptions{std::chrono::milliseconds(0), &budget});
+  PresyncStream a("AAAUSDT", budget_only(budget));
+  PresyncStream b("BBBUSDT", budget_only(budget));
   a.events(1, 2);
   a.answer(15);
   ASSERT_TRUE(a.sync().book_valid());
@@ -207,7 +212,7 @@ TEST(PresyncBound, ASyncedBookLosesNothingToTheBudget) {
 TEST(PresyncBound, AStreamGoneGivesItsBytesBack) {
   PresyncBudget budget(std::size_t{1} << 20);
   {
-    PresyncStream a("AAAUSDT", PresyncOptions{std::chrono::milliseconds(0), &budget});
+    PresyncStream a("AAAUSDT", budget_only(budget));
     a.events(1, 10);
     EXPECT_EQ(budget.used(), 10 * event_bytes());
   }
@@ -217,7 +222,7 @@ TEST(PresyncBound, AStreamGoneGivesItsBytesBack) {
 
 TEST(PresyncBound, AReconnectEmptiesTheBufferInTheBudgetToo) {
   PresyncBudget budget(std::size_t{1} << 20);
-  PresyncStream a("AAAUSDT", PresyncOptions{std::chrono::milliseconds(0), &budget});
+  PresyncStream a("AAAUSDT", budget_only(budget));
   a.events(1, 10);
   a.feed().on_connected(2, "wss://127.0.0.1/stream", 5);
   EXPECT_EQ(budget.used(), 0u);
