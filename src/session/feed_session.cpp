@@ -186,7 +186,9 @@ void FeedSession::process_depth(const DepthUpdate& update, std::int64_t recv_ns,
   const UpdateResult result = sync_.on_update(update);
   handle_outcome(result, update, recv_ns);
   // Until its snapshot request is sent, the book can use only the newest events: keep a tail.
-  if (presync_.tail.count() > 0 && !snapshot_dispatched_ && update.event_time_ms > 0)
+  // (A synced book buffers nothing: the count test keeps the call off the synced hot path.)
+  if (presync_.tail.count() > 0 && !snapshot_dispatched_ && sync_.buffered_count() > 1 &&
+      update.event_time_ms > 0)
     sync_.drop_oldest_before(update.event_time_ms - presync_.tail.count());
   bound_presync(recv_ns);
   refused_frame_pending_ = false;  // this event showed whether the refused frame lost one
