@@ -1,6 +1,7 @@
 // BookSynchronizer driven by a byte-coded sequence of operations: diff events, partial-depth
-// events, REST snapshots and resets, with ids near a moving cursor (so joins, stale events, gaps,
-// overlaps and too-old snapshots all happen) and a small buffer limit (so overflows happen).
+// events, REST snapshots, resets and pre-sync drops (drop_oldest_before/_bytes), with ids near a
+// moving cursor (so joins, stale events, gaps, overlaps and too-old snapshots all happen) and a
+// small buffer limit (so overflows happen).
 //
 // The target keeps its own account of what each reported outcome means (the header's contract)
 // and checks the synchroniser against it after every operation:
@@ -53,6 +54,8 @@ class Harness {
         return snapshot();
       case 4:
         return update(DepthKind::partial);
+      case 5:
+        return trim();
       default:
         return update(DepthKind::diff);
     }
@@ -96,6 +99,7 @@ class Harness {
       event.prev_final_id = in_.ConsumeBool() ? last_sent_u_ : near_cursor(3, 1);
     fill_levels(event.bids, 4);
     fill_levels(event.asks, 4);
+    event.event_time_ms = in_.ConsumeIntegralInRange<std::int64_t>(0, 16);  // any order
     last_sent_u_ = event.final_id;
     if (in_.ConsumeBool()) cursor_ = event.final_id;
 
@@ -253,6 +257,34 @@ class Harness {
     check_common(before);
   }
 
+  // The pre-sync bounds' drops (session/presync_budget.hpp): only while awaiting a snapshot, the
+  // oldest buffered events and never the newest; what stays is what the model holds, so every
+  // later outcome is checked against it as before.
+  void trim() {
+    const Before before = capture();
+    const bool waiting = before.state == SyncState::awaiting_snapshot;
+    std::size_t dropped = 0;
+    if (in_.ConsumeBool()) {
+      const std::int64_t cutoff = in_.ConsumeIntegralInRange<std::int64_t>(0, 17);
+      std::size_t expected = 0;
+      while (waiting && expected + 1 < buffer_.size() && buffer_[expected].event_time_ms < cutoff)
+        ++expected;
+      dropped = sync_.drop_oldest_before(cutoff);
+      FUZZ_CHECK(dropped == expected);
+    } else {
+      // A slot's bytes depend on the capacity it reuses: the count is checked by its bounds.
+      const std::size_t bytes = in_.ConsumeIntegralInRange<std::size_t>(0, 4096);
+      dropped = sync_.drop_oldest_bytes(bytes);
+      FUZZ_CHECK(waiting || dropped == 0);
+      FUZZ_CHECK(buffer_.empty() ? dropped == 0 : dropped < buffer_.size());
+      if (waiting && bytes > 0 && buffer_.size() > 1) FUZZ_CHECK(dropped > 0);
+      if (bytes == 0) FUZZ_CHECK(dropped == 0);
+    }
+    buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(dropped));
+    FUZZ_CHECK(sync_.counters().trimmed == before.counters.trimmed + dropped);
+    check_common(before);
+  }
+
   struct Before {
     SyncState state;
     std::size_t buffered;
@@ -312,6 +344,7 @@ class Harness {
     FUZZ_CHECK(reference_.equals(sync_.book()));
     FUZZ_CHECK(sync_.buffered_count() == buffer_.size());
     FUZZ_CHECK(sync_.buffered_count() <= limit_);
+    FUZZ_CHECK((sync_.buffered_bytes() == 0) == buffer_.empty());
     FUZZ_CHECK(sync_.book_valid() == (sync_.state() == SyncState::synced));
     FUZZ_CHECK(sync_.needs_snapshot() ==
                (sync_.state() == SyncState::awaiting_snapshot && !buffer_.empty()));
