@@ -1,8 +1,10 @@
-// depthrec: the command-line recorder. Parses flags, runs a Recorder on this thread, and stops it
-// cleanly on SIGINT/SIGTERM or at --run-minutes.
+// depthrec: the command-line recorder. Parses flags (and --config FILE), runs a Recorder on this
+// thread, and stops it cleanly on SIGINT/SIGTERM or at --run-minutes. --check-config and
+// --list-symbols answer without connecting.
 #include <iostream>
 
 #include "cli/cli_options.hpp"
+#include "cli/run_plan.hpp"
 #include "cli/signal_stopper.hpp"
 #include "depthrec/recorder.hpp"
 
@@ -11,6 +13,18 @@ int main(int argc, char** argv) {
   if (parsed.exit_code >= 0) {
     (parsed.exit_code == 0 ? std::cout : std::cerr) << parsed.message << "\n";
     return parsed.exit_code;
+  }
+  // What the config file asks and depthrec cannot honour is said, never silently ignored.
+  for (const std::string& warning : parsed.warnings)
+    std::cerr << "depthrec: warning: " << warning << "\n";
+  if (parsed.command == depthrec::cli::Command::check_config) {
+    const depthrec::cli::PlanReport plan = depthrec::cli::describe_plan(parsed);
+    std::cout << plan.text;
+    return plan.ok ? 0 : 2;
+  }
+  if (parsed.command == depthrec::cli::Command::list_symbols) {
+    std::cout << depthrec::cli::describe_symbols(parsed);
+    return 0;
   }
   depthrec::cli::block_termination_signals();
   try {
