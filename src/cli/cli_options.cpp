@@ -110,6 +110,11 @@ ParsedCommandLine finish(const FlagParser& parser, std::optional<config::LoadedC
   const bool symbols_flag_given = parser.app.count("--symbol") + parser.app.count("--symbols") > 0;
   if (file && !symbols_flag_given) {
     // The file's symbols and streams; --symbol/--symbols (or recorder.symbols) replace them.
+    for (const char* flag : {"--depth", "--speed"}) {
+      if (parser.app.count(flag))
+        parsed.warnings.push_back(std::string(flag) + " not used: modes." + file->mode +
+                                  ".symbols[].streams name each symbol's depth channel");
+    }
     if (std::string error = subscribe_config_symbols(*file, v.skip_unsupported_streams, c,
                                                      parsed.selection, parsed.warnings);
         !error.empty())

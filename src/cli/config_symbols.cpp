@@ -32,6 +32,7 @@ std::string subscribe_config_symbols(const config::LoadedConfig& loaded,
   }
   std::vector<SubscriptionKey> keys;
   selection = {};
+  const bool every_book_ticker = config.record_book_ticker;  // --book-ticker: for every symbol
   for (const config::ConfigSymbol& symbol : loaded.symbols) {
     if (!symbol.enabled) continue;
     const Market market = symbol.market.value_or(config.market);
@@ -40,6 +41,9 @@ std::string subscribe_config_symbols(const config::LoadedConfig& loaded,
       if (stream.parsed.kind == config::StreamNameKind::recorded)
         channels.push_back(stream.parsed.channel);
     }
+    if (every_book_ticker && !channels.empty() &&
+        std::find(channels.begin(), channels.end(), Channel::book_ticker()) == channels.end())
+      channels.push_back(Channel::book_ticker());
     if (channels.empty()) {
       warnings.push_back(at(loaded, symbol.line, symbol.key) + symbol.symbol +
                          " has no stream depthrec records yet: not recorded");

@@ -14,7 +14,9 @@
 namespace depthrec::cli {
 
 // Fills config (symbol/market/depth_levels/speed/record_book_ticker, or subscriptions) and
-// selection from `loaded`; symbols without a market take config.market. Returns "" or the error.
+// selection from `loaded`; symbols without a market take config.market, and with
+// config.record_book_ticker (--book-ticker) every symbol records its bookTicker too. Returns ""
+// or the error.
 std::string subscribe_config_symbols(const config::LoadedConfig& loaded,
                                      bool skip_unsupported_streams, RecorderConfig& config,
                                      SymbolSelection& selection,

@@ -51,10 +51,12 @@ class Loader {
     if (root.IsNull()) yaml_.fail(1, "", "empty: expected seed 003's keys (mode, modes...)");
     yaml_.check_map(root, "", 1, kTopKeys);
     select_mode(root);
-    read_modes(root["modes"], line_of(root, 1));
-    if (root["performance"]) read_performance(root["performance"]);
-    if (root["storage"]) read_storage(root["storage"]);
-    if (root["recorder"]) read_recorder(root["recorder"]);
+    // A section's errors about itself name its key's line (its value's mark is its first key).
+    read_modes(root["modes"], key_line(root, "modes", 1));
+    if (root["performance"])
+      read_performance(root["performance"], key_line(root, "performance", 1));
+    if (root["storage"]) read_storage(root["storage"], key_line(root, "storage", 1));
+    if (root["recorder"]) read_recorder(root["recorder"], key_line(root, "recorder", 1));
     return std::move(loaded_);
   }
 
@@ -101,8 +103,7 @@ class Loader {
       yaml_.fail(1, "mode", "missing: set mode: development|production or pass --mode");
   }
 
-  void read_modes(const YAML::Node& modes, int fallback) {
-    const int line = line_of(modes, fallback);
+  void read_modes(const YAML::Node& modes, int line) {
     yaml_.check_map(modes, "modes", line, kModes);
     if (!modes[loaded_.mode])
       yaml_.fail(line, "modes", "has no '" + loaded_.mode + "' (the mode selected)");
@@ -221,8 +222,7 @@ class Loader {
     }
   }
 
-  void read_performance(const YAML::Node& performance) {
-    const int line = line_of(performance, 1);
+  void read_performance(const YAML::Node& performance, int line) {
     yaml_.check_map(performance, "performance", line, kPerformanceKeys);
     if (const YAML::Node queue = performance["queue_maxsize"]) {
       const int at = key_line(performance, "queue_maxsize", line);
@@ -254,8 +254,7 @@ class Loader {
     }
   }
 
-  void read_storage(const YAML::Node& storage) {
-    const int line = line_of(storage, 1);
+  void read_storage(const YAML::Node& storage, int line) {
     yaml_.check_map(storage, "storage", line, kStorageKeys);
     if (const YAML::Node directory = storage["output_directory"]) {
       const int at = key_line(storage, "output_directory", line);
@@ -284,8 +283,7 @@ class Loader {
     }
   }
 
-  void read_recorder(const YAML::Node& recorder) {
-    const int line = line_of(recorder, 1);
+  void read_recorder(const YAML::Node& recorder, int line) {
     yaml_.check_unique_keys(recorder, "recorder", line);
     for (const auto& entry : recorder) {
       const std::string name = entry.first.Scalar();

@@ -32,6 +32,7 @@ std::optional<Channel> parse_depth(std::string_view name) {
   const std::optional<StreamSpeed> speed = parse_stream_speed(speed_text);
   if (!speed) return std::nullopt;
   if (rest.empty()) return Channel::diff_depth(*speed);
+  if (rest.front() == '0') return std::nullopt;  // "depth05" is not Binance's spelling
   std::uint16_t levels = 0;
   const auto [end, error] = std::from_chars(rest.data(), rest.data() + rest.size(), levels);
   if (error != std::errc() || end != rest.data() + rest.size()) return std::nullopt;
