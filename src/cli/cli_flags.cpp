@@ -151,6 +151,9 @@ void add_flags(CLI::App& app, FlagValues& v) {
                "connecting");
   app.add_flag("--list-symbols", v.list_symbols,
                "Print the configured symbols and their streams, then exit");
+  app.add_flag("--status", v.status,
+               "Print the state of the recorder writing to --data-dir (its metrics.json: each "
+               "check as depthrec-check makes it), then exit; 2 when there is none");
 }
 
 std::vector<config::FlagSpec> config_flag_specs(const CLI::App& app) {

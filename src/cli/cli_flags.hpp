@@ -36,6 +36,7 @@ struct FlagValues {
   bool skip_unsupported_streams = false;
   bool check_config = false;
   bool list_symbols = false;
+  bool status = false;
 };
 
 // Adds every flag to `app`, each writing into `values`.
@@ -43,7 +44,7 @@ void add_flags(CLI::App& app, FlagValues& values);
 
 // The flags a config file's `recorder:` section may set: every flag of `app` but the ones that
 // name the file or act on it (--config, --mode: the file's own `mode:`, --check-config,
-// --list-symbols) and --help / --version.
+// --list-symbols, --status) and --help / --version.
 std::vector<config::FlagSpec> config_flag_specs(const CLI::App& app);
 
 }  // namespace depthrec::cli

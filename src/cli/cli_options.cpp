@@ -133,6 +133,7 @@ ParsedCommandLine finish(const FlagParser& parser, std::optional<config::LoadedC
   parsed.file = std::move(file);
   parsed.command = v.check_config   ? Command::check_config
                    : v.list_symbols ? Command::list_symbols
+                   : v.status       ? Command::status
                                     : Command::record;
   return parsed;
 }

@@ -14,7 +14,7 @@
 namespace depthrec::cli {
 
 // What depthrec was asked to do with the config: record, or answer and exit.
-enum class Command { record, check_config, list_symbols };
+enum class Command { record, check_config, list_symbols, status };
 
 struct ParsedCommandLine {
   RecorderConfig config;

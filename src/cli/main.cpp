@@ -1,9 +1,10 @@
 // depthrec: the command-line recorder. Parses flags (and --config FILE), runs a Recorder on this
 // thread, and stops it cleanly on SIGINT/SIGTERM or at --run-minutes. --check-config and
-// --list-symbols answer without connecting.
+// --list-symbols answer without connecting, --status from a running recorder's metrics.json.
 #include <iostream>
 
 #include "cli/cli_options.hpp"
+#include "cli/recorder_status.hpp"
 #include "cli/run_plan.hpp"
 #include "cli/signal_stopper.hpp"
 #include "depthrec/recorder.hpp"
@@ -25,6 +26,11 @@ int main(int argc, char** argv) {
   if (parsed.command == depthrec::cli::Command::list_symbols) {
     std::cout << depthrec::cli::describe_symbols(parsed);
     return 0;
+  }
+  if (parsed.command == depthrec::cli::Command::status) {
+    const depthrec::cli::StatusReport status = depthrec::cli::describe_status(parsed.config);
+    std::cout << status.text;
+    return status.found ? 0 : 2;
   }
   depthrec::cli::block_termination_signals();
   try {

@@ -2,7 +2,8 @@
 // (tests/data/config/), run against depthsim with --skip-unsupported-streams (aggTrade and
 // kline_1m are not recorded yet) and the simulator's endpoints on the command line (which
 // overrides the file's output_directory). Every depth stream the file lists is recorded, every
-// event depthsim sent, each book equal to /sim/truth; each key depthrec cannot honour is said.
+// event depthsim sent, each book equal to /sim/truth; each key depthrec cannot honour is said;
+// --status reads the run's metrics.json.
 #include <gtest/gtest.h>
 
 #include "engine_e2e_support.hpp"
@@ -35,6 +36,18 @@ void expect_seed_config_records_every_depth_stream(
     recorded += u64(*entry, "total_messages");
     expect_stream_replays_to_truth(sim, run, s, 0);
   }
+  // --status (seed 003's command) reads the recorder's metrics.json: both streams in it.
+  ChildProcess status(binary("depthrec"),
+                      {"--config", config_file, "--skip-unsupported-streams", "--data-dir",
+                       run.data_dir(), "--status"},
+                      run.dir + "/status.txt");
+  const auto status_exit = status.wait_exit(std::chrono::seconds(30));
+  ASSERT_TRUE(status_exit);
+  EXPECT_EQ(*status_exit, 0) << status.output();
+  EXPECT_NE(status.output().find("metrics: " + run.metrics_path()), std::string::npos)
+      << status.output();
+  EXPECT_NE(status.output().find("of 2 failing"), std::string::npos) << status.output();
+
   const std::string output = run.process->output();
   for (const std::string& warning : expected_warnings)
     EXPECT_NE(output.find(warning), std::string::npos) << warning << "\n" << output;
@@ -78,6 +91,14 @@ TEST(ConfigE2E, UnsupportedStreamsRefusedBeforeConnecting) {
   ASSERT_TRUE(stats.IsObject());
   EXPECT_EQ(stats["connections"].Size(), 0u) << "no connection was opened";
   EXPECT_TRUE(segment_files(run.data_dir()).empty());
+
+  // --status where no recorder writes: says so, exit 2.
+  ChildProcess status(binary("depthrec"), {"--data-dir", run.dir + "/nothing-here", "--status"},
+                      run.dir + "/status.txt");
+  const auto status_exit = status.wait_exit(std::chrono::seconds(30));
+  ASSERT_TRUE(status_exit);
+  EXPECT_EQ(*status_exit, 2) << status.output();
+  EXPECT_NE(status.output().find("STATUS CRITICAL"), std::string::npos) << status.output();
 }
 
 }  // namespace

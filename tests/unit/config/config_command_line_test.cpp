@@ -64,7 +64,8 @@ TEST_F(ConfigCommandLine, EveryFlagHasAConfigKey) {
   add_flags(app, values);
   std::set<std::string> keys;
   for (const config::FlagSpec& spec : config_flag_specs(app)) keys.insert(spec.name);
-  const std::set<std::string> commands{"config", "mode", "check-config", "list-symbols", "help"};
+  const std::set<std::string> commands{"config",       "mode",   "check-config",
+                                       "list-symbols", "status", "help"};
   std::size_t flags = 0;
   for (const CLI::Option* option : app.get_options()) {
     const std::string& name = option->get_lnames().front();
