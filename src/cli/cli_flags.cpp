@@ -8,8 +8,8 @@ namespace depthrec::cli {
 namespace {
 
 // Flags that are not settings of a run: the file names them or they act on it.
-constexpr std::array<std::string_view, 6> kNotInConfig{"config",       "mode", "check-config",
-                                                       "list-symbols", "help", "version"};
+constexpr std::array<std::string_view, 7> kNotInConfig{
+    "config", "mode", "check-config", "list-symbols", "status", "help", "version"};
 
 }  // namespace
 
