@@ -136,7 +136,7 @@ void add_flags(CLI::App& app, FlagValues& v) {
                  "up to --rest-safety-share)")
       ->capture_default_str();
 
-  app.add_option("--config", v.config_file,
+  app.add_option("-c,--config", v.config_file,
                  "A YAML config file in seed 003's shape (docs/config.md); the command line "
                  "overrides what it sets");
   app.add_option("--mode", v.mode,

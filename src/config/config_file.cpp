@@ -1,5 +1,6 @@
 #include "config/config_file.hpp"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <array>
@@ -44,6 +45,11 @@ class Loader {
     YAML::Node root;
     try {
       root = YAML::Load(std::string(text));
+    } catch (const YAML::DeepRecursion& error) {
+      // yaml-cpp stops at its depth limit with a message of "bad file": say what it means.
+      yaml_.fail(error.mark.is_null() ? 1 : error.mark.line + 1, "",
+                 "not a config file: nested " + std::to_string(error.depth()) +
+                     " levels deep (seed 003's shape is 5 deep)");
     } catch (const YAML::Exception& error) {
       yaml_.fail(error.mark.is_null() ? 1 : error.mark.line + 1, "",
                  "not valid YAML: " + error.msg);

@@ -144,6 +144,10 @@ TEST(ConfigFileErrors, NotYamlOrNotAMapping) {
   expect_error("# only a comment\n", 1, "", "empty");
   expect_error("- mode\n- modes\n", 1, "", "must be a mapping");
   expect_error("just text\n", 1, "", "must be a mapping");
+  // Nesting beyond yaml-cpp's depth guard: refused with what it means, never a stack overflow.
+  const LoadResult deep = load(std::string(100'000, '['));
+  EXPECT_NE(deep.error.find("levels deep"), std::string::npos) << deep.error;
+  EXPECT_EQ(deep.error.rfind("c.yaml:", 0), 0u) << deep.error;
 }
 
 TEST(ConfigFileErrors, UnknownKeys) {
