@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "plan/connection_planner.hpp"
+#include "plan/paired_stream_rules.hpp"
 #include "session/market_endpoints.hpp"
 #include "session/recorder_rest_budgets.hpp"
 #include "transport/rest_weight_scheduler.hpp"
@@ -14,18 +15,6 @@
 
 namespace depthrec::cli {
 namespace {
-
-// The engine's placement (session/engine_wiring.cpp, PairedStreamRules): a symbol's bookTicker
-// rides on its depth stream's connection, so a connection is planned one slot below the limit.
-class PairedStreamRules final : public venues::VenueRules {
- public:
-  using venues::VenueRules::VenueRules;
-  venues::ConnectionLimits limits(const venues::ConnectionGroup& group) const override {
-    venues::ConnectionLimits limits = venues::VenueRules::limits(group);
-    if (limits.max_streams_per_connection > 1) --limits.max_streams_per_connection;
-    return limits;
-  }
-};
 
 // The keys the run subscribes: the many-stream engine's, or the single stream's.
 std::vector<SubscriptionKey> keys_of(const RecorderConfig& config) {
@@ -59,7 +48,7 @@ PlanReport describe_plan(const ParsedCommandLine& parsed) {
   options.spot_streams_per_connection = config.spot_streams_per_connection;
   for (Market market : {Market::spot, Market::usdm, Market::coinm})
     options.ws_endpoint(market) = session::ws_endpoint_of(config, market);
-  plan::ConnectionPlanner planner(std::make_shared<const PairedStreamRules>(options));
+  plan::ConnectionPlanner planner(std::make_shared<const plan::PairedStreamRules>(options));
   std::vector<SubscriptionKey> keys = keys_of(config);
   const plan::PlanChange change = planner.add(keys);
   for (const plan::KeyError& error : change.errors) {
