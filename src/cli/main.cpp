@@ -1,8 +1,11 @@
-// depthrec: the command-line recorder. Parses flags, runs a Recorder on this thread, and stops it
-// cleanly on SIGINT/SIGTERM or at --run-minutes.
+// depthrec: the command-line recorder. Parses flags (and --config FILE), runs a Recorder on this
+// thread, and stops it cleanly on SIGINT/SIGTERM or at --run-minutes. --check-config and
+// --list-symbols answer without connecting, --status from a running recorder's metrics.json.
 #include <iostream>
 
 #include "cli/cli_options.hpp"
+#include "cli/recorder_status.hpp"
+#include "cli/run_plan.hpp"
 #include "cli/signal_stopper.hpp"
 #include "depthrec/recorder.hpp"
 
@@ -11,6 +14,23 @@ int main(int argc, char** argv) {
   if (parsed.exit_code >= 0) {
     (parsed.exit_code == 0 ? std::cout : std::cerr) << parsed.message << "\n";
     return parsed.exit_code;
+  }
+  // What the config file asks and depthrec cannot honour is said, never silently ignored.
+  for (const std::string& warning : parsed.warnings)
+    std::cerr << "depthrec: warning: " << warning << "\n";
+  if (parsed.command == depthrec::cli::Command::check_config) {
+    const depthrec::cli::PlanReport plan = depthrec::cli::describe_plan(parsed);
+    std::cout << plan.text;
+    return plan.ok ? 0 : 2;
+  }
+  if (parsed.command == depthrec::cli::Command::list_symbols) {
+    std::cout << depthrec::cli::describe_symbols(parsed);
+    return 0;
+  }
+  if (parsed.command == depthrec::cli::Command::status) {
+    const depthrec::cli::StatusReport status = depthrec::cli::describe_status(parsed.config);
+    std::cout << status.text;
+    return status.found ? 0 : 2;
   }
   depthrec::cli::block_termination_signals();
   try {

@@ -42,8 +42,9 @@ inline const rapidjson::Value* stream_entry(const rapidjson::Document& metrics,
 
 struct SymbolUnderTest {
   std::string market, symbol;
-  int port = 0;  // its market's listener (0: the simulator's first)
-  std::string stream() const { return to_lower(symbol) + "@depth@100ms"; }
+  int port = 0;                         // its market's listener (0: the simulator's first)
+  std::string channel = "depth@100ms";  // as the stream name spells it
+  std::string stream() const { return to_lower(symbol) + "@" + channel; }
   static std::string to_lower(std::string text) {
     for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return text;

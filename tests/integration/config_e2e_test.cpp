@@ -1,0 +1,105 @@
+// depthrec --config (issue 13 item 4) end to end: seed 003's example config files, unchanged
+// (tests/data/config/), run against depthsim with --skip-unsupported-streams (aggTrade and
+// kline_1m are not recorded yet) and the simulator's endpoints on the command line (which
+// overrides the file's output_directory). Every depth stream the file lists is recorded, every
+// event depthsim sent, each book equal to /sim/truth; each key depthrec cannot honour is said;
+// --status reads the run's metrics.json.
+#include <gtest/gtest.h>
+
+#include "engine_e2e_support.hpp"
+
+namespace itest {
+namespace {
+
+const std::string kConfigDir = std::string(DEPTHREC_SOURCE_DIR) + "/tests/data/config";
+
+const std::vector<SymbolUnderTest> kSeedSymbols{{"usdm", "BTCUSDT", 0, "depth@0ms"},
+                                                {"usdm", "ETHUSDT", 0, "depth@0ms"}};
+
+// Runs `config_file` against depthsim until both books are at truth, and checks the recording.
+void expect_seed_config_records_every_depth_stream(
+    const std::string& config_file, const std::string& seed,
+    const std::vector<std::string>& expected_warnings) {
+  Simulator sim(engine_sim_args({"--market", "usdm", "--symbols", "BTCUSDT,ETHUSDT"}, seed));
+  RecorderRun run = start_recorder(
+      sim, {"--config", config_file, "--skip-unsupported-streams", "--print-interval", "1"});
+  const auto metrics = stop_once_every_book_is_at_truth(sim, run, kSeedSymbols);
+  ASSERT_TRUE(metrics);
+  ASSERT_EQ((*metrics)["streams"].Size(), kSeedSymbols.size());
+  std::uint64_t recorded = 0;
+  for (const SymbolUnderTest& s : kSeedSymbols) {
+    const rapidjson::Value* entry = stream_entry(*metrics, s.market, s.symbol);
+    ASSERT_NE(entry, nullptr) << s.symbol;
+    EXPECT_EQ(str(*entry, "stream"), s.stream());
+    EXPECT_EQ(u64(*entry, "total_messages"), events_sent(sim, s)) << s.symbol;
+    EXPECT_EQ(u64((*entry)["continuity"], "breaks"), 0u) << s.symbol;
+    recorded += u64(*entry, "total_messages");
+    expect_stream_replays_to_truth(sim, run, s, 0);
+  }
+  // --status (seed 003's command) reads the recorder's metrics.json: both streams in it.
+  ChildProcess status(binary("depthrec"),
+                      {"--config", config_file, "--skip-unsupported-streams", "--data-dir",
+                       run.data_dir(), "--status"},
+                      run.dir + "/status.txt");
+  const auto status_exit = status.wait_exit(std::chrono::seconds(30));
+  ASSERT_TRUE(status_exit);
+  EXPECT_EQ(*status_exit, 0) << status.output();
+  EXPECT_NE(status.output().find("metrics: " + run.metrics_path()), std::string::npos)
+      << status.output();
+  EXPECT_NE(status.output().find("of 2 failing"), std::string::npos) << status.output();
+
+  const std::string output = run.process->output();
+  for (const std::string& warning : expected_warnings)
+    EXPECT_NE(output.find(warning), std::string::npos) << warning << "\n" << output;
+  report_figure(config_file.substr(config_file.rfind('/') + 1) +
+                    ": depth streams recorded / events recorded (= sent) / warnings",
+                std::to_string((*metrics)["streams"].Size()) + " / " + std::to_string(recorded) +
+                    " / " + std::to_string(expected_warnings.size()));
+}
+
+TEST(ConfigE2E, SeedDevelopmentConfigRecordsEveryDepthStreamItLists) {
+  expect_seed_config_records_every_depth_stream(
+      kConfigDir + "/seed003_development.yaml", "51",
+      {"warning: " + kConfigDir + "/seed003_development.yaml:10: modes.development.max_workers:",
+       "storage.file_format: csv is not written yet",
+       "modes.development.symbols[0].streams[0]: 'aggTrade' is a Binance stream depthrec does "
+       "not record yet; skipped (--skip-unsupported-streams)",
+       "modes.development.symbols[1].streams[2]: 'kline_1m'"});
+}
+
+TEST(ConfigE2E, SeedProductionConfigRecordsEveryDepthStreamItLists) {
+  expect_seed_config_records_every_depth_stream(
+      kConfigDir + "/seed003_production.yaml", "52",
+      {"modes.production.max_workers: not applied", "performance.process_priority: not applied",
+       "modes.production.symbols[1].streams[0]: 'aggTrade'"});
+}
+
+// Without --skip-unsupported-streams the seed's file is refused before connecting: exit 2, each
+// stream named at its line, nothing written.
+TEST(ConfigE2E, UnsupportedStreamsRefusedBeforeConnecting) {
+  Simulator sim(engine_sim_args({"--market", "usdm", "--symbols", "BTCUSDT"}, "53"));
+  RecorderRun run = start_recorder(sim, {"--config", kConfigDir + "/seed003_development.yaml"});
+  const auto exit_code = run.process->wait_exit(std::chrono::seconds(30));
+  ASSERT_TRUE(exit_code);
+  EXPECT_EQ(*exit_code, 2);
+  const std::string output = run.process->output();
+  EXPECT_NE(output.find("seed003_development.yaml:16: modes.development.symbols[0].streams[2]: "
+                        "'kline_1m'"),
+            std::string::npos)
+      << output;
+  const auto stats = sim.stats();
+  ASSERT_TRUE(stats.IsObject());
+  EXPECT_EQ(stats["connections"].Size(), 0u) << "no connection was opened";
+  EXPECT_TRUE(segment_files(run.data_dir()).empty());
+
+  // --status where no recorder writes: says so, exit 2.
+  ChildProcess status(binary("depthrec"), {"--data-dir", run.dir + "/nothing-here", "--status"},
+                      run.dir + "/status.txt");
+  const auto status_exit = status.wait_exit(std::chrono::seconds(30));
+  ASSERT_TRUE(status_exit);
+  EXPECT_EQ(*status_exit, 2) << status.output();
+  EXPECT_NE(status.output().find("STATUS CRITICAL"), std::string::npos) << status.output();
+}
+
+}  // namespace
+}  // namespace itest

@@ -1,0 +1,240 @@
+// depthrec --config FILE on the command line: every flag has a config key, the command line
+// overrides the file, the file's symbols become the run's streams, values CLI11 refuses are
+// reported at their file line, and --check-config plans without connecting.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <initializer_list>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cli/cli_flags.hpp"
+#include "cli/cli_options.hpp"
+#include "cli/run_plan.hpp"
+
+namespace depthrec::cli {
+namespace {
+
+class ConfigCommandLine : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/depthrec-config-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override { std::system(("rm -rf '" + dir_ + "'").c_str()); }
+
+  std::string write(const std::string& text) {
+    const std::string path = dir_ + "/config" + std::to_string(++files_) + ".yaml";
+    std::ofstream(path) << text;
+    return path;
+  }
+
+  static ParsedCommandLine parse(std::vector<std::string> args) {
+    args.insert(args.begin(), "depthrec");
+    std::vector<const char*> argv;
+    for (const std::string& arg : args) argv.push_back(arg.c_str());
+    argv.push_back(nullptr);
+    return parse_command_line(static_cast<int>(args.size()), argv.data());
+  }
+
+  std::string dir_;
+  int files_ = 0;
+};
+
+const std::string kTwoSymbols =
+    "mode: development\n"
+    "modes:\n"
+    "  development:\n"
+    "    run_duration: 300\n"
+    "    symbols:\n"
+    "      - {symbol: BTCUSDT, streams: [depth@0ms, bookTicker]}\n"
+    "      - {symbol: ethbtc, market: spot, streams: [depth20@100ms]}\n"
+    "      - {symbol: XRPUSDT, streams: [depth], enabled: false}\n"
+    "  production:\n"
+    "    symbols:\n"
+    "      - {symbol: SOLUSDT, streams: [depth5@500ms]}\n";
+
+TEST_F(ConfigCommandLine, EveryFlagHasAConfigKey) {
+  CLI::App app;
+  FlagValues values;
+  add_flags(app, values);
+  std::set<std::string> keys;
+  for (const config::FlagSpec& spec : config_flag_specs(app)) keys.insert(spec.name);
+  const std::set<std::string> commands{"config",       "mode",   "check-config",
+                                       "list-symbols", "status", "help"};
+  std::size_t flags = 0;
+  for (const CLI::Option* option : app.get_options()) {
+    const std::string& name = option->get_lnames().front();
+    if (commands.count(name)) continue;
+    ++flags;
+    EXPECT_TRUE(keys.count(name)) << "--" << name << " has no recorder." << name << " key";
+  }
+  EXPECT_GT(flags, 40u);  // the table is depthrec's, not an empty app
+  EXPECT_EQ(keys.size(), flags);
+}
+
+TEST_F(ConfigCommandLine, RecorderKeysApplyAndTheCommandLineOverrides) {
+  const std::string path =
+      write(kTwoSymbols +
+            "recorder:\n"
+            "  data-dir: " +
+            dir_ +
+            "/from-file\n"
+            "  gzip-level: 6\n"
+            "  no-summary: true\n"
+            "  rest-weight-per-minute: 1200\n"
+            "  market-endpoint: [spot=wss://127.0.0.1:1, usdm=wss://127.0.0.1:2]\n");
+  const ParsedCommandLine file_only = parse({"--config", path});
+  ASSERT_EQ(file_only.exit_code, -1) << file_only.message;
+  EXPECT_EQ(file_only.config.data_dir, dir_ + "/from-file");
+  EXPECT_EQ(file_only.config.gzip_level, 6);
+  EXPECT_FALSE(file_only.config.print_summary);
+  EXPECT_EQ(file_only.config.rest_weight_per_minute, 1200);
+  EXPECT_EQ(file_only.config.market_ws_endpoints[static_cast<std::size_t>(Market::spot)],
+            "wss://127.0.0.1:1");
+  ASSERT_TRUE(file_only.config.run_minutes.has_value());
+  EXPECT_DOUBLE_EQ(*file_only.config.run_minutes, 5.0);  // run_duration: 300 s
+
+  const ParsedCommandLine overridden =
+      parse({"--config", path, "--data-dir", dir_ + "/cli", "--gzip-level", "2",
+             "--no-summary=false", "--run-minutes", "0.05"});
+  ASSERT_EQ(overridden.exit_code, -1) << overridden.message;
+  EXPECT_EQ(overridden.config.data_dir, dir_ + "/cli");
+  EXPECT_EQ(overridden.config.gzip_level, 2);
+  EXPECT_TRUE(overridden.config.print_summary);
+  EXPECT_DOUBLE_EQ(*overridden.config.run_minutes, 0.05);
+  EXPECT_EQ(overridden.config.rest_weight_per_minute, 1200);  // not overridden: the file's
+}
+
+TEST_F(ConfigCommandLine, TheFilesSymbolsAreTheRunsStreams) {
+  const ParsedCommandLine parsed = parse({"--config", write(kTwoSymbols)});
+  ASSERT_EQ(parsed.exit_code, -1) << parsed.message;
+  const std::vector<SubscriptionKey> expected{
+      {Venue::binance, Market::usdm, "BTCUSDT", Channel::diff_depth(StreamSpeed::ms0)},
+      {Venue::binance, Market::usdm, "BTCUSDT", Channel::book_ticker()},
+      {Venue::binance, Market::spot, "ETHBTC", Channel::partial_depth(20, StreamSpeed::ms100)}};
+  EXPECT_EQ(parsed.config.subscriptions, expected);  // XRPUSDT is disabled
+  EXPECT_EQ(parsed.command, Command::record);
+
+  // --mode production: that mode's one symbol is the seed's single stream.
+  const ParsedCommandLine production =
+      parse({"--config", write(kTwoSymbols), "--mode", "production"});
+  ASSERT_EQ(production.exit_code, -1) << production.message;
+  EXPECT_TRUE(production.config.subscriptions.empty());
+  EXPECT_EQ(production.config.symbol, "SOLUSDT");
+  EXPECT_EQ(production.config.depth_levels, 5);
+  EXPECT_EQ(production.config.speed, "500ms");
+  EXPECT_FALSE(production.config.run_minutes.has_value());
+
+  // --symbols replaces the file's list, and says so.
+  const ParsedCommandLine symbols = parse({"--config", write(kTwoSymbols), "--symbols", "ADAUSDT"});
+  ASSERT_EQ(symbols.exit_code, -1) << symbols.message;
+  EXPECT_EQ(symbols.config.symbol, "ADAUSDT");
+  ASSERT_FALSE(symbols.warnings.empty());
+  EXPECT_NE(symbols.warnings.back().find("modes.development.symbols not used"), std::string::npos);
+}
+
+TEST_F(ConfigCommandLine, UnsupportedStreamsAreAnErrorUnlessSkipped) {
+  const std::string path = write(
+      "mode: development\nmodes:\n  development:\n    symbols:\n"
+      "      - {symbol: BTCUSDT, streams: [aggTrade, depth@0ms, kline_1m]}\n"
+      "      - {symbol: ETHUSDT, streams: [kline_5m]}\n");
+  const ParsedCommandLine refused = parse({"--config", path});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.message.find(path + ":5: modes.development.symbols[0].streams[0]: 'aggTrade'"),
+            std::string::npos)
+      << refused.message;
+  EXPECT_NE(refused.message.find("--skip-unsupported-streams"), std::string::npos);
+
+  const ParsedCommandLine skipped = parse({"--config", path, "--skip-unsupported-streams"});
+  ASSERT_EQ(skipped.exit_code, -1) << skipped.message;
+  EXPECT_EQ(skipped.config.symbol, "BTCUSDT");
+  EXPECT_EQ(skipped.config.depth_levels, 0);
+  EXPECT_EQ(skipped.config.speed, "0ms");
+  // One warning per stream skipped, and ETHUSDT, which has nothing recorded, says so.
+  std::size_t skipped_streams = 0, nothing = 0;
+  for (const std::string& warning : skipped.warnings) {
+    skipped_streams += warning.find("skipped (--skip-unsupported-streams)") != std::string::npos;
+    nothing += warning.find("ETHUSDT has no stream depthrec records yet") != std::string::npos;
+  }
+  EXPECT_EQ(skipped_streams, 3u);
+  EXPECT_EQ(nothing, 1u);
+
+  // The same from the file itself: recorder.skip-unsupported-streams.
+  const ParsedCommandLine from_file = parse(
+      {"--config", write("recorder:\n  skip-unsupported-streams: true\n" +
+                         std::string("mode: development\nmodes:\n  development:\n"
+                                     "    symbols: [{symbol: A, streams: [trade, depth]}]\n"))});
+  EXPECT_EQ(from_file.exit_code, -1) << from_file.message;
+}
+
+TEST_F(ConfigCommandLine, ErrorsNameFileLineAndKeyAndExit2) {
+  const std::string head =
+      "mode: development\nmodes:\n  development:\n"
+      "    symbols: [{symbol: BTCUSDT, streams: [depth]}]\n";
+  // A value CLI11 refuses, at its line.
+  const std::string bad_level = write(head + "recorder:\n  gzip-level: fast\n");
+  ParsedCommandLine parsed = parse({"--config", bad_level});
+  EXPECT_EQ(parsed.exit_code, 2);
+  EXPECT_EQ(parsed.message.rfind("depthrec: " + bad_level + ":6: recorder.gzip-level: ", 0), 0u)
+      << parsed.message;
+  const std::string bad_rotate = write(head + "recorder:\n  rotate: weekly\n");
+  parsed = parse({"--config", bad_rotate});
+  EXPECT_EQ(parsed.exit_code, 2);
+  EXPECT_NE(parsed.message.find(":6: recorder.rotate: "), std::string::npos) << parsed.message;
+  // A value validate() refuses (run as a whole): named too.
+  parsed = parse({"--config", write(head + "recorder:\n  gzip-level: 12\n")});
+  EXPECT_EQ(parsed.exit_code, 2);
+  EXPECT_NE(parsed.message.find("--gzip-level must be 1 to 9"), std::string::npos);
+  // A bookTicker without its symbol's depth stream.
+  parsed = parse({"--config", write("mode: development\nmodes:\n  development:\n"
+                                    "    symbols: [{symbol: BTCUSDT, streams: [bookTicker]}]\n")});
+  EXPECT_EQ(parsed.exit_code, 2);
+  EXPECT_NE(parsed.message.find(":4: modes.development.symbols[0].streams: BTCUSDT: bookTicker"),
+            std::string::npos)
+      << parsed.message;
+  // No file, not YAML, a --mode the file lacks.
+  parsed = parse({"--config", dir_ + "/missing.yaml"});
+  EXPECT_EQ(parsed.exit_code, 2);
+  EXPECT_NE(parsed.message.find("missing.yaml: cannot be read"), std::string::npos);
+  parsed = parse({"--config", write("{[\n")});
+  EXPECT_EQ(parsed.exit_code, 2);
+  EXPECT_NE(parsed.message.find("not valid YAML"), std::string::npos);
+  parsed = parse({"--config", write(head), "--mode", "production"});
+  EXPECT_EQ(parsed.exit_code, 2);
+  EXPECT_NE(parsed.message.find("has no 'production'"), std::string::npos);
+  parsed = parse({"--config", write(head), "--mode", "staging"});
+  EXPECT_EQ(parsed.exit_code, 2);
+}
+
+TEST_F(ConfigCommandLine, CheckConfigPrintsThePlan) {
+  const ParsedCommandLine parsed = parse(
+      {"--config", write(kTwoSymbols), "--check-config", "--futures-streams-per-connection", "2"});
+  ASSERT_EQ(parsed.exit_code, -1) << parsed.message;
+  ASSERT_EQ(parsed.command, Command::check_config);
+  const PlanReport plan = describe_plan(parsed);
+  EXPECT_TRUE(plan.ok);
+  EXPECT_NE(plan.text.find("streams: 3 (2 depth, 1 bookTicker)"), std::string::npos) << plan.text;
+  // usdm: depth + bookTicker on one connection (planned one below 2 per connection: 2 of them),
+  // spot: one.
+  EXPECT_NE(plan.text.find("connections: 3"), std::string::npos) << plan.text;
+  EXPECT_NE(plan.text.find("binance:spot: 1 streams: ethbtc@depth20@100ms"), std::string::npos)
+      << plan.text;
+  // One diff-depth snapshot on futures: weight 20 of the 1920 initial syncs may use per minute.
+  EXPECT_NE(plan.text.find("initial sync futures: 1 snapshots (limit 1000), weight 20 / 1920"),
+            std::string::npos)
+      << plan.text;
+
+  const ParsedCommandLine list = parse({"--config", write(kTwoSymbols), "--list-symbols"});
+  ASSERT_EQ(list.command, Command::list_symbols);
+  EXPECT_EQ(describe_symbols(list),
+            "usdm:BTCUSDT depth@0ms bookTicker\nspot:ETHBTC depth20@100ms\n"
+            "usdm:XRPUSDT depth [disabled]\n");
+}
+
+}  // namespace
+}  // namespace depthrec::cli
