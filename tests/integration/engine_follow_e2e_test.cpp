@@ -46,6 +46,18 @@ bool synced(const rapidjson::Value& entry) {
   return entry["book"]["synced"].GetBool();
 }
 
+// Waits until every book of `symbols` is synced (metrics.json).
+bool every_book_synced(const RecorderRun& run, const std::vector<std::string>& symbols) {
+  return wait_until(
+      [&] {
+        for (const std::string& symbol : symbols) {
+          if (!stream_is(run, symbol, synced)) return false;
+        }
+        return true;
+      },
+      std::chrono::seconds(30));
+}
+
 // The records of `type` in the run's directory.
 std::size_t count_records(const RecorderRun& run, const char* type) {
   const std::vector<rapidjson::Document> records = read_records(run.data_dir());
@@ -63,15 +75,7 @@ TEST(EngineFollow, AListingAtRunTimeIsSubscribedLiveAndItsBookEqualsTruth) {
   const std::vector<std::string> first = trading_symbols(sim, "usdm");
   ASSERT_EQ(first.size(), 3u);
   RecorderRun run = start_following(sim);
-  ASSERT_TRUE(wait_until(
-      [&] {
-        for (const std::string& symbol : first) {
-          if (!stream_is(run, symbol, synced)) return false;
-        }
-        return true;
-      },
-      std::chrono::seconds(30)))
-      << log_text(run);
+  ASSERT_TRUE(every_book_synced(run, first)) << log_text(run);
   ASSERT_TRUE(sim.get(std::string("/sim/list?symbol=") + kListed));
   ASSERT_TRUE(wait_until([&] { return stream_is(run, kListed, synced); }, std::chrono::seconds(30)))
       << log_text(run);
@@ -110,15 +114,7 @@ TEST(EngineFollow, ADelistingIsUnsubscribedAndTheOtherStreamsAreUntouched) {
   ASSERT_EQ(first.size(), 4u);
   const std::string delisted = first[1];
   RecorderRun run = start_following(sim);
-  ASSERT_TRUE(wait_until(
-      [&] {
-        for (const std::string& symbol : first) {
-          if (!stream_is(run, symbol, synced)) return false;
-        }
-        return true;
-      },
-      std::chrono::seconds(30)))
-      << log_text(run);
+  ASSERT_TRUE(every_book_synced(run, first)) << log_text(run);
   ASSERT_TRUE(sim.get("/sim/delist?symbol=" + delisted));
   ASSERT_TRUE(wait_until(
       [&] {
@@ -171,15 +167,7 @@ TEST(EngineFollow, ARefusedSubscribeIsLoggedAndCountedAndDisturbsNothing) {
   const std::vector<std::string> first = trading_symbols(sim, "usdm");
   ASSERT_EQ(first.size(), 3u);
   RecorderRun run = start_following(sim, {"--futures-streams-per-connection", "9"});
-  ASSERT_TRUE(wait_until(
-      [&] {
-        for (const std::string& symbol : first) {
-          if (!stream_is(run, symbol, synced)) return false;
-        }
-        return true;
-      },
-      std::chrono::seconds(30)))
-      << log_text(run);
+  ASSERT_TRUE(every_book_synced(run, first)) << log_text(run);
   ASSERT_TRUE(sim.get(std::string("/sim/list?symbol=") + kListed));
   ASSERT_TRUE(wait_until(
       [&] {
@@ -216,9 +204,7 @@ TEST(EngineFollow, AMalformedExchangeInfoWhileFollowingKeepsTheSymbols) {
   Simulator sim(usdm_sim("64", 3));
   const std::vector<std::string> first = trading_symbols(sim, "usdm");
   RecorderRun run = start_following(sim);
-  ASSERT_TRUE(
-      wait_until([&] { return stream_is(run, first.back(), synced); }, std::chrono::seconds(30)))
-      << log_text(run);
+  ASSERT_TRUE(every_book_synced(run, first)) << log_text(run);
   ASSERT_TRUE(sim.get("/sim/fault?kind=rest_info_malformed&count=2"));
   ASSERT_TRUE(wait_until([&] { return selection_figure(run, "exchange_info_failures") >= 2; },
                          std::chrono::seconds(30)))
@@ -241,9 +227,7 @@ TEST(EngineFollow, AReconnectAfterAListingCarriesTheNewStream) {
   Simulator sim(usdm_sim("65", 2));
   const std::vector<std::string> first = trading_symbols(sim, "usdm");
   RecorderRun run = start_following(sim);
-  ASSERT_TRUE(
-      wait_until([&] { return stream_is(run, first.back(), synced); }, std::chrono::seconds(30)))
-      << log_text(run);
+  ASSERT_TRUE(every_book_synced(run, first)) << log_text(run);
   ASSERT_TRUE(sim.get(std::string("/sim/list?symbol=") + kListed));
   ASSERT_TRUE(wait_until([&] { return stream_is(run, kListed, synced); }, std::chrono::seconds(30)))
       << log_text(run);
