@@ -23,8 +23,7 @@ bool ConnectionSession::add_feed(FeedSession& feed) {
   feeds_.push_back(&feed);
   feed.attach(this);
   // Added by a live SUBSCRIBE during a rollover: the successor opened without it, so the
-  // rollover does not wait for it; it moves to the successor with a resync like a stream that
-  // could not join.
+  // rollover does not wait for it (docs/subscriptions.md: a known limit of the follow).
   if (rollover_) rollover_->joins.push_back(JoinState::fell_back);
   return true;
 }
