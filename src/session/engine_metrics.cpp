@@ -89,8 +89,9 @@ void Engine::write_metrics(bool final) {
     statuses.push_back({stream.removed, stream.removed_reason, stream.subscription_errors});
     if (!stream.removed) recording.push_back(snapshots[i]);
   }
-  if (recording.empty()) recording.push_back(snapshots.front());  // every stream removed
-  const MetricsSnapshot aggregate = aggregate_metrics(recording);
+  // Every stream removed (all delisted): the top level keeps the first one's final figures.
+  const MetricsSnapshot aggregate = aggregate_metrics(
+      recording.empty() ? std::vector<MetricsSnapshot>{snapshots.front()} : recording);
   if (config_.write_files) {
     std::string error;
     SelectionFigures selection;
