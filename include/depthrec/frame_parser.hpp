@@ -17,7 +17,8 @@ enum class FrameType : std::uint8_t {
   depth_update,        // "e":"depthUpdate" (diff or futures partial depth) -> Frame::depth
   spot_partial_depth,  // {"lastUpdateId":..,"bids":..,"asks":..} -> Frame::depth (kind partial)
   book_ticker,         // bookTicker -> Frame::ticker
-  subscription_reply,  // {"result":..,"id":..} or {"code":..,"msg":..,"id":..}
+  subscription_reply,  // {"result":..,"id":..}, {"code":..,"msg":..,"id":..} or
+                       // {"error":{"code":..,"msg":..},"id":..} -> Frame::reply
   server_event,        // e.g. {"e":"serverShutdown"}: event_type tells which
   other_event,         // any other event ("trade", "aggTrade", ...): event_type tells which
 };
@@ -30,12 +31,21 @@ struct BookTicker {
   std::int64_t transaction_time_ms = 0;  // "T" (futures only)
 };
 
+// An answer to a SUBSCRIBE/UNSUBSCRIBE/... request: matched to its request by id.
+struct SubscriptionReply {
+  bool has_id = false;  // "id" is an unsigned integer (Binance echoes the request's; null for
+                        // a request it could not read)
+  std::uint64_t id = 0;
+  bool error = false;  // "code" or "error" present: the request was refused
+};
+
 struct Frame {
   FrameType type = FrameType::other_event;
   std::string_view stream;      // from the combined wrapper; empty for a raw frame
   std::string_view event_type;  // "e" when present
   DepthUpdate depth;            // valid for depth_update and spot_partial_depth
   BookTicker ticker;            // valid for book_ticker
+  SubscriptionReply reply;      // valid for subscription_reply
 };
 
 struct FrameParserLimits {
@@ -59,7 +69,7 @@ class FrameParser {
   // Never throws on bad input: any text gives a frame or an error. On an error `out` holds no
   // usable frame. The type is decided after the whole frame is read (fields in any order):
   // "e" names the event; without "e", {"lastUpdateId",..} is spot partial depth, {u,s,b,B,a,A}
-  // a spot bookTicker, {"result"|"code",..} a reply; anything else is missing_field.
+  // a spot bookTicker, {"result"|"code"|"error",..} a reply; anything else is missing_field.
   // A moved-from parser may be used again (it starts over with default limits).
   ParseError parse(std::string_view text, Frame& out);
 

@@ -38,6 +38,10 @@ struct RecorderConfig {
   // depth_levels/speed and, with record_book_ticker, its bookTicker. `subscriptions` is then
   // built by the engine. Without ALL it is unused.
   SymbolSelection symbol_selection;
+  // With ALL: seconds between the exchangeInfo fetches that follow the list while running (a new
+  // listing subscribed, a delisted or halted symbol unsubscribed, no restart). 0: resolved once at
+  // start only. Without ALL it is unused.
+  int exchange_info_interval_sec = 60;
   // Streams per futures connection in a many-stream run (Binance documents 200 and 1024). 2 to
   // 1024.
   std::size_t futures_streams_per_connection = 200;

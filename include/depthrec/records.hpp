@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "depthrec/depth_event.hpp"
 #include "depthrec/frame_parser.hpp"
@@ -107,6 +108,22 @@ void append_connect_record(std::string& out, const RecordContext& context, std::
 // `disconnect`: the connection closed; `code` is the WebSocket close code if there was one.
 void append_disconnect_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
                               std::string_view reason, std::optional<int> code);
+
+// `subscription` (the `connections` stream of a many-stream run that follows exchangeInfo):
+// a live SUBSCRIBE or UNSUBSCRIBE sent (`request_id` > 0: its answer names it) or a connection
+// closed because its last stream went (`request_id` 0: no request). `action` "subscribe" |
+// "unsubscribe", `reason` "listed" | "delisted" | "halted (status BREAK)"..., `streams` the
+// stream names it concerns.
+void append_subscription_record(std::string& out, const RecordContext& context,
+                                std::int64_t recv_ns, std::string_view action,
+                                std::string_view reason, const std::vector<std::string>& streams,
+                                std::uint64_t request_id);
+
+// `subscription_answer`: the server's answer to request `request_id`: ok, or refused with
+// `error` (the answer's text, bounded).
+void append_subscription_answer_record(std::string& out, const RecordContext& context,
+                                       std::int64_t recv_ns, std::uint64_t request_id, bool ok,
+                                       std::string_view error);
 
 // `ticker`: a bookTicker. Prices and quantities are written as canonical decimal strings
 // ("63943.9"): the parser keeps them as exact decimals, not as their original text. E and T are

@@ -25,13 +25,28 @@ struct SelectionFigures {
   std::uint64_t capped = 0;        // ALL's symbols left out by --max-symbols
   std::uint64_t unfit_names = 0;   // ALL's symbols whose names cannot be file names
   std::uint64_t exchange_info_failures = 0;  // exchangeInfo fetches failed or malformed
+  // Followed while running (--exchange-info-interval-sec):
+  std::uint64_t listed = 0;               // symbols subscribed (new listings)
+  std::uint64_t removed = 0;              // symbols unsubscribed (delisted, halted)
+  std::uint64_t retuned = 0;              // symbols whose tick or step size changed
+  std::uint64_t subscription_errors = 0;  // SUBSCRIBE/UNSUBSCRIBE requests the exchange refused
+};
+
+// A stream's place in a followed run: recording, or removed (unsubscribed) and why.
+struct StreamStatus {
+  bool removed = false;
+  std::string removed_reason;  // "delisted", "halted (status BREAK)", "subscribe refused"
+  std::uint64_t subscription_errors = 0;  // its requests the exchange refused
 };
 
 // to_metrics_json(aggregate) with `"streams": [...]` added at the end: per stream its name,
 // market, symbol, messages, rate, continuity, snapshot fetches, sync times, book and latency;
-// with `selection`, a `"symbols"` object before it.
+// with `selection`, a `"symbols"` object before it and a top-level `"subscription_errors"`; with
+// `statuses` (one per stream), each entry's `"state"` ("recording" | "removed"),
+// `"removed_reason"` and `"subscription_errors"`.
 std::string to_metrics_json(const MetricsSnapshot& aggregate,
                             const std::vector<MetricsSnapshot>& streams,
-                            const SelectionFigures* selection = nullptr);
+                            const SelectionFigures* selection = nullptr,
+                            const std::vector<StreamStatus>* statuses = nullptr);
 
 }  // namespace depthrec

@@ -38,6 +38,11 @@ void add_flags(CLI::App& app, FlagValues& v) {
   app.add_option("--print-interval", c.print_interval_sec,
                  "Seconds between SUMMARY lines and metrics.json refreshes")
       ->capture_default_str();
+  app.add_option("--exchange-info-interval-sec", c.exchange_info_interval_sec,
+                 "With --symbols ALL: seconds between exchangeInfo fetches that follow the list "
+                 "while running (new listings subscribed, delisted or halted symbols "
+                 "unsubscribed); 0: the list of the start only. Ignored without ALL")
+      ->capture_default_str();
   app.add_option("--run-minutes", v.run_minutes,
                  "Stop after this many minutes (default: run until stopped)");
 

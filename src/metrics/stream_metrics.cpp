@@ -72,12 +72,17 @@ void percentiles_ms(Writer& w, const HistogramSummary& us) {
   w.EndObject();
 }
 
-void stream_entry(Writer& w, const MetricsSnapshot& s) {
+void stream_entry(Writer& w, const MetricsSnapshot& s, const StreamStatus* status) {
   const FeedCounters& c = s.run.counters;
   w.StartObject();
   text(w, "stream", s.key.stream);
   text(w, "market", std::string(to_string(s.key.market)));
   text(w, "symbol", s.key.symbol);
+  if (status != nullptr) {
+    text(w, "state", status->removed ? "removed" : "recording");
+    if (status->removed) text(w, "removed_reason", status->removed_reason);
+    count(w, "subscription_errors", status->subscription_errors);
+  }
   count(w, "total_messages", c.messages);
   number(w, "recv_rate", round_to(s.run.recv_rate, 2));
   count(w, "ticker_messages", c.ticker_messages);
@@ -163,7 +168,8 @@ MetricsSnapshot aggregate_metrics(const std::vector<MetricsSnapshot>& streams) {
 
 std::string to_metrics_json(const MetricsSnapshot& aggregate,
                             const std::vector<MetricsSnapshot>& streams,
-                            const SelectionFigures* selection) {
+                            const SelectionFigures* selection,
+                            const std::vector<StreamStatus>* statuses) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   metrics_document::configure(w);
@@ -177,11 +183,19 @@ std::string to_metrics_json(const MetricsSnapshot& aggregate,
     json_fields::count(w, "capped", selection->capped);
     json_fields::count(w, "unfit_names", selection->unfit_names);
     json_fields::count(w, "exchange_info_failures", selection->exchange_info_failures);
+    json_fields::count(w, "listed", selection->listed);
+    json_fields::count(w, "removed", selection->removed);
+    json_fields::count(w, "retuned", selection->retuned);
     w.EndObject();
+    json_fields::count(w, "subscription_errors", selection->subscription_errors);
   }
   key(w, "streams");
   w.StartArray();
-  for (const MetricsSnapshot& stream : streams) stream_entry(w, stream);
+  for (std::size_t i = 0; i < streams.size(); ++i) {
+    const StreamStatus* status =
+        statuses != nullptr && i < statuses->size() ? &(*statuses)[i] : nullptr;
+    stream_entry(w, streams[i], status);
+  }
   w.EndArray();
   w.EndObject();
   return metrics_document::text_of(buffer);

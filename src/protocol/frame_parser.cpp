@@ -41,6 +41,7 @@ void reset(Frame& out) {
   depth.bids_json = {};
   depth.asks_json = {};
   out.ticker = BookTicker{};
+  out.reply = SubscriptionReply{};
 }
 
 ParseError read_depth_update(const FrameHandler& h, Frame& out) {
@@ -126,8 +127,13 @@ ParseError classify(const FrameHandler& h, Frame& out) {
   if (present(h, FieldId::u) && present(h, FieldId::s) && ticker_field) {
     return read_book_ticker(h, out);
   }
-  if (present(h, FieldId::result) || present(h, FieldId::code)) {
+  const bool refused = present(h, FieldId::code) || present(h, FieldId::error);
+  if (present(h, FieldId::result) || refused) {
     out.type = FrameType::subscription_reply;
+    const json::FieldValue& id = h.field(FieldId::id);
+    out.reply.has_id = id.kind == JsonKind::unsigned_int;
+    out.reply.id = out.reply.has_id ? id.number : 0;
+    out.reply.error = refused;
     return ParseError::none;
   }
   return ParseError::missing_field;  // no "e" and no known shape

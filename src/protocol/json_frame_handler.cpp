@@ -43,6 +43,7 @@ FieldId field_id(std::string_view key) {
       if (key == "result") return FieldId::result;
       if (key == "code") return FieldId::code;
       if (key == "msg") return FieldId::msg;
+      if (key == "error") return FieldId::error;
       return FieldId::unknown;
   }
 }

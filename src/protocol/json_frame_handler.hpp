@@ -55,6 +55,7 @@ enum class FieldId : std::uint8_t {
   id,
   code,
   msg,
+  error,  // {"error":{"code":..,"msg":..},"id":..}: a refused request
   unknown,
 };
 inline constexpr std::size_t kFieldCount = static_cast<std::size_t>(FieldId::unknown);

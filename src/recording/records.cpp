@@ -218,6 +218,45 @@ void append_disconnect_record(std::string& out, const RecordContext& context, st
   end_record(w);
 }
 
+void append_subscription_record(std::string& out, const RecordContext& context,
+                                std::int64_t recv_ns, std::string_view action,
+                                std::string_view reason, const std::vector<std::string>& streams,
+                                std::uint64_t request_id) {
+  std::size_t room = context_room(context) + JsonLineWriter::string_room(action) +
+                     JsonLineWriter::string_room(reason);
+  for (const std::string& stream : streams) room += JsonLineWriter::string_room(stream) + 1;
+  JsonLineWriter w(out, room);
+  begin_record_at_receive_time(w, "subscription", context, recv_ns);
+  w.raw(",\"action\":");
+  w.string(action);
+  w.raw(",\"reason\":");
+  w.string(reason);
+  w.raw(",\"streams\":[");
+  for (std::size_t i = 0; i < streams.size(); ++i) {
+    if (i > 0) w.raw(',');
+    w.string(streams[i]);
+  }
+  w.raw("],\"id\":");
+  w.uint(request_id);
+  end_record(w);
+}
+
+void append_subscription_answer_record(std::string& out, const RecordContext& context,
+                                       std::int64_t recv_ns, std::uint64_t request_id, bool ok,
+                                       std::string_view error) {
+  JsonLineWriter w(out, context_room(context) + JsonLineWriter::string_room(error));
+  begin_record_at_receive_time(w, "subscription_answer", context, recv_ns);
+  w.raw(",\"id\":");
+  w.uint(request_id);
+  w.raw(ok ? ",\"ok\":true,\"error\":" : ",\"ok\":false,\"error\":");
+  if (ok) {
+    w.null();
+  } else {
+    w.string(error);
+  }
+  end_record(w);
+}
+
 void append_ticker_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
                           const BookTicker& ticker) {
   JsonLineWriter w(out, context_room(context) + 4 * (kMaxDecimalChars + 8));

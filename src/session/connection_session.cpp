@@ -3,6 +3,8 @@
 // is in connection_session_rollover.cpp.
 #include "session/connection_session.hpp"
 
+#include <algorithm>
+
 #include "depthrec/stream_member_format.hpp"
 
 namespace depthrec::session {
@@ -20,6 +22,26 @@ bool ConnectionSession::add_feed(FeedSession& feed) {
   routes_.emplace(ticker, Route{&feed, true});
   feeds_.push_back(&feed);
   feed.attach(this);
+  // Added by a live SUBSCRIBE during a rollover: the successor opened without it, so the
+  // rollover does not wait for it (docs/subscriptions.md: a known limit of the follow).
+  if (rollover_) rollover_->joins.push_back(JoinState::fell_back);
+  return true;
+}
+
+bool ConnectionSession::remove_feed(FeedSession& feed, std::int64_t now_ns) {
+  const auto it = std::find(feeds_.begin(), feeds_.end(), &feed);
+  if (it == feeds_.end()) return false;
+  const auto index = it - feeds_.begin();
+  routes_.erase(feed.key().stream);
+  routes_.erase(book_ticker_stream_name(feed.key().symbol));
+  feeds_.erase(it);
+  feed.attach(nullptr);
+  if (routed_feed_ == &feed) routed_feed_ = nullptr;
+  // A rollover in progress no longer waits for it.
+  if (rollover_) {
+    rollover_->joins.erase(rollover_->joins.begin() + index);
+    finish_rollover_if_done(now_ns);
+  }
   return true;
 }
 

@@ -77,6 +77,11 @@ class ConnectionSession final : public StreamCarrier {
   // Carries `feed` (its depth stream and its bookTicker stream); the connection's records name
   // its first feed. False (nothing changed) when a stream of that name is already carried.
   bool add_feed(FeedSession& feed);
+  // Stops carrying `feed` (its stream was unsubscribed): its frames are no longer routed to it and
+  // a rollover in progress no longer waits for it. False when it is not carried.
+  bool remove_feed(FeedSession& feed, std::int64_t now_ns);
+  // The URL later connect records name (the connection's stream set changed).
+  void set_url(std::string url) { config_.url = std::move(url); }
   std::size_t feed_count() const { return feeds_.size(); }
 
   std::uint64_t active_conn() const { return active_conn_; }

@@ -28,17 +28,21 @@ void Engine::warn_frame(const std::string& message) {
 
 FeedMetrics& Engine::metrics_of(const EngineConnection& connection, const FeedSession* feed) {
   // A frame of no stream (refused, control, unknown stream): the connection's first stream
-  // counts it, so the aggregate counts it once.
-  return feed != nullptr ? feed->metrics() : *connection.streams.front()->metrics;
+  // counts it, so the aggregate counts it once (the run's first stream once the connection's
+  // last stream was unsubscribed and its close is under way).
+  if (feed != nullptr) return feed->metrics();
+  return connection.streams.empty() ? *streams_.front()->metrics
+                                    : *connection.streams.front()->metrics;
 }
 
 void Engine::handle_frame(EngineConnection& connection, std::uint64_t conn_id,
                           std::string_view payload, bool binary, std::int64_t recv_ns) {
-  dispatch_frame(
+  const bool reply = dispatch_frame(
       parser_, frame_, *connection.session, conn_id, payload, binary, recv_ns,
       [&](const FeedSession* feed) -> FeedMetrics& { return metrics_of(connection, feed); },
       [&](std::uint64_t id) { connection.ws->mark_data(id); },
       [this](const std::string& message) { warn_frame(message); });
+  if (reply) on_subscription_reply(connection, frame_.reply, payload, recv_ns);
 }
 
 void Engine::run() {
@@ -66,6 +70,7 @@ void Engine::run() {
         });
   }
   for (const auto& connection : connections_) connection->ws->start();
+  start_follow();
   try {
     if (!stop_requested_) loop_->run();
   } catch (const std::exception& error) {
@@ -82,6 +87,8 @@ void Engine::run() {
 }
 
 void Engine::stop_clients() {
+  // Any thread: the follow may open a connection meanwhile (it checks stop_requested_ first).
+  std::lock_guard<std::mutex> lock(streams_mutex_);
   for (const auto& connection : connections_) connection->ws->stop();
 }
 

@@ -29,8 +29,10 @@
 #include "depthrec/metrics_snapshot.hpp"
 #include "depthrec/recorder.hpp"
 #include "depthrec/recorder_config.hpp"
+#include "depthrec/stream_metrics.hpp"
 #include "depthrec/text_log.hpp"
 #include "plan/connection_planner.hpp"
+#include "plan/subscription_follow.hpp"
 #include "recording/data_dir_lock.hpp"
 #include "session/connection_session.hpp"
 #include "session/feed_session.hpp"
@@ -44,6 +46,9 @@
 
 namespace depthrec::session {
 
+// The writer's stream id of the `connections` stream (a subscription's StreamId n is n + 1).
+inline constexpr std::uint32_t kConnectionsWriterId = 0;
+
 // One depth stream and what it owns. Held by unique_ptr: its FeedSession keeps a reference to
 // `config` and `metrics`.
 struct EngineStream {
@@ -54,6 +59,11 @@ struct EngineStream {
   std::unique_ptr<FeedSession> feed;
   transport::RestBudgetId budget = 0;
   transport::RestHandle snapshot_handle = 0;  // the last snapshot asked for (network thread)
+  // Following exchangeInfo (engine_follow.cpp): "recording", or "removed" once unsubscribed
+  // (delisted, halted, its SUBSCRIBE refused); its metrics then keep their final figures.
+  bool removed = false;
+  std::string removed_reason;
+  std::uint64_t subscription_errors = 0;  // its SUBSCRIBE/UNSUBSCRIBE requests refused
 };
 
 // One planned connection: its WebSocket client and the session that routes its frames.
@@ -63,6 +73,8 @@ struct EngineConnection {
   std::vector<EngineStream*> streams;  // in the planner's order
   std::unique_ptr<ConnectionSession> session;
   std::unique_ptr<transport::WsClient> ws;
+  bool closed = false;              // its last stream was removed: stopped, never reconnected
+  std::uint64_t pongs_counted = 0;  // the client's pongs already counted against the pacing
 };
 
 class Engine {
@@ -96,6 +108,28 @@ class Engine {
   void build_streams();
   void build_writer();
   void build_connections();
+  // One depth stream (and its bookTicker beside it), as build_streams() and the follow make it.
+  std::unique_ptr<EngineStream> make_stream(const SubscriptionKey& key,
+                                            std::optional<StreamId> ticker_id);
+  // One planned connection's client and session (not started); nullptr when it carries no
+  // depth stream. Its streams must be in by_depth_id_.
+  std::unique_ptr<EngineConnection> make_connection(const plan::PlannedConnection& planned);
+  std::string url_of(const EngineConnection& connection) const;
+
+  // --symbols ALL followed while running (engine_follow.cpp).
+  void start_follow();
+  void poll_exchange_info();
+  void on_exchange_info(Market market, const std::string& error, binance::ExchangeInfo info);
+  void apply_follow(const binance::ExchangeInfoChanges& changes);
+  void place_stream(EngineStream& stream, std::uint32_t planned_id);
+  void remove_stream(EngineStream& stream, const std::string& reason);
+  void close_if_empty(EngineConnection& connection, const std::string& reason);
+  void pump_follow();
+  void arm_pump();
+  void on_subscription_reply(EngineConnection& connection, const SubscriptionReply& reply,
+                             std::string_view payload, std::int64_t recv_ns);
+  EngineConnection* connection_by_planned_id(std::uint32_t planned_id);
+  RecordContext connections_context(const EngineConnection& connection) const;
   SessionHooks stream_hooks(EngineStream& stream);
   ConnectionHooks connection_hooks(EngineConnection& connection);
   transport::WsEvents connection_events(EngineConnection& connection);
@@ -123,6 +157,21 @@ class Engine {
   std::unique_ptr<plan::ConnectionPlanner> planner_;
   binance::Resolution resolution_;            // --symbols ALL: what is recorded, and what was not
   std::uint64_t exchange_info_failures_ = 0;  // fetches that failed or were malformed
+  // The follow (engine_follow.cpp; network thread only).
+  std::shared_ptr<const venues::VenueRules> rules_;
+  std::unique_ptr<plan::SubscriptionFollow> follow_;
+  std::vector<EngineStream*> by_depth_id_;  // by StreamId value; nullptr for a bookTicker
+  std::vector<binance::ExchangeInfo> poll_infos_;
+  std::size_t poll_waiting_ = 0;  // markets whose answer has not come yet
+  bool pump_armed_ = false;
+  std::uint64_t symbols_listed_ = 0;   // subscribed while running
+  std::uint64_t symbols_removed_ = 0;  // unsubscribed while running
+  std::uint64_t symbols_retuned_ = 0;  // a new tick or step size
+  std::uint64_t subscription_errors_ = 0;
+  std::string follow_line_;  // reused record buffer
+  // streams_ and connections_ grow (and connections close) on the network thread while
+  // metrics() and stop() may run on another (library API): changes and foreign reads lock.
+  mutable std::mutex streams_mutex_;
   // Declared before the connections: their clients must be destroyed before the loop.
   std::unique_ptr<transport::NetworkLoop> loop_;
   // Every stream's pre-sync buffer (--max-presync-buffer-mb); outlives the streams that count in

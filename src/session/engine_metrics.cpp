@@ -52,25 +52,47 @@ std::vector<MetricsSnapshot> Engine::stream_snapshots(bool roll) {
 }
 
 MetricsSnapshot Engine::metrics() const {
-  if (streams_.empty()) return MetricsSnapshot{};
+  // Any thread (library API): the follow adds streams on the network thread.
+  std::lock_guard<std::mutex> lock(streams_mutex_);
   std::vector<MetricsSnapshot> snapshots;
   const std::int64_t now = transport::now_ns();
-  for (const auto& stream : streams_) snapshots.push_back(stream->metrics->snapshot(now));
+  for (const auto& stream : streams_) {
+    if (!stream->removed) snapshots.push_back(stream->metrics->snapshot(now));
+  }
+  if (snapshots.empty()) return MetricsSnapshot{};
   return aggregate_metrics(snapshots);
 }
 
 void Engine::write_metrics(bool final) {
   // The process-wide figures (writer, text log, REST) go to the first stream's metrics, which
   // the aggregate starts from: counted once.
-  FeedMetrics& process = *streams_.front()->metrics;
+  // (the first stream still recorded: removed ones are not in the aggregate).
+  const EngineStream* first = streams_.front().get();
+  for (const auto& stream : streams_) {
+    if (!stream->removed) {
+      first = stream.get();
+      break;
+    }
+  }
+  FeedMetrics& process = *first->metrics;
   report_writer_and_log(process, writer_.get(), files_, *log_, reported_write_errors_);
   for (const auto& stream : streams_) {
     stream->metrics->set_book_levels_dropped(stream->feed->sync().book().levels_dropped());
   }
-  process.set_rest_state(
-      rest_state(rest_scheduler_->stats(), streams_.front()->budget, streams_.front()->config));
+  process.set_rest_state(rest_state(rest_scheduler_->stats(), first->budget, first->config));
   const std::vector<MetricsSnapshot> snapshots = stream_snapshots(true);
-  MetricsSnapshot aggregate = aggregate_metrics(snapshots);
+  // The seed's top level is the aggregate of the streams being recorded; a stream unsubscribed
+  // while following exchangeInfo keeps its final figures in `streams` only ("state":"removed").
+  std::vector<MetricsSnapshot> recording;
+  std::vector<StreamStatus> statuses;
+  for (std::size_t i = 0; i < streams_.size(); ++i) {
+    const EngineStream& stream = *streams_[i];
+    statuses.push_back({stream.removed, stream.removed_reason, stream.subscription_errors});
+    if (!stream.removed) recording.push_back(snapshots[i]);
+  }
+  // Every stream removed (all delisted): the top level keeps the first one's final figures.
+  MetricsSnapshot aggregate = aggregate_metrics(
+      recording.empty() ? std::vector<MetricsSnapshot>{snapshots.front()} : recording);
   aggregate.presync.bound_bytes = presync_budget_.bound();
   aggregate.presync.peak_bytes = presync_budget_.peak();
   if (config_.write_files) {
@@ -82,15 +104,20 @@ void Engine::write_metrics(bool final) {
       selection.capped = resolution_.capped;
       selection.unfit_names = resolution_.unsupported;
       selection.exchange_info_failures = exchange_info_failures_;
+      selection.listed = symbols_listed_;
+      selection.removed = symbols_removed_;
+      selection.retuned = symbols_retuned_;
+      selection.subscription_errors = subscription_errors_;
     }
     if (!write_file_atomically(
             config_.data_dir + "/metrics.json",
             to_metrics_json(aggregate, snapshots,
-                            config_.symbol_selection.has_all() ? &selection : nullptr),
+                            config_.symbol_selection.has_all() ? &selection : nullptr,
+                            config_.symbol_selection.has_all() ? &statuses : nullptr),
             error))
       log_->log(LogLevel::error, "metrics.json not written: " + error);
   }
-  const std::string summary = summary_line(aggregate) + streams_summary(snapshots);
+  const std::string summary = summary_line(aggregate) + streams_summary(recording);
   if (config_.print_summary) std::cout << summary << (final ? " | final" : "") << std::endl;
   log_->log(LogLevel::info, summary);
 }

@@ -19,8 +19,7 @@ namespace {
 
 namespace binance = venues::binance;
 
-// The writer's stream ids: 0 is the `connections` stream, a subscription's StreamId n is n + 1.
-constexpr std::uint32_t kConnectionsWriterId = 0;
+// The writer's stream ids: a subscription's StreamId n is n + 1 (0 is kConnectionsWriterId).
 std::uint32_t writer_id(StreamId id) {
   return id.value + 1;
 }
@@ -77,8 +76,8 @@ void Engine::build_streams() {
     options.ws_endpoint(market) = ws_endpoint_of(config_, market);
   if (std::string error = venues::validate(options); !error.empty())
     throw std::runtime_error(error);
-  planner_ =
-      std::make_unique<plan::ConnectionPlanner>(std::make_shared<const PairedStreamRules>(options));
+  rules_ = std::make_shared<const PairedStreamRules>(options);
+  planner_ = std::make_unique<plan::ConnectionPlanner>(rules_);
   std::vector<SubscriptionKey> keys = config_.subscriptions;
   for (SubscriptionKey& key : keys) key.symbol = to_upper(key.symbol);
   const plan::PlanChange change = planner_->add(keys);
@@ -98,29 +97,16 @@ void Engine::build_streams() {
   }
   for (const SubscriptionKey& key : keys) {
     if (key.channel.kind == ChannelKind::book_ticker) continue;
-    auto stream = std::make_unique<EngineStream>();
-    stream->depth_id = *table.find(key);
     const auto ticker = tickers.find(std::make_pair(key.market, key.symbol));
+    std::optional<StreamId> ticker_id;
     if (ticker != tickers.end()) {
-      stream->ticker_id = ticker->second;
+      ticker_id = ticker->second;
       tickers.erase(ticker);
     }
-    stream->config = stream_config(config_, key, stream->ticker_id.has_value());
-    if (std::string error = validate(stream->config); !error.empty())
-      throw std::runtime_error(to_string(key) + ": " + error);
-    FeedMetricsConfig metrics_config;
-    metrics_config.window_sec = config_.print_interval_sec;
-    stream->metrics = std::make_unique<FeedMetrics>(
-        StreamKey{key.market, key.symbol, std::string(table.name(stream->depth_id))},
-        transport::now_ns(), metrics_config);
-    stream->budget = rest_scheduler_->find_budget(feed_rest_budget(stream->config).name).value();
-    stream->feed =
-        std::make_unique<FeedSession>(stream->config, *stream->metrics, stream_hooks(*stream));
-    stream->feed->set_presync(PresyncOptions{config_.presync_tail, &presync_budget_});
-    stream->feed->set_stream_ids(writer_id(stream->depth_id), stream->ticker_id
-                                                                  ? writer_id(*stream->ticker_id)
-                                                                  : writer_id(stream->depth_id));
-    attach_consumers(*stream->feed, key, consumers_);
+    std::unique_ptr<EngineStream> stream = make_stream(key, ticker_id);
+    if (by_depth_id_.size() <= stream->depth_id.value)
+      by_depth_id_.resize(stream->depth_id.value + 1, nullptr);
+    by_depth_id_[stream->depth_id.value] = stream.get();
     streams_.push_back(std::move(stream));
   }
   if (!tickers.empty()) {
@@ -129,6 +115,31 @@ void Engine::build_streams() {
                              "its symbol's depth stream only");
   }
   if (streams_.empty()) throw std::runtime_error("no depth stream to record");
+}
+
+std::unique_ptr<EngineStream> Engine::make_stream(const SubscriptionKey& key,
+                                                  std::optional<StreamId> ticker_id) {
+  const plan::SubscriptionTable& table = planner_->table();
+  auto stream = std::make_unique<EngineStream>();
+  stream->depth_id = *table.find(key);
+  stream->ticker_id = ticker_id;
+  stream->config = stream_config(config_, key, stream->ticker_id.has_value());
+  if (std::string error = validate(stream->config); !error.empty())
+    throw std::runtime_error(to_string(key) + ": " + error);
+  FeedMetricsConfig metrics_config;
+  metrics_config.window_sec = config_.print_interval_sec;
+  stream->metrics = std::make_unique<FeedMetrics>(
+      StreamKey{key.market, key.symbol, std::string(table.name(stream->depth_id))},
+      transport::now_ns(), metrics_config);
+  stream->budget = rest_scheduler_->find_budget(feed_rest_budget(stream->config).name).value();
+  stream->feed =
+      std::make_unique<FeedSession>(stream->config, *stream->metrics, stream_hooks(*stream));
+  stream->feed->set_presync(PresyncOptions{config_.presync_tail, &presync_budget_});
+  stream->feed->set_stream_ids(writer_id(stream->depth_id), stream->ticker_id
+                                                                ? writer_id(*stream->ticker_id)
+                                                                : writer_id(stream->depth_id));
+  attach_consumers(*stream->feed, key, consumers_);
+  return stream;
 }
 
 void Engine::build_writer() {
@@ -147,42 +158,52 @@ void Engine::build_writer() {
 }
 
 void Engine::build_connections() {
-  std::vector<EngineStream*> by_depth_id(planner_->table().ids_issued(), nullptr);
-  for (const auto& stream : streams_) by_depth_id[stream->depth_id.value] = stream.get();
   for (const plan::PlannedConnection& planned : planner_->connections()) {
-    auto connection = std::make_unique<EngineConnection>();
-    connection->planned_id = planned.id;
-    std::vector<std::string> names;
-    for (StreamId id : planned.streams) {
-      EngineStream* stream = by_depth_id[id.value];
-      if (stream == nullptr) continue;  // a bookTicker: it goes with its depth stream
-      connection->streams.push_back(stream);
-      names.emplace_back(planner_->table().name(id));
-      if (stream->ticker_id) names.emplace_back(planner_->table().name(*stream->ticker_id));
-    }
-    if (connection->streams.empty()) continue;  // it held the other half of a pair only
-    const SubscriptionKey& first = planner_->table().key(connection->streams.front()->depth_id);
-    const binance::Route route = binance::route_of(first.market, first.channel.kind);
-    connection->url = binance::combined_stream_url(
-        binance::ws_base(ws_endpoint_of(config_, first.market), first.market, route), names);
-
-    ConnectionSessionConfig session_config;
-    session_config.url = connection->url;
-    session_config.join_deadline = config_.rollover_timeout * 2 / 3;
-    session_config.connections_stream_id = kConnectionsWriterId;
-    connection->session = std::make_unique<ConnectionSession>(std::move(session_config),
-                                                              connection_hooks(*connection));
-    for (EngineStream* stream : connection->streams) {
-      if (!connection->session->add_feed(*stream->feed))
-        throw std::runtime_error("stream " + stream->feed->key().stream + " planned twice");
-    }
-
-    transport::WsClientConfig ws_config = ws_client_config(config_, connection->url);
-    ws_config.jitter_seed = config_.jitter_seed == 0 ? 0 : config_.jitter_seed + planned.id;
-    connection->ws =
-        std::make_unique<transport::WsClient>(*loop_, ws_config, connection_events(*connection));
-    connections_.push_back(std::move(connection));
+    // One that held the other half of a pair only carries nothing of its own.
+    if (std::unique_ptr<EngineConnection> connection = make_connection(planned))
+      connections_.push_back(std::move(connection));
   }
+}
+
+std::string Engine::url_of(const EngineConnection& connection) const {
+  std::vector<std::string> names;
+  for (const EngineStream* stream : connection.streams) {
+    names.emplace_back(planner_->table().name(stream->depth_id));
+    if (stream->ticker_id) names.emplace_back(planner_->table().name(*stream->ticker_id));
+  }
+  const SubscriptionKey& first = planner_->table().key(connection.streams.front()->depth_id);
+  const binance::Route route = binance::route_of(first.market, first.channel.kind);
+  return binance::combined_stream_url(
+      binance::ws_base(ws_endpoint_of(config_, first.market), first.market, route), names);
+}
+
+std::unique_ptr<EngineConnection> Engine::make_connection(const plan::PlannedConnection& planned) {
+  auto connection = std::make_unique<EngineConnection>();
+  connection->planned_id = planned.id;
+  for (StreamId id : planned.streams) {
+    EngineStream* stream = id.value < by_depth_id_.size() ? by_depth_id_[id.value] : nullptr;
+    // A bookTicker goes with its depth stream.
+    if (stream != nullptr) connection->streams.push_back(stream);
+  }
+  if (connection->streams.empty()) return nullptr;
+  connection->url = url_of(*connection);
+
+  ConnectionSessionConfig session_config;
+  session_config.url = connection->url;
+  session_config.join_deadline = config_.rollover_timeout * 2 / 3;
+  session_config.connections_stream_id = kConnectionsWriterId;
+  connection->session =
+      std::make_unique<ConnectionSession>(std::move(session_config), connection_hooks(*connection));
+  for (EngineStream* stream : connection->streams) {
+    if (!connection->session->add_feed(*stream->feed))
+      throw std::runtime_error("stream " + stream->feed->key().stream + " planned twice");
+  }
+
+  transport::WsClientConfig ws_config = ws_client_config(config_, connection->url);
+  ws_config.jitter_seed = config_.jitter_seed == 0 ? 0 : config_.jitter_seed + planned.id;
+  connection->ws =
+      std::make_unique<transport::WsClient>(*loop_, ws_config, connection_events(*connection));
+  return connection;
 }
 
 PushInfo Engine::write(std::string& line, const RecordContext& context, bool marker) {
@@ -300,13 +321,17 @@ transport::WsEvents Engine::connection_events(EngineConnection& connection) {
                                    std::int64_t recv_ns) {
     handle_frame(*target, conn_id, payload, binary, recv_ns);
   };
-  events.on_close = [target](std::uint64_t conn_id, const transport::CloseInfo& info) {
+  events.on_close = [this, target](std::uint64_t conn_id, const transport::CloseInfo& info) {
     for (EngineStream* stream : target->streams) {
       if (info.cause == transport::CloseCause::stalled) stream->metrics->record_stall();
       if (info.cause == transport::CloseCause::send_queue_full)
         stream->metrics->record_send_queue_overflow();
     }
     if (info.cause == transport::CloseCause::stopped) return;
+    // Its queued and awaited requests are moot: the next connection's URL names its streams.
+    if (follow_ && info.cause != transport::CloseCause::rolled_over &&
+        conn_id == target->session->active_conn())
+      follow_->on_connection_reset(target->planned_id);
     const bool rolled_over = info.cause == transport::CloseCause::rolled_over;
     target->session->on_close(
         conn_id,

@@ -119,6 +119,7 @@ void FeedSession::bound_presync(std::int64_t now_ns) {
 }
 
 void FeedSession::on_connected(std::uint64_t conn_id, std::string_view url, std::int64_t now_ns) {
+  if (stopped_) return;
   successor_.reset();
   retired_conn_ = 0;
   context_.conn_id = conn_id;
@@ -139,7 +140,8 @@ void FeedSession::on_connected(std::uint64_t conn_id, std::string_view url, std:
 
 void FeedSession::on_disconnected(std::uint64_t conn_id, std::string_view reason,
                                   std::optional<int> code, std::int64_t now_ns) {
-  if (rollover_disconnect(conn_id, reason, code, now_ns) || conn_id != context_.conn_id) return;
+  if (stopped_ || rollover_disconnect(conn_id, reason, code, now_ns) || conn_id != context_.conn_id)
+    return;
   successor_.reset();
   // Events sent while we were away are lost to this connection: the recording says so.
   record_connection_lost(now_ns);
@@ -169,6 +171,18 @@ void FeedSession::on_depth(std::uint64_t conn_id, const Frame& frame, std::int64
   } else if (conn_id != 0 && conn_id == retired_conn_) {
     ++late_events_;  // the successor delivers these too (or already did)
   }
+}
+
+void FeedSession::stop(std::string_view reason) {
+  if (stopped_) return;
+  stopped_ = true;
+  if (snapshot_in_flight_ && hooks_.cancel_snapshot) hooks_.cancel_snapshot();
+  snapshot_in_flight_ = false;
+  successor_.reset();
+  // No connection id is 0: on_depth, on_refused_frame and the rollover ignore every connection.
+  context_.conn_id = 0;
+  retired_conn_ = 0;
+  log(LogLevel::info, "stopped: " + std::string(reason));
 }
 
 void FeedSession::on_refused_frame(std::uint64_t conn_id) {
@@ -350,7 +364,7 @@ void FeedSession::record_join(const SyncJoin& join, std::int64_t now_ns) {
 }
 
 void FeedSession::on_ticker(const BookTicker& ticker, std::int64_t recv_ns) {
-  if (!config_.record_book_ticker) return;
+  if (!config_.record_book_ticker || stopped_) return;
   ticker_context_.conn_id = context_.conn_id;
   append_ticker_record(line_, ticker_context_, recv_ns, ticker);
   // Under the ticker's own stream: its writer_drop markers and its gzip members are its own.
@@ -358,6 +372,7 @@ void FeedSession::on_ticker(const BookTicker& ticker, std::int64_t recv_ns) {
 }
 
 void FeedSession::on_snapshot_answer(const RestAnswer& answer) {
+  if (stopped_) return;  // answered after the stream was unsubscribed: nothing to sync
   snapshot_in_flight_ = false;
   snapshot_dispatched_ = false;
   DepthSnapshot snapshot;
@@ -445,7 +460,8 @@ void FeedSession::on_server_time_answer(const RestAnswer& answer) {
 }
 
 void FeedSession::request_snapshot(milliseconds delay) {
-  if (snapshot_in_flight_ || snapshot_retry_pending_ || !hooks_.request_snapshot) return;
+  if (stopped_ || snapshot_in_flight_ || snapshot_retry_pending_ || !hooks_.request_snapshot)
+    return;
   if (delay.count() > 0 && hooks_.schedule) {
     snapshot_retry_pending_ = true;
     hooks_.schedule(delay, [this] {

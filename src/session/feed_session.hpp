@@ -148,6 +148,11 @@ class FeedSession {
   // next event does not chain, and the gap it shows is recorded with reason parse_error.
   void on_refused_frame(std::uint64_t conn_id);
   void on_ticker(const BookTicker& ticker, std::int64_t recv_ns);
+  // The stream is no longer recorded (unsubscribed: delisted, halted, refused): its snapshot is
+  // cancelled and it ignores every later event, answer and timer. Its lines already handed to
+  // the writer become its last gzip member at the next flush; its metrics keep their figures.
+  void stop(std::string_view reason);
+  bool stopped() const { return stopped_; }
   void on_snapshot_answer(const RestAnswer& answer);
   // GET /fapi/v1/time (or /api/v3/time): one more sample for the clock-offset estimate.
   void on_server_time_answer(const RestAnswer& answer);
@@ -213,6 +218,7 @@ class FeedSession {
   std::uint64_t presync_budget_dropped_ = 0;
   std::uint64_t snapshots_too_old_ = 0;
   bool snapshot_dispatched_ = false;  // the request in flight was sent (the tail ends)
+  bool stopped_ = false;
   bool snapshot_in_flight_ = false;
   bool snapshot_retry_pending_ = false;
   int snapshot_failures_ = 0;  // consecutive, for the retry backoff

@@ -7,6 +7,7 @@
 //                                           to, nullptr for a frame of no stream)
 //   mark_data(conn_id)                      market data arrived: the connection is not stalled
 //   warn(const std::string&)                a per-frame line (the caller throttles it)
+// Returns true for a subscription reply (frame.reply): the caller that sent requests matches it.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +22,7 @@
 namespace depthrec::session {
 
 template <typename MetricsFor, typename MarkData, typename Warn>
-void dispatch_frame(FrameParser& parser, Frame& frame, ConnectionSession& session,
+bool dispatch_frame(FrameParser& parser, Frame& frame, ConnectionSession& session,
                     std::uint64_t conn_id, std::string_view payload, bool binary,
                     std::int64_t recv_ns, MetricsFor&& metrics_for, MarkData&& mark_data,
                     Warn&& warn) {
@@ -29,36 +30,36 @@ void dispatch_frame(FrameParser& parser, Frame& frame, ConnectionSession& sessio
     metrics_for(nullptr).record_parse_error(ParseError::not_text, payload.size(), recv_ns);
     session.on_refused_frame(conn_id);
     warn("binary frame of " + std::to_string(payload.size()) + " bytes refused");
-    return;
+    return false;
   }
   const ParseError error = parser.parse(payload, frame);
   if (error != ParseError::none) {
     metrics_for(nullptr).record_parse_error(error, payload.size(), recv_ns);
     session.on_refused_frame(conn_id);
     warn("frame refused (" + std::string(to_string(error)) + "): " + peer_text(payload, 160));
-    return;
+    return false;
   }
   const bool ticker = frame.type == FrameType::book_ticker;
   switch (session.route(conn_id, frame, payload.size(), recv_ns)) {
     case RouteResult::depth:
       mark_data(conn_id);  // market data: the connection is not stalled
-      return;
+      return false;
     case RouteResult::ticker:
       // Market data like depth events, not control traffic.
       metrics_for(session.routed_feed())
           .record_other_frame(OtherFrame::book_ticker, payload.size(), recv_ns);
-      return;
+      return false;
     case RouteResult::unknown_stream:
       metrics_for(nullptr).record_other_frame(OtherFrame::other_stream, payload.size(), recv_ns);
       warn(std::string(ticker ? "bookTicker" : "depth frame") + " of unexpected stream " +
            peer_text(frame.stream, 64));
-      return;
+      return false;
     case RouteResult::other_symbol:
       metrics_for(session.routed_feed())
           .record_other_frame(OtherFrame::other_symbol, payload.size(), recv_ns);
       warn(std::string(ticker ? "bookTicker" : "depth frame") + " of another symbol " +
            peer_text(ticker ? frame.ticker.symbol : frame.depth.symbol, 64));
-      return;
+      return false;
     case RouteResult::not_routed:
       break;
   }
@@ -67,20 +68,21 @@ void dispatch_frame(FrameParser& parser, Frame& frame, ConnectionSession& sessio
     case FrameType::depth_update:
     case FrameType::spot_partial_depth:
     case FrameType::book_ticker:
-      return;  // routed above
+      return false;  // routed above
     case FrameType::server_event:
       metrics.record_other_frame(OtherFrame::control, payload.size(), recv_ns);
       // Per frame, like every line here: a flood of them must not flood the log.
       warn("server event: " + peer_text(frame.event_type, 64));
-      return;
+      return false;
     case FrameType::subscription_reply:
       metrics.record_other_frame(OtherFrame::control, payload.size(), recv_ns);
-      return;
+      return true;
     case FrameType::other_event:
       metrics.record_other_frame(OtherFrame::other_stream, payload.size(), recv_ns);
       warn("unexpected event type '" + peer_text(frame.event_type, 64) + "'");
-      return;
+      return false;
   }
+  return false;
 }
 
 }  // namespace depthrec::session

@@ -73,6 +73,8 @@ std::string validate(const RecorderConfig& config) {
   if (config.max_bytes == 0) return "--max-bytes must be positive";
   if (config.backups < 0) return "--backups must be 0 or more";
   if (config.print_interval_sec <= 0) return "--print-interval must be positive";
+  if (config.exchange_info_interval_sec < 0)
+    return "--exchange-info-interval-sec must be 0 (off) or more";
   if (config.run_minutes && !(*config.run_minutes > 0 && *config.run_minutes <= 1e8))  // NaN, inf
     return "--run-minutes must be positive (at most 1e8)";
   if (config.queue_capacity == 0) return "--queue-capacity must be positive";

@@ -86,6 +86,12 @@ class WsClient::Impl final : public detail::ConnectionOwner {
     return state_ == State::open && primary_->send_text(text);
   }
 
+  void set_url(const std::string& url) {
+    config_.url = url;
+    for (auto& slot : slots_)
+      if (slot) slot->set_url(url);
+  }
+
   void mark_data(std::uint64_t conn_id) {
     for (auto& slot : slots_)
       if (slot && slot->id() == conn_id) slot->mark_data();
@@ -392,6 +398,9 @@ void WsClient::post(std::function<void()> fn) {
 }
 bool WsClient::send_text(const std::string& text) {
   return impl_->send_text(text);
+}
+void WsClient::set_url(const std::string& url) {
+  impl_->set_url(url);
 }
 void WsClient::mark_data(std::uint64_t conn_id) {
   impl_->mark_data(conn_id);

@@ -142,6 +142,10 @@ class WsClient {
   // Network thread only (or before run()):
   /// Queues a text message on the open connection; false when no connection is open.
   bool send_text(const std::string& text);
+  /// The URL of every later connect, reconnect and rollover successor (same scheme and host;
+  /// a many-stream connection's stream list changed by SUBSCRIBE/UNSUBSCRIBE). The open
+  /// connection keeps the one it opened with.
+  void set_url(const std::string& url);
   /// With stall_on_marked_data: connection `conn_id` delivered data (restarts its stall clock).
   void mark_data(std::uint64_t conn_id);
   /// Closes the open connection (CloseCause::requested) and reconnects via the backoff.

@@ -52,6 +52,8 @@ class WsConnection final : public LinkListener {
   /// A close already under way is reported with `cause` instead (stop while closing).
   void override_cause(CloseCause cause) { pending_cause_ = cause; }
   bool send_text(const std::string& text);
+  /// The URL of the next start() (the open connection keeps the one it opened with).
+  void set_url(const std::string& url) { link_->set_url(url); }
   /// The user saw data on this connection: restarts the stall clock (stall_on_marked_data).
   void mark_data();
 

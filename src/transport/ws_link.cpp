@@ -220,6 +220,8 @@ class LinkImpl final : public Link {
     }
   }
 
+  void set_url(const std::string& url) override { settings_.url = url; }
+
   std::string connect() override {
     abandon();
     if (!init_error_.empty()) return init_error_;

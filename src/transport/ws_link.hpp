@@ -48,6 +48,8 @@ class Link {
   /// Forgets the current attempt (connect timeout, stop): its socket is closed and any late
   /// event is dropped; a late open is closed at once.
   virtual void abandon() = 0;
+  /// The URL of the next connect() (same host: only the path and query may change).
+  virtual void set_url(const std::string& url) = 0;
 };
 
 struct LinkSettings {

@@ -85,6 +85,8 @@ void check_same_frame(const Frame& a, const Frame& b) {
   FUZZ_CHECK(s.bid_price == t.bid_price && s.bid_qty == t.bid_qty);
   FUZZ_CHECK(s.ask_price == t.ask_price && s.ask_qty == t.ask_qty);
   FUZZ_CHECK(s.event_time_ms == t.event_time_ms && s.transaction_time_ms == t.transaction_time_ms);
+  FUZZ_CHECK(a.reply.has_id == b.reply.has_id && a.reply.id == b.reply.id);
+  FUZZ_CHECK(a.reply.error == b.reply.error);
 }
 
 void check_frame(const Frame& frame, std::string_view text) {
@@ -107,6 +109,9 @@ void check_frame(const Frame& frame, std::string_view text) {
       check_decimal_round_trip(frame.ticker.ask_qty);
       break;
     case FrameType::subscription_reply:
+      // The id is the request's to match by: only a plain unsigned integer counts.
+      FUZZ_CHECK(frame.reply.has_id || frame.reply.id == 0);
+      break;
     case FrameType::server_event:
     case FrameType::other_event:
       break;  // Frame::depth and Frame::ticker are documented as meaningless for these

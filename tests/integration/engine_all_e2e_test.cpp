@@ -14,50 +14,6 @@
 namespace itest {
 namespace {
 
-// The TRADING symbols of depthsim's exchangeInfo on `market` (its own REST path), by name: what
-// ALL must record, read from the simulator rather than written into the test.
-std::vector<std::string> trading_symbols(const Simulator& sim, const std::string& market,
-                                         int port = 0) {
-  const std::string path = market == "spot"    ? "/api/v3/exchangeInfo"
-                           : market == "coinm" ? "/dapi/v1/exchangeInfo"
-                                               : "/fapi/v1/exchangeInfo";
-  rapidjson::Document doc;
-  if (const auto text = sim.get(path, port)) doc.Parse(text->c_str());
-  std::set<std::string> names;
-  if (doc.IsObject() && doc.HasMember("symbols") && doc["symbols"].IsArray()) {
-    for (const auto& symbol : doc["symbols"].GetArray()) {
-      if (str(symbol, "status") == "TRADING") names.insert(str(symbol, "symbol"));
-    }
-  }
-  return {names.begin(), names.end()};
-}
-
-// The run's text log (logs/multi_<date>.log): info lines are not echoed with --no-summary.
-std::string log_text(const RecorderRun& run) {
-  std::string text;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(run.dir + "/logs", ec))
-    text += read_file(entry.path().string());
-  return text;
-}
-
-bool log_has(const RecorderRun& run, const std::string& text) {
-  return log_text(run).find(text) != std::string::npos;
-}
-
-// depthsim with `symbols` USD-M symbols (Binance's most traded first).
-std::vector<std::string> usdm_sim(const std::string& seed, int symbols,
-                                  std::vector<std::string> extra = {}) {
-  return engine_sim_args({"--market", "usdm", "--symbol-count", "usdm=" + std::to_string(symbols)},
-                         seed, extra);
-}
-
-std::vector<SymbolUnderTest> usdm_symbols(const std::vector<std::string>& names) {
-  std::vector<SymbolUnderTest> out;
-  for (const std::string& name : names) out.push_back({"usdm", name});
-  return out;
-}
-
 // Every symbol of `symbols` recorded, at truth, verified alone; the aggregate is their sum.
 // metrics.json's "symbols" figures are checked by `check_selection`.
 void expect_every_symbol_recorded(

@@ -71,6 +71,20 @@ TEST(StreamChecks, OneBadStreamAmongThreeIsNamedAndFails) {
   EXPECT_NE(format_status_line(report).find("streams: 1 of 3 failing"), std::string::npos);
 }
 
+// A stream unsubscribed while following exchangeInfo ("state":"removed") is silent by design: its
+// final figures are not checked (its staleness would fail every run that followed a delisting).
+TEST(StreamChecks, ARemovedStreamIsNotChecked) {
+  const std::string text = streams_file([](rapidjson::Document& doc) {
+    rapidjson::Pointer("/streams/1/last_message_age_ms").Set(doc, 1e9);
+    rapidjson::Pointer("/streams/1/state").Set(doc, "removed");
+    rapidjson::Pointer("/streams/2/state").Set(doc, "recording");
+  });
+  const CheckReport report = check(text);
+  EXPECT_EQ(report.status, AlertLevel::ok) << format_status_line(report);
+  EXPECT_EQ(report.streams.checked, 2u);
+  EXPECT_EQ(report.streams.failing, 0u);
+}
+
 // One stream's own figure fails while the aggregate's does not (its rate is summed, its latency
 // taken from the highest stream): the exit status is the worst stream alert.
 TEST(StreamChecks, EachStreamFigureAlertsOnItsOwn) {

@@ -205,6 +205,35 @@ TEST_F(FrameParserTest, SubscriptionReplies) {
   }
 }
 
+// A reply carries what the engine matches it by: its request's id, and whether it was refused
+// (Binance's two error shapes: {"code","msg"} and {"error":{"code","msg"}}).
+TEST_F(FrameParserTest, SubscriptionRepliesCarryTheirIdAndWhetherRefused) {
+  ASSERT_EQ(parse(R"({"result":null,"id":42})"), ParseError::none);
+  EXPECT_EQ(frame.type, FrameType::subscription_reply);
+  EXPECT_TRUE(frame.reply.has_id);
+  EXPECT_EQ(frame.reply.id, 42u);
+  EXPECT_FALSE(frame.reply.error);
+  ASSERT_EQ(parse(R"({"id":7,"error":{"code":2,"msg":"Invalid request: too many streams"}})"),
+            ParseError::none);
+  EXPECT_EQ(frame.type, FrameType::subscription_reply);
+  EXPECT_TRUE(frame.reply.has_id);
+  EXPECT_EQ(frame.reply.id, 7u);
+  EXPECT_TRUE(frame.reply.error);
+  ASSERT_EQ(parse(R"({"code":2,"msg":"Invalid request: unknown method","id":8})"),
+            ParseError::none);
+  EXPECT_EQ(frame.reply.id, 8u);
+  EXPECT_TRUE(frame.reply.error);
+  ASSERT_EQ(parse(R"({"code":3,"msg":"Invalid JSON","id":null})"), ParseError::none);
+  EXPECT_FALSE(frame.reply.has_id);
+  EXPECT_TRUE(frame.reply.error);
+  ASSERT_EQ(parse(R"({"result":null,"id":"9"})"), ParseError::none);
+  EXPECT_FALSE(frame.reply.has_id) << "a string id is not one of ours";
+  // The reply of a frame before does not leak into the next.
+  ASSERT_EQ(parse(R"({"result":null})"), ParseError::none);
+  EXPECT_FALSE(frame.reply.has_id);
+  EXPECT_FALSE(frame.reply.error);
+}
+
 TEST_F(FrameParserTest, ServerAndOtherEvents) {
   ASSERT_EQ(parse(R"({"e":"serverShutdown","E":1723161255208})"), ParseError::none);
   EXPECT_EQ(frame.type, FrameType::server_event);

@@ -238,6 +238,31 @@ TEST_F(ConnectionSessionTest, RolloverOfThreeFeedsWaitsForTheSlowestBeforeRetiri
   EXPECT_EQ(connection(0).counters().rollovers, 1u);
 }
 
+// Following exchangeInfo: a stream unsubscribed during a rollover is taken off the connection;
+// the rollover then waits only for the streams still carried, and the removed stream's frames are
+// no longer delivered (counted as an unknown stream) and its stopped feed records nothing more.
+TEST_F(ConnectionSessionTest, ARemovedFeedIsNoLongerRoutedAndARolloverDoesNotWaitForIt) {
+  add_feeds({"BTCUSDT", "ETHUSDT"});
+  connection(0).on_open(1, now_);
+  sync_through("BTCUSDT", 1, 10);
+  sync_through("ETHUSDT", 1, 10);
+  connection(0).on_successor_open(2, 1, now_);
+  send(0, 2, event("BTCUSDT", 10));  // BTC joins; ETH has not
+  EXPECT_TRUE(retired_.empty());
+  feed("ETHUSDT").stop("delisted");
+  EXPECT_TRUE(connection(0).remove_feed(feed("ETHUSDT"), now_));
+  EXPECT_EQ(retired_, std::vector<std::uint64_t>{1}) << "the one stream left has joined";
+  EXPECT_EQ(connection(0).feed_count(), 1u);
+  EXPECT_FALSE(connection(0).remove_feed(feed("ETHUSDT"), now_)) << "not carried any more";
+  const std::size_t records_before = written_.size();
+  EXPECT_EQ(send(0, 2, event("ETHUSDT", 11)), RouteResult::unknown_stream);
+  EXPECT_EQ(written_.size(), records_before);
+  EXPECT_TRUE(feed("ETHUSDT").stopped());
+  // The stream left goes on on the successor.
+  EXPECT_EQ(send(0, 2, event("BTCUSDT", 11)), RouteResult::depth);
+  EXPECT_EQ(counters("ETHUSDT").breaks, 0u);
+}
+
 TEST_F(ConnectionSessionTest, AFeedThatNeverJoinsFallsBackAloneAtTheJoinDeadline) {
   add_feeds({"BTCUSDT", "ETHUSDT"});
   connection(0).on_open(1, now_);

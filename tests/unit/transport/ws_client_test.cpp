@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
+#include <string>
+#include <vector>
+
 #include "test_ws_server.hpp"
 #include "transport/clock.hpp"
 #include "ws_test_support.hpp"
@@ -329,6 +333,34 @@ TEST(WsClient, ReconnectNowFromAFrameCallback) {
   }
   ASSERT_TRUE(server.wait_for([&] { return !server.close_codes().empty(); }));
   EXPECT_EQ(server.close_codes()[0], 1000);
+}
+
+// A many-stream connection's stream set changed (live SUBSCRIBE/UNSUBSCRIBE): set_url makes the
+// next connect name the new set, while the open connection keeps the URL it opened with.
+TEST(WsClient, SetUrlIsUsedByTheNextConnect) {
+  std::mutex mutex;
+  std::vector<std::string> resources;
+  PlainServer server([&](Server& s, Hdl hdl) {
+    {
+      std::lock_guard lock(mutex);
+      resources.push_back(s.get_con_from_hdl(hdl)->get_resource());
+    }
+    s.send(hdl, "hello", websocketpp::frame::opcode::text);
+  });
+  ClientLog log;
+  WsClient* self = nullptr;
+  RunningClient rc(test_config(ws_url(server.port())), log.events([&](const ClientLog::Frame& f) {
+    if (f.conn_id != 1) return;
+    self->set_url("ws://127.0.0.1:" + std::to_string(server.port()) + "/stream?streams=a/b");
+    self->reconnect_now("stream set changed");
+  }));
+  self = &rc.client;
+  rc.start();
+  ASSERT_TRUE(log.wait_for([&] { return log.opens.size() >= 2; }));
+  std::lock_guard lock(mutex);
+  ASSERT_GE(resources.size(), 2u);
+  EXPECT_EQ(resources[0], "/ws");
+  EXPECT_EQ(resources[1], "/stream?streams=a/b");
 }
 
 TEST(WsClient, StopFromAnotherThreadClosesWith1000) {
