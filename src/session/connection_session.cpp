@@ -15,9 +15,13 @@ ConnectionSession::ConnectionSession(ConnectionSessionConfig config, ConnectionH
 bool ConnectionSession::add_feed(FeedSession& feed) {
   const std::string depth = feed.key().stream;
   const std::string ticker = book_ticker_stream_name(feed.key().symbol);
-  if (routes_.count(depth) != 0 || routes_.count(ticker) != 0) return false;
-  routes_.emplace(depth, Route{&feed, false});
-  routes_.emplace(ticker, Route{&feed, true});
+  if (route_index_.find(depth) != StreamRouteIndex::kNone ||
+      route_index_.find(ticker) != StreamRouteIndex::kNone)
+    return false;
+  route_index_.add(depth, static_cast<std::uint32_t>(routes_.size()));
+  routes_.push_back(Route{&feed, false});
+  route_index_.add(ticker, static_cast<std::uint32_t>(routes_.size()));
+  routes_.push_back(Route{&feed, true});
   feeds_.push_back(&feed);
   feed.attach(this);
   return true;
@@ -93,9 +97,8 @@ RouteResult ConnectionSession::route(std::uint64_t conn_id, const Frame& frame,
   FeedSession* feed = nullptr;
   routed_feed_ = nullptr;
   if (!frame.stream.empty()) {
-    lookup_.assign(frame.stream.data(), frame.stream.size());
-    const auto it = routes_.find(lookup_);
-    if (it != routes_.end() && it->second.ticker == ticker) feed = it->second.feed;
+    const std::uint32_t at = route_index_.find(frame.stream);
+    if (at != StreamRouteIndex::kNone && routes_[at].ticker == ticker) feed = routes_[at].feed;
   } else if (feeds_.size() == 1) {
     // A raw stream (/ws/<name>) names no stream in its frames: one feed is unambiguous.
     feed = feeds_.front();
