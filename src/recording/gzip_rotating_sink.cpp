@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <functional>
@@ -25,6 +26,22 @@ using Clock = std::chrono::system_clock;
 constexpr int kMaxNameCollisions = 1000;  // O_EXCL retries with the next seq
 // A stream's emptied buffer keeps at least this much memory for its next lines.
 constexpr std::size_t kMinKeptCapacity = 4096;
+
+// The newlines of a batch of lines. memchr jumps from one to the next with vector loads: a byte
+// loop (std::count) over every line the writer hands the sink was ~3.5 % of a whole-market
+// recorder's CPU (lines of ~700 B, one newline each).
+std::uint64_t count_newlines(std::string_view text) {
+  std::uint64_t count = 0;
+  const char* at = text.data();
+  const char* const end = at + text.size();
+  while (at < end) {
+    at = static_cast<const char*>(std::memchr(at, '\n', static_cast<std::size_t>(end - at)));
+    if (at == nullptr) break;
+    ++count;
+    ++at;
+  }
+  return count;
+}
 
 std::string errno_text(int error_number) {
   return std::generic_category().message(error_number);
@@ -363,7 +380,7 @@ SinkStatus GzipRotatingSink::write(std::string_view lines) {
 
 SinkStatus GzipRotatingSink::write_stream(std::string_view lines, const StreamTag& tag) {
   Impl& s = *impl_;
-  const auto line_count = static_cast<std::uint64_t>(std::count(lines.begin(), lines.end(), '\n'));
+  const std::uint64_t line_count = count_newlines(lines);
   if (s.held_bytes() + lines.size() > s.config.max_unwritten_bytes) {
     SinkStatus status;
     status.code = SinkStatus::Code::dropped;
