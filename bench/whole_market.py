@@ -20,13 +20,16 @@ import json
 import math
 import os
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from run_e2e import git_commit  # noqa: E402
-from whole_market_procs import MarketSimulator, Recorder, Sampler, memory_kb, wait_for  # noqa: E402
+from whole_market_procs import (MarketSimulator, Recorder, Sampler, memory_kb,  # noqa: E402
+                                stop_process, wait_for)
 import whole_market_verify as verify  # noqa: E402
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -78,6 +81,9 @@ def parse_args():
     p.add_argument("--listing", action="store_true", help="list one symbol, delist another")
     p.add_argument("--sync-timeout-sec", type=float, default=900.0,
                    help="how long past --minutes to wait for every book to sync")
+    p.add_argument("--perf-record", type=float, default=0.0, metavar="SEC",
+                   help="once every book is synced, `perf record -g` depthrec for SEC seconds "
+                        "into <work-dir>/depthrec.perf.data (where its CPU goes)")
     p.add_argument("--build-dir", default=os.path.join(REPO, "build"))
     p.add_argument("--work-dir", help="keep the run's files here (default: a temp dir, removed)")
     p.add_argument("--out", help="JSON result file")
@@ -99,6 +105,7 @@ class Run:
         self.rec = None
         self.books = []  # (market, symbol)
         self.load = []
+        self.perf = None  # the perf record process (--perf-record)
 
     # --- setup -------------------------------------------------------------------------------
     def start_simulator(self):
@@ -169,6 +176,8 @@ class Run:
                 if self.synced_at is None and self.all_synced(metrics):
                     self.synced_at = now
                     print(f"every book synced after {now - start:.1f} s", flush=True)
+                    if a.perf_record > 0:
+                        self.start_perf_record()
                 if self.synced_at and self.faults_at is None and self.wants_faults() and (
                         now >= start + a.minutes * 30.0):
                     self.inject_faults(metrics)
@@ -182,6 +191,21 @@ class Run:
                 break
             time.sleep(0.2)
         self.end = time.monotonic()
+
+    def start_perf_record(self):
+        """perf record -g of depthrec (every thread) for --perf-record seconds, in the steady
+        state: `perf report -i <file> --no-children` shows where its CPU goes."""
+        path = os.path.join(self.workdir, "depthrec.perf.data")
+        self.perf = subprocess.Popen(
+            ["perf", "record", "-F", "499", "-g", "-p", str(self.rec.proc.pid), "-o", path,
+             "--", "sleep", str(self.args.perf_record)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.result["perf_record"] = path
+        print(f"perf record of depthrec for {self.args.perf_record:.0f} s: {path}", flush=True)
+
+    def stop_perf_record(self):
+        if self.perf is not None and self.perf.poll() is None:
+            stop_process(self.perf, timeout=30, sig=signal.SIGINT)
 
     def wants_faults(self):
         return self.args.gap_symbols > 0 or self.args.drop_connection or self.args.listing
@@ -496,6 +520,7 @@ def main():
         run.figures()
         ok = run.report()
     finally:
+        run.stop_perf_record()
         if run.rec is not None and run.rec.alive():
             run.rec.stop()
         if run.sim is not None:

@@ -4,7 +4,7 @@
 # then every book verified from the outside (bench/README.md, "Whole market").
 #   bash bench/whole_market.sh [--minutes 10] [--usdm 500] [--spot 1000] [--total-rate 20000]
 #       [--snapshot-limit 500] [--gap-symbols N] [--drop-connection] [--listing]
-#       [--build-dir DIR] [--work-dir DIR] [--out FILE.json]
+#       [--perf-record SEC] [--build-dir DIR] [--work-dir DIR] [--out FILE.json]
 # Builds depthsim, depthrec and depthrec-replay in the build dir (default build/) if missing.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

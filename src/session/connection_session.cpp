@@ -17,9 +17,10 @@ ConnectionSession::ConnectionSession(ConnectionSessionConfig config, ConnectionH
 bool ConnectionSession::add_feed(FeedSession& feed) {
   const std::string depth = feed.key().stream;
   const std::string ticker = book_ticker_stream_name(feed.key().symbol);
-  if (routes_.count(depth) != 0 || routes_.count(ticker) != 0) return false;
-  routes_.emplace(depth, Route{&feed, false});
-  routes_.emplace(ticker, Route{&feed, true});
+  if (route_index_.find(depth) != StreamRouteIndex::kNone ||
+      route_index_.find(ticker) != StreamRouteIndex::kNone)
+    return false;
+  index_routes(feed);
   feeds_.push_back(&feed);
   feed.attach(this);
   // Added by a live SUBSCRIBE during a rollover: the successor opened without it, so the
@@ -28,13 +29,23 @@ bool ConnectionSession::add_feed(FeedSession& feed) {
   return true;
 }
 
+void ConnectionSession::index_routes(FeedSession& feed) {
+  route_index_.add(feed.key().stream, static_cast<std::uint32_t>(routes_.size()));
+  routes_.push_back(Route{&feed, false});
+  route_index_.add(book_ticker_stream_name(feed.key().symbol),
+                   static_cast<std::uint32_t>(routes_.size()));
+  routes_.push_back(Route{&feed, true});
+}
+
 bool ConnectionSession::remove_feed(FeedSession& feed, std::int64_t now_ns) {
   const auto it = std::find(feeds_.begin(), feeds_.end(), &feed);
   if (it == feeds_.end()) return false;
   const auto index = it - feeds_.begin();
-  routes_.erase(feed.key().stream);
-  routes_.erase(book_ticker_stream_name(feed.key().symbol));
   feeds_.erase(it);
+  // The index cannot forget a name: it is rebuilt from the feeds left (a delisting is rare).
+  route_index_.clear();
+  routes_.clear();
+  for (FeedSession* kept : feeds_) index_routes(*kept);
   feed.attach(nullptr);
   if (routed_feed_ == &feed) routed_feed_ = nullptr;
   // A rollover in progress no longer waits for it.
@@ -115,9 +126,8 @@ RouteResult ConnectionSession::route(std::uint64_t conn_id, const Frame& frame,
   FeedSession* feed = nullptr;
   routed_feed_ = nullptr;
   if (!frame.stream.empty()) {
-    lookup_.assign(frame.stream.data(), frame.stream.size());
-    const auto it = routes_.find(lookup_);
-    if (it != routes_.end() && it->second.ticker == ticker) feed = it->second.feed;
+    const std::uint32_t at = route_index_.find(frame.stream);
+    if (at != StreamRouteIndex::kNone && routes_[at].ticker == ticker) feed = routes_[at].feed;
   } else if (feeds_.size() == 1) {
     // A raw stream (/ws/<name>) names no stream in its frames: one feed is unambiguous.
     feed = feeds_.front();

@@ -6,7 +6,8 @@
 // EVERY depth stream on it has joined the successor. Like FeedSession it does no I/O: tests drive
 // it with fake hooks. Every method runs on the network thread.
 //
-// The stream table here is a minimal local one (stream name -> handler, O(1) by hash); the
+// The stream table here is a minimal local one (stream name -> route number in a flat
+// StreamRouteIndex, then the handler by that number: O(1), no string built per frame); the
 // subscription keys and planner of issue 12 (venue seam) replace its keys, not its duties.
 #pragma once
 
@@ -16,10 +17,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "session/feed_session.hpp"
+#include "session/stream_route_index.hpp"
 
 namespace depthrec::session {
 
@@ -124,6 +125,8 @@ class ConnectionSession final : public StreamCarrier {
     std::string fallback_reason;   // why the last stream fell back
   };
 
+  // Its depth and bookTicker stream names into the route index.
+  void index_routes(FeedSession& feed);
   std::size_t index_of(const FeedSession& feed) const;
   void join_deadline_passed(std::uint64_t generation, std::int64_t now_ns);
   void finish_rollover_if_done(std::int64_t now_ns);
@@ -134,9 +137,9 @@ class ConnectionSession final : public StreamCarrier {
   ConnectionSessionConfig config_;
   ConnectionHooks hooks_;
   std::vector<FeedSession*> feeds_;
-  std::unordered_map<std::string, Route> routes_;
-  std::string lookup_;  // reused key buffer: no allocation per frame
-  std::string line_;    // reused record buffer
+  StreamRouteIndex route_index_;  // stream name -> index in routes_
+  std::vector<Route> routes_;
+  std::string line_;  // reused record buffer
   FeedSession* routed_feed_ = nullptr;
   std::uint64_t active_conn_ = 0;
   std::uint64_t retired_conn_ = 0;  // rolled over, its close not yet seen

@@ -117,6 +117,34 @@ TEST(StreamMembers, OneMemberPerStreamAndFlushNamedAndSizedInItsHeader) {
   EXPECT_TRUE(none.empty());
 }
 
+TEST(StreamMembers, DenseAndVeryLargeStreamIdsEachKeepTheirOwnMembersAndCount) {
+  // Small ids index a vector, large ones a map (gzip_rotating_sink.cpp): both are streams.
+  ScratchDir dir;
+  GzipRotatingSink sink(multi_config(dir));
+  const std::uint32_t ids[] = {3, 0, 70000, UINT32_MAX};
+  std::map<std::string, std::string> expected;
+  for (int round = 0; round < 3; ++round) {
+    for (int k = 0; k < 4; ++k) {
+      const std::string text = line(k, round);
+      ASSERT_TRUE(sink.write_stream(text, StreamTag{ids[k], stream_name(k)}).ok());
+      expected[stream_name(k)] += text;
+    }
+  }
+  EXPECT_EQ(sink.stats().streams, 4u);
+  ASSERT_TRUE(sink.close().ok());
+  const auto files = sorted_files(dir.path());
+  ASSERT_EQ(files.size(), 1u);
+  std::string error;
+  auto reader = StreamSegmentReader::open(files[0].string(), error);
+  ASSERT_TRUE(reader) << error;
+  ASSERT_EQ(reader->list().members.size(), 4u);
+  for (const auto& [name, text] : expected) {
+    std::string read;
+    EXPECT_EQ(reader->read_stream(name, read), "");
+    EXPECT_EQ(read, text) << name;
+  }
+}
+
 TEST(StreamMembers, ASingleStreamRunKeepsItsNameAndOneMemberPerFlush) {
   ScratchDir dir;
   auto config = multi_config(dir);
