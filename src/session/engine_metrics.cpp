@@ -40,22 +40,22 @@ std::string streams_summary(const std::vector<MetricsSnapshot>& streams) {
 
 }  // namespace
 
-std::vector<MetricsSnapshot> Engine::stream_snapshots(bool roll) {
+std::vector<MetricsSnapshot> Engine::roll_stream_windows(FeedMetrics::MergedHistograms& merged) {
   std::vector<MetricsSnapshot> out;
   out.reserve(streams_.size());
+  merged.reset();
   const std::int64_t now = transport::now_ns();
-  for (const auto& stream : streams_) {
-    out.push_back(roll ? stream->metrics->roll_window(now) : stream->metrics->snapshot(now));
-  }
+  for (const auto& stream : streams_) out.push_back(stream->metrics->roll_window(now, &merged));
   return out;
 }
 
 MetricsSnapshot Engine::metrics() const {
   if (streams_.empty()) return MetricsSnapshot{};
   std::vector<MetricsSnapshot> snapshots;
+  FeedMetrics::MergedHistograms merged;
   const std::int64_t now = transport::now_ns();
-  for (const auto& stream : streams_) snapshots.push_back(stream->metrics->snapshot(now));
-  return aggregate_metrics(snapshots);
+  for (const auto& stream : streams_) snapshots.push_back(stream->metrics->snapshot(now, &merged));
+  return aggregate_metrics(snapshots, merged);
 }
 
 void Engine::write_metrics(bool final) {
@@ -68,8 +68,8 @@ void Engine::write_metrics(bool final) {
   }
   process.set_rest_state(
       rest_state(rest_scheduler_->stats(), streams_.front()->budget, streams_.front()->config));
-  const std::vector<MetricsSnapshot> snapshots = stream_snapshots(true);
-  const MetricsSnapshot aggregate = aggregate_metrics(snapshots);
+  const std::vector<MetricsSnapshot> snapshots = roll_stream_windows(merged_histograms_);
+  const MetricsSnapshot aggregate = aggregate_metrics(snapshots, merged_histograms_);
   if (config_.write_files) {
     std::string error;
     SelectionFigures selection;
