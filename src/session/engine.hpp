@@ -29,6 +29,7 @@
 #include "depthrec/metrics_snapshot.hpp"
 #include "depthrec/recorder.hpp"
 #include "depthrec/recorder_config.hpp"
+#include "depthrec/stream_metrics.hpp"
 #include "depthrec/text_log.hpp"
 #include "plan/connection_planner.hpp"
 #include "recording/data_dir_lock.hpp"
@@ -84,6 +85,10 @@ class Engine {
   MetricsSnapshot metrics() const;
   std::string last_error() const;
   bool on_network_thread() const;
+  // The recorded symbol set, or what metrics.json says of it (resolution_,
+  // exchange_info_failures_), changed: the "symbols" figures are rebuilt at the next print, not
+  // at every one. For the live exchangeInfo follow; network thread only.
+  void selection_changed() { selection_figures_.reset(); }
 
  private:
   // --symbols ALL: the selection resolved against each market's exchangeInfo into
@@ -109,6 +114,8 @@ class Engine {
   void write_metrics(bool final);
   // Every stream's window rolled; `merged` holds their histograms added (the aggregate's).
   std::vector<MetricsSnapshot> roll_stream_windows(FeedMetrics::MergedHistograms& merged);
+  // metrics.json's "symbols" (a --symbols ALL run; null otherwise), built once per change.
+  const SelectionFigures* selection_figures();
   void fail(const std::string& error);
   void warn_frame(const std::string& message);
 
@@ -136,6 +143,8 @@ class Engine {
   std::uint64_t reported_write_errors_ = 0;
   // The aggregate's histograms, reset and refilled at each print: their buckets stay allocated.
   FeedMetrics::MergedHistograms merged_histograms_;
+  // metrics.json "symbols" of a --symbols ALL run: built at the first print after a change.
+  std::optional<SelectionFigures> selection_figures_;
 
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> running_{false};

@@ -49,6 +49,20 @@ std::vector<MetricsSnapshot> Engine::roll_stream_windows(FeedMetrics::MergedHist
   return out;
 }
 
+const SelectionFigures* Engine::selection_figures() {
+  if (!config_.symbol_selection.has_all()) return nullptr;
+  if (!selection_figures_) {
+    SelectionFigures figures;
+    figures.recorded = resolution_.symbols.size();
+    figures.not_recorded = resolution_.problems.size();
+    figures.capped = resolution_.capped;
+    figures.unfit_names = resolution_.unsupported;
+    figures.exchange_info_failures = exchange_info_failures_;
+    selection_figures_ = figures;
+  }
+  return &*selection_figures_;
+}
+
 MetricsSnapshot Engine::metrics() const {
   if (streams_.empty()) return MetricsSnapshot{};
   std::vector<MetricsSnapshot> snapshots;
@@ -72,19 +86,8 @@ void Engine::write_metrics(bool final) {
   const MetricsSnapshot aggregate = aggregate_metrics(snapshots, merged_histograms_);
   if (config_.write_files) {
     std::string error;
-    SelectionFigures selection;
-    if (config_.symbol_selection.has_all()) {
-      selection.recorded = resolution_.symbols.size();
-      selection.not_recorded = resolution_.problems.size();
-      selection.capped = resolution_.capped;
-      selection.unfit_names = resolution_.unsupported;
-      selection.exchange_info_failures = exchange_info_failures_;
-    }
-    if (!write_file_atomically(
-            config_.data_dir + "/metrics.json",
-            to_metrics_json(aggregate, snapshots,
-                            config_.symbol_selection.has_all() ? &selection : nullptr),
-            error))
+    if (!write_file_atomically(config_.data_dir + "/metrics.json",
+                               to_metrics_json(aggregate, snapshots, selection_figures()), error))
       log_->log(LogLevel::error, "metrics.json not written: " + error);
   }
   const std::string summary = summary_line(aggregate) + streams_summary(snapshots);
