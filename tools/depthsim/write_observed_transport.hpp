@@ -48,6 +48,7 @@ class WriteObservedConnection : public websocketpp::transport::asio::connection<
     asio::async_write(this->get_socket(), pieces,
                       [self = Base::get_shared(), this, buffers, handler = std::move(handler)](
                           const asio::error_code& error, std::size_t written) {
+                        writing_ = false;
                         if (observer_) observer_(buffers, written);
                         websocketpp::lib::error_code result;
                         if (error)
