@@ -40,8 +40,10 @@ void feed_window(FeedMetrics& metrics, std::mt19937_64& random, std::int64_t win
 }
 
 // Rolls the windows of kStreams streams in turn, each fed between rolls (the feeding is not
-// timed); with_json: and writes the stream's entry of metrics.json (what one print costs).
-void roll_streams(benchmark::State& state, bool with_json) {
+// timed); with_json: and writes the stream's entry of metrics.json (what one print costs);
+// merged: and adds the stream's histograms to the aggregate's (the engine's print), whose
+// summaries are taken once per kStreams rolls (one print), as the engine does.
+void roll_streams(benchmark::State& state, bool with_json, bool merged = false) {
   std::mt19937_64 random(12);
   std::vector<std::unique_ptr<FeedMetrics>> streams;
   for (int s = 0; s < kStreams; ++s) {
@@ -50,14 +52,25 @@ void roll_streams(benchmark::State& state, bool with_json) {
   }
   std::int64_t window_ms = kStart / kMs;
   std::size_t next = 0;
+  FeedMetrics::MergedHistograms aggregate;
   for (auto _ : state) {
     state.PauseTiming();
     if (next == 0) window_ms += 10'000;
     FeedMetrics& metrics = *streams[next];
     feed_window(metrics, random, window_ms);
     state.ResumeTiming();
-    MetricsSnapshot snapshot = metrics.roll_window((window_ms + 10'000) * kMs);
+    MetricsSnapshot snapshot =
+        metrics.roll_window((window_ms + 10'000) * kMs, merged ? &aggregate : nullptr);
     benchmark::DoNotOptimize(snapshot);
+    if (merged && next + 1 == streams.size()) {
+      FeedFigures run;
+      FeedFigures window;
+      aggregate.run.summarise(run);
+      aggregate.window.summarise(window);
+      benchmark::DoNotOptimize(run);
+      benchmark::DoNotOptimize(window);
+      aggregate.reset();
+    }
     if (with_json) {
       std::string json = to_metrics_json(snapshot);
       benchmark::DoNotOptimize(json);
@@ -75,6 +88,12 @@ void BM_StreamMetricsRollAndJson(benchmark::State& state) {
   roll_streams(state, true);
 }
 BENCHMARK(BM_StreamMetricsRollAndJson);
+
+// The roll plus the stream's share of metrics.json's exact aggregate percentiles.
+void BM_StreamMetricsRollMerged(benchmark::State& state) {
+  roll_streams(state, false, true);
+}
+BENCHMARK(BM_StreamMetricsRollMerged);
 
 }  // namespace
 }  // namespace depthrec::bench

@@ -5,7 +5,8 @@ an aggregate --total-rate spread Zipf over every symbol; one depthrec records ev
 depth@100ms (full book) and bookTicker for --minutes. The recorder's CPU and RSS are sampled from
 /proc every --sample-sec. Then generation is paused (the truth is stable), the recorder catches
 up and is stopped with SIGINT, and the recording is verified from the outside, book by book
-(bench/whole_market_verify.py): every event depthsim sent recorded or inside a marked gap, 0
+(bench/whole_market_verify.py): every event depthsim delivered (wrote to a socket; sent, queued,
+beside it) recorded or inside a marked gap, 0
 unmarked breaks, each book at depthsim's last update id equal to /sim/truth. Optional faults
 (--gap-symbols N, --drop-connection, --listing) are injected once every book is synced and
 checked against the per-stream resyncs of metrics.json.
@@ -286,14 +287,6 @@ class Run:
         self.rec_exit = self.rec.stop()
         self.metrics = self.rec.metrics()
 
-    def sent_by_book(self):
-        sent = {}
-        for market, stats in self.sim_stats.items():
-            for conn in stats["connections"]:
-                for symbol, progress in conn.get("depth", {}).items():
-                    sent[(market, symbol)] = sent.get((market, symbol), 0) + progress["events"]
-        return sent
-
     def verify_books(self):
         streams_dir = os.path.join(self.workdir, "by_stream")
         names = {}
@@ -302,18 +295,20 @@ class Run:
             names[(market, symbol)] = [f"{low}@depth@100ms", f"{low}@bookTicker"]
         started = time.monotonic()
         paths = verify.split_streams(self.rec.data_dir, streams_dir, names)
-        sent = self.sent_by_book()
+        counts = verify.counts_by_book(self.sim_stats)
         replay = os.path.join(self.args.build_dir, "depthrec-replay")
         self.per_book = {}
         for book in self.books:
             truth = self.sim.get(book[0], "/sim/truth", {"symbol": book[1]})
+            book_counts = counts.get(book, {"sent": 0, "delivered": 0})
             if book not in paths:
-                self.per_book[book] = {"sent": sent.get(book, 0), "recorded": 0,
+                self.per_book[book] = {**book_counts, "recorded": 0,
+                                       "undelivered": book_counts["sent"] - book_counts["delivered"],
                                        "replay_failure": "no records", "book_equals_truth": False,
-                                       "every_event_accounted": sent.get(book, 0) == 0,
+                                       "every_event_accounted": book_counts["delivered"] == 0,
                                        "unmarked_breaks": 0, "replay_exit": None}
                 continue
-            self.per_book[book] = verify.verify_book(replay, paths[book], truth, sent.get(book, 0))
+            self.per_book[book] = verify.verify_book(replay, paths[book], truth, book_counts)
         self.verify_s = time.monotonic() - started
 
     # --- figures -----------------------------------------------------------------------------
@@ -379,6 +374,9 @@ class Run:
             "books_every_event_accounted": sum(1 for b in per_book
                                                if b.get("every_event_accounted")),
             "events_sent": sum(b.get("sent", 0) for b in per_book),
+            "events_delivered": sum(b.get("delivered", 0) for b in per_book),
+            "events_sent_undelivered": sum(b.get("undelivered", 0) for b in per_book),
+            "books_with_undelivered": sum(1 for b in per_book if b.get("undelivered", 0) > 0),
             "events_recorded_replayed": sum(b.get("recorded", 0) for b in per_book),
             "events_missing_in_marked_gaps": sum(max(b.get("missing", 0), 0) for b in per_book),
             "unmarked_breaks": sum(b.get("unmarked_breaks", 0) for b in per_book),
@@ -480,9 +478,10 @@ class Run:
         line("HTTP 429 / 418 (depthsim; depthrec)",
              f"{f['http_429_sim']} / {f['http_418_sim']}; {f['http_429_depthrec']} / "
              f"{f['http_418_depthrec']}", "0", r["checks"]["zero_429_418"])
-        line("events sent / recorded (replayed)",
-             f"{f['events_sent']} / {f['events_recorded_replayed']} "
-             f"({f['events_missing_in_marked_gaps']} in marked gaps)")
+        line("events sent / delivered / recorded (replayed)",
+             f"{f['events_sent']} / {f['events_delivered']} / {f['events_recorded_replayed']} "
+             f"({f['events_sent_undelivered']} never written, on {f['books_with_undelivered']} "
+             f"books; {f['events_missing_in_marked_gaps']} delivered in marked gaps)")
         line("books with every event accounted", f"{f['books_every_event_accounted']} / "
              f"{f['books']}", "all", r["checks"]["every_event_recorded_or_in_marked_gap"])
         line("breaks marked / unmarked", f"{f['marked_breaks']} / {f['unmarked_breaks']}",

@@ -1,6 +1,9 @@
 """Verification of a whole-market recording from the outside (bench/whole_market.py): each
 (market, symbol) book is re-synced from the recorded lines by depthrec-replay, on its own, and
-its book at depthsim's last update id compared with /sim/truth.
+its book at depthsim's last update id compared with /sim/truth; the events it recorded are
+compared with those depthsim DELIVERED to it (written to a socket, /sim/stats), sent (queued for a
+connection) beside them: an event queued on a connection that died before writing it was never
+the recorder's to record.
 
 depthrec writes one file set for every stream, one gzip member per stream and flush, each
 member's header naming its stream and giving its size (docs/records.md, "Files"). Here the
@@ -123,8 +126,24 @@ def replay_book(replay_binary, path, last_update_id, timeout=600):
     return report
 
 
-def verify_book(replay_binary, path, truth, sent):
-    """What the replay of one book says, against depthsim's truth and its count of events sent."""
+def counts_by_book(sim_stats):
+    """{(market, symbol): {"sent": n, "delivered": m}} over every connection of every market's
+    /sim/stats ({market: stats}): depth events queued for the recorder's connections, and those
+    written to their sockets."""
+    counts = {}
+    for market, stats in sim_stats.items():
+        for conn in stats["connections"]:
+            for symbol, progress in conn.get("depth", {}).items():
+                book = counts.setdefault((market, symbol), {"sent": 0, "delivered": 0})
+                book["sent"] += progress["events"]
+                book["delivered"] += progress["delivered"]
+    return counts
+
+
+def verify_book(replay_binary, path, truth, counts):
+    """What the replay of one book says, against depthsim's truth and its counts of events sent
+    and delivered (counts_by_book)."""
+    sent, delivered = counts["sent"], counts["delivered"]
     report = replay_book(replay_binary, path, truth["lastUpdateId"])
     at = report.get("at") or {}
     book_equal = bool(at.get("reached")) and side(at.get("bids", [])) == side(truth["bids"]) and \
@@ -132,13 +151,16 @@ def verify_book(replay_binary, path, truth, sent):
     recorded = report.get("events", 0)
     breaks = report.get("breaks", 0)
     unmarked = report.get("unmarked_breaks", 0)
-    # Every event sent is recorded, or the events missing sit in a marked gap (a dropped
-    # connection loses what was in flight: sent, never received, and the break is marked).
-    accounted = recorded == sent or (recorded < sent and breaks > 0 and unmarked == 0)
+    # Every event delivered is recorded, or the events missing sit in a marked gap (a dropped
+    # connection loses what the network held: delivered, never received, and the break is
+    # marked). Events sent but not delivered never left depthsim.
+    accounted = recorded == delivered or (recorded < delivered and breaks > 0 and unmarked == 0)
     return {
         "sent": sent,
+        "delivered": delivered,
+        "undelivered": sent - delivered,
         "recorded": recorded,
-        "missing": sent - recorded,
+        "missing": delivered - recorded,
         "verified": report.get("verified", 0),
         "breaks": breaks,
         "unmarked_breaks": unmarked,

@@ -134,20 +134,14 @@ class FeedMetrics {
   // Levels the book dropped by its level bound (OrderBook::levels_dropped), cumulative.
   void set_book_levels_dropped(std::uint64_t levels);
 
-  // The figures now: the whole run, and the window since the last roll_window().
-  MetricsSnapshot snapshot(std::int64_t now_ns) const;
-  // snapshot(now_ns), then a new window starts at now_ns.
-  MetricsSnapshot roll_window(std::int64_t now_ns);
-
-  const StreamKey& key() const { return key_; }
-  const FeedMetricsConfig& config() const { return config_; }
-
- private:
-  // The histograms kept for a span of time (the closed windows, or the current one).
+  // The histograms kept for a span of time (the closed windows, the current one, or those of
+  // many feeds merged: every feed's have the same buckets, so a merge is exact).
   struct Histograms {
     Histograms();
     void reset();
     void merge(const Histograms& other);
+    // The six summaries of `figures` (FeedFigures' histogram fields).
+    void summarise(FeedFigures& figures) const;
     LatencyHistogram event_latency_us;
     LatencyHistogram event_latency_corrected_us;
     LatencyHistogram pipeline_ns;
@@ -155,6 +149,27 @@ class FeedMetrics {
     LatencyHistogram queue_depth;
     LatencyHistogram callback_ns;
   };
+  // Many feeds' run and window histograms added together: the aggregate of a many-stream run
+  // (aggregate_metrics), whose percentiles are then those of the union of the streams' values.
+  struct MergedHistograms {
+    void reset() {
+      run.reset();
+      window.reset();
+    }
+    Histograms run;
+    Histograms window;
+  };
+
+  // The figures now: the whole run, and the window since the last roll_window(). With
+  // `merge_into`, the run's and the window's histograms are also added to it.
+  MetricsSnapshot snapshot(std::int64_t now_ns, MergedHistograms* merge_into = nullptr) const;
+  // snapshot(now_ns, merge_into), then a new window starts at now_ns.
+  MetricsSnapshot roll_window(std::int64_t now_ns, MergedHistograms* merge_into = nullptr);
+
+  const StreamKey& key() const { return key_; }
+  const FeedMetricsConfig& config() const { return config_; }
+
+ private:
   void count_frame(std::size_t bytes, std::int64_t recv_ns);
   void count_gap(std::string_view reason);
   void record_queue_locked(std::int64_t depth, std::uint64_t drops_total);

@@ -6,17 +6,20 @@
 #include <string>
 #include <vector>
 
+#include "depthrec/feed_metrics.hpp"
 #include "depthrec/metrics_snapshot.hpp"
 
 namespace depthrec {
 
 // The run over every stream: counters, rates, gaps and parse errors summed; a book is synced when
 // every book is, the initial sync took the longest stream's time, the last message is the newest
-// of any. Latency summaries: count, min, max and mean are exact; each percentile is the highest
-// of the streams' (an upper bound of the merged percentile: each stream has at most that share
-// above its own). The key, clock offset and book top are the first stream's; the process-wide
-// parts (writer, text log, REST) are set by the caller. `streams` must not be empty.
-MetricsSnapshot aggregate_metrics(const std::vector<MetricsSnapshot>& streams);
+// of any. Latency (and the other histogram) summaries are those of `merged`, every stream's
+// histograms added together as the snapshots were taken (FeedMetrics::roll_window(now, &merged)):
+// count, min, max, mean and percentiles of the union of the streams' values, within the
+// histogram's precision. The key, clock offset and book top are the first stream's; the
+// process-wide parts (writer, text log, REST) are set by the caller. `streams` must not be empty.
+MetricsSnapshot aggregate_metrics(const std::vector<MetricsSnapshot>& streams,
+                                  const FeedMetrics::MergedHistograms& merged);
 
 // What a `--symbols ALL` run resolved its selection to (metrics.json "symbols").
 struct SelectionFigures {

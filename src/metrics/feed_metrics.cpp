@@ -92,6 +92,15 @@ void FeedMetrics::Histograms::merge(const Histograms& other) {
   callback_ns.merge(other.callback_ns);
 }
 
+void FeedMetrics::Histograms::summarise(FeedFigures& figures) const {
+  figures.event_latency_us = event_latency_us.summary();
+  figures.event_latency_corrected_us = event_latency_corrected_us.summary();
+  figures.pipeline_ns = pipeline_ns.summary();
+  figures.batch_span = batch_span.summary();
+  figures.queue_depth = queue_depth.summary();
+  figures.callback_ns = callback_ns.summary();
+}
+
 FeedMetrics::FeedMetrics(StreamKey key, std::int64_t start_ns, FeedMetricsConfig config)
     : key_(std::move(key)),
       config_(config),
@@ -336,12 +345,7 @@ MetricsSnapshot FeedMetrics::snapshot_locked(std::int64_t now_ns, const Histogra
     figures.counters = counters;
     figures.recv_rate = rate(counters.messages, figures.seconds);
     figures.bytes_rate = rate(counters.bytes, figures.seconds);
-    figures.event_latency_us = histograms.event_latency_us.summary();
-    figures.event_latency_corrected_us = histograms.event_latency_corrected_us.summary();
-    figures.pipeline_ns = histograms.pipeline_ns.summary();
-    figures.batch_span = histograms.batch_span.summary();
-    figures.queue_depth = histograms.queue_depth.summary();
-    figures.callback_ns = histograms.callback_ns.summary();
+    histograms.summarise(figures);
   };
   fill(out.run, static_cast<double>(now_ns - start_ns_) / kNsPerSecond, counters_, run);
   fill(out.window, static_cast<double>(now_ns - window_start_ns_) / kNsPerSecond,
@@ -368,22 +372,28 @@ MetricsSnapshot FeedMetrics::snapshot_locked(std::int64_t now_ns, const Histogra
   return out;
 }
 
-MetricsSnapshot FeedMetrics::snapshot(std::int64_t now_ns) const {
+MetricsSnapshot FeedMetrics::snapshot(std::int64_t now_ns, MergedHistograms* merge_into) const {
   std::lock_guard<std::mutex> lock(mutex_);
   // The run: the closed windows and the current one, in a copy (snapshot() leaves both as they
   // are; roll_window, the periodic caller, needs no copy).
   Histograms run;
   run.merge(closed_windows_);
   run.merge(window_);
+  if (merge_into != nullptr) {
+    merge_into->run.merge(run);
+    merge_into->window.merge(window_);
+  }
   return snapshot_locked(now_ns, run);
 }
 
-MetricsSnapshot FeedMetrics::roll_window(std::int64_t now_ns) {
+MetricsSnapshot FeedMetrics::roll_window(std::int64_t now_ns, MergedHistograms* merge_into) {
   std::lock_guard<std::mutex> lock(mutex_);
+  if (merge_into != nullptr) merge_into->window.merge(window_);
   // The window closes first, so that the closed windows are the whole run: summarised in place,
   // not merged into a fresh copy per snapshot (its allocations and zeroing were most of a
   // roll's cost over thousands of streams). Same bucket counts, min, max and sum as the copy.
   closed_windows_.merge(window_);
+  if (merge_into != nullptr) merge_into->run.merge(closed_windows_);
   MetricsSnapshot out = snapshot_locked(now_ns, closed_windows_);
   window_start_ns_ = now_ns;
   window_base_ = counters_;

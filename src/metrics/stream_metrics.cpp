@@ -10,35 +10,12 @@
 namespace depthrec {
 namespace {
 
-void merge_summary(HistogramSummary& into, const HistogramSummary& s) {
-  if (s.count == 0) return;
-  if (into.count == 0) {
-    into = s;
-    return;
-  }
-  const double total = static_cast<double>(into.count + s.count);
-  into.mean =
-      (into.mean * static_cast<double>(into.count) + s.mean * static_cast<double>(s.count)) / total;
-  into.count += s.count;
-  into.min = std::min(into.min, s.min);
-  into.max = std::max(into.max, s.max);
-  into.p50 = std::max(into.p50, s.p50);
-  into.p95 = std::max(into.p95, s.p95);
-  into.p99 = std::max(into.p99, s.p99);
-  into.p999 = std::max(into.p999, s.p999);
-}
-
+// Counters and rates; the histogram summaries come from the merged histograms.
 void merge_figures(FeedFigures& into, const FeedFigures& f) {
   into.counters += f.counters;
   into.seconds = std::max(into.seconds, f.seconds);
   into.recv_rate += f.recv_rate;
   into.bytes_rate += f.bytes_rate;
-  merge_summary(into.event_latency_us, f.event_latency_us);
-  merge_summary(into.event_latency_corrected_us, f.event_latency_corrected_us);
-  merge_summary(into.pipeline_ns, f.pipeline_ns);
-  merge_summary(into.batch_span, f.batch_span);
-  merge_summary(into.queue_depth, f.queue_depth);
-  merge_summary(into.callback_ns, f.callback_ns);
 }
 
 void merge_gaps(std::vector<std::pair<std::string, std::uint64_t>>& into,
@@ -133,8 +110,11 @@ void stream_entry(Writer& w, const MetricsSnapshot& s, const StreamStatus* statu
 
 }  // namespace
 
-MetricsSnapshot aggregate_metrics(const std::vector<MetricsSnapshot>& streams) {
+MetricsSnapshot aggregate_metrics(const std::vector<MetricsSnapshot>& streams,
+                                  const FeedMetrics::MergedHistograms& merged) {
   MetricsSnapshot out = streams.front();
+  merged.run.summarise(out.run);
+  merged.window.summarise(out.window);
   for (std::size_t i = 1; i < streams.size(); ++i) {
     const MetricsSnapshot& s = streams[i];
     merge_figures(out.run, s.run);

@@ -142,7 +142,10 @@ class Engine {
   FeedMetrics& metrics_of(const EngineConnection& connection, const FeedSession* feed);
   void stop_clients();
   void write_metrics(bool final);
-  std::vector<MetricsSnapshot> stream_snapshots(bool roll);
+  // Every stream's window rolled; `merged` holds their histograms added (the aggregate's).
+  std::vector<MetricsSnapshot> roll_stream_windows(FeedMetrics::MergedHistograms& merged);
+  // metrics.json's "symbols" (a --symbols ALL run; null otherwise), built once per change.
+  std::optional<SelectionFigures> selection_figures() const;
   void fail(const std::string& error);
   void warn_frame(const std::string& message);
 
@@ -186,6 +189,9 @@ class Engine {
   std::uint64_t reported_drops_ = 0;
   std::int64_t last_drop_log_ns_ = 0;
   std::uint64_t reported_write_errors_ = 0;
+  // The aggregate's histograms, reset and refilled at each print: their buckets stay allocated.
+  FeedMetrics::MergedHistograms merged_histograms_;
+  // metrics.json "symbols" of a --symbols ALL run: built at the first print after a change.
 
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> running_{false};

@@ -40,27 +40,46 @@ std::string streams_summary(const std::vector<MetricsSnapshot>& streams) {
 
 }  // namespace
 
-std::vector<MetricsSnapshot> Engine::stream_snapshots(bool roll) {
+std::vector<MetricsSnapshot> Engine::roll_stream_windows(FeedMetrics::MergedHistograms& merged) {
   std::vector<MetricsSnapshot> out;
   out.reserve(streams_.size());
+  merged.reset();
   const std::int64_t now = transport::now_ns();
   for (const auto& stream : streams_) {
-    out.push_back(roll ? stream->metrics->roll_window(now) : stream->metrics->snapshot(now));
+    // The aggregate covers the streams still recorded (a removed one keeps its own figures).
+    out.push_back(stream->metrics->roll_window(now, stream->removed ? nullptr : &merged));
     out.back().presync = stream->feed->presync_figures();
   }
   return out;
+}
+
+std::optional<SelectionFigures> Engine::selection_figures() const {
+  // A handful of counters, read at each print: the follow changes them while running.
+  if (!config_.symbol_selection.has_all()) return std::nullopt;
+  SelectionFigures figures;
+  figures.recorded = resolution_.symbols.size();
+  figures.not_recorded = resolution_.problems.size();
+  figures.capped = resolution_.capped;
+  figures.unfit_names = resolution_.unsupported;
+  figures.exchange_info_failures = exchange_info_failures_;
+  figures.listed = symbols_listed_;
+  figures.removed = symbols_removed_;
+  figures.retuned = symbols_retuned_;
+  figures.subscription_errors = subscription_errors_;
+  return figures;
 }
 
 MetricsSnapshot Engine::metrics() const {
   // Any thread (library API): the follow adds streams on the network thread.
   std::lock_guard<std::mutex> lock(streams_mutex_);
   std::vector<MetricsSnapshot> snapshots;
+  FeedMetrics::MergedHistograms merged;
   const std::int64_t now = transport::now_ns();
   for (const auto& stream : streams_) {
-    if (!stream->removed) snapshots.push_back(stream->metrics->snapshot(now));
+    if (!stream->removed) snapshots.push_back(stream->metrics->snapshot(now, &merged));
   }
   if (snapshots.empty()) return MetricsSnapshot{};
-  return aggregate_metrics(snapshots);
+  return aggregate_metrics(snapshots, merged);
 }
 
 void Engine::write_metrics(bool final) {
@@ -80,7 +99,7 @@ void Engine::write_metrics(bool final) {
     stream->metrics->set_book_levels_dropped(stream->feed->sync().book().levels_dropped());
   }
   process.set_rest_state(rest_state(rest_scheduler_->stats(), first->budget, first->config));
-  const std::vector<MetricsSnapshot> snapshots = stream_snapshots(true);
+  const std::vector<MetricsSnapshot> snapshots = roll_stream_windows(merged_histograms_);
   // The seed's top level is the aggregate of the streams being recorded; a stream unsubscribed
   // while following exchangeInfo keeps its final figures in `streams` only ("state":"removed").
   std::vector<MetricsSnapshot> recording;
@@ -90,30 +109,20 @@ void Engine::write_metrics(bool final) {
     statuses.push_back({stream.removed, stream.removed_reason, stream.subscription_errors});
     if (!stream.removed) recording.push_back(snapshots[i]);
   }
-  // Every stream removed (all delisted): the top level keeps the first one's final figures.
+  // Every stream removed (all delisted): the top level keeps the first one's final figures
+  // (its latency histograms were not merged: no stream is recorded any more).
   MetricsSnapshot aggregate = aggregate_metrics(
-      recording.empty() ? std::vector<MetricsSnapshot>{snapshots.front()} : recording);
+      recording.empty() ? std::vector<MetricsSnapshot>{snapshots.front()} : recording,
+      merged_histograms_);
   aggregate.presync.bound_bytes = presync_budget_.bound();
   aggregate.presync.peak_bytes = presync_budget_.peak();
   if (config_.write_files) {
     std::string error;
-    SelectionFigures selection;
-    if (config_.symbol_selection.has_all()) {
-      selection.recorded = resolution_.symbols.size();
-      selection.not_recorded = resolution_.problems.size();
-      selection.capped = resolution_.capped;
-      selection.unfit_names = resolution_.unsupported;
-      selection.exchange_info_failures = exchange_info_failures_;
-      selection.listed = symbols_listed_;
-      selection.removed = symbols_removed_;
-      selection.retuned = symbols_retuned_;
-      selection.subscription_errors = subscription_errors_;
-    }
+    const std::optional<SelectionFigures> selection = selection_figures();
     if (!write_file_atomically(
             config_.data_dir + "/metrics.json",
-            to_metrics_json(aggregate, snapshots,
-                            config_.symbol_selection.has_all() ? &selection : nullptr,
-                            config_.symbol_selection.has_all() ? &statuses : nullptr),
+            to_metrics_json(aggregate, snapshots, selection ? &*selection : nullptr,
+                            selection ? &statuses : nullptr),
             error))
       log_->log(LogLevel::error, "metrics.json not written: " + error);
   }

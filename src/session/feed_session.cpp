@@ -498,7 +498,6 @@ void FeedSession::publish(const DepthUpdate& update, std::int64_t recv_ns,
     callback_ns = steady_now_ns() - start;
   }
   for (const auto& queue : queues_) {
-    if (!shared_key_) shared_key_ = std::make_shared<const StreamKey>(key_);
     TopOfBook top;
     top.key = shared_key_;
     top.first_id = update.first_id;

@@ -90,7 +90,12 @@ class FeedSession {
 
   // The library's consumers of this stream's updates (any number; see update_consumers.hpp).
   void add_callback(UpdateCallback callback) { callbacks_.push_back(std::move(callback)); }
-  void add_queue(std::shared_ptr<BookUpdateQueue> queue) { queues_.push_back(std::move(queue)); }
+  void add_queue(std::shared_ptr<BookUpdateQueue> queue) {
+    // The key every queued state carries (TopOfBook::key), made once with the first queue: a
+    // stream without a queue (most of thousands) holds none, the event path tests nothing.
+    if (!shared_key_) shared_key_ = std::make_shared<const StreamKey>(key_);
+    queues_.push_back(std::move(queue));
+  }
   // Bounds on the events that wait for a snapshot (presync_budget.hpp). With a tail, the owner
   // must call on_snapshot_dispatched() when the requested snapshot is sent: until then the
   // stream keeps its tail only.

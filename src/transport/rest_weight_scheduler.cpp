@@ -129,19 +129,6 @@ std::optional<RestWeightScheduler::Admitted> RestWeightScheduler::admit_from(Bud
   return Admitted{head.handle, id, head.weight};
 }
 
-std::optional<RestWeightScheduler::Admitted> RestWeightScheduler::admit(TimePoint now) {
-  // Round robin from the budget after the last one served, so a budget with a long queue and
-  // room (spot's thousand first syncs) never keeps another budget's requests waiting.
-  for (std::size_t i = 0; i < budgets_.size(); ++i) {
-    const std::size_t id = (next_turn_ + i) % budgets_.size();
-    if (auto admitted = admit_from(budgets_[id], id, now)) {
-      next_turn_ = id + 1;
-      return admitted;
-    }
-  }
-  return std::nullopt;
-}
-
 std::optional<RestWeightScheduler::Admitted> RestWeightScheduler::admit(TimePoint now,
                                                                         RestBudgetId id) {
   if (id >= budgets_.size()) return std::nullopt;
@@ -156,15 +143,6 @@ std::optional<RestWeightScheduler::TimePoint> RestWeightScheduler::ready_at(Budg
   prune(budget, now);
   return std::max(budget.blocked_until,
                   room_at(budget, queue->front().weight, limit_for(budget, priority), now));
-}
-
-std::optional<RestWeightScheduler::TimePoint> RestWeightScheduler::next_ready_at(TimePoint now) {
-  std::optional<TimePoint> earliest;
-  for (Budget& budget : budgets_) {
-    const std::optional<TimePoint> ready = ready_at(budget, now);
-    if (ready && (!earliest || *ready < *earliest)) earliest = ready;
-  }
-  return earliest;
 }
 
 std::optional<RestWeightScheduler::TimePoint> RestWeightScheduler::next_ready_at(TimePoint now,

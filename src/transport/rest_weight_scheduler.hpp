@@ -93,14 +93,12 @@ class RestWeightScheduler {
     RestBudgetId budget = 0;
     int weight = 0;
   };
-  /// The next request that may be sent at `now` (its weight is counted from `now`), or nullopt.
-  /// Budgets take turns: one with room never waits behind another budget's queue.
-  std::optional<Admitted> admit(TimePoint now);
-  /// The same within budget `id` only (a worker per budget: RestScheduler).
+  /// The next request of budget `id` that may be sent at `now` (its weight is counted from
+  /// `now`), or nullopt. Budgets are served apart (a worker per budget: RestScheduler), so one
+  /// with room never waits behind another budget's queue.
   std::optional<Admitted> admit(TimePoint now, RestBudgetId id);
-  /// When admit() may give something again; nullopt while nothing is queued.
-  std::optional<TimePoint> next_ready_at(TimePoint now);
-  /// The same for budget `id` only: another budget's hold or window never moves it.
+  /// When admit(now, id) may give something again; nullopt while nothing is queued in `id`.
+  /// Another budget's hold or window never moves it.
   std::optional<TimePoint> next_ready_at(TimePoint now, RestBudgetId id);
 
   /// Removes a queued request (not one already admitted). True if it was queued.
@@ -145,14 +143,13 @@ class RestWeightScheduler {
   static std::deque<Queued>* head_queue(Budget& budget, RestPriority* priority);
   // When the window will have room for `weight` below `limit` (now if it has).
   static TimePoint room_at(const Budget& budget, int weight, int limit, TimePoint now);
-  // admit()/next_ready_at() for one budget.
+  // admit()/next_ready_at() of one budget.
   static std::optional<Admitted> admit_from(Budget& budget, RestBudgetId id, TimePoint now);
   static std::optional<TimePoint> ready_at(Budget& budget, TimePoint now);
 
   std::uint64_t jitter_seed_;
   std::vector<Budget> budgets_;
   RestHandle next_handle_ = 1;
-  std::size_t next_turn_ = 0;  // the budget admit(now) looks at first
 };
 
 }  // namespace depthrec::transport

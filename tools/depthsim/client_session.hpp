@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -16,11 +17,12 @@ namespace depthsim {
 
 using SteadyClock = std::chrono::steady_clock;
 
-// Depth events one connection received for one symbol.
+// Depth events one connection was sent for one symbol.
 struct DepthProgress {
-  std::uint64_t events = 0;
-  std::uint64_t first_id = 0;  // U of the first depth event sent
-  std::uint64_t last_id = 0;   // u of the last depth event sent
+  std::uint64_t events = 0;     // queued for the connection
+  std::uint64_t delivered = 0;  // of those, written to the socket (a completed write)
+  std::uint64_t first_id = 0;   // U of the first depth event sent
+  std::uint64_t last_id = 0;    // u of the last depth event sent
 };
 
 // USD-M's routed endpoints: a /market connection acknowledges a depth SUBSCRIBE and never
@@ -45,8 +47,13 @@ struct ClientSession {
   std::uint64_t frames_sent = 0;
   std::uint64_t depth_events_sent = 0;
   std::uint64_t bytes_sent = 0;
+  std::uint64_t frames_delivered = 0;        // written to the socket, not just queued
+  std::uint64_t depth_events_delivered = 0;  // likewise; a close loses the rest
   std::uint64_t messages_received = 0;
   std::map<std::string, DepthProgress> depth_by_symbol;
+  // Per frame queued and not yet written, oldest first: the depth progress it counts toward
+  // (null: no depth event). std::map nodes keep their address, also when the session moves.
+  std::deque<DepthProgress*> unwritten;
 
   SteadyClock::time_point stalled_until{};  // sends are skipped (missed) until then
   bool answer_pings = true;                 // false after no_pong

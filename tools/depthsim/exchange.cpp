@@ -230,10 +230,25 @@ void Exchange::on_close(ConnectionId id) {
   ClientSession session = std::move(found->second);
   sessions_.erase(found);
   session.open = false;
+  session.unwritten.clear();  // still queued or in flight: never delivered
   if (session.close_reason.empty()) session.close_reason = "closed by peer";
   closed_sessions_[id] = std::move(session);
   while (closed_sessions_.size() > kClosedSessionsKept)
     closed_sessions_.erase(closed_sessions_.begin());
+}
+
+void Exchange::on_frames_written(ConnectionId id, std::size_t frames) {
+  auto found = sessions_.find(id);
+  if (found == sessions_.end()) return;
+  ClientSession& session = found->second;
+  for (; frames > 0 && !session.unwritten.empty(); --frames) {
+    DepthProgress* depth = session.unwritten.front();
+    session.unwritten.pop_front();
+    ++session.frames_delivered;
+    if (depth == nullptr) continue;
+    ++depth->delivered;
+    ++session.depth_events_delivered;
+  }
 }
 
 bool Exchange::admit_incoming(ClientSession& session) {

@@ -56,6 +56,7 @@ class Exchange final : public ServerHandler {
   bool on_client_ping(ConnectionId id) override;
   void on_pong(ConnectionId id, const std::string& payload) override;
   void on_close(ConnectionId id) override;
+  void on_frames_written(ConnectionId id, std::size_t frames) override;
   std::optional<HttpReply> on_http(ConnectionId id, const std::string& method,
                                    const std::string& resource) override;
 
@@ -101,11 +102,13 @@ class Exchange final : public ServerHandler {
   bool route_delivers(const ClientSession& session) const;
   void generate_event(SymbolFeed& feed);
   void deliver(SymbolFeed& feed, const BookUpdate& update, bool fresh);
-  // A diff-depth event sent to `session` (its /sim/stats progress).
-  void count_depth_sent(ClientSession& session, const std::string& symbol,
-                        const BookUpdate& update);
+  // A diff-depth event sent to `session` (its /sim/stats progress, which the event's frame
+  // counts toward once written).
+  DepthProgress& count_depth_sent(ClientSession& session, const std::string& symbol,
+                                  const BookUpdate& update);
+  // `depth`: the progress whose delivered count the frame adds to once written (null: none).
   void send_frame(ClientSession& session, FrameType type,
-                  const std::shared_ptr<const std::string>& frame);
+                  const std::shared_ptr<const std::string>& frame, DepthProgress* depth = nullptr);
   void apply_connection_fault(ClientSession& session, const StreamFault& fault);
   void send_payload_fault(SymbolFeed& feed, const BookUpdate& update, const StreamFault& fault);
   // exchange_hostile_events.cpp: the event sent altered (is_event_fault) instead of as rendered.

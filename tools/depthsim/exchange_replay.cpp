@@ -23,7 +23,7 @@ std::uint64_t recorded_id(std::string_view payload, std::string_view field) {
   return value;
 }
 
-void count_replayed_depth(ClientSession& session, const ReplayItem& item) {
+DepthProgress& count_replayed_depth(ClientSession& session, const ReplayItem& item) {
   const std::string_view data = item.data();
   DepthProgress& progress =
       session.depth_by_symbol[to_upper_ascii(item.stream.substr(0, item.stream.find('@')))];
@@ -31,6 +31,7 @@ void count_replayed_depth(ClientSession& session, const ReplayItem& item) {
   progress.last_id = recorded_id(data, "u");
   ++progress.events;
   ++session.depth_events_sent;
+  return progress;
 }
 }  // namespace
 
@@ -73,8 +74,10 @@ void Exchange::replay_step() {
             frame = std::make_shared<const std::string>(
                 session.subscriptions.combined ? item.text : std::string(item.data()));
           }
-          send_frame(session, FrameType::text, frame);
-          if (stream.text.find("@depth") != std::string::npos) count_replayed_depth(session, item);
+          DepthProgress* depth = stream.text.find("@depth") != std::string::npos
+                                     ? &count_replayed_depth(session, item)
+                                     : nullptr;
+          send_frame(session, FrameType::text, frame, depth);
         }
       }
     }

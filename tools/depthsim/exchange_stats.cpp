@@ -35,6 +35,10 @@ void write_session(JsonWriter& json, const ClientSession& session, SteadyClock::
   json.Uint64(session.bytes_sent);
   json.Key("depth_events_sent");
   json.Uint64(session.depth_events_sent);
+  json.Key("frames_delivered");
+  json.Uint64(session.frames_delivered);
+  json.Key("depth_events_delivered");
+  json.Uint64(session.depth_events_delivered);
   std::uint64_t first_id = 0;
   std::uint64_t last_id = 0;
   json.Key("depth");
@@ -46,6 +50,8 @@ void write_session(JsonWriter& json, const ClientSession& session, SteadyClock::
     json.StartObject();
     json.Key("events");
     json.Uint64(progress.events);
+    json.Key("delivered");
+    json.Uint64(progress.delivered);
     json.Key("first_U");
     json.Uint64(progress.first_id);
     json.Key("last_u");
@@ -243,6 +249,8 @@ std::string Exchange::symbol_stats_json(const std::string& symbol) const {
       json.Bool(session.can_send());
       json.Key("events");
       json.Uint64(progress->second.events);
+      json.Key("delivered");
+      json.Uint64(progress->second.delivered);
       json.Key("first_U");
       json.Uint64(progress->second.first_id);
       json.Key("last_u");

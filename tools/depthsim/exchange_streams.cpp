@@ -258,11 +258,12 @@ void Exchange::on_pong(ConnectionId id, const std::string& payload) {
 }
 
 void Exchange::send_frame(ClientSession& session, FrameType type,
-                          const std::shared_ptr<const std::string>& frame) {
+                          const std::shared_ptr<const std::string>& frame, DepthProgress* depth) {
   if (!session.can_send()) return;
   if (server_->send(session.id, type, frame)) {
     ++session.frames_sent;
     session.bytes_sent += frame->size();
+    session.unwritten.push_back(depth);
   }
 }
 
@@ -378,19 +379,22 @@ void Exchange::deliver(SymbolFeed& feed, const BookUpdate& update, bool fresh) {
           frame = std::make_shared<const std::string>(wrap_combined(stream.text, *payload));
         payload = frame;
       }
-      send_frame(session, FrameType::text, payload);
-      if (stream.kind == StreamKind::diff_depth) count_depth_sent(session, feed.symbol(), update);
+      DepthProgress* depth = stream.kind == StreamKind::diff_depth
+                                 ? &count_depth_sent(session, feed.symbol(), update)
+                                 : nullptr;
+      send_frame(session, FrameType::text, payload, depth);
     }
   }
 }
 
-void Exchange::count_depth_sent(ClientSession& session, const std::string& symbol,
-                                const BookUpdate& update) {
+DepthProgress& Exchange::count_depth_sent(ClientSession& session, const std::string& symbol,
+                                          const BookUpdate& update) {
   DepthProgress& progress = session.depth_by_symbol[symbol];
   if (progress.events == 0) progress.first_id = update.first_id;
   progress.last_id = update.last_id;
   ++progress.events;
   ++session.depth_events_sent;
+  return progress;
 }
 
 }  // namespace depthsim

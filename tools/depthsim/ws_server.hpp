@@ -41,6 +41,10 @@ class ServerHandler {
   virtual bool on_client_ping(ConnectionId id) = 0;  // true: answer with a pong
   virtual void on_pong(ConnectionId id, const std::string& payload) = 0;
   virtual void on_close(ConnectionId id) = 0;  // closed, failed or dropped: no more calls for id
+  // The oldest `frames` frames send() accepted for id were written to the socket (every byte
+  // taken by it), in the order they were sent. Frames still queued, or cut short by the end of
+  // the connection, are never reported.
+  virtual void on_frames_written(ConnectionId id, std::size_t frames) = 0;
   // A plain HTTP request; nullopt defers the answer until reply_http(id, ...).
   virtual std::optional<HttpReply> on_http(ConnectionId id, const std::string& method,
                                            const std::string& resource) = 0;

@@ -5,8 +5,11 @@
 #include <websocketpp/server.hpp>
 
 #include <array>
+#include <deque>
 #include <unordered_map>
+#include <unordered_set>
 
+#include "write_observed_transport.hpp"
 #include "ws_server.hpp"
 
 namespace depthsim {
@@ -27,7 +30,7 @@ struct QuietConfig : Base {
   struct transport_config : Base::transport_config {
     static const long timeout_socket_shutdown = 200;
   };
-  using transport_type = websocketpp::transport::asio::endpoint<transport_config>;
+  using transport_type = WriteObservedEndpoint<transport_config>;
   // A client that never answers our close frame costs at most this long at shutdown.
   static const long timeout_close_handshake = 1000;
   static const websocketpp::log::level elog_level = websocketpp::log::elevel::none;
@@ -83,7 +86,10 @@ class WsServerImpl final : public WsServer {
             const std::shared_ptr<const std::string>& payload) override {
     ConnectionPtr connection = find(id);
     if (!connection) return false;
-    return !connection->send(frame_for(type, payload));
+    MessagePtr frame = frame_for(type, payload);
+    if (connection->send(frame)) return false;
+    unwritten_[id].push_back(std::move(frame));
+    return true;
   }
 
   std::size_t buffered_amount(ConnectionId id) const override {
@@ -199,12 +205,49 @@ class WsServerImpl final : public WsServer {
     ConnectionPtr connection = endpoint_.get_con_from_hdl(hdl, ignored_);
     if (!connection) return;
     open_[id] = connection;
+    connection->set_write_observer(
+        [this, id](const std::vector<websocketpp::transport::buffer>& buffers,
+                   std::size_t written) { on_written(id, buffers, written); });
     handler_.on_open(id, connection->get_resource());
   }
 
   void on_gone(websocketpp::connection_hdl hdl) {
     const ConnectionId id = id_of(hdl);
-    if (open_.erase(id) > 0) handler_.on_close(id);
+    auto found = open_.find(id);
+    if (found == open_.end()) return;
+    const bool writing = found->second->writing();
+    open_.erase(found);
+    // A write still under way (a failed read ended the connection first) reports how much of it
+    // reached the socket before the exchange hears of the close: on_written closes then.
+    if (writing) {
+      close_after_write_.insert(id);
+      return;
+    }
+    unwritten_.erase(id);  // what was still queued is never delivered
+    handler_.on_close(id);
+  }
+
+  // A write ended, `written` of its bytes taken by the socket: its buffers are header, payload,
+  // header, payload... in queue order, and our frames among them (pings, pongs and close frames
+  // are websocketpp's) are the oldest of unwritten_, matched by their payload's address (each
+  // is alive until this write ends). A frame is written when its payload's last byte is.
+  void on_written(ConnectionId id, const std::vector<websocketpp::transport::buffer>& buffers,
+                  std::size_t written) {
+    auto found = unwritten_.find(id);
+    std::size_t frames = 0;
+    std::size_t end = 0;
+    for (const websocketpp::transport::buffer& buffer : buffers) {
+      end += buffer.len;
+      if (end > written || found == unwritten_.end() || found->second.empty()) break;
+      if (buffer.buf != found->second.front()->get_payload().data()) continue;
+      found->second.pop_front();
+      ++frames;
+    }
+    if (frames > 0) handler_.on_frames_written(id, frames);
+    if (close_after_write_.erase(id) > 0) {
+      unwritten_.erase(id);
+      handler_.on_close(id);
+    }
   }
 
   void on_http(websocketpp::connection_hdl hdl) {
@@ -236,6 +279,9 @@ class WsServerImpl final : public WsServer {
   ConnectionId next_id_ = 1;
   std::unordered_map<ConnectionId, ConnectionPtr> open_;
   std::unordered_map<ConnectionId, ConnectionPtr> deferred_;
+  // Per open connection, the frames send() queued whose write has not completed, oldest first.
+  std::unordered_map<ConnectionId, std::deque<MessagePtr>> unwritten_;
+  std::unordered_set<ConnectionId> close_after_write_;  // gone, their last write still ending
   std::shared_ptr<const std::string> last_payload_;
   FrameType last_type_ = FrameType::text;
   MessagePtr last_frame_;

@@ -6,13 +6,19 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "depthrec/feed_metrics.hpp"
+#include "depthrec/latency_histogram.hpp"
 #include "depthrec/metrics_report.hpp"
 
 namespace depthrec {
 namespace {
+
+// Streams whose snapshots are made up here have no histograms behind them.
+const FeedMetrics::MergedHistograms kNoHistograms;
 
 MetricsSnapshot stream(const std::string& symbol, std::uint64_t messages, std::uint64_t breaks,
                        std::int64_t initial_sync_ns, bool synced) {
@@ -38,9 +44,7 @@ TEST(StreamMetrics, TheAggregateSumsCountersAndIsSyncedOnlyWhenEveryBookIs) {
   std::vector<MetricsSnapshot> streams{stream("btcusdt", 600, 0, 8'000'000, true),
                                        stream("ethusdt", 599, 1, 9'000'000, true),
                                        stream("solusdt", 300, 0, 7'000'000, true)};
-  streams[2].run.event_latency_us =
-      HistogramSummary{300, 500, 20'000, 4'000.0, 1'000, 8'000, 12'000, 19'000};
-  MetricsSnapshot all = aggregate_metrics(streams);
+  MetricsSnapshot all = aggregate_metrics(streams, kNoHistograms);
   EXPECT_EQ(all.run.counters.messages, 1499u);
   EXPECT_EQ(all.run.counters.breaks, 1u);
   EXPECT_EQ(all.run.counters.resyncs, 1u);
@@ -49,24 +53,74 @@ TEST(StreamMetrics, TheAggregateSumsCountersAndIsSyncedOnlyWhenEveryBookIs) {
   EXPECT_EQ(all.gaps[0].second, 1u);
   EXPECT_EQ(all.sync.initial_sync_ns, 9'000'000) << "every book synced: the slowest one's time";
   EXPECT_TRUE(all.book.synced);
-  // Latency: count, min, max and mean exact; percentiles the highest stream's (an upper bound).
-  EXPECT_EQ(all.run.event_latency_us.count, 1499u);
-  EXPECT_EQ(all.run.event_latency_us.min, 500);
-  EXPECT_EQ(all.run.event_latency_us.max, 20'000);
-  EXPECT_NEAR(all.run.event_latency_us.mean, (1199 * 2'000.0 + 300 * 4'000.0) / 1499, 1e-9);
-  EXPECT_EQ(all.run.event_latency_us.p99, 12'000);
 
   streams[1].book.synced = false;
   streams[1].sync.initial_sync_ns = -1;
-  all = aggregate_metrics(streams);
+  all = aggregate_metrics(streams, kNoHistograms);
   EXPECT_FALSE(all.book.synced);
   EXPECT_EQ(all.sync.initial_sync_ns, -1) << "not every book synced yet";
+}
+
+// Two streams with known latencies: the aggregate's percentiles are those of the union of their
+// values (each stream's histograms merged), not the highest stream's. Here the union's p50 lies
+// in the fast stream (2.4 ms) while the slow stream's own p50 is 40.6 ms.
+TEST(StreamMetrics, TheAggregateLatencyPercentilesAreThoseOfTheUnionOfTheStreams) {
+  constexpr std::int64_t kStartNs = 1'721'347'000'000'000'000;
+  constexpr std::int64_t kStartMs = kStartNs / 1'000'000;
+  FeedMetrics fast(StreamKey{Market::usdm, "BTCUSDT", "btcusdt@depth@100ms"}, kStartNs);
+  FeedMetrics slow(StreamKey{Market::usdm, "ETHUSDT", "ethusdt@depth@100ms"}, kStartNs);
+  LatencyHistogram union_us;
+  std::vector<std::int64_t> values;
+  const auto record = [&](FeedMetrics& metrics, std::int64_t event_ms, std::int64_t latency_us) {
+    EventSample sample;
+    sample.event_time_ms = event_ms;
+    sample.recv_ns = event_ms * 1'000'000 + latency_us * 1'000;
+    metrics.record_event(sample);
+    union_us.record(latency_us);
+    values.push_back(latency_us);
+  };
+  for (std::int64_t i = 0; i < 300; ++i) record(fast, kStartMs + i, 1'000 + 7 * i);
+  for (std::int64_t i = 0; i < 100; ++i) record(slow, kStartMs + i, 40'000 + 13 * i);
+
+  FeedMetrics::MergedHistograms merged;
+  const std::int64_t roll_ns = kStartNs + 10'000'000'000;
+  std::vector<MetricsSnapshot> streams{fast.roll_window(roll_ns, &merged),
+                                       slow.roll_window(roll_ns, &merged)};
+  const MetricsSnapshot all = aggregate_metrics(streams, merged);
+  const HistogramSummary& run = all.run.event_latency_us;
+  EXPECT_EQ(run.count, 400u);
+  EXPECT_EQ(run.min, 1'000);
+  EXPECT_EQ(run.max, 40'000 + 13 * 99);
+  EXPECT_EQ(run.p50, union_us.percentile(50));
+  EXPECT_EQ(run.p99, union_us.percentile(99));
+  EXPECT_EQ(run.p95, union_us.percentile(95));
+  // Against the exact nearest-rank percentiles of the 400 values (the histogram's precision).
+  std::sort(values.begin(), values.end());
+  EXPECT_NEAR(run.p50, values[199], values[199] / 128.0);  // rank 200: the fast stream's
+  EXPECT_NEAR(run.p99, values[395], values[395] / 128.0);  // rank 396: the slow stream's
+  EXPECT_LT(run.p50, streams[1].run.event_latency_us.p50) << "not the highest stream's p50";
+  // The first window is the whole run.
+  EXPECT_EQ(all.window.event_latency_us.p50, run.p50);
+  EXPECT_EQ(all.window.event_latency_us.count, 400u);
+
+  // A second window with only the slow stream's events: the window's percentiles are its own,
+  // the run's those of all 410 values.
+  for (std::int64_t i = 0; i < 10; ++i) record(slow, kStartMs + 20'000 + i, 90'000 + i);
+  merged.reset();
+  streams = {fast.roll_window(roll_ns * 2 - kStartNs, &merged),
+             slow.roll_window(roll_ns * 2 - kStartNs, &merged)};
+  const MetricsSnapshot second = aggregate_metrics(streams, merged);
+  EXPECT_EQ(second.window.event_latency_us.count, 10u);
+  EXPECT_NEAR(second.window.event_latency_us.p50, 90'004, 90'004 / 128.0);
+  EXPECT_EQ(second.run.event_latency_us.count, 410u);
+  EXPECT_EQ(second.run.event_latency_us.p50, union_us.percentile(50));
+  EXPECT_EQ(second.run.event_latency_us.p99, union_us.percentile(99));
 }
 
 TEST(StreamMetrics, MetricsJsonKeepsTheSeedsTopLevelAndAddsOneEntryPerStream) {
   const std::vector<MetricsSnapshot> streams{stream("btcusdt", 600, 0, 8'000'000, true),
                                              stream("ethusdt", 599, 1, 9'000'000, false)};
-  const MetricsSnapshot all = aggregate_metrics(streams);
+  const MetricsSnapshot all = aggregate_metrics(streams, kNoHistograms);
   const std::string text = to_metrics_json(all, streams);
   rapidjson::Document doc;
   doc.Parse(text.c_str());
@@ -105,7 +159,8 @@ TEST(StreamMetrics, AnAllRunAddsItsSelectionFigures) {
   selection.capped = 3;
   selection.unfit_names = 4;
   selection.exchange_info_failures = 5;
-  const std::string text = to_metrics_json(aggregate_metrics(streams), streams, &selection);
+  const std::string text =
+      to_metrics_json(aggregate_metrics(streams, kNoHistograms), streams, &selection);
   rapidjson::Document doc;
   doc.Parse(text.c_str());
   ASSERT_FALSE(doc.HasParseError()) << text;
@@ -124,7 +179,7 @@ TEST(StreamMetrics, AnAllRunAddsItsSelectionFigures) {
 TEST(StreamMetrics, TheTopLevelIsTheSingleStreamDocumentByteForByte) {
   const std::vector<MetricsSnapshot> streams{stream("btcusdt", 600, 0, 8'000'000, true),
                                              stream("ethusdt", 599, 1, 9'000'000, false)};
-  const MetricsSnapshot all = aggregate_metrics(streams);
+  const MetricsSnapshot all = aggregate_metrics(streams, kNoHistograms);
   const std::string single = to_metrics_json(all);
   const std::string many = to_metrics_json(all, streams);
   const std::string top = single.substr(0, single.rfind("\n}\n"));
@@ -141,7 +196,7 @@ TEST(StreamMetrics, AnyStreamNameGivesValidJson) {
   std::vector<MetricsSnapshot> streams{stream("a\"b", 1, 0, 1, true),
                                        stream("c\\d\n\x7f\x01", 2, 0, 1, true),
                                        stream("\xff\xfe}]", 3, 0, 1, true)};
-  const MetricsSnapshot all = aggregate_metrics(streams);
+  const MetricsSnapshot all = aggregate_metrics(streams, kNoHistograms);
   for (const auto& list : {streams, std::vector<MetricsSnapshot>{}}) {
     const std::string text = to_metrics_json(all, list);
     rapidjson::Document doc;
@@ -164,7 +219,7 @@ TEST(StreamMetrics, EntriesCarryWhatThePerStreamAlertsRead) {
   streams[1].snapshot_failures_in_a_row = 6;
   streams[0].run.event_latency_corrected_us =
       HistogramSummary{600, 100, 900, 200.0, 150, 300, 400, 800};
-  const std::string text = to_metrics_json(aggregate_metrics(streams), streams);
+  const std::string text = to_metrics_json(aggregate_metrics(streams, kNoHistograms), streams);
   rapidjson::Document doc;
   doc.Parse(text.c_str());
   ASSERT_FALSE(doc.HasParseError()) << text;
@@ -185,14 +240,14 @@ TEST(StreamMetrics, EntriesCarryWhatThePerStreamAlertsRead) {
 TEST(StreamMetrics, PresyncFiguresPerStreamAndSummedAtTheTopLevel) {
   std::vector<MetricsSnapshot> streams{stream("btcusdt", 600, 0, 8'000'000, true),
                                        stream("ethusdt", 599, 0, 9'000'000, false)};
-  EXPECT_EQ(to_metrics_json(aggregate_metrics(streams)).find("presync"), std::string::npos);
+  EXPECT_EQ(to_metrics_json(aggregate_metrics(streams, kNoHistograms)).find("presync"), std::string::npos);
   for (MetricsSnapshot& s : streams) s.presync.bounded = true;
   streams[0].presync.tail_trimmed = 40;
   streams[1].presync.buffered_bytes = 4'096;
   streams[1].presync.tail_trimmed = 2;
   streams[1].presync.budget_dropped = 7;
   streams[1].presync.snapshots_too_old = 1;
-  MetricsSnapshot all = aggregate_metrics(streams);
+  MetricsSnapshot all = aggregate_metrics(streams, kNoHistograms);
   all.presync.bound_bytes = 1 << 20;
   all.presync.peak_bytes = 1'050'000;
   rapidjson::Document doc;

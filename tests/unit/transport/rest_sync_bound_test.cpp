@@ -47,9 +47,9 @@ TEST(RestSyncBound, IsWhatTheSchedulerAchieves) {
   for (int i = 0; i < 45; ++i) s.enqueue(id, RestPriority::initial, 20);
   const auto start = RestWeightScheduler::TimePoint{} + 1000h;
   auto now = start;
-  while (auto ready = s.next_ready_at(now)) {
+  while (auto ready = s.next_ready_at(now, id)) {
     now = *ready;
-    while (s.admit(now)) {
+    while (s.admit(now, id)) {
     }
   }
   EXPECT_EQ(now - start, sync_time_lower_bound(45, 20, config).value());

@@ -32,10 +32,11 @@ struct FakeClock {
   void advance(std::chrono::milliseconds by) { now += by; }
 };
 
-// Admits everything that may go now, in order.
-std::vector<RestWeightScheduler::Admitted> admit_all(RestWeightScheduler& s, TimePoint now) {
+// Admits everything of budget `id` that may go now, in order.
+std::vector<RestWeightScheduler::Admitted> admit_all(RestWeightScheduler& s, TimePoint now,
+                                                     RestBudgetId id) {
   std::vector<RestWeightScheduler::Admitted> out;
-  while (auto a = s.admit(now)) out.push_back(*a);
+  while (auto a = s.admit(now, id)) out.push_back(*a);
   return out;
 }
 
@@ -49,10 +50,10 @@ TEST(RestWeightScheduler, NeverSpendsMoreThanTheSafetyShareInAnyWindow) {
   }
   std::deque<std::pair<TimePoint, int>> window;  // what was admitted within the last 60 s
   int admitted = 0, max_in_window = 0;
-  while (auto ready = s.next_ready_at(clock.now)) {
+  while (auto ready = s.next_ready_at(clock.now, id)) {
     ASSERT_GE(*ready, clock.now);
     clock.now = *ready;
-    for (const auto& a : admit_all(s, clock.now)) {
+    for (const auto& a : admit_all(s, clock.now, id)) {
       window.emplace_back(clock.now, a.weight);
       ++admitted;
     }
@@ -77,7 +78,7 @@ TEST(RestWeightScheduler, ResyncsGoBeforeInitialSyncsAndLowPriorityLast) {
   EXPECT_EQ(stats.queued[0], 1u);  // by RestPriority: resync, initial, low
   EXPECT_EQ(stats.queued[1], 1u);
   EXPECT_EQ(stats.queued[2], 1u);
-  const auto order = admit_all(s, FakeClock{}.now);
+  const auto order = admit_all(s, FakeClock{}.now, id);
   ASSERT_EQ(order.size(), 3u);
   EXPECT_EQ(order[0].handle, resync);
   EXPECT_EQ(order[1].handle, initial);
@@ -91,9 +92,9 @@ TEST(RestWeightScheduler, EqualPrioritiesAreFirstInFirstOut) {
   for (int i = 0; i < 12; ++i) queued.push_back(s.enqueue(id, RestPriority::initial, 20).handle);
   FakeClock clock;
   std::vector<RestHandle> order;
-  while (auto ready = s.next_ready_at(clock.now)) {
+  while (auto ready = s.next_ready_at(clock.now, id)) {
     clock.now = *ready;
-    for (const auto& a : admit_all(s, clock.now)) order.push_back(a.handle);
+    for (const auto& a : admit_all(s, clock.now, id)) order.push_back(a.handle);
   }
   EXPECT_EQ(order, queued);
 }
@@ -103,14 +104,14 @@ TEST(RestWeightScheduler, InitialSyncsLeaveHeadroomForResyncs) {
   const RestBudgetId id = s.add_budget(budget_of(100));  // initial 80, planned 90
   FakeClock clock;
   for (int i = 0; i < 10; ++i) s.enqueue(id, RestPriority::initial, 10);
-  EXPECT_EQ(admit_all(s, clock.now).size(), 8u);  // 80 of 100
+  EXPECT_EQ(admit_all(s, clock.now, id).size(), 8u);  // 80 of 100
   const RestHandle resync = s.enqueue(id, RestPriority::resync, 10).handle;
-  const auto next = admit_all(s, clock.now);
+  const auto next = admit_all(s, clock.now, id);
   ASSERT_EQ(next.size(), 1u);  // at once, ahead of the two initial ones still queued
   EXPECT_EQ(next[0].handle, resync);
   s.enqueue(id, RestPriority::resync, 10);
-  EXPECT_TRUE(admit_all(s, clock.now).empty());  // 100 > 90: the safety margin holds it
-  EXPECT_EQ(s.next_ready_at(clock.now), clock.now + 60s);
+  EXPECT_TRUE(admit_all(s, clock.now, id).empty());  // 100 > 90: the safety margin holds it
+  EXPECT_EQ(s.next_ready_at(clock.now, id), clock.now + 60s);
   const auto stats = s.stats(id, clock.now);
   EXPECT_EQ(stats.weight_used, 90u);
   EXPECT_EQ(stats.planned_limit, 90);
@@ -124,13 +125,13 @@ TEST(RestWeightScheduler, RetryAfterHoldsTheWholeBudget) {
   const RestBudgetId id = s.add_budget(budget_of(2400));
   FakeClock clock;
   s.enqueue(id, RestPriority::initial, 20);
-  ASSERT_EQ(admit_all(s, clock.now).size(), 1u);
+  ASSERT_EQ(admit_all(s, clock.now, id).size(), 1u);
   s.on_response(id, 429, 5s, std::nullopt, clock.now);
   s.enqueue(id, RestPriority::resync, 20);  // not even a resync passes a 429
-  EXPECT_TRUE(admit_all(s, clock.now + 4999ms).empty());
-  EXPECT_EQ(s.next_ready_at(clock.now), clock.now + 5s);
+  EXPECT_TRUE(admit_all(s, clock.now + 4999ms, id).empty());
+  EXPECT_EQ(s.next_ready_at(clock.now, id), clock.now + 5s);
   EXPECT_EQ(s.stats(id, clock.now).blocked_remaining, 5000ms);
-  EXPECT_EQ(admit_all(s, clock.now + 5s).size(), 1u);
+  EXPECT_EQ(admit_all(s, clock.now + 5s, id).size(), 1u);
   const auto stats = s.stats(id, clock.now + 10s);
   EXPECT_EQ(stats.http_429, 1u);
   EXPECT_EQ(stats.blocked, 5000ms);
@@ -144,10 +145,10 @@ TEST(RestWeightScheduler, A418BanIsWaitedOutAndWithoutRetryAfterTheBackoffGrows)
   // Sends one request now, gets `status` (and Retry-After) for it, and says when the next may go.
   const auto answered = [&](long status, std::optional<std::chrono::seconds> retry_after) {
     s.enqueue(id, RestPriority::initial, 20);
-    EXPECT_EQ(admit_all(s, clock.now).size(), 1u);
+    EXPECT_EQ(admit_all(s, clock.now, id).size(), 1u);
     s.on_response(id, status, retry_after, std::nullopt, clock.now);
     s.enqueue(id, RestPriority::initial, 20);
-    const auto ready = s.next_ready_at(clock.now).value() - clock.now;
+    const auto ready = s.next_ready_at(clock.now, id).value() - clock.now;
     s.drain();
     return std::chrono::duration_cast<std::chrono::milliseconds>(ready);
   };
@@ -170,15 +171,15 @@ TEST(RestWeightScheduler, TheServersUsedWeightRaisesOurCountNeverLowersIt) {
   const RestBudgetId id = s.add_budget(budget_of(100));
   FakeClock clock;
   s.enqueue(id, RestPriority::initial, 10);
-  admit_all(s, clock.now);
+  admit_all(s, clock.now, id);
   s.on_response(id, 200, std::nullopt, 75, clock.now);  // another client on our IP spent 65
   EXPECT_EQ(s.stats(id, clock.now).weight_used, 75u);
   s.on_response(id, 200, std::nullopt, 3, clock.now);  // lower: ours stands
   EXPECT_EQ(s.stats(id, clock.now).weight_used, 75u);
   s.enqueue(id, RestPriority::initial, 10);  // 85 > 80: waits until the window moves on
-  EXPECT_TRUE(admit_all(s, clock.now).empty());
-  EXPECT_EQ(s.next_ready_at(clock.now), clock.now + 60s);
-  EXPECT_EQ(admit_all(s, clock.now + 60s).size(), 1u);
+  EXPECT_TRUE(admit_all(s, clock.now, id).empty());
+  EXPECT_EQ(s.next_ready_at(clock.now, id), clock.now + 60s);
+  EXPECT_EQ(admit_all(s, clock.now + 60s, id).size(), 1u);
 }
 
 TEST(RestWeightScheduler, AQueuedRequestIsCancelledByItsHandle) {
@@ -188,7 +189,7 @@ TEST(RestWeightScheduler, AQueuedRequestIsCancelledByItsHandle) {
   const RestHandle kept = s.enqueue(id, RestPriority::initial, 20).handle;
   EXPECT_TRUE(s.cancel(delisted));
   EXPECT_FALSE(s.cancel(delisted));  // once
-  const auto order = admit_all(s, FakeClock{}.now);
+  const auto order = admit_all(s, FakeClock{}.now, id);
   ASSERT_EQ(order.size(), 1u);
   EXPECT_EQ(order[0].handle, kept);
   EXPECT_FALSE(s.cancel(kept));  // already sent: its answer comes
@@ -196,7 +197,7 @@ TEST(RestWeightScheduler, AQueuedRequestIsCancelledByItsHandle) {
   const auto stats = s.stats(id, FakeClock{}.now);
   EXPECT_EQ(stats.cancelled, 1u);
   EXPECT_EQ(stats.weight_used, 20u);  // the cancelled one spent nothing
-  EXPECT_FALSE(s.next_ready_at(FakeClock{}.now).has_value());
+  EXPECT_FALSE(s.next_ready_at(FakeClock{}.now, id).has_value());
 }
 
 TEST(RestWeightScheduler, AWeightAboveTheBudgetFailsAtOnceWithAClearError) {
@@ -227,14 +228,15 @@ TEST(RestWeightScheduler, UsdmAndCoinmDrawFromOneBudgetSpotFromItsOwn) {
   EXPECT_EQ(s.stats(*spot, FakeClock{}.now).limit, 6000);
   FakeClock clock;
   for (int i = 0; i < 96; ++i) s.enqueue(*usdm, RestPriority::initial, 20);  // 1920: 80 %
-  EXPECT_EQ(admit_all(s, clock.now).size(), 96u);
+  EXPECT_EQ(admit_all(s, clock.now, *usdm).size(), 96u);
   const RestHandle coinm_book = s.enqueue(*coinm, RestPriority::initial, 20).handle;
   const RestHandle spot_book = s.enqueue(*spot, RestPriority::initial, 50).handle;
-  const auto now = admit_all(s, clock.now);
+  const auto now = admit_all(s, clock.now, *spot);
   ASSERT_EQ(now.size(), 1u);
-  EXPECT_EQ(now[0].handle, spot_book);  // the coinm book waits for the usdm books' window
-  EXPECT_EQ(s.next_ready_at(clock.now), clock.now + 60s);
-  const auto later = admit_all(s, clock.now + 60s);
+  EXPECT_EQ(now[0].handle, spot_book);
+  EXPECT_TRUE(admit_all(s, clock.now, *coinm).empty());  // it waits for the usdm books' window
+  EXPECT_EQ(s.next_ready_at(clock.now, *coinm), clock.now + 60s);
+  const auto later = admit_all(s, clock.now + 60s, *coinm);
   ASSERT_EQ(later.size(), 1u);
   EXPECT_EQ(later[0].handle, coinm_book);
 }
@@ -245,7 +247,7 @@ TEST(RestWeightScheduler, DrainEmptiesEveryQueue) {
   const RestHandle a = s.enqueue(id, RestPriority::low, 1).handle;
   const RestHandle b = s.enqueue(id, RestPriority::resync, 1).handle;
   EXPECT_EQ(s.drain(), (std::vector<RestHandle>{b, a}));
-  EXPECT_FALSE(s.admit(FakeClock{}.now).has_value());
+  EXPECT_FALSE(s.admit(FakeClock{}.now, id).has_value());
 }
 
 }  // namespace

@@ -1,0 +1,72 @@
+// websocketpp's asio transport with one addition: a connection reports each write of frames,
+// with the buffers it wrote and how many of their bytes reached the socket, so the exchange
+// counts an event as delivered only once its bytes were written (not when it was queued).
+// websocketpp's own buffered amount cannot tell: a write in flight has already left its queue,
+// and a client that stops reading holds a whole batch of frames in one write, partly written.
+// Include only from ws_server_impl.hpp.
+#pragma once
+
+#include <websocketpp/transport/asio/endpoint.hpp>
+
+#include <functional>
+#include <utility>
+#include <vector>
+
+namespace depthsim {
+
+template <typename TransportConfig>
+class WriteObservedConnection : public websocketpp::transport::asio::connection<TransportConfig> {
+  using Base = websocketpp::transport::asio::connection<TransportConfig>;
+
+ public:
+  using Buffers = std::vector<websocketpp::transport::buffer>;
+  // `written`: the bytes of `buffers`, from the first, that the socket took (all of them unless
+  // the write failed).
+  using WriteObserver = std::function<void(const Buffers& buffers, std::size_t written)>;
+
+  using Base::Base;
+
+  void set_write_observer(WriteObserver observer) { observer_ = std::move(observer); }
+  // A write of frames is under way: its observer call is still to come.
+  bool writing() const { return writing_; }
+
+  // The handshake's single-buffer writes carry no frames: passed through unobserved.
+  void async_write(const char* buf, std::size_t len,
+                   websocketpp::transport::write_handler handler) {
+    Base::async_write(buf, len, std::move(handler));
+  }
+
+  // Frame writes, as the base transport does them but keeping the count of bytes written, which
+  // it drops. The observer hears of them before websocketpp releases the messages. depthsim runs
+  // its io_context on one thread, so the completion needs no strand.
+  void async_write(const Buffers& buffers, websocketpp::transport::write_handler handler) {
+    std::vector<asio::const_buffer> pieces;
+    pieces.reserve(buffers.size());
+    for (const websocketpp::transport::buffer& buffer : buffers)
+      pieces.emplace_back(buffer.buf, buffer.len);
+    writing_ = true;
+    asio::async_write(this->get_socket(), pieces,
+                      [self = Base::get_shared(), this, buffers, handler = std::move(handler)](
+                          const asio::error_code& error, std::size_t written) {
+                        writing_ = false;
+                        if (observer_) observer_(buffers, written);
+                        websocketpp::lib::error_code result;
+                        if (error)
+                          result = make_error_code(websocketpp::transport::error::pass_through);
+                        handler(result);
+                      });
+  }
+
+ private:
+  WriteObserver observer_;
+  bool writing_ = false;
+};
+
+template <typename TransportConfig>
+class WriteObservedEndpoint : public websocketpp::transport::asio::endpoint<TransportConfig> {
+ public:
+  using transport_con_type = WriteObservedConnection<TransportConfig>;
+  using transport_con_ptr = typename transport_con_type::ptr;
+};
+
+}  // namespace depthsim
