@@ -2,8 +2,8 @@
 // connection (one FeedSession takes both, and checks a ticker against the connection its book
 // follows). The planner places keys in key order, so a pair may be split at a connection's last
 // slot: planning one slot below the venue's limit keeps the connection that takes the pair's
-// second stream within the limit. depthrec --check-config plans with it (cli/run_plan.cpp);
-// session/engine_wiring.cpp has had the same class in its own file (to be made this one).
+// second stream within the limit. The engine (session/engine_wiring.cpp) and depthrec
+// --check-config (cli/run_plan.cpp) plan with it.
 #pragma once
 
 #include "venues/venue_rules.hpp"

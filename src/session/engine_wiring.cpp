@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "depthrec/peer_text.hpp"
+#include "plan/paired_stream_rules.hpp"
 #include "session/engine.hpp"
 #include "session/market_endpoints.hpp"
 #include "session/recorder_rest_budgets.hpp"
@@ -23,20 +24,6 @@ namespace binance = venues::binance;
 std::uint32_t writer_id(StreamId id) {
   return id.value + 1;
 }
-
-// A symbol's bookTicker rides on its depth stream's connection (one FeedSession takes both, and
-// checks a ticker against the connection its book follows). The planner places keys in key
-// order, so a pair may be split at a connection's last slot: planning one slot below the venue's
-// limit keeps the connection that takes the pair's second stream within the limit.
-class PairedStreamRules final : public venues::VenueRules {
- public:
-  using venues::VenueRules::VenueRules;
-  venues::ConnectionLimits limits(const venues::ConnectionGroup& group) const override {
-    venues::ConnectionLimits limits = venues::VenueRules::limits(group);
-    if (limits.max_streams_per_connection > 1) --limits.max_streams_per_connection;
-    return limits;
-  }
-};
 
 }  // namespace
 
@@ -76,7 +63,7 @@ void Engine::build_streams() {
     options.ws_endpoint(market) = ws_endpoint_of(config_, market);
   if (std::string error = venues::validate(options); !error.empty())
     throw std::runtime_error(error);
-  rules_ = std::make_shared<const PairedStreamRules>(options);
+  rules_ = std::make_shared<const plan::PairedStreamRules>(options);
   planner_ = std::make_unique<plan::ConnectionPlanner>(rules_);
   std::vector<SubscriptionKey> keys = config_.subscriptions;
   for (SubscriptionKey& key : keys) key.symbol = to_upper(key.symbol);
