@@ -30,9 +30,17 @@ ConnectionPlanner::ConnectionPlanner(std::shared_ptr<const venues::VenueRules> r
                                      PlannerConfig config)
     : rules_(std::move(rules)), config_(config) {}
 
-PlanChange ConnectionPlanner::add(std::vector<SubscriptionKey> keys) {
+PlanChange ConnectionPlanner::add(std::vector<SubscriptionKey> keys, KeyPlacement placement) {
   PlanChange change;
   std::sort(keys.begin(), keys.end());  // the plan does not depend on the order keys came in
+  // Accepted keys in key order (a symbol's streams side by side), placed once all are checked.
+  struct Accepted {
+    const SubscriptionKey* key;
+    StreamId id;
+    venues::ConnectionGroup group;
+    std::size_t per_connection;
+  };
+  std::vector<Accepted> accepted;
   std::set<StreamId> added_now;
   venues::ResolvedStream resolved;
   for (const SubscriptionKey& key : keys) {
@@ -65,22 +73,40 @@ PlanChange ConnectionPlanner::add(std::vector<SubscriptionKey> keys) {
       continue;
     }
     added_now.insert(*added.id);
-    PlannedConnection& connection = place(resolved.group, per_connection, change);
-    connection.streams.push_back(*added.id);
-    if (connection_by_stream_.size() <= added.id->value) {
-      connection_by_stream_.resize(added.id->value + 1, 0);
+    accepted.push_back(Accepted{&key, *added.id, resolved.group, per_connection});
+  }
+  const auto same_unit = [placement](const Accepted& a, const Accepted& b) {
+    return placement == KeyPlacement::by_symbol && a.group == b.group &&
+           a.key->market == b.key->market && a.key->symbol == b.key->symbol;
+  };
+  for (std::size_t first = 0; first < accepted.size();) {
+    std::size_t end = first + 1;
+    while (end < accepted.size() && same_unit(accepted[first], accepted[end])) ++end;
+    // A unit larger than a connection cannot ride on one: its keys go one by one.
+    const std::size_t unit = end - first <= accepted[first].per_connection ? end - first : 1;
+    for (std::size_t i = first; i < end; i += unit) {
+      PlannedConnection& connection =
+          place(accepted[i].group, accepted[i].per_connection, std::min(unit, end - i), change);
+      for (std::size_t j = i; j < std::min(i + unit, end); ++j) {
+        const StreamId id = accepted[j].id;
+        connection.streams.push_back(id);
+        if (connection_by_stream_.size() <= id.value) connection_by_stream_.resize(id.value + 1, 0);
+        connection_by_stream_[id.value] = connection.id;
+        append(change.subscribe, connection.id, id);
+      }
     }
-    connection_by_stream_[added.id->value] = connection.id;
-    append(change.subscribe, connection.id, *added.id);
+    first = end;
   }
   sort_by_connection(change.subscribe);
   return change;
 }
 
 PlannedConnection& ConnectionPlanner::place(const venues::ConnectionGroup& group,
-                                            std::size_t per_connection, PlanChange& change) {
+                                            std::size_t per_connection, std::size_t count,
+                                            PlanChange& change) {
   for (PlannedConnection& connection : connections_) {
-    if (connection.group == group && connection.streams.size() < per_connection) return connection;
+    if (connection.group == group && connection.streams.size() + count <= per_connection)
+      return connection;
   }
   connections_.push_back(PlannedConnection{next_connection_id_++, group, {}});
   change.opened.push_back(connections_.back().id);

@@ -44,6 +44,12 @@ struct KeyError {
   std::string message;
 };
 
+// How add() places keys. `each_key`: the plan of a run's start, every key on its own. `by_symbol`:
+// a symbol's streams of one group (its depth and bookTicker) placed as one unit, on a connection
+// with room for all of them; the follow's listings (one FeedSession takes both, so a SUBSCRIBE of
+// the pair must go to one connection).
+enum class KeyPlacement : std::uint8_t { each_key, by_symbol };
+
 struct PlanChange {
   std::vector<std::uint32_t> opened;       // new connections; their streams are in `subscribe`
   std::vector<StreamCommand> subscribe;    // by connection id
@@ -59,7 +65,8 @@ class ConnectionPlanner {
   // Adds keys. Refused, each with its own message: a symbol the venue's format refuses, a channel
   // the market does not offer, a route the configured endpoint does not serve, a key listed twice
   // (or already subscribed), a key beyond max_streams_total.
-  PlanChange add(std::vector<SubscriptionKey> keys);
+  PlanChange add(std::vector<SubscriptionKey> keys,
+                 KeyPlacement placement = KeyPlacement::each_key);
   // Removes keys (a delisting). A key not subscribed is an error; the others go on.
   PlanChange remove(std::vector<SubscriptionKey> keys);
 
@@ -70,8 +77,9 @@ class ConnectionPlanner {
   std::optional<std::uint32_t> connection_of(StreamId id) const;
 
  private:
+  // A connection of `group` with room for `count` more streams (a new one when none has).
   PlannedConnection& place(const venues::ConnectionGroup& group, std::size_t per_connection,
-                           PlanChange& change);
+                           std::size_t count, PlanChange& change);
 
   std::shared_ptr<const venues::VenueRules> rules_;
   PlannerConfig config_;

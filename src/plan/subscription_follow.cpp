@@ -46,7 +46,9 @@ FollowChange SubscriptionFollow::apply(const std::vector<SubscriptionKey>& add,
     if (std::optional<StreamId> id = planner_.table().find(key)) out.removed.push_back(*id);
   }
   out.plan = remove.empty() ? PlanChange{} : planner_.remove(remove);
-  PlanChange added = add.empty() ? PlanChange{} : planner_.add(add);
+  // A listing's depth and bookTicker go to one connection: one FeedSession takes both, so a
+  // ticker SUBSCRIBEd elsewhere would be an unknown stream there.
+  PlanChange added = add.empty() ? PlanChange{} : planner_.add(add, KeyPlacement::by_symbol);
   for (const StreamCommand& command : added.subscribe) {
     out.added.insert(out.added.end(), command.streams.begin(), command.streams.end());
   }

@@ -7,6 +7,10 @@
 // request by id. No I/O: the caller sends what due() hands it and passes the answers back; tests
 // drive it with a fake clock.
 //
+// A listed symbol's streams (depth and bookTicker) are placed as one unit
+// (KeyPlacement::by_symbol): never split over two connections, and never past the venue's streams
+// per connection.
+//
 // A connection the change opens carries its streams in its URL: no request is queued for it. A
 // connection the change empties is to be closed: requests still queued for it are dropped.
 #pragma once

@@ -242,5 +242,55 @@ TEST(ConnectionPlanner, RemovingAKeyNotSubscribedIsAnErrorTheOthersAreRemoved) {
   EXPECT_EQ(planner.table().size(), 2u);
 }
 
+TEST(ConnectionPlanner, BySymbolPlacesASymbolsStreamsOnOneConnectionWithRoomForAll) {
+  venues::VenueOptions options;
+  options.futures_streams_per_connection = 4;
+  const auto rules = binance_rules(options);
+  ConnectionPlanner planner(rules);
+  planner.add(market_keys(Market::usdm, 0, 3, false));  // connection 1: 3 of 4 slots
+  ASSERT_EQ(planner.connections().size(), 1u);
+
+  // Key by key (the start's plan) the pair is split at the last slot...
+  ConnectionPlanner each(rules);
+  each.add(market_keys(Market::usdm, 0, 3, false));
+  const PlanChange split = each.add(market_keys(Market::usdm, 100, 1, true));
+  EXPECT_EQ(split.subscribe.size(), 2u) << "depth on connection 1, bookTicker on a new one";
+
+  // ...by symbol (the follow's listings) it goes whole to a connection with room for both.
+  const PlanChange change =
+      planner.add(market_keys(Market::usdm, 100, 1, true), KeyPlacement::by_symbol);
+  EXPECT_TRUE(change.errors.empty());
+  ASSERT_EQ(change.subscribe.size(), 1u);
+  ASSERT_EQ(change.opened.size(), 1u);
+  EXPECT_EQ(change.subscribe[0].connection, change.opened[0]);
+  EXPECT_EQ(change.subscribe[0].streams.size(), 2u);
+  EXPECT_EQ(planner.connection(1)->streams.size(), 3u) << "its last slot stays free";
+
+  // A pair that fits takes the last two slots of a connection, not a new one.
+  const PlanChange fits =
+      planner.add(market_keys(Market::usdm, 200, 1, true), KeyPlacement::by_symbol);
+  ASSERT_EQ(fits.subscribe.size(), 1u);
+  EXPECT_TRUE(fits.opened.empty());
+  EXPECT_EQ(fits.subscribe[0].connection, change.opened[0]);
+  // Depth-only listings fill the free slot as before.
+  const PlanChange single =
+      planner.add({depth100(Market::usdm, "ONEUSDT")}, KeyPlacement::by_symbol);
+  ASSERT_EQ(single.subscribe.size(), 1u);
+  EXPECT_EQ(single.subscribe[0].connection, 1u);
+  expect_connections_consistent(planner, *rules);
+}
+
+TEST(ConnectionPlanner, BySymbolPlacesAUnitLargerThanAConnectionKeyByKey) {
+  venues::VenueOptions options;
+  options.futures_streams_per_connection = 1;
+  const auto rules = binance_rules(options);
+  ConnectionPlanner planner(rules);
+  const PlanChange change =
+      planner.add(market_keys(Market::usdm, 0, 1, true), KeyPlacement::by_symbol);
+  EXPECT_TRUE(change.errors.empty());
+  EXPECT_EQ(change.opened.size(), 2u) << "one stream a connection: the pair cannot share one";
+  expect_connections_consistent(planner, *rules);
+}
+
 }  // namespace
 }  // namespace depthrec::plan

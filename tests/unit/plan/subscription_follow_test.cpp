@@ -77,6 +77,30 @@ TEST(SubscriptionFollow, ADelistingIsAnUnsubscribeAndItsRoomTakesTheNextListing)
   EXPECT_FALSE(f.follow->next_due());
 }
 
+TEST(SubscriptionFollow, AListedPairIsNeverSplitAtAConnectionsLastSlot) {
+  FollowFixture f(4, 3);  // one connection, 3 of 4 slots used: room for one stream, not a pair
+  const FollowChange change = f.follow->apply(market_keys(Market::usdm, 100, 1, true), {});
+  EXPECT_TRUE(change.plan.errors.empty());
+  ASSERT_EQ(change.added.size(), 2u);
+  // The pair opens a connection that names both streams in its URL: no SUBSCRIBE of one half
+  // on connection 1 and of the other elsewhere.
+  ASSERT_EQ(change.plan.opened.size(), 1u);
+  EXPECT_EQ(change.requests_queued, 0u);
+  for (StreamId id : change.added) EXPECT_EQ(f.planner->connection_of(id), change.plan.opened[0]);
+  EXPECT_TRUE(f.follow->due(kStart).empty());
+
+  // The next pair fits on the new connection: one SUBSCRIBE carries both its streams.
+  const FollowChange next = f.follow->apply(market_keys(Market::usdm, 200, 1, true), {});
+  EXPECT_TRUE(next.plan.opened.empty());
+  ASSERT_EQ(next.requests_queued, 1u);
+  const std::vector<StreamRequest> sent = f.follow->due(kStart);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].connection, change.plan.opened[0]);
+  EXPECT_EQ(
+      sent[0].text,
+      R"({"method":"SUBSCRIBE","params":["s0200usdt@depth@100ms","s0200usdt@bookTicker"],"id":1})");
+}
+
 TEST(SubscriptionFollow, AFullPlanOpensAConnectionPacedAndNamesItsStreamsInItsUrl) {
   FollowFixture f(2, 2);  // one full connection
   const FollowChange change =
