@@ -83,7 +83,7 @@ FollowChange SubscriptionFollow::apply(const std::vector<SubscriptionKey>& add,
 std::vector<StreamRequest> SubscriptionFollow::due(PaceClock::time_point now) {
   std::vector<StreamRequest> out;
   for (auto& [connection, queue] : queues_) {
-    if (queue.queued.empty() || !queue.pacer->may_send(now).send_now) continue;
+    if (queue.queued.empty() || queue.held || !queue.pacer->may_send(now).send_now) continue;
     StreamRequest request = std::move(queue.queued.front());
     queue.queued.erase(queue.queued.begin());
     queue.pacer->on_request_sent(now);
@@ -110,7 +110,8 @@ std::optional<PaceClock::time_point> SubscriptionFollow::next_due() const {
   };
   // may_send's not_before is the pacer's own earliest time whatever `now` is passed.
   for (const auto& [connection, queue] : queues_) {
-    if (!queue.queued.empty()) consider(queue.pacer->may_send(PaceClock::time_point{}).not_before);
+    if (!queue.queued.empty() && !queue.held)
+      consider(queue.pacer->may_send(PaceClock::time_point{}).not_before);
   }
   if (!to_open_.empty()) consider(connection_pacer_.may_open(PaceClock::time_point{}).not_before);
   return next;
@@ -133,6 +134,14 @@ void SubscriptionFollow::on_connection_reset(std::uint32_t connection) {
   for (auto it = awaiting_.begin(); it != awaiting_.end();) {
     it = it->first.first == connection ? awaiting_.erase(it) : std::next(it);
   }
+}
+
+void SubscriptionFollow::hold(std::uint32_t connection) {
+  queue_of(connection).held = true;
+}
+
+void SubscriptionFollow::release(std::uint32_t connection) {
+  if (auto it = queues_.find(connection); it != queues_.end()) it->second.held = false;
 }
 
 std::size_t SubscriptionFollow::queued() const {

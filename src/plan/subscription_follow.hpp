@@ -11,6 +11,8 @@
 // (KeyPlacement::by_symbol): never split over two connections, and never past the venue's streams
 // per connection.
 //
+// Requests for a connection in a rollover are held until it ends (hold/release).
+//
 // A connection the change opens carries its streams in its URL: no request is queued for it. A
 // connection the change empties is to be closed: requests still queued for it are dropped.
 #pragma once
@@ -74,6 +76,12 @@ class SubscriptionFollow {
   // are moot. A reconnect opens with every stream of the plan in its URL.
   void on_connection_reset(std::uint32_t connection);
 
+  // The connection is rolling over (a successor opening or open with the URL of before): its
+  // requests stay queued (due() and next_due() pass them by) until release(), so a SUBSCRIBE
+  // goes on the connection that carries on after the takeover, never on the one retired.
+  void hold(std::uint32_t connection);
+  void release(std::uint32_t connection);
+
   std::size_t queued() const;
   std::size_t awaiting() const { return awaiting_.size(); }
 
@@ -81,6 +89,7 @@ class SubscriptionFollow {
   struct ConnectionQueue {
     std::unique_ptr<MessagePacer> pacer;
     std::vector<StreamRequest> queued;  // oldest first
+    bool held = false;                  // hold(): nothing leaves until release()
   };
   ConnectionQueue& queue_of(std::uint32_t connection);
 

@@ -14,7 +14,7 @@ ConnectionSession::ConnectionSession(ConnectionSessionConfig config, ConnectionH
   line_.reserve(1024);
 }
 
-bool ConnectionSession::add_feed(FeedSession& feed) {
+bool ConnectionSession::add_feed(FeedSession& feed, bool in_successor_url) {
   const std::string depth = feed.key().stream;
   const std::string ticker = book_ticker_stream_name(feed.key().symbol);
   if (route_index_.find(depth) != StreamRouteIndex::kNone ||
@@ -23,9 +23,13 @@ bool ConnectionSession::add_feed(FeedSession& feed) {
   index_routes(feed);
   feeds_.push_back(&feed);
   feed.attach(this);
-  // Added by a live SUBSCRIBE during a rollover: the successor opened without it, so the
-  // rollover does not wait for it (docs/subscriptions.md: a known limit of the follow).
-  if (rollover_) rollover_->joins.push_back(JoinState::fell_back);
+  // Added by a live SUBSCRIBE during a rollover: the successor opened (or is opening) without
+  // it, so the rollover does not wait for it; it moves to the successor at the takeover, where
+  // its SUBSCRIBE is sent (the follow holds it until then).
+  if (rollover_)
+    rollover_->joins.push_back(JoinState::fell_back);
+  else if (!in_successor_url)
+    outside_successor_.push_back(&feed);
   return true;
 }
 
@@ -48,6 +52,8 @@ bool ConnectionSession::remove_feed(FeedSession& feed, std::int64_t now_ns) {
   for (FeedSession* kept : feeds_) index_routes(*kept);
   feed.attach(nullptr);
   if (routed_feed_ == &feed) routed_feed_ = nullptr;
+  outside_successor_.erase(std::remove(outside_successor_.begin(), outside_successor_.end(), &feed),
+                           outside_successor_.end());
   // A rollover in progress no longer waits for it.
   if (rollover_) {
     rollover_->joins.erase(rollover_->joins.begin() + index);
@@ -109,6 +115,7 @@ void ConnectionSession::on_close(std::uint64_t conn_id, std::string_view reason,
   }
   if (retired) retired_conn_ = 0;
   if (active || (rollover_ && rollover_->successor == conn_id)) rollover_.reset();
+  if (active) outside_successor_.clear();  // the reconnect names the current streams
   // Only the streams this connection carries learn of it: only their books resync.
   for (FeedSession* feed : feeds_) feed->on_disconnected(conn_id, reason, code, now_ns);
 }

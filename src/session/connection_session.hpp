@@ -77,7 +77,10 @@ class ConnectionSession final : public StreamCarrier {
 
   // Carries `feed` (its depth stream and its bookTicker stream); the connection's records name
   // its first feed. False (nothing changed) when a stream of that name is already carried.
-  bool add_feed(FeedSession& feed);
+  // `in_successor_url` false: a successor already connecting (a live SUBSCRIBE during a rollover)
+  // opened with the URL of before and will not carry it, so that rollover does not wait for it;
+  // it moves to the successor at the takeover and syncs there like any listing.
+  bool add_feed(FeedSession& feed, bool in_successor_url = true);
   // Stops carrying `feed` (its stream was unsubscribed): its frames are no longer routed to it and
   // a rollover in progress no longer waits for it. False when it is not carried.
   bool remove_feed(FeedSession& feed, std::int64_t now_ns);
@@ -144,6 +147,7 @@ class ConnectionSession final : public StreamCarrier {
   std::uint64_t active_conn_ = 0;
   std::uint64_t retired_conn_ = 0;  // rolled over, its close not yet seen
   std::optional<Rollover> rollover_;
+  std::vector<const FeedSession*> outside_successor_;  // add_feed(..., false) before it opened
   std::uint64_t rollover_generation_ = 0;
   ConnectionCounters counters_;
 };

@@ -25,11 +25,19 @@ void ConnectionSession::on_successor_open(std::uint64_t conn_id, std::uint64_t r
   rollover.successor = conn_id;
   rollover.replaced = replaced_conn_id;
   rollover.opened_ns = now_ns;
-  rollover.joins.assign(feeds_.size(), JoinState::waiting);
   rollover.generation = ++rollover_generation_;
+  // A stream added while the successor was connecting is not in its URL: nothing to wait for.
+  for (const FeedSession* feed : feeds_) {
+    const bool outside = std::find(outside_successor_.begin(), outside_successor_.end(), feed) !=
+                         outside_successor_.end();
+    rollover.joins.push_back(outside ? JoinState::fell_back : JoinState::waiting);
+  }
+  outside_successor_.clear();
   rollover_ = std::move(rollover);
-  for (FeedSession* feed : feeds_)
-    feed->on_successor_open(conn_id, replaced_conn_id, config_.url, now_ns);
+  for (std::size_t i = 0; i < feeds_.size(); ++i) {
+    if (rollover_->joins[i] == JoinState::waiting)
+      feeds_[i]->on_successor_open(conn_id, replaced_conn_id, config_.url, now_ns);
+  }
   if (feeds_.size() > 1 && config_.join_deadline.count() > 0 && hooks_.schedule) {
     hooks_.schedule(config_.join_deadline, [this, generation = rollover_generation_] {
       join_deadline_passed(generation, wall_clock_ns());
@@ -41,6 +49,7 @@ void ConnectionSession::on_rollover_failed(std::uint64_t conn_id, std::string_vi
                                            std::int64_t now_ns) {
   std::optional<Rollover> rollover = std::move(rollover_);
   rollover_.reset();
+  outside_successor_.clear();  // the connection reconnects with the current URL
   for (std::size_t i = 0; i < feeds_.size(); ++i) {
     if (rollover && rollover->joins[i] == JoinState::joined) {
       // It already follows the successor, which is gone now: its book breaks like a disconnect.

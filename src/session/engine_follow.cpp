@@ -12,7 +12,9 @@
 //
 // Reconnects and rollovers use the current stream set: a connection's URL is rewritten with each
 // change (WsClient::set_url), so whatever opens next names exactly the streams it carries, and the
-// requests queued or awaited for a connection that closed are dropped (on_connection_reset).
+// requests queued or awaited for a connection that closed are dropped (on_connection_reset). A
+// rollover's successor keeps the URL it began with: the requests of a connection rolling over are
+// held until the successor took over, then sent on it (SubscriptionFollow::hold).
 // That is simpler than replaying requests after a reconnect, and a reconnect resyncs every book
 // on it anyway.
 #include <algorithm>
@@ -181,7 +183,8 @@ EngineConnection* Engine::connection_by_planned_id(std::uint32_t planned_id) {
 void Engine::place_stream(EngineStream& stream, std::uint32_t planned_id) {
   EngineConnection* connection = connection_by_planned_id(planned_id);
   if (connection == nullptr) return;
-  if (!connection->session->add_feed(*stream.feed)) {
+  // A successor connecting or open now has the URL of before: it will not carry the stream.
+  if (!connection->session->add_feed(*stream.feed, !connection->ws->rollover_pending())) {
     log_->log(LogLevel::error, "stream " + stream.feed->key().stream + " already carried");
     return;
   }
@@ -251,6 +254,17 @@ void Engine::pump_follow() {
     const std::uint64_t pongs = connection->ws->stats().pings_received;
     for (; connection->pongs_counted < pongs; ++connection->pongs_counted)
       follow_->on_control_sent(connection->planned_id, now);
+  }
+  // A connection rolling over keeps its requests: its successor opened with the URL of before,
+  // so a SUBSCRIBE sent now would reach only the connection about to be retired. Once the
+  // successor took over (or the rollover failed and the connection reconnects with the current
+  // URL), they go on the connection that carries on; its new streams then sync like any listing.
+  for (const auto& connection : connections_) {
+    if (connection->closed) continue;
+    if (connection->ws->rollover_pending())
+      follow_->hold(connection->planned_id);
+    else
+      follow_->release(connection->planned_id);
   }
   const plan::SubscriptionTable& table = planner_->table();
   for (const plan::StreamRequest& request : follow_->due(now)) {

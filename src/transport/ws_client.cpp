@@ -92,6 +92,8 @@ class WsClient::Impl final : public detail::ConnectionOwner {
       if (slot) slot->set_url(url);
   }
 
+  bool rollover_pending() const { return successor_ != nullptr; }
+
   void mark_data(std::uint64_t conn_id) {
     for (auto& slot : slots_)
       if (slot && slot->id() == conn_id) slot->mark_data();
@@ -401,6 +403,9 @@ bool WsClient::send_text(const std::string& text) {
 }
 void WsClient::set_url(const std::string& url) {
   impl_->set_url(url);
+}
+bool WsClient::rollover_pending() const {
+  return impl_->rollover_pending();
 }
 void WsClient::mark_data(std::uint64_t conn_id) {
   impl_->mark_data(conn_id);

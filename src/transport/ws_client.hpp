@@ -146,6 +146,9 @@ class WsClient {
   /// a many-stream connection's stream list changed by SUBSCRIBE/UNSUBSCRIBE). The open
   /// connection keeps the one it opened with.
   void set_url(const std::string& url);
+  /// A rollover is under way: a successor is connecting or open (with the URL of when it began)
+  /// and has not taken over yet.
+  bool rollover_pending() const;
   /// With stall_on_marked_data: connection `conn_id` delivered data (restarts its stall clock).
   void mark_data(std::uint64_t conn_id);
   /// Closes the open connection (CloseCause::requested) and reconnects via the backoff.

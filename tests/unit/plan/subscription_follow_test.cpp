@@ -101,6 +101,23 @@ TEST(SubscriptionFollow, AListedPairIsNeverSplitAtAConnectionsLastSlot) {
       R"({"method":"SUBSCRIBE","params":["s0200usdt@depth@100ms","s0200usdt@bookTicker"],"id":1})");
 }
 
+TEST(SubscriptionFollow, AListingDuringARolloverWaitsForItsEndAndGoesOnTheConnectionAfter) {
+  FollowFixture f(4, 2);  // connection 1: 2 of 4 slots
+  f.follow->hold(1);      // its successor opened with the URL of before
+  const FollowChange change = f.follow->apply({depth100(Market::usdm, "NEWUSDT")}, {});
+  ASSERT_EQ(change.requests_queued, 1u);
+  EXPECT_TRUE(f.follow->due(kStart).empty()) << "not on the connection being retired";
+  EXPECT_TRUE(f.follow->due(kStart + seconds(5)).empty());
+  EXPECT_FALSE(f.follow->next_due()) << "a held request wakes no pump";
+  EXPECT_EQ(f.follow->queued(), 1u);
+  f.follow->release(1);  // the rollover ended: the successor is the connection now
+  ASSERT_TRUE(f.follow->next_due());
+  const std::vector<StreamRequest> sent = f.follow->due(kStart + seconds(6));
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].connection, 1u);
+  EXPECT_EQ(sent[0].text, R"({"method":"SUBSCRIBE","params":["newusdt@depth@100ms"],"id":1})");
+}
+
 TEST(SubscriptionFollow, AFullPlanOpensAConnectionPacedAndNamesItsStreamsInItsUrl) {
   FollowFixture f(2, 2);  // one full connection
   const FollowChange change =

@@ -263,6 +263,50 @@ TEST_F(ConnectionSessionTest, ARemovedFeedIsNoLongerRoutedAndARolloverDoesNotWai
   EXPECT_EQ(counters("ETHUSDT").breaks, 0u);
 }
 
+// Following exchangeInfo: a stream listed while the connection's successor is connecting (its URL
+// is the one of before) is not carried by it. The rollover does not wait for it: the others join
+// and the old connection is retired at once (not at the join deadline); the new stream moves to
+// the successor, where its SUBSCRIBE then goes, and syncs there like any listing.
+TEST_F(ConnectionSessionTest,
+       AFeedAddedWhileTheSuccessorConnectsDoesNotHoldTheRolloverAndSyncsOnIt) {
+  add_feeds({"BTCUSDT", "ETHUSDT"});
+  connection(0).on_open(1, now_);
+  sync_through("BTCUSDT", 1, 10);
+  sync_through("ETHUSDT", 1, 10);
+  // SOLUSDT listed while the successor connects: not in its URL.
+  auto listed = std::make_unique<Feed>();
+  listed->config.market = Market::usdm;
+  listed->config.symbol = "SOLUSDT";
+  listed->config.depth_levels = 0;
+  listed->config.speed = "100ms";
+  listed->metrics = std::make_unique<FeedMetrics>(
+      StreamKey{Market::usdm, "SOLUSDT", depth_stream_name("SOLUSDT", {0, "100ms"})}, 0);
+  SessionHooks hooks;
+  hooks.request_snapshot = [f = listed.get()](bool) { ++f->snapshot_requests; };
+  hooks.write = writer();
+  hooks.schedule = [](std::chrono::milliseconds, std::function<void()>) {};
+  listed->session =
+      std::make_unique<FeedSession>(listed->config, *listed->metrics, std::move(hooks));
+  ASSERT_TRUE(connection(0).add_feed(*listed->session, false));
+  listed->session->on_connected(1, kUrl, now_);
+  feeds_["SOLUSDT"] = std::move(listed);
+
+  connection(0).on_successor_open(2, 1, now_);
+  send(0, 2, event("BTCUSDT", 10));
+  send(0, 2, event("ETHUSDT", 10));
+  EXPECT_EQ(retired_, std::vector<std::uint64_t>{1})
+      << "the streams of the successor's URL joined: retired without waiting for SOLUSDT";
+  EXPECT_FALSE(connection(0).rollover_pending());
+  EXPECT_EQ(connection(0).active_conn(), 2u);
+  EXPECT_EQ(feed("SOLUSDT").active_conn(), 2u) << "moved to the successor";
+  EXPECT_EQ(connection(0).counters().stream_fallbacks, 1u);
+  // Its SUBSCRIBE goes on the successor now: its events arrive there and its book syncs.
+  sync_through("SOLUSDT", 2, 10);
+  EXPECT_TRUE(feed("SOLUSDT").sync().book_valid());
+  EXPECT_EQ(feed("SOLUSDT").sync().last_final_id(), 110u);
+  for (const char* s : {"BTCUSDT", "ETHUSDT"}) EXPECT_EQ(counters(s).breaks, 0u) << s;
+}
+
 TEST_F(ConnectionSessionTest, AFeedThatNeverJoinsFallsBackAloneAtTheJoinDeadline) {
   add_feeds({"BTCUSDT", "ETHUSDT"});
   connection(0).on_open(1, now_);
