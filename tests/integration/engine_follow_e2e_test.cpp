@@ -258,5 +258,43 @@ TEST(EngineFollow, AReconnectAfterAListingCarriesTheNewStream) {
   report_figure("reconnect after a listing: streams on the new connection", streams);
 }
 
+// A listing with --book-ticker on a connection one slot from full: the pair is planned as one unit
+// (never split at the last slot), so its depth and bookTicker ride on one connection, a new one
+// here; the bookTicker's frames reach its stream (ticker records) and depthsim's stream limit
+// is never exceeded.
+TEST(EngineFollow, AListedPairOnAConnectionOneSlotFromFullRidesOnOneConnection) {
+  Simulator sim(usdm_sim("66", 3, {"--max-streams-per-connection", "8"}));
+  const std::vector<std::string> first = trading_symbols(sim, "usdm");
+  ASSERT_EQ(first.size(), 3u);
+  // 8 a connection, planned at 7 (a pair's ticker rides with its depth): 6 streams, 1 slot left.
+  RecorderRun run = start_following(sim, {"--futures-streams-per-connection", "8"});
+  ASSERT_TRUE(every_book_synced(run, first)) << log_text(run);
+  ASSERT_TRUE(sim.get(std::string("/sim/list?symbol=") + kListed));
+  ASSERT_TRUE(wait_until([&] { return stream_is(run, kListed, synced); }, std::chrono::seconds(30)))
+      << log_text(run);
+  std::vector<SymbolUnderTest> symbols = usdm_symbols(first);
+  symbols.push_back({"usdm", kListed});
+  const auto metrics = stop_once_every_book_is_at_truth(sim, run, symbols);
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(u64(*metrics, "subscription_errors"), 0u);
+  const auto stats = sim.stats();
+  ASSERT_TRUE(stats.IsObject());
+  EXPECT_EQ(u64(stats["limits"], "stream_limit_refusals"), 0u);
+  ASSERT_EQ(stats["connections"].Size(), 2u) << "the pair opened a connection of its own";
+  const auto& second = stats["connections"][1];
+  ASSERT_TRUE(second.HasMember("streams") && second["streams"].IsArray());
+  EXPECT_EQ(second["streams"].Size(), 2u) << "depth and bookTicker of the listing together";
+  std::size_t listed_tickers = 0;
+  const std::vector<rapidjson::Document> records = read_records(run.data_dir());
+  for (const auto* ticker : records_of_type(records, "ticker"))
+    if (str(*ticker, "symbol") == kListed) ++listed_tickers;
+  EXPECT_GT(listed_tickers, 0u) << "the listing's bookTicker frames reached its stream";
+  for (const SymbolUnderTest& s : symbols) expect_stream_replays_to_truth(sim, run, s, 0);
+  report_figure("pair listed one slot from full: connections / listing's ticker records / refusals",
+                std::to_string(stats["connections"].Size()) + " / " +
+                    std::to_string(listed_tickers) + " / " +
+                    std::to_string(u64(stats["limits"], "stream_limit_refusals")));
+}
+
 }  // namespace
 }  // namespace itest
