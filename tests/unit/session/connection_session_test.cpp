@@ -39,8 +39,9 @@ struct Feed {
 class ConnectionSessionTest : public ::testing::Test {
  protected:
   // `symbols` on connection `connection` (0 or 1; two connections for the disconnect test).
+  // `in_successor_url` false: added while a successor connects with the URL of before.
   void add_feeds(const std::vector<std::string>& symbols, std::size_t conn_index = 0,
-                 std::size_t max_buffered = 20'000) {
+                 std::size_t max_buffered = 20'000, bool in_successor_url = true) {
     for (const std::string& symbol : symbols) {
       auto feed = std::make_unique<Feed>();
       feed->config.market = Market::usdm;
@@ -55,7 +56,7 @@ class ConnectionSessionTest : public ::testing::Test {
       hooks.write = writer();
       hooks.schedule = [](std::chrono::milliseconds, std::function<void()>) {};
       feed->session = std::make_unique<FeedSession>(feed->config, *feed->metrics, std::move(hooks));
-      EXPECT_TRUE(connection(conn_index).add_feed(*feed->session));
+      EXPECT_TRUE(connection(conn_index).add_feed(*feed->session, in_successor_url));
       feeds_[symbol] = std::move(feed);
     }
   }
@@ -274,22 +275,8 @@ TEST_F(ConnectionSessionTest,
   sync_through("BTCUSDT", 1, 10);
   sync_through("ETHUSDT", 1, 10);
   // SOLUSDT listed while the successor connects: not in its URL.
-  auto listed = std::make_unique<Feed>();
-  listed->config.market = Market::usdm;
-  listed->config.symbol = "SOLUSDT";
-  listed->config.depth_levels = 0;
-  listed->config.speed = "100ms";
-  listed->metrics = std::make_unique<FeedMetrics>(
-      StreamKey{Market::usdm, "SOLUSDT", depth_stream_name("SOLUSDT", {0, "100ms"})}, 0);
-  SessionHooks hooks;
-  hooks.request_snapshot = [f = listed.get()](bool) { ++f->snapshot_requests; };
-  hooks.write = writer();
-  hooks.schedule = [](std::chrono::milliseconds, std::function<void()>) {};
-  listed->session =
-      std::make_unique<FeedSession>(listed->config, *listed->metrics, std::move(hooks));
-  ASSERT_TRUE(connection(0).add_feed(*listed->session, false));
-  listed->session->on_connected(1, kUrl, now_);
-  feeds_["SOLUSDT"] = std::move(listed);
+  add_feeds({"SOLUSDT"}, 0, 20'000, false);
+  feed("SOLUSDT").on_connected(1, kUrl, now_);
 
   connection(0).on_successor_open(2, 1, now_);
   send(0, 2, event("BTCUSDT", 10));
