@@ -15,6 +15,7 @@
 #include <websocketpp/uri.hpp>
 
 #include "depthrec/peer_text.hpp"
+#include "transport/recycled_message_manager.hpp"
 
 namespace depthrec::transport::detail {
 namespace {
@@ -48,6 +49,11 @@ struct TunedConfig : Base {
   using alog_type = wpp::log::basic<concurrency_type, wpp::log::alevel>;
   using rng_type = wpp::random::random_device::int_generator<std::uint32_t, concurrency_type>;
   using connection_base = CountedSendQueue;
+  // One message reused per connection instead of one allocated per frame
+  // (recycled_message_manager.hpp).
+  using message_type = wpp::message_buffer::message<RecycledMessageManager>;
+  using con_msg_manager_type = RecycledMessageManager<message_type>;
+  using endpoint_msg_manager_type = RecycledEndpointMessageManager<con_msg_manager_type>;
   static const bool enable_multithreading = false;
   static const long timeout_open_handshake = 60000;
   static const long timeout_close_handshake = 1000;  // stop() must not hang on a silent peer
