@@ -172,6 +172,34 @@ connection<depthrec::transport::detail::TlsConfig>::write_pop() {
 }
 }  // namespace websocketpp
 
+// websocketpp's read loop binds its read handler (a std::function of 32 bytes: allocated) into
+// another bind for handle_async_read, copies it into websocketpp's custom_alloc_handler, and again
+// into handle_async_read's by-value parameter: a malloc/free pair per copy, for every read. Here
+// the handler is moved all the way (asio 1.22 allocates the operation from its thread-local
+// recycling cache). Single-threaded configs only: no strand to wrap the handler in.
+namespace websocketpp::transport::asio {
+template <>
+void connection<depthrec::transport::detail::PlainConfig::transport_config>::async_read_at_least(
+    size_t num_bytes, char* buf, size_t len, read_handler handler) {
+  lib::asio::async_read(socket_con_type::get_socket(), lib::asio::buffer(buf, len),
+                        lib::asio::transfer_at_least(num_bytes),
+                        [self = get_shared(), handler = std::move(handler)](
+                            const lib::asio::error_code& ec, size_t bytes) mutable {
+                          self->handle_async_read(std::move(handler), ec, bytes);
+                        });
+}
+template <>
+void connection<depthrec::transport::detail::TlsConfig::transport_config>::async_read_at_least(
+    size_t num_bytes, char* buf, size_t len, read_handler handler) {
+  lib::asio::async_read(socket_con_type::get_socket(), lib::asio::buffer(buf, len),
+                        lib::asio::transfer_at_least(num_bytes),
+                        [self = get_shared(), handler = std::move(handler)](
+                            const lib::asio::error_code& ec, size_t bytes) mutable {
+                          self->handle_async_read(std::move(handler), ec, bytes);
+                        });
+}
+}  // namespace websocketpp::transport::asio
+
 namespace websocketpp::processor {
 template <>
 std::size_t hybi13<depthrec::transport::detail::PlainConfig>::process_payload_bytes(
