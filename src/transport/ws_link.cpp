@@ -177,26 +177,36 @@ connection<depthrec::transport::detail::TlsConfig>::write_pop() {
 // into handle_async_read's by-value parameter: a malloc/free pair per copy, for every read. Here
 // the handler is moved all the way (asio 1.22 allocates the operation from its thread-local
 // recycling cache). Single-threaded configs only: no strand to wrap the handler in.
+namespace depthrec::transport::detail {
+namespace {
+/// The read of both configs' async_read_at_least below: `on_read` is the connection's own
+/// (private) handle_async_read, which takes the handler by value: it is moved in.
+template <class Connection, class Socket, class Handler, class OnRead>
+void read_at_least_moving(Socket& socket, std::shared_ptr<Connection> self, OnRead on_read,
+                          std::size_t num_bytes, char* buf, std::size_t len, Handler handler) {
+  ::asio::async_read(socket, ::asio::buffer(buf, len), ::asio::transfer_at_least(num_bytes),
+                     [self = std::move(self), on_read, handler = std::move(handler)](
+                         const ::asio::error_code& ec, std::size_t bytes) mutable {
+                       ((*self).*on_read)(std::move(handler), ec, bytes);
+                     });
+}
+}  // namespace
+}  // namespace depthrec::transport::detail
+
 namespace websocketpp::transport::asio {
 template <>
 void connection<depthrec::transport::detail::PlainConfig::transport_config>::async_read_at_least(
     size_t num_bytes, char* buf, size_t len, read_handler handler) {
-  lib::asio::async_read(socket_con_type::get_socket(), lib::asio::buffer(buf, len),
-                        lib::asio::transfer_at_least(num_bytes),
-                        [self = get_shared(), handler = std::move(handler)](
-                            const lib::asio::error_code& ec, size_t bytes) mutable {
-                          self->handle_async_read(std::move(handler), ec, bytes);
-                        });
+  depthrec::transport::detail::read_at_least_moving(socket_con_type::get_socket(), get_shared(),
+                                                    &type::handle_async_read, num_bytes, buf, len,
+                                                    std::move(handler));
 }
 template <>
 void connection<depthrec::transport::detail::TlsConfig::transport_config>::async_read_at_least(
     size_t num_bytes, char* buf, size_t len, read_handler handler) {
-  lib::asio::async_read(socket_con_type::get_socket(), lib::asio::buffer(buf, len),
-                        lib::asio::transfer_at_least(num_bytes),
-                        [self = get_shared(), handler = std::move(handler)](
-                            const lib::asio::error_code& ec, size_t bytes) mutable {
-                          self->handle_async_read(std::move(handler), ec, bytes);
-                        });
+  depthrec::transport::detail::read_at_least_moving(socket_con_type::get_socket(), get_shared(),
+                                                    &type::handle_async_read, num_bytes, buf, len,
+                                                    std::move(handler));
 }
 }  // namespace websocketpp::transport::asio
 
