@@ -15,6 +15,7 @@
 #include <websocketpp/uri.hpp>
 
 #include "depthrec/peer_text.hpp"
+#include "transport/recycled_message_manager.hpp"
 
 namespace depthrec::transport::detail {
 namespace {
@@ -48,6 +49,11 @@ struct TunedConfig : Base {
   using alog_type = wpp::log::basic<concurrency_type, wpp::log::alevel>;
   using rng_type = wpp::random::random_device::int_generator<std::uint32_t, concurrency_type>;
   using connection_base = CountedSendQueue;
+  // One message reused per connection instead of one allocated per frame
+  // (recycled_message_manager.hpp).
+  using message_type = wpp::message_buffer::message<RecycledMessageManager>;
+  using con_msg_manager_type = RecycledMessageManager<message_type>;
+  using endpoint_msg_manager_type = RecycledEndpointMessageManager<con_msg_manager_type>;
   static const bool enable_multithreading = false;
   static const long timeout_open_handshake = 60000;
   static const long timeout_close_handshake = 1000;  // stop() must not hang on a silent peer
@@ -165,6 +171,44 @@ connection<depthrec::transport::detail::TlsConfig>::write_pop() {
                                                   queued_messages);
 }
 }  // namespace websocketpp
+
+// websocketpp's read loop binds its read handler (a std::function of 32 bytes: allocated) into
+// another bind for handle_async_read, copies it into websocketpp's custom_alloc_handler, and again
+// into handle_async_read's by-value parameter: a malloc/free pair per copy, for every read. Here
+// the handler is moved all the way (asio 1.22 allocates the operation from its thread-local
+// recycling cache). Single-threaded configs only: no strand to wrap the handler in.
+namespace depthrec::transport::detail {
+namespace {
+/// The read of both configs' async_read_at_least below: `on_read` is the connection's own
+/// (private) handle_async_read, which takes the handler by value: it is moved in.
+template <class Connection, class Socket, class Handler, class OnRead>
+void read_at_least_moving(Socket& socket, std::shared_ptr<Connection> self, OnRead on_read,
+                          std::size_t num_bytes, char* buf, std::size_t len, Handler handler) {
+  ::asio::async_read(socket, ::asio::buffer(buf, len), ::asio::transfer_at_least(num_bytes),
+                     [self = std::move(self), on_read, handler = std::move(handler)](
+                         const ::asio::error_code& ec, std::size_t bytes) mutable {
+                       ((*self).*on_read)(std::move(handler), ec, bytes);
+                     });
+}
+}  // namespace
+}  // namespace depthrec::transport::detail
+
+namespace websocketpp::transport::asio {
+template <>
+void connection<depthrec::transport::detail::PlainConfig::transport_config>::async_read_at_least(
+    size_t num_bytes, char* buf, size_t len, read_handler handler) {
+  depthrec::transport::detail::read_at_least_moving(socket_con_type::get_socket(), get_shared(),
+                                                    &type::handle_async_read, num_bytes, buf, len,
+                                                    std::move(handler));
+}
+template <>
+void connection<depthrec::transport::detail::TlsConfig::transport_config>::async_read_at_least(
+    size_t num_bytes, char* buf, size_t len, read_handler handler) {
+  depthrec::transport::detail::read_at_least_moving(socket_con_type::get_socket(), get_shared(),
+                                                    &type::handle_async_read, num_bytes, buf, len,
+                                                    std::move(handler));
+}
+}  // namespace websocketpp::transport::asio
 
 namespace websocketpp::processor {
 template <>
