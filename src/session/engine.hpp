@@ -77,6 +77,17 @@ struct EngineConnection {
   std::uint64_t pongs_counted = 0;  // the client's pongs already counted against the pacing
 };
 
+// A depth stream and its symbol's bookTicker, which rides with it (one FeedSession takes both).
+struct DepthWithTicker {
+  StreamId depth;
+  std::optional<StreamId> ticker;
+};
+// The depth streams among `ids` (in their order), each with its symbol's bookTicker among `ids`
+// if there is one; bookTickers whose depth stream is not among `ids` go to `unpaired`.
+std::vector<DepthWithTicker> pair_with_tickers(const plan::SubscriptionTable& table,
+                                               const std::vector<StreamId>& ids,
+                                               std::vector<StreamId>& unpaired);
+
 class Engine {
  public:
   // `consumers`: the library's callbacks and queues, each given the streams its filter names.

@@ -127,19 +127,12 @@ void Engine::apply_follow(const binance::ExchangeInfoChanges& changes) {
   // New depth streams (their bookTickers ride with them), each on the connection the planner
   // chose; one planned on a connection still to open joins it when it opens.
   const plan::SubscriptionTable& table = planner_->table();
-  std::map<std::pair<Market, std::string>, StreamId> tickers;
-  for (StreamId id : change.added) {
+  // A bookTicker is planned with its depth stream (KeyPlacement::by_symbol): none is unpaired.
+  std::vector<StreamId> unpaired;
+  for (const DepthWithTicker& pair : pair_with_tickers(table, change.added, unpaired)) {
+    const StreamId id = pair.depth;
     const SubscriptionKey& key = table.key(id);
-    if (key.channel.kind == ChannelKind::book_ticker)
-      tickers.emplace(std::make_pair(key.market, key.symbol), id);
-  }
-  for (StreamId id : change.added) {
-    const SubscriptionKey& key = table.key(id);
-    if (key.channel.kind == ChannelKind::book_ticker) continue;
-    const auto ticker = tickers.find(std::make_pair(key.market, key.symbol));
-    std::optional<StreamId> ticker_id;
-    if (ticker != tickers.end()) ticker_id = ticker->second;
-    std::unique_ptr<EngineStream> stream = make_stream(key, ticker_id);
+    std::unique_ptr<EngineStream> stream = make_stream(key, pair.ticker);
     EngineStream& added = *stream;
     {
       std::lock_guard<std::mutex> lock(streams_mutex_);

@@ -27,6 +27,31 @@ std::uint32_t writer_id(StreamId id) {
 
 }  // namespace
 
+std::vector<DepthWithTicker> pair_with_tickers(const plan::SubscriptionTable& table,
+                                               const std::vector<StreamId>& ids,
+                                               std::vector<StreamId>& unpaired) {
+  std::map<std::pair<Market, std::string>, StreamId> tickers;
+  for (StreamId id : ids) {
+    const SubscriptionKey& key = table.key(id);
+    if (key.channel.kind == ChannelKind::book_ticker)
+      tickers.emplace(std::make_pair(key.market, key.symbol), id);
+  }
+  std::vector<DepthWithTicker> pairs;
+  for (StreamId id : ids) {
+    const SubscriptionKey& key = table.key(id);
+    if (key.channel.kind == ChannelKind::book_ticker) continue;
+    DepthWithTicker pair{id, std::nullopt};
+    const auto ticker = tickers.find(std::make_pair(key.market, key.symbol));
+    if (ticker != tickers.end()) {
+      pair.ticker = ticker->second;
+      tickers.erase(ticker);
+    }
+    pairs.push_back(pair);
+  }
+  for (const auto& [symbol, id] : tickers) unpaired.push_back(id);
+  return pairs;
+}
+
 Engine::Engine(RecorderConfig config, UpdateConsumers consumers)
     : config_(std::move(config)), consumers_(std::move(consumers)) {}
 
@@ -77,27 +102,19 @@ void Engine::build_streams() {
   check_filters(consumers_, keys);
   const plan::SubscriptionTable& table = planner_->table();
   // Each depth key is a stream of its own; a bookTicker key rides with its symbol's depth stream.
-  std::map<std::pair<Market, std::string>, StreamId> tickers;
-  for (const SubscriptionKey& key : keys) {
-    if (key.channel.kind == ChannelKind::book_ticker)
-      tickers.emplace(std::make_pair(key.market, key.symbol), *table.find(key));
-  }
-  for (const SubscriptionKey& key : keys) {
-    if (key.channel.kind == ChannelKind::book_ticker) continue;
-    const auto ticker = tickers.find(std::make_pair(key.market, key.symbol));
-    std::optional<StreamId> ticker_id;
-    if (ticker != tickers.end()) {
-      ticker_id = ticker->second;
-      tickers.erase(ticker);
-    }
-    std::unique_ptr<EngineStream> stream = make_stream(key, ticker_id);
+  std::vector<StreamId> ids;
+  ids.reserve(keys.size());
+  for (const SubscriptionKey& key : keys) ids.push_back(*table.find(key));
+  std::vector<StreamId> unpaired;
+  for (const DepthWithTicker& pair : pair_with_tickers(table, ids, unpaired)) {
+    std::unique_ptr<EngineStream> stream = make_stream(table.key(pair.depth), pair.ticker);
     if (by_depth_id_.size() <= stream->depth_id.value)
       by_depth_id_.resize(stream->depth_id.value + 1, nullptr);
     by_depth_id_[stream->depth_id.value] = stream.get();
     streams_.push_back(std::move(stream));
   }
-  if (!tickers.empty()) {
-    throw std::runtime_error("bookTicker of " + tickers.begin()->first.second +
+  if (!unpaired.empty()) {
+    throw std::runtime_error("bookTicker of " + table.key(unpaired.front()).symbol +
                              " without its depth stream: this build records a bookTicker beside "
                              "its symbol's depth stream only");
   }
