@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -339,11 +340,13 @@ TEST(WsClient, ReconnectNowFromAFrameCallback) {
 // next connect name the new set, while the open connection keeps the URL it opened with.
 TEST(WsClient, SetUrlIsUsedByTheNextConnect) {
   std::mutex mutex;
+  std::condition_variable resources_grew;
   std::vector<std::string> resources;
   PlainServer server([&](Server& s, Hdl hdl) {
     {
       std::lock_guard lock(mutex);
       resources.push_back(s.get_con_from_hdl(hdl)->get_resource());
+      resources_grew.notify_all();
     }
     s.send(hdl, "hello", websocketpp::frame::opcode::text);
   });
@@ -357,8 +360,9 @@ TEST(WsClient, SetUrlIsUsedByTheNextConnect) {
   self = &rc.client;
   rc.start();
   ASSERT_TRUE(log.wait_for([&] { return log.opens.size() >= 2; }));
-  std::lock_guard lock(mutex);
-  ASSERT_GE(resources.size(), 2u);
+  // The client may see its second open before the server's open handler has run.
+  std::unique_lock lock(mutex);
+  ASSERT_TRUE(resources_grew.wait_for(lock, 10s, [&] { return resources.size() >= 2; }));
   EXPECT_EQ(resources[0], "/ws");
   EXPECT_EQ(resources[1], "/stream?streams=a/b");
 }
