@@ -126,5 +126,50 @@ TEST(EngineOpenSubscribe, OneSpotConnectionOf1024StreamsOpensWithAShortUrlAndSub
                 std::to_string(resumed) + " of " + std::to_string(kStreams));
 }
 
+// depthsim takes at most 110 streams a connection; 60 spot symbols with bookTickers are 120 on one
+// connection: its URL names 100, the SUBSCRIBE of the other 20 at its open is refused
+// ({"code":2,...too many streams}). That is logged and counted, and stops only those 10 symbols'
+// streams; the 50 named in the URL record as if nothing happened, with no reconnect.
+TEST(EngineOpenSubscribe, ARefusedOpeningSubscribeStopsOnlyItsStreams) {
+  Simulator sim({"--market", "spot", "--symbol-count", "spot=60", "--rate", "5",
+                 "--start-on-subscribe", "--seed", "72", "--max-streams-per-connection", "110"});
+  RecorderRun run = start_recorder(sim, {"--symbols", "ALL", "--market", "spot", "--depth", "full",
+                                         "--book-ticker", "--print-interval", "1"});
+  const auto states = [&](std::size_t& recording_with_events, std::size_t& refused) {
+    recording_with_events = refused = 0;
+    const auto metrics = read_metrics(run.metrics_path());
+    if (!metrics || !metrics->HasMember("streams")) return;
+    for (const auto& entry : (*metrics)["streams"].GetArray()) {
+      if (str(entry, "state") == "recording" && u64(entry, "total_messages") > 0 &&
+          u64(entry, "ticker_messages") > 0)
+        ++recording_with_events;
+      if (str(entry, "state") == "removed" && str(entry, "removed_reason") == "subscribe refused")
+        ++refused;
+    }
+  };
+  std::size_t recording = 0, refused = 0;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        states(recording, refused);
+        return recording == 50 && refused == 10;
+      },
+      std::chrono::seconds(30)))
+      << recording << " recording with events, " << refused << " refused\n"
+      << log_text(run);
+  EXPECT_TRUE(log_has(run, "refused: {\"code\":2")) << log_text(run);
+  stop_recorder(run);
+  const auto metrics = read_metrics(run.metrics_path());
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(u64(*metrics, "subscription_errors"), 1u);
+  EXPECT_EQ(metric_u64(*metrics, "continuity", "reconnects"), 0u);
+  const auto stats = sim.stats();
+  ASSERT_TRUE(stats.IsObject());
+  EXPECT_EQ(u64(stats["limits"], "stream_limit_refusals"), 1u);
+  EXPECT_EQ(stats["connections"].Size(), 1u) << "no reconnect";
+  report_figure("refused opening SUBSCRIBE: streams stopped / streams recording / reconnects",
+                std::to_string(2 * refused) + " / " + std::to_string(2 * recording) + " / " +
+                    std::to_string(metric_u64(*metrics, "continuity", "reconnects")));
+}
+
 }  // namespace
 }  // namespace itest
