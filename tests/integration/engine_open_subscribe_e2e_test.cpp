@@ -126,6 +126,71 @@ TEST(EngineOpenSubscribe, OneSpotConnectionOf1024StreamsOpensWithAShortUrlAndSub
                 std::to_string(resumed) + " of " + std::to_string(kStreams));
 }
 
+// A connection rolling over (make-before-break at 10 s of age) with more streams than its URL
+// names: 80 spot symbols with bookTickers, 160 streams, 100 in the URL. The successor names the
+// same 100 and SUBSCRIBEs the other 60 at its open; it takes over only once every book has joined
+// it, which the SUBSCRIBEd ones can do only after their answer (the join deadline allows for the
+// pacing). Every book is synced first (--snapshot-limit 100: 80 snapshots in ~5 s; a book still
+// waiting for its snapshot cannot join a successor), then every book joins, none falls back, and
+// every stream goes on receiving events.
+TEST(EngineOpenSubscribe, ARolloverSuccessorSubscribesTheRestAndEveryBookJoinsIt) {
+  Simulator sim({"--market", "spot", "--symbol-count", "spot=80", "--rate", "5",
+                 "--start-on-subscribe", "--seed", "73"});
+  RecorderRun run = start_recorder(
+      sim, {"--symbols", "ALL", "--market", "spot", "--depth", "full", "--book-ticker",
+            "--print-interval", "1", "--snapshot-limit", "100", "--max-connection-age-sec", "10"});
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto metrics = read_metrics(run.metrics_path());
+        if (!metrics || !metrics->HasMember("streams") || (*metrics)["streams"].Size() != 80)
+          return false;
+        for (const auto& entry : (*metrics)["streams"].GetArray())
+          if (!entry["book"]["synced"].GetBool()) return false;
+        return true;
+      },
+      std::chrono::seconds(30)))
+      << log_text(run);
+  ASSERT_TRUE(wait_until([&] { return log_has(run, "80 of 80 streams joined, 0 resync on it"); },
+                         std::chrono::seconds(30)))
+      << log_text(run);
+  const std::map<std::string, std::uint64_t> after_rollover = messages_by_stream(run);
+  ASSERT_EQ(after_rollover.size(), 160u);
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto now = messages_by_stream(run);
+        for (const auto& [stream, messages] : now)
+          if (messages <= after_rollover.at(stream)) return false;
+        return now.size() == 160u;
+      },
+      std::chrono::seconds(30)))
+      << log_text(run);
+  stop_recorder(run);
+  const auto metrics = read_metrics(run.metrics_path());
+  ASSERT_TRUE(metrics);
+  EXPECT_GE(metric_u64(*metrics, "rollover", "completed"), 80u) << "each book's rollover counted";
+  EXPECT_EQ(metric_u64(*metrics, "rollover", "fallbacks"), 0u);
+  EXPECT_EQ(metric_u64(*metrics, "continuity", "resyncs"), 0u);
+  EXPECT_EQ(metric_u64(*metrics, "integrity", "other_stream_frames"), 0u);
+  EXPECT_EQ(u64(*metrics, "subscription_errors"), 0u);
+  double wait_ms = -1;
+  const std::vector<rapidjson::Document> records = read_records(run.data_dir());
+  for (const auto* connect : records_of_type(records, "connect")) {
+    if (connect->HasMember("rollover_wait_ms") && wait_ms < 0)
+      wait_ms = (*connect)["rollover_wait_ms"].GetDouble();
+  }
+  EXPECT_GE(wait_ms, 0) << "a connect record of the successor";
+  std::size_t successor_subscribes = 0;
+  for (const auto* record : records_of_type(records, "subscription"))
+    successor_subscribes += str(*record, "reason") == "open" && u64(*record, "conn_id") == 2;
+  EXPECT_EQ(successor_subscribes, 1u) << "the successor SUBSCRIBEd the 60 beyond its URL";
+  report_figure(
+      "160-stream connection rolled over: books joined / fallbacks / successor SUBSCRIBEs",
+      "80 / " + std::to_string(metric_u64(*metrics, "rollover", "fallbacks")) + " / " +
+          std::to_string(successor_subscribes));
+  report_figure("160-stream connection rolled over: ms from the successor's open to its takeover",
+                wait_ms);
+}
+
 // depthsim takes at most 110 streams a connection; 60 spot symbols with bookTickers are 120 on one
 // connection: its URL names 100, the SUBSCRIBE of the other 20 at its open is refused
 // ({"code":2,...too many streams}). That is logged and counted, and stops only those 10 symbols'
