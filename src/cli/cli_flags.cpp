@@ -65,8 +65,8 @@ void add_flags(CLI::App& app, FlagValues& v) {
                  "and 1024; 1 to 1024)")
       ->capture_default_str();
   app.add_option("--spot-streams-per-connection", c.spot_streams_per_connection,
-                 "With several symbols: streams per spot connection (Binance allows 1024; each is "
-                 "named in the connection's URL; 2 to 1024)")
+                 "With several symbols: streams per spot connection (Binance allows 1024; the URL "
+                 "names the first 100, the rest are SUBSCRIBEd at open; 2 to 1024)")
       ->capture_default_str();
   app.add_option("--market-endpoint", v.market_endpoints,
                  "A market's own WebSocket base URL in a run of several markets, e.g. "

@@ -19,6 +19,9 @@ struct StreamRequest {
   venues::StreamMethod method = venues::StreamMethod::subscribe;
   std::vector<StreamId> streams;
   std::uint64_t id = 0;
+  // The socket it must go on (a connection's opening SUBSCRIBEs: its streams beyond the URL, on
+  // that socket); 0: whichever socket carries the connection when it leaves.
+  std::uint64_t conn_id = 0;
   std::string text;  // the message, e.g. {"method":"SUBSCRIBE","params":[...],"id":3}
 };
 

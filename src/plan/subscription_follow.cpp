@@ -80,12 +80,65 @@ FollowChange SubscriptionFollow::apply(const std::vector<SubscriptionKey>& add,
   return out;
 }
 
+std::size_t SubscriptionFollow::open_streams(std::uint32_t connection, std::uint64_t conn_id,
+                                             const std::vector<StreamId>& streams) {
+  if (streams.empty()) return 0;
+  PlanChange change;
+  change.subscribe.push_back(StreamCommand{connection, streams});
+  std::vector<StreamRequest> requests = builder_.build(planner_.table(), change);
+  for (StreamRequest& request : requests) request.conn_id = conn_id;
+  ConnectionQueue& queue = queue_of(connection);
+  // Before the connection's live requests: they change a set these complete.
+  const auto first_unbound =
+      std::find_if(queue.queued.begin(), queue.queued.end(),
+                   [](const StreamRequest& request) { return request.conn_id == 0; });
+  queue.queued.insert(first_unbound, std::make_move_iterator(requests.begin()),
+                      std::make_move_iterator(requests.end()));
+  return requests.size();
+}
+
+void SubscriptionFollow::on_socket_closed(std::uint32_t connection, std::uint64_t conn_id) {
+  if (conn_id == 0) return;
+  const auto bound = [conn_id](const StreamRequest& request) { return request.conn_id == conn_id; };
+  if (auto it = queues_.find(connection); it != queues_.end()) {
+    auto& queued = it->second.queued;
+    queued.erase(std::remove_if(queued.begin(), queued.end(), bound), queued.end());
+  }
+  for (auto it = awaiting_.begin(); it != awaiting_.end();) {
+    it = it->first.first == connection && bound(it->second) ? awaiting_.erase(it) : std::next(it);
+  }
+}
+
+std::size_t SubscriptionFollow::opening_pending(std::uint32_t connection,
+                                                std::uint64_t conn_id) const {
+  std::size_t count = 0;
+  if (auto it = queues_.find(connection); it != queues_.end()) {
+    for (const StreamRequest& request : it->second.queued) count += request.conn_id == conn_id;
+  }
+  for (const auto& [key, request] : awaiting_)
+    count += key.first == connection && request.conn_id == conn_id;
+  return count;
+}
+
+std::vector<StreamRequest>::iterator SubscriptionFollow::next_of(ConnectionQueue& queue) {
+  const auto next = next_of(std::as_const(queue));
+  return queue.queued.begin() + (next - queue.queued.cbegin());
+}
+
+std::vector<StreamRequest>::const_iterator SubscriptionFollow::next_of(
+    const ConnectionQueue& queue) {
+  if (!queue.held) return queue.queued.begin();
+  return std::find_if(queue.queued.begin(), queue.queued.end(),
+                      [](const StreamRequest& request) { return request.conn_id != 0; });
+}
+
 std::vector<StreamRequest> SubscriptionFollow::due(PaceClock::time_point now) {
   std::vector<StreamRequest> out;
   for (auto& [connection, queue] : queues_) {
-    if (queue.queued.empty() || queue.held || !queue.pacer->may_send(now).send_now) continue;
-    StreamRequest request = std::move(queue.queued.front());
-    queue.queued.erase(queue.queued.begin());
+    const auto next = next_of(queue);
+    if (next == queue.queued.end() || !queue.pacer->may_send(now).send_now) continue;
+    StreamRequest request = std::move(*next);
+    queue.queued.erase(next);
     queue.pacer->on_request_sent(now);
     awaiting_[{connection, request.id}] = request;
     out.push_back(std::move(request));
@@ -110,7 +163,7 @@ std::optional<PaceClock::time_point> SubscriptionFollow::next_due() const {
   };
   // may_send's not_before is the pacer's own earliest time whatever `now` is passed.
   for (const auto& [connection, queue] : queues_) {
-    if (!queue.queued.empty() && !queue.held)
+    if (next_of(queue) != queue.queued.end())
       consider(queue.pacer->may_send(PaceClock::time_point{}).not_before);
   }
   if (!to_open_.empty()) consider(connection_pacer_.may_open(PaceClock::time_point{}).not_before);

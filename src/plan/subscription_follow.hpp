@@ -13,8 +13,15 @@
 //
 // Requests for a connection in a rollover are held until it ends (hold/release).
 //
-// A connection the change opens carries its streams in its URL: no request is queued for it. A
-// connection the change empties is to be closed: requests still queued for it are dropped.
+// A connection the change opens carries its streams from its open (open_streams): no request of
+// the change is queued for it. A connection the change empties is to be closed: requests still
+// queued for it are dropped.
+//
+// Every socket of a connection (its first open, each reconnect, a rollover's successor) names
+// only its first streams in its URL (connection_opening.hpp) and SUBSCRIBEs the rest at once
+// (open_streams): those requests are bound to that socket, paced by the connection's pacer like
+// any other, never held by a rollover (a successor's own SUBSCRIBEs are what lets it take over),
+// and dropped when that socket closes (on_socket_closed).
 #pragma once
 
 #include <chrono>
@@ -60,6 +67,16 @@ class SubscriptionFollow {
   FollowChange apply(const std::vector<SubscriptionKey>& add,
                      const std::vector<SubscriptionKey>& remove);
 
+  // Socket `conn_id` of `connection` opened naming only some of its streams: SUBSCRIBEs for
+  // `streams` (in messages of at most max_streams_per_request), bound to that socket, queued
+  // before the connection's other requests. Returns how many messages.
+  std::size_t open_streams(std::uint32_t connection, std::uint64_t conn_id,
+                           const std::vector<StreamId>& streams);
+  // Socket `conn_id` of `connection` closed (a successor given up): its requests are moot.
+  void on_socket_closed(std::uint32_t connection, std::uint64_t conn_id);
+  // Requests bound to socket `conn_id` still queued or awaiting their answer.
+  std::size_t opening_pending(std::uint32_t connection, std::uint64_t conn_id) const;
+
   // The requests that may be sent at `now`, oldest first, at most one per connection per pacing
   // interval; each is then awaiting its answer.
   std::vector<StreamRequest> due(PaceClock::time_point now);
@@ -79,6 +96,7 @@ class SubscriptionFollow {
   // The connection is rolling over (a successor opening or open with the URL of before): its
   // requests stay queued (due() and next_due() pass them by) until release(), so a SUBSCRIBE
   // goes on the connection that carries on after the takeover, never on the one retired.
+  // Requests bound to a socket (open_streams) are not held.
   void hold(std::uint32_t connection);
   void release(std::uint32_t connection);
 
@@ -92,6 +110,9 @@ class SubscriptionFollow {
     bool held = false;                  // hold(): nothing leaves until release()
   };
   ConnectionQueue& queue_of(std::uint32_t connection);
+  // The first request of `queue` that may leave (a held queue: only socket-bound ones).
+  static std::vector<StreamRequest>::iterator next_of(ConnectionQueue& queue);
+  static std::vector<StreamRequest>::const_iterator next_of(const ConnectionQueue& queue);
 
   ConnectionPlanner& planner_;
   std::shared_ptr<const venues::VenueRules> rules_;

@@ -86,6 +86,11 @@ class ConnectionSession final : public StreamCarrier {
   bool remove_feed(FeedSession& feed, std::int64_t now_ns);
   // The URL later connect records name (the connection's stream set changed).
   void set_url(std::string url) { config_.url = std::move(url); }
+  // The join deadline of later rollovers (the successor SUBSCRIBEs the streams beyond its URL:
+  // the deadline grows with the pacing of those requests).
+  void set_join_deadline(std::chrono::milliseconds deadline) { config_.join_deadline = deadline; }
+  // During a rollover, the feeds the successor carries and that have not joined it yet.
+  std::vector<FeedSession*> successor_feeds() const;
   std::size_t feed_count() const { return feeds_.size(); }
 
   std::uint64_t active_conn() const { return active_conn_; }

@@ -45,6 +45,15 @@ void ConnectionSession::on_successor_open(std::uint64_t conn_id, std::uint64_t r
   }
 }
 
+std::vector<FeedSession*> ConnectionSession::successor_feeds() const {
+  std::vector<FeedSession*> out;
+  if (!rollover_) return out;
+  for (std::size_t i = 0; i < feeds_.size(); ++i) {
+    if (rollover_->joins[i] == JoinState::waiting) out.push_back(feeds_[i]);
+  }
+  return out;
+}
+
 void ConnectionSession::on_rollover_failed(std::uint64_t conn_id, std::string_view reason,
                                            std::int64_t now_ns) {
   std::optional<Rollover> rollover = std::move(rollover_);

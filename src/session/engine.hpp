@@ -71,6 +71,10 @@ struct EngineConnection {
   std::uint32_t planned_id = 0;
   std::string url;
   std::vector<EngineStream*> streams;  // in the planner's order
+  // The streams its URL names (engine_opening.cpp): its first ones, within plan::UrlBounds, chosen
+  // once; the others are SUBSCRIBEd on every socket right after it opens. Only shrinks (a removed
+  // stream), so a socket that began connecting earlier named at least these.
+  std::vector<const EngineStream*> in_url;
   std::unique_ptr<ConnectionSession> session;
   std::unique_ptr<transport::WsClient> ws;
   bool closed = false;              // its last stream was removed: stopped, never reconnected
@@ -126,6 +130,16 @@ class Engine {
   // depth stream. Its streams must be in by_depth_id_.
   std::unique_ptr<EngineConnection> make_connection(const plan::PlannedConnection& planned);
   std::string url_of(const EngineConnection& connection) const;
+
+  // A connection's opening (engine_opening.cpp): its URL names its first streams, the rest are
+  // SUBSCRIBEd on each socket as it opens (primary or rollover successor), paced.
+  void choose_url_streams(EngineConnection& connection) const;
+  // Socket `conn_id` opened: SUBSCRIBEs for the streams of `feeds` its URL does not name.
+  void subscribe_beyond_url(EngineConnection& connection, std::uint64_t conn_id,
+                            const std::vector<FeedSession*>& feeds);
+  // The join deadline and rollover timeout allow for the pacing of those SUBSCRIBEs.
+  void allow_for_opening(EngineConnection& connection) const;
+  std::size_t streams_beyond_url(const EngineConnection& connection) const;
 
   // --symbols ALL followed while running (engine_follow.cpp).
   void start_follow();

@@ -10,13 +10,13 @@
 // Each request and each answer is a record of the `connections` stream. A failed or malformed
 // exchangeInfo keeps the current symbols.
 //
-// Reconnects and rollovers use the current stream set: a connection's URL is rewritten with each
-// change (WsClient::set_url), so whatever opens next names exactly the streams it carries, and the
+// Reconnects and rollovers use the current stream set: whatever socket opens next names its first
+// streams in its URL and SUBSCRIBEs the rest of the current set (engine_opening.cpp), and the
 // requests queued or awaited for a connection that closed are dropped (on_connection_reset). A
-// rollover's successor keeps the URL it began with: the requests of a connection rolling over are
-// held until the successor took over, then sent on it (SubscriptionFollow::hold).
-// That is simpler than replaying requests after a reconnect, and a reconnect resyncs every book
-// on it anyway.
+// rollover's successor SUBSCRIBEs what it carries at its open: the follow's own requests of a
+// connection rolling over are held until the successor took over, then sent on it
+// (SubscriptionFollow::hold). That is simpler than replaying requests after a reconnect, and a
+// reconnect resyncs every book on it anyway.
 #include <algorithm>
 #include <utility>
 
@@ -42,11 +42,10 @@ constexpr std::size_t kAnswerQuoteBytes = 200;
 }  // namespace
 
 void Engine::start_follow() {
+  arm_pump();  // the pongs count from the start (every run: connections SUBSCRIBE at open)
   if (!config_.symbol_selection.has_all() || config_.exchange_info_interval_sec <= 0) return;
-  follow_ = std::make_unique<plan::SubscriptionFollow>(*planner_, rules_);
   loop_->schedule_every(std::chrono::seconds(config_.exchange_info_interval_sec),
                         [this] { poll_exchange_info(); });
-  arm_pump();  // the pongs count from the start
 }
 
 void Engine::poll_exchange_info() {
@@ -182,9 +181,10 @@ void Engine::place_stream(EngineStream& stream, std::uint32_t planned_id) {
     return;
   }
   connection->streams.push_back(&stream);
-  connection->url = url_of(*connection);
+  connection->url = url_of(*connection);  // unchanged: a listing is SUBSCRIBEd, never in the URL
   connection->ws->set_url(connection->url);
   connection->session->set_url(connection->url);
+  allow_for_opening(*connection);
   // The connection is open already: the stream's sync begins with its first event.
   if (connection->session->active_conn() != 0)
     stream.feed->on_connected(connection->session->active_conn(), connection->url,
@@ -203,7 +203,11 @@ void Engine::remove_stream(EngineStream& stream, const std::string& reason) {
     if (it == connection->streams.end()) continue;
     connection->session->remove_feed(*stream.feed, transport::now_ns());
     connection->streams.erase(it);
+    connection->in_url.erase(
+        std::remove(connection->in_url.begin(), connection->in_url.end(), &stream),
+        connection->in_url.end());
     if (!connection->streams.empty()) {
+      allow_for_opening(*connection);
       connection->url = url_of(*connection);
       connection->ws->set_url(connection->url);
       connection->session->set_url(connection->url);
@@ -273,16 +277,25 @@ void Engine::pump_follow() {
           reason = stream->removed_reason;
       }
     }
-    if (connection == nullptr || !connection->ws->send_text(request.text)) {
-      // Not open: the reconnect names the connection's current streams in its URL.
+    // An opening's SUBSCRIBE goes on the socket it completes (maybe a rollover's successor).
+    const bool opening = request.conn_id != 0;
+    if (opening) reason = "open";
+    if (connection == nullptr ||
+        !(opening ? connection->ws->send_text_on(request.conn_id, request.text)
+                  : connection->ws->send_text(request.text))) {
+      // Not open: the next socket SUBSCRIBEs the connection's current streams when it opens.
       log_->log(LogLevel::warning, std::string(subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE") + " " +
                                        std::to_string(request.id) +
                                        " not sent: its connection is not open (its next "
-                                       "connection names the current streams)");
-      follow_->on_connection_reset(request.connection);
+                                       "connection carries the current streams)");
+      if (opening)
+        follow_->on_socket_closed(request.connection, request.conn_id);
+      else
+        follow_->on_connection_reset(request.connection);
       continue;
     }
-    const RecordContext context = connections_context(*connection);
+    RecordContext context = connections_context(*connection);
+    if (opening) context.conn_id = request.conn_id;
     append_subscription_record(follow_line_, context, transport::now_ns(),
                                subscribe ? "subscribe" : "unsubscribe", reason, names, request.id);
     if (config_.write_files) write(follow_line_, context, true);

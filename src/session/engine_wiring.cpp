@@ -162,6 +162,9 @@ void Engine::build_writer() {
 }
 
 void Engine::build_connections() {
+  // Every connection SUBSCRIBEs the streams beyond its URL through it (engine_opening.cpp); it
+  // follows the symbol list only with --symbols ALL (start_follow).
+  follow_ = std::make_unique<plan::SubscriptionFollow>(*planner_, rules_);
   for (const plan::PlannedConnection& planned : planner_->connections()) {
     // One that held the other half of a pair only carries nothing of its own.
     if (std::unique_ptr<EngineConnection> connection = make_connection(planned))
@@ -170,15 +173,17 @@ void Engine::build_connections() {
 }
 
 std::string Engine::url_of(const EngineConnection& connection) const {
+  // Only the streams chosen for the URL (choose_url_streams): the rest are SUBSCRIBEd at open.
   std::vector<std::string> names;
-  for (const EngineStream* stream : connection.streams) {
+  for (const EngineStream* stream : connection.in_url) {
     names.emplace_back(planner_->table().name(stream->depth_id));
     if (stream->ticker_id) names.emplace_back(planner_->table().name(*stream->ticker_id));
   }
   const SubscriptionKey& first = planner_->table().key(connection.streams.front()->depth_id);
   const binance::Route route = binance::route_of(first.market, first.channel.kind);
-  return binance::combined_stream_url(
-      binance::ws_base(ws_endpoint_of(config_, first.market), first.market, route), names);
+  const std::string base =
+      binance::ws_base(ws_endpoint_of(config_, first.market), first.market, route);
+  return names.empty() ? binance::live_stream_url(base) : binance::combined_stream_url(base, names);
 }
 
 std::unique_ptr<EngineConnection> Engine::make_connection(const plan::PlannedConnection& planned) {
@@ -190,6 +195,7 @@ std::unique_ptr<EngineConnection> Engine::make_connection(const plan::PlannedCon
     if (stream != nullptr) connection->streams.push_back(stream);
   }
   if (connection->streams.empty()) return nullptr;
+  choose_url_streams(*connection);
   connection->url = url_of(*connection);
 
   ConnectionSessionConfig session_config;
@@ -207,6 +213,7 @@ std::unique_ptr<EngineConnection> Engine::make_connection(const plan::PlannedCon
   ws_config.jitter_seed = config_.jitter_seed == 0 ? 0 : config_.jitter_seed + planned.id;
   connection->ws =
       std::make_unique<transport::WsClient>(*loop_, ws_config, connection_events(*connection));
+  allow_for_opening(*connection);
   return connection;
 }
 
@@ -306,7 +313,8 @@ ConnectionHooks Engine::connection_hooks(EngineConnection& connection) {
   hooks.retire = [target](std::uint64_t old_conn_id) {
     target->ws->retire(old_conn_id, "rolled over");
   };
-  hooks.abandon_successor = [target](std::uint64_t conn_id, const std::string& reason) {
+  hooks.abandon_successor = [this, target](std::uint64_t conn_id, const std::string& reason) {
+    follow_->on_socket_closed(target->planned_id, conn_id);
     target->ws->abandon_successor(conn_id, reason);
   };
   return hooks;
@@ -315,11 +323,12 @@ ConnectionHooks Engine::connection_hooks(EngineConnection& connection) {
 transport::WsEvents Engine::connection_events(EngineConnection& connection) {
   transport::WsEvents events;
   EngineConnection* target = &connection;
-  events.on_open = [target](std::uint64_t conn_id) {
+  events.on_open = [this, target](std::uint64_t conn_id) {
     if (conn_id > 1) {
       for (EngineStream* stream : target->streams) stream->metrics->record_reconnect();
     }
     target->session->on_open(conn_id, transport::now_ns());
+    subscribe_beyond_url(*target, conn_id, target->session->feeds());
   };
   events.on_frame = [this, target](std::uint64_t conn_id, std::string_view payload, bool binary,
                                    std::int64_t recv_ns) {
@@ -332,6 +341,7 @@ transport::WsEvents Engine::connection_events(EngineConnection& connection) {
         stream->metrics->record_send_queue_overflow();
     }
     if (info.cause == transport::CloseCause::stopped) return;
+    follow_->on_socket_closed(target->planned_id, conn_id);  // its opening SUBSCRIBEs
     // Its queued and awaited requests are moot: the next connection's URL names its streams.
     if (follow_ && info.cause != transport::CloseCause::rolled_over &&
         conn_id == target->session->active_conn())
@@ -343,10 +353,12 @@ transport::WsEvents Engine::connection_events(EngineConnection& connection) {
             (info.reason.empty() || rolled_over ? "" : ": " + peer_text(info.reason)),
         info.code ? std::optional<int>(info.code) : std::nullopt, transport::now_ns());
   };
-  events.on_successor_open = [target](std::uint64_t conn_id, std::uint64_t replaced_conn_id) {
+  events.on_successor_open = [this, target](std::uint64_t conn_id, std::uint64_t replaced_conn_id) {
     target->session->on_successor_open(conn_id, replaced_conn_id, transport::now_ns());
+    subscribe_beyond_url(*target, conn_id, target->session->successor_feeds());
   };
-  events.on_rollover_failed = [target](std::uint64_t conn_id, const std::string& reason) {
+  events.on_rollover_failed = [this, target](std::uint64_t conn_id, const std::string& reason) {
+    follow_->on_socket_closed(target->planned_id, conn_id);
     target->session->on_rollover_failed(conn_id, reason, transport::now_ns());
   };
   events.on_connect_failed = [this, target](const std::string& error,

@@ -86,6 +86,16 @@ class WsClient::Impl final : public detail::ConnectionOwner {
     return state_ == State::open && primary_->send_text(text);
   }
 
+  bool send_text_on(std::uint64_t conn_id, const std::string& text) {
+    for (auto& slot : slots_) {
+      if (slot && slot->id() == conn_id && slot->is_open())
+        return (slot.get() == primary_ || slot.get() == successor_) && slot->send_text(text);
+    }
+    return false;
+  }
+
+  void set_rollover_timeout(milliseconds timeout) { config_.rollover_timeout = timeout; }
+
   void set_url(const std::string& url) {
     config_.url = url;
     for (auto& slot : slots_)
@@ -400,6 +410,12 @@ void WsClient::post(std::function<void()> fn) {
 }
 bool WsClient::send_text(const std::string& text) {
   return impl_->send_text(text);
+}
+bool WsClient::send_text_on(std::uint64_t conn_id, const std::string& text) {
+  return impl_->send_text_on(conn_id, text);
+}
+void WsClient::set_rollover_timeout(std::chrono::milliseconds timeout) {
+  impl_->set_rollover_timeout(timeout);
 }
 void WsClient::set_url(const std::string& url) {
   impl_->set_url(url);

@@ -142,6 +142,13 @@ class WsClient {
   // Network thread only (or before run()):
   /// Queues a text message on the open connection; false when no connection is open.
   bool send_text(const std::string& text);
+  /// Queues a text message on connection `conn_id` (the primary or a rollover's successor, which
+  /// SUBSCRIBEs the streams its URL does not name before it takes over); false when it is not
+  /// open.
+  bool send_text_on(std::uint64_t conn_id, const std::string& text);
+  /// The rollover timeout of every later rollover (a connection that SUBSCRIBEs more streams
+  /// after its open needs longer for its successor to take over).
+  void set_rollover_timeout(std::chrono::milliseconds timeout);
   /// The URL of every later connect, reconnect and rollover successor (same scheme and host;
   /// a many-stream connection's stream list changed by SUBSCRIBE/UNSUBSCRIBE). The open
   /// connection keeps the one it opened with.

@@ -7,6 +7,7 @@
 // Every wait is on depthsim's counters, metrics.json or log lines, never a sleep.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -294,6 +295,78 @@ TEST(EngineFollow, AListedPairOnAConnectionOneSlotFromFullRidesOnOneConnection) 
                 std::to_string(stats["connections"].Size()) + " / " +
                     std::to_string(listed_tickers) + " / " +
                     std::to_string(u64(stats["limits"], "stream_limit_refusals")));
+}
+
+// A listing while a connection's make-before-break rollover is under way: depthsim holds the
+// successor's handshake (/sim/hold-handshakes) while the follow places the listed stream, which
+// the successor's URL does not name. The rollover does not wait for it (the other books join the
+// successor); at the takeover it moves to the successor, its held SUBSCRIBE goes there, and it
+// records events and its book syncs like any listing.
+TEST(EngineFollow, AListingDuringARolloverIsSubscribedOnTheSuccessorAndSyncs) {
+  // Events for ~16 s a symbol: books can join the successors of the rollovers every 3 s.
+  constexpr std::uint64_t kEvents = 2400;
+  std::vector<std::string> args = usdm_sim("67", 3);
+  const auto events = std::find(args.begin(), args.end(), "--events");
+  ASSERT_NE(events, args.end());
+  *std::next(events) = std::to_string(kEvents);
+  Simulator sim(args);
+  const std::vector<std::string> first = trading_symbols(sim, "usdm");
+  ASSERT_EQ(first.size(), 3u);
+  RecorderRun run = start_following(sim, {"--max-connection-age-sec", "3"});
+  ASSERT_TRUE(every_book_synced(run, first)) << log_text(run);
+  // The next WebSocket handshake (the next rollover's successor) answers 4 s late.
+  ASSERT_TRUE(sim.get("/sim/hold-handshakes?count=1&ms=4000"));
+  ASSERT_TRUE(wait_until([&] { return u64(sim.stats(), "handshakes_held") >= 1; },
+                         std::chrono::seconds(10)));
+  ASSERT_TRUE(sim.get(std::string("/sim/list?symbol=") + kListed));
+  // The takeover of that rollover: 3 books joined the successor, the listing moved to it.
+  ASSERT_TRUE(wait_until([&] { return log_has(run, "3 of 4 streams joined, 1 resync on it"); },
+                         std::chrono::seconds(30)))
+      << log_text(run);
+  ASSERT_TRUE(wait_until([&] { return stream_is(run, kListed, synced); }, std::chrono::seconds(30)))
+      << log_text(run);
+  // A later rollover's successor does not name the listing in its URL either: it SUBSCRIBEs it at
+  // its open (reason "open"), and every book, the listing's too, joins it.
+  ASSERT_TRUE(wait_until([&] { return log_has(run, "4 of 4 streams joined, 0 resync on it"); },
+                         std::chrono::seconds(30)))
+      << log_text(run);
+  std::vector<SymbolUnderTest> symbols = usdm_symbols(first);
+  symbols.push_back({"usdm", kListed});
+  const auto metrics = stop_once_every_book_is_at_truth(sim, run, symbols, kEvents);
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(u64(*metrics, "subscription_errors"), 0u);
+  EXPECT_EQ(metric_u64(*metrics, "integrity", "other_stream_frames"), 0u);
+  std::size_t opening_subscribes = 0;
+  const std::vector<rapidjson::Document> records = read_records(run.data_dir());
+  for (const auto* record : records_of_type(records, "subscription"))
+    opening_subscribes += str(*record, "reason") == "open";
+  EXPECT_GE(opening_subscribes, 1u) << "a successor SUBSCRIBEd the listing at its open";
+  const rapidjson::Value* listed = stream_entry(*metrics, "usdm", kListed);
+  ASSERT_NE(listed, nullptr);
+  EXPECT_EQ(str(*listed, "state"), "recording");
+  EXPECT_GT(u64(*listed, "total_messages"), 0u);
+  EXPECT_EQ(u64((*listed)["continuity"], "breaks"), 0u);
+  // Rollovers send each event on both connections for a while: each is recorded once, every
+  // stream (the listing's too) from its first event to depthsim's last, no break.
+  const auto whole = run_replay({run.data_dir()});
+  ASSERT_TRUE(whole.json.IsObject());
+  EXPECT_EQ(whole.exit_code, 0);
+  ASSERT_EQ(whole.json["streams"].Size(), 4u);
+  for (const auto& stream : whole.json["streams"].GetArray()) {
+    EXPECT_EQ(u64(stream, "events"), kEvents) << str(stream, "symbol");
+    EXPECT_EQ(u64(stream, "breaks"), 0u) << str(stream, "symbol");
+  }
+  const auto stats = sim.stats();
+  report_figure("listing during a held rollover: handshakes held / listing's events / its breaks",
+                std::to_string(u64(stats, "handshakes_held")) + " / " +
+                    std::to_string(u64(*listed, "total_messages")) + " / " +
+                    std::to_string(u64((*listed)["continuity"], "breaks")));
+  report_figure(
+      "listing during a held rollover: rollovers completed / fallbacks / successor "
+      "SUBSCRIBEs at open",
+      std::to_string(metric_u64(*metrics, "rollover", "completed")) + " / " +
+          std::to_string(metric_u64(*metrics, "rollover", "fallbacks")) + " / " +
+          std::to_string(opening_subscribes));
 }
 
 }  // namespace

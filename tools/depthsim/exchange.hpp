@@ -51,6 +51,7 @@ class Exchange final : public ServerHandler {
 
   // ServerHandler
   std::optional<HttpReply> validate_upgrade(ConnectionId id, const std::string& resource) override;
+  std::chrono::milliseconds handshake_hold(ConnectionId id) override;
   void on_open(ConnectionId id, const std::string& resource) override;
   void on_message(ConnectionId id, const std::string& payload, bool is_text) override;
   bool on_client_ping(ConnectionId id) override;
@@ -127,6 +128,8 @@ class Exchange final : public ServerHandler {
   HttpReply truth_reply(const RequestTarget& target) const;
   HttpReply fault_reply(const RequestTarget& target);
   HttpReply pause_reply(bool pause);
+  // /sim/hold-handshakes?count=N&ms=X: the next N accepted upgrades answer X ms late.
+  HttpReply hold_handshakes_reply(const RequestTarget& target);
   // exchange_listing.cpp: /sim/list, /sim/delist.
   HttpReply list_reply(const RequestTarget& target);
   HttpReply delist_reply(const RequestTarget& target);
@@ -180,6 +183,9 @@ class Exchange final : public ServerHandler {
   std::uint64_t pings_sent_ = 0;
   std::uint64_t pongs_received_ = 0;
   std::uint64_t connections_refused_ = 0;
+  std::uint64_t handshakes_to_hold_ = 0;  // /sim/hold-handshakes: how many are still to hold
+  std::chrono::milliseconds handshake_hold_{0};
+  std::uint64_t handshakes_held_ = 0;
   std::uint64_t stream_limit_refusals_ = 0;  // URL or SUBSCRIBE over --max-streams-per-connection
   std::uint64_t message_limit_closes_ = 0;   // closed 1008 for too many incoming messages
   std::uint64_t listings_ = 0;

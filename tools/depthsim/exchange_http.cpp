@@ -122,6 +122,7 @@ std::optional<HttpReply> Exchange::answer_http(ConnectionId id, const std::strin
   if (target.path == "/sim/fault") return fault_reply(target);
   if (target.path == "/sim/pause") return pause_reply(true);
   if (target.path == "/sim/resume") return pause_reply(false);
+  if (target.path == "/sim/hold-handshakes") return hold_handshakes_reply(target);
   return json_error(404, -1, "Not found: " + target.path);
 }
 
@@ -304,6 +305,28 @@ HttpReply Exchange::pause_reply(bool pause) {
   body += paused_ ? "true" : "false";
   body += "}";
   return ok(body);
+}
+
+HttpReply Exchange::hold_handshakes_reply(const RequestTarget& target) {
+  const std::optional<std::string> count_text = target.param("count");
+  const std::optional<std::string> ms_text = target.param("ms");
+  const std::optional<long> count =
+      count_text ? parse_long_in(*count_text, 0, 1'000'000) : std::optional<long>(1);
+  // Below websocketpp's 5 s open-handshake timeout, which keeps running while the answer waits.
+  const std::optional<long> ms = ms_text ? parse_long_in(*ms_text, 1, 4000) : std::nullopt;
+  if (!count || !ms)
+    return json_error(400, -1100, "count must be 0 to 1000000 and ms 1 to 4000 (mandatory).");
+  handshakes_to_hold_ = static_cast<std::uint64_t>(*count);
+  handshake_hold_ = std::chrono::milliseconds(*ms);
+  return ok("{\"hold_next\":" + std::to_string(handshakes_to_hold_) +
+            ",\"ms\":" + std::to_string(*ms) + "}");
+}
+
+std::chrono::milliseconds Exchange::handshake_hold(ConnectionId) {
+  if (handshakes_to_hold_ == 0) return std::chrono::milliseconds(0);
+  --handshakes_to_hold_;
+  ++handshakes_held_;
+  return handshake_hold_;
 }
 
 }  // namespace depthsim

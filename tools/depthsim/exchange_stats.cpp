@@ -161,6 +161,8 @@ std::string Exchange::stats_json() const {
   json.Uint64(sessions_.size());
   json.Key("connections_refused");
   json.Uint64(connections_refused_);
+  json.Key("handshakes_held");
+  json.Uint64(handshakes_held_);
   json.Key("snapshots_served");
   json.Uint64(snapshots_served_);
   json.Key("http_requests");

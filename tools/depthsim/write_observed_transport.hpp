@@ -8,6 +8,7 @@
 
 #include <websocketpp/transport/asio/endpoint.hpp>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -32,9 +33,23 @@ class WriteObservedConnection : public websocketpp::transport::asio::connection<
   // A write of frames is under way: its observer call is still to come.
   bool writing() const { return writing_; }
 
+  // The next single-buffer write (the handshake's 101 response, the first write of an accepted
+  // upgrade) leaves `delay` late: /sim/hold-handshakes, a successor held while its client waits.
+  void hold_next_write(std::chrono::milliseconds delay) { hold_ = delay; }
+
   // The handshake's single-buffer writes carry no frames: passed through unobserved.
   void async_write(const char* buf, std::size_t len,
                    websocketpp::transport::write_handler handler) {
+    if (hold_.count() > 0) {
+      auto timer =
+          std::make_shared<asio::steady_timer>(this->get_raw_socket().get_executor(), hold_);
+      hold_ = std::chrono::milliseconds(0);
+      timer->async_wait([self = Base::get_shared(), this, timer, buf, len,
+                         handler = std::move(handler)](const asio::error_code&) mutable {
+        Base::async_write(buf, len, std::move(handler));
+      });
+      return;
+    }
     Base::async_write(buf, len, std::move(handler));
   }
 
@@ -78,6 +93,7 @@ class WriteObservedConnection : public websocketpp::transport::asio::connection<
  private:
   WriteObserver observer_;
   bool writing_ = false;
+  std::chrono::milliseconds hold_{0};
 };
 
 template <typename TransportConfig>

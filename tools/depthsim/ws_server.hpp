@@ -3,6 +3,7 @@
 // so the exchange logic compiles quickly and can be unit tested without sockets.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -36,6 +37,11 @@ class ServerHandler {
   // nullopt accepts the WebSocket upgrade; a reply refuses it with that status and body.
   virtual std::optional<HttpReply> validate_upgrade(ConnectionId id,
                                                     const std::string& resource) = 0;
+  // An accepted upgrade's 101 response leaves this much later (0: at once). Asked once per
+  // accepted upgrade, after validate_upgrade.
+  virtual std::chrono::milliseconds handshake_hold(ConnectionId) {
+    return std::chrono::milliseconds(0);
+  }
   virtual void on_open(ConnectionId id, const std::string& resource) = 0;
   virtual void on_message(ConnectionId id, const std::string& payload, bool is_text) = 0;
   virtual bool on_client_ping(ConnectionId id) = 0;  // true: answer with a pong

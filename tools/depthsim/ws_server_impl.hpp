@@ -195,7 +195,11 @@ class WsServerImpl final : public WsServer {
     ConnectionPtr connection = endpoint_.get_con_from_hdl(hdl, ignored_);
     if (!connection) return false;
     std::optional<HttpReply> refusal = handler_.validate_upgrade(id, connection->get_resource());
-    if (!refusal) return true;
+    if (!refusal) {
+      const std::chrono::milliseconds hold = handler_.handshake_hold(id);
+      if (hold.count() > 0) connection->hold_next_write(hold);
+      return true;
+    }
     fill_response(*connection, *refusal);
     return false;
   }
