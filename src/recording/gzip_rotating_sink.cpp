@@ -451,6 +451,11 @@ SinkStatus GzipRotatingSink::close() {
   return status;
 }
 
+std::size_t GzipRotatingSink::flush_threshold_within(std::size_t max_unwritten_bytes) {
+  return std::max<std::size_t>(
+      1, std::min(GzipRotatingSinkConfig{}.flush_threshold_bytes, max_unwritten_bytes / 4));
+}
+
 GzipRotatingSinkStats GzipRotatingSink::stats() const {
   std::lock_guard<std::mutex> lock(impl_->stats_mutex);
   return impl_->stats;
