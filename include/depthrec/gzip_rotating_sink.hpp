@@ -111,7 +111,7 @@ class GzipRotatingSink final : public RecordSink {
   SinkStatus flush() override;
   SinkStatus close() override;
 
-  // The default flush threshold, at most a quarter of the held bound: pending lines must never
+  // The default flush threshold, at most half the held bound: pending lines must never
   // reach max_unwritten_bytes (lines refused while storage works) before a flush makes members.
   static std::size_t flush_threshold_within(std::size_t max_unwritten_bytes);
 

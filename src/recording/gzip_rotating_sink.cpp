@@ -461,7 +461,7 @@ SinkStatus GzipRotatingSink::close() {
 
 std::size_t GzipRotatingSink::flush_threshold_within(std::size_t max_unwritten_bytes) {
   return std::max<std::size_t>(
-      1, std::min(GzipRotatingSinkConfig{}.flush_threshold_bytes, max_unwritten_bytes / 4));
+      1, std::min(GzipRotatingSinkConfig{}.flush_threshold_bytes, max_unwritten_bytes / 2));
 }
 
 GzipRotatingSinkStats GzipRotatingSink::stats() const {
