@@ -62,6 +62,24 @@ Written write_round_robin(RecordSink& sink, int streams, int from, int to) {
   return w;
 }
 
+// The directory's one segment, opened for reading (null, with a failed assertion, otherwise).
+std::unique_ptr<StreamSegmentReader> open_only_segment(const ScratchDir& dir) {
+  const auto files = sorted_files(dir.path());
+  EXPECT_EQ(files.size(), 1u);
+  if (files.size() != 1) return nullptr;
+  std::string error;
+  return StreamSegmentReader::open(files[0].string(), error);
+}
+
+// Each stream read back from its own members is exactly what was written to it.
+void expect_each_stream_reads_back(StreamSegmentReader& reader, const Written& written) {
+  for (const auto& [name, text] : written.by_stream) {
+    std::string got;
+    EXPECT_EQ(reader.read_stream(name, got), "");
+    EXPECT_EQ(got, text) << name;
+  }
+}
+
 // Lines of a text as a sorted multiset: zcat's order across streams is per flush, not global.
 std::multiset<std::string> line_set(const std::string& text) {
   std::multiset<std::string> set;
@@ -216,10 +234,8 @@ TEST(StreamMembers, PendingLinesOfAllStreamsShareOneBoundLargestFlushedFirst) {
   // The quiet streams' buffers keep at most 4 KiB each; the hot one at most the threshold.
   EXPECT_LE(stats.pending_buffer_bytes_max, 51u * 8192u);
   ASSERT_TRUE(sink.close().ok());
-  const auto files = sorted_files(dir.path());
-  ASSERT_EQ(files.size(), 1u);
-  std::string error;
-  auto reader = StreamSegmentReader::open(files[0].string(), error);
+  auto reader = open_only_segment(dir);
+  ASSERT_NE(reader, nullptr);
   const SegmentListing listing = reader->list();
   std::map<std::string, int> members;
   for (const auto& m : listing.members) ++members[m.stream];
@@ -228,11 +244,7 @@ TEST(StreamMembers, PendingLinesOfAllStreamsShareOneBoundLargestFlushedFirst) {
     EXPECT_LT(members[stream_name(s)] * 4, members[stream_name(0)])
         << "a quiet stream waits until the quiet ones together pass half the bound";
   }
-  for (const auto& [name, text] : expected.by_stream) {
-    std::string got;
-    EXPECT_EQ(reader->read_stream(name, got), "");
-    EXPECT_EQ(got, text) << name;
-  }
+  expect_each_stream_reads_back(*reader, expected);
 }
 
 // The default bound holds a whole-market second (~3 MiB of lines here) until the flush: one member
@@ -258,17 +270,10 @@ TEST(StreamMembers, DefaultBoundKeepsOneMemberPerStreamAndFlushAtMarketRates) {
     ASSERT_TRUE(sink.flush().ok());
   }
   ASSERT_TRUE(sink.close().ok());
-  const auto files = sorted_files(dir.path());
-  ASSERT_EQ(files.size(), 1u);
-  std::string error;
-  auto reader = StreamSegmentReader::open(files[0].string(), error);
-  const SegmentListing listing = reader->list();
-  EXPECT_EQ(listing.members.size(), std::size_t{kStreams} * kSeconds);
-  for (const auto& [name, text] : expected.by_stream) {
-    std::string got;
-    EXPECT_EQ(reader->read_stream(name, got), "");
-    EXPECT_EQ(got, text) << name;
-  }
+  auto reader = open_only_segment(dir);
+  ASSERT_NE(reader, nullptr);
+  EXPECT_EQ(reader->list().members.size(), std::size_t{kStreams} * kSeconds);
+  expect_each_stream_reads_back(*reader, expected);
 }
 
 // A recorder's pending bound is capped at half the held bound: with --max-unwritten-bytes
