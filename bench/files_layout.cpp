@@ -152,7 +152,7 @@ std::string gunzip_all(const std::string& path, double& cpu) {
   return text;
 }
 
-void run_layout(const Scenario& s, bool per_stream) {
+void run_layout(const Scenario& s, bool per_stream, std::size_t flush_threshold_bytes) {
   const std::filesystem::path dir = std::filesystem::temp_directory_path() /
                                     ("depthrec-files-bench-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
@@ -163,6 +163,7 @@ void run_layout(const Scenario& s, bool per_stream) {
   config.file_prefix = kMultiStreamPrefix;
   config.rotate_interval = std::chrono::seconds(3600);  // one segment: the figures of one file
   config.clock = [&now] { return now; };
+  config.flush_threshold_bytes = flush_threshold_bytes;
   std::uint64_t raw = 0;
   double cpu = 0;
   std::uint64_t members = 0;
@@ -229,21 +230,31 @@ int main(int argc, char** argv) {
   int streams = 2000;
   int rate = 20000;
   int seconds = 10;
+  std::size_t threshold_kib = GzipRotatingSinkConfig{}.flush_threshold_bytes / 1024;
+  bool synthetic_only = false;
   app.add_option("--streams", streams, "streams of the synthetic mix")
       ->check(CLI::Range(2, 100000));
   app.add_option("--events-per-sec", rate, "events/s of the synthetic mix, all streams")
       ->check(CLI::Range(1, 1000000));
   app.add_option("--seconds", seconds, "simulated seconds (one flush each)")
       ->check(CLI::Range(1, 3600));
+  app.add_option("--flush-threshold-kib", threshold_kib,
+                 "the sink's flush threshold (pending lines of all streams)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 22));
+  app.add_flag("--synthetic-only", synthetic_only, "skip the real captures' scenarios");
   CLI11_PARSE(app, argc, argv);
   const auto usdm = bench::load_bench_input(Market::usdm);
   const auto spot = bench::load_bench_input(Market::spot);
-  const std::vector<Scenario> scenarios = {
-      real_scenario("real_usdm", {usdm.get()}), real_scenario("real_spot", {spot.get()}),
-      synthetic_scenario({split_lines(*usdm), split_lines(*spot)}, streams, rate, seconds)};
+  std::vector<Scenario> scenarios;
+  if (!synthetic_only) {
+    scenarios.push_back(real_scenario("real_usdm", {usdm.get()}));
+    scenarios.push_back(real_scenario("real_spot", {spot.get()}));
+  }
+  scenarios.push_back(
+      synthetic_scenario({split_lines(*usdm), split_lines(*spot)}, streams, rate, seconds));
   for (const Scenario& s : scenarios) {
-    run_layout(s, false);
-    run_layout(s, true);
+    run_layout(s, false, threshold_kib * 1024);
+    run_layout(s, true, threshold_kib * 1024);
   }
   return 0;
 }

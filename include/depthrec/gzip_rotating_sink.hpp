@@ -67,7 +67,11 @@ struct GzipRotatingSinkConfig {
   std::chrono::seconds rotate_interval{60};
   std::uint64_t max_bytes = 5'000'000;  // uncompressed bytes per segment (RotateMode::size)
   int compression_level = 1;  // gzip level 0..9 (libdeflate): 1 ~300 MB/s here, 6 ~100 MB/s
-  std::size_t flush_threshold_bytes = 1 << 20;  // a write past this flushes by itself
+  // A write past this flushes the largest streams by itself (a recorder takes
+  // flush_threshold_within(max_unwritten_bytes)). 8 MiB rather than 1: at a whole
+  // market (~20 MB/s of lines) a 1 MiB bound made 2.6x as many members (each a libdeflate call
+  // with a fixed cost) and cost 40 % more writer CPU (bench/README.md, "Writer CPU").
+  std::size_t flush_threshold_bytes = std::size_t{8} << 20;
   std::size_t max_unwritten_bytes = 32u << 20;  // pending + failed batches; beyond: drop
   WallClock clock = [] { return std::chrono::system_clock::now(); };
   SegmentFileOps file_ops = posix_segment_file_ops();
@@ -106,6 +110,10 @@ class GzipRotatingSink final : public RecordSink {
   SinkStatus write_stream(std::string_view lines, const StreamTag& tag) override;
   SinkStatus flush() override;
   SinkStatus close() override;
+
+  // The default flush threshold, at most half the held bound: pending lines must never
+  // reach max_unwritten_bytes (lines refused while storage works) before a flush makes members.
+  static std::size_t flush_threshold_within(std::size_t max_unwritten_bytes);
 
   GzipRotatingSinkStats stats() const;  // thread-safe: may be read while the worker writes
 

@@ -52,6 +52,18 @@ bool GzipMemberEncoder::append_stream_member(std::string_view input, std::string
   namespace fmt = stream_member;
   const std::size_t start = out.size();
   const std::string_view name = stream.substr(0, fmt::kMaxNameBytes);
+  // Deflate first, into the reused scratch, then append the member at its exact size: growing
+  // `out` by the bound zero-filled about as many bytes as the input each member (3.3 % of the
+  // writer's instructions at a whole market) and left each member holding the bound's memory.
+  const std::size_t bound = libdeflate_deflate_compress_bound(compressor_.get(), input.size());
+  if (scratch_.size() < bound) scratch_.resize(bound);
+  const std::size_t written = libdeflate_deflate_compress(compressor_.get(), input.data(),
+                                                          input.size(), scratch_.data(), bound);
+  const std::size_t header_size = fmt::kFixedHeaderBytes + name.size() + 1;
+  const std::size_t member_size = header_size + written + fmt::kTrailerBytes;
+  if ((written == 0 && !input.empty()) || member_size > std::numeric_limits<std::uint32_t>::max()) {
+    return false;
+  }
   const char fixed[] = {static_cast<char>(fmt::kMagic1),
                         static_cast<char>(fmt::kMagic2),
                         static_cast<char>(fmt::kDeflate),
@@ -68,22 +80,14 @@ bool GzipMemberEncoder::append_stream_member(std::string_view input, std::string
                         static_cast<char>(fmt::kSubfield2),
                         static_cast<char>(fmt::kSubfieldDataBytes),
                         0};
+  out.reserve(start + member_size);
   out.append(fixed, sizeof fixed);
   out.append(fmt::kSubfieldDataBytes, '\0');  // size and lines, patched below
   for (char c : name) out.push_back(c == '\0' ? '?' : c);
   out.push_back('\0');
-  const std::size_t deflate_at = out.size();
-  const std::size_t bound = libdeflate_deflate_compress_bound(compressor_.get(), input.size());
-  out.resize(deflate_at + bound + fmt::kTrailerBytes);
-  const std::size_t written = libdeflate_deflate_compress(
-      compressor_.get(), input.data(), input.size(), out.data() + deflate_at, bound);
-  const std::size_t member_size = deflate_at - start + written + fmt::kTrailerBytes;
-  if ((written == 0 && !input.empty()) || member_size > std::numeric_limits<std::uint32_t>::max()) {
-    out.resize(start);
-    return false;
-  }
-  out.resize(start + member_size);
-  const std::size_t trailer = deflate_at + written;
+  out.append(scratch_.data(), written);
+  out.append(fmt::kTrailerBytes, '\0');
+  const std::size_t trailer = start + header_size + written;
   put_le32(out, trailer, libdeflate_crc32(0, input.data(), input.size()));
   put_le32(out, trailer + 4, static_cast<std::uint32_t>(input.size()));  // ISIZE: mod 2^32
   put_le32(out, start + 16, static_cast<std::uint32_t>(member_size));

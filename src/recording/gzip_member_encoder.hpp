@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 struct libdeflate_compressor;
 
@@ -38,6 +39,9 @@ class GzipMemberEncoder {
     void operator()(libdeflate_compressor* compressor) const;
   };
   std::unique_ptr<libdeflate_compressor, CompressorDeleter> compressor_;
+  // append_stream_member's deflate output before it is appended: as large as the largest
+  // member's bound so far (the sink's members stay under its flush threshold plus a line).
+  std::vector<char> scratch_;
 };
 
 }  // namespace depthrec::recording

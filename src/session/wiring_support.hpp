@@ -122,6 +122,8 @@ inline std::unique_ptr<AsyncWriter> make_writer(const RecorderConfig& config,
   sink_config.max_bytes = config.max_bytes;
   sink_config.compression_level = config.gzip_level;
   sink_config.max_unwritten_bytes = config.max_unwritten_bytes;
+  sink_config.flush_threshold_bytes =
+      GzipRotatingSink::flush_threshold_within(config.max_unwritten_bytes);
   auto sink = std::make_unique<GzipRotatingSink>(sink_config);
   files = sink.get();
   AsyncWriterConfig writer_config;

@@ -62,6 +62,24 @@ Written write_round_robin(RecordSink& sink, int streams, int from, int to) {
   return w;
 }
 
+// The directory's one segment, opened for reading (null, with a failed assertion, otherwise).
+std::unique_ptr<StreamSegmentReader> open_only_segment(const ScratchDir& dir) {
+  const auto files = sorted_files(dir.path());
+  EXPECT_EQ(files.size(), 1u);
+  if (files.size() != 1) return nullptr;
+  std::string error;
+  return StreamSegmentReader::open(files[0].string(), error);
+}
+
+// Each stream read back from its own members is exactly what was written to it.
+void expect_each_stream_reads_back(StreamSegmentReader& reader, const Written& written) {
+  for (const auto& [name, text] : written.by_stream) {
+    std::string got;
+    EXPECT_EQ(reader.read_stream(name, got), "");
+    EXPECT_EQ(got, text) << name;
+  }
+}
+
 // Lines of a text as a sorted multiset: zcat's order across streams is per flush, not global.
 std::multiset<std::string> line_set(const std::string& text) {
   std::multiset<std::string> set;
@@ -216,10 +234,8 @@ TEST(StreamMembers, PendingLinesOfAllStreamsShareOneBoundLargestFlushedFirst) {
   // The quiet streams' buffers keep at most 4 KiB each; the hot one at most the threshold.
   EXPECT_LE(stats.pending_buffer_bytes_max, 51u * 8192u);
   ASSERT_TRUE(sink.close().ok());
-  const auto files = sorted_files(dir.path());
-  ASSERT_EQ(files.size(), 1u);
-  std::string error;
-  auto reader = StreamSegmentReader::open(files[0].string(), error);
+  auto reader = open_only_segment(dir);
+  ASSERT_NE(reader, nullptr);
   const SegmentListing listing = reader->list();
   std::map<std::string, int> members;
   for (const auto& m : listing.members) ++members[m.stream];
@@ -228,11 +244,63 @@ TEST(StreamMembers, PendingLinesOfAllStreamsShareOneBoundLargestFlushedFirst) {
     EXPECT_LT(members[stream_name(s)] * 4, members[stream_name(0)])
         << "a quiet stream waits until the quiet ones together pass half the bound";
   }
-  for (const auto& [name, text] : expected.by_stream) {
-    std::string got;
-    EXPECT_EQ(reader->read_stream(name, got), "");
-    EXPECT_EQ(got, text) << name;
+  expect_each_stream_reads_back(*reader, expected);
+}
+
+// The default bound holds a whole-market second (~3 MiB of lines here) until the flush: one member
+// per stream and flush, not the extra small members a 1 MiB bound cut from the hot streams (each
+// a libdeflate call with a fixed cost).
+TEST(StreamMembers, DefaultBoundKeepsOneMemberPerStreamAndFlushAtMarketRates) {
+  ScratchDir dir;
+  GzipRotatingSink sink(multi_config(dir));
+  constexpr int kStreams = 64;
+  constexpr int kSeconds = 3;
+  Written expected;
+  for (int second = 0; second < kSeconds; ++second) {
+    std::uint64_t bytes = 0;
+    for (int i = 0; bytes < (3u << 20); ++i) {
+      const int s = i % kStreams;
+      std::string text = line(s, i);
+      text.insert(text.size() - 1, 700, ' ');  // ~750 B, one line
+      bytes += text.size();
+      ASSERT_TRUE(
+          sink.write_stream(text, StreamTag{static_cast<std::uint32_t>(s), stream_name(s)}).ok());
+      expected.by_stream[stream_name(s)] += text;
+    }
+    ASSERT_TRUE(sink.flush().ok());
   }
+  ASSERT_TRUE(sink.close().ok());
+  auto reader = open_only_segment(dir);
+  ASSERT_NE(reader, nullptr);
+  EXPECT_EQ(reader->list().members.size(), std::size_t{kStreams} * kSeconds);
+  expect_each_stream_reads_back(*reader, expected);
+}
+
+// A recorder's pending bound is capped at half the held bound: with --max-unwritten-bytes
+// at its 2 MiB minimum, the default 8 MiB threshold would let pending lines reach the held bound
+// and refuse lines while storage works.
+TEST(StreamMembers, PendingBoundIsCappedByTheHeldBoundSoNoLineIsRefused) {
+  EXPECT_EQ(GzipRotatingSink::flush_threshold_within(32u << 20), 8u << 20);
+  EXPECT_EQ(GzipRotatingSink::flush_threshold_within(2u << 20), 1u << 20);
+  ScratchDir dir;
+  auto config = multi_config(dir);
+  config.max_unwritten_bytes = 2u << 20;
+  config.flush_threshold_bytes = GzipRotatingSink::flush_threshold_within(2u << 20);
+  GzipRotatingSink sink(config);
+  std::uint64_t max_held = 0;
+  for (int i = 0; i < 40000; ++i) {  // ~6 MiB, no flush
+    const int s = i % 8;
+    std::string text = line(s, i);
+    text.insert(text.size() - 1, 100, ' ');  // ~150 B, one line
+    ASSERT_TRUE(
+        sink.write_stream(text, StreamTag{static_cast<std::uint32_t>(s), stream_name(s)}).ok())
+        << "line " << i;
+    max_held = std::max(max_held, sink.stats().unwritten_bytes);
+  }
+  EXPECT_LT(max_held, (1u << 20) + 256u) << "pending lines stay under 2 MiB / 2";
+  ASSERT_TRUE(sink.close().ok());
+  EXPECT_EQ(sink.stats().lines_refused, 0u);
+  EXPECT_EQ(sink.stats().lines_written, 40000u);
 }
 
 // A crash during a write leaves a partial last member: the reader lists every whole member,
