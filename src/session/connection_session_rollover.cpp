@@ -38,6 +38,12 @@ void ConnectionSession::on_successor_open(std::uint64_t conn_id, std::uint64_t r
     if (rollover_->joins[i] == JoinState::waiting)
       feeds_[i]->on_successor_open(conn_id, replaced_conn_id, config_.url, now_ns);
   }
+  // Only event channels (no book to join): the successor takes over at once, the old connection
+  // is retired; the overlap's trades are duplicates their handlers do not record twice.
+  if (feeds_.empty()) {
+    finish_rollover_if_done(now_ns);
+    return;
+  }
   if (feeds_.size() > 1 && config_.join_deadline.count() > 0 && hooks_.schedule) {
     hooks_.schedule(config_.join_deadline, [this, generation = rollover_generation_] {
       join_deadline_passed(generation, wall_clock_ns());
@@ -98,7 +104,7 @@ void ConnectionSession::finish_rollover_if_done(std::int64_t now_ns) {
   Rollover done = std::move(*rollover_);
   rollover_.reset();
   const auto& joins = done.joins;
-  if (std::find(joins.begin(), joins.end(), JoinState::joined) == joins.end()) {
+  if (!joins.empty() && std::find(joins.begin(), joins.end(), JoinState::joined) == joins.end()) {
     ++counters_.rollovers_abandoned;
     if (hooks_.abandon_successor) hooks_.abandon_successor(done.successor, done.fallback_reason);
     return;
