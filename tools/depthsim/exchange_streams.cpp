@@ -92,7 +92,7 @@ bool Exchange::is_servable_stream(std::string_view stream) const {
            parse_stream_name(stream, options_.market).has_value();
   }
   const std::optional<StreamName> name = parse_stream_name(stream, options_.market);
-  if (!name || name->kind == StreamKind::trade) return false;
+  if (!name) return false;
   return feed_by_symbol_.count(name->symbol) > 0;
 }
 
@@ -143,9 +143,12 @@ SymbolFeed& Exchange::add_feed(const std::string& symbol, double rate) {
   return *feeds_.back();
 }
 
-bool Exchange::route_delivers(const ClientSession& session) const {
-  // Every stream depthsim generates is a /public one: a /market connection acknowledges them
-  // and stays silent, as Binance's does.
+bool Exchange::route_delivers(const ClientSession& session, StreamKind kind) const {
+  // USD-M: aggTrade is a /market stream, every other one depthsim generates (depth, bookTicker,
+  // trade) a /public one; a connection of the other route acknowledges it and stays silent, as
+  // Binance's does (a connection with no route gets /public data only).
+  if (options_.market != Market::usdm) return true;
+  if (kind == StreamKind::agg_trade) return session.route == Route::market_data;
   return session.route != Route::market_data;
 }
 
@@ -176,7 +179,7 @@ void Exchange::index_subscriptions(ClientSession& session) {
   for (const StreamName& stream : session.streams) {
     SymbolFeed* feed = feed_for(stream.symbol);
     if (feed == nullptr) continue;
-    if (!route_delivers(session)) {
+    if (!route_delivers(session, stream.kind)) {
       ++session.silent_streams;
       continue;
     }
@@ -288,6 +291,9 @@ void Exchange::generate_event(SymbolFeed& feed) {
     return std::any_of(faults.begin(), faults.end(),
                        [kind](const StreamFault& f) { return f.kind == kind; });
   };
+  // Its trades go out before the depth event (exchange_trades.cpp).
+  if (options_.trade_every > 0 && index % options_.trade_every == 0)
+    generate_trades(feed, update.event_ms, faults);
   const auto altered = std::find_if(faults.begin(), faults.end(),
                                     [](const StreamFault& f) { return is_event_fault(f.kind); });
   if (has(FaultKind::gap)) {

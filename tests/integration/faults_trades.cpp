@@ -1,0 +1,191 @@
+// Fault matrix, trade channels (issue 13): depthrec records depth, trade and aggTrade of three
+// USD-M symbols from depthsim; every trade and aggTrade depthsim sent is recorded once, aggTrade
+// rides on /market connections only (never on a /public one); an injected trade-id gap
+// (trade_gap) is one `gap` record per stream with the right range and counter, and the stream
+// goes on.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "engine_e2e_support.hpp"
+
+namespace itest {
+namespace {
+
+const std::vector<std::string> kSymbols{"BTCUSDT", "ETHUSDT", "SOLUSDT"};
+
+struct TradeTruth {
+  std::uint64_t trades_sent = 0, agg_sent = 0, events_generated = 0;
+};
+
+TradeTruth truth_of(const Simulator& sim, const std::string& symbol) {
+  TradeTruth truth;
+  const auto text = sim.get("/sim/stats?symbol=" + symbol);
+  rapidjson::Document doc;
+  if (text) doc.Parse(text->c_str());
+  if (!doc.IsObject() || !doc.HasMember("symbol")) return truth;
+  truth.trades_sent = u64(doc["symbol"], "trade_events_sent");
+  truth.agg_sent = u64(doc["symbol"], "agg_trade_events_sent");
+  truth.events_generated = u64(doc["symbol"], "events_generated");
+  return truth;
+}
+
+const rapidjson::Value* channel_entry(const rapidjson::Document& metrics,
+                                      const std::string& stream) {
+  if (!metrics.HasMember("channel_streams")) return nullptr;
+  for (const auto& entry : metrics["channel_streams"].GetArray()) {
+    if (str(entry, "stream") == stream) return &entry;
+  }
+  return nullptr;
+}
+
+std::string lower(std::string text) {
+  return SymbolUnderTest::to_lower(std::move(text));
+}
+
+// Runs depthrec on the three symbols with depth@100ms,trade,aggTrade until depthsim generated
+// kEngineEvents per symbol and metrics.json counts every trade and aggTrade sent; returns the
+// final metrics (and the run, stopped, for its records).
+std::optional<rapidjson::Document> record_until_every_trade_counted(const Simulator& sim,
+                                                                    RecorderRun& run) {
+  const bool counted = wait_until(
+      [&] {
+        const auto metrics = read_metrics(run.metrics_path());
+        if (!metrics) return false;
+        for (const std::string& symbol : kSymbols) {
+          const TradeTruth truth = truth_of(sim, symbol);
+          if (truth.events_generated < kEngineEvents) return false;
+          const auto* trade = channel_entry(*metrics, lower(symbol) + "@trade");
+          const auto* agg = channel_entry(*metrics, lower(symbol) + "@aggTrade");
+          if (!trade || !agg || u64(*trade, "frames") < truth.trades_sent ||
+              u64(*agg, "frames") < truth.agg_sent)
+            return false;
+        }
+        return true;
+      },
+      std::chrono::seconds(60));
+  EXPECT_TRUE(counted) << run.process->output();
+  stop_recorder(run);
+  return read_metrics(run.metrics_path());
+}
+
+RecorderRun start_trades_recorder(const Simulator& sim) {
+  return start_recorder(sim, {"--symbols", "BTCUSDT,ETHUSDT,SOLUSDT", "--market", "usdm",
+                              "--streams", "depth@100ms,trade,aggTrade", "--print-interval", "1"});
+}
+
+// Records of `type` per stream, and the ids in order.
+std::map<std::string, std::vector<std::uint64_t>> ids_by_stream(
+    const std::vector<rapidjson::Document>& records, const std::string& type) {
+  std::map<std::string, std::vector<std::uint64_t>> ids;
+  for (const rapidjson::Document& record : records) {
+    if (str(record, "type") == type) ids[str(record, "stream")].push_back(u64(record, "id"));
+  }
+  return ids;
+}
+
+TEST(FaultTrades, EveryTradeAndAggTradeSentIsRecordedAndAggTradeRidesOnMarketOnly) {
+  Simulator sim(
+      engine_sim_args({"--market", "usdm", "--symbols", "BTCUSDT,ETHUSDT,SOLUSDT"}, "41"));
+  RecorderRun run = start_trades_recorder(sim);
+  const auto metrics = record_until_every_trade_counted(sim, run);
+  ASSERT_TRUE(metrics);
+
+  const std::vector<rapidjson::Document> records = read_records(run.data_dir());
+  const auto trades = ids_by_stream(records, "trade");
+  const auto aggs = ids_by_stream(records, "aggTrade");
+  std::uint64_t recorded = 0, sent = 0;
+  for (const std::string& symbol : kSymbols) {
+    const TradeTruth truth = truth_of(sim, symbol);
+    ASSERT_GT(truth.trades_sent, 0u) << symbol;
+    const auto& t = trades.at(lower(symbol) + "@trade");
+    const auto& a = aggs.at(lower(symbol) + "@aggTrade");
+    EXPECT_EQ(t.size(), truth.trades_sent) << symbol << ": every trade sent recorded once";
+    EXPECT_EQ(a.size(), truth.agg_sent) << symbol << ": every aggTrade sent recorded once";
+    for (std::size_t i = 1; i < t.size(); ++i) EXPECT_EQ(t[i], t[i - 1] + 1) << symbol;
+    for (std::size_t i = 1; i < a.size(); ++i) EXPECT_EQ(a[i], a[i - 1] + 1) << symbol;
+    for (const std::string& stream : {lower(symbol) + "@trade", lower(symbol) + "@aggTrade"}) {
+      const rapidjson::Value* entry = channel_entry(*metrics, stream);
+      ASSERT_NE(entry, nullptr) << stream;
+      EXPECT_EQ(u64(*entry, "gaps"), 0u) << stream;
+      EXPECT_EQ(u64((*entry)["parse_errors"], "total"), 0u) << stream;
+    }
+    recorded += t.size() + a.size();
+    sent += truth.trades_sent + truth.agg_sent;
+  }
+  EXPECT_EQ(u64((*metrics)["channels"]["trade"], "streams"), 3u);
+  EXPECT_EQ(u64((*metrics)["channels"]["aggTrade"], "gaps"), 0u);
+
+  // Routes: aggTrade on /market connections only; depth and trade never on one.
+  const auto stats = sim.stats();
+  ASSERT_TRUE(stats.IsObject());
+  std::size_t market_connections = 0;
+  for (const auto& connection : stats["connections"].GetArray()) {
+    const std::string route = str(connection, "route");
+    for (const auto& stream : connection["streams"].GetArray()) {
+      const std::string name = stream.GetString();
+      const bool agg = name.find("@aggTrade") != std::string::npos;
+      EXPECT_EQ(agg, route == "market") << name << " on a " << route << " connection";
+    }
+    market_connections += route == "market";
+    EXPECT_EQ(u64(connection, "silent_streams"), 0u) << str(connection, "resource");
+  }
+  EXPECT_EQ(market_connections, 1u);
+
+  const auto replay = run_replay({run.data_dir()});
+  EXPECT_EQ(replay.exit_code, 0) << "depthrec-replay reads the recording with trade channels";
+  report_figure("trade+aggTrade events sent / recorded (3 USD-M symbols)",
+                std::to_string(sent) + " / " + std::to_string(recorded));
+  report_figure("connections /public + /market",
+                std::to_string(stats["connections"].Size() - market_connections) + " + " +
+                    std::to_string(market_connections));
+}
+
+TEST(FaultTrades, AnInjectedTradeIdGapIsOneGapRecordPerStreamWithItsRange) {
+  Simulator sim(engine_sim_args({"--market", "usdm", "--symbols", "BTCUSDT,ETHUSDT,SOLUSDT"}, "42",
+                                {"--fault", "trade_gap@200:4/ETHUSDT"}));
+  RecorderRun run = start_trades_recorder(sim);
+  const auto metrics = record_until_every_trade_counted(sim, run);
+  ASSERT_TRUE(metrics);
+
+  const std::vector<rapidjson::Document> records = read_records(run.data_dir());
+  std::map<std::string, std::vector<const rapidjson::Document*>> gaps;
+  for (const rapidjson::Document& record : records) {
+    if (str(record, "type") == "gap" && str(record, "reason") == "id_gap")
+      gaps[str(record, "stream")].push_back(&record);
+  }
+  ASSERT_EQ(gaps.size(), 2u) << "only ETHUSDT's trade and aggTrade streams";
+  const auto& trade_gaps = gaps["ethusdt@trade"];
+  const auto& agg_gaps = gaps["ethusdt@aggTrade"];
+  ASSERT_EQ(trade_gaps.size(), 1u);
+  ASSERT_EQ(agg_gaps.size(), 1u);
+  const rapidjson::Document& trade_gap = *trade_gaps.front();
+  EXPECT_EQ(u64(trade_gap, "missing"), 4u);
+  EXPECT_EQ(u64(trade_gap, "to") - u64(trade_gap, "from") + 1, 4u);
+  EXPECT_EQ(u64(trade_gap, "from"), u64(trade_gap, "last_id") + 1);
+  EXPECT_EQ(u64(trade_gap, "got_id"), u64(trade_gap, "to") + 1);
+  EXPECT_EQ(u64(*agg_gaps.front(), "missing"), 1u);
+
+  const rapidjson::Value* trade = channel_entry(*metrics, "ethusdt@trade");
+  const rapidjson::Value* agg = channel_entry(*metrics, "ethusdt@aggTrade");
+  ASSERT_TRUE(trade && agg);
+  EXPECT_EQ(u64(*trade, "gaps"), 1u);
+  EXPECT_EQ(u64(*trade, "missing_ids"), 4u);
+  EXPECT_EQ(u64(*agg, "gaps"), 1u);
+  EXPECT_EQ(u64(*agg, "missing_ids"), 1u);
+  // The stream went on: every one sent after the gap recorded too.
+  const TradeTruth truth = truth_of(sim, "ETHUSDT");
+  EXPECT_EQ(u64(*trade, "events"), truth.trades_sent);
+  EXPECT_EQ(u64(*agg, "events"), truth.agg_sent);
+  EXPECT_EQ(u64((*metrics)["channels"]["trade"], "gaps"), 1u);
+  EXPECT_EQ(metric_u64(*metrics, "continuity", "breaks"), 0u) << "the books did not break";
+
+  report_figure(
+      "trade_gap@200:4 on ETHUSDT: trade gap records / missing ids",
+      std::to_string(trade_gaps.size()) + " / " + std::to_string(u64(*trade, "missing_ids")));
+  report_figure("trade_gap@200:4 on ETHUSDT: aggTrade gap records / missing ids",
+                std::to_string(agg_gaps.size()) + " / " + std::to_string(u64(*agg, "missing_ids")));
+}
+
+}  // namespace
+}  // namespace itest
