@@ -5,6 +5,9 @@
 // goes on.
 #include <gtest/gtest.h>
 
+#include <rapidjson/writer.h>
+
+#include <fstream>
 #include <map>
 
 #include "engine_e2e_support.hpp"
@@ -179,6 +182,42 @@ TEST(FaultTrades, AnInjectedTradeIdGapIsOneGapRecordPerStreamWithItsRange) {
   EXPECT_EQ(u64(*agg, "events"), truth.agg_sent);
   EXPECT_EQ(u64((*metrics)["channels"]["trade"], "gaps"), 1u);
   EXPECT_EQ(metric_u64(*metrics, "continuity", "breaks"), 0u) << "the books did not break";
+
+  // depthrec-replay checks the ids of every trade/aggTrade stream: the gap is marked, exit 0.
+  const auto replay = run_replay({run.data_dir()});
+  ASSERT_TRUE(replay.json.IsObject());
+  EXPECT_EQ(replay.exit_code, 0);
+  std::uint64_t replay_marked = 0, replay_missing = 0;
+  for (const auto& t : replay.json["trade_streams"].GetArray()) {
+    EXPECT_TRUE(t["consistent"].GetBool()) << str(t, "stream");
+    replay_marked += u64(t, "marked_gaps");
+    replay_missing += u64(t, "missing_ids");
+  }
+  EXPECT_EQ(replay.json["trade_streams"].Size(), 6u);
+  EXPECT_EQ(replay_marked, 2u);
+  EXPECT_EQ(replay_missing, 5u);
+  // The same recording with the id_gap records taken out: the jumps are unmarked, exit 1.
+  const std::string unmarked = run.dir + "/unmarked.ndjson";
+  {
+    std::ofstream out(unmarked);
+    for (const rapidjson::Document& record : records) {
+      if (str(record, "type") == "gap" && str(record, "reason") == "id_gap") continue;
+      rapidjson::StringBuffer buffer;
+      rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+      record.Accept(writer);
+      out << buffer.GetString() << "\n";
+    }
+  }
+  const auto unmarked_replay = run_replay({unmarked});
+  ASSERT_TRUE(unmarked_replay.json.IsObject());
+  EXPECT_EQ(unmarked_replay.exit_code, 1) << "a trade id gap no record marks fails the recording";
+  std::uint64_t unmarked_gaps = 0;
+  for (const auto& t : unmarked_replay.json["trade_streams"].GetArray())
+    unmarked_gaps += u64(t, "unmarked_gaps");
+  EXPECT_EQ(unmarked_gaps, 2u);
+  report_figure("depthrec-replay trade id check: marked gaps (ids) / unmarked without gap records",
+                std::to_string(replay_marked) + " (" + std::to_string(replay_missing) + ") / " +
+                    std::to_string(unmarked_gaps));
 
   report_figure(
       "trade_gap@200:4 on ETHUSDT: trade gap records / missing ids",
