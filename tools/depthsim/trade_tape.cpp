@@ -40,6 +40,14 @@ void append_uint(std::string& out, std::uint64_t value) {
   out += std::to_string(value);
 }
 
+// What both payloads end with: the maker flag, spot's "M", USD-M's symbol type, the brace.
+void append_closing_fields(std::string& out, Market market, const TradeGroup& group) {
+  out.append(group.buyer_is_maker ? ",\"m\":true" : ",\"m\":false");
+  if (!is_futures(market)) out.append(",\"M\":true");
+  if (market == Market::usdm) out.append(",\"st\":1");
+  out.push_back('}');
+}
+
 }  // namespace
 
 std::string render_trade(Market market, const SymbolSpec& spec, const TradeGroup& group,
@@ -67,10 +75,7 @@ std::string render_trade(Market market, const SymbolSpec& spec, const TradeGroup
     out.append(",\"T\":");
     out += std::to_string(group.trade_ms);
   }
-  out.append(group.buyer_is_maker ? ",\"m\":true" : ",\"m\":false");
-  if (!is_futures(market)) out.append(",\"M\":true");
-  if (market == Market::usdm) out.append(",\"st\":1");
-  out.push_back('}');
+  append_closing_fields(out, market, group);
   return out;
 }
 
@@ -101,10 +106,7 @@ std::string render_agg_trade(Market market, const SymbolSpec& spec, const TradeG
   append_uint(out, group.last_trade_id);
   out.append(",\"T\":");
   out += std::to_string(group.trade_ms);
-  out.append(group.buyer_is_maker ? ",\"m\":true" : ",\"m\":false");
-  if (!is_futures(market)) out.append(",\"M\":true");
-  if (market == Market::usdm) out.append(",\"st\":1");
-  out.push_back('}');
+  append_closing_fields(out, market, group);
   return out;
 }
 
