@@ -49,13 +49,13 @@ std::string lower(std::string text) {
 // Runs depthrec on the three symbols with depth@100ms,trade,aggTrade until depthsim generated
 // kEngineEvents per symbol and metrics.json counts every trade and aggTrade sent; returns the
 // final metrics (and the run, stopped, for its records).
-std::optional<rapidjson::Document> record_until_every_trade_counted(const Simulator& sim,
-                                                                    RecorderRun& run) {
+std::optional<rapidjson::Document> record_until_every_trade_counted(
+    const Simulator& sim, RecorderRun& run, const std::vector<std::string>& symbols = kSymbols) {
   const bool counted = wait_until(
       [&] {
         const auto metrics = read_metrics(run.metrics_path());
         if (!metrics) return false;
-        for (const std::string& symbol : kSymbols) {
+        for (const std::string& symbol : symbols) {
           const TradeTruth truth = truth_of(sim, symbol);
           if (truth.events_generated < kEngineEvents) return false;
           const auto* trade = channel_entry(*metrics, lower(symbol) + "@trade");
@@ -72,9 +72,10 @@ std::optional<rapidjson::Document> record_until_every_trade_counted(const Simula
   return read_metrics(run.metrics_path());
 }
 
-RecorderRun start_trades_recorder(const Simulator& sim) {
-  return start_recorder(sim, {"--symbols", "BTCUSDT,ETHUSDT,SOLUSDT", "--market", "usdm",
-                              "--streams", "depth@100ms,trade,aggTrade", "--print-interval", "1"});
+RecorderRun start_trades_recorder(const Simulator& sim, const std::string& market = "usdm",
+                                  const std::string& symbols = "BTCUSDT,ETHUSDT,SOLUSDT") {
+  return start_recorder(sim, {"--symbols", symbols, "--market", market, "--streams",
+                              "depth@100ms,trade,aggTrade", "--print-interval", "1"});
 }
 
 // Records of `type` per stream, and the ids in order.
@@ -224,6 +225,41 @@ TEST(FaultTrades, AnInjectedTradeIdGapIsOneGapRecordPerStreamWithItsRange) {
       std::to_string(trade_gaps.size()) + " / " + std::to_string(u64(*trade, "missing_ids")));
   report_figure("trade_gap@200:4 on ETHUSDT: aggTrade gap records / missing ids",
                 std::to_string(agg_gaps.size()) + " / " + std::to_string(u64(*agg, "missing_ids")));
+}
+
+// Spot is not routed: a symbol's depth, trade and aggTrade share one connection; every trade and
+// aggTrade sent is recorded once, in spot's payload shape (T after q, "M").
+TEST(FaultTrades, SpotDepthTradeAndAggTradeShareOneConnection) {
+  const std::vector<std::string> symbols{"BTCUSDT", "ETHUSDT"};
+  Simulator sim(engine_sim_args({"--market", "spot", "--symbols", "BTCUSDT,ETHUSDT"}, "43"));
+  RecorderRun run = start_trades_recorder(sim, "spot", "BTCUSDT,ETHUSDT");
+  const auto metrics = record_until_every_trade_counted(sim, run, symbols);
+  ASSERT_TRUE(metrics);
+  const std::vector<rapidjson::Document> records = read_records(run.data_dir());
+  const auto trades = ids_by_stream(records, "trade");
+  const auto aggs = ids_by_stream(records, "aggTrade");
+  std::uint64_t sent = 0, recorded = 0;
+  for (const std::string& symbol : symbols) {
+    const TradeTruth truth = truth_of(sim, symbol);
+    EXPECT_EQ(trades.at(lower(symbol) + "@trade").size(), truth.trades_sent) << symbol;
+    EXPECT_EQ(aggs.at(lower(symbol) + "@aggTrade").size(), truth.agg_sent) << symbol;
+    sent += truth.trades_sent + truth.agg_sent;
+    recorded +=
+        trades.at(lower(symbol) + "@trade").size() + aggs.at(lower(symbol) + "@aggTrade").size();
+  }
+  for (const rapidjson::Document& record : records) {
+    if (str(record, "type") == "trade") {
+      EXPECT_TRUE(record["data"].HasMember("M")) << "spot's trade payload, as received";
+      break;
+    }
+  }
+  const auto stats = sim.stats();
+  ASSERT_TRUE(stats.IsObject());
+  EXPECT_EQ(stats["connections"].Size(), 1u);
+  EXPECT_EQ(run_replay({run.data_dir()}).exit_code, 0);
+  report_figure("spot, 2 symbols: trade+aggTrade sent / recorded, connections",
+                std::to_string(sent) + " / " + std::to_string(recorded) + ", " +
+                    std::to_string(stats["connections"].Size()));
 }
 
 }  // namespace
