@@ -271,6 +271,12 @@ void Exchange::send_frame(ClientSession& session, FrameType type,
 }
 
 void Exchange::generate_event(SymbolFeed& feed) {
+  const std::uint64_t index = feed.book().events_generated() + 1;  // the event made now
+  std::vector<StreamFault> faults = feed.fault_plan().take(index);
+  if (std::optional<StreamFault> queued = feed.next_queued_fault()) faults.push_back(*queued);
+  // Its trades first, at the book's top (exchange_trades.cpp): what they take is in this event.
+  if (options_.trade_every > 0 && index % options_.trade_every == 0)
+    generate_trades(feed, exchange_now_ms(), faults);
   BookUpdate update = feed.book().next();
   if (options_.level_flood > 0) {
     feed.book().add_far_levels(update, options_.level_flood);
@@ -282,18 +288,11 @@ void Exchange::generate_event(SymbolFeed& feed) {
   }
   update.event_ms = exchange_now_ms();
   update.transaction_ms = update.event_ms - static_cast<std::int64_t>(update.last_id % 3);
-  const std::uint64_t index = feed.book().events_generated();
-
-  std::vector<StreamFault> faults = feed.fault_plan().take(index);
-  if (std::optional<StreamFault> queued = feed.next_queued_fault()) faults.push_back(*queued);
 
   auto has = [&](FaultKind kind) {
     return std::any_of(faults.begin(), faults.end(),
                        [kind](const StreamFault& f) { return f.kind == kind; });
   };
-  // Its trades go out before the depth event (exchange_trades.cpp).
-  if (options_.trade_every > 0 && index % options_.trade_every == 0)
-    generate_trades(feed, update.event_ms, faults);
   const auto altered = std::find_if(faults.begin(), faults.end(),
                                     [](const StreamFault& f) { return is_event_fault(f.kind); });
   if (has(FaultKind::gap)) {

@@ -11,6 +11,13 @@ namespace depthsim {
 
 void Exchange::generate_trades(SymbolFeed& feed, std::int64_t event_ms,
                                const std::vector<StreamFault>& faults) {
+  // Only a symbol someone takes trades of trades: the books (and the depth events) of every other
+  // run stay exactly what the seed made them.
+  const auto& subscribers = subscribers_of(feed);
+  if (std::none_of(subscribers.begin(), subscribers.end(), [](const Subscriber& s) {
+        return s.stream->kind == StreamKind::trade || s.stream->kind == StreamKind::agg_trade;
+      }))
+    return;
   const auto gap = std::find_if(faults.begin(), faults.end(), [](const StreamFault& f) {
     return f.kind == FaultKind::trade_gap;
   });
@@ -18,6 +25,10 @@ void Exchange::generate_trades(SymbolFeed& feed, std::int64_t event_ms,
       gap == faults.end() ? 0 : static_cast<std::size_t>(std::max(1.0, gap->arg));
   const TradeGroup group = feed.trades().next(feed.book().book(), event_ms, fills);
   if (group.fills.empty()) return;  // the side taken has no level
+  std::int64_t taken = 0;
+  for (std::int64_t fill : group.fills) taken += fill;
+  // The liquidity the fills took leaves the top level in the depth event that follows.
+  feed.book().take_at_top(group.buyer_is_maker, taken);
   SymbolFeed::TradeCounts& counts = feed.trade_counts();
   counts.trades_generated += group.fills.size();
   ++counts.agg_trades_generated;
