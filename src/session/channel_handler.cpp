@@ -17,7 +17,7 @@ void ChannelHandler::on_frame(std::uint64_t conn_id, std::string_view frame, std
   if (stopped_) return;
   metrics_.record_frame(frame.size());
   context_.conn_id = conn_id;
-  handle(frame, recv_ns);
+  handle(conn_id, frame, recv_ns);
 }
 
 PushInfo ChannelHandler::write(std::string& line, bool marker) {

@@ -43,6 +43,18 @@ class ChannelHandler {
 
   // A frame of this stream from connection `conn_id` (routed by its "stream" name).
   void on_frame(std::uint64_t conn_id, std::string_view frame, std::int64_t recv_ns);
+  // Make-before-break rollover of its connection (ConnectionSession): a channel with a sequence
+  // records only its active connection's frames until the successor joins it (its ids meet the
+  // ones recorded), then only the successor's; one without a sequence joins at once.
+  virtual void on_connected(std::uint64_t conn_id) { static_cast<void>(conn_id); }
+  virtual void on_successor_open(std::uint64_t conn_id) { static_cast<void>(conn_id); }
+  virtual bool joined(std::uint64_t conn_id) const {
+    static_cast<void>(conn_id);
+    return true;
+  }
+  virtual void on_successor_gone() {}
+  // The join deadline passed: take the successor as it is (a gap if its ids do not meet).
+  virtual void force_join(std::int64_t now_ns) { static_cast<void>(now_ns); }
   // No longer recorded (unsubscribed): later frames are ignored; the metrics keep their figures.
   void stop() { stopped_ = true; }
   bool stopped() const { return stopped_; }
@@ -53,7 +65,7 @@ class ChannelHandler {
 
  protected:
   // The channel's own part: parse, check, record (through write()), count in metrics().
-  virtual void handle(std::string_view frame, std::int64_t recv_ns) = 0;
+  virtual void handle(std::uint64_t conn_id, std::string_view frame, std::int64_t recv_ns) = 0;
 
   PushInfo write(std::string& line, bool marker);
   // A line a peer can cause once per frame: throttled.

@@ -66,6 +66,17 @@ bool ConnectionSession::remove_channel(ChannelHandler& channel) {
   return true;
 }
 
+void ConnectionSession::on_channel_frame(ChannelHandler& channel, std::uint64_t conn_id,
+                                         std::string_view frame, std::int64_t recv_ns) {
+  channel.on_frame(conn_id, frame, recv_ns);
+  if (rollover_) finish_rollover_if_done(recv_ns);
+}
+
+bool ConnectionSession::channels_joined(std::uint64_t conn_id) const {
+  return std::all_of(channels_.begin(), channels_.end(),
+                     [conn_id](const ChannelHandler* c) { return c->joined(conn_id); });
+}
+
 ChannelHandler* ConnectionSession::channel_of(std::string_view stream) const {
   const std::uint32_t at = route_index_.find(stream);
   return at == StreamRouteIndex::kNone ? nullptr : routes_[at].channel;
@@ -132,6 +143,7 @@ void ConnectionSession::on_open(std::uint64_t conn_id, std::int64_t now_ns) {
     write_record(record);
   }
   for (FeedSession* feed : feeds_) feed->on_connected(conn_id, config_.url, now_ns);
+  for (ChannelHandler* channel : channels_) channel->on_connected(conn_id);
   if (hooks_.request_server_time) hooks_.request_server_time();
 }
 
@@ -146,7 +158,11 @@ void ConnectionSession::on_close(std::uint64_t conn_id, std::string_view reason,
     write_record(record);
   }
   if (retired) retired_conn_ = 0;
-  if (active || (rollover_ && rollover_->successor == conn_id)) rollover_.reset();
+  if (active || (rollover_ && rollover_->successor == conn_id)) {
+    if (rollover_)
+      for (ChannelHandler* channel : channels_) channel->on_successor_gone();
+    rollover_.reset();
+  }
   if (active) outside_successor_.clear();  // the reconnect names the current streams
   // Only the streams this connection carries learn of it: only their books resync.
   for (FeedSession* feed : feeds_) feed->on_disconnected(conn_id, reason, code, now_ns);

@@ -86,12 +86,16 @@ class ConnectionSession final : public StreamCarrier {
   // a rollover in progress no longer waits for it. False when it is not carried.
   bool remove_feed(FeedSession& feed, std::int64_t now_ns);
   // Carries an event channel's stream (trade, aggTrade...): its frames are routed to `channel` by
-  // name (channel_of). It takes no part in a rollover's joins: its ids show any loss or overlap.
+  // name (channel_of). A rollover waits for it to join the successor as for a depth stream.
   // False when a stream of that name is already carried.
   bool add_channel(ChannelHandler& channel);
   bool remove_channel(ChannelHandler& channel);
   // The event channel carried under `stream` (a frame's wrapper name), nullptr for none.
   ChannelHandler* channel_of(std::string_view stream) const;
+  // A frame of `channel` from `conn_id`: handed to it, and during a rollover the successor may
+  // have joined every stream with it.
+  void on_channel_frame(ChannelHandler& channel, std::uint64_t conn_id, std::string_view frame,
+                        std::int64_t recv_ns);
   std::size_t channel_count() const { return channels_.size(); }
 
   // The URL later connect records name (the connection's stream set changed).
@@ -144,6 +148,7 @@ class ConnectionSession final : public StreamCarrier {
   void rebuild_routes();
   // Connect/disconnect records: only for a connection that carries something.
   bool carries_streams() const { return !feeds_.empty() || !channels_.empty(); }
+  bool channels_joined(std::uint64_t conn_id) const;
   std::size_t index_of(const FeedSession& feed) const;
   void join_deadline_passed(std::uint64_t generation, std::int64_t now_ns);
   void finish_rollover_if_done(std::int64_t now_ns);

@@ -82,7 +82,7 @@ bool dispatch_frame(FrameParser& parser, Frame& frame, ConnectionSession& sessio
       if (ChannelHandler* channel =
               frame.stream.empty() ? nullptr : session.channel_of(frame.stream)) {
         mark_data(conn_id);
-        channel->on_frame(conn_id, payload, recv_ns);
+        session.on_channel_frame(*channel, conn_id, payload, recv_ns);
         return false;
       }
       metrics.record_other_frame(OtherFrame::other_stream, payload.size(), recv_ns);

@@ -10,7 +10,74 @@ namespace depthrec::session {
 TradeChannelHandler::TradeChannelHandler(ChannelSetup setup, TradeKind kind)
     : ChannelHandler(std::move(setup)), kind_(kind) {}
 
-void TradeChannelHandler::handle(std::string_view frame, std::int64_t recv_ns) {
+void TradeChannelHandler::on_connected(std::uint64_t conn_id) {
+  active_conn_ = conn_id;
+  on_successor_gone();
+}
+
+void TradeChannelHandler::on_successor_open(std::uint64_t conn_id) {
+  successor_ = conn_id;
+  held_.clear();
+}
+
+bool TradeChannelHandler::joined(std::uint64_t conn_id) const {
+  return successor_ == 0 && active_conn_ == conn_id;
+}
+
+void TradeChannelHandler::on_successor_gone() {
+  successor_ = 0;
+  held_.clear();
+}
+
+void TradeChannelHandler::force_join(std::int64_t) {
+  if (successor_ != 0) join();
+}
+
+void TradeChannelHandler::handle(std::uint64_t conn_id, std::string_view frame,
+                                 std::int64_t recv_ns) {
+  if (successor_ != 0 && conn_id == successor_) {
+    successor_frame(frame, recv_ns);
+    return;
+  }
+  // A retired connection's last frames: the successor delivers them.
+  if (active_conn_ != 0 && conn_id != active_conn_) return;
+  record(frame, recv_ns);
+  if (successor_ != 0) join_if_held_meets();
+}
+
+void TradeChannelHandler::successor_frame(std::string_view frame, std::int64_t recv_ns) {
+  TradeEvent event;
+  if (parse_trade_frame(frame, kind_, event, scratch_) != ParseError::none) {
+    if (held_.empty()) return;  // the old connection delivers (or refuses) the same
+    held_.push_back({held_.back().id, std::string(frame), recv_ns});  // in order, counted later
+    return;
+  }
+  const std::optional<std::uint64_t> last = continuity_.last();
+  if (held_.empty() && (!last || event.id <= *last + 1)) {
+    join();
+    record(frame, recv_ns);
+    return;
+  }
+  held_.push_back({event.id, std::string(frame), recv_ns});
+  if (held_.size() >= kMaxHeld) join();  // the old connection fell too far behind: take it as is
+}
+
+void TradeChannelHandler::join_if_held_meets() {
+  const std::optional<std::uint64_t> last = continuity_.last();
+  while (!held_.empty() && last && held_.front().id <= *last) held_.pop_front();
+  if (!held_.empty() && last && held_.front().id == *last + 1) join();
+}
+
+void TradeChannelHandler::join() {
+  active_conn_ = successor_;
+  successor_ = 0;
+  context().conn_id = active_conn_;
+  std::deque<Held> held;
+  held.swap(held_);
+  for (const Held& h : held) record(h.frame, h.recv_ns);
+}
+
+void TradeChannelHandler::record(std::string_view frame, std::int64_t recv_ns) {
   const ParseError error = parse_trade_frame(frame, kind_, event_, scratch_);
   if (error != ParseError::none) {
     // Counted under its own kind; the stream goes on (the next id shows what was lost).

@@ -73,9 +73,13 @@ std::optional<rapidjson::Document> record_until_every_trade_counted(
 }
 
 RecorderRun start_trades_recorder(const Simulator& sim, const std::string& market = "usdm",
-                                  const std::string& symbols = "BTCUSDT,ETHUSDT,SOLUSDT") {
-  return start_recorder(sim, {"--symbols", symbols, "--market", market, "--streams",
-                              "depth@100ms,trade,aggTrade", "--print-interval", "1"});
+                                  const std::string& symbols = "BTCUSDT,ETHUSDT,SOLUSDT",
+                                  const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> args{
+      "--symbols",        symbols, "--market", market, "--streams", "depth@100ms,trade,aggTrade",
+      "--print-interval", "1"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return start_recorder(sim, args);
 }
 
 // Records of `type` per stream, and the ids in order.
@@ -260,6 +264,77 @@ TEST(FaultTrades, SpotDepthTradeAndAggTradeShareOneConnection) {
   report_figure("spot, 2 symbols: trade+aggTrade sent / recorded, connections",
                 std::to_string(sent) + " / " + std::to_string(recorded) + ", " +
                     std::to_string(stats["connections"].Size()));
+}
+
+// Make-before-break rollovers of every connection (--max-connection-age-sec 1.5): the /market
+// connection carries only aggTrade streams (no book to join), so its successor takes over at once;
+// trades both connections were sent are recorded once and no id is lost.
+TEST(FaultTrades, RolloversLoseNoTradeIdAndRecordNoneTwice) {
+  Simulator sim(
+      engine_sim_args({"--market", "usdm", "--symbols", "BTCUSDT,ETHUSDT,SOLUSDT"}, "44"));
+  RecorderRun run = start_trades_recorder(sim, "usdm", "BTCUSDT,ETHUSDT,SOLUSDT",
+                                          {"--max-connection-age-sec", "1.5"});
+  const bool generated = wait_until(
+      [&] {
+        for (const std::string& symbol : kSymbols) {
+          if (truth_of(sim, symbol).events_generated < kEngineEvents) return false;
+        }
+        return true;
+      },
+      std::chrono::seconds(60));
+  ASSERT_TRUE(generated);
+  // Every id generated up to the last one recorded (what is still in flight may not be).
+  std::map<std::string, std::uint64_t> last_generated;
+  for (const std::string& symbol : kSymbols) {
+    const auto text = sim.get("/sim/stats?symbol=" + symbol);
+    rapidjson::Document doc;
+    if (text) doc.Parse(text->c_str());
+    ASSERT_TRUE(doc.IsObject() && doc.HasMember("symbol"));
+    last_generated[lower(symbol) + "@trade"] = u64(doc["symbol"], "last_trade_id");
+    last_generated[lower(symbol) + "@aggTrade"] = u64(doc["symbol"], "last_agg_trade_id");
+  }
+  const bool caught_up = wait_until(
+      [&] {
+        const auto metrics = read_metrics(run.metrics_path());
+        if (!metrics || !metrics->HasMember("channel_streams")) return false;
+        for (const auto& [stream, last] : last_generated) {
+          const rapidjson::Value* entry = channel_entry(*metrics, stream);
+          if (!entry || !(*entry)["last_id"].IsUint64() || u64(*entry, "last_id") != last)
+            return false;
+        }
+        return true;
+      },
+      std::chrono::seconds(30));
+  EXPECT_TRUE(caught_up) << run.process->output();
+  stop_recorder(run);
+  const auto metrics = read_metrics(run.metrics_path());
+  ASSERT_TRUE(metrics);
+  const std::vector<rapidjson::Document> records = read_records(run.data_dir());
+  std::uint64_t duplicates = 0, recorded = 0;
+  for (const auto& ids : {ids_by_stream(records, "trade"), ids_by_stream(records, "aggTrade")}) {
+    for (const auto& [stream, list] : ids) {
+      ASSERT_FALSE(list.empty()) << stream;
+      for (std::size_t i = 1; i < list.size(); ++i)
+        ASSERT_EQ(list[i], list[i - 1] + 1) << stream << ": no id lost, none twice";
+      EXPECT_EQ(list.back(), last_generated[stream]) << stream;
+      const rapidjson::Value* entry = channel_entry(*metrics, stream);
+      ASSERT_NE(entry, nullptr) << stream;
+      EXPECT_EQ(u64(*entry, "gaps"), 0u) << stream;
+      duplicates += u64(*entry, "duplicates") + u64(*entry, "backwards");
+      recorded += list.size();
+    }
+  }
+  const auto stats = sim.stats();
+  ASSERT_TRUE(stats.IsObject());
+  std::size_t market_connections = 0;
+  for (const auto& connection : stats["connections"].GetArray())
+    market_connections += str(connection, "route") == "market";
+  EXPECT_GE(market_connections, 2u) << "the /market connection rolled over at least once";
+  report_figure(
+      "rollovers at 1.5 s: /market connections / trade+aggTrade recorded / overlap not "
+      "recorded twice",
+      std::to_string(market_connections) + " / " + std::to_string(recorded) + " / " +
+          std::to_string(duplicates));
 }
 
 }  // namespace

@@ -91,21 +91,41 @@ TEST_F(ConnectionChannelsTest, RoutesChannelFramesByStreamNameAndRecordsTheConne
   EXPECT_EQ(session->channel_of("btcusdt@aggTrade"), nullptr);
 }
 
-TEST_F(ConnectionChannelsTest, AChannelOnlyConnectionRollsOverAtOnce) {
+TEST_F(ConnectionChannelsTest, ASuccessorAheadIsHeldUntilTheOldConnectionMeetsIt) {
   session->on_open(1, kT0);
   frame(1, agg(5));
   session->on_successor_open(2, 1, kT0);
+  // The successor delivers 8 while the old connection still has 6 and 7 in flight: held.
+  frame(2, agg(8));
+  EXPECT_TRUE(retired.empty()) << "not joined yet: the old connection's 6 and 7 would be lost";
+  frame(1, agg(6));
+  EXPECT_TRUE(retired.empty());
+  frame(1, agg(7));  // the old connection meets the held 8: the successor joins, 8 recorded
   EXPECT_EQ(retired, (std::vector<std::uint64_t>{1}));
-  EXPECT_TRUE(abandoned.empty());
   EXPECT_EQ(session->active_conn(), 2u);
-  frame(1, agg(6));  // the old connection's last frames and the successor's overlap
-  frame(2, agg(6));
+  frame(1, agg(8));  // the retired connection's last frames are not recorded
+  frame(2, agg(9));
+  const ChannelFigures f = channel->metrics().figures();
+  EXPECT_EQ(f.events, 5u);  // 5, 6, 7, 8, 9
+  EXPECT_EQ(f.gaps, 0u);
+  EXPECT_EQ(f.duplicates + f.backwards, 0u);
+  EXPECT_TRUE(abandoned.empty());
+  EXPECT_EQ(session->counters().rollovers, 1u);
+}
+
+TEST_F(ConnectionChannelsTest, ASuccessorBehindJoinsAtOnceAndItsOverlapIsNotRecordedTwice) {
+  session->on_open(1, kT0);
+  frame(1, agg(5));
+  frame(1, agg(6));
+  session->on_successor_open(2, 1, kT0);
+  frame(2, agg(6));  // already recorded from the old connection: the ids meet, joined
+  EXPECT_EQ(retired, (std::vector<std::uint64_t>{1}));
+  frame(1, agg(7));  // the old connection's, after the switch: the successor delivers it
   frame(2, agg(7));
   const ChannelFigures f = channel->metrics().figures();
   EXPECT_EQ(f.events, 3u);
-  EXPECT_EQ(f.duplicates, 1u) << "the overlap is not recorded twice";
+  EXPECT_EQ(f.duplicates, 1u);
   EXPECT_EQ(f.gaps, 0u);
-  EXPECT_EQ(session->counters().rollovers, 1u);
 }
 
 }  // namespace
