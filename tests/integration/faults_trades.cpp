@@ -9,6 +9,7 @@
 
 #include <fstream>
 #include <map>
+#include <tuple>
 
 #include "engine_e2e_support.hpp"
 
@@ -92,6 +93,43 @@ std::map<std::string, std::vector<std::uint64_t>> ids_by_stream(
   return ids;
 }
 
+struct TradeTally {
+  std::uint64_t sent = 0, recorded = 0;
+};
+
+// Every trade and aggTrade depthsim sent of `symbols` recorded once, ids consecutive per stream,
+// and metrics.json's entry of each stream without gaps or parse errors.
+TradeTally expect_every_trade_recorded_once(const Simulator& sim,
+                                            const std::vector<rapidjson::Document>& records,
+                                            const rapidjson::Document& metrics,
+                                            const std::vector<std::string>& symbols) {
+  TradeTally tally;
+  const auto trades = ids_by_stream(records, "trade");
+  const auto aggs = ids_by_stream(records, "aggTrade");
+  for (const std::string& symbol : symbols) {
+    const TradeTruth truth = truth_of(sim, symbol);
+    EXPECT_GT(truth.trades_sent, 0u) << symbol;
+    for (const auto& [ids, stream, sent] :
+         {std::make_tuple(&trades, lower(symbol) + "@trade", truth.trades_sent),
+          std::make_tuple(&aggs, lower(symbol) + "@aggTrade", truth.agg_sent)}) {
+      const auto found = ids->find(stream);
+      const std::vector<std::uint64_t> none;
+      const std::vector<std::uint64_t>& list = found == ids->end() ? none : found->second;
+      EXPECT_EQ(list.size(), sent) << stream << ": every event sent recorded once";
+      for (std::size_t i = 1; i < list.size(); ++i) EXPECT_EQ(list[i], list[i - 1] + 1) << stream;
+      const rapidjson::Value* entry = channel_entry(metrics, stream);
+      EXPECT_NE(entry, nullptr) << stream;
+      if (entry != nullptr) {
+        EXPECT_EQ(u64(*entry, "gaps"), 0u) << stream;
+        EXPECT_EQ(u64((*entry)["parse_errors"], "total"), 0u) << stream;
+      }
+      tally.sent += sent;
+      tally.recorded += list.size();
+    }
+  }
+  return tally;
+}
+
 TEST(FaultTrades, EveryTradeAndAggTradeSentIsRecordedAndAggTradeRidesOnMarketOnly) {
   Simulator sim(
       engine_sim_args({"--market", "usdm", "--symbols", "BTCUSDT,ETHUSDT,SOLUSDT"}, "41"));
@@ -99,28 +137,8 @@ TEST(FaultTrades, EveryTradeAndAggTradeSentIsRecordedAndAggTradeRidesOnMarketOnl
   const auto metrics = record_until_every_trade_counted(sim, run);
   ASSERT_TRUE(metrics);
 
-  const std::vector<rapidjson::Document> records = read_records(run.data_dir());
-  const auto trades = ids_by_stream(records, "trade");
-  const auto aggs = ids_by_stream(records, "aggTrade");
-  std::uint64_t recorded = 0, sent = 0;
-  for (const std::string& symbol : kSymbols) {
-    const TradeTruth truth = truth_of(sim, symbol);
-    ASSERT_GT(truth.trades_sent, 0u) << symbol;
-    const auto& t = trades.at(lower(symbol) + "@trade");
-    const auto& a = aggs.at(lower(symbol) + "@aggTrade");
-    EXPECT_EQ(t.size(), truth.trades_sent) << symbol << ": every trade sent recorded once";
-    EXPECT_EQ(a.size(), truth.agg_sent) << symbol << ": every aggTrade sent recorded once";
-    for (std::size_t i = 1; i < t.size(); ++i) EXPECT_EQ(t[i], t[i - 1] + 1) << symbol;
-    for (std::size_t i = 1; i < a.size(); ++i) EXPECT_EQ(a[i], a[i - 1] + 1) << symbol;
-    for (const std::string& stream : {lower(symbol) + "@trade", lower(symbol) + "@aggTrade"}) {
-      const rapidjson::Value* entry = channel_entry(*metrics, stream);
-      ASSERT_NE(entry, nullptr) << stream;
-      EXPECT_EQ(u64(*entry, "gaps"), 0u) << stream;
-      EXPECT_EQ(u64((*entry)["parse_errors"], "total"), 0u) << stream;
-    }
-    recorded += t.size() + a.size();
-    sent += truth.trades_sent + truth.agg_sent;
-  }
+  const TradeTally tally =
+      expect_every_trade_recorded_once(sim, read_records(run.data_dir()), *metrics, kSymbols);
   EXPECT_EQ(u64((*metrics)["channels"]["trade"], "streams"), 3u);
   EXPECT_EQ(u64((*metrics)["channels"]["aggTrade"], "gaps"), 0u);
 
@@ -143,7 +161,7 @@ TEST(FaultTrades, EveryTradeAndAggTradeSentIsRecordedAndAggTradeRidesOnMarketOnl
   const auto replay = run_replay({run.data_dir()});
   EXPECT_EQ(replay.exit_code, 0) << "depthrec-replay reads the recording with trade channels";
   report_figure("trade+aggTrade events sent / recorded (3 USD-M symbols)",
-                std::to_string(sent) + " / " + std::to_string(recorded));
+                std::to_string(tally.sent) + " / " + std::to_string(tally.recorded));
   report_figure("connections /public + /market",
                 std::to_string(stats["connections"].Size() - market_connections) + " + " +
                     std::to_string(market_connections));
@@ -240,17 +258,7 @@ TEST(FaultTrades, SpotDepthTradeAndAggTradeShareOneConnection) {
   const auto metrics = record_until_every_trade_counted(sim, run, symbols);
   ASSERT_TRUE(metrics);
   const std::vector<rapidjson::Document> records = read_records(run.data_dir());
-  const auto trades = ids_by_stream(records, "trade");
-  const auto aggs = ids_by_stream(records, "aggTrade");
-  std::uint64_t sent = 0, recorded = 0;
-  for (const std::string& symbol : symbols) {
-    const TradeTruth truth = truth_of(sim, symbol);
-    EXPECT_EQ(trades.at(lower(symbol) + "@trade").size(), truth.trades_sent) << symbol;
-    EXPECT_EQ(aggs.at(lower(symbol) + "@aggTrade").size(), truth.agg_sent) << symbol;
-    sent += truth.trades_sent + truth.agg_sent;
-    recorded +=
-        trades.at(lower(symbol) + "@trade").size() + aggs.at(lower(symbol) + "@aggTrade").size();
-  }
+  const TradeTally tally = expect_every_trade_recorded_once(sim, records, *metrics, symbols);
   for (const rapidjson::Document& record : records) {
     if (str(record, "type") == "trade") {
       EXPECT_TRUE(record["data"].HasMember("M")) << "spot's trade payload, as received";
@@ -262,7 +270,7 @@ TEST(FaultTrades, SpotDepthTradeAndAggTradeShareOneConnection) {
   EXPECT_EQ(stats["connections"].Size(), 1u);
   EXPECT_EQ(run_replay({run.data_dir()}).exit_code, 0);
   report_figure("spot, 2 symbols: trade+aggTrade sent / recorded, connections",
-                std::to_string(sent) + " / " + std::to_string(recorded) + ", " +
+                std::to_string(tally.sent) + " / " + std::to_string(tally.recorded) + ", " +
                     std::to_string(stats["connections"].Size()));
 }
 
