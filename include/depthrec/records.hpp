@@ -131,4 +131,22 @@ void append_subscription_answer_record(std::string& out, const RecordContext& co
 void append_ticker_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
                           const BookTicker& ticker);
 
+// `trade` / `aggTrade` (the type is Binance's channel name): one event of an event channel.
+// "id" is its t or a, "E" and "T" its times (null when 0), latency_event_ms receive time - E
+// (NaN: null), and "data" the payload object exactly as received (whitespace between tokens
+// dropped), unknown fields included.
+void append_event_record(std::string& out, std::string_view type, const RecordContext& context,
+                         std::int64_t recv_ns, std::uint64_t id, std::int64_t event_time_ms,
+                         std::int64_t trade_time_ms, double latency_event_ms,
+                         std::string_view payload);
+
+// `gap` of an id-sequenced channel (reason "id_gap"): ids from..to (missing of them) were not
+// received; last_id is the id before the gap, got_id the one that showed it.
+struct IdGapInfo {
+  std::uint64_t from = 0, to = 0, missing = 0;
+  std::uint64_t last_id = 0, got_id = 0;
+};
+void append_id_gap_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
+                          const IdGapInfo& gap);
+
 }  // namespace depthrec

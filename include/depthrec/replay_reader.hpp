@@ -64,6 +64,8 @@ struct ReplayMarker {
   // gap
   std::optional<std::uint64_t> last_u, expected, got_first_id, got_prev_final_id, got_final_id;
   std::uint64_t dropped = 0;
+  // gap of an id-sequenced channel (reason "id_gap": trade, aggTrade): the ids not received
+  std::optional<std::uint64_t> id_from, id_to;
   // resync
   std::uint64_t last_update_id = 0, first_id = 0, final_id = 0, dropped_stale = 0;
   double duration_ms = 0;
@@ -89,6 +91,8 @@ struct ReplayItem {
   std::string_view symbol;
   std::string_view stream;      // combined-stream name or NDJSON `stream`, if any
   std::string_view other_type;  // `other`: the frame's "e" or the record's `type`
+  // `other` NDJSON `trade` / `aggTrade` records: their "id" (t or a), for the id continuity check.
+  std::optional<std::uint64_t> event_id;
   // Raw and cryptofeed lines: the frame or REST body exactly as received (for replaying it).
   std::string_view raw_json;
   DepthUpdate depth;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "depthrec/channel_metrics.hpp"
 #include "depthrec/feed_metrics.hpp"
 #include "depthrec/metrics_snapshot.hpp"
 
@@ -46,10 +47,13 @@ struct StreamStatus {
 // market, symbol, messages, rate, continuity, snapshot fetches, sync times, book and latency;
 // with `selection`, a `"symbols"` object before it and a top-level `"subscription_errors"`; with
 // `statuses` (one per stream), each entry's `"state"` ("recording" | "removed"),
-// `"removed_reason"` and `"subscription_errors"`.
+// `"removed_reason"` and `"subscription_errors"`. With `channels` (event-channel streams: trade,
+// aggTrade), `"channel_streams": [...]` (one entry each) and `"channels": {name: sums}` after
+// `streams` (metrics/channel_report.cpp).
 std::string to_metrics_json(const MetricsSnapshot& aggregate,
                             const std::vector<MetricsSnapshot>& streams,
                             const SelectionFigures* selection = nullptr,
-                            const std::vector<StreamStatus>* statuses = nullptr);
+                            const std::vector<StreamStatus>* statuses = nullptr,
+                            const std::vector<ChannelFigures>* channels = nullptr);
 
 }  // namespace depthrec

@@ -27,6 +27,8 @@ enum class ChannelKind : std::uint8_t {
   diff_depth,     // every book change: a full local book is kept from snapshot + diffs
   partial_depth,  // the top 5/10/20 levels, whole each time
   book_ticker,    // best bid and ask
+  trade,          // every trade; ids (`t`) consecutive per symbol
+  agg_trade,      // trades aggregated by taker order; ids (`a`) consecutive per symbol
 };
 std::string_view to_string(ChannelKind kind);
 
@@ -47,6 +49,8 @@ struct Channel {
   static Channel book_ticker() {
     return {ChannelKind::book_ticker, 0, StreamSpeed::exchange_default};
   }
+  static Channel trade() { return {ChannelKind::trade, 0, StreamSpeed::exchange_default}; }
+  static Channel agg_trade() { return {ChannelKind::agg_trade, 0, StreamSpeed::exchange_default}; }
 
   friend bool operator==(const Channel& a, const Channel& b) {
     return std::tie(a.kind, a.levels, a.speed) == std::tie(b.kind, b.levels, b.speed);
@@ -56,7 +60,11 @@ struct Channel {
     return std::tie(a.kind, a.levels, a.speed) < std::tie(b.kind, b.levels, b.speed);
   }
 };
-// For logs: "depth@100ms", "depth", "depth5@100ms", "bookTicker".
+// An event channel: one without a book (trade, aggTrade...), recorded by its ChannelHandler
+// (src/session/channel_handler.hpp) on its own, not by a depth stream's FeedSession.
+bool is_event_channel(ChannelKind kind);
+
+// For logs: "depth@100ms", "depth", "depth5@100ms", "bookTicker", "trade", "aggTrade".
 std::string to_string(const Channel& channel);
 
 struct SubscriptionKey {

@@ -55,6 +55,12 @@ void add_flags(CLI::App& app, FlagValues& v) {
       ->capture_default_str();
   app.add_flag("--book-ticker", c.record_book_ticker,
                "Also record <symbol>@bookTicker (ground truth for depthrec-replay)");
+  app.add_option("--streams", v.streams,
+                 "Channels recorded for every symbol, as Binance names them: one depth stream "
+                 "(depth, depth@100ms, depth5...; replaces --depth/--speed), bookTicker (as "
+                 "--book-ticker), trade, aggTrade (ids checked for gaps), e.g. "
+                 "depth@100ms,trade,aggTrade,bookTicker")
+      ->delimiter(',');
   app.add_option(
       "--endpoint", c.ws_endpoint,
       "WebSocket base URL (default: Binance's host for the market), e.g. wss://127.0.0.1:9443");

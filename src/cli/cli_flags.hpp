@@ -32,6 +32,7 @@ struct FlagValues {
   bool no_rollover = false;
   std::vector<std::string> market_endpoints;
   std::vector<std::string> market_rest_endpoints;
+  std::vector<std::string> streams;  // --streams (stream_flags.hpp)
 
   // The config file and the commands on it (docs/config.md).
   std::string config_file;

@@ -12,6 +12,7 @@
 
 #include "cli/cli_flags.hpp"
 #include "cli/config_symbols.hpp"
+#include "cli/stream_flags.hpp"
 #include "cli/symbol_flags.hpp"
 #include "depthrec/version.hpp"
 
@@ -83,6 +84,13 @@ ParsedCommandLine finish(const FlagParser& parser, std::optional<config::LoadedC
       c.depth_levels = -1;
     }
   }
+  std::vector<Channel> event_channels;  // --streams trade, aggTrade: added per symbol below
+  if (!v.streams.empty()) {
+    if (std::string error = apply_stream_names(v.streams, v.skip_unsupported_streams, c,
+                                               event_channels, parsed.warnings);
+        !error.empty())
+      return exit_with(2, "depthrec: " + error);
+  }
   c.rotate = v.rotate == "size" ? RotateMode::size : RotateMode::interval;
   if (parser.app.count("--run-minutes")) c.run_minutes = v.run_minutes;
   c.stall_timeout = std::chrono::milliseconds(v.stall_ms);
@@ -115,7 +123,7 @@ ParsedCommandLine finish(const FlagParser& parser, std::optional<config::LoadedC
   const bool symbols_flag_given = parser.app.count("--symbol") + parser.app.count("--symbols") > 0;
   if (file && !symbols_flag_given) {
     // The file's symbols and streams; --symbol/--symbols (or recorder.symbols) replace them.
-    for (const char* flag : {"--depth", "--speed"}) {
+    for (const char* flag : {"--depth", "--speed", "--streams"}) {
       if (parser.app.count(flag))
         parsed.warnings.push_back(std::string(flag) + " not used: modes." + file->mode +
                                   ".symbols[].streams name each symbol's depth channel");
@@ -133,6 +141,8 @@ ParsedCommandLine finish(const FlagParser& parser, std::optional<config::LoadedC
     // More than one symbol: the many-stream engine records them all
     // (RecorderConfig::subscriptions).
     subscribe_selection(parsed.selection, c);
+    if (std::string error = subscribe_event_channels(event_channels, c); !error.empty())
+      return exit_with(2, "depthrec: " + error);
   }
   if (std::string error = validate(c); !error.empty()) return exit_with(2, "depthrec: " + error);
   parsed.file = std::move(file);

@@ -10,7 +10,7 @@ std::string at(const config::LoadedConfig& loaded, int line, const std::string& 
 }
 
 bool is_depth(const Channel& channel) {
-  return channel.kind != ChannelKind::book_ticker;
+  return channel.kind != ChannelKind::book_ticker && !is_event_channel(channel.kind);
 }
 
 }  // namespace
@@ -49,8 +49,11 @@ std::string subscribe_config_symbols(const config::LoadedConfig& loaded,
                          " has no stream depthrec records yet: not recorded");
       continue;
     }
-    // A bookTicker rides with its symbol's depth stream (one FeedSession takes both).
-    if (std::none_of(channels.begin(), channels.end(), is_depth))
+    // A bookTicker rides with its symbol's depth stream (one FeedSession takes both); trade and
+    // aggTrade are streams of their own.
+    const bool ticker =
+        std::find(channels.begin(), channels.end(), Channel::book_ticker()) != channels.end();
+    if (ticker && std::none_of(channels.begin(), channels.end(), is_depth))
       return at(loaded, symbol.line, symbol.key + ".streams") + symbol.symbol +
              ": bookTicker is recorded beside a depth stream of its symbol: list one "
              "(e.g. depth@100ms)";
@@ -61,10 +64,13 @@ std::string subscribe_config_symbols(const config::LoadedConfig& loaded,
   if (keys.empty())
     return loaded.file + ": modes." + loaded.mode +
            ".symbols: no stream depthrec can record (depth, depth@<speed>, "
-           "depth<5|10|20>[@<speed>], bookTicker)";
+           "depth<5|10|20>[@<speed>], bookTicker, trade, aggTrade)";
   const std::size_t depth_keys = static_cast<std::size_t>(std::count_if(
       keys.begin(), keys.end(), [](const SubscriptionKey& key) { return is_depth(key.channel); }));
-  if (depth_keys == 1) {
+  const bool events = std::any_of(keys.begin(), keys.end(), [](const SubscriptionKey& key) {
+    return is_event_channel(key.channel.kind);
+  });
+  if (depth_keys == 1 && !events) {
     // One depth stream: the seed's single stream, recorded exactly as `--symbol X` records it.
     const auto depth = std::find_if(
         keys.begin(), keys.end(), [](const SubscriptionKey& key) { return is_depth(key.channel); });

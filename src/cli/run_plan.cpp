@@ -56,10 +56,13 @@ PlanReport describe_plan(const ParsedCommandLine& parsed) {
     report.ok = false;
   }
   std::size_t depth_streams = 0;
+  std::size_t event_streams = 0;                       // trade, aggTrade
   std::map<std::string, int> snapshot_weight_by_pool;  // diff depth books sync from a snapshot
   std::map<std::string, int> snapshots_by_pool;
   for (const SubscriptionKey& key : keys) {
-    if (key.channel.kind == ChannelKind::book_ticker) continue;
+    if (is_event_channel(key.channel.kind)) ++event_streams;
+    if (key.channel.kind == ChannelKind::book_ticker || is_event_channel(key.channel.kind))
+      continue;
     ++depth_streams;
     if (key.channel.kind != ChannelKind::diff_depth) continue;
     const std::string pool(session::rest_budget_name(key.market));
@@ -67,7 +70,9 @@ PlanReport describe_plan(const ParsedCommandLine& parsed) {
     ++snapshots_by_pool[pool];
   }
   out << "streams: " << keys.size() << " (" << depth_streams << " depth, "
-      << keys.size() - depth_streams << " bookTicker)\n";
+      << keys.size() - depth_streams - event_streams << " bookTicker";
+  if (event_streams > 0) out << ", " << event_streams << " trade/aggTrade";
+  out << ")\n";
   out << "connections: " << planner.connections().size() << "\n";
   for (const plan::PlannedConnection& connection : planner.connections()) {
     out << "  #" << connection.id << " " << venues::to_string(connection.group) << ": "

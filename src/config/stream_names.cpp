@@ -13,8 +13,8 @@ constexpr std::array<std::string_view, 16> kKlineIntervals{"1s", "1m", "3m", "5m
                                                            "1d", "3d", "1w", "1M"};
 
 // Channels of issue 13 item 1 that Binance offers and depthrec does not record yet.
-constexpr std::array<std::string_view, 5> kNotYetRecorded{"trade", "aggTrade", "markPrice",
-                                                          "markPrice@1s", "forceOrder"};
+constexpr std::array<std::string_view, 3> kNotYetRecorded{"markPrice", "markPrice@1s",
+                                                          "forceOrder"};
 
 constexpr std::string_view kNotYet = " is a Binance stream depthrec does not record yet";
 
@@ -50,10 +50,12 @@ StreamName parse_stream_name(std::string_view name) {
     result.channel = *depth;
     return result;
   }
-  if (name == "bookTicker") {
-    result.kind = StreamNameKind::recorded;
-    result.channel = Channel::book_ticker();
-    return result;
+  for (const Channel& channel : {Channel::book_ticker(), Channel::trade(), Channel::agg_trade()}) {
+    if (name == to_string(channel)) {
+      result.kind = StreamNameKind::recorded;
+      result.channel = channel;
+      return result;
+    }
   }
   for (std::string_view channel : kNotYetRecorded) {
     if (name == channel) {
@@ -80,7 +82,7 @@ StreamName parse_stream_name(std::string_view name) {
   result.kind = StreamNameKind::unknown;
   result.message = quoted +
                    " is not a Binance stream name (depth, depth@<0ms|100ms|250ms|500ms|1000ms>, "
-                   "depth<5|10|20>[@<speed>], bookTicker; not yet: trade, aggTrade, kline_<i>, "
+                   "depth<5|10|20>[@<speed>], bookTicker, trade, aggTrade; not yet: kline_<i>, "
                    "markPrice, forceOrder)";
   return result;
 }

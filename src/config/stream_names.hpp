@@ -12,8 +12,9 @@
 namespace depthrec::config {
 
 enum class StreamNameKind {
-  recorded,      // `channel` is set: depth, depth@<speed>, depth<5|10|20>[@<speed>], bookTicker
-  unsupported,   // a Binance channel depthrec does not record yet (trade, aggTrade, kline_1m...)
+  recorded,      // `channel` is set: depth, depth@<speed>, depth<5|10|20>[@<speed>], bookTicker,
+                 // trade, aggTrade
+  unsupported,   // a Binance channel depthrec does not record yet (kline_1m, markPrice...)
   bad_interval,  // kline_<i> with an interval Binance does not have
   unknown,       // not a Binance stream name
 };

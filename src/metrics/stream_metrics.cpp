@@ -1,5 +1,7 @@
 #include "depthrec/stream_metrics.hpp"
 
+#include "metrics/channel_report.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -149,7 +151,8 @@ MetricsSnapshot aggregate_metrics(const std::vector<MetricsSnapshot>& streams,
 std::string to_metrics_json(const MetricsSnapshot& aggregate,
                             const std::vector<MetricsSnapshot>& streams,
                             const SelectionFigures* selection,
-                            const std::vector<StreamStatus>* statuses) {
+                            const std::vector<StreamStatus>* statuses,
+                            const std::vector<ChannelFigures>* channels) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   metrics_document::configure(w);
@@ -177,6 +180,7 @@ std::string to_metrics_json(const MetricsSnapshot& aggregate,
     stream_entry(w, streams[i], status);
   }
   w.EndArray();
+  if (channels != nullptr && !channels->empty()) write_channel_members(w, *channels);
   w.EndObject();
   return metrics_document::text_of(buffer);
 }

@@ -23,8 +23,16 @@ std::string_view to_string(ChannelKind kind) {
       return "partial_depth";
     case ChannelKind::book_ticker:
       return "book_ticker";
+    case ChannelKind::trade:
+      return "trade";
+    case ChannelKind::agg_trade:
+      return "agg_trade";
   }
   return "unknown";
+}
+
+bool is_event_channel(ChannelKind kind) {
+  return kind == ChannelKind::trade || kind == ChannelKind::agg_trade;
 }
 
 std::string_view to_string(StreamSpeed speed) {
@@ -64,6 +72,10 @@ std::string to_string(const Channel& channel) {
       break;
     case ChannelKind::book_ticker:
       return "bookTicker";
+    case ChannelKind::trade:
+      return "trade";
+    case ChannelKind::agg_trade:
+      return "aggTrade";
   }
   if (channel.speed != StreamSpeed::exchange_default) {
     text += '@';

@@ -159,6 +159,8 @@ void read_marker_record(FieldReader& fields, MarkerType type, ReplayItem& item) 
       fields.optional_u64("got_U", marker.got_first_id);
       fields.optional_u64("got_pu", marker.got_prev_final_id);
       fields.optional_u64("got_u", marker.got_final_id);
+      fields.optional_u64("from", marker.id_from);
+      fields.optional_u64("to", marker.id_to);
       std::optional<std::uint64_t> dropped;
       fields.optional_u64("dropped", dropped);
       marker.dropped = dropped.value_or(0);
@@ -205,6 +207,7 @@ std::string parse_ndjson_record(std::string& line, rapidjson::Document& document
   if (!document.IsObject()) return "not a JSON object";
   FieldReader fields(document);
 
+  item.event_id.reset();
   std::string_view type;
   fields.optional_text("type", type);
   if (type.empty()) return fields.error().empty() ? "missing `type`" : fields.error();
@@ -245,6 +248,7 @@ std::string parse_ndjson_record(std::string& line, rapidjson::Document& document
   } else {
     item.type = ReplayItemType::other;
     item.other_type = type;
+    if (type == "trade" || type == "aggTrade") fields.u64("id", item.event_id.emplace());
   }
   if (!fields.error().empty()) return std::string(type) + " record: " + fields.error();
   return {};

@@ -277,4 +277,35 @@ void append_ticker_record(std::string& out, const RecordContext& context, std::i
   end_record(w);
 }
 
+void append_event_record(std::string& out, std::string_view type, const RecordContext& context,
+                         std::int64_t recv_ns, std::uint64_t id, std::int64_t event_time_ms,
+                         std::int64_t trade_time_ms, double latency_event_ms,
+                         std::string_view payload) {
+  JsonLineWriter w(out, context_room(context) + payload.size());
+  begin_record_at_receive_time(w, type, context, recv_ns);
+  field(w, "id", id);
+  w.raw(",\"E\":");
+  w.ms_or_null(event_time_ms);
+  w.raw(",\"T\":");
+  w.ms_or_null(trade_time_ms);
+  w.raw(",\"latency_event_ms\":");
+  w.fixed3(latency_event_ms);
+  w.raw(",\"data\":");
+  w.compact_json(payload);
+  end_record(w);
+}
+
+void append_id_gap_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
+                          const IdGapInfo& gap) {
+  JsonLineWriter w(out, context_room(context));
+  begin_record_at_receive_time(w, "gap", context, recv_ns);
+  w.raw(",\"reason\":\"id_gap\"");
+  field(w, "from", gap.from);
+  field(w, "to", gap.to);
+  field(w, "missing", gap.missing);
+  field(w, "last_id", gap.last_id);
+  field(w, "got_id", gap.got_id);
+  end_record(w);
+}
+
 }  // namespace depthrec

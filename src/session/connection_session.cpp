@@ -41,15 +41,54 @@ void ConnectionSession::index_routes(FeedSession& feed) {
   routes_.push_back(Route{&feed, true});
 }
 
+void ConnectionSession::rebuild_routes() {
+  route_index_.clear();
+  routes_.clear();
+  for (FeedSession* kept : feeds_) index_routes(*kept);
+  for (ChannelHandler* kept : channels_) {
+    route_index_.add(kept->stream(), static_cast<std::uint32_t>(routes_.size()));
+    routes_.push_back(Route{nullptr, false, kept});
+  }
+}
+
+bool ConnectionSession::add_channel(ChannelHandler& channel) {
+  if (!route_index_.add(channel.stream(), static_cast<std::uint32_t>(routes_.size()))) return false;
+  routes_.push_back(Route{nullptr, false, &channel});
+  channels_.push_back(&channel);
+  return true;
+}
+
+bool ConnectionSession::remove_channel(ChannelHandler& channel) {
+  const auto it = std::find(channels_.begin(), channels_.end(), &channel);
+  if (it == channels_.end()) return false;
+  channels_.erase(it);
+  rebuild_routes();
+  return true;
+}
+
+void ConnectionSession::on_channel_frame(ChannelHandler& channel, std::uint64_t conn_id,
+                                         std::string_view frame, std::int64_t recv_ns) {
+  channel.on_frame(conn_id, frame, recv_ns);
+  if (rollover_) finish_rollover_if_done(recv_ns);
+}
+
+bool ConnectionSession::channels_joined(std::uint64_t conn_id) const {
+  return std::all_of(channels_.begin(), channels_.end(),
+                     [conn_id](const ChannelHandler* c) { return c->joined(conn_id); });
+}
+
+ChannelHandler* ConnectionSession::channel_of(std::string_view stream) const {
+  const std::uint32_t at = route_index_.find(stream);
+  return at == StreamRouteIndex::kNone ? nullptr : routes_[at].channel;
+}
+
 bool ConnectionSession::remove_feed(FeedSession& feed, std::int64_t now_ns) {
   const auto it = std::find(feeds_.begin(), feeds_.end(), &feed);
   if (it == feeds_.end()) return false;
   const auto index = it - feeds_.begin();
   feeds_.erase(it);
-  // The index cannot forget a name: it is rebuilt from the feeds left (a delisting is rare).
-  route_index_.clear();
-  routes_.clear();
-  for (FeedSession* kept : feeds_) index_routes(*kept);
+  // The index cannot forget a name: it is rebuilt from the streams left (a delisting is rare).
+  rebuild_routes();
   feed.attach(nullptr);
   if (routed_feed_ == &feed) routed_feed_ = nullptr;
   outside_successor_.erase(std::remove(outside_successor_.begin(), outside_successor_.end(), &feed),
@@ -69,6 +108,10 @@ RecordContext ConnectionSession::context(std::uint64_t conn_id) const {
     context.market = key.market;
     context.symbol = key.symbol;
     context.stream = key.stream;
+  } else if (!channels_.empty()) {
+    context.market = channels_.front()->key().market;
+    context.symbol = channels_.front()->key().symbol;
+    context.stream = channels_.front()->stream();
   }
   if (config_.connections_stream_id) {
     context.stream = stream_member::kConnectionsStream;
@@ -94,12 +137,13 @@ void ConnectionSession::on_open(std::uint64_t conn_id, std::int64_t now_ns) {
   rollover_.reset();
   retired_conn_ = 0;
   active_conn_ = conn_id;
-  if (!feeds_.empty()) {
+  if (carries_streams()) {
     const RecordContext record = context(conn_id);
     append_connect_record(line_, record, now_ns, config_.url);
     write_record(record);
   }
   for (FeedSession* feed : feeds_) feed->on_connected(conn_id, config_.url, now_ns);
+  for (ChannelHandler* channel : channels_) channel->on_connected(conn_id);
   if (hooks_.request_server_time) hooks_.request_server_time();
 }
 
@@ -108,13 +152,17 @@ void ConnectionSession::on_close(std::uint64_t conn_id, std::string_view reason,
   const bool active = conn_id != 0 && conn_id == active_conn_;
   const bool retired = conn_id != 0 && conn_id == retired_conn_;
   // Once per connection, before its streams mark their gaps.
-  if ((active || retired) && !feeds_.empty()) {
+  if ((active || retired) && carries_streams()) {
     const RecordContext record = context(conn_id);
     append_disconnect_record(line_, record, now_ns, reason, code);
     write_record(record);
   }
   if (retired) retired_conn_ = 0;
-  if (active || (rollover_ && rollover_->successor == conn_id)) rollover_.reset();
+  if (active || (rollover_ && rollover_->successor == conn_id)) {
+    if (rollover_)
+      for (ChannelHandler* channel : channels_) channel->on_successor_gone();
+    rollover_.reset();
+  }
   if (active) outside_successor_.clear();  // the reconnect names the current streams
   // Only the streams this connection carries learn of it: only their books resync.
   for (FeedSession* feed : feeds_) feed->on_disconnected(conn_id, reason, code, now_ns);
@@ -134,7 +182,8 @@ RouteResult ConnectionSession::route(std::uint64_t conn_id, const Frame& frame,
   routed_feed_ = nullptr;
   if (!frame.stream.empty()) {
     const std::uint32_t at = route_index_.find(frame.stream);
-    if (at != StreamRouteIndex::kNone && routes_[at].ticker == ticker) feed = routes_[at].feed;
+    if (at != StreamRouteIndex::kNone && routes_[at].ticker == ticker && !routes_[at].channel)
+      feed = routes_[at].feed;
   } else if (feeds_.size() == 1) {
     // A raw stream (/ws/<name>) names no stream in its frames: one feed is unambiguous.
     feed = feeds_.front();

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "session/channel_handler.hpp"
 #include "session/feed_session.hpp"
 #include "session/stream_route_index.hpp"
 
@@ -84,6 +85,19 @@ class ConnectionSession final : public StreamCarrier {
   // Stops carrying `feed` (its stream was unsubscribed): its frames are no longer routed to it and
   // a rollover in progress no longer waits for it. False when it is not carried.
   bool remove_feed(FeedSession& feed, std::int64_t now_ns);
+  // Carries an event channel's stream (trade, aggTrade...): its frames are routed to `channel` by
+  // name (channel_of). A rollover waits for it to join the successor as for a depth stream.
+  // False when a stream of that name is already carried.
+  bool add_channel(ChannelHandler& channel);
+  bool remove_channel(ChannelHandler& channel);
+  // The event channel carried under `stream` (a frame's wrapper name), nullptr for none.
+  ChannelHandler* channel_of(std::string_view stream) const;
+  // A frame of `channel` from `conn_id`: handed to it, and during a rollover the successor may
+  // have joined every stream with it.
+  void on_channel_frame(ChannelHandler& channel, std::uint64_t conn_id, std::string_view frame,
+                        std::int64_t recv_ns);
+  std::size_t channel_count() const { return channels_.size(); }
+
   // The URL later connect records name (the connection's stream set changed).
   void set_url(std::string url) { config_.url = std::move(url); }
   // The join deadline of later rollovers (the successor SUBSCRIBEs the streams beyond its URL:
@@ -122,6 +136,7 @@ class ConnectionSession final : public StreamCarrier {
   struct Route {
     FeedSession* feed = nullptr;
     bool ticker = false;
+    ChannelHandler* channel = nullptr;  // an event channel's route (feed is nullptr)
   };
   enum class JoinState { waiting, joined, fell_back };
   struct Rollover {
@@ -135,6 +150,10 @@ class ConnectionSession final : public StreamCarrier {
 
   // Its depth and bookTicker stream names into the route index.
   void index_routes(FeedSession& feed);
+  void rebuild_routes();
+  // Connect/disconnect records: only for a connection that carries something.
+  bool carries_streams() const { return !feeds_.empty() || !channels_.empty(); }
+  bool channels_joined(std::uint64_t conn_id) const;
   std::size_t index_of(const FeedSession& feed) const;
   void join_deadline_passed(std::uint64_t generation, std::int64_t now_ns);
   void finish_rollover_if_done(std::int64_t now_ns);
@@ -145,6 +164,7 @@ class ConnectionSession final : public StreamCarrier {
   ConnectionSessionConfig config_;
   ConnectionHooks hooks_;
   std::vector<FeedSession*> feeds_;
+  std::vector<ChannelHandler*> channels_;
   StreamRouteIndex route_index_;  // stream name -> index in routes_
   std::vector<Route> routes_;
   std::string line_;  // reused record buffer

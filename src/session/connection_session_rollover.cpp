@@ -38,7 +38,9 @@ void ConnectionSession::on_successor_open(std::uint64_t conn_id, std::uint64_t r
     if (rollover_->joins[i] == JoinState::waiting)
       feeds_[i]->on_successor_open(conn_id, replaced_conn_id, config_.url, now_ns);
   }
-  if (feeds_.size() > 1 && config_.join_deadline.count() > 0 && hooks_.schedule) {
+  for (ChannelHandler* channel : channels_) channel->on_successor_open(conn_id);
+  if ((feeds_.size() > 1 || !channels_.empty()) && config_.join_deadline.count() > 0 &&
+      hooks_.schedule) {
     hooks_.schedule(config_.join_deadline, [this, generation = rollover_generation_] {
       join_deadline_passed(generation, wall_clock_ns());
     });
@@ -59,6 +61,7 @@ void ConnectionSession::on_rollover_failed(std::uint64_t conn_id, std::string_vi
   std::optional<Rollover> rollover = std::move(rollover_);
   rollover_.reset();
   outside_successor_.clear();  // the connection reconnects with the current URL
+  for (ChannelHandler* channel : channels_) channel->on_successor_gone();
   for (std::size_t i = 0; i < feeds_.size(); ++i) {
     if (rollover && rollover->joins[i] == JoinState::joined) {
       // It already follows the successor, which is gone now: its book breaks like a disconnect.
@@ -89,7 +92,10 @@ void ConnectionSession::stream_cannot_join(FeedSession& feed, std::uint64_t conn
 void ConnectionSession::join_deadline_passed(std::uint64_t generation, std::int64_t now_ns) {
   if (!rollover_ || rollover_->generation != generation) return;
   auto& joins = rollover_->joins;
-  if (std::find(joins.begin(), joins.end(), JoinState::joined) == joins.end()) return;
+  // Event channels that have not joined take the successor as it is (a gap if ids do not meet).
+  for (ChannelHandler* channel : channels_) channel->force_join(now_ns);
+  if (!feeds_.empty() && std::find(joins.begin(), joins.end(), JoinState::joined) == joins.end())
+    return;
   const std::string reason =
       "no join within " + std::to_string(config_.join_deadline.count()) + " ms";
   for (std::size_t i = 0; i < feeds_.size(); ++i) {
@@ -104,10 +110,11 @@ void ConnectionSession::join_deadline_passed(std::uint64_t generation, std::int6
 void ConnectionSession::finish_rollover_if_done(std::int64_t now_ns) {
   const auto& waiting = rollover_->joins;
   if (std::find(waiting.begin(), waiting.end(), JoinState::waiting) != waiting.end()) return;
+  if (!channels_joined(rollover_->successor)) return;
   Rollover done = std::move(*rollover_);
   rollover_.reset();
   const auto& joins = done.joins;
-  if (std::find(joins.begin(), joins.end(), JoinState::joined) == joins.end()) {
+  if (!joins.empty() && std::find(joins.begin(), joins.end(), JoinState::joined) == joins.end()) {
     ++counters_.rollovers_abandoned;
     if (hooks_.abandon_successor) hooks_.abandon_successor(done.successor, done.fallback_reason);
     return;

@@ -57,7 +57,8 @@ void Engine::run() {
   for (const auto& connection : connections_) {
     log_->log(LogLevel::info, "connection [" + std::to_string(connection->planned_id) +
                                   "]: " + std::to_string(connection->streams.size()) +
-                                  " depth streams, " + connection->url);
+                                  " depth streams, " + std::to_string(connection->channels.size()) +
+                                  " event streams, " + connection->url);
   }
   loop_->schedule_every(std::chrono::seconds(config_.print_interval_sec),
                         [this] { write_metrics(false); });

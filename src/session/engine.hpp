@@ -34,6 +34,7 @@
 #include "plan/connection_planner.hpp"
 #include "plan/subscription_follow.hpp"
 #include "recording/data_dir_lock.hpp"
+#include "session/channel_handler.hpp"
 #include "session/connection_session.hpp"
 #include "session/feed_session.hpp"
 #include "session/log_throttle.hpp"
@@ -66,14 +67,22 @@ struct EngineStream {
   std::uint64_t subscription_errors = 0;  // its SUBSCRIBE/UNSUBSCRIBE requests refused
 };
 
+// One event-channel stream (trade, aggTrade...): its handler records it on its own.
+struct EngineChannel {
+  StreamId id;
+  std::unique_ptr<ChannelHandler> handler;
+};
+
 // One planned connection: its WebSocket client and the session that routes its frames.
 struct EngineConnection {
   std::uint32_t planned_id = 0;
   std::string url;
-  std::vector<EngineStream*> streams;  // in the planner's order
+  std::vector<EngineStream*> streams;    // in the planner's order
+  std::vector<EngineChannel*> channels;  // event channels, in the planner's order
   // The streams its URL names (engine_opening.cpp): its first ones, within plan::UrlBounds, chosen
   // once; the others are SUBSCRIBEd on every socket right after it opens. Only shrinks (a removed
-  // stream), so a socket that began connecting earlier named at least these.
+  // stream), so a socket that began connecting earlier named at least these. Its channels are
+  // always named.
   std::vector<const EngineStream*> in_url;
   std::unique_ptr<ConnectionSession> session;
   std::unique_ptr<transport::WsClient> ws;
@@ -126,6 +135,8 @@ class Engine {
   // One depth stream (and its bookTicker beside it), as build_streams() and the follow make it.
   std::unique_ptr<EngineStream> make_stream(const SubscriptionKey& key,
                                             std::optional<StreamId> ticker_id);
+  // One event channel's stream (its handler from the registry, channel_handlers.cpp).
+  std::unique_ptr<EngineChannel> make_channel(const SubscriptionKey& key);
   // One planned connection's client and session (not started); nullptr when it carries no
   // depth stream. Its streams must be in by_depth_id_.
   std::unique_ptr<EngineConnection> make_connection(const plan::PlannedConnection& planned);
@@ -207,6 +218,8 @@ class Engine {
   PresyncBudget presync_budget_{config_.max_presync_buffer_bytes};
   std::vector<std::unique_ptr<EngineStream>> streams_;
   std::vector<std::unique_ptr<EngineConnection>> connections_;
+  std::vector<std::unique_ptr<EngineChannel>> channels_;
+  std::vector<EngineChannel*> by_channel_id_;  // by StreamId value; nullptr for other kinds
   FrameParser parser_;
   Frame frame_;
   LogThrottle frame_warnings_;

@@ -119,10 +119,12 @@ void Engine::write_metrics(bool final) {
   if (config_.write_files) {
     std::string error;
     const std::optional<SelectionFigures> selection = selection_figures();
+    std::vector<ChannelFigures> channels;
+    for (const auto& channel : channels_) channels.push_back(channel->handler->metrics().figures());
     if (!write_file_atomically(
             config_.data_dir + "/metrics.json",
             to_metrics_json(aggregate, snapshots, selection ? &*selection : nullptr,
-                            selection ? &statuses : nullptr),
+                            selection ? &statuses : nullptr, &channels),
             error))
       log_->log(LogLevel::error, "metrics.json not written: " + error);
   }

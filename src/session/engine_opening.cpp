@@ -16,9 +16,14 @@ namespace depthrec::session {
 
 void Engine::choose_url_streams(EngineConnection& connection) const {
   const plan::SubscriptionTable& table = planner_->table();
-  // A stream's depth and bookTicker names are named together or not at all.
+  // Event channels (trade, aggTrade) are always named in the URL, first: they are not SUBSCRIBEd
+  // at open yet, so they take their share of the bound before the depth streams.
   std::vector<std::string> names;
-  std::vector<std::size_t> stream_of_name;
+  for (const EngineChannel* channel : connection.channels)
+    names.emplace_back(table.name(channel->id));
+  const std::size_t channel_names = names.size();
+  // A stream's depth and bookTicker names are named together or not at all.
+  std::vector<std::size_t> stream_of_name(channel_names, 0);
   for (std::size_t i = 0; i < connection.streams.size(); ++i) {
     const EngineStream& stream = *connection.streams[i];
     names.emplace_back(table.name(stream.depth_id));
@@ -28,7 +33,7 @@ void Engine::choose_url_streams(EngineConnection& connection) const {
       stream_of_name.push_back(i);
     }
   }
-  const std::size_t named = plan::url_stream_count(names);
+  const std::size_t named = std::max(plan::url_stream_count(names), channel_names);
   std::size_t whole = named == names.size() ? connection.streams.size() : stream_of_name[named];
   if (whole == 0 && !connection.streams.empty()) whole = 1;  // a pair longer than the bound
   connection.in_url.assign(connection.streams.begin(),

@@ -104,7 +104,18 @@ void Engine::build_streams() {
   // Each depth key is a stream of its own; a bookTicker key rides with its symbol's depth stream.
   std::vector<StreamId> ids;
   ids.reserve(keys.size());
-  for (const SubscriptionKey& key : keys) ids.push_back(*table.find(key));
+  for (const SubscriptionKey& key : keys) {
+    const StreamId id = *table.find(key);
+    if (!is_event_channel(key.channel.kind)) {
+      ids.push_back(id);
+      continue;
+    }
+    // An event channel (trade, aggTrade) is a stream of its own, with its own handler.
+    std::unique_ptr<EngineChannel> channel = make_channel(table.key(id));
+    if (by_channel_id_.size() <= id.value) by_channel_id_.resize(id.value + 1, nullptr);
+    by_channel_id_[id.value] = channel.get();
+    channels_.push_back(std::move(channel));
+  }
   std::vector<StreamId> unpaired;
   for (const DepthWithTicker& pair : pair_with_tickers(table, ids, unpaired)) {
     std::unique_ptr<EngineStream> stream = make_stream(table.key(pair.depth), pair.ticker);
@@ -118,7 +129,33 @@ void Engine::build_streams() {
                              " without its depth stream: this build records a bookTicker beside "
                              "its symbol's depth stream only");
   }
-  if (streams_.empty()) throw std::runtime_error("no depth stream to record");
+  if (streams_.empty())
+    throw std::runtime_error(channels_.empty()
+                                 ? "no depth stream to record"
+                                 : "no depth stream to record: this build records trade and "
+                                   "aggTrade beside at least one depth stream");
+}
+
+std::unique_ptr<EngineChannel> Engine::make_channel(const SubscriptionKey& key) {
+  const plan::SubscriptionTable& table = planner_->table();
+  auto channel = std::make_unique<EngineChannel>();
+  channel->id = *table.find(key);
+  ChannelSetup setup;
+  setup.key = key;
+  setup.stream = std::string(table.name(channel->id));
+  setup.writer_id = writer_id(channel->id);
+  if (config_.write_files) {
+    setup.hooks.write = [this](std::string& line, const RecordContext& context, bool marker) {
+      return write(line, context, marker);
+    };
+  }
+  setup.hooks.log = [this](LogLevel level, const std::string& message) {
+    log_->log(level, message);
+  };
+  channel->handler = make_channel_handler(std::move(setup));
+  if (!channel->handler)
+    throw std::runtime_error(to_string(key) + ": no handler records this channel");
+  return channel;
 }
 
 std::unique_ptr<EngineStream> Engine::make_stream(const SubscriptionKey& key,
@@ -156,7 +193,7 @@ void Engine::build_writer() {
   data_dir_lock_ = std::make_unique<recording::DataDirLock>(config_.data_dir);
   // One depth stream keeps the single-symbol names (<symbol>_depth...); more share one prefix,
   // as does ALL whatever it resolves to: one layout whatever the exchange lists.
-  const bool many = streams_.size() > 1 || config_.symbol_selection.has_all();
+  const bool many = streams_.size() + channels_.size() > 1 || config_.symbol_selection.has_all();
   writer_ =
       make_writer(config_, streams_.front()->config.symbol, many ? kMultiStreamPrefix : "", files_);
 }
@@ -179,7 +216,11 @@ std::string Engine::url_of(const EngineConnection& connection) const {
     names.emplace_back(planner_->table().name(stream->depth_id));
     if (stream->ticker_id) names.emplace_back(planner_->table().name(*stream->ticker_id));
   }
-  const SubscriptionKey& first = planner_->table().key(connection.streams.front()->depth_id);
+  for (const EngineChannel* channel : connection.channels)
+    names.emplace_back(planner_->table().name(channel->id));
+  const SubscriptionKey& first =
+      planner_->table().key(connection.streams.empty() ? connection.channels.front()->id
+                                                       : connection.streams.front()->depth_id);
   const binance::Route route = binance::route_of(first.market, first.channel.kind);
   const std::string base =
       binance::ws_base(ws_endpoint_of(config_, first.market), first.market, route);
@@ -193,8 +234,10 @@ std::unique_ptr<EngineConnection> Engine::make_connection(const plan::PlannedCon
     EngineStream* stream = id.value < by_depth_id_.size() ? by_depth_id_[id.value] : nullptr;
     // A bookTicker goes with its depth stream.
     if (stream != nullptr) connection->streams.push_back(stream);
+    if (id.value < by_channel_id_.size() && by_channel_id_[id.value] != nullptr)
+      connection->channels.push_back(by_channel_id_[id.value]);
   }
-  if (connection->streams.empty()) return nullptr;
+  if (connection->streams.empty() && connection->channels.empty()) return nullptr;
   choose_url_streams(*connection);
   connection->url = url_of(*connection);
 
@@ -207,6 +250,10 @@ std::unique_ptr<EngineConnection> Engine::make_connection(const plan::PlannedCon
   for (EngineStream* stream : connection->streams) {
     if (!connection->session->add_feed(*stream->feed))
       throw std::runtime_error("stream " + stream->feed->key().stream + " planned twice");
+  }
+  for (EngineChannel* channel : connection->channels) {
+    if (!connection->session->add_channel(*channel->handler))
+      throw std::runtime_error("stream " + channel->handler->stream() + " planned twice");
   }
 
   transport::WsClientConfig ws_config = ws_client_config(config_, connection->url);

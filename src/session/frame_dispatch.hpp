@@ -78,6 +78,13 @@ bool dispatch_frame(FrameParser& parser, Frame& frame, ConnectionSession& sessio
       metrics.record_other_frame(OtherFrame::control, payload.size(), recv_ns);
       return true;
     case FrameType::other_event:
+      // An event channel's frame (trade, aggTrade...): its handler parses, checks and records it.
+      if (ChannelHandler* channel =
+              frame.stream.empty() ? nullptr : session.channel_of(frame.stream)) {
+        mark_data(conn_id);
+        session.on_channel_frame(*channel, conn_id, payload, recv_ns);
+        return false;
+      }
       metrics.record_other_frame(OtherFrame::other_stream, payload.size(), recv_ns);
       warn("unexpected event type '" + peer_text(frame.event_type, 64) + "'");
       return false;

@@ -1,9 +1,9 @@
 // depthrec --config (issue 13 item 4) end to end: seed 003's example config files, unchanged
-// (tests/data/config/), run against depthsim with --skip-unsupported-streams (aggTrade and
-// kline_1m are not recorded yet) and the simulator's endpoints on the command line (which
-// overrides the file's output_directory). Every depth stream the file lists is recorded, every
-// event depthsim sent, each book equal to /sim/truth; each key depthrec cannot honour is said;
-// --status reads the run's metrics.json.
+// (tests/data/config/), run against depthsim with --skip-unsupported-streams (kline_1m is not
+// recorded yet; aggTrade is, since issue 13's trade channels) and the simulator's endpoints on the
+// command line (which overrides the file's output_directory). Every depth and aggTrade stream the
+// file lists is recorded, every event depthsim sent, each book equal to /sim/truth; each key
+// depthrec cannot honour is said; --status reads the run's metrics.json.
 #include <gtest/gtest.h>
 
 #include "engine_e2e_support.hpp"
@@ -36,6 +36,28 @@ void expect_seed_config_records_every_depth_stream(
     recorded += u64(*entry, "total_messages");
     expect_stream_replays_to_truth(sim, run, s, 0);
   }
+  // aggTrade of both symbols recorded, each event depthsim sent (none is refused any more).
+  ASSERT_TRUE(metrics->HasMember("channel_streams"));
+  std::uint64_t agg_recorded = 0;
+  for (const SymbolUnderTest& s : kSeedSymbols) {
+    const auto stats = sim.get("/sim/stats?symbol=" + s.symbol);
+    rapidjson::Document doc;
+    if (stats) doc.Parse(stats->c_str());
+    ASSERT_TRUE(doc.IsObject() && doc.HasMember("symbol")) << s.symbol;
+    const rapidjson::Value* agg = nullptr;
+    for (const auto& entry : (*metrics)["channel_streams"].GetArray()) {
+      if (str(entry, "stream") == SymbolUnderTest::to_lower(s.symbol) + "@aggTrade") agg = &entry;
+    }
+    ASSERT_NE(agg, nullptr) << s.symbol;
+    const std::uint64_t sent = u64(doc["symbol"], "agg_trade_events_sent");
+    EXPECT_GT(sent, 0u) << s.symbol;
+    // Sent before the recorder stopped: at most the last frames in flight are not counted.
+    EXPECT_LE(u64(*agg, "events"), sent) << s.symbol;
+    EXPECT_EQ(u64(*agg, "gaps"), 0u) << s.symbol;
+    agg_recorded += u64(*agg, "events");
+  }
+  EXPECT_EQ(run.process->output().find("'aggTrade'"), std::string::npos)
+      << "aggTrade is recorded, not skipped";
   // --status (seed 003's command) reads the recorder's metrics.json: both streams in it.
   ChildProcess status(binary("depthrec"),
                       {"--config", config_file, "--skip-unsupported-streams", "--data-dir",
@@ -52,9 +74,11 @@ void expect_seed_config_records_every_depth_stream(
   for (const std::string& warning : expected_warnings)
     EXPECT_NE(output.find(warning), std::string::npos) << warning << "\n" << output;
   report_figure(config_file.substr(config_file.rfind('/') + 1) +
-                    ": depth streams recorded / events recorded (= sent) / warnings",
+                    ": depth streams recorded / events recorded (= sent) / aggTrade events "
+                    "recorded / warnings",
                 std::to_string((*metrics)["streams"].Size()) + " / " + std::to_string(recorded) +
-                    " / " + std::to_string(expected_warnings.size()));
+                    " / " + std::to_string(agg_recorded) + " / " +
+                    std::to_string(expected_warnings.size()));
 }
 
 TEST(ConfigE2E, SeedDevelopmentConfigRecordsEveryDepthStreamItLists) {
@@ -62,7 +86,7 @@ TEST(ConfigE2E, SeedDevelopmentConfigRecordsEveryDepthStreamItLists) {
       kConfigDir + "/seed003_development.yaml", "51",
       {"warning: " + kConfigDir + "/seed003_development.yaml:10: modes.development.max_workers:",
        "storage.file_format: csv is not written yet",
-       "modes.development.symbols[0].streams[0]: 'aggTrade' is a Binance stream depthrec does "
+       "modes.development.symbols[0].streams[2]: 'kline_1m' is a Binance stream depthrec does "
        "not record yet; skipped (--skip-unsupported-streams)",
        "modes.development.symbols[1].streams[2]: 'kline_1m'"});
 }
@@ -71,7 +95,7 @@ TEST(ConfigE2E, SeedProductionConfigRecordsEveryDepthStreamItLists) {
   expect_seed_config_records_every_depth_stream(
       kConfigDir + "/seed003_production.yaml", "52",
       {"modes.production.max_workers: not applied", "performance.process_priority: not applied",
-       "modes.production.symbols[1].streams[0]: 'aggTrade'"});
+       "modes.production.symbols[1].streams[2]: 'kline_1m'"});
 }
 
 // Without --skip-unsupported-streams the seed's file is refused before connecting: exit 2, each

@@ -327,6 +327,29 @@ std::string json_report(const RunSummary& run, const ReplayReport& report, const
   write_verification(w, report, run.max_unverified);
   w.Key("streams");
   write_streams(w, run);
+  w.Key("trade_streams");
+  w.StartArray();
+  for (const TradeStreamReport& t : run.trade_streams) {
+    w.StartObject();
+    w.Key("stream");
+    w.String(t.stream.c_str());
+    w.Key("channel");
+    w.String(t.channel.c_str());
+    w.Key("events");
+    w.Uint64(t.events);
+    w.Key("marked_gaps");
+    w.Uint64(t.marked_gaps);
+    w.Key("missing_ids");
+    w.Uint64(t.missing_ids);
+    w.Key("unmarked_gaps");
+    w.Uint64(t.unmarked_gaps);
+    w.Key("out_of_order");
+    w.Uint64(t.out_of_order);
+    w.Key("consistent");
+    w.Bool(t.consistent());
+    w.EndObject();
+  }
+  w.EndArray();
   w.Key("consistent");
   w.Bool(report.consistent());
   w.Key("exit_code");

@@ -10,6 +10,7 @@
 #include "depthrec/replay_reader.hpp"
 #include "replay_verifier.hpp"
 #include "time_text.hpp"
+#include "trade_id_check.hpp"
 
 namespace depthrec::replay {
 
@@ -28,7 +29,8 @@ struct RunSummary {
   std::vector<std::string> sources;
   ReplayStats reader;
   std::optional<std::uint64_t> max_unverified;
-  std::vector<const ReplayReport*> streams;  // every stream verified, the primary first
+  std::vector<const ReplayReport*> streams;      // every stream verified, the primary first
+  std::vector<TradeStreamReport> trade_streams;  // trade/aggTrade id continuity, by stream
   int exit_code = 0;
 };
 

@@ -211,8 +211,20 @@ void print_text_report(std::FILE* out, const RunSummary& run, const ReplayReport
                  level_text(m.book_bid).c_str(), level_text(m.book_ask).c_str());
   }
   print_streams(out, run);
+  std::uint64_t trade_failures = 0;
+  for (const TradeStreamReport& t : run.trade_streams) {
+    std::fprintf(out,
+                 "             %s: %" PRIu64 " events, ids gaps marked %" PRIu64 " (%" PRIu64
+                 " ids), unmarked %" PRIu64 ", out of order %" PRIu64 "\n",
+                 t.stream.c_str(), t.events, t.marked_gaps, t.missing_ids, t.unmarked_gaps,
+                 t.out_of_order);
+    trade_failures += t.unmarked_gaps + t.out_of_order;
+  }
   std::string result = "OK";
-  const std::string failures = failures_text(run);
+  std::string failures = failures_text(run);
+  if (trade_failures > 0)
+    failures += (failures.empty() ? "" : "; ") + std::to_string(trade_failures) +
+                " trade/aggTrade ids not in order or not marked";
   if (run.exit_code == 2) {
     result = "ERROR (input could not be read completely)";
   } else if (report.depth_events == 0) {

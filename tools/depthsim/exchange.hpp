@@ -100,8 +100,12 @@ class Exchange final : public ServerHandler {
   void index_subscriptions(ClientSession& session);
   void unindex_subscriptions(ClientSession& session);
   const std::vector<Subscriber>& subscribers_of(const SymbolFeed& feed) const;
-  bool route_delivers(const ClientSession& session) const;
+  bool route_delivers(const ClientSession& session, StreamKind kind) const;
   void generate_event(SymbolFeed& feed);
+  // exchange_trades.cpp: a trade group at the book's top to the trade and aggTrade subscribers
+  // (a trade_gap fault among `faults`: generated, never sent).
+  void generate_trades(SymbolFeed& feed, std::int64_t event_ms,
+                       const std::vector<StreamFault>& faults);
   void deliver(SymbolFeed& feed, const BookUpdate& update, bool fresh);
   // A diff-depth event sent to `session` (its /sim/stats progress, which the event's frame
   // counts toward once written).

@@ -92,7 +92,7 @@ bool Exchange::is_servable_stream(std::string_view stream) const {
            parse_stream_name(stream, options_.market).has_value();
   }
   const std::optional<StreamName> name = parse_stream_name(stream, options_.market);
-  if (!name || name->kind == StreamKind::trade) return false;
+  if (!name) return false;
   return feed_by_symbol_.count(name->symbol) > 0;
 }
 
@@ -143,9 +143,12 @@ SymbolFeed& Exchange::add_feed(const std::string& symbol, double rate) {
   return *feeds_.back();
 }
 
-bool Exchange::route_delivers(const ClientSession& session) const {
-  // Every stream depthsim generates is a /public one: a /market connection acknowledges them
-  // and stays silent, as Binance's does.
+bool Exchange::route_delivers(const ClientSession& session, StreamKind kind) const {
+  // USD-M: aggTrade is a /market stream, every other one depthsim generates (depth, bookTicker,
+  // trade) a /public one; a connection of the other route acknowledges it and stays silent, as
+  // Binance's does (a connection with no route gets /public data only).
+  if (options_.market != Market::usdm) return true;
+  if (kind == StreamKind::agg_trade) return session.route == Route::market_data;
   return session.route != Route::market_data;
 }
 
@@ -176,7 +179,7 @@ void Exchange::index_subscriptions(ClientSession& session) {
   for (const StreamName& stream : session.streams) {
     SymbolFeed* feed = feed_for(stream.symbol);
     if (feed == nullptr) continue;
-    if (!route_delivers(session)) {
+    if (!route_delivers(session, stream.kind)) {
       ++session.silent_streams;
       continue;
     }
@@ -268,6 +271,12 @@ void Exchange::send_frame(ClientSession& session, FrameType type,
 }
 
 void Exchange::generate_event(SymbolFeed& feed) {
+  const std::uint64_t index = feed.book().events_generated() + 1;  // the event made now
+  std::vector<StreamFault> faults = feed.fault_plan().take(index);
+  if (std::optional<StreamFault> queued = feed.next_queued_fault()) faults.push_back(*queued);
+  // Its trades first, at the book's top (exchange_trades.cpp): what they take is in this event.
+  if (options_.trade_every > 0 && index % options_.trade_every == 0)
+    generate_trades(feed, exchange_now_ms(), faults);
   BookUpdate update = feed.book().next();
   if (options_.level_flood > 0) {
     feed.book().add_far_levels(update, options_.level_flood);
@@ -279,10 +288,6 @@ void Exchange::generate_event(SymbolFeed& feed) {
   }
   update.event_ms = exchange_now_ms();
   update.transaction_ms = update.event_ms - static_cast<std::int64_t>(update.last_id % 3);
-  const std::uint64_t index = feed.book().events_generated();
-
-  std::vector<StreamFault> faults = feed.fault_plan().take(index);
-  if (std::optional<StreamFault> queued = feed.next_queued_fault()) faults.push_back(*queued);
 
   auto has = [&](FaultKind kind) {
     return std::any_of(faults.begin(), faults.end(),

@@ -9,7 +9,7 @@ namespace depthsim {
 
 namespace {
 
-constexpr std::array<std::pair<FaultKind, std::string_view>, 27> kFaultNames{{
+constexpr std::array<std::pair<FaultKind, std::string_view>, 28> kFaultNames{{
     {FaultKind::gap, "gap"},
     {FaultKind::duplicate, "duplicate"},
     {FaultKind::reorder, "reorder"},
@@ -37,6 +37,7 @@ constexpr std::array<std::pair<FaultKind, std::string_view>, 27> kFaultNames{{
     {FaultKind::duplicate_u, "duplicate_u"},
     {FaultKind::e_ahead, "e_ahead"},
     {FaultKind::e_max, "e_max"},
+    {FaultKind::trade_gap, "trade_gap"},
 }};
 
 constexpr std::array<std::pair<RestFaultKind, std::string_view>, 10> kRestFaultNames{{
@@ -156,8 +157,13 @@ bool is_event_fault(FaultKind kind) {
          kind == FaultKind::e_ahead || kind == FaultKind::e_max;
 }
 
+bool is_trade_fault(FaultKind kind) {
+  return kind == FaultKind::trade_gap;
+}
+
 bool is_payload_fault(FaultKind kind) {
-  return !is_sequence_fault(kind) && !is_connection_fault(kind) && !is_event_fault(kind);
+  return !is_sequence_fault(kind) && !is_connection_fault(kind) && !is_event_fault(kind) &&
+         !is_trade_fault(kind);
 }
 
 double default_fault_arg(FaultKind kind) {
@@ -165,6 +171,7 @@ double default_fault_arg(FaultKind kind) {
   if (kind == FaultKind::oversized) return 10.0 * 1024 * 1024;
   if (kind == FaultKind::huge_u) return 1e18;
   if (kind == FaultKind::e_ahead) return 3'600'000;
+  if (kind == FaultKind::trade_gap) return 5;
   return 0;
 }
 

@@ -45,6 +45,9 @@ enum class FaultKind {
   duplicate_u,    // "u" twice: the real one, then one 10^18 ahead
   e_ahead,        // "E" ARG ms (default one hour) in the future
   e_max,          // "E" = 9223372036854775807, the largest time a parser accepts
+  // Trade fault: the event's trade group (ARG trades, default 5, one aggTrade) is generated but
+  // not sent: the trade and aggTrade streams each show an id gap.
+  trade_gap,
 };
 
 enum class RestFaultKind {
@@ -68,6 +71,7 @@ bool is_sequence_fault(FaultKind kind);
 bool is_connection_fault(FaultKind kind);
 bool is_payload_fault(FaultKind kind);
 bool is_event_fault(FaultKind kind);  // the hostile event faults above
+bool is_trade_fault(FaultKind kind);  // trade_gap
 
 struct StreamFault {
   FaultKind kind = FaultKind::gap;

@@ -227,6 +227,10 @@ std::optional<SimOptions> parse_command_line(int argc, const char* const* argv,
   app.add_option("--large-events", options.large_event_levels,
                  "Every event also carries N removals of absent levels far from the top, half "
                  "bids, half asks (about 24 bytes each: large frames, the book unchanged)");
+  app.add_option("--trade-every", options.trade_every,
+                 "One trade group every N depth events of a symbol: 1-3 trades at the book's top "
+                 "(trade stream) aggregated into one aggTrade; 0: no trades")
+      ->capture_default_str();
   app.add_option("--level-flood", options.level_flood,
                  "Every event also adds N new asks beyond every ask so far (the book grows)");
   app.add_option("--replay", options.replay_file,

@@ -75,6 +75,8 @@ struct SimOptions {
   // (large frames, the book unchanged), N new far asks kept in the book (a level flood).
   std::size_t large_event_levels = 0;
   std::size_t level_flood = 0;
+  // One trade group (trade and aggTrade events) every N depth events of a symbol; 0: none.
+  std::uint64_t trade_every = 1;
 
   // Replay
   std::string replay_file;

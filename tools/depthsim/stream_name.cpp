@@ -45,6 +45,10 @@ std::optional<StreamName> parse_stream_name(std::string_view text, Market market
     name.kind = StreamKind::trade;
     return name;
   }
+  if (rest == "aggTrade") {
+    name.kind = StreamKind::agg_trade;
+    return name;
+  }
   if (rest.substr(0, 5) != "depth") return std::nullopt;
   rest.remove_prefix(5);
   const std::size_t speed_at = rest.find('@');

@@ -1,6 +1,6 @@
 // Binance market-stream names the simulator serves: "<sym>@depth[@speed]",
 // "<sym>@depth<N>[@speed]",
-// "<sym>@bookTicker", and (replay only) "<sym>@trade". Names are lower case on the wire.
+// "<sym>@bookTicker", "<sym>@trade", "<sym>@aggTrade". Names are lower case on the wire.
 #pragma once
 
 #include <optional>
@@ -11,7 +11,7 @@
 
 namespace depthsim {
 
-enum class StreamKind { diff_depth, partial_depth, book_ticker, trade };
+enum class StreamKind { diff_depth, partial_depth, book_ticker, trade, agg_trade };
 
 struct StreamName {
   std::string text;    // as subscribed, e.g. "btcusdt@depth@100ms"

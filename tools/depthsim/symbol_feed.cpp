@@ -19,7 +19,9 @@ std::uint64_t symbol_seed(std::uint64_t seed, const std::string& symbol) {
 }  // namespace
 
 SymbolFeed::SymbolFeed(Market market, const std::string& symbol, std::uint64_t seed, double rate)
-    : book_(symbol_spec(market, symbol), market, symbol_seed(seed, symbol)), rate_(rate) {}
+    : book_(symbol_spec(market, symbol), market, symbol_seed(seed, symbol)),
+      trades_(symbol, seed),
+      rate_(rate) {}
 
 const char* SymbolFeed::status_name(Status status) {
   switch (status) {

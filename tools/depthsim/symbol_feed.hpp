@@ -10,6 +10,7 @@
 
 #include "fault_plan.hpp"
 #include "synthetic_book.hpp"
+#include "trade_tape.hpp"
 
 namespace depthsim {
 
@@ -33,6 +34,17 @@ class SymbolFeed {
 
   // Faults planned for this symbol's own event numbers (--fault KIND@N[/SYMBOLS]).
   FaultPlan& fault_plan() { return fault_plan_; }
+
+  TradeTape& trades() { return trades_; }
+  // Trade and aggTrade frames sent to every subscriber (the tests' sent == recorded checks), and
+  // the last ids generated (sent or not).
+  struct TradeCounts {
+    std::uint64_t trades_sent = 0, agg_trades_sent = 0;
+    std::uint64_t trades_generated = 0, agg_trades_generated = 0;
+    std::uint64_t last_trade_id = 0, last_agg_trade_id = 0;
+  };
+  TradeCounts& trade_counts() { return trade_counts_; }
+  const TradeCounts& trade_counts() const { return trade_counts_; }
 
   SyntheticBook& book() { return book_; }
   const SyntheticBook& book() const { return book_; }
@@ -65,6 +77,8 @@ class SymbolFeed {
 
  private:
   SyntheticBook book_;
+  TradeTape trades_;
+  TradeCounts trade_counts_;
   double rate_ = 0;
   Status status_ = Status::trading;
   FaultPlan fault_plan_;

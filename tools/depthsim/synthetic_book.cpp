@@ -92,6 +92,14 @@ BookUpdate SyntheticBook::next() {
     record.changes.clear();
   }
   record.previous_last_id = book_.last_update_id();
+  if (pending_take_) {
+    if (const std::optional<PriceLevel> top = book_.best(pending_take_->is_bid)) {
+      record.changes.push_back(
+          book_.set_level(pending_take_->is_bid, top->price,
+                          std::max<std::int64_t>(0, top->qty - pending_take_->qty)));
+    }
+    pending_take_.reset();
+  }
   for (std::int64_t i = 0; i < change_count; ++i) {
     const bool is_bid = one_sided ? only_bids : random_.percent(50);
     change_side(is_bid, record.changes);

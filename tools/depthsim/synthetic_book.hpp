@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "level_book.hpp"
@@ -30,6 +31,10 @@ class SyntheticBook {
   // flood: `count` new asks beyond every ask so far, kept in the book (the truth grows by `count`
   // levels per event).
   void pad_with_absent_levels(BookUpdate& update, std::size_t count) const;
+  // A trade took `qty` at the top of a side (is_bid: a seller hit the best bid): the next update
+  // lowers that level by it (removes it when nothing is left), as the exchange's depth event
+  // following a trade does.
+  void take_at_top(bool is_bid, std::int64_t qty) { pending_take_ = {is_bid, qty}; }
   void add_far_levels(BookUpdate& update, std::size_t count);
 
   const LevelBook& book() const { return book_; }
@@ -55,7 +60,12 @@ class SyntheticBook {
     std::vector<LevelUndo> changes;
   };
   std::deque<UndoRecord> history_;
-  std::int64_t next_flood_ask_ = 0;  // 0: not started (10 x the start price)
+  std::int64_t next_flood_ask_ = 0;
+  struct Take {
+    bool is_bid = true;
+    std::int64_t qty = 0;
+  };
+  std::optional<Take> pending_take_;  // 0: not started (10 x the start price)
 };
 
 }  // namespace depthsim

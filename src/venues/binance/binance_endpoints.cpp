@@ -32,7 +32,11 @@ Route route_of(Market market, ChannelKind kind) {
     case ChannelKind::diff_depth:
     case ChannelKind::partial_depth:
     case ChannelKind::book_ticker:
+    // @trade is served on /public (binance-protocol.md, "USD-M routes"), @aggTrade on /market.
+    case ChannelKind::trade:
       return Route::public_data;
+    case ChannelKind::agg_trade:
+      return Route::market_data;
   }
   return Route::market_data;  // the next kinds (aggTrade, kline, markPrice...) are /market
 }

@@ -54,6 +54,11 @@ std::string check_channel(Market market, const Channel& channel) {
       if (channel.speed != StreamSpeed::exchange_default || channel.levels != 0)
         return "bookTicker has no speed or levels";
       return {};
+    case ChannelKind::trade:
+    case ChannelKind::agg_trade:
+      if (channel.speed != StreamSpeed::exchange_default || channel.levels != 0)
+        return to_string(channel) + " has no speed or levels";
+      return {};
     case ChannelKind::diff_depth:
       if (channel.levels != 0) return "diff depth has no levels (partial depth has 5, 10 or 20)";
       break;

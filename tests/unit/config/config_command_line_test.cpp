@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <initializer_list>
@@ -145,23 +146,27 @@ TEST_F(ConfigCommandLine, UnsupportedStreamsAreAnErrorUnlessSkipped) {
       "      - {symbol: ETHUSDT, streams: [kline_5m]}\n");
   const ParsedCommandLine refused = parse({"--config", path});
   EXPECT_EQ(refused.exit_code, 2);
-  EXPECT_NE(refused.message.find(path + ":5: modes.development.symbols[0].streams[0]: 'aggTrade'"),
+  EXPECT_NE(refused.message.find(path + ":5: modes.development.symbols[0].streams[2]: 'kline_1m'"),
             std::string::npos)
       << refused.message;
+  // aggTrade is recorded now: not among the streams refused.
+  EXPECT_EQ(refused.message.find("'aggTrade'"), std::string::npos) << refused.message;
   EXPECT_NE(refused.message.find("--skip-unsupported-streams"), std::string::npos);
 
   const ParsedCommandLine skipped = parse({"--config", path, "--skip-unsupported-streams"});
   ASSERT_EQ(skipped.exit_code, -1) << skipped.message;
   EXPECT_EQ(skipped.config.symbol, "BTCUSDT");
-  EXPECT_EQ(skipped.config.depth_levels, 0);
-  EXPECT_EQ(skipped.config.speed, "0ms");
+  // depth@0ms and aggTrade of BTCUSDT: the many-stream engine's two keys.
+  ASSERT_EQ(skipped.config.subscriptions.size(), 2u);
+  EXPECT_EQ(skipped.config.subscriptions[0].channel, Channel::agg_trade());
+  EXPECT_EQ(skipped.config.subscriptions[1].channel, Channel::diff_depth(StreamSpeed::ms0));
   // One warning per stream skipped, and ETHUSDT, which has nothing recorded, says so.
   std::size_t skipped_streams = 0, nothing = 0;
   for (const std::string& warning : skipped.warnings) {
     skipped_streams += warning.find("skipped (--skip-unsupported-streams)") != std::string::npos;
     nothing += warning.find("ETHUSDT has no stream depthrec records yet") != std::string::npos;
   }
-  EXPECT_EQ(skipped_streams, 3u);
+  EXPECT_EQ(skipped_streams, 2u);
   EXPECT_EQ(nothing, 1u);
 
   // The same from the file itself: recorder.skip-unsupported-streams.
@@ -234,6 +239,75 @@ TEST_F(ConfigCommandLine, CheckConfigPrintsThePlan) {
   EXPECT_EQ(describe_symbols(list),
             "usdm:BTCUSDT depth@0ms bookTicker\nspot:ETHBTC depth20@100ms\n"
             "usdm:XRPUSDT depth [disabled]\n");
+}
+
+}  // namespace
+}  // namespace depthrec::cli
+
+namespace depthrec::cli {
+namespace {
+
+std::size_t count_channel(const RecorderConfig& c, const Channel& channel) {
+  return static_cast<std::size_t>(
+      std::count_if(c.subscriptions.begin(), c.subscriptions.end(),
+                    [&](const SubscriptionKey& key) { return key.channel == channel; }));
+}
+
+ParsedCommandLine parse_flags(std::vector<std::string> args) {
+  args.insert(args.begin(), "depthrec");
+  std::vector<const char*> argv;
+  for (const std::string& arg : args) argv.push_back(arg.c_str());
+  return parse_command_line(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST(StreamsFlag, AppliesEveryNamedChannelToEverySymbol) {
+  const ParsedCommandLine two = parse_flags({"--symbols", "usdm:BTCUSDT,spot:ETHUSDT", "--streams",
+                                             "depth@100ms,trade,aggTrade,bookTicker"});
+  ASSERT_EQ(two.exit_code, -1) << two.message;
+  EXPECT_EQ(two.config.subscriptions.size(), 8u);
+  EXPECT_EQ(count_channel(two.config, Channel::diff_depth(StreamSpeed::ms100)), 2u);
+  EXPECT_EQ(count_channel(two.config, Channel::book_ticker()), 2u);
+  EXPECT_EQ(count_channel(two.config, Channel::trade()), 2u);
+  EXPECT_EQ(count_channel(two.config, Channel::agg_trade()), 2u);
+
+  // One symbol with a trade channel runs on the many-stream engine (subscriptions set).
+  const ParsedCommandLine one =
+      parse_flags({"--symbol", "BTCUSDT", "--streams", "depth5,aggTrade"});
+  ASSERT_EQ(one.exit_code, -1) << one.message;
+  ASSERT_EQ(one.config.subscriptions.size(), 2u);
+  EXPECT_EQ(count_channel(one.config, Channel::partial_depth(5, StreamSpeed::exchange_default)),
+            1u);
+  EXPECT_EQ(count_channel(one.config, Channel::agg_trade()), 1u);
+
+  // Depth and bookTicker only: the single-stream recorder as --depth/--book-ticker would run it.
+  const ParsedCommandLine plain =
+      parse_flags({"--symbol", "BTCUSDT", "--streams", "depth,bookTicker"});
+  ASSERT_EQ(plain.exit_code, -1) << plain.message;
+  EXPECT_TRUE(plain.config.subscriptions.empty());
+  EXPECT_EQ(plain.config.depth_levels, 0);
+  EXPECT_TRUE(plain.config.record_book_ticker);
+}
+
+TEST(StreamsFlag, RefusesWhatItCannotRecordWithExit2) {
+  for (const auto& [streams, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"depth,kline_1m", "'kline_1m' is a Binance stream depthrec does not record yet"},
+           {"depth,trades", "'trades' is not a Binance stream name"},
+           {"trade,aggTrade", "name the depth stream"},
+           {"depth,depth5", "one depth stream per symbol"}}) {
+    const ParsedCommandLine refused = parse_flags({"--symbol", "BTCUSDT", "--streams", streams});
+    EXPECT_EQ(refused.exit_code, 2) << streams;
+    EXPECT_NE(refused.message.find(expected), std::string::npos) << refused.message;
+  }
+  const ParsedCommandLine all = parse_flags({"--symbols", "usdm:ALL", "--streams", "depth,trade"});
+  EXPECT_EQ(all.exit_code, 2);
+  EXPECT_NE(all.message.find("--symbols ALL: not yet"), std::string::npos) << all.message;
+
+  const ParsedCommandLine skipped = parse_flags(
+      {"--symbol", "BTCUSDT", "--streams", "depth,kline_1m,trade", "--skip-unsupported-streams"});
+  ASSERT_EQ(skipped.exit_code, -1) << skipped.message;
+  EXPECT_EQ(count_channel(skipped.config, Channel::trade()), 1u);
+  ASSERT_FALSE(skipped.warnings.empty());
+  EXPECT_NE(skipped.warnings.front().find("skipped"), std::string::npos);
 }
 
 }  // namespace

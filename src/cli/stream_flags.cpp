@@ -1,0 +1,67 @@
+#include "cli/stream_flags.hpp"
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include "config/stream_names.hpp"
+
+namespace depthrec::cli {
+
+std::string apply_stream_names(const std::vector<std::string>& names, bool skip_unsupported,
+                               RecorderConfig& config, std::vector<Channel>& events,
+                               std::vector<std::string>& warnings) {
+  std::vector<Channel> depth;
+  for (const std::string& name : names) {
+    const config::StreamName parsed = config::parse_stream_name(name);
+    if (parsed.kind == config::StreamNameKind::unsupported && skip_unsupported) {
+      warnings.push_back("--streams: " + parsed.message + "; skipped (--skip-unsupported-streams)");
+      continue;
+    }
+    if (parsed.kind != config::StreamNameKind::recorded) {
+      return "--streams: " + parsed.message +
+             (parsed.kind == config::StreamNameKind::unsupported
+                  ? " (--skip-unsupported-streams records the others)"
+                  : "");
+    }
+    const Channel& channel = parsed.channel;
+    if (channel.kind == ChannelKind::book_ticker) {
+      config.record_book_ticker = true;
+    } else if (is_event_channel(channel.kind)) {
+      if (std::find(events.begin(), events.end(), channel) == events.end())
+        events.push_back(channel);
+    } else {
+      depth.push_back(channel);
+    }
+  }
+  if (depth.size() > 1)
+    return "--streams: one depth stream per symbol (" + to_string(depth[0]) + " and " +
+           to_string(depth[1]) + " given)";
+  if (depth.empty())
+    return "--streams: name the depth stream recorded beside the others (depth, depth@100ms, "
+           "depth5...): this build records trade and aggTrade beside a depth stream";
+  config.depth_levels = depth.front().kind == ChannelKind::partial_depth ? depth.front().levels : 0;
+  config.speed = std::string(to_string(depth.front().speed));
+  return {};
+}
+
+std::string subscribe_event_channels(const std::vector<Channel>& events, RecorderConfig& config) {
+  if (events.empty()) return {};
+  if (config.symbol_selection.has_all())
+    return "--streams " + to_string(events.front()) +
+           " with --symbols ALL: not yet (name the symbols, or record depth and bookTicker only)";
+  if (config.subscriptions.empty())
+    config.subscriptions = subscriptions_of(config, {{config.market, config.symbol}});
+  std::vector<std::pair<Market, std::string>> symbols;
+  std::set<std::pair<Market, std::string>> seen;
+  for (const SubscriptionKey& key : config.subscriptions) {
+    if (seen.insert({key.market, key.symbol}).second) symbols.emplace_back(key.market, key.symbol);
+  }
+  for (const auto& [market, symbol] : symbols) {
+    for (const Channel& channel : events)
+      config.subscriptions.push_back({Venue::binance, market, symbol, channel});
+  }
+  return {};
+}
+
+}  // namespace depthrec::cli

@@ -1,0 +1,64 @@
+// Exchange's trades: a group at the symbol's top of book (TradeTape) sent to the symbol's trade
+// subscribers (one frame per fill) and aggTrade subscribers (one frame per group), before the
+// depth event of the same step. A trade_gap fault generates the group and sends nothing: both
+// streams then show an id jump.
+#include <algorithm>
+
+#include "exchange.hpp"
+#include "payload_format.hpp"
+
+namespace depthsim {
+
+void Exchange::generate_trades(SymbolFeed& feed, std::int64_t event_ms,
+                               const std::vector<StreamFault>& faults) {
+  // Only a symbol someone takes trades of trades: the books (and the depth events) of every other
+  // run stay exactly what the seed made them.
+  const auto& subscribers = subscribers_of(feed);
+  if (std::none_of(subscribers.begin(), subscribers.end(), [](const Subscriber& s) {
+        return s.stream->kind == StreamKind::trade || s.stream->kind == StreamKind::agg_trade;
+      }))
+    return;
+  const auto gap = std::find_if(faults.begin(), faults.end(), [](const StreamFault& f) {
+    return f.kind == FaultKind::trade_gap;
+  });
+  const std::size_t fills =
+      gap == faults.end() ? 0 : static_cast<std::size_t>(std::max(1.0, gap->arg));
+  const TradeGroup group = feed.trades().next(feed.book().book(), event_ms, fills);
+  if (group.fills.empty()) return;  // the side taken has no level
+  std::int64_t taken = 0;
+  for (std::int64_t fill : group.fills) taken += fill;
+  // The liquidity the fills took leaves the top level in the depth event that follows.
+  feed.book().take_at_top(group.buyer_is_maker, taken);
+  SymbolFeed::TradeCounts& counts = feed.trade_counts();
+  counts.trades_generated += group.fills.size();
+  ++counts.agg_trades_generated;
+  counts.last_trade_id = group.last_trade_id;
+  counts.last_agg_trade_id = group.agg_id;
+  if (gap != faults.end()) {
+    count_fault("trade_gap");
+    return;
+  }
+  const SymbolSpec& spec = feed.book().spec();
+  const auto now = Clock::now();
+  for (const Subscriber& subscriber : subscribers_of(feed)) {
+    ClientSession& session = *subscriber.session;
+    const StreamName& stream = *subscriber.stream;
+    if (stream.kind != StreamKind::trade && stream.kind != StreamKind::agg_trade) continue;
+    if (!session.can_send() || session.is_stalled(now)) continue;
+    const auto send = [&](std::string payload) {
+      if (session.subscriptions.combined) payload = wrap_combined(stream.text, payload);
+      send_frame(session, FrameType::text, std::make_shared<const std::string>(std::move(payload)));
+    };
+    if (stream.kind == StreamKind::agg_trade) {
+      send(render_agg_trade(options_.market, spec, group));
+      ++counts.agg_trades_sent;
+      continue;
+    }
+    for (std::size_t fill = 0; fill < group.fills.size(); ++fill) {
+      send(render_trade(options_.market, spec, group, fill));
+      ++counts.trades_sent;
+    }
+  }
+}
+
+}  // namespace depthsim
