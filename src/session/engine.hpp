@@ -106,6 +106,7 @@ class Engine {
   void stop();
   // The aggregate over every stream (the seed's metrics.json top level). Thread-safe.
   MetricsSnapshot metrics() const;
+  std::vector<StreamReport> stream_reports() const;  // any thread (Recorder::stream_reports)
   std::string last_error() const;
   bool on_network_thread() const;
 

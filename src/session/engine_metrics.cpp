@@ -3,6 +3,7 @@
 // broke most, by name).
 #include <algorithm>
 #include <iostream>
+#include <unordered_map>
 
 #include "depthrec/atomic_file.hpp"
 #include "depthrec/metrics_report.hpp"
@@ -82,6 +83,26 @@ MetricsSnapshot Engine::metrics() const {
   return aggregate_metrics(snapshots, merged);
 }
 
+std::vector<StreamReport> Engine::stream_reports() const {
+  std::lock_guard<std::mutex> lock(streams_mutex_);
+  // Each stream's connection, by the connections' own lists (a stream rides on one).
+  std::unordered_map<const EngineStream*, std::uint32_t> connection_of;
+  for (const auto& connection : connections_) {
+    for (const EngineStream* stream : connection->streams)
+      connection_of[stream] = connection->planned_id;
+  }
+  std::vector<StreamReport> reports;
+  reports.reserve(streams_.size());
+  const std::int64_t now = transport::now_ns();
+  for (const auto& stream : streams_) {
+    const auto found = connection_of.find(stream.get());
+    reports.push_back({stream->metrics->snapshot(now),
+                       found == connection_of.end() ? 0 : found->second, stream->removed,
+                       stream->removed_reason});
+  }
+  return reports;
+}
+
 void Engine::write_metrics(bool final) {
   // The process-wide figures (writer, text log, REST) go to the first stream's metrics, which
   // the aggregate starts from: counted once.
@@ -116,6 +137,7 @@ void Engine::write_metrics(bool final) {
       merged_histograms_);
   aggregate.presync.bound_bytes = presync_budget_.bound();
   aggregate.presync.peak_bytes = presync_budget_.peak();
+  aggregate.metrics_listen = config_.metrics_listen;
   if (config_.write_files) {
     std::string error;
     const std::optional<SelectionFigures> selection = selection_figures();

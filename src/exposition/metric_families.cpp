@@ -1,0 +1,372 @@
+#include "exposition/metric_families.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace depthrec::exposition {
+namespace {
+
+using prometheus::ClientMetric;
+using prometheus::MetricFamily;
+using prometheus::MetricType;
+using Labels = std::vector<ClientMetric::Label>;
+
+constexpr double kNsPerSecond = 1e9;
+constexpr double kUsPerSecond = 1e6;
+
+struct CounterField {
+  const char* name;
+  const char* help;
+  std::uint64_t FeedCounters::*field;
+};
+
+// Every FeedCounters figure of metrics.json, by its Prometheus name.
+constexpr CounterField kStreamCounters[] = {
+    {"depthrec_events_total", "Depth events recorded (metrics.json total_messages)",
+     &FeedCounters::messages},
+    {"depthrec_frames_total", "Frames received: depth events, other frames, refused frames",
+     &FeedCounters::frames},
+    {"depthrec_received_bytes_total", "Payload bytes of every frame received",
+     &FeedCounters::bytes},
+    {"depthrec_breaks_total", "Continuity of the book lost (update-id gap, reconnect, ...)",
+     &FeedCounters::breaks},
+    {"depthrec_resyncs_total", "Syncs started after the first one", &FeedCounters::resyncs},
+    {"depthrec_reconnects_total", "Reconnections", &FeedCounters::reconnects},
+    {"depthrec_stale_dropped_total", "Events older than the book, dropped",
+     &FeedCounters::stale_dropped},
+    {"depthrec_duplicates_total", "Events seen twice, dropped", &FeedCounters::duplicates},
+    {"depthrec_gaps_total", "Gap markers written, any reason", &FeedCounters::gaps},
+    {"depthrec_parse_errors_total", "Refused frames", &FeedCounters::parse_errors},
+    {"depthrec_other_symbol_frames_total", "Depth frames of a symbol not recorded here",
+     &FeedCounters::other_symbol_frames},
+    {"depthrec_other_stream_frames_total", "Frames of a stream not recorded here",
+     &FeedCounters::other_stream_frames},
+    {"depthrec_control_frames_total", "Subscription replies, server events",
+     &FeedCounters::control_frames},
+    {"depthrec_ticker_messages_total", "bookTicker frames of the stream's symbol",
+     &FeedCounters::ticker_messages},
+    {"depthrec_stalls_total", "Times the stream went silent past the stall timeout",
+     &FeedCounters::stalls},
+    {"depthrec_send_queue_overflows_total", "Connections cut: the server did not read our pongs",
+     &FeedCounters::send_queue_overflows},
+    {"depthrec_connect_failures_total", "Connection attempts failed before opening",
+     &FeedCounters::connect_failures},
+    {"depthrec_queue_drops_total", "Records the writer queue refused (log_queue.drops)",
+     &FeedCounters::queue_drops},
+    {"depthrec_rollovers_total", "Make-before-break connection rollovers completed",
+     &FeedCounters::rollovers},
+    {"depthrec_rollover_fallbacks_total", "Rollovers given up (reconnect and resync instead)",
+     &FeedCounters::rollover_fallbacks},
+    {"depthrec_rollover_overlap_events_total", "Successor events the book already had",
+     &FeedCounters::rollover_overlap_events},
+};
+
+struct SnapshotResult {
+  const char* result;
+  std::uint64_t FeedCounters::*field;
+};
+constexpr SnapshotResult kSnapshotResults[] = {
+    {"ok", &FeedCounters::snapshot_ok},
+    {"failed", &FeedCounters::snapshot_failed},
+    {"rate_limited_429", &FeedCounters::snapshot_rate_limited},
+    {"banned_418", &FeedCounters::snapshot_banned},
+    {"too_old", &FeedCounters::snapshot_too_old},
+    {"unjoined", &FeedCounters::snapshot_unjoined},
+};
+
+Labels stream_labels(const StreamReport& report) {
+  const StreamKey& key = report.snapshot.key;
+  return {{"market", std::string(to_string(key.market))},
+          {"symbol", key.symbol},
+          {"channel", channel_of(key)},
+          {"conn", std::to_string(report.connection)}};
+}
+
+MetricFamily& add_family(std::vector<MetricFamily>& families, std::string name, std::string help,
+                         MetricType type) {
+  MetricFamily family;
+  family.name = std::move(name);
+  family.help = std::move(help);
+  family.type = type;
+  families.push_back(std::move(family));
+  return families.back();
+}
+
+void add_value(MetricFamily& family, Labels labels, double value) {
+  ClientMetric metric;
+  metric.label = std::move(labels);
+  if (family.type == MetricType::Counter) {
+    metric.counter.value = value;
+  } else {
+    metric.gauge.value = value;
+  }
+  family.metric.push_back(std::move(metric));
+}
+
+// One family with a value per stream; `value` returns nullopt where the figure is unknown yet
+// (the series is then left out rather than given a made-up 0).
+template <typename Value>
+void per_stream(std::vector<MetricFamily>& families, const std::vector<StreamReport>& streams,
+                const std::vector<Labels>& labels, const char* name, const char* help,
+                MetricType type, Value value) {
+  MetricFamily& family = add_family(families, name, help, type);
+  for (std::size_t i = 0; i < streams.size(); ++i) {
+    const std::optional<double> v = value(streams[i]);
+    if (v) add_value(family, labels[i], *v);
+  }
+}
+
+std::optional<double> known_seconds(std::int64_t ns) {
+  if (ns < 0) return std::nullopt;
+  return static_cast<double>(ns) / kNsPerSecond;
+}
+
+// A LatencyHistogram's run as a Prometheus histogram: bounds kExpositionEdges / `per_second`.
+ClientMetric histogram_metric(Labels labels, const HistogramSummary& summary,
+                              const ExpositionCounts& below, double per_second) {
+  ClientMetric metric;
+  metric.label = std::move(labels);
+  metric.histogram.sample_count = summary.count;
+  metric.histogram.sample_sum = summary.mean * static_cast<double>(summary.count) / per_second;
+  for (std::size_t i = 0; i < kExpositionEdges.size(); ++i) {
+    metric.histogram.bucket.push_back(
+        {below[i], static_cast<double>(kExpositionEdges[i]) / per_second});
+  }
+  metric.histogram.bucket.push_back({summary.count, std::numeric_limits<double>::infinity()});
+  return metric;
+}
+
+void stream_histograms(std::vector<MetricFamily>& families,
+                       const std::vector<StreamReport>& streams,
+                       const std::vector<Labels>& labels) {
+  struct Histogram {
+    const char* name;
+    const char* help;
+    HistogramSummary FeedFigures::*summary;
+    ExpositionCounts RunLatencyBuckets::*below;
+    double per_second;
+  };
+  constexpr Histogram kHistograms[] = {
+      {"depthrec_event_latency_seconds",
+       "Receive time minus the exchange's event time E (raw; negative when the local clock is "
+       "behind)",
+       &FeedFigures::event_latency_us, &RunLatencyBuckets::event_latency_us, kUsPerSecond},
+      {"depthrec_event_latency_corrected_seconds",
+       "Event latency corrected by the estimated clock offset",
+       &FeedFigures::event_latency_corrected_us, &RunLatencyBuckets::event_latency_corrected_us,
+       kUsPerSecond},
+      {"depthrec_pipeline_latency_seconds", "Frame receipt to hand-off to the writer",
+       &FeedFigures::pipeline_ns, &RunLatencyBuckets::pipeline_ns, kNsPerSecond},
+      {"depthrec_callback_duration_seconds", "Time spent in the library's update callbacks",
+       &FeedFigures::callback_ns, &RunLatencyBuckets::callback_ns, kNsPerSecond},
+  };
+  for (const Histogram& h : kHistograms) {
+    MetricFamily& family = add_family(families, h.name, h.help, MetricType::Histogram);
+    for (std::size_t i = 0; i < streams.size(); ++i) {
+      const MetricsSnapshot& s = streams[i].snapshot;
+      family.metric.push_back(
+          histogram_metric(labels[i], s.run.*h.summary, s.run_buckets.*h.below, h.per_second));
+    }
+  }
+}
+
+void stream_families(std::vector<MetricFamily>& families,
+                     const std::vector<StreamReport>& streams) {
+  std::vector<Labels> labels;
+  labels.reserve(streams.size());
+  for (const StreamReport& report : streams) labels.push_back(stream_labels(report));
+  for (const CounterField& counter : kStreamCounters) {
+    per_stream(families, streams, labels, counter.name, counter.help, MetricType::Counter,
+               [&](const StreamReport& r) -> std::optional<double> {
+                 return static_cast<double>(r.snapshot.run.counters.*counter.field);
+               });
+  }
+  MetricFamily& snapshots = add_family(families, "depthrec_snapshots_total",
+                                       "REST book snapshot fetches by result", MetricType::Counter);
+  for (std::size_t i = 0; i < streams.size(); ++i) {
+    for (const SnapshotResult& result : kSnapshotResults) {
+      Labels with_result = labels[i];
+      with_result.push_back({"result", result.result});
+      add_value(snapshots, std::move(with_result),
+                static_cast<double>(streams[i].snapshot.run.counters.*result.field));
+    }
+  }
+  const auto gauge = [&](const char* name, const char* help, auto value) {
+    per_stream(families, streams, labels, name, help, MetricType::Gauge, value);
+  };
+  const auto counter = [&](const char* name, const char* help, auto value) {
+    per_stream(families, streams, labels, name, help, MetricType::Counter, value);
+  };
+  gauge("depthrec_stream_recording", "1 while the stream is recorded, 0 once unsubscribed",
+        [](const StreamReport& r) -> std::optional<double> { return r.removed ? 0.0 : 1.0; });
+  gauge("depthrec_book_synced", "1 while the local book is synced",
+        [](const StreamReport& r) -> std::optional<double> {
+          return r.snapshot.book.synced ? 1.0 : 0.0;
+        });
+  gauge("depthrec_book_unsynced_seconds", "How long the book has not been synced (0 while synced)",
+        [](const StreamReport& r) { return known_seconds(r.snapshot.book.unsynced_ns); });
+  gauge("depthrec_book_last_update_id", "The book's last update id",
+        [](const StreamReport& r) -> std::optional<double> {
+          return static_cast<double>(r.snapshot.book.last_update_id);
+        });
+  counter("depthrec_book_levels_dropped_total", "Levels dropped by --max-book-levels",
+          [](const StreamReport& r) -> std::optional<double> {
+            return static_cast<double>(r.snapshot.book.levels_dropped);
+          });
+  gauge("depthrec_last_event_age_seconds", "Time since the stream's last depth event",
+        [](const StreamReport& r) { return known_seconds(r.snapshot.last_message_age_ns); });
+  gauge("depthrec_sync_initial_seconds", "Duration of the first sync",
+        [](const StreamReport& r) { return known_seconds(r.snapshot.sync.initial_sync_ns); });
+  gauge("depthrec_sync_last_resync_seconds", "Duration of the last resync",
+        [](const StreamReport& r) { return known_seconds(r.snapshot.sync.last_resync_ns); });
+  gauge("depthrec_sync_max_resync_seconds", "Longest resync",
+        [](const StreamReport& r) { return known_seconds(r.snapshot.sync.max_resync_ns); });
+  gauge("depthrec_sync_in_progress_seconds", "How long the current sync has run (0: none)",
+        [](const StreamReport& r) { return known_seconds(r.snapshot.sync.in_progress_ns); });
+  gauge("depthrec_snapshot_consecutive_failures", "REST snapshots failed since the last success",
+        [](const StreamReport& r) -> std::optional<double> {
+          return static_cast<double>(r.snapshot.snapshot_failures_in_a_row);
+        });
+  gauge("depthrec_clock_offset_seconds", "Estimated local clock minus exchange clock",
+        [](const StreamReport& r) -> std::optional<double> {
+          if (!r.snapshot.clock_offset.valid()) return std::nullopt;
+          return r.snapshot.clock_offset.offset_ms / 1e3;
+        });
+  gauge("depthrec_batch_span_p95_update_ids", "95th percentile of u - U of the events",
+        [](const StreamReport& r) -> std::optional<double> {
+          return static_cast<double>(r.snapshot.run.batch_span.p95);
+        });
+  gauge("depthrec_batch_span_max_update_ids", "Largest u - U of an event",
+        [](const StreamReport& r) -> std::optional<double> {
+          return static_cast<double>(r.snapshot.run.batch_span.max);
+        });
+  gauge("depthrec_log_queue_depth_p95", "95th percentile of the writer queue depth at a push",
+        [](const StreamReport& r) -> std::optional<double> {
+          return static_cast<double>(r.snapshot.run.queue_depth.p95);
+        });
+  gauge("depthrec_log_queue_depth_max", "Deepest writer queue at a push",
+        [](const StreamReport& r) -> std::optional<double> {
+          return static_cast<double>(r.snapshot.run.queue_depth.max);
+        });
+  gauge("depthrec_presync_buffered_bytes", "Events buffered while the book waits for a snapshot",
+        [](const StreamReport& r) -> std::optional<double> {
+          return static_cast<double>(r.snapshot.presync.buffered_bytes);
+        });
+  counter("depthrec_presync_budget_dropped_total", "Oldest buffered events dropped by the bound",
+          [](const StreamReport& r) -> std::optional<double> {
+            return static_cast<double>(r.snapshot.presync.budget_dropped);
+          });
+  stream_histograms(families, streams, labels);
+}
+
+void process_wide_families(std::vector<MetricFamily>& families, const MetricsSnapshot& s) {
+  const auto one = [&](const char* name, const char* help, MetricType type, double value) {
+    add_value(add_family(families, name, help, type), {}, value);
+  };
+  const auto counter = [&](const char* name, const char* help, std::uint64_t value) {
+    one(name, help, MetricType::Counter, static_cast<double>(value));
+  };
+  const auto gauge = [&](const char* name, const char* help, double value) {
+    one(name, help, MetricType::Gauge, value);
+  };
+  counter("depthrec_writer_records_written_total", "Records the writer wrote",
+          s.writer.records_written);
+  counter("depthrec_writer_written_bytes_total", "Uncompressed bytes the writer wrote",
+          s.writer.bytes_written);
+  counter("depthrec_writer_write_errors_total", "Storage write errors", s.writer.write_errors);
+  counter("depthrec_writer_segments_total", "Data files opened", s.writer.segments);
+  gauge("depthrec_writer_unwritten_bytes", "Held in memory while storage fails",
+        static_cast<double>(s.writer.unwritten_bytes));
+  gauge("depthrec_writer_queue_max_bytes", "Most bytes the writer queue held at once",
+        static_cast<double>(s.writer.queue_bytes_max));
+  counter("depthrec_writer_queue_byte_drops_total", "Records dropped by the queue's byte bound",
+          s.writer.queue_byte_drops);
+  gauge("depthrec_text_log_writable", "1 while the text log can be written",
+        s.text_log.writable ? 1.0 : 0.0);
+  counter("depthrec_text_log_write_errors_total", "Text log write errors", s.text_log.write_errors);
+  if (s.presync.bounded) {
+    gauge("depthrec_presync_bound_bytes", "--max-presync-buffer-mb in bytes",
+          static_cast<double>(s.presync.bound_bytes));
+    gauge("depthrec_presync_peak_bytes", "The most every book buffered at once",
+          static_cast<double>(s.presync.peak_bytes));
+  }
+  if (s.rest.budget.empty()) return;  // no REST scheduler reported yet
+  const RestState& r = s.rest;
+  const Labels budget{{"budget", r.budget}};
+  const auto rest = [&](const char* name, const char* help, MetricType type, double value) {
+    add_value(add_family(families, name, help, type), budget, value);
+  };
+  rest("depthrec_rest_weight_limit", "The exchange's REST weight per window", MetricType::Gauge,
+       r.weight_limit);
+  rest("depthrec_rest_weight_planned_limit", "The most weight the scheduler spends a window",
+       MetricType::Gauge, r.weight_planned_limit);
+  rest("depthrec_rest_weight_used", "Weight used within the window", MetricType::Gauge,
+       static_cast<double>(r.weight_used));
+  rest("depthrec_rest_window_seconds", "The REST budget's window", MetricType::Gauge,
+       static_cast<double>(r.window_ms) / 1e3);
+  rest("depthrec_rest_requests_total", "REST requests sent", MetricType::Counter,
+       static_cast<double>(r.requests));
+  rest("depthrec_rest_cancelled_total", "REST requests cancelled before they were sent",
+       MetricType::Counter, static_cast<double>(r.cancelled));
+  rest("depthrec_rest_refused_total", "REST requests heavier than the budget admits",
+       MetricType::Counter, static_cast<double>(r.refused));
+  rest("depthrec_rest_http_429_total", "REST answers 429 (rate limited)", MetricType::Counter,
+       static_cast<double>(r.http_429));
+  rest("depthrec_rest_http_418_total", "REST answers 418 (IP banned)", MetricType::Counter,
+       static_cast<double>(r.http_418));
+  rest("depthrec_rest_blocked_seconds_total", "Time held back by Retry-After, bans, backoff",
+       MetricType::Counter, static_cast<double>(r.blocked_ms) / 1e3);
+  rest("depthrec_rest_blocked_remaining_seconds", "Time still to wait before the next request",
+       MetricType::Gauge, static_cast<double>(r.blocked_remaining_ms) / 1e3);
+  MetricFamily& queued = add_family(families, "depthrec_rest_queued_requests",
+                                    "REST requests waiting, by priority", MetricType::Gauge);
+  add_value(queued, {{"budget", r.budget}, {"priority", "resync"}},
+            static_cast<double>(r.queued_resync));
+  add_value(queued, {{"budget", r.budget}, {"priority", "initial"}},
+            static_cast<double>(r.queued_initial));
+  add_value(queued, {{"budget", r.budget}, {"priority", "low"}}, static_cast<double>(r.queued_low));
+}
+
+void process_families(std::vector<MetricFamily>& families, const ProcessFigures& p) {
+  const auto one = [&](const char* name, const char* help, MetricType type, double value) {
+    add_value(add_family(families, name, help, type), {}, value);
+  };
+  one("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
+      MetricType::Counter, p.cpu_seconds);
+  one("process_resident_memory_bytes", "Resident memory size in bytes.", MetricType::Gauge,
+      p.resident_memory_bytes);
+  one("process_virtual_memory_bytes", "Virtual memory size in bytes.", MetricType::Gauge,
+      p.virtual_memory_bytes);
+  one("process_open_fds", "Number of open file descriptors.", MetricType::Gauge, p.open_fds);
+  one("process_max_fds", "Maximum number of open file descriptors.", MetricType::Gauge, p.max_fds);
+  one("process_start_time_seconds", "Start time of the process since unix epoch in seconds.",
+      MetricType::Gauge, p.start_time_seconds);
+}
+
+}  // namespace
+
+std::string channel_of(const StreamKey& key) {
+  const std::size_t at = key.stream.find('@');
+  return at == std::string::npos ? key.stream : key.stream.substr(at + 1);
+}
+
+std::vector<MetricFamily> metric_families(const MetricsSnapshot& process_wide,
+                                          const std::vector<StreamReport>& streams,
+                                          const std::optional<ProcessFigures>& process) {
+  std::vector<MetricFamily> families;
+  add_value(add_family(families, "depthrec_up",
+                       "1 while the recorder reports its streams, 0 while starting or stopping",
+                       MetricType::Gauge),
+            {}, streams.empty() ? 0.0 : 1.0);
+  if (!streams.empty()) {
+    add_value(add_family(families, "depthrec_streams", "Streams configured (removed included)",
+                         MetricType::Gauge),
+              {}, static_cast<double>(streams.size()));
+    stream_families(families, streams);
+    process_wide_families(families, process_wide);
+  }
+  if (process) process_families(families, *process);
+  return families;
+}
+
+}  // namespace depthrec::exposition
