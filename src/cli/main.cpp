@@ -34,6 +34,9 @@ int main(int argc, char** argv) {
     std::cout << status.text;
     return status.found ? 0 : 2;
   }
+  // Blocked before any thread starts (the exposition's too): every thread inherits the mask, so
+  // SIGINT/SIGTERM reach the stopper, not a server thread's default action (exit 143, no drain).
+  depthrec::cli::block_termination_signals();
   // Bound before anything connects: a busy port or a refused address records nothing.
   std::string listen_error;
   const auto metrics_server = depthrec::cli::start_metrics_server(parsed.config, listen_error);
@@ -44,7 +47,6 @@ int main(int argc, char** argv) {
   if (metrics_server)
     std::cerr << "depthrec: serving /metrics and /healthz on http://"
               << parsed.config.metrics_listen << "\n";
-  depthrec::cli::block_termination_signals();
   try {
     depthrec::Recorder recorder(parsed.config);
     // Detached before the recorder goes: a scrape while stopping reads nothing destroyed.

@@ -1,0 +1,150 @@
+// The Prometheus exposition end to end (issue 15, item 1): depthrec --metrics-listen against
+// depthsim, scraped with a plain HTTP client. Per stream, the events /metrics counts equal what
+// depthsim sent; /healthz answers 503 with the reasons while the books cannot sync (depthsim
+// paused: no event) and 200 once every book is synced; promtool (Debian's prometheus package)
+// accepts the live scrape. Bad input (busy port, remote address, scrape while stopping):
+// faults_metrics_listen.cpp.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <fstream>
+
+#include "engine_e2e_support.hpp"
+#include "prometheus_support.hpp"
+
+namespace itest {
+namespace {
+
+const std::vector<SymbolUnderTest> kSymbols{
+    {"usdm", "BTCUSDT"}, {"usdm", "ETHUSDT"}, {"usdm", "SOLUSDT"}};
+
+std::string symbol_label(const SymbolUnderTest& s) {
+  return "symbol=\"" + s.symbol + "\"";
+}
+
+TEST(PrometheusE2E, EventsPerStreamEqualWhatDepthsimSentAndHealthzFollowsTheSync) {
+  Simulator sim(
+      engine_sim_args({"--market", "usdm", "--symbols", "BTCUSDT,ETHUSDT,SOLUSDT"}, "71"));
+  // Paused before depthrec connects: no event, so no book can sync until the test resumes it.
+  ASSERT_TRUE(sim.get("/sim/pause"));
+  RecorderRun run =
+      start_recorder(sim, {"--symbols", "BTCUSDT,ETHUSDT,SOLUSDT", "--market", "usdm", "--depth",
+                           "full", "--print-interval", "1", "--metrics-listen", "127.0.0.1:0"});
+  const std::string address = wait_for_served_address(run);
+  ASSERT_FALSE(address.empty()) << run.process->output();
+
+  // Before sync: 503, and each stream named with its reason.
+  HttpResult health;
+  const bool unhealthy = wait_until(
+      [&] {
+        health = http(address, "/healthz");
+        return health.status == 503 && health.body.find("SOLUSDT") != std::string::npos &&
+               health.body.find("ETHUSDT") != std::string::npos &&
+               health.body.find("BTCUSDT") != std::string::npos;
+      },
+      std::chrono::seconds(20));
+  EXPECT_TRUE(unhealthy) << health.status << " " << health.body;
+  EXPECT_NE(health.body.find("book not synced"), std::string::npos) << health.body;
+  EXPECT_NE(health.body.find("no event received yet"), std::string::npos) << health.body;
+  const HttpResult before = http(address, "/metrics");
+  EXPECT_EQ(series_value(before.body, "depthrec_book_synced", {symbol_label(kSymbols[0])}), 0.0);
+  // The bound address is in metrics.json too (how scripts find a port the OS picked).
+  EXPECT_TRUE(wait_until(
+      [&] {
+        const auto metrics = read_metrics(run.metrics_path());
+        return metrics && metrics->HasMember("metrics_listen") &&
+               (*metrics)["metrics_listen"].IsString() &&
+               str(*metrics, "metrics_listen") == address;
+      },
+      std::chrono::seconds(20)));
+
+  ASSERT_TRUE(sim.get("/sim/resume"));
+  const bool healthy = wait_until(
+      [&] {
+        health = http(address, "/healthz");
+        return health.status == 200;
+      },
+      std::chrono::seconds(30));
+  EXPECT_TRUE(healthy) << health.status << " " << health.body;
+  EXPECT_EQ(health.body, "ok\n");
+
+  // Once depthsim generated every event, /metrics counts per stream what depthsim sent.
+  HttpResult scrape;
+  const bool all_counted = wait_until(
+      [&] {
+        scrape = http(address, "/metrics");
+        for (const SymbolUnderTest& s : kSymbols) {
+          const auto stats = sim.get("/sim/stats?symbol=" + s.symbol);
+          rapidjson::Document doc;
+          if (stats) doc.Parse(stats->c_str());
+          if (!doc.IsObject() || !doc.HasMember("symbol") ||
+              u64(doc["symbol"], "events_generated") < kEngineEvents)
+            return false;
+          const auto counted =
+              series_value(scrape.body, "depthrec_events_total", {symbol_label(s)});
+          if (!counted || *counted != static_cast<double>(events_sent(sim, s))) return false;
+        }
+        return true;
+      },
+      std::chrono::seconds(60));
+  std::string counts;
+  for (const SymbolUnderTest& s : kSymbols) {
+    const std::uint64_t sent = events_sent(sim, s);
+    const auto counted =
+        series_value(scrape.body, "depthrec_events_total",
+                     {symbol_label(s), "market=\"usdm\"", "channel=\"depth@100ms\"", "conn=\""});
+    ASSERT_TRUE(counted) << s.symbol;
+    EXPECT_EQ(*counted, static_cast<double>(sent)) << s.symbol;
+    EXPECT_EQ(series_value(scrape.body, "depthrec_event_latency_seconds_count", {symbol_label(s)}),
+              static_cast<double>(sent))
+        << s.symbol;
+    EXPECT_EQ(series_value(scrape.body, "depthrec_event_latency_seconds_bucket",
+                           {symbol_label(s), "le=\"+Inf\""}),
+              static_cast<double>(sent))
+        << s.symbol;
+    EXPECT_EQ(series_value(scrape.body, "depthrec_breaks_total", {symbol_label(s)}), 0.0);
+    counts += (counts.empty() ? "" : " / ") + std::to_string(sent);
+  }
+  EXPECT_TRUE(all_counted) << scrape.body.substr(0, 2000);
+  EXPECT_EQ(series_value(scrape.body, "depthrec_up"), 1.0);
+  EXPECT_EQ(series_value(scrape.body, "depthrec_streams"), 3.0);
+  EXPECT_GT(series_value(scrape.body, "process_resident_memory_bytes").value_or(0), 0.0);
+  EXPECT_NE(scrape.headers.find("text/plain; version=0.0.4"), std::string::npos) << scrape.headers;
+  report_figure("events per stream, /metrics = depthsim sent (BTC / ETH / SOL)", counts);
+  report_figure("/metrics bytes, 3 streams", static_cast<double>(scrape.body.size()));
+  stop_recorder(run);
+}
+
+// promtool (Debian's prometheus package) on a live scrape of a one-stream recorder.
+TEST(PrometheusE2E, PromtoolAcceptsALiveScrape) {
+  if (access("/usr/bin/promtool", X_OK) != 0)
+    GTEST_SKIP() << "promtool not installed (apt-get install prometheus; tools/setup.sh does)";
+  Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "100"});
+  RecorderRun run =
+      start_recorder(sim, {"--symbol", "BTCUSDT", "--depth", "full", "--print-interval", "1",
+                           "--metrics-listen", "localhost:0"});
+  const std::string address = wait_for_served_address(run);
+  ASSERT_FALSE(address.empty()) << run.process->output();
+  HttpResult health;
+  ASSERT_TRUE(wait_until([&] { return (health = http(address, "/healthz")).status == 200; },
+                         std::chrono::seconds(30)))
+      << health.body;
+  const HttpResult scrape = http(address, "/metrics");
+  ASSERT_EQ(scrape.status, 200);
+  const std::string dir = make_temp_dir("promtool");
+  { std::ofstream(dir + "/scrape.txt") << scrape.body; }
+  ChildProcess promtool("/bin/sh",
+                        {"-c", "/usr/bin/promtool check metrics < " + dir + "/scrape.txt"},
+                        dir + "/promtool.txt");
+  const auto exit_code = promtool.wait_exit(std::chrono::seconds(30));
+  ASSERT_TRUE(exit_code);
+  EXPECT_EQ(*exit_code, 0) << promtool.output();
+  EXPECT_EQ(series_value(scrape.body, "depthrec_events_total", {"conn=\"0\""}).has_value(), true);
+  report_figure("promtool check metrics on a live scrape: exit / problems lines",
+                std::to_string(*exit_code) + " / " + std::to_string(promtool.output().size()));
+  stop_recorder(run);
+}
+
+}  // namespace
+}  // namespace itest
