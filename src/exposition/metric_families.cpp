@@ -145,25 +145,28 @@ void stream_histograms(std::vector<MetricFamily>& families,
     HistogramSummary FeedFigures::*summary;
     ExpositionCounts RunLatencyBuckets::*below;
     double per_second;
+    bool skip_when_empty;
   };
   constexpr Histogram kHistograms[] = {
       {"depthrec_event_latency_seconds",
        "Receive time minus the exchange's event time E (raw; negative when the local clock is "
        "behind)",
-       &FeedFigures::event_latency_us, &RunLatencyBuckets::event_latency_us, kUsPerSecond},
+       &FeedFigures::event_latency_us, &RunLatencyBuckets::event_latency_us, kUsPerSecond, false},
       {"depthrec_event_latency_corrected_seconds",
        "Event latency corrected by the estimated clock offset",
        &FeedFigures::event_latency_corrected_us, &RunLatencyBuckets::event_latency_corrected_us,
-       kUsPerSecond},
+       kUsPerSecond, false},
       {"depthrec_pipeline_latency_seconds", "Frame receipt to hand-off to the writer",
-       &FeedFigures::pipeline_ns, &RunLatencyBuckets::pipeline_ns, kNsPerSecond},
+       &FeedFigures::pipeline_ns, &RunLatencyBuckets::pipeline_ns, kNsPerSecond, false},
       {"depthrec_callback_duration_seconds", "Time spent in the library's update callbacks",
-       &FeedFigures::callback_ns, &RunLatencyBuckets::callback_ns, kNsPerSecond},
+       &FeedFigures::callback_ns, &RunLatencyBuckets::callback_ns, kNsPerSecond, true},
   };
   for (const Histogram& h : kHistograms) {
     MetricFamily& family = add_family(families, h.name, h.help, MetricType::Histogram);
     for (std::size_t i = 0; i < streams.size(); ++i) {
       const MetricsSnapshot& s = streams[i].snapshot;
+      // No callback registered (the CLI never has one): 17 series a stream saved, not 17 zeros.
+      if (h.skip_when_empty && (s.run.*h.summary).count == 0) continue;
       family.metric.push_back(
           histogram_metric(labels[i], s.run.*h.summary, s.run_buckets.*h.below, h.per_second));
     }

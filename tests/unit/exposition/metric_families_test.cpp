@@ -122,6 +122,9 @@ TEST(MetricFamilies, EveryCounterOfTheSnapshotIsExposedWithItsValue) {
   // Unknown figures are left out, not reported as 0: no clock offset, no sync yet.
   EXPECT_TRUE(find(families, "depthrec_clock_offset_seconds")->metric.empty());
   EXPECT_TRUE(find(families, "depthrec_sync_initial_seconds")->metric.empty());
+  // No callback (the CLI's case): no callback series; the event latency's are there from the start.
+  EXPECT_TRUE(find(families, "depthrec_callback_duration_seconds")->metric.empty());
+  EXPECT_EQ(find(families, "depthrec_event_latency_seconds")->metric.size(), 1u);
   // No process figures given: no process_* family.
   EXPECT_EQ(find(families, "process_cpu_seconds_total"), nullptr);
 }
