@@ -1,5 +1,8 @@
 #include "exposition/metric_families.hpp"
 
+#include "exposition/family_builder.hpp"
+#include "exposition/process_wide_families.hpp"
+
 #include <cmath>
 #include <limits>
 
@@ -9,7 +12,6 @@ namespace {
 using prometheus::ClientMetric;
 using prometheus::MetricFamily;
 using prometheus::MetricType;
-using Labels = std::vector<ClientMetric::Label>;
 
 constexpr double kNsPerSecond = 1e9;
 constexpr double kUsPerSecond = 1e6;
@@ -82,27 +84,6 @@ Labels stream_labels(const StreamReport& report) {
           {"conn", std::to_string(report.connection)}};
 }
 
-MetricFamily& add_family(std::vector<MetricFamily>& families, std::string name, std::string help,
-                         MetricType type) {
-  MetricFamily family;
-  family.name = std::move(name);
-  family.help = std::move(help);
-  family.type = type;
-  families.push_back(std::move(family));
-  return families.back();
-}
-
-void add_value(MetricFamily& family, Labels labels, double value) {
-  ClientMetric metric;
-  metric.label = std::move(labels);
-  if (family.type == MetricType::Counter) {
-    metric.counter.value = value;
-  } else {
-    metric.gauge.value = value;
-  }
-  family.metric.push_back(std::move(metric));
-}
-
 // One family with a value per stream; `value` returns nullopt where the figure is unknown yet
 // (the series is then left out rather than given a made-up 0).
 template <typename Value>
@@ -173,6 +154,99 @@ void stream_histograms(std::vector<MetricFamily>& families,
   }
 }
 
+// Per-stream figures beside the counters: a value, or nullopt where it is not known yet (the
+// series is then left out rather than given a made-up 0).
+struct StreamFigure {
+  const char* name;
+  const char* help;
+  MetricType type;
+  std::optional<double> (*value)(const StreamReport&);
+};
+constexpr StreamFigure kStreamFigures[] = {
+    {"depthrec_stream_recording", "1 while the stream is recorded, 0 once unsubscribed",
+     MetricType::Gauge,
+     [](const StreamReport& r) -> std::optional<double> { return r.removed ? 0.0 : 1.0; }},
+    {"depthrec_book_synced", "1 while the local book is synced", MetricType::Gauge,
+     [](const StreamReport& r) -> std::optional<double> {
+       return r.snapshot.book.synced ? 1.0 : 0.0;
+     }},
+    {"depthrec_book_unsynced_seconds", "How long the book has not been synced (0 while synced)",
+     MetricType::Gauge,
+     [](const StreamReport& r) -> std::optional<double> {
+       return known_seconds(r.snapshot.book.unsynced_ns);
+     }},
+    {"depthrec_book_last_update_id", "The book's last update id", MetricType::Gauge,
+     [](const StreamReport& r) -> std::optional<double> {
+       return static_cast<double>(r.snapshot.book.last_update_id);
+     }},
+    {"depthrec_book_levels_dropped_total", "Levels dropped by --max-book-levels",
+     MetricType::Counter,
+     [](const StreamReport& r) -> std::optional<double> {
+       return static_cast<double>(r.snapshot.book.levels_dropped);
+     }},
+    {"depthrec_last_event_age_seconds", "Time since the stream's last depth event",
+     MetricType::Gauge,
+     [](const StreamReport& r) -> std::optional<double> {
+       return known_seconds(r.snapshot.last_message_age_ns);
+     }},
+    {"depthrec_sync_initial_seconds", "Duration of the first sync", MetricType::Gauge,
+     [](const StreamReport& r) -> std::optional<double> {
+       return known_seconds(r.snapshot.sync.initial_sync_ns);
+     }},
+    {"depthrec_sync_last_resync_seconds", "Duration of the last resync", MetricType::Gauge,
+     [](const StreamReport& r) -> std::optional<double> {
+       return known_seconds(r.snapshot.sync.last_resync_ns);
+     }},
+    {"depthrec_sync_max_resync_seconds", "Longest resync", MetricType::Gauge,
+     [](const StreamReport& r) -> std::optional<double> {
+       return known_seconds(r.snapshot.sync.max_resync_ns);
+     }},
+    {"depthrec_sync_in_progress_seconds", "How long the current sync has run (0: none)",
+     MetricType::Gauge,
+     [](const StreamReport& r) -> std::optional<double> {
+       return known_seconds(r.snapshot.sync.in_progress_ns);
+     }},
+    {"depthrec_snapshot_consecutive_failures", "REST snapshots failed since the last success",
+     MetricType::Gauge,
+     [](const StreamReport& r) -> std::optional<double> {
+       return static_cast<double>(r.snapshot.snapshot_failures_in_a_row);
+     }},
+    {"depthrec_clock_offset_seconds", "Estimated local clock minus exchange clock",
+     MetricType::Gauge,
+     [](const StreamReport& r) -> std::optional<double> {
+       if (!r.snapshot.clock_offset.valid()) return std::nullopt;
+       return r.snapshot.clock_offset.offset_ms / 1e3;
+     }},
+    {"depthrec_batch_span_p95_update_ids", "95th percentile of u - U of the events",
+     MetricType::Gauge,
+     [](const StreamReport& r) -> std::optional<double> {
+       return static_cast<double>(r.snapshot.run.batch_span.p95);
+     }},
+    {"depthrec_batch_span_max_update_ids", "Largest u - U of an event", MetricType::Gauge,
+     [](const StreamReport& r) -> std::optional<double> {
+       return static_cast<double>(r.snapshot.run.batch_span.max);
+     }},
+    {"depthrec_log_queue_depth_p95", "95th percentile of the writer queue depth at a push",
+     MetricType::Gauge,
+     [](const StreamReport& r) -> std::optional<double> {
+       return static_cast<double>(r.snapshot.run.queue_depth.p95);
+     }},
+    {"depthrec_log_queue_depth_max", "Deepest writer queue at a push", MetricType::Gauge,
+     [](const StreamReport& r) -> std::optional<double> {
+       return static_cast<double>(r.snapshot.run.queue_depth.max);
+     }},
+    {"depthrec_presync_buffered_bytes", "Events buffered while the book waits for a snapshot",
+     MetricType::Gauge,
+     [](const StreamReport& r) -> std::optional<double> {
+       return static_cast<double>(r.snapshot.presync.buffered_bytes);
+     }},
+    {"depthrec_presync_budget_dropped_total", "Oldest buffered events dropped by the bound",
+     MetricType::Counter,
+     [](const StreamReport& r) -> std::optional<double> {
+       return static_cast<double>(r.snapshot.presync.budget_dropped);
+     }},
+};
+
 void stream_families(std::vector<MetricFamily>& families,
                      const std::vector<StreamReport>& streams) {
   std::vector<Labels> labels;
@@ -194,156 +268,9 @@ void stream_families(std::vector<MetricFamily>& families,
                 static_cast<double>(streams[i].snapshot.run.counters.*result.field));
     }
   }
-  const auto gauge = [&](const char* name, const char* help, auto value) {
-    per_stream(families, streams, labels, name, help, MetricType::Gauge, value);
-  };
-  const auto counter = [&](const char* name, const char* help, auto value) {
-    per_stream(families, streams, labels, name, help, MetricType::Counter, value);
-  };
-  gauge("depthrec_stream_recording", "1 while the stream is recorded, 0 once unsubscribed",
-        [](const StreamReport& r) -> std::optional<double> { return r.removed ? 0.0 : 1.0; });
-  gauge("depthrec_book_synced", "1 while the local book is synced",
-        [](const StreamReport& r) -> std::optional<double> {
-          return r.snapshot.book.synced ? 1.0 : 0.0;
-        });
-  gauge("depthrec_book_unsynced_seconds", "How long the book has not been synced (0 while synced)",
-        [](const StreamReport& r) { return known_seconds(r.snapshot.book.unsynced_ns); });
-  gauge("depthrec_book_last_update_id", "The book's last update id",
-        [](const StreamReport& r) -> std::optional<double> {
-          return static_cast<double>(r.snapshot.book.last_update_id);
-        });
-  counter("depthrec_book_levels_dropped_total", "Levels dropped by --max-book-levels",
-          [](const StreamReport& r) -> std::optional<double> {
-            return static_cast<double>(r.snapshot.book.levels_dropped);
-          });
-  gauge("depthrec_last_event_age_seconds", "Time since the stream's last depth event",
-        [](const StreamReport& r) { return known_seconds(r.snapshot.last_message_age_ns); });
-  gauge("depthrec_sync_initial_seconds", "Duration of the first sync",
-        [](const StreamReport& r) { return known_seconds(r.snapshot.sync.initial_sync_ns); });
-  gauge("depthrec_sync_last_resync_seconds", "Duration of the last resync",
-        [](const StreamReport& r) { return known_seconds(r.snapshot.sync.last_resync_ns); });
-  gauge("depthrec_sync_max_resync_seconds", "Longest resync",
-        [](const StreamReport& r) { return known_seconds(r.snapshot.sync.max_resync_ns); });
-  gauge("depthrec_sync_in_progress_seconds", "How long the current sync has run (0: none)",
-        [](const StreamReport& r) { return known_seconds(r.snapshot.sync.in_progress_ns); });
-  gauge("depthrec_snapshot_consecutive_failures", "REST snapshots failed since the last success",
-        [](const StreamReport& r) -> std::optional<double> {
-          return static_cast<double>(r.snapshot.snapshot_failures_in_a_row);
-        });
-  gauge("depthrec_clock_offset_seconds", "Estimated local clock minus exchange clock",
-        [](const StreamReport& r) -> std::optional<double> {
-          if (!r.snapshot.clock_offset.valid()) return std::nullopt;
-          return r.snapshot.clock_offset.offset_ms / 1e3;
-        });
-  gauge("depthrec_batch_span_p95_update_ids", "95th percentile of u - U of the events",
-        [](const StreamReport& r) -> std::optional<double> {
-          return static_cast<double>(r.snapshot.run.batch_span.p95);
-        });
-  gauge("depthrec_batch_span_max_update_ids", "Largest u - U of an event",
-        [](const StreamReport& r) -> std::optional<double> {
-          return static_cast<double>(r.snapshot.run.batch_span.max);
-        });
-  gauge("depthrec_log_queue_depth_p95", "95th percentile of the writer queue depth at a push",
-        [](const StreamReport& r) -> std::optional<double> {
-          return static_cast<double>(r.snapshot.run.queue_depth.p95);
-        });
-  gauge("depthrec_log_queue_depth_max", "Deepest writer queue at a push",
-        [](const StreamReport& r) -> std::optional<double> {
-          return static_cast<double>(r.snapshot.run.queue_depth.max);
-        });
-  gauge("depthrec_presync_buffered_bytes", "Events buffered while the book waits for a snapshot",
-        [](const StreamReport& r) -> std::optional<double> {
-          return static_cast<double>(r.snapshot.presync.buffered_bytes);
-        });
-  counter("depthrec_presync_budget_dropped_total", "Oldest buffered events dropped by the bound",
-          [](const StreamReport& r) -> std::optional<double> {
-            return static_cast<double>(r.snapshot.presync.budget_dropped);
-          });
+  for (const StreamFigure& figure : kStreamFigures)
+    per_stream(families, streams, labels, figure.name, figure.help, figure.type, figure.value);
   stream_histograms(families, streams, labels);
-}
-
-void process_wide_families(std::vector<MetricFamily>& families, const MetricsSnapshot& s) {
-  const auto one = [&](const char* name, const char* help, MetricType type, double value) {
-    add_value(add_family(families, name, help, type), {}, value);
-  };
-  const auto counter = [&](const char* name, const char* help, std::uint64_t value) {
-    one(name, help, MetricType::Counter, static_cast<double>(value));
-  };
-  const auto gauge = [&](const char* name, const char* help, double value) {
-    one(name, help, MetricType::Gauge, value);
-  };
-  counter("depthrec_writer_records_written_total", "Records the writer wrote",
-          s.writer.records_written);
-  counter("depthrec_writer_written_bytes_total", "Uncompressed bytes the writer wrote",
-          s.writer.bytes_written);
-  counter("depthrec_writer_write_errors_total", "Storage write errors", s.writer.write_errors);
-  counter("depthrec_writer_segments_total", "Data files opened", s.writer.segments);
-  gauge("depthrec_writer_unwritten_bytes", "Held in memory while storage fails",
-        static_cast<double>(s.writer.unwritten_bytes));
-  gauge("depthrec_writer_queue_max_bytes", "Most bytes the writer queue held at once",
-        static_cast<double>(s.writer.queue_bytes_max));
-  counter("depthrec_writer_queue_byte_drops_total", "Records dropped by the queue's byte bound",
-          s.writer.queue_byte_drops);
-  gauge("depthrec_text_log_writable", "1 while the text log can be written",
-        s.text_log.writable ? 1.0 : 0.0);
-  counter("depthrec_text_log_write_errors_total", "Text log write errors", s.text_log.write_errors);
-  if (s.presync.bounded) {
-    gauge("depthrec_presync_bound_bytes", "--max-presync-buffer-mb in bytes",
-          static_cast<double>(s.presync.bound_bytes));
-    gauge("depthrec_presync_peak_bytes", "The most every book buffered at once",
-          static_cast<double>(s.presync.peak_bytes));
-  }
-  if (s.rest.budget.empty()) return;  // no REST scheduler reported yet
-  const RestState& r = s.rest;
-  const Labels budget{{"budget", r.budget}};
-  const auto rest = [&](const char* name, const char* help, MetricType type, double value) {
-    add_value(add_family(families, name, help, type), budget, value);
-  };
-  rest("depthrec_rest_weight_limit", "The exchange's REST weight per window", MetricType::Gauge,
-       r.weight_limit);
-  rest("depthrec_rest_weight_planned_limit", "The most weight the scheduler spends a window",
-       MetricType::Gauge, r.weight_planned_limit);
-  rest("depthrec_rest_weight_used", "Weight used within the window", MetricType::Gauge,
-       static_cast<double>(r.weight_used));
-  rest("depthrec_rest_window_seconds", "The REST budget's window", MetricType::Gauge,
-       static_cast<double>(r.window_ms) / 1e3);
-  rest("depthrec_rest_requests_total", "REST requests sent", MetricType::Counter,
-       static_cast<double>(r.requests));
-  rest("depthrec_rest_cancelled_total", "REST requests cancelled before they were sent",
-       MetricType::Counter, static_cast<double>(r.cancelled));
-  rest("depthrec_rest_refused_total", "REST requests heavier than the budget admits",
-       MetricType::Counter, static_cast<double>(r.refused));
-  rest("depthrec_rest_http_429_total", "REST answers 429 (rate limited)", MetricType::Counter,
-       static_cast<double>(r.http_429));
-  rest("depthrec_rest_http_418_total", "REST answers 418 (IP banned)", MetricType::Counter,
-       static_cast<double>(r.http_418));
-  rest("depthrec_rest_blocked_seconds_total", "Time held back by Retry-After, bans, backoff",
-       MetricType::Counter, static_cast<double>(r.blocked_ms) / 1e3);
-  rest("depthrec_rest_blocked_remaining_seconds", "Time still to wait before the next request",
-       MetricType::Gauge, static_cast<double>(r.blocked_remaining_ms) / 1e3);
-  MetricFamily& queued = add_family(families, "depthrec_rest_queued_requests",
-                                    "REST requests waiting, by priority", MetricType::Gauge);
-  add_value(queued, {{"budget", r.budget}, {"priority", "resync"}},
-            static_cast<double>(r.queued_resync));
-  add_value(queued, {{"budget", r.budget}, {"priority", "initial"}},
-            static_cast<double>(r.queued_initial));
-  add_value(queued, {{"budget", r.budget}, {"priority", "low"}}, static_cast<double>(r.queued_low));
-}
-
-void process_families(std::vector<MetricFamily>& families, const ProcessFigures& p) {
-  const auto one = [&](const char* name, const char* help, MetricType type, double value) {
-    add_value(add_family(families, name, help, type), {}, value);
-  };
-  one("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
-      MetricType::Counter, p.cpu_seconds);
-  one("process_resident_memory_bytes", "Resident memory size in bytes.", MetricType::Gauge,
-      p.resident_memory_bytes);
-  one("process_virtual_memory_bytes", "Virtual memory size in bytes.", MetricType::Gauge,
-      p.virtual_memory_bytes);
-  one("process_open_fds", "Number of open file descriptors.", MetricType::Gauge, p.open_fds);
-  one("process_max_fds", "Maximum number of open file descriptors.", MetricType::Gauge, p.max_fds);
-  one("process_start_time_seconds", "Start time of the process since unix epoch in seconds.",
-      MetricType::Gauge, p.start_time_seconds);
 }
 
 }  // namespace
@@ -366,9 +293,9 @@ std::vector<MetricFamily> metric_families(const MetricsSnapshot& process_wide,
                          MetricType::Gauge),
               {}, static_cast<double>(streams.size()));
     stream_families(families, streams);
-    process_wide_families(families, process_wide);
+    add_process_wide_families(families, process_wide);
   }
-  if (process) process_families(families, *process);
+  if (process) add_process_families(families, *process);
   return families;
 }
 
