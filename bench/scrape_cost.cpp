@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
         StreamKey{market, symbol, "sym" + std::to_string(s) + "usdt@depth@100ms"}, kStart));
     for (int i = 0; i < events; ++i) {
       EventSample sample;
-      sample.event_time_ms = kStart / kMs + i * 100;
+      sample.event_time_ms = kStart / kMs + std::int64_t{i} * 100;
       sample.recv_ns = (sample.event_time_ms + latency_ms(random)) * kMs;
       sample.pipeline_ns = pipeline_ns(random);
       sample.batch_span = 20;

@@ -36,7 +36,7 @@ HealthVerdict judge_health(const std::vector<StreamReport>& streams, std::int64_
     }
   }
   if (configured == 0)
-    verdict.reasons.push_back("no stream is being recorded (starting or stopping)");
+    verdict.reasons.emplace_back("no stream is being recorded (starting or stopping)");
   verdict.healthy = verdict.reasons.empty();
   return verdict;
 }

@@ -7,7 +7,9 @@ namespace depthrec::exposition {
 using prometheus::MetricFamily;
 using prometheus::MetricType;
 
-void add_process_wide_families(std::vector<MetricFamily>& families, const MetricsSnapshot& s) {
+void add_process_wide_families(std::vector<MetricFamily>& families,
+                               const MetricsSnapshot& process_wide) {
+  const MetricsSnapshot& s = process_wide;
   const auto one = [&](const char* name, const char* help, MetricType type, double value) {
     add_value(add_family(families, name, help, type), {}, value);
   };
@@ -75,7 +77,8 @@ void add_process_wide_families(std::vector<MetricFamily>& families, const Metric
   add_value(queued, {{"budget", r.budget}, {"priority", "low"}}, static_cast<double>(r.queued_low));
 }
 
-void add_process_families(std::vector<MetricFamily>& families, const ProcessFigures& p) {
+void add_process_families(std::vector<MetricFamily>& families, const ProcessFigures& process) {
+  const ProcessFigures& p = process;
   const auto one = [&](const char* name, const char* help, MetricType type, double value) {
     add_value(add_family(families, name, help, type), {}, value);
   };
