@@ -2,13 +2,16 @@
 // depthsim, scraped with a plain HTTP client. Per stream, the events /metrics counts equal what
 // depthsim sent; /healthz answers 503 with the reasons while the books cannot sync (depthsim
 // paused: no event) and 200 once every book is synced; promtool (Debian's prometheus package)
-// accepts the live scrape. Bad input (busy port, remote address, scrape while stopping):
+// accepts the live scrape; Debian's Prometheus server scrapes it and stores what depthsim sent
+// (issue 15, item 3). Bad input (busy port, remote address, scrape while stopping):
 // faults_metrics_listen.cpp.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
+#include <map>
 
 #include "engine_e2e_support.hpp"
 #include "prometheus_support.hpp"
@@ -143,6 +146,101 @@ TEST(PrometheusE2E, PromtoolAcceptsALiveScrape) {
   EXPECT_EQ(series_value(scrape.body, "depthrec_events_total", {"conn=\"0\""}).has_value(), true);
   report_figure("promtool check metrics on a live scrape: exit / problems lines",
                 std::to_string(*exit_code) + " / " + std::to_string(promtool.output().size()));
+  stop_recorder(run);
+}
+
+// Debian's Prometheus server itself (issue 15, item 3): a generated config scrapes depthrec on
+// loopback every second with depthrec's rules loaded; its HTTP API then answers, per symbol, the
+// events depthsim sent, `up` 1, and the recording rule's rate.
+std::string prometheus_listening(const ChildProcess& server) {
+  const std::string output = server.output();
+  const std::string marker = "msg=\"Listening on\" address=";
+  const std::size_t at = output.find(marker);
+  if (at == std::string::npos) return {};
+  const std::size_t start = at + marker.size();
+  return output.substr(start, output.find_first_of(" \n", start) - start);
+}
+
+// The value of each series of an instant query, by its `symbol` label (or "" without one).
+std::map<std::string, double> query(const std::string& server, const std::string& promql) {
+  std::string encoded;
+  for (const char c : promql) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':') {
+      encoded += c;
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+      encoded += hex;
+    }
+  }
+  const HttpResult answer = http(server, "/api/v1/query?query=" + encoded);
+  std::map<std::string, double> values;
+  rapidjson::Document doc;
+  doc.Parse(answer.body.c_str());
+  if (!doc.IsObject() || !doc.HasMember("data") || !doc["data"].HasMember("result")) return values;
+  for (const auto& series : doc["data"]["result"].GetArray()) {
+    const auto& metric = series["metric"];
+    const std::string symbol = metric.HasMember("symbol") ? metric["symbol"].GetString() : "";
+    values[symbol] = std::stod(series["value"][1].GetString());
+  }
+  return values;
+}
+
+TEST(PrometheusE2E, ThePrometheusServerScrapesEveryStreamsEvents) {
+  if (access("/usr/bin/prometheus", X_OK) != 0)
+    GTEST_SKIP() << "Prometheus server not installed (apt-get install prometheus; tools/setup.sh)";
+  Simulator sim(engine_sim_args({"--market", "usdm", "--symbols", "BTCUSDT,ETHUSDT"}, "73"));
+  RecorderRun run =
+      start_recorder(sim, {"--symbols", "BTCUSDT,ETHUSDT", "--market", "usdm", "--depth", "full",
+                           "--print-interval", "1", "--metrics-listen", "127.0.0.1:0"});
+  const std::string address = wait_for_served_address(run);
+  ASSERT_FALSE(address.empty()) << run.process->output();
+  const std::string dir = make_temp_dir("prometheus");
+  {
+    std::ofstream config(dir + "/prometheus.yml");
+    config << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+           << "rule_files:\n  - " << DEPTHREC_SOURCE_DIR
+           << "/deploy/prometheus/depthrec-rules.yml\n"
+           << "scrape_configs:\n  - job_name: depthrec\n    static_configs:\n"
+           << "      - targets: ['" << address << "']\n";
+  }
+  ChildProcess server("/usr/bin/prometheus",
+                      {"--config.file=" + dir + "/prometheus.yml",
+                       "--storage.tsdb.path=" + dir + "/tsdb", "--web.listen-address=127.0.0.1:0"},
+                      dir + "/prometheus.txt");
+  std::string api;
+  ASSERT_TRUE(wait_until([&] { return !(api = prometheus_listening(server)).empty(); },
+                         std::chrono::seconds(30)))
+      << server.output();
+  const std::vector<SymbolUnderTest> symbols{{"usdm", "BTCUSDT"}, {"usdm", "ETHUSDT"}};
+  std::map<std::string, double> stored;
+  const bool all_stored = wait_until(
+      [&] {
+        stored = query(api, "depthrec_events_total");
+        for (const SymbolUnderTest& s : symbols) {
+          const auto stats = sim.get("/sim/stats?symbol=" + s.symbol);
+          rapidjson::Document doc;
+          if (stats) doc.Parse(stats->c_str());
+          if (!doc.IsObject() || !doc.HasMember("symbol") ||
+              u64(doc["symbol"], "events_generated") < kEngineEvents)
+            return false;
+          if (stored[s.symbol] != static_cast<double>(events_sent(sim, s))) return false;
+        }
+        return true;
+      },
+      std::chrono::seconds(60));
+  EXPECT_TRUE(all_stored) << server.output();
+  std::string figure;
+  for (const SymbolUnderTest& s : symbols) {
+    EXPECT_EQ(stored[s.symbol], static_cast<double>(events_sent(sim, s))) << s.symbol;
+    figure += (figure.empty() ? "" : " / ") + std::to_string(static_cast<long>(stored[s.symbol]));
+  }
+  EXPECT_EQ(query(api, "up{job=\"depthrec\"}")[""], 1.0);
+  // The rules loaded and evaluated: the recording rule has a series per stream.
+  EXPECT_TRUE(wait_until([&] { return query(api, "depthrec:events:rate1m").size() == 2; },
+                         std::chrono::seconds(30)));
+  report_figure("Prometheus server, depthrec_events_total per symbol = depthsim sent (BTC / ETH)",
+                figure);
   stop_recorder(run);
 }
 
