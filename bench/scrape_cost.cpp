@@ -3,10 +3,12 @@
 // /metrics does it: every stream's snapshot (Recorder::stream_reports), the families
 // (exposition::metric_families) and the text (prometheus::TextSerializer). Prints, over
 // --scrapes scrapes, the median wall time of each step, the CPU time per scrape and the bytes
-// of the text. No network: the HTTP write of those bytes on loopback is not included.
-#include <CLI/CLI.hpp>
+// of the text; then the same through HTTP: a MetricsServer on 127.0.0.1 (OS-picked port) over
+// those streams, GET /metrics with libcurl, wall time per scrape as the client sees it.
+#include <curl/curl.h>
 #include <prometheus/text_serializer.h>
 #include <sys/resource.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -17,6 +19,7 @@
 
 #include "depthrec/feed_metrics.hpp"
 #include "exposition/metric_families.hpp"
+#include "exposition/metrics_server.hpp"
 
 namespace {
 
@@ -33,6 +36,11 @@ double cpu_seconds() {
 
 double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+std::size_t count_bytes(char*, std::size_t size, std::size_t count, void* total) {
+  *static_cast<std::size_t*>(total) += size * count;
+  return size * count;
 }
 
 double median(std::vector<double> values) {
@@ -82,7 +90,8 @@ int main(int argc, char** argv) {
     reports.reserve(metrics.size());
     const std::int64_t now = kStart + 70'000 * kMs;
     for (std::size_t i = 0; i < metrics.size(); ++i)
-      reports.push_back({metrics[i]->snapshot(now), static_cast<std::uint32_t>(i / 200), false, {}});
+      reports.push_back(
+          {metrics[i]->snapshot(now), static_cast<std::uint32_t>(i / 200), false, {}});
     snapshot_ms.push_back(ms_since(start));
     const auto families_start = Clock::now();
     const auto families = exposition::metric_families(reports.front().snapshot, reports,
@@ -95,10 +104,46 @@ int main(int argc, char** argv) {
     bytes = text.size();
   }
   const double cpu_per_scrape = (cpu_seconds() - cpu_start) / scrapes * 1e3;
+
+  // Through HTTP, as Prometheus scrapes it.
+  exposition::MetricsServer server(exposition::ListenAddress{"127.0.0.1", 0, false, true});
+  exposition::ExpositionSource source;
+  source.streams = [&] {
+    std::vector<StreamReport> reports;
+    const std::int64_t now = kStart + 70'000 * kMs;
+    for (std::size_t i = 0; i < metrics.size(); ++i)
+      reports.push_back(
+          {metrics[i]->snapshot(now), static_cast<std::uint32_t>(i / 200), false, {}});
+    return reports;
+  };
+  source.process_wide = [&] { return metrics.front()->snapshot(kStart + 70'000 * kMs); };
+  exposition::AttachedSource attached(server.collectable(), source);
+  const std::string url = "http://" + server.address().text() + "/metrics";
+  std::vector<double> http_ms;
+  std::size_t http_bytes = 0;
+  const double http_cpu_start = cpu_seconds();
+  for (int n = 0; n < scrapes; ++n) {
+    http_bytes = 0;
+    CURL* curl = curl_easy_init();
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, count_bytes);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &http_bytes);
+    const auto start = Clock::now();
+    const CURLcode code = curl_easy_perform(curl);
+    http_ms.push_back(ms_since(start));
+    curl_easy_cleanup(curl);
+    if (code != CURLE_OK) {
+      std::fprintf(stderr, "scrape failed: %s\n", curl_easy_strerror(code));
+      return 1;
+    }
+  }
+  const double http_cpu = (cpu_seconds() - http_cpu_start) / scrapes * 1e3;
   std::printf(
       "streams=%d scrapes=%d median_ms: snapshots=%.1f families=%.1f text=%.1f total=%.1f "
       "cpu_ms_per_scrape=%.1f bytes=%zu bytes_per_stream=%.0f\n",
-      streams, scrapes, median(snapshot_ms), median(families_ms), median(text_ms),
-      median(total_ms), cpu_per_scrape, bytes, static_cast<double>(bytes) / streams);
+      streams, scrapes, median(snapshot_ms), median(families_ms), median(text_ms), median(total_ms),
+      cpu_per_scrape, bytes, static_cast<double>(bytes) / streams);
+  std::printf("http: median_ms=%.1f cpu_ms_per_scrape=%.1f (server and client) bytes=%zu\n",
+              median(http_ms), http_cpu, http_bytes);
   return 0;
 }
