@@ -116,7 +116,6 @@ int main(int argc, char** argv) {
           {metrics[i]->snapshot(now), static_cast<std::uint32_t>(i / 200), false, {}});
     return reports;
   };
-  source.process_wide = [&] { return metrics.front()->snapshot(kStart + 70'000 * kMs); };
   exposition::AttachedSource attached(server.collectable(), source);
   const std::string url = "http://" + server.address().text() + "/metrics";
   std::vector<double> http_ms;

@@ -235,16 +235,6 @@ constexpr StreamFigure kStreamFigures[] = {
      [](const StreamReport& r) -> std::optional<double> {
        return static_cast<double>(r.snapshot.run.queue_depth.max);
      }},
-    {"depthrec_presync_buffered_bytes", "Events buffered while the book waits for a snapshot",
-     MetricType::Gauge,
-     [](const StreamReport& r) -> std::optional<double> {
-       return static_cast<double>(r.snapshot.presync.buffered_bytes);
-     }},
-    {"depthrec_presync_budget_dropped_total", "Oldest buffered events dropped by the bound",
-     MetricType::Counter,
-     [](const StreamReport& r) -> std::optional<double> {
-       return static_cast<double>(r.snapshot.presync.budget_dropped);
-     }},
 };
 
 void stream_families(std::vector<MetricFamily>& families,

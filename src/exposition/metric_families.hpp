@@ -22,9 +22,10 @@ namespace depthrec::exposition {
 // The stream's channel: its name after "<symbol>@" ("depth@100ms", "depth20", "bookTicker").
 std::string channel_of(const StreamKey& key);
 
-// Every family: per stream, process-wide (from `process_wide`: the recorder's aggregate, whose
-// writer, text log and REST parts are the process's), the standard process_* (when known) and
-// depthrec_up (1 while streams are reported, 0 while starting or stopping).
+// Every family: per stream, process-wide (the writer, text log and REST parts of `process_wide`,
+// the snapshot the recorder reports them in), the standard process_* (when known) and
+// depthrec_up (1 while streams are reported, 0 while starting or stopping). The pre-sync
+// buffer's figures are network-thread state, written to metrics.json only.
 std::vector<prometheus::MetricFamily> metric_families(const MetricsSnapshot& process_wide,
                                                       const std::vector<StreamReport>& streams,
                                                       const std::optional<ProcessFigures>& process);

@@ -23,15 +23,21 @@ void respond(mg_connection* connection, int status, const char* content_type,
 
 std::vector<prometheus::MetricFamily> RecorderCollectable::Collect() const {
   std::vector<StreamReport> streams;
-  MetricsSnapshot process_wide;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (attached_) {
-      streams = source_.streams();
-      if (!streams.empty()) process_wide = source_.process_wide();
+    if (attached_) streams = source_.streams();
+  }
+  // The process-wide figures (writer, text log, REST budget) ride in the first recorded stream's
+  // metrics, where the recorder reports them for metrics.json: no second pass over the streams.
+  const StreamReport* first = streams.empty() ? nullptr : &streams.front();
+  for (const StreamReport& report : streams) {
+    if (!report.removed) {
+      first = &report;
+      break;
     }
   }
-  return metric_families(process_wide, streams, read_process_figures());
+  return metric_families(first ? first->snapshot : MetricsSnapshot{}, streams,
+                         read_process_figures());
 }
 
 std::pair<int, std::string> RecorderCollectable::health() const {

@@ -26,7 +26,6 @@ namespace depthrec::exposition {
 // What a scrape reads from the running recorder (any thread).
 struct ExpositionSource {
   std::function<std::vector<StreamReport>()> streams;  // Recorder::stream_reports
-  std::function<MetricsSnapshot()> process_wide;       // Recorder::metrics (writer, log, REST)
   std::int64_t stale_after_ns = 30'000'000'000;        // /healthz: the stall timeout
 };
 

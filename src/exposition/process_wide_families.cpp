@@ -34,12 +34,6 @@ void add_process_wide_families(std::vector<MetricFamily>& families,
   gauge("depthrec_text_log_writable", "1 while the text log can be written",
         s.text_log.writable ? 1.0 : 0.0);
   counter("depthrec_text_log_write_errors_total", "Text log write errors", s.text_log.write_errors);
-  if (s.presync.bounded) {
-    gauge("depthrec_presync_bound_bytes", "--max-presync-buffer-mb in bytes",
-          static_cast<double>(s.presync.bound_bytes));
-    gauge("depthrec_presync_peak_bytes", "The most every book buffered at once",
-          static_cast<double>(s.presync.peak_bytes));
-  }
   if (s.rest.budget.empty()) return;  // no REST scheduler reported yet
   const RestState& r = s.rest;
   const Labels budget{{"budget", r.budget}};

@@ -1,6 +1,6 @@
-// The families of what the process has once, whatever its streams: the writer, the text log, the
-// REST budget and the pre-sync bound (from the recorder's aggregate snapshot, no labels but the
-// budget's), and the standard process_* figures.
+// The families of what the process has once, whatever its streams: the writer, the text log and
+// the REST budget (from the snapshot that carries them: the first recorded stream's; no labels but
+// the budget's), and the standard process_* figures.
 #pragma once
 
 #include <vector>

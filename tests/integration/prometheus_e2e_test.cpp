@@ -113,6 +113,12 @@ TEST(PrometheusE2E, EventsPerStreamEqualWhatDepthsimSentAndHealthzFollowsTheSync
   EXPECT_EQ(series_value(scrape.body, "depthrec_up"), 1.0);
   EXPECT_EQ(series_value(scrape.body, "depthrec_streams"), 3.0);
   EXPECT_GT(series_value(scrape.body, "process_resident_memory_bytes").value_or(0), 0.0);
+  // The process-wide figures (from the first stream's metrics, where the engine reports them):
+  // a snapshot per book through the futures budget, records written.
+  EXPECT_GE(
+      series_value(scrape.body, "depthrec_rest_requests_total", {"budget=\"futures\""}).value_or(0),
+      3.0);
+  EXPECT_GT(series_value(scrape.body, "depthrec_writer_records_written_total").value_or(0), 0.0);
   EXPECT_NE(scrape.headers.find("text/plain; version=0.0.4"), std::string::npos) << scrape.headers;
   report_figure("events per stream, /metrics = depthsim sent (BTC / ETH / SOL)", counts);
   report_figure("/metrics bytes, 3 streams", static_cast<double>(scrape.body.size()));
