@@ -92,6 +92,12 @@ MetricsServer::MetricsServer(const ListenAddress& address)
     : address_(address),
       collectable_(std::make_shared<RecorderCollectable>()),
       handlers_(std::make_unique<Handlers>(*collectable_)) {
+  // Debian's civetweb is built without IPv6 (mg_check_feature(8) == 0): say so, not "cannot
+  // listen".
+  if (address.ipv6 && mg_check_feature(8) == 0)
+    throw ListenError("--metrics-listen " + address.text() +
+                      ": this build's civetweb has no IPv6 support (Debian's is built without "
+                      "it); use an IPv4 address such as 127.0.0.1:PORT");
   // Two threads: a scrape and a health probe at once; a scrape builds its text in one go.
   const std::vector<std::string> options{"listening_ports",    address.text(), "num_threads", "2",
                                          "request_timeout_ms", "10000"};

@@ -93,6 +93,27 @@ TEST_F(FaultMetricsListen, RemoteAddressNeedsTheAllowFlag) {
   EXPECT_EQ(*bad_code, 2);
   EXPECT_NE(bad.process->output().find("expected HOST:PORT"), std::string::npos)
       << bad.process->output();
+  // IPv6 loopback: served when civetweb has IPv6, otherwise refused saying so (Debian's has none).
+  std::vector<std::string> v6 = args;
+  v6.insert(v6.end(), {"--metrics-listen", "[::1]:0"});
+  RecorderRun v6_run = launch_recorder(v6);
+  std::string v6_address;
+  wait_until(
+      [&] {
+        v6_address = served_address(v6_run);
+        return !v6_address.empty() || !v6_run.process->running();
+      },
+      seconds(20));
+  if (v6_address.empty()) {
+    const auto v6_code = v6_run.process->wait_exit(seconds(20));
+    ASSERT_TRUE(v6_code);
+    EXPECT_EQ(*v6_code, 2);
+    EXPECT_NE(v6_run.process->output().find("has no IPv6 support"), std::string::npos)
+        << v6_run.process->output();
+  } else {
+    EXPECT_EQ(http(v6_address, "/healthz").error, "");
+    stop_recorder(v6_run);
+  }
   // With the flag it is served (on every address, so on loopback too).
   std::vector<std::string> allowed = refused;
   allowed.push_back("--metrics-allow-remote");
