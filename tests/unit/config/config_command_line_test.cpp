@@ -229,6 +229,24 @@ TEST_F(ConfigCommandLine, ErrorsNameFileLineAndKeyAndExit2) {
   EXPECT_EQ(parsed.exit_code, 2);
 }
 
+// --check-config checks --metrics-listen as a run would (without binding it): exit 2 on a
+// non-loopback address without the allow flag, the address in the plan otherwise.
+TEST_F(ConfigCommandLine, CheckConfigChecksTheMetricsAddress) {
+  ParsedCommandLine parsed =
+      parse({"--symbol", "BTCUSDT", "--check-config", "--metrics-listen", "0.0.0.0:9464"});
+  ASSERT_EQ(parsed.exit_code, -1) << parsed.message;
+  PlanReport plan = describe_plan(parsed);
+  EXPECT_FALSE(plan.ok);
+  EXPECT_NE(plan.text.find("refused: --metrics-listen '0.0.0.0:9464': 0.0.0.0 is not a loopback"),
+            std::string::npos)
+      << plan.text;
+  parsed = parse({"--symbol", "BTCUSDT", "--check-config", "--metrics-listen", "127.0.0.1:9464"});
+  plan = describe_plan(parsed);
+  EXPECT_TRUE(plan.ok) << plan.text;
+  EXPECT_NE(plan.text.find("metrics: /metrics and /healthz on 127.0.0.1:9464\n"), std::string::npos)
+      << plan.text;
+}
+
 TEST_F(ConfigCommandLine, CheckConfigPrintsThePlan) {
   const ParsedCommandLine parsed = parse(
       {"--config", write(kTwoSymbols), "--check-config", "--futures-streams-per-connection", "2"});
