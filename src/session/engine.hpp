@@ -64,6 +64,9 @@ struct EngineStream {
   bool removed = false;
   std::string removed_reason;
   std::uint64_t subscription_errors = 0;  // its SUBSCRIBE/UNSUBSCRIBE requests refused
+  // The planned connection carrying it, for the exposition's `conn` label: set on the network
+  // thread as the stream is placed, read by a scrape (stream_reports) without the connections.
+  std::atomic<std::uint32_t> connection_id{0};
 };
 
 // One planned connection: its WebSocket client and the session that routes its frames.

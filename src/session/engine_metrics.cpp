@@ -3,7 +3,6 @@
 // broke most, by name).
 #include <algorithm>
 #include <iostream>
-#include <unordered_map>
 
 #include "depthrec/atomic_file.hpp"
 #include "depthrec/metrics_report.hpp"
@@ -85,20 +84,12 @@ MetricsSnapshot Engine::metrics() const {
 
 std::vector<StreamReport> Engine::stream_reports() const {
   std::lock_guard<std::mutex> lock(streams_mutex_);
-  // Each stream's connection, by the connections' own lists (a stream rides on one).
-  std::unordered_map<const EngineStream*, std::uint32_t> connection_of;
-  for (const auto& connection : connections_) {
-    for (const EngineStream* stream : connection->streams)
-      connection_of[stream] = connection->planned_id;
-  }
   std::vector<StreamReport> reports;
   reports.reserve(streams_.size());
   const std::int64_t now = transport::now_ns();
   for (const auto& stream : streams_) {
-    const auto found = connection_of.find(stream.get());
-    reports.push_back({stream->metrics->snapshot(now),
-                       found == connection_of.end() ? 0 : found->second, stream->removed,
-                       stream->removed_reason});
+    reports.push_back({stream->metrics->snapshot(now), stream->connection_id.load(),
+                       stream->removed, stream->removed_reason});
   }
   return reports;
 }

@@ -187,7 +187,9 @@ std::unique_ptr<EngineConnection> Engine::make_connection(const plan::PlannedCon
   for (StreamId id : planned.streams) {
     EngineStream* stream = id.value < by_depth_id_.size() ? by_depth_id_[id.value] : nullptr;
     // A bookTicker goes with its depth stream.
-    if (stream != nullptr) connection->streams.push_back(stream);
+    if (stream == nullptr) continue;
+    connection->streams.push_back(stream);
+    stream->connection_id = planned.id;
   }
   if (connection->streams.empty()) return nullptr;
   connection->url = url_of(*connection);

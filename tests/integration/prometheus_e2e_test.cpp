@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <set>
+#include <sstream>
 
 #include "engine_e2e_support.hpp"
 #include "prometheus_support.hpp"
@@ -33,7 +35,8 @@ TEST(PrometheusE2E, EventsPerStreamEqualWhatDepthsimSentAndHealthzFollowsTheSync
   ASSERT_TRUE(sim.get("/sim/pause"));
   RecorderRun run =
       start_recorder(sim, {"--symbols", "BTCUSDT,ETHUSDT,SOLUSDT", "--market", "usdm", "--depth",
-                           "full", "--print-interval", "1", "--metrics-listen", "127.0.0.1:0"});
+                           "full", "--print-interval", "1", "--metrics-listen", "127.0.0.1:0",
+                           "--futures-streams-per-connection", "2"});
   const std::string address = wait_for_served_address(run);
   ASSERT_FALSE(address.empty()) << run.process->output();
 
@@ -110,6 +113,20 @@ TEST(PrometheusE2E, EventsPerStreamEqualWhatDepthsimSentAndHealthzFollowsTheSync
     counts += (counts.empty() ? "" : " / ") + std::to_string(sent);
   }
   EXPECT_TRUE(all_counted) << scrape.body.substr(0, 2000);
+  // At most two streams a connection (planned one below): the streams ride on several
+  // connections, and the conn labels name as many as depthsim saw.
+  std::set<std::string> conns;
+  std::istringstream lines(scrape.body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("depthrec_events_total{", 0) != 0) continue;
+    const std::size_t at = line.find("conn=\"");
+    conns.insert(line.substr(at + 6, line.find('"', at + 6) - at - 6));
+  }
+  const std::size_t connections = sim.stats()["connections"].Size();
+  EXPECT_GE(connections, 2u);
+  EXPECT_EQ(conns.size(), connections) << scrape.body.substr(0, 2000);
+  report_figure("connections at depthsim / distinct conn labels",
+                std::to_string(connections) + " / " + std::to_string(conns.size()));
   EXPECT_EQ(series_value(scrape.body, "depthrec_up"), 1.0);
   EXPECT_EQ(series_value(scrape.body, "depthrec_streams"), 3.0);
   EXPECT_GT(series_value(scrape.body, "process_resident_memory_bytes").value_or(0), 0.0);
