@@ -24,6 +24,15 @@ namespace {
 const std::vector<SymbolUnderTest> kSymbols{
     {"usdm", "BTCUSDT"}, {"usdm", "ETHUSDT"}, {"usdm", "SOLUSDT"}};
 
+// depthsim has generated its kEngineEvents of `s`: what it sent is final.
+bool generated_every_event(const Simulator& sim, const SymbolUnderTest& s) {
+  const auto stats = sim.get("/sim/stats?symbol=" + s.symbol);
+  rapidjson::Document doc;
+  if (stats) doc.Parse(stats->c_str());
+  return doc.IsObject() && doc.HasMember("symbol") &&
+         u64(doc["symbol"], "events_generated") >= kEngineEvents;
+}
+
 std::string symbol_label(const SymbolUnderTest& s) {
   return "symbol=\"" + s.symbol + "\"";
 }
@@ -81,12 +90,7 @@ TEST(PrometheusE2E, EventsPerStreamEqualWhatDepthsimSentAndHealthzFollowsTheSync
       [&] {
         scrape = http(address, "/metrics");
         for (const SymbolUnderTest& s : kSymbols) {
-          const auto stats = sim.get("/sim/stats?symbol=" + s.symbol);
-          rapidjson::Document doc;
-          if (stats) doc.Parse(stats->c_str());
-          if (!doc.IsObject() || !doc.HasMember("symbol") ||
-              u64(doc["symbol"], "events_generated") < kEngineEvents)
-            return false;
+          if (!generated_every_event(sim, s)) return false;
           const auto counted =
               series_value(scrape.body, "depthrec_events_total", {symbol_label(s)});
           if (!counted || *counted != static_cast<double>(events_sent(sim, s))) return false;
@@ -241,12 +245,7 @@ TEST(PrometheusE2E, ThePrometheusServerScrapesEveryStreamsEvents) {
       [&] {
         stored = query(api, "depthrec_events_total");
         for (const SymbolUnderTest& s : symbols) {
-          const auto stats = sim.get("/sim/stats?symbol=" + s.symbol);
-          rapidjson::Document doc;
-          if (stats) doc.Parse(stats->c_str());
-          if (!doc.IsObject() || !doc.HasMember("symbol") ||
-              u64(doc["symbol"], "events_generated") < kEngineEvents)
-            return false;
+          if (!generated_every_event(sim, s)) return false;
           if (stored[s.symbol] != static_cast<double>(events_sent(sim, s))) return false;
         }
         return true;
