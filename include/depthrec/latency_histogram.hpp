@@ -68,6 +68,17 @@ class LatencyHistogram {
   // at least rank 1; 0 when empty. percentile(100) is max() exactly, percentile(0) is min().
   std::int64_t percentile(double p) const noexcept;
   HistogramSummary summary() const noexcept;
+  // For an exposition with fixed bucket bounds (Prometheus): below[i] = how many values are
+  // < edges[i], in one pass. Exact when every edge is a bucket edge (is_bucket_edge); `edges` must
+  // be positive and ascending.
+  template <std::size_t N>
+  std::array<std::uint64_t, N> counts_below(const std::array<std::int64_t, N>& edges) const {
+    std::array<std::uint64_t, N> below{};
+    add_counts_below(edges.data(), N, below.data());
+    return below;
+  }
+  // True when a magnitude starts a bucket: no bucket holds values on both sides of it.
+  static bool is_bucket_edge(std::uint64_t magnitude) noexcept;
 
   // Bucket layout, public so tests can state the precision: the bucket of magnitude m, and the
   // lowest magnitude and width of a bucket.
@@ -79,6 +90,7 @@ class LatencyHistogram {
   // The signed value at a given rank (1-based) from the most negative value up.
   std::int64_t value_at_rank(std::uint64_t rank) const noexcept;
   std::int64_t representative(std::size_t index, bool negative) const noexcept;
+  void add_counts_below(const std::int64_t* edges, std::size_t n, std::uint64_t* below) const;
 
   static constexpr std::size_t kGroupSize = std::size_t{1} << kSubBucketBits;
   using Group = std::array<std::uint64_t, kGroupSize>;

@@ -131,6 +131,24 @@ struct PresyncState {
   std::uint64_t snapshots_too_old = 0;  // snapshots older than the first kept event: fetched again
 };
 
+// The upper bounds of the latency histograms' Prometheus buckets, in each histogram's own unit
+// (us for event latency: 125 us .. 2.048 s; ns for pipeline and callback: 125 ns .. 2.048 ms):
+// 125 x 2^n, each an edge of LatencyHistogram's buckets, so a cumulative count (the values below
+// the bound) is exact, not interpolated.
+inline constexpr std::array<std::int64_t, 15> kExpositionEdges{
+    125,    250,    500,     1'000,   2'000,   4'000,     8'000,    16'000,
+    32'000, 64'000, 128'000, 256'000, 512'000, 1'024'000, 2'048'000};
+using ExpositionCounts = std::array<std::uint64_t, kExpositionEdges.size()>;
+
+// The whole run's latency histograms counted below each of kExpositionEdges (count, sum and the
+// rest are in FeedFigures' summaries).
+struct RunLatencyBuckets {
+  ExpositionCounts event_latency_us{};
+  ExpositionCounts event_latency_corrected_us{};
+  ExpositionCounts pipeline_ns{};
+  ExpositionCounts callback_ns{};
+};
+
 struct MetricsSnapshot {
   StreamKey key;
   int window_sec = 10;
@@ -151,6 +169,8 @@ struct MetricsSnapshot {
   BookState book;
   std::int64_t last_message_age_ns = -1;  // since the last depth event; < 0: none yet
   PresyncState presync;
+  RunLatencyBuckets run_buckets;  // the feed's own (an aggregate keeps its first stream's)
+  std::string metrics_listen;     // "127.0.0.1:9464" while /metrics is served; empty: not served
 };
 
 }  // namespace depthrec

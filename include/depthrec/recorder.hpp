@@ -29,6 +29,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "depthrec/book_update_queue.hpp"
 #include "depthrec/depth_event.hpp"
@@ -37,6 +38,7 @@
 #include "depthrec/metrics_snapshot.hpp"
 #include "depthrec/order_book.hpp"
 #include "depthrec/recorder_config.hpp"
+#include "depthrec/stream_report.hpp"
 
 namespace depthrec {
 
@@ -80,6 +82,9 @@ class Recorder {
   bool running() const;
 
   MetricsSnapshot metrics() const;  // thread-safe, consistent snapshot
+  // Every stream's figures now, one entry per stream (a one-stream run: one); empty until the run
+  // has started. Thread-safe (what the Prometheus exposition scrapes).
+  std::vector<StreamReport> stream_reports() const;
   const RecorderConfig& config() const;
   std::string last_error()
       const;  // the last fatal error (e.g. unwritable data directory), empty if none

@@ -77,6 +77,10 @@ struct RecorderConfig {
   int print_interval_sec = 10;        // SUMMARY line and metrics.json refresh
   bool print_summary = true;          // SUMMARY lines on stdout
   std::optional<double> run_minutes;  // unset: run until stopped
+  // Prometheus exposition (--metrics-listen HOST:PORT): the address served, written into
+  // metrics.json ("metrics_listen"); the CLI binds it before the run and puts the bound port here.
+  std::string metrics_listen;         // empty: /metrics is not served
+  bool metrics_allow_remote = false;  // a non-loopback HOST is refused without it
 
   // Resource bounds (each has a counter in metrics.json).
   std::size_t queue_capacity =

@@ -155,6 +155,13 @@ void add_flags(CLI::App& app, FlagValues& v) {
                  "up to --rest-safety-share)")
       ->capture_default_str();
 
+  app.add_option("--metrics-listen", c.metrics_listen,
+                 "Serve Prometheus /metrics and /healthz on HOST:PORT, e.g. 127.0.0.1:9464 (port "
+                 "0: the OS picks one, written in metrics.json metrics_listen); off by default");
+  app.add_flag("--metrics-allow-remote", c.metrics_allow_remote,
+               "Let --metrics-listen bind an address that is not loopback (reachable from other "
+               "machines)");
+
   app.add_option("-c,--config", v.config_file,
                  "A YAML config file in seed 003's shape (docs/config.md); the command line "
                  "overrides what it sets");

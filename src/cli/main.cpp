@@ -2,8 +2,10 @@
 // thread, and stops it cleanly on SIGINT/SIGTERM or at --run-minutes. --check-config and
 // --list-symbols answer without connecting, --status from a running recorder's metrics.json.
 #include <iostream>
+#include <optional>
 
 #include "cli/cli_options.hpp"
+#include "cli/metrics_listen.hpp"
 #include "cli/recorder_status.hpp"
 #include "cli/run_plan.hpp"
 #include "cli/signal_stopper.hpp"
@@ -32,9 +34,25 @@ int main(int argc, char** argv) {
     std::cout << status.text;
     return status.found ? 0 : 2;
   }
+  // Blocked before any thread starts (the exposition's too): every thread inherits the mask, so
+  // SIGINT/SIGTERM reach the stopper, not a server thread's default action (exit 143, no drain).
   depthrec::cli::block_termination_signals();
+  // Bound before anything connects: a busy port or a refused address records nothing.
+  std::string listen_error;
+  const auto metrics_server = depthrec::cli::start_metrics_server(parsed.config, listen_error);
+  if (!listen_error.empty()) {
+    std::cerr << "depthrec: " << listen_error << "\n";
+    return 2;
+  }
+  if (metrics_server)
+    std::cerr << "depthrec: serving /metrics and /healthz on http://"
+              << parsed.config.metrics_listen << "\n";
   try {
     depthrec::Recorder recorder(parsed.config);
+    // Detached before the recorder goes: a scrape while stopping reads nothing destroyed.
+    std::optional<depthrec::exposition::AttachedSource> exposed;
+    if (metrics_server)
+      exposed.emplace(metrics_server->collectable(), depthrec::cli::exposition_source(recorder));
     {
       depthrec::cli::SignalStopper stopper(recorder, "depthrec");
       recorder.run();

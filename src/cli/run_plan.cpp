@@ -6,6 +6,7 @@
 #include <sstream>
 #include <vector>
 
+#include "exposition/listen_address.hpp"
 #include "plan/connection_planner.hpp"
 #include "plan/paired_stream_rules.hpp"
 #include "session/market_endpoints.hpp"
@@ -36,6 +37,16 @@ PlanReport describe_plan(const ParsedCommandLine& parsed) {
   std::ostringstream out;
   if (parsed.file)
     out << "config: " << parsed.file->file << " (mode " << parsed.file->mode << ")\n";
+  if (!config.metrics_listen.empty()) {  // checked as a run checks it; bound only by a run
+    std::string error;
+    if (exposition::parse_listen_address(config.metrics_listen, config.metrics_allow_remote,
+                                         error)) {
+      out << "metrics: /metrics and /healthz on " << config.metrics_listen << "\n";
+    } else {
+      out << "refused: " << error << "\n";
+      report.ok = false;
+    }
+  }
   if (config.symbol_selection.has_all()) {
     out << "symbols: ";
     for (const SelectionItem& item : config.symbol_selection.items) out << to_string(item) << " ";

@@ -350,6 +350,11 @@ MetricsSnapshot FeedMetrics::snapshot_locked(std::int64_t now_ns, const Histogra
   fill(out.run, static_cast<double>(now_ns - start_ns_) / kNsPerSecond, counters_, run);
   fill(out.window, static_cast<double>(now_ns - window_start_ns_) / kNsPerSecond,
        counters_ - window_base_, window_);
+  out.run_buckets.event_latency_us = run.event_latency_us.counts_below(kExpositionEdges);
+  out.run_buckets.event_latency_corrected_us =
+      run.event_latency_corrected_us.counts_below(kExpositionEdges);
+  out.run_buckets.pipeline_ns = run.pipeline_ns.counts_below(kExpositionEdges);
+  out.run_buckets.callback_ns = run.callback_ns.counts_below(kExpositionEdges);
   out.parse_errors = parse_errors_;
   out.gaps = gaps_;
   out.writer = writer_;

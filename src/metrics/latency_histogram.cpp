@@ -86,6 +86,34 @@ void LatencyHistogram::for_each_bucket(bool negative, bool descending, Visit&& v
   }
 }
 
+bool LatencyHistogram::is_bucket_edge(std::uint64_t magnitude) noexcept {
+  return bucket_lowest(bucket_index(magnitude)) == magnitude;
+}
+
+void LatencyHistogram::add_counts_below(const std::int64_t* edges, std::size_t n,
+                                        std::uint64_t* below) const {
+  // Every negative value is below every (positive) edge; a positive bucket is below an edge when
+  // it starts below it, which for an edge that starts a bucket means all of its values are.
+  std::uint64_t positive = 0;
+  for_each_bucket(false, false, [&](std::uint64_t count, std::size_t) {
+    positive += count;
+    return true;
+  });
+  const std::uint64_t negative = count_ - positive;
+  for (std::size_t i = 0; i < n; ++i) below[i] = negative;
+  for_each_bucket(false, false, [&](std::uint64_t count, std::size_t index) {
+    const std::uint64_t lowest = bucket_lowest(index);
+    bool any = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (lowest < static_cast<std::uint64_t>(edges[i])) {
+        below[i] += count;
+        any = true;
+      }
+    }
+    return any;  // ascending: once above the last edge, every later bucket is too
+  });
+}
+
 void LatencyHistogram::record(std::int64_t value, std::uint64_t times) {
   if (times == 0) return;
   std::uint64_t magnitude = magnitude_of(value);

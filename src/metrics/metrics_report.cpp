@@ -377,6 +377,7 @@ void metrics_document::write_members(Writer& w, const MetricsSnapshot& s) {
   count(w, "write_errors", s.text_log.write_errors);
   text_or_null(w, "last_error", s.text_log.last_error);
   w.EndObject();
+  text_or_null(w, "metrics_listen", s.metrics_listen);  // where /metrics is served, or null
 
   key(w, "window");
   w.StartObject();

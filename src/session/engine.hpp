@@ -65,6 +65,9 @@ struct EngineStream {
   bool removed = false;
   std::string removed_reason;
   std::uint64_t subscription_errors = 0;  // its SUBSCRIBE/UNSUBSCRIBE requests refused
+  // The planned connection carrying it, for the exposition's `conn` label: set on the network
+  // thread as the stream is placed, read by a scrape (stream_reports) without the connections.
+  std::atomic<std::uint32_t> connection_id{0};
 };
 
 // One event-channel stream (trade, aggTrade...): its handler records it on its own.
@@ -119,6 +122,7 @@ class Engine {
   void stop();
   // The aggregate over every stream (the seed's metrics.json top level). Thread-safe.
   MetricsSnapshot metrics() const;
+  std::vector<StreamReport> stream_reports() const;  // any thread (Recorder::stream_reports)
   std::string last_error() const;
   bool on_network_thread() const;
 

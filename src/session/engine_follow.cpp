@@ -181,6 +181,7 @@ void Engine::place_stream(EngineStream& stream, std::uint32_t planned_id) {
     return;
   }
   connection->streams.push_back(&stream);
+  stream.connection_id = planned_id;
   connection->url = url_of(*connection);  // unchanged: a listing is SUBSCRIBEd, never in the URL
   connection->ws->set_url(connection->url);
   connection->session->set_url(connection->url);

@@ -82,6 +82,18 @@ MetricsSnapshot Engine::metrics() const {
   return aggregate_metrics(snapshots, merged);
 }
 
+std::vector<StreamReport> Engine::stream_reports() const {
+  std::lock_guard<std::mutex> lock(streams_mutex_);
+  std::vector<StreamReport> reports;
+  reports.reserve(streams_.size());
+  const std::int64_t now = transport::now_ns();
+  for (const auto& stream : streams_) {
+    reports.push_back({stream->metrics->snapshot(now), stream->connection_id.load(),
+                       stream->removed, stream->removed_reason});
+  }
+  return reports;
+}
+
 void Engine::write_metrics(bool final) {
   // The process-wide figures (writer, text log, REST) go to the first stream's metrics, which
   // the aggregate starts from: counted once.
@@ -116,6 +128,7 @@ void Engine::write_metrics(bool final) {
       merged_histograms_);
   aggregate.presync.bound_bytes = presync_budget_.bound();
   aggregate.presync.peak_bytes = presync_budget_.peak();
+  aggregate.metrics_listen = config_.metrics_listen;
   if (config_.write_files) {
     std::string error;
     const std::optional<SelectionFigures> selection = selection_figures();

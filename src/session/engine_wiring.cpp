@@ -233,7 +233,10 @@ std::unique_ptr<EngineConnection> Engine::make_connection(const plan::PlannedCon
   for (StreamId id : planned.streams) {
     EngineStream* stream = id.value < by_depth_id_.size() ? by_depth_id_[id.value] : nullptr;
     // A bookTicker goes with its depth stream.
-    if (stream != nullptr) connection->streams.push_back(stream);
+    if (stream != nullptr) {
+      connection->streams.push_back(stream);
+      stream->connection_id = planned.id;
+    }
     if (id.value < by_channel_id_.size() && by_channel_id_[id.value] != nullptr)
       connection->channels.push_back(by_channel_id_[id.value]);
   }

@@ -51,7 +51,8 @@ void Recorder::Impl::write_metrics(bool final) {
   // The network thread runs this timer, as it runs the feed: the book may be read here.
   metrics->set_book_levels_dropped(feed->sync().book().levels_dropped());
   metrics->set_rest_state(rest_state(rest_scheduler->stats(), rest_budget, config));
-  const MetricsSnapshot snapshot = metrics->roll_window(transport::now_ns());
+  MetricsSnapshot snapshot = metrics->roll_window(transport::now_ns());
+  snapshot.metrics_listen = config.metrics_listen;
   log_clock_offset(snapshot.clock_offset);
   if (config.write_files) {
     std::string error;
@@ -195,6 +196,19 @@ MetricsSnapshot Recorder::metrics() const {
   if (impl_->engine) return impl_->engine->metrics();
   if (!impl_->metrics) return MetricsSnapshot{};
   return impl_->metrics->snapshot(transport::now_ns());
+}
+
+std::vector<StreamReport> Recorder::stream_reports() const {
+  {
+    // engine and metrics are set by prepare(), before `started`; never reset while running.
+    std::lock_guard<std::mutex> lock(impl_->state_mutex);
+    if (!impl_->started) return {};
+  }
+  if (impl_->engine) return impl_->engine->stream_reports();
+  if (!impl_->metrics) return {};
+  std::vector<StreamReport> reports(1);
+  reports.front().snapshot = impl_->metrics->snapshot(transport::now_ns());
+  return reports;
 }
 
 const RecorderConfig& Recorder::config() const {

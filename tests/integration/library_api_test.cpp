@@ -45,10 +45,19 @@ TEST(LibraryApi, CallbackSeesEverySyncedUpdateInOrderAndStopWorksFromAnotherThre
     if (update.book.crossed()) ++crossed;
     last_u = update.update.final_id;
   });
+  EXPECT_TRUE(recorder.stream_reports().empty()) << "nothing to report before the run";
   recorder.start();
   EXPECT_TRUE(recorder.running());
   ASSERT_TRUE(wait_until([&] { return recorder.metrics().run.counters.messages >= 500; },
                          std::chrono::seconds(30)));
+  // One stream, on the one connection, with the callback's cost in its histogram's buckets.
+  const std::vector<depthrec::StreamReport> reports = recorder.stream_reports();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].snapshot.key.symbol, "BTCUSDT");
+  EXPECT_EQ(reports[0].connection, 0u);
+  EXPECT_EQ(reports[0].snapshot.run.counters.messages, 500u);
+  EXPECT_LE(reports[0].snapshot.run_buckets.callback_ns.back(),
+            reports[0].snapshot.run.callback_ns.count);
   std::thread stopper([&] { recorder.stop(); });
   stopper.join();
   EXPECT_FALSE(recorder.running());
@@ -100,6 +109,14 @@ TEST(LibraryApi, ARecorderOfManySubscriptionsCallsBackWithEachUpdatesKey) {
   ASSERT_TRUE(wait_until([&] { return recorder.metrics().run.counters.messages >= 600; },
                          std::chrono::seconds(30)))
       << recorder.last_error();
+  // Each stream apart, as /metrics reads them (Recorder::stream_reports).
+  const std::vector<depthrec::StreamReport> reports = recorder.stream_reports();
+  ASSERT_EQ(reports.size(), 2u);
+  for (const depthrec::StreamReport& report : reports) {
+    EXPECT_EQ(report.snapshot.run.counters.messages, 300u) << report.snapshot.key.symbol;
+    EXPECT_FALSE(report.removed);
+  }
+  EXPECT_EQ(reports[0].connection, reports[1].connection) << "one connection carries both";
   recorder.stop();
   const depthrec::MetricsSnapshot metrics = recorder.metrics();
   EXPECT_EQ(metrics.run.counters.messages, 600u) << "300 events of each stream";

@@ -111,6 +111,24 @@ TEST_F(ConfigCommandLine, RecorderKeysApplyAndTheCommandLineOverrides) {
   EXPECT_EQ(overridden.config.rest_weight_per_minute, 1200);  // not overridden: the file's
 }
 
+// --metrics-listen and --metrics-allow-remote come from the flag table: recorder.metrics-listen.
+TEST_F(ConfigCommandLine, MetricsListenIsAConfigKeyLikeEveryFlag) {
+  const std::string path = write(kTwoSymbols +
+                                 "recorder:\n"
+                                 "  metrics-listen: 0.0.0.0:9464\n"
+                                 "  metrics-allow-remote: true\n");
+  const ParsedCommandLine file_only = parse({"--config", path});
+  ASSERT_EQ(file_only.exit_code, -1) << file_only.message;
+  EXPECT_EQ(file_only.config.metrics_listen, "0.0.0.0:9464");
+  EXPECT_TRUE(file_only.config.metrics_allow_remote);
+  const ParsedCommandLine overridden = parse({"--config", path, "--metrics-listen", "127.0.0.1:0"});
+  ASSERT_EQ(overridden.exit_code, -1) << overridden.message;
+  EXPECT_EQ(overridden.config.metrics_listen, "127.0.0.1:0");
+  const ParsedCommandLine off = parse({"--symbol", "BTCUSDT"});
+  EXPECT_TRUE(off.config.metrics_listen.empty()) << "off by default";
+  EXPECT_FALSE(off.config.metrics_allow_remote);
+}
+
 TEST_F(ConfigCommandLine, TheFilesSymbolsAreTheRunsStreams) {
   const ParsedCommandLine parsed = parse({"--config", write(kTwoSymbols)});
   ASSERT_EQ(parsed.exit_code, -1) << parsed.message;
@@ -214,6 +232,24 @@ TEST_F(ConfigCommandLine, ErrorsNameFileLineAndKeyAndExit2) {
   EXPECT_NE(parsed.message.find("has no 'production'"), std::string::npos);
   parsed = parse({"--config", write(head), "--mode", "staging"});
   EXPECT_EQ(parsed.exit_code, 2);
+}
+
+// --check-config checks --metrics-listen as a run would (without binding it): exit 2 on a
+// non-loopback address without the allow flag, the address in the plan otherwise.
+TEST_F(ConfigCommandLine, CheckConfigChecksTheMetricsAddress) {
+  ParsedCommandLine parsed =
+      parse({"--symbol", "BTCUSDT", "--check-config", "--metrics-listen", "0.0.0.0:9464"});
+  ASSERT_EQ(parsed.exit_code, -1) << parsed.message;
+  PlanReport plan = describe_plan(parsed);
+  EXPECT_FALSE(plan.ok);
+  EXPECT_NE(plan.text.find("refused: --metrics-listen '0.0.0.0:9464': 0.0.0.0 is not a loopback"),
+            std::string::npos)
+      << plan.text;
+  parsed = parse({"--symbol", "BTCUSDT", "--check-config", "--metrics-listen", "127.0.0.1:9464"});
+  plan = describe_plan(parsed);
+  EXPECT_TRUE(plan.ok) << plan.text;
+  EXPECT_NE(plan.text.find("metrics: /metrics and /healthz on 127.0.0.1:9464\n"), std::string::npos)
+      << plan.text;
 }
 
 TEST_F(ConfigCommandLine, CheckConfigPrintsThePlan) {
