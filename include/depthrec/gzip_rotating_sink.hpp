@@ -68,7 +68,7 @@ struct GzipRotatingSinkConfig {
   std::uint64_t max_bytes = 5'000'000;  // uncompressed bytes per segment (RotateMode::size)
   int compression_level = 1;  // gzip level 0..9 (libdeflate): 1 ~300 MB/s here, 6 ~100 MB/s
   // A write past this flushes the largest streams by itself (a recorder takes
-  // flush_threshold_within(max_unwritten_bytes)). 8 MiB rather than 1: at a whole
+  // flush_threshold_within(max_unwritten_bytes, streams)). 8 MiB rather than 1: at a whole
   // market (~20 MB/s of lines) a 1 MiB bound made 2.6x as many members (each a libdeflate call
   // with a fixed cost) and cost 40 % more writer CPU (bench/README.md, "Writer CPU").
   std::size_t flush_threshold_bytes = std::size_t{8} << 20;
@@ -111,9 +111,12 @@ class GzipRotatingSink final : public RecordSink {
   SinkStatus flush() override;
   SinkStatus close() override;
 
-  // The default flush threshold, at most half the held bound: pending lines must never
-  // reach max_unwritten_bytes (lines refused while storage works) before a flush makes members.
-  static std::size_t flush_threshold_within(std::size_t max_unwritten_bytes);
+  // The flush threshold for `streams` streams: 64 KiB of pending lines a stream, between 1 MiB
+  // (one stream keeps the former bound and memory) and the default 8 MiB (reached at 128 streams:
+  // a whole market), and at most half the held bound: pending lines must never reach
+  // max_unwritten_bytes (lines refused while storage works) before a flush makes members.
+  static std::size_t flush_threshold_within(std::size_t max_unwritten_bytes,
+                                            std::size_t streams = 128);
 
   GzipRotatingSinkStats stats() const;  // thread-safe: may be read while the worker writes
 

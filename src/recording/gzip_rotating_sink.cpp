@@ -459,9 +459,14 @@ SinkStatus GzipRotatingSink::close() {
   return status;
 }
 
-std::size_t GzipRotatingSink::flush_threshold_within(std::size_t max_unwritten_bytes) {
-  return std::max<std::size_t>(
-      1, std::min(GzipRotatingSinkConfig{}.flush_threshold_bytes, max_unwritten_bytes / 2));
+std::size_t GzipRotatingSink::flush_threshold_within(std::size_t max_unwritten_bytes,
+                                                     std::size_t streams) {
+  constexpr std::size_t kPerStream = std::size_t{64} << 10;
+  constexpr std::size_t kFloor = std::size_t{1} << 20;
+  const std::size_t ceiling = GzipRotatingSinkConfig{}.flush_threshold_bytes;
+  const std::size_t wanted =
+      std::clamp(streams > ceiling / kPerStream ? ceiling : streams * kPerStream, kFloor, ceiling);
+  return std::max<std::size_t>(1, std::min(wanted, max_unwritten_bytes / 2));
 }
 
 GzipRotatingSinkStats GzipRotatingSink::stats() const {

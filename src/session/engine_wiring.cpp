@@ -194,8 +194,8 @@ void Engine::build_writer() {
   // One depth stream keeps the single-symbol names (<symbol>_depth...); more share one prefix,
   // as does ALL whatever it resolves to: one layout whatever the exchange lists.
   const bool many = streams_.size() + channels_.size() > 1 || config_.symbol_selection.has_all();
-  writer_ =
-      make_writer(config_, streams_.front()->config.symbol, many ? kMultiStreamPrefix : "", files_);
+  writer_ = make_writer(config_, streams_.front()->config.symbol, many ? kMultiStreamPrefix : "",
+                        streams_.size() + channels_.size(), files_);
 }
 
 void Engine::build_connections() {

@@ -109,9 +109,10 @@ inline TextLogConfig text_log_config(const RecorderConfig& config, const std::st
 }
 
 // The writer thread and its gzip sink (segment names from `symbol`, or `file_prefix` if set).
+// `streams`: how many streams it starts with (the flush threshold grows with it).
 inline std::unique_ptr<AsyncWriter> make_writer(const RecorderConfig& config,
                                                 const std::string& symbol,
-                                                const std::string& file_prefix,
+                                                const std::string& file_prefix, std::size_t streams,
                                                 GzipRotatingSink*& files) {
   GzipRotatingSinkConfig sink_config;
   sink_config.directory = config.data_dir;
@@ -123,7 +124,7 @@ inline std::unique_ptr<AsyncWriter> make_writer(const RecorderConfig& config,
   sink_config.compression_level = config.gzip_level;
   sink_config.max_unwritten_bytes = config.max_unwritten_bytes;
   sink_config.flush_threshold_bytes =
-      GzipRotatingSink::flush_threshold_within(config.max_unwritten_bytes);
+      GzipRotatingSink::flush_threshold_within(config.max_unwritten_bytes, streams);
   auto sink = std::make_unique<GzipRotatingSink>(sink_config);
   files = sink.get();
   AsyncWriterConfig writer_config;

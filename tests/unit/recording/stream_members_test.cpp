@@ -282,6 +282,12 @@ TEST(StreamMembers, DefaultBoundKeepsOneMemberPerStreamAndFlushAtMarketRates) {
 TEST(StreamMembers, PendingBoundIsCappedByTheHeldBoundSoNoLineIsRefused) {
   EXPECT_EQ(GzipRotatingSink::flush_threshold_within(32u << 20), 8u << 20);
   EXPECT_EQ(GzipRotatingSink::flush_threshold_within(2u << 20), 1u << 20);
+  // One stream keeps the former 1 MiB (its memory bound tests: FaultHostileBounds*); 64 KiB a
+  // stream above 16 streams, up to 8 MiB at 128.
+  EXPECT_EQ(GzipRotatingSink::flush_threshold_within(32u << 20, 1), 1u << 20);
+  EXPECT_EQ(GzipRotatingSink::flush_threshold_within(32u << 20, 32), 2u << 20);
+  EXPECT_EQ(GzipRotatingSink::flush_threshold_within(32u << 20, 5000), 8u << 20);
+  EXPECT_EQ(GzipRotatingSink::flush_threshold_within(2u << 20, 5000), 1u << 20);
   ScratchDir dir;
   auto config = multi_config(dir);
   config.max_unwritten_bytes = 2u << 20;
