@@ -52,14 +52,14 @@ TEST(TradeTape, PayloadsReadBackWithDepthrecsParser) {
     TradeTape tape(symbol, 3);
     const TradeGroup group = tape.next(book.book(), 1'765'000'000'000, 3);
     ASSERT_EQ(group.fills.size(), 3u);
-    depthrec::TradeEvent event;
-    ASSERT_EQ(depthrec::parse_trade_frame(render_trade(market, spec, group, 1),
-                                          depthrec::TradeKind::trade, event),
+    depthrec::TradeEvent event;  // its views point into the frame: the frames are kept
+    const std::string trade_frame = render_trade(market, spec, group, 1);
+    ASSERT_EQ(depthrec::parse_trade_frame(trade_frame, depthrec::TradeKind::trade, event),
               depthrec::ParseError::none);
     EXPECT_EQ(event.id, group.first_trade_id + 1);
     EXPECT_EQ(event.symbol, symbol);
-    ASSERT_EQ(depthrec::parse_trade_frame(render_agg_trade(market, spec, group),
-                                          depthrec::TradeKind::agg_trade, event),
+    const std::string agg_frame = render_agg_trade(market, spec, group);
+    ASSERT_EQ(depthrec::parse_trade_frame(agg_frame, depthrec::TradeKind::agg_trade, event),
               depthrec::ParseError::none);
     EXPECT_EQ(event.id, group.agg_id);
     EXPECT_EQ(event.first_trade_id, group.first_trade_id);

@@ -54,9 +54,9 @@ TEST(TradeParser, ReadsARawSpotTrade) {
 TEST(TradeParser, KeepsWhitespaceAndNestedUnknownFieldsInThePayload) {
   const std::string payload =
       R"({ "e" : "trade", "x":{"deep":[1,{"a":2}]}, "E":1,"s":"BTCUSDT","t":7,"p":"1","q":"2","T":1,"m":true })";
-  TradeEvent event;
-  ASSERT_EQ(parse_trade_frame(combined("btcusdt@trade", payload), TradeKind::trade, event),
-            ParseError::none);
+  TradeEvent event;  // its views point into the frame: the frame is kept
+  const std::string frame = combined("btcusdt@trade", payload);
+  ASSERT_EQ(parse_trade_frame(frame, TradeKind::trade, event), ParseError::none);
   EXPECT_EQ(event.payload, payload);
   EXPECT_EQ(event.id, 7u);
 }
