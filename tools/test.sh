@@ -49,6 +49,10 @@ TSAN_INTEGRATION_FILTER="RecorderEndToEnd.*:LibraryApi.*"
 # middle of a rewrite; none now).
 TIDY_SKIP_TOOLS=()
 
+# Sanitizer builds carry line tables only: their reports need file:line, nobody steps through
+# them in a debugger, and full -g made their compiles about a third slower.
+SANITIZER_DEBUG_INFO=-g1
+
 ctest_args=("$@")
 if (($#)); then
   stages=(build)
@@ -98,7 +102,8 @@ configure() {
 }
 
 stage_asan() {
-  configure "$ASAN_BUILD_DIR" -DCMAKE_BUILD_TYPE=Debug -DDEPTHREC_SANITIZE=address,undefined
+  configure "$ASAN_BUILD_DIR" -DCMAKE_BUILD_TYPE=Debug -DDEPTHREC_SANITIZE=address,undefined \
+    -DCMAKE_CXX_FLAGS_DEBUG="$SANITIZER_DEBUG_INFO"
   cmake --build "$ASAN_BUILD_DIR" -j"$JOBS"
   local reports=$ROOT/$ASAN_BUILD_DIR/sanitizer-reports rc=0
   sanitizer_env "$reports"
@@ -109,7 +114,8 @@ stage_asan() {
 }
 
 stage_tsan() {
-  configure "$TSAN_BUILD_DIR" -DDEPTHREC_SANITIZE=thread
+  configure "$TSAN_BUILD_DIR" -DDEPTHREC_SANITIZE=thread \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 $SANITIZER_DEBUG_INFO -DNDEBUG"
   cmake --build "$TSAN_BUILD_DIR" -j"$JOBS" --target "${TSAN_UNIT_TESTS[@]}" "$TSAN_INTEGRATION_TARGET"
   local reports=$ROOT/$TSAN_BUILD_DIR/sanitizer-reports rc=0 test
   sanitizer_env "$reports"
