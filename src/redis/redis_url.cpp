@@ -143,11 +143,29 @@ std::optional<RedisUrl> parse_tcp(std::string_view rest, std::string& error) {
   return url;
 }
 
+// The user name as it is written in a URL: bytes other than letters, digits and -._~ as %XX
+// (a user name decoded from %1b, ':' or '@' must print as a URL that parses back to it).
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[byte >> 4]);
+      out.push_back(kHex[byte & 15]);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string RedisUrl::text() const {
   std::string credentials;
-  if (!password.empty()) credentials = user + ":***@";
+  if (!password.empty()) credentials = percent_encode(user) + ":***@";
   if (transport == Transport::unix_socket) {
     std::string out = "unix://" + socket_path;
     if (db != 0) out += "?db=" + std::to_string(db);

@@ -50,6 +50,16 @@ TEST(RedisUrl, AclUserAndPassword) {
   EXPECT_EQ(url.text(), "redis://recorder:***@redis.internal:6379/0");
 }
 
+// Found by fuzz_redis_url: a user name decoded from %XX (a control byte, ':' or '@') printed raw
+// made a URL that did not parse back.
+TEST(RedisUrl, EscapedUserNamePrintsEscaped) {
+  const RedisUrl url = parsed("redis://a%1b%3A%40:pw@host");
+  EXPECT_EQ(url.user, "a\x1b:@");
+  EXPECT_EQ(url.text(), "redis://a%1B%3A%40:***@host:6379/0");
+  const RedisUrl again = parsed(url.text());
+  EXPECT_EQ(again.user, url.user);
+}
+
 TEST(RedisUrl, Ipv6Literal) {
   const RedisUrl url = parsed("redis://[::1]:7000");
   EXPECT_EQ(url.host, "::1");
