@@ -34,6 +34,7 @@
 #include "plan/connection_planner.hpp"
 #include "plan/subscription_follow.hpp"
 #include "recording/data_dir_lock.hpp"
+#include "redis/redis_publisher.hpp"
 #include "session/channel_handler.hpp"
 #include "session/connection_session.hpp"
 #include "session/feed_session.hpp"
@@ -196,6 +197,7 @@ class Engine {
   std::unique_ptr<recording::DataDirLock> data_dir_lock_;
   GzipRotatingSink* files_ = nullptr;  // owned by the writer
   std::unique_ptr<AsyncWriter> writer_;
+  std::unique_ptr<redis::RedisPublisher> redis_;  // --redis: beside the writer, its own thread
   std::unique_ptr<transport::RestScheduler> rest_scheduler_;
   std::unique_ptr<plan::ConnectionPlanner> planner_;
   binance::Resolution resolution_;            // --symbols ALL: what is recorded, and what was not

@@ -18,6 +18,7 @@
 #include "depthrec/recorder.hpp"
 #include "depthrec/text_log.hpp"
 #include "recording/data_dir_lock.hpp"
+#include "redis/redis_publisher.hpp"
 #include "session/connection_session.hpp"
 #include "session/engine.hpp"
 #include "session/feed_session.hpp"
@@ -41,6 +42,7 @@ struct Recorder::Impl {
   std::unique_ptr<recording::DataDirLock> data_dir_lock;  // held while the writer may write
   GzipRotatingSink* files = nullptr;                      // owned by the writer
   std::unique_ptr<AsyncWriter> writer;
+  std::unique_ptr<redis::RedisPublisher> redis;  // --redis: beside the writer, its own thread
   std::unique_ptr<transport::RestScheduler> rest_scheduler;
   transport::RestBudgetId rest_budget = 0;    // the feed's market's REST weight budget
   transport::RestHandle snapshot_handle = 0;  // the last snapshot asked for (network thread)
