@@ -101,6 +101,9 @@ std::unique_ptr<RedisConnection> RedisConnection::open(const RedisUrl& url,
     auth.emplace_back(url.password);
     if (!expect_ok(auth, "AUTH")) return nullptr;
   }
+  // A server that accepts the socket but does not answer (frozen: SIGSTOP) fails here, within
+  // the timeout, rather than at the first batch.
+  if (!expect_ok({"PING"}, "PING")) return nullptr;
   if (url.db != 0) {
     const std::string db = std::to_string(url.db);
     if (!expect_ok({"SELECT", db}, "SELECT")) return nullptr;

@@ -119,15 +119,23 @@ struct RedisPublisher::Impl {
         std::unique_lock<std::mutex> lock(mutex);
         if (items.empty()) {
           wake.wait_for(lock, std::chrono::milliseconds(50),
-                        [&] { return stopping || !queue.empty(); });
+                        [&] { return stopping || !queue.empty() || !pending_skipped.empty(); });
           if (stopping && drain_deadline == Clock::time_point::max())
             drain_deadline = Clock::now() + config.drain_timeout;
-          if (queue.empty() && stopping) break;
+          if (queue.empty() && pending_skipped.empty() && stopping) break;
           while (!queue.empty() && items.size() < config.batch_max) {
             queued_bytes -= queue.front().line.size();
             if (!queue.front().line.empty()) ++in_flight;
             items.push_back(std::move(queue.front()));
             queue.pop_front();
+          }
+          if (queue.empty() && !pending_skipped.empty() && items.size() < config.batch_max) {
+            // Lines were dropped after the last one queued and none has come since (the feed
+            // paused or ended): their gap entry goes now, after everything taken.
+            QueuedItem note;
+            note.skipped = std::move(pending_skipped);
+            pending_skipped.clear();
+            items.push_back(std::move(note));
           }
           if (items.empty()) continue;
           entries.clear();

@@ -38,7 +38,7 @@ struct RedisPublisherConfig {
   std::size_t batch_max = 512;                     // entries per pipelined round trip
   std::chrono::milliseconds io_timeout{1000};      // connect, send, reply
   std::chrono::milliseconds backoff_initial{100};  // reconnect delay, doubled up to max
-  std::chrono::milliseconds backoff_max{5000};
+  std::chrono::milliseconds backoff_max{2000};
   std::chrono::milliseconds drain_timeout{2000};  // stop(): what is left after it is dropped
 };
 
