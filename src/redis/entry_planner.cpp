@@ -24,24 +24,23 @@ std::string gap_line(const SkippedRange& range) {
 
 }  // namespace
 
-void SkippedRange::add(const LineFields& fields, std::string_view stream_name) {
+void SkippedRange::add(std::string_view market_name, std::string_view symbol_name,
+                       std::string_view stream_name, std::optional<std::uint64_t> sequence) {
   ++count;
-  if (market.empty()) market = std::string(fields.market);
-  if (symbol.empty()) symbol = std::string(fields.symbol);
+  if (market.empty()) market = std::string(market_name);
+  if (symbol.empty()) symbol = std::string(symbol_name);
   if (stream.empty()) stream = std::string(stream_name);
-  if (!fields.sequence) return;
-  first_sequence = first_sequence ? std::min(*first_sequence, *fields.sequence) : *fields.sequence;
-  last_sequence = last_sequence ? std::max(*last_sequence, *fields.sequence) : *fields.sequence;
+  if (!sequence) return;
+  first_sequence = first_sequence ? std::min(*first_sequence, *sequence) : *sequence;
+  last_sequence = last_sequence ? std::max(*last_sequence, *sequence) : *sequence;
+}
+
+void SkippedRange::add(const LineFields& fields, std::string_view stream_name) {
+  add(fields.market, fields.symbol, stream_name, fields.sequence);
 }
 
 void SkippedRange::add(const PlannedEntry& entry) {
-  ++count;
-  if (market.empty()) market = entry.market;
-  if (symbol.empty()) symbol = entry.symbol;
-  if (stream.empty()) stream = entry.stream;
-  if (!entry.sequence) return;
-  first_sequence = first_sequence ? std::min(*first_sequence, *entry.sequence) : *entry.sequence;
-  last_sequence = last_sequence ? std::max(*last_sequence, *entry.sequence) : *entry.sequence;
+  add(entry.market, entry.symbol, entry.stream, entry.sequence);
 }
 
 std::vector<std::pair<std::string, std::string>> entry_fields(std::string_view line,

@@ -54,6 +54,10 @@ struct SkippedRange {
   std::string stream;
   void add(const LineFields& fields, std::string_view stream_name);
   void add(const PlannedEntry& entry);  // an entry Redis refused
+
+ private:
+  void add(std::string_view market_name, std::string_view symbol_name, std::string_view stream_name,
+           std::optional<std::uint64_t> sequence);
 };
 
 class EntryPlanner {

@@ -129,6 +129,34 @@ TEST(MetricFamilies, EveryCounterOfTheSnapshotIsExposedWithItsValue) {
   EXPECT_EQ(find(families, "process_cpu_seconds_total"), nullptr);
 }
 
+TEST(MetricFamilies, RedisSinkFiguresOnlyWithRedis) {
+  const auto without =
+      metric_families(MetricsSnapshot{}, {stream(Market::usdm, "BTCUSDT", 1)}, std::nullopt);
+  EXPECT_EQ(find(without, "depthrec_redis_published_total"), nullptr);
+  MetricsSnapshot process = process_wide_with_rest();
+  process.redis.enabled = true;
+  process.redis.connected = true;
+  process.redis.published = 120;
+  process.redis.duplicates_suppressed = 7;
+  process.redis.dropped = 3;
+  process.redis.gaps_marked = 1;
+  process.redis.queue_peak = 50;
+  const auto with = metric_families(process, {stream(Market::usdm, "BTCUSDT", 1)}, std::nullopt);
+  const auto value = [&](const char* name) {
+    const MetricFamily* f = find(with, name);
+    EXPECT_NE(f, nullptr) << name;
+    return f == nullptr ? -1.0
+                        : (f->type == MetricType::Counter ? f->metric.at(0).counter.value
+                                                          : f->metric.at(0).gauge.value);
+  };
+  EXPECT_EQ(value("depthrec_redis_connected"), 1);
+  EXPECT_EQ(value("depthrec_redis_published_total"), 120);
+  EXPECT_EQ(value("depthrec_redis_duplicates_suppressed_total"), 7);
+  EXPECT_EQ(value("depthrec_redis_dropped_total"), 3);
+  EXPECT_EQ(value("depthrec_redis_gaps_marked_total"), 1);
+  EXPECT_EQ(value("depthrec_redis_queue_peak"), 50);
+}
+
 TEST(MetricFamilies, NothingReportedYetIsUpZeroAndNoStreamFamily) {
   const auto families = metric_families(MetricsSnapshot{}, {}, std::nullopt);
   ASSERT_EQ(families.size(), 1u);
