@@ -40,6 +40,7 @@
 #include "session/feed_session.hpp"
 #include "session/log_throttle.hpp"
 #include "session/presync_budget.hpp"
+#include "session/redis_wiring.hpp"
 #include "session/update_consumers.hpp"
 #include "transport/network_loop.hpp"
 #include "transport/rest_scheduler.hpp"
@@ -233,6 +234,7 @@ class Engine {
   std::uint64_t reported_drops_ = 0;
   std::int64_t last_drop_log_ns_ = 0;
   std::uint64_t reported_write_errors_ = 0;
+  RedisLogged redis_logged_;  // what the log was last told of the Redis sink
   // The aggregate's histograms, reset and refilled at each print: their buckets stay allocated.
   FeedMetrics::MergedHistograms merged_histograms_;
   // metrics.json "symbols" of a --symbols ALL run: built at the first print after a change.

@@ -49,7 +49,9 @@ void Recorder::Impl::log_clock_offset(const ClockOffset& offset) {
 
 void Recorder::Impl::write_metrics(bool final) {
   report_writer_and_log(*metrics, writer.get(), files, *log, reported_write_errors);
-  metrics->set_redis_state(session::redis_sink_state(redis.get(), config));
+  const RedisSinkState redis_state = session::redis_sink_state(redis.get(), config);
+  metrics->set_redis_state(redis_state);
+  session::log_redis_sink(redis_state, redis_logged, *log);
   // The network thread runs this timer, as it runs the feed: the book may be read here.
   metrics->set_book_levels_dropped(feed->sync().book().levels_dropped());
   metrics->set_rest_state(rest_state(rest_scheduler->stats(), rest_budget, config));

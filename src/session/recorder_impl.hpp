@@ -23,6 +23,7 @@
 #include "session/engine.hpp"
 #include "session/feed_session.hpp"
 #include "session/log_throttle.hpp"
+#include "session/redis_wiring.hpp"
 #include "session/update_consumers.hpp"
 #include "transport/rest_scheduler.hpp"
 #include "transport/ws_client.hpp"
@@ -56,6 +57,7 @@ struct Recorder::Impl {
   std::uint64_t reported_drops = 0;     // writer drops already logged
   std::int64_t last_drop_log_ns = 0;
   std::uint64_t reported_write_errors = 0;  // segment write errors already logged
+  session::RedisLogged redis_logged;        // what the log was last told of the Redis sink
   ClockOffset logged_offset;                // the clock offset estimate last logged
 
   std::thread thread;

@@ -47,4 +47,28 @@ RedisSinkState redis_sink_state(const redis::RedisPublisher* publisher,
   return state;
 }
 
+void log_redis_sink(const RedisSinkState& state, RedisLogged& logged, TextLog& log) {
+  if (!state.enabled) return;
+  if (state.connected && !logged.connected) {
+    log.log(LogLevel::info, "redis sink connected to " + state.url);
+  } else if (!state.connected &&
+             (logged.connected || state.connect_failures > logged.connect_failures)) {
+    log.log(LogLevel::warning,
+            "redis sink not connected (" + state.last_error + "); up to " +
+                std::to_string(state.queue_capacity) +
+                " records wait, then they are dropped and marked by redis_drop gap entries");
+  }
+  if (state.dropped > logged.dropped)
+    log.log(LogLevel::warning, "redis sink dropped " +
+                                   std::to_string(state.dropped - logged.dropped) + " records (" +
+                                   std::to_string(state.dropped) + " in all; the files have them)");
+  if (state.errors > logged.errors)
+    log.log(LogLevel::warning, "Redis refused " + std::to_string(state.errors - logged.errors) +
+                                   " entries: " + state.last_error);
+  logged.connected = state.connected;
+  logged.connect_failures = state.connect_failures;
+  logged.dropped = state.dropped;
+  logged.errors = state.errors;
+}
+
 }  // namespace depthrec::session

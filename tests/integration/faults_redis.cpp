@@ -256,6 +256,10 @@ TEST(FaultRedis, RedisKilledAndRestartedLeavesOneGapEntryAndCompleteFiles) {
   const std::uint64_t covered =
       expect_gaps_cover_what_is_missing(after, lines.at("btcusdt@depth@100ms"));
   EXPECT_EQ(covered, std::stoull(gap.at("dropped"))) << "the gap counts what it covers";
+  // The log says it too (warnings are echoed on stderr), not only metrics.json.
+  const std::string output = run.process->output();
+  EXPECT_NE(output.find("redis sink not connected ("), std::string::npos) << output;
+  EXPECT_NE(output.find("redis sink dropped "), std::string::npos) << output;
   report_figure("Redis killed: outage ms / dropped (all streams) / depth events in the gap entry",
                 std::to_string(static_cast<long>(outage_ms)) + " / " +
                     std::to_string(redis_metric(*metrics, "dropped")) + " / " +

@@ -161,5 +161,35 @@ TEST(CliPresync, DefaultsFlagsAndTheirLimits) {
   EXPECT_EQ(validate(config), "--max-presync-buffer-mb must be at least 1");
 }
 
+// --redis and its companions (README "Redis Streams"): defaults, flags, and clear refusals.
+TEST(CliRedis, FlagsDefaultsAndRefusals) {
+  const ParsedCommandLine defaults = parse({"--symbols", "BTCUSDT"});
+  EXPECT_TRUE(defaults.config.redis_url.empty());
+  EXPECT_EQ(defaults.config.redis_keys, "depthrec");
+  EXPECT_EQ(defaults.config.redis_maxlen, 10'000u);
+  EXPECT_FALSE(defaults.config.redis_hash_tags);
+  const ParsedCommandLine set =
+      parse({"--symbols", "BTCUSDT", "--redis", "redis://:pw@10.1.2.3:6380/2", "--redis-keys",
+             "seed001", "--redis-hash-tags", "--redis-maxlen", "0", "--redis-queue", "500"});
+  ASSERT_LT(set.exit_code, 0) << set.message;
+  EXPECT_EQ(set.config.redis_url, "redis://:pw@10.1.2.3:6380/2");
+  EXPECT_EQ(set.config.redis_keys, "seed001");
+  EXPECT_TRUE(set.config.redis_hash_tags);
+  EXPECT_EQ(set.config.redis_maxlen, 0u);
+  EXPECT_EQ(set.config.redis_queue_capacity, 500u);
+  EXPECT_EQ(validate(set.config), "");
+  const auto refuses = [](std::initializer_list<const char*> args, std::string_view expected) {
+    const ParsedCommandLine parsed = parse(args);
+    EXPECT_EQ(parsed.exit_code, 2) << parsed.message;
+    EXPECT_NE(parsed.message.find(expected), std::string::npos)
+        << "'" << parsed.message << "' lacks '" << expected << "'";
+  };
+  refuses({"--redis", "rediss://h"}, "hiredis 0.14 has no TLS");
+  refuses({"--redis", "redis://h:99999"}, "--redis: the port must be");
+  refuses({"--redis", "localhost:6379"}, "is no Redis URL");
+  refuses({"--redis-keys", "other"}, "--redis-keys");
+  refuses({"--redis", "unix:///tmp/r.sock", "--redis-queue", "1"}, "--redis-queue must be");
+}
+
 }  // namespace
 }  // namespace depthrec::cli
