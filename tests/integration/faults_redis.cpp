@@ -247,15 +247,20 @@ TEST(FaultRedis, RedisKilledAndRestartedLeavesOneGapEntryAndCompleteFiles) {
   expect_stream_replays_to_truth(sim, run, btc, 0);
   const auto lines = recorded_lines(run.data_dir());
   const AfterFault after = read_depth_key(redis, depth_key);
-  ASSERT_EQ(after.gaps.size(), 1u) << "one gap entry for the outage";
-  const auto& gap = after.gaps.front().fields;
-  const std::uint64_t from = std::stoull(gap.at("from"));
-  const std::uint64_t to = std::stoull(gap.at("to"));
-  EXPECT_LE(from, to);
-  EXPECT_EQ(after.gaps.front().id, gap.at("to") + "-1") << "placed right after its range";
+  // One gap entry for the outage (a second only if the loaded machine stalled the sink for the
+  // 50 records' worth of time again right after): each right after the range it names.
+  ASSERT_GE(after.gaps.size(), 1u) << "a gap entry for the outage";
+  std::uint64_t dropped_in_gaps = 0;
+  for (const auto& gap : after.gaps) {
+    const std::uint64_t from = std::stoull(gap.fields.at("from"));
+    const std::uint64_t to = std::stoull(gap.fields.at("to"));
+    EXPECT_LE(from, to);
+    EXPECT_EQ(gap.id, gap.fields.at("to") + "-1") << "placed right after its range";
+    dropped_in_gaps += std::stoull(gap.fields.at("dropped"));
+  }
   const std::uint64_t covered =
       expect_gaps_cover_what_is_missing(after, lines.at("btcusdt@depth@100ms"));
-  EXPECT_EQ(covered, std::stoull(gap.at("dropped"))) << "the gap counts what it covers";
+  EXPECT_EQ(covered, dropped_in_gaps) << "the gap entries count what they cover";
   // The log says it too (warnings are echoed on stderr), not only metrics.json.
   const std::string output = run.process->output();
   EXPECT_NE(output.find("redis sink not connected ("), std::string::npos) << output;
