@@ -130,6 +130,7 @@ class FeedMetrics {
   void record_queue(std::int64_t depth, std::uint64_t drops_total);
   void set_writer_stats(const WriterStats& stats);
   void set_text_log_state(const TextLogState& state);
+  void set_redis_state(const RedisSinkState& state);
   void set_rest_state(const RestState& state);
   // Levels the book dropped by its level bound (OrderBook::levels_dropped), cumulative.
   void set_book_levels_dropped(std::uint64_t levels);
@@ -192,6 +193,7 @@ class FeedMetrics {
   std::vector<std::pair<std::string, std::uint64_t>> gaps_;
   WriterStats writer_;
   TextLogState text_log_;
+  RedisSinkState redis_;
   RestState rest_;
   ClockOffsetEstimator clock_;
   std::int64_t last_message_ns_ = -1;

@@ -83,6 +83,24 @@ struct TextLogState {
   std::string last_error;  // empty if none yet
 };
 
+// The Redis Streams sink (--redis), as it reports itself: metrics.json redis{...}.
+struct RedisSinkState {
+  bool enabled = false;  // false: no --redis, no redis{} in metrics.json
+  bool connected = false;
+  std::string url;                          // the password hidden
+  std::uint64_t published = 0;              // entries added (gap entries included)
+  std::uint64_t duplicates_suppressed = 0;  // entries Redis already had (another recorder's)
+  std::uint64_t dropped = 0;                // records skipped: queue full, refused, at stop
+  std::uint64_t gaps_marked = 0;            // redis_drop gap entries published
+  std::uint64_t errors = 0;                 // entries refused otherwise (OOM...)
+  std::uint64_t reconnects = 0;
+  std::uint64_t connect_failures = 0;
+  std::uint64_t queue_depth = 0;
+  std::uint64_t queue_peak = 0;
+  std::uint64_t queue_capacity = 0;
+  std::string last_error;  // empty if none yet
+};
+
 // The process's REST scheduler, as the feed's weight budget sees it (metrics.json rest{...}):
 // what a user needs to see why a snapshot waits.
 struct RestState {
@@ -162,6 +180,7 @@ struct MetricsSnapshot {
       gaps;  // whole run, by reason, in first-seen order
   WriterStats writer;
   TextLogState text_log;
+  RedisSinkState redis;
   RestState rest;
   ClockOffset clock_offset;
   SyncTimes sync;

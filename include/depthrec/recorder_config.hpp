@@ -81,6 +81,13 @@ struct RecorderConfig {
   // metrics.json ("metrics_listen"); the CLI binds it before the run and puts the bound port here.
   std::string metrics_listen;         // empty: /metrics is not served
   bool metrics_allow_remote = false;  // a non-loopback HOST is refused without it
+  // Redis Streams sink (--redis URL, src/redis/): every record also published to Redis from its
+  // own queue and thread; the files stay the complete record. Empty: off.
+  std::string redis_url;
+  std::string redis_keys = "depthrec";  // key scheme: depthrec or seed001
+  bool redis_hash_tags = false;         // {SYMBOL} in keys (Redis Cluster: one slot a symbol)
+  std::size_t redis_maxlen = 10'000;    // XADD MAXLEN ~ N; 0: no trimming
+  std::size_t redis_queue_capacity = 100'000;  // lines; beyond: dropped, counted, gap entry
 
   // Resource bounds (each has a counter in metrics.json).
   std::size_t queue_capacity =

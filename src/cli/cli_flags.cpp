@@ -162,6 +162,26 @@ void add_flags(CLI::App& app, FlagValues& v) {
                "Let --metrics-listen bind an address that is not loopback (reachable from other "
                "machines)");
 
+  app.add_option("--redis", c.redis_url,
+                 "Also publish every record to Redis Streams: redis://[:password@]host[:port][/db] "
+                 "or unix:///path[?db=N] (no TLS: hiredis 0.14); its own queue and thread, "
+                 "entry ids from the exchange sequence (exactly-once across recorders)");
+  app.add_option("--redis-keys", c.redis_keys,
+                 "Stream keys: depthrec (depthrec:<market>:<SYMBOL>:<channel>) or seed001 "
+                 "(binance:raw:depth:20, binance:raw:trade...)")
+      ->check(CLI::IsMember({"depthrec", "seed001"}))
+      ->capture_default_str();
+  app.add_flag("--redis-hash-tags", c.redis_hash_tags,
+               "Write the symbol as a hash tag {BTCUSDT} in keys (Redis Cluster: one shard a "
+               "symbol)");
+  app.add_option("--redis-maxlen", c.redis_maxlen,
+                 "Trim each stream with XADD MAXLEN ~ N (0: no trimming)")
+      ->capture_default_str();
+  app.add_option("--redis-queue", c.redis_queue_capacity,
+                 "Records the Redis sink may hold while Redis is slow or away; beyond, records are "
+                 "dropped, counted and marked by a gap entry")
+      ->capture_default_str();
+
   app.add_option("-c,--config", v.config_file,
                  "A YAML config file in seed 003's shape (docs/config.md); the command line "
                  "overrides what it sets");

@@ -34,6 +34,23 @@ void add_process_wide_families(std::vector<MetricFamily>& families,
   gauge("depthrec_text_log_writable", "1 while the text log can be written",
         s.text_log.writable ? 1.0 : 0.0);
   counter("depthrec_text_log_write_errors_total", "Text log write errors", s.text_log.write_errors);
+  if (s.redis.enabled) {  // --redis: metrics.json redis{...}
+    const RedisSinkState& r = s.redis;
+    gauge("depthrec_redis_connected", "1 while the Redis sink is connected",
+          r.connected ? 1.0 : 0.0);
+    counter("depthrec_redis_published_total", "Entries Redis added (gap entries included)",
+            r.published);
+    counter("depthrec_redis_duplicates_suppressed_total",
+            "Entries Redis already had (another recorder's copy)", r.duplicates_suppressed);
+    counter("depthrec_redis_dropped_total", "Records the Redis sink skipped", r.dropped);
+    counter("depthrec_redis_gaps_marked_total", "redis_drop gap entries published", r.gaps_marked);
+    counter("depthrec_redis_errors_total", "Entries Redis refused (OOM...)", r.errors);
+    counter("depthrec_redis_reconnects_total", "Redis connections after the first", r.reconnects);
+    gauge("depthrec_redis_queue_depth", "Records waiting in the Redis sink's queue",
+          static_cast<double>(r.queue_depth));
+    gauge("depthrec_redis_queue_peak", "Most records the Redis sink's queue held",
+          static_cast<double>(r.queue_peak));
+  }
   if (s.rest.budget.empty()) return;  // no REST scheduler reported yet
   const RestState& r = s.rest;
   const Labels budget{{"budget", r.budget}};

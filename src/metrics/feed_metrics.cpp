@@ -327,6 +327,11 @@ void FeedMetrics::set_text_log_state(const TextLogState& state) {
   text_log_ = state;
 }
 
+void FeedMetrics::set_redis_state(const RedisSinkState& state) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  redis_ = state;
+}
+
 void FeedMetrics::set_rest_state(const RestState& state) {
   std::lock_guard<std::mutex> lock(mutex_);
   rest_ = state;
@@ -359,6 +364,7 @@ MetricsSnapshot FeedMetrics::snapshot_locked(std::int64_t now_ns, const Histogra
   out.gaps = gaps_;
   out.writer = writer_;
   out.text_log = text_log_;
+  out.redis = redis_;
   out.rest = rest_;
   out.clock_offset = clock_.estimate();
   out.sync = sync_times_;

@@ -183,6 +183,27 @@ void text_or_null(Writer& w, const char* name, const std::string& text) {
 }
 
 // The REST scheduler as the feed's budget sees it; null before a scheduler reported.
+// redis{...}: the Redis Streams sink's figures (only with --redis).
+void redis_object(Writer& w, const RedisSinkState& r) {
+  key(w, "redis");
+  w.StartObject();
+  text_or_null(w, "url", r.url);
+  key(w, "connected");
+  w.Bool(r.connected);
+  count(w, "published", r.published);
+  count(w, "duplicates_suppressed", r.duplicates_suppressed);
+  count(w, "dropped", r.dropped);
+  count(w, "gaps_marked", r.gaps_marked);
+  count(w, "errors", r.errors);
+  count(w, "reconnects", r.reconnects);
+  count(w, "connect_failures", r.connect_failures);
+  count(w, "queue_depth", r.queue_depth);
+  count(w, "queue_peak", r.queue_peak);
+  count(w, "queue_capacity", r.queue_capacity);
+  text_or_null(w, "last_error", r.last_error);
+  w.EndObject();
+}
+
 void rest_object(Writer& w, const RestState& r) {
   key(w, "rest");
   if (r.budget.empty()) {
@@ -378,6 +399,7 @@ void metrics_document::write_members(Writer& w, const MetricsSnapshot& s) {
   text_or_null(w, "last_error", s.text_log.last_error);
   w.EndObject();
   text_or_null(w, "metrics_listen", s.metrics_listen);  // where /metrics is served, or null
+  if (s.redis.enabled) redis_object(w, s.redis);
 
   key(w, "window");
   w.StartObject();

@@ -81,6 +81,7 @@ void Engine::run() {
   // Teardown in data-flow order: no more snapshots, then drain the writer, then final figures.
   rest_scheduler_->stop();
   if (writer_) writer_->stop();
+  if (redis_) redis_->stop();
   write_metrics(true);
   close_queues(consumers_);
   log_->log(LogLevel::info, "stopped");

@@ -34,11 +34,13 @@
 #include "plan/connection_planner.hpp"
 #include "plan/subscription_follow.hpp"
 #include "recording/data_dir_lock.hpp"
+#include "redis/redis_publisher.hpp"
 #include "session/channel_handler.hpp"
 #include "session/connection_session.hpp"
 #include "session/feed_session.hpp"
 #include "session/log_throttle.hpp"
 #include "session/presync_budget.hpp"
+#include "session/redis_wiring.hpp"
 #include "session/update_consumers.hpp"
 #include "transport/network_loop.hpp"
 #include "transport/rest_scheduler.hpp"
@@ -196,6 +198,7 @@ class Engine {
   std::unique_ptr<recording::DataDirLock> data_dir_lock_;
   GzipRotatingSink* files_ = nullptr;  // owned by the writer
   std::unique_ptr<AsyncWriter> writer_;
+  std::unique_ptr<redis::RedisPublisher> redis_;  // --redis: beside the writer, its own thread
   std::unique_ptr<transport::RestScheduler> rest_scheduler_;
   std::unique_ptr<plan::ConnectionPlanner> planner_;
   binance::Resolution resolution_;            // --symbols ALL: what is recorded, and what was not
@@ -231,6 +234,7 @@ class Engine {
   std::uint64_t reported_drops_ = 0;
   std::int64_t last_drop_log_ns_ = 0;
   std::uint64_t reported_write_errors_ = 0;
+  RedisLogged redis_logged_;  // what the log was last told of the Redis sink
   // The aggregate's histograms, reset and refilled at each print: their buckets stay allocated.
   FeedMetrics::MergedHistograms merged_histograms_;
   // metrics.json "symbols" of a --symbols ALL run: built at the first print after a change.

@@ -8,6 +8,7 @@
 #include "depthrec/metrics_report.hpp"
 #include "depthrec/stream_metrics.hpp"
 #include "session/engine.hpp"
+#include "session/redis_wiring.hpp"
 #include "session/wiring_support.hpp"
 #include "transport/clock.hpp"
 
@@ -107,6 +108,9 @@ void Engine::write_metrics(bool final) {
   }
   FeedMetrics& process = *first->metrics;
   report_writer_and_log(process, writer_.get(), files_, *log_, reported_write_errors_);
+  const RedisSinkState redis_state = redis_sink_state(redis_.get(), config_);
+  process.set_redis_state(redis_state);
+  log_redis_sink(redis_state, redis_logged_, *log_);
   for (const auto& stream : streams_) {
     stream->metrics->set_book_levels_dropped(stream->feed->sync().book().levels_dropped());
   }

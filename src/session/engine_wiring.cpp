@@ -11,6 +11,7 @@
 #include "session/engine.hpp"
 #include "session/market_endpoints.hpp"
 #include "session/recorder_rest_budgets.hpp"
+#include "session/redis_wiring.hpp"
 #include "session/wiring_support.hpp"
 #include "transport/clock.hpp"
 #include "venues/binance/binance_endpoints.hpp"
@@ -196,6 +197,8 @@ void Engine::build_writer() {
   const bool many = streams_.size() + channels_.size() > 1 || config_.symbol_selection.has_all();
   writer_ = make_writer(config_, streams_.front()->config.symbol, many ? kMultiStreamPrefix : "",
                         streams_.size() + channels_.size(), files_);
+  redis_ =
+      make_redis_publisher(config_, streams_.size() == 1 && !config_.symbol_selection.has_all());
 }
 
 void Engine::build_connections() {
@@ -270,6 +273,7 @@ std::unique_ptr<EngineConnection> Engine::make_connection(const plan::PlannedCon
 PushInfo Engine::write(std::string& line, const RecordContext& context, bool marker) {
   PushInfo info;
   const auto priority = marker ? AsyncWriter::Priority::marker : AsyncWriter::Priority::data;
+  if (redis_) redis_->offer(line, context.stream);  // a copy: try_push takes the line
   if (writer_->try_push(line, context, priority) != AsyncWriter::PushResult::accepted)
     ++queue_drops_;
   info.queue_depth = static_cast<std::int64_t>(writer_->queue_depth());

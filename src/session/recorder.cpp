@@ -11,6 +11,7 @@
 #include "depthrec/metrics_report.hpp"
 #include "session/frame_dispatch.hpp"
 #include "session/recorder_impl.hpp"
+#include "session/redis_wiring.hpp"
 #include "session/wiring_support.hpp"
 #include "transport/clock.hpp"
 
@@ -48,6 +49,9 @@ void Recorder::Impl::log_clock_offset(const ClockOffset& offset) {
 
 void Recorder::Impl::write_metrics(bool final) {
   report_writer_and_log(*metrics, writer.get(), files, *log, reported_write_errors);
+  const RedisSinkState redis_state = session::redis_sink_state(redis.get(), config);
+  metrics->set_redis_state(redis_state);
+  session::log_redis_sink(redis_state, redis_logged, *log);
   // The network thread runs this timer, as it runs the feed: the book may be read here.
   metrics->set_book_levels_dropped(feed->sync().book().levels_dropped());
   metrics->set_rest_state(rest_state(rest_scheduler->stats(), rest_budget, config));
@@ -100,6 +104,7 @@ void Recorder::Impl::run_loop() {
   // Teardown in data-flow order: no more snapshots, then drain the writer, then final figures.
   rest_scheduler->stop();
   if (writer) writer->stop();
+  if (redis) redis->stop();
   write_metrics(true);
   session::close_queues(consumers);
   log->log(LogLevel::info, "stopped");

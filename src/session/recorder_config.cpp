@@ -6,6 +6,7 @@
 #include "venues/binance/binance_endpoints.hpp"
 #include "venues/binance/binance_limits.hpp"
 
+#include "redis/redis_url.hpp"
 #include "session/market_endpoints.hpp"
 #include "session/recorder_rest_budgets.hpp"
 
@@ -73,6 +74,14 @@ std::string validate(const RecorderConfig& config) {
   if (config.max_bytes == 0) return "--max-bytes must be positive";
   if (config.backups < 0) return "--backups must be 0 or more";
   if (config.print_interval_sec <= 0) return "--print-interval must be positive";
+  if (!config.redis_url.empty()) {
+    std::string error;
+    if (!redis::parse_redis_url(config.redis_url, error)) return error;
+    if (!config.write_files) return "--redis needs the recording files (the complete record)";
+  }
+  if (config.redis_keys != "depthrec" && config.redis_keys != "seed001")
+    return "--redis-keys must be depthrec or seed001";
+  if (config.redis_queue_capacity < 2) return "--redis-queue must be at least 2";
   if (config.exchange_info_interval_sec < 0)
     return "--exchange-info-interval-sec must be 0 (off) or more";
   if (config.run_minutes && !(*config.run_minutes > 0 && *config.run_minutes <= 1e8))  // NaN, inf

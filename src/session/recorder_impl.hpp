@@ -18,10 +18,12 @@
 #include "depthrec/recorder.hpp"
 #include "depthrec/text_log.hpp"
 #include "recording/data_dir_lock.hpp"
+#include "redis/redis_publisher.hpp"
 #include "session/connection_session.hpp"
 #include "session/engine.hpp"
 #include "session/feed_session.hpp"
 #include "session/log_throttle.hpp"
+#include "session/redis_wiring.hpp"
 #include "session/update_consumers.hpp"
 #include "transport/rest_scheduler.hpp"
 #include "transport/ws_client.hpp"
@@ -41,6 +43,7 @@ struct Recorder::Impl {
   std::unique_ptr<recording::DataDirLock> data_dir_lock;  // held while the writer may write
   GzipRotatingSink* files = nullptr;                      // owned by the writer
   std::unique_ptr<AsyncWriter> writer;
+  std::unique_ptr<redis::RedisPublisher> redis;  // --redis: beside the writer, its own thread
   std::unique_ptr<transport::RestScheduler> rest_scheduler;
   transport::RestBudgetId rest_budget = 0;    // the feed's market's REST weight budget
   transport::RestHandle snapshot_handle = 0;  // the last snapshot asked for (network thread)
@@ -54,6 +57,7 @@ struct Recorder::Impl {
   std::uint64_t reported_drops = 0;     // writer drops already logged
   std::int64_t last_drop_log_ns = 0;
   std::uint64_t reported_write_errors = 0;  // segment write errors already logged
+  session::RedisLogged redis_logged;        // what the log was last told of the Redis sink
   ClockOffset logged_offset;                // the clock offset estimate last logged
 
   std::thread thread;

@@ -8,6 +8,7 @@
 #include "depthrec/peer_text.hpp"
 #include "session/recorder_impl.hpp"
 #include "session/recorder_rest_budgets.hpp"
+#include "session/redis_wiring.hpp"
 #include "session/wiring_support.hpp"
 #include "transport/clock.hpp"
 
@@ -50,6 +51,7 @@ void Recorder::Impl::prepare() {
     // Before anything is written: a second recorder on this directory stops here (exit 1).
     data_dir_lock = std::make_unique<recording::DataDirLock>(config.data_dir);
     writer = session::make_writer(config, config.symbol, "", 1, files);
+    redis = session::make_redis_publisher(config, true);
   }
 
   transport::RestClientConfig rest;
@@ -81,6 +83,7 @@ void Recorder::Impl::prepare() {
     hooks.write = [this](std::string& line, const RecordContext& context, bool marker) {
       session::PushInfo info;
       const auto priority = marker ? AsyncWriter::Priority::marker : AsyncWriter::Priority::data;
+      if (redis) redis->offer(line, context.stream);  // a copy: try_push takes the line
       if (writer->try_push(line, context, priority) != AsyncWriter::PushResult::accepted)
         ++queue_drops;
       info.queue_depth = static_cast<std::int64_t>(writer->queue_depth());

@@ -6,6 +6,7 @@
 
 #include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace depthrec::cli {
@@ -31,6 +32,14 @@ std::string run_of(const ParsedCommandLine& parsed) {
   return std::string(to_string(c.market)) + " " + c.symbol + " " + stream_url(c) + " " +
          snapshot_url(c) + " " + server_time_url(c) + " depth=" + std::to_string(c.depth_levels) +
          " selection=" + items_of(parsed.selection);
+}
+
+// The command line is refused (exit 2) with a message that holds `expected`.
+void refuses(std::initializer_list<const char*> args, std::string_view expected) {
+  const ParsedCommandLine parsed = parse(args);
+  EXPECT_EQ(parsed.exit_code, 2) << parsed.message;
+  EXPECT_NE(parsed.message.find(expected), std::string::npos)
+      << "'" << parsed.message << "' lacks '" << expected << "'";
 }
 
 TEST(CliSymbols, OneSymbolIsExactlyTheSeedsSymbol) {
@@ -115,12 +124,6 @@ TEST(CliSymbols, ManySymbolsAreOneSubscriptionPerStream) {
 }
 
 TEST(CliSymbols, BadSelectionsAreRefusedWithTheReason) {
-  const auto refuses = [](std::initializer_list<const char*> args, std::string_view expected) {
-    const ParsedCommandLine parsed = parse(args);
-    EXPECT_EQ(parsed.exit_code, 2) << parsed.message;
-    EXPECT_NE(parsed.message.find(expected), std::string::npos)
-        << "'" << parsed.message << "' lacks '" << expected << "'";
-  };
   refuses({"--symbols", ""}, "depthrec: --symbols is empty");
   refuses({"--symbols", "BTCUSDT,btcusdt"}, "lists usdm:BTCUSDT twice");
   refuses({"--symbols", "ALL,BTCUSDT"}, "both ALL and BTCUSDT on usdm");
@@ -159,6 +162,30 @@ TEST(CliPresync, DefaultsFlagsAndTheirLimits) {
   config = set.config;
   config.max_presync_buffer_bytes = 0;
   EXPECT_EQ(validate(config), "--max-presync-buffer-mb must be at least 1");
+}
+
+// --redis and its companions (README "Redis Streams"): defaults, flags, and clear refusals.
+TEST(CliRedis, FlagsDefaultsAndRefusals) {
+  const ParsedCommandLine defaults = parse({"--symbols", "BTCUSDT"});
+  EXPECT_TRUE(defaults.config.redis_url.empty());
+  EXPECT_EQ(defaults.config.redis_keys, "depthrec");
+  EXPECT_EQ(defaults.config.redis_maxlen, 10'000u);
+  EXPECT_FALSE(defaults.config.redis_hash_tags);
+  const ParsedCommandLine set =
+      parse({"--symbols", "BTCUSDT", "--redis", "redis://:pw@10.1.2.3:6380/2", "--redis-keys",
+             "seed001", "--redis-hash-tags", "--redis-maxlen", "0", "--redis-queue", "500"});
+  ASSERT_LT(set.exit_code, 0) << set.message;
+  EXPECT_EQ(set.config.redis_url, "redis://:pw@10.1.2.3:6380/2");
+  EXPECT_EQ(set.config.redis_keys, "seed001");
+  EXPECT_TRUE(set.config.redis_hash_tags);
+  EXPECT_EQ(set.config.redis_maxlen, 0u);
+  EXPECT_EQ(set.config.redis_queue_capacity, 500u);
+  EXPECT_EQ(validate(set.config), "");
+  refuses({"--redis", "rediss://h"}, "hiredis 0.14 has no TLS");
+  refuses({"--redis", "redis://h:99999"}, "--redis: the port must be");
+  refuses({"--redis", "localhost:6379"}, "is no Redis URL");
+  refuses({"--redis-keys", "other"}, "--redis-keys");
+  refuses({"--redis", "unix:///tmp/r.sock", "--redis-queue", "1"}, "--redis-queue must be");
 }
 
 }  // namespace

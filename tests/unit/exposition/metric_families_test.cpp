@@ -42,6 +42,15 @@ const MetricFamily* find(const std::vector<MetricFamily>& families, const std::s
   return nullptr;
 }
 
+// The value of family `name`'s first series (-1, and a failure, when the family is missing).
+double first_value(const std::vector<MetricFamily>& families, const char* name) {
+  const MetricFamily* f = find(families, name);
+  EXPECT_NE(f, nullptr) << name;
+  return f == nullptr ? -1.0
+                      : (f->type == MetricType::Counter ? f->metric.at(0).counter.value
+                                                        : f->metric.at(0).gauge.value);
+}
+
 TEST(MetricFamilies, NamesAndLabelsFollowPrometheusRules) {
   const std::vector<StreamReport> streams{stream(Market::usdm, "BTCUSDT", 0),
                                           stream(Market::spot, "ETHUSDT", 3)};
@@ -98,13 +107,7 @@ TEST(MetricFamilies, EveryCounterOfTheSnapshotIsExposedWithItsValue) {
   report.snapshot.book.synced = true;
   report.snapshot.last_message_age_ns = 1'500'000'000;
   const auto families = metric_families(MetricsSnapshot{}, {report}, std::nullopt);
-  const auto value = [&](const char* name) {
-    const MetricFamily* f = find(families, name);
-    EXPECT_NE(f, nullptr) << name;
-    return f == nullptr ? -1.0
-                        : (f->type == MetricType::Counter ? f->metric.at(0).counter.value
-                                                          : f->metric.at(0).gauge.value);
-  };
+  const auto value = [&](const char* name) { return first_value(families, name); };
   EXPECT_EQ(value("depthrec_events_total"), 11);
   EXPECT_EQ(value("depthrec_breaks_total"), 2);
   EXPECT_EQ(value("depthrec_resyncs_total"), 3);
@@ -127,6 +130,28 @@ TEST(MetricFamilies, EveryCounterOfTheSnapshotIsExposedWithItsValue) {
   EXPECT_EQ(find(families, "depthrec_event_latency_seconds")->metric.size(), 1u);
   // No process figures given: no process_* family.
   EXPECT_EQ(find(families, "process_cpu_seconds_total"), nullptr);
+}
+
+TEST(MetricFamilies, RedisSinkFiguresOnlyWithRedis) {
+  const auto without =
+      metric_families(MetricsSnapshot{}, {stream(Market::usdm, "BTCUSDT", 1)}, std::nullopt);
+  EXPECT_EQ(find(without, "depthrec_redis_published_total"), nullptr);
+  MetricsSnapshot process = process_wide_with_rest();
+  process.redis.enabled = true;
+  process.redis.connected = true;
+  process.redis.published = 120;
+  process.redis.duplicates_suppressed = 7;
+  process.redis.dropped = 3;
+  process.redis.gaps_marked = 1;
+  process.redis.queue_peak = 50;
+  const auto with = metric_families(process, {stream(Market::usdm, "BTCUSDT", 1)}, std::nullopt);
+  const auto value = [&](const char* name) { return first_value(with, name); };
+  EXPECT_EQ(value("depthrec_redis_connected"), 1);
+  EXPECT_EQ(value("depthrec_redis_published_total"), 120);
+  EXPECT_EQ(value("depthrec_redis_duplicates_suppressed_total"), 7);
+  EXPECT_EQ(value("depthrec_redis_dropped_total"), 3);
+  EXPECT_EQ(value("depthrec_redis_gaps_marked_total"), 1);
+  EXPECT_EQ(value("depthrec_redis_queue_peak"), 50);
 }
 
 TEST(MetricFamilies, NothingReportedYetIsUpZeroAndNoStreamFamily) {

@@ -1,0 +1,152 @@
+#include "redis/entry_planner.hpp"
+
+#include <algorithm>
+
+namespace depthrec::redis {
+namespace {
+
+std::string sequenced_id(std::uint64_t sequence, std::uint64_t sub) {
+  return std::to_string(sequence) + "-" + std::to_string(sub);
+}
+
+std::string json_number_or_null(const std::optional<std::uint64_t>& value) {
+  return value ? std::to_string(*value) : "null";
+}
+
+// The gap entry's own NDJSON line (its `data`), in the shape of a recorded gap record.
+std::string gap_line(const SkippedRange& range) {
+  return R"({"type":"gap","reason":"redis_drop","market":")" + range.market + R"(","symbol":")" +
+         range.symbol + R"(","stream":")" + range.stream + R"(","from":)" +
+         json_number_or_null(range.first_sequence) + R"(,"to":)" +
+         json_number_or_null(range.last_sequence) + R"(,"dropped":)" + std::to_string(range.count) +
+         "}";
+}
+
+}  // namespace
+
+void SkippedRange::add(std::string_view market_name, std::string_view symbol_name,
+                       std::string_view stream_name, std::optional<std::uint64_t> sequence) {
+  ++count;
+  if (market.empty()) market = std::string(market_name);
+  if (symbol.empty()) symbol = std::string(symbol_name);
+  if (stream.empty()) stream = std::string(stream_name);
+  if (!sequence) return;
+  first_sequence = first_sequence ? std::min(*first_sequence, *sequence) : *sequence;
+  last_sequence = last_sequence ? std::max(*last_sequence, *sequence) : *sequence;
+}
+
+void SkippedRange::add(const LineFields& fields, std::string_view stream_name) {
+  add(fields.market, fields.symbol, stream_name, fields.sequence);
+}
+
+void SkippedRange::add(const PlannedEntry& entry) {
+  add(entry.market, entry.symbol, entry.stream, entry.sequence);
+}
+
+std::vector<std::pair<std::string, std::string>> entry_fields(std::string_view line,
+                                                              const LineFields& fields) {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(5);
+  out.emplace_back("data", std::string(line));
+  out.emplace_back("type", std::string(fields.type));
+  out.emplace_back("symbol", std::string(fields.symbol));
+  if (fields.sequence)
+    out.emplace_back(std::string(fields.sequence_name), std::to_string(*fields.sequence));
+  if (fields.event_time_ms) out.emplace_back("E", std::to_string(*fields.event_time_ms));
+  return out;
+}
+
+void EntryPlanner::place_marker(KeyState& state, PlannedEntry entry,
+                                std::vector<PlannedEntry>& out) {
+  if (state.last_sequence) {
+    entry.id = sequenced_id(*state.last_sequence, state.next_sub++);
+    out.push_back(std::move(entry));
+    return;
+  }
+  if (state.held.size() >= kMaxHeld) {
+    ++markers_abandoned_;  // the oldest goes: the newest says most about where the stream is
+    state.held.erase(state.held.begin());
+  }
+  state.held.push_back(std::move(entry));
+}
+
+void EntryPlanner::plan_line(std::string_view line, std::string_view stream,
+                             std::vector<PlannedEntry>& out) {
+  if (line.empty()) return;
+  const LineFields fields = parse_line_fields(line);
+  PlannedEntry entry;
+  entry.key = stream_key(options_, fields, stream);
+  entry.fields = entry_fields(line, fields);
+  entry.sequence = fields.sequence;
+  entry.market = std::string(fields.market);
+  entry.symbol = std::string(fields.symbol);
+  entry.stream = std::string(stream);
+  if (is_connection_stream(stream)) {
+    entry.id = "*";
+    out.push_back(std::move(entry));
+    return;
+  }
+  KeyState& state = keys_[entry.key];
+  if (!fields.sequence) {
+    place_marker(state, std::move(entry), out);
+    return;
+  }
+  const std::uint64_t sequence = *fields.sequence;
+  if (!state.held.empty()) {
+    // Held markers go just before this record: <seq - 1>-1.. (after whatever another recorder
+    // published up to seq - 1).
+    const std::uint64_t before = sequence > 0 ? sequence - 1 : 0;
+    std::uint64_t sub = 1;
+    for (PlannedEntry& held : state.held) {
+      held.id = sequenced_id(before, sub++);
+      out.push_back(std::move(held));
+    }
+    state.held.clear();
+  }
+  entry.id = sequenced_id(sequence, 0);
+  // A sequence at or below the last one keeps the key's position (Redis refuses the entry).
+  if (!state.last_sequence || sequence > *state.last_sequence) {
+    state.last_sequence = sequence;
+    state.next_sub = 1;
+  }
+  out.push_back(std::move(entry));
+}
+
+void EntryPlanner::plan_skipped(const std::string& key, const SkippedRange& range,
+                                std::vector<PlannedEntry>& out) {
+  KeyState& state = keys_[key];
+  if (range.last_sequence &&
+      (!state.last_sequence || *range.last_sequence > *state.last_sequence)) {
+    state.last_sequence = *range.last_sequence;
+    state.next_sub = 1;
+  }
+  PlannedEntry entry;
+  entry.key = key;
+  entry.gap = true;
+  entry.market = range.market;
+  entry.symbol = range.symbol;
+  entry.stream = range.stream;
+  const std::string line = gap_line(range);
+  entry.fields = {{"data", line},
+                  {"type", "gap"},
+                  {"symbol", range.symbol},
+                  {"reason", "redis_drop"},
+                  {"from", json_number_or_null(range.first_sequence)},
+                  {"to", json_number_or_null(range.last_sequence)},
+                  {"dropped", std::to_string(range.count)}};
+  if (is_connection_stream(range.stream)) {
+    entry.id = "*";
+    out.push_back(std::move(entry));
+    return;
+  }
+  place_marker(state, std::move(entry), out);
+}
+
+void EntryPlanner::abandon_held() {
+  for (auto& [key, state] : keys_) {
+    markers_abandoned_ += state.held.size();
+    state.held.clear();
+  }
+}
+
+}  // namespace depthrec::redis

@@ -1,0 +1,102 @@
+// The entries the Redis sink publishes, with ids derived from the exchange sequence so that Redis
+// itself keeps one copy of each event however many recorders publish it (exactly-once fan-in).
+// Pure: no I/O, one thread (the sink's).
+//
+// Entry ids, per key:
+//   a record with a sequence (depth/ticker u, trade t, aggTrade a)   <seq>-0
+//   a record without one (snapshot, gap, resync, ...)                 <last seq>-<n>, n = 1, 2...
+//     after the last sequenced record of the key, so it keeps its place in exchange order; one
+//     that comes before any sequenced record of its key is held (at most kMaxHeld per key) and
+//     published just before the first one, as <seq - 1>-<n>
+//   the connections stream (connect, disconnect, subscription)       * (server time: each
+//     recorder's connection records are its own, no copy of another's)
+// XADD refuses an id equal to or below the stream's top ("The ID specified in XADD is equal or
+// smaller than the target stream top item"): a second recorder's copy of an event is refused
+// by Redis and counted as a duplicate, and a batch resent after a lost connection cannot double
+// anything.
+//
+// Lines the sink had to skip (its queue was full, Redis refused them) become ONE `gap` entry per
+// key and episode, naming the sequence range skipped: {type: gap, reason: redis_drop, from, to,
+// dropped}, id <to>-<n>, so a consumer sees where its stream has a hole.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "redis/stream_entry.hpp"
+
+namespace depthrec::redis {
+
+struct PlannedEntry {
+  std::string key;
+  std::string id;  // "<ms>-<seq>" or "*"
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::optional<std::uint64_t> sequence;  // the exchange sequence it carries, if any
+  bool gap = false;                       // a redis_drop gap entry of the sink's own
+  std::string market;                     // the record's identity, for a gap entry naming it
+  std::string symbol;
+  std::string stream;
+};
+
+// What was skipped of one key in one episode.
+struct SkippedRange {
+  std::uint64_t count = 0;
+  std::optional<std::uint64_t> first_sequence;  // lowest and highest sequence among them
+  std::optional<std::uint64_t> last_sequence;
+  std::string market;
+  std::string symbol;
+  std::string stream;
+  void add(const LineFields& fields, std::string_view stream_name);
+  void add(const PlannedEntry& entry);  // an entry Redis refused
+
+ private:
+  void add(std::string_view market_name, std::string_view symbol_name, std::string_view stream_name,
+           std::optional<std::uint64_t> sequence);
+};
+
+class EntryPlanner {
+ public:
+  static constexpr std::size_t kMaxHeld = 64;
+
+  explicit EntryPlanner(KeyOptions options) : options_(options) {}
+
+  // The entries for one recorded line (no '\n') of `stream`, appended to `out`: held markers
+  // first when the line releases them. Lines with nothing to publish (empty) add none.
+  void plan_line(std::string_view line, std::string_view stream, std::vector<PlannedEntry>& out);
+
+  // Records of `key` were skipped: its gap entry is appended to `out` (held like a marker when
+  // the key has no sequence yet and the range none either). Markers after it go after `to`.
+  void plan_skipped(const std::string& key, const SkippedRange& range,
+                    std::vector<PlannedEntry>& out);
+
+  // Markers held for want of a sequence that were given up (kMaxHeld exceeded, or at stop).
+  std::uint64_t markers_abandoned() const { return markers_abandoned_; }
+  // Gives up the held markers (at stop): counted in markers_abandoned.
+  void abandon_held();
+
+  const KeyOptions& options() const { return options_; }
+
+ private:
+  struct KeyState {
+    std::optional<std::uint64_t> last_sequence;
+    std::uint64_t next_sub = 1;
+    std::vector<PlannedEntry> held;
+  };
+  void place_marker(KeyState& state, PlannedEntry entry, std::vector<PlannedEntry>& out);
+
+  KeyOptions options_;
+  std::unordered_map<std::string, KeyState> keys_;
+  std::uint64_t markers_abandoned_ = 0;
+};
+
+// Entry fields of a line: data, type, symbol, the sequence by its exchange name, E.
+std::vector<std::pair<std::string, std::string>> entry_fields(std::string_view line,
+                                                              const LineFields& fields);
+
+}  // namespace depthrec::redis

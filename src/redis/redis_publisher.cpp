@@ -1,0 +1,284 @@
+#include "redis/redis_publisher.hpp"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "redis/entry_planner.hpp"
+#include "redis/redis_connection.hpp"
+
+namespace depthrec::redis {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// What Redis answers to an id at or below the stream's top: the entry is already there.
+bool is_duplicate_refusal(const RedisReply& reply) {
+  return reply.kind == RedisReply::Kind::error &&
+         reply.text.find("equal or smaller than the target stream top item") != std::string::npos;
+}
+
+// One queued item: a record line, or (lines empty) what the keys lost since the last line taken.
+struct QueuedItem {
+  std::string line;
+  std::string stream;
+  std::map<std::string, SkippedRange> skipped;
+};
+
+}  // namespace
+
+struct RedisPublisher::Impl {
+  explicit Impl(RedisPublisherConfig c) : config(std::move(c)), planner(config.keys) {
+    if (config.queue_capacity < 2) config.queue_capacity = 2;
+    if (config.batch_max < 1) config.batch_max = 1;
+    maxlen_text = std::to_string(config.maxlen);
+    worker = std::thread([this] { run(); });
+  }
+
+  RedisPublisherConfig config;
+  std::string maxlen_text;
+
+  mutable std::mutex mutex;
+  std::condition_variable wake;
+  std::deque<QueuedItem> queue;  // guarded by mutex
+  std::size_t queued_bytes = 0;
+  std::size_t in_flight = 0;  // lines taken by the worker and not yet settled
+  std::map<std::string, SkippedRange> pending_skipped;  // dropped since the last line accepted
+  bool stopping = false;
+  RedisPublisherStats stats;
+
+  // Worker thread only.
+  EntryPlanner planner;
+  std::unique_ptr<RedisConnection> connection;
+  std::thread worker;
+
+  bool offer(std::string_view lines, std::string_view stream) {
+    bool all_kept = true;
+    std::lock_guard<std::mutex> lock(mutex);
+    while (!lines.empty()) {
+      const std::size_t end = lines.find('\n');
+      const std::string_view line = lines.substr(0, end);
+      lines = end == std::string_view::npos ? std::string_view{} : lines.substr(end + 1);
+      if (line.empty()) continue;
+      ++stats.offered;
+      const std::size_t depth = queue.size() + in_flight;
+      if (stopping || depth >= config.queue_capacity ||
+          queued_bytes + line.size() > config.max_queue_bytes) {
+        note_dropped_locked(line, stream);
+        all_kept = false;
+        continue;
+      }
+      if (!pending_skipped.empty()) {
+        QueuedItem note;
+        note.skipped = std::move(pending_skipped);
+        pending_skipped.clear();
+        queue.push_back(std::move(note));
+      }
+      QueuedItem item;
+      item.line = std::string(line);
+      item.stream = std::string(stream);
+      queued_bytes += line.size();
+      queue.push_back(std::move(item));
+      stats.queue_peak = std::max(stats.queue_peak, queue.size() + in_flight);
+      if (queue.size() == 1 || queue.size() >= config.batch_max) wake.notify_one();
+    }
+    return all_kept;
+  }
+
+  void note_dropped_locked(std::string_view line, std::string_view stream) {
+    ++stats.dropped;
+    const LineFields fields = parse_line_fields(line);
+    pending_skipped[stream_key(config.keys, fields, stream)].add(fields, stream);
+  }
+
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (stopping && !worker.joinable()) return;
+      stopping = true;
+    }
+    wake.notify_all();
+    if (worker.joinable()) worker.join();
+  }
+
+  // ---- worker thread ----
+  void run() {
+    std::chrono::milliseconds backoff = config.backoff_initial;
+    std::vector<QueuedItem> items;
+    std::vector<PlannedEntry> entries;
+    std::vector<RedisReply> replies;
+    bool ever_connected = false;
+    Clock::time_point drain_deadline = Clock::time_point::max();
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        if (items.empty()) {
+          wake.wait_for(lock, std::chrono::milliseconds(50),
+                        [&] { return stopping || !queue.empty() || !pending_skipped.empty(); });
+          if (stopping && drain_deadline == Clock::time_point::max())
+            drain_deadline = Clock::now() + config.drain_timeout;
+          if (queue.empty() && pending_skipped.empty() && stopping) break;
+          while (!queue.empty() && items.size() < config.batch_max) {
+            queued_bytes -= queue.front().line.size();
+            if (!queue.front().line.empty()) ++in_flight;
+            items.push_back(std::move(queue.front()));
+            queue.pop_front();
+          }
+          if (queue.empty() && !pending_skipped.empty() && items.size() < config.batch_max) {
+            // Lines were dropped after the last one queued and none has come since (the feed
+            // paused or ended): their gap entry goes now, after everything taken.
+            QueuedItem note;
+            note.skipped = std::move(pending_skipped);
+            pending_skipped.clear();
+            items.push_back(std::move(note));
+          }
+          if (items.empty()) continue;
+          entries.clear();
+          plan(items, entries);
+        } else if (stopping && drain_deadline == Clock::time_point::max()) {
+          drain_deadline = Clock::now() + config.drain_timeout;
+        }
+      }
+      if (Clock::now() >= drain_deadline) break;
+      if (!connection) {
+        std::string error;
+        connection = RedisConnection::open(config.url, config.io_timeout, error);
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!connection) {
+          ++stats.connect_failures;
+          stats.last_error = error;
+          stats.connected = false;
+        } else {
+          if (ever_connected) ++stats.reconnects;
+          ever_connected = true;
+          stats.connected = true;
+          backoff = config.backoff_initial;
+        }
+      }
+      if (!connection) {
+        std::unique_lock<std::mutex> lock(mutex);
+        auto wait = std::chrono::duration_cast<Clock::duration>(backoff);
+        if (drain_deadline != Clock::time_point::max())
+          wait = std::min(wait, drain_deadline - Clock::now());
+        wake.wait_for(lock, wait, [&] { return stopping && Clock::now() >= drain_deadline; });
+        backoff = std::min(backoff * 2, config.backoff_max);
+        continue;
+      }
+      if (send(entries, replies)) {
+        settle(items, entries, replies);
+        items.clear();
+      }
+    }
+    // What is left (Redis unreachable at stop, or the drain deadline passed) is dropped.
+    planner.abandon_held();
+    std::lock_guard<std::mutex> lock(mutex);
+    std::uint64_t lost = 0;
+    for (const QueuedItem& item : items)
+      if (!item.line.empty()) ++lost;
+    for (const QueuedItem& item : queue)
+      if (!item.line.empty()) ++lost;
+    queue.clear();
+    in_flight = 0;
+    queued_bytes = 0;
+    stats.dropped += lost;
+    stats.markers_abandoned = planner.markers_abandoned();
+    stats.connected = false;
+    connection.reset();
+  }
+
+  // Entries for the items taken (lines and notes of what keys lost), in queue order.
+  void plan(const std::vector<QueuedItem>& items, std::vector<PlannedEntry>& entries) {
+    for (const QueuedItem& item : items) {
+      if (item.line.empty()) {
+        for (const auto& [key, range] : item.skipped) planner.plan_skipped(key, range, entries);
+      } else {
+        planner.plan_line(item.line, item.stream, entries);
+      }
+    }
+  }
+
+  // One pipelined round trip for `entries`; false (connection dropped, batch kept) on failure.
+  bool send(const std::vector<PlannedEntry>& entries, std::vector<RedisReply>& replies) {
+    std::vector<std::string_view> argv;
+    for (const PlannedEntry& entry : entries) {
+      argv.clear();
+      argv.emplace_back("XADD");
+      argv.emplace_back(entry.key);
+      if (config.maxlen > 0) {
+        argv.emplace_back("MAXLEN");
+        argv.emplace_back("~");
+        argv.emplace_back(maxlen_text);
+      }
+      argv.emplace_back(entry.id);
+      for (const auto& [name, value] : entry.fields) {
+        argv.emplace_back(name);
+        argv.emplace_back(value);
+      }
+      connection->append(argv);
+    }
+    replies.clear();
+    std::string error;
+    if (connection->read_replies(replies, error)) return true;
+    connection.reset();
+    std::lock_guard<std::mutex> lock(mutex);
+    stats.connected = false;
+    stats.last_error = "redis " + config.url.text() + ": " + error;
+    return false;
+  }
+
+  void settle(const std::vector<QueuedItem>& items, const std::vector<PlannedEntry>& entries,
+              const std::vector<RedisReply>& replies) {
+    std::lock_guard<std::mutex> lock(mutex);
+    ++stats.batches;
+    for (std::size_t i = 0; i < entries.size() && i < replies.size(); ++i) {
+      const RedisReply& reply = replies[i];
+      if (reply.kind != RedisReply::Kind::error) {
+        ++stats.published;
+        if (entries[i].gap) ++stats.gaps_marked;
+      } else if (is_duplicate_refusal(reply)) {
+        ++stats.duplicates_suppressed;
+      } else {
+        // Refused for another reason (OOM under maxmemory noeviction, WRONGTYPE...): skipped,
+        // and marked as a gap of its key before the next line accepted.
+        ++stats.errors;
+        ++stats.dropped;
+        stats.last_error = "XADD " + entries[i].key + ": " + reply.text;
+        if (!entries[i].gap) pending_skipped[entries[i].key].add(entries[i]);
+      }
+    }
+    std::size_t lines = 0;
+    for (const QueuedItem& item : items)
+      if (!item.line.empty()) ++lines;
+    in_flight -= std::min(in_flight, lines);
+    stats.markers_abandoned = planner.markers_abandoned();
+  }
+};
+
+RedisPublisher::RedisPublisher(RedisPublisherConfig config)
+    : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+RedisPublisher::~RedisPublisher() {
+  stop();
+}
+
+bool RedisPublisher::offer(std::string_view lines, std::string_view stream) {
+  return impl_->offer(lines, stream);
+}
+
+void RedisPublisher::stop() {
+  impl_->stop();
+}
+
+RedisPublisherStats RedisPublisher::stats() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  RedisPublisherStats out = impl_->stats;
+  out.queue_depth = impl_->queue.size() + impl_->in_flight;
+  return out;
+}
+
+}  // namespace depthrec::redis

@@ -1,0 +1,83 @@
+// RedisPublisher: the Redis Streams sink (--redis). The recorder hands it each record line as it
+// hands it to the file writer; it keeps them in ITS OWN bounded queue and publishes them from ITS
+// OWN thread, in pipelined batches (one XADD per entry, one round trip per batch), so a slow,
+// frozen or dead Redis never blocks the network thread or the file recording.
+//
+//   RedisPublisherConfig config;            // url, keys, maxlen, queue bound...
+//   RedisPublisher redis(config);           // starts its thread (connects in the background)
+//   redis.offer(line, context.stream);      // copies the line; never waits on I/O
+//   ...
+//   redis.stop();                           // drains (within drain_timeout), closes, joins
+//
+// Overflow (drop_newest, as the AsyncWriter): a line that finds the queue full is dropped and
+// counted against its stream key; before the next line accepted, the queue takes a note of what
+// each key lost, and the sink publishes it as ONE `gap` entry per key (reason redis_drop, the
+// sequence range) in its place (entry_planner.hpp). While Redis is unreachable the thread keeps
+// its batch and reconnects with exponential backoff; entry ids come from the exchange sequence, so
+// resending a batch after a lost connection publishes nothing twice.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "redis/redis_url.hpp"
+#include "redis/stream_entry.hpp"
+
+namespace depthrec::redis {
+
+struct RedisPublisherConfig {
+  RedisUrl url;
+  KeyOptions keys;
+  std::size_t maxlen = 10'000;           // XADD MAXLEN ~ N (seed 001's); 0: no trimming
+  std::size_t queue_capacity = 100'000;  // lines waiting (the batch being sent included)
+  std::size_t max_queue_bytes = std::size_t{64} << 20;
+  std::size_t batch_max = 512;                     // entries per pipelined round trip
+  std::chrono::milliseconds io_timeout{1000};      // connect, send, reply
+  std::chrono::milliseconds backoff_initial{100};  // reconnect delay, doubled up to max
+  std::chrono::milliseconds backoff_max{2000};
+  std::chrono::milliseconds drain_timeout{2000};  // stop(): what is left after it is dropped
+};
+
+struct RedisPublisherStats {
+  std::uint64_t offered = 0;                // lines handed to offer()
+  std::uint64_t published = 0;              // entries Redis added (gap entries included)
+  std::uint64_t duplicates_suppressed = 0;  // entries Redis already had (another recorder's copy)
+  std::uint64_t dropped = 0;                // lines the sink skipped (queue full, refused, stop)
+  std::uint64_t gaps_marked = 0;            // redis_drop gap entries published
+  std::uint64_t markers_abandoned = 0;      // markers of a key that never got a sequence
+  std::uint64_t errors = 0;                 // entries Redis refused otherwise (OOM...)
+  std::uint64_t reconnects = 0;             // connections opened after the first
+  std::uint64_t connect_failures = 0;
+  std::uint64_t batches = 0;  // round trips that completed
+  std::size_t queue_depth = 0;
+  std::size_t queue_peak = 0;
+  bool connected = false;
+  std::string last_error;
+};
+
+class RedisPublisher {
+ public:
+  explicit RedisPublisher(RedisPublisherConfig config);
+  ~RedisPublisher();  // stop()
+  RedisPublisher(const RedisPublisher&) = delete;
+  RedisPublisher& operator=(const RedisPublisher&) = delete;
+
+  // Queues a copy of `lines` (one or more '\n'-separated records) of stream `stream`. Never
+  // waits on I/O; false if any line was dropped (counted).
+  bool offer(std::string_view lines, std::string_view stream);
+
+  // Publishes what is queued (for at most drain_timeout), then closes and joins. Idempotent.
+  void stop();
+
+  RedisPublisherStats stats() const;  // thread-safe
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace depthrec::redis

@@ -1,0 +1,62 @@
+// What the Redis sink publishes for one recorded line: the stream key it goes to and the fields a
+// consumer filters on without parsing `data` (the NDJSON line as recorded). Pure: no I/O.
+//
+// Keys (KeyScheme):
+//   depthrec  depthrec:<market>:<SYMBOL>:<channel>   e.g. depthrec:usdm:BTCUSDT:depth,
+//             depthrec:spot:ETHUSDT:aggTrade; a connection's records: depthrec:<market>:connections
+//   seed001   seed 001's keys: binance:raw:depth:<levels> (partial depth5/10/20),
+//             binance:raw:depth (diff depth), binance:raw:trade (aggTrade: the seed's "trade"
+//             stream is Binance's aggTrade), binance:raw:rawtrade (trade),
+//             binance:raw:bookticker, binance:raw:connections; a run of more than one symbol
+//             appends :<SYMBOL> (one stream per symbol: the entry ids are per symbol)
+// With hash tags the symbol is written {SYMBOL} (depthrec:usdm:{BTCUSDT}:depth; seed001 always
+// appends :{SYMBOL}), so every stream of a symbol lands on one Redis Cluster shard.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace depthrec::redis {
+
+enum class KeyScheme : std::uint8_t { depthrec, seed001 };
+
+struct KeyOptions {
+  KeyScheme scheme = KeyScheme::depthrec;
+  bool hash_tags = false;
+  bool single_symbol = false;  // seed001: the run records one symbol (keys without it)
+};
+
+// The fields of one record line the sink needs (views into the line).
+struct LineFields {
+  std::string_view type;    // "depth", "trade", "gap"... (empty if the line has none)
+  std::string_view market;  // "usdm", "spot", "coinm"
+  std::string_view symbol;  // "BTCUSDT"
+  // The exchange sequence of the record, when it has one: depth and ticker `u`, trade and
+  // aggTrade `id` (the payload's `t` / `a`). Records without one are markers (snapshot, gap,
+  // resync, connect...).
+  std::optional<std::uint64_t> sequence;
+  std::string_view sequence_name;             // "u", "t" or "a": the entry field that carries it
+  std::optional<std::int64_t> event_time_ms;  // E, when not null
+};
+
+// The fields of `line` (one NDJSON record as depthrec writes it, without its '\n'). Never fails:
+// what is missing or malformed is left empty.
+LineFields parse_line_fields(std::string_view line);
+
+// The channel of a stream name: "btcusdt@depth@100ms" -> "depth", "btcusdt@depth20" ->
+// "depth20", "btcusdt@bookTicker" -> "bookTicker"; a name without '@' (the `connections`
+// stream) is its own channel.
+std::string_view channel_of_stream(std::string_view stream);
+
+// The key a record of `stream` with `fields` goes to.
+std::string stream_key(const KeyOptions& options, const LineFields& fields,
+                       std::string_view stream);
+
+// True when the stream's records are the process's own (connections: connect, disconnect,
+// subscription) rather than one exchange stream's: they get server-assigned ids (`*`), since
+// every recorder's are its own and none is a copy of another's.
+bool is_connection_stream(std::string_view stream);
+
+}  // namespace depthrec::redis

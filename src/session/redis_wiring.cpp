@@ -1,0 +1,74 @@
+#include "session/redis_wiring.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace depthrec::session {
+
+std::unique_ptr<redis::RedisPublisher> make_redis_publisher(const RecorderConfig& config,
+                                                            bool single_symbol) {
+  if (config.redis_url.empty()) return nullptr;
+  std::string error;
+  const auto url = redis::parse_redis_url(config.redis_url, error);
+  if (!url) throw std::invalid_argument(error);
+  redis::RedisPublisherConfig publisher;
+  publisher.url = *url;
+  publisher.keys.scheme =
+      config.redis_keys == "seed001" ? redis::KeyScheme::seed001 : redis::KeyScheme::depthrec;
+  publisher.keys.hash_tags = config.redis_hash_tags;
+  publisher.keys.single_symbol = single_symbol;
+  publisher.maxlen = config.redis_maxlen;
+  publisher.queue_capacity = config.redis_queue_capacity;
+  publisher.backoff_max = std::min(publisher.backoff_max, config.backoff_max);
+  return std::make_unique<redis::RedisPublisher>(publisher);
+}
+
+RedisSinkState redis_sink_state(const redis::RedisPublisher* publisher,
+                                const RecorderConfig& config) {
+  RedisSinkState state;
+  if (!publisher) return state;
+  const redis::RedisPublisherStats stats = publisher->stats();
+  state.enabled = true;
+  state.connected = stats.connected;
+  std::string error;
+  if (const auto url = redis::parse_redis_url(config.redis_url, error)) state.url = url->text();
+  state.published = stats.published;
+  state.duplicates_suppressed = stats.duplicates_suppressed;
+  state.dropped = stats.dropped;
+  state.gaps_marked = stats.gaps_marked;
+  state.errors = stats.errors;
+  state.reconnects = stats.reconnects;
+  state.connect_failures = stats.connect_failures;
+  state.queue_depth = stats.queue_depth;
+  state.queue_peak = stats.queue_peak;
+  state.queue_capacity = config.redis_queue_capacity;
+  state.last_error = stats.last_error;
+  return state;
+}
+
+void log_redis_sink(const RedisSinkState& state, RedisLogged& logged, TextLog& log) {
+  if (!state.enabled) return;
+  if (state.connected && !logged.connected) {
+    log.log(LogLevel::info, "redis sink connected to " + state.url);
+  } else if (!state.connected &&
+             (logged.connected || state.connect_failures > logged.connect_failures)) {
+    log.log(LogLevel::warning,
+            "redis sink not connected (" + state.last_error + "); up to " +
+                std::to_string(state.queue_capacity) +
+                " records wait, then they are dropped and marked by redis_drop gap entries");
+  }
+  if (state.dropped > logged.dropped)
+    log.log(LogLevel::warning, "redis sink dropped " +
+                                   std::to_string(state.dropped - logged.dropped) + " records (" +
+                                   std::to_string(state.dropped) + " in all; the files have them)");
+  if (state.errors > logged.errors)
+    log.log(LogLevel::warning, "Redis refused " + std::to_string(state.errors - logged.errors) +
+                                   " entries: " + state.last_error);
+  logged.connected = state.connected;
+  logged.connect_failures = state.connect_failures;
+  logged.dropped = state.dropped;
+  logged.errors = state.errors;
+}
+
+}  // namespace depthrec::session

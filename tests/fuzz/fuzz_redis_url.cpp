@@ -1,0 +1,70 @@
+// The Redis sink's parsers, from one buffer:
+//  - --redis URL: any bytes are parsed or refused, never a crash. A refusal names --redis; an
+//    accepted URL is whole (a host or an absolute socket path, port and db in range) and its
+//    printed form (password hidden) parses back to the same endpoint;
+//  - the bytes as record lines (split at '\n'): their entry fields and ids, never a crash; an
+//    entry's data is its line, a sequenced entry's id is <sequence>-0, and ids of one key never
+//    go below the last sequence planned.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fuzz_check.hpp"
+#include "redis/entry_planner.hpp"
+#include "redis/redis_url.hpp"
+#include "redis/stream_entry.hpp"
+
+namespace {
+
+void plan_lines(std::string_view text) {
+  using namespace depthrec::redis;
+  KeyOptions options;
+  options.hash_tags = !text.empty() && (text.front() & 1) != 0;
+  EntryPlanner planner(options);
+  std::vector<PlannedEntry> entries;
+  while (!text.empty()) {
+    const std::size_t end = text.find('\n');
+    const std::string_view line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+    const LineFields fields = parse_line_fields(line);
+    if (fields.sequence) FUZZ_CHECK(!fields.sequence_name.empty());
+    const std::size_t before = entries.size();
+    planner.plan_line(line, "btcusdt@depth@100ms", entries);
+    if (!line.empty() && fields.sequence) {
+      FUZZ_CHECK(entries.size() > before);
+      FUZZ_CHECK(entries.back().id == std::to_string(*fields.sequence) + "-0");
+      FUZZ_CHECK(entries.back().fields.front().second == line);
+    }
+  }
+  planner.abandon_held();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace depthrec::redis;
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  plan_lines(text);
+  std::string error;
+  const auto url = parse_redis_url(text, error);
+  if (!url) {
+    FUZZ_CHECK(error.rfind("--redis: ", 0) == 0);
+    return 0;
+  }
+  FUZZ_CHECK(url->db >= 0 && url->db <= 1'000'000);
+  if (url->transport == RedisUrl::Transport::unix_socket) {
+    FUZZ_CHECK(!url->socket_path.empty() && url->socket_path.front() == '/');
+  } else {
+    FUZZ_CHECK(!url->host.empty());
+    FUZZ_CHECK(url->port >= 1 && url->port <= 65535);
+  }
+  std::string again_error;
+  const auto again = parse_redis_url(url->text(), again_error);
+  FUZZ_CHECK(again.has_value());
+  FUZZ_CHECK(again->text() == url->text());
+  FUZZ_CHECK(again->host == url->host && again->port == url->port && again->db == url->db);
+  FUZZ_CHECK(again->socket_path == url->socket_path);
+  return 0;
+}
