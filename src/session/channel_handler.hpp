@@ -1,4 +1,4 @@
-// An event channel's stream (trade, aggTrade; next kline, markPrice, forceOrder): a stream with
+// An event channel's stream (trade, aggTrade, kline, markPrice, forceOrder): a stream with
 // no book, recorded on its own. A frame routed to it by stream name (ConnectionSession) goes
 // parse -> continuity check -> record line + metrics, all in its handler. One handler per channel
 // kind, registered by kind in channel_handlers.cpp: a new channel is one handler file plus its
@@ -32,6 +32,7 @@ struct ChannelSetup {
   std::string stream;  // its name on the wire, e.g. "btcusdt@aggTrade"
   std::uint32_t writer_id = 0;
   ChannelHooks hooks;
+  bool klines_closed_only = false;  // --klines closed
 };
 
 class ChannelHandler {

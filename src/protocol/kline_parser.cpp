@@ -1,0 +1,68 @@
+// parse_kline_frame: the payload located as for trades (event_payload.hpp), then read as a
+// document: the candle's fields in "k".
+#include <optional>
+#include "depthrec/kline_event.hpp"
+
+#include "protocol/event_payload.hpp"
+
+namespace depthrec {
+
+using protocol::FieldReader;
+using protocol::JsonObject;
+
+ParseError parse_kline_frame(std::string_view text, KlineEvent& out, std::string& scratch) {
+  out = KlineEvent{};
+  std::string_view payload;
+  if (const ParseError error = protocol::locate_event_payload(text, scratch, payload, out.stream);
+      error != ParseError::none)
+    return error;
+  out.payload = payload;
+
+  rapidjson::Document document;
+  document.Parse<rapidjson::kParseIterativeFlag>(payload.data(), payload.size());
+  if (document.HasParseError() || !document.IsObject()) return ParseError::malformed_json;
+  const JsonObject object = static_cast<const rapidjson::Document&>(document).GetObject();
+  FieldReader read(object);
+  std::string_view event_type;
+  read.text("e", event_type);
+  if (read.error() == ParseError::none && event_type != "kline")
+    return ParseError::wrong_type;  // another event on this stream
+  read.time("E", out.event_time_ms);
+  read.text("s", out.symbol);
+  const rapidjson::Value* candle_value = read.object("k");
+  if (read.error() != ParseError::none) return read.error();
+  const JsonObject candle_object = candle_value->GetObject();
+  FieldReader candle(candle_object);
+  std::string_view interval, candle_symbol;
+  candle.time("t", out.open_time_ms);
+  candle.time("T", out.close_time_ms);
+  candle.text("i", interval);
+  candle.signed_id("f", out.first_trade_id);
+  candle.signed_id("L", out.last_trade_id);
+  candle.decimal("o", out.open);
+  candle.decimal("c", out.close);
+  candle.decimal("h", out.high);
+  candle.decimal("l", out.low);
+  candle.decimal("v", out.base_volume);
+  candle.id("n", out.trade_count);
+  candle.flag("x", out.closed);
+  candle.decimal("q", out.quote_volume);
+  candle.decimal("V", out.taker_buy_base_volume);
+  candle.decimal("Q", out.taker_buy_quote_volume);
+  if (candle.error() != ParseError::none) return candle.error();
+  const std::optional<KlineInterval> known = parse_kline_interval(interval);
+  if (!known || out.close_time_ms < out.open_time_ms) return ParseError::bad_number;
+  out.interval = *known;
+  // "k.s" is optional in older captures; when present it names the same symbol.
+  if (candle_object.HasMember("s")) {
+    candle.text("s", candle_symbol);
+    if (candle.error() != ParseError::none) return candle.error();
+    if (candle_symbol != out.symbol) return ParseError::wrong_type;
+  }
+  // The symbol as a view of the frame (the document's copy goes with it).
+  out.symbol = protocol::view_in_payload(payload, out.symbol);
+  if (out.symbol.empty()) return ParseError::wrong_type;  // escaped: not a symbol
+  return ParseError::none;
+}
+
+}  // namespace depthrec
