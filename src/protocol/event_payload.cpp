@@ -155,6 +155,21 @@ ParseError locate_event_payload(std::string_view text, std::string& scratch,
   return ParseError::none;
 }
 
+ParseError read_event_document(std::string_view text, std::string& scratch,
+                               std::string_view event_type, EventDocument& out) {
+  if (const ParseError error = locate_event_payload(text, scratch, out.payload, out.stream);
+      error != ParseError::none)
+    return error;
+  out.document.Parse<rapidjson::kParseIterativeFlag>(out.payload.data(), out.payload.size());
+  if (out.document.HasParseError() || !out.document.IsObject()) return ParseError::malformed_json;
+  const JsonObject object = out.object();
+  FieldReader read(object);
+  std::string_view type;
+  read.text("e", type);
+  if (read.error() != ParseError::none) return read.error();
+  return type == event_type ? ParseError::none : ParseError::wrong_type;  // another event
+}
+
 void FieldReader::id(const char* name, std::uint64_t& out) {
   const rapidjson::Value* v = find(name);
   if (v == nullptr) return;

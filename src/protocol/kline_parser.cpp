@@ -1,6 +1,7 @@
 // parse_kline_frame: the payload located as for trades (event_payload.hpp), then read as a
 // document: the candle's fields in "k".
 #include <optional>
+
 #include "depthrec/kline_event.hpp"
 
 #include "protocol/event_payload.hpp"
@@ -12,21 +13,14 @@ using protocol::JsonObject;
 
 ParseError parse_kline_frame(std::string_view text, KlineEvent& out, std::string& scratch) {
   out = KlineEvent{};
-  std::string_view payload;
-  if (const ParseError error = protocol::locate_event_payload(text, scratch, payload, out.stream);
-      error != ParseError::none)
-    return error;
-  out.payload = payload;
-
-  rapidjson::Document document;
-  document.Parse<rapidjson::kParseIterativeFlag>(payload.data(), payload.size());
-  if (document.HasParseError() || !document.IsObject()) return ParseError::malformed_json;
-  const JsonObject object = static_cast<const rapidjson::Document&>(document).GetObject();
+  protocol::EventDocument event;
+  const ParseError error = protocol::read_event_document(text, scratch, "kline", event);
+  out.payload = event.payload;
+  out.stream = event.stream;
+  if (error != ParseError::none) return error;
+  const std::string_view payload = event.payload;
+  const JsonObject object = event.object();
   FieldReader read(object);
-  std::string_view event_type;
-  read.text("e", event_type);
-  if (read.error() == ParseError::none && event_type != "kline")
-    return ParseError::wrong_type;  // another event on this stream
   read.time("E", out.event_time_ms);
   read.text("s", out.symbol);
   const rapidjson::Value* candle_value = read.object("k");

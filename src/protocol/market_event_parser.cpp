@@ -73,23 +73,16 @@ ParseError parse_market_event_frame(std::string_view text, MarketEventKind kind,
                                     std::string& scratch) {
   out = MarketEvent{};
   out.kind = kind;
-  std::string_view payload;
-  if (const ParseError error = protocol::locate_event_payload(text, scratch, payload, out.stream);
-      error != ParseError::none)
-    return error;
-  out.payload = payload;
-
-  rapidjson::Document document;
-  document.Parse<rapidjson::kParseIterativeFlag>(payload.data(), payload.size());
-  if (document.HasParseError() || !document.IsObject()) return ParseError::malformed_json;
-  const JsonObject object = static_cast<const rapidjson::Document&>(document).GetObject();
-  FieldReader read(object);
-  std::string_view event_type;
-  read.text("e", event_type);
-  const std::string_view expected =
+  protocol::EventDocument event;
+  const std::string_view event_type =
       kind == MarketEventKind::mark_price ? "markPriceUpdate" : "forceOrder";
-  if (read.error() == ParseError::none && event_type != expected)
-    return ParseError::wrong_type;  // another event on this stream
+  const ParseError read_error = protocol::read_event_document(text, scratch, event_type, event);
+  out.payload = event.payload;
+  out.stream = event.stream;
+  if (read_error != ParseError::none) return read_error;
+  const std::string_view payload = event.payload;
+  const JsonObject object = event.object();
+  FieldReader read(object);
   read.time("E", out.event_time_ms);
   if (read.error() != ParseError::none) return read.error();
   const ParseError error = kind == MarketEventKind::mark_price ? read_mark_price(object, out)

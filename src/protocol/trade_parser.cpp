@@ -23,23 +23,15 @@ ParseError parse_trade_frame(std::string_view text, TradeKind kind, TradeEvent& 
                              std::string& scratch) {
   out = TradeEvent{};
   out.kind = kind;
-  // Step 1: the frame is JSON; where is the payload.
-  std::string_view payload;
-  if (const ParseError error = protocol::locate_event_payload(text, scratch, payload, out.stream);
-      error != ParseError::none)
-    return error;
-  out.payload = payload;
-
-  // Step 2: the payload's fields.
-  rapidjson::Document document;
-  document.Parse<rapidjson::kParseIterativeFlag>(payload.data(), payload.size());
-  if (document.HasParseError() || !document.IsObject()) return ParseError::malformed_json;
-  const JsonObject object = static_cast<const rapidjson::Document&>(document).GetObject();
+  // Step 1: the frame is JSON; where is the payload. Step 2: the payload's fields.
+  protocol::EventDocument event;
+  const ParseError error = protocol::read_event_document(text, scratch, to_string(kind), event);
+  out.payload = event.payload;
+  out.stream = event.stream;
+  if (error != ParseError::none) return error;
+  const std::string_view payload = event.payload;
+  const JsonObject object = event.object();
   FieldReader read(object);
-  std::string_view event_type;
-  read.text("e", event_type);
-  if (read.error() == ParseError::none && event_type != to_string(kind))
-    return ParseError::wrong_type;  // another event on this stream
   read.time("E", out.event_time_ms);
   read.time("T", out.trade_time_ms);
   read.text("s", out.symbol);

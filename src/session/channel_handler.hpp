@@ -69,6 +69,8 @@ class ChannelHandler {
   virtual void handle(std::uint64_t conn_id, std::string_view frame, std::int64_t recv_ns) = 0;
 
   PushInfo write(std::string& line, bool marker);
+  // Receive time - E in ms (negative when the local clock is behind); NaN without a usable E.
+  static double event_latency_ms(std::int64_t event_time_ms, std::int64_t recv_ns);
   // A line a peer can cause once per frame: throttled.
   void log_per_event(LogLevel level, const std::string& message);
   ChannelMetrics& metrics_mut() { return metrics_; }

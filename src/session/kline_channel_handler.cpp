@@ -1,8 +1,5 @@
 #include "session/kline_channel_handler.hpp"
 
-#include <cmath>
-
-#include "depthrec/epoch_time.hpp"
 #include "depthrec/peer_text.hpp"
 
 namespace depthrec::session {
@@ -52,11 +49,7 @@ void KlineChannelHandler::handle(std::uint64_t, std::string_view frame, std::int
       break;
   }
   if (closed_only_ && !event_.closed) return;
-  std::int64_t event_ns = 0;
-  const double latency_ms =
-      event_.event_time_ms > 0 && epoch_ms_to_ns(event_.event_time_ms, event_ns)
-          ? static_cast<double>(recv_ns - event_ns) / 1e6
-          : std::nan("");
+  const double latency_ms = event_latency_ms(event_.event_time_ms, recv_ns);
   append_kline_record(line(), context(), recv_ns, event_, latency_ms);
   write(line(), false);
   metrics_mut().record_event(static_cast<std::uint64_t>(event_.open_time_ms), event_.event_time_ms);

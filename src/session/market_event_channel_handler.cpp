@@ -1,8 +1,5 @@
 #include "session/market_event_channel_handler.hpp"
 
-#include <cmath>
-
-#include "depthrec/epoch_time.hpp"
 #include "depthrec/peer_text.hpp"
 
 namespace depthrec::session {
@@ -38,11 +35,7 @@ void MarketEventChannelHandler::handle(std::uint64_t, std::string_view frame,
     return;
   }
   last_event_time_ms_ = event_.event_time_ms;
-  std::int64_t event_ns = 0;
-  const double latency_ms =
-      event_.event_time_ms > 0 && epoch_ms_to_ns(event_.event_time_ms, event_ns)
-          ? static_cast<double>(recv_ns - event_ns) / 1e6
-          : std::nan("");
+  const double latency_ms = event_latency_ms(event_.event_time_ms, recv_ns);
   const auto id = static_cast<std::uint64_t>(event_.event_time_ms);
   append_event_record(line(), channel, context(), recv_ns, id, event_.event_time_ms, event_.time_ms,
                       latency_ms, event_.payload);

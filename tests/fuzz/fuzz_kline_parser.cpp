@@ -20,11 +20,7 @@ namespace {
 
 using namespace depthrec;
 
-bool inside(std::string_view view, std::string_view text) {
-  const auto begin = reinterpret_cast<std::uintptr_t>(text.data());
-  const auto first = reinterpret_cast<std::uintptr_t>(view.data());
-  return view.empty() || (first >= begin && first + view.size() <= begin + text.size());
-}
+using fuzz::is_view_inside;
 
 void check_line(const std::string& line) {
   FUZZ_CHECK(!line.empty() && line.back() == '\n');
@@ -47,8 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(parse_kline_frame(text, again, stale) == error);
   if (error != ParseError::none) return 0;
   FUZZ_CHECK(again.open_time_ms == event.open_time_ms && again.payload == event.payload);
-  FUZZ_CHECK(inside(event.payload, text) && inside(event.stream, text) &&
-             inside(event.symbol, text));
+  FUZZ_CHECK(is_view_inside(event.payload, text) && is_view_inside(event.stream, text) &&
+             is_view_inside(event.symbol, text));
   FUZZ_CHECK(event.payload.size() >= 2 && event.payload.front() == '{' &&
              event.payload.back() == '}');
   FUZZ_CHECK(!event.symbol.empty() && event.interval != KlineInterval::none);

@@ -58,10 +58,8 @@ void expect_seed_config_records_every_depth_stream(
     EXPECT_EQ(u64(*agg, "gaps"), 0u) << s.symbol;
     agg_recorded += u64(*agg, "events");
     // kline_1m: the open candle's updates depthsim sent (a minute does not end in the run).
-    const rapidjson::Value* kline = nullptr;
-    for (const auto& entry : (*metrics)["channel_streams"].GetArray()) {
-      if (str(entry, "stream") == SymbolUnderTest::to_lower(s.symbol) + "@kline_1m") kline = &entry;
-    }
+    const rapidjson::Value* kline =
+        channel_stream_entry(*metrics, SymbolUnderTest::to_lower(s.symbol) + "@kline_1m");
     ASSERT_NE(kline, nullptr) << s.symbol;
     EXPECT_GT(u64(*kline, "events"), 0u) << s.symbol;
     EXPECT_LE(u64(*kline, "events"), u64(doc["symbol"], "kline_events_sent")) << s.symbol;

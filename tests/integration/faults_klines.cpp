@@ -32,22 +32,6 @@ std::vector<std::string> kline_sim_args(const std::string& seed,
   return args;
 }
 
-rapidjson::Document symbol_stats(const Simulator& sim, const std::string& symbol) {
-  rapidjson::Document doc;
-  const auto text = sim.get("/sim/stats?symbol=" + symbol);
-  if (text) doc.Parse(text->c_str());
-  return doc;
-}
-
-const rapidjson::Value* channel_entry(const rapidjson::Document& metrics,
-                                      const std::string& stream) {
-  if (!metrics.HasMember("channel_streams")) return nullptr;
-  for (const auto& entry : metrics["channel_streams"].GetArray()) {
-    if (str(entry, "stream") == stream) return &entry;
-  }
-  return nullptr;
-}
-
 std::string lower(std::string text) {
   return SymbolUnderTest::to_lower(std::move(text));
 }
@@ -60,11 +44,11 @@ std::optional<rapidjson::Document> record_until_every_kline_counted(const Simula
         const auto metrics = read_metrics(run.metrics_path());
         if (!metrics) return false;
         for (const std::string& symbol : kSymbols) {
-          const rapidjson::Document stats = symbol_stats(sim, symbol);
+          const rapidjson::Document stats = sim_symbol_stats(sim, symbol);
           if (!stats.IsObject() || !stats.HasMember("symbol")) return false;
           const rapidjson::Value& s = stats["symbol"];
           if (u64(s, "events_generated") < kKlineEvents) return false;
-          const auto* kline = channel_entry(*metrics, lower(symbol) + "@kline_1s");
+          const auto* kline = channel_stream_entry(*metrics, lower(symbol) + "@kline_1s");
           if (!kline || u64(*kline, "frames") < u64(s, "kline_events_sent")) return false;
         }
         return true;
@@ -167,7 +151,7 @@ TEST(FaultKlines, EveryKlineSentIsRecordedAndClosedCandlesEqualTheRecordedTrades
   std::uint64_t sent_total = 0, recorded_total = 0, compared = 0;
   for (const std::string& symbol : kSymbols) {
     const std::string stream = lower(symbol) + "@kline_1s";
-    const rapidjson::Document stats = symbol_stats(sim, symbol);
+    const rapidjson::Document stats = sim_symbol_stats(sim, symbol);
     ASSERT_TRUE(stats.IsObject() && stats.HasMember("symbol"));
     const std::uint64_t sent = u64(stats["symbol"], "kline_events_sent");
     std::uint64_t recorded = 0;
@@ -184,7 +168,7 @@ TEST(FaultKlines, EveryKlineSentIsRecordedAndClosedCandlesEqualTheRecordedTrades
     EXPECT_EQ(recorded, sent) << stream << ": every kline update sent recorded once";
     EXPECT_EQ(closed.size(), u64(stats["symbol"], "closed_kline_events_sent")) << stream;
     ASSERT_GE(closed.size(), 3u) << stream;
-    const rapidjson::Value* entry = channel_entry(*metrics, stream);
+    const rapidjson::Value* entry = channel_stream_entry(*metrics, stream);
     ASSERT_NE(entry, nullptr);
     EXPECT_EQ(u64(*entry, "gaps"), 0u);
     EXPECT_EQ(u64((*entry)["parse_errors"], "total"), 0u);
@@ -239,7 +223,7 @@ TEST(FaultKlines, ClosedOnlyRecordsClosingUpdatesAndASkippedIntervalIsOneGap) {
       gaps[str(record, "stream")].push_back(&record);
   }
   for (const std::string& symbol : kSymbols) {
-    const rapidjson::Document stats = symbol_stats(sim, symbol);
+    const rapidjson::Document stats = sim_symbol_stats(sim, symbol);
     EXPECT_EQ(closed[lower(symbol) + "@kline_1s"], u64(stats["symbol"], "closed_kline_events_sent"))
         << symbol << ": every closing update sent recorded";
   }
@@ -252,9 +236,9 @@ TEST(FaultKlines, ClosedOnlyRecordsClosingUpdatesAndASkippedIntervalIsOneGap) {
   EXPECT_EQ(gap["from_open_time"].GetInt64(), gap["last_open_time"].GetInt64() + 1000);
   EXPECT_EQ(gap["got_open_time"].GetInt64(), gap["from_open_time"].GetInt64() + 1000);
   EXPECT_TRUE(gap["last_closed"].GetBool());
-  const rapidjson::Document eth = symbol_stats(sim, "ETHUSDT");
+  const rapidjson::Document eth = sim_symbol_stats(sim, "ETHUSDT");
   EXPECT_EQ(u64(eth["symbol"], "kline_candles_skipped"), 1u);
-  const rapidjson::Value* entry = channel_entry(*metrics, "ethusdt@kline_1s");
+  const rapidjson::Value* entry = channel_stream_entry(*metrics, "ethusdt@kline_1s");
   ASSERT_NE(entry, nullptr);
   EXPECT_EQ(u64(*entry, "gaps"), 1u);
   EXPECT_EQ(u64(*entry, "missing_ids"), 1u);

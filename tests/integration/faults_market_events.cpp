@@ -15,22 +15,6 @@ namespace {
 constexpr std::uint64_t kEvents = 1500;  // at 300/s: 5 s, five markPrice@1s per symbol
 const std::vector<std::string> kSymbols{"BTCUSDT", "ETHUSDT"};
 
-rapidjson::Document symbol_stats(const Simulator& sim, const std::string& symbol) {
-  rapidjson::Document doc;
-  const auto text = sim.get("/sim/stats?symbol=" + symbol);
-  if (text) doc.Parse(text->c_str());
-  return doc;
-}
-
-const rapidjson::Value* channel_entry(const rapidjson::Document& metrics,
-                                      const std::string& stream) {
-  if (!metrics.HasMember("channel_streams")) return nullptr;
-  for (const auto& entry : metrics["channel_streams"].GetArray()) {
-    if (str(entry, "stream") == stream) return &entry;
-  }
-  return nullptr;
-}
-
 std::string lower(std::string text) {
   return SymbolUnderTest::to_lower(std::move(text));
 }
@@ -46,12 +30,12 @@ TEST(FaultMarketEvents, EveryMarkPriceAndForceOrderSentIsRecordedOnMarketConnect
         const auto metrics = read_metrics(run.metrics_path());
         if (!metrics) return false;
         for (const std::string& symbol : kSymbols) {
-          const rapidjson::Document stats = symbol_stats(sim, symbol);
+          const rapidjson::Document stats = sim_symbol_stats(sim, symbol);
           if (!stats.IsObject() || !stats.HasMember("symbol")) return false;
           const rapidjson::Value& s = stats["symbol"];
           if (u64(s, "events_generated") < kEvents) return false;
-          const auto* mark = channel_entry(*metrics, lower(symbol) + "@markPrice@1s");
-          const auto* force = channel_entry(*metrics, lower(symbol) + "@forceOrder");
+          const auto* mark = channel_stream_entry(*metrics, lower(symbol) + "@markPrice@1s");
+          const auto* force = channel_stream_entry(*metrics, lower(symbol) + "@forceOrder");
           if (!mark || !force || u64(*mark, "frames") < u64(s, "mark_price_events_sent") ||
               u64(*force, "frames") < u64(s, "force_order_events_sent"))
             return false;
@@ -72,7 +56,7 @@ TEST(FaultMarketEvents, EveryMarkPriceAndForceOrderSentIsRecordedOnMarketConnect
   }
   std::uint64_t marks = 0, forces = 0;
   for (const std::string& symbol : kSymbols) {
-    const rapidjson::Document stats = symbol_stats(sim, symbol);
+    const rapidjson::Document stats = sim_symbol_stats(sim, symbol);
     const std::string mark_stream = lower(symbol) + "@markPrice@1s";
     const std::string force_stream = lower(symbol) + "@forceOrder";
     const auto& mark = by_stream[mark_stream];
@@ -92,7 +76,7 @@ TEST(FaultMarketEvents, EveryMarkPriceAndForceOrderSentIsRecordedOnMarketConnect
     }
     EXPECT_GE(prices.size(), 2u) << mark_stream << ": the mark price moves with the mid";
     for (const std::string& stream : {mark_stream, force_stream}) {
-      const rapidjson::Value* entry = channel_entry(*metrics, stream);
+      const rapidjson::Value* entry = channel_stream_entry(*metrics, stream);
       ASSERT_NE(entry, nullptr) << stream;
       EXPECT_EQ(u64(*entry, "gaps"), 0u);
       EXPECT_EQ(u64(*entry, "duplicates") + u64(*entry, "backwards"), 0u);
