@@ -156,11 +156,12 @@ ParseError locate_event_payload(std::string_view text, std::string& scratch,
 }
 
 ParseError read_event_document(std::string_view text, std::string& scratch,
-                               std::string_view event_type, EventDocument& out) {
-  if (const ParseError error = locate_event_payload(text, scratch, out.payload, out.stream);
+                               std::string_view event_type, EventDocument& out,
+                               std::string_view& payload, std::string_view& stream) {
+  if (const ParseError error = locate_event_payload(text, scratch, payload, stream);
       error != ParseError::none)
     return error;
-  out.document.Parse<rapidjson::kParseIterativeFlag>(out.payload.data(), out.payload.size());
+  out.document.Parse<rapidjson::kParseIterativeFlag>(payload.data(), payload.size());
   if (out.document.HasParseError() || !out.document.IsObject()) return ParseError::malformed_json;
   const JsonObject object = out.object();
   FieldReader read(object);

@@ -25,16 +25,16 @@ using JsonObject = rapidjson::GenericValue<rapidjson::UTF8<>>::ConstObject;
 
 // A frame's payload read as a document whose "e" names the expected event.
 struct EventDocument {
-  std::string_view payload;  // views of the frame
-  std::string_view stream;
   rapidjson::Document document;
   JsonObject object() const { return document.GetObject(); }
 };
 
-// locate_event_payload, then the payload parsed as an object whose "e" is `event_type` (another
-// event: wrong_type; "e" missing, twice or not a string: its own error).
+// locate_event_payload (`payload`, `stream`: views of the frame, set even when the rest fails),
+// then the payload parsed as an object whose "e" is `event_type` (another event: wrong_type; "e"
+// missing, twice or not a string: its own error).
 ParseError read_event_document(std::string_view text, std::string& scratch,
-                               std::string_view event_type, EventDocument& out);
+                               std::string_view event_type, EventDocument& out,
+                               std::string_view& payload, std::string_view& stream);
 
 // Reads fields of one object; each method leaves `out` alone and notes missing_field,
 // wrong_type, bad_number, bad_decimal or duplicate_key when the field is not what it must be.

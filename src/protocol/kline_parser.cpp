@@ -14,11 +14,11 @@ using protocol::JsonObject;
 ParseError parse_kline_frame(std::string_view text, KlineEvent& out, std::string& scratch) {
   out = KlineEvent{};
   protocol::EventDocument event;
-  const ParseError error = protocol::read_event_document(text, scratch, "kline", event);
-  out.payload = event.payload;
-  out.stream = event.stream;
-  if (error != ParseError::none) return error;
-  const std::string_view payload = event.payload;
+  if (const ParseError error =
+          protocol::read_event_document(text, scratch, "kline", event, out.payload, out.stream);
+      error != ParseError::none)
+    return error;
+  const std::string_view payload = out.payload;
   const JsonObject object = event.object();
   FieldReader read(object);
   read.time("E", out.event_time_ms);

@@ -76,11 +76,11 @@ ParseError parse_market_event_frame(std::string_view text, MarketEventKind kind,
   protocol::EventDocument event;
   const std::string_view event_type =
       kind == MarketEventKind::mark_price ? "markPriceUpdate" : "forceOrder";
-  const ParseError read_error = protocol::read_event_document(text, scratch, event_type, event);
-  out.payload = event.payload;
-  out.stream = event.stream;
-  if (read_error != ParseError::none) return read_error;
-  const std::string_view payload = event.payload;
+  if (const ParseError error =
+          protocol::read_event_document(text, scratch, event_type, event, out.payload, out.stream);
+      error != ParseError::none)
+    return error;
+  const std::string_view payload = out.payload;
   const JsonObject object = event.object();
   FieldReader read(object);
   read.time("E", out.event_time_ms);

@@ -25,11 +25,11 @@ ParseError parse_trade_frame(std::string_view text, TradeKind kind, TradeEvent& 
   out.kind = kind;
   // Step 1: the frame is JSON; where is the payload. Step 2: the payload's fields.
   protocol::EventDocument event;
-  const ParseError error = protocol::read_event_document(text, scratch, to_string(kind), event);
-  out.payload = event.payload;
-  out.stream = event.stream;
-  if (error != ParseError::none) return error;
-  const std::string_view payload = event.payload;
+  if (const ParseError error = protocol::read_event_document(text, scratch, to_string(kind), event,
+                                                             out.payload, out.stream);
+      error != ParseError::none)
+    return error;
+  const std::string_view payload = out.payload;
   const JsonObject object = event.object();
   FieldReader read(object);
   read.time("E", out.event_time_ms);
