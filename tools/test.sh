@@ -11,7 +11,7 @@
 #            fault matrix's hostile-server cases, FaultHostile*)
 #     tsan   TSan build in build-tsan/: the threaded unit tests and a few integration tests
 #            (threaded_e2e_tests: only their files and the tools they start are built)
-#     fuzz   tools/fuzz.sh 15: fourteen libFuzzer targets, 15 s each, two at a time (build-fuzz/)
+#     fuzz   tools/fuzz.sh 15: fifteen libFuzzer targets, 15 s each, two at a time (build-fuzz/)
 #     tidy   clang-tidy (.clang-tidy) over src/ and tools/, on build/compile_commands.json
 #     leak   tools/leak_check.sh: a record-and-stop run of depthrec under valgrind memcheck
 #

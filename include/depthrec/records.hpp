@@ -18,6 +18,7 @@
 
 #include "depthrec/depth_event.hpp"
 #include "depthrec/frame_parser.hpp"
+#include "depthrec/kline_event.hpp"
 #include "depthrec/market.hpp"
 #include "depthrec/snapshot.hpp"
 
@@ -148,5 +149,25 @@ struct IdGapInfo {
 };
 void append_id_gap_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
                           const IdGapInfo& gap);
+
+// `kline`: one candle update of a kline_<interval> stream. interval, open_time, close_time,
+// closed, "E", latency_event_ms; a closed candle (`closed` true) adds seed 000's columns open,
+// high, low, close, base_volume, quote_volume, trade_count, taker_buy_base_volume,
+// taker_buy_quote_volume (decimals as canonical strings); "data" the payload as received.
+void append_kline_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
+                         const KlineEvent& kline, double latency_event_ms);
+
+// `gap` of a kline stream: reason "kline_gap" (candles from_open_time..to_open_time, `missing`
+// of them, were not received) or "kline_unclosed" (none missing, but the candle at
+// last_open_time had no closing update); last_closed tells the same for a kline_gap.
+struct KlineGapInfo {
+  bool intervals_missing = true;  // kline_gap; false: kline_unclosed
+  std::int64_t last_open_time = 0, got_open_time = 0;
+  bool last_closed = true;
+  std::int64_t from_open_time = 0, to_open_time = 0;
+  std::uint64_t missing = 0;
+};
+void append_kline_gap_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
+                             const KlineGapInfo& gap);
 
 }  // namespace depthrec

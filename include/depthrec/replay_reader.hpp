@@ -66,6 +66,9 @@ struct ReplayMarker {
   std::uint64_t dropped = 0;
   // gap of an id-sequenced channel (reason "id_gap": trade, aggTrade): the ids not received
   std::optional<std::uint64_t> id_from, id_to;
+  // gap of a kline stream (reason "kline_gap" or "kline_unclosed"): the open times it names
+  std::optional<std::uint64_t> last_open_time, got_open_time, from_open_time, to_open_time;
+  std::optional<std::uint64_t> missing;
   // resync
   std::uint64_t last_update_id = 0, first_id = 0, final_id = 0, dropped_stale = 0;
   double duration_ms = 0;
@@ -93,6 +96,11 @@ struct ReplayItem {
   std::string_view other_type;  // `other`: the frame's "e" or the record's `type`
   // `other` NDJSON `trade` / `aggTrade` records: their "id" (t or a), for the id continuity check.
   std::optional<std::uint64_t> event_id;
+  // `other` NDJSON `kline` records: the candle's open time, interval and closing flag, for the
+  // kline continuity check.
+  std::optional<std::uint64_t> kline_open_time;
+  std::string_view kline_interval;
+  bool kline_closed = false;
   // Raw and cryptofeed lines: the frame or REST body exactly as received (for replaying it).
   std::string_view raw_json;
   DepthUpdate depth;

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "depthrec/kline_interval.hpp"
 #include "depthrec/market.hpp"
 
 namespace depthrec {
@@ -29,6 +30,9 @@ enum class ChannelKind : std::uint8_t {
   book_ticker,    // best bid and ask
   trade,          // every trade; ids (`t`) consecutive per symbol
   agg_trade,      // trades aggregated by taker order; ids (`a`) consecutive per symbol
+  kline,          // candles of one interval; open times advance by the interval
+  mark_price,     // futures mark price, every 3 s or (speed ms1000) every second
+  force_order,    // futures liquidation orders
 };
 std::string_view to_string(ChannelKind kind);
 
@@ -41,6 +45,7 @@ struct Channel {
   ChannelKind kind = ChannelKind::diff_depth;
   std::uint16_t levels = 0;  // partial depth: 5, 10 or 20; 0 for the other kinds
   StreamSpeed speed = StreamSpeed::exchange_default;
+  KlineInterval interval = KlineInterval::none;  // kline only
 
   static Channel diff_depth(StreamSpeed speed) { return {ChannelKind::diff_depth, 0, speed}; }
   static Channel partial_depth(std::uint16_t levels, StreamSpeed speed) {
@@ -51,20 +56,35 @@ struct Channel {
   }
   static Channel trade() { return {ChannelKind::trade, 0, StreamSpeed::exchange_default}; }
   static Channel agg_trade() { return {ChannelKind::agg_trade, 0, StreamSpeed::exchange_default}; }
+  static Channel kline(KlineInterval interval) {
+    return {ChannelKind::kline, 0, StreamSpeed::exchange_default, interval};
+  }
+  // markPrice (every 3 s) or markPrice@1s.
+  static Channel mark_price(bool every_second) {
+    return {ChannelKind::mark_price, 0,
+            every_second ? StreamSpeed::ms1000 : StreamSpeed::exchange_default};
+  }
+  static Channel force_order() {
+    return {ChannelKind::force_order, 0, StreamSpeed::exchange_default};
+  }
 
   friend bool operator==(const Channel& a, const Channel& b) {
-    return std::tie(a.kind, a.levels, a.speed) == std::tie(b.kind, b.levels, b.speed);
+    return std::tie(a.kind, a.levels, a.speed, a.interval) ==
+           std::tie(b.kind, b.levels, b.speed, b.interval);
   }
   friend bool operator!=(const Channel& a, const Channel& b) { return !(a == b); }
   friend bool operator<(const Channel& a, const Channel& b) {
-    return std::tie(a.kind, a.levels, a.speed) < std::tie(b.kind, b.levels, b.speed);
+    return std::tie(a.kind, a.levels, a.speed, a.interval) <
+           std::tie(b.kind, b.levels, b.speed, b.interval);
   }
 };
-// An event channel: one without a book (trade, aggTrade...), recorded by its ChannelHandler
-// (src/session/channel_handler.hpp) on its own, not by a depth stream's FeedSession.
+// An event channel: one without a book (trade, aggTrade, kline, markPrice, forceOrder), recorded by
+// its ChannelHandler (src/session/channel_handler.hpp) on its own, not by a depth stream's
+// FeedSession.
 bool is_event_channel(ChannelKind kind);
 
-// For logs: "depth@100ms", "depth", "depth5@100ms", "bookTicker", "trade", "aggTrade".
+// Binance's spelling: "depth@100ms", "depth", "depth5@100ms", "bookTicker", "trade", "aggTrade",
+// "kline_1m", "markPrice", "markPrice@1s", "forceOrder".
 std::string to_string(const Channel& channel);
 
 struct SubscriptionKey {

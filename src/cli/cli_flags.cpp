@@ -58,9 +58,15 @@ void add_flags(CLI::App& app, FlagValues& v) {
   app.add_option("--streams", v.streams,
                  "Channels recorded for every symbol, as Binance names them: one depth stream "
                  "(depth, depth@100ms, depth5...; replaces --depth/--speed), bookTicker (as "
-                 "--book-ticker), trade, aggTrade (ids checked for gaps), e.g. "
-                 "depth@100ms,trade,aggTrade,bookTicker")
+                 "--book-ticker), trade, aggTrade (ids checked for gaps), kline_<interval> "
+                 "(1s spot only, 1m ... 1M), markPrice, markPrice@1s, forceOrder (futures), e.g. "
+                 "depth@100ms,trade,aggTrade,kline_1m,bookTicker")
       ->delimiter(',');
+  app.add_option("--klines", v.klines,
+                 "kline_<interval> streams: all (every update of the open candle) or closed "
+                 "(only each candle's closing update, as seed 000 captures them)")
+      ->check(CLI::IsMember({"all", "closed"}))
+      ->capture_default_str();
   app.add_option(
       "--endpoint", c.ws_endpoint,
       "WebSocket base URL (default: Binance's host for the market), e.g. wss://127.0.0.1:9443");

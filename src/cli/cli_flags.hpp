@@ -33,6 +33,7 @@ struct FlagValues {
   std::vector<std::string> market_endpoints;
   std::vector<std::string> market_rest_endpoints;
   std::vector<std::string> streams;  // --streams (stream_flags.hpp)
+  std::string klines = "all";        // --klines all|closed
 
   // The config file and the commands on it (docs/config.md).
   std::string config_file;

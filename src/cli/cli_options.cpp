@@ -91,6 +91,7 @@ ParsedCommandLine finish(const FlagParser& parser, std::optional<config::LoadedC
         !error.empty())
       return exit_with(2, "depthrec: " + error);
   }
+  c.klines_closed_only = v.klines == "closed";
   c.rotate = v.rotate == "size" ? RotateMode::size : RotateMode::interval;
   if (parser.app.count("--run-minutes")) c.run_minutes = v.run_minutes;
   c.stall_timeout = std::chrono::milliseconds(v.stall_ms);
@@ -144,6 +145,8 @@ ParsedCommandLine finish(const FlagParser& parser, std::optional<config::LoadedC
     if (std::string error = subscribe_event_channels(event_channels, c); !error.empty())
       return exit_with(2, "depthrec: " + error);
   }
+  if (std::string error = check_channels_offered(c); !error.empty())
+    return exit_with(2, "depthrec: " + error);
   if (std::string error = validate(c); !error.empty()) return exit_with(2, "depthrec: " + error);
   parsed.file = std::move(file);
   parsed.command = v.check_config   ? Command::check_config

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "config/stream_names.hpp"
+#include "venues/binance/binance_streams.hpp"
 
 namespace depthrec::cli {
 
@@ -39,7 +40,8 @@ std::string apply_stream_names(const std::vector<std::string>& names, bool skip_
            to_string(depth[1]) + " given)";
   if (depth.empty())
     return "--streams: name the depth stream recorded beside the others (depth, depth@100ms, "
-           "depth5...): this build records trade and aggTrade beside a depth stream";
+           "depth5...): this build records the event channels (trade, aggTrade, kline_<interval>, "
+           "markPrice, forceOrder) beside a depth stream";
   config.depth_levels = depth.front().kind == ChannelKind::partial_depth ? depth.front().levels : 0;
   config.speed = std::string(to_string(depth.front().speed));
   return {};
@@ -60,6 +62,14 @@ std::string subscribe_event_channels(const std::vector<Channel>& events, Recorde
   for (const auto& [market, symbol] : symbols) {
     for (const Channel& channel : events)
       config.subscriptions.push_back({Venue::binance, market, symbol, channel});
+  }
+  return {};
+}
+
+std::string check_channels_offered(const RecorderConfig& config) {
+  for (const SubscriptionKey& key : config.subscriptions) {
+    const std::string error = venues::binance::check_channel(key.market, key.channel);
+    if (!error.empty()) return key.symbol + " " + to_string(key.channel) + ": " + error;
   }
   return {};
 }

@@ -24,4 +24,8 @@ std::string apply_stream_names(const std::vector<std::string>& names, bool skip_
 // records them. "" or why not (--symbols ALL: not yet).
 std::string subscribe_event_channels(const std::vector<Channel>& events, RecorderConfig& config);
 
+// "" when every subscribed channel is one its market offers, else the first that is not
+// (markPrice or forceOrder on spot, kline_1s on a futures market), as an exit-2 message says it.
+std::string check_channels_offered(const RecorderConfig& config);
+
 }  // namespace depthrec::cli

@@ -7,14 +7,8 @@
 namespace depthrec::config {
 namespace {
 
-// Binance's kline intervals (binance-protocol.md; 1s is spot only).
-constexpr std::array<std::string_view, 16> kKlineIntervals{"1s", "1m", "3m", "5m", "15m", "30m",
-                                                           "1h", "2h", "4h", "6h", "8h",  "12h",
-                                                           "1d", "3d", "1w", "1M"};
-
 // Channels of issue 13 item 1 that Binance offers and depthrec does not record yet.
-constexpr std::array<std::string_view, 3> kNotYetRecorded{"markPrice", "markPrice@1s",
-                                                          "forceOrder"};
+constexpr std::array<std::string_view, 1> kNotYetRecorded{"rpiDepth@500ms"};
 
 constexpr std::string_view kNotYet = " is a Binance stream depthrec does not record yet";
 
@@ -50,7 +44,9 @@ StreamName parse_stream_name(std::string_view name) {
     result.channel = *depth;
     return result;
   }
-  for (const Channel& channel : {Channel::book_ticker(), Channel::trade(), Channel::agg_trade()}) {
+  for (const Channel& channel :
+       {Channel::book_ticker(), Channel::trade(), Channel::agg_trade(), Channel::mark_price(false),
+        Channel::mark_price(true), Channel::force_order()}) {
     if (name == to_string(channel)) {
       result.kind = StreamNameKind::recorded;
       result.channel = channel;
@@ -67,23 +63,21 @@ StreamName parse_stream_name(std::string_view name) {
   constexpr std::string_view kKline = "kline_";
   if (name.substr(0, kKline.size()) == kKline) {
     const std::string_view interval = name.substr(kKline.size());
-    for (std::string_view known : kKlineIntervals) {
-      if (interval == known) {
-        result.kind = StreamNameKind::unsupported;
-        result.message = quoted + std::string(kNotYet);
-        return result;
-      }
+    if (const std::optional<KlineInterval> known = parse_kline_interval(interval)) {
+      result.kind = StreamNameKind::recorded;
+      result.channel = Channel::kline(*known);
+      return result;
     }
     result.kind = StreamNameKind::bad_interval;
-    result.message = quoted + ": Binance has no kline interval '" + std::string(interval) +
-                     "' (1s, 1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 6h, 8h, 12h, 1d, 3d, 1w, 1M)";
+    result.message = quoted + ": Binance has no kline interval '" + std::string(interval) + "' (" +
+                     std::string(kline_interval_list()) + ")";
     return result;
   }
   result.kind = StreamNameKind::unknown;
   result.message = quoted +
                    " is not a Binance stream name (depth, depth@<0ms|100ms|250ms|500ms|1000ms>, "
-                   "depth<5|10|20>[@<speed>], bookTicker, trade, aggTrade; not yet: kline_<i>, "
-                   "markPrice, forceOrder)";
+                   "depth<5|10|20>[@<speed>], bookTicker, trade, aggTrade, kline_<interval>, "
+                   "markPrice, markPrice@1s, forceOrder)";
   return result;
 }
 

@@ -13,8 +13,8 @@ namespace depthrec::config {
 
 enum class StreamNameKind {
   recorded,      // `channel` is set: depth, depth@<speed>, depth<5|10|20>[@<speed>], bookTicker,
-                 // trade, aggTrade
-  unsupported,   // a Binance channel depthrec does not record yet (kline_1m, markPrice...)
+                 // trade, aggTrade, kline_<interval>, markPrice[@1s], forceOrder
+  unsupported,   // a Binance channel depthrec does not record yet (rpiDepth@500ms)
   bad_interval,  // kline_<i> with an interval Binance does not have
   unknown,       // not a Binance stream name
 };

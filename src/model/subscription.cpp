@@ -27,12 +27,20 @@ std::string_view to_string(ChannelKind kind) {
       return "trade";
     case ChannelKind::agg_trade:
       return "agg_trade";
+    case ChannelKind::kline:
+      return "kline";
+    case ChannelKind::mark_price:
+      return "mark_price";
+    case ChannelKind::force_order:
+      return "force_order";
   }
   return "unknown";
 }
 
 bool is_event_channel(ChannelKind kind) {
-  return kind == ChannelKind::trade || kind == ChannelKind::agg_trade;
+  return kind == ChannelKind::trade || kind == ChannelKind::agg_trade ||
+         kind == ChannelKind::kline || kind == ChannelKind::mark_price ||
+         kind == ChannelKind::force_order;
 }
 
 std::string_view to_string(StreamSpeed speed) {
@@ -76,6 +84,12 @@ std::string to_string(const Channel& channel) {
       return "trade";
     case ChannelKind::agg_trade:
       return "aggTrade";
+    case ChannelKind::kline:
+      return "kline_" + std::string(to_string(channel.interval));
+    case ChannelKind::mark_price:
+      return channel.speed == StreamSpeed::ms1000 ? "markPrice@1s" : "markPrice";
+    case ChannelKind::force_order:
+      return "forceOrder";
   }
   if (channel.speed != StreamSpeed::exchange_default) {
     text += '@';
@@ -97,10 +111,11 @@ std::string to_string(const SubscriptionKey& key) {
 
 std::size_t hash_value(const SubscriptionKey& key) {
   // The fields that are not the symbol fit in 32 bits; mixed into the symbol's hash.
-  const std::size_t small = (static_cast<std::size_t>(key.venue) << 24) ^
-                            (static_cast<std::size_t>(key.market) << 16) ^
-                            (static_cast<std::size_t>(key.channel.kind) << 12) ^
-                            (static_cast<std::size_t>(key.channel.speed) << 8) ^ key.channel.levels;
+  const std::size_t small =
+      (static_cast<std::size_t>(key.venue) << 24) ^ (static_cast<std::size_t>(key.market) << 16) ^
+      (static_cast<std::size_t>(key.channel.kind) << 12) ^
+      (static_cast<std::size_t>(key.channel.speed) << 8) ^ key.channel.levels ^
+      (static_cast<std::size_t>(key.channel.interval) << 28);
   const std::size_t symbol = std::hash<std::string_view>{}(key.symbol);
   return symbol ^ (small + 0x9e3779b97f4a7c15ull + (symbol << 6) + (symbol >> 2));
 }

@@ -161,6 +161,11 @@ void read_marker_record(FieldReader& fields, MarkerType type, ReplayItem& item) 
       fields.optional_u64("got_u", marker.got_final_id);
       fields.optional_u64("from", marker.id_from);
       fields.optional_u64("to", marker.id_to);
+      fields.optional_u64("last_open_time", marker.last_open_time);
+      fields.optional_u64("got_open_time", marker.got_open_time);
+      fields.optional_u64("from_open_time", marker.from_open_time);
+      fields.optional_u64("to_open_time", marker.to_open_time);
+      fields.optional_u64("missing", marker.missing);
       std::optional<std::uint64_t> dropped;
       fields.optional_u64("dropped", dropped);
       marker.dropped = dropped.value_or(0);
@@ -208,6 +213,9 @@ std::string parse_ndjson_record(std::string& line, rapidjson::Document& document
   FieldReader fields(document);
 
   item.event_id.reset();
+  item.kline_open_time.reset();
+  item.kline_interval = {};
+  item.kline_closed = false;
   std::string_view type;
   fields.optional_text("type", type);
   if (type.empty()) return fields.error().empty() ? "missing `type`" : fields.error();
@@ -249,6 +257,12 @@ std::string parse_ndjson_record(std::string& line, rapidjson::Document& document
     item.type = ReplayItemType::other;
     item.other_type = type;
     if (type == "trade" || type == "aggTrade") fields.u64("id", item.event_id.emplace());
+    if (type == "kline") {
+      fields.u64("open_time", item.kline_open_time.emplace());
+      fields.optional_text("interval", item.kline_interval);
+      const auto closed = document.FindMember("closed");
+      item.kline_closed = closed != document.MemberEnd() && closed->value.IsTrue();
+    }
   }
   if (!fields.error().empty()) return std::string(type) + " record: " + fields.error();
   return {};

@@ -1,5 +1,7 @@
 #include "depthrec/records.hpp"
 
+#include <utility>
+
 #include "recording/json_line_writer.hpp"
 #include "recording/utc_time.hpp"
 
@@ -305,6 +307,63 @@ void append_id_gap_record(std::string& out, const RecordContext& context, std::i
   field(w, "missing", gap.missing);
   field(w, "last_id", gap.last_id);
   field(w, "got_id", gap.got_id);
+  end_record(w);
+}
+
+void append_kline_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
+                         const KlineEvent& kline, double latency_event_ms) {
+  // Beyond the fixed room: the nine column keys and eight decimals of a closed candle.
+  constexpr std::size_t kColumnsRoom = 768;
+  JsonLineWriter w(out, context_room(context) + kColumnsRoom + kline.payload.size());
+  begin_record_at_receive_time(w, "kline", context, recv_ns);
+  w.raw(",\"interval\":\"");
+  w.raw(to_string(kline.interval));
+  w.raw("\",\"open_time\":");
+  w.int64(kline.open_time_ms);
+  w.raw(",\"close_time\":");
+  w.int64(kline.close_time_ms);
+  w.raw(kline.closed ? ",\"closed\":true" : ",\"closed\":false");
+  w.raw(",\"E\":");
+  w.ms_or_null(kline.event_time_ms);
+  w.raw(",\"latency_event_ms\":");
+  w.fixed3(latency_event_ms);
+  if (kline.closed) {
+    for (const auto& [name, value] :
+         {std::make_pair("open", kline.open), std::make_pair("high", kline.high),
+          std::make_pair("low", kline.low), std::make_pair("close", kline.close),
+          std::make_pair("base_volume", kline.base_volume),
+          std::make_pair("quote_volume", kline.quote_volume)}) {
+      w.key(name);
+      decimal_string(w, value);
+    }
+    field(w, "trade_count", kline.trade_count);
+    w.key("taker_buy_base_volume");
+    decimal_string(w, kline.taker_buy_base_volume);
+    w.key("taker_buy_quote_volume");
+    decimal_string(w, kline.taker_buy_quote_volume);
+  }
+  w.raw(",\"data\":");
+  w.compact_json(kline.payload);
+  end_record(w);
+}
+
+void append_kline_gap_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
+                             const KlineGapInfo& gap) {
+  JsonLineWriter w(out, context_room(context));
+  begin_record_at_receive_time(w, "gap", context, recv_ns);
+  w.raw(gap.intervals_missing ? ",\"reason\":\"kline_gap\"" : ",\"reason\":\"kline_unclosed\"");
+  w.raw(",\"last_open_time\":");
+  w.int64(gap.last_open_time);
+  w.raw(gap.last_closed ? ",\"last_closed\":true" : ",\"last_closed\":false");
+  if (gap.intervals_missing) {
+    w.raw(",\"from_open_time\":");
+    w.int64(gap.from_open_time);
+    w.raw(",\"to_open_time\":");
+    w.int64(gap.to_open_time);
+    field(w, "missing", gap.missing);
+  }
+  w.raw(",\"got_open_time\":");
+  w.int64(gap.got_open_time);
   end_record(w);
 }
 

@@ -1,5 +1,9 @@
 #include "session/channel_handler.hpp"
 
+#include <cmath>
+
+#include "depthrec/epoch_time.hpp"
+
 namespace depthrec::session {
 
 ChannelHandler::ChannelHandler(ChannelSetup setup)
@@ -26,6 +30,13 @@ PushInfo ChannelHandler::write(std::string& line, bool marker) {
     return {};
   }
   return hooks_.write(line, context_, marker);
+}
+
+double ChannelHandler::event_latency_ms(std::int64_t event_time_ms, std::int64_t recv_ns) {
+  std::int64_t event_ns = 0;
+  return event_time_ms > 0 && epoch_ms_to_ns(event_time_ms, event_ns)
+             ? static_cast<double>(recv_ns - event_ns) / 1e6
+             : std::nan("");
 }
 
 void ChannelHandler::log_per_event(LogLevel level, const std::string& message) {

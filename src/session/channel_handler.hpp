@@ -1,4 +1,4 @@
-// An event channel's stream (trade, aggTrade; next kline, markPrice, forceOrder): a stream with
+// An event channel's stream (trade, aggTrade, kline, markPrice, forceOrder): a stream with
 // no book, recorded on its own. A frame routed to it by stream name (ConnectionSession) goes
 // parse -> continuity check -> record line + metrics, all in its handler. One handler per channel
 // kind, registered by kind in channel_handlers.cpp: a new channel is one handler file plus its
@@ -32,6 +32,7 @@ struct ChannelSetup {
   std::string stream;  // its name on the wire, e.g. "btcusdt@aggTrade"
   std::uint32_t writer_id = 0;
   ChannelHooks hooks;
+  bool klines_closed_only = false;  // --klines closed
 };
 
 class ChannelHandler {
@@ -68,6 +69,8 @@ class ChannelHandler {
   virtual void handle(std::uint64_t conn_id, std::string_view frame, std::int64_t recv_ns) = 0;
 
   PushInfo write(std::string& line, bool marker);
+  // Receive time - E in ms (negative when the local clock is behind); NaN without a usable E.
+  static double event_latency_ms(std::int64_t event_time_ms, std::int64_t recv_ns);
   // A line a peer can cause once per frame: throttled.
   void log_per_event(LogLevel level, const std::string& message);
   ChannelMetrics& metrics_mut() { return metrics_; }

@@ -145,6 +145,7 @@ std::unique_ptr<EngineChannel> Engine::make_channel(const SubscriptionKey& key) 
   setup.key = key;
   setup.stream = std::string(table.name(channel->id));
   setup.writer_id = writer_id(channel->id);
+  setup.klines_closed_only = config_.klines_closed_only;
   if (config_.write_files) {
     setup.hooks.write = [this](std::string& line, const RecordContext& context, bool marker) {
       return write(line, context, marker);

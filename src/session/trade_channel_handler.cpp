@@ -1,8 +1,5 @@
 #include "session/trade_channel_handler.hpp"
 
-#include <cmath>
-
-#include "depthrec/epoch_time.hpp"
 #include "depthrec/peer_text.hpp"
 
 namespace depthrec::session {
@@ -117,11 +114,7 @@ void TradeChannelHandler::record(std::string_view frame, std::int64_t recv_ns) {
     case IdStepKind::next:
       break;
   }
-  std::int64_t event_ns = 0;
-  const double latency_ms =
-      event_.event_time_ms > 0 && epoch_ms_to_ns(event_.event_time_ms, event_ns)
-          ? static_cast<double>(recv_ns - event_ns) / 1e6
-          : std::nan("");
+  const double latency_ms = event_latency_ms(event_.event_time_ms, recv_ns);
   append_event_record(line(), to_string(kind_), context(), recv_ns, event_.id, event_.event_time_ms,
                       event_.trade_time_ms, latency_ms, event_.payload);
   write(line(), false);

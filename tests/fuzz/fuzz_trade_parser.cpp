@@ -19,11 +19,7 @@ namespace {
 
 using namespace depthrec;
 
-bool inside(std::string_view view, std::string_view text) {
-  const auto begin = reinterpret_cast<std::uintptr_t>(text.data());
-  const auto first = reinterpret_cast<std::uintptr_t>(view.data());
-  return view.empty() || (first >= begin && first + view.size() <= begin + text.size());
-}
+using fuzz::is_view_inside;
 
 void check(std::string_view text, TradeKind kind) {
   TradeEvent event;
@@ -34,8 +30,8 @@ void check(std::string_view text, TradeKind kind) {
   FUZZ_CHECK(parse_trade_frame(text, kind, again, scratch) == error);
   if (error != ParseError::none) return;
   FUZZ_CHECK(again.id == event.id && again.payload == event.payload);
-  FUZZ_CHECK(inside(event.payload, text) && inside(event.stream, text) &&
-             inside(event.symbol, text));
+  FUZZ_CHECK(is_view_inside(event.payload, text) && is_view_inside(event.stream, text) &&
+             is_view_inside(event.symbol, text));
   FUZZ_CHECK(event.payload.size() >= 2 && event.payload.front() == '{' &&
              event.payload.back() == '}');
   FUZZ_CHECK(!event.symbol.empty());

@@ -1,10 +1,13 @@
 // depthrec --config (issue 13 item 4) end to end: seed 003's example config files, unchanged
-// (tests/data/config/), run against depthsim with --skip-unsupported-streams (kline_1m is not
-// recorded yet; aggTrade is, since issue 13's trade channels) and the simulator's endpoints on the
-// command line (which overrides the file's output_directory). Every depth and aggTrade stream the
-// file lists is recorded, every event depthsim sent, each book equal to /sim/truth; each key
-// depthrec cannot honour is said; --status reads the run's metrics.json.
+// (tests/data/config/), run against depthsim with the simulator's endpoints on the command line
+// (which overrides the file's output_directory). Every depth, aggTrade and kline_1m stream the
+// file lists is recorded, every depth event depthsim sent, each book equal to /sim/truth; each
+// key depthrec cannot honour is said; --status reads the run's metrics.json. A stream depthrec
+// does not record yet (rpiDepth@500ms) is refused before connecting.
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
 
 #include "engine_e2e_support.hpp"
 
@@ -21,8 +24,7 @@ void expect_seed_config_records_every_depth_stream(
     const std::string& config_file, const std::string& seed,
     const std::vector<std::string>& expected_warnings) {
   Simulator sim(engine_sim_args({"--market", "usdm", "--symbols", "BTCUSDT,ETHUSDT"}, seed));
-  RecorderRun run = start_recorder(
-      sim, {"--config", config_file, "--skip-unsupported-streams", "--print-interval", "1"});
+  RecorderRun run = start_recorder(sim, {"--config", config_file, "--print-interval", "1"});
   const auto metrics = stop_once_every_book_is_at_truth(sim, run, kSeedSymbols);
   ASSERT_TRUE(metrics);
   ASSERT_EQ((*metrics)["streams"].Size(), kSeedSymbols.size());
@@ -38,7 +40,7 @@ void expect_seed_config_records_every_depth_stream(
   }
   // aggTrade of both symbols recorded, each event depthsim sent (none is refused any more).
   ASSERT_TRUE(metrics->HasMember("channel_streams"));
-  std::uint64_t agg_recorded = 0;
+  std::uint64_t agg_recorded = 0, kline_recorded = 0;
   for (const SymbolUnderTest& s : kSeedSymbols) {
     const auto stats = sim.get("/sim/stats?symbol=" + s.symbol);
     rapidjson::Document doc;
@@ -55,13 +57,20 @@ void expect_seed_config_records_every_depth_stream(
     EXPECT_LE(u64(*agg, "events"), sent) << s.symbol;
     EXPECT_EQ(u64(*agg, "gaps"), 0u) << s.symbol;
     agg_recorded += u64(*agg, "events");
+    // kline_1m: the open candle's updates depthsim sent (a minute does not end in the run).
+    const rapidjson::Value* kline =
+        channel_stream_entry(*metrics, SymbolUnderTest::to_lower(s.symbol) + "@kline_1m");
+    ASSERT_NE(kline, nullptr) << s.symbol;
+    EXPECT_GT(u64(*kline, "events"), 0u) << s.symbol;
+    EXPECT_LE(u64(*kline, "events"), u64(doc["symbol"], "kline_events_sent")) << s.symbol;
+    EXPECT_EQ(u64((*kline)["parse_errors"], "total"), 0u) << s.symbol;
+    kline_recorded += u64(*kline, "events");
   }
   EXPECT_EQ(run.process->output().find("'aggTrade'"), std::string::npos)
       << "aggTrade is recorded, not skipped";
   // --status (seed 003's command) reads the recorder's metrics.json: both streams in it.
   ChildProcess status(binary("depthrec"),
-                      {"--config", config_file, "--skip-unsupported-streams", "--data-dir",
-                       run.data_dir(), "--status"},
+                      {"--config", config_file, "--data-dir", run.data_dir(), "--status"},
                       run.dir + "/status.txt");
   const auto status_exit = status.wait_exit(std::chrono::seconds(30));
   ASSERT_TRUE(status_exit);
@@ -75,40 +84,43 @@ void expect_seed_config_records_every_depth_stream(
     EXPECT_NE(output.find(warning), std::string::npos) << warning << "\n" << output;
   report_figure(config_file.substr(config_file.rfind('/') + 1) +
                     ": depth streams recorded / events recorded (= sent) / aggTrade events "
-                    "recorded / warnings",
+                    "recorded / kline_1m updates recorded / warnings",
                 std::to_string((*metrics)["streams"].Size()) + " / " + std::to_string(recorded) +
-                    " / " + std::to_string(agg_recorded) + " / " +
-                    std::to_string(expected_warnings.size()));
+                    " / " + std::to_string(agg_recorded) + " / " + std::to_string(kline_recorded) +
+                    " / " + std::to_string(expected_warnings.size()));
 }
 
 TEST(ConfigE2E, SeedDevelopmentConfigRecordsEveryDepthStreamItLists) {
   expect_seed_config_records_every_depth_stream(
       kConfigDir + "/seed003_development.yaml", "51",
       {"warning: " + kConfigDir + "/seed003_development.yaml:10: modes.development.max_workers:",
-       "storage.file_format: csv is not written yet",
-       "modes.development.symbols[0].streams[2]: 'kline_1m' is a Binance stream depthrec does "
-       "not record yet; skipped (--skip-unsupported-streams)",
-       "modes.development.symbols[1].streams[2]: 'kline_1m'"});
+       "storage.file_format: csv is not written yet"});
 }
 
 TEST(ConfigE2E, SeedProductionConfigRecordsEveryDepthStreamItLists) {
   expect_seed_config_records_every_depth_stream(
       kConfigDir + "/seed003_production.yaml", "52",
-      {"modes.production.max_workers: not applied", "performance.process_priority: not applied",
-       "modes.production.symbols[1].streams[2]: 'kline_1m'"});
+      {"modes.production.max_workers: not applied", "performance.process_priority: not applied"});
 }
 
-// Without --skip-unsupported-streams the seed's file is refused before connecting: exit 2, each
-// stream named at its line, nothing written.
+// Without --skip-unsupported-streams a stream depthrec does not record yet (the seed's file with
+// rpiDepth@500ms for kline_1m) is refused before connecting: exit 2, each stream named at its
+// line, nothing written.
 TEST(ConfigE2E, UnsupportedStreamsRefusedBeforeConnecting) {
   Simulator sim(engine_sim_args({"--market", "usdm", "--symbols", "BTCUSDT"}, "53"));
-  RecorderRun run = start_recorder(sim, {"--config", kConfigDir + "/seed003_development.yaml"});
+  const std::string dir = make_temp_dir("config_unsupported");
+  std::ifstream seed_file(kConfigDir + "/seed003_development.yaml");
+  std::string text((std::istreambuf_iterator<char>(seed_file)), std::istreambuf_iterator<char>());
+  for (std::size_t at = text.find("kline_1m"); at != std::string::npos; at = text.find("kline_1m"))
+    text.replace(at, 8, "rpiDepth@500ms");
+  std::ofstream(dir + "/seed003_development.yaml") << text;
+  RecorderRun run = start_recorder(sim, {"--config", dir + "/seed003_development.yaml"});
   const auto exit_code = run.process->wait_exit(std::chrono::seconds(30));
   ASSERT_TRUE(exit_code);
   EXPECT_EQ(*exit_code, 2);
   const std::string output = run.process->output();
   EXPECT_NE(output.find("seed003_development.yaml:16: modes.development.symbols[0].streams[2]: "
-                        "'kline_1m'"),
+                        "'rpiDepth@500ms'"),
             std::string::npos)
       << output;
   const auto stats = sim.stats();

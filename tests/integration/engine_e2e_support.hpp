@@ -205,4 +205,22 @@ inline std::vector<std::string> trading_symbols(const Simulator& sim, const std:
   return {names.begin(), names.end()};
 }
 
+// /sim/stats?symbol=SYMBOL as a document (not an object when depthsim did not answer).
+inline rapidjson::Document sim_symbol_stats(const Simulator& sim, const std::string& symbol) {
+  rapidjson::Document doc;
+  const auto text = sim.get("/sim/stats?symbol=" + symbol);
+  if (text) doc.Parse(text->c_str());
+  return doc;
+}
+
+// The channel_streams[] entry of an event-channel stream in metrics.json (nullptr when absent).
+inline const rapidjson::Value* channel_stream_entry(const rapidjson::Document& metrics,
+                                                    const std::string& stream) {
+  if (!metrics.HasMember("channel_streams")) return nullptr;
+  for (const auto& entry : metrics["channel_streams"].GetArray()) {
+    if (str(entry, "stream") == stream) return &entry;
+  }
+  return nullptr;
+}
+
 }  // namespace itest

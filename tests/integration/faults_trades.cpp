@@ -24,23 +24,12 @@ struct TradeTruth {
 
 TradeTruth truth_of(const Simulator& sim, const std::string& symbol) {
   TradeTruth truth;
-  const auto text = sim.get("/sim/stats?symbol=" + symbol);
-  rapidjson::Document doc;
-  if (text) doc.Parse(text->c_str());
+  const rapidjson::Document doc = sim_symbol_stats(sim, symbol);
   if (!doc.IsObject() || !doc.HasMember("symbol")) return truth;
   truth.trades_sent = u64(doc["symbol"], "trade_events_sent");
   truth.agg_sent = u64(doc["symbol"], "agg_trade_events_sent");
   truth.events_generated = u64(doc["symbol"], "events_generated");
   return truth;
-}
-
-const rapidjson::Value* channel_entry(const rapidjson::Document& metrics,
-                                      const std::string& stream) {
-  if (!metrics.HasMember("channel_streams")) return nullptr;
-  for (const auto& entry : metrics["channel_streams"].GetArray()) {
-    if (str(entry, "stream") == stream) return &entry;
-  }
-  return nullptr;
 }
 
 std::string lower(std::string text) {
@@ -59,8 +48,8 @@ std::optional<rapidjson::Document> record_until_every_trade_counted(
         for (const std::string& symbol : symbols) {
           const TradeTruth truth = truth_of(sim, symbol);
           if (truth.events_generated < kEngineEvents) return false;
-          const auto* trade = channel_entry(*metrics, lower(symbol) + "@trade");
-          const auto* agg = channel_entry(*metrics, lower(symbol) + "@aggTrade");
+          const auto* trade = channel_stream_entry(*metrics, lower(symbol) + "@trade");
+          const auto* agg = channel_stream_entry(*metrics, lower(symbol) + "@aggTrade");
           if (!trade || !agg || u64(*trade, "frames") < truth.trades_sent ||
               u64(*agg, "frames") < truth.agg_sent)
             return false;
@@ -117,7 +106,7 @@ TradeTally expect_every_trade_recorded_once(const Simulator& sim,
       const std::vector<std::uint64_t>& list = found == ids->end() ? none : found->second;
       EXPECT_EQ(list.size(), sent) << stream << ": every event sent recorded once";
       for (std::size_t i = 1; i < list.size(); ++i) EXPECT_EQ(list[i], list[i - 1] + 1) << stream;
-      const rapidjson::Value* entry = channel_entry(metrics, stream);
+      const rapidjson::Value* entry = channel_stream_entry(metrics, stream);
       EXPECT_NE(entry, nullptr) << stream;
       if (entry != nullptr) {
         EXPECT_EQ(u64(*entry, "gaps"), 0u) << stream;
@@ -192,8 +181,8 @@ TEST(FaultTrades, AnInjectedTradeIdGapIsOneGapRecordPerStreamWithItsRange) {
   EXPECT_EQ(u64(trade_gap, "got_id"), u64(trade_gap, "to") + 1);
   EXPECT_EQ(u64(*agg_gaps.front(), "missing"), 1u);
 
-  const rapidjson::Value* trade = channel_entry(*metrics, "ethusdt@trade");
-  const rapidjson::Value* agg = channel_entry(*metrics, "ethusdt@aggTrade");
+  const rapidjson::Value* trade = channel_stream_entry(*metrics, "ethusdt@trade");
+  const rapidjson::Value* agg = channel_stream_entry(*metrics, "ethusdt@aggTrade");
   ASSERT_TRUE(trade && agg);
   EXPECT_EQ(u64(*trade, "gaps"), 1u);
   EXPECT_EQ(u64(*trade, "missing_ids"), 4u);
@@ -306,7 +295,7 @@ TEST(FaultTrades, RolloversLoseNoTradeIdAndRecordNoneTwice) {
         const auto metrics = read_metrics(run.metrics_path());
         if (!metrics || !metrics->HasMember("channel_streams")) return false;
         for (const auto& [stream, last] : last_generated) {
-          const rapidjson::Value* entry = channel_entry(*metrics, stream);
+          const rapidjson::Value* entry = channel_stream_entry(*metrics, stream);
           if (!entry || !(*entry)["last_id"].IsUint64() || u64(*entry, "last_id") != last)
             return false;
         }
@@ -325,7 +314,7 @@ TEST(FaultTrades, RolloversLoseNoTradeIdAndRecordNoneTwice) {
       for (std::size_t i = 1; i < list.size(); ++i)
         ASSERT_EQ(list[i], list[i - 1] + 1) << stream << ": no id lost, none twice";
       EXPECT_EQ(list.back(), last_generated[stream]) << stream;
-      const rapidjson::Value* entry = channel_entry(*metrics, stream);
+      const rapidjson::Value* entry = channel_stream_entry(*metrics, stream);
       ASSERT_NE(entry, nullptr) << stream;
       EXPECT_EQ(u64(*entry, "gaps"), 0u) << stream;
       duplicates += u64(*entry, "duplicates") + u64(*entry, "backwards");

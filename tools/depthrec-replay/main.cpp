@@ -23,6 +23,7 @@
 
 #include "book_csv.hpp"
 #include "depthrec/replay_reader.hpp"
+#include "kline_check.hpp"
 #include "replay_verifier.hpp"
 #include "report_output.hpp"
 #include "time_text.hpp"
@@ -112,8 +113,9 @@ int run(const Options& options) {
   });
   ReplayItem item;
   TradeIdCheck trades;  // trade/aggTrade ids: the book verifiers do not see their records
+  KlineCheck klines;    // kline open times, likewise
   while (reader->next(item)) {
-    if (!trades.take(item)) verifiers.feed(item);
+    if (!trades.take(item) && !klines.take(item)) verifiers.feed(item);
   }
   verifiers.finish();
 
@@ -131,7 +133,8 @@ int run(const Options& options) {
     }
   }
   summary.trade_streams = trades.reports();
-  if (!trades.consistent()) summary.exit_code = kExitInconsistent;
+  for (const TradeStreamReport& kline : klines.reports()) summary.trade_streams.push_back(kline);
+  if (!trades.consistent() || !klines.consistent()) summary.exit_code = kExitInconsistent;
   if (!summary.reader.io_errors.empty()) summary.exit_code = kExitUsage;
   if (csv && !csv->close()) {
     std::fprintf(stderr, "depthrec-replay: %s\n", csv->error().c_str());

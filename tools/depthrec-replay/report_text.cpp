@@ -224,7 +224,7 @@ void print_text_report(std::FILE* out, const RunSummary& run, const ReplayReport
   std::string failures = failures_text(run);
   if (trade_failures > 0)
     failures += (failures.empty() ? "" : "; ") + std::to_string(trade_failures) +
-                " trade/aggTrade ids not in order or not marked";
+                " trade/aggTrade ids or kline open times not in order or not marked";
   if (run.exit_code == 2) {
     result = "ERROR (input could not be read completely)";
   } else if (report.depth_events == 0) {

@@ -106,6 +106,18 @@ class Exchange final : public ServerHandler {
   // (a trade_gap fault among `faults`: generated, never sent).
   void generate_trades(SymbolFeed& feed, std::int64_t event_ms,
                        const std::vector<StreamFault>& faults);
+  // exchange_klines.cpp: the candles of every kline interval subscribed, from the trades. Closes
+  // (and sends x:true of) each candle whose interval ended by `event_ms` (kline_skip among
+  // `faults`: the next candle is not sent at all), opening the interval's first on subscription.
+  void roll_klines(SymbolFeed& feed, std::int64_t event_ms, const std::vector<StreamFault>& faults);
+  // A trade group into every candle, then the open candles' updates to their subscribers.
+  void add_trades_to_klines(SymbolFeed& feed, const TradeGroup& group, std::int64_t event_ms);
+  void send_kline(SymbolFeed& feed, const KlineTape& tape, const Candle& candle,
+                  std::int64_t event_ms, bool closed);
+  // exchange_market_events.cpp: markPrice (the book's mid, every 3 s or 1 s per stream) and, for
+  // every 25th trade group, a forceOrder of it (futures).
+  void send_mark_prices(SymbolFeed& feed, std::int64_t event_ms);
+  void send_force_order(SymbolFeed& feed, const TradeGroup& group);
   void deliver(SymbolFeed& feed, const BookUpdate& update, bool fresh);
   // A diff-depth event sent to `session` (its /sim/stats progress, which the event's frame
   // counts toward once written).

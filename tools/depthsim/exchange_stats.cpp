@@ -106,6 +106,19 @@ void write_feed(JsonWriter& json, const SymbolFeed& feed, bool generation_stoppe
   json.Uint64(trades.last_trade_id);
   json.Key("last_agg_trade_id");
   json.Uint64(trades.last_agg_trade_id);
+  const SymbolFeed::KlineCounts& klines = feed.kline_counts();
+  json.Key("kline_events_sent");  // open-candle updates and closing ones, every kline stream
+  json.Uint64(klines.updates_sent + klines.closed_sent);
+  json.Key("closed_kline_events_sent");
+  json.Uint64(klines.closed_sent);
+  json.Key("kline_candles_closed");  // per interval tape, sent or not
+  json.Uint64(klines.candles_closed);
+  json.Key("kline_candles_skipped");  // kline_skip
+  json.Uint64(klines.candles_skipped);
+  json.Key("mark_price_events_sent");
+  json.Uint64(feed.market_event_counts().mark_prices_sent);
+  json.Key("force_order_events_sent");
+  json.Uint64(feed.market_event_counts().force_orders_sent);
   json.Key("events_generated");
   json.Uint64(feed.book().events_generated());
   json.Key("last_update_id");

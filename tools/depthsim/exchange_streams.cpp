@@ -144,11 +144,14 @@ SymbolFeed& Exchange::add_feed(const std::string& symbol, double rate) {
 }
 
 bool Exchange::route_delivers(const ClientSession& session, StreamKind kind) const {
-  // USD-M: aggTrade is a /market stream, every other one depthsim generates (depth, bookTicker,
-  // trade) a /public one; a connection of the other route acknowledges it and stays silent, as
-  // Binance's does (a connection with no route gets /public data only).
+  // USD-M: aggTrade, kline, markPrice and forceOrder are /market streams, every other one
+  // depthsim generates (depth, bookTicker, trade) a /public one; a connection of the other route
+  // acknowledges it and stays silent, as Binance's does (a connection with no route gets /public
+  // data only).
   if (options_.market != Market::usdm) return true;
-  if (kind == StreamKind::agg_trade) return session.route == Route::market_data;
+  if (kind == StreamKind::agg_trade || kind == StreamKind::kline ||
+      kind == StreamKind::mark_price || kind == StreamKind::force_order)
+    return session.route == Route::market_data;
   return session.route != Route::market_data;
 }
 
@@ -274,9 +277,13 @@ void Exchange::generate_event(SymbolFeed& feed) {
   const std::uint64_t index = feed.book().events_generated() + 1;  // the event made now
   std::vector<StreamFault> faults = feed.fault_plan().take(index);
   if (std::optional<StreamFault> queued = feed.next_queued_fault()) faults.push_back(*queued);
-  // Its trades first, at the book's top (exchange_trades.cpp): what they take is in this event.
+  // Candles whose interval ended close first (exchange_klines.cpp), then its trades, at the
+  // book's top (exchange_trades.cpp): what they take is in this event.
+  const std::int64_t trades_ms = exchange_now_ms();
+  roll_klines(feed, trades_ms, faults);
   if (options_.trade_every > 0 && index % options_.trade_every == 0)
-    generate_trades(feed, exchange_now_ms(), faults);
+    generate_trades(feed, trades_ms, faults);
+  send_mark_prices(feed, trades_ms);
   BookUpdate update = feed.book().next();
   if (options_.level_flood > 0) {
     feed.book().add_far_levels(update, options_.level_flood);

@@ -8,6 +8,12 @@
 #include "payload_format.hpp"
 
 namespace depthsim {
+namespace {
+
+// One trade group in this many is also a liquidation (forceOrder), deterministically.
+constexpr std::uint64_t kForceOrderEvery = 25;
+
+}  // namespace
 
 void Exchange::generate_trades(SymbolFeed& feed, std::int64_t event_ms,
                                const std::vector<StreamFault>& faults) {
@@ -15,7 +21,8 @@ void Exchange::generate_trades(SymbolFeed& feed, std::int64_t event_ms,
   // run stay exactly what the seed made them.
   const auto& subscribers = subscribers_of(feed);
   if (std::none_of(subscribers.begin(), subscribers.end(), [](const Subscriber& s) {
-        return s.stream->kind == StreamKind::trade || s.stream->kind == StreamKind::agg_trade;
+        return s.stream->kind == StreamKind::trade || s.stream->kind == StreamKind::agg_trade ||
+               s.stream->kind == StreamKind::kline || s.stream->kind == StreamKind::force_order;
       }))
     return;
   const auto gap = std::find_if(faults.begin(), faults.end(), [](const StreamFault& f) {
@@ -36,7 +43,7 @@ void Exchange::generate_trades(SymbolFeed& feed, std::int64_t event_ms,
   counts.last_agg_trade_id = group.agg_id;
   if (gap != faults.end()) {
     count_fault("trade_gap");
-    return;
+    return;  // not in the candles either: every candle is what the trades sent imply
   }
   const SymbolSpec& spec = feed.book().spec();
   const auto now = Clock::now();
@@ -59,6 +66,8 @@ void Exchange::generate_trades(SymbolFeed& feed, std::int64_t event_ms,
       ++counts.trades_sent;
     }
   }
+  add_trades_to_klines(feed, group, event_ms);
+  if (group.agg_id % kForceOrderEvery == 0) send_force_order(feed, group);
 }
 
 }  // namespace depthsim

@@ -9,7 +9,7 @@ namespace depthsim {
 
 namespace {
 
-constexpr std::array<std::pair<FaultKind, std::string_view>, 28> kFaultNames{{
+constexpr std::array<std::pair<FaultKind, std::string_view>, 29> kFaultNames{{
     {FaultKind::gap, "gap"},
     {FaultKind::duplicate, "duplicate"},
     {FaultKind::reorder, "reorder"},
@@ -38,6 +38,7 @@ constexpr std::array<std::pair<FaultKind, std::string_view>, 28> kFaultNames{{
     {FaultKind::e_ahead, "e_ahead"},
     {FaultKind::e_max, "e_max"},
     {FaultKind::trade_gap, "trade_gap"},
+    {FaultKind::kline_skip, "kline_skip"},
 }};
 
 constexpr std::array<std::pair<RestFaultKind, std::string_view>, 10> kRestFaultNames{{
@@ -158,7 +159,7 @@ bool is_event_fault(FaultKind kind) {
 }
 
 bool is_trade_fault(FaultKind kind) {
-  return kind == FaultKind::trade_gap;
+  return kind == FaultKind::trade_gap || kind == FaultKind::kline_skip;
 }
 
 bool is_payload_fault(FaultKind kind) {

@@ -48,6 +48,9 @@ enum class FaultKind {
   // Trade fault: the event's trade group (ARG trades, default 5, one aggTrade) is generated but
   // not sent: the trade and aggTrade streams each show an id gap.
   trade_gap,
+  // Kline fault: every kline interval's next candle is aggregated but none of its updates sent:
+  // each kline stream of the symbol skips one interval.
+  kline_skip,
 };
 
 enum class RestFaultKind {
@@ -71,7 +74,7 @@ bool is_sequence_fault(FaultKind kind);
 bool is_connection_fault(FaultKind kind);
 bool is_payload_fault(FaultKind kind);
 bool is_event_fault(FaultKind kind);  // the hostile event faults above
-bool is_trade_fault(FaultKind kind);  // trade_gap
+bool is_trade_fault(FaultKind kind);  // trade_gap, kline_skip
 
 struct StreamFault {
   FaultKind kind = FaultKind::gap;

@@ -1,5 +1,7 @@
 #include "stream_name.hpp"
 
+#include <utility>
+
 namespace depthsim {
 
 namespace {
@@ -48,6 +50,32 @@ std::optional<StreamName> parse_stream_name(std::string_view text, Market market
   if (rest == "aggTrade") {
     name.kind = StreamKind::agg_trade;
     return name;
+  }
+  if (is_futures(market) && (rest == "markPrice" || rest == "markPrice@1s")) {
+    name.kind = StreamKind::mark_price;
+    name.speed_ms = rest == "markPrice" ? 3000 : 1000;
+    return name;
+  }
+  if (is_futures(market) && rest == "forceOrder") {
+    name.kind = StreamKind::force_order;
+    return name;
+  }
+  if (rest.substr(0, 6) == "kline_") {
+    static constexpr std::pair<std::string_view, std::int64_t> kIntervals[] = {
+        {"1s", 1'000},      {"1m", 60'000},      {"3m", 180'000},    {"5m", 300'000},
+        {"15m", 900'000},   {"30m", 1'800'000},  {"1h", 3'600'000},  {"2h", 7'200'000},
+        {"4h", 14'400'000}, {"6h", 21'600'000},  {"8h", 28'800'000}, {"12h", 43'200'000},
+        {"1d", 86'400'000}, {"3d", 259'200'000}, {"1w", 604'800'000}};
+    const std::string_view interval = rest.substr(6);
+    if (interval == "1s" && is_futures(market)) return std::nullopt;  // spot only
+    for (const auto& [text, ms] : kIntervals) {
+      if (interval != text) continue;
+      name.kind = StreamKind::kline;
+      name.interval = std::string(text);
+      name.interval_ms = ms;
+      return name;
+    }
+    return std::nullopt;
   }
   if (rest.substr(0, 5) != "depth") return std::nullopt;
   rest.remove_prefix(5);

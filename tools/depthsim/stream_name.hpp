@@ -1,6 +1,8 @@
 // Binance market-stream names the simulator serves: "<sym>@depth[@speed]",
 // "<sym>@depth<N>[@speed]",
-// "<sym>@bookTicker", "<sym>@trade", "<sym>@aggTrade". Names are lower case on the wire.
+// "<sym>@bookTicker", "<sym>@trade", "<sym>@aggTrade", "<sym>@kline_<interval>" (fixed-length
+// intervals: 1s spot only, 1m ... 1w; not 1M), futures "<sym>@markPrice[@1s]" and
+// "<sym>@forceOrder". Names are lower case on the wire.
 #pragma once
 
 #include <optional>
@@ -11,14 +13,25 @@
 
 namespace depthsim {
 
-enum class StreamKind { diff_depth, partial_depth, book_ticker, trade, agg_trade };
+enum class StreamKind {
+  diff_depth,
+  partial_depth,
+  book_ticker,
+  trade,
+  agg_trade,
+  kline,
+  mark_price,   // futures: every 3 s, or every second (speed_ms 1000, "@1s")
+  force_order,  // futures
+};
 
 struct StreamName {
   std::string text;    // as subscribed, e.g. "btcusdt@depth@100ms"
   std::string symbol;  // upper case, e.g. "BTCUSDT"
   StreamKind kind = StreamKind::diff_depth;
-  int levels = 0;     // 5, 10 or 20 for partial depth
-  int speed_ms = -1;  // -1 = the market's default speed
+  int levels = 0;                // 5, 10 or 20 for partial depth
+  int speed_ms = -1;             // -1 = the market's default speed
+  std::string interval;          // kline: "1m"
+  std::int64_t interval_ms = 0;  // kline: its length
 
   bool is_depth() const {
     return kind == StreamKind::diff_depth || kind == StreamKind::partial_depth;

@@ -86,4 +86,11 @@ bool SymbolFeed::top_changed_since_last_ticker() {
   return true;
 }
 
+KlineTape& SymbolFeed::kline_tape(const std::string& interval, std::int64_t interval_ms) {
+  for (KlineTape& tape : kline_tapes_) {
+    if (tape.interval() == interval) return tape;
+  }
+  return kline_tapes_.emplace_back(interval, interval_ms);
+}
+
 }  // namespace depthsim

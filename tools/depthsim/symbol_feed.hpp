@@ -9,6 +9,7 @@
 #include <string>
 
 #include "fault_plan.hpp"
+#include "kline_tape.hpp"
 #include "synthetic_book.hpp"
 #include "trade_tape.hpp"
 
@@ -46,6 +47,23 @@ class SymbolFeed {
   TradeCounts& trade_counts() { return trade_counts_; }
   const TradeCounts& trade_counts() const { return trade_counts_; }
 
+  // The candles of each kline interval subscribed so far (one tape per interval).
+  std::vector<KlineTape>& kline_tapes() { return kline_tapes_; }
+  KlineTape& kline_tape(const std::string& interval, std::int64_t interval_ms);
+  // Kline frames sent to every subscriber (updates of the open candle and closing ones).
+  struct KlineCounts {
+    std::uint64_t updates_sent = 0, closed_sent = 0, candles_closed = 0, candles_skipped = 0;
+  };
+  KlineCounts& kline_counts() { return kline_counts_; }
+  // markPrice and forceOrder frames sent, and when each markPrice speed was last sent.
+  struct MarketEventCounts {
+    std::uint64_t mark_prices_sent = 0, force_orders_sent = 0;
+    std::int64_t last_mark_ms_3s = 0, last_mark_ms_1s = 0;
+  };
+  MarketEventCounts& market_event_counts() { return market_event_counts_; }
+  const MarketEventCounts& market_event_counts() const { return market_event_counts_; }
+  const KlineCounts& kline_counts() const { return kline_counts_; }
+
   SyntheticBook& book() { return book_; }
   const SyntheticBook& book() const { return book_; }
   const std::string& symbol() const { return book_.spec().name; }
@@ -79,6 +97,9 @@ class SymbolFeed {
   SyntheticBook book_;
   TradeTape trades_;
   TradeCounts trade_counts_;
+  std::vector<KlineTape> kline_tapes_;
+  KlineCounts kline_counts_;
+  MarketEventCounts market_event_counts_;
   double rate_ = 0;
   Status status_ = Status::trading;
   FaultPlan fault_plan_;

@@ -35,10 +35,14 @@ Route route_of(Market market, ChannelKind kind) {
     // @trade is served on /public (binance-protocol.md, "USD-M routes"), @aggTrade on /market.
     case ChannelKind::trade:
       return Route::public_data;
+    // @aggTrade, @kline_<i>, @markPrice[@1s] and @forceOrder are /market streams.
     case ChannelKind::agg_trade:
+    case ChannelKind::kline:
+    case ChannelKind::mark_price:
+    case ChannelKind::force_order:
       return Route::market_data;
   }
-  return Route::market_data;  // the next kinds (aggTrade, kline, markPrice...) are /market
+  return Route::market_data;
 }
 
 std::string_view route_path(Route route) {

@@ -56,10 +56,30 @@ std::string check_channel(Market market, const Channel& channel) {
       return {};
     case ChannelKind::trade:
     case ChannelKind::agg_trade:
+    case ChannelKind::force_order:
       if (channel.speed != StreamSpeed::exchange_default || channel.levels != 0)
         return to_string(channel) + " has no speed or levels";
+      if (channel.kind == ChannelKind::force_order && !is_futures(market))
+        return market_name + " has no forceOrder (USD-M and COIN-M only)";
+      return {};
+    case ChannelKind::kline:
+      if (channel.interval == KlineInterval::none)
+        return "a kline stream needs an interval (" + std::string(kline_interval_list()) + ")";
+      if (channel.speed != StreamSpeed::exchange_default || channel.levels != 0)
+        return to_string(channel) + " has no speed or levels";
+      if (channel.interval == KlineInterval::s1 && is_futures(market))
+        return market_name + " has no kline_1s (spot only)";
+      return {};
+    case ChannelKind::mark_price:
+      if (!is_futures(market))
+        return market_name + " has no " + to_string(channel) + " (USD-M and COIN-M only)";
+      if ((channel.speed != StreamSpeed::exchange_default &&
+           channel.speed != StreamSpeed::ms1000) ||
+          channel.levels != 0)
+        return "markPrice is pushed every 3 s (markPrice) or every second (markPrice@1s)";
       return {};
     case ChannelKind::diff_depth:
+      if (channel.interval != KlineInterval::none) return "diff depth has no interval";
       if (channel.levels != 0) return "diff depth has no levels (partial depth has 5, 10 or 20)";
       break;
     case ChannelKind::partial_depth:

@@ -160,12 +160,13 @@ TEST_F(ConfigCommandLine, TheFilesSymbolsAreTheRunsStreams) {
 TEST_F(ConfigCommandLine, UnsupportedStreamsAreAnErrorUnlessSkipped) {
   const std::string path = write(
       "mode: development\nmodes:\n  development:\n    symbols:\n"
-      "      - {symbol: BTCUSDT, streams: [aggTrade, depth@0ms, kline_1m]}\n"
-      "      - {symbol: ETHUSDT, streams: [kline_5m]}\n");
+      "      - {symbol: BTCUSDT, streams: [aggTrade, depth@0ms, rpiDepth@500ms]}\n"
+      "      - {symbol: ETHUSDT, streams: [rpiDepth@500ms]}\n");
   const ParsedCommandLine refused = parse({"--config", path});
   EXPECT_EQ(refused.exit_code, 2);
-  EXPECT_NE(refused.message.find(path + ":5: modes.development.symbols[0].streams[2]: 'kline_1m'"),
-            std::string::npos)
+  EXPECT_NE(
+      refused.message.find(path + ":5: modes.development.symbols[0].streams[2]: 'rpiDepth@500ms'"),
+      std::string::npos)
       << refused.message;
   // aggTrade is recorded now: not among the streams refused.
   EXPECT_EQ(refused.message.find("'aggTrade'"), std::string::npos) << refused.message;
@@ -326,7 +327,9 @@ TEST(StreamsFlag, AppliesEveryNamedChannelToEverySymbol) {
 
 TEST(StreamsFlag, RefusesWhatItCannotRecordWithExit2) {
   for (const auto& [streams, expected] : std::vector<std::pair<std::string, std::string>>{
-           {"depth,kline_1m", "'kline_1m' is a Binance stream depthrec does not record yet"},
+           {"depth,rpiDepth@500ms",
+            "'rpiDepth@500ms' is a Binance stream depthrec does not record yet"},
+           {"depth,kline_7m", "Binance has no kline interval '7m'"},
            {"depth,trades", "'trades' is not a Binance stream name"},
            {"trade,aggTrade", "name the depth stream"},
            {"depth,depth5", "one depth stream per symbol"}}) {
@@ -338,12 +341,46 @@ TEST(StreamsFlag, RefusesWhatItCannotRecordWithExit2) {
   EXPECT_EQ(all.exit_code, 2);
   EXPECT_NE(all.message.find("--symbols ALL: not yet"), std::string::npos) << all.message;
 
-  const ParsedCommandLine skipped = parse_flags(
-      {"--symbol", "BTCUSDT", "--streams", "depth,kline_1m,trade", "--skip-unsupported-streams"});
+  const ParsedCommandLine skipped =
+      parse_flags({"--symbol", "BTCUSDT", "--streams", "depth,rpiDepth@500ms,trade",
+                   "--skip-unsupported-streams"});
   ASSERT_EQ(skipped.exit_code, -1) << skipped.message;
   EXPECT_EQ(count_channel(skipped.config, Channel::trade()), 1u);
   ASSERT_FALSE(skipped.warnings.empty());
   EXPECT_NE(skipped.warnings.front().find("skipped"), std::string::npos);
+}
+
+TEST(StreamsFlag, KlinesMarkPriceAndForceOrderPerMarketAndKlinesMode) {
+  const ParsedCommandLine usdm = parse_flags(
+      {"--symbols", "BTCUSDT,ETHUSDT", "--streams",
+       "depth@100ms,kline_1m,kline_1M,markPrice,markPrice@1s,forceOrder", "--klines", "closed"});
+  ASSERT_EQ(usdm.exit_code, -1) << usdm.message;
+  EXPECT_TRUE(usdm.config.klines_closed_only);
+  EXPECT_EQ(count_channel(usdm.config, Channel::kline(KlineInterval::m1)), 2u);
+  EXPECT_EQ(count_channel(usdm.config, Channel::kline(KlineInterval::mo1)), 2u);
+  EXPECT_EQ(count_channel(usdm.config, Channel::mark_price(false)), 2u);
+  EXPECT_EQ(count_channel(usdm.config, Channel::mark_price(true)), 2u);
+  EXPECT_EQ(count_channel(usdm.config, Channel::force_order()), 2u);
+  const ParsedCommandLine all_updates =
+      parse_flags({"--symbol", "BTCUSDT", "--streams", "depth,kline_1m"});
+  ASSERT_EQ(all_updates.exit_code, -1) << all_updates.message;
+  EXPECT_FALSE(all_updates.config.klines_closed_only);
+
+  // What a market does not offer is refused before connecting, with exit 2.
+  for (const auto& [args, expected] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"--market", "spot", "--streams", "depth,markPrice"}, "spot has no markPrice"},
+           {{"--market", "spot", "--streams", "depth,forceOrder"}, "spot has no forceOrder"},
+           {{"--market", "usdm", "--streams", "depth,kline_1s"}, "usdm has no kline_1s"},
+           {{"--streams", "depth,kline_1m", "--klines", "some"}, "--klines"}}) {
+    std::vector<std::string> argv{"--symbol", "BTCUSDT"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const ParsedCommandLine refused = parse_flags(argv);
+    EXPECT_EQ(refused.exit_code, 2) << expected;
+    EXPECT_NE(refused.message.find(expected), std::string::npos) << refused.message;
+  }
+  const ParsedCommandLine spot_1s =
+      parse_flags({"--symbol", "BTCUSDT", "--market", "spot", "--streams", "depth,kline_1s"});
+  EXPECT_EQ(spot_1s.exit_code, -1) << spot_1s.message;
 }
 
 }  // namespace

@@ -72,13 +72,10 @@ TEST(ConfigFile, SeedDevelopmentFileAsWritten) {
   ASSERT_EQ(c.symbols[0].streams.size(), 3u);
   EXPECT_EQ(c.symbols[0].streams[1].parsed.kind, StreamNameKind::recorded);
   EXPECT_EQ(c.symbols[0].streams[1].parsed.channel, Channel::diff_depth(StreamSpeed::ms0));
-  // aggTrade is recorded (issue 13); kline_1m of both symbols is not yet, by line.
+  // aggTrade and kline_1m are recorded (issue 13): every stream of the seed's file.
   EXPECT_EQ(c.symbols[0].streams[0].parsed.channel, Channel::agg_trade());
-  ASSERT_EQ(c.unsupported_streams.size(), 2u);
-  EXPECT_NE(
-      c.unsupported_streams[1].find(":22: modes.development.symbols[1].streams[2]: 'kline_1m'"),
-      std::string::npos)
-      << c.unsupported_streams[1];
+  EXPECT_EQ(c.symbols[1].streams[2].parsed.channel, Channel::kline(KlineInterval::m1));
+  EXPECT_TRUE(c.unsupported_streams.empty());
   // Seed keys mapped onto flags, with the key and line that set them.
   ASSERT_NE(setting(c, "run-minutes"), nullptr);
   EXPECT_EQ(setting(c, "run-minutes")->values.front(), "5");
@@ -254,10 +251,12 @@ TEST(ConfigFileErrors, StreamNamesAndKlineIntervals) {
   expect_error(head + "          - kline_\n", 8, "modes.development.symbols[0].streams[1]",
                "no kline interval ''");
   // Known Binance channels not recorded yet: listed, not an error of the loader.
-  const LoadResult later =
-      load(head + "          - kline_1M\n          - trade\n          - markPrice@1s\n");
+  const LoadResult later = load(head +
+                                "          - kline_1M\n          - trade\n          - "
+                                "markPrice@1s\n          - rpiDepth@500ms\n");
   ASSERT_EQ(later.error, "");
-  EXPECT_EQ(later.config.unsupported_streams.size(), 2u);  // trade is recorded
+  ASSERT_EQ(later.config.unsupported_streams.size(), 1u);  // kline, trade, markPrice recorded
+  EXPECT_NE(later.config.unsupported_streams[0].find("'rpiDepth@500ms'"), std::string::npos);
 }
 
 TEST(ConfigFileErrors, FilesThatCannotBeRead) {
@@ -282,8 +281,17 @@ TEST(StreamNames, DepthChannelsAndBookTicker) {
   EXPECT_EQ(parse_stream_name("aggTrade").channel, Channel::agg_trade());
   for (const char* name : {"aggtrade", "Trade", "trades"})
     EXPECT_EQ(parse_stream_name(name).kind, StreamNameKind::unknown) << name;
-  for (const char* name : {"kline_1s", "kline_1w", "markPrice", "forceOrder"})
-    EXPECT_EQ(parse_stream_name(name).kind, StreamNameKind::unsupported) << name;
+  EXPECT_EQ(parse_stream_name("kline_1s").channel, Channel::kline(KlineInterval::s1));
+  EXPECT_EQ(parse_stream_name("kline_1w").channel, Channel::kline(KlineInterval::w1));
+  EXPECT_EQ(parse_stream_name("kline_1M").channel, Channel::kline(KlineInterval::mo1));
+  EXPECT_EQ(parse_stream_name("markPrice").channel, Channel::mark_price(false));
+  EXPECT_EQ(parse_stream_name("markPrice@1s").channel, Channel::mark_price(true));
+  EXPECT_EQ(parse_stream_name("forceOrder").channel, Channel::force_order());
+  for (const char* name : {"kline_1m", "markPrice", "markPrice@1s", "forceOrder"})
+    EXPECT_EQ(to_string(parse_stream_name(name).channel), name);
+  for (const char* name : {"markprice", "markPrice@3s", "kline_1m@1s", "forceorder"})
+    EXPECT_NE(parse_stream_name(name).kind, StreamNameKind::recorded) << name;
+  EXPECT_EQ(parse_stream_name("rpiDepth@500ms").kind, StreamNameKind::unsupported);
   EXPECT_EQ(parse_stream_name("kline_1y").kind, StreamNameKind::bad_interval);
 }
 

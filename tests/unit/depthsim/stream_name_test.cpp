@@ -33,12 +33,32 @@ TEST(StreamName, ParsesDiffPartialTickerAndSpeeds) {
 TEST(StreamName, RejectsWhatBinanceWouldNotServe) {
   for (const char* bad : {"", "btcusdt", "BTCUSDT@depth", "btcusdt@depth@1ms", "btcusdt@depth15",
                           "btcusdt@depth5@", "btcusdt@bookticker", "btc/usdt@depth", "@depth",
-                          "btcusdt@depth@100msx", "btcusdt@kline_1m"}) {
+                          "btcusdt@depth@100msx", "btcusdt@kline_7m", "btcusdt@kline_1s",
+                          "btcusdt@kline_1M", "btcusdt@markprice", "btcusdt@markPrice@3s"}) {
     EXPECT_FALSE(parse_stream_name(bad, Market::usdm)) << bad;
   }
   // Speeds differ by market.
   EXPECT_FALSE(parse_stream_name("btcusdt@depth@0ms", Market::spot));
   EXPECT_FALSE(parse_stream_name("btcusdt@depth@1000ms", Market::usdm));
+  EXPECT_FALSE(parse_stream_name("btcusdt@markPrice", Market::spot));
+  EXPECT_FALSE(parse_stream_name("btcusdt@forceOrder", Market::spot));
+}
+
+TEST(StreamName, KlinesMarkPriceAndForceOrder) {
+  const auto kline = parse_stream_name("btcusdt@kline_1s", Market::spot);
+  ASSERT_TRUE(kline);
+  EXPECT_EQ(kline->kind, StreamKind::kline);
+  EXPECT_EQ(kline->interval, "1s");
+  EXPECT_EQ(kline->interval_ms, 1000);
+  const auto week = parse_stream_name("btcusdt@kline_1w", Market::usdm);
+  ASSERT_TRUE(week);
+  EXPECT_EQ(week->interval_ms, 604'800'000);
+  const auto mark = parse_stream_name("btcusdt@markPrice@1s", Market::usdm);
+  ASSERT_TRUE(mark);
+  EXPECT_EQ(mark->kind, StreamKind::mark_price);
+  EXPECT_EQ(mark->speed_ms, 1000);
+  EXPECT_EQ(parse_stream_name("btcusd_perp@markPrice", Market::coinm)->speed_ms, 3000);
+  EXPECT_EQ(parse_stream_name("btcusdt@forceOrder", Market::usdm)->kind, StreamKind::force_order);
 }
 
 }  // namespace

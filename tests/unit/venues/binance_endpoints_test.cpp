@@ -17,6 +17,15 @@ TEST(BinanceEndpoints, OnlyUsdmIsRoutedAndDepthAndBookTickerAreOnPublic) {
   EXPECT_EQ(route_path(Route::market_data), "/market");
 }
 
+TEST(BinanceEndpoints, KlineMarkPriceAndForceOrderAreOnMarket) {
+  for (ChannelKind kind : {ChannelKind::agg_trade, ChannelKind::kline, ChannelKind::mark_price,
+                           ChannelKind::force_order}) {
+    EXPECT_EQ(route_of(Market::usdm, kind), Route::market_data);
+    EXPECT_EQ(route_of(Market::coinm, kind), Route::unrouted);
+  }
+  EXPECT_EQ(route_of(Market::usdm, ChannelKind::trade), Route::public_data);
+}
+
 TEST(BinanceEndpoints, RouteAnEndpointNames) {
   EXPECT_EQ(route_of_endpoint("wss://fstream.binance.com/public"), Route::public_data);
   EXPECT_EQ(route_of_endpoint("wss://fstream.binance.com/market/"), Route::market_data);

@@ -83,5 +83,28 @@ TEST(BinanceStreams, LevelsAndBookTickerShape) {
   }
 }
 
+TEST(BinanceStreams, KlinesMarkPriceAndForceOrderByMarket) {
+  EXPECT_EQ(stream_name("BTCUSDT", Channel::kline(KlineInterval::m1)), "btcusdt@kline_1m");
+  EXPECT_EQ(stream_name("BTCUSDT", Channel::kline(KlineInterval::mo1)), "btcusdt@kline_1M");
+  EXPECT_EQ(stream_name("BTCUSDT", Channel::mark_price(true)), "btcusdt@markPrice@1s");
+  EXPECT_EQ(stream_name("BTCUSDT", Channel::mark_price(false)), "btcusdt@markPrice");
+  EXPECT_EQ(stream_name("BTCUSDT", Channel::force_order()), "btcusdt@forceOrder");
+  EXPECT_EQ(check_channel(Market::spot, Channel::kline(KlineInterval::s1)), "");
+  EXPECT_EQ(check_channel(Market::usdm, Channel::kline(KlineInterval::s1)),
+            "usdm has no kline_1s (spot only)");
+  EXPECT_NE(check_channel(Market::usdm, Channel::kline(KlineInterval::none)), "");
+  for (Market market : {Market::usdm, Market::coinm}) {
+    EXPECT_EQ(check_channel(market, Channel::mark_price(true)), "");
+    EXPECT_EQ(check_channel(market, Channel::force_order()), "");
+  }
+  EXPECT_EQ(check_channel(Market::spot, Channel::mark_price(false)),
+            "spot has no markPrice (USD-M and COIN-M only)");
+  EXPECT_EQ(check_channel(Market::spot, Channel::force_order()),
+            "spot has no forceOrder (USD-M and COIN-M only)");
+  Channel odd = Channel::mark_price(false);
+  odd.speed = StreamSpeed::ms100;
+  EXPECT_NE(check_channel(Market::usdm, odd), "");
+}
+
 }  // namespace
 }  // namespace depthrec::venues::binance
