@@ -175,7 +175,7 @@ std::vector<ColumnSpec> table_schema(Table table, const SymbolFacts& facts) {
               int64_column("got_final_id", true),
               int64_column("missing_from_id", true),
               int64_column("missing_to_id", true),
-              int64_column("dropped", true),
+              int64_column("dropped"),
               int64_column("snapshot_update_id", true),
               int64_column("first_update_id", true),
               int64_column("final_update_id", true)};
@@ -229,11 +229,13 @@ long append_gap_row(TableWriter& writer, const ReplayItem& item) {
   set_optional_id(writer, kGapGotFinal, gap ? marker.got_final_id : none);
   set_optional_id(writer, kGapFromId, gap ? marker.id_from : none);
   set_optional_id(writer, kGapToId, gap ? marker.id_to : none);
-  using Id = std::optional<std::uint64_t>;
-  set_optional_id(writer, kGapDropped, gap ? Id(marker.dropped) : Id(marker.dropped_stale));
-  set_optional_id(writer, kGapSnapshotId, gap ? none : Id(marker.last_update_id));
-  set_optional_id(writer, kGapFirstId, gap ? none : Id(marker.first_id));
-  set_optional_id(writer, kGapFinalId, gap ? none : Id(marker.final_id));
+  // gap: records lost (0 when the record does not say: an id_gap's are its missing ids); resync:
+  // stale events dropped before the sync.
+  writer.set_int64(kGapDropped, as_int64(gap ? marker.dropped : marker.dropped_stale));
+  set_optional_id(writer, kGapSnapshotId,
+                  gap ? none : std::optional<std::uint64_t>(marker.last_update_id));
+  set_optional_id(writer, kGapFirstId, gap ? none : std::optional<std::uint64_t>(marker.first_id));
+  set_optional_id(writer, kGapFinalId, gap ? none : std::optional<std::uint64_t>(marker.final_id));
   return writer.end_row() ? 1 : -1;
 }
 

@@ -22,7 +22,9 @@ for (const element of schema) {
   if (logical.includes('NANOS=NanoSeconds()')) units.set(element.name, 'ns')
   else if (logical.includes('MILLIS=MilliSeconds()')) units.set(element.name, 'ms')
 }
-const described = await query(`DESCRIBE SELECT * FROM read_parquet('${file}')`)
+// hive_partitioning off: the file's own columns, not those of its channel=/market=/... path.
+const source = `read_parquet('${file}', hive_partitioning = false)`
+const described = await query(`DESCRIBE SELECT * FROM ${source}`)
 const select = described.map(({ column_name: name, column_type: type }) => {
   const quoted = '"' + name.replaceAll('"', '""') + '"'
   if (units.get(name) === 'ns') return `CAST(epoch_ns(${quoted}) AS VARCHAR)`
@@ -34,7 +36,7 @@ const select = described.map(({ column_name: name, column_type: type }) => {
   return `CAST(${quoted} AS VARCHAR)`
 })
 const rows = described.length
-  ? (await connection.runAndReadAll(`SELECT ${select.join(', ')} FROM read_parquet('${file}')`)).getRows()
+  ? (await connection.runAndReadAll(`SELECT ${select.join(', ')} FROM ${source}`)).getRows()
   : []
 const metadata = await query(`SELECT num_rows, num_row_groups, created_by FROM parquet_file_metadata('${file}')`)
 const keyValues = await query(`SELECT decode(key) AS key, decode(value) AS value FROM parquet_kv_metadata('${file}')`)
