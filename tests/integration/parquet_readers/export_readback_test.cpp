@@ -216,13 +216,15 @@ std::string utc_date(const std::string& recv_ns) {
 // date= partition checked against its rows' receive times.
 Dump read_channel(Reader reader, const std::string& out, const std::string& channel) {
   Dump all;
-  for (const std::string& file : part_files(out, channel)) {
-    Dump dump = read_parquet(reader, file);
+  const std::vector<std::string> files = part_files(out, channel);
+  const std::vector<Dump> dumps = read_parquet_files(reader, files);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const Dump& dump = dumps[i];
     if (!dump.error.empty()) return dump;
     for (const Row& row : dump.rows) {
       const std::string date = "date=" + utc_date(*row[0]) + "/";
-      if (file.find(date) == std::string::npos && reader == Reader::hyparquet) {
-        all.error = file + " holds a row received on " + date;
+      if (files[i].find(date) == std::string::npos && reader == Reader::hyparquet) {
+        all.error = files[i] + " holds a row received on " + date;
         return all;
       }
     }

@@ -2,7 +2,7 @@
 // JavaScript reader that shares no code with depthrec's writer), values normalised for an exact
 // comparison: integers and timestamps as decimal strings (timestamps in their column's unit),
 // decimals as exact canonical text (no trailing fractional zeros), booleans and strings as they are.
-//   PARQUET_READERS_DIR=build/npm-parquet node read_hyparquet.mjs FILE
+//   PARQUET_READERS_DIR=build/npm-parquet node read_hyparquet.mjs FILE...
 import { createRequire } from 'node:module'
 import path from 'node:path'
 
@@ -18,46 +18,52 @@ function canonicalDecimal(unscaled, scale) {
   return (negative && text !== '0' ? '-' : '') + text
 }
 
-const file = await asyncBufferFromFile(process.argv[2])
-const metadata = await parquetMetadataAsync(file)
-const columns = metadata.schema.slice(1)
-const decimals = new Map()
-// hyparquet turns DECIMAL into a float: read the unscaled integers instead (the converted type
-// dropped from a copy of the schema) and apply the scale here, exactly.
-const raw = structuredClone(metadata)
-for (const element of raw.schema.slice(1)) {
-  if (element.converted_type === 'DECIMAL' || element.logical_type?.type === 'DECIMAL') {
-    decimals.set(element.name, element.scale ?? element.logical_type.scale)
-    delete element.converted_type
-    delete element.logical_type
+async function dump(filename) {
+  const file = await asyncBufferFromFile(filename)
+  const metadata = await parquetMetadataAsync(file)
+  const columns = metadata.schema.slice(1)
+  const decimals = new Map()
+  // hyparquet turns DECIMAL into a float: read the unscaled integers instead (the converted type
+  // dropped from a copy of the schema) and apply the scale here, exactly.
+  const raw = structuredClone(metadata)
+  for (const element of raw.schema.slice(1)) {
+    if (element.converted_type === 'DECIMAL' || element.logical_type?.type === 'DECIMAL') {
+      decimals.set(element.name, element.scale ?? element.logical_type.scale)
+      delete element.converted_type
+      delete element.logical_type
+    }
+  }
+  const identity = (value) => value
+  const rows = await parquetReadObjects({
+    file,
+    metadata: raw,
+    compressors,
+    parsers: { timestampFromMilliseconds: identity, timestampFromMicroseconds: identity, timestampFromNanoseconds: identity },
+  })
+  const normalise = (name, value) => {
+    if (value === null || value === undefined) return null
+    if (decimals.has(name)) return canonicalDecimal(BigInt(value), decimals.get(name))
+    if (typeof value === 'bigint' || typeof value === 'number') return value.toString()
+    if (typeof value === 'boolean') return value ? 'true' : 'false'
+    return String(value)
+  }
+  return {
+    reader: 'hyparquet',
+    num_rows: Number(metadata.num_rows),
+    row_groups: metadata.row_groups.length,
+    created_by: metadata.created_by,
+    key_value_metadata: Object.fromEntries((metadata.key_value_metadata || []).map((kv) => [kv.key, kv.value])),
+    columns: columns.map((c) => ({
+      name: c.name,
+      type: c.type,
+      repetition: c.repetition_type,
+      logical: c.logical_type ? JSON.stringify(c.logical_type, (k, v) => (typeof v === 'bigint' ? v.toString() : v)) : null,
+    })),
+    rows: rows.map((row) => columns.map((c) => normalise(c.name, row[c.name]))),
   }
 }
-const identity = (value) => value
-const rows = await parquetReadObjects({
-  file,
-  metadata: raw,
-  compressors,
-  parsers: { timestampFromMilliseconds: identity, timestampFromMicroseconds: identity, timestampFromNanoseconds: identity },
-})
-const normalise = (name, value) => {
-  if (value === null || value === undefined) return null
-  if (decimals.has(name)) return canonicalDecimal(BigInt(value), decimals.get(name))
-  if (typeof value === 'bigint' || typeof value === 'number') return value.toString()
-  if (typeof value === 'boolean') return value ? 'true' : 'false'
-  return String(value)
-}
-const out = {
-  reader: 'hyparquet',
-  num_rows: Number(metadata.num_rows),
-  row_groups: metadata.row_groups.length,
-  created_by: metadata.created_by,
-  key_value_metadata: Object.fromEntries((metadata.key_value_metadata || []).map((kv) => [kv.key, kv.value])),
-  columns: columns.map((c) => ({
-    name: c.name,
-    type: c.type,
-    repetition: c.repetition_type,
-    logical: c.logical_type ? JSON.stringify(c.logical_type, (k, v) => (typeof v === 'bigint' ? v.toString() : v)) : null,
-  })),
-  rows: rows.map((row) => columns.map((c) => normalise(c.name, row[c.name]))),
-}
-process.stdout.write(JSON.stringify(out))
+
+// One JSON array, an object per file named on the command line.
+const dumps = []
+for (const filename of process.argv.slice(2)) dumps.push(await dump(filename))
+process.stdout.write(JSON.stringify(dumps))

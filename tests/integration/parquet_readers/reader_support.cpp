@@ -44,27 +44,10 @@ std::string ensure_readers_installed() {
          "/install.sh " + kReadersDir + "\n" + install.output();
 }
 
-Dump read_parquet(Reader reader, const std::string& path) {
+namespace {
+
+Dump dump_of(const rapidjson::Value& document) {
   Dump dump;
-  const std::string output = make_temp_dir(std::string("parquet-") + name(reader)) + "/dump.json";
-  const std::string script =
-      kScriptDir + (reader == Reader::hyparquet ? "/read_hyparquet.mjs" : "/read_duckdb.mjs");
-  // stdout is the JSON; node's errors go to the same file and make it unparsable, reported whole.
-  ChildProcess node("/usr/bin/env", {"PARQUET_READERS_DIR=" + kReadersDir, "node", script, path},
-                    output);
-  const auto code = node.wait_exit(std::chrono::seconds(100));
-  const std::string text = node.output();
-  if (!code || *code != 0) {
-    dump.error = std::string(name(reader)) + " exited " + (code ? std::to_string(*code) : "-") +
-                 " on " + path + ":\n" + text.substr(0, 2000);
-    return dump;
-  }
-  rapidjson::Document document;
-  document.Parse(text.c_str(), text.size());
-  if (document.HasParseError() || !document.IsObject()) {
-    dump.error = std::string(name(reader)) + " printed no JSON:\n" + text.substr(0, 2000);
-    return dump;
-  }
   dump.num_rows = document["num_rows"].GetUint64();
   dump.row_groups = document["row_groups"].GetUint64();
   if (document["created_by"].IsString()) dump.created_by = document["created_by"].GetString();
@@ -93,6 +76,42 @@ Dump read_parquet(Reader reader, const std::string& path) {
     dump.rows.push_back(std::move(values));
   }
   return dump;
+}
+
+}  // namespace
+
+std::vector<Dump> read_parquet_files(Reader reader, const std::vector<std::string>& paths) {
+  const auto failed = [&](const std::string& error) {
+    std::vector<Dump> dumps(paths.size());
+    for (Dump& dump : dumps) dump.error = error;
+    return dumps;
+  };
+  if (paths.empty()) return {};
+  const std::string output = make_temp_dir(std::string("parquet-") + name(reader)) + "/dump.json";
+  const std::string script =
+      kScriptDir + (reader == Reader::hyparquet ? "/read_hyparquet.mjs" : "/read_duckdb.mjs");
+  std::vector<std::string> args = {"PARQUET_READERS_DIR=" + kReadersDir, "node", script};
+  args.insert(args.end(), paths.begin(), paths.end());
+  // stdout is the JSON; node's errors go to the same file and make it unparsable, reported whole.
+  ChildProcess node("/usr/bin/env", args, output);
+  const auto code = node.wait_exit(std::chrono::seconds(100));
+  const std::string text = node.output();
+  if (!code || *code != 0) {
+    return failed(std::string(name(reader)) + " exited " + (code ? std::to_string(*code) : "-") +
+                  " on " + paths.front() + "...:\n" + text.substr(0, 2000));
+  }
+  rapidjson::Document document;
+  document.Parse(text.c_str(), text.size());
+  if (document.HasParseError() || !document.IsArray() || document.Size() != paths.size()) {
+    return failed(std::string(name(reader)) + " printed no JSON array:\n" + text.substr(0, 2000));
+  }
+  std::vector<Dump> dumps;
+  for (const auto& entry : document.GetArray()) dumps.push_back(dump_of(entry));
+  return dumps;
+}
+
+Dump read_parquet(Reader reader, const std::string& path) {
+  return read_parquet_files(reader, {path}).front();
 }
 
 std::string compare_rows(Reader reader, const Dump& dump, const std::vector<std::string>& columns,

@@ -40,6 +40,9 @@ struct Dump {
 
 // Installs the readers when missing (install.sh, pinned); an error message when that fails.
 std::string ensure_readers_installed();
+// Each file read by one run of the reader (its dumps in the order of `paths`); when the reader
+// fails, one Dump per file carrying its error.
+std::vector<Dump> read_parquet_files(Reader reader, const std::vector<std::string>& paths);
 Dump read_parquet(Reader reader, const std::string& path);
 
 // A readable description of the first difference, or empty when `rows` equal `expected`. DuckDB
