@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module'
 import path from 'node:path'
 
-const require = createRequire(path.join(process.env.PARQUET_READERS_DIR || '.', 'node_modules', 'x.js'))
+const require = createRequire(path.resolve(process.env.PARQUET_READERS_DIR || '.', 'node_modules', 'x.js'))
 const { DuckDBInstance } = await import(require.resolve('@duckdb/node-api'))
 
 const instance = await DuckDBInstance.create(':memory:')

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module'
 import path from 'node:path'
 
-const require = createRequire(path.join(process.env.PARQUET_READERS_DIR || '.', 'node_modules', 'x.js'))
+const require = createRequire(path.resolve(process.env.PARQUET_READERS_DIR || '.', 'node_modules', 'x.js'))
 const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import(require.resolve('hyparquet'))
 const { compressors } = await import(require.resolve('hyparquet-compressors'))
 
