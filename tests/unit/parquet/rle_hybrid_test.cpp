@@ -5,15 +5,12 @@
 
 #include <string>
 #include <vector>
+#include "unit/parquet/byte_literals.hpp"
 
 namespace depthrec::parquet {
 namespace {
 
-std::string bytes(std::initializer_list<int> values) {
-  std::string out;
-  for (int value : values) out.push_back(static_cast<char>(value));
-  return out;
-}
+using test::bytes;
 
 std::string encode(const std::vector<std::uint8_t>& levels, int bit_width = 1) {
   std::string out;

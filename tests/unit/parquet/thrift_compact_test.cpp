@@ -7,15 +7,12 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include "unit/parquet/byte_literals.hpp"
 
 namespace depthrec::parquet {
 namespace {
 
-std::string bytes(std::initializer_list<int> values) {
-  std::string out;
-  for (int value : values) out.push_back(static_cast<char>(value));
-  return out;
-}
+using test::bytes;
 
 TEST(ThriftCompact, ZigzagMapsSignedToUnsigned) {
   EXPECT_EQ(zigzag(0), 0u);
