@@ -5,6 +5,7 @@
 
 #include <string>
 #include <vector>
+
 #include "unit/parquet/byte_literals.hpp"
 
 namespace depthrec::parquet {

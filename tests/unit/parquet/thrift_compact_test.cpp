@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+
 #include "unit/parquet/byte_literals.hpp"
 
 namespace depthrec::parquet {
