@@ -107,7 +107,9 @@ bool ColumnChunk::finish_page(PageCodec& codec, std::string& error) {
     std::size_t first = page_scratch_.size();
     page_scratch_.append((bools_.size() + 7) / 8, '\0');
     for (std::size_t i = 0; i < bools_.size(); ++i) {
-      if (bools_[i]) page_scratch_[first + i / 8] |= static_cast<char>(1 << (i % 8));
+      if (!bools_[i]) continue;
+      char& byte = page_scratch_[first + i / 8];
+      byte = static_cast<char>(static_cast<unsigned char>(byte) | (1u << (i % 8)));
     }
   } else {
     page_scratch_.append(values_);

@@ -56,7 +56,7 @@ ColumnSpec timestamp_nanos_column(std::string name, bool optional) {
 }
 
 TableWriter::TableWriter(std::unique_ptr<OutputFile> file, std::vector<ColumnSpec> schema,
-                         WriterOptions options, std::string open_error)
+                         WriterOptions options, const std::string& open_error)
     : file_(std::move(file)),
       schema_(std::move(schema)),
       options_(std::move(options)),

@@ -61,7 +61,7 @@ class TableWriter {
  public:
   // `file` null (it could not be opened) makes a writer whose close() fails with `open_error`.
   TableWriter(std::unique_ptr<OutputFile> file, std::vector<ColumnSpec> schema,
-              WriterOptions options, std::string open_error = {});
+              WriterOptions options, const std::string& open_error = {});
   ~TableWriter();  // without a successful close(): the file is discarded
   TableWriter(const TableWriter&) = delete;
   TableWriter& operator=(const TableWriter&) = delete;

@@ -74,9 +74,7 @@ void print_summary(const ExportSummary& summary) {
       static_cast<double>(summary.input_bytes) / 1e6 / seconds, summary.ok() ? "" : " FAILED");
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_command_line(int argc, char** argv) {
   CLI::App app{"depthrec-export: a depthrec recording (or raw capture) -> Parquet datasets"};
   ExportOptions options;
   std::string symbols, market, from, to, codec = "zstd";
@@ -124,4 +122,15 @@ int main(int argc, char** argv) {
   }
   print_summary(summary);
   return summary.ok() ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_command_line(argc, argv);
+  } catch (const std::exception& error) {  // e.g. std::bad_alloc: exit 2 with why, no abort
+    std::fprintf(stderr, "depthrec-export: %s\n", error.what());
+    return kExitUsage;
+  }
 }
