@@ -63,9 +63,19 @@ void ColumnChunk::append_int64(std::int64_t value) {
 
 void ColumnChunk::append_bytes(std::string_view value) {
   count_value();
-  append_little_endian(values_, static_cast<std::uint32_t>(value.size()));
-  values_.append(value);
   group_value_bytes_ += 4 + value.size();
+  if (spec_.dictionary) {
+    const auto [entry, added] =
+        dictionary_.try_emplace(std::string(value), static_cast<std::uint32_t>(dictionary_.size()));
+    if (added) {
+      append_little_endian(dictionary_values_, static_cast<std::uint32_t>(value.size()));
+      dictionary_values_.append(value);
+    }
+    indices_.push_back(entry->second);
+  } else {
+    append_little_endian(values_, static_cast<std::uint32_t>(value.size()));
+    values_.append(value);
+  }
   if (!has_min_max_) {
     has_min_max_ = true;
     min_bytes_.assign(value);
@@ -89,7 +99,7 @@ void ColumnChunk::update_min_max(T value, bool& has, T& min, T& max) {
 }
 
 bool ColumnChunk::maybe_finish_page(PageCodec& codec, std::string& error) {
-  if (values_.size() + bools_.size() / 8 < page_bytes_) return true;
+  if (values_.size() + bools_.size() / 8 + indices_.size() * 4 < page_bytes_) return true;
   return finish_page(codec, error);
 }
 
@@ -111,12 +121,20 @@ bool ColumnChunk::finish_page(PageCodec& codec, std::string& error) {
       char& byte = page_scratch_[first + i / 8];
       byte = static_cast<char>(static_cast<unsigned char>(byte) | (1u << (i % 8)));
     }
+  } else if (spec_.dictionary && !indices_.empty()) {
+    // (A page of nulls only is PLAIN with no values: a chunk of nulls only has no dictionary.)
+    // RLE_DICTIONARY: the indices' bit width in one byte, then the indices as an RLE hybrid.
+    int bit_width = 1;
+    while (bit_width < 32 && (std::size_t{1} << bit_width) < dictionary_.size()) ++bit_width;
+    page_scratch_.push_back(static_cast<char>(bit_width));
+    append_rle_hybrid(indices_, bit_width, page_scratch_);
   } else {
     page_scratch_.append(values_);
   }
   if (!codec.compress(page_scratch_, compressed_scratch_, error)) return false;
 
   DataPageHeaderFields header;
+  header.dictionary_indices = spec_.dictionary && !indices_.empty();
   header.num_values = page_values_;
   header.uncompressed_size = static_cast<std::int64_t>(page_scratch_.size());
   header.compressed_size = static_cast<std::int64_t>(compressed_scratch_.size());
@@ -129,12 +147,31 @@ bool ColumnChunk::finish_page(PageCodec& codec, std::string& error) {
   values_.clear();
   bools_.clear();
   levels_.clear();
+  indices_.clear();
   page_values_ = 0;
   return true;
 }
 
+bool ColumnChunk::prepend_dictionary_page(PageCodec& codec, std::string& error) {
+  if (!spec_.dictionary || dictionary_.empty()) return true;
+  if (!codec.compress(dictionary_values_, compressed_scratch_, error)) return false;
+  DictionaryPageHeaderFields header;
+  header.num_values = static_cast<std::int64_t>(dictionary_.size());
+  header.uncompressed_size = static_cast<std::int64_t>(dictionary_values_.size());
+  header.compressed_size = static_cast<std::int64_t>(compressed_scratch_.size());
+  std::string page;
+  append_dictionary_page_header(header, page);
+  chunk_.uncompressed_size += static_cast<std::int64_t>(page.size()) + header.uncompressed_size;
+  page.append(compressed_scratch_);
+  chunk_.dictionary_page_bytes = page.size();
+  chunk_.bytes.insert(0, page);
+  dictionary_.clear();
+  dictionary_values_.clear();
+  return true;
+}
+
 bool ColumnChunk::take(PageCodec& codec, FinishedChunk& out, std::string& error) {
-  if (!finish_page(codec, error)) return false;
+  if (!finish_page(codec, error) || !prepend_dictionary_page(codec, error)) return false;
   ChunkStatistics& statistics = chunk_.statistics;
   statistics.has_min_max = has_min_max_;
   if (has_min_max_) {

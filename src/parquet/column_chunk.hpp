@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "parquet/page_codec.hpp"
@@ -24,9 +25,10 @@ struct ChunkStatistics {
 
 // A finished column chunk of one row group: page headers and pages, as written to the file.
 struct FinishedChunk {
-  std::string bytes;
-  std::int64_t num_values = 0;         // nulls included
-  std::int64_t uncompressed_size = 0;  // page headers + uncompressed pages
+  std::string bytes;                      // the dictionary page (if any) first, then data pages
+  std::size_t dictionary_page_bytes = 0;  // header + dictionary page
+  std::int64_t num_values = 0;            // nulls included
+  std::int64_t uncompressed_size = 0;     // page headers + uncompressed pages
   ChunkStatistics statistics;
 };
 
@@ -49,6 +51,7 @@ class ColumnChunk {
 
  private:
   bool finish_page(PageCodec& codec, std::string& error);
+  bool prepend_dictionary_page(PageCodec& codec, std::string& error);
   void count_value();
   template <typename T>
   void update_min_max(T value, bool& has, T& min, T& max);
@@ -59,7 +62,8 @@ class ColumnChunk {
   std::string values_;
   std::vector<std::uint8_t> bools_;  // BOOLEAN values, bit-packed when the page is finished
   std::vector<std::uint8_t> levels_;
-  std::int64_t page_values_ = 0;  // nulls included
+  std::vector<std::uint32_t> indices_;  // dictionary columns: the page's dictionary indices
+  std::int64_t page_values_ = 0;        // nulls included
   // The row group's chunk so far.
   FinishedChunk chunk_;
   std::size_t group_value_bytes_ = 0;
@@ -67,6 +71,9 @@ class ColumnChunk {
   std::int64_t min_int_ = 0, max_int_ = 0;
   std::string min_bytes_, max_bytes_;
   std::string page_scratch_, compressed_scratch_;
+  // Dictionary columns: the row group's distinct values, PLAIN-encoded in first-seen order.
+  std::unordered_map<std::string, std::uint32_t> dictionary_;
+  std::string dictionary_values_;
 };
 
 }  // namespace depthrec::parquet

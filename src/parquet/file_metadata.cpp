@@ -9,9 +9,10 @@ namespace {
 enum ThriftType : std::int32_t { kBoolean = 0, kInt32 = 1, kInt64 = 2, kByteArray = 6 };
 enum Repetition : std::int32_t { kRequired = 0, kOptional = 1 };
 enum ConvertedType : std::int32_t { kUtf8 = 0, kDecimal = 5, kTimestampMillis = 9 };
-enum Encoding : std::int32_t { kPlain = 0, kRle = 3 };
+enum Encoding : std::int32_t { kPlain = 0, kRle = 3, kRleDictionary = 8 };
 enum CodecId : std::int32_t { kUncompressed = 0, kZstd = 6 };
 constexpr std::int32_t kDataPage = 0;
+constexpr std::int32_t kDictionaryPage = 2;
 
 std::int32_t thrift_type(PhysicalType type) {
   switch (type) {
@@ -87,12 +88,17 @@ void write_statistics(CompactWriter& thrift, std::int16_t field, const ChunkStat
 void write_column_chunk(CompactWriter& thrift, const ColumnSpec& column, const ChunkRecord& chunk,
                         Codec codec) {
   thrift.element_struct_begin();
-  thrift.field_i64(2, chunk.data_page_offset);  // file_offset
-  thrift.field_struct_begin(3);                 // ColumnMetaData
+  // file_offset: where the chunk starts (its dictionary page, if any)
+  thrift.field_i64(
+      2, chunk.dictionary_page_offset >= 0 ? chunk.dictionary_page_offset : chunk.data_page_offset);
+  thrift.field_struct_begin(3);  // ColumnMetaData
   thrift.field_i32(1, thrift_type(column.type));
-  thrift.field_list_begin(2, CompactType::i32, column.optional ? 2 : 1);
-  thrift.element_i32(kPlain);
-  if (column.optional) thrift.element_i32(kRle);
+  const bool dictionary = chunk.dictionary_page_offset >= 0;
+  thrift.field_list_begin(2, CompactType::i32,
+                          1 + (column.optional || dictionary ? 1 : 0) + (dictionary ? 1 : 0));
+  thrift.element_i32(kPlain);  // values, or the dictionary page's
+  if (column.optional || dictionary) thrift.element_i32(kRle);
+  if (dictionary) thrift.element_i32(kRleDictionary);
   thrift.field_list_begin(3, CompactType::binary, 1);
   thrift.element_binary(column.name);
   thrift.field_i32(4, codec == Codec::zstd ? kZstd : kUncompressed);
@@ -100,6 +106,7 @@ void write_column_chunk(CompactWriter& thrift, const ColumnSpec& column, const C
   thrift.field_i64(6, chunk.uncompressed_size);
   thrift.field_i64(7, chunk.compressed_size);
   thrift.field_i64(9, chunk.data_page_offset);
+  if (dictionary) thrift.field_i64(11, chunk.dictionary_page_offset);
   write_statistics(thrift, 12, chunk.statistics);
   thrift.struct_end();
   thrift.struct_end();
@@ -114,9 +121,21 @@ void append_data_page_header(const DataPageHeaderFields& header, std::string& ou
   thrift.field_i32(3, static_cast<std::int32_t>(header.compressed_size));
   thrift.field_struct_begin(5);  // DataPageHeader
   thrift.field_i32(1, static_cast<std::int32_t>(header.num_values));
-  thrift.field_i32(2, kPlain);
+  thrift.field_i32(2, header.dictionary_indices ? kRleDictionary : kPlain);
   thrift.field_i32(3, kRle);  // definition levels
   thrift.field_i32(4, kRle);  // repetition levels (none: the schema is flat)
+  thrift.struct_end();
+  thrift.struct_end();
+}
+
+void append_dictionary_page_header(const DictionaryPageHeaderFields& header, std::string& out) {
+  CompactWriter thrift(out);
+  thrift.field_i32(1, kDictionaryPage);
+  thrift.field_i32(2, static_cast<std::int32_t>(header.uncompressed_size));
+  thrift.field_i32(3, static_cast<std::int32_t>(header.compressed_size));
+  thrift.field_struct_begin(7);  // DictionaryPageHeader
+  thrift.field_i32(1, static_cast<std::int32_t>(header.num_values));
+  thrift.field_i32(2, kPlain);
   thrift.struct_end();
   thrift.struct_end();
 }

@@ -18,11 +18,20 @@ struct DataPageHeaderFields {
   std::int64_t num_values = 0;
   std::int64_t uncompressed_size = 0;
   std::int64_t compressed_size = 0;
+  bool dictionary_indices = false;  // RLE_DICTIONARY values, else PLAIN
 };
 void append_data_page_header(const DataPageHeaderFields& header, std::string& out);
 
+struct DictionaryPageHeaderFields {
+  std::int64_t num_values = 0;
+  std::int64_t uncompressed_size = 0;
+  std::int64_t compressed_size = 0;
+};
+void append_dictionary_page_header(const DictionaryPageHeaderFields& header, std::string& out);
+
 // One column chunk as the footer describes it.
 struct ChunkRecord {
+  std::int64_t dictionary_page_offset = -1;  // -1: no dictionary page
   std::int64_t data_page_offset = 0;
   std::int64_t num_values = 0;
   std::int64_t uncompressed_size = 0;

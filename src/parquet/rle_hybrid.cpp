@@ -9,14 +9,15 @@ namespace {
 // 2 bytes, a bit-packed group of 8 levels 1 byte (plus its share of one header).
 constexpr std::size_t kMinRleRun = 8;
 
-void append_bit_packed(const std::vector<std::uint8_t>& levels, std::size_t begin, std::size_t end,
+template <typename T>
+void append_bit_packed(const std::vector<T>& levels, std::size_t begin, std::size_t end,
                        int bit_width, std::string& out) {
   const std::size_t groups = (end - begin + 7) / 8;
   append_varint(out, (groups << 1) | 1);
-  std::uint32_t buffer = 0;
+  std::uint64_t buffer = 0;  // fewer than 8 bits left over + one value of at most 32 bits
   int bits = 0;
   for (std::size_t i = begin; i < begin + groups * 8; ++i) {
-    const std::uint32_t value = i < end ? levels[i] : 0;  // the last group is padded with zeros
+    const std::uint64_t value = i < end ? levels[i] : 0;  // the last group is padded with zeros
     buffer |= value << bits;
     bits += bit_width;
     while (bits >= 8) {
@@ -27,9 +28,8 @@ void append_bit_packed(const std::vector<std::uint8_t>& levels, std::size_t begi
   }
 }
 
-}  // namespace
-
-void append_rle_hybrid(const std::vector<std::uint8_t>& levels, int bit_width, std::string& out) {
+template <typename T>
+void append_hybrid(const std::vector<T>& levels, int bit_width, std::string& out) {
   const std::size_t value_bytes = static_cast<std::size_t>((bit_width + 7) / 8);
   std::size_t i = 0;
   std::size_t packed_begin = 0;  // start of the values waiting to be bit-packed
@@ -56,6 +56,16 @@ void append_rle_hybrid(const std::vector<std::uint8_t>& levels, int bit_width, s
   if (packed_begin < levels.size()) {
     append_bit_packed(levels, packed_begin, levels.size(), bit_width, out);
   }
+}
+
+}  // namespace
+
+void append_rle_hybrid(const std::vector<std::uint8_t>& values, int bit_width, std::string& out) {
+  append_hybrid(values, bit_width, out);
+}
+
+void append_rle_hybrid(const std::vector<std::uint32_t>& values, int bit_width, std::string& out) {
+  append_hybrid(values, bit_width, out);
 }
 
 }  // namespace depthrec::parquet

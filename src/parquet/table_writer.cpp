@@ -36,6 +36,11 @@ const char* type_name(PhysicalType type) {
 ColumnSpec string_column(std::string name, bool optional) {
   return column(std::move(name), PhysicalType::byte_array, LogicalKind::string, optional);
 }
+ColumnSpec dictionary_string_column(std::string name, bool optional) {
+  ColumnSpec spec = string_column(std::move(name), optional);
+  spec.dictionary = true;
+  return spec;
+}
 ColumnSpec int64_column(std::string name, bool optional) {
   return column(std::move(name), PhysicalType::int64, LogicalKind::none, optional);
 }
@@ -159,7 +164,10 @@ bool TableWriter::flush_row_group() {
   for (auto& column : columns_) {
     if (!column->take(codec_, chunk, error_)) return fail(error_);
     ChunkRecord record;
-    record.data_page_offset = static_cast<std::int64_t>(file_->position());
+    record.dictionary_page_offset =
+        chunk.dictionary_page_bytes > 0 ? static_cast<std::int64_t>(file_->position()) : -1;
+    record.data_page_offset =
+        static_cast<std::int64_t>(file_->position() + chunk.dictionary_page_bytes);
     record.num_values = chunk.num_values;
     record.uncompressed_size = chunk.uncompressed_size;
     record.compressed_size = static_cast<std::int64_t>(chunk.bytes.size());

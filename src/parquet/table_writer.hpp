@@ -8,10 +8,11 @@
 //
 // Scope (docs/parquet.md): flat schemas (no nesting, no repetition), REQUIRED or OPTIONAL
 // columns of BOOLEAN, INT32, INT64 and BYTE_ARRAY; logical types STRING, DECIMAL (INT64
-// physical), TIMESTAMP (MILLIS or NANOS, UTC); DataPage v1, PLAIN values, RLE/bit-packed
-// definition levels; zstd or no compression; min/max/null_count statistics per column chunk.
-// Rows are buffered per row group (row_group_bytes of uncompressed values, compressed page by
-// page as they fill) and the group is written when full or at close.
+// physical), TIMESTAMP (MILLIS or NANOS, UTC); DataPage v1, PLAIN values (RLE_DICTIONARY for
+// dictionary string columns), RLE/bit-packed definition levels; zstd or no compression;
+// min/max/null_count statistics per column chunk. Rows are buffered per row group (row_group_bytes
+// of uncompressed values, compressed page by page as they fill) and the group is written when full
+// or at close.
 #pragma once
 
 #include <cstdint>
@@ -37,9 +38,13 @@ struct ColumnSpec {
   bool optional = false;  // may hold nulls
   int precision = 0;      // DECIMAL: digits in all (at most 18 on INT64)
   int scale = 0;          // DECIMAL: fraction digits
+  // BYTE_ARRAY: RLE_DICTIONARY data pages over one dictionary page per column chunk, for strings
+  // of few distinct values (a side, a reason); the dictionary is kept whole, so not for many.
+  bool dictionary = false;
 };
 
 ColumnSpec string_column(std::string name, bool optional = false);
+ColumnSpec dictionary_string_column(std::string name, bool optional = false);
 ColumnSpec int64_column(std::string name, bool optional = false);
 ColumnSpec bool_column(std::string name, bool optional = false);
 ColumnSpec decimal_column(std::string name, int precision, int scale, bool optional = false);

@@ -143,7 +143,7 @@ std::vector<ColumnSpec> table_schema(Table table, const SymbolFacts& facts) {
               int64_column("first_update_id"),
               int64_column("final_update_id"),
               int64_column("prev_final_update_id", true),
-              string_column("side"),
+              dictionary_string_column("side"),
               decimal_column("price", price_precision, facts.price.scale),
               decimal_column("quantity", qty_precision, facts.quantity.scale),
               bool_column("is_snapshot")};
@@ -165,9 +165,9 @@ std::vector<ColumnSpec> table_schema(Table table, const SymbolFacts& facts) {
     }
     case Table::gaps:
       return {timestamp_nanos_column("recv_time"),
-              string_column("stream", true),
-              string_column("record"),
-              string_column("reason", true),
+              dictionary_string_column("stream", true),
+              dictionary_string_column("record"),
+              dictionary_string_column("reason", true),
               int64_column("last_u", true),
               int64_column("expected", true),
               int64_column("got_first_id", true),

@@ -42,7 +42,7 @@ async function dump(filename) {
   const metadata = await query(`SELECT num_rows, num_row_groups, created_by FROM parquet_file_metadata('${file}')`)
   const keyValues = await query(`SELECT decode(key) AS key, decode(value) AS value FROM parquet_kv_metadata('${file}')`)
   const statistics = await query(
-    `SELECT row_group_id, path_in_schema, stats_min_value, stats_max_value, stats_null_count, compression
+    `SELECT row_group_id, path_in_schema, stats_min_value, stats_max_value, stats_null_count, compression, encodings
      FROM parquet_metadata('${file}') ORDER BY row_group_id, column_id`)
   return {
     reader: 'duckdb',
@@ -58,6 +58,7 @@ async function dump(filename) {
       max: s.stats_max_value,
       null_count: s.stats_null_count === null ? null : Number(s.stats_null_count),
       compression: s.compression,
+      encodings: s.encodings,
     })),
     rows: rows.map((row) => row.map((value) => (value === null ? null : String(value)))),
   }

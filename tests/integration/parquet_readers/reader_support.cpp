@@ -67,6 +67,7 @@ Dump dump_of(const rapidjson::Value& document) {
       statistic.min = text_of(entry["min"]);
       statistic.max = text_of(entry["max"]);
       if (entry["null_count"].IsUint64()) statistic.null_count = entry["null_count"].GetUint64();
+      if (entry["encodings"].IsString()) statistic.encodings = entry["encodings"].GetString();
       dump.statistics.push_back(std::move(statistic));
     }
   }

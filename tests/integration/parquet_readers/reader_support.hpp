@@ -24,6 +24,7 @@ struct Statistic {
   std::string column;
   Value min, max;
   std::optional<std::uint64_t> null_count;
+  std::string encodings;  // "PLAIN, RLE, RLE_DICTIONARY"
 };
 
 struct Dump {

@@ -54,5 +54,17 @@ TEST(RleHybrid, WiderValuesPackAcrossBytes) {
   EXPECT_EQ(encode({1, 2, 3, 4, 5}, 3), bytes({0x03, 0xD1, 0x58, 0x00}));
 }
 
+TEST(RleHybrid, DictionaryIndicesWiderThanAByte) {
+  // bit width 10: an RLE run's value takes 2 bytes (1000 = 0x03E8, little endian)
+  std::string out;
+  append_rle_hybrid(std::vector<std::uint32_t>(8, 1000), 10, out);
+  EXPECT_EQ(out, bytes({0x10, 0xE8, 0x03}));
+  // bit-packed, bit width 10: 1023, 1, then six zero-padded values: 1023 fills bits 0-9, 1 sets
+  // bit 10 -> 0xFF, 0x07, then 0x00 x 8 (one group of 8 values is 10 bytes)
+  out.clear();
+  append_rle_hybrid(std::vector<std::uint32_t>{1023, 1}, 10, out);
+  EXPECT_EQ(out, bytes({0x03, 0xFF, 0x07, 0, 0, 0, 0, 0, 0, 0, 0}));
+}
+
 }  // namespace
 }  // namespace depthrec::parquet
