@@ -133,13 +133,13 @@ bool ColumnChunk::finish_page(PageCodec& codec, std::string& error) {
   }
   if (!codec.compress(page_scratch_, compressed_scratch_, error)) return false;
 
-  DataPageHeaderFields header;
+  PageHeaderFields header;
   header.dictionary_indices = spec_.dictionary && !indices_.empty();
   header.num_values = page_values_;
   header.uncompressed_size = static_cast<std::int64_t>(page_scratch_.size());
   header.compressed_size = static_cast<std::int64_t>(compressed_scratch_.size());
   const std::size_t header_start = chunk_.bytes.size();
-  append_data_page_header(header, chunk_.bytes);
+  append_page_header(header, chunk_.bytes);
   const auto header_size = static_cast<std::int64_t>(chunk_.bytes.size() - header_start);
   chunk_.bytes.append(compressed_scratch_);
   chunk_.uncompressed_size += header_size + header.uncompressed_size;
@@ -155,12 +155,13 @@ bool ColumnChunk::finish_page(PageCodec& codec, std::string& error) {
 bool ColumnChunk::prepend_dictionary_page(PageCodec& codec, std::string& error) {
   if (!spec_.dictionary || dictionary_.empty()) return true;
   if (!codec.compress(dictionary_values_, compressed_scratch_, error)) return false;
-  DictionaryPageHeaderFields header;
+  PageHeaderFields header;
+  header.dictionary_page = true;
   header.num_values = static_cast<std::int64_t>(dictionary_.size());
   header.uncompressed_size = static_cast<std::int64_t>(dictionary_values_.size());
   header.compressed_size = static_cast<std::int64_t>(compressed_scratch_.size());
   std::string page;
-  append_dictionary_page_header(header, page);
+  append_page_header(header, page);
   chunk_.uncompressed_size += static_cast<std::int64_t>(page.size()) + header.uncompressed_size;
   page.append(compressed_scratch_);
   chunk_.dictionary_page_bytes = page.size();

@@ -114,28 +114,19 @@ void write_column_chunk(CompactWriter& thrift, const ColumnSpec& column, const C
 
 }  // namespace
 
-void append_data_page_header(const DataPageHeaderFields& header, std::string& out) {
+void append_page_header(const PageHeaderFields& header, std::string& out) {
   CompactWriter thrift(out);
-  thrift.field_i32(1, kDataPage);
+  const bool data = !header.dictionary_page;
+  thrift.field_i32(1, data ? kDataPage : kDictionaryPage);
   thrift.field_i32(2, static_cast<std::int32_t>(header.uncompressed_size));
   thrift.field_i32(3, static_cast<std::int32_t>(header.compressed_size));
-  thrift.field_struct_begin(5);  // DataPageHeader
+  thrift.field_struct_begin(data ? 5 : 7);  // DataPageHeader or DictionaryPageHeader
   thrift.field_i32(1, static_cast<std::int32_t>(header.num_values));
-  thrift.field_i32(2, header.dictionary_indices ? kRleDictionary : kPlain);
-  thrift.field_i32(3, kRle);  // definition levels
-  thrift.field_i32(4, kRle);  // repetition levels (none: the schema is flat)
-  thrift.struct_end();
-  thrift.struct_end();
-}
-
-void append_dictionary_page_header(const DictionaryPageHeaderFields& header, std::string& out) {
-  CompactWriter thrift(out);
-  thrift.field_i32(1, kDictionaryPage);
-  thrift.field_i32(2, static_cast<std::int32_t>(header.uncompressed_size));
-  thrift.field_i32(3, static_cast<std::int32_t>(header.compressed_size));
-  thrift.field_struct_begin(7);  // DictionaryPageHeader
-  thrift.field_i32(1, static_cast<std::int32_t>(header.num_values));
-  thrift.field_i32(2, kPlain);
+  thrift.field_i32(2, data && header.dictionary_indices ? kRleDictionary : kPlain);
+  if (data) {
+    thrift.field_i32(3, kRle);  // definition levels
+    thrift.field_i32(4, kRle);  // repetition levels (none: the schema is flat)
+  }
   thrift.struct_end();
   thrift.struct_end();
 }

@@ -14,20 +14,15 @@ namespace depthrec::parquet {
 
 inline constexpr char kMagic[] = "PAR1";
 
-struct DataPageHeaderFields {
+// The PageHeader before a data page or a column chunk's dictionary page.
+struct PageHeaderFields {
+  bool dictionary_page = false;
   std::int64_t num_values = 0;
   std::int64_t uncompressed_size = 0;
   std::int64_t compressed_size = 0;
-  bool dictionary_indices = false;  // RLE_DICTIONARY values, else PLAIN
+  bool dictionary_indices = false;  // a data page's values: RLE_DICTIONARY, else PLAIN
 };
-void append_data_page_header(const DataPageHeaderFields& header, std::string& out);
-
-struct DictionaryPageHeaderFields {
-  std::int64_t num_values = 0;
-  std::int64_t uncompressed_size = 0;
-  std::int64_t compressed_size = 0;
-};
-void append_dictionary_page_header(const DictionaryPageHeaderFields& header, std::string& out);
+void append_page_header(const PageHeaderFields& header, std::string& out);
 
 // One column chunk as the footer describes it.
 struct ChunkRecord {
