@@ -11,7 +11,7 @@ PACKAGES=(build-essential cmake ninja-build pkg-config ccache clang libclang-rt-
   libwebsocketpp-dev libasio-dev libssl-dev rapidjson-dev zlib1g-dev libdeflate-dev libcli11-dev
   libyaml-cpp-dev libgtest-dev libgmock-dev libcurl4-openssl-dev libbenchmark-dev openssl ca-certificates
   python3 python3-websocket valgrind clang-tidy prometheus-cpp-dev prometheus
-  libhiredis-dev redis-server redis-tools)
+  libhiredis-dev redis-server redis-tools libzstd-dev)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
@@ -34,6 +34,10 @@ BUILD_DIR=${BUILD_DIR:-build}
 # The peer client the integration tests run against depthsim (ccxt, pinned), outside the sources.
 bash tests/integration/peer_client/install.sh "$BUILD_DIR/npm" ||
   echo "setup: ccxt not installed into $BUILD_DIR/npm (PeerClient.* will try again and fail)" >&2
+# The two Parquet readers the depthrec-export tests read every file back with (pinned, outside
+# the sources): hyparquet and DuckDB's node API.
+bash tests/integration/parquet_readers/install.sh "$BUILD_DIR/npm-parquet" ||
+  echo "setup: Parquet readers not installed into $BUILD_DIR/npm-parquet (ParquetReaders.* will fail)" >&2
 [ "${1:-}" = "--deps-only" ] && exit 0
 
 # shellcheck disable=SC2086

@@ -35,6 +35,7 @@
 #include "depthrec/frame_parser.hpp"
 #include "depthrec/market.hpp"
 #include "depthrec/snapshot.hpp"
+#include "depthrec/trade_event.hpp"
 
 namespace depthrec {
 
@@ -101,6 +102,11 @@ struct ReplayItem {
   std::optional<std::uint64_t> kline_open_time;
   std::string_view kline_interval;
   bool kline_closed = false;
+  // `other` trade / aggTrade items: the event (a raw capture's frame, an NDJSON record's `data`),
+  // when its payload has every field parse_trade_frame requires (has_trade; views valid until
+  // the next call to ReplayReader::next).
+  bool has_trade = false;
+  TradeEvent trade;
   // Raw and cryptofeed lines: the frame or REST body exactly as received (for replaying it).
   std::string_view raw_json;
   DepthUpdate depth;

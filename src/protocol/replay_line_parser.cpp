@@ -62,6 +62,7 @@ struct ReplayLineParser::Impl {
   Frame frame;
   rapidjson::Document document;
   std::string symbol_scratch;
+  std::string trade_scratch;
 
   std::string parse_capture(const std::string& line, ReplayItem& item);
   std::string parse_frame(std::string_view json, ReplayItem& item);
@@ -81,6 +82,7 @@ std::string ReplayLineParser::parse(std::string& line, ReplayItem& item) {
   item.stream = {};
   item.other_type = {};
   item.raw_json = {};
+  item.has_trade = false;
   item.recv_ns = 0;
   item.time_unit = TimeUnit::ns;
   const std::size_t start = line.find_first_not_of(" \t");
@@ -175,6 +177,12 @@ std::string ReplayLineParser::Impl::parse_frame(std::string_view json, ReplayIte
     case FrameType::server_event:
     case FrameType::other_event:
       item.other_type = frame.event_type;
+      if (item.other_type == "trade" || item.other_type == "aggTrade") {
+        const TradeKind kind = item.other_type == "trade" ? TradeKind::trade : TradeKind::agg_trade;
+        item.has_trade =
+            parse_trade_frame(json, kind, item.trade, trade_scratch) == ParseError::none;
+        if (item.has_trade) item.symbol = item.trade.symbol;
+      }
       break;
   }
   item.type = ReplayItemType::other;

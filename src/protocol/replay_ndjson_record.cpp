@@ -50,6 +50,15 @@ class FieldReader {
     if (!value->IsNumber()) return fail(name, "not a number:");
     out = value->GetDouble();
   }
+  void boolean(const char* name, bool& out) {
+    const Value* value = find(name);
+    if (value == nullptr || !value->IsBool()) return fail(name, "missing or not a boolean:");
+    out = value->GetBool();
+  }
+  const Value* object(const char* name) const {
+    const Value* value = find(name);
+    return value != nullptr && value->IsObject() ? value : nullptr;
+  }
   void optional_text(const char* name, std::string_view& out) {
     out = {};
     const Value* value = find(name);
@@ -199,6 +208,32 @@ void read_marker_record(FieldReader& fields, MarkerType type, ReplayItem& item) 
   item.type = ReplayItemType::marker;
 }
 
+// A trade record's `data`: the payload as received. A payload without a field the recorder
+// requires (it records none such) leaves has_trade false rather than refusing the line.
+void read_trade_payload(const FieldReader& record, std::string_view type, ReplayItem& item) {
+  const Value* data = record.object("data");
+  if (data == nullptr) return;
+  FieldReader fields(*data);
+  TradeEvent& trade = item.trade;
+  trade = TradeEvent{};
+  trade.kind = type == "trade" ? TradeKind::trade : TradeKind::agg_trade;
+  trade.stream = item.stream;
+  fields.optional_text("s", trade.symbol);
+  fields.u64(trade.kind == TradeKind::trade ? "t" : "a", trade.id);
+  if (trade.kind == TradeKind::agg_trade) {
+    fields.u64("f", trade.first_trade_id);
+    fields.u64("l", trade.last_trade_id);
+  } else {
+    trade.first_trade_id = trade.last_trade_id = trade.id;
+  }
+  fields.decimal("p", trade.price);
+  fields.decimal("q", trade.quantity);
+  fields.optional_i64("E", trade.event_time_ms);
+  fields.optional_i64("T", trade.trade_time_ms);
+  fields.boolean("m", trade.buyer_is_maker);
+  item.has_trade = fields.error().empty();
+}
+
 }  // namespace
 
 std::string parse_ndjson_record(std::string& line, rapidjson::Document& document,
@@ -256,7 +291,10 @@ std::string parse_ndjson_record(std::string& line, rapidjson::Document& document
   } else {
     item.type = ReplayItemType::other;
     item.other_type = type;
-    if (type == "trade" || type == "aggTrade") fields.u64("id", item.event_id.emplace());
+    if (type == "trade" || type == "aggTrade") {
+      fields.u64("id", item.event_id.emplace());
+      read_trade_payload(fields, type, item);
+    }
     if (type == "kline") {
       fields.u64("open_time", item.kline_open_time.emplace());
       fields.optional_text("interval", item.kline_interval);

@@ -3,7 +3,7 @@
 //     by the magnitude, cryptofeed's raw capture lines, NDJSON records): a reused parser and a
 //     fresh one agree; an accepted item is well formed (recv_ns >= 0, NDJSON times in ns,
 //     decimals round-trip, capture level spans and the raw JSON inside the line, NDJSON spans
-//     empty);
+//     empty; trade items' events equal and exact);
 //  2. ReplayReader over the whole input as one file (a memfd, so no disk I/O): it never stops on
 //     bad data, its statistics add up, line numbers increase, and for plain text (not gzip) it
 //     returns exactly the items the line parser accepts, in order;
@@ -145,6 +145,18 @@ std::vector<Accepted> parse_lines(std::string_view text) {
       FUZZ_CHECK(reused_item.snapshot.bids == fresh_item.snapshot.bids);
       FUZZ_CHECK(reused_item.snapshot.asks == fresh_item.snapshot.asks);
       FUZZ_CHECK(reused_item.snapshot.last_update_id == fresh_item.snapshot.last_update_id);
+    }
+    // Trade items (depthrec-export's trades): both parsers read the same event, exact decimals.
+    FUZZ_CHECK(reused_item.has_trade == fresh_item.has_trade);
+    if (fresh_item.has_trade) {
+      FUZZ_CHECK(reused_item.trade.id == fresh_item.trade.id &&
+                 reused_item.trade.kind == fresh_item.trade.kind &&
+                 reused_item.trade.price == fresh_item.trade.price &&
+                 reused_item.trade.quantity == fresh_item.trade.quantity &&
+                 reused_item.trade.buyer_is_maker == fresh_item.trade.buyer_is_maker);
+      FUZZ_CHECK(fresh_item.type == ReplayItemType::other);
+      check_decimal(fresh_item.trade.price);
+      check_decimal(fresh_item.trade.quantity);
     }
     check_item(fresh_item, fresh_line);
     accepted.push_back(Accepted{i + 1, fresh_item.type, fresh_item.recv_ns});

@@ -299,6 +299,45 @@ TEST(ReplayLineParser, ParsesOneLineOfEitherFormat) {
   EXPECT_NE(parser.parse(bad, item).find("lastUpdateId"), std::string::npos);
 }
 
+// depthrec-export reads trades from both formats: a raw capture's frame and a record's `data`.
+TEST(ReplayLineParser, TradeItemsCarryTheParsedEvent) {
+  ReplayLineParser parser;
+  ReplayItem item;
+  std::string raw =
+      R"(1721347021080832061 {"stream":"btcusdt@aggTrade","data":{"e":"aggTrade","E":5,"a":9,)"
+      R"("s":"BTCUSDT","p":"63943.90","q":"0.010","f":100,"l":102,"T":4,"m":true}})";
+  ASSERT_EQ(parser.parse(raw, item), "");
+  ASSERT_TRUE(item.has_trade);
+  EXPECT_EQ(item.symbol, "BTCUSDT");
+  EXPECT_EQ(item.trade.kind, TradeKind::agg_trade);
+  EXPECT_EQ(item.trade.id, 9u);
+  EXPECT_EQ(item.trade.first_trade_id, 100u);
+  EXPECT_EQ(item.trade.last_trade_id, 102u);
+  EXPECT_EQ(to_string(item.trade.price), "63943.9");
+  EXPECT_EQ(to_string(item.trade.quantity), "0.01");
+  EXPECT_EQ(item.trade.trade_time_ms, 4);
+  EXPECT_TRUE(item.trade.buyer_is_maker);
+
+  std::string record =
+      R"({"type":"trade","market":"spot","symbol":"ETHUSDT","stream":"ethusdt@trade","recv_ns":7,)"
+      R"("id":12,"E":3,"T":2,"data":{"e":"trade","E":3,"s":"ETHUSDT","t":12,"p":"3000.5",)"
+      R"("q":"1.25","T":2,"m":false,"M":true}})";
+  ASSERT_EQ(parser.parse(record, item), "");
+  ASSERT_TRUE(item.has_trade);
+  EXPECT_EQ(item.trade.kind, TradeKind::trade);
+  EXPECT_EQ(item.trade.id, 12u);
+  EXPECT_EQ(item.trade.first_trade_id, 12u);
+  EXPECT_EQ(to_string(item.trade.price), "3000.5");
+  EXPECT_EQ(item.trade.event_time_ms, 3);
+  EXPECT_FALSE(item.trade.buyer_is_maker);
+
+  // A payload without `p` stays a readable line without a trade.
+  std::string partial =
+      R"({"type":"trade","symbol":"ETHUSDT","recv_ns":7,"id":13,"data":{"e":"trade","t":13}})";
+  ASSERT_EQ(parser.parse(partial, item), "");
+  EXPECT_FALSE(item.has_trade);
+}
+
 }  // namespace
 }  // namespace depthrec
 

@@ -1,0 +1,164 @@
+#include "export_run.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <system_error>
+
+#include "recording/utc_time.hpp"
+#include "symbol_survey.hpp"
+
+namespace depthrec::export_parquet {
+namespace {
+
+std::string utc_date(std::int64_t recv_ns) {
+  const recording::UtcDateTime time = recording::utc_from_epoch_ms(recv_ns / 1'000'000);
+  char text[16];
+  std::snprintf(text, sizeof text, "%04lld-%02d-%02d", static_cast<long long>(time.year),
+                time.month, time.day);
+  return text;
+}
+
+// Which table an item goes to, or why it is skipped.
+struct Route {
+  std::optional<Table> table;
+  std::string skip;
+};
+
+Route route(const ReplayItem& item) {
+  switch (item.type) {
+    case ReplayItemType::depth:
+    case ReplayItemType::snapshot:
+      return {Table::depth, {}};
+    case ReplayItemType::marker:
+      if (item.marker.type == MarkerType::gap || item.marker.type == MarkerType::resync) {
+        return {Table::gaps, {}};
+      }
+      return {std::nullopt, std::string(to_string(item.marker.type)) + " records (not exported)"};
+    case ReplayItemType::ticker:
+      return {std::nullopt, "bookTicker events (not exported yet)"};
+    case ReplayItemType::other:
+      if (item.other_type == "trade" || item.other_type == "aggTrade") {
+        if (!item.has_trade)
+          return {std::nullopt, std::string(item.other_type) + " payloads refused"};
+        return {item.trade.kind == TradeKind::trade ? Table::trade : Table::agg_trade, {}};
+      }
+      return {std::nullopt, "`" + std::string(item.other_type.empty() ? "?" : item.other_type) +
+                                "` items (unknown or not exported)"};
+  }
+  return {std::nullopt, "unknown items"};
+}
+
+std::uint64_t input_bytes(const std::vector<std::string>& sources) {
+  std::uint64_t total = 0;
+  for (const std::string& source : sources) {
+    std::error_code error;
+    const auto size = std::filesystem::file_size(source, error);
+    if (!error) total += size;
+  }
+  return total;
+}
+
+}  // namespace
+
+bool ExportSummary::ok() const {
+  if (!errors.empty() || !reader.io_errors.empty()) return false;
+  for (const WrittenFile& file : files) {
+    if (!file.error.empty()) return false;
+  }
+  return true;
+}
+
+bool run_export(const ExportOptions& options, ExportSummary& summary, std::string& error) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto in_range = [&](const ReplayItem& item) {
+    return (!options.from_ns || item.recv_ns >= *options.from_ns) &&
+           (!options.to_ns || item.recv_ns < *options.to_ns);
+  };
+
+  // Pass 1: markets and decimal scales.
+  std::unique_ptr<ReplayReader> reader = ReplayReader::open(options.inputs, error);
+  if (!reader) return false;
+  SymbolSurvey survey(options.market);
+  ReplayItem item;
+  while (reader->next(item)) {
+    if (in_range(item)) survey.take(item);
+  }
+  survey.finish();
+  std::set<std::string> unfit;
+  for (const auto& [symbol, facts] : survey.symbols()) {
+    if (facts.price.fits_int64() && facts.quantity.fits_int64()) continue;
+    unfit.insert(symbol);
+    summary.errors.push_back(
+        "symbol " + symbol + ": prices need " + std::to_string(facts.price.precision()) +
+        " digits, quantities " + std::to_string(facts.quantity.precision()) + " (scale " +
+        std::to_string(facts.quantity.scale) + "): more than the " +
+        std::to_string(kMaxInt64Precision) + " a DECIMAL on INT64 holds; not exported");
+  }
+
+  // Pass 2: the rows.
+  reader = ReplayReader::open(options.inputs, error);
+  if (!reader) return false;
+  summary.input_bytes = input_bytes(reader->sources());
+  PartitionSet partitions(options.out_dir, options.writer);
+  const SymbolFacts no_facts;
+  while (reader->next(item)) {
+    ++summary.items;
+    if (!in_range(item)) {
+      ++summary.skipped["items outside --from/--to"];
+      continue;
+    }
+    const std::string symbol = survey.symbol_of(item);
+    if (!options.symbols.empty() && options.symbols.count(symbol) == 0) {
+      ++summary.skipped["items of other symbols (--symbols)"];
+      continue;
+    }
+    const Route where = route(item);
+    if (!where.table) {
+      ++summary.skipped[where.skip];
+      continue;
+    }
+    if (symbol.empty()) {
+      ++summary.skipped["items without a symbol (a snapshot body in a capture of many)"];
+      continue;
+    }
+    if (unfit.count(symbol) != 0) {
+      ++summary.skipped["items of symbols beyond DECIMAL(18)"];
+      continue;
+    }
+    const SymbolFacts* facts = survey.find(symbol);
+    if (facts == nullptr) facts = &no_facts;
+    const PartitionKey key{*where.table, survey.market_name(symbol), symbol,
+                           utc_date(item.recv_ns)};
+    parquet::TableWriter* writer = partitions.writer(key, *facts);
+    if (writer == nullptr) {
+      ++summary.skipped["items of failed files"];
+      continue;
+    }
+    long rows = -1;
+    switch (*where.table) {
+      case Table::depth:
+        rows = append_depth_rows(*writer, item, *facts);
+        break;
+      case Table::trade:
+      case Table::agg_trade:
+        rows = append_trade_row(*writer, item, *facts);
+        break;
+      case Table::gaps:
+        rows = append_gap_row(*writer, item);
+        break;
+    }
+    if (rows < 0) {
+      ++summary.skipped["items with a value their column refused"];
+      continue;
+    }
+    summary.rows += static_cast<std::uint64_t>(rows);
+  }
+  summary.files = partitions.close_all();
+  summary.reader = reader->stats();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return true;
+}
+
+}  // namespace depthrec::export_parquet

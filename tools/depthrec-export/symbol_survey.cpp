@@ -1,0 +1,87 @@
+#include "symbol_survey.hpp"
+
+#include <algorithm>
+
+namespace depthrec::export_parquet {
+namespace {
+
+// A raw capture's frames do not name their market; their shape does: futures diffs carry `pu`,
+// COIN-M symbols an underscore (BTCUSD_PERP), spot diffs neither.
+Market market_from_depth(const DepthUpdate& depth, const std::string& symbol) {
+  if (!depth.has_prev_final_id) return Market::spot;
+  return symbol.find('_') != std::string::npos ? Market::coinm : Market::usdm;
+}
+
+}  // namespace
+
+void SymbolSurvey::add_levels(SymbolFacts& facts, const std::vector<PriceLevel>& levels) {
+  for (const PriceLevel& level : levels) {
+    facts.price.add(level.price);
+    facts.quantity.add(level.qty);
+  }
+}
+
+std::string SymbolSurvey::symbol_of(const ReplayItem& item) const {
+  if (!item.symbol.empty()) return std::string(item.symbol);
+  if (item.type == ReplayItemType::snapshot) return only_depth_symbol_;
+  return {};
+}
+
+void SymbolSurvey::take(const ReplayItem& item) {
+  if (item.type == ReplayItemType::snapshot && item.symbol.empty()) {
+    add_levels(unnamed_snapshots_, item.snapshot.bids);
+    add_levels(unnamed_snapshots_, item.snapshot.asks);
+    has_unnamed_snapshots_ = true;
+    return;
+  }
+  if (item.symbol.empty()) return;
+  const std::string symbol(item.symbol);
+  SymbolFacts& facts = symbols_[symbol];
+  if (item.market && !facts.market) facts.market = item.market;
+  switch (item.type) {
+    case ReplayItemType::depth:
+      depth_symbols_[symbol] = true;
+      if (!facts.market) facts.market = market_from_depth(item.depth, symbol);
+      add_levels(facts, item.depth.bids);
+      add_levels(facts, item.depth.asks);
+      break;
+    case ReplayItemType::snapshot:
+      add_levels(facts, item.snapshot.bids);
+      add_levels(facts, item.snapshot.asks);
+      break;
+    case ReplayItemType::other:
+      if (item.has_trade) {
+        facts.price.add(item.trade.price);
+        facts.quantity.add(item.trade.quantity);
+      }
+      break;
+    case ReplayItemType::ticker:
+    case ReplayItemType::marker:
+      break;
+  }
+}
+
+void SymbolSurvey::finish() {
+  if (forced_market_) {
+    for (auto& [symbol, facts] : symbols_) facts.market = forced_market_;
+  }
+  if (depth_symbols_.size() == 1) only_depth_symbol_ = depth_symbols_.begin()->first;
+  if (has_unnamed_snapshots_ && !only_depth_symbol_.empty()) {
+    SymbolFacts& facts = symbols_[only_depth_symbol_];
+    facts.price.merge(unnamed_snapshots_.price);
+    facts.quantity.merge(unnamed_snapshots_.quantity);
+  }
+}
+
+const SymbolFacts* SymbolSurvey::find(const std::string& symbol) const {
+  const auto it = symbols_.find(symbol);
+  return it == symbols_.end() ? nullptr : &it->second;
+}
+
+std::string SymbolSurvey::market_name(const std::string& symbol) const {
+  const SymbolFacts* facts = find(symbol);
+  if (facts == nullptr || !facts->market) return "unknown";
+  return std::string(to_string(*facts->market));
+}
+
+}  // namespace depthrec::export_parquet

@@ -1,0 +1,47 @@
+// The first pass over a recording: per symbol, its market (as recorded, or told by the events'
+// shape for a raw capture, which does not say) and the decimal scales its prices and quantities
+// need, so the second pass writes every value exactly with one type per column and file.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "decimal_scale.hpp"
+#include "depthrec/market.hpp"
+#include "depthrec/replay_reader.hpp"
+
+namespace depthrec::export_parquet {
+
+struct SymbolFacts {
+  std::optional<Market> market;
+  DecimalNeeds price, quantity;
+};
+
+class SymbolSurvey {
+ public:
+  explicit SymbolSurvey(std::optional<Market> forced_market) : forced_market_(forced_market) {}
+
+  void take(const ReplayItem& item);
+  // After the pass: a snapshot body without a symbol (a raw capture's REST reply) belongs to the
+  // recording's one depth symbol, if it has exactly one.
+  void finish();
+
+  // The symbol an item belongs to ("" when none can be told).
+  std::string symbol_of(const ReplayItem& item) const;
+  const SymbolFacts* find(const std::string& symbol) const;
+  std::string market_name(const std::string& symbol) const;  // "usdm", ..., "unknown"
+  const std::map<std::string, SymbolFacts>& symbols() const { return symbols_; }
+
+ private:
+  void add_levels(SymbolFacts& facts, const std::vector<PriceLevel>& levels);
+
+  std::optional<Market> forced_market_;
+  std::map<std::string, SymbolFacts> symbols_;
+  std::map<std::string, bool> depth_symbols_;
+  SymbolFacts unnamed_snapshots_;
+  bool has_unnamed_snapshots_ = false;
+  std::string only_depth_symbol_;
+};
+
+}  // namespace depthrec::export_parquet
