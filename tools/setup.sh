@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev
   libwebsocketpp-dev libasio-dev libssl-dev rapidjson-dev zlib1g-dev libdeflate-dev libcli11-dev
   libyaml-cpp-dev libgtest-dev libgmock-dev libcurl4-openssl-dev libbenchmark-dev openssl ca-certificates
-  python3 python3-websocket valgrind clang-tidy prometheus-cpp-dev prometheus)
+  python3 python3-websocket valgrind clang-tidy prometheus-cpp-dev prometheus libsystemd-dev systemd)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

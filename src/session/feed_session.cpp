@@ -247,7 +247,9 @@ void FeedSession::handle_outcome(const UpdateResult& result, const DepthUpdate& 
   switch (result.outcome) {
     case UpdateOutcome::buffered:
     case UpdateOutcome::applied:
+      break;
     case UpdateOutcome::replaced:
+      announce_synced();  // a partial-depth book is whole with each event
       break;
     case UpdateOutcome::joined:
       record_join(result.join, recv_ns);
@@ -358,6 +360,7 @@ void FeedSession::record_join(const SyncJoin& join, std::int64_t now_ns) {
           " u=" + std::to_string(join.final_id) + ", " + std::to_string(join.dropped_stale) +
           " stale dropped) in " + std::to_string(resync.duration_ms) + " ms");
   ever_synced_ = true;
+  announce_synced();
   pending_gap_.reset();
   snapshot_failures_ = 0;
   metrics_.set_book(book_top(), now_ns);
