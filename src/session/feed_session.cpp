@@ -360,10 +360,10 @@ void FeedSession::record_join(const SyncJoin& join, std::int64_t now_ns) {
           " u=" + std::to_string(join.final_id) + ", " + std::to_string(join.dropped_stale) +
           " stale dropped) in " + std::to_string(resync.duration_ms) + " ms");
   ever_synced_ = true;
-  announce_synced();
   pending_gap_.reset();
   snapshot_failures_ = 0;
   metrics_.set_book(book_top(), now_ns);
+  announce_synced();  // after the metrics say synced: a READY handler may read them
 }
 
 void FeedSession::on_ticker(const BookTicker& ticker, std::int64_t recv_ns) {
