@@ -4,6 +4,8 @@
 #   tools/setup.sh               install + build (Release-with-debug-info, in build/)
 #   tools/setup.sh --deps-only   install only
 #   BUILD_DIR=... CMAKE_ARGS=... tools/setup.sh   another build dir / extra CMake options
+#   TARGETS="depthrec depthsim" tools/setup.sh    build those targets only (tools/run.sh), and skip
+#                                                the tests' npm peer client
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,10 +33,13 @@ if ((${#missing[@]})); then
 fi
 BUILD_DIR=${BUILD_DIR:-build}
 # The peer client the integration tests run against depthsim (ccxt, pinned), outside the sources.
-bash tests/integration/peer_client/install.sh "$BUILD_DIR/npm" ||
-  echo "setup: ccxt not installed into $BUILD_DIR/npm (PeerClient.* will try again and fail)" >&2
+if [ -z "${TARGETS:-}" ]; then
+  bash tests/integration/peer_client/install.sh "$BUILD_DIR/npm" ||
+    echo "setup: ccxt not installed into $BUILD_DIR/npm (PeerClient.* will try again and fail)" >&2
+fi
 [ "${1:-}" = "--deps-only" ] && exit 0
 
 # shellcheck disable=SC2086
 cmake -S . -B "$BUILD_DIR" -G Ninja ${CMAKE_ARGS:-} >/dev/null
-cmake --build "$BUILD_DIR" -j"$(nproc)"
+# shellcheck disable=SC2086
+cmake --build "$BUILD_DIR" -j"$(nproc)" ${TARGETS:+--target $TARGETS}
