@@ -309,7 +309,7 @@ TEST(LibraryApi, BadConfigIsRefusedWithAClearError) {
 // book synced; the heartbeat runs on the network thread, so a network thread held up (here: by a
 // slow callback) holds the heartbeat up too, which is what lets systemd's watchdog restart a frozen
 // recorder.
-TEST(LifecycleHooks, HeartbeatRunsOnTheNetworkThreadAndStopsWhileItIsHeld) {
+TEST(LibraryApi, LifecycleHeartbeatRunsOnTheNetworkThreadAndStopsWhileItIsHeld) {
   Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "200"});
   depthrec::Recorder recorder(config_for(sim, false, make_temp_dir("lifecycle")));
 
