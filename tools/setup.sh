@@ -4,6 +4,8 @@
 #   tools/setup.sh               install + build (Release-with-debug-info, in build/)
 #   tools/setup.sh --deps-only   install only
 #   BUILD_DIR=... CMAKE_ARGS=... tools/setup.sh   another build dir / extra CMake options
+#   TARGETS="depthrec depthsim" tools/setup.sh    build those targets only (tools/run.sh), and skip
+#                                                the tests' npm peer client
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +13,7 @@ PACKAGES=(build-essential cmake ninja-build pkg-config ccache clang libclang-rt-
   libwebsocketpp-dev libasio-dev libssl-dev rapidjson-dev zlib1g-dev libdeflate-dev libcli11-dev
   libyaml-cpp-dev libgtest-dev libgmock-dev libcurl4-openssl-dev libbenchmark-dev openssl ca-certificates
   python3 python3-websocket valgrind clang-tidy prometheus-cpp-dev prometheus
-  libhiredis-dev redis-server redis-tools libzstd-dev)
+  libhiredis-dev redis-server redis-tools libzstd-dev libsystemd-dev systemd)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
@@ -31,15 +33,18 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 BUILD_DIR=${BUILD_DIR:-build}
-# The peer client the integration tests run against depthsim (ccxt, pinned), outside the sources.
-bash tests/integration/peer_client/install.sh "$BUILD_DIR/npm" ||
-  echo "setup: ccxt not installed into $BUILD_DIR/npm (PeerClient.* will try again and fail)" >&2
-# The two Parquet readers the depthrec-export tests read every file back with (pinned, outside
-# the sources): hyparquet and DuckDB's node API.
-bash tests/integration/parquet_readers/install.sh "$BUILD_DIR/npm-parquet" ||
-  echo "setup: Parquet readers not installed into $BUILD_DIR/npm-parquet (ParquetReaders.* will fail)" >&2
+# Only for a build of everything (TARGETS unset: tools/run.sh builds just what it runs and needs
+# neither): the peer client (ccxt) and the two Parquet readers the depthrec-export tests read
+# every file back with (hyparquet, DuckDB's node API), pinned, outside the sources.
+if [ -z "${TARGETS:-}" ]; then
+  bash tests/integration/peer_client/install.sh "$BUILD_DIR/npm" ||
+    echo "setup: ccxt not installed into $BUILD_DIR/npm (PeerClient.* will try again and fail)" >&2
+  bash tests/integration/parquet_readers/install.sh "$BUILD_DIR/npm-parquet" ||
+    echo "setup: Parquet readers not installed into $BUILD_DIR/npm-parquet (ParquetReaders.* will fail)" >&2
+fi
 [ "${1:-}" = "--deps-only" ] && exit 0
 
 # shellcheck disable=SC2086
 cmake -S . -B "$BUILD_DIR" -G Ninja ${CMAKE_ARGS:-} >/dev/null
-cmake --build "$BUILD_DIR" -j"$(nproc)"
+# shellcheck disable=SC2086
+cmake --build "$BUILD_DIR" -j"$(nproc)" ${TARGETS:+--target $TARGETS}

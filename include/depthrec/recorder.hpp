@@ -34,6 +34,7 @@
 #include "depthrec/book_update_queue.hpp"
 #include "depthrec/depth_event.hpp"
 #include "depthrec/key_filter.hpp"
+#include "depthrec/lifecycle_hooks.hpp"
 #include "depthrec/market.hpp"
 #include "depthrec/metrics_snapshot.hpp"
 #include "depthrec/order_book.hpp"
@@ -73,6 +74,12 @@ class Recorder {
   // full the newest state is dropped and counted (queue->dropped()). Each call adds a queue.
   std::shared_ptr<BookUpdateQueue> subscribe_queue(std::size_t capacity, std::size_t levels,
                                                    KeyFilter keys = {});
+
+  // Before start(): the first-sync and heartbeat hooks of a service manager (lifecycle_hooks.hpp).
+  void set_lifecycle_hooks(LifecycleHooks hooks);
+  // Any thread: the text log closes its file and opens its path anew with the next line (after
+  // logrotate moved it; depthrec does this on SIGHUP). Nothing recorded is touched.
+  void reopen_log();
 
   void start();  // starts the background network thread; throws std::runtime_error on a bad config
   void run();    // runs on the calling thread until stop() or run_minutes (what the CLI does)

@@ -58,6 +58,7 @@ struct TextLogStats {
   // The file could not take the last line (open or write failed); set until a line is written.
   bool file_failing = false;
   std::uint64_t failures_reported = 0;  // times "text log unusable" was echoed
+  std::uint64_t reopens = 0;            // reopen() calls (SIGHUP after logrotate)
   std::string current_path;
 };
 
@@ -74,6 +75,11 @@ class TextLog {
   void info(std::string_view message) { log(LogLevel::info, message); }
   void warning(std::string_view message) { log(LogLevel::warning, message); }
   void error(std::string_view message) { log(LogLevel::error, message); }
+
+  // Closes the active file: the next line opens its path anew. After an outside tool (logrotate)
+  // renamed or removed the file, lines go to a new file at the original path instead of following
+  // the old inode (what SIGHUP does in depthrec). Thread-safe.
+  void reopen();
 
   TextLogStats stats() const;
 

@@ -1,5 +1,7 @@
 // depthrec: the command-line recorder. Parses flags (and --config FILE), runs a Recorder on this
-// thread, and stops it cleanly on SIGINT/SIGTERM or at --run-minutes. --check-config and
+// thread, and stops it cleanly on SIGINT/SIGTERM or at --run-minutes; SIGHUP reopens the text log.
+// Under systemd (NOTIFY_SOCKET) it says READY once a book is synced and pings the watchdog.
+// --check-config and
 // --list-symbols answer without connecting, --status from a running recorder's metrics.json.
 #include <iostream>
 #include <optional>
@@ -8,6 +10,7 @@
 #include "cli/metrics_listen.hpp"
 #include "cli/recorder_status.hpp"
 #include "cli/run_plan.hpp"
+#include "cli/service_notifier.hpp"
 #include "cli/signal_stopper.hpp"
 #include "depthrec/recorder.hpp"
 
@@ -47,16 +50,23 @@ int main(int argc, char** argv) {
   if (metrics_server)
     std::cerr << "depthrec: serving /metrics and /healthz on http://"
               << parsed.config.metrics_listen << "\n";
+  // Declared before the recorder: its hooks point here.
+  const depthrec::cli::ServiceNotifier notifier;
   try {
     depthrec::Recorder recorder(parsed.config);
+    recorder.set_lifecycle_hooks(notifier.lifecycle_hooks());
+    notifier.status("connecting; READY once the first book is synced");
     // Detached before the recorder goes: a scrape while stopping reads nothing destroyed.
     std::optional<depthrec::exposition::AttachedSource> exposed;
     if (metrics_server)
       exposed.emplace(metrics_server->collectable(), depthrec::cli::exposition_source(recorder));
     {
-      depthrec::cli::SignalStopper stopper(recorder, "depthrec");
+      depthrec::cli::SignalStopper stopper(recorder, "depthrec", [&notifier](const char* signal) {
+        notifier.stopping(std::string(signal) + " received: draining the writer");
+      });
       recorder.run();
     }
+    notifier.stopping("stopped");
     const std::string error = recorder.last_error();
     if (!error.empty()) {
       std::cerr << "depthrec: " << error << "\n";

@@ -1,6 +1,7 @@
 // Stopping a Recorder on SIGINT/SIGTERM without doing work in a signal handler: the signals are
 // blocked in every thread and taken synchronously by one waiter thread, which calls
-// Recorder::stop() like any other thread may. No global flag is needed.
+// Recorder::stop() like any other thread may. No global flag is needed. SIGHUP does not stop: it
+// reopens the text log (logrotate's postrotate `systemctl kill -s HUP`), and the waiter goes on.
 //
 //   int main() {
 //     depthrec::cli::block_termination_signals();   // before any thread starts: inherited
@@ -14,6 +15,7 @@
 #include <signal.h>
 
 #include <csignal>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -22,12 +24,14 @@
 
 namespace depthrec::cli {
 
-// SIGINT and SIGTERM stop the recorder; SIGUSR1 only wakes the waiter when it stopped on its own.
+// SIGINT and SIGTERM stop the recorder; SIGHUP reopens its text log; SIGUSR1 only wakes the waiter
+// when it stopped on its own.
 inline sigset_t termination_signals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
   sigaddset(&set, SIGUSR1);
   return set;
 }
@@ -42,14 +46,21 @@ inline void block_termination_signals() {
 
 class SignalStopper {
  public:
-  SignalStopper(Recorder& recorder, std::string program)
-      : thread_([&recorder, program = std::move(program)] {
+  // `before_stop`, if set, is called with the signal's name ("SIGTERM", "SIGINT") before the
+  // recorder is stopped (systemd's STOPPING=1).
+  SignalStopper(Recorder& recorder, std::string program,
+                std::function<void(const char* signal_name)> before_stop = {})
+      : thread_([&recorder, program = std::move(program), before_stop = std::move(before_stop)] {
           const sigset_t signals = termination_signals();
           int signal_number = 0;
-          sigwait(&signals, &signal_number);
+          while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {
+            recorder.reopen_log();
+            std::cerr << program << ": SIGHUP received, text log reopened\n";
+          }
           if (signal_number != SIGUSR1) {
-            std::cerr << program << ": " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
-                      << " received, stopping\n";
+            const char* name = signal_number == SIGINT ? "SIGINT" : "SIGTERM";
+            std::cerr << program << ": " << name << " received, stopping\n";
+            if (before_stop) before_stop(name);
           }
           recorder.stop();
         }) {}

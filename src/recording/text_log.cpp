@@ -269,6 +269,12 @@ void TextLog::log(LogLevel level, std::string_view message) {
   }
 }
 
+void TextLog::reopen() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->close_file();
+  ++impl_->stats.reopens;
+}
+
 TextLogStats TextLog::stats() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   return impl_->stats;

@@ -70,6 +70,8 @@ void Engine::run() {
           stop();
         });
   }
+  if (lifecycle_.heartbeat && lifecycle_.heartbeat_period.count() > 0)
+    loop_->schedule_every(lifecycle_.heartbeat_period, lifecycle_.heartbeat);
   for (const auto& connection : connections_) connection->ws->start();
   start_follow();
   try {

@@ -108,8 +108,9 @@ std::vector<DepthWithTicker> pair_with_tickers(const plan::SubscriptionTable& ta
 
 class Engine {
  public:
-  // `consumers`: the library's callbacks and queues, each given the streams its filter names.
-  Engine(RecorderConfig config, UpdateConsumers consumers);
+  // `consumers`: the library's callbacks and queues, each given the streams its filter names;
+  // `lifecycle`: a service manager's first-sync and heartbeat hooks (lifecycle_hooks.hpp).
+  Engine(RecorderConfig config, UpdateConsumers consumers, LifecycleHooks lifecycle = {});
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -127,6 +128,10 @@ class Engine {
   std::vector<StreamReport> stream_reports() const;  // any thread (Recorder::stream_reports)
   std::string last_error() const;
   bool on_network_thread() const;
+  // Any thread once prepared: the text log reopens its path (SIGHUP after logrotate).
+  void reopen_log() {
+    if (log_) log_->reopen();
+  }
 
  private:
   // --symbols ALL: the selection resolved against each market's exchangeInfo into
@@ -193,6 +198,8 @@ class Engine {
 
   RecorderConfig config_;
   UpdateConsumers consumers_;
+  LifecycleHooks lifecycle_;
+  bool announced_synced_ = false;  // lifecycle_.first_synced called (network thread)
 
   std::unique_ptr<TextLog> log_;
   std::unique_ptr<recording::DataDirLock> data_dir_lock_;

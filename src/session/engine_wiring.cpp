@@ -53,8 +53,10 @@ std::vector<DepthWithTicker> pair_with_tickers(const plan::SubscriptionTable& ta
   return pairs;
 }
 
-Engine::Engine(RecorderConfig config, UpdateConsumers consumers)
-    : config_(std::move(config)), consumers_(std::move(consumers)) {}
+Engine::Engine(RecorderConfig config, UpdateConsumers consumers, LifecycleHooks lifecycle)
+    : config_(std::move(config)),
+      consumers_(std::move(consumers)),
+      lifecycle_(std::move(lifecycle)) {}
 
 Engine::~Engine() {
   // The clients' pending operations live in the loop: they go first (member order), and the
@@ -347,6 +349,14 @@ SessionHooks Engine::stream_hooks(EngineStream& stream) {
     loop_->schedule(delay, std::move(fn));
   };
   hooks.log = [this](LogLevel level, const std::string& message) { log_->log(level, message); };
+  if (lifecycle_.first_synced) {
+    hooks.synced = [this] {
+      // The run's first synced book, whichever stream it is.
+      if (announced_synced_) return;
+      announced_synced_ = true;
+      lifecycle_.first_synced();
+    };
+  }
   return hooks;
 }
 

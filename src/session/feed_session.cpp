@@ -247,7 +247,9 @@ void FeedSession::handle_outcome(const UpdateResult& result, const DepthUpdate& 
   switch (result.outcome) {
     case UpdateOutcome::buffered:
     case UpdateOutcome::applied:
+      break;
     case UpdateOutcome::replaced:
+      announce_synced();  // a partial-depth book is whole with each event
       break;
     case UpdateOutcome::joined:
       record_join(result.join, recv_ns);
@@ -361,6 +363,7 @@ void FeedSession::record_join(const SyncJoin& join, std::int64_t now_ns) {
   pending_gap_.reset();
   snapshot_failures_ = 0;
   metrics_.set_book(book_top(), now_ns);
+  announce_synced();  // after the metrics say synced: a READY handler may read them
 }
 
 void FeedSession::on_ticker(const BookTicker& ticker, std::int64_t recv_ns) {

@@ -61,6 +61,9 @@ struct SessionHooks {
       write;  // empty: no files
   std::function<void(std::chrono::milliseconds, std::function<void()>)> schedule;
   std::function<void(LogLevel, const std::string&)> log;
+  // Once, when the book is first synced (a full book joined its snapshot; a partial-depth book
+  // took its first event): a service manager is told the recorder is ready (LifecycleHooks).
+  std::function<void()> synced;
 };
 
 class FeedSession;
@@ -193,6 +196,11 @@ class FeedSession {
   void record_gap(GapReason reason, const ContinuityVerdict* verdict, std::uint64_t dropped,
                   std::int64_t recv_ns);
   void record_join(const SyncJoin& join, std::int64_t now_ns);
+  void announce_synced() {
+    if (announced_synced_) return;
+    announced_synced_ = true;
+    if (hooks_.synced) hooks_.synced();
+  }
   void request_snapshot(std::chrono::milliseconds delay);
   // After the buffer changed: the tail and the shared bound (presync_budget.hpp).
   void bound_presync(std::int64_t now_ns);
@@ -228,6 +236,7 @@ class FeedSession {
   bool snapshot_retry_pending_ = false;
   int snapshot_failures_ = 0;  // consecutive, for the retry backoff
   bool ever_synced_ = false;
+  bool announced_synced_ = false;         // hooks_.synced called
   std::optional<GapReason> pending_gap_;  // why the current sync started (nullopt: initial)
   std::int64_t sync_started_ns_ = 0;
   bool offset_warned_ = false;

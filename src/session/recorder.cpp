@@ -86,6 +86,8 @@ void Recorder::Impl::run_loop() {
                                (config.write_files ? " into " + config.data_dir : std::string()));
   ws->schedule_every(std::chrono::seconds(config.print_interval_sec),
                      [this] { write_metrics(false); });
+  if (lifecycle.heartbeat && lifecycle.heartbeat_period.count() > 0)
+    ws->schedule_every(lifecycle.heartbeat_period, lifecycle.heartbeat);
   if (config.run_minutes) {
     ws->schedule(std::chrono::milliseconds(static_cast<std::int64_t>(*config.run_minutes * 60'000)),
                  [this] {
@@ -118,6 +120,23 @@ Recorder::~Recorder() {
 
 void Recorder::on_update(UpdateCallback callback, KeyFilter keys) {
   if (callback) impl_->consumers.push_back({std::move(keys), std::move(callback), nullptr});
+}
+
+void Recorder::set_lifecycle_hooks(LifecycleHooks hooks) {
+  impl_->lifecycle = std::move(hooks);
+}
+
+void Recorder::reopen_log() {
+  {
+    // engine and log are set by prepare(), before `started`; never reset while running.
+    std::lock_guard<std::mutex> lock(impl_->state_mutex);
+    if (!impl_->started) return;
+  }
+  if (impl_->engine) {
+    impl_->engine->reopen_log();
+  } else if (impl_->log) {
+    impl_->log->reopen();
+  }
 }
 
 std::shared_ptr<BookUpdateQueue> Recorder::subscribe_queue(std::size_t capacity, std::size_t levels,

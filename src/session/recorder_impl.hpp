@@ -35,6 +35,7 @@ struct Recorder::Impl {
 
   RecorderConfig config;
   session::UpdateConsumers consumers;  // on_update and subscribe_queue, in the order added
+  LifecycleHooks lifecycle;            // set_lifecycle_hooks
 
   // A run of config.subscriptions (issue 12): the many-stream engine does everything below.
   std::unique_ptr<session::Engine> engine;

@@ -19,7 +19,7 @@ using session::to_answer;
 
 void Recorder::Impl::prepare() {
   if (!config.subscriptions.empty() || config.symbol_selection.has_all()) {
-    engine = std::make_unique<session::Engine>(config, consumers);
+    engine = std::make_unique<session::Engine>(config, consumers, lifecycle);
     engine->prepare();
     return;
   }
@@ -109,6 +109,7 @@ void Recorder::Impl::prepare() {
     ws->schedule(delay, std::move(fn));
   };
   hooks.log = [this](LogLevel level, const std::string& message) { log->log(level, message); };
+  hooks.synced = lifecycle.first_synced;
   session::ConnectionHooks connection_hooks;
   connection_hooks.write = hooks.write;
   connection_hooks.schedule = hooks.schedule;

@@ -1,9 +1,11 @@
 // The library use: a Recorder on a background thread feeding a callback, as the seed's OFI users
-// run it; metrics read from another thread; stop from another thread and from the callback.
+// run it; metrics read from another thread; stop from another thread and from the callback; the
+// lifecycle hooks a service manager uses (first sync, heartbeat on the network thread).
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
@@ -301,6 +303,70 @@ TEST(LibraryApi, BadConfigIsRefusedWithAClearError) {
     EXPECT_NE(std::string(error.what()).find("invalid symbol"), std::string::npos) << error.what();
   }
   EXPECT_FALSE(recorder.running());
+}
+
+// LifecycleHooks (what depthrec's systemd notifier is built on): first_synced comes once, after the
+// book synced; the heartbeat runs on the network thread, so a network thread held up (here: by a
+// slow callback) holds the heartbeat up too, which is what lets systemd's watchdog restart a frozen
+// recorder.
+TEST(LibraryApi, LifecycleHeartbeatRunsOnTheNetworkThreadAndStopsWhileItIsHeld) {
+  Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "200"});
+  depthrec::Recorder recorder(config_for(sim, false, make_temp_dir("lifecycle")));
+
+  std::mutex mutex;
+  std::vector<std::chrono::steady_clock::time_point> beats;
+  std::atomic<int> synced_calls{0};
+  std::atomic<bool> book_synced_then{false};
+  std::atomic<std::thread::id> beat_thread{};
+  std::atomic<std::thread::id> callback_thread{};
+  std::atomic<bool> hold{false};  // the next callback blocks the network thread for kHeld
+  constexpr std::chrono::milliseconds kPeriod{50};
+  constexpr std::chrono::milliseconds kHeld{600};
+
+  depthrec::LifecycleHooks hooks;
+  hooks.first_synced = [&] {
+    ++synced_calls;
+    book_synced_then = recorder.metrics().book.synced;
+  };
+  hooks.heartbeat_period = kPeriod;
+  hooks.heartbeat = [&] {
+    beat_thread = std::this_thread::get_id();
+    std::lock_guard<std::mutex> lock(mutex);
+    beats.push_back(std::chrono::steady_clock::now());
+  };
+  recorder.set_lifecycle_hooks(std::move(hooks));
+  recorder.on_update([&](const depthrec::BookUpdate&) {
+    callback_thread = std::this_thread::get_id();
+    if (hold.exchange(false)) std::this_thread::sleep_for(kHeld);
+  });
+  const auto beat_count = [&] {
+    std::lock_guard<std::mutex> lock(mutex);
+    return beats.size();
+  };
+  recorder.start();
+  ASSERT_TRUE(wait_until([&] { return synced_calls.load() == 1 && beat_count() >= 5; },
+                         std::chrono::seconds(30)));
+  EXPECT_TRUE(book_synced_then.load()) << "first_synced after the book synced";
+  EXPECT_EQ(beat_thread.load(), callback_thread.load()) << "the heartbeat is the network thread's";
+
+  const std::size_t before_hold = beat_count();
+  hold = true;
+  ASSERT_TRUE(wait_until([&] { return !hold.load() && beat_count() >= before_hold + 5; },
+                         std::chrono::seconds(10)));
+  recorder.stop();
+  EXPECT_EQ(synced_calls.load(), 1) << "once";
+
+  double longest_ms = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    for (std::size_t i = before_hold; i < beats.size(); ++i)
+      longest_ms = std::max(
+          longest_ms, std::chrono::duration<double, std::milli>(beats[i] - beats[i - 1]).count());
+  }
+  // The held callback kept the loop from running its timer for kHeld: one interval covers it.
+  EXPECT_GE(longest_ms, static_cast<double>(kHeld.count()) - 1.0);
+  report_figure("heartbeat every 50 ms: longest interval while the network thread was held 600 ms",
+                longest_ms);
 }
 
 }  // namespace

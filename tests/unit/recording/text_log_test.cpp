@@ -2,6 +2,7 @@
 // (only this symbol's rotated logs), restart appends, unwritable directory, concurrent writers.
 #include "depthrec/text_log.hpp"
 
+#include <filesystem>
 #include <sstream>
 #include <thread>
 
@@ -177,6 +178,25 @@ TEST(TextLog, RestartAppendsToTheDaysFile) {
   EXPECT_EQ(h.file("btcusdt_20261121.log"),
             "2026-11-21T12:00:00.000Z INFO first run\n"
             "2026-11-21T12:00:01.000Z INFO second run\n");
+}
+
+// logrotate renames the file and sends SIGHUP: without reopen() the lines would follow the renamed
+// inode; after it they go to a new file at the original path, and none is lost.
+TEST(TextLog, ReopenAfterAnOutsideRenameWritesANewFileAtThePath) {
+  Harness h(kNoon);
+  TextLog log(h.config());
+  log.info("before rotation");
+  std::filesystem::rename(h.dir.path() / "btcusdt_20261121.log",
+                          h.dir.path() / "btcusdt_20261121.log.1");
+  log.info("after the rename, before the reopen");
+  log.reopen();
+  log.info("after the reopen");
+  EXPECT_EQ(h.file("btcusdt_20261121.log.1"),
+            "2026-11-21T12:00:00.000Z INFO before rotation\n"
+            "2026-11-21T12:00:00.000Z INFO after the rename, before the reopen\n");
+  EXPECT_EQ(h.file("btcusdt_20261121.log"), "2026-11-21T12:00:00.000Z INFO after the reopen\n");
+  EXPECT_EQ(log.stats().reopens, 1u);
+  EXPECT_EQ(log.stats().write_errors, 0u);
 }
 
 TEST(TextLog, UnwritableDirectoryIsCountedAndLoggingGoesOn) {

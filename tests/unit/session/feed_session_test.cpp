@@ -43,6 +43,10 @@ class FeedSessionTest : public ::testing::Test {
       scheduled_.push_back(std::move(fn));
     };
     hooks.log = [this](LogLevel, const std::string& message) { logs_.push_back(message); };
+    hooks.synced = [this] {
+      ++synced_announcements_;
+      synced_state_when_announced_ = session_->sync().state();
+    };
     ConnectionHooks connection_hooks;
     connection_hooks.write = hooks.write;
     session_ = std::make_unique<FeedSession>(config_, *metrics_, std::move(hooks));
@@ -119,6 +123,8 @@ class FeedSessionTest : public ::testing::Test {
   std::vector<bool> snapshot_resyncs_;  // by request: true for a resync (the scheduler's priority)
   int snapshot_cancels_ = 0;
   int callbacks_ = 0;
+  int synced_announcements_ = 0;  // hooks.synced calls (a service manager's READY)
+  SyncState synced_state_when_announced_ = SyncState::awaiting_snapshot;
   bool last_callback_synced_ = false;
   std::string last_best_bid_;
 };
@@ -195,6 +201,35 @@ TEST_F(FeedSessionTest, PartialDepthNeedsNoSnapshotAndResyncsOnTheGapEvent) {
   EXPECT_EQ(m.run.counters.breaks, 1u);
   EXPECT_EQ(m.run.counters.resyncs, 1u);
   EXPECT_EQ(field_of_last("gap", "reason"), "pu_mismatch");
+}
+
+// The synced hook (systemd's READY=1) fires once: when the book first joins its snapshot, not at
+// the first event nor at a failed snapshot, and not again at a resync.
+TEST_F(FeedSessionTest, TheSyncedHookFiresOnceAtTheFirstJoin) {
+  make_session(Market::usdm, 0);
+  feed(futures_event(96, 105, 95));
+  answer_snapshot(100, 500);
+  EXPECT_EQ(synced_announcements_, 0) << "events and a failed snapshot are not a sync";
+  scheduled_.front()();
+  answer_snapshot(100);
+  EXPECT_EQ(synced_announcements_, 1);
+  EXPECT_EQ(synced_state_when_announced_, SyncState::synced);
+  feed(futures_event(106, 110, 105));
+  feed(futures_event(120, 130, 115));  // a gap, then a resync
+  answer_snapshot(125);
+  EXPECT_EQ(session_->sync().state(), SyncState::synced);
+  EXPECT_EQ(synced_announcements_, 1) << "once per run";
+}
+
+TEST_F(FeedSessionTest, ThePartialDepthSyncedHookFiresAtTheFirstEvent) {
+  make_session(Market::usdm, 5);
+  EXPECT_EQ(synced_announcements_, 0);
+  feed(
+      R"({"stream":"btcusdt@depth5@100ms","data":{"e":"depthUpdate","E":1,"T":1,"s":"BTCUSDT","U":1,"u":5,"pu":0,"b":[["1.0","1.0"]],"a":[["2.0","1.0"]]}})");
+  EXPECT_EQ(synced_announcements_, 1);
+  feed(
+      R"({"stream":"btcusdt@depth5@100ms","data":{"e":"depthUpdate","E":2,"T":2,"s":"BTCUSDT","U":6,"u":9,"pu":5,"b":[["1.0","2.0"]],"a":[["2.0","1.0"]]}})");
+  EXPECT_EQ(synced_announcements_, 1);
 }
 
 // A snapshot still queued when its connection drops is cancelled (the REST scheduler never sends
