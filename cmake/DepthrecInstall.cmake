@@ -8,8 +8,8 @@ include(CMakePackageConfigHelpers)
 
 # The library API (include/depthrec/recorder.hpp) and everything it links: depthrec_session and
 # the layers below it. The CLI's own layers (config, exposition, cli) stay inside the executables.
-set(DEPTHREC_API_LIBRARIES depthrec_session depthrec_net depthrec_recording depthrec_metrics
-    depthrec_plan depthrec_venues depthrec_model)
+set(DEPTHREC_API_LIBRARIES depthrec_session depthrec_net depthrec_redis depthrec_recording
+    depthrec_metrics depthrec_plan depthrec_venues depthrec_model)
 # depthrec::depthrec: what a consumer links. (The target `depthrec` is the executable.)
 add_library(depthrec_api INTERFACE)
 target_link_libraries(depthrec_api INTERFACE depthrec_session)
@@ -58,5 +58,5 @@ set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # The static libraries' link dependencies, for a consumer of the installed library.
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS
-    "libdeflate-dev, libcurl4-openssl-dev, libssl-dev, zlib1g-dev, libwebsocketpp-dev, libasio-dev, rapidjson-dev")
+    "libdeflate-dev, libhiredis-dev, libcurl4-openssl-dev, libssl-dev, zlib1g-dev, libwebsocketpp-dev, libasio-dev, rapidjson-dev")
 include(CPack)
