@@ -29,7 +29,7 @@ struct RunSummary {
   std::vector<std::string> sources;
   ReplayStats reader;
   std::optional<std::uint64_t> max_unverified;
-  std::vector<const ReplayReport*> streams;      // every stream verified, the primary first
+  std::vector<const ReplayReport*> streams;  // every stream verified, the primary first
   // trade/aggTrade id continuity and kline open-time continuity (kline_check.hpp), by stream
   std::vector<TradeStreamReport> trade_streams;
   int exit_code = 0;
