@@ -1,11 +1,15 @@
 #include "session/kline_channel_handler.hpp"
 
+#include <utility>
+
 #include "depthrec/peer_text.hpp"
 
 namespace depthrec::session {
 
 KlineChannelHandler::KlineChannelHandler(ChannelSetup setup, bool closed_only)
-    : ChannelHandler(setup), closed_only_(closed_only), continuity_(setup.key.channel.interval) {}
+    : ChannelHandler(std::move(setup)),
+      closed_only_(closed_only),
+      continuity_(key().channel.interval) {}
 
 void KlineChannelHandler::handle(std::uint64_t, std::string_view frame, std::int64_t recv_ns) {
   const ParseError error = parse_kline_frame(frame, event_, scratch_);

@@ -9,7 +9,7 @@
 namespace depthsim {
 namespace {
 
-constexpr std::int64_t kFundingPeriodMs = 8 * 3'600'000;
+constexpr std::int64_t kFundingPeriodMs = std::int64_t{8} * 3'600'000;
 
 std::string render_mark_price(const SymbolSpec& spec, std::int64_t mid, std::int64_t event_ms) {
   std::string price;
