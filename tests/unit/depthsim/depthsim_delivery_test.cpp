@@ -65,7 +65,10 @@ TEST(DepthsimDelivery, AConnectionClosedWithABacklogIsDeliveredFewerEventsThanSe
   const std::uint64_t sent = u64(closed, "depth_events_sent");
   const std::uint64_t delivered = u64(closed, "depth_events_delivered");
   EXPECT_GT(delivered, 0u);
-  EXPECT_GE(sent, delivered + 1000);  // the queued backlog died with the connection
+  // The backlog died with the connection. Not "by 1,000 or more", as before the drop: what was
+  // queued but not yet handed to a write is not counted as sent once the connection is gone
+  // (one run in 15 closed at 1,792 sent / 894 delivered).
+  EXPECT_GT(sent, delivered);
   EXPECT_LT(u64(closed, "frames_delivered"), u64(closed, "frames_sent"));
   const rapidjson::Value& btc = closed["depth"]["BTCUSDT"];
   EXPECT_EQ(u64(btc, "events"), sent);
@@ -86,16 +89,17 @@ TEST(DepthsimDelivery, AConnectionClosedWithABacklogIsDeliveredFewerEventsThanSe
 
 TEST(DepthsimDelivery, AClientThatReadsEverythingIsDeliveredEveryEventSent) {
   constexpr std::uint64_t kEvents = 300;
-  SimProcess sim({"--no-tls", "--rate", "1000", "--events", std::to_string(kEvents)});
+  // Generation starts with the subscription, so the connection is sent every event generated. (It
+  // used to start at launch and the test took the connection's count when generation finished:
+  // the last round could still be on its way to the connection, 289 then 291 under ASan.)
+  SimProcess sim(
+      {"--no-tls", "--rate", "1000", "--events", std::to_string(kEvents), "--start-on-subscribe"});
   PlainWsClient client(sim.port(), "/ws/btcusdt@depth@0ms");
   ASSERT_TRUE(client.upgraded());
-  // Generation ends after kEvents; then the client reads every event the connection was sent.
-  const rapidjson::Document generated = poll_connection(sim, [&sim](const rapidjson::Value&) {
-    const rapidjson::Document now = stats(sim);
-    return now["symbols"][0]["finished"].GetBool();
-  });
+  const rapidjson::Document generated = poll_connection(
+      sim, [](const rapidjson::Value& conn) { return u64(conn, "depth_events_sent") == kEvents; });
   const std::uint64_t sent = u64(generated["connections"][0], "depth_events_sent");
-  ASSERT_GT(sent, 0u);
+  ASSERT_EQ(sent, kEvents);
   std::uint64_t received = 0;
   while (received < sent) {
     const PlainWsClient::Frame frame = client.next();
