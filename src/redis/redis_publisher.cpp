@@ -274,6 +274,10 @@ void RedisPublisher::stop() {
   impl_->stop();
 }
 
+const RedisUrl& RedisPublisher::url() const {
+  return impl_->config.url;
+}
+
 RedisPublisherStats RedisPublisher::stats() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   RedisPublisherStats out = impl_->stats;

@@ -75,6 +75,9 @@ class RedisPublisher {
 
   RedisPublisherStats stats() const;  // thread-safe
 
+  // Where it publishes (the URL as parsed; RedisUrl::text() hides the password).
+  const RedisUrl& url() const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -31,8 +31,7 @@ RedisSinkState redis_sink_state(const redis::RedisPublisher* publisher,
   const redis::RedisPublisherStats stats = publisher->stats();
   state.enabled = true;
   state.connected = stats.connected;
-  std::string error;
-  if (const auto url = redis::parse_redis_url(config.redis_url, error)) state.url = url->text();
+  state.url = publisher->url().text();  // parsed once, when the sink was made
   state.published = stats.published;
   state.duplicates_suppressed = stats.duplicates_suppressed;
   state.dropped = stats.dropped;
