@@ -3,12 +3,14 @@
 # Installs what is missing first (tools/setup.sh --deps-only).
 #
 #   tools/test.sh              every stage, in this order (each prints its name and duration):
-#     build  RelWithDebInfo build in build/ (tools/setup.sh), ctest of everything: unit,
-#            integration, faults
+#     build  RelWithDebInfo build in build/ (tools/setup.sh), ctest of what the asan stage does
+#            not run: the fault matrix on the optimised build (-L faults, with the endurance run)
+#            and the install checks; of everything when the asan stage is not part of the run
 #     bench  bench/smoke.sh: every micro-benchmark briefly and the hot-path driver (< 30 s; fails
 #            only if something does not run, never on figures)
 #     asan   ASan+UBSan Debug build in build-asan/: ctest -L 'unit|integration|hostile' (the
-#            fault matrix's hostile-server cases, FaultHostile*)
+#            fault matrix's hostile-server cases, FaultHostile*): each test runs once per CI run,
+#            in the stricter of the two builds it could run in
 #     tsan   TSan build in build-tsan/: the threaded unit tests and a few integration tests
 #            (threaded_e2e_tests: only their files and the tools they start are built)
 #     fuzz   tools/fuzz.sh 15: fifteen libFuzzer targets, 15 s each, two at a time (build-fuzz/)
@@ -20,6 +22,12 @@
 #   DEPTHREC_STAGES="build tidy" tools/test.sh   only the stages named
 #   DEPTHREC_SKIP_SANITIZERS=1 (asan, tsan), DEPTHREC_SKIP_FUZZ=1, DEPTHREC_SKIP_TIDY=1,
 #   DEPTHREC_SKIP_LEAK=1       leave stages out locally (CI sets none of them)
+#
+# Builds ahead: a stage's tests leave the machine partly idle (many end-to-end tests wait on the
+# simulated exchange's clock), so once a stage's build is done, the builds of the later asan, tsan
+# and fuzz stages start in the background at the lowest priority (nice 19): they take only the CPU
+# the tests leave. A stage that needs its build stops the background one and finishes it in the
+# foreground (ninja goes on from where it stopped). DEPTHREC_BUILD_AHEAD=0 turns this off.
 #
 # Every stage runs even after one fails (one CI run shows every failure); the exit status is
 # non-zero if any stage failed. A sanitizer report in any process (a test or a depthsim/depthrec
@@ -45,6 +53,10 @@ TSAN_UNIT_TESTS=(recording_tests transport_tests metrics_tests session_tests)
 TSAN_INTEGRATION_TARGET=threaded_e2e_tests
 TSAN_INTEGRATION_FILTER="RecorderEndToEnd.*:LibraryApi.*"
 
+# The tests the asan stage runs (ctest -L); when it is part of the run, the build stage runs the
+# others (ctest -LE), so no test runs twice.
+ASAN_LABELS='unit|integration|hostile'
+
 # clang-tidy covers src/ and every tools/<tool>/ except those named here (e.g. a tool in the
 # middle of a rewrite; none now).
 TIDY_SKIP_TOOLS=()
@@ -63,8 +75,14 @@ fi
 # ---------------------------------------------------------------------------------------------
 stage_build() {
   BUILD_DIR=$BUILD_DIR bash tools/setup.sh
+  start_builds_ahead build
+  local selection=("${ctest_args[@]}")
+  if ((${#selection[@]} == 0)) && in_run asan; then
+    selection=(-LE "$ASAN_LABELS")
+    echo "build: the tests labelled $ASAN_LABELS run in the asan stage"
+  fi
   ctest --test-dir "$BUILD_DIR" --output-on-failure --no-tests=error -j"$JOBS" --timeout 300 \
-    "${ctest_args[@]}"
+    "${selection[@]}"
 }
 
 # Sanitizer options every process inherits. halt/abort: the first report ends the process with
@@ -101,10 +119,16 @@ configure() {
     { cat "$dir/configure.log" >&2; return 1; }
 }
 
-stage_asan() {
+build_asan() {
   configure "$ASAN_BUILD_DIR" -DCMAKE_BUILD_TYPE=Debug -DDEPTHREC_SANITIZE=address,undefined \
     -DCMAKE_CXX_FLAGS_DEBUG="$SANITIZER_DEBUG_INFO"
   cmake --build "$ASAN_BUILD_DIR" -j"$JOBS"
+}
+
+stage_asan() {
+  stop_builds_ahead
+  build_asan
+  start_builds_ahead asan
   local reports=$ROOT/$ASAN_BUILD_DIR/sanitizer-reports rc=0
   sanitizer_env "$reports"
   ctest --test-dir "$ASAN_BUILD_DIR" --output-on-failure --no-tests=error -j"$JOBS" --timeout 300 \
@@ -113,10 +137,16 @@ stage_asan() {
   return "$rc"
 }
 
-stage_tsan() {
+build_tsan() {
   configure "$TSAN_BUILD_DIR" -DDEPTHREC_SANITIZE=thread \
-    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 $SANITIZER_DEBUG_INFO -DNDEBUG"
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 $SANITIZER_DEBUG_INFO -DNDEBUG"
   cmake --build "$TSAN_BUILD_DIR" -j"$JOBS" --target "${TSAN_UNIT_TESTS[@]}" "$TSAN_INTEGRATION_TARGET"
+}
+
+stage_tsan() {
+  stop_builds_ahead
+  build_tsan
+  start_builds_ahead tsan
   local reports=$ROOT/$TSAN_BUILD_DIR/sanitizer-reports rc=0 test
   sanitizer_env "$reports"
   for test in "${TSAN_UNIT_TESTS[@]}"; do
@@ -134,31 +164,79 @@ stage_bench() {
   bash bench/smoke.sh --build-dir "$BUILD_DIR"
 }
 
+build_fuzz() {
+  FUZZ_BUILD_ONLY=1 bash tools/fuzz.sh "$FUZZ_SECONDS"
+}
+
 stage_fuzz() {
+  stop_builds_ahead
   bash tools/fuzz.sh "$FUZZ_SECONDS"
 }
 
-stage_tidy() {
-  local tidy
-  tidy=$(command -v run-clang-tidy-14 || command -v run-clang-tidy) ||
-    { echo "tidy: run-clang-tidy not found (run tools/setup.sh)" >&2; return 1; }
-  [ -f "$BUILD_DIR/compile_commands.json" ] ||
-    { echo "tidy: $BUILD_DIR/compile_commands.json missing (stage build)" >&2; return 1; }
+# The files clang-tidy checks: the .cpp files of src/ and tools/<tool>/ in compile_commands.json.
+tidy_files() {
   local dirs=(src) tool name
   for tool in tools/*/; do
     name=$(basename "$tool")
-    [[ " ${TIDY_SKIP_TOOLS[*]} " == *" $name "* ]] && { echo "tidy: skipping tools/$name"; continue; }
+    [[ " ${TIDY_SKIP_TOOLS[*]} " == *" $name "* ]] && continue
     dirs+=("tools/$name")
   done
-  local joined pattern
+  local joined
   joined=$(IFS='|'; echo "${dirs[*]}")
-  pattern="^$ROOT/($joined)/.*\.cpp$"
-  local log=$BUILD_DIR/clang-tidy.log rc=0
-  "$tidy" -p "$BUILD_DIR" -j "$JOBS" -quiet "$pattern" >"$log" 2>&1 || rc=$?
-  # Keep the diagnostics, drop the per-file command lines and "N warnings generated" counts.
+  python3 -c 'import json, re, sys
+pattern = re.compile(sys.argv[2])
+for entry in json.load(open(sys.argv[1])):
+    path = entry["file"] if entry["file"].startswith("/") else entry["directory"] + "/" + entry["file"]
+    if pattern.match(path):
+        print(path)' "$BUILD_DIR/compile_commands.json" "^$ROOT/($joined)/.*\.cpp$" | sort -u
+}
+
+# clang-tidy on every file that has no result yet in $TIDY_RESULTS, $JOBS at a time. A result
+# (<name>.log, <name>.rc) appears only once its file is done, so a stopped run loses at most the
+# files in progress and the next one goes on from there.
+tidy_pending() {
+  local tidy
+  tidy=$(command -v clang-tidy-14 || command -v clang-tidy) ||
+    { echo "tidy: clang-tidy not found (run tools/setup.sh)" >&2; return 1; }
+  [ -f "$BUILD_DIR/compile_commands.json" ] ||
+    { echo "tidy: $BUILD_DIR/compile_commands.json missing (stage build)" >&2; return 1; }
+  mkdir -p "$TIDY_RESULTS"
+  local file result running=0
+  while IFS= read -r file; do
+    result=$TIDY_RESULTS/$(printf '%s' "${file#"$ROOT"/}" | tr '/' '_')
+    [ -e "$result.rc" ] && continue
+    if ((running >= JOBS)); then
+      wait -n || true
+      running=$((running - 1))
+    fi
+    (
+      rc=0
+      "$tidy" -p "$BUILD_DIR" -quiet "$file" >"$result.part" 2>&1 || rc=$?
+      mv "$result.part" "$result.log"
+      echo "$rc" >"$result.rc"
+    ) &
+    running=$((running + 1))
+  done < <(tidy_files)
+  wait
+}
+
+build_tidy() {
+  tidy_pending
+}
+
+stage_tidy() {
+  stop_builds_ahead
+  tidy_pending || return 1
+  local log=$BUILD_DIR/clang-tidy.log rc=0 result
+  : >"$log"
+  for result in "$TIDY_RESULTS"/*.rc; do
+    cat "${result%.rc}.log" >>"$log"
+    [ "$(cat "$result")" = 0 ] || rc=1
+  done
+  # Keep the diagnostics, drop the "N warnings generated" counts.
   sed 's/\x1b\[[0-9;]*m//g' "$log" |
-    grep -v -E '^(clang-tidy-?[0-9]* |[0-9]+ warnings? (and [0-9]+ errors? )?generated|Suppressed|Use -header-filter|Error while processing)' || true
-  echo "tidy: $(grep -c '^clang-tidy' "$log" || true) files," \
+    grep -v -E '^([0-9]+ warnings? (and [0-9]+ errors? )?generated|Suppressed|Use -header-filter|Error while processing)' || true
+  echo "tidy: $(find "$TIDY_RESULTS" -name '*.rc' | wc -l) files," \
     "$(grep -c -E '(error|warning): ' "$log" || true) findings (full log: $log)"
   return "$rc"
 }
@@ -178,7 +256,57 @@ skipped() {
   esac
 }
 
+# True if stage $1 is part of this run (named and not skipped).
+in_run() {
+  [[ " ${stages[*]} " == *" $1 "* ]] && ! skipped "$1"
+}
+
+# The background builder (see "Builds ahead" above): this script again, in a session of its own so
+# that stopping it stops its ninja and compilers too.
+start_builds_ahead() {
+  [ "${DEPTHREC_BUILD_AHEAD:-1}" = 0 ] && return 0
+  local after=$1 stage later=0 ahead=()
+  for stage in "${stages[@]}"; do
+    if ((later)) && [[ $stage =~ ^(asan|tsan|fuzz|tidy)$ ]] && in_run "$stage"; then
+      ahead+=("$stage")
+    fi
+    [ "$stage" = "$after" ] && later=1
+  done
+  ((${#ahead[@]})) || return 0
+  DEPTHREC_BUILDING_AHEAD="${ahead[*]}" TIDY_RESULTS=$TIDY_RESULTS setsid nice -n 19 bash "$ROOT/tools/test.sh" \
+    >>"$STATE_DIR/ahead.log" 2>&1 </dev/null &
+  echo $! >"$STATE_DIR/ahead.pid"
+  echo "test: building ${ahead[*]} ahead, in the background at nice 19"
+}
+
+# Stops the background builder, if one runs, and waits until its compilers are gone.
+stop_builds_ahead() {
+  [ -s "$STATE_DIR/ahead.pid" ] || return 0
+  local pid
+  pid=$(cat "$STATE_DIR/ahead.pid")
+  rm -f "$STATE_DIR/ahead.pid"
+  kill -TERM -- "-$pid" 2>/dev/null || return 0
+  # Until no process of its group is left but zombies (an orphan's zombie lasts until PID 1 reaps
+  # it, which in some containers is never), for 60 s at most.
+  local tries=300
+  while ((tries-- > 0)) &&
+    ps -e -o pgid=,stat= | awk -v group="$pid" '$1 == group && $2 !~ /^Z/ {found = 1} END {exit !found}'; do
+    sleep 0.2
+  done
+}
+
+if [ -n "${DEPTHREC_BUILDING_AHEAD:-}" ]; then
+  for stage in $DEPTHREC_BUILDING_AHEAD; do
+    echo "ahead: build $stage"
+    "build_$stage" || echo "ahead: build $stage failed (its stage builds it again and shows why)"
+  done
+  exit 0
+fi
+
 bash tools/setup.sh --deps-only
+STATE_DIR=$(mktemp -d /tmp/depthrec-test.XXXXXX)
+TIDY_RESULTS=$STATE_DIR/tidy  # clang-tidy's per-file results (stage tidy, and ahead of it)
+trap 'stop_builds_ahead; rm -rf "$STATE_DIR"' EXIT
 summary=()
 failed=0
 suite_start=$SECONDS

@@ -4,7 +4,7 @@
 
 #include "e2e_support.hpp"
 
-namespace itest {
+namespace itest::book_ticker_e2e_test {
 namespace {
 
 TEST(BookTickerEndToEnd, TickerLinesNameTheirStreamAndCountAsMarketData) {
@@ -40,4 +40,4 @@ TEST(BookTickerEndToEnd, TickerLinesNameTheirStreamAndCountAsMarketData) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::book_ticker_e2e_test

@@ -11,7 +11,7 @@
 
 #include "engine_e2e_support.hpp"
 
-namespace itest {
+namespace itest::config_e2e_test {
 namespace {
 
 const std::string kConfigDir = std::string(DEPTHREC_SOURCE_DIR) + "/tests/data/config";
@@ -138,4 +138,4 @@ TEST(ConfigE2E, UnsupportedStreamsRefusedBeforeConnecting) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::config_e2e_test

@@ -19,7 +19,7 @@
 #include "transport/rest_scheduler.hpp"
 #include "transport/ws_client.hpp"
 
-namespace itest {
+namespace itest::connection_session_e2e_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -182,4 +182,4 @@ TEST(ConnectionSessionE2E, ThreeStreamsOnOneConnectionRollOverTogetherWithoutABr
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::connection_session_e2e_test

@@ -11,7 +11,7 @@
 
 #include "engine_e2e_support.hpp"
 
-namespace itest {
+namespace itest::engine_all_e2e_test {
 namespace {
 
 // Every symbol of `symbols` recorded, at truth, verified alone; the aggregate is their sum.
@@ -149,4 +149,4 @@ TEST(EngineAll, AStopDuringTheStartsExchangeInfoRetriesEndsTheRun) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::engine_all_e2e_test

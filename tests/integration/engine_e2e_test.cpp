@@ -7,7 +7,7 @@
 
 #include "engine_e2e_support.hpp"
 
-namespace itest {
+namespace itest::engine_e2e_test {
 namespace {
 
 constexpr std::uint64_t kEvents = kEngineEvents;
@@ -192,4 +192,4 @@ TEST(EngineE2E, SpotAndUsdmInOneRunWithTheSameSymbolOnBoth) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::engine_e2e_test

@@ -13,7 +13,7 @@
 
 #include "engine_e2e_support.hpp"
 
-namespace itest {
+namespace itest::engine_follow_e2e_test {
 namespace {
 
 // The symbol the tests list at run time: not one of depthsim's --symbol-count names.
@@ -370,4 +370,4 @@ TEST(EngineFollow, AListingDuringARolloverIsSubscribedOnTheSuccessorAndSyncs) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::engine_follow_e2e_test

@@ -11,7 +11,7 @@
 
 #include "engine_e2e_support.hpp"
 
-namespace itest {
+namespace itest::engine_market_faults_e2e_test {
 namespace {
 
 constexpr std::uint64_t kEvents = 600;  // per symbol, at 40/s: 15 s
@@ -189,4 +189,4 @@ TEST(EngineMarketFaults, OneDroppedConnectionOfSeveralResyncsOnlyTheBooksItCarri
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::engine_market_faults_e2e_test

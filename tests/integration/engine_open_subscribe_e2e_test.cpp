@@ -15,7 +15,7 @@
 
 #include "engine_e2e_support.hpp"
 
-namespace itest {
+namespace itest::engine_open_subscribe_e2e_test {
 namespace {
 
 constexpr std::size_t kSymbols = 512;
@@ -237,4 +237,4 @@ TEST(EngineOpenSubscribe, ARefusedOpeningSubscribeStopsOnlyItsStreams) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::engine_open_subscribe_e2e_test

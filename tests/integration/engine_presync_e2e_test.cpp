@@ -2,15 +2,15 @@
 // end to end: 24 USD-M books (with their bookTickers) wait for their first snapshot behind a REST
 // budget of 2 snapshots a second (about 12 s for all), at 100 events/s each: unbounded they would
 // hold every event of their wait (~14,000 in all). Every book's pre-sync buffer shares
-// --max-presync-buffer-mb 1 and the tail is off (--presync-tail-ms 0), so that the shared bound alone
-// holds it. The bound holds (over by a few events at most, for an instant), books drop only events
-// from before their snapshot request was sent, and every book still syncs, records every event
-// depthsim sent, and equals /sim/truth.
+// --max-presync-buffer-mb 1 and the tail is off (--presync-tail-ms 0), so that the shared bound
+// alone holds it. The bound holds (over by a few events at most, for an instant), books drop only
+// events from before their snapshot request was sent, and every book still syncs, records every
+// event depthsim sent, and equals /sim/truth.
 #include <gtest/gtest.h>
 
 #include "engine_e2e_support.hpp"
 
-namespace itest {
+namespace itest::engine_presync_e2e_test {
 namespace {
 
 constexpr int kSymbols = 24;
@@ -75,4 +75,4 @@ TEST(EnginePresync, ManyBooksWaitingBehindASlowRestBudgetStayWithinTheSharedBoun
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::engine_presync_e2e_test

@@ -7,7 +7,7 @@
 
 #include "faults_support.hpp"
 
-namespace itest {
+namespace itest::faults_connection {
 namespace {
 
 using std::chrono::milliseconds;
@@ -257,4 +257,4 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<EndingCase>& info) { return std::string(info.param.fault); });
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::faults_connection

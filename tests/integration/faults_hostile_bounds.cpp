@@ -3,7 +3,7 @@
 // --level-flood).
 #include "faults_support.hpp"
 
-namespace itest {
+namespace itest::faults_hostile_bounds {
 namespace {
 
 using std::chrono::seconds;
@@ -290,4 +290,4 @@ TEST_F(FaultHostileBoundsLevelFlood, NewFarLevelsAreDroppedAndCountedAndTheTopSt
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::faults_hostile_bounds

@@ -8,7 +8,7 @@
 
 #include "faults_support.hpp"
 
-namespace itest {
+namespace itest::faults_hostile_disk {
 namespace {
 
 using std::chrono::seconds;
@@ -111,4 +111,4 @@ TEST_F(FaultHostileDisk, FullDiskAtHighRateRecoversAndEveryLostRecordIsCountedAn
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::faults_hostile_disk

@@ -9,7 +9,7 @@
 
 #include "faults_support.hpp"
 
-namespace itest {
+namespace itest::faults_hostile_protocol {
 namespace {
 
 using std::chrono::seconds;
@@ -297,4 +297,4 @@ TEST_F(FaultHostileClock, EventTimesAtTheInt64MaximumAreRecordedWithoutLatency) 
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::faults_hostile_protocol

@@ -9,7 +9,7 @@
 
 #include "faults_support.hpp"
 
-namespace itest {
+namespace itest::faults_hostile_storage {
 namespace {
 
 using std::chrono::seconds;
@@ -70,8 +70,7 @@ TEST_F(FaultHostileDataDirLock, SecondRecorderIsRefusedAndAKilledOneDoesNotBlock
   ASSERT_TRUE(wait_for_recorded(killed, 1, recorded + 50)) << killed.process->output();
   ASSERT_TRUE(killed.process->signal(SIGKILL));
   ASSERT_TRUE(killed.process->wait_exit(seconds(10)).has_value());
-  const std::uint64_t recorded_before_restart =
-      count_depth_records(read_records(dir + "/data"), 0);
+  const std::uint64_t recorded_before_restart = count_depth_records(read_records(dir + "/data"), 0);
   RecorderRun restarted = launch_recorder(recorder_args(sim), dir);
   ASSERT_TRUE(wait_for_recorded(restarted, 1, recorded_before_restart + 50))
       << restarted.process->output();
@@ -133,4 +132,4 @@ TEST_F(FaultHostileLogDir, LogDirectoryIsFull) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::faults_hostile_storage

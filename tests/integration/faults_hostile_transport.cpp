@@ -16,7 +16,7 @@
 #include "faults_hostile_server.hpp"
 #include "faults_support.hpp"
 
-namespace itest {
+namespace itest::faults_hostile_transport {
 namespace {
 
 using std::chrono::milliseconds;
@@ -429,4 +429,4 @@ TEST_F(FaultHostileMessages, DanglingDataDirectorySymlinkIsNamed) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::faults_hostile_transport

@@ -9,7 +9,7 @@
 
 #include "engine_e2e_support.hpp"
 
-namespace itest {
+namespace itest::faults_klines {
 namespace {
 
 constexpr std::uint64_t kKlineEvents = 1500;  // at 300/s: 5 s, four or five closed 1 s candles
@@ -251,4 +251,4 @@ TEST(FaultKlines, ClosedOnlyRecordsClosingUpdatesAndASkippedIntervalIsOneGap) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::faults_klines

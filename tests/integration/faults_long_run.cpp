@@ -10,7 +10,7 @@
 
 #include "faults_support.hpp"
 
-namespace itest {
+namespace itest::faults_long_run {
 namespace {
 
 using std::chrono::seconds;
@@ -118,4 +118,4 @@ TEST_F(FaultLongRun, SixMillionEventsAtFiveTimesAWholeMarketWithoutGrowth) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::faults_long_run

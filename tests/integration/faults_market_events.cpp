@@ -9,7 +9,7 @@
 
 #include "engine_e2e_support.hpp"
 
-namespace itest {
+namespace itest::faults_market_events {
 namespace {
 
 constexpr std::uint64_t kEvents = 1500;  // at 300/s: 5 s, five markPrice@1s per symbol
@@ -103,4 +103,4 @@ TEST(FaultMarketEvents, EveryMarkPriceAndForceOrderSentIsRecordedOnMarketConnect
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::faults_market_events

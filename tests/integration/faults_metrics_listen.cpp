@@ -13,7 +13,7 @@
 #include "faults_support.hpp"
 #include "prometheus_support.hpp"
 
-namespace itest {
+namespace itest::faults_metrics_listen {
 namespace {
 
 using std::chrono::seconds;
@@ -174,4 +174,4 @@ TEST_F(FaultMetricsListen, ScrapesWhileStoppingDoNotCrashOrBlockTheDrain) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::faults_metrics_listen

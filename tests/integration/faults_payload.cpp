@@ -7,7 +7,7 @@
 
 #include "faults_support.hpp"
 
-namespace itest {
+namespace itest::faults_payload {
 namespace {
 
 using std::chrono::seconds;
@@ -122,4 +122,4 @@ TEST_F(FaultPayloadText, InvalidUtf8FailsTheConnectionAsRfc6455RequiresAndIsReco
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::faults_payload

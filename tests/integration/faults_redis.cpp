@@ -17,7 +17,7 @@
 #include "faults_support.hpp"
 #include "redis_server.hpp"
 
-namespace itest {
+namespace itest::faults_redis {
 namespace {
 
 constexpr const char* kChannels = "depth@100ms,trade,aggTrade";
@@ -312,4 +312,4 @@ TEST(FaultRedis, FrozenRedisKeepsTheQueueBoundedAndTheRecordingWhole) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::faults_redis

@@ -7,7 +7,7 @@
 
 #include "faults_support.hpp"
 
-namespace itest {
+namespace itest::faults_rest {
 namespace {
 
 using std::chrono::seconds;
@@ -216,4 +216,4 @@ TEST_F(FaultRestBudget, ABurstBeyondTheBudgetIsPacedWithoutA429) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::faults_rest

@@ -8,7 +8,7 @@
 #include "engine_e2e_support.hpp"
 #include "faults_support.hpp"
 
-namespace itest {
+namespace itest::faults_rest_budgets {
 namespace {
 
 constexpr int kRestTimeoutMs = 3000;
@@ -63,4 +63,4 @@ TEST_F(FaultRestBudgets, AUsdmBookSyncsWhileEverySpotSnapshotTimesOut) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::faults_rest_budgets

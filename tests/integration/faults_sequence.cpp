@@ -4,7 +4,7 @@
 
 #include "faults_support.hpp"
 
-namespace itest {
+namespace itest::faults_sequence {
 namespace {
 
 using std::chrono::seconds;
@@ -122,4 +122,4 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::faults_sequence

@@ -10,7 +10,7 @@
 
 #include "faults_support.hpp"
 
-namespace itest {
+namespace itest::faults_signals {
 namespace {
 
 using std::chrono::milliseconds;
@@ -195,4 +195,4 @@ TEST_F(FaultSignals, SigkillThenRestartKeepsEverythingFlushedAndOverwritesNothin
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::faults_signals

@@ -11,7 +11,7 @@
 #include "depthrec/stream_segment_reader.hpp"
 #include "faults_support.hpp"
 
-namespace itest {
+namespace itest::faults_stream_segments {
 namespace {
 
 using std::chrono::milliseconds;
@@ -92,4 +92,4 @@ TEST(FaultStreamSegments, SigkillLeavesEveryStreamReadableFromItsOwnMembers) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::faults_stream_segments

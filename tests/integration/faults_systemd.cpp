@@ -15,7 +15,7 @@
 
 #include "faults_support.hpp"
 
-namespace itest {
+namespace itest::faults_systemd {
 namespace {
 
 using std::chrono::milliseconds;
@@ -260,4 +260,4 @@ TEST_F(FaultSystemd, SighupReopensTheTextLogAndRecordingGoesOn) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::faults_systemd

@@ -10,7 +10,7 @@
 
 #include "faults_support.hpp"
 
-namespace itest {
+namespace itest::faults_tls {
 namespace {
 
 using std::chrono::seconds;
@@ -151,4 +151,4 @@ TEST_F(FaultReach, RefusedPortIsRetriedWithBackoff) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::faults_tls

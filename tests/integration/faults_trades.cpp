@@ -13,7 +13,7 @@
 
 #include "engine_e2e_support.hpp"
 
-namespace itest {
+namespace itest::faults_trades {
 namespace {
 
 const std::vector<std::string> kSymbols{"BTCUSDT", "ETHUSDT", "SOLUSDT"};
@@ -335,4 +335,4 @@ TEST(FaultTrades, RolloversLoseNoTradeIdAndRecordNoneTwice) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::faults_trades

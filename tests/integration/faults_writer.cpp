@@ -6,7 +6,7 @@
 
 #include "faults_support.hpp"
 
-namespace itest {
+namespace itest::faults_writer {
 namespace {
 
 using std::chrono::seconds;
@@ -185,4 +185,4 @@ TEST_F(FaultWriter, UnwritableDataDirectoryAtStartIsAClearErrorAndExitCode1) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::faults_writer

@@ -13,7 +13,7 @@
 #include "depthrec/recorder.hpp"
 #include "e2e_support.hpp"
 
-namespace itest {
+namespace itest::library_api_test {
 namespace {
 
 depthrec::RecorderConfig config_for(const Simulator& sim, bool write_files,
@@ -370,4 +370,4 @@ TEST(LibraryApi, LifecycleHeartbeatRunsOnTheNetworkThreadAndStopsWhileItIsHeld) 
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::library_api_test

@@ -10,7 +10,7 @@
 #include "e2e_support.hpp"
 #include "ofi_reference.hpp"
 
-namespace itest {
+namespace itest::ofi_e2e_test {
 namespace {
 
 constexpr std::size_t kLevels = 5;
@@ -283,4 +283,4 @@ TEST_F(OfiEndToEnd, ConflictingOrBadFlagsAreRefusedWithExitStatus2) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::ofi_e2e_test

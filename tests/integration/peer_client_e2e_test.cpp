@@ -17,7 +17,7 @@
 
 #include "e2e_support.hpp"
 
-namespace itest {
+namespace itest::peer_client_e2e_test {
 namespace {
 
 using std::chrono::seconds;
@@ -98,4 +98,4 @@ TEST_F(PeerClient, CcxtKeepsTheUsdmBookEqualToTheTruth) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::peer_client_e2e_test

@@ -18,7 +18,7 @@
 #include "engine_e2e_support.hpp"
 #include "prometheus_support.hpp"
 
-namespace itest {
+namespace itest::prometheus_e2e_test {
 namespace {
 
 const std::vector<SymbolUnderTest> kSymbols{
@@ -267,4 +267,4 @@ TEST(PrometheusE2E, ThePrometheusServerScrapesEveryStreamsEvents) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::prometheus_e2e_test

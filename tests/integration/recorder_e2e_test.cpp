@@ -5,7 +5,7 @@
 
 #include "e2e_support.hpp"
 
-namespace itest {
+namespace itest::recorder_e2e_test {
 namespace {
 
 class RecorderEndToEnd : public ::testing::Test {
@@ -303,4 +303,4 @@ TEST_F(RecorderEndToEnd, SymbolsWithOneSymbolRecordsLikeTheSeedsSymbol) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::recorder_e2e_test

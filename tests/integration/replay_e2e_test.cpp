@@ -8,7 +8,7 @@
 
 #include "e2e_support.hpp"
 
-namespace itest {
+namespace itest::replay_e2e_test {
 namespace {
 
 // Waits until `run` has recorded `messages` events and resynced `resyncs` times, stops it and
@@ -238,4 +238,4 @@ TEST(ReplayEndToEnd, WideQuantitiesOfALowPricedSymbolAreExactFromTheWireToTheVer
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::replay_e2e_test

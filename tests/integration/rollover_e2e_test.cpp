@@ -10,7 +10,7 @@
 
 #include "e2e_support.hpp"
 
-namespace itest {
+namespace itest::rollover_e2e_test {
 namespace {
 
 constexpr std::uint64_t kEvents = 1500;
@@ -240,4 +240,4 @@ INSTANTIATE_TEST_SUITE_P(Markets, RolloverEndToEnd, ::testing::Values("usdm", "s
                          [](const auto& info) { return std::string(info.param); });
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::rollover_e2e_test

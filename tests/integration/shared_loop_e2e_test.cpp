@@ -12,7 +12,7 @@
 #include "transport/network_loop.hpp"
 #include "transport/ws_client.hpp"
 
-namespace itest {
+namespace itest::shared_loop_e2e_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -140,4 +140,4 @@ TEST(SharedLoopE2E, ThreeConnectionsOnOneLoopOneDroppedReconnectsAloneOthersKeep
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::shared_loop_e2e_test

@@ -9,7 +9,7 @@
 #include "depthrec/stream_segment_reader.hpp"
 #include "e2e_support.hpp"
 
-namespace itest {
+namespace itest::stream_segments_e2e_test {
 namespace {
 
 constexpr const char* kDepthStream = "btcusdt@depth@100ms";
@@ -79,4 +79,4 @@ TEST(StreamSegmentsEndToEnd, ZcatAndTheStreamReaderGiveTheSameLinesPerStream) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::stream_segments_e2e_test

@@ -19,7 +19,7 @@
 #include "harness.hpp"
 #include "reader_support.hpp"
 
-namespace itest::parquet_readers {
+namespace itest::parquet_readers::export_readback_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -421,4 +421,4 @@ TEST_F(ParquetExport, ExistingFilesAreNeverOverwritten) {
 }
 
 }  // namespace
-}  // namespace itest::parquet_readers
+}  // namespace itest::parquet_readers::export_readback_test

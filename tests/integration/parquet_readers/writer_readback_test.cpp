@@ -13,7 +13,7 @@
 #include "parquet/table_writer.hpp"
 #include "reader_support.hpp"
 
-namespace itest::parquet_readers {
+namespace itest::parquet_readers::writer_readback_test {
 namespace {
 
 using namespace depthrec::parquet;
@@ -181,4 +181,4 @@ TEST_F(ParquetReaders, UncompressedPagesReadBack) {
 }
 
 }  // namespace
-}  // namespace itest::parquet_readers
+}  // namespace itest::parquet_readers::writer_readback_test

@@ -12,29 +12,30 @@
 namespace depthrec {
 namespace {
 
-constexpr std::int64_t kMs = 1'000'000;
-constexpr std::int64_t kT0 = 1'721'347'000'000'000'000;  // local ns
+constexpr std::int64_t kHostileMs = 1'000'000;
+constexpr std::int64_t kHostileT0 = 1'721'347'000'000'000'000;  // local ns
 constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
 
 // Stream samples every 100 ms with `offset_ms` (local - exchange) and 20..60 ms of delay.
 void feed_stream(ClockOffsetEstimator& estimator, std::int64_t from_ns, int count,
                  std::int64_t offset_ms) {
   for (int i = 0; i < count; ++i) {
-    const std::int64_t recv_ns = from_ns + i * 100 * kMs;
+    const std::int64_t recv_ns = from_ns + i * 100 * kHostileMs;
     const std::int64_t delay_ms = 20 + (i * 7) % 41;
-    estimator.add_stream_sample(recv_ns, recv_ns / kMs - offset_ms - delay_ms);
+    estimator.add_stream_sample(recv_ns, recv_ns / kHostileMs - offset_ms - delay_ms);
   }
 }
 
 TEST(ClockOffsetHostile, TimesUpToTheInt64MaximumAreRefusedBeforeAnyArithmetic) {
   ClockOffsetEstimator estimator;
-  EXPECT_FALSE(estimator.add_rest_sample(kT0, kT0 + 10 * kMs, kInt64Max));
-  EXPECT_FALSE(estimator.add_rest_sample(kT0, kT0 + 10 * kMs, kMaxEpochMs + 1));
-  estimator.add_stream_sample(kT0, kInt64Max);
-  estimator.add_stream_sample(kT0, kMaxEpochMs + 1);
+  EXPECT_FALSE(estimator.add_rest_sample(kHostileT0, kHostileT0 + 10 * kHostileMs, kInt64Max));
+  EXPECT_FALSE(
+      estimator.add_rest_sample(kHostileT0, kHostileT0 + 10 * kHostileMs, kMaxEpochMs + 1));
+  estimator.add_stream_sample(kHostileT0, kInt64Max);
+  estimator.add_stream_sample(kHostileT0, kMaxEpochMs + 1);
   EXPECT_FALSE(estimator.estimate().valid()) << "no sample was taken";
   // The largest time that fits is still arithmetic without overflow (a huge negative offset).
-  EXPECT_TRUE(estimator.add_rest_sample(kT0, kT0 + 10 * kMs, kMaxEpochMs));
+  EXPECT_TRUE(estimator.add_rest_sample(kHostileT0, kHostileT0 + 10 * kHostileMs, kMaxEpochMs));
   EXPECT_TRUE(estimator.estimate().valid());
 
   std::int64_t ns = 7;
@@ -42,16 +43,16 @@ TEST(ClockOffsetHostile, TimesUpToTheInt64MaximumAreRefusedBeforeAnyArithmetic) 
   EXPECT_FALSE(epoch_ms_to_ns(kInt64Max, ns));
   EXPECT_EQ(ns, 7);
   EXPECT_TRUE(epoch_ms_to_ns(kMaxEpochMs, ns));
-  EXPECT_EQ(ns, kMaxEpochMs * kMs);
+  EXPECT_EQ(ns, kMaxEpochMs * kHostileMs);
 }
 
 TEST(ClockOffsetHostile, ARestTimeOneHourAheadIsRejectedForTheStream) {
   ClockOffsetEstimator estimator;
   // The local clock is 30 ms ahead of the exchange; /time answers one hour ahead of the truth.
-  const std::int64_t server_ms = kT0 / kMs - 30 + 5 + 3'600'000;
-  ASSERT_TRUE(estimator.add_rest_sample(kT0, kT0 + 10 * kMs, server_ms));
+  const std::int64_t server_ms = kHostileT0 / kHostileMs - 30 + 5 + 3'600'000;
+  ASSERT_TRUE(estimator.add_rest_sample(kHostileT0, kHostileT0 + 10 * kHostileMs, server_ms));
   EXPECT_NEAR(estimator.offset_ms(), -3'600'000.0, 40.0) << "alone, it cannot be checked";
-  feed_stream(estimator, kT0 + 20 * kMs, 50, 30);
+  feed_stream(estimator, kHostileT0 + 20 * kHostileMs, 50, 30);
   const ClockOffset offset = estimator.estimate();
   EXPECT_TRUE(offset.rest_rejected);
   EXPECT_FALSE(offset.consistent);
@@ -62,8 +63,9 @@ TEST(ClockOffsetHostile, ARestTimeOneHourAheadIsRejectedForTheStream) {
 
 TEST(ClockOffsetHostile, ARestTimeOneHourBehindIsNotBelievedEither) {
   ClockOffsetEstimator estimator;
-  ASSERT_TRUE(estimator.add_rest_sample(kT0, kT0 + 10 * kMs, kT0 / kMs - 3'600'000));
-  feed_stream(estimator, kT0 + 20 * kMs, 50, 30);
+  ASSERT_TRUE(estimator.add_rest_sample(kHostileT0, kHostileT0 + 10 * kHostileMs,
+                                        kHostileT0 / kHostileMs - 3'600'000));
+  feed_stream(estimator, kHostileT0 + 20 * kHostileMs, 50, 30);
   const ClockOffset offset = estimator.estimate();
   EXPECT_EQ(offset.source, ClockOffsetSource::stream);
   EXPECT_NEAR(offset.offset_ms, 50.0, 0.5);
@@ -71,17 +73,18 @@ TEST(ClockOffsetHostile, ARestTimeOneHourBehindIsNotBelievedEither) {
 
 TEST(ClockOffsetHostile, SingleEventTimesAnHourAheadDoNotMoveTheBound) {
   ClockOffsetEstimator estimator;
-  feed_stream(estimator, kT0, 50, -1500);
+  feed_stream(estimator, kHostileT0, 50, -1500);
   const double before = estimator.offset_ms();
   EXPECT_NEAR(before, -1480.0, 0.5);
-  std::int64_t recv_ns = kT0 + 10'000 * kMs;
-  for (int i = 0; i < 20; ++i, recv_ns += 100 * kMs) {
+  std::int64_t recv_ns = kHostileT0 + 10'000 * kHostileMs;
+  for (int i = 0; i < 20; ++i, recv_ns += 100 * kHostileMs) {
     // Every other event an outlier: never enough in a row to be a clock step.
-    estimator.add_stream_sample(recv_ns, recv_ns / kMs + 1500 + 3'600'000);
-    estimator.add_stream_sample(recv_ns + 50 * kMs, (recv_ns + 50 * kMs) / kMs + 1500 - 40);
+    estimator.add_stream_sample(recv_ns, recv_ns / kHostileMs + 1500 + 3'600'000);
+    estimator.add_stream_sample(recv_ns + 50 * kHostileMs,
+                                (recv_ns + 50 * kHostileMs) / kHostileMs + 1500 - 40);
   }
   // An hour behind moves no minimum anyway.
-  estimator.add_stream_sample(recv_ns, recv_ns / kMs + 1500 - 3'600'000);
+  estimator.add_stream_sample(recv_ns, recv_ns / kHostileMs + 1500 - 3'600'000);
   const ClockOffset offset = estimator.estimate();
   EXPECT_DOUBLE_EQ(offset.offset_ms, before);
   EXPECT_EQ(offset.stream_outliers, 20u);
@@ -91,13 +94,13 @@ TEST(ClockOffsetHostile, AClockStepIsFollowedOnceConfirmed) {
   ClockOffsetConfig config;
   config.outlier_confirmations = 3;
   ClockOffsetEstimator estimator(config);
-  feed_stream(estimator, kT0, 50, 0);
+  feed_stream(estimator, kHostileT0, 50, 0);
   EXPECT_NEAR(estimator.offset_ms(), 20.0, 0.5);
   // The local clock steps back an hour: from now on every sample is an hour lower.
-  feed_stream(estimator, kT0 + 10'000 * kMs, 2, -3'600'000);
+  feed_stream(estimator, kHostileT0 + 10'000 * kHostileMs, 2, -3'600'000);
   EXPECT_NEAR(estimator.offset_ms(), 20.0, 0.5) << "two in a row may still be outliers";
   EXPECT_EQ(estimator.estimate().stream_outliers, 2u);
-  feed_stream(estimator, kT0 + 10'200 * kMs, 1, -3'600'000);
+  feed_stream(estimator, kHostileT0 + 10'200 * kHostileMs, 1, -3'600'000);
   const ClockOffset offset = estimator.estimate();
   EXPECT_EQ(offset.stream_outliers, 0u) << "the run was a step, not outliers";
   EXPECT_NEAR(offset.offset_ms, -3'600'000.0 + 20.0, 0.5);

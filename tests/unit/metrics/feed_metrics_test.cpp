@@ -11,7 +11,7 @@ namespace depthrec {
 namespace {
 
 constexpr std::int64_t kStart = 1'721'347'000'000'000'000;  // ns since epoch
-constexpr std::int64_t kMs = 1'000'000;
+constexpr std::int64_t kFeedMs = 1'000'000;
 constexpr std::int64_t kSec = 1'000'000'000;
 
 StreamKey btc_key() {
@@ -23,7 +23,7 @@ StreamKey btc_key() {
 EventSample event_at(std::int64_t exchange_ms, std::int64_t latency_ms, std::int64_t offset_ms) {
   EventSample s;
   s.event_time_ms = exchange_ms;
-  s.recv_ns = (exchange_ms + latency_ms + offset_ms) * kMs;
+  s.recv_ns = (exchange_ms + latency_ms + offset_ms) * kFeedMs;
   s.pipeline_ns = 4000;
   s.batch_span = 30;
   s.frame_bytes = 650;
@@ -32,7 +32,7 @@ EventSample event_at(std::int64_t exchange_ms, std::int64_t latency_ms, std::int
 
 TEST(FeedMetrics, RawLatencyIsNegativeWhenTheLocalClockIsBehind) {
   FeedMetrics m(btc_key(), kStart);
-  const std::int64_t exchange_ms = kStart / kMs + 2000;
+  const std::int64_t exchange_ms = kStart / kFeedMs + 2000;
   m.record_event(event_at(exchange_ms, 80, -1500));
   const MetricsSnapshot s = m.snapshot(kStart + 10 * kSec);
   EXPECT_EQ(s.run.event_latency_us.count, 1u);
@@ -46,10 +46,11 @@ TEST(FeedMetrics, RawLatencyIsNegativeWhenTheLocalClockIsBehind) {
 
 TEST(FeedMetrics, CorrectedLatencyUsesTheRestClockSample) {
   FeedMetrics m(btc_key(), kStart);
-  const std::int64_t exchange_ms = kStart / kMs + 5000;
+  const std::int64_t exchange_ms = kStart / kFeedMs + 5000;
   // REST: sent at local L, answered 20 ms later; the server stamped exchange time L + 1500 + 10.
   const std::int64_t sent_local_ms = exchange_ms - 1500 - 100;
-  m.record_server_time(sent_local_ms * kMs, (sent_local_ms + 20) * kMs, sent_local_ms + 1500 + 10);
+  m.record_server_time(sent_local_ms * kFeedMs, (sent_local_ms + 20) * kFeedMs,
+                       sent_local_ms + 1500 + 10);
   for (int i = 0; i < 100; ++i) m.record_event(event_at(exchange_ms + i * 100, 80 + i % 5, -1500));
   const MetricsSnapshot s = m.snapshot(kStart + 20 * kSec);
   ASSERT_TRUE(s.clock_offset.valid());
@@ -64,7 +65,7 @@ TEST(FeedMetrics, CorrectedLatencyUsesTheRestClockSample) {
 
 TEST(FeedMetrics, WithoutRestTheStreamBoundCorrectsToTheFastestEvent) {
   FeedMetrics m(btc_key(), kStart);
-  const std::int64_t exchange_ms = kStart / kMs + 5000;
+  const std::int64_t exchange_ms = kStart / kFeedMs + 5000;
   m.record_event(event_at(exchange_ms, 50, -1500));
   m.record_event(event_at(exchange_ms + 100, 90, -1500));
   const MetricsSnapshot s = m.snapshot(kStart + 20 * kSec);
@@ -142,24 +143,24 @@ TEST(FeedMetrics, SyncTimesSeparateTheFirstSyncFromResyncs) {
   FeedMetrics m(btc_key(), kStart);
   m.sync_finished(kStart);  // without a start: ignored
   m.sync_started(kStart, false);
-  m.sync_finished(kStart + 300 * kMs);
+  m.sync_finished(kStart + 300 * kFeedMs);
   m.sync_started(kStart + 10 * kSec, true);
-  m.sync_finished(kStart + 10 * kSec + 700 * kMs);
+  m.sync_finished(kStart + 10 * kSec + 700 * kFeedMs);
   m.sync_started(kStart + 20 * kSec, true);
-  m.sync_finished(kStart + 20 * kSec + 200 * kMs);
+  m.sync_finished(kStart + 20 * kSec + 200 * kFeedMs);
   m.sync_started(kStart + 30 * kSec, true);
-  const MetricsSnapshot s = m.snapshot(kStart + 30 * kSec + 50 * kMs);
-  EXPECT_EQ(s.sync.initial_sync_ns, 300 * kMs);
-  EXPECT_EQ(s.sync.last_resync_ns, 200 * kMs);
-  EXPECT_EQ(s.sync.max_resync_ns, 700 * kMs);
+  const MetricsSnapshot s = m.snapshot(kStart + 30 * kSec + 50 * kFeedMs);
+  EXPECT_EQ(s.sync.initial_sync_ns, 300 * kFeedMs);
+  EXPECT_EQ(s.sync.last_resync_ns, 200 * kFeedMs);
+  EXPECT_EQ(s.sync.max_resync_ns, 700 * kFeedMs);
   EXPECT_TRUE(s.sync.in_progress);
-  EXPECT_EQ(s.sync.in_progress_ns, 50 * kMs);
+  EXPECT_EQ(s.sync.in_progress_ns, 50 * kFeedMs);
   EXPECT_EQ(s.run.counters.resyncs, 3u);
 }
 
 TEST(FeedMetrics, BookQueueWriterAndLastMessageAge) {
   FeedMetrics m(btc_key(), kStart);
-  EventSample e = event_at(kStart / kMs, 80, 0);
+  EventSample e = event_at(kStart / kFeedMs, 80, 0);
   e.queue_depth = 7;
   e.queue_drops = 2;
   e.book = BookTop{true, 4984028370730, Decimal{6394390000000}, Decimal{6394400000000}};
@@ -170,7 +171,7 @@ TEST(FeedMetrics, BookQueueWriterAndLastMessageAge) {
   m.record_event(without_book);
   m.record_queue(3, 1);  // a lower cumulative count is older news: drops stay 2
   m.set_writer_stats(WriterStats{10, 6500, 1, 2});
-  const MetricsSnapshot s = m.snapshot(e.recv_ns + 1500 * kMs);
+  const MetricsSnapshot s = m.snapshot(e.recv_ns + 1500 * kFeedMs);
   EXPECT_EQ(s.run.queue_depth.max, 7);
   EXPECT_EQ(s.run.queue_depth.count, 2u);
   EXPECT_EQ(s.run.counters.queue_drops, 2u);
@@ -180,7 +181,7 @@ TEST(FeedMetrics, BookQueueWriterAndLastMessageAge) {
   EXPECT_EQ(s.book.best_ask, "63944");
   EXPECT_EQ(s.writer.bytes_written, 6500u);
   EXPECT_EQ(s.writer.segments, 2u);
-  EXPECT_EQ(s.last_message_age_ns, 1500 * kMs);
+  EXPECT_EQ(s.last_message_age_ns, 1500 * kFeedMs);
   EXPECT_EQ(s.run.counters.messages, 2u);
   m.set_book(BookTop{}, e.recv_ns);
   EXPECT_FALSE(m.snapshot(e.recv_ns).book.synced);
@@ -195,7 +196,7 @@ TEST(FeedMetrics, UnsyncedTimeRunsFromTheStartOrFromTheLossOfSync) {
   EXPECT_EQ(m.snapshot(kStart + 90 * kSec).book.unsynced_ns, 90 * kSec);  // never synced
   m.set_book(BookTop{true, 10, std::nullopt, std::nullopt}, kStart + 100 * kSec);
   EXPECT_EQ(m.snapshot(kStart + 200 * kSec).book.unsynced_ns, 0);
-  EventSample gap = event_at(kStart / kMs + 300'000, 50, 0);
+  EventSample gap = event_at(kStart / kFeedMs + 300'000, 50, 0);
   gap.book = BookTop{false, 10, std::nullopt, std::nullopt};  // a break: the book is unsynced
   m.record_event(gap);
   EXPECT_EQ(m.snapshot(gap.recv_ns + 7 * kSec).book.unsynced_ns, 7 * kSec);
@@ -228,7 +229,7 @@ TEST(FeedMetrics, ConsecutiveSnapshotFailuresResetByAFetchedSnapshot) {
 
 TEST(FeedMetrics, RollWindowStartsANewWindowAndKeepsTheRun) {
   FeedMetrics m(btc_key(), kStart);
-  const std::int64_t t0_ms = kStart / kMs;
+  const std::int64_t t0_ms = kStart / kFeedMs;
   for (int i = 0; i < 20; ++i) m.record_event(event_at(t0_ms + i * 100, 50, 0));
   m.record_break("pu_mismatch");
   const MetricsSnapshot first = m.roll_window(kStart + 10 * kSec);
@@ -301,7 +302,7 @@ TEST(FeedMetrics, RunFiguresOverManyWindowsEqualOneHistogramOfEveryValue) {
 // of a merged copy: its figures are exactly those of snapshot() at the same instant.
 TEST(FeedMetrics, RollWindowReportsExactlyWhatASnapshotAtTheSameTimeReports) {
   FeedMetrics m(btc_key(), kStart);
-  const std::int64_t t0_ms = kStart / kMs;
+  const std::int64_t t0_ms = kStart / kFeedMs;
   for (int window = 0; window < 5; ++window) {
     for (int i = 0; i < 300; ++i) {
       EventSample sample = event_at(t0_ms + window * 10'000 + i * 30, 3 + (i * 7 + window) % 90, 0);
@@ -354,7 +355,7 @@ TEST(FeedMetrics, SnapshotsAreConsistentWhileAnotherThreadRecords) {
   std::atomic<bool> done{false};
   std::thread writer([&] {
     for (int i = 0; i < kEvents; ++i) {
-      EventSample e = event_at(kStart / kMs + i, 10 + i % 50, 0);
+      EventSample e = event_at(kStart / kFeedMs + i, 10 + i % 50, 0);
       e.frame_bytes = 100;
       e.queue_depth = i % 8;
       m.record_event(e);

@@ -50,7 +50,7 @@ struct StreamCollected {
   }
 };
 
-OfiConfig time_windows(std::int64_t ms) {
+OfiConfig stream_time_windows(std::int64_t ms) {
   OfiConfig config;
   config.levels = 1;
   config.window_ms = ms;
@@ -60,7 +60,7 @@ OfiConfig time_windows(std::int64_t ms) {
 TEST(OfiStreams, EachUpdateReachesTheCalculatorOfItsKeyOnly) {
   StreamCollected out;
   OfiStreams streams(
-      time_windows(1000),
+      stream_time_windows(1000),
       {{Market::usdm, "BTCUSDT"}, {Market::usdm, "ETHUSDT"}, {Market::spot, "BTCUSDT"}},
       out.sink());
   FakeFeed btc{StreamKey{Market::usdm, "BTCUSDT", "btcusdt@depth@100ms"}};
@@ -92,8 +92,8 @@ TEST(OfiStreams, EachUpdateReachesTheCalculatorOfItsKeyOnly) {
 
 TEST(OfiStreams, ABreakOfOneBookFlagsThatSymbolsWindowOnly) {
   StreamCollected out;
-  OfiStreams streams(time_windows(1000), {{Market::usdm, "BTCUSDT"}, {Market::usdm, "ETHUSDT"}},
-                     out.sink());
+  OfiStreams streams(stream_time_windows(1000),
+                     {{Market::usdm, "BTCUSDT"}, {Market::usdm, "ETHUSDT"}}, out.sink());
   FakeFeed btc{StreamKey{Market::usdm, "BTCUSDT", "btcusdt@depth@100ms"}};
   FakeFeed eth{StreamKey{Market::usdm, "ETHUSDT", "ethusdt@depth@100ms"}};
   btc.send(streams, 1000, "100", "1", "101", "1");
@@ -117,8 +117,8 @@ TEST(OfiStreams, ABreakOfOneBookFlagsThatSymbolsWindowOnly) {
 
 TEST(OfiStreams, AnUpdateOfAKeyNotRequestedIsCountedAndIgnored) {
   StreamCollected out;
-  OfiStreams streams(time_windows(1000), {{Market::usdm, "BTCUSDT"}, {Market::usdm, "ETHUSDT"}},
-                     out.sink());
+  OfiStreams streams(stream_time_windows(1000),
+                     {{Market::usdm, "BTCUSDT"}, {Market::usdm, "ETHUSDT"}}, out.sink());
   FakeFeed other{StreamKey{Market::coinm, "BTCUSDT", "btcusd_perp@depth"}};
   other.send(streams, 1000, "100", "1", "101", "1");
   streams.finish();
@@ -128,11 +128,11 @@ TEST(OfiStreams, AnUpdateOfAKeyNotRequestedIsCountedAndIgnored) {
 
 TEST(OfiStreams, NoStreamOrAStreamTwiceIsRefused) {
   StreamCollected out;
-  EXPECT_THROW(OfiStreams(time_windows(1000), {}, out.sink()), std::invalid_argument);
-  EXPECT_THROW(OfiStreams(time_windows(1000),
+  EXPECT_THROW(OfiStreams(stream_time_windows(1000), {}, out.sink()), std::invalid_argument);
+  EXPECT_THROW(OfiStreams(stream_time_windows(1000),
                           {{Market::usdm, "BTCUSDT"}, {Market::usdm, "BTCUSDT"}}, out.sink()),
                std::invalid_argument);
-  EXPECT_NO_THROW(OfiStreams(time_windows(1000),
+  EXPECT_NO_THROW(OfiStreams(stream_time_windows(1000),
                              {{Market::usdm, "BTCUSDT"}, {Market::spot, "BTCUSDT"}}, out.sink()));
 }
 

@@ -6,11 +6,11 @@
 namespace depthrec::ofi::test {
 namespace {
 
-const Levels kBids{{"100", "2"}};
-const Levels kAsks{{"101", "3"}};
+const Levels kWindowBids{{"100", "2"}};
+const Levels kWindowAsks{{"101", "3"}};
 // The bid quantity changes by +1 at every state: each transition contributes exactly +1.
 TopOfBook growing(std::uint64_t id, std::int64_t event_ms) {
-  return state(id, event_ms, {{"100", std::to_string(id)}}, kAsks);
+  return state(id, event_ms, {{"100", std::to_string(id)}}, kWindowAsks);
 }
 // The same state as the recorder publishes it once per break: the book is not synced.
 TopOfBook unsynced(std::uint64_t id, std::int64_t event_ms) {
@@ -171,7 +171,7 @@ TEST(OfiGaps, SpotDiffContinuityIsUEqualsPreviousUPlusOne) {
   Collected out;
   OfiCalculator calculator(count_windows(3), out.sink());
   auto spot = [](std::uint64_t first, std::uint64_t last, std::int64_t e, const char* qty) {
-    TopOfBook top = state(last, e, {{"100", qty}}, kAsks);
+    TopOfBook top = state(last, e, {{"100", qty}}, kWindowAsks);
     top.first_id = first;
     top.has_prev_final_id = false;
     return top;
@@ -189,7 +189,7 @@ TEST(OfiGaps, SpotPartialDepthOnlyNeedsIncreasingIds) {
   Collected out;
   OfiCalculator calculator(count_windows(3), out.sink());
   auto partial = [](std::uint64_t id, const char* qty) {
-    TopOfBook top = state(id, 0, {{"100", qty}}, kAsks);  // spot partial depth has no E
+    TopOfBook top = state(id, 0, {{"100", qty}}, kWindowAsks);  // spot partial depth has no E
     top.has_prev_final_id = false;
     top.kind = DepthKind::partial;
     return top;

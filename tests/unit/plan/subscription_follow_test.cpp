@@ -22,7 +22,7 @@ using test::market_keys;
 using test::numbered_symbol;
 using TimePoint = PaceClock::time_point;
 
-const TimePoint kStart = TimePoint{} + seconds(1000);
+const TimePoint kFollowStart = TimePoint{} + seconds(1000);
 
 // A USD-M plan of `symbols` depth streams at `per_connection` streams a connection.
 struct FollowFixture {
@@ -46,13 +46,13 @@ TEST(SubscriptionFollow, AListingIsASubscribeOnALiveConnectionWithRoom) {
   EXPECT_TRUE(change.plan.opened.empty()) << "room on the live connection: no new one";
   ASSERT_EQ(change.added.size(), 1u);
   EXPECT_EQ(change.requests_queued, 1u);
-  const std::vector<StreamRequest> sent = f.follow->due(kStart);
+  const std::vector<StreamRequest> sent = f.follow->due(kFollowStart);
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0].connection, 1u);
   EXPECT_EQ(sent[0].text, R"({"method":"SUBSCRIBE","params":["newusdt@depth@100ms"],"id":1})");
   EXPECT_EQ(f.follow->awaiting(), 1u);
   EXPECT_EQ(f.follow->queued(), 0u);
-  EXPECT_TRUE(f.follow->connections_due(kStart).empty());
+  EXPECT_TRUE(f.follow->connections_due(kFollowStart).empty());
 }
 
 TEST(SubscriptionFollow, ADelistingIsAnUnsubscribeAndItsRoomTakesTheNextListing) {
@@ -64,13 +64,13 @@ TEST(SubscriptionFollow, ADelistingIsAnUnsubscribeAndItsRoomTakesTheNextListing)
   ASSERT_EQ(change.added.size(), 1u);
   EXPECT_EQ(change.requests_queued, 2u);
   // One connection: the second request waits for the pacing interval (futures: 10/s, budget 8).
-  std::vector<StreamRequest> sent = f.follow->due(kStart);
+  std::vector<StreamRequest> sent = f.follow->due(kFollowStart);
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_NE(sent[0].text.find("SUBSCRIBE"), std::string::npos);
-  EXPECT_TRUE(f.follow->due(kStart + milliseconds(1)).empty());
+  EXPECT_TRUE(f.follow->due(kFollowStart + milliseconds(1)).empty());
   const std::optional<TimePoint> next = f.follow->next_due();
   ASSERT_TRUE(next);
-  EXPECT_EQ(*next - kStart, std::chrono::nanoseconds(125'000'000));
+  EXPECT_EQ(*next - kFollowStart, std::chrono::nanoseconds(125'000'000));
   sent = f.follow->due(*next);
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0].text, R"({"method":"UNSUBSCRIBE","params":["s0001usdt@depth@100ms"],"id":2})");
@@ -87,13 +87,13 @@ TEST(SubscriptionFollow, AListedPairIsNeverSplitAtAConnectionsLastSlot) {
   ASSERT_EQ(change.plan.opened.size(), 1u);
   EXPECT_EQ(change.requests_queued, 0u);
   for (StreamId id : change.added) EXPECT_EQ(f.planner->connection_of(id), change.plan.opened[0]);
-  EXPECT_TRUE(f.follow->due(kStart).empty());
+  EXPECT_TRUE(f.follow->due(kFollowStart).empty());
 
   // The next pair fits on the new connection: one SUBSCRIBE carries both its streams.
   const FollowChange next = f.follow->apply(market_keys(Market::usdm, 200, 1, true), {});
   EXPECT_TRUE(next.plan.opened.empty());
   ASSERT_EQ(next.requests_queued, 1u);
-  const std::vector<StreamRequest> sent = f.follow->due(kStart);
+  const std::vector<StreamRequest> sent = f.follow->due(kFollowStart);
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0].connection, change.plan.opened[0]);
   EXPECT_EQ(
@@ -106,13 +106,13 @@ TEST(SubscriptionFollow, AListingDuringARolloverWaitsForItsEndAndGoesOnTheConnec
   f.follow->hold(1);      // its successor opened with the URL of before
   const FollowChange change = f.follow->apply({depth100(Market::usdm, "NEWUSDT")}, {});
   ASSERT_EQ(change.requests_queued, 1u);
-  EXPECT_TRUE(f.follow->due(kStart).empty()) << "not on the connection being retired";
-  EXPECT_TRUE(f.follow->due(kStart + seconds(5)).empty());
+  EXPECT_TRUE(f.follow->due(kFollowStart).empty()) << "not on the connection being retired";
+  EXPECT_TRUE(f.follow->due(kFollowStart + seconds(5)).empty());
   EXPECT_FALSE(f.follow->next_due()) << "a held request wakes no pump";
   EXPECT_EQ(f.follow->queued(), 1u);
   f.follow->release(1);  // the rollover ended: the successor is the connection now
   ASSERT_TRUE(f.follow->next_due());
-  const std::vector<StreamRequest> sent = f.follow->due(kStart + seconds(6));
+  const std::vector<StreamRequest> sent = f.follow->due(kFollowStart + seconds(6));
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0].connection, 1u);
   EXPECT_EQ(sent[0].text, R"({"method":"SUBSCRIBE","params":["newusdt@depth@100ms"],"id":1})");
@@ -124,9 +124,9 @@ TEST(SubscriptionFollow, AFullPlanOpensAConnectionPacedAndNamesItsStreamsInItsUr
       f.follow->apply({depth100(Market::usdm, "NEWAUSDT"), depth100(Market::usdm, "NEWBUSDT")}, {});
   ASSERT_EQ(change.plan.opened.size(), 1u);
   EXPECT_EQ(change.requests_queued, 0u) << "a new connection carries its streams in its URL";
-  EXPECT_TRUE(f.follow->due(kStart).empty());
-  EXPECT_EQ(f.follow->connections_due(kStart), change.plan.opened);
-  EXPECT_TRUE(f.follow->connections_due(kStart).empty()) << "opened once";
+  EXPECT_TRUE(f.follow->due(kFollowStart).empty());
+  EXPECT_EQ(f.follow->connections_due(kFollowStart), change.plan.opened);
+  EXPECT_TRUE(f.follow->connections_due(kFollowStart).empty()) << "opened once";
 }
 
 TEST(SubscriptionFollow, AConnectionLeftEmptyIsClosedWithoutRequests) {
@@ -145,9 +145,9 @@ TEST(SubscriptionFollow, RequestsAreNeverFasterThanTheMessageLimitPongsIncluded)
   SubscriptionFollow follow(*f.planner, f.rules, 1);
   ASSERT_EQ(follow.apply(listings, {}).requests_queued, 30u);
   std::vector<TimePoint> messages;
-  TimePoint now = kStart;
+  TimePoint now = kFollowStart;
   while (follow.queued() > 0) {
-    if ((now - kStart) % seconds(1) == std::chrono::nanoseconds(0)) {
+    if ((now - kFollowStart) % seconds(1) == std::chrono::nanoseconds(0)) {
       follow.on_control_sent(1, now);  // a pong every second
       messages.push_back(now);
     }
@@ -173,8 +173,8 @@ TEST(SubscriptionFollow, AnswersAreMatchedByIdOnTheirConnection) {
   FollowFixture f(10, 1);
   f.follow->apply({depth100(Market::usdm, "AAAUSDT")}, {});
   f.follow->apply({depth100(Market::usdm, "BBBUSDT")}, {});
-  std::vector<StreamRequest> sent = f.follow->due(kStart);
-  const std::vector<StreamRequest> second = f.follow->due(kStart + seconds(1));
+  std::vector<StreamRequest> sent = f.follow->due(kFollowStart);
+  const std::vector<StreamRequest> second = f.follow->due(kFollowStart + seconds(1));
   ASSERT_EQ(sent.size(), 1u);
   ASSERT_EQ(second.size(), 1u);
   EXPECT_EQ(f.follow->on_answer(2, sent[0].id, true).match, AnswerMatch::unknown)
@@ -194,7 +194,7 @@ TEST(SubscriptionFollow, AResetConnectionDropsItsQueuedAndAwaitedRequests) {
   FollowFixture f(10, 1);
   f.follow->apply({depth100(Market::usdm, "AAAUSDT")}, {});
   f.follow->apply({depth100(Market::usdm, "BBBUSDT")}, {});
-  ASSERT_EQ(f.follow->due(kStart).size(), 1u);
+  ASSERT_EQ(f.follow->due(kFollowStart).size(), 1u);
   EXPECT_EQ(f.follow->queued(), 1u);
   f.follow->on_connection_reset(1);  // it reconnects with every current stream in its URL
   EXPECT_EQ(f.follow->queued(), 0u);

@@ -23,14 +23,14 @@ using testing::ScratchDir;
 using testing::sorted_files;
 using Clock = std::chrono::system_clock;
 
-const Clock::time_point kStart = Clock::time_point(std::chrono::milliseconds(1795305540123));
+const Clock::time_point kMembersStart = Clock::time_point(std::chrono::milliseconds(1795305540123));
 
 GzipRotatingSinkConfig multi_config(const ScratchDir& dir) {
   GzipRotatingSinkConfig config;
   config.directory = dir.str();
   config.symbol = "BTCUSDT";
   config.file_prefix = kMultiStreamPrefix;
-  config.clock = [] { return kStart; };
+  config.clock = [] { return kMembersStart; };
   return config;
 }
 

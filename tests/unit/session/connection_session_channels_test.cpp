@@ -15,7 +15,7 @@
 namespace depthrec::session {
 namespace {
 
-constexpr std::int64_t kT0 = 1'700'000'000'000'000'000;
+constexpr std::int64_t kChannelsT0 = 1'700'000'000'000'000'000;
 
 class ConnectionChannelsTest : public ::testing::Test {
  protected:
@@ -56,7 +56,7 @@ class ConnectionChannelsTest : public ::testing::Test {
   void frame(std::uint64_t conn_id, const std::string& payload) {
     FeedMetrics metrics(StreamKey{Market::usdm, "BTCUSDT", "x"}, 0);
     dispatch_frame(
-        parser, parsed, *session, conn_id, payload, false, kT0,
+        parser, parsed, *session, conn_id, payload, false, kChannelsT0,
         [&](const FeedSession*) -> FeedMetrics& { return metrics; },
         [&](std::uint64_t) { ++marked; }, [&](const std::string& w) { warnings.push_back(w); });
   }
@@ -76,7 +76,7 @@ class ConnectionChannelsTest : public ::testing::Test {
 };
 
 TEST_F(ConnectionChannelsTest, RoutesChannelFramesByStreamNameAndRecordsTheConnection) {
-  session->on_open(1, kT0);
+  session->on_open(1, kChannelsT0);
   frame(1, agg(5));
   frame(1, agg(6));
   frame(1, agg(7, "ethusdt@aggTrade"));  // a stream the connection does not carry
@@ -84,7 +84,7 @@ TEST_F(ConnectionChannelsTest, RoutesChannelFramesByStreamNameAndRecordsTheConne
   EXPECT_EQ(marked, 2) << "channel frames are market data: the connection is not stalled";
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings.front().find("unexpected event type"), std::string::npos);
-  session->on_close(1, "test", std::nullopt, kT0);
+  session->on_close(1, "test", std::nullopt, kChannelsT0);
   EXPECT_EQ(types, (std::vector<std::string>{"connect", "aggTrade", "aggTrade", "disconnect"}));
   EXPECT_EQ(session->channel_of("btcusdt@aggTrade"), channel.get());
   EXPECT_TRUE(session->remove_channel(*channel));
@@ -92,9 +92,9 @@ TEST_F(ConnectionChannelsTest, RoutesChannelFramesByStreamNameAndRecordsTheConne
 }
 
 TEST_F(ConnectionChannelsTest, ASuccessorAheadIsHeldUntilTheOldConnectionMeetsIt) {
-  session->on_open(1, kT0);
+  session->on_open(1, kChannelsT0);
   frame(1, agg(5));
-  session->on_successor_open(2, 1, kT0);
+  session->on_successor_open(2, 1, kChannelsT0);
   // The successor delivers 8 while the old connection still has 6 and 7 in flight: held.
   frame(2, agg(8));
   EXPECT_TRUE(retired.empty()) << "not joined yet: the old connection's 6 and 7 would be lost";
@@ -114,10 +114,10 @@ TEST_F(ConnectionChannelsTest, ASuccessorAheadIsHeldUntilTheOldConnectionMeetsIt
 }
 
 TEST_F(ConnectionChannelsTest, ASuccessorBehindJoinsAtOnceAndItsOverlapIsNotRecordedTwice) {
-  session->on_open(1, kT0);
+  session->on_open(1, kChannelsT0);
   frame(1, agg(5));
   frame(1, agg(6));
-  session->on_successor_open(2, 1, kT0);
+  session->on_successor_open(2, 1, kChannelsT0);
   frame(2, agg(6));  // already recorded from the old connection: the ids meet, joined
   EXPECT_EQ(retired, (std::vector<std::uint64_t>{1}));
   frame(1, agg(7));  // the old connection's, after the switch: the successor delivers it

@@ -18,7 +18,7 @@
 namespace depthrec::session {
 namespace {
 
-constexpr std::int64_t kT0 = 1'700'000'000'000'000'000;
+constexpr std::int64_t kSessionT0 = 1'700'000'000'000'000'000;
 const char* const kUrl = "wss://127.0.0.1/stream?streams=many";
 
 struct Written {
@@ -148,7 +148,7 @@ class ConnectionSessionTest : public ::testing::Test {
 
   FeedSession& feed(const std::string& symbol) { return *feeds_[symbol]->session; }
   FeedCounters counters(const std::string& symbol) {
-    return feeds_[symbol]->metrics->snapshot(kT0 * 2).run.counters;
+    return feeds_[symbol]->metrics->snapshot(kSessionT0 * 2).run.counters;
   }
 
   std::map<std::string, std::unique_ptr<Feed>> feeds_;
@@ -159,7 +159,7 @@ class ConnectionSessionTest : public ::testing::Test {
   int server_time_requests_ = 0;
   std::optional<std::uint32_t> connections_stream_id_;  // set: a many-stream run's connections
   FrameParser parser_;
-  std::int64_t now_ = kT0;
+  std::int64_t now_ = kSessionT0;
 };
 
 TEST_F(ConnectionSessionTest, TwoFeedsOnOneConnectionAreRoutedByStreamNameAndConnectedOnce) {

@@ -13,7 +13,7 @@
 namespace depthrec::session {
 namespace {
 
-constexpr std::int64_t kT0 = 1'700'000'000'000'000'000;
+constexpr std::int64_t kRolloverT0 = 1'700'000'000'000'000'000;
 
 class RolloverTest : public ::testing::Test {
  protected:
@@ -52,7 +52,7 @@ class RolloverTest : public ::testing::Test {
     connection_ = std::make_unique<ConnectionSession>(
         ConnectionSessionConfig{"wss://127.0.0.1/stream", {}, {}}, std::move(connection_hooks));
     connection_->add_feed(*session_);
-    connection_->on_open(1, kT0);
+    connection_->on_open(1, kRolloverT0);
   }
 
   // Event number n of a continuous stream: futures ids 10n+1..10n+10 with pu = 10n; spot the
@@ -83,8 +83,8 @@ class RolloverTest : public ::testing::Test {
     answer.status = 200;
     answer.body =
         R"({"lastUpdateId":35,"E":1700000000001,"T":1700000000001,"bids":[["99.0","3.0"]],"asks":[["102.0","4.0"]]})";
-    answer.sent_ns = kT0;
-    answer.received_ns = kT0 + 1;
+    answer.sent_ns = kRolloverT0;
+    answer.received_ns = kRolloverT0 + 1;
     session_->on_snapshot_answer(answer);
     ASSERT_TRUE(session_->sync().book_valid());
     for (std::uint64_t n = 4; n <= last; ++n) feed(1, n);
@@ -116,7 +116,7 @@ class RolloverTest : public ::testing::Test {
     for (std::size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i].second, 10 * (i + 3) + 10);
   }
 
-  FeedCounters counters() const { return metrics_->snapshot(kT0 * 2).run.counters; }
+  FeedCounters counters() const { return metrics_->snapshot(kRolloverT0 * 2).run.counters; }
 
   Market market_ = Market::usdm;
   RecorderConfig config_;
@@ -131,7 +131,7 @@ class RolloverTest : public ::testing::Test {
   int snapshot_requests_ = 0;
   std::vector<bool> snapshot_resyncs_;  // by request: true for a resync (the scheduler's priority)
   int snapshot_cancels_ = 0;
-  std::int64_t now_ = kT0;
+  std::int64_t now_ = kRolloverT0;
 };
 
 TEST_F(RolloverTest, UsdmSuccessorBehindCatchesUpOnTheBooksLastEventAndDropsTheOverlap) {

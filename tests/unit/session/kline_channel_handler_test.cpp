@@ -12,7 +12,7 @@
 namespace depthrec::session {
 namespace {
 
-constexpr std::int64_t kT0 = 1'765'000'020'000;  // on the 1m grid
+constexpr std::int64_t kKlineT0 = 1'765'000'020'000;  // on the 1m grid
 constexpr std::int64_t kRecvNs = 1'765'000'100'000'000'000;
 
 class KlineHandlerTest : public ::testing::Test {
@@ -50,12 +50,12 @@ class KlineHandlerTest : public ::testing::Test {
 TEST_F(KlineHandlerTest, RecordsUpdatesClosedColumnsAndOneGapPerSkip) {
   auto handler = make(Channel::kline(KlineInterval::m1));
   ASSERT_NE(handler, nullptr);
-  handler->on_frame(1, kline(kT0, false), kRecvNs);
-  handler->on_frame(1, kline(kT0, true), kRecvNs);
-  handler->on_frame(1, kline(kT0, true), kRecvNs);                  // again: not recorded
-  handler->on_frame(1, kline(kT0 + 180'000, true), kRecvNs);        // 2 candles skipped
-  handler->on_frame(1, kline(kT0, true), kRecvNs);                  // backwards: not recorded
-  handler->on_frame(1, kline(kT0 + 240'000, true, "5m"), kRecvNs);  // another interval
+  handler->on_frame(1, kline(kKlineT0, false), kRecvNs);
+  handler->on_frame(1, kline(kKlineT0, true), kRecvNs);
+  handler->on_frame(1, kline(kKlineT0, true), kRecvNs);                  // again: not recorded
+  handler->on_frame(1, kline(kKlineT0 + 180'000, true), kRecvNs);        // 2 candles skipped
+  handler->on_frame(1, kline(kKlineT0, true), kRecvNs);                  // backwards: not recorded
+  handler->on_frame(1, kline(kKlineT0 + 240'000, true, "5m"), kRecvNs);  // another interval
   handler->on_frame(1, "{\"e\":", kRecvNs);
   ASSERT_EQ(lines.size(), 4u);
   const auto open = json(lines[0]);
@@ -64,7 +64,7 @@ TEST_F(KlineHandlerTest, RecordsUpdatesClosedColumnsAndOneGapPerSkip) {
   EXPECT_FALSE(open.HasMember("trade_count"));
   const auto closed = json(lines[1]);
   EXPECT_TRUE(closed["closed"].GetBool());
-  EXPECT_EQ(closed["open_time"].GetInt64(), kT0);
+  EXPECT_EQ(closed["open_time"].GetInt64(), kKlineT0);
   EXPECT_STREQ(closed["open"].GetString(), "1.5");
   EXPECT_STREQ(closed["high"].GetString(), "1.7");
   EXPECT_STREQ(closed["low"].GetString(), "1.4");
@@ -78,8 +78,8 @@ TEST_F(KlineHandlerTest, RecordsUpdatesClosedColumnsAndOneGapPerSkip) {
   const auto gap = json(lines[2]);
   EXPECT_TRUE(markers[2]);
   EXPECT_STREQ(gap["reason"].GetString(), "kline_gap");
-  EXPECT_EQ(gap["from_open_time"].GetInt64(), kT0 + 60'000);
-  EXPECT_EQ(gap["to_open_time"].GetInt64(), kT0 + 120'000);
+  EXPECT_EQ(gap["from_open_time"].GetInt64(), kKlineT0 + 60'000);
+  EXPECT_EQ(gap["to_open_time"].GetInt64(), kKlineT0 + 120'000);
   EXPECT_EQ(gap["missing"].GetUint64(), 2u);
   const ChannelFigures f = handler->metrics().figures();
   EXPECT_EQ(f.events, 3u);
@@ -93,13 +93,13 @@ TEST_F(KlineHandlerTest, RecordsUpdatesClosedColumnsAndOneGapPerSkip) {
 
 TEST_F(KlineHandlerTest, ClosedOnlyRecordsClosingUpdatesAndSaysWhenOneIsMissing) {
   auto handler = make(Channel::kline(KlineInterval::m1), true);
-  handler->on_frame(1, kline(kT0, false), kRecvNs);
-  handler->on_frame(1, kline(kT0 + 60'000, false), kRecvNs);  // kT0 never closed
-  handler->on_frame(1, kline(kT0 + 60'000, true), kRecvNs);
+  handler->on_frame(1, kline(kKlineT0, false), kRecvNs);
+  handler->on_frame(1, kline(kKlineT0 + 60'000, false), kRecvNs);  // kKlineT0 never closed
+  handler->on_frame(1, kline(kKlineT0 + 60'000, true), kRecvNs);
   ASSERT_EQ(lines.size(), 2u);
   const auto unclosed = json(lines[0]);
   EXPECT_STREQ(unclosed["reason"].GetString(), "kline_unclosed");
-  EXPECT_EQ(unclosed["last_open_time"].GetInt64(), kT0);
+  EXPECT_EQ(unclosed["last_open_time"].GetInt64(), kKlineT0);
   EXPECT_TRUE(json(lines[1])["closed"].GetBool());
 }
 
