@@ -171,6 +171,9 @@ std::string stream_chart_svg(const PlotSeries& series, const PlotStream& stream,
                     attr("data-bucket-ns", std::to_string(step)) +
                     attr("data-x0", svg_number(kLeft)) +
                     attr("data-x1", svg_number(kWidth - kRight)) + ">\n";
+  // Opaque, so that the picture reads the same on a dark page (GitHub's dark theme).
+  svg += "<rect" + attr("x", "0") + attr("y", "0") + attr("width", svg_number(kWidth)) +
+         attr("height", svg_number(kHeight)) + attr("fill", "#fff") + "/>\n";
   svg += time_axis_svg(span_ns, x);
   svg += panel_svg(
       0, "events per second (bucket " + tick_label(static_cast<double>(step) / 1e9) + " s)",
