@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "model/utf8.hpp"
 #include "svg_chart.hpp"
 #include "time_text.hpp"
 
@@ -12,35 +13,6 @@ namespace depthrec::replay {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// The length of the valid UTF-8 sequence at text[i] (1-4), 0 when it is not one.
-std::size_t utf8_length(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  std::size_t length = 0;
-  unsigned char min_second = 0x80;
-  unsigned char max_second = 0xBF;
-  if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) min_second = 0xA0;  // overlong
-    if (lead == 0xED) max_second = 0x9F;  // surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) min_second = 0x90;  // overlong
-    if (lead == 0xF4) max_second = 0x8F;  // above U+10FFFF
-  } else {
-    return 0;
-  }
-  if (i + length > text.size()) return 0;
-  if (byte(i + 1) < min_second || byte(i + 1) > max_second) return 0;
-  for (std::size_t k = 2; k < length; ++k) {
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  }
-  return length;
-}
 
 std::string count_text(std::uint64_t value) {
   return std::to_string(value);
@@ -187,7 +159,7 @@ std::string html_escape(std::string_view text) {
       ++i;
       continue;
     }
-    const std::size_t length = utf8_length(text, i);
+    const std::size_t length = utf8_sequence_length(text, i);
     if (length == 0) {
       out += kReplacement;
       ++i;
