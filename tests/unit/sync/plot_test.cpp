@@ -2,12 +2,17 @@
 // escaping of the page (report_plot), on small inputs with exact expected output.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include "plot_series.hpp"
 #include "report_plot.hpp"
 #include "svg_path.hpp"
+#include "unit/sync/replay_tool_support.hpp"
+#include "unit/sync/sync_fixtures.hpp"
 
 namespace depthrec::replay {
 namespace {
@@ -210,3 +215,35 @@ TEST(ReportPlot, StreamNamesFromTheRecordingAreEscapedInThePage) {
 
 }  // namespace
 }  // namespace depthrec::replay
+
+namespace depthrec::test {
+namespace {
+
+// The executable: the page of a recording with a marked gap holds its verdict, its one chart and
+// the gap and the resync at their records' times (not the initial sync); a page that cannot be
+// written is exit 2 with the reason, the report still printed.
+TEST_F(ReplayTool, PlotPageOfAMarkedGapAndAnUnwritablePage) {
+  const std::string page = testing::TempDir() + "plot_marked_gap.html";
+  const auto run =
+      run_tool("--plot " + quoted(page) + " " + quoted(fixture("sync_usdm_marked_gap.ndjson")));
+  EXPECT_EQ(run.exit_code, 0) << run.out;
+  std::ifstream in(page);
+  const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(html.find("data-exit-code=\"0\""), std::string::npos);
+  EXPECT_NE(html.find("data-stream=\"btcusdt@depth@0ms\""), std::string::npos);
+  EXPECT_NE(html.find("data-kind=\"gap\" data-t-ns=\"1721347020100000000\""), std::string::npos);
+  EXPECT_NE(html.find("data-kind=\"resync\" data-t-ns=\"1721347020130000000\""), std::string::npos);
+  EXPECT_EQ(html.find("data-t-ns=\"1721347020040000000\""), std::string::npos) << "initial sync";
+  std::remove(page.c_str());
+
+  const auto refused =
+      run_tool("--plot /nonexistent-dir/p.html " + quoted(fixture("sync_usdm_marked_gap.ndjson")));
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.out.find("cannot write --plot /nonexistent-dir/p.html: No such file"),
+            std::string::npos)
+      << refused.out;
+  EXPECT_NE(refused.out.find("result"), std::string::npos) << "the report is still printed";
+}
+
+}  // namespace
+}  // namespace depthrec::test
