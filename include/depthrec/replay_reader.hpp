@@ -109,6 +109,10 @@ struct ReplayItem {
   TradeEvent trade;
   // Raw and cryptofeed lines: the frame or REST body exactly as received (for replaying it).
   std::string_view raw_json;
+  // NDJSON records' `latency_event_ms` / `latency_pipeline_ms` (docs/records.md), when the record
+  // has them as numbers (for depthrec-replay --plot; other formats have neither).
+  std::optional<double> latency_event_ms;
+  std::optional<double> latency_pipeline_ms;
   DepthUpdate depth;
   DepthSnapshot snapshot;
   BookTicker ticker;

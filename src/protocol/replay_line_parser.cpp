@@ -83,6 +83,8 @@ std::string ReplayLineParser::parse(std::string& line, ReplayItem& item) {
   item.other_type = {};
   item.raw_json = {};
   item.has_trade = false;
+  item.latency_event_ms.reset();
+  item.latency_pipeline_ms.reset();
   item.recv_ns = 0;
   item.time_unit = TimeUnit::ns;
   const std::size_t start = line.find_first_not_of(" \t");

@@ -50,6 +50,12 @@ class FieldReader {
     if (!value->IsNumber()) return fail(name, "not a number:");
     out = value->GetDouble();
   }
+  // A number, or nothing (absent, null or another type: never an error).
+  std::optional<double> lenient_double(const char* name) const {
+    const Value* value = find(name);
+    if (value == nullptr || !value->IsNumber()) return std::nullopt;
+    return value->GetDouble();
+  }
   void boolean(const char* name, bool& out) {
     const Value* value = find(name);
     if (value == nullptr || !value->IsBool()) return fail(name, "missing or not a boolean:");
@@ -273,6 +279,9 @@ std::string parse_ndjson_record(std::string& line, rapidjson::Document& document
   }
   fields.optional_text("symbol", item.symbol);
   fields.optional_text("stream", item.stream);
+  // Figures for the plot only: a record whose latency is not a number is still verified.
+  item.latency_event_ms = fields.lenient_double("latency_event_ms");
+  item.latency_pipeline_ms = fields.lenient_double("latency_pipeline_ms");
 
   if (type == "depth") {
     read_depth_record(fields, item);

@@ -2,7 +2,7 @@
 //
 //   depthrec-replay [--market usdm|spot|coinm] [--symbol S] [--stream NAME] [--max-unverified N]
 //                   [--at ID|TIME]
-//                   [--levels N] [--csv FILE|-] [--json] INPUT...
+//                   [--levels N] [--csv FILE|-] [--json] [--plot FILE.html] INPUT...
 //
 // INPUT is a recording file (gzip or plain), a directory of depthrec segments, or - (stdin), in
 // the raw capture format, cryptofeed's raw capture or depthrec's NDJSON (docs/records.md);
@@ -12,6 +12,7 @@
 // every stream is consistent (every break marked by gap + resync records, every matching ticker
 // equal to the rebuilt book) and verified (some depth events applied to a synced book, at most N
 // not), 1 when one is not (or the input holds no depth event), 2 on usage or IO errors.
+// --plot writes the same verdict with per-stream charts as one offline HTML page (report_plot.hpp).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -24,8 +25,10 @@
 #include "book_csv.hpp"
 #include "depthrec/replay_reader.hpp"
 #include "kline_check.hpp"
+#include "plot_series.hpp"
 #include "replay_verifier.hpp"
 #include "report_output.hpp"
+#include "report_plot.hpp"
 #include "time_text.hpp"
 #include "verifier_set.hpp"
 
@@ -46,6 +49,7 @@ struct Options {
   std::size_t levels = 10;
   std::string csv;
   bool json = false;
+  std::string plot;
   std::optional<std::uint64_t> max_unverified;
   std::vector<std::string> inputs;
 };
@@ -111,10 +115,13 @@ int run(const Options& options) {
       book.top(options.levels, at.bids, at.asks);
     }
   });
+  std::unique_ptr<PlotSeries> plot;
+  if (!options.plot.empty()) plot = std::make_unique<PlotSeries>();
   ReplayItem item;
   TradeIdCheck trades;  // trade/aggTrade ids: the book verifiers do not see their records
   KlineCheck klines;    // kline open times, likewise
   while (reader->next(item)) {
+    if (plot) plot->feed(item);
     if (!trades.take(item) && !klines.take(item)) verifiers.feed(item);
   }
   verifiers.finish();
@@ -138,6 +145,12 @@ int run(const Options& options) {
   if (!summary.reader.io_errors.empty()) summary.exit_code = kExitUsage;
   if (csv && !csv->close()) {
     std::fprintf(stderr, "depthrec-replay: %s\n", csv->error().c_str());
+    summary.exit_code = kExitUsage;
+  }
+
+  std::string plot_error;
+  if (plot && !write_plot_html(options.plot, summary, *plot, plot_error)) {
+    std::fprintf(stderr, "depthrec-replay: %s\n", plot_error.c_str());
     summary.exit_code = kExitUsage;
   }
 
@@ -179,6 +192,9 @@ int run_command_line(int argc, char** argv) {
   app.add_option("--csv", options.csv,
                  "write the top levels after every applied event (- = stdout)");
   app.add_flag("--json", options.json, "print the report as JSON");
+  app.add_option("--plot", options.plot,
+                 "also write the report as a self-contained HTML page with per-stream charts "
+                 "(events/s, event and pipeline latency, gaps and resyncs marked)");
   app.add_option("INPUT", options.inputs,
                  "recording file, segment directory, or - for stdin; several are merged by "
                  "receive time (a cryptofeed capture and its REST companion file)")

@@ -35,6 +35,12 @@ struct RunSummary {
   int exit_code = 0;
 };
 
+// Why one stream fails (no depth events, unmarked breaks or ticker mismatches, not verified);
+// empty when it is consistent and verified.
+std::string stream_failure(const ReplayReport& stream, std::optional<std::uint64_t> max_unverified);
+// Every failing stream's "SYMBOL: why", joined by "; "; empty when the run passes.
+std::string failures_text(const RunSummary& run);
+
 void print_text_report(std::FILE* out, const RunSummary& run, const ReplayReport& report,
                        const AtBook* at);
 std::string json_report(const RunSummary& run, const ReplayReport& report, const AtBook* at);

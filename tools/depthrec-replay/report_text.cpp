@@ -99,23 +99,26 @@ void print_streams(std::FILE* out, const RunSummary& run) {
   }
 }
 
-// Why the run failed, stream by stream; empty when every stream is consistent and verified.
+}  // namespace
+
+std::string stream_failure(const ReplayReport& stream,
+                           std::optional<std::uint64_t> max_unverified) {
+  if (stream.depth_events == 0) return "no depth events";
+  if (!stream.consistent()) {
+    return std::to_string(stream.unmarked_breaks) + " unmarked breaks, " +
+           std::to_string(stream.tickers.mismatched) + " ticker mismatches";
+  }
+  return stream.verification_failure(max_unverified);
+}
+
 std::string failures_text(const RunSummary& run) {
   std::string text;
   for (const ReplayReport* stream : run.streams) {
-    std::string why = stream->verification_failure(run.max_unverified);
-    if (stream->depth_events == 0) {
-      why = "no depth events";
-    } else if (!stream->consistent()) {
-      why = std::to_string(stream->unmarked_breaks) + " unmarked breaks, " +
-            std::to_string(stream->tickers.mismatched) + " ticker mismatches";
-    }
+    const std::string why = stream_failure(*stream, run.max_unverified);
     if (!why.empty()) text += (text.empty() ? "" : "; ") + stream->symbol + ": " + why;
   }
   return text;
 }
-
-}  // namespace
 
 void print_book(std::FILE* out, const AtBook& at) {
   if (!at.reached) {
