@@ -2,11 +2,15 @@
 // starts (Unix socket in a temporary directory, stopped by its pid): depthrec-consume and the
 // Python example rebuild the book from Redis alone, equal to depthsim's ground truth, starting at
 // the sync's snapshot or at a `book` entry (--redis-book-every); a consumer that read a batch and
-// died before XACK leaves it pending, and another consumer of the group claims it (XAUTOCLAIM):
-// every entry processed once, none pending; bad input (no server, no stream, malformed entries,
-// a break no gap entry announced) gets a clear error or a count, never a crash.
+// is SIGKILLed before XACK leaves it pending, and another consumer of the group claims it
+// (XAUTOCLAIM): every entry processed once, none pending; bad input (no server, no stream,
+// malformed entries, a break no gap entry announced) gets a clear error or a count, never a crash.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <csignal>
 #include <string>
 #include <vector>
 
@@ -164,12 +168,29 @@ TEST(FaultRedisConsume, EntriesADeadConsumerLeftPendingAreClaimedByAnother) {
   const std::uint64_t total = redis.entries(kKey).size();
   constexpr std::uint64_t kBatch = 150;
 
-  // A consumer reads a batch and dies before its XACK: the entries stay pending, its own.
-  ASSERT_TRUE(redis.command({"XGROUP", "CREATE", kKey, "books", "0"}));
-  const auto read = redis.command({"XREADGROUP", "GROUP", "books", "dead", "COUNT",
-                                   std::to_string(kBatch), "STREAMS", kKey, ">"});
-  ASSERT_TRUE(read && read->kind == depthrec::redis::RedisReply::Kind::array);
-  ASSERT_EQ(read->elements.at(0).elements.at(1).elements.size(), kBatch);
+  // A depthrec-consume reads a batch of kBatch and is SIGKILLed before its XACK: its --ndjson goes
+  // to a FIFO the test opens but never reads, so it blocks writing the batch's books (after
+  // XREADGROUP, before XACK) until the kill; the test waits for its pending entries, not a time.
+  const std::string fifo = make_temp_dir("fifo") + "/books.ndjson";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  ChildProcess dead(binary("depthrec-consume"),
+                    {"--redis", redis.url(), "--group", "books", "--consumer", "dead", "--count",
+                     std::to_string(kBatch), "--ndjson", fifo, "--levels", "5000", kKey},
+                    make_temp_dir("dead") + "/output.txt");
+  const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);  // never read: the pipe fills
+  ASSERT_GE(reader, 0);
+  const auto pending_of_dead = [&]() -> long long {
+    const auto reply = redis.command({"XPENDING", kKey, "books"});
+    if (!reply || reply->kind != depthrec::redis::RedisReply::Kind::array) return -1;
+    return reply->elements.empty() ? -1 : reply->elements[0].integer;
+  };
+  EXPECT_TRUE(wait_until([&] { return pending_of_dead() == static_cast<long long>(kBatch); },
+                         std::chrono::seconds(20)));
+  EXPECT_TRUE(dead.running()) << "blocked before its XACK";
+  dead.signal(SIGKILL);
+  dead.wait_exit(std::chrono::seconds(10));
+  ::close(reader);
+  EXPECT_EQ(pending_of_dead(), static_cast<long long>(kBatch)) << "left pending by the kill";
 
   // A consumer that claims only entries idle for a minute leaves them, reads the rest, and its
   // book (from the next book entry on) is the truth.
