@@ -21,7 +21,7 @@ install(TARGETS depthrec_api ${DEPTHREC_API_LIBRARIES} depthrec_thirdparty depth
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/depthrec DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-foreach(tool depthrec depthsim depthrec-replay depthrec-check depthrec-ofi)
+foreach(tool depthrec depthsim depthrec-replay depthrec-check depthrec-ofi depthrec-consume)
   if(TARGET ${tool})
     install(TARGETS ${tool} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
   endif()

@@ -89,6 +89,9 @@ struct RecorderConfig {
   bool redis_hash_tags = false;         // {SYMBOL} in keys (Redis Cluster: one slot a symbol)
   std::size_t redis_maxlen = 10'000;    // XADD MAXLEN ~ N; 0: no trimming
   std::size_t redis_queue_capacity = 100'000;  // lines; beyond: dropped, counted, gap entry
+  // A `book` entry (the local book, README "Redis Streams") every N depth events applied to a
+  // synced diff-depth book, where a consumer can start; 0: none (the REST snapshots still go).
+  std::uint64_t redis_book_every = 0;
 
   // Resource bounds (each has a counter in metrics.json).
   std::size_t queue_capacity =

@@ -20,6 +20,7 @@
 #include "depthrec/frame_parser.hpp"
 #include "depthrec/kline_event.hpp"
 #include "depthrec/market.hpp"
+#include "depthrec/order_book.hpp"
 #include "depthrec/snapshot.hpp"
 
 namespace depthrec {
@@ -52,6 +53,13 @@ void append_depth_record(std::string& out, const RecordContext& context, const D
 // E and T are null when 0 (spot).
 void append_snapshot_record(std::string& out, const RecordContext& context,
                             const DepthSnapshot& snapshot, std::int64_t recv_ns);
+
+// `book`: the local book after the event with `book.last_update_id()` was applied (the Redis
+// sink's --redis-book-every entries: a consumer starts a book there). The snapshot record's shape:
+// lastUpdateId, E and T of that event (null when 0), bids/asks best first as ["price","qty"].
+void append_book_record(std::string& out, const RecordContext& context, const OrderBook& book,
+                        std::int64_t recv_ns, std::int64_t event_time_ms,
+                        std::int64_t transaction_time_ms);
 
 enum class GapReason : std::uint8_t {
   pu_mismatch,      // futures: pu != previous u

@@ -183,6 +183,10 @@ void add_flags(CLI::App& app, FlagValues& v) {
   app.add_option("--redis-maxlen", c.redis_maxlen,
                  "Trim each stream with XADD MAXLEN ~ N (0: no trimming)")
       ->capture_default_str();
+  app.add_option("--redis-book-every", c.redis_book_every,
+                 "Publish the local book as a `book` entry every N depth events applied, where a "
+                 "consumer of the stream alone can start a book (0: only the sync snapshots)")
+      ->capture_default_str();
   app.add_option("--redis-queue", c.redis_queue_capacity,
                  "Records the Redis sink may hold while Redis is slow or away; beyond, records are "
                  "dropped, counted and marked by a gap entry")

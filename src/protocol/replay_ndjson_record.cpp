@@ -285,7 +285,7 @@ std::string parse_ndjson_record(std::string& line, rapidjson::Document& document
 
   if (type == "depth") {
     read_depth_record(fields, item);
-  } else if (type == "snapshot") {
+  } else if (type == "snapshot" || type == "book") {  // book: a Redis entry's (same shape)
     read_snapshot_record(fields, item);
   } else if (type == "ticker") {
     read_ticker_record(fields, item);

@@ -153,6 +153,35 @@ void append_snapshot_record(std::string& out, const RecordContext& context,
   end_record(w);
 }
 
+void append_book_record(std::string& out, const RecordContext& context, const OrderBook& book,
+                        std::int64_t recv_ns, std::int64_t event_time_ms,
+                        std::int64_t transaction_time_ms) {
+  constexpr std::size_t kLevelRoom = 2 * kMaxDecimalChars + 8;  // ["p","q"],
+  const std::size_t levels = book.bid_count() + book.ask_count();
+  JsonLineWriter w(out, context_room(context) + levels * kLevelRoom);
+  begin_record_at_receive_time(w, "book", context, recv_ns);
+  field(w, "lastUpdateId", book.last_update_id());
+  w.raw(",\"E\":");
+  w.ms_or_null(event_time_ms);
+  w.raw(",\"T\":");
+  w.ms_or_null(transaction_time_ms);
+  const auto side = [&](std::string_view name, std::size_t count, auto level_at) {
+    w.raw(name);
+    for (std::size_t i = 0; i < count; ++i) {
+      const PriceLevel level = level_at(i);
+      w.raw(i == 0 ? "[[" : ",[");
+      decimal_string(w, level.price);
+      w.raw(',');
+      decimal_string(w, level.qty);
+      w.raw(']');
+    }
+    w.raw(count == 0 ? "[]" : "]");
+  };
+  side(",\"bids\":", book.bid_count(), [&](std::size_t i) { return book.bid(i); });
+  side(",\"asks\":", book.ask_count(), [&](std::size_t i) { return book.ask(i); });
+  end_record(w);
+}
+
 void append_gap_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
                        const GapInfo& gap) {
   JsonLineWriter w(out, context_room(context));

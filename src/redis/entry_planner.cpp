@@ -46,13 +46,15 @@ void SkippedRange::add(const PlannedEntry& entry) {
 std::vector<std::pair<std::string, std::string>> entry_fields(std::string_view line,
                                                               const LineFields& fields) {
   std::vector<std::pair<std::string, std::string>> out;
-  out.reserve(5);
+  out.reserve(6);
   out.emplace_back("data", std::string(line));
   out.emplace_back("type", std::string(fields.type));
   out.emplace_back("symbol", std::string(fields.symbol));
   if (fields.sequence)
     out.emplace_back(std::string(fields.sequence_name), std::to_string(*fields.sequence));
   if (fields.event_time_ms) out.emplace_back("E", std::to_string(*fields.event_time_ms));
+  if (fields.last_update_id)
+    out.emplace_back("lastUpdateId", std::to_string(*fields.last_update_id));
   return out;
 }
 

@@ -93,6 +93,8 @@ LineFields parse_line_fields(std::string_view line) {
     fields.sequence_name = fields.type == "trade" ? "t" : "a";
   }
   if (!fields.sequence) fields.sequence_name = {};
+  if (fields.type == "snapshot" || fields.type == "book")
+    fields.last_update_id = unsigned_value(header, "lastUpdateId");
   const auto event_time = unsigned_value(header, "E");
   if (event_time &&
       *event_time <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))

@@ -39,6 +39,9 @@ struct LineFields {
   std::optional<std::uint64_t> sequence;
   std::string_view sequence_name;             // "u", "t" or "a": the entry field that carries it
   std::optional<std::int64_t> event_time_ms;  // E, when not null
+  // A `snapshot` or `book` record's lastUpdateId: where a consumer can start a book (the entry's
+  // `lastUpdateId` field). Markers all, they carry no sequence of their own.
+  std::optional<std::uint64_t> last_update_id;
 };
 
 // The fields of `line` (one NDJSON record as depthrec writes it, without its '\n'). Never fails:

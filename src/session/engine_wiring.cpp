@@ -345,6 +345,11 @@ SessionHooks Engine::stream_hooks(EngineStream& stream) {
       return write(line, context, marker);
     };
   }
+  if (config_.redis_book_every > 0) {
+    hooks.publish_book = [this](std::string& line, const RecordContext& context) {
+      if (redis_) redis_->offer(line, context.stream);
+    };
+  }
   hooks.schedule = [this](std::chrono::milliseconds delay, std::function<void()> fn) {
     loop_->schedule(delay, std::move(fn));
   };

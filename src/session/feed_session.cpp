@@ -236,10 +236,27 @@ void FeedSession::process_depth(const DepthUpdate& update, std::int64_t recv_ns,
     append_depth_record(line_, context_, update, recv_ns, latency_event_ms, pipeline_ms);
     push = write(line_, false);
   }
+  publish_book_if_due(result, update, recv_ns);
   sample.pipeline_ns = wall_clock_ns() - recv_ns;
   sample.queue_depth = push.queue_depth;
   sample.queue_drops = push.drops_total;
   metrics_.record_event(sample);
+}
+
+void FeedSession::publish_book_if_due(const UpdateResult& result, const DepthUpdate& update,
+                                      std::int64_t recv_ns) {
+  if (config_.redis_book_every == 0 || !hooks_.publish_book || update.kind != DepthKind::diff)
+    return;
+  if (result.outcome == UpdateOutcome::applied) ++applied_since_book_;
+  if (result.outcome == UpdateOutcome::joined) applied_since_book_ += result.join.applied;
+  if (applied_since_book_ < config_.redis_book_every || !sync_.book_valid()) return;
+  applied_since_book_ = 0;
+  // After this event's depth line, so the sink gives it the id right after the event's.
+  line_.clear();
+  append_book_record(line_, context_, sync_.book(), recv_ns, update.event_time_ms,
+                     update.transaction_time_ms);
+  hooks_.publish_book(line_, context_);
+  line_.clear();  // the sink took a copy; the next record appends to this buffer
 }
 
 void FeedSession::handle_outcome(const UpdateResult& result, const DepthUpdate& update,

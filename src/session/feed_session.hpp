@@ -59,6 +59,9 @@ struct SessionHooks {
   // (AsyncWriter::Priority::marker); depth and ticker lines are data.
   std::function<PushInfo(std::string& line, const RecordContext& context, bool marker)>
       write;  // empty: no files
+  // Hands a `book` line (--redis-book-every) to the Redis sink only: the files hold the sync's
+  // snapshot and every event, from which a reader rebuilds the book itself. Empty: no Redis.
+  std::function<void(std::string& line, const RecordContext& context)> publish_book;
   std::function<void(std::chrono::milliseconds, std::function<void()>)> schedule;
   std::function<void(LogLevel, const std::string&)> log;
   // Once, when the book is first synced (a full book joined its snapshot; a partial-depth book
@@ -206,6 +209,9 @@ class FeedSession {
   void bound_presync(std::int64_t now_ns);
   void publish(const DepthUpdate& update, std::int64_t recv_ns, std::int64_t& callback_ns);
   PushInfo write(std::string& line, bool marker = true);
+  // --redis-book-every: the book as a `book` line for the Redis sink, every N events applied.
+  void publish_book_if_due(const UpdateResult& result, const DepthUpdate& update,
+                           std::int64_t recv_ns);
   PushInfo write(std::string& line, const RecordContext& context, bool marker);
   void log(LogLevel level, const std::string& message);
   // A line a peer can cause once per event (continuity breaks): throttled (LogThrottle).
@@ -224,6 +230,7 @@ class FeedSession {
   std::vector<std::shared_ptr<BookUpdateQueue>> queues_;
   std::shared_ptr<const StreamKey> shared_key_;  // key_, for the queued states (TopOfBook::key)
   std::string line_;                             // reused record buffer
+  std::uint64_t applied_since_book_ = 0;         // --redis-book-every: events since the last book
   std::string url_;
 
   PresyncOptions presync_;

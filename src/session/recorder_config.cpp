@@ -82,6 +82,8 @@ std::string validate(const RecorderConfig& config) {
   if (config.redis_keys != "depthrec" && config.redis_keys != "seed001")
     return "--redis-keys must be depthrec or seed001";
   if (config.redis_queue_capacity < 2) return "--redis-queue must be at least 2";
+  if (config.redis_book_every > 0 && config.redis_url.empty())
+    return "--redis-book-every needs --redis (book entries exist in Redis only)";
   if (config.exchange_info_interval_sec < 0)
     return "--exchange-info-interval-sec must be 0 (off) or more";
   if (config.run_minutes && !(*config.run_minutes > 0 && *config.run_minutes <= 1e8))  // NaN, inf

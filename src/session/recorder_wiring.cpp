@@ -105,6 +105,11 @@ void Recorder::Impl::prepare() {
       return info;
     };
   }
+  if (config.redis_book_every > 0) {
+    hooks.publish_book = [this](std::string& line, const RecordContext& context) {
+      if (redis) redis->offer(line, context.stream);
+    };
+  }
   hooks.schedule = [this](std::chrono::milliseconds delay, std::function<void()> fn) {
     ws->schedule(delay, std::move(fn));
   };

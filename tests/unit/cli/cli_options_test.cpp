@@ -171,20 +171,24 @@ TEST(CliRedis, FlagsDefaultsAndRefusals) {
   EXPECT_EQ(defaults.config.redis_keys, "depthrec");
   EXPECT_EQ(defaults.config.redis_maxlen, 10'000u);
   EXPECT_FALSE(defaults.config.redis_hash_tags);
+  EXPECT_EQ(defaults.config.redis_book_every, 0u);
   const ParsedCommandLine set =
       parse({"--symbols", "BTCUSDT", "--redis", "redis://:pw@10.1.2.3:6380/2", "--redis-keys",
-             "seed001", "--redis-hash-tags", "--redis-maxlen", "0", "--redis-queue", "500"});
+             "seed001", "--redis-hash-tags", "--redis-maxlen", "0", "--redis-queue", "500",
+             "--redis-book-every", "1000"});
   ASSERT_LT(set.exit_code, 0) << set.message;
   EXPECT_EQ(set.config.redis_url, "redis://:pw@10.1.2.3:6380/2");
   EXPECT_EQ(set.config.redis_keys, "seed001");
   EXPECT_TRUE(set.config.redis_hash_tags);
   EXPECT_EQ(set.config.redis_maxlen, 0u);
   EXPECT_EQ(set.config.redis_queue_capacity, 500u);
+  EXPECT_EQ(set.config.redis_book_every, 1000u);
   EXPECT_EQ(validate(set.config), "");
   refuses({"--redis", "rediss://h"}, "hiredis 0.14 has no TLS");
   refuses({"--redis", "redis://h:99999"}, "--redis: the port must be");
   refuses({"--redis", "localhost:6379"}, "is no Redis URL");
   refuses({"--redis-keys", "other"}, "--redis-keys");
+  refuses({"--redis-book-every", "100"}, "--redis-book-every needs --redis");
   refuses({"--redis", "unix:///tmp/r.sock", "--redis-queue", "1"}, "--redis-queue must be");
 }
 

@@ -90,6 +90,28 @@ TEST(StreamEntry, EntryFieldsNameTheSequenceAsTheExchangeDoes) {
   EXPECT_EQ(fields[4], (std::pair<std::string, std::string>{"E", "1700000000001"}));
 }
 
+// Where a consumer can start a book: snapshot and book entries carry lastUpdateId as a field; a
+// book entry is a marker placed right after the event it follows (<u>-n).
+TEST(StreamEntry, SnapshotAndBookEntriesCarryLastUpdateId) {
+  const auto snapshot = entry_fields(kSnapshot, parse_line_fields(kSnapshot));
+  EXPECT_EQ(snapshot.back(),
+            (std::pair<std::string, std::string>{"lastUpdateId", "4984028370000"}));
+  const std::string book =
+      R"({"type":"book","symbol":"BTCUSDT","market":"usdm","stream":"btcusdt@depth@0ms","conn_id":1,"recv_ns":2,"lastUpdateId":4984028370730,"E":1,"T":1,"bids":[["1","2"]],"asks":[]})";
+  EXPECT_FALSE(parse_line_fields(book).sequence.has_value());
+  const auto fields = entry_fields(book, parse_line_fields(book));
+  EXPECT_EQ(fields[1], (std::pair<std::string, std::string>{"type", "book"}));
+  EXPECT_EQ(fields.back(), (std::pair<std::string, std::string>{"lastUpdateId", "4984028370730"}));
+  EXPECT_EQ(parse_line_fields(kDepth).last_update_id, std::nullopt) << "events carry u instead";
+  EntryPlanner planner({});
+  std::vector<PlannedEntry> out;
+  planner.plan_line(kDepth, "btcusdt@depth@0ms", out);
+  planner.plan_line(book, "btcusdt@depth@0ms", out);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].id, "4984028370730-0");
+  EXPECT_EQ(out[1].id, "4984028370730-1");
+}
+
 std::string depth_line(std::uint64_t u) {
   return R"({"type":"depth","symbol":"BTCUSDT","market":"usdm","E":5,"u":)" + std::to_string(u) +
          R"(,"b":[],"a":[]})";

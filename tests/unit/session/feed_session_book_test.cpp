@@ -1,0 +1,99 @@
+// --redis-book-every: a synced diff-depth book hands a `book` line (the local book after the
+// event) to the Redis sink's hook every N events applied, right after that event's depth line.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "session/connection_session.hpp"
+#include "session/feed_session.hpp"
+
+namespace depthrec::session {
+namespace {
+
+std::string futures_event(std::uint64_t U, std::uint64_t u, std::uint64_t pu,
+                          const std::string& bid) {
+  return R"({"stream":"btcusdt@depth@100ms","data":{"e":"depthUpdate","E":1700000000000,"T":1700000000000,"s":"BTCUSDT","U":)" +
+         std::to_string(U) + R"(,"u":)" + std::to_string(u) + R"(,"pu":)" + std::to_string(pu) +
+         R"(,"b":[[")" + bid + R"(","1.5"]],"a":[["101.0","2.0"]]}})";
+}
+
+TEST(FeedSessionBook, ABookLineFollowsEveryNthAppliedEvent) {
+  RecorderConfig config;
+  config.market = Market::usdm;
+  config.symbol = "BTCUSDT";
+  config.speed = "100ms";
+  config.depth_levels = 0;  // diff depth: a book from a snapshot
+  config.redis_book_every = 2;
+  FeedMetrics metrics(StreamKey{Market::usdm, "BTCUSDT", "btcusdt@depth@100ms"}, 0);
+  std::vector<std::string> sequence;  // "depth", "snapshot"... and "BOOK" for the sink's lines
+  std::vector<std::string> books;
+  SessionHooks hooks;
+  hooks.request_snapshot = [](bool) {};
+  hooks.write = [&](std::string& line, const RecordContext&, bool) {
+    std::size_t start = 0;  // a hand-off may carry more than one line
+    while (start < line.size()) {
+      const std::size_t end = line.find('\n', start);
+      rapidjson::Document doc;
+      doc.Parse(line.substr(start, end - start).c_str());
+      EXPECT_TRUE(doc.IsObject()) << line;
+      if (doc.IsObject()) sequence.push_back(doc["type"].GetString());
+      start = end == std::string::npos ? line.size() : end + 1;
+    }
+    line.clear();
+    return PushInfo{0, 0};
+  };
+  hooks.publish_book = [&](std::string& line, const RecordContext& context) {
+    EXPECT_EQ(context.stream, "btcusdt@depth@100ms");
+    sequence.push_back("BOOK");
+    books.push_back(line);
+  };
+  ConnectionHooks connection_hooks;
+  connection_hooks.write = hooks.write;
+  FeedSession session(config, metrics, std::move(hooks));
+  ConnectionSession connection(ConnectionSessionConfig{"wss://127.0.0.1/stream", {}, {}},
+                               std::move(connection_hooks));
+  connection.add_feed(session);
+  connection.on_open(1, 1'000);
+
+  FrameParser parser;
+  Frame frame;
+  std::vector<std::string> texts;
+  const auto feed = [&](const std::string& text) {
+    texts.push_back(text);
+    ASSERT_EQ(parser.parse(texts.back(), frame), ParseError::none);
+    session.on_depth(frame, 2'000'000'000'000'000'000, text.size());
+  };
+  feed(futures_event(96, 105, 95, "100.0"));  // buffered: no book before a sync
+  RestAnswer answer;
+  answer.status = 200;
+  answer.body =
+      R"({"lastUpdateId":100,"E":1,"T":1,"bids":[["99.0","3.0"]],"asks":[["102.0","4.0"]]})";
+  session.on_snapshot_answer(answer);  // joins 96..105
+  feed(futures_event(106, 110, 105, "100.1"));
+  feed(futures_event(111, 120, 110, "100.2"));  // the 2nd applied: a book
+  feed(futures_event(121, 130, 120, "100.3"));
+  feed(futures_event(131, 140, 130, "100.4"));  // the 4th: a book
+  EXPECT_EQ(sequence, (std::vector<std::string>{"connect", "depth", "snapshot", "resync", "depth",
+                                                "depth", "BOOK", "depth", "depth", "BOOK"}));
+  ASSERT_EQ(books.size(), 2u);
+  rapidjson::Document book;
+  book.Parse(books[1].c_str());
+  ASSERT_TRUE(book.IsObject()) << books[1];
+  EXPECT_STREQ(book["type"].GetString(), "book");
+  EXPECT_EQ(book["lastUpdateId"].GetUint64(), 140u);
+  EXPECT_EQ(book["E"].GetInt64(), 1700000000000);
+  // Every level of the book, best first: bids 100.4 .. 100.0, 99.0; asks 101.0, 102.0.
+  ASSERT_EQ(book["bids"].Size(), 6u);
+  EXPECT_STREQ(book["bids"][0][0].GetString(), "100.4");
+  EXPECT_STREQ(book["bids"][5][0].GetString(), "99");
+  EXPECT_STREQ(book["bids"][5][1].GetString(), "3");
+  ASSERT_EQ(book["asks"].Size(), 2u);
+  EXPECT_STREQ(book["asks"][0][0].GetString(), "101");
+  EXPECT_EQ(std::count(books[1].begin(), books[1].end(), '\n'), 1) << "one line";
+}
+
+}  // namespace
+}  // namespace depthrec::session
