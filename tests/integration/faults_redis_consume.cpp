@@ -18,7 +18,7 @@
 #include "faults_support.hpp"
 #include "redis_server.hpp"
 
-namespace itest {
+namespace itest::faults_redis_consume {
 namespace {
 
 const std::string kKey = "depthrec:usdm:BTCUSDT:depth";
@@ -282,4 +282,4 @@ TEST(FaultRedisConsume, BadInputGetsAClearErrorOrACountNeverACrash) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::faults_redis_consume

@@ -6,7 +6,7 @@
 
 #include "e2e_support.hpp"
 
-namespace itest {
+namespace itest::plot_e2e_test {
 namespace {
 
 TEST(PlotEndToEnd, PageOfATwoSymbolRecordingMarksTheInjectedGapAtItsTime) {
@@ -37,4 +37,4 @@ TEST(PlotEndToEnd, PageOfATwoSymbolRecordingMarksTheInjectedGapAtItsTime) {
 }
 
 }  // namespace
-}  // namespace itest
+}  // namespace itest::plot_e2e_test
