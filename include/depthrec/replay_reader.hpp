@@ -33,6 +33,7 @@
 
 #include "depthrec/depth_event.hpp"
 #include "depthrec/frame_parser.hpp"
+#include "depthrec/kline_event.hpp"
 #include "depthrec/market.hpp"
 #include "depthrec/snapshot.hpp"
 #include "depthrec/trade_event.hpp"
@@ -107,6 +108,10 @@ struct ReplayItem {
   // the next call to ReplayReader::next).
   bool has_trade = false;
   TradeEvent trade;
+  // `other` kline items: the candle update (a raw capture's frame, an NDJSON `kline` record's
+  // `data`), when its payload has every field parse_kline_frame requires (has_kline).
+  bool has_kline = false;
+  KlineEvent kline;
   // Raw and cryptofeed lines: the frame or REST body exactly as received (for replaying it).
   std::string_view raw_json;
   DepthUpdate depth;

@@ -83,6 +83,7 @@ std::string ReplayLineParser::parse(std::string& line, ReplayItem& item) {
   item.other_type = {};
   item.raw_json = {};
   item.has_trade = false;
+  item.has_kline = false;
   item.recv_ns = 0;
   item.time_unit = TimeUnit::ns;
   const std::size_t start = line.find_first_not_of(" \t");
@@ -182,6 +183,9 @@ std::string ReplayLineParser::Impl::parse_frame(std::string_view json, ReplayIte
         item.has_trade =
             parse_trade_frame(json, kind, item.trade, trade_scratch) == ParseError::none;
         if (item.has_trade) item.symbol = item.trade.symbol;
+      } else if (item.other_type == "kline") {
+        item.has_kline = parse_kline_frame(json, item.kline, trade_scratch) == ParseError::none;
+        if (item.has_kline) item.symbol = item.kline.symbol;
       }
       break;
   }

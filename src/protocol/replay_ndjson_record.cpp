@@ -5,6 +5,8 @@
 #include <limits>
 #include <optional>
 
+#include "protocol/kline_fields.hpp"
+
 namespace depthrec {
 namespace {
 
@@ -300,6 +302,12 @@ std::string parse_ndjson_record(std::string& line, rapidjson::Document& document
       fields.optional_text("interval", item.kline_interval);
       const auto closed = document.FindMember("closed");
       item.kline_closed = closed != document.MemberEnd() && closed->value.IsTrue();
+      // The candle itself from `data` (the payload as received); a payload without a field the
+      // recorder requires (it records none such) leaves has_kline false, the line is kept.
+      const Value* data = fields.object("data");
+      item.kline = KlineEvent{};
+      item.has_kline = data != nullptr && protocol::read_kline_fields(
+                                              data->GetObject(), item.kline) == ParseError::none;
     }
   }
   if (!fields.error().empty()) return std::string(type) + " record: " + fields.error();

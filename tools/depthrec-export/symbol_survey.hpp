@@ -16,6 +16,7 @@ namespace depthrec::export_parquet {
 struct SymbolFacts {
   std::optional<Market> market;
   DecimalNeeds price, quantity;
+  DecimalNeeds quote;  // klines' quote volumes (price x quantity sums: their own scale)
 };
 
 class SymbolSurvey {
