@@ -35,6 +35,7 @@
 #include "depthrec/frame_parser.hpp"
 #include "depthrec/kline_event.hpp"
 #include "depthrec/market.hpp"
+#include "depthrec/market_event.hpp"
 #include "depthrec/snapshot.hpp"
 #include "depthrec/trade_event.hpp"
 
@@ -112,6 +113,9 @@ struct ReplayItem {
   // `data`), when its payload has every field parse_kline_frame requires (has_kline).
   bool has_kline = false;
   KlineEvent kline;
+  // `other` markPrice / forceOrder items (a raw frame, an NDJSON record's `data`), likewise.
+  bool has_market_event = false;
+  MarketEvent market_event;
   // Raw and cryptofeed lines: the frame or REST body exactly as received (for replaying it).
   std::string_view raw_json;
   DepthUpdate depth;

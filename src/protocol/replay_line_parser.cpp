@@ -84,6 +84,7 @@ std::string ReplayLineParser::parse(std::string& line, ReplayItem& item) {
   item.raw_json = {};
   item.has_trade = false;
   item.has_kline = false;
+  item.has_market_event = false;
   item.recv_ns = 0;
   item.time_unit = TimeUnit::ns;
   const std::size_t start = line.find_first_not_of(" \t");
@@ -186,6 +187,12 @@ std::string ReplayLineParser::Impl::parse_frame(std::string_view json, ReplayIte
       } else if (item.other_type == "kline") {
         item.has_kline = parse_kline_frame(json, item.kline, trade_scratch) == ParseError::none;
         if (item.has_kline) item.symbol = item.kline.symbol;
+      } else if (item.other_type == "markPriceUpdate" || item.other_type == "forceOrder") {
+        const MarketEventKind kind = item.other_type == "forceOrder" ? MarketEventKind::force_order
+                                                                     : MarketEventKind::mark_price;
+        item.has_market_event = parse_market_event_frame(json, kind, item.market_event,
+                                                         trade_scratch) == ParseError::none;
+        if (item.has_market_event) item.symbol = item.market_event.symbol;
       }
       break;
   }

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "protocol/kline_fields.hpp"
+#include "protocol/market_event_fields.hpp"
 
 namespace depthrec {
 namespace {
@@ -296,6 +297,16 @@ std::string parse_ndjson_record(std::string& line, rapidjson::Document& document
     if (type == "trade" || type == "aggTrade") {
       fields.u64("id", item.event_id.emplace());
       read_trade_payload(fields, type, item);
+    }
+    if (type == "markPrice" || type == "forceOrder") {
+      // The event from `data` (the payload as received), as for klines.
+      const Value* data = fields.object("data");
+      item.market_event = MarketEvent{};
+      item.market_event.kind =
+          type == "markPrice" ? MarketEventKind::mark_price : MarketEventKind::force_order;
+      item.has_market_event = data != nullptr && protocol::read_market_event_fields(
+                                                     data->GetObject(), item.market_event.kind,
+                                                     item.market_event) == ParseError::none;
     }
     if (type == "kline") {
       fields.u64("open_time", item.kline_open_time.emplace());

@@ -9,9 +9,11 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "depthrec/market.hpp"
 #include "depthrec/order_book.hpp"
 #include "depthrec/replay_reader.hpp"
 #include "kline_check.hpp"

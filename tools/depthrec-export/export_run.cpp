@@ -44,6 +44,10 @@ Route route(const ReplayItem& item) {
           return {std::nullopt, std::string(item.other_type) + " payloads refused"};
         return {item.trade.kind == TradeKind::trade ? Table::trade : Table::agg_trade, {}};
       }
+      if (item.other_type == "markPrice" || item.other_type == "markPriceUpdate") {
+        if (!item.has_market_event) return {std::nullopt, "markPrice payloads refused"};
+        return {Table::mark_price, {}};
+      }
       if (item.other_type == "kline") {
         if (!item.has_kline) return {std::nullopt, "kline payloads refused"};
         return {Table::kline, {}};
@@ -170,6 +174,11 @@ bool run_export(const ExportOptions& options, ExportSummary& summary, std::strin
       ++summary.skipped["kline items whose quote volumes need more than 18 digits"];
       continue;
     }
+    if (*where.table == Table::mark_price &&
+        !(facts->mark_price.fits_int64() && facts->funding_rate.fits_int64())) {
+      ++summary.skipped["markPrice items whose prices need more than 18 digits"];
+      continue;
+    }
     const PartitionKey key{*where.table, survey.market_name(symbol), symbol,
                            utc_date(item.recv_ns)};
     parquet::TableWriter* writer = partitions.writer(key, *facts);
@@ -194,6 +203,9 @@ bool run_export(const ExportOptions& options, ExportSummary& summary, std::strin
         break;
       case Table::kline:
         rows = append_kline_row(*writer, item, *facts);
+        break;
+      case Table::mark_price:
+        rows = append_mark_price_row(*writer, item, *facts);
         break;
       case Table::book:  // written by `books`
         break;

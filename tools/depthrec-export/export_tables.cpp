@@ -113,6 +113,8 @@ std::string_view channel_name(Table table) {
       return "bookTicker";
     case Table::kline:
       return "kline";
+    case Table::mark_price:
+      return "markPrice";
   }
   return "?";
 }
@@ -171,6 +173,8 @@ std::vector<ColumnSpec> table_schema(Table table, const SymbolFacts& facts,
       return book_ticker_schema(facts);
     case Table::kline:
       return kline_schema(facts);
+    case Table::mark_price:
+      return mark_price_schema(facts);
   }
   return {};
 }

@@ -5,6 +5,7 @@
 //   book     one row per book state: top-N levels per side, wide (book_tables.cpp)
 //   bookTicker  one row per bookTicker event or `ticker` record (book_tables.cpp)
 //   kline    one row per candle update (kline_table.cpp)
+//   markPrice  one row per markPrice event (mark_price_table.cpp)
 #pragma once
 
 #include <string_view>
@@ -17,8 +18,17 @@
 
 namespace depthrec::export_parquet {
 
-enum class Table : std::uint8_t { depth, trade, agg_trade, gaps, book, book_ticker, kline };
-// The partition's channel=: depth, trade, aggTrade, gaps, book, bookTicker, kline.
+enum class Table : std::uint8_t {
+  depth,
+  trade,
+  agg_trade,
+  gaps,
+  book,
+  book_ticker,
+  kline,
+  mark_price
+};
+// The partition's channel=: depth, trade, aggTrade, gaps, book, bookTicker, kline, markPrice.
 std::string_view channel_name(Table table);
 
 // `book_levels`: the book table's levels per side.
@@ -27,6 +37,7 @@ std::vector<parquet::ColumnSpec> table_schema(Table table, const SymbolFacts& fa
 std::vector<parquet::ColumnSpec> book_schema(const SymbolFacts& facts, std::size_t levels);
 std::vector<parquet::ColumnSpec> book_ticker_schema(const SymbolFacts& facts);
 std::vector<parquet::ColumnSpec> kline_schema(const SymbolFacts& facts);
+std::vector<parquet::ColumnSpec> mark_price_schema(const SymbolFacts& facts);
 
 // Each appends the item's rows to `writer` (whose schema is table_schema(table, facts)) and
 // returns how many, or -1 when a value did not fit its column (writer.error() or a decimal
@@ -42,5 +53,7 @@ long append_book_ticker_row(parquet::TableWriter& writer, const ReplayItem& item
                             const SymbolFacts& facts);
 long append_kline_row(parquet::TableWriter& writer, const ReplayItem& item,
                       const SymbolFacts& facts);
+long append_mark_price_row(parquet::TableWriter& writer, const ReplayItem& item,
+                           const SymbolFacts& facts);
 
 }  // namespace depthrec::export_parquet

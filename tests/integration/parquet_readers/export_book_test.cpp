@@ -111,14 +111,11 @@ std::vector<Row> grid_rows(const ReplayRun& run, std::int64_t every) {
   return rows;
 }
 
-class ParquetBookStates : public ::testing::Test {
+class ParquetBookStates : public ExportTest {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(binary_exists("depthrec-export")) << "depthrec-export not built";
+    ExportTest::SetUp();
     ASSERT_TRUE(binary_exists("depthrec-replay")) << "depthrec-replay not built";
-    const std::string error = ensure_readers_installed();
-    ASSERT_TRUE(error.empty()) << error;
-    dir_ = make_temp_dir("parquet-book");
   }
 
   void expect_book(const std::string& out, const std::vector<Row>& expected) {
@@ -130,8 +127,6 @@ class ParquetBookStates : public ::testing::Test {
           << "book via " << name(reader);
     }
   }
-
-  std::string dir_;
 };
 
 const std::string kUsdmCapture = std::string(DEPTHREC_REAL_DATA_DIR) + "/usdm_btcusdt_20240718.gz";

@@ -22,15 +22,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class ParquetExport : public ::testing::Test {
+class ParquetExport : public ExportTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(binary_exists("depthrec-export")) << "depthrec-export not built";
-    const std::string error = ensure_readers_installed();
-    ASSERT_TRUE(error.empty()) << error;
-    dir_ = make_temp_dir("parquet-export");
-  }
-
   void expect_channel(const std::string& out, const std::string& channel,
                       const std::vector<std::string>& columns, const std::vector<Row>& expected) {
     for (const Reader reader : kReaders) {
@@ -71,8 +64,6 @@ class ParquetExport : public ::testing::Test {
     report_figure(tag + "_capture_gz_bytes", static_cast<double>(fs::file_size(source)));
     report_figure(tag + "_parquet_bytes", parquet_bytes);
   }
-
-  std::string dir_;
 };
 
 TEST_F(ParquetExport, RealUsdmCaptureEveryValueReadsBack) {

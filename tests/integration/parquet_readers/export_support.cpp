@@ -63,6 +63,9 @@ const std::vector<std::string> kKlineColumns = {"recv_time",
                                                 "first_trade_id",
                                                 "last_trade_id",
                                                 "closed"};
+const std::vector<std::string> kMarkPriceColumns = {
+    "recv_time",    "event_time",       "mark_price", "index_price", "estimated_settle_price",
+    "funding_rate", "next_funding_time"};
 const std::vector<std::string> kBookTickerColumns = {"recv_time", "event_time", "transaction_time",
                                                      "update_id", "bid_price",  "bid_qty",
                                                      "ask_price", "ask_qty"};
@@ -145,6 +148,18 @@ void add_kline(Expected& out, const std::string& recv, const Json& data) {
                        trade_id("L"), std::string(k["x"].GetBool() ? "true" : "false")});
 }
 
+// A markPrice payload: E, p, i, P and r ("" none; r may be negative), T (0: none).
+void add_mark_price(Expected& out, const std::string& recv, const Json& data) {
+  const auto optional = [&](const char* name) -> Value {
+    const std::string value = data[name].GetString();
+    return value.empty() ? Value() : Value(canonical_decimal(value));
+  };
+  const Value next_funding = integer(data, "T");
+  out.mark_price.push_back({recv, integer(data, "E"), canonical_decimal(data["p"].GetString()),
+                            canonical_decimal(data["i"].GetString()), optional("P"), optional("r"),
+                            next_funding == "0" ? Value() : next_funding});
+}
+
 // One item of a raw capture (`<recv ns> <frame or REST body>`) or a depthrec NDJSON record.
 void add_line(Expected& out, const std::string& line) {
   rapidjson::Document document;
@@ -160,6 +175,7 @@ void add_line(Expected& out, const std::string& line) {
     }
     if (type == "ticker") add_book_ticker(out, recv, document);
     if (type == "kline") add_kline(out, recv, document["data"]);
+    if (type == "markPrice") add_mark_price(out, recv, document["data"]);
     if (type == "depth") {
       ++out.depth_events;
       for (const char* side : {"b", "a"}) {
@@ -220,6 +236,8 @@ void add_line(Expected& out, const std::string& line) {
     add_trade(out, recv, data);
   } else if (event == "kline") {
     add_kline(out, recv, data);
+  } else if (event == "markPriceUpdate") {
+    add_mark_price(out, recv, data);
   }
 }
 
@@ -281,6 +299,13 @@ Dump read_channel(Reader reader, const std::string& out, const std::string& chan
     all.rows.insert(all.rows.end(), dump.rows.begin(), dump.rows.end());
   }
   return all;
+}
+
+void ExportTest::SetUp() {
+  ASSERT_TRUE(binary_exists("depthrec-export")) << "depthrec-export not built";
+  const std::string error = ensure_readers_installed();
+  ASSERT_TRUE(error.empty()) << error;
+  dir_ = make_temp_dir("parquet-export");
 }
 
 std::uint64_t bytes_under(const std::string& dir) {

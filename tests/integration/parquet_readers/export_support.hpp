@@ -4,6 +4,8 @@
 // library; running depthrec-export; reading a channel's files back.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,9 +20,10 @@ extern const std::vector<std::string> kAggTradeColumns;
 extern const std::vector<std::string> kGapColumns;
 extern const std::vector<std::string> kBookTickerColumns;
 extern const std::vector<std::string> kKlineColumns;
+extern const std::vector<std::string> kMarkPriceColumns;
 
 struct Expected {
-  std::vector<Row> depth, trade, agg_trade, gaps, book_ticker, kline;
+  std::vector<Row> depth, trade, agg_trade, gaps, book_ticker, kline, mark_price;
   std::uint64_t depth_events = 0;
   std::int64_t last_depth_recv_ns = 0;  // of the last depth event or snapshot
 };
@@ -39,5 +42,12 @@ std::string utc_date(const std::string& recv_ns);  // "2024-07-18"
 // date= partition checked against its rows' first column (the receive or sample time).
 Dump read_channel(Reader reader, const std::string& out, const std::string& channel);
 std::uint64_t bytes_under(const std::string& dir);
+
+// The export tests' fixture: depthrec-export built, the readers installed, a fresh directory.
+class ExportTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  std::string dir_;
+};
 
 }  // namespace itest::parquet_readers

@@ -1,5 +1,5 @@
-// depthrec-export reads klines from both formats: a raw capture's frame and a `kline` record's
-// `data`; a payload missing a field keeps the line but carries no candle.
+// depthrec-export reads klines and markPrice events from both formats: a raw capture's frame and
+// a record's `data`; a payload missing a field keeps the line but carries no event.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -68,6 +68,44 @@ TEST(ReplayLineParser, KlineItemsCarryTheParsedCandle) {
   ASSERT_TRUE(item.has_kline);
   ASSERT_EQ(parser.parse(trade_line, item), "");
   EXPECT_FALSE(item.has_kline);
+}
+
+TEST(ReplayLineParser, MarkPriceItemsCarryTheParsedEvent) {
+  ReplayLineParser parser;
+  ReplayItem item;
+  std::string raw =
+      R"(1721347022000000002 {"stream":"btcusdt@markPrice@1s","data":{"e":"markPriceUpdate",)"
+      R"("E":1721347022000,"s":"BTCUSDT","p":"63947.5","i":"63951.00000000","P":"63948.2",)"
+      R"("r":"-0.00012500","T":1721376000000}})";
+  ASSERT_EQ(parser.parse(raw, item), "");
+  ASSERT_TRUE(item.has_market_event);
+  EXPECT_EQ(item.symbol, "BTCUSDT");
+  EXPECT_EQ(item.market_event.kind, MarketEventKind::mark_price);
+  EXPECT_EQ(to_string(item.market_event.price), "63947.5");
+  EXPECT_EQ(to_string(item.market_event.index_price), "63951");
+  ASSERT_TRUE(item.market_event.settle_price.present);
+  EXPECT_FALSE(item.market_event.settle_price.negative);
+  EXPECT_EQ(to_string(item.market_event.settle_price.magnitude), "63948.2");
+  ASSERT_TRUE(item.market_event.funding_rate.present);
+  EXPECT_TRUE(item.market_event.funding_rate.negative);
+  EXPECT_EQ(to_string(item.market_event.funding_rate.magnitude), "0.000125");
+  EXPECT_EQ(item.market_event.time_ms, 1721376000000);
+
+  std::string record =
+      R"({"type":"markPrice","market":"coinm","symbol":"BTCUSD_240927","recv_ns":7,"id":5,)"
+      R"("E":5,"T":null,"data":{"e":"markPriceUpdate","E":5,"s":"BTCUSD_240927","p":"64000.1",)"
+      R"("i":"63990","P":"","r":"","T":0}})";
+  ASSERT_EQ(parser.parse(record, item), "");
+  ASSERT_TRUE(item.has_market_event);
+  EXPECT_EQ(item.market_event.event_time_ms, 5);
+  EXPECT_FALSE(item.market_event.settle_price.present);
+  EXPECT_FALSE(item.market_event.funding_rate.present);
+  EXPECT_EQ(item.market_event.time_ms, 0);
+
+  std::string partial =
+      R"({"type":"markPrice","symbol":"BTCUSDT","recv_ns":7,"id":5,"data":{"e":"markPriceUpdate"}})";
+  ASSERT_EQ(parser.parse(partial, item), "");
+  EXPECT_FALSE(item.has_market_event);
 }
 
 }  // namespace
