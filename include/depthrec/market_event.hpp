@@ -19,6 +19,13 @@ enum class MarketEventKind : std::uint8_t {
 };
 std::string_view to_string(MarketEventKind kind);  // "markPrice", "forceOrder" (the channels)
 
+// A payload decimal that may be empty ("": none) or negative (a funding rate).
+struct OptionalSignedDecimal {
+  bool present = false;
+  bool negative = false;
+  Decimal magnitude;
+};
+
 struct MarketEvent {
   MarketEventKind kind = MarketEventKind::mark_price;
   std::string_view stream;         // the combined wrapper's "stream"; empty for a raw payload
@@ -27,9 +34,12 @@ struct MarketEvent {
   // markPrice "T" (the next funding time; 0 for delivery contracts), forceOrder "o.T" (the
   // order's trade time).
   std::int64_t time_ms = 0;
-  Decimal price;             // markPrice "p" (mark price), forceOrder "o.p" (order price)
-  Decimal quantity;          // forceOrder "o.q" (0 for markPrice)
-  std::string_view side;     // forceOrder "o.S" ("BUY"/"SELL"); empty for markPrice
+  Decimal price;          // markPrice "p" (mark price), forceOrder "o.p" (order price)
+  Decimal quantity;       // forceOrder "o.q" (0 for markPrice)
+  std::string_view side;  // forceOrder "o.S" ("BUY"/"SELL"); empty for markPrice
+  Decimal index_price;    // markPrice "i"
+  // markPrice "P" (estimated settle price) and "r" (funding rate): "" on delivery contracts.
+  OptionalSignedDecimal settle_price, funding_rate;
   std::string_view payload;  // the payload object's text, a view of the frame
 };
 

@@ -33,7 +33,9 @@
 
 #include "depthrec/depth_event.hpp"
 #include "depthrec/frame_parser.hpp"
+#include "depthrec/kline_event.hpp"
 #include "depthrec/market.hpp"
+#include "depthrec/market_event.hpp"
 #include "depthrec/snapshot.hpp"
 #include "depthrec/trade_event.hpp"
 
@@ -107,6 +109,13 @@ struct ReplayItem {
   // the next call to ReplayReader::next).
   bool has_trade = false;
   TradeEvent trade;
+  // `other` kline items: the candle update (a raw capture's frame, an NDJSON `kline` record's
+  // `data`), when its payload has every field parse_kline_frame requires (has_kline).
+  bool has_kline = false;
+  KlineEvent kline;
+  // `other` markPrice / forceOrder items (a raw frame, an NDJSON record's `data`), likewise.
+  bool has_market_event = false;
+  MarketEvent market_event;
   // Raw and cryptofeed lines: the frame or REST body exactly as received (for replaying it).
   std::string_view raw_json;
   // NDJSON records' `latency_event_ms` / `latency_pipeline_ms` (docs/records.md), when the record

@@ -5,21 +5,16 @@
 #include "depthrec/kline_event.hpp"
 
 #include "protocol/event_payload.hpp"
+#include "protocol/kline_fields.hpp"
 
 namespace depthrec {
 
 using protocol::FieldReader;
 using protocol::JsonObject;
 
-ParseError parse_kline_frame(std::string_view text, KlineEvent& out, std::string& scratch) {
-  out = KlineEvent{};
-  protocol::EventDocument event;
-  if (const ParseError error =
-          protocol::read_event_document(text, scratch, "kline", event, out.payload, out.stream);
-      error != ParseError::none)
-    return error;
-  const std::string_view payload = out.payload;
-  const JsonObject object = event.object();
+namespace protocol {
+
+ParseError read_kline_fields(const JsonObject& object, KlineEvent& out) {
   FieldReader read(object);
   read.time("E", out.event_time_ms);
   read.text("s", out.symbol);
@@ -53,6 +48,22 @@ ParseError parse_kline_frame(std::string_view text, KlineEvent& out, std::string
     if (candle.error() != ParseError::none) return candle.error();
     if (candle_symbol != out.symbol) return ParseError::wrong_type;
   }
+  return ParseError::none;
+}
+
+}  // namespace protocol
+
+ParseError parse_kline_frame(std::string_view text, KlineEvent& out, std::string& scratch) {
+  out = KlineEvent{};
+  protocol::EventDocument event;
+  if (const ParseError error =
+          protocol::read_event_document(text, scratch, "kline", event, out.payload, out.stream);
+      error != ParseError::none)
+    return error;
+  const std::string_view payload = out.payload;
+  if (const ParseError error = protocol::read_kline_fields(event.object(), out);
+      error != ParseError::none)
+    return error;
   // The symbol as a view of the frame (the document's copy goes with it).
   out.symbol = protocol::view_in_payload(payload, out.symbol);
   if (out.symbol.empty()) return ParseError::wrong_type;  // escaped: not a symbol

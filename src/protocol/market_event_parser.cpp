@@ -4,6 +4,7 @@
 
 #include "depthrec/market_event.hpp"
 #include "protocol/event_payload.hpp"
+#include "protocol/market_event_fields.hpp"
 
 namespace depthrec {
 namespace {
@@ -13,7 +14,8 @@ using protocol::JsonObject;
 
 // A funding rate or estimated settle price: "" (none, delivery contracts) or a decimal, which
 // for a rate may be negative ("-0.00010000").
-ParseError optional_signed_decimal(const JsonObject& object, const char* name) {
+ParseError optional_signed_decimal(const JsonObject& object, const char* name,
+                                   OptionalSignedDecimal& out) {
   const rapidjson::Value* value = nullptr;
   for (const auto& m : object) {
     if (std::string_view(m.name.GetString(), m.name.GetStringLength()) != name) continue;
@@ -23,25 +25,27 @@ ParseError optional_signed_decimal(const JsonObject& object, const char* name) {
   if (value == nullptr) return ParseError::missing_field;
   if (!value->IsString()) return ParseError::wrong_type;
   std::string_view text(value->GetString(), value->GetStringLength());
+  out = {};
   if (text.empty()) return ParseError::none;
-  if (text.front() == '-') text.remove_prefix(1);
-  Decimal parsed;
-  return parse_decimal(text, parsed) ? ParseError::none : ParseError::bad_decimal;
+  const bool negative = text.front() == '-';
+  if (negative) text.remove_prefix(1);
+  if (!parse_decimal(text, out.magnitude)) return ParseError::bad_decimal;
+  out.present = true;
+  out.negative = negative && !out.magnitude.is_zero();
+  return ParseError::none;
 }
 
 ParseError read_mark_price(const JsonObject& object, MarketEvent& out) {
   FieldReader read(object);
   read.text("s", out.symbol);
   read.decimal("p", out.price);
-  Decimal index;
-  read.decimal("i", index);
+  read.decimal("i", out.index_price);
   read.time("T", out.time_ms);
   if (read.error() != ParseError::none) return read.error();
-  for (const char* name : {"P", "r"}) {
-    if (const ParseError error = optional_signed_decimal(object, name); error != ParseError::none)
-      return error;
-  }
-  return ParseError::none;
+  if (const ParseError error = optional_signed_decimal(object, "P", out.settle_price);
+      error != ParseError::none)
+    return error;
+  return optional_signed_decimal(object, "r", out.funding_rate);
 }
 
 ParseError read_force_order(FieldReader& read, MarketEvent& out) {
@@ -65,6 +69,19 @@ ParseError read_force_order(FieldReader& read, MarketEvent& out) {
 
 }  // namespace
 
+namespace protocol {
+
+ParseError read_market_event_fields(const JsonObject& object, MarketEventKind kind,
+                                    MarketEvent& out) {
+  FieldReader read(object);
+  read.time("E", out.event_time_ms);
+  if (read.error() != ParseError::none) return read.error();
+  return kind == MarketEventKind::mark_price ? read_mark_price(object, out)
+                                             : read_force_order(read, out);
+}
+
+}  // namespace protocol
+
 std::string_view to_string(MarketEventKind kind) {
   return kind == MarketEventKind::mark_price ? "markPrice" : "forceOrder";
 }
@@ -81,13 +98,9 @@ ParseError parse_market_event_frame(std::string_view text, MarketEventKind kind,
       error != ParseError::none)
     return error;
   const std::string_view payload = out.payload;
-  const JsonObject object = event.object();
-  FieldReader read(object);
-  read.time("E", out.event_time_ms);
-  if (read.error() != ParseError::none) return read.error();
-  const ParseError error = kind == MarketEventKind::mark_price ? read_mark_price(object, out)
-                                                               : read_force_order(read, out);
-  if (error != ParseError::none) return error;
+  if (const ParseError error = protocol::read_market_event_fields(event.object(), kind, out);
+      error != ParseError::none)
+    return error;
   // Views of the frame (the document's copies go with it).
   out.symbol = protocol::view_in_payload(payload, out.symbol);
   if (out.symbol.empty()) return ParseError::wrong_type;  // escaped: not a symbol

@@ -85,6 +85,8 @@ std::string ReplayLineParser::parse(std::string& line, ReplayItem& item) {
   item.has_trade = false;
   item.latency_event_ms.reset();
   item.latency_pipeline_ms.reset();
+  item.has_kline = false;
+  item.has_market_event = false;
   item.recv_ns = 0;
   item.time_unit = TimeUnit::ns;
   const std::size_t start = line.find_first_not_of(" \t");
@@ -184,6 +186,15 @@ std::string ReplayLineParser::Impl::parse_frame(std::string_view json, ReplayIte
         item.has_trade =
             parse_trade_frame(json, kind, item.trade, trade_scratch) == ParseError::none;
         if (item.has_trade) item.symbol = item.trade.symbol;
+      } else if (item.other_type == "kline") {
+        item.has_kline = parse_kline_frame(json, item.kline, trade_scratch) == ParseError::none;
+        if (item.has_kline) item.symbol = item.kline.symbol;
+      } else if (item.other_type == "markPriceUpdate" || item.other_type == "forceOrder") {
+        const MarketEventKind kind = item.other_type == "forceOrder" ? MarketEventKind::force_order
+                                                                     : MarketEventKind::mark_price;
+        item.has_market_event = parse_market_event_frame(json, kind, item.market_event,
+                                                         trade_scratch) == ParseError::none;
+        if (item.has_market_event) item.symbol = item.market_event.symbol;
       }
       break;
   }

@@ -5,6 +5,9 @@
 #include <limits>
 #include <optional>
 
+#include "protocol/kline_fields.hpp"
+#include "protocol/market_event_fields.hpp"
+
 namespace depthrec {
 namespace {
 
@@ -304,11 +307,27 @@ std::string parse_ndjson_record(std::string& line, rapidjson::Document& document
       fields.u64("id", item.event_id.emplace());
       read_trade_payload(fields, type, item);
     }
+    if (type == "markPrice" || type == "forceOrder") {
+      // The event from `data` (the payload as received), as for klines.
+      const Value* data = fields.object("data");
+      item.market_event = MarketEvent{};
+      item.market_event.kind =
+          type == "markPrice" ? MarketEventKind::mark_price : MarketEventKind::force_order;
+      item.has_market_event = data != nullptr && protocol::read_market_event_fields(
+                                                     data->GetObject(), item.market_event.kind,
+                                                     item.market_event) == ParseError::none;
+    }
     if (type == "kline") {
       fields.u64("open_time", item.kline_open_time.emplace());
       fields.optional_text("interval", item.kline_interval);
       const auto closed = document.FindMember("closed");
       item.kline_closed = closed != document.MemberEnd() && closed->value.IsTrue();
+      // The candle itself from `data` (the payload as received); a payload without a field the
+      // recorder requires (it records none such) leaves has_kline false, the line is kept.
+      const Value* data = fields.object("data");
+      item.kline = KlineEvent{};
+      item.has_kline = data != nullptr && protocol::read_kline_fields(
+                                              data->GetObject(), item.kline) == ParseError::none;
     }
   }
   if (!fields.error().empty()) return std::string(type) + " record: " + fields.error();

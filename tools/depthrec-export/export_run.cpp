@@ -37,12 +37,20 @@ Route route(const ReplayItem& item) {
       }
       return {std::nullopt, std::string(to_string(item.marker.type)) + " records (not exported)"};
     case ReplayItemType::ticker:
-      return {std::nullopt, "bookTicker events (not exported yet)"};
+      return {Table::book_ticker, {}};
     case ReplayItemType::other:
       if (item.other_type == "trade" || item.other_type == "aggTrade") {
         if (!item.has_trade)
           return {std::nullopt, std::string(item.other_type) + " payloads refused"};
         return {item.trade.kind == TradeKind::trade ? Table::trade : Table::agg_trade, {}};
+      }
+      if (item.other_type == "markPrice" || item.other_type == "markPriceUpdate") {
+        if (!item.has_market_event) return {std::nullopt, "markPrice payloads refused"};
+        return {Table::mark_price, {}};
+      }
+      if (item.other_type == "kline") {
+        if (!item.has_kline) return {std::nullopt, "kline payloads refused"};
+        return {Table::kline, {}};
       }
       return {std::nullopt, "`" + std::string(item.other_type.empty() ? "?" : item.other_type) +
                                 "` items (unknown or not exported)"};
@@ -101,10 +109,43 @@ bool run_export(const ExportOptions& options, ExportSummary& summary, std::strin
   reader = ReplayReader::open(options.inputs, error);
   if (!reader) return false;
   summary.input_bytes = input_bytes(reader->sources());
-  PartitionSet partitions(options.out_dir, options.writer);
+  PartitionSet partitions(options.out_dir, options.writer, options.book_levels,
+                          options.book_every_text);
   const SymbolFacts no_facts;
+  const auto wanted = [&](const std::string& symbol) {
+    return (options.symbols.empty() || options.symbols.count(symbol) != 0) &&
+           unfit.count(symbol) == 0;
+  };
+  // Book states: every item reaches the books (a sync needs what came before --from); rows are
+  // kept for the wanted symbols and sample times only.
+  std::unique_ptr<BookStates> books;
+  if (options.book_levels > 0) {
+    BookStateOptions book_options;
+    book_options.levels = options.book_levels;
+    book_options.every_ns = options.book_every_ns;
+    book_options.market = options.market;
+    books = std::make_unique<BookStates>(book_options, [&](const BookState& state) {
+      if (!wanted(state.symbol) || (options.from_ns && state.sample_ns < *options.from_ns) ||
+          (options.to_ns && state.sample_ns >= *options.to_ns)) {
+        return;
+      }
+      const SymbolFacts* facts = survey.find(state.symbol);
+      const PartitionKey key{Table::book, state.market, state.symbol, utc_date(state.sample_ns)};
+      parquet::TableWriter* writer = partitions.writer(key, facts ? *facts : no_facts);
+      const long rows =
+          writer == nullptr
+              ? -1
+              : append_book_row(*writer, state, facts ? *facts : no_facts, options.book_levels);
+      if (rows < 0) {
+        ++summary.book_rows_refused;
+      } else {
+        summary.rows += static_cast<std::uint64_t>(rows);
+      }
+    });
+  }
   while (reader->next(item)) {
     ++summary.items;
+    if (books) books->feed(item);
     if (!in_range(item)) {
       ++summary.skipped["items outside --from/--to"];
       continue;
@@ -129,6 +170,15 @@ bool run_export(const ExportOptions& options, ExportSummary& summary, std::strin
     }
     const SymbolFacts* facts = survey.find(symbol);
     if (facts == nullptr) facts = &no_facts;
+    if (*where.table == Table::kline && !facts->quote.fits_int64()) {
+      ++summary.skipped["kline items whose quote volumes need more than 18 digits"];
+      continue;
+    }
+    if (*where.table == Table::mark_price &&
+        !(facts->mark_price.fits_int64() && facts->funding_rate.fits_int64())) {
+      ++summary.skipped["markPrice items whose prices need more than 18 digits"];
+      continue;
+    }
     const PartitionKey key{*where.table, survey.market_name(symbol), symbol,
                            utc_date(item.recv_ns)};
     parquet::TableWriter* writer = partitions.writer(key, *facts);
@@ -148,12 +198,29 @@ bool run_export(const ExportOptions& options, ExportSummary& summary, std::strin
       case Table::gaps:
         rows = append_gap_row(*writer, item);
         break;
+      case Table::book_ticker:
+        rows = append_book_ticker_row(*writer, item, *facts);
+        break;
+      case Table::kline:
+        rows = append_kline_row(*writer, item, *facts);
+        break;
+      case Table::mark_price:
+        rows = append_mark_price_row(*writer, item, *facts);
+        break;
+      case Table::book:  // written by `books`
+        break;
     }
     if (rows < 0) {
       ++summary.skipped["items with a value their column refused"];
       continue;
     }
     summary.rows += static_cast<std::uint64_t>(rows);
+  }
+  if (books) {
+    books->finish();
+    for (const UnsyncedInterval& interval : books->unsynced()) {
+      if (wanted(interval.symbol)) summary.unsynced.push_back(interval);
+    }
   }
   summary.files = partitions.close_all();
   summary.reader = reader->stats();

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "book_states.hpp"
 #include "depthrec/market.hpp"
 #include "depthrec/replay_reader.hpp"
 #include "parquet/table_writer.hpp"
@@ -22,6 +23,10 @@ struct ExportOptions {
   std::optional<Market> market;                // for inputs that do not say (raw captures)
   std::optional<std::int64_t> from_ns, to_ns;  // receive time, [from, to)
   parquet::WriterOptions writer;
+  // Book states (--book-levels N --book-every T|event): 0 levels: no book table.
+  std::size_t book_levels = 0;
+  std::int64_t book_every_ns = 0;  // 0: a row after every change of a valid book
+  std::string book_every_text;     // as given, for the files' metadata
 };
 
 struct ExportSummary {
@@ -34,6 +39,9 @@ struct ExportSummary {
   std::map<std::string, std::uint64_t> skipped;
   ReplayStats reader;               // bad lines, truncated sources, I/O errors (second pass)
   std::vector<std::string> errors;  // symbols whose values do not fit, open errors
+  // Book states: the intervals in which a book was not synced (no rows there).
+  std::vector<UnsyncedInterval> unsynced;
+  std::uint64_t book_rows_refused = 0;  // states of failed files or unfit values
   bool ok() const;
 };
 

@@ -1,5 +1,7 @@
 #include "export_tables.hpp"
 
+#include "column_values.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -51,29 +53,6 @@ enum GapColumn : std::size_t {
   kGapFirstId,
   kGapFinalId,
 };
-
-std::int64_t as_int64(std::uint64_t id) {
-  // Binance's ids are far below 2^63; a larger one would read back negative, so it is clamped.
-  return static_cast<std::int64_t>(
-      std::min<std::uint64_t>(id, std::numeric_limits<std::int64_t>::max()));
-}
-
-void set_time_ms(TableWriter& writer, std::size_t column, std::int64_t ms) {
-  if (ms == 0) {
-    writer.set_null(column);  // absent in the payload (spot depth has no T, spot partial no E)
-  } else {
-    writer.set_int64(column, ms);
-  }
-}
-
-void set_optional_id(TableWriter& writer, std::size_t column,
-                     const std::optional<std::uint64_t>& id) {
-  if (id) {
-    writer.set_int64(column, as_int64(*id));
-  } else {
-    writer.set_null(column);
-  }
-}
 
 long append_levels(TableWriter& writer, const ReplayItem& item, const SymbolFacts& facts,
                    bool snapshot) {
@@ -128,11 +107,20 @@ std::string_view channel_name(Table table) {
       return "aggTrade";
     case Table::gaps:
       return "gaps";
+    case Table::book:
+      return "book";
+    case Table::book_ticker:
+      return "bookTicker";
+    case Table::kline:
+      return "kline";
+    case Table::mark_price:
+      return "markPrice";
   }
   return "?";
 }
 
-std::vector<ColumnSpec> table_schema(Table table, const SymbolFacts& facts) {
+std::vector<ColumnSpec> table_schema(Table table, const SymbolFacts& facts,
+                                     std::size_t book_levels) {
   const int price_precision = facts.price.precision();
   const int qty_precision = facts.quantity.precision();
   switch (table) {
@@ -179,6 +167,14 @@ std::vector<ColumnSpec> table_schema(Table table, const SymbolFacts& facts) {
               int64_column("snapshot_update_id", true),
               int64_column("first_update_id", true),
               int64_column("final_update_id", true)};
+    case Table::book:
+      return book_schema(facts, book_levels);
+    case Table::book_ticker:
+      return book_ticker_schema(facts);
+    case Table::kline:
+      return kline_schema(facts);
+    case Table::mark_price:
+      return mark_price_schema(facts);
   }
   return {};
 }

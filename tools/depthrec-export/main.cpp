@@ -1,17 +1,23 @@
 // depthrec-export: a recording -> Parquet datasets, partitioned Hive-style.
 //
 //   depthrec-export -o OUT [--symbols A,B] [--market usdm|spot|coinm] [--from TIME] [--to TIME]
-//                   [--row-group-mb N] [--codec zstd|none] INPUT...
+//                   [--row-group-mb N] [--codec zstd|none]
+//                   [--book-levels N [--book-every 100ms|1s|event]] INPUT...
 //
 // INPUT is what depthrec-replay reads (a recording file, a directory of depthrec segments, a raw
 // capture). Writes OUT/channel=<depth|trade|aggTrade|gaps>/market=<m>/symbol=<S>/date=<YYYY-MM-DD>/
-// part-0.parquet (docs/parquet.md), each file under part-0.parquet.tmp until complete. Prints one
+// part-0.parquet (docs/parquet.md), each file under part-0.parquet.tmp until complete; with
+// --book-levels also channel=book (book states) and a list of the intervals with no synced book.
+// bookTicker goes to channel=bookTicker. Prints one
 // line per file, the items it skipped by kind, the reader's bad lines and truncated sources, and a
 // summary. Exit status: 0 when every file was written, 1 when one failed (or a symbol's values do
 // not fit), 2 on usage errors or an input that cannot be opened.
 #include <CLI/CLI.hpp>
 
+#include <cctype>
 #include <cstdio>
+#include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -37,6 +43,45 @@ std::set<std::string> split_symbols(const std::string& text) {
     if (!symbol.empty()) symbols.insert(symbol);
   }
   return symbols;
+}
+
+// "100ms", "1s", "250us", "5m" -> ns; "event" -> 0; nullopt when it is neither.
+std::optional<std::int64_t> parse_book_every(const std::string& text) {
+  if (text == "event") return 0;
+  std::size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0 || digits > 9) return std::nullopt;
+  const std::int64_t count = std::stoll(text.substr(0, digits));
+  const std::string unit = text.substr(digits);
+  const std::pair<const char*, std::int64_t> units[] = {
+      {"ns", 1}, {"us", 1'000}, {"ms", 1'000'000}, {"s", 1'000'000'000}, {"m", 60'000'000'000}};
+  for (const auto& [name, ns] : units) {
+    if (unit == name && count > 0) return count * ns;
+  }
+  return std::nullopt;
+}
+
+void print_unsynced(const std::vector<UnsyncedInterval>& intervals) {
+  constexpr std::size_t kMaxListed = 20;
+  std::map<std::string, std::pair<std::uint64_t, std::int64_t>> per_book;  // count, ns
+  for (std::size_t i = 0; i < intervals.size(); ++i) {
+    const UnsyncedInterval& interval = intervals[i];
+    auto& [count, ns] = per_book[interval.market + " " + interval.symbol];
+    ++count;
+    ns += interval.end_ns - interval.begin_ns;
+    if (i < kMaxListed) {
+      std::printf(
+          "unsynced %s %s %s .. %s (%lld..%lld ns): no book rows\n", interval.market.c_str(),
+          interval.symbol.c_str(), replay::format_utc_ms(interval.begin_ns).c_str(),
+          replay::format_utc_ms(interval.end_ns).c_str(), static_cast<long long>(interval.begin_ns),
+          static_cast<long long>(interval.end_ns));
+    }
+  }
+  for (const auto& [book, figures] : per_book) {
+    std::printf("unsynced %s: %llu intervals, %.3f s without book rows\n", book.c_str(),
+                static_cast<unsigned long long>(figures.first),
+                static_cast<double>(figures.second) / 1e9);
+  }
 }
 
 void print_summary(const ExportSummary& summary) {
@@ -66,6 +111,11 @@ void print_summary(const ExportSummary& summary) {
   }
   for (const std::string& io_error : reader.io_errors) std::printf("ERROR %s\n", io_error.c_str());
   for (const std::string& error : summary.errors) std::printf("ERROR %s\n", error.c_str());
+  print_unsynced(summary.unsynced);
+  if (summary.book_rows_refused > 0) {
+    std::printf("skipped %llu book states (failed files or values their columns refused)\n",
+                static_cast<unsigned long long>(summary.book_rows_refused));
+  }
   const double seconds = summary.seconds > 0 ? summary.seconds : 1e-9;
   std::printf(
       "export: %llu items, %llu rows, %zu files in %.3f s (%.0f rows/s, %.1f MB/s of input)%s\n",
@@ -88,6 +138,13 @@ int run_command_line(int argc, char** argv) {
   app.add_option("--row-group-mb", row_group_mb, "uncompressed MB of one row group")
       ->check(CLI::Range(0.001, 4096.0));
   app.add_option("--codec", codec, "page compression")->check(CLI::IsMember({"zstd", "none"}));
+  std::string book_every;
+  app.add_option("--book-levels", options.book_levels,
+                 "write book states (channel=book): the top N levels per side")
+      ->check(CLI::Range(1, 1000));
+  app.add_option("--book-every", book_every,
+                 "book states every interval of receive time (100ms, 1s, ...; default 100ms) "
+                 "or after every change (event)");
   app.add_option("inputs", options.inputs, "recording files or directories")->required();
   try {
     app.parse(argc, argv);
@@ -110,6 +167,20 @@ int run_command_line(int argc, char** argv) {
       return kExitUsage;
     }
   }
+  if (!book_every.empty() && options.book_levels == 0) {
+    std::fprintf(stderr, "depthrec-export: --book-every needs --book-levels N\n");
+    return kExitUsage;
+  }
+  options.book_every_text = book_every.empty() ? "100ms" : book_every;
+  const std::optional<std::int64_t> every_ns = parse_book_every(options.book_every_text);
+  if (!every_ns) {
+    std::fprintf(stderr,
+                 "depthrec-export: --book-every wants an interval (100ms, 1s, 250us, 1m) or "
+                 "`event`, not '%s'\n",
+                 book_every.c_str());
+    return kExitUsage;
+  }
+  options.book_every_ns = *every_ns;
   options.writer.codec = codec == "none" ? parquet::Codec::uncompressed : parquet::Codec::zstd;
   options.writer.row_group_bytes = static_cast<std::size_t>(row_group_mb * 1024 * 1024);
   options.writer.created_by = "depthrec-export (depthrec Parquet writer)";

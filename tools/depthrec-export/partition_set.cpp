@@ -27,13 +27,17 @@ parquet::TableWriter* PartitionSet::writer(const PartitionKey& key, const Symbol
       options.metadata.emplace_back("depthrec.channel", std::string(channel_name(key.table)));
       options.metadata.emplace_back("depthrec.market", key.market);
       options.metadata.emplace_back("depthrec.symbol", key.symbol);
+      if (key.table == Table::book) {
+        options.metadata.emplace_back("depthrec.book_levels", std::to_string(book_levels_));
+        options.metadata.emplace_back("depthrec.book_every", book_every_);
+      }
       std::string open_error;
       auto file = parquet::open_output_file(partition.path, open_error);
       if (!file) {
         partition.error = open_error;
       } else {
         partition.writer = std::make_unique<parquet::TableWriter>(
-            std::move(file), table_schema(key.table, facts), std::move(options));
+            std::move(file), table_schema(key.table, facts, book_levels_), std::move(options));
         if (!partition.writer->error().empty()) partition.error = partition.writer->error();
       }
     }

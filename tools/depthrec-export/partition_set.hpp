@@ -32,8 +32,13 @@ struct WrittenFile {
 
 class PartitionSet {
  public:
-  PartitionSet(std::string out_dir, parquet::WriterOptions options)
-      : out_dir_(std::move(out_dir)), options_(std::move(options)) {}
+  // `book_levels`, `book_every`: the book table's shape, also written to its files' metadata.
+  PartitionSet(std::string out_dir, parquet::WriterOptions options, std::size_t book_levels = 0,
+               std::string book_every = {})
+      : out_dir_(std::move(out_dir)),
+        options_(std::move(options)),
+        book_levels_(book_levels),
+        book_every_(std::move(book_every)) {}
 
   // The writer of `key`'s partition, opened at its first row (directories created). Null when
   // it cannot be opened or has failed; failures() says why.
@@ -51,6 +56,8 @@ class PartitionSet {
 
   std::string out_dir_;
   parquet::WriterOptions options_;
+  std::size_t book_levels_;
+  std::string book_every_;
   std::map<PartitionKey, Partition> partitions_;
 };
 

@@ -54,8 +54,30 @@ void SymbolSurvey::take(const ReplayItem& item) {
         facts.price.add(item.trade.price);
         facts.quantity.add(item.trade.quantity);
       }
+      if (item.has_market_event && item.market_event.kind == MarketEventKind::mark_price) {
+        const MarketEvent& mark = item.market_event;
+        facts.mark_price.add(mark.price);
+        facts.mark_price.add(mark.index_price);
+        if (mark.settle_price.present) facts.mark_price.add(mark.settle_price.magnitude);
+        if (mark.funding_rate.present) facts.funding_rate.add(mark.funding_rate.magnitude);
+      }
+      if (item.has_kline) {
+        const KlineEvent& kline = item.kline;
+        for (const Decimal price : {kline.open, kline.high, kline.low, kline.close}) {
+          facts.price.add(price);
+        }
+        facts.quantity.add(kline.base_volume);
+        facts.quantity.add(kline.taker_buy_base_volume);
+        facts.quote.add(kline.quote_volume);
+        facts.quote.add(kline.taker_buy_quote_volume);
+      }
       break;
     case ReplayItemType::ticker:
+      facts.price.add(item.ticker.bid_price);
+      facts.price.add(item.ticker.ask_price);
+      facts.quantity.add(item.ticker.bid_qty);
+      facts.quantity.add(item.ticker.ask_qty);
+      break;
     case ReplayItemType::marker:
       break;
   }

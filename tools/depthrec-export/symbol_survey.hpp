@@ -16,6 +16,10 @@ namespace depthrec::export_parquet {
 struct SymbolFacts {
   std::optional<Market> market;
   DecimalNeeds price, quantity;
+  DecimalNeeds quote;  // klines' quote volumes (price x quantity sums: their own scale)
+  // markPrice's prices (mark, index, settle: finer than the tick) and funding rates, on their own
+  // scales so that they do not widen the book's columns.
+  DecimalNeeds mark_price, funding_rate;
 };
 
 class SymbolSurvey {

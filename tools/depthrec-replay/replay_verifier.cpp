@@ -226,6 +226,7 @@ void ReplayVerifier::book_changed(std::int64_t recv_ns) {
 void ReplayVerifier::track_validity(std::int64_t recv_ns) {
   const bool valid = sync_ && sync_->book_valid();
   if (range_open_ && valid == range_valid_) return;
+  if (range_open_ && range_valid_ && invalid_hook_) invalid_hook_(recv_ns);
   close_range(recv_ns);
   range_open_ = true;
   range_valid_ = valid;

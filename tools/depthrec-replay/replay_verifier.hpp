@@ -118,9 +118,12 @@ class ReplayVerifier {
  public:
   // Called after every change of a valid book (for --at and --csv).
   using BookHook = std::function<void(std::int64_t recv_ns, const OrderBook& book)>;
+  // Called when the book stops being valid (a break) at `recv_ns` (for sampling it on a grid).
+  using InvalidHook = std::function<void(std::int64_t recv_ns)>;
 
   explicit ReplayVerifier(VerifierOptions options);
   void set_book_hook(BookHook hook) { book_hook_ = std::move(hook); }
+  void set_invalid_hook(InvalidHook hook) { invalid_hook_ = std::move(hook); }
 
   void feed(const ReplayItem& item);
   // Closes the open time range, settles waiting tickers and counts what was verified; call
@@ -148,6 +151,7 @@ class ReplayVerifier {
   std::optional<DepthSnapshot> early_snapshot_;  // a snapshot seen before the market was known
   TickerCheck tickers_;
   BookHook book_hook_;
+  InvalidHook invalid_hook_;
   ReplayReport report_;
   // The breaks of the latest episode, settled when the next episode starts or at the end. A
   // `gap` record marks those not yet rejoined; one that comes before its break (a reconnect's)

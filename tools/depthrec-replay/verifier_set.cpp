@@ -8,8 +8,7 @@ VerifierSet::VerifierSet(VerifierOptions options, ReplayVerifier::BookHook hook)
     : options_(std::move(options)), hook_(std::move(hook)) {
   options_.symbol = to_upper(options_.symbol);
   if (!options_.symbol.empty()) {
-    verifier_for(options_.symbol, options_.symbol)->set_book_hook(hook_);
-    hook_given_ = true;
+    hooked_ = verifier_for(options_.symbol, options_.symbol);
   }
 }
 
@@ -33,6 +32,14 @@ ReplayVerifier* VerifierSet::verifier_for(const std::string& key, const std::str
   VerifierOptions options = options_;
   options.symbol = symbol;
   auto verifier = std::make_unique<ReplayVerifier>(options);
+  const ReplayVerifier* self = verifier.get();
+  verifier->set_book_hook([this, self](std::int64_t recv_ns, const OrderBook& book) {
+    if (self == hooked_ && hook_) hook_(recv_ns, book);
+    if (stream_hooks_.book) stream_hooks_.book(self->report(), recv_ns, book);
+  });
+  verifier->set_invalid_hook([this, self](std::int64_t recv_ns) {
+    if (stream_hooks_.invalid) stream_hooks_.invalid(self->report(), recv_ns);
+  });
   order_.push_back(key);
   return verifiers_.emplace(key, std::move(verifier)).first->second.get();
 }
@@ -53,9 +60,8 @@ void VerifierSet::feed(const ReplayItem& item) {
   const bool first_symbol = symbols_seen_.empty();
   symbols_seen_.insert(symbol);
   ReplayVerifier* verifier = verifier_for(symbol, std::string(item.symbol));
-  if (!hook_given_ && item.type == ReplayItemType::depth) {
-    verifier->set_book_hook(hook_);  // the primary stream's: the first with depth events
-    hook_given_ = true;
+  if (hooked_ == nullptr && item.type == ReplayItemType::depth) {
+    hooked_ = verifier;  // the primary stream's: the first with depth events
   }
   if (first_symbol && !waiting_snapshots_.empty()) give_waiting_snapshots(*verifier, symbol);
   verifier->feed(item);

@@ -9,6 +9,7 @@
 //    stream it was given to (ReplayReport::snapshots_guessed with several_symbols).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -24,6 +25,18 @@ class VerifierSet {
  public:
   // `hook` goes to the primary verifier: the --symbol one, else the first with depth events.
   VerifierSet(VerifierOptions options, ReplayVerifier::BookHook hook);
+  VerifierSet(const VerifierSet&) = delete;  // its verifiers' hooks point back to it
+  VerifierSet& operator=(const VerifierSet&) = delete;
+
+  // Every stream's book, not only the primary's (depthrec-export's book states): `book` after
+  // every change of a stream's valid book, `invalid` when it stops being valid; `stream` says
+  // which (its market and symbol). Set before the first feed().
+  struct StreamHooks {
+    std::function<void(const ReplayReport& stream, std::int64_t recv_ns, const OrderBook& book)>
+        book;
+    std::function<void(const ReplayReport& stream, std::int64_t recv_ns)> invalid;
+  };
+  void set_stream_hooks(StreamHooks hooks) { stream_hooks_ = std::move(hooks); }
 
   void feed(const ReplayItem& item);
   void finish();
@@ -41,8 +54,9 @@ class VerifierSet {
   void give_waiting_snapshots(ReplayVerifier& verifier, const std::string& symbol);
 
   VerifierOptions options_;
-  ReplayVerifier::BookHook hook_;  // for --at and --csv: the primary stream's book
-  bool hook_given_ = false;
+  ReplayVerifier::BookHook hook_;           // for --at and --csv: the primary stream's book
+  const ReplayVerifier* hooked_ = nullptr;  // the stream hook_ follows, once known
+  StreamHooks stream_hooks_;
   std::vector<std::string> order_;  // book keys in order of first appearance
   std::map<std::string, std::unique_ptr<ReplayVerifier>> verifiers_;
   std::set<std::string> symbols_seen_;

@@ -1,9 +1,6 @@
 // depthrec-export's datasets read back by hyparquet and DuckDB and compared value by value with
-// the recording they came from. The expected rows are built here from the recording's own text
-// (RapidJSON over the raw frames and records, decimals as the exchange wrote them), not through
-// depthrec's reader: the comparison shares no code with the export but the gzip library.
+// the recording they came from (expected rows: export_support.hpp).
 #include <gtest/gtest.h>
-#include <rapidjson/document.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -16,6 +13,7 @@
 #include <vector>
 
 #include "child_process.hpp"
+#include "export_support.hpp"
 #include "harness.hpp"
 #include "reader_support.hpp"
 
@@ -23,235 +21,9 @@ namespace itest::parquet_readers::export_readback_test {
 namespace {
 
 namespace fs = std::filesystem;
-using rapidjson::Value;
 
-const std::vector<std::string> kDepthColumns = {"recv_time",
-                                                "event_time",
-                                                "transaction_time",
-                                                "first_update_id",
-                                                "final_update_id",
-                                                "prev_final_update_id",
-                                                "side",
-                                                "price",
-                                                "quantity",
-                                                "is_snapshot"};
-const std::vector<std::string> kTradeColumns = {
-    "recv_time", "event_time", "trade_time", "trade_id", "price", "quantity", "buyer_is_maker"};
-const std::vector<std::string> kAggTradeColumns = {
-    "recv_time", "event_time",     "trade_time",     "agg_trade_id", "price",
-    "quantity",  "buyer_is_maker", "first_trade_id", "last_trade_id"};
-const std::vector<std::string> kGapColumns = {"recv_time",
-                                              "stream",
-                                              "record",
-                                              "reason",
-                                              "last_u",
-                                              "expected",
-                                              "got_first_id",
-                                              "got_prev_final_id",
-                                              "got_final_id",
-                                              "missing_from_id",
-                                              "missing_to_id",
-                                              "dropped",
-                                              "snapshot_update_id",
-                                              "first_update_id",
-                                              "final_update_id"};
-
-Value::ConstMemberIterator member(const Value& object, const char* name) {
-  return object.FindMember(name);
-}
-// A JSON integer as text, null (absent or null) as nullopt.
-itest::parquet_readers::Value integer(const Value& object, const char* name) {
-  const auto it = member(object, name);
-  if (it == object.MemberEnd() || it->value.IsNull()) return std::nullopt;
-  return it->value.IsUint64() ? std::to_string(it->value.GetUint64())
-                              : std::to_string(it->value.GetInt64());
-}
-itest::parquet_readers::Value text(const Value& object, const char* name) {
-  const auto it = member(object, name);
-  if (it == object.MemberEnd() || it->value.IsNull()) return std::nullopt;
-  return std::string(it->value.GetString(), it->value.GetStringLength());
-}
-
-struct Expected {
-  std::vector<Row> depth, trade, agg_trade, gaps;
-  std::uint64_t depth_events = 0;
-};
-
-void add_levels(Expected& out, const std::string& recv, const Value& levels, const char* side,
-                const parquet_readers::Value& event, const parquet_readers::Value& transaction,
-                const std::string& first, const std::string& final_id,
-                const parquet_readers::Value& prev, bool snapshot) {
-  for (const Value& level : levels.GetArray()) {
-    out.depth.push_back({recv, event, transaction, first, final_id, prev, std::string(side),
-                         canonical_decimal(level[0].GetString()),
-                         canonical_decimal(level[1].GetString()),
-                         std::string(snapshot ? "true" : "false")});
-  }
-}
-
-void add_trade(Expected& out, const std::string& recv, const Value& data) {
-  const bool agg = std::string(data["e"].GetString()) == "aggTrade";
-  Row row = {recv,
-             integer(data, "E"),
-             integer(data, "T"),
-             integer(data, agg ? "a" : "t"),
-             canonical_decimal(data["p"].GetString()),
-             canonical_decimal(data["q"].GetString()),
-             std::string(data["m"].GetBool() ? "true" : "false")};
-  if (agg) {
-    row.push_back(integer(data, "f"));
-    row.push_back(integer(data, "l"));
-    out.agg_trade.push_back(row);
-  } else {
-    out.trade.push_back(row);
-  }
-}
-
-// One item of a raw capture (`<recv ns> <frame or REST body>`) or a depthrec NDJSON record.
-void add_line(Expected& out, const std::string& line) {
-  rapidjson::Document document;
-  // What is neither a record nor a capture line is a bad line the export skips too.
-  if (line.empty() || (line[0] != '{' && (line[0] < '0' || line[0] > '9'))) return;
-  if (line[0] == '{') {
-    document.Parse(line.c_str());
-    if (document.HasParseError() || !document.IsObject()) return;
-    const std::string type = document["type"].GetString();
-    const std::string recv = *integer(document, "recv_ns");
-    if (type == "depth") {
-      ++out.depth_events;
-      for (const char* side : {"b", "a"}) {
-        add_levels(out, recv, document[side], side[0] == 'b' ? "bid" : "ask",
-                   integer(document, "E"), integer(document, "T"), *integer(document, "U"),
-                   *integer(document, "u"), integer(document, "pu"), false);
-      }
-    } else if (type == "snapshot") {
-      const std::string id = *integer(document, "lastUpdateId");
-      add_levels(out, recv, document["bids"], "bid", integer(document, "E"), integer(document, "T"),
-                 id, id, std::nullopt, true);
-      add_levels(out, recv, document["asks"], "ask", integer(document, "E"), integer(document, "T"),
-                 id, id, std::nullopt, true);
-    } else if (type == "trade" || type == "aggTrade") {
-      add_trade(out, recv, document["data"]);
-    } else if (type == "gap" || type == "resync") {
-      const bool gap = type == "gap";
-      out.gaps.push_back({recv, text(document, "stream"), type, text(document, "reason"),
-                          integer(document, "last_u"), integer(document, "expected"),
-                          integer(document, "got_U"), integer(document, "got_pu"),
-                          integer(document, "got_u"), integer(document, "from"),
-                          integer(document, "to"),
-                          integer(document, gap ? "dropped" : "dropped_stale").value_or("0"),
-                          integer(document, "lastUpdateId"), integer(document, "first_U"),
-                          integer(document, "first_u")});
-    }
-    return;
-  }
-  const std::size_t space = line.find(' ');
-  const std::string recv = line.substr(0, space);
-  document.Parse(line.c_str() + space + 1);
-  ASSERT_FALSE(document.HasParseError()) << line.substr(0, 200);
-  if (document.HasMember("lastUpdateId")) {  // the REST snapshot body
-    const std::string id = *integer(document, "lastUpdateId");
-    add_levels(out, recv, document["bids"], "bid", integer(document, "E"), integer(document, "T"),
-               id, id, std::nullopt, true);
-    add_levels(out, recv, document["asks"], "ask", integer(document, "E"), integer(document, "T"),
-               id, id, std::nullopt, true);
-    return;
-  }
-  if (!document.HasMember("data") || !document["data"].HasMember("e")) return;  // bookTicker
-  const Value& data = document["data"];
-  const std::string event = data["e"].GetString();
-  if (event == "depthUpdate") {
-    ++out.depth_events;
-    for (const char* side : {"b", "a"}) {
-      add_levels(out, recv, data[side], side[0] == 'b' ? "bid" : "ask", integer(data, "E"),
-                 integer(data, "T"), *integer(data, "U"), *integer(data, "u"), integer(data, "pu"),
-                 false);
-    }
-  } else if (event == "trade" || event == "aggTrade") {
-    add_trade(out, recv, data);
-  }
-}
-
-Expected expected_from(const std::string& text) {
-  Expected out;
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) add_line(out, line);
-  return out;
-}
-
-struct ExportRun {
-  int exit_code = -1;
-  std::string output;
-};
-
-ExportRun run_export(const std::vector<std::string>& args) {
-  ChildProcess exporter(binary("depthrec-export"), args,
-                        make_temp_dir("parquet-export-run") + "/output.txt");
-  const auto code = exporter.wait_exit(std::chrono::seconds(120));
-  return {code.value_or(-1), exporter.output()};
-}
-
-// The part files of one channel, in partition (market, symbol, date) order.
-std::vector<std::string> part_files(const std::string& out, const std::string& channel) {
-  std::vector<std::string> files;
-  const fs::path root = fs::path(out) / ("channel=" + channel);
-  if (!fs::exists(root)) return files;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file()) files.push_back(entry.path().string());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
-std::string utc_date(const std::string& recv_ns) {
-  const std::time_t seconds = static_cast<std::time_t>(std::stoll(recv_ns) / 1'000'000'000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char date[16];
-  std::strftime(date, sizeof date, "%Y-%m-%d", &utc);
-  return date;
-}
-
-// Every file of `channel` read with `reader`, rows concatenated in partition order; each file's
-// date= partition checked against its rows' receive times.
-Dump read_channel(Reader reader, const std::string& out, const std::string& channel) {
-  Dump all;
-  const std::vector<std::string> files = part_files(out, channel);
-  const std::vector<Dump> dumps = read_parquet_files(reader, files);
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    const Dump& dump = dumps[i];
-    if (!dump.error.empty()) return dump;
-    for (const Row& row : dump.rows) {
-      const std::string date = "date=" + utc_date(*row[0]) + "/";
-      if (files[i].find(date) == std::string::npos && reader == Reader::hyparquet) {
-        all.error = files[i] + " holds a row received on " + date;
-        return all;
-      }
-    }
-    all.column_names = dump.column_names;
-    all.num_rows += dump.num_rows;
-    all.rows.insert(all.rows.end(), dump.rows.begin(), dump.rows.end());
-  }
-  return all;
-}
-
-std::uint64_t bytes_under(const std::string& dir) {
-  std::uint64_t total = 0;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (entry.is_regular_file()) total += entry.file_size();
-  }
-  return total;
-}
-
-class ParquetExport : public ::testing::Test {
+class ParquetExport : public ExportTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(binary_exists("depthrec-export")) << "depthrec-export not built";
-    const std::string error = ensure_readers_installed();
-    ASSERT_TRUE(error.empty()) << error;
-    dir_ = make_temp_dir("parquet-export");
-  }
-
   void expect_channel(const std::string& out, const std::string& channel,
                       const std::vector<std::string>& columns, const std::vector<Row>& expected) {
     for (const Reader reader : kReaders) {
@@ -276,6 +48,8 @@ class ParquetExport : public ::testing::Test {
         << run.output;
     expect_channel(out, "depth", kDepthColumns, expected.depth);
     expect_channel(out, "trade", kTradeColumns, expected.trade);
+    ASSERT_GT(expected.book_ticker.size(), 1000u);
+    expect_channel(out, "bookTicker", kBookTickerColumns, expected.book_ticker);
     EXPECT_TRUE(part_files(out, "aggTrade").empty());
 
     const double parquet_bytes = static_cast<double>(bytes_under(out));
@@ -286,12 +60,10 @@ class ParquetExport : public ::testing::Test {
     report_figure(tag + "_parquet_bytes_per_depth_row",
                   static_cast<double>(bytes_under(out + "/channel=depth")) /
                       static_cast<double>(expected.depth.size()));
-    // The capture holds bookTicker frames too (not exported): its size is an upper bound.
+    // The capture's bookTicker frames are in the bookTicker dataset, not counted as events here.
     report_figure(tag + "_capture_gz_bytes", static_cast<double>(fs::file_size(source)));
     report_figure(tag + "_parquet_bytes", parquet_bytes);
   }
-
-  std::string dir_;
 };
 
 TEST_F(ParquetExport, RealUsdmCaptureEveryValueReadsBack) {
@@ -364,8 +136,7 @@ TEST_F(ParquetExport, RecordedSegmentsWithGapsTradesAndBadInput) {
   ASSERT_EQ(run.exit_code, 0) << run.output;
   // Two bad lines: line 11, and the half line of the member the crash cut.
   for (const char* listed :
-       {"skipped 1 bookTicker events (not exported yet)",
-        "skipped 1 connect records (not exported)",
+       {"skipped 1 connect records (not exported)",
         "skipped 1 `klinez` items (unknown or not exported)", "skipped 2 bad lines",
         "a.000001.ndjson:11: neither `<recv_time> <json>`"}) {
     EXPECT_NE(run.output.find(listed), std::string::npos) << listed << " in\n" << run.output;
@@ -381,6 +152,8 @@ TEST_F(ParquetExport, RecordedSegmentsWithGapsTradesAndBadInput) {
   expect_channel(out, "trade", kTradeColumns, spot.trade);
   expect_channel(out, "aggTrade", kAggTradeColumns, spot.agg_trade);
   expect_channel(out, "gaps", kGapColumns, joined(spot.gaps, usdm.gaps));
+  ASSERT_EQ(usdm.book_ticker.size(), 1u);
+  expect_channel(out, "bookTicker", kBookTickerColumns, usdm.book_ticker);
   ASSERT_EQ(spot.gaps.size() + usdm.gaps.size(), 3u);
   // Decimal scales per symbol: BTCUSDT prices need 2 digits, quantities 3; ETHUSDT 2 and 8.
   const Dump btc = read_parquet(Reader::duckdb, btc_day2);

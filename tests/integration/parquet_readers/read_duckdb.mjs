@@ -31,8 +31,10 @@ async function dump(filename) {
     if (units.get(name) === 'ns') return `CAST(epoch_ns(${quoted}) AS VARCHAR)`
     if (units.get(name) === 'ms') return `CAST(epoch_ms(${quoted}) AS VARCHAR)`
     if (type.startsWith('DECIMAL')) {
-      // exact text, then without trailing fractional zeros
-      return `regexp_replace(regexp_replace(CAST(${quoted} AS VARCHAR), '(\\.\\d*?)0+$', '\\1'), '\\.$', '')`
+      // exact text, then without trailing fractional zeros, with a 0 before a leading point
+      // (DuckDB prints DECIMAL(6,6) -0.0001 as "-.000100")
+      const trimmed = `regexp_replace(regexp_replace(CAST(${quoted} AS VARCHAR), '(\\.\\d*?)0+$', '\\1'), '\\.$', '')`
+      return `regexp_replace(${trimmed}, '^(-?)\\.', '\\10.')`
     }
     return `CAST(${quoted} AS VARCHAR)`
   })

@@ -111,6 +111,30 @@ std::vector<Dump> read_parquet_files(Reader reader, const std::vector<std::strin
   return dumps;
 }
 
+std::vector<Row> query_duckdb(const std::string& sql, std::string& error) {
+  const std::string output = make_temp_dir("parquet-duckdb-query") + "/rows.json";
+  ChildProcess node(
+      "/usr/bin/env",
+      {"PARQUET_READERS_DIR=" + kReadersDir, "node", kScriptDir + "/query_duckdb.mjs", sql},
+      output);
+  const auto code = node.wait_exit(std::chrono::seconds(100));
+  const std::string text = node.output();
+  rapidjson::Document document;
+  document.Parse(text.c_str(), text.size());
+  if (!code || *code != 0 || document.HasParseError() || !document.IsArray()) {
+    error = "duckdb query failed (" + (code ? std::to_string(*code) : std::string("-")) + "):\n" +
+            text.substr(0, 2000);
+    return {};
+  }
+  std::vector<Row> rows;
+  for (const auto& row : document.GetArray()) {
+    Row values;
+    for (const auto& value : row.GetArray()) values.push_back(text_of(value));
+    rows.push_back(std::move(values));
+  }
+  return rows;
+}
+
 Dump read_parquet(Reader reader, const std::string& path) {
   return read_parquet_files(reader, {path}).front();
 }

@@ -46,6 +46,10 @@ std::string ensure_readers_installed();
 std::vector<Dump> read_parquet_files(Reader reader, const std::vector<std::string>& paths);
 Dump read_parquet(Reader reader, const std::string& path);
 
+// The rows of one SQL query run by DuckDB (query_duckdb.mjs), every value as text; `error` set
+// when it fails.
+std::vector<Row> query_duckdb(const std::string& sql, std::string& error);
+
 // A readable description of the first difference, or empty when `rows` equal `expected`. DuckDB
 // reads TIMESTAMP(NANOS, UTC) as TIMESTAMP WITH TIME ZONE, in microseconds: the columns named in
 // `nanos_columns` are compared truncated to the microsecond for it.
