@@ -301,7 +301,7 @@ std::string parse_ndjson_record(std::string& line, rapidjson::Document& document
       read_trade_payload(fields, type, item);
     }
     if (type == "gap_fill") {
-      ReplayItem::GapFill& fill = item.gap_fill.emplace();
+      ReplayGapFill& fill = item.gap_fill.emplace();
       fields.u64("from", fill.from);
       fields.u64("to", fill.to);
       fields.u64("filled", fill.filled);

@@ -56,6 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(trade.id >= repair.from() && trade.id <= repair.to());
     FUZZ_CHECK(i == 0 || trade.id > last);
     last = trade.id;
+    line.clear();  // append_*: the recorder hands each line to the writer, which takes it
     append_rest_trade_record(line, "aggTrade", context, 1, trade.id, trade.trade_time_ms,
                              trade.object);
     fuzz::check_json_object_line(line);
@@ -64,6 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(repair.done() && !repair.next_page());
   GapFillInfo fill{repair.from(),   repair.to(), repair.missing(), to_string(repair.status()),
                    repair.filled(), 1,           repair.reason()};
+  line.clear();
   append_gap_fill_record(line, context, 1, fill);
   fuzz::check_json_object_line(line);
   return 0;

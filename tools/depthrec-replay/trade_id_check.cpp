@@ -75,7 +75,7 @@ void TradeIdCheck::take_rest_trade(TradeStreamReport& report, const std::string&
   ++open.filled;
 }
 
-void TradeIdCheck::take_gap_fill(const std::string& stream, const ReplayItem::GapFill& fill) {
+void TradeIdCheck::take_gap_fill(const std::string& stream, const ReplayGapFill& fill) {
   TradeStreamReport& report = streams_[stream];
   if (report.stream.empty()) report.stream = stream;
   std::map<std::uint64_t, OpenGap>& gaps = open_gaps_[stream];

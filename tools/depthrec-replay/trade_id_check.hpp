@@ -52,7 +52,7 @@ class TradeIdCheck {
     std::optional<std::uint64_t> last_rest_id;
   };
   void take_rest_trade(TradeStreamReport& report, const std::string& stream, std::uint64_t id);
-  void take_gap_fill(const std::string& stream, const ReplayItem::GapFill& fill);
+  void take_gap_fill(const std::string& stream, const ReplayGapFill& fill);
   TradeStreamReport& report_of(const std::string& stream, std::string_view channel);
 
   std::map<std::string, TradeStreamReport> streams_;
