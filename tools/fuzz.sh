@@ -16,7 +16,8 @@ SECONDS_PER_TARGET=${1:-20}
 shift $(($# > 0 ? 1 : 0))
 ALL_TARGETS=(fuzz_frame_parser fuzz_snapshot_parser fuzz_book_sync fuzz_replay_reader fuzz_stream_segment
   fuzz_cli_options fuzz_decimal fuzz_metrics_check fuzz_exchange_info fuzz_subscription_plan fuzz_config
-  fuzz_trade_parser fuzz_metrics_listen fuzz_redis_url fuzz_kline_parser fuzz_redis_entry)
+  fuzz_trade_parser fuzz_metrics_listen fuzz_redis_url fuzz_kline_parser fuzz_redis_entry
+  fuzz_agg_trades_answer)
 TARGETS=("$@")
 ((${#TARGETS[@]})) || TARGETS=("${ALL_TARGETS[@]}")
 if ! [[ $SECONDS_PER_TARGET =~ ^[0-9]+$ ]] || ((SECONDS_PER_TARGET < 1)); then
@@ -45,7 +46,7 @@ trap 'rm -rf "$WORK"' EXIT
 
 dictionary_of() {
   case $1 in
-    fuzz_frame_parser | fuzz_snapshot_parser | fuzz_replay_reader | fuzz_kline_parser) echo "$ROOT/tests/fuzz/json.dict" ;;
+    fuzz_frame_parser | fuzz_snapshot_parser | fuzz_replay_reader | fuzz_kline_parser | fuzz_agg_trades_answer) echo "$ROOT/tests/fuzz/json.dict" ;;
     fuzz_cli_options) echo "$ROOT/tests/fuzz/cli.dict" ;;
     fuzz_config) echo "$ROOT/tests/fuzz/config.dict" ;;
     fuzz_exchange_info) echo "$ROOT/tests/fuzz/exchange_info.dict" ;;

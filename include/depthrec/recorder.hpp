@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "depthrec/book_update_queue.hpp"
+#include "depthrec/channel_metrics.hpp"
 #include "depthrec/depth_event.hpp"
 #include "depthrec/key_filter.hpp"
 #include "depthrec/lifecycle_hooks.hpp"
@@ -92,6 +93,9 @@ class Recorder {
   // Every stream's figures now, one entry per stream (a one-stream run: one); empty until the run
   // has started. Thread-safe (what the Prometheus exposition scrapes).
   std::vector<StreamReport> stream_reports() const;
+  // Every event-channel stream's figures now (trade, aggTrade, kline...: metrics.json's
+  // channel_streams[]); empty until started or without such streams. Thread-safe.
+  std::vector<ChannelFigures> channel_figures() const;
   const RecorderConfig& config() const;
   std::string last_error()
       const;  // the last fatal error (e.g. unwritable data directory), empty if none

@@ -27,6 +27,9 @@ struct RecorderConfig {
   std::string speed = "100ms";      // stream speed suffix ("" for the exchange default)
   bool record_book_ticker = false;  // also subscribe to <sym>@bookTicker and record `ticker` lines
   bool klines_closed_only = false;  // --klines closed: kline streams record closing updates only
+  // --repair-trades: an aggTrade id gap is fetched from REST (aggTrades?fromId=) and recorded
+  // with source rest, then a gap_fill record (docs/records.md).
+  bool repair_trades = false;
   // Many streams in one process (issue 12): each depth key (diff or partial) is a book of its own,
   // each bookTicker key is recorded beside its symbol's depth key (one must be listed). Empty:
   // the single stream of market/symbol/depth_levels/speed/record_book_ticker above, recorded

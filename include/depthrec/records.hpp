@@ -158,6 +158,25 @@ struct IdGapInfo {
 void append_id_gap_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
                           const IdGapInfo& gap);
 
+// A trade fetched from REST to fill an id gap (--repair-trades): as the stream's record of it
+// (type, id, "T"), with "E" and latency_event_ms null (REST has no event time), "source":"rest"
+// and "data" the answer's object as received.
+void append_rest_trade_record(std::string& out, std::string_view type, const RecordContext& context,
+                              std::int64_t recv_ns, std::uint64_t id, std::int64_t trade_time_ms,
+                              std::string_view payload);
+
+// `gap_fill`: the end of an id gap's repair. from..to and missing as the gap named them; status
+// "filled" (every id recorded from REST), "partial" (`filled` of them) or "failed" (none);
+// `requests` REST requests made; error why it is not filled (null when it is).
+struct GapFillInfo {
+  std::uint64_t from = 0, to = 0, missing = 0;
+  std::string_view status;
+  std::uint64_t filled = 0, requests = 0;
+  std::string_view error;
+};
+void append_gap_fill_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
+                            const GapFillInfo& fill);
+
 // `kline`: one candle update of a kline_<interval> stream. interval, open_time, close_time,
 // closed, "E", latency_event_ms; a closed candle (`closed` true) adds seed 000's columns open,
 // high, low, close, base_volume, quote_volume, trade_count, taker_buy_base_volume,

@@ -82,6 +82,12 @@ struct ReplayMarker {
   std::optional<std::uint64_t> rollover_from;
 };
 
+// A `gap_fill` record (--repair-trades): the gap from..to, `filled` ids of it recorded from REST.
+struct ReplayGapFill {
+  std::uint64_t from = 0, to = 0, filled = 0;
+  std::string_view status;  // "filled", "partial", "failed"
+};
+
 // One item. String views (and depth.symbol, ticker.symbol) stay valid until the next call to
 // ReplayReader::next. For NDJSON depth and snapshot items, bids_json/asks_json are empty.
 struct ReplayItem {
@@ -99,6 +105,10 @@ struct ReplayItem {
   std::string_view other_type;  // `other`: the frame's "e" or the record's `type`
   // `other` NDJSON `trade` / `aggTrade` records: their "id" (t or a), for the id continuity check.
   std::optional<std::uint64_t> event_id;
+  // ... and fetched from REST to fill an id gap (`"source":"rest"`, --repair-trades).
+  bool from_rest = false;
+  // `other` NDJSON `gap_fill` records (--repair-trades): the gap's ids and how its repair ended.
+  std::optional<ReplayGapFill> gap_fill;
   // `other` NDJSON `kline` records: the candle's open time, interval and closing flag, for the
   // kline continuity check.
   std::optional<std::uint64_t> kline_open_time;

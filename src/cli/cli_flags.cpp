@@ -67,6 +67,10 @@ void add_flags(CLI::App& app, FlagValues& v) {
                  "(only each candle's closing update, as seed 000 captures them)")
       ->check(CLI::IsMember({"all", "closed"}))
       ->capture_default_str();
+  app.add_flag("--repair-trades", c.repair_trades,
+               "An aggTrade id gap is fetched from REST (aggTrades?fromId=, low priority in the "
+               "shared weight budget), recorded with source rest and closed by a gap_fill record; "
+               "trade gaps stay marked (Binance's historicalTrades needs an API key)");
   app.add_option(
       "--endpoint", c.ws_endpoint,
       "WebSocket base URL (default: Binance's host for the market), e.g. wss://127.0.0.1:9443");

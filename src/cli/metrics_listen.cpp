@@ -21,6 +21,7 @@ std::unique_ptr<exposition::MetricsServer> start_metrics_server(RecorderConfig& 
 exposition::ExpositionSource exposition_source(const Recorder& recorder) {
   exposition::ExpositionSource source;
   source.streams = [&recorder] { return recorder.stream_reports(); };
+  source.channels = [&recorder] { return recorder.channel_figures(); };
   source.stale_after_ns =
       std::chrono::duration_cast<std::chrono::nanoseconds>(recorder.config().stall_timeout).count();
   return source;

@@ -1,5 +1,6 @@
 #include "cli/run_plan.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -12,6 +13,7 @@
 #include "session/market_endpoints.hpp"
 #include "session/recorder_rest_budgets.hpp"
 #include "transport/rest_weight_scheduler.hpp"
+#include "venues/binance/binance_limits.hpp"
 #include "venues/venue_rules.hpp"
 
 namespace depthrec::cli {
@@ -106,6 +108,16 @@ PlanReport describe_plan(const ParsedCommandLine& parsed) {
     out << "initial sync " << budget.name << ": " << snapshots_by_pool[budget.name]
         << " snapshots (limit " << config.snapshot_limit << "), weight " << weight->second << " / "
         << initial << " per window = " << seconds_text(sync_seconds) << " expected\n";
+  }
+  if (config.repair_trades) {
+    const auto agg_streams = std::count_if(keys.begin(), keys.end(), [](const SubscriptionKey& k) {
+      return k.channel.kind == ChannelKind::agg_trade;
+    });
+    out << "repair-trades: " << agg_streams
+        << " aggTrade streams; a gap is fetched in requests of up to 1000 ids, weight "
+        << venues::binance::agg_trades_weight(Market::spot) << " spot / "
+        << venues::binance::agg_trades_weight(Market::usdm)
+        << " futures each, at low priority (after every snapshot)\n";
   }
   report.text = out.str();
   return report;

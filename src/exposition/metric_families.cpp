@@ -1,5 +1,6 @@
 #include "exposition/metric_families.hpp"
 
+#include "exposition/channel_families.hpp"
 #include "exposition/family_builder.hpp"
 #include "exposition/process_wide_families.hpp"
 
@@ -272,7 +273,8 @@ std::string channel_of(const StreamKey& key) {
 
 std::vector<MetricFamily> metric_families(const MetricsSnapshot& process_wide,
                                           const std::vector<StreamReport>& streams,
-                                          const std::optional<ProcessFigures>& process) {
+                                          const std::optional<ProcessFigures>& process,
+                                          const std::vector<ChannelFigures>& channels) {
   std::vector<MetricFamily> families;
   add_value(add_family(families, "depthrec_up",
                        "1 while the recorder reports its streams, 0 while starting or stopping",
@@ -283,6 +285,7 @@ std::vector<MetricFamily> metric_families(const MetricsSnapshot& process_wide,
                          MetricType::Gauge),
               {}, static_cast<double>(streams.size()));
     stream_families(families, streams);
+    add_trade_repair_families(families, channels);
     add_process_wide_families(families, process_wide);
   }
   if (process) add_process_families(families, *process);

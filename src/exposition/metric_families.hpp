@@ -13,6 +13,7 @@
 
 #include <prometheus/metric_family.h>
 
+#include "depthrec/channel_metrics.hpp"
 #include "depthrec/metrics_snapshot.hpp"
 #include "depthrec/stream_report.hpp"
 #include "exposition/process_figures.hpp"
@@ -26,8 +27,9 @@ std::string channel_of(const StreamKey& key);
 // the snapshot the recorder reports them in), the standard process_* (when known) and
 // depthrec_up (1 while streams are reported, 0 while starting or stopping). The pre-sync
 // buffer's figures are network-thread state, written to metrics.json only.
-std::vector<prometheus::MetricFamily> metric_families(const MetricsSnapshot& process_wide,
-                                                      const std::vector<StreamReport>& streams,
-                                                      const std::optional<ProcessFigures>& process);
+// `channels`: the event-channel streams (trade repairs, channel_families.hpp).
+std::vector<prometheus::MetricFamily> metric_families(
+    const MetricsSnapshot& process_wide, const std::vector<StreamReport>& streams,
+    const std::optional<ProcessFigures>& process, const std::vector<ChannelFigures>& channels = {});
 
 }  // namespace depthrec::exposition

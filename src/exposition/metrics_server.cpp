@@ -23,9 +23,11 @@ void respond(mg_connection* connection, int status, const char* content_type,
 
 std::vector<prometheus::MetricFamily> RecorderCollectable::Collect() const {
   std::vector<StreamReport> streams;
+  std::vector<ChannelFigures> channels;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (attached_) streams = source_.streams();
+    if (attached_ && source_.channels) channels = source_.channels();
   }
   // The process-wide figures (writer, text log, REST budget) ride in the first recorded stream's
   // metrics, where the recorder reports them for metrics.json: no second pass over the streams.
@@ -37,7 +39,7 @@ std::vector<prometheus::MetricFamily> RecorderCollectable::Collect() const {
     }
   }
   return metric_families(first ? first->snapshot : MetricsSnapshot{}, streams,
-                         read_process_figures());
+                         read_process_figures(), channels);
 }
 
 std::pair<int, std::string> RecorderCollectable::health() const {

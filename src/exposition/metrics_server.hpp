@@ -15,6 +15,7 @@
 
 #include <prometheus/collectable.h>
 
+#include "depthrec/channel_metrics.hpp"
 #include "depthrec/metrics_snapshot.hpp"
 #include "depthrec/stream_report.hpp"
 #include "exposition/listen_address.hpp"
@@ -25,8 +26,9 @@ namespace depthrec::exposition {
 
 // What a scrape reads from the running recorder (any thread).
 struct ExpositionSource {
-  std::function<std::vector<StreamReport>()> streams;  // Recorder::stream_reports
-  std::int64_t stale_after_ns = 30'000'000'000;        // /healthz: the stall timeout
+  std::function<std::vector<StreamReport>()> streams;     // Recorder::stream_reports
+  std::function<std::vector<ChannelFigures>()> channels;  // Recorder::channel_figures; optional
+  std::int64_t stale_after_ns = 30'000'000'000;           // /healthz: the stall timeout
 };
 
 struct ListenError : std::runtime_error {

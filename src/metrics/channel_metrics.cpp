@@ -49,6 +49,15 @@ ChannelFigures ChannelMetrics::figures() const {
     f.parse_errors_by_kind[i] = parse_errors_[i].load(std::memory_order_relaxed);
     f.parse_errors += f.parse_errors_by_kind[i];
   }
+  RepairFigures& r = f.repairs;
+  r.requested = repair_requested_.load(std::memory_order_relaxed);
+  r.filled = repair_filled_.load(std::memory_order_relaxed);
+  r.partial = repair_partial_.load(std::memory_order_relaxed);
+  r.failed = repair_failed_.load(std::memory_order_relaxed);
+  r.requests = repair_requests_.load(std::memory_order_relaxed);
+  r.trades = repair_trades_.load(std::memory_order_relaxed);
+  r.answer_errors = repair_answer_errors_.load(std::memory_order_relaxed);
+  r.ignored_ids = repair_ignored_ids_.load(std::memory_order_relaxed);
   if (has_last_id_.load(std::memory_order_relaxed))
     f.last_id = last_id_.load(std::memory_order_relaxed);
   f.last_event_time_ms = last_event_time_ms_.load(std::memory_order_relaxed);

@@ -27,6 +27,29 @@ void counts(Writer& w, const ChannelFigures& f) {
                        f.parse_errors_by_kind[i]);
   }
   w.EndObject();
+  const RepairFigures& r = f.repairs;
+  json_fields::key(w, "repairs");  // --repair-trades; zero without it
+  w.StartObject();
+  json_fields::count(w, "requested", r.requested);
+  json_fields::count(w, "filled", r.filled);
+  json_fields::count(w, "partial", r.partial);
+  json_fields::count(w, "failed", r.failed);
+  json_fields::count(w, "requests", r.requests);
+  json_fields::count(w, "trades", r.trades);
+  json_fields::count(w, "answer_errors", r.answer_errors);
+  json_fields::count(w, "ignored_ids", r.ignored_ids);
+  w.EndObject();
+}
+
+void add(RepairFigures& sum, const RepairFigures& r) {
+  sum.requested += r.requested;
+  sum.filled += r.filled;
+  sum.partial += r.partial;
+  sum.failed += r.failed;
+  sum.requests += r.requests;
+  sum.trades += r.trades;
+  sum.answer_errors += r.answer_errors;
+  sum.ignored_ids += r.ignored_ids;
 }
 
 void add(ChannelFigures& sum, const ChannelFigures& f) {
@@ -39,6 +62,7 @@ void add(ChannelFigures& sum, const ChannelFigures& f) {
   sum.backwards += f.backwards;
   sum.other_symbol += f.other_symbol;
   sum.parse_errors += f.parse_errors;
+  add(sum.repairs, f.repairs);
   for (std::size_t i = 0; i < f.parse_errors_by_kind.size(); ++i)
     sum.parse_errors_by_kind[i] += f.parse_errors_by_kind[i];
 }

@@ -257,6 +257,8 @@ std::string parse_ndjson_record(std::string& line, rapidjson::Document& document
   FieldReader fields(document);
 
   item.event_id.reset();
+  item.from_rest = false;
+  item.gap_fill.reset();
   item.kline_open_time.reset();
   item.kline_interval = {};
   item.kline_closed = false;
@@ -305,6 +307,9 @@ std::string parse_ndjson_record(std::string& line, rapidjson::Document& document
     item.other_type = type;
     if (type == "trade" || type == "aggTrade") {
       fields.u64("id", item.event_id.emplace());
+      std::string_view source;
+      fields.optional_text("source", source);
+      item.from_rest = source == "rest";
       read_trade_payload(fields, type, item);
     }
     if (type == "markPrice" || type == "forceOrder") {
@@ -316,6 +321,14 @@ std::string parse_ndjson_record(std::string& line, rapidjson::Document& document
       item.has_market_event = data != nullptr && protocol::read_market_event_fields(
                                                      data->GetObject(), item.market_event.kind,
                                                      item.market_event) == ParseError::none;
+    }
+    if (type == "gap_fill") {
+      ReplayGapFill& fill = item.gap_fill.emplace();
+      fields.u64("from", fill.from);
+      fields.u64("to", fill.to);
+      fields.u64("filled", fill.filled);
+      fields.optional_text("status", fill.status);
+      if (fill.status.empty() && fields.error().empty()) return "gap_fill record: missing `status`";
     }
     if (type == "kline") {
       fields.u64("open_time", item.kline_open_time.emplace());

@@ -339,6 +339,40 @@ void append_id_gap_record(std::string& out, const RecordContext& context, std::i
   end_record(w);
 }
 
+void append_rest_trade_record(std::string& out, std::string_view type, const RecordContext& context,
+                              std::int64_t recv_ns, std::uint64_t id, std::int64_t trade_time_ms,
+                              std::string_view payload) {
+  JsonLineWriter w(out, context_room(context) + payload.size());
+  begin_record_at_receive_time(w, type, context, recv_ns);
+  field(w, "id", id);
+  w.raw(",\"E\":null,\"T\":");
+  w.ms_or_null(trade_time_ms);
+  w.raw(",\"latency_event_ms\":null,\"source\":\"rest\",\"data\":");
+  w.compact_json(payload);
+  end_record(w);
+}
+
+void append_gap_fill_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
+                            const GapFillInfo& fill) {
+  JsonLineWriter w(out, context_room(context) + fill.error.size() + 64);
+  begin_record_at_receive_time(w, "gap_fill", context, recv_ns);
+  w.raw(",\"reason\":\"id_gap\"");
+  field(w, "from", fill.from);
+  field(w, "to", fill.to);
+  field(w, "missing", fill.missing);
+  w.key("status");
+  w.string(fill.status);
+  field(w, "filled", fill.filled);
+  field(w, "requests", fill.requests);
+  w.key("error");
+  if (fill.error.empty()) {
+    w.null();
+  } else {
+    w.string(fill.error);
+  }
+  end_record(w);
+}
+
 void append_kline_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
                          const KlineEvent& kline, double latency_event_ms) {
   // Beyond the fixed room: the nine column keys and eight decimals of a closed candle.

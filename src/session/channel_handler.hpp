@@ -25,6 +25,12 @@ struct ChannelHooks {
   // As SessionHooks::write (gap records are markers, events data); empty: no files.
   std::function<PushInfo(std::string& line, const RecordContext& context, bool marker)> write;
   std::function<void(LogLevel, const std::string&)> log;
+  // --repair-trades (aggTrade streams): GET the venue's aggTrades?symbol=&fromId=&limit= through
+  // the shared REST scheduler; `done` runs later on the network thread with the answer (also a
+  // failure; never once the run stops: that gap stays marked). Empty: gaps are marked, never
+  // repaired.
+  std::function<void(std::uint64_t from_id, int limit, std::function<void(const RestAnswer&)> done)>
+      fetch_agg_trades;
 };
 
 struct ChannelSetup {
@@ -74,6 +80,7 @@ class ChannelHandler {
   // A line a peer can cause once per frame: throttled.
   void log_per_event(LogLevel level, const std::string& message);
   ChannelMetrics& metrics_mut() { return metrics_; }
+  const ChannelHooks& hooks() const { return hooks_; }
   RecordContext& context() { return context_; }
   std::string& line() { return line_; }
 

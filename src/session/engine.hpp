@@ -125,7 +125,8 @@ class Engine {
   void stop();
   // The aggregate over every stream (the seed's metrics.json top level). Thread-safe.
   MetricsSnapshot metrics() const;
-  std::vector<StreamReport> stream_reports() const;  // any thread (Recorder::stream_reports)
+  std::vector<StreamReport> stream_reports() const;     // any thread (Recorder::stream_reports)
+  std::vector<ChannelFigures> channel_figures() const;  // any thread (Recorder::channel_figures)
   std::string last_error() const;
   bool on_network_thread() const;
   // Any thread once prepared: the text log reopens its path (SIGHUP after logrotate).
@@ -183,6 +184,11 @@ class Engine {
   PushInfo write(std::string& line, const RecordContext& context, bool marker);
   void request_snapshot(EngineStream& stream, bool resync);
   void request_server_time(EngineConnection& connection);
+  // --repair-trades: the aggTrades fetch of `key`'s aggTrade handler (ChannelHooks).
+  using AggTradesFetcher = decltype(ChannelHooks::fetch_agg_trades);
+  AggTradesFetcher agg_trades_fetcher(const SubscriptionKey& key);
+  // --repair-trades with no aggTrade stream: said at start rather than silently ignored.
+  void warn_if_nothing_to_repair();
 
   void handle_frame(EngineConnection& connection, std::uint64_t conn_id, std::string_view payload,
                     bool binary, std::int64_t recv_ns);

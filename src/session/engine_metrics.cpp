@@ -95,6 +95,14 @@ std::vector<StreamReport> Engine::stream_reports() const {
   return reports;
 }
 
+std::vector<ChannelFigures> Engine::channel_figures() const {
+  std::lock_guard<std::mutex> lock(streams_mutex_);
+  std::vector<ChannelFigures> figures;
+  figures.reserve(channels_.size());
+  for (const auto& channel : channels_) figures.push_back(channel->handler->metrics().figures());
+  return figures;
+}
+
 void Engine::write_metrics(bool final) {
   // The process-wide figures (writer, text log, REST) go to the first stream's metrics, which
   // the aggregate starts from: counted once.

@@ -79,6 +79,7 @@ void Engine::prepare() {
       std::make_unique<transport::RestScheduler>(rest, recorder_rest_budgets(config_));
   if (config_.symbol_selection.has_all()) resolve_symbols();
   build_streams();
+  warn_if_nothing_to_repair();
   build_writer();
   build_connections();
 }
@@ -156,6 +157,8 @@ std::unique_ptr<EngineChannel> Engine::make_channel(const SubscriptionKey& key) 
   setup.hooks.log = [this](LogLevel level, const std::string& message) {
     log_->log(level, message);
   };
+  if (config_.repair_trades && key.channel.kind == ChannelKind::agg_trade)
+    setup.hooks.fetch_agg_trades = agg_trades_fetcher(key);
   channel->handler = make_channel_handler(std::move(setup));
   if (!channel->handler)
     throw std::runtime_error(to_string(key) + ": no handler records this channel");

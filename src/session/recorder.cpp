@@ -235,6 +235,14 @@ std::vector<StreamReport> Recorder::stream_reports() const {
   return reports;
 }
 
+std::vector<ChannelFigures> Recorder::channel_figures() const {
+  {
+    std::lock_guard<std::mutex> lock(impl_->state_mutex);
+    if (!impl_->started) return {};
+  }
+  return impl_->engine ? impl_->engine->channel_figures() : std::vector<ChannelFigures>{};
+}
+
 const RecorderConfig& Recorder::config() const {
   return impl_->config;
 }

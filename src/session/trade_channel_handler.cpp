@@ -108,6 +108,7 @@ void TradeChannelHandler::record(std::string_view frame, std::int64_t recv_ns) {
       log_per_event(LogLevel::warning, "id gap: " + std::to_string(step.missing) + " ids (" +
                                            std::to_string(step.from) + ".." +
                                            std::to_string(step.to) + ") not received");
+      if (kind_ == TradeKind::agg_trade && hooks().fetch_agg_trades) start_repair(gap, recv_ns);
       break;
     }
     case IdStepKind::first:

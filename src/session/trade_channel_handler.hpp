@@ -4,12 +4,17 @@
 // During a rollover the successor's events are held (bounded) while they are ahead of the ids
 // recorded from the old connection: the successor joins when its ids meet those (the old
 // connection's in-flight events are not lost by a switch too early), then only its events count.
+// With --repair-trades (ChannelHooks::fetch_agg_trades, aggTrade only: Binance's trade history,
+// historicalTrades, needs an API key) each id gap is then fetched from REST, one page at a time
+// and one gap at a time (trade_channel_repair.cpp): the trades recorded with source rest, then a
+// gap_fill record says how the repair ended. The network thread never waits for an answer.
 #pragma once
 
 #include <deque>
 
 #include "depthrec/id_continuity.hpp"
 #include "depthrec/trade_event.hpp"
+#include "protocol/agg_trade_gap_repair.hpp"
 #include "session/channel_handler.hpp"
 
 namespace depthrec::session {
@@ -26,6 +31,10 @@ class TradeChannelHandler final : public ChannelHandler {
 
   // Successor events held while ahead of the old connection's (a rollover), at most this many.
   static constexpr std::size_t kMaxHeld = 20'000;
+  // Gaps waiting for their repair, at most this many (more: failed at once, their gap marked).
+  static constexpr std::size_t kMaxQueuedRepairs = 64;
+  // A page whose request failed (transport, 429/418, 5xx) is asked again this many times in all.
+  static constexpr int kRepairAttempts = 3;
 
  private:
   struct Held {
@@ -40,6 +49,14 @@ class TradeChannelHandler final : public ChannelHandler {
   void join_if_held_meets();
   void join();
   void record(std::string_view frame, std::int64_t recv_ns);
+  // trade_channel_repair.cpp
+  void start_repair(const IdGapInfo& gap, std::int64_t recv_ns);
+  void send_repair_request();
+  void on_repair_answer(const RestAnswer& answer);
+  // The answer's trades of the front repair recorded; false when it cannot be read.
+  bool take_repair_answer(const RestAnswer& answer);
+  // Its gap_fill record and counts (the caller drops it); `requests`: REST requests made for it.
+  void finish_repair(const AggTradeGapRepair& repair, std::uint64_t requests, std::int64_t recv_ns);
 
   std::uint64_t active_conn_ = 0;  // 0: any (before the first connect)
   std::uint64_t successor_ = 0;    // a rollover's successor not yet joined; 0: none
@@ -47,7 +64,11 @@ class TradeChannelHandler final : public ChannelHandler {
   TradeKind kind_;
   IdContinuity continuity_;
   TradeEvent event_;
-  std::string scratch_;  // the parser's copy of the frame (capacity reused)
+  std::string scratch_;                    // the parser's copy of the frame (capacity reused)
+  std::deque<AggTradeGapRepair> repairs_;  // the front one is being fetched
+  bool repair_in_flight_ = false;
+  int repair_attempts_ = 0;            // of the page in flight
+  std::uint64_t repair_requests_ = 0;  // of the front repair
 };
 
 }  // namespace depthrec::session

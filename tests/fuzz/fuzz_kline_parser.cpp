@@ -5,8 +5,6 @@
 //    object's text ('{'..'}'), close time >= open time, a known interval, decimals round-trip;
 //  - continuity accepts any open time without crashing (extreme times included);
 //  - the kline and kline gap records are one JSON line each (no CR/LF inside) that parses back.
-#include <rapidjson/document.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -15,20 +13,13 @@
 #include "depthrec/kline_continuity.hpp"
 #include "depthrec/records.hpp"
 #include "fuzz_check.hpp"
+#include "record_line_check.hpp"
 
 namespace {
 
 using namespace depthrec;
 
 using fuzz::is_view_inside;
-
-void check_line(const std::string& line) {
-  FUZZ_CHECK(!line.empty() && line.back() == '\n');
-  FUZZ_CHECK(line.find_first_of("\r\n") == line.size() - 1);
-  rapidjson::Document parsed;
-  parsed.Parse(line.c_str(), line.size() - 1);
-  FUZZ_CHECK(!parsed.HasParseError() && parsed.IsObject());
-}
 
 }  // namespace
 
@@ -66,7 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   context.stream = "x@kline_1m";
   std::string line;
   append_kline_record(line, context, 1, event, 0.0);
-  check_line(line);
+  fuzz::check_json_object_line(line);
   line.clear();
   KlineGapInfo gap;
   gap.last_open_time = step.previous_open_ms;
@@ -75,6 +66,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   gap.to_open_time = step.missing_to_ms;
   gap.missing = step.missing;
   append_kline_gap_record(line, context, 1, gap);
-  check_line(line);
+  fuzz::check_json_object_line(line);
   return 0;
 }

@@ -1,8 +1,10 @@
 // What the recorder writes for a parsed depth event or snapshot: exactly one line (no CR, one
 // LF at its end) whatever whitespace the source had, and its level arrays parse back to the very
 // levels the parser read (values exactly as received). Shared by fuzz_frame_parser and
-// fuzz_snapshot_parser.
+// fuzz_snapshot_parser; check_json_object_line by the event-channel targets.
 #pragma once
+
+#include <rapidjson/document.h>
 
 #include <string>
 #include <string_view>
@@ -18,6 +20,14 @@ inline void check_one_line(const std::string& line) {
   FUZZ_CHECK(!line.empty() && line.back() == '\n');
   FUZZ_CHECK(line.find('\n') == line.size() - 1);
   FUZZ_CHECK(line.find('\r') == std::string::npos);
+}
+
+// One line that parses back as a JSON object (fuzz_kline_parser, fuzz_agg_trades_answer).
+inline void check_json_object_line(const std::string& line) {
+  check_one_line(line);
+  rapidjson::Document parsed;
+  parsed.Parse(line.c_str(), line.size() - 1);
+  FUZZ_CHECK(!parsed.HasParseError() && parsed.IsObject());
 }
 
 // The record's `key` array (e.g. "b") re-read as a snapshot side equals `levels`.

@@ -11,76 +11,10 @@
 #include <map>
 #include <tuple>
 
-#include "engine_e2e_support.hpp"
+#include "trades_e2e_support.hpp"
 
 namespace itest::faults_trades {
 namespace {
-
-const std::vector<std::string> kSymbols{"BTCUSDT", "ETHUSDT", "SOLUSDT"};
-
-struct TradeTruth {
-  std::uint64_t trades_sent = 0, agg_sent = 0, events_generated = 0;
-};
-
-TradeTruth truth_of(const Simulator& sim, const std::string& symbol) {
-  TradeTruth truth;
-  const rapidjson::Document doc = sim_symbol_stats(sim, symbol);
-  if (!doc.IsObject() || !doc.HasMember("symbol")) return truth;
-  truth.trades_sent = u64(doc["symbol"], "trade_events_sent");
-  truth.agg_sent = u64(doc["symbol"], "agg_trade_events_sent");
-  truth.events_generated = u64(doc["symbol"], "events_generated");
-  return truth;
-}
-
-std::string lower(std::string text) {
-  return SymbolUnderTest::to_lower(std::move(text));
-}
-
-// Runs depthrec on the three symbols with depth@100ms,trade,aggTrade until depthsim generated
-// kEngineEvents per symbol and metrics.json counts every trade and aggTrade sent; returns the
-// final metrics (and the run, stopped, for its records).
-std::optional<rapidjson::Document> record_until_every_trade_counted(
-    const Simulator& sim, RecorderRun& run, const std::vector<std::string>& symbols = kSymbols) {
-  const bool counted = wait_until(
-      [&] {
-        const auto metrics = read_metrics(run.metrics_path());
-        if (!metrics) return false;
-        for (const std::string& symbol : symbols) {
-          const TradeTruth truth = truth_of(sim, symbol);
-          if (truth.events_generated < kEngineEvents) return false;
-          const auto* trade = channel_stream_entry(*metrics, lower(symbol) + "@trade");
-          const auto* agg = channel_stream_entry(*metrics, lower(symbol) + "@aggTrade");
-          if (!trade || !agg || u64(*trade, "frames") < truth.trades_sent ||
-              u64(*agg, "frames") < truth.agg_sent)
-            return false;
-        }
-        return true;
-      },
-      std::chrono::seconds(60));
-  EXPECT_TRUE(counted) << run.process->output();
-  stop_recorder(run);
-  return read_metrics(run.metrics_path());
-}
-
-RecorderRun start_trades_recorder(const Simulator& sim, const std::string& market = "usdm",
-                                  const std::string& symbols = "BTCUSDT,ETHUSDT,SOLUSDT",
-                                  const std::vector<std::string>& extra = {}) {
-  std::vector<std::string> args{
-      "--symbols",        symbols, "--market", market, "--streams", "depth@100ms,trade,aggTrade",
-      "--print-interval", "1"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  return start_recorder(sim, args);
-}
-
-// Records of `type` per stream, and the ids in order.
-std::map<std::string, std::vector<std::uint64_t>> ids_by_stream(
-    const std::vector<rapidjson::Document>& records, const std::string& type) {
-  std::map<std::string, std::vector<std::uint64_t>> ids;
-  for (const rapidjson::Document& record : records) {
-    if (str(record, "type") == type) ids[str(record, "stream")].push_back(u64(record, "id"));
-  }
-  return ids;
-}
 
 struct TradeTally {
   std::uint64_t sent = 0, recorded = 0;
@@ -207,6 +141,16 @@ TEST(FaultTrades, AnInjectedTradeIdGapIsOneGapRecordPerStreamWithItsRange) {
   }
   EXPECT_EQ(replay.json["trade_streams"].Size(), 6u);
   EXPECT_EQ(replay_marked, 2u);
+  // Without --repair-trades the gaps stay marked: no REST trade, no gap_fill, both unfilled.
+  for (const rapidjson::Document& record : records) {
+    EXPECT_NE(str(record, "type"), "gap_fill");
+    EXPECT_FALSE(record.HasMember("source")) << str(record, "stream");
+  }
+  EXPECT_EQ(u64((*agg)["repairs"], "requested"), 0u);
+  std::uint64_t replay_unfilled = 0;
+  for (const auto& t : replay.json["trade_streams"].GetArray())
+    replay_unfilled += u64(t, "unfilled_gaps");
+  EXPECT_EQ(replay_unfilled, 2u);
   EXPECT_EQ(replay_missing, 5u);
   // The same recording with the id_gap records taken out: the jumps are unmarked, exit 1.
   const std::string unmarked = run.dir + "/unmarked.ndjson";

@@ -345,6 +345,14 @@ std::string json_report(const RunSummary& run, const ReplayReport& report, const
     w.Uint64(t.unmarked_gaps);
     w.Key("out_of_order");
     w.Uint64(t.out_of_order);
+    w.Key("filled_gaps");  // --repair-trades: marked gaps every id of which came from REST
+    w.Uint64(t.filled_gaps);
+    w.Key("unfilled_gaps");
+    w.Uint64(t.unfilled_gaps);
+    w.Key("rest_trades");
+    w.Uint64(t.rest_trades);
+    w.Key("bad_repairs");
+    w.Uint64(t.bad_repairs);
     w.Key("consistent");
     w.Bool(t.consistent());
     w.EndObject();

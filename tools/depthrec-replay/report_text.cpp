@@ -221,7 +221,13 @@ void print_text_report(std::FILE* out, const RunSummary& run, const ReplayReport
                  " ids), unmarked %" PRIu64 ", out of order %" PRIu64 "\n",
                  t.stream.c_str(), t.events, t.marked_gaps, t.missing_ids, t.unmarked_gaps,
                  t.out_of_order);
-    trade_failures += t.unmarked_gaps + t.out_of_order;
+    if (t.rest_trades + t.filled_gaps + t.bad_repairs > 0) {
+      std::fprintf(out,
+                   "             %s: repaired from REST: %" PRIu64 " trades, gaps filled %" PRIu64
+                   ", unfilled %" PRIu64 ", bad repairs %" PRIu64 "\n",
+                   t.stream.c_str(), t.rest_trades, t.filled_gaps, t.unfilled_gaps, t.bad_repairs);
+    }
+    trade_failures += t.unmarked_gaps + t.out_of_order + t.bad_repairs;
   }
   std::string result = "OK";
   std::string failures = failures_text(run);

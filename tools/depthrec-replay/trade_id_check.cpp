@@ -2,21 +2,37 @@
 
 namespace depthrec::replay {
 
+TradeStreamReport& TradeIdCheck::report_of(const std::string& stream, std::string_view channel) {
+  TradeStreamReport& report = streams_[stream];
+  if (report.stream.empty()) {
+    report.stream = stream;
+    report.channel = std::string(channel);
+  }
+  return report;
+}
+
 bool TradeIdCheck::take(const ReplayItem& item) {
   if (item.type == ReplayItemType::marker && item.marker.type == MarkerType::gap &&
       item.marker.reason == "id_gap") {
-    if (item.marker.id_from && item.marker.id_to)
-      pending_gaps_[std::string(item.stream)] = {*item.marker.id_from, *item.marker.id_to};
+    if (item.marker.id_from && item.marker.id_to) {
+      const std::string stream(item.stream);
+      pending_gaps_[stream] = {*item.marker.id_from, *item.marker.id_to};
+      open_gaps_[stream][*item.marker.id_from] = OpenGap{*item.marker.id_to, 0, std::nullopt};
+    }
+    return true;
+  }
+  if (item.type == ReplayItemType::other && item.gap_fill) {
+    take_gap_fill(std::string(item.stream), *item.gap_fill);
     return true;
   }
   if (item.type != ReplayItemType::other || !item.event_id) return false;
   const std::string stream(item.stream);
-  TradeStreamReport& report = streams_[stream];
-  if (report.stream.empty()) {
-    report.stream = stream;
-    report.channel = std::string(item.other_type);
-  }
+  TradeStreamReport& report = report_of(stream, item.other_type);
   const std::uint64_t id = *item.event_id;
+  if (item.from_rest) {
+    take_rest_trade(report, stream, id);
+    return true;
+  }
   const auto pending = pending_gaps_.find(stream);
   if (report.last_id) {
     const std::uint64_t last = *report.last_id;
@@ -40,9 +56,52 @@ bool TradeIdCheck::take(const ReplayItem& item) {
   return true;
 }
 
+void TradeIdCheck::take_rest_trade(TradeStreamReport& report, const std::string& stream,
+                                   std::uint64_t id) {
+  ++report.rest_trades;
+  std::map<std::uint64_t, OpenGap>& gaps = open_gaps_[stream];
+  auto gap = gaps.upper_bound(id);  // the first gap beginning after id; the one before may hold it
+  if (gap == gaps.begin()) {
+    ++report.bad_repairs;  // no gap begins at or before it
+    return;
+  }
+  --gap;
+  OpenGap& open = gap->second;
+  if (id > open.to || (open.last_rest_id && id <= *open.last_rest_id)) {
+    ++report.bad_repairs;  // outside the gap, or twice
+    return;
+  }
+  open.last_rest_id = id;
+  ++open.filled;
+}
+
+void TradeIdCheck::take_gap_fill(const std::string& stream, const ReplayGapFill& fill) {
+  TradeStreamReport& report = streams_[stream];
+  if (report.stream.empty()) report.stream = stream;
+  std::map<std::uint64_t, OpenGap>& gaps = open_gaps_[stream];
+  const auto gap = gaps.find(fill.from);
+  if (gap == gaps.end() || gap->second.to != fill.to) {
+    ++report.bad_repairs;  // closes no gap the recording marked
+    return;
+  }
+  const std::uint64_t missing = fill.to - fill.from + 1;
+  const bool says_filled = fill.status == "filled";
+  // What it claims must be what was recorded: every id for "filled", `filled` of them otherwise.
+  if (gap->second.filled != fill.filled || (says_filled && fill.filled != missing)) {
+    ++report.bad_repairs;
+  } else if (says_filled) {
+    ++report.filled_gaps;
+  }
+  gaps.erase(gap);
+}
+
 std::vector<TradeStreamReport> TradeIdCheck::reports() const {
   std::vector<TradeStreamReport> out;
-  for (const auto& [stream, report] : streams_) out.push_back(report);
+  for (const auto& [stream, report] : streams_) {
+    out.push_back(report);
+    TradeStreamReport& r = out.back();
+    r.unfilled_gaps = r.marked_gaps > r.filled_gaps ? r.marked_gaps - r.filled_gaps : 0;
+  }
   return out;
 }
 

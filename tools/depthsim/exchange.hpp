@@ -31,6 +31,9 @@
 
 namespace depthsim {
 
+// A Binance error answer: {"code":C,"msg":"..."} with HTTP `status` (exchange_http.cpp).
+HttpReply json_error(int status, int code, const std::string& message);
+
 class Exchange final : public ServerHandler {
  public:
   // Throws std::runtime_error when the replay file cannot be read. `rest_budget` is the REST
@@ -142,6 +145,8 @@ class Exchange final : public ServerHandler {
   void send_http(ConnectionId id, HttpReply reply);  // a deferred answer, with the weight header
   HttpReply snapshot_reply(const RequestTarget& target, bool& deferred, ConnectionId id);
   HttpReply truth_reply(const RequestTarget& target) const;
+  // exchange_trades.cpp: GET aggTrades?symbol=&fromId=&limit= from the symbol's trade history.
+  HttpReply agg_trades_reply(const RequestTarget& target);
   HttpReply fault_reply(const RequestTarget& target);
   HttpReply pause_reply(bool pause);
   // /sim/hold-handshakes?count=N&ms=X: the next N accepted upgrades answer X ms late.
@@ -195,6 +200,7 @@ class Exchange final : public ServerHandler {
 
   std::uint64_t sessions_opened_ = 0;
   std::uint64_t snapshots_served_ = 0;
+  std::uint64_t agg_trades_requests_ = 0;  // aggTrades REST queries answered (any symbol)
   std::uint64_t http_requests_ = 0;
   std::uint64_t pings_sent_ = 0;
   std::uint64_t pongs_received_ = 0;

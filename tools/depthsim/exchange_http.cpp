@@ -1,4 +1,5 @@
-// REST endpoints (depth snapshot, server time, exchangeInfo) and the /sim/* control endpoints.
+// REST endpoints (depth snapshot, server time, exchangeInfo, aggTrades) and the /sim/* control
+// endpoints.
 #include "exchange.hpp"
 
 #include <rapidjson/stringbuffer.h>
@@ -11,14 +12,14 @@
 
 namespace depthsim {
 
-namespace {
-
 HttpReply json_error(int status, int code, const std::string& message) {
   std::string body = "{\"code\":" + std::to_string(code) + ",\"msg\":";
   append_json_string(body, message);
   body += "}";
   return HttpReply{status, body, {}};
 }
+
+namespace {
 
 HttpReply ok(std::string body) {
   return HttpReply{200, std::move(body), {}};
@@ -98,6 +99,7 @@ std::optional<HttpReply> Exchange::answer_http(ConnectionId id, const std::strin
     if (deferred) return std::nullopt;
     return reply;
   }
+  if (target.path == agg_trades_rest_path(options_.market)) return agg_trades_reply(target);
   if (is_time_path(target.path))
     return ok("{\"serverTime\":" + std::to_string(server_time_reply_ms()) + "}");
   if (target.path == exchange_info_rest_path(options_.market)) {

@@ -106,6 +106,10 @@ void write_feed(JsonWriter& json, const SymbolFeed& feed, bool generation_stoppe
   json.Uint64(trades.last_trade_id);
   json.Key("last_agg_trade_id");
   json.Uint64(trades.last_agg_trade_id);
+  json.Key("agg_trades_requests");  // aggTrades REST queries of this symbol answered
+  json.Uint64(trades.agg_trades_requests);
+  json.Key("agg_trades_served");  // aggregate trades in those answers
+  json.Uint64(trades.agg_trades_served);
   const SymbolFeed::KlineCounts& klines = feed.kline_counts();
   json.Key("kline_events_sent");  // open-candle updates and closing ones, every kline stream
   json.Uint64(klines.updates_sent + klines.closed_sent);
@@ -191,6 +195,8 @@ std::string Exchange::stats_json() const {
   json.Uint64(handshakes_held_);
   json.Key("snapshots_served");
   json.Uint64(snapshots_served_);
+  json.Key("agg_trades_requests");  // aggTrades REST queries answered, every symbol
+  json.Uint64(agg_trades_requests_);
   json.Key("http_requests");
   json.Uint64(http_requests_);
   json.Key("pings_sent");

@@ -138,7 +138,8 @@ SymbolFeed* Exchange::feed_for(const std::string& symbol) {
 }
 
 SymbolFeed& Exchange::add_feed(const std::string& symbol, double rate) {
-  feeds_.push_back(std::make_unique<SymbolFeed>(options_.market, symbol, options_.seed, rate));
+  feeds_.push_back(std::make_unique<SymbolFeed>(options_.market, symbol, options_.seed, rate,
+                                                options_.trade_history));
   feed_by_symbol_[symbol] = feeds_.back().get();
   return *feeds_.back();
 }

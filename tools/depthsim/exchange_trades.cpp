@@ -1,8 +1,10 @@
 // Exchange's trades: a group at the symbol's top of book (TradeTape) sent to the symbol's trade
 // subscribers (one frame per fill) and aggTrade subscribers (one frame per group), before the
 // depth event of the same step. A trade_gap fault generates the group and sends nothing: both
-// streams then show an id jump.
+// streams then show an id jump. The aggTrades REST query answers from the symbol's history of
+// groups (a gap's included), as a recorder's repair asks.
 #include <algorithm>
+#include <limits>
 
 #include "exchange.hpp"
 #include "payload_format.hpp"
@@ -41,6 +43,7 @@ void Exchange::generate_trades(SymbolFeed& feed, std::int64_t event_ms,
   ++counts.agg_trades_generated;
   counts.last_trade_id = group.last_trade_id;
   counts.last_agg_trade_id = group.agg_id;
+  feed.agg_trade_history().add(group);  // a gap's group too: the REST query serves it
   if (gap != faults.end()) {
     count_fault("trade_gap");
     return;  // not in the candles either: every candle is what the trades sent imply
@@ -68,6 +71,37 @@ void Exchange::generate_trades(SymbolFeed& feed, std::int64_t event_ms,
   }
   add_trades_to_klines(feed, group, event_ms);
   if (group.agg_id % kForceOrderEvery == 0) send_force_order(feed, group);
+}
+
+HttpReply Exchange::agg_trades_reply(const RequestTarget& target) {
+  const std::optional<std::string> symbol = target.param("symbol");
+  if (!symbol || symbol->empty()) {
+    return json_error(400, -1102,
+                      "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
+  }
+  SymbolFeed* feed = replay_ ? nullptr : feed_for(*symbol);
+  if (feed == nullptr || feed->status() == SymbolFeed::Status::removed)
+    return json_error(400, -1121, "Invalid symbol.");
+  long limit = 500;  // Binance's default; at most 1000
+  if (std::optional<std::string> text = target.param("limit")) {
+    const std::optional<long> parsed = parse_long_in(*text, 1, 1000);
+    if (!parsed) return json_error(400, -1100, "Illegal characters found in parameter 'limit'.");
+    limit = *parsed;
+  }
+  const AggTradeHistory& history = feed->agg_trade_history();
+  std::vector<const TradeGroup*> groups;
+  if (std::optional<std::string> text = target.param("fromId")) {
+    const std::optional<long> from = parse_long_in(*text, 0, std::numeric_limits<long>::max());
+    if (!from) return json_error(400, -1100, "Illegal characters found in parameter 'fromId'.");
+    groups = history.from(static_cast<std::uint64_t>(*from), static_cast<std::size_t>(limit));
+  } else {
+    groups = history.latest(static_cast<std::size_t>(limit));
+  }
+  ++agg_trades_requests_;
+  SymbolFeed::TradeCounts& counts = feed->trade_counts();
+  ++counts.agg_trades_requests;
+  counts.agg_trades_served += groups.size();
+  return HttpReply{200, render_agg_trades_answer(options_.market, feed->book().spec(), groups), {}};
 }
 
 }  // namespace depthsim

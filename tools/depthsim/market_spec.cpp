@@ -37,6 +37,18 @@ std::string_view depth_rest_path(Market market) {
   return "/fapi/v1/depth";
 }
 
+std::string_view agg_trades_rest_path(Market market) {
+  switch (market) {
+    case Market::usdm:
+      return "/fapi/v1/aggTrades";
+    case Market::coinm:
+      return "/dapi/v1/aggTrades";
+    case Market::spot:
+      return "/api/v3/aggTrades";
+  }
+  return "/fapi/v1/aggTrades";
+}
+
 std::string_view time_rest_path(Market market) {
   switch (market) {
     case Market::usdm:

@@ -19,6 +19,8 @@ inline bool is_futures(Market market) {
 }
 std::string_view depth_rest_path(
     Market market);  // "/fapi/v1/depth", "/dapi/v1/depth", "/api/v3/depth"
+// "/fapi/v1/aggTrades", "/dapi/v1/aggTrades", "/api/v3/aggTrades"
+std::string_view agg_trades_rest_path(Market market);
 std::string_view time_rest_path(Market market);  // "/fapi/v1/time", "/dapi/v1/time", "/api/v3/time"
 int default_ping_interval_sec(Market market);    // 180 futures, 20 spot
 int incoming_message_limit_per_sec(Market market);     // 10 futures, 5 spot

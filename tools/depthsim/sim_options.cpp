@@ -231,6 +231,10 @@ std::optional<SimOptions> parse_command_line(int argc, const char* const* argv,
                  "One trade group every N depth events of a symbol: 1-3 trades at the book's top "
                  "(trade stream) aggregated into one aggTrade; 0: no trades")
       ->capture_default_str();
+  app.add_option("--trade-history", options.trade_history,
+                 "Aggregate trades per symbol kept for the aggTrades REST query (fromId older "
+                 "than those answers an empty list)")
+      ->capture_default_str();
   app.add_option("--level-flood", options.level_flood,
                  "Every event also adds N new asks beyond every ask so far (the book grows)");
   app.add_option("--replay", options.replay_file,

@@ -77,6 +77,8 @@ struct SimOptions {
   std::size_t level_flood = 0;
   // One trade group (trade and aggTrade events) every N depth events of a symbol; 0: none.
   std::uint64_t trade_every = 1;
+  // Aggregate trades each symbol keeps for the aggTrades REST query (older ids: an empty list).
+  std::size_t trade_history = 10000;
 
   // Replay
   std::string replay_file;

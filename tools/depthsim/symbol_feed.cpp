@@ -18,9 +18,11 @@ std::uint64_t symbol_seed(std::uint64_t seed, const std::string& symbol) {
 }
 }  // namespace
 
-SymbolFeed::SymbolFeed(Market market, const std::string& symbol, std::uint64_t seed, double rate)
+SymbolFeed::SymbolFeed(Market market, const std::string& symbol, std::uint64_t seed, double rate,
+                       std::size_t trade_history)
     : book_(symbol_spec(market, symbol), market, symbol_seed(seed, symbol)),
       trades_(symbol, seed),
+      agg_history_(trade_history),
       rate_(rate) {}
 
 const char* SymbolFeed::status_name(Status status) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "agg_trade_history.hpp"
 #include "fault_plan.hpp"
 #include "kline_tape.hpp"
 #include "synthetic_book.hpp"
@@ -19,7 +20,10 @@ class SymbolFeed {
  public:
   using Clock = std::chrono::steady_clock;
 
-  SymbolFeed(Market market, const std::string& symbol, std::uint64_t seed, double rate);
+  SymbolFeed(Market market, const std::string& symbol, std::uint64_t seed, double rate,
+             std::size_t trade_history = kDefaultTradeHistory);
+  // Aggregate trades kept for the aggTrades REST query (--trade-history).
+  static constexpr std::size_t kDefaultTradeHistory = 10000;
 
   // Events per second (0: as fast as subscribers read, --rate 0).
   double rate() const { return rate_; }
@@ -37,12 +41,16 @@ class SymbolFeed {
   FaultPlan& fault_plan() { return fault_plan_; }
 
   TradeTape& trades() { return trades_; }
+  AggTradeHistory& agg_trade_history() { return agg_history_; }
+  const AggTradeHistory& agg_trade_history() const { return agg_history_; }
   // Trade and aggTrade frames sent to every subscriber (the tests' sent == recorded checks), and
   // the last ids generated (sent or not).
   struct TradeCounts {
     std::uint64_t trades_sent = 0, agg_trades_sent = 0;
     std::uint64_t trades_generated = 0, agg_trades_generated = 0;
     std::uint64_t last_trade_id = 0, last_agg_trade_id = 0;
+    std::uint64_t agg_trades_requests = 0;  // aggTrades REST queries answered
+    std::uint64_t agg_trades_served = 0;    // aggregate trades in those answers
   };
   TradeCounts& trade_counts() { return trade_counts_; }
   const TradeCounts& trade_counts() const { return trade_counts_; }
@@ -96,6 +104,7 @@ class SymbolFeed {
  private:
   SyntheticBook book_;
   TradeTape trades_;
+  AggTradeHistory agg_history_;
   TradeCounts trade_counts_;
   std::vector<KlineTape> kline_tapes_;
   KlineCounts kline_counts_;

@@ -121,6 +121,8 @@ std::string rest_path(Market market, RestEndpoint endpoint) {
       return path + "/time";
     case RestEndpoint::exchange_info:
       return path + "/exchangeInfo";
+    case RestEndpoint::agg_trades:
+      return path + "/aggTrades";
   }
   return path;
 }
@@ -135,6 +137,13 @@ std::string rest_url(std::string_view endpoint_override, Market market, RestEndp
 std::string snapshot_url(std::string_view endpoint_override, Market market, std::string_view symbol,
                          int limit) {
   return rest_url(endpoint_override, market, RestEndpoint::depth) + "?symbol=" + to_upper(symbol) +
+         "&limit=" + std::to_string(limit);
+}
+
+std::string agg_trades_url(std::string_view endpoint_override, Market market,
+                           std::string_view symbol, std::uint64_t from_id, int limit) {
+  return rest_url(endpoint_override, market, RestEndpoint::agg_trades) +
+         "?symbol=" + to_upper(symbol) + "&fromId=" + std::to_string(from_id) +
          "&limit=" + std::to_string(limit);
 }
 

@@ -2,6 +2,7 @@
 // (binance-protocol.md, "Endpoints" and "2026 changes").
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,7 +32,7 @@ std::string combined_stream_url(std::string_view base, const std::vector<std::st
 // A connection opened with no stream, to be filled by SUBSCRIBE: <base>/stream (wrapped payloads).
 std::string live_stream_url(std::string_view base);
 
-enum class RestEndpoint { depth, server_time, exchange_info };
+enum class RestEndpoint { depth, server_time, exchange_info, agg_trades };
 // https://api.binance.com, https://fapi.binance.com, https://dapi.binance.com.
 std::string_view default_rest_host(Market market);
 // /api/v3/depth, /fapi/v1/time, /dapi/v1/exchangeInfo...
@@ -41,5 +42,9 @@ std::string rest_url(std::string_view endpoint_override, Market market, RestEndp
 // <rest_url depth>?symbol=BTCUSDT&limit=1000 (the symbol upper-cased).
 std::string snapshot_url(std::string_view endpoint_override, Market market, std::string_view symbol,
                          int limit);
+
+// <rest_url aggTrades>?symbol=BTCUSDT&fromId=N&limit=L: L aggregate trades from id N on.
+std::string agg_trades_url(std::string_view endpoint_override, Market market,
+                           std::string_view symbol, std::uint64_t from_id, int limit);
 
 }  // namespace depthrec::venues::binance

@@ -55,4 +55,8 @@ int exchange_info_weight(Market market) {
   return market == Market::spot ? 20 : 1;
 }
 
+int agg_trades_weight(Market market) {
+  return market == Market::spot ? 4 : 20;
+}
+
 }  // namespace depthrec::venues::binance

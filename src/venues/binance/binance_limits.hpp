@@ -37,5 +37,7 @@ bool is_valid_snapshot_limit(Market market, int limit);
 // exchangeInfo: /api/v3 20, /fapi/v1 and /dapi/v1 1.
 int exchange_info_weight(Market market);
 inline constexpr int kServerTimeWeight = 1;
+// aggTrades (any limit up to 1000): /api/v3 4, /fapi/v1 and /dapi/v1 20.
+int agg_trades_weight(Market market);
 
 }  // namespace depthrec::venues::binance

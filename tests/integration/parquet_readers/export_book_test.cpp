@@ -15,7 +15,7 @@
 #include "harness.hpp"
 #include "reader_support.hpp"
 
-namespace itest::parquet_readers {
+namespace itest::parquet_readers::export_book_test {
 namespace {
 
 constexpr std::size_t kLevels = 3;
@@ -253,4 +253,4 @@ TEST_F(ParquetBookStates, UnsyncedIntervalHasNoRowsAndIsListed) {
 }
 
 }  // namespace
-}  // namespace itest::parquet_readers
+}  // namespace itest::parquet_readers::export_book_test

@@ -12,7 +12,7 @@
 #include "harness.hpp"
 #include "reader_support.hpp"
 
-namespace itest::parquet_readers {
+namespace itest::parquet_readers::export_events_test {
 namespace {
 
 class ParquetEvents : public ExportTest {
@@ -92,4 +92,4 @@ TEST_F(ParquetEvents, EveryMarkPriceReadsBackExactly) {
 }
 
 }  // namespace
-}  // namespace itest::parquet_readers
+}  // namespace itest::parquet_readers::export_events_test

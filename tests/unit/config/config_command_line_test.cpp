@@ -253,6 +253,22 @@ TEST_F(ConfigCommandLine, CheckConfigChecksTheMetricsAddress) {
       << plan.text;
 }
 
+// --repair-trades (a flag, and so a config key): the plan says what a repair costs, and that it
+// waits behind every snapshot.
+TEST_F(ConfigCommandLine, CheckConfigShowsTheTradeRepair) {
+  const ParsedCommandLine parsed =
+      parse({"--symbols", "BTCUSDT,ETHUSDT", "--streams", "depth@100ms,aggTrade", "--repair-trades",
+             "--check-config"});
+  ASSERT_EQ(parsed.exit_code, -1) << parsed.message;
+  EXPECT_TRUE(parsed.config.repair_trades);
+  const PlanReport plan = describe_plan(parsed);
+  EXPECT_TRUE(plan.ok) << plan.text;
+  EXPECT_NE(plan.text.find("repair-trades: 2 aggTrade streams; a gap is fetched in requests of up "
+                           "to 1000 ids, weight 4 spot / 20 futures each, at low priority"),
+            std::string::npos)
+      << plan.text;
+}
+
 TEST_F(ConfigCommandLine, CheckConfigPrintsThePlan) {
   const ParsedCommandLine parsed = parse(
       {"--config", write(kTwoSymbols), "--check-config", "--futures-streams-per-connection", "2"});
