@@ -13,7 +13,7 @@ PACKAGES=(build-essential cmake ninja-build pkg-config ccache clang libclang-rt-
   libwebsocketpp-dev libasio-dev libssl-dev rapidjson-dev zlib1g-dev libdeflate-dev libcli11-dev
   libyaml-cpp-dev libgtest-dev libgmock-dev libcurl4-openssl-dev libbenchmark-dev openssl ca-certificates
   python3 python3-websocket valgrind clang-tidy prometheus-cpp-dev prometheus
-  libhiredis-dev redis-server redis-tools libzstd-dev libsystemd-dev systemd)
+  libhiredis-dev redis-server redis-tools python3-redis libzstd-dev libsystemd-dev systemd)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
