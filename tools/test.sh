@@ -289,10 +289,20 @@ stop_builds_ahead() {
   # Until no process of its group is left but zombies (an orphan's zombie lasts until PID 1 reaps
   # it, which in some containers is never), for 60 s at most.
   local tries=300
-  while ((tries-- > 0)) &&
-    ps -e -o pgid=,stat= | awk -v group="$pid" '$1 == group && $2 !~ /^Z/ {found = 1} END {exit !found}'; do
+  while ((tries-- > 0)) && group_alive "$pid"; do
     sleep 0.2
   done
+}
+
+# True while a process of group $1 lives (zombies aside). Reads /proc: no procps on a minimal Debian.
+group_alive() {
+  local stat line state pgrp
+  for stat in /proc/[0-9]*/stat; do
+    read -r line 2>/dev/null <"$stat" || continue  # gone since the glob
+    read -r state _ pgrp _ <<<"${line##*) }"        # after "pid (comm) "
+    [ "$pgrp" = "$1" ] && [ "$state" != Z ] && return 0
+  done
+  return 1
 }
 
 if [ -n "${DEPTHREC_BUILDING_AHEAD:-}" ]; then
