@@ -489,7 +489,12 @@ class LinkImpl final : public Link {
     out.remote_reason = connection_->get_remote_close_reason();
     const auto transport_ec = connection_->get_transport_ec();
     const auto ec = connection_->get_ec();
-    if (transport_ec) {
+    // A protocol violation this side found (invalid UTF-8, a bad frame) is why the connection
+    // ended: what the transport reports after it (e.g. the peer's data after our TLS close_notify,
+    // "application data after close notify") is a consequence and must not take its place.
+    const bool failed_protocol =
+        ec && ec.category() == wpp::processor::error::get_processor_category();
+    if (transport_ec && !failed_protocol) {
       out.error = transport_ec.message();
       out.tls_error = transport_ec.category() == asio::error::get_ssl_category() ||
                       transport_ec.category() == asio::ssl::error::get_stream_category();
