@@ -23,11 +23,13 @@
 #   DEPTHREC_SKIP_SANITIZERS=1 (asan, tsan), DEPTHREC_SKIP_FUZZ=1, DEPTHREC_SKIP_TIDY=1,
 #   DEPTHREC_SKIP_LEAK=1       leave stages out locally (CI sets none of them)
 #
-# Builds ahead: a stage's tests leave the machine partly idle (many end-to-end tests wait on the
-# simulated exchange's clock), so once a stage's build is done, the builds of the later asan, tsan
-# and fuzz stages start in the background at the lowest priority (nice 19): they take only the CPU
-# the tests leave. A stage that needs its build stops the background one and finishes it in the
-# foreground (ninja goes on from where it stopped). DEPTHREC_BUILD_AHEAD=0 turns this off.
+# Building ahead: the build stage's tests (the fault matrix, the endurance run, the install checks)
+# leave the machine mostly idle (they wait on the simulated exchange's clock: a whole ctest in
+# build/ used 30 % of the two cores), so while they run, the asan stage's build goes on in the
+# background at the lowest priority (nice 19). The asan stage stops it and finishes the build in
+# the foreground (ninja goes on from where it stopped). Only there: with the tsan, fuzz and tidy
+# work running beside the ASan tests as well, 4 of their timing-sensitive tests failed in one run
+# (the ASan tests leave far less idle time). DEPTHREC_BUILD_AHEAD=0 turns it off.
 #
 # Every stage runs even after one fails (one CI run shows every failure); the exit status is
 # non-zero if any stage failed. A sanitizer report in any process (a test or a depthsim/depthrec
@@ -75,7 +77,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 stage_build() {
   BUILD_DIR=$BUILD_DIR bash tools/setup.sh
-  start_builds_ahead build
+  start_builds_ahead asan
   local selection=("${ctest_args[@]}")
   if ((${#selection[@]} == 0)) && in_run asan; then
     selection=(-LE "$ASAN_LABELS")
@@ -128,7 +130,6 @@ build_asan() {
 stage_asan() {
   stop_builds_ahead
   build_asan
-  start_builds_ahead asan
   local reports=$ROOT/$ASAN_BUILD_DIR/sanitizer-reports rc=0
   sanitizer_env "$reports"
   ctest --test-dir "$ASAN_BUILD_DIR" --output-on-failure --no-tests=error -j"$JOBS" --timeout 300 \
@@ -144,9 +145,7 @@ build_tsan() {
 }
 
 stage_tsan() {
-  stop_builds_ahead
   build_tsan
-  start_builds_ahead tsan
   local reports=$ROOT/$TSAN_BUILD_DIR/sanitizer-reports rc=0 test
   sanitizer_env "$reports"
   for test in "${TSAN_UNIT_TESTS[@]}"; do
@@ -164,12 +163,7 @@ stage_bench() {
   bash bench/smoke.sh --build-dir "$BUILD_DIR"
 }
 
-build_fuzz() {
-  FUZZ_BUILD_ONLY=1 bash tools/fuzz.sh "$FUZZ_SECONDS"
-}
-
 stage_fuzz() {
-  stop_builds_ahead
   bash tools/fuzz.sh "$FUZZ_SECONDS"
 }
 
@@ -191,9 +185,8 @@ for entry in json.load(open(sys.argv[1])):
         print(path)' "$BUILD_DIR/compile_commands.json" "^$ROOT/($joined)/.*\.cpp$" | sort -u
 }
 
-# clang-tidy on every file that has no result yet in $TIDY_RESULTS, $JOBS at a time. A result
-# (<name>.log, <name>.rc) appears only once its file is done, so a stopped run loses at most the
-# files in progress and the next one goes on from there.
+# clang-tidy on every file that has no result yet in $TIDY_RESULTS, $JOBS at a time; a result
+# (<name>.log, <name>.rc) appears once its file is done.
 tidy_pending() {
   local tidy
   tidy=$(command -v clang-tidy-14 || command -v clang-tidy) ||
@@ -220,12 +213,7 @@ tidy_pending() {
   wait
 }
 
-build_tidy() {
-  tidy_pending
-}
-
 stage_tidy() {
-  stop_builds_ahead
   tidy_pending || return 1
   local log=$BUILD_DIR/clang-tidy.log rc=0 result
   : >"$log"
@@ -261,22 +249,15 @@ in_run() {
   [[ " ${stages[*]} " == *" $1 "* ]] && ! skipped "$1"
 }
 
-# The background builder (see "Builds ahead" above): this script again, in a session of its own so
-# that stopping it stops its ninja and compilers too.
+# Starts building stage $1 in the background (see "Building ahead" above), if it is part of this
+# run: this script again, in a session of its own so that stopping it stops its ninja and compilers.
 start_builds_ahead() {
   [ "${DEPTHREC_BUILD_AHEAD:-1}" = 0 ] && return 0
-  local after=$1 stage later=0 ahead=()
-  for stage in "${stages[@]}"; do
-    if ((later)) && [[ $stage =~ ^(asan|tsan|fuzz|tidy)$ ]] && in_run "$stage"; then
-      ahead+=("$stage")
-    fi
-    [ "$stage" = "$after" ] && later=1
-  done
-  ((${#ahead[@]})) || return 0
-  DEPTHREC_BUILDING_AHEAD="${ahead[*]}" TIDY_RESULTS=$TIDY_RESULTS setsid nice -n 19 bash "$ROOT/tools/test.sh" \
+  in_run "$1" || return 0
+  DEPTHREC_BUILDING_AHEAD=$1 setsid nice -n 19 bash "$ROOT/tools/test.sh" \
     >>"$STATE_DIR/ahead.log" 2>&1 </dev/null &
   echo $! >"$STATE_DIR/ahead.pid"
-  echo "test: building ${ahead[*]} ahead, in the background at nice 19"
+  echo "test: building $1 ahead, in the background at nice 19"
 }
 
 # Stops the background builder, if one runs, and waits until its compilers are gone.
@@ -315,7 +296,7 @@ fi
 
 bash tools/setup.sh --deps-only
 STATE_DIR=$(mktemp -d /tmp/depthrec-test.XXXXXX)
-TIDY_RESULTS=$STATE_DIR/tidy  # clang-tidy's per-file results (stage tidy, and ahead of it)
+TIDY_RESULTS=$STATE_DIR/tidy  # clang-tidy's per-file results
 trap 'stop_builds_ahead; rm -rf "$STATE_DIR"' EXIT
 summary=()
 failed=0
