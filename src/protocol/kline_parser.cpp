@@ -9,7 +9,6 @@
 
 namespace depthrec {
 
-using protocol::FieldReader;
 using protocol::JsonObject;
 
 namespace protocol {

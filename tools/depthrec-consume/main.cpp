@@ -76,9 +76,7 @@ bool by_id(const RawEntry& a, const RawEntry& b) {
   return x.ms != y.ms ? x.ms < y.ms : x.seq < y.seq;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_command_line(int argc, char** argv) {
   std::string url_text, ndjson_path;
   GroupOptions options;
   options.group = "depthrec-consume";
@@ -205,4 +203,15 @@ int main(int argc, char** argv) {
   for (const StreamBook& book : consumer.books)
     if (book.counts().unmarked_breaks > 0) return kExitUnmarkedBreak;
   return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_command_line(argc, argv);
+  } catch (const std::exception& error) {  // e.g. std::bad_alloc: exit 2 with why, no abort
+    std::cerr << "depthrec-consume: " << error.what() << "\n";
+    return kExitError;
+  }
 }

@@ -19,9 +19,7 @@ std::int64_t grid_at_or_after(std::int64_t ns, std::int64_t every) {
 }  // namespace
 
 BookStates::BookStates(BookStateOptions options, Sink sink)
-    : options_(std::move(options)),
-      sink_(std::move(sink)),
-      verifiers_(verifier_options(options_), {}) {
+    : options_(options), sink_(std::move(sink)), verifiers_(verifier_options(options_), {}) {
   replay::VerifierSet::StreamHooks hooks;
   hooks.book = [this](const replay::ReplayReport& report, std::int64_t recv_ns,
                       const OrderBook& book) { on_book(report, recv_ns, book); };
