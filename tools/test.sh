@@ -13,7 +13,7 @@
 #            in the stricter of the two builds it could run in
 #     tsan   TSan build in build-tsan/: the threaded unit tests and a few integration tests
 #            (threaded_e2e_tests: only their files and the tools they start are built)
-#     fuzz   tools/fuzz.sh 15: fifteen libFuzzer targets, 15 s each, two at a time (build-fuzz/)
+#     fuzz   tools/fuzz.sh 10: every libFuzzer target (17), 10 s each, two at a time (build-fuzz/)
 #     tidy   clang-tidy (.clang-tidy) over src/ and tools/, on build/compile_commands.json
 #     leak   tools/leak_check.sh: a record-and-stop run of depthrec under valgrind memcheck
 #
@@ -44,7 +44,7 @@ JOBS=2  # the CI machine has 2 cores
 BUILD_DIR=${BUILD_DIR:-build}
 ASAN_BUILD_DIR=${ASAN_BUILD_DIR:-build-asan}
 TSAN_BUILD_DIR=${TSAN_BUILD_DIR:-build-tsan}
-FUZZ_SECONDS=${FUZZ_SECONDS:-15}
+FUZZ_SECONDS=${FUZZ_SECONDS:-10}
 
 # Under TSan: the unit tests with threads, and the integration tests that cover the recorder's
 # threads end to end (network, writer, metrics, REST fetcher, reconnect, stop on SIGTERM, the
