@@ -277,9 +277,15 @@ TEST_F(FaultHostileBoundsLevelFlood, NewFarLevelsAreDroppedAndCountedAndTheTopSt
   const auto records = read_records(run.data_dir());
   for (const auto* resync : records_of_type(records, "resync"))
     dropped_at_join += u64(*resync, "dropped_stale");
-  const std::uint64_t applied =
-      kEvents - metric_at(metrics, {"integrity", "stale_dropped"}) - dropped_at_join;
-  EXPECT_GE(dropped, applied * kLevelsPerEvent - 20'000);
+  // A lower bound on the events applied: when the flooded book's snapshot is slow (under ASan)
+  // and fetched again, the same buffered events can be dropped at more than one join, so the two
+  // counts may together exceed kEvents; the bound then falls to 0 rather than wrapping around.
+  const std::uint64_t not_applied =
+      metric_at(metrics, {"integrity", "stale_dropped"}) + dropped_at_join;
+  const std::uint64_t applied = kEvents > not_applied ? kEvents - not_applied : 0;
+  const std::uint64_t flood_applied = applied * kLevelsPerEvent;
+  EXPECT_GE(dropped, flood_applied > 20'000 ? flood_applied - 20'000 : 0)
+      << "applied at least " << applied << " of " << kEvents << " events";
   EXPECT_EQ(metric_u64(metrics, "continuity", "breaks"), 0u);
   if (kMemoryIsMeasurable) {
     // Measured 33 MB; with --max-book-levels 10^8 91 MB (0 levels dropped).
