@@ -29,7 +29,10 @@
 # background at the lowest priority (nice 19). The asan stage stops it and finishes the build in
 # the foreground (ninja goes on from where it stopped). Only there: with the tsan, fuzz and tidy
 # work running beside the ASan tests as well, 4 of their timing-sensitive tests failed in one run
-# (the ASan tests leave far less idle time). DEPTHREC_BUILD_AHEAD=0 turns it off.
+# (the ASan tests leave far less idle time). Off unless DEPTHREC_BUILD_AHEAD=1: the builder is a
+# session of its own (setsid), and with the kernel's autogroup scheduling (on on the project's VM)
+# a session is its own task group, so nice 19 did not lower it against the tests: it took half
+# the CPU, and FaultLongRun (100,000 events/s) lost its connection as a slow consumer beside it.
 #
 # Every stage runs even after one fails (one CI run shows every failure); the exit status is
 # non-zero if any stage failed. A sanitizer report in any process (a test or a depthsim/depthrec
@@ -252,7 +255,7 @@ in_run() {
 # Starts building stage $1 in the background (see "Building ahead" above), if it is part of this
 # run: this script again, in a session of its own so that stopping it stops its ninja and compilers.
 start_builds_ahead() {
-  [ "${DEPTHREC_BUILD_AHEAD:-1}" = 0 ] && return 0
+  [ "${DEPTHREC_BUILD_AHEAD:-0}" = 1 ] || return 0
   in_run "$1" || return 0
   DEPTHREC_BUILDING_AHEAD=$1 setsid nice -n 19 bash "$ROOT/tools/test.sh" \
     >>"$STATE_DIR/ahead.log" 2>&1 </dev/null &
