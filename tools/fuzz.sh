@@ -38,8 +38,6 @@ CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DDEPTHREC_BUILD_
 cmake --build "$BUILD_DIR" -j"$JOBS" --target "${TARGETS[@]}" >"$BUILD_DIR/fuzz-build.log" 2>&1 ||
   { tail -n 60 "$BUILD_DIR/fuzz-build.log" >&2; exit 2; }
 echo "fuzz: built in $((SECONDS - start)) s"
-# FUZZ_BUILD_ONLY=1: build and stop (tools/test.sh builds the targets ahead of the fuzz stage).
-[ -n "${FUZZ_BUILD_ONLY:-}" ] && exit 0
 
 WORK=$(mktemp -d /tmp/depthrec-fuzz.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT

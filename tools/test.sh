@@ -23,17 +23,6 @@
 #   DEPTHREC_SKIP_SANITIZERS=1 (asan, tsan), DEPTHREC_SKIP_FUZZ=1, DEPTHREC_SKIP_TIDY=1,
 #   DEPTHREC_SKIP_LEAK=1       leave stages out locally (CI sets none of them)
 #
-# Building ahead: the build stage's tests (the fault matrix, the endurance run, the install checks)
-# leave the machine mostly idle (they wait on the simulated exchange's clock: a whole ctest in
-# build/ used 30 % of the two cores), so while they run, the asan stage's build goes on in the
-# background at the lowest priority (nice 19). The asan stage stops it and finishes the build in
-# the foreground (ninja goes on from where it stopped). Only there: with the tsan, fuzz and tidy
-# work running beside the ASan tests as well, 4 of their timing-sensitive tests failed in one run
-# (the ASan tests leave far less idle time). Off unless DEPTHREC_BUILD_AHEAD=1: the builder is a
-# session of its own (setsid), and with the kernel's autogroup scheduling (on on the project's VM)
-# a session is its own task group, so nice 19 did not lower it against the tests: it took half
-# the CPU, and FaultLongRun (100,000 events/s) lost its connection as a slow consumer beside it.
-#
 # Every stage runs even after one fails (one CI run shows every failure); the exit status is
 # non-zero if any stage failed. A sanitizer report in any process (a test or a depthsim/depthrec
 # it started) fails its stage: reports are written to <build dir>/sanitizer-reports/ and printed.
@@ -80,7 +69,6 @@ fi
 # ---------------------------------------------------------------------------------------------
 stage_build() {
   BUILD_DIR=$BUILD_DIR bash tools/setup.sh
-  start_builds_ahead asan
   local selection=("${ctest_args[@]}")
   if ((${#selection[@]} == 0)) && in_run asan; then
     selection=(-LE "$ASAN_LABELS")
@@ -131,7 +119,6 @@ build_asan() {
 }
 
 stage_asan() {
-  stop_builds_ahead
   build_asan
   local reports=$ROOT/$ASAN_BUILD_DIR/sanitizer-reports rc=0
   sanitizer_env "$reports"
@@ -252,55 +239,10 @@ in_run() {
   [[ " ${stages[*]} " == *" $1 "* ]] && ! skipped "$1"
 }
 
-# Starts building stage $1 in the background (see "Building ahead" above), if it is part of this
-# run: this script again, in a session of its own so that stopping it stops its ninja and compilers.
-start_builds_ahead() {
-  [ "${DEPTHREC_BUILD_AHEAD:-0}" = 1 ] || return 0
-  in_run "$1" || return 0
-  DEPTHREC_BUILDING_AHEAD=$1 setsid nice -n 19 bash "$ROOT/tools/test.sh" \
-    >>"$STATE_DIR/ahead.log" 2>&1 </dev/null &
-  echo $! >"$STATE_DIR/ahead.pid"
-  echo "test: building $1 ahead, in the background at nice 19"
-}
-
-# Stops the background builder, if one runs, and waits until its compilers are gone.
-stop_builds_ahead() {
-  [ -s "$STATE_DIR/ahead.pid" ] || return 0
-  local pid
-  pid=$(cat "$STATE_DIR/ahead.pid")
-  rm -f "$STATE_DIR/ahead.pid"
-  kill -TERM -- "-$pid" 2>/dev/null || return 0
-  # Until no process of its group is left but zombies (an orphan's zombie lasts until PID 1 reaps
-  # it, which in some containers is never), for 60 s at most.
-  local tries=300
-  while ((tries-- > 0)) && group_alive "$pid"; do
-    sleep 0.2
-  done
-}
-
-# True while a process of group $1 lives (zombies aside). Reads /proc: no procps on a minimal Debian.
-group_alive() {
-  local stat line state pgrp
-  for stat in /proc/[0-9]*/stat; do
-    read -r line 2>/dev/null <"$stat" || continue  # gone since the glob
-    read -r state _ pgrp _ <<<"${line##*) }"        # after "pid (comm) "
-    [ "$pgrp" = "$1" ] && [ "$state" != Z ] && return 0
-  done
-  return 1
-}
-
-if [ -n "${DEPTHREC_BUILDING_AHEAD:-}" ]; then
-  for stage in $DEPTHREC_BUILDING_AHEAD; do
-    echo "ahead: build $stage"
-    "build_$stage" || echo "ahead: build $stage failed (its stage builds it again and shows why)"
-  done
-  exit 0
-fi
-
 bash tools/setup.sh --deps-only
 STATE_DIR=$(mktemp -d /tmp/depthrec-test.XXXXXX)
 TIDY_RESULTS=$STATE_DIR/tidy  # clang-tidy's per-file results
-trap 'stop_builds_ahead; rm -rf "$STATE_DIR"' EXIT
+trap 'rm -rf "$STATE_DIR"' EXIT
 summary=()
 failed=0
 suite_start=$SECONDS
