@@ -44,7 +44,9 @@ if [ -z "${TARGETS:-}" ]; then
 fi
 [ "${1:-}" = "--deps-only" ] && exit 0
 
+# Every test binary unless CMAKE_ARGS says otherwise (tools/test.sh leaves the unit and
+# integration ones out of build/ when its asan stage builds and runs them).
 # shellcheck disable=SC2086
-cmake -S . -B "$BUILD_DIR" -G Ninja ${CMAKE_ARGS:-} >/dev/null
+cmake -S . -B "$BUILD_DIR" -G Ninja -DDEPTHREC_BUILD_UNIT_INTEGRATION_TESTS=ON ${CMAKE_ARGS:-} >/dev/null
 # shellcheck disable=SC2086
 cmake --build "$BUILD_DIR" -j"$(nproc)" ${TARGETS:+--target $TARGETS}

@@ -8,9 +8,11 @@
 #            and the install checks; of everything when the asan stage is not part of the run
 #     bench  bench/smoke.sh: every micro-benchmark briefly and the hot-path driver (< 30 s; fails
 #            only if something does not run, never on figures)
-#     asan   ASan+UBSan Debug build in build-asan/: ctest -L 'unit|integration|hostile' (the
-#            fault matrix's hostile-server cases, FaultHostile*): each test runs once per CI run,
-#            in the stricter of the two builds it could run in
+#     asan   ASan+UBSan Debug build in build-asan/: every unit test binary once (one process
+#            each), then ctest -L 'integration|hostile' (the fault matrix's hostile-server cases,
+#            FaultHostile*): each test runs once per CI run, in the stricter of the two builds it
+#            could run in, and the build stage does not even compile the unit and integration
+#            test binaries
 #     tsan   TSan build in build-tsan/: the threaded unit tests and a few integration tests
 #            (threaded_e2e_tests: only their files and the tools they start are built)
 #     fuzz   tools/fuzz.sh 10: every libFuzzer target (17), 10 s each, two at a time (build-fuzz/)
@@ -68,12 +70,15 @@ fi
 
 # ---------------------------------------------------------------------------------------------
 stage_build() {
-  BUILD_DIR=$BUILD_DIR bash tools/setup.sh
-  local selection=("${ctest_args[@]}")
+  local selection=("${ctest_args[@]}") unit_integration=ON
   if ((${#selection[@]} == 0)) && in_run asan; then
+    # Their binaries are not even built here: the asan stage compiles and runs them.
     selection=(-LE "$ASAN_LABELS")
-    echo "build: the tests labelled $ASAN_LABELS run in the asan stage"
+    unit_integration=OFF
+    echo "build: the tests labelled $ASAN_LABELS are built and run in the asan stage"
   fi
+  BUILD_DIR=$BUILD_DIR CMAKE_ARGS="-DDEPTHREC_BUILD_UNIT_INTEGRATION_TESTS=$unit_integration" \
+    bash tools/setup.sh
   ctest --test-dir "$BUILD_DIR" --output-on-failure --no-tests=error -j"$JOBS" --timeout 300 \
     "${selection[@]}"
 }
@@ -118,12 +123,30 @@ build_asan() {
   cmake --build "$ASAN_BUILD_DIR" -j"$JOBS"
 }
 
+# Each unit test binary of build-asan/ once, all its cases in one process, $JOBS binaries at a
+# time; a failing binary's output is printed. ctest starts one process per case, and 890
+# processes' ASan start-up and leak check at exit took ~210 of the stage's ~1,020 test-seconds.
+run_asan_unit_binaries() {
+  local logs=$ROOT/$ASAN_BUILD_DIR/unit-logs
+  rm -rf "$logs"
+  mkdir -p "$logs"
+  find "$ASAN_BUILD_DIR/tests" -maxdepth 1 -type f -name '*_tests' -perm -u+x | sort |
+    xargs -P "$JOBS" -I{} bash -c 'log="$1/$(basename "$2").log"
+      if timeout 600 "$2" --gtest_brief=1 >"$log" 2>&1; then
+        echo "asan: $(basename "$2"): $(grep -m1 -o "[0-9]* tests\? from [0-9]* test suites\? ran" "$log")"
+      else echo "asan: $2 FAILED:"; cat "$log"; exit 1; fi' _ "$logs" {}
+}
+
 stage_asan() {
   build_asan
   local reports=$ROOT/$ASAN_BUILD_DIR/sanitizer-reports rc=0
   sanitizer_env "$reports"
+  run_asan_unit_binaries || rc=1
+  # The unit-labelled checks that are scripts, not GoogleTest binaries (no "." in their names).
+  ctest --test-dir "$ASAN_BUILD_DIR" --output-on-failure --no-tests=error -j"$JOBS" -L unit -E '\.' ||
+    rc=1
   ctest --test-dir "$ASAN_BUILD_DIR" --output-on-failure --no-tests=error -j"$JOBS" --timeout 300 \
-    -L 'unit|integration|hostile' || rc=1
+    -L 'integration|hostile' || rc=1
   check_sanitizer_reports "$reports" || rc=1
   return "$rc"
 }
