@@ -16,7 +16,9 @@
 #     tsan   TSan build in build-tsan/: the threaded unit tests and a few integration tests
 #            (threaded_e2e_tests: only their files and the tools they start are built)
 #     fuzz   tools/fuzz.sh 10: every libFuzzer target (17), 10 s each, two at a time (build-fuzz/)
-#     tidy   clang-tidy (.clang-tidy) over src/ and tools/, on build/compile_commands.json
+#     tidy   clang-tidy (.clang-tidy) over src/ and tools/, on build/compile_commands.json; it
+#            starts in the background at nice 19 once build/ is compiled, and this stage
+#            finishes what is left and reports
 #     leak   tools/leak_check.sh: a record-and-stop run of depthrec under valgrind memcheck
 #
 #   tools/test.sh -L unit      the developer's fast path: with arguments, only the "build" stage
@@ -79,6 +81,7 @@ stage_build() {
   fi
   BUILD_DIR=$BUILD_DIR CMAKE_ARGS="-DDEPTHREC_BUILD_UNIT_INTEGRATION_TESTS=$unit_integration" \
     bash tools/setup.sh
+  start_background_tidy
   ctest --test-dir "$BUILD_DIR" --output-on-failure --no-tests=error -j"$JOBS" --timeout 300 \
     "${selection[@]}"
 }
@@ -199,7 +202,8 @@ for entry in json.load(open(sys.argv[1])):
 }
 
 # clang-tidy on every file that has no result yet in $TIDY_RESULTS, $JOBS at a time; a result
-# (<name>.log, <name>.rc) appears once its file is done.
+# (<name>.log, <name>.rc) appears once its file is done. Each file starts at the niceness
+# $TIDY_NICE holds then (start_background_tidy, stage_tidy).
 tidy_pending() {
   local tidy
   tidy=$(command -v clang-tidy-14 || command -v clang-tidy) ||
@@ -217,7 +221,8 @@ tidy_pending() {
     fi
     (
       rc=0
-      "$tidy" -p "$BUILD_DIR" -quiet "$file" >"$result.part" 2>&1 || rc=$?
+      nice -n "$(cat "$TIDY_NICE" 2>/dev/null || echo 0)" \
+        "$tidy" -p "$BUILD_DIR" -quiet "$file" >"$result.part" 2>&1 || rc=$?
       mv "$result.part" "$result.log"
       echo "$rc" >"$result.rc"
     ) &
@@ -226,7 +231,29 @@ tidy_pending() {
   wait
 }
 
+# clang-tidy in the background from the end of the build stage's compile, at nice 19: the later
+# stages' tests leave much of the two cores idle (the build stage's ctest -j2 used 30 % of them)
+# and it takes only that. nice holds here because the worker stays in this script's session,
+# hence in its scheduler autogroup; a setsid'd worker is a group of its own and took half the
+# machine from the tests (stop 25's building ahead, withdrawn). The tidy stage finishes the
+# files left at normal priority.
+start_background_tidy() {
+  in_run tidy || return 0
+  echo 19 >"$TIDY_NICE"
+  (
+    tidy_pending || true
+    touch "$STATE_DIR/tidy-background.done"
+  ) >"$STATE_DIR/tidy-background.log" 2>&1 </dev/null &
+  echo $! >"$STATE_DIR/tidy-background.pid"
+  echo "build: clang-tidy runs in the background at nice 19 until the tidy stage"
+}
+
 stage_tidy() {
+  echo 0 >"$TIDY_NICE"  # the files not started yet start at normal priority
+  if [ -e "$STATE_DIR/tidy-background.pid" ]; then
+    echo "tidy: $(find "$TIDY_RESULTS" -name '*.rc' | wc -l) files done in the background"
+    while [ ! -e "$STATE_DIR/tidy-background.done" ]; do sleep 1; done
+  fi
   tidy_pending || return 1
   local log=$BUILD_DIR/clang-tidy.log rc=0 result
   : >"$log"
@@ -265,7 +292,18 @@ in_run() {
 bash tools/setup.sh --deps-only
 STATE_DIR=$(mktemp -d /tmp/depthrec-test.XXXXXX)
 TIDY_RESULTS=$STATE_DIR/tidy  # clang-tidy's per-file results
-trap 'rm -rf "$STATE_DIR"' EXIT
+TIDY_NICE=$STATE_DIR/tidy.nice  # the niceness clang-tidy's next files start at
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1"); do kill_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+# At exit, e.g. when a run is interrupted before its tidy stage.
+stop_background_tidy() {
+  [ -e "$STATE_DIR/tidy-background.pid" ] && [ ! -e "$STATE_DIR/tidy-background.done" ] || return 0
+  kill_tree "$(cat "$STATE_DIR/tidy-background.pid")"
+}
+trap 'stop_background_tidy; rm -rf "$STATE_DIR"' EXIT
 summary=()
 failed=0
 suite_start=$SECONDS
