@@ -4,6 +4,8 @@
 #include <charconv>
 #include <initializer_list>
 
+#include "depthrec/market.hpp"
+
 namespace depthrec::recording {
 namespace {
 
@@ -61,29 +63,6 @@ bool append_members(std::string& out, const Value& object,
     append_csv_field(out, text);
   }
   return true;
-}
-
-bool is_name_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '-';
-}
-
-// A symbol or interval becomes part of a file name: letters, digits, '_' and '-' only (COIN-M's
-// BTCUSD_PERP), so that no record can name a path.
-bool is_file_name_part(std::string_view text, std::size_t max_size) {
-  if (text.empty() || text.size() > max_size) return false;
-  for (char c : text) {
-    if (!is_name_char(c)) return false;
-  }
-  return true;
-}
-
-std::string lower_ascii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 // Rows of level arrays [["price","qty"],...], one per level after `prefix`.
@@ -229,7 +208,9 @@ CsvLineResult CsvRowFormatter::format(std::string_view line, CsvTarget& target, 
       !scalar_text(member(record, "recv_ns"), recv))
     return CsvLineResult::unreadable;
   if (market != "spot" && market != "usdm" && market != "coinm") return CsvLineResult::unreadable;
-  if (!is_file_name_part(symbol, 64)) return CsvLineResult::unreadable;
+  // The symbol and interval become part of a file name: is_valid_symbol's letters, digits, '_'
+  // and '-' only (COIN-M's BTCUSD_PERP), so that no record can name a path.
+  if (!is_valid_symbol(symbol)) return CsvLineResult::unreadable;
   std::int64_t recv_ns = 0;
   const auto parsed = std::from_chars(recv.data(), recv.data() + recv.size(), recv_ns);
   if (parsed.ec != std::errc() || parsed.ptr != recv.data() + recv.size() || recv_ns < 0)
@@ -240,7 +221,7 @@ CsvLineResult CsvRowFormatter::format(std::string_view line, CsvTarget& target, 
   } else {
     if (table == CsvTable::kline) {
       std::string_view interval;
-      if (!scalar_text(member(record, "interval"), interval) || !is_file_name_part(interval, 8))
+      if (!scalar_text(member(record, "interval"), interval) || !is_valid_symbol(interval))
         return CsvLineResult::unreadable;
       stem.assign("kline_").append(interval);
     } else if (table == CsvTable::mark_price) {
@@ -248,8 +229,8 @@ CsvLineResult CsvRowFormatter::format(std::string_view line, CsvTarget& target, 
       const std::size_t at = stream.rfind('@');
       const std::string_view suffix = at == std::string_view::npos ? "" : stream.substr(at + 1);
       stem = "markprice";
-      if (suffix != "markPrice" && is_file_name_part(suffix, 8))
-        stem.append("_").append(lower_ascii(suffix));
+      if (suffix != "markPrice" && is_valid_symbol(suffix))
+        stem.append("_").append(to_lower(suffix));
     }
     stem.append("_").append(symbol);
   }

@@ -23,6 +23,21 @@ namespace {
 
 using Row = std::vector<std::string>;
 
+// depthsim: two USD-M symbols, 600 events each at 300/s (2 s: CI time is at its budget).
+std::vector<std::string> csv_sim_args(const std::string& seed) {
+  return {"--market",
+          "usdm",
+          "--symbols",
+          "BTCUSDT,ETHUSDT",
+          "--rate",
+          "300",
+          "--events",
+          std::to_string(kEngineEvents),
+          "--start-on-subscribe",
+          "--seed",
+          seed};
+}
+
 const std::string kConfigDir = std::string(DEPTHREC_SOURCE_DIR) + "/tests/data/config";
 
 // RFC 4180: fields separated by ',', rows by '\n'; a quoted field may hold ',', '\n' and '""'.
@@ -184,7 +199,7 @@ std::pair<std::string, std::vector<Row>> expected_rows(const rapidjson::Document
 
 TEST(CsvE2E, EveryRecordOfEveryChannelIsOneEqualCsvRow) {
   const std::vector<SymbolUnderTest> symbols{{"usdm", "BTCUSDT"}, {"usdm", "ETHUSDT"}};
-  Simulator sim(engine_sim_args({"--market", "usdm", "--symbols", "BTCUSDT,ETHUSDT"}, "71"));
+  Simulator sim(csv_sim_args("71"));
   RecorderRun run =
       start_recorder(sim, {"--symbols", "BTCUSDT,ETHUSDT", "--market", "usdm", "--streams",
                            "depth@100ms,trade,aggTrade,kline_1m,bookTicker,markPrice,forceOrder",
@@ -235,7 +250,7 @@ TEST(CsvE2E, EveryRecordOfEveryChannelIsOneEqualCsvRow) {
 TEST(CsvE2E, SeedDevelopmentConfigWritesCsvFilesByDate) {
   const std::vector<SymbolUnderTest> symbols{{"usdm", "BTCUSDT", 0, "depth@0ms"},
                                              {"usdm", "ETHUSDT", 0, "depth@0ms"}};
-  Simulator sim(engine_sim_args({"--market", "usdm", "--symbols", "BTCUSDT,ETHUSDT"}, "72"));
+  Simulator sim(csv_sim_args("72"));
   RecorderRun run = start_recorder(
       sim, {"--config", kConfigDir + "/seed003_development.yaml", "--print-interval", "1"});
   const auto metrics = stop_once_every_book_is_at_truth(sim, run, symbols);
