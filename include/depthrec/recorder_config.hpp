@@ -18,6 +18,9 @@
 namespace depthrec {
 
 enum class RotateMode : std::uint8_t { interval, size };
+// What the recording files are (--format): gzip NDJSON segments (docs/records.md), CSV files per
+// table, symbol and UTC day (docs/csv.md), or both from the same records.
+enum class OutputFormat : std::uint8_t { ndjson, csv, both };
 
 struct RecorderConfig {
   // What to record.
@@ -76,6 +79,10 @@ struct RecorderConfig {
   std::uint64_t max_bytes = 5'000'000;
   int backups = 7;  // rotated text logs kept (recorded data is never deleted)
   int gzip_level = 1;
+  OutputFormat output_format = OutputFormat::ndjson;
+  // CSV files (--format csv|both) under <data_dir>/csv/<market>/, named by their rows' UTC day
+  // (seed 003's daily_rotation); false: one file per table and symbol.
+  bool csv_daily_files = true;
 
   // Reporting.
   int print_interval_sec = 10;        // SUMMARY line and metrics.json refresh

@@ -102,6 +102,16 @@ void add_flags(CLI::App& app, FlagValues& v) {
   app.add_option("--gzip-level", c.gzip_level,
                  "gzip level of data segments (1 fastest .. 9 smallest)")
       ->capture_default_str();
+  app.add_option("--format", v.format,
+                 "Recording files: ndjson (gzip segments, docs/records.md), csv (one file per "
+                 "table, symbol and UTC day under DATA_DIR/csv/MARKET, docs/csv.md) or both")
+      ->check(CLI::IsMember({"ndjson", "csv", "both"}))
+      ->capture_default_str();
+  app.add_option("--csv-rotation", v.csv_rotation,
+                 "CSV files: daily (named by their rows' UTC date, seed 003's daily_rotation) or "
+                 "none (one file per table and symbol)")
+      ->check(CLI::IsMember({"daily", "none"}))
+      ->capture_default_str();
   app.add_flag("!--no-summary", c.print_summary, "Do not print SUMMARY lines on stdout");
   app.add_option(
          "--queue-capacity", c.queue_capacity,

@@ -21,6 +21,8 @@ struct FlagValues {
   std::string market = "usdm";
   std::string depth = "5";
   std::string rotate = "interval";
+  std::string format = "ndjson";       // --format ndjson|csv|both
+  std::string csv_rotation = "daily";  // --csv-rotation daily|none
   double run_minutes = 0;
   long stall_ms = config.stall_timeout.count();
   long backoff_max_ms = config.backoff_max.count();

@@ -93,6 +93,17 @@ ParsedCommandLine finish(const FlagParser& parser, std::optional<config::LoadedC
   }
   c.klines_closed_only = v.klines == "closed";
   c.rotate = v.rotate == "size" ? RotateMode::size : RotateMode::interval;
+  c.output_format = v.format == "csv"    ? OutputFormat::csv
+                    : v.format == "both" ? OutputFormat::both
+                                         : OutputFormat::ndjson;
+  c.csv_daily_files = v.csv_rotation == "daily";
+  if (c.output_format == OutputFormat::ndjson && parser.app.count("--csv-rotation"))
+    parsed.warnings.push_back("--csv-rotation " + v.csv_rotation +
+                              " not used: it names CSV files, and --format is ndjson");
+  if (c.output_format == OutputFormat::csv)
+    parsed.warnings.push_back(
+        "--format csv: no NDJSON segments, so depthrec-replay and depthrec-export (which read "
+        "them) cannot verify or convert this recording; --format both writes the two");
   if (parser.app.count("--run-minutes")) c.run_minutes = v.run_minutes;
   c.stall_timeout = std::chrono::milliseconds(v.stall_ms);
   c.backoff_max = std::chrono::milliseconds(v.backoff_max_ms);

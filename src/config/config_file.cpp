@@ -268,24 +268,26 @@ class Loader {
       if (path.empty()) yaml_.fail(at, "storage.output_directory", "must not be empty");
       set("data-dir", {path}, "storage.output_directory", at);
     }
-    if (const YAML::Node format = storage["file_format"]) {
+    // file_format first: daily_rotation means something for CSV files only.
+    std::string format = "ndjson";
+    if (const YAML::Node node = storage["file_format"]) {
       const int at = key_line(storage, "file_format", line);
-      const std::string value = yaml_.text(format, "storage.file_format", at);
-      if (value == "csv")
-        warn(at, "storage.file_format",
-             "csv is not written yet: depthrec records gzipped NDJSON (docs/records.md), which "
-             "depthrec-replay --csv turns into CSV");
-      else if (value != "ndjson")
-        yaml_.fail(at, "storage.file_format", "must be ndjson or csv, not '" + value + "'");
+      format = yaml_.text(node, "storage.file_format", at);
+      if (format != "ndjson" && format != "csv" && format != "both")
+        yaml_.fail(at, "storage.file_format", "must be ndjson, csv or both, not '" + format + "'");
+      set("format", {format}, "storage.file_format", at);
     }
     if (const YAML::Node daily = storage["daily_rotation"]) {
       const int at = key_line(storage, "daily_rotation", line);
       const bool rotate_daily = yaml_.boolean(daily, "storage.daily_rotation", at);
-      warn(at, "storage.daily_rotation",
-           std::string(rotate_daily ? "depthrec rotates more often than daily"
-                                    : "depthrec always rotates") +
-               ": a new segment every --rotate-sec (60 s) or --max-bytes, each named by its UTC "
-               "start time (<prefix>.YYYYmmdd-HHMMSSZ.<seq>.ndjson.gz)");
+      if (format != "ndjson")
+        set("csv-rotation", {rotate_daily ? "daily" : "none"}, "storage.daily_rotation", at);
+      if (format != "csv")
+        warn(at, "storage.daily_rotation",
+             std::string(format == "both" ? "for the CSV files only; the NDJSON segments rotate "
+                                          : "depthrec's NDJSON segments rotate ") +
+                 "every --rotate-sec (60 s) or --max-bytes, each named by its UTC start time "
+                 "(<prefix>.YYYYmmdd-HHMMSSZ.<seq>.ndjson.gz)");
     }
   }
 

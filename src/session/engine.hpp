@@ -23,6 +23,7 @@
 
 #include "depthrec/async_writer.hpp"
 #include "depthrec/book_update_queue.hpp"
+#include "depthrec/csv_sink.hpp"
 #include "depthrec/feed_metrics.hpp"
 #include "depthrec/frame_parser.hpp"
 #include "depthrec/gzip_rotating_sink.hpp"
@@ -210,6 +211,7 @@ class Engine {
   std::unique_ptr<TextLog> log_;
   std::unique_ptr<recording::DataDirLock> data_dir_lock_;
   GzipRotatingSink* files_ = nullptr;  // owned by the writer
+  CsvSink* csv_files_ = nullptr;       // --format csv|both; owned by the writer
   std::unique_ptr<AsyncWriter> writer_;
   std::unique_ptr<redis::RedisPublisher> redis_;  // --redis: beside the writer, its own thread
   std::unique_ptr<transport::RestScheduler> rest_scheduler_;

@@ -115,7 +115,7 @@ void Engine::write_metrics(bool final) {
     }
   }
   FeedMetrics& process = *first->metrics;
-  report_writer_and_log(process, writer_.get(), files_, *log_, reported_write_errors_);
+  report_writer_and_log(process, writer_.get(), files_, csv_files_, *log_, reported_write_errors_);
   const RedisSinkState redis_state = redis_sink_state(redis_.get(), config_);
   process.set_redis_state(redis_state);
   log_redis_sink(redis_state, redis_logged_, *log_);

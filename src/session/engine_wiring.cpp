@@ -202,7 +202,7 @@ void Engine::build_writer() {
   // as does ALL whatever it resolves to: one layout whatever the exchange lists.
   const bool many = streams_.size() + channels_.size() > 1 || config_.symbol_selection.has_all();
   writer_ = make_writer(config_, streams_.front()->config.symbol, many ? kMultiStreamPrefix : "",
-                        streams_.size() + channels_.size(), files_);
+                        streams_.size() + channels_.size(), files_, csv_files_);
   redis_ =
       make_redis_publisher(config_, streams_.size() == 1 && !config_.symbol_selection.has_all());
 }

@@ -48,7 +48,7 @@ void Recorder::Impl::log_clock_offset(const ClockOffset& offset) {
 }
 
 void Recorder::Impl::write_metrics(bool final) {
-  report_writer_and_log(*metrics, writer.get(), files, *log, reported_write_errors);
+  report_writer_and_log(*metrics, writer.get(), files, csv_files, *log, reported_write_errors);
   const RedisSinkState redis_state = session::redis_sink_state(redis.get(), config);
   metrics->set_redis_state(redis_state);
   session::log_redis_sink(redis_state, redis_logged, *log);

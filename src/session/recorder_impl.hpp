@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "depthrec/async_writer.hpp"
+#include "depthrec/csv_sink.hpp"
 #include "depthrec/feed_metrics.hpp"
 #include "depthrec/frame_parser.hpp"
 #include "depthrec/gzip_rotating_sink.hpp"
@@ -43,6 +44,7 @@ struct Recorder::Impl {
   std::unique_ptr<FeedMetrics> metrics;
   std::unique_ptr<recording::DataDirLock> data_dir_lock;  // held while the writer may write
   GzipRotatingSink* files = nullptr;                      // owned by the writer
+  CsvSink* csv_files = nullptr;                           // --format csv|both; owned by the writer
   std::unique_ptr<AsyncWriter> writer;
   std::unique_ptr<redis::RedisPublisher> redis;  // --redis: beside the writer, its own thread
   std::unique_ptr<transport::RestScheduler> rest_scheduler;

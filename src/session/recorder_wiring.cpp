@@ -50,7 +50,7 @@ void Recorder::Impl::prepare() {
                                directory_problem(config.data_dir, ec));
     // Before anything is written: a second recorder on this directory stops here (exit 1).
     data_dir_lock = std::make_unique<recording::DataDirLock>(config.data_dir);
-    writer = session::make_writer(config, config.symbol, "", 1, files);
+    writer = session::make_writer(config, config.symbol, "", 1, files, csv_files);
     redis = session::make_redis_publisher(config, true);
   }
 

@@ -12,10 +12,12 @@
 #include <utility>
 
 #include "depthrec/async_writer.hpp"
+#include "depthrec/csv_sink.hpp"
 #include "depthrec/feed_metrics.hpp"
 #include "depthrec/gzip_rotating_sink.hpp"
 #include "depthrec/metrics_snapshot.hpp"
 #include "depthrec/recorder_config.hpp"
+#include "depthrec/tee_sink.hpp"
 #include "depthrec/text_log.hpp"
 #include "session/feed_session.hpp"
 #include "transport/rest_client.hpp"
@@ -54,13 +56,16 @@ inline std::string directory_problem(const std::string& path, const std::error_c
 }
 
 // The writer's and the text log's figures into `metrics` (metrics.json log_queue, writer,
-// text_log); a storage failure is logged once per report. `writer` null: no files.
+// text_log); a storage failure is logged once per report. `writer` null: no files. With the gzip
+// segments (`files`) their figures are the writer's; CSV alone (`csv`) reports the CSV files'.
+// With both, the CSV files' write errors are logged too.
 inline void report_writer_and_log(FeedMetrics& metrics, AsyncWriter* writer,
-                                  GzipRotatingSink* files, TextLog& log,
+                                  GzipRotatingSink* files, CsvSink* csv, TextLog& log,
                                   std::uint64_t& reported_write_errors) {
   if (writer) {
     const AsyncWriterStats writer_stats = writer->stats();
     const GzipRotatingSinkStats file_stats = files ? files->stats() : GzipRotatingSinkStats{};
+    const CsvSinkStats csv_stats = csv ? csv->stats() : CsvSinkStats{};
     // The writer's total also counts lines its sink refused (storage failing), and the sink's
     // lines it still could not write at stop.
     metrics.record_queue(static_cast<std::int64_t>(writer_stats.queue_depth),
@@ -70,19 +75,27 @@ inline void report_writer_and_log(FeedMetrics& metrics, AsyncWriter* writer,
     stats.records_written = files ? file_stats.lines_written : writer_stats.written;
     stats.queue_bytes_max = writer_stats.queue_bytes_max;
     stats.queue_byte_drops = writer_stats.byte_drops;
+    std::string last_error;
     if (files) {
       stats.unwritten_bytes = file_stats.unwritten_bytes;
       stats.bytes_written = file_stats.bytes_in;
       stats.write_errors = file_stats.write_errors;
       stats.segments = file_stats.segments_opened;
-      if (file_stats.write_errors != reported_write_errors) {
-        // Storage failing (disk full, EIO...): say why, once per metrics period. The sink keeps
-        // the unwritten data (up to its bound) and writes it to a new segment when it can.
-        log.log(LogLevel::error, "recording not written (" +
-                                     std::to_string(file_stats.write_errors) +
-                                     " write errors so far): " + file_stats.last_error);
-        reported_write_errors = file_stats.write_errors;
-      }
+      last_error = file_stats.last_error;
+    } else if (csv) {
+      stats.unwritten_bytes = csv_stats.unwritten_bytes;
+      stats.bytes_written = csv_stats.bytes_written;
+    }
+    const std::uint64_t write_errors = stats.write_errors + csv_stats.write_errors;
+    if (csv) stats.write_errors = write_errors;
+    if (csv && csv_stats.write_errors > 0 && (last_error.empty() || !files))
+      last_error = csv_stats.last_error;
+    if (write_errors != reported_write_errors) {
+      // Storage failing (disk full, EIO...): say why, once per metrics period. The sinks keep
+      // the unwritten data (up to their bound) and write it when they can.
+      log.log(LogLevel::error, "recording not written (" + std::to_string(write_errors) +
+                                   " write errors so far): " + last_error);
+      reported_write_errors = write_errors;
     }
     metrics.set_writer_stats(stats);
   }
@@ -108,25 +121,51 @@ inline TextLogConfig text_log_config(const RecorderConfig& config, const std::st
   return log_config;
 }
 
-// The writer thread and its gzip sink (segment names from `symbol`, or `file_prefix` if set).
-// `streams`: how many streams it starts with (the flush threshold grows with it).
+// The writer thread and its sinks (--format): the gzip segments (names from `symbol`, or
+// `file_prefix` if set), the CSV files, or both. `streams`: how many streams it starts with (the
+// flush threshold grows with it). `files` / `csv` point at the sinks made (null if not), owned by
+// the writer.
 inline std::unique_ptr<AsyncWriter> make_writer(const RecorderConfig& config,
                                                 const std::string& symbol,
                                                 const std::string& file_prefix, std::size_t streams,
-                                                GzipRotatingSink*& files) {
-  GzipRotatingSinkConfig sink_config;
-  sink_config.directory = config.data_dir;
-  sink_config.symbol = symbol;
-  sink_config.file_prefix = file_prefix;
-  sink_config.rotate = config.rotate;
-  sink_config.rotate_interval = std::chrono::seconds(config.rotate_sec);
-  sink_config.max_bytes = config.max_bytes;
-  sink_config.compression_level = config.gzip_level;
-  sink_config.max_unwritten_bytes = config.max_unwritten_bytes;
-  sink_config.flush_threshold_bytes =
+                                                GzipRotatingSink*& files, CsvSink*& csv) {
+  const std::size_t flush_threshold =
       GzipRotatingSink::flush_threshold_within(config.max_unwritten_bytes, streams);
-  auto sink = std::make_unique<GzipRotatingSink>(sink_config);
-  files = sink.get();
+  std::unique_ptr<RecordSink> gzip_sink;
+  files = nullptr;
+  csv = nullptr;
+  if (config.output_format != OutputFormat::csv) {
+    GzipRotatingSinkConfig sink_config;
+    sink_config.directory = config.data_dir;
+    sink_config.symbol = symbol;
+    sink_config.file_prefix = file_prefix;
+    sink_config.rotate = config.rotate;
+    sink_config.rotate_interval = std::chrono::seconds(config.rotate_sec);
+    sink_config.max_bytes = config.max_bytes;
+    sink_config.compression_level = config.gzip_level;
+    sink_config.max_unwritten_bytes = config.max_unwritten_bytes;
+    sink_config.flush_threshold_bytes = flush_threshold;
+    auto sink = std::make_unique<GzipRotatingSink>(sink_config);
+    files = sink.get();
+    gzip_sink = std::move(sink);
+  }
+  std::unique_ptr<RecordSink> csv_sink;
+  if (config.output_format != OutputFormat::ndjson) {
+    CsvSinkConfig csv_config;
+    csv_config.directory = config.data_dir + "/csv";
+    csv_config.daily_files = config.csv_daily_files;
+    csv_config.flush_threshold_bytes = flush_threshold;
+    csv_config.max_unwritten_bytes = config.max_unwritten_bytes;
+    auto sink = std::make_unique<CsvSink>(csv_config);
+    csv = sink.get();
+    csv_sink = std::move(sink);
+  }
+  std::unique_ptr<RecordSink> sink;
+  if (gzip_sink && csv_sink) {
+    sink = std::make_unique<TeeSink>(std::move(gzip_sink), std::move(csv_sink));
+  } else {
+    sink = gzip_sink ? std::move(gzip_sink) : std::move(csv_sink);
+  }
   AsyncWriterConfig writer_config;
   writer_config.queue_capacity = config.queue_capacity;
   writer_config.max_queue_bytes = config.max_queue_bytes;

@@ -25,6 +25,7 @@
 #include "book_csv.hpp"
 #include "depthrec/replay_reader.hpp"
 #include "kline_check.hpp"
+#include "kline_trade_check.hpp"
 #include "plot_series.hpp"
 #include "replay_verifier.hpp"
 #include "report_output.hpp"
@@ -118,10 +119,12 @@ int run(const Options& options) {
   std::unique_ptr<PlotSeries> plot;
   if (!options.plot.empty()) plot = std::make_unique<PlotSeries>();
   ReplayItem item;
-  TradeIdCheck trades;  // trade/aggTrade ids: the book verifiers do not see their records
-  KlineCheck klines;    // kline open times, likewise
+  TradeIdCheck trades;           // trade/aggTrade ids: the book verifiers do not see their records
+  KlineCheck klines;             // kline open times, likewise
+  KlineTradeCheck kline_trades;  // closed candles against the recorded trades
   while (reader->next(item)) {
     if (plot) plot->feed(item);
+    kline_trades.observe(item);
     if (!trades.take(item) && !klines.take(item)) verifiers.feed(item);
   }
   verifiers.finish();
@@ -142,6 +145,10 @@ int run(const Options& options) {
   summary.trade_streams = trades.reports();
   for (const TradeStreamReport& kline : klines.reports()) summary.trade_streams.push_back(kline);
   if (!trades.consistent() || !klines.consistent()) summary.exit_code = kExitInconsistent;
+  summary.kline_trades = kline_trades.finish();
+  for (const KlineCrossReport& cross : summary.kline_trades) {
+    if (!cross.consistent()) summary.exit_code = kExitInconsistent;
+  }
   if (!summary.reader.io_errors.empty()) summary.exit_code = kExitUsage;
   if (csv && !csv->close()) {
     std::fprintf(stderr, "depthrec-replay: %s\n", csv->error().c_str());
@@ -172,7 +179,8 @@ int run_command_line(int argc, char** argv) {
   CLI::App app{
       "Re-runs the order-book sync over a depthrec recording (or a raw <recv_time> <json> or "
       "cryptofeed raw capture) and verifies every symbol in it: breaks must be marked by gap + "
-      "resync records, the rebuilt book must equal every bookTicker with the same update id, and "
+      "resync records, the rebuilt book must equal every bookTicker with the same update id, every "
+      "closed kline must equal the recorded trades of its interval (when all were recorded), and "
       "depth events must be verified against a synced book.\nExit status: 0 consistent and "
       "verified, 1 not, 2 usage or IO error.",
       "depthrec-replay"};

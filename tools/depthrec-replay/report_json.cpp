@@ -358,6 +358,27 @@ std::string json_report(const RunSummary& run, const ReplayReport& report, const
     w.EndObject();
   }
   w.EndArray();
+  w.Key("kline_trade_checks");  // closed candles against the recorded trades
+  w.StartArray();
+  for (const KlineCrossReport& k : run.kline_trades) {
+    w.StartObject();
+    w.Key("stream");
+    w.String(k.stream.c_str());
+    w.Key("closed");
+    w.Uint64(k.closed);
+    w.Key("verified");
+    w.Uint64(k.verified);
+    w.Key("skipped");
+    w.Uint64(k.skipped);
+    w.Key("mismatched");
+    w.Uint64(k.mismatched);
+    w.Key("first_mismatches");
+    w.StartArray();
+    for (const std::string& mismatch : k.first_mismatches) w.String(mismatch.c_str());
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
   w.Key("consistent");
   w.Bool(report.consistent());
   w.Key("exit_code");

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "depthrec/replay_reader.hpp"
+#include "kline_trade_check.hpp"
 #include "replay_verifier.hpp"
 #include "time_text.hpp"
 #include "trade_id_check.hpp"
@@ -32,6 +33,8 @@ struct RunSummary {
   std::vector<const ReplayReport*> streams;  // every stream verified, the primary first
   // trade/aggTrade id continuity and kline open-time continuity (kline_check.hpp), by stream
   std::vector<TradeStreamReport> trade_streams;
+  // closed candles against the recorded trades (kline_trade_check.hpp), by kline stream
+  std::vector<KlineCrossReport> kline_trades;
   int exit_code = 0;
 };
 

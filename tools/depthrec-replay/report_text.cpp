@@ -117,6 +117,11 @@ std::string failures_text(const RunSummary& run) {
     const std::string why = stream_failure(*stream, run.max_unverified);
     if (!why.empty()) text += (text.empty() ? "" : "; ") + stream->symbol + ": " + why;
   }
+  for (const KlineCrossReport& cross : run.kline_trades) {
+    if (!cross.consistent())
+      text += (text.empty() ? "" : "; ") + cross.stream + ": " + std::to_string(cross.mismatched) +
+              " closed candles differ from the recorded trades";
+  }
   return text;
 }
 
@@ -228,6 +233,15 @@ void print_text_report(std::FILE* out, const RunSummary& run, const ReplayReport
                    t.stream.c_str(), t.rest_trades, t.filled_gaps, t.unfilled_gaps, t.bad_repairs);
     }
     trade_failures += t.unmarked_gaps + t.out_of_order + t.bad_repairs;
+  }
+  for (const KlineCrossReport& k : run.kline_trades) {
+    std::fprintf(out,
+                 "             %s: closed candles %" PRIu64
+                 ", equal to the recorded trades %" PRIu64 ", skipped %" PRIu64
+                 " (trades not all recorded, or none), differing %" PRIu64 "\n",
+                 k.stream.c_str(), k.closed, k.verified, k.skipped, k.mismatched);
+    for (const std::string& mismatch : k.first_mismatches)
+      std::fprintf(out, "             %s: MISMATCH %s\n", k.stream.c_str(), mismatch.c_str());
   }
   std::string result = "OK";
   std::string failures = failures_text(run);

@@ -89,10 +89,15 @@ TEST(ConfigFile, SeedDevelopmentFileAsWritten) {
   EXPECT_TRUE(has_warning(c, ":10: modes.development.max_workers: not applied"));
   EXPECT_TRUE(has_warning(c, ":27: performance.batch_size: not applied"));
   EXPECT_TRUE(has_warning(c, ":29: performance.process_priority: not applied"));
-  EXPECT_TRUE(has_warning(c, ":33: storage.file_format: csv is not written yet"));
-  EXPECT_TRUE(has_warning(c, ":34: storage.daily_rotation:"));
   EXPECT_FALSE(has_warning(c, "flush_interval"));  // 1 s: what depthrec does
-  EXPECT_EQ(c.warnings.size(), 5u);
+  EXPECT_EQ(c.warnings.size(), 3u);
+  // storage.file_format: csv and daily_rotation: true are honoured: CSV files named by date.
+  ASSERT_NE(setting(c, "format"), nullptr);
+  EXPECT_EQ(setting(c, "format")->values.front(), "csv");
+  EXPECT_EQ(setting(c, "format")->line, 33);
+  ASSERT_NE(setting(c, "csv-rotation"), nullptr);
+  EXPECT_EQ(setting(c, "csv-rotation")->values.front(), "daily");
+  EXPECT_EQ(setting(c, "csv-rotation")->key, "storage.daily_rotation");
 }
 
 TEST(ConfigFile, SeedProductionFileAndModeOverride) {
@@ -193,7 +198,7 @@ TEST(ConfigFileErrors, WrongTypes) {
   expect_error(valid("storage:\n  daily_rotation: daily\n"), 8, "storage.daily_rotation",
                "must be true or false");
   expect_error(valid("storage:\n  file_format: parquet\n"), 8, "storage.file_format",
-               "must be ndjson or csv");
+               "must be ndjson, csv or both");
   expect_error(valid("storage:\n  output_directory: ''\n"), 8, "storage.output_directory",
                "must not be empty");
   expect_error(valid("storage: ./data\n"), 7, "storage", "must be a mapping");
