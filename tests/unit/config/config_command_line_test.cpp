@@ -399,5 +399,66 @@ TEST(StreamsFlag, KlinesMarkPriceAndForceOrderPerMarketAndKlinesMode) {
   EXPECT_EQ(spot_1s.exit_code, -1) << spot_1s.message;
 }
 
+// Every on/off key takes a YAML boolean only: each switch of depthrec's own flag table (not a
+// hand-made list: `book-ticker: 7` once ran as true because the table called it a valued option),
+// symbols[].enabled and storage.daily_rotation. Anything else: file, line and key, exit 2.
+TEST_F(ConfigCommandLine, EveryBooleanKeyRefusesANonBoolean) {
+  CLI::App app;
+  FlagValues values;
+  add_flags(app, values);
+  std::vector<std::string> switches;
+  for (const config::FlagSpec& spec : config_flag_specs(app)) {
+    if (!spec.takes_value) switches.push_back(spec.name);
+  }
+  for (const char* known : {"book-ticker", "repair-trades", "no-summary", "no-rollover",
+                            "skip-unsupported-streams", "metrics-allow-remote"}) {
+    EXPECT_NE(std::find(switches.begin(), switches.end(), known), switches.end())
+        << known << " is not a switch in the flag table";
+  }
+  const std::string head =
+      "mode: development\n"
+      "modes:\n"
+      "  development:\n"
+      "    symbols:\n";
+  const std::string symbol = "      - {symbol: BTCUSDT, streams: [depth]}\n";
+  struct BooleanCase {
+    std::string text;  // the file
+    int line;
+    std::string key;
+  };
+  std::vector<BooleanCase> cases;
+  for (const char* bad : {"7", "0", "1", "\"true\"", "'yes'", "maybe", "[true]", "{on: 1}"}) {
+    for (const std::string& name : switches)
+      cases.push_back(
+          {head + symbol + "recorder:\n  " + name + ": " + bad + "\n", 7, "recorder." + name});
+    cases.push_back({head + "      - {symbol: BTCUSDT, streams: [depth], enabled: " + bad + "}\n",
+                     5, "modes.development.symbols[0].enabled"});
+    cases.push_back(
+        {head + symbol + "storage:\n  daily_rotation: " + bad + "\n", 7, "storage.daily_rotation"});
+  }
+  for (const BooleanCase& c : cases) {
+    const ParsedCommandLine refused = parse({"--config", write(c.text), "--check-config"});
+    EXPECT_EQ(refused.exit_code, 2) << c.text;
+    const std::string where = "config" + std::to_string(files_) +
+                              ".yaml:" + std::to_string(c.line) + ": " + c.key +
+                              ": must be true or false";
+    EXPECT_NE(refused.message.find(where), std::string::npos)
+        << refused.message << "\n--- wanted: " << where << "\n--- in:\n"
+        << c.text;
+  }
+  // YAML's booleans are taken, in each spelling yaml-cpp's as<bool> knows.
+  for (const auto& [word, on] : std::vector<std::pair<std::string, bool>>{{"true", true},
+                                                                          {"False", false},
+                                                                          {"yes", true},
+                                                                          {"NO", false},
+                                                                          {"on", true},
+                                                                          {"off", false}}) {
+    const ParsedCommandLine taken =
+        parse({"--config", write(head + symbol + "recorder:\n  book-ticker: " + word + "\n")});
+    ASSERT_EQ(taken.exit_code, -1) << word << ": " << taken.message;
+    EXPECT_EQ(taken.config.record_book_ticker, on) << word;
+  }
+}
+
 }  // namespace
 }  // namespace depthrec::cli
