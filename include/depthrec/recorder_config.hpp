@@ -29,6 +29,9 @@ struct RecorderConfig {
   int depth_levels = 5;  // 5, 10, 20: partial-depth stream; 0: diff stream and a full local book
   std::string speed = "100ms";      // stream speed suffix ("" for the exchange default)
   bool record_book_ticker = false;  // also subscribe to <sym>@bookTicker and record `ticker` lines
+  // One stream's config (stream_config) of a rpiDepth key: the book is USD-M's RPI book
+  // (<sym>@rpiDepth@500ms, snapshot /fapi/v1/rpiDepth limit 1000), synced like the diff book.
+  bool rpi_book = false;
   bool klines_closed_only = false;  // --klines closed: kline streams record closing updates only
   // --repair-trades: an aggTrade id gap is fetched from REST (aggTrades?fromId=) and recorded
   // with source rest, then a gap_fill record (docs/records.md).
@@ -147,6 +150,10 @@ std::string snapshot_url(const RecorderConfig& config);
 std::string server_time_url(const RecorderConfig& config);
 // The REST weight of a depth snapshot of `limit` levels (Binance's documented table).
 int snapshot_weight(Market market, int limit);
+// The weight of snapshot_url(config): the depth table's, or the RPI snapshot's 20.
+int snapshot_weight(const RecorderConfig& config);
+// The stream the config's book follows: <sym>@depth[N][@speed], or <sym>@rpiDepth@500ms.
+std::string book_stream_name(const RecorderConfig& config);
 // Returns an empty string when the config is usable, else a message naming the bad field.
 std::string validate(const RecorderConfig& config);
 // The subscription keys of a run of `symbols` (market, symbol) with the config's depth channel
@@ -154,7 +161,7 @@ std::string validate(const RecorderConfig& config);
 std::vector<SubscriptionKey> subscriptions_of(
     const RecorderConfig& config, const std::vector<std::pair<Market, std::string>>& symbols);
 // The config of one depth key of a many-stream run: `config` with the key's market, symbol,
-// levels and speed, and the market's endpoints.
+// levels and speed (rpi_book for a rpiDepth key), and the market's endpoints.
 RecorderConfig stream_config(const RecorderConfig& config, const SubscriptionKey& depth_key,
                              bool with_book_ticker);
 

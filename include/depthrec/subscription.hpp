@@ -33,6 +33,10 @@ enum class ChannelKind : std::uint8_t {
   kline,          // candles of one interval; open times advance by the interval
   mark_price,     // futures mark price, every 3 s or (speed ms1000) every second
   force_order,    // futures liquidation orders
+  // USD-M's RPI book (<symbol>@rpiDepth@500ms): diff events of the book with Retail Price
+  // Improvement orders, a book of its own synced from its own snapshot (/fapi/v1/rpiDepth) by
+  // the same procedure as diff_depth.
+  rpi_depth,
 };
 std::string_view to_string(ChannelKind kind);
 
@@ -67,6 +71,8 @@ struct Channel {
   static Channel force_order() {
     return {ChannelKind::force_order, 0, StreamSpeed::exchange_default};
   }
+  // rpiDepth@500ms: Binance pushes the RPI book every 500 ms only.
+  static Channel rpi_depth() { return {ChannelKind::rpi_depth, 0, StreamSpeed::ms500}; }
 
   friend bool operator==(const Channel& a, const Channel& b) {
     return std::tie(a.kind, a.levels, a.speed, a.interval) ==
@@ -84,7 +90,7 @@ struct Channel {
 bool is_event_channel(ChannelKind kind);
 
 // Binance's spelling: "depth@100ms", "depth", "depth5@100ms", "bookTicker", "trade", "aggTrade",
-// "kline_1m", "markPrice", "markPrice@1s", "forceOrder".
+// "kline_1m", "markPrice", "markPrice@1s", "forceOrder", "rpiDepth@500ms".
 std::string to_string(const Channel& channel);
 
 struct SubscriptionKey {

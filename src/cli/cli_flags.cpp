@@ -234,7 +234,9 @@ std::vector<config::FlagSpec> config_flag_specs(const CLI::App& app) {
     if (std::find(kNotInConfig.begin(), kNotInConfig.end(), name) != kNotInConfig.end()) continue;
     config::FlagSpec spec;
     spec.name = name;
-    spec.takes_value = option->get_type_size() != 0;
+    // A switch (add_flag) expects no argument; its type size is 1 (the bool it sets), so it is
+    // not what tells a switch from a valued option: with it `book-ticker: 7` ran as true.
+    spec.takes_value = option->get_expected_max() != 0;
     spec.repeatable = option->get_expected_max() > 1;
     specs.push_back(std::move(spec));
   }

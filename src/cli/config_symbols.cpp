@@ -9,8 +9,10 @@ std::string at(const config::LoadedConfig& loaded, int line, const std::string& 
   return loaded.file + ":" + std::to_string(line) + ": " + key + ": ";
 }
 
+// The symbol's normal book (diff or partial depth), the one a bookTicker rides with.
 bool is_depth(const Channel& channel) {
-  return channel.kind != ChannelKind::book_ticker && !is_event_channel(channel.kind);
+  return channel.kind != ChannelKind::book_ticker && channel.kind != ChannelKind::rpi_depth &&
+         !is_event_channel(channel.kind);
 }
 
 }  // namespace
@@ -64,11 +66,12 @@ std::string subscribe_config_symbols(const config::LoadedConfig& loaded,
   if (keys.empty())
     return loaded.file + ": modes." + loaded.mode +
            ".symbols: no stream depthrec can record (depth, depth@<speed>, "
-           "depth<5|10|20>[@<speed>], bookTicker, trade, aggTrade)";
+           "depth<5|10|20>[@<speed>], bookTicker, trade, aggTrade, rpiDepth...)";
   const std::size_t depth_keys = static_cast<std::size_t>(std::count_if(
       keys.begin(), keys.end(), [](const SubscriptionKey& key) { return is_depth(key.channel); }));
+  // Event channels and the RPI book are the many-stream engine's.
   const bool events = std::any_of(keys.begin(), keys.end(), [](const SubscriptionKey& key) {
-    return is_event_channel(key.channel.kind);
+    return is_event_channel(key.channel.kind) || key.channel.kind == ChannelKind::rpi_depth;
   });
   if (depth_keys == 1 && !events) {
     // One depth stream: the seed's single stream, recorded exactly as `--symbol X` records it.

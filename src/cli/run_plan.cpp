@@ -70,20 +70,24 @@ PlanReport describe_plan(const ParsedCommandLine& parsed) {
   }
   std::size_t depth_streams = 0;
   std::size_t event_streams = 0;                       // trade, aggTrade
+  std::size_t rpi_streams = 0;                         // USD-M RPI books
   std::map<std::string, int> snapshot_weight_by_pool;  // diff depth books sync from a snapshot
   std::map<std::string, int> snapshots_by_pool;
   for (const SubscriptionKey& key : keys) {
     if (is_event_channel(key.channel.kind)) ++event_streams;
     if (key.channel.kind == ChannelKind::book_ticker || is_event_channel(key.channel.kind))
       continue;
-    ++depth_streams;
-    if (key.channel.kind != ChannelKind::diff_depth) continue;
+    const bool rpi = key.channel.kind == ChannelKind::rpi_depth;
+    ++(rpi ? rpi_streams : depth_streams);
+    if (key.channel.kind != ChannelKind::diff_depth && !rpi) continue;
     const std::string pool(session::rest_budget_name(key.market));
-    snapshot_weight_by_pool[pool] += snapshot_weight(key.market, config.snapshot_limit);
+    snapshot_weight_by_pool[pool] += rpi ? venues::binance::kRpiSnapshotWeight
+                                         : snapshot_weight(key.market, config.snapshot_limit);
     ++snapshots_by_pool[pool];
   }
   out << "streams: " << keys.size() << " (" << depth_streams << " depth, "
-      << keys.size() - depth_streams - event_streams << " bookTicker";
+      << keys.size() - depth_streams - event_streams - rpi_streams << " bookTicker";
+  if (rpi_streams > 0) out << ", " << rpi_streams << " rpiDepth";
   if (event_streams > 0) out << ", " << event_streams << " trade/aggTrade";
   out << ")\n";
   out << "connections: " << planner.connections().size() << "\n";

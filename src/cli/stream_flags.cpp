@@ -28,7 +28,8 @@ std::string apply_stream_names(const std::vector<std::string>& names, bool skip_
     const Channel& channel = parsed.channel;
     if (channel.kind == ChannelKind::book_ticker) {
       config.record_book_ticker = true;
-    } else if (is_event_channel(channel.kind)) {
+    } else if (is_event_channel(channel.kind) || channel.kind == ChannelKind::rpi_depth) {
+      // The RPI book is a stream of its own beside the depth stream, as an event channel is.
       if (std::find(events.begin(), events.end(), channel) == events.end())
         events.push_back(channel);
     } else {

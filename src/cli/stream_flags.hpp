@@ -1,7 +1,8 @@
 // --streams depth,trade,aggTrade,bookTicker (Binance's names): the channels recorded for every
 // symbol the command line gives. One depth stream (depth, depth@<speed>, depth<5|10|20>[@<speed>])
 // sets what --depth/--speed would; bookTicker is --book-ticker; trade and aggTrade are event
-// channels, each a stream of its own per symbol.
+// channels, each a stream of its own per symbol; rpiDepth (USD-M's RPI book) is one too, beside
+// the depth stream.
 #pragma once
 
 #include <string>
@@ -13,8 +14,8 @@
 namespace depthrec::cli {
 
 // Applies `names` to `config` (depth_levels, speed, record_book_ticker) and returns the event
-// channels in `events`. "" when usable, else why (a name Binance does not offer, two depth
-// streams, none, a channel not recorded yet unless `skip_unsupported`, which warns instead).
+// channels (and rpiDepth) in `events`. "" when usable, else why (a name Binance does not offer, two
+// depth streams, none, a channel not recorded yet unless `skip_unsupported`, which warns instead).
 std::string apply_stream_names(const std::vector<std::string>& names, bool skip_unsupported,
                                RecorderConfig& config, std::vector<Channel>& events,
                                std::vector<std::string>& warnings);

@@ -7,8 +7,8 @@
 namespace depthrec::config {
 namespace {
 
-// Channels of issue 13 item 1 that Binance offers and depthrec does not record yet.
-constexpr std::array<std::string_view, 1> kNotYetRecorded{"rpiDepth@500ms"};
+// Binance market streams (binance-protocol.md, "USD-M routes") depthrec does not record yet.
+constexpr std::array<std::string_view, 2> kNotYetRecorded{"ticker", "miniTicker"};
 
 constexpr std::string_view kNotYet = " is a Binance stream depthrec does not record yet";
 
@@ -44,9 +44,15 @@ StreamName parse_stream_name(std::string_view name) {
     result.channel = *depth;
     return result;
   }
+  // "rpiDepth" is taken for Binance's only RPI stream, rpiDepth@500ms.
+  if (name == "rpiDepth") {
+    result.kind = StreamNameKind::recorded;
+    result.channel = Channel::rpi_depth();
+    return result;
+  }
   for (const Channel& channel :
        {Channel::book_ticker(), Channel::trade(), Channel::agg_trade(), Channel::mark_price(false),
-        Channel::mark_price(true), Channel::force_order()}) {
+        Channel::mark_price(true), Channel::force_order(), Channel::rpi_depth()}) {
     if (name == to_string(channel)) {
       result.kind = StreamNameKind::recorded;
       result.channel = channel;
@@ -77,7 +83,7 @@ StreamName parse_stream_name(std::string_view name) {
   result.message = quoted +
                    " is not a Binance stream name (depth, depth@<0ms|100ms|250ms|500ms|1000ms>, "
                    "depth<5|10|20>[@<speed>], bookTicker, trade, aggTrade, kline_<interval>, "
-                   "markPrice, markPrice@1s, forceOrder)";
+                   "markPrice, markPrice@1s, forceOrder, rpiDepth[@500ms])";
   return result;
 }
 

@@ -13,8 +13,9 @@ namespace depthrec::config {
 
 enum class StreamNameKind {
   recorded,      // `channel` is set: depth, depth@<speed>, depth<5|10|20>[@<speed>], bookTicker,
-                 // trade, aggTrade, kline_<interval>, markPrice[@1s], forceOrder
-  unsupported,   // a Binance channel depthrec does not record yet (rpiDepth@500ms)
+                 // trade, aggTrade, kline_<interval>, markPrice[@1s], forceOrder,
+                 // rpiDepth[@500ms] (USD-M's RPI book)
+  unsupported,   // a Binance channel depthrec does not record yet (ticker, miniTicker)
   bad_interval,  // kline_<i> with an interval Binance does not have
   unknown,       // not a Binance stream name
 };

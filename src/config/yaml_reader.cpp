@@ -74,9 +74,14 @@ std::string YamlReader::text(const YAML::Node& node, const std::string& key, int
 }
 
 bool YamlReader::boolean(const YAML::Node& node, const std::string& key, int line) const {
+  // yaml-cpp's as<bool>: YAML 1.1's words (true/false, yes/no, on/off, y/n; lower, Capitalised or
+  // UPPER case). A quoted scalar ("true") is a string, and a number is not a boolean.
   bool value = false;
-  if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value))
-    fail(line_of(node, line), key, "must be true or false, not " + kind_of(node));
+  const bool quoted = node.IsScalar() && node.Tag() == "!";
+  if (!node.IsScalar() || quoted || !YAML::convert<bool>::decode(node, value))
+    fail(line_of(node, line), key,
+         "must be true or false (or yes/no, on/off), not " + kind_of(node) +
+             (quoted ? " (quoted: a string)" : ""));
   return value;
 }
 

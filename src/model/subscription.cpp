@@ -33,6 +33,8 @@ std::string_view to_string(ChannelKind kind) {
       return "mark_price";
     case ChannelKind::force_order:
       return "force_order";
+    case ChannelKind::rpi_depth:
+      return "rpi_depth";
   }
   return "unknown";
 }
@@ -90,6 +92,9 @@ std::string to_string(const Channel& channel) {
       return channel.speed == StreamSpeed::ms1000 ? "markPrice@1s" : "markPrice";
     case ChannelKind::force_order:
       return "forceOrder";
+    case ChannelKind::rpi_depth:
+      text = "rpiDepth";
+      break;
   }
   if (channel.speed != StreamSpeed::exchange_default) {
     text += '@';

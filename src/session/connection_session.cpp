@@ -18,7 +18,7 @@ bool ConnectionSession::add_feed(FeedSession& feed, bool in_successor_url) {
   const std::string depth = feed.key().stream;
   const std::string ticker = book_ticker_stream_name(feed.key().symbol);
   if (route_index_.find(depth) != StreamRouteIndex::kNone ||
-      route_index_.find(ticker) != StreamRouteIndex::kNone)
+      (feed.takes_ticker_route() && route_index_.find(ticker) != StreamRouteIndex::kNone))
     return false;
   index_routes(feed);
   feeds_.push_back(&feed);
@@ -36,6 +36,7 @@ bool ConnectionSession::add_feed(FeedSession& feed, bool in_successor_url) {
 void ConnectionSession::index_routes(FeedSession& feed) {
   route_index_.add(feed.key().stream, static_cast<std::uint32_t>(routes_.size()));
   routes_.push_back(Route{&feed, false});
+  if (!feed.takes_ticker_route()) return;
   route_index_.add(book_ticker_stream_name(feed.key().symbol),
                    static_cast<std::uint32_t>(routes_.size()));
   routes_.push_back(Route{&feed, true});

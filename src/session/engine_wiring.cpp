@@ -42,6 +42,11 @@ std::vector<DepthWithTicker> pair_with_tickers(const plan::SubscriptionTable& ta
     const SubscriptionKey& key = table.key(id);
     if (key.channel.kind == ChannelKind::book_ticker) continue;
     DepthWithTicker pair{id, std::nullopt};
+    // The RPI book is a book of its own: a bookTicker tells the normal book's top.
+    if (key.channel.kind == ChannelKind::rpi_depth) {
+      pairs.push_back(pair);
+      continue;
+    }
     const auto ticker = tickers.find(std::make_pair(key.market, key.symbol));
     if (ticker != tickers.end()) {
       pair.ticker = ticker->second;
@@ -302,8 +307,7 @@ PushInfo Engine::write(std::string& line, const RecordContext& context, bool mar
 void Engine::request_snapshot(EngineStream& stream, bool resync) {
   transport::RestRequest request{
       stream.budget, resync ? transport::RestPriority::resync : transport::RestPriority::initial,
-      snapshot_url(stream.config),
-      snapshot_weight(stream.config.market, stream.config.snapshot_limit)};
+      snapshot_url(stream.config), snapshot_weight(stream.config)};
   EngineStream* target = &stream;
   stream.snapshot_handle = rest_scheduler_->request(
       std::move(request),

@@ -62,8 +62,7 @@ FeedSession::FeedSession(const RecorderConfig& config, FeedMetrics& metrics, Ses
     : config_(config),
       metrics_(metrics),
       hooks_(std::move(hooks)),
-      key_{config.market, to_upper(config.symbol),
-           depth_stream_name(config.symbol, DepthStreamSpec{config.depth_levels, config.speed})},
+      key_{config.market, to_upper(config.symbol), book_stream_name(config)},
       sync_(config.market, sync_limits(config)) {
   context_.market = key_.market;
   context_.symbol = key_.symbol;

@@ -113,6 +113,9 @@ class FeedSession {
   void attach(StreamCarrier* carrier) { carrier_ = carrier; }
 
   const StreamKey& key() const { return key_; }
+  // The symbol's bookTicker route belongs to its normal book: the RPI book, a book of its own on
+  // the same connection, never takes a ticker.
+  bool takes_ticker_route() const { return !config_.rpi_book; }
   // The writer's ids of the depth stream and of its bookTicker stream (RecordContext::stream_id,
   // the writer's per-stream members and writer_drop markers). A one-stream run keeps 0 and 1; a
   // many-stream run numbers them from its subscription table.

@@ -5,6 +5,7 @@
 
 #include "venues/binance/binance_endpoints.hpp"
 #include "venues/binance/binance_limits.hpp"
+#include "venues/binance/binance_streams.hpp"
 
 #include "redis/redis_url.hpp"
 #include "session/market_endpoints.hpp"
@@ -41,8 +42,19 @@ std::string stream_url(const RecorderConfig& config) {
 }
 
 std::string snapshot_url(const RecorderConfig& config) {
+  if (config.rpi_book) return binance::rpi_snapshot_url(config.rest_endpoint, config.symbol);
   return binance::snapshot_url(config.rest_endpoint, config.market, config.symbol,
                                config.snapshot_limit);
+}
+
+int snapshot_weight(const RecorderConfig& config) {
+  return config.rpi_book ? binance::kRpiSnapshotWeight
+                         : snapshot_weight(config.market, config.snapshot_limit);
+}
+
+std::string book_stream_name(const RecorderConfig& config) {
+  if (config.rpi_book) return binance::stream_name(config.symbol, Channel::rpi_depth());
+  return depth_stream_name(config.symbol, DepthStreamSpec{config.depth_levels, config.speed});
 }
 
 std::string server_time_url(const RecorderConfig& config) {
@@ -111,13 +123,16 @@ std::string validate(const RecorderConfig& config) {
     return "--rest-safety-share must be above 0 and at most 1";
   if (!(config.rest_initial_share > 0 && config.rest_initial_share <= 1))
     return "--rest-initial-share must be above 0 and at most 1";
+  if (config.rpi_book && (config.market != Market::usdm || config.depth_levels != 0))
+    return "the RPI book (rpiDepth) is a full USD-M book: market usdm, no levels";
   if (config.depth_levels == 0) {
     // A snapshot the budget can never admit would fail at every retry: say so at the start.
     const transport::RestBudgetConfig budget = session::feed_rest_budget(config);
     const int room = transport::rest_weight_limit(budget, transport::RestPriority::initial);
-    const int weight = snapshot_weight(config.market, config.snapshot_limit);
+    const int weight = snapshot_weight(config);
     if (weight > room)
-      return "a snapshot of --snapshot-limit " + std::to_string(config.snapshot_limit) +
+      return "a snapshot of --snapshot-limit " +
+             std::to_string(config.rpi_book ? binance::kRpiSnapshotLimit : config.snapshot_limit) +
              " weighs " + std::to_string(weight) + ", more than the " + std::to_string(room) +
              " of the REST budget (" + std::to_string(budget.weight_per_window) +
              " per window, --rest-initial-share) an initial sync may use";
@@ -166,6 +181,7 @@ RecorderConfig stream_config(const RecorderConfig& config, const SubscriptionKey
       depth_key.channel.kind == ChannelKind::partial_depth ? depth_key.channel.levels : 0;
   out.speed = std::string(to_string(depth_key.channel.speed));
   out.record_book_ticker = with_book_ticker;
+  out.rpi_book = depth_key.channel.kind == ChannelKind::rpi_depth;
   out.ws_endpoint = session::ws_endpoint_of(config, depth_key.market);
   out.rest_endpoint = session::rest_endpoint_of(config, depth_key.market);
   return out;

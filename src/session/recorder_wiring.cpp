@@ -68,7 +68,7 @@ void Recorder::Impl::prepare() {
   hooks.request_snapshot = [this](bool resync) {
     transport::RestRequest request{
         rest_budget, resync ? transport::RestPriority::resync : transport::RestPriority::initial,
-        snapshot_url(config), snapshot_weight(config.market, config.snapshot_limit)};
+        snapshot_url(config), snapshot_weight(config)};
     snapshot_handle =
         rest_scheduler->request(std::move(request), [this](transport::HttpResponse response) {
           auto answer = std::make_shared<session::RestAnswer>(to_answer(std::move(response)));

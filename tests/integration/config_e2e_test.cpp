@@ -3,7 +3,7 @@
 // (which overrides the file's output_directory). Every depth, aggTrade and kline_1m stream the
 // file lists is recorded, every depth event depthsim sent, each book equal to /sim/truth; each
 // key depthrec cannot honour is said; --status reads the run's metrics.json. A stream depthrec
-// does not record yet (rpiDepth@500ms) is refused before connecting.
+// does not record yet (miniTicker) is refused before connecting.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -108,7 +108,7 @@ TEST(ConfigE2E, SeedProductionConfigRecordsEveryDepthStreamItLists) {
 }
 
 // Without --skip-unsupported-streams a stream depthrec does not record yet (the seed's file with
-// rpiDepth@500ms for kline_1m) is refused before connecting: exit 2, each stream named at its
+// miniTicker for kline_1m) is refused before connecting: exit 2, each stream named at its
 // line, nothing written.
 TEST(ConfigE2E, UnsupportedStreamsRefusedBeforeConnecting) {
   Simulator sim(engine_sim_args({"--market", "usdm", "--symbols", "BTCUSDT"}, "53"));
@@ -116,7 +116,7 @@ TEST(ConfigE2E, UnsupportedStreamsRefusedBeforeConnecting) {
   std::ifstream seed_file(kConfigDir + "/seed003_development.yaml");
   std::string text((std::istreambuf_iterator<char>(seed_file)), std::istreambuf_iterator<char>());
   for (std::size_t at = text.find("kline_1m"); at != std::string::npos; at = text.find("kline_1m"))
-    text.replace(at, 8, "rpiDepth@500ms");
+    text.replace(at, 8, "miniTicker");
   std::ofstream(dir + "/seed003_development.yaml") << text;
   RecorderRun run = start_recorder(sim, {"--config", dir + "/seed003_development.yaml"});
   const auto exit_code = run.process->wait_exit(std::chrono::seconds(30));
@@ -124,7 +124,7 @@ TEST(ConfigE2E, UnsupportedStreamsRefusedBeforeConnecting) {
   EXPECT_EQ(*exit_code, 2);
   const std::string output = run.process->output();
   EXPECT_NE(output.find("seed003_development.yaml:16: modes.development.symbols[0].streams[2]: "
-                        "'rpiDepth@500ms'"),
+                        "'miniTicker'"),
             std::string::npos)
       << output;
   const auto stats = sim.stats();

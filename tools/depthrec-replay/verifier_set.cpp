@@ -16,9 +16,11 @@ namespace {
 
 // A book is a (market, symbol): a recording of several markets has BTCUSDT on spot and on USD-M,
 // two books under one stream name. Items that do not say their market (raw captures) are keyed
-// by symbol alone, as before.
+// by symbol alone, as before. USD-M's RPI book (<sym>@rpiDepth@500ms) is a book of its own
+// beside the symbol's normal one: its stream marks its key.
 std::string book_key(const ReplayItem& item) {
   std::string key(item.symbol);
+  if (item.stream.find("@rpiDepth") != std::string_view::npos) key += "@rpiDepth";
   return item.market ? std::string(to_string(*item.market)) + ":" + key : key;
 }
 

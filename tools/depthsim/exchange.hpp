@@ -122,6 +122,10 @@ class Exchange final : public ServerHandler {
   void send_mark_prices(SymbolFeed& feed, std::int64_t event_ms);
   void send_force_order(SymbolFeed& feed, const TradeGroup& group);
   void deliver(SymbolFeed& feed, const BookUpdate& update, bool fresh);
+  // exchange_rpi.cpp: USD-M's RPI book, its stream, its snapshot (/fapi/v1/rpiDepth, limit 1000
+  // only) and its truth (/sim/truth?book=rpi).
+  void deliver_rpi(SymbolFeed& feed, const BookUpdate& update);
+  HttpReply rpi_snapshot_reply(const RequestTarget& target);
   // A diff-depth event sent to `session` (its /sim/stats progress, which the event's frame
   // counts toward once written).
   DepthProgress& count_depth_sent(ClientSession& session, const std::string& symbol,

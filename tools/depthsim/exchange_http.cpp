@@ -100,6 +100,8 @@ std::optional<HttpReply> Exchange::answer_http(ConnectionId id, const std::strin
     return reply;
   }
   if (target.path == agg_trades_rest_path(options_.market)) return agg_trades_reply(target);
+  if (options_.market == Market::usdm && target.path == "/fapi/v1/rpiDepth")
+    return rpi_snapshot_reply(target);
   if (is_time_path(target.path))
     return ok("{\"serverTime\":" + std::to_string(server_time_reply_ms()) + "}");
   if (target.path == exchange_info_rest_path(options_.market)) {
@@ -236,11 +238,16 @@ HttpReply Exchange::truth_reply(const RequestTarget& target) const {
     return json_error(400, -1, "No ground truth in replay mode: use the recorded bookTicker.");
   const std::optional<std::string> symbol = target.param("symbol");
   if (!symbol) return json_error(400, -1102, "Mandatory parameter 'symbol' was not sent.");
+  const std::optional<std::string> which = target.param("book");
+  if (which && *which != "rpi") return json_error(400, -1100, "book must be rpi (or absent).");
   for (const auto& feed : feeds_) {
     if (feed->symbol() != *symbol) continue;
     const std::int64_t now_ms = exchange_now_ms();
-    return ok(render_snapshot(options_.market, feed->book().spec(), feed->book().book(), 0, now_ms,
-                              now_ms));
+    const RpiBook* rpi = feed->rpi_if_started();
+    if (which && rpi == nullptr)
+      return json_error(400, -1, "No RPI book: nothing subscribed or fetched it yet.");
+    return ok(render_snapshot(options_.market, feed->book().spec(),
+                              which ? rpi->book() : feed->book().book(), 0, now_ms, now_ms));
   }
   return json_error(400, -1121, "Invalid symbol.");
 }

@@ -110,6 +110,11 @@ void write_feed(JsonWriter& json, const SymbolFeed& feed, bool generation_stoppe
   json.Uint64(trades.agg_trades_requests);
   json.Key("agg_trades_served");  // aggregate trades in those answers
   json.Uint64(trades.agg_trades_served);
+  json.Key("rpi_events_sent");  // rpiDepth frames, every subscriber
+  json.Uint64(feed.rpi_events_sent());
+  json.Key("rpi_last_update_id");  // the RPI book's (0: not started)
+  const RpiBook* rpi = feed.rpi_if_started();
+  json.Uint64(rpi != nullptr ? rpi->book().last_update_id() : 0);
   const SymbolFeed::KlineCounts& klines = feed.kline_counts();
   json.Key("kline_events_sent");  // open-candle updates and closing ones, every kline stream
   json.Uint64(klines.updates_sent + klines.closed_sent);

@@ -183,6 +183,7 @@ void Exchange::index_subscriptions(ClientSession& session) {
   for (const StreamName& stream : session.streams) {
     SymbolFeed* feed = feed_for(stream.symbol);
     if (feed == nullptr) continue;
+    if (stream.kind == StreamKind::rpi_depth) feed->rpi();  // its RPI book starts now
     if (!route_delivers(session, stream.kind)) {
       ++session.silent_streams;
       continue;
@@ -326,6 +327,17 @@ void Exchange::generate_event(SymbolFeed& feed) {
         count_fault("stale");
         deliver(feed, *old, false);
       }
+    }
+  }
+  if (RpiBook* rpi = feed.rpi_if_started()) {
+    // The RPI book follows the normal one (rpi_book.hpp); rpi_gap drops its event alone.
+    BookUpdate rpi_update = rpi->next(update, feed.book().book());
+    rpi_update.event_ms = update.event_ms;
+    rpi_update.transaction_ms = update.transaction_ms;
+    if (has(FaultKind::rpi_gap)) {
+      count_fault("rpi_gap");
+    } else {
+      deliver_rpi(feed, rpi_update);
     }
   }
   feed.remember(update);

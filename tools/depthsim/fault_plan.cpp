@@ -9,7 +9,7 @@ namespace depthsim {
 
 namespace {
 
-constexpr std::array<std::pair<FaultKind, std::string_view>, 29> kFaultNames{{
+constexpr std::array<std::pair<FaultKind, std::string_view>, 30> kFaultNames{{
     {FaultKind::gap, "gap"},
     {FaultKind::duplicate, "duplicate"},
     {FaultKind::reorder, "reorder"},
@@ -39,6 +39,7 @@ constexpr std::array<std::pair<FaultKind, std::string_view>, 29> kFaultNames{{
     {FaultKind::e_max, "e_max"},
     {FaultKind::trade_gap, "trade_gap"},
     {FaultKind::kline_skip, "kline_skip"},
+    {FaultKind::rpi_gap, "rpi_gap"},
 }};
 
 constexpr std::array<std::pair<RestFaultKind, std::string_view>, 10> kRestFaultNames{{
@@ -159,7 +160,8 @@ bool is_event_fault(FaultKind kind) {
 }
 
 bool is_trade_fault(FaultKind kind) {
-  return kind == FaultKind::trade_gap || kind == FaultKind::kline_skip;
+  return kind == FaultKind::trade_gap || kind == FaultKind::kline_skip ||
+         kind == FaultKind::rpi_gap;
 }
 
 bool is_payload_fault(FaultKind kind) {

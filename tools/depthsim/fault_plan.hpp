@@ -51,6 +51,9 @@ enum class FaultKind {
   // Kline fault: every kline interval's next candle is aggregated but none of its updates sent:
   // each kline stream of the symbol skips one interval.
   kline_skip,
+  // RPI fault (USD-M): the event's RPI book event is generated but not sent: the rpiDepth stream
+  // shows a pu break, the depth stream none.
+  rpi_gap,
 };
 
 enum class RestFaultKind {
@@ -74,7 +77,7 @@ bool is_sequence_fault(FaultKind kind);
 bool is_connection_fault(FaultKind kind);
 bool is_payload_fault(FaultKind kind);
 bool is_event_fault(FaultKind kind);  // the hostile event faults above
-bool is_trade_fault(FaultKind kind);  // trade_gap, kline_skip
+bool is_trade_fault(FaultKind kind);  // trade_gap, kline_skip, rpi_gap (other streams' faults)
 
 struct StreamFault {
   FaultKind kind = FaultKind::gap;

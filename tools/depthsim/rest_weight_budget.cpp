@@ -62,6 +62,8 @@ std::uint64_t rest_request_weight(Market market, std::string_view path, long lim
     return limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1000 ? 50 : 250;
   }
   if (depth) return limit <= 50 ? 2 : limit <= 100 ? 5 : limit <= 500 ? 10 : 20;
+  // USD-M's RPI book snapshot (limit 1000 only): 20.
+  if (path == "/fapi/v1/rpiDepth") return 20;
   // aggTrades: spot 4, USD-M and COIN-M 20 (Binance's documented weights).
   const bool agg_trades = path.size() >= 10 && path.substr(path.size() - 10) == "/aggTrades";
   if (agg_trades) return market == Market::spot ? 4 : 20;

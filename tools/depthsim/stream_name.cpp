@@ -77,6 +77,12 @@ std::optional<StreamName> parse_stream_name(std::string_view text, Market market
     }
     return std::nullopt;
   }
+  if (rest == "rpiDepth@500ms") {
+    if (market != Market::usdm) return std::nullopt;  // the RPI book is USD-M's only
+    name.kind = StreamKind::rpi_depth;
+    name.speed_ms = 500;
+    return name;
+  }
   if (rest.substr(0, 5) != "depth") return std::nullopt;
   rest.remove_prefix(5);
   const std::size_t speed_at = rest.find('@');

@@ -2,7 +2,7 @@
 // "<sym>@depth<N>[@speed]",
 // "<sym>@bookTicker", "<sym>@trade", "<sym>@aggTrade", "<sym>@kline_<interval>" (fixed-length
 // intervals: 1s spot only, 1m ... 1w; not 1M), futures "<sym>@markPrice[@1s]" and
-// "<sym>@forceOrder". Names are lower case on the wire.
+// "<sym>@forceOrder", USD-M "<sym>@rpiDepth@500ms". Names are lower case on the wire.
 #pragma once
 
 #include <optional>
@@ -22,6 +22,7 @@ enum class StreamKind {
   kline,
   mark_price,   // futures: every 3 s, or every second (speed_ms 1000, "@1s")
   force_order,  // futures
+  rpi_depth,    // USD-M: "<sym>@rpiDepth@500ms", the RPI book's diff events
 };
 
 struct StreamName {

@@ -21,6 +21,7 @@ std::uint64_t symbol_seed(std::uint64_t seed, const std::string& symbol) {
 SymbolFeed::SymbolFeed(Market market, const std::string& symbol, std::uint64_t seed, double rate,
                        std::size_t trade_history)
     : book_(symbol_spec(market, symbol), market, symbol_seed(seed, symbol)),
+      rpi_seed_(symbol_seed(seed ^ 0x5250490000000000ULL, symbol)),  // "RPI"
       trades_(symbol, seed),
       agg_history_(trade_history),
       rate_(rate) {}
@@ -35,6 +36,11 @@ const char* SymbolFeed::status_name(Status status) {
       return "REMOVED";
   }
   return "TRADING";
+}
+
+RpiBook& SymbolFeed::rpi() {
+  if (!rpi_) rpi_.emplace(book_.book(), rpi_seed_);
+  return *rpi_;
 }
 
 void SymbolFeed::start(Clock::time_point now) {

@@ -11,6 +11,7 @@
 #include "agg_trade_history.hpp"
 #include "fault_plan.hpp"
 #include "kline_tape.hpp"
+#include "rpi_book.hpp"
 #include "synthetic_book.hpp"
 #include "trade_tape.hpp"
 
@@ -72,6 +73,14 @@ class SymbolFeed {
   const MarketEventCounts& market_event_counts() const { return market_event_counts_; }
   const KlineCounts& kline_counts() const { return kline_counts_; }
 
+  // USD-M's RPI book, started from the normal book at its first use (an rpiDepth subscription
+  // or snapshot): from then on every event of the normal book makes one of the RPI book.
+  RpiBook& rpi();
+  RpiBook* rpi_if_started() { return rpi_ ? &*rpi_ : nullptr; }
+  const RpiBook* rpi_if_started() const { return rpi_ ? &*rpi_ : nullptr; }
+  std::uint64_t& rpi_events_sent() { return rpi_events_sent_; }  // frames, every subscriber
+  std::uint64_t rpi_events_sent() const { return rpi_events_sent_; }
+
   SyntheticBook& book() { return book_; }
   const SyntheticBook& book() const { return book_; }
   const std::string& symbol() const { return book_.spec().name; }
@@ -103,6 +112,9 @@ class SymbolFeed {
 
  private:
   SyntheticBook book_;
+  std::uint64_t rpi_seed_ = 0;
+  std::optional<RpiBook> rpi_;
+  std::uint64_t rpi_events_sent_ = 0;
   TradeTape trades_;
   AggTradeHistory agg_history_;
   TradeCounts trade_counts_;

@@ -1,5 +1,7 @@
 #include "venues/binance/binance_endpoints.hpp"
 
+#include "venues/binance/binance_limits.hpp"
+
 namespace depthrec::venues::binance {
 namespace {
 
@@ -32,6 +34,7 @@ Route route_of(Market market, ChannelKind kind) {
     case ChannelKind::diff_depth:
     case ChannelKind::partial_depth:
     case ChannelKind::book_ticker:
+    case ChannelKind::rpi_depth:
     // @trade is served on /public (binance-protocol.md, "USD-M routes"), @aggTrade on /market.
     case ChannelKind::trade:
       return Route::public_data;
@@ -123,6 +126,8 @@ std::string rest_path(Market market, RestEndpoint endpoint) {
       return path + "/exchangeInfo";
     case RestEndpoint::agg_trades:
       return path + "/aggTrades";
+    case RestEndpoint::rpi_depth:
+      return path + "/rpiDepth";
   }
   return path;
 }
@@ -138,6 +143,11 @@ std::string snapshot_url(std::string_view endpoint_override, Market market, std:
                          int limit) {
   return rest_url(endpoint_override, market, RestEndpoint::depth) + "?symbol=" + to_upper(symbol) +
          "&limit=" + std::to_string(limit);
+}
+
+std::string rpi_snapshot_url(std::string_view endpoint_override, std::string_view symbol) {
+  return rest_url(endpoint_override, Market::usdm, RestEndpoint::rpi_depth) +
+         "?symbol=" + to_upper(symbol) + "&limit=" + std::to_string(kRpiSnapshotLimit);
 }
 
 std::string agg_trades_url(std::string_view endpoint_override, Market market,

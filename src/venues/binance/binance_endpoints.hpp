@@ -12,9 +12,9 @@
 
 namespace depthrec::venues::binance {
 
-// USD-M serves each stream category on its own path since 2026-04-23: depth and bookTicker on
-// /public, aggTrade, kline, markPrice, ticker, forceOrder... on /market. A SUBSCRIBE on the
-// wrong one is acknowledged and then silent. Spot and COIN-M are not routed.
+// USD-M serves each stream category on its own path since 2026-04-23: depth, rpiDepth and
+// bookTicker on /public, aggTrade, kline, markPrice, ticker, forceOrder... on /market. A SUBSCRIBE
+// on the wrong one is acknowledged and then silent. Spot and COIN-M are not routed.
 enum class Route { unrouted, public_data, market_data };
 Route route_of(Market market, ChannelKind kind);
 std::string_view route_path(Route route);  // "", "/public", "/market"
@@ -32,7 +32,8 @@ std::string combined_stream_url(std::string_view base, const std::vector<std::st
 // A connection opened with no stream, to be filled by SUBSCRIBE: <base>/stream (wrapped payloads).
 std::string live_stream_url(std::string_view base);
 
-enum class RestEndpoint { depth, server_time, exchange_info, agg_trades };
+// rpi_depth: USD-M's RPI book snapshot, /fapi/v1/rpiDepth (the other markets have none).
+enum class RestEndpoint { depth, server_time, exchange_info, agg_trades, rpi_depth };
 // https://api.binance.com, https://fapi.binance.com, https://dapi.binance.com.
 std::string_view default_rest_host(Market market);
 // /api/v3/depth, /fapi/v1/time, /dapi/v1/exchangeInfo...
@@ -42,6 +43,9 @@ std::string rest_url(std::string_view endpoint_override, Market market, RestEndp
 // <rest_url depth>?symbol=BTCUSDT&limit=1000 (the symbol upper-cased).
 std::string snapshot_url(std::string_view endpoint_override, Market market, std::string_view symbol,
                          int limit);
+
+// <rest_url rpiDepth>?symbol=BTCUSDT&limit=1000: USD-M's RPI book snapshot (limit 1000 only).
+std::string rpi_snapshot_url(std::string_view endpoint_override, std::string_view symbol);
 
 // <rest_url aggTrades>?symbol=BTCUSDT&fromId=N&limit=L: L aggregate trades from id N on.
 std::string agg_trades_url(std::string_view endpoint_override, Market market,

@@ -32,6 +32,9 @@ int rest_weight_per_minute(Market market);
 // A depth snapshot of `limit` levels: spot 5/25/50/250 for <=100/<=500/<=1000/<=5000; futures
 // 2/5/10/20 for 5-50/100/500/1000.
 int snapshot_weight(Market market, int limit);
+// USD-M's RPI book snapshot (/fapi/v1/rpiDepth): limit 1000 only, weight 20 of the futures pool.
+inline constexpr int kRpiSnapshotLimit = 1000;
+inline constexpr int kRpiSnapshotWeight = 20;
 // Spot 1 to 5000; futures 5, 10, 20, 50, 100, 500 or 1000.
 bool is_valid_snapshot_limit(Market market, int limit);
 // exchangeInfo: /api/v3 20, /fapi/v1 and /dapi/v1 1.

@@ -78,6 +78,13 @@ std::string check_channel(Market market, const Channel& channel) {
           channel.levels != 0)
         return "markPrice is pushed every 3 s (markPrice) or every second (markPrice@1s)";
       return {};
+    case ChannelKind::rpi_depth:
+      if (market != Market::usdm)
+        return market_name + " has no rpiDepth (the RPI book is USD-M only: rpiDepth@500ms)";
+      if (channel.speed != StreamSpeed::ms500 || channel.levels != 0 ||
+          channel.interval != KlineInterval::none)
+        return "the RPI book is pushed every 500 ms only (rpiDepth@500ms)";
+      return {};
     case ChannelKind::diff_depth:
       if (channel.interval != KlineInterval::none) return "diff depth has no interval";
       if (channel.levels != 0) return "diff depth has no levels (partial depth has 5, 10 or 20)";

@@ -19,7 +19,7 @@ bool is_valid_symbol(std::string_view symbol);
 // Empty when the market offers the channel, else why not, e.g. "spot has no diff depth at 0ms
 // (spot: depth, depth@100ms, depth@1000ms)". Spot pushes diff and partial depth at its default
 // 1000 ms or 100 ms; futures at their default 250 ms or 0/100/250/500 ms (0 ms only for diffs);
-// partial depth has 5, 10 or 20 levels; bookTicker has no speed.
+// partial depth has 5, 10 or 20 levels; bookTicker has no speed; rpiDepth is USD-M's, at 500 ms.
 std::string check_channel(Market market, const Channel& channel);
 
 }  // namespace depthrec::venues::binance

@@ -160,12 +160,12 @@ TEST_F(ConfigCommandLine, TheFilesSymbolsAreTheRunsStreams) {
 TEST_F(ConfigCommandLine, UnsupportedStreamsAreAnErrorUnlessSkipped) {
   const std::string path = write(
       "mode: development\nmodes:\n  development:\n    symbols:\n"
-      "      - {symbol: BTCUSDT, streams: [aggTrade, depth@0ms, rpiDepth@500ms]}\n"
-      "      - {symbol: ETHUSDT, streams: [rpiDepth@500ms]}\n");
+      "      - {symbol: BTCUSDT, streams: [aggTrade, depth@0ms, miniTicker]}\n"
+      "      - {symbol: ETHUSDT, streams: [ticker]}\n");
   const ParsedCommandLine refused = parse({"--config", path});
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(
-      refused.message.find(path + ":5: modes.development.symbols[0].streams[2]: 'rpiDepth@500ms'"),
+      refused.message.find(path + ":5: modes.development.symbols[0].streams[2]: 'miniTicker'"),
       std::string::npos)
       << refused.message;
   // aggTrade is recorded now: not among the streams refused.
@@ -343,8 +343,7 @@ TEST(StreamsFlag, AppliesEveryNamedChannelToEverySymbol) {
 
 TEST(StreamsFlag, RefusesWhatItCannotRecordWithExit2) {
   for (const auto& [streams, expected] : std::vector<std::pair<std::string, std::string>>{
-           {"depth,rpiDepth@500ms",
-            "'rpiDepth@500ms' is a Binance stream depthrec does not record yet"},
+           {"depth,miniTicker", "'miniTicker' is a Binance stream depthrec does not record yet"},
            {"depth,kline_7m", "Binance has no kline interval '7m'"},
            {"depth,trades", "'trades' is not a Binance stream name"},
            {"trade,aggTrade", "name the depth stream"},
@@ -357,13 +356,61 @@ TEST(StreamsFlag, RefusesWhatItCannotRecordWithExit2) {
   EXPECT_EQ(all.exit_code, 2);
   EXPECT_NE(all.message.find("--symbols ALL: not yet"), std::string::npos) << all.message;
 
-  const ParsedCommandLine skipped =
-      parse_flags({"--symbol", "BTCUSDT", "--streams", "depth,rpiDepth@500ms,trade",
-                   "--skip-unsupported-streams"});
+  const ParsedCommandLine skipped = parse_flags(
+      {"--symbol", "BTCUSDT", "--streams", "depth,ticker,trade", "--skip-unsupported-streams"});
   ASSERT_EQ(skipped.exit_code, -1) << skipped.message;
   EXPECT_EQ(count_channel(skipped.config, Channel::trade()), 1u);
   ASSERT_FALSE(skipped.warnings.empty());
   EXPECT_NE(skipped.warnings.front().find("skipped"), std::string::npos);
+}
+
+// rpiDepth (or rpiDepth@500ms): USD-M's RPI book, a key of its own beside each symbol's depth
+// key; refused before connecting (exit 2) on spot and COIN-M.
+TEST(StreamsFlag, RpiDepthIsABookOfItsOwnOnUsdmOnly) {
+  for (const char* name : {"rpiDepth", "rpiDepth@500ms"}) {
+    const ParsedCommandLine usdm = parse_flags(
+        {"--symbols", "BTCUSDT,ETHUSDT", "--streams", std::string("depth@100ms,") + name});
+    ASSERT_EQ(usdm.exit_code, -1) << usdm.message;
+    EXPECT_EQ(count_channel(usdm.config, Channel::rpi_depth()), 2u) << name;
+    EXPECT_EQ(count_channel(usdm.config, Channel::diff_depth(StreamSpeed::ms100)), 2u) << name;
+  }
+  const ParsedCommandLine one = parse_flags({"--symbol", "BTCUSDT", "--streams", "depth,rpiDepth"});
+  ASSERT_EQ(one.exit_code, -1) << one.message;
+  ASSERT_EQ(one.config.subscriptions.size(), 2u);  // the many-stream engine's: two books
+  EXPECT_EQ(count_channel(one.config, Channel::rpi_depth()), 1u);
+  // The plan counts the RPI book apart, and its snapshot (weight 20) in the futures budget.
+  const PlanReport plan = describe_plan(one);
+  EXPECT_NE(plan.text.find("streams: 2 (1 depth, 0 bookTicker, 1 rpiDepth)"), std::string::npos)
+      << plan.text;
+  EXPECT_NE(plan.text.find("btcusdt@depth btcusdt@rpiDepth@500ms"), std::string::npos) << plan.text;
+  EXPECT_NE(plan.text.find("initial sync futures: 2 snapshots (limit 1000), weight 40 / 1920"),
+            std::string::npos)
+      << plan.text;
+  for (const char* market : {"spot", "coinm"}) {
+    const ParsedCommandLine refused =
+        parse_flags({"--symbol", "BTCUSDT", "--market", market, "--streams", "depth,rpiDepth"});
+    EXPECT_EQ(refused.exit_code, 2) << market;
+    EXPECT_NE(refused.message.find(std::string(market) + " has no rpiDepth (the RPI book is USD-M "
+                                                         "only: rpiDepth@500ms)"),
+              std::string::npos)
+        << refused.message;
+  }
+}
+
+TEST_F(ConfigCommandLine, RpiDepthInAConfigFile) {
+  const std::string head = "mode: development\nmodes:\n  development:\n    symbols:\n";
+  const ParsedCommandLine usdm = parse(
+      {"--config", write(head + "      - {symbol: BTCUSDT, streams: [depth@0ms, rpiDepth@500ms]}\n"
+                                "      - {symbol: ETHUSDT, streams: [rpiDepth]}\n")});
+  ASSERT_EQ(usdm.exit_code, -1) << usdm.message;
+  ASSERT_EQ(usdm.config.subscriptions.size(), 3u);
+  EXPECT_EQ(usdm.config.subscriptions[1].channel, Channel::rpi_depth());
+  EXPECT_EQ(usdm.config.subscriptions[2].symbol, "ETHUSDT");
+  const ParsedCommandLine spot =
+      parse({"--config", write(head + "      - {symbol: BTCUSDT, market: "
+                                      "spot, streams: [depth, rpiDepth]}\n")});
+  EXPECT_EQ(spot.exit_code, 2);
+  EXPECT_NE(spot.message.find("spot has no rpiDepth"), std::string::npos) << spot.message;
 }
 
 TEST(StreamsFlag, KlinesMarkPriceAndForceOrderPerMarketAndKlinesMode) {
@@ -397,6 +444,67 @@ TEST(StreamsFlag, KlinesMarkPriceAndForceOrderPerMarketAndKlinesMode) {
   const ParsedCommandLine spot_1s =
       parse_flags({"--symbol", "BTCUSDT", "--market", "spot", "--streams", "depth,kline_1s"});
   EXPECT_EQ(spot_1s.exit_code, -1) << spot_1s.message;
+}
+
+// Every on/off key takes a YAML boolean only: each switch of depthrec's own flag table (not a
+// hand-made list: `book-ticker: 7` once ran as true because the table called it a valued option),
+// symbols[].enabled and storage.daily_rotation. Anything else: file, line and key, exit 2.
+TEST_F(ConfigCommandLine, EveryBooleanKeyRefusesANonBoolean) {
+  CLI::App app;
+  FlagValues values;
+  add_flags(app, values);
+  std::vector<std::string> switches;
+  for (const config::FlagSpec& spec : config_flag_specs(app)) {
+    if (!spec.takes_value) switches.push_back(spec.name);
+  }
+  for (const char* known : {"book-ticker", "repair-trades", "no-summary", "no-rollover",
+                            "skip-unsupported-streams", "metrics-allow-remote"}) {
+    EXPECT_NE(std::find(switches.begin(), switches.end(), known), switches.end())
+        << known << " is not a switch in the flag table";
+  }
+  const std::string head =
+      "mode: development\n"
+      "modes:\n"
+      "  development:\n"
+      "    symbols:\n";
+  const std::string symbol = "      - {symbol: BTCUSDT, streams: [depth]}\n";
+  struct BooleanCase {
+    std::string text;  // the file
+    int line;
+    std::string key;
+  };
+  std::vector<BooleanCase> cases;
+  for (const char* bad : {"7", "0", "1", "\"true\"", "'yes'", "maybe", "[true]", "{on: 1}"}) {
+    for (const std::string& name : switches)
+      cases.push_back(
+          {head + symbol + "recorder:\n  " + name + ": " + bad + "\n", 7, "recorder." + name});
+    cases.push_back({head + "      - {symbol: BTCUSDT, streams: [depth], enabled: " + bad + "}\n",
+                     5, "modes.development.symbols[0].enabled"});
+    cases.push_back(
+        {head + symbol + "storage:\n  daily_rotation: " + bad + "\n", 7, "storage.daily_rotation"});
+  }
+  for (const BooleanCase& c : cases) {
+    const ParsedCommandLine refused = parse({"--config", write(c.text), "--check-config"});
+    EXPECT_EQ(refused.exit_code, 2) << c.text;
+    const std::string where = "config" + std::to_string(files_) +
+                              ".yaml:" + std::to_string(c.line) + ": " + c.key +
+                              ": must be true or false";
+    EXPECT_NE(refused.message.find(where), std::string::npos)
+        << refused.message << "\n--- wanted: " << where << "\n--- in:\n"
+        << c.text;
+  }
+  // YAML's booleans are taken, in each spelling yaml-cpp's as<bool> knows.
+  for (const auto& [word, on] : std::vector<std::pair<std::string, bool>>{{"true", true},
+                                                                          {"False", false},
+                                                                          {"yes", true},
+                                                                          {"NO", false},
+                                                                          {"on", true},
+                                                                          {"off", false}}) {
+    const ParsedCommandLine taken =
+        parse({"--config", write(head + symbol + "recorder:\n  book-ticker: " + word + "\n")});
+    ASSERT_EQ(taken.exit_code, -1) << word << ": " << taken.message;
+    EXPECT_EQ(taken.config.record_book_ticker, on) << word;
+  }
 }
 
 }  // namespace

@@ -256,12 +256,13 @@ TEST(ConfigFileErrors, StreamNamesAndKlineIntervals) {
   expect_error(head + "          - kline_\n", 8, "modes.development.symbols[0].streams[1]",
                "no kline interval ''");
   // Known Binance channels not recorded yet: listed, not an error of the loader.
-  const LoadResult later = load(head +
-                                "          - kline_1M\n          - trade\n          - "
-                                "markPrice@1s\n          - rpiDepth@500ms\n");
+  const LoadResult later =
+      load(head +
+           "          - kline_1M\n          - trade\n          - "
+           "markPrice@1s\n          - rpiDepth@500ms\n          - miniTicker\n");
   ASSERT_EQ(later.error, "");
-  ASSERT_EQ(later.config.unsupported_streams.size(), 1u);  // kline, trade, markPrice recorded
-  EXPECT_NE(later.config.unsupported_streams[0].find("'rpiDepth@500ms'"), std::string::npos);
+  ASSERT_EQ(later.config.unsupported_streams.size(), 1u);  // kline, trade, markPrice, RPI recorded
+  EXPECT_NE(later.config.unsupported_streams[0].find("'miniTicker'"), std::string::npos);
 }
 
 TEST(ConfigFileErrors, FilesThatCannotBeRead) {
@@ -296,7 +297,12 @@ TEST(StreamNames, DepthChannelsAndBookTicker) {
     EXPECT_EQ(to_string(parse_stream_name(name).channel), name);
   for (const char* name : {"markprice", "markPrice@3s", "kline_1m@1s", "forceorder"})
     EXPECT_NE(parse_stream_name(name).kind, StreamNameKind::recorded) << name;
-  EXPECT_EQ(parse_stream_name("rpiDepth@500ms").kind, StreamNameKind::unsupported);
+  EXPECT_EQ(parse_stream_name("rpiDepth@500ms").channel, Channel::rpi_depth());
+  EXPECT_EQ(parse_stream_name("rpiDepth").channel, Channel::rpi_depth());
+  EXPECT_EQ(to_string(parse_stream_name("rpiDepth").channel), "rpiDepth@500ms");
+  for (const char* name : {"rpiDepth@100ms", "rpidepth", "rpiDepth@"})
+    EXPECT_EQ(parse_stream_name(name).kind, StreamNameKind::unknown) << name;
+  EXPECT_EQ(parse_stream_name("ticker").kind, StreamNameKind::unsupported);
   EXPECT_EQ(parse_stream_name("kline_1y").kind, StreamNameKind::bad_interval);
 }
 

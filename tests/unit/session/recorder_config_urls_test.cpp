@@ -57,5 +57,32 @@ TEST(RecorderConfigUrls, RestUrlsAndWeightsAreUnchanged) {
   EXPECT_EQ(validate(config), "invalid snapshot limit for spot: use 1 to 5000");
 }
 
+// A rpiDepth key's stream config: the RPI book's own stream and snapshot request (path, limit
+// 1000 whatever --snapshot-limit says, weight 20), the same market endpoints as the depth key.
+TEST(RecorderConfigUrls, RpiKeyRequestsTheRpiSnapshot) {
+  RecorderConfig run = config_for(Market::usdm, "BTCUSDT", 0, "100ms");
+  run.snapshot_limit = 500;
+  run.market_rest_endpoints[static_cast<std::size_t>(Market::usdm)] = "http://127.0.0.1:9/";
+  const SubscriptionKey rpi_key{Venue::binance, Market::usdm, "BTCUSDT", Channel::rpi_depth()};
+  const RecorderConfig rpi = stream_config(run, rpi_key, false);
+  EXPECT_TRUE(rpi.rpi_book);
+  EXPECT_EQ(book_stream_name(rpi), "btcusdt@rpiDepth@500ms");
+  EXPECT_EQ(snapshot_url(rpi), "http://127.0.0.1:9/fapi/v1/rpiDepth?symbol=BTCUSDT&limit=1000");
+  EXPECT_EQ(snapshot_weight(rpi), 20);
+  EXPECT_EQ(validate(rpi), "");
+  // The normal book of the same symbol keeps its own stream and snapshot.
+  const SubscriptionKey depth_key{Venue::binance, Market::usdm, "BTCUSDT",
+                                  Channel::diff_depth(StreamSpeed::ms100)};
+  const RecorderConfig depth = stream_config(run, depth_key, false);
+  EXPECT_FALSE(depth.rpi_book);
+  EXPECT_EQ(book_stream_name(depth), "btcusdt@depth@100ms");
+  EXPECT_EQ(snapshot_url(depth), "http://127.0.0.1:9/fapi/v1/depth?symbol=BTCUSDT&limit=500");
+  EXPECT_EQ(snapshot_weight(depth), 10);
+  // An RPI book anywhere but USD-M is refused.
+  RecorderConfig spot = rpi;
+  spot.market = Market::spot;
+  EXPECT_NE(validate(spot).find("USD-M"), std::string::npos) << validate(spot);
+}
+
 }  // namespace
 }  // namespace depthrec
