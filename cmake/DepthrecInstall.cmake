@@ -8,7 +8,8 @@ include(CMakePackageConfigHelpers)
 
 # The library API (include/depthrec/recorder.hpp) and everything it links: depthrec_session and
 # the layers below it. The CLI's own layers (config, exposition, cli) stay inside the executables.
-set(DEPTHREC_API_LIBRARIES depthrec_session depthrec_net depthrec_redis depthrec_recording
+set(DEPTHREC_API_LIBRARIES depthrec_session depthrec_net depthrec_redis depthrec_parquet_tables
+    depthrec_parquet depthrec_recording
     depthrec_metrics depthrec_plan depthrec_venues depthrec_model)
 # depthrec::depthrec: what a consumer links. (The target `depthrec` is the executable.)
 add_library(depthrec_api INTERFACE)

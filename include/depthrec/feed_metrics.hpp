@@ -131,6 +131,7 @@ class FeedMetrics {
   void set_writer_stats(const WriterStats& stats);
   void set_text_log_state(const TextLogState& state);
   void set_redis_state(const RedisSinkState& state);
+  void set_parquet_state(const ParquetSinkState& state);
   void set_rest_state(const RestState& state);
   // Levels the book dropped by its level bound (OrderBook::levels_dropped), cumulative.
   void set_book_levels_dropped(std::uint64_t levels);
@@ -194,6 +195,7 @@ class FeedMetrics {
   WriterStats writer_;
   TextLogState text_log_;
   RedisSinkState redis_;
+  ParquetSinkState parquet_;
   RestState rest_;
   ClockOffsetEstimator clock_;
   std::int64_t last_message_ns_ = -1;

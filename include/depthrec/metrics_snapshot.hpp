@@ -101,6 +101,25 @@ struct RedisSinkState {
   std::string last_error;  // empty if none yet
 };
 
+// The live Parquet datasets (--parquet DIR), as their writer reports itself: metrics.json
+// parquet{...}.
+struct ParquetSinkState {
+  bool enabled = false;  // false: no --parquet, no parquet{} in metrics.json
+  std::string dir;
+  std::int64_t rotate_sec = 0;
+  std::uint64_t files_open = 0;
+  std::uint64_t files_closed = 0;     // complete, under their final name
+  std::uint64_t files_failed = 0;     // removed: a write, fsync or rename failed
+  std::uint64_t rows = 0;             // rows written (open and closed files)
+  std::uint64_t bytes = 0;            // bytes of the closed files
+  std::uint64_t dropped = 0;          // records its queue refused (full, bytes bound, at stop)
+  std::uint64_t rows_refused = 0;     // items of failed files or with a value beyond its column
+  std::uint64_t records_skipped = 0;  // records of no dataset (connect, subscriptions...)
+  std::uint64_t partials_found = 0;   // a crashed run's .tmp files renamed .partial at start
+  std::uint64_t queue_depth = 0;
+  std::string last_error;  // empty if none yet
+};
+
 // The process's REST scheduler, as the feed's weight budget sees it (metrics.json rest{...}):
 // what a user needs to see why a snapshot waits.
 struct RestState {
@@ -181,6 +200,7 @@ struct MetricsSnapshot {
   WriterStats writer;
   TextLogState text_log;
   RedisSinkState redis;
+  ParquetSinkState parquet;
   RestState rest;
   ClockOffset clock_offset;
   SyncTimes sync;

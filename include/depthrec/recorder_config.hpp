@@ -106,6 +106,13 @@ struct RecorderConfig {
   // synced diff-depth book, where a consumer can start; 0: none (the REST snapshots still go).
   std::uint64_t redis_book_every = 0;
 
+  // Live Parquet datasets (--parquet DIR, src/parquet_tables/, docs/parquet.md): every record
+  // also written as depthrec-export's datasets, from their own queue and thread (bounded like the
+  // writer's: queue_capacity, max_queue_bytes); the NDJSON files stay the complete record.
+  std::string parquet_dir;                         // empty: off
+  std::int64_t parquet_rotate_sec = 3600;          // one file per channel, symbol and period
+  std::size_t parquet_row_group_bytes = 8u << 20;  // uncompressed values buffered per open file
+
   // Resource bounds (each has a counter in metrics.json).
   std::size_t queue_capacity =
       100'000;  // writer queue, records; overflow policy: drop newest + gap marker

@@ -206,6 +206,18 @@ void add_flags(CLI::App& app, FlagValues& v) {
                  "dropped, counted and marked by a gap entry")
       ->capture_default_str();
 
+  app.add_option("--parquet", c.parquet_dir,
+                 "Also write the recording as Parquet datasets while recording (depthrec-export's "
+                 "tables and Hive layout, docs/parquet.md): DIR/channel=/market=/symbol=/date=/"
+                 "part-HHMMSS.parquet; its own queue and thread");
+  app.add_option("--parquet-rotate", v.parquet_rotate,
+                 "Period of each --parquet file (s, m or h; 1s..24h, cut at UTC midnight)")
+      ->capture_default_str();
+  app.add_option("--parquet-row-group-mb", v.parquet_row_group_mb,
+                 "Uncompressed MiB a --parquet file buffers before writing a row group (its "
+                 "memory bound per open file)")
+      ->capture_default_str();
+
   app.add_option("-c,--config", v.config_file,
                  "A YAML config file in seed 003's shape (docs/config.md); the command line "
                  "overrides what it sets");

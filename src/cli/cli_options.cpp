@@ -15,6 +15,7 @@
 #include "cli/stream_flags.hpp"
 #include "cli/symbol_flags.hpp"
 #include "depthrec/version.hpp"
+#include "parquet_tables/rotation.hpp"
 
 namespace depthrec::cli {
 namespace {
@@ -92,6 +93,14 @@ ParsedCommandLine finish(const FlagParser& parser, std::optional<config::LoadedC
       return exit_with(2, "depthrec: " + error);
   }
   c.klines_closed_only = v.klines == "closed";
+  if (const auto period = export_parquet::parse_rotation_seconds(v.parquet_rotate)) {
+    c.parquet_rotate_sec = *period;
+  } else {
+    return exit_with(2, "depthrec: --parquet-rotate '" + v.parquet_rotate +
+                            "': use a whole number of s, m or h from 1s to 24h (1h, 15m, 10s)");
+  }
+  c.parquet_row_group_bytes =
+      v.parquet_row_group_mb > (SIZE_MAX >> 20) ? SIZE_MAX : v.parquet_row_group_mb << 20;
   c.rotate = v.rotate == "size" ? RotateMode::size : RotateMode::interval;
   c.output_format = v.format == "csv"    ? OutputFormat::csv
                     : v.format == "both" ? OutputFormat::both

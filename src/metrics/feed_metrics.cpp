@@ -332,6 +332,11 @@ void FeedMetrics::set_redis_state(const RedisSinkState& state) {
   redis_ = state;
 }
 
+void FeedMetrics::set_parquet_state(const ParquetSinkState& state) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  parquet_ = state;
+}
+
 void FeedMetrics::set_rest_state(const RestState& state) {
   std::lock_guard<std::mutex> lock(mutex_);
   rest_ = state;
@@ -365,6 +370,7 @@ MetricsSnapshot FeedMetrics::snapshot_locked(std::int64_t now_ns, const Histogra
   out.writer = writer_;
   out.text_log = text_log_;
   out.redis = redis_;
+  out.parquet = parquet_;
   out.rest = rest_;
   out.clock_offset = clock_.estimate();
   out.sync = sync_times_;

@@ -204,6 +204,28 @@ void redis_object(Writer& w, const RedisSinkState& r) {
   w.EndObject();
 }
 
+// parquet{...}: the live Parquet datasets' figures (only with --parquet).
+void parquet_object(Writer& w, const ParquetSinkState& p) {
+  key(w, "parquet");
+  w.StartObject();
+  key(w, "dir");
+  w.String(valid_utf8(p.dir));
+  key(w, "rotate_sec");
+  w.Int64(p.rotate_sec);
+  count(w, "files_open", p.files_open);
+  count(w, "files_closed", p.files_closed);
+  count(w, "files_failed", p.files_failed);
+  count(w, "rows", p.rows);
+  count(w, "bytes", p.bytes);
+  count(w, "dropped", p.dropped);
+  count(w, "rows_refused", p.rows_refused);
+  count(w, "records_skipped", p.records_skipped);
+  count(w, "partials_found", p.partials_found);
+  count(w, "queue_depth", p.queue_depth);
+  text_or_null(w, "last_error", p.last_error);
+  w.EndObject();
+}
+
 void rest_object(Writer& w, const RestState& r) {
   key(w, "rest");
   if (r.budget.empty()) {
@@ -400,6 +422,7 @@ void metrics_document::write_members(Writer& w, const MetricsSnapshot& s) {
   w.EndObject();
   text_or_null(w, "metrics_listen", s.metrics_listen);  // where /metrics is served, or null
   if (s.redis.enabled) redis_object(w, s.redis);
+  if (s.parquet.enabled) parquet_object(w, s.parquet);
 
   key(w, "window");
   w.StartObject();

@@ -84,6 +84,7 @@ void Engine::run() {
   rest_scheduler_->stop();
   if (writer_) writer_->stop();
   if (redis_) redis_->stop();
+  if (parquet_) parquet_->stop();
   write_metrics(true);
   close_queues(consumers_);
   log_->log(LogLevel::info, "stopped");

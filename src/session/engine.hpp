@@ -40,6 +40,7 @@
 #include "session/connection_session.hpp"
 #include "session/feed_session.hpp"
 #include "session/log_throttle.hpp"
+#include "session/parquet_wiring.hpp"
 #include "session/presync_budget.hpp"
 #include "session/redis_wiring.hpp"
 #include "session/update_consumers.hpp"
@@ -214,6 +215,7 @@ class Engine {
   CsvSink* csv_files_ = nullptr;       // --format csv|both; owned by the writer
   std::unique_ptr<AsyncWriter> writer_;
   std::unique_ptr<redis::RedisPublisher> redis_;  // --redis: beside the writer, its own thread
+  std::unique_ptr<export_parquet::LiveParquet> parquet_;  // --parquet: likewise
   std::unique_ptr<transport::RestScheduler> rest_scheduler_;
   std::unique_ptr<plan::ConnectionPlanner> planner_;
   binance::Resolution resolution_;            // --symbols ALL: what is recorded, and what was not
@@ -249,7 +251,8 @@ class Engine {
   std::uint64_t reported_drops_ = 0;
   std::int64_t last_drop_log_ns_ = 0;
   std::uint64_t reported_write_errors_ = 0;
-  RedisLogged redis_logged_;  // what the log was last told of the Redis sink
+  RedisLogged redis_logged_;      // what the log was last told of the Redis sink
+  ParquetLogged parquet_logged_;  // ... and of the live Parquet datasets
   // The aggregate's histograms, reset and refilled at each print: their buckets stay allocated.
   FeedMetrics::MergedHistograms merged_histograms_;
   // metrics.json "symbols" of a --symbols ALL run: built at the first print after a change.

@@ -119,6 +119,11 @@ void Engine::write_metrics(bool final) {
   const RedisSinkState redis_state = redis_sink_state(redis_.get(), config_);
   process.set_redis_state(redis_state);
   log_redis_sink(redis_state, redis_logged_, *log_);
+  if (parquet_) {
+    const ParquetSinkState parquet_state = parquet_->state();
+    process.set_parquet_state(parquet_state);
+    log_parquet_sink(parquet_state, parquet_logged_, *log_);
+  }
   for (const auto& stream : streams_) {
     stream->metrics->set_book_levels_dropped(stream->feed->sync().book().levels_dropped());
   }

@@ -210,6 +210,7 @@ void Engine::build_writer() {
                         streams_.size() + channels_.size(), files_, csv_files_);
   redis_ =
       make_redis_publisher(config_, streams_.size() == 1 && !config_.symbol_selection.has_all());
+  parquet_ = make_live_parquet(config_, *log_);
 }
 
 void Engine::build_connections() {
@@ -284,7 +285,8 @@ std::unique_ptr<EngineConnection> Engine::make_connection(const plan::PlannedCon
 PushInfo Engine::write(std::string& line, const RecordContext& context, bool marker) {
   PushInfo info;
   const auto priority = marker ? AsyncWriter::Priority::marker : AsyncWriter::Priority::data;
-  if (redis_) redis_->offer(line, context.stream);  // a copy: try_push takes the line
+  if (redis_) redis_->offer(line, context.stream);       // a copy: try_push takes the line
+  if (parquet_) parquet_->offer(line, context, marker);  // likewise
   if (writer_->try_push(line, context, priority) != AsyncWriter::PushResult::accepted)
     ++queue_drops_;
   info.queue_depth = static_cast<std::int64_t>(writer_->queue_depth());

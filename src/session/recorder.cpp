@@ -52,6 +52,11 @@ void Recorder::Impl::write_metrics(bool final) {
   const RedisSinkState redis_state = session::redis_sink_state(redis.get(), config);
   metrics->set_redis_state(redis_state);
   session::log_redis_sink(redis_state, redis_logged, *log);
+  if (parquet) {
+    const ParquetSinkState parquet_state = parquet->state();
+    metrics->set_parquet_state(parquet_state);
+    session::log_parquet_sink(parquet_state, parquet_logged, *log);
+  }
   // The network thread runs this timer, as it runs the feed: the book may be read here.
   metrics->set_book_levels_dropped(feed->sync().book().levels_dropped());
   metrics->set_rest_state(rest_state(rest_scheduler->stats(), rest_budget, config));
@@ -107,6 +112,7 @@ void Recorder::Impl::run_loop() {
   rest_scheduler->stop();
   if (writer) writer->stop();
   if (redis) redis->stop();
+  if (parquet) parquet->stop();
   write_metrics(true);
   session::close_queues(consumers);
   log->log(LogLevel::info, "stopped");

@@ -91,6 +91,12 @@ std::string validate(const RecorderConfig& config) {
     if (!redis::parse_redis_url(config.redis_url, error)) return error;
     if (!config.write_files) return "--redis needs the recording files (the complete record)";
   }
+  if (!config.parquet_dir.empty() && !config.write_files)
+    return "--parquet needs the recording files (the complete record)";
+  if (config.parquet_rotate_sec < 1 || config.parquet_rotate_sec > 86'400)
+    return "--parquet-rotate must be from 1s to 24h";
+  if (config.parquet_row_group_bytes < (64u << 10))
+    return "--parquet-row-group-mb must be at least 1";
   if (config.redis_keys != "depthrec" && config.redis_keys != "seed001")
     return "--redis-keys must be depthrec or seed001";
   if (config.redis_queue_capacity < 2) return "--redis-queue must be at least 2";

@@ -24,6 +24,7 @@
 #include "session/engine.hpp"
 #include "session/feed_session.hpp"
 #include "session/log_throttle.hpp"
+#include "session/parquet_wiring.hpp"
 #include "session/redis_wiring.hpp"
 #include "session/update_consumers.hpp"
 #include "transport/rest_scheduler.hpp"
@@ -47,6 +48,7 @@ struct Recorder::Impl {
   CsvSink* csv_files = nullptr;                           // --format csv|both; owned by the writer
   std::unique_ptr<AsyncWriter> writer;
   std::unique_ptr<redis::RedisPublisher> redis;  // --redis: beside the writer, its own thread
+  std::unique_ptr<export_parquet::LiveParquet> parquet;  // --parquet: likewise
   std::unique_ptr<transport::RestScheduler> rest_scheduler;
   transport::RestBudgetId rest_budget = 0;    // the feed's market's REST weight budget
   transport::RestHandle snapshot_handle = 0;  // the last snapshot asked for (network thread)
@@ -61,6 +63,7 @@ struct Recorder::Impl {
   std::int64_t last_drop_log_ns = 0;
   std::uint64_t reported_write_errors = 0;  // segment write errors already logged
   session::RedisLogged redis_logged;        // what the log was last told of the Redis sink
+  session::ParquetLogged parquet_logged;    // ... and of the live Parquet datasets
   ClockOffset logged_offset;                // the clock offset estimate last logged
 
   std::thread thread;

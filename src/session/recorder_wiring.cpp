@@ -52,6 +52,7 @@ void Recorder::Impl::prepare() {
     data_dir_lock = std::make_unique<recording::DataDirLock>(config.data_dir);
     writer = session::make_writer(config, config.symbol, "", 1, files, csv_files);
     redis = session::make_redis_publisher(config, true);
+    parquet = session::make_live_parquet(config, *log);
   }
 
   transport::RestClientConfig rest;
@@ -83,7 +84,8 @@ void Recorder::Impl::prepare() {
     hooks.write = [this](std::string& line, const RecordContext& context, bool marker) {
       session::PushInfo info;
       const auto priority = marker ? AsyncWriter::Priority::marker : AsyncWriter::Priority::data;
-      if (redis) redis->offer(line, context.stream);  // a copy: try_push takes the line
+      if (redis) redis->offer(line, context.stream);       // a copy: try_push takes the line
+      if (parquet) parquet->offer(line, context, marker);  // likewise
       if (writer->try_push(line, context, priority) != AsyncWriter::PushResult::accepted)
         ++queue_drops;
       info.queue_depth = static_cast<std::int64_t>(writer->queue_depth());

@@ -112,6 +112,8 @@ cli() { local name=$1; shift; printf '%s\0' "$@" | head -c -1 >"$OUT/$C/$name"; 
 cli defaults --symbol ETHUSDT
 cli full_spot --market spot --symbol btcusdt --depth full --snapshot-limit 5000 --speed 1000ms
 cli coinm_size --market coinm --symbol BTCUSD_PERP --rotate size --max-bytes 1000 --gzip-level 9
+cli parquet_rotate --symbol BTCUSDT --parquet /tmp/pq --parquet-rotate 15m --parquet-row-group-mb 1
+cli parquet_rotate_bad --symbol BTCUSDT --parquet /tmp/pq --parquet-rotate 25h
 cli everything --symbol BTCUSDT --depth 20 --rotate interval --rotate-sec 1 --backups 0 \
   --print-interval 1 --run-minutes 0.5 --market usdm --speed 0ms --book-ticker \
   --endpoint wss://127.0.0.1:9443 --rest-endpoint https://127.0.0.1:9443 --snapshot-limit 1000 \

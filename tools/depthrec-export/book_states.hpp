@@ -17,6 +17,7 @@
 #include "depthrec/order_book.hpp"
 #include "depthrec/replay_reader.hpp"
 #include "kline_check.hpp"
+#include "parquet_tables/book_state.hpp"
 #include "trade_id_check.hpp"
 #include "verifier_set.hpp"
 
@@ -26,14 +27,6 @@ struct BookStateOptions {
   std::size_t levels = 10;
   std::int64_t every_ns = 0;     // 0: a row after every change of a valid book
   std::optional<Market> market;  // for inputs that do not say (raw captures)
-};
-
-struct BookState {
-  std::string market, symbol;
-  std::int64_t sample_ns = 0;     // the grid point (or, every event, the change's receive time)
-  std::int64_t book_recv_ns = 0;  // receive time of the item that made this state
-  std::uint64_t update_id = 0;    // the book's last applied u
-  std::vector<PriceLevel> bids, asks;  // best first, at most `levels` each
 };
 
 struct UnsyncedInterval {

@@ -1,62 +1,15 @@
 #include "export_run.hpp"
 
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <system_error>
 
-#include "recording/utc_time.hpp"
-#include "symbol_survey.hpp"
+#include "parquet_tables/symbol_survey.hpp"
+#include "parquet_tables/table_route.hpp"
 
 namespace depthrec::export_parquet {
 namespace {
-
-std::string utc_date(std::int64_t recv_ns) {
-  const recording::UtcDateTime time = recording::utc_from_epoch_ms(recv_ns / 1'000'000);
-  char text[16];
-  std::snprintf(text, sizeof text, "%04lld-%02d-%02d", static_cast<long long>(time.year),
-                time.month, time.day);
-  return text;
-}
-
-// Which table an item goes to, or why it is skipped.
-struct Route {
-  std::optional<Table> table;
-  std::string skip;
-};
-
-Route route(const ReplayItem& item) {
-  switch (item.type) {
-    case ReplayItemType::depth:
-    case ReplayItemType::snapshot:
-      return {Table::depth, {}};
-    case ReplayItemType::marker:
-      if (item.marker.type == MarkerType::gap || item.marker.type == MarkerType::resync) {
-        return {Table::gaps, {}};
-      }
-      return {std::nullopt, std::string(to_string(item.marker.type)) + " records (not exported)"};
-    case ReplayItemType::ticker:
-      return {Table::book_ticker, {}};
-    case ReplayItemType::other:
-      if (item.other_type == "trade" || item.other_type == "aggTrade") {
-        if (!item.has_trade)
-          return {std::nullopt, std::string(item.other_type) + " payloads refused"};
-        return {item.trade.kind == TradeKind::trade ? Table::trade : Table::agg_trade, {}};
-      }
-      if (item.other_type == "markPrice" || item.other_type == "markPriceUpdate") {
-        if (!item.has_market_event) return {std::nullopt, "markPrice payloads refused"};
-        return {Table::mark_price, {}};
-      }
-      if (item.other_type == "kline") {
-        if (!item.has_kline) return {std::nullopt, "kline payloads refused"};
-        return {Table::kline, {}};
-      }
-      return {std::nullopt, "`" + std::string(item.other_type.empty() ? "?" : item.other_type) +
-                                "` items (unknown or not exported)"};
-  }
-  return {std::nullopt, "unknown items"};
-}
 
 std::uint64_t input_bytes(const std::vector<std::string>& sources) {
   std::uint64_t total = 0;
@@ -155,7 +108,7 @@ bool run_export(const ExportOptions& options, ExportSummary& summary, std::strin
       ++summary.skipped["items of other symbols (--symbols)"];
       continue;
     }
-    const Route where = route(item);
+    const TableRoute where = route_item(item);
     if (!where.table) {
       ++summary.skipped[where.skip];
       continue;
@@ -186,30 +139,7 @@ bool run_export(const ExportOptions& options, ExportSummary& summary, std::strin
       ++summary.skipped["items of failed files"];
       continue;
     }
-    long rows = -1;
-    switch (*where.table) {
-      case Table::depth:
-        rows = append_depth_rows(*writer, item, *facts);
-        break;
-      case Table::trade:
-      case Table::agg_trade:
-        rows = append_trade_row(*writer, item, *facts);
-        break;
-      case Table::gaps:
-        rows = append_gap_row(*writer, item);
-        break;
-      case Table::book_ticker:
-        rows = append_book_ticker_row(*writer, item, *facts);
-        break;
-      case Table::kline:
-        rows = append_kline_row(*writer, item, *facts);
-        break;
-      case Table::mark_price:
-        rows = append_mark_price_row(*writer, item, *facts);
-        break;
-      case Table::book:  // written by `books`
-        break;
-    }
+    const long rows = append_item_rows(*writer, *where.table, item, *facts);
     if (rows < 0) {
       ++summary.skipped["items with a value their column refused"];
       continue;

@@ -3,11 +3,12 @@
 #include <filesystem>
 #include <system_error>
 
+#include "parquet_tables/table_route.hpp"
+
 namespace depthrec::export_parquet {
 
 std::string PartitionSet::path_of(const PartitionKey& key) const {
-  return out_dir_ + "/channel=" + std::string(channel_name(key.table)) + "/market=" + key.market +
-         "/symbol=" + key.symbol + "/date=" + key.date + "/part-0.parquet";
+  return partition_dir(out_dir_, key.table, key.market, key.symbol, key.date) + "/part-0.parquet";
 }
 
 parquet::TableWriter* PartitionSet::writer(const PartitionKey& key, const SymbolFacts& facts) {

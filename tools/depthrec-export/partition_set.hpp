@@ -10,8 +10,8 @@
 #include <tuple>
 #include <vector>
 
-#include "export_tables.hpp"
 #include "parquet/table_writer.hpp"
+#include "parquet_tables/export_tables.hpp"
 
 namespace depthrec::export_parquet {
 

@@ -192,5 +192,23 @@ TEST(CliRedis, FlagsDefaultsAndRefusals) {
   refuses({"--redis", "unix:///tmp/r.sock", "--redis-queue", "1"}, "--redis-queue must be");
 }
 
+// --parquet and its rotation (docs/parquet.md "Live"): defaults, flags, and clear refusals.
+TEST(CliParquet, FlagsDefaultsAndRefusals) {
+  const ParsedCommandLine defaults = parse({"--symbols", "BTCUSDT"});
+  EXPECT_TRUE(defaults.config.parquet_dir.empty());
+  EXPECT_EQ(defaults.config.parquet_rotate_sec, 3600);
+  EXPECT_EQ(defaults.config.parquet_row_group_bytes, 8u << 20);
+  const ParsedCommandLine set = parse({"--symbols", "BTCUSDT", "--parquet", "/tmp/pq",
+                                       "--parquet-rotate", "15m", "--parquet-row-group-mb", "2"});
+  ASSERT_LT(set.exit_code, 0) << set.message;
+  EXPECT_EQ(set.config.parquet_dir, "/tmp/pq");
+  EXPECT_EQ(set.config.parquet_rotate_sec, 900);
+  EXPECT_EQ(set.config.parquet_row_group_bytes, 2u << 20);
+  EXPECT_EQ(validate(set.config), "");
+  refuses({"--parquet", "/tmp/pq", "--parquet-rotate", "25h"}, "--parquet-rotate '25h'");
+  refuses({"--parquet", "/tmp/pq", "--parquet-rotate", "1d"}, "s, m or h");
+  refuses({"--parquet", "/tmp/pq", "--parquet-row-group-mb", "0"}, "--parquet-row-group-mb");
+}
+
 }  // namespace
 }  // namespace depthrec::cli

@@ -11,10 +11,10 @@
 #include <string_view>
 #include <vector>
 
-#include "book_states.hpp"
 #include "depthrec/replay_reader.hpp"
 #include "parquet/table_writer.hpp"
-#include "symbol_survey.hpp"
+#include "parquet_tables/book_state.hpp"
+#include "parquet_tables/symbol_survey.hpp"
 
 namespace depthrec::export_parquet {
 

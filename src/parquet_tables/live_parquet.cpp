@@ -1,0 +1,76 @@
+#include "parquet_tables/live_parquet.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+namespace depthrec::export_parquet {
+namespace {
+
+std::int64_t realtime_ns() {
+  // The clock of the records' recv_ns, which the rotation periods are of.
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+LiveParquet::LiveParquet(LiveParquetOptions options, std::size_t queue_capacity,
+                         std::size_t max_queue_bytes) {
+  std::error_code error;
+  std::filesystem::create_directories(options.dir, error);
+  if (error || ::access(options.dir.c_str(), W_OK) != 0) {
+    startup_failed_ = true;
+    notes_.push_back("parquet: cannot write to " + options.dir + ": " +
+                     (error ? error.message() : std::string("not writable")) +
+                     "; no Parquet files, the NDJSON recording goes on");
+  } else {
+    std::vector<std::string> errors;
+    const std::vector<std::string> renamed = rename_leftover_temporaries(options.dir, errors);
+    partials_found_ = renamed.size();
+    for (const std::string& path : renamed) {
+      notes_.push_back("parquet: " + path +
+                       ": a file an earlier run did not finish (crash), renamed from .tmp; its "
+                       "rows are in that run's NDJSON recording");
+    }
+    for (const std::string& problem : errors) notes_.push_back("parquet: " + problem);
+  }
+  auto sink = std::make_unique<LiveParquetSink>(std::move(options), realtime_ns);
+  sink_ = sink.get();
+  AsyncWriterConfig config;
+  config.queue_capacity = queue_capacity;
+  config.max_queue_bytes = max_queue_bytes;
+  writer_ = std::make_unique<AsyncWriter>(std::move(sink), config);
+}
+
+LiveParquet::~LiveParquet() {
+  stop();
+}
+
+void LiveParquet::offer(const std::string& line, const RecordContext& context, bool marker) {
+  buffer_.assign(line);
+  writer_->try_push(buffer_, context,
+                    marker ? AsyncWriter::Priority::marker : AsyncWriter::Priority::data);
+}
+
+void LiveParquet::stop() {
+  writer_->stop();
+}
+
+ParquetSinkState LiveParquet::state() const {
+  ParquetSinkState state = sink_->figures();
+  const AsyncWriterStats queue = writer_->stats();
+  state.dropped = queue.dropped;
+  state.queue_depth = queue.queue_depth;
+  state.partials_found = partials_found_;
+  if (state.last_error.empty() && startup_failed_ && !notes_.empty()) {
+    state.last_error = notes_.front();
+  }
+  return state;
+}
+
+}  // namespace depthrec::export_parquet

@@ -1,0 +1,43 @@
+#include "session/parquet_wiring.hpp"
+
+namespace depthrec::session {
+
+std::unique_ptr<export_parquet::LiveParquet> make_live_parquet(const RecorderConfig& config,
+                                                               TextLog& log) {
+  if (config.parquet_dir.empty()) return nullptr;
+  export_parquet::LiveParquetOptions options;
+  options.dir = config.parquet_dir;
+  options.rotate_ns = config.parquet_rotate_sec * export_parquet::kNanosPerSecond;
+  options.row_group_bytes = config.parquet_row_group_bytes;
+  auto parquet = std::make_unique<export_parquet::LiveParquet>(options, config.queue_capacity,
+                                                               config.max_queue_bytes);
+  for (const std::string& note : parquet->startup_notes()) {
+    log.log(parquet->startup_failed() ? LogLevel::error : LogLevel::warning, note);
+  }
+  log.log(LogLevel::info, "parquet: writing datasets under " + config.parquet_dir +
+                              ", one file per " + std::to_string(config.parquet_rotate_sec) +
+                              " s per channel and symbol");
+  return parquet;
+}
+
+void log_parquet_sink(const ParquetSinkState& state, ParquetLogged& logged, TextLog& log) {
+  if (state.dropped != logged.dropped) {
+    log.log(LogLevel::warning, "parquet: queue full, " +
+                                   std::to_string(state.dropped - logged.dropped) +
+                                   " records dropped (writer_drop gap rows mark them; " +
+                                   std::to_string(state.dropped) + " in all)");
+  }
+  if (state.files_failed != logged.files_failed) {
+    log.log(LogLevel::error,
+            "parquet: " + std::to_string(state.files_failed - logged.files_failed) +
+                " files failed (" + state.last_error + "); the NDJSON recording goes on");
+  }
+  if (state.rows_refused != logged.rows_refused) {
+    log.log(LogLevel::warning,
+            "parquet: " + std::to_string(state.rows_refused - logged.rows_refused) +
+                " records not written (a failed file, or a value beyond DECIMAL(18, 8))");
+  }
+  logged = {state.dropped, state.files_failed, state.rows_refused};
+}
+
+}  // namespace depthrec::session
