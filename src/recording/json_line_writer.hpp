@@ -61,6 +61,8 @@ class JsonLineWriter {
   void finish();  // trims `out` to what was written; idempotent
 
  private:
+  // fixed3 without to_chars where the rounding is certain; false: to_chars must decide.
+  bool fixed3_fast(double value);
   std::string& out_;
   char* cursor_;
   bool finished_ = false;
