@@ -112,6 +112,55 @@ class ScanCursor {
   const char* end_;
 };
 
+// The payload's "key":value members, comma-separated: `read_member(in)` reads one and returns
+// its field's bit, 0 to decline. Declines an unknown, bad or repeated field; `seen` gets the
+// fields read.
+template <typename ReadMember>
+bool scan_members(ScanCursor& in, ReadMember&& read_member, unsigned& seen) {
+  seen = 0;
+  do {
+    const unsigned field = read_member(in);
+    if (field == 0 || (seen & field) != 0) return false;
+    seen |= field;
+  } while (in.eat(','));
+  return true;
+}
+
+// The fields Binance's event payloads share, one bit each; a scanner's own fields take the bits
+// from kFirstOwnField up.
+constexpr unsigned kEventTypeField = 1U << 0;
+constexpr unsigned kEventTimeField = 1U << 1;
+constexpr unsigned kTransactionTimeField = 1U << 2;
+constexpr unsigned kSymbolField = 1U << 3;
+constexpr unsigned kFirstOwnField = 1U << 4;
+
+// What the shared fields read into; "e" must be `event`.
+struct SharedFields {
+  std::string_view event;
+  std::string_view& event_type;
+  std::string_view& symbol;
+  std::uint64_t event_time = 0;
+  std::uint64_t transaction_time = 0;
+};
+
+// The value of one-letter key `key` if it is a shared field: its bit, 0 to decline (a bad value;
+// an empty symbol is refused by the generic walk), or kFirstOwnField for a key of the scanner's.
+inline unsigned read_shared_field(ScanCursor& in, char key, SharedFields& fields) {
+  switch (key) {
+    case 'e':
+      return in.string(fields.event_type) && fields.event_type == fields.event ? kEventTypeField
+                                                                               : 0U;
+    case 'E':
+      return in.integer(fields.event_time) ? kEventTimeField : 0U;
+    case 'T':
+      return in.integer(fields.transaction_time) ? kTransactionTimeField : 0U;
+    case 's':
+      return in.string(fields.symbol) && !fields.symbol.empty() ? kSymbolField : 0U;
+    default:
+      return kFirstOwnField;
+  }
+}
+
 // A time in ms must fit int64 (the generic walk refuses a larger one as bad_number).
 inline bool fits_time(std::uint64_t ms) {
   return ms <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());

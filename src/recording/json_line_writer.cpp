@@ -160,12 +160,7 @@ bool JsonLineWriter::fixed3_fast(double value) {
   if (std::fabs(fraction - 0.5) <= margin) return false;
   const auto units = static_cast<std::uint64_t>(whole) + (fraction > 0.5 ? 1U : 0U);
   if (std::signbit(value)) raw('-');  // as to_chars: -0.0001 prints -0.000
-  uint(units / 1000);
-  const auto thousandths = static_cast<unsigned>(units % 1000);
-  raw('.');
-  raw(static_cast<char>('0' + thousandths / 100));
-  raw(static_cast<char>('0' + thousandths / 10 % 10));
-  raw(static_cast<char>('0' + thousandths % 10));
+  thousandths(units);
   return true;
 }
 
@@ -189,8 +184,12 @@ void JsonLineWriter::ns_as_ms(std::int64_t ns) {
       negative ? 0 - static_cast<std::uint64_t>(ns) : static_cast<std::uint64_t>(ns);
   const std::uint64_t micros = magnitude / 1000 + (magnitude % 1000 >= 500 ? 1 : 0);
   if (negative && micros != 0) raw('-');
-  uint(micros / 1000);
-  const auto fraction = static_cast<unsigned>(micros % 1000);
+  thousandths(micros);
+}
+
+void JsonLineWriter::thousandths(std::uint64_t units) {
+  uint(units / 1000);
+  const auto fraction = static_cast<unsigned>(units % 1000);
   raw('.');
   raw(static_cast<char>('0' + fraction / 100));
   raw(static_cast<char>('0' + fraction / 10 % 10));

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "depthrec/frame_parser.hpp"
+#include "fast_path_checks.hpp"
 #include "real_recording.hpp"
 
 namespace depthrec {
@@ -55,15 +56,7 @@ bool ticker_same_view(std::string_view x, std::string_view y, std::string_view t
 ParseError ticker_parsers_agree(const std::string& text) {
   static FrameParser fast;
   static FrameParser generic(ticker_generic_limits());
-  Frame fast_frame;
-  Frame generic_frame;
-  const ParseError fast_error = fast.parse(text, fast_frame);
-  const ParseError generic_error = generic.parse(text, generic_frame);
-  EXPECT_EQ(fast_error, generic_error) << text;
-  if (fast_error == ParseError::none && generic_error == ParseError::none) {
-    EXPECT_TRUE(same_ticker_frame(fast_frame, generic_frame, text)) << text;
-  }
-  return generic_error;
+  return testing::parsers_agree(fast, generic, text, same_ticker_frame);
 }
 
 bool ticker_scanned(const std::string& text) {
@@ -102,25 +95,14 @@ TEST(BookTickerScanner, EveryRealBookTickerTakesTheFastPathAndParsesTheSame) {
 // every prefix: the scanner must decline or agree, never answer differently.
 TEST(BookTickerScanner, MutatedFramesParseTheSameAsTheGenericWalk) {
   const std::string replacements = std::string("\"\\,:[]{}0 9.-eEuT") + '\0' + "\x80";
-  std::size_t parsed = 0;
-  std::size_t total = 0;
-  for (const std::string text : {kUsdmTicker, kSpotTicker}) {
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      for (char c : replacements) {
-        std::string mutated = text;
-        mutated[i] = c;
-        parsed += ticker_parsers_agree(mutated) == ParseError::none;
-        ++total;
-      }
-      std::string deleted = text;
-      deleted.erase(i, 1);
-      parsed += ticker_parsers_agree(deleted) == ParseError::none;
-      parsed += ticker_parsers_agree(text.substr(0, i)) == ParseError::none;
-      total += 2;
-    }
+  testing::MutationCounts counts;
+  for (const std::string& text : {std::string(kUsdmTicker), std::string(kSpotTicker)}) {
+    testing::count_mutations(
+        text, replacements,
+        [](const std::string& m) { return ticker_parsers_agree(m) == ParseError::none; }, counts);
   }
-  EXPECT_GT(total, 5000u);
-  EXPECT_GT(parsed, total / 20)
+  EXPECT_GT(counts.total, 5000u);
+  EXPECT_GT(counts.parsed, counts.total / 20)
       << "the mutations must keep some frames valid, or little is compared";
 }
 
