@@ -51,9 +51,9 @@ struct Frame {
 struct FrameParserLimits {
   std::size_t max_frame_bytes = 1 << 20;  // larger frames are refused with ParseError::too_large
   std::size_t max_levels_per_side = 10000;
-  // A depthUpdate written the way Binance writes it is read by a one-pass scanner; anything else
-  // by the generic JSON walk. false: every frame by the generic walk, the reference the scanner
-  // is tested against (both give the same frame or error).
+  // A depthUpdate or bookTicker written the way Binance writes it is read by a one-pass scanner;
+  // anything else by the generic JSON walk. false: every frame by the generic walk, the reference
+  // the scanners are tested against (both give the same frame or error).
   bool depth_fast_path = true;
 };
 

@@ -4,6 +4,7 @@
 
 #include <rapidjson/reader.h>
 
+#include "protocol/book_ticker_scanner.hpp"
 #include "protocol/depth_frame_scanner.hpp"
 #include "protocol/depth_stream_kind.hpp"
 #include "protocol/json_field_checks.hpp"
@@ -162,6 +163,8 @@ ParseError FrameParser::parse(std::string_view text, Frame& out) {
       json::scan_depth_update(text, impl_->limits.max_levels_per_side, out)) {
     return ParseError::none;
   }
+  reset(out);  // declined
+  if (impl_->limits.depth_fast_path && json::scan_book_ticker(text, out)) return ParseError::none;
   reset(out);  // declined: the generic walk decides, from a clean frame
 
   json::TextCursor cursor(text, impl_->text_copy);

@@ -146,9 +146,29 @@ void JsonLineWriter::ms_or_null(std::int64_t ms) {
   }
 }
 
+bool JsonLineWriter::fixed3_fast(double value) {
+  // The product with 1000 is within half an ulp, at most 2^-53 of itself, of the exact one: unless
+  // it lies that close to a tie (margin doubled) it rounds to the integer the exact value rounds
+  // to, the digits to_chars prints, at ~1/10 of its cost (to_chars was 2-3 % of the recorder's
+  // instructions, ~670 a call and 2-3 calls an event). Near a tie, to_chars decides exactly.
+  const double magnitude = std::fabs(value);
+  if (!(magnitude < 1e12)) return false;
+  const double scaled = magnitude * 1000.0;
+  const double whole = std::floor(scaled);
+  const double fraction = scaled - whole;  // exact (Sterbenz)
+  const double margin = scaled * 0x1p-52 + 1e-9;
+  if (std::fabs(fraction - 0.5) <= margin) return false;
+  const auto units = static_cast<std::uint64_t>(whole) + (fraction > 0.5 ? 1U : 0U);
+  if (std::signbit(value)) raw('-');  // as to_chars: -0.0001 prints -0.000
+  thousandths(units);
+  return true;
+}
+
 void JsonLineWriter::fixed3(double value) {
   if (!std::isfinite(value)) {
     null();
+  } else if (fixed3_fast(value)) {
+    return;
   } else if (std::fabs(value) >= 1e15) {
     cursor_ = std::to_chars(cursor_, cursor_ + kMaxNumberChars, value).ptr;  // e.g. 1e+300
   } else {
@@ -164,8 +184,12 @@ void JsonLineWriter::ns_as_ms(std::int64_t ns) {
       negative ? 0 - static_cast<std::uint64_t>(ns) : static_cast<std::uint64_t>(ns);
   const std::uint64_t micros = magnitude / 1000 + (magnitude % 1000 >= 500 ? 1 : 0);
   if (negative && micros != 0) raw('-');
-  uint(micros / 1000);
-  const auto fraction = static_cast<unsigned>(micros % 1000);
+  thousandths(micros);
+}
+
+void JsonLineWriter::thousandths(std::uint64_t units) {
+  uint(units / 1000);
+  const auto fraction = static_cast<unsigned>(units % 1000);
   raw('.');
   raw(static_cast<char>('0' + fraction / 100));
   raw(static_cast<char>('0' + fraction / 10 % 10));

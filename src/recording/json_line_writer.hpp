@@ -61,6 +61,10 @@ class JsonLineWriter {
   void finish();  // trims `out` to what was written; idempotent
 
  private:
+  // fixed3 without to_chars where the rounding is certain; false: to_chars must decide.
+  bool fixed3_fast(double value);
+  // units / 1000 "." and the 3 digits of units % 1000.
+  void thousandths(std::uint64_t units);
   std::string& out_;
   char* cursor_;
   bool finished_ = false;

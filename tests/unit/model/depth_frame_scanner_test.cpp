@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "depthrec/frame_parser.hpp"
+#include "fast_path_checks.hpp"
 #include "real_recording.hpp"
 
 namespace depthrec {
@@ -56,15 +57,7 @@ bool inside(std::string_view view, std::string_view text) {
 ParseError expect_agree(const std::string& text) {
   static FrameParser fast;
   static FrameParser generic(generic_only());
-  Frame fast_frame;
-  Frame generic_frame;
-  const ParseError fast_error = fast.parse(text, fast_frame);
-  const ParseError generic_error = generic.parse(text, generic_frame);
-  EXPECT_EQ(fast_error, generic_error) << text;
-  if (fast_error == ParseError::none && generic_error == ParseError::none) {
-    EXPECT_TRUE(same_frame(fast_frame, generic_frame, text)) << text;
-  }
-  return generic_error;
+  return testing::parsers_agree(fast, generic, text, same_frame);
 }
 
 bool scanned(const std::string& text, std::size_t max_levels = 10000) {
@@ -117,25 +110,14 @@ TEST(DepthFrameScanner, MutatedRealFramesParseTheSameAsTheGenericWalk) {
   ASSERT_EQ(samples.size(), 3u);
   samples.push_back(kPayload);
   const std::string replacements = std::string("\"\\,:[]{}0 9.-e") + '\0' + "\x80";
-  std::size_t parsed = 0;
-  std::size_t total = 0;
+  testing::MutationCounts counts;
   for (const std::string& text : samples) {
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      for (char c : replacements) {
-        std::string mutated = text;
-        mutated[i] = c;
-        parsed += expect_agree(mutated) == ParseError::none;
-        ++total;
-      }
-      std::string deleted = text;
-      deleted.erase(i, 1);
-      parsed += expect_agree(deleted) == ParseError::none;
-      parsed += expect_agree(text.substr(0, i)) == ParseError::none;
-      total += 2;
-    }
+    testing::count_mutations(
+        text, replacements,
+        [](const std::string& m) { return expect_agree(m) == ParseError::none; }, counts);
   }
-  EXPECT_GT(total, 10000u);
-  EXPECT_GT(parsed, total / 20)
+  EXPECT_GT(counts.total, 10000u);
+  EXPECT_GT(counts.parsed, counts.total / 20)
       << "the mutations must keep some frames valid, or little is compared";
 }
 
