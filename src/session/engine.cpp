@@ -86,6 +86,7 @@ void Engine::run() {
   if (redis_) redis_->stop();
   write_metrics(true);
   close_queues(consumers_);
+  observers_->close();
   log_->log(LogLevel::info, "stopped");
   running_ = false;
 }
