@@ -19,6 +19,7 @@ class ObserverQueue {
 
   // Producer: never blocks; a full (or closed) queue drops the new event and counts it.
   bool try_push(Event&& event) {
+    bool wake = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (closed_ || items_.size() >= capacity_) {
@@ -26,8 +27,11 @@ class ObserverQueue {
         return false;
       }
       items_.push_back(std::move(event));
+      wake = waiting_ > 0;
     }
-    ready_.notify_one();
+    // Only a consumer that waits is woken: a busy one takes the event with its next pop(), and
+    // the producer saves the wake-up's system call.
+    if (wake) ready_.notify_one();
     return true;
   }
 
@@ -35,7 +39,9 @@ class ObserverQueue {
   // drained. Events queued before close() are still given out.
   std::optional<Event> pop(std::chrono::milliseconds timeout) {
     std::unique_lock<std::mutex> lock(mutex_);
+    ++waiting_;
     ready_.wait_for(lock, timeout, [&] { return !items_.empty() || closed_; });
+    --waiting_;
     if (items_.empty()) return std::nullopt;
     Event event = std::move(items_.front());
     items_.pop_front();
@@ -71,6 +77,7 @@ class ObserverQueue {
   std::condition_variable ready_;
   std::deque<Event> items_;
   std::uint64_t dropped_ = 0;
+  int waiting_ = 0;  // consumers inside pop()
   bool closed_ = false;
 };
 
