@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
       depthrec::bench::register_hot_path_benchmarks(input);
       depthrec::bench::register_router_benchmarks(market, input->market_name());
     }
+    depthrec::bench::register_observer_benchmarks();
   } catch (const std::exception& error) {
     std::fprintf(stderr, "depthrec-bench: %s\n", error.what());
     return 1;

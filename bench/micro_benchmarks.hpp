@@ -19,5 +19,7 @@ void register_hot_path_benchmarks(const std::shared_ptr<const BenchInput>& input
 // stream_router/<m>, stream_router_miss/<m>: a stream name to its StreamId among 3,000 keys
 // (usdm: 1,500 symbols x depth@100ms + bookTicker; spot: 3,000 x depth@100ms), a hit or a miss.
 void register_router_benchmarks(Market market, const char* market_name);
+// The aggTrade path with no observer, a synchronous one, a queued one (observer_benchmarks.cpp).
+void register_observer_benchmarks();
 
 }  // namespace depthrec::bench

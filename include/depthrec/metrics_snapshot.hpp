@@ -12,6 +12,7 @@
 #include "depthrec/clock_offset.hpp"
 #include "depthrec/latency_histogram.hpp"
 #include "depthrec/market.hpp"
+#include "depthrec/observer_figures.hpp"
 #include "depthrec/parse_error.hpp"
 
 namespace depthrec {
@@ -210,6 +211,7 @@ struct MetricsSnapshot {
   PresyncState presync;
   RunLatencyBuckets run_buckets;  // the feed's own (an aggregate keeps its first stream's)
   std::string metrics_listen;     // "127.0.0.1:9464" while /metrics is served; empty: not served
+  std::vector<ObserverFigures> observers;  // the library's observers (observer.hpp), if any
 };
 
 }  // namespace depthrec

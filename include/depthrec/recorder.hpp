@@ -23,6 +23,10 @@
 // filters are resolved once, at start(): an update reaches only the consumers of its stream
 // (the others are not even asked), and a filter naming a stream that is not subscribed makes
 // start() throw.
+//
+// Observers (observer.hpp) are the typed, per-channel way: on_trade, on_agg_trade, on_kline,
+// on_book_ticker, on_mark_price, on_force_order, on_depth and on_book, each on its own thread and
+// bounded queue (or on the network thread when asked), for some streams or all.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +42,9 @@
 #include "depthrec/lifecycle_hooks.hpp"
 #include "depthrec/market.hpp"
 #include "depthrec/metrics_snapshot.hpp"
+#include "depthrec/observer.hpp"
+#include "depthrec/observer_events.hpp"
+#include "depthrec/observer_options.hpp"
 #include "depthrec/order_book.hpp"
 #include "depthrec/recorder_config.hpp"
 #include "depthrec/stream_report.hpp"
@@ -76,6 +83,29 @@ class Recorder {
   std::shared_ptr<BookUpdateQueue> subscribe_queue(std::size_t capacity, std::size_t levels,
                                                    KeyFilter keys = {});
 
+  // Before start(): an observer of one channel (observer.hpp), given each event of the streams
+  // `options.keys` names as a typed value, on its own thread (Delivery::queued) or on the network
+  // thread (Delivery::synchronous). Returns its handle (figures: delivered, dropped, errors); an
+  // empty callback binds nothing and returns nullptr.
+  template <typename Event>
+  using ObserverCallback = std::function<void(const Event&)>;
+  std::shared_ptr<Observer> on_depth(ObserverCallback<ObservedDepth> callback,
+                                     ObserverOptions options = {});
+  std::shared_ptr<Observer> on_book(ObserverCallback<TopOfBook> callback,
+                                    ObserverOptions options = {});
+  std::shared_ptr<Observer> on_trade(ObserverCallback<ObservedTrade> callback,
+                                     ObserverOptions options = {});
+  std::shared_ptr<Observer> on_agg_trade(ObserverCallback<ObservedTrade> callback,
+                                         ObserverOptions options = {});
+  std::shared_ptr<Observer> on_kline(ObserverCallback<ObservedKline> callback,
+                                     ObserverOptions options = {});
+  std::shared_ptr<Observer> on_book_ticker(ObserverCallback<ObservedBookTicker> callback,
+                                           ObserverOptions options = {});
+  std::shared_ptr<Observer> on_mark_price(ObserverCallback<ObservedMarkPrice> callback,
+                                          ObserverOptions options = {});
+  std::shared_ptr<Observer> on_force_order(ObserverCallback<ObservedForceOrder> callback,
+                                           ObserverOptions options = {});
+
   // Before start(): the first-sync and heartbeat hooks of a service manager (lifecycle_hooks.hpp).
   void set_lifecycle_hooks(LifecycleHooks hooks);
   // Any thread: the text log closes its file and opens its path anew with the next line (after
@@ -89,7 +119,7 @@ class Recorder {
   void wait();  // blocks until the recorder has stopped (by stop() or run_minutes)
   bool running() const;
 
-  MetricsSnapshot metrics() const;  // thread-safe, consistent snapshot
+  MetricsSnapshot metrics() const;  // thread-safe, consistent snapshot (observers' figures too)
   // Every stream's figures now, one entry per stream (a one-stream run: one); empty until the run
   // has started. Thread-safe (what the Prometheus exposition scrapes).
   std::vector<StreamReport> stream_reports() const;

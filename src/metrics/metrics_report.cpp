@@ -226,6 +226,27 @@ void parquet_object(Writer& w, const ParquetSinkState& p) {
   w.EndObject();
 }
 
+// observers[...]: each library observer's counts (only when a Recorder has observers).
+void observers_array(Writer& w, const std::vector<ObserverFigures>& observers) {
+  key(w, "observers");
+  w.StartArray();
+  for (const ObserverFigures& o : observers) {
+    w.StartObject();
+    key(w, "name");
+    w.String(valid_utf8(o.name));
+    key(w, "channel");
+    w.String(o.channel);
+    key(w, "delivery");
+    w.String(o.queued ? "queued" : "synchronous");
+    count(w, "delivered", o.delivered);
+    count(w, "dropped", o.dropped);
+    count(w, "errors", o.errors);
+    count(w, "queued_now", o.queued_now);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 void rest_object(Writer& w, const RestState& r) {
   key(w, "rest");
   if (r.budget.empty()) {
@@ -423,6 +444,7 @@ void metrics_document::write_members(Writer& w, const MetricsSnapshot& s) {
   text_or_null(w, "metrics_listen", s.metrics_listen);  // where /metrics is served, or null
   if (s.redis.enabled) redis_object(w, s.redis);
   if (s.parquet.enabled) parquet_object(w, s.parquet);
+  if (!s.observers.empty()) observers_array(w, s.observers);
 
   key(w, "window");
   w.StartObject();

@@ -18,6 +18,7 @@
 #include "depthrec/text_log.hpp"
 #include "session/feed_session.hpp"
 #include "session/log_throttle.hpp"
+#include "session/observer_registry.hpp"
 
 namespace depthrec::session {
 
@@ -66,6 +67,9 @@ class ChannelHandler {
   void stop() { stopped_ = true; }
   bool stopped() const { return stopped_; }
 
+  // The observers of this stream (observer_registry.hpp): given each event recorded.
+  void set_observers(ChannelObservers observers) { observers_ = std::move(observers); }
+
   const SubscriptionKey& key() const { return key_; }
   const std::string& stream() const { return context_.stream; }
   const ChannelMetrics& metrics() const { return metrics_; }
@@ -83,6 +87,7 @@ class ChannelHandler {
   const ChannelHooks& hooks() const { return hooks_; }
   RecordContext& context() { return context_; }
   std::string& line() { return line_; }
+  const ChannelObservers& observers() const { return observers_; }
 
  private:
   SubscriptionKey key_;
@@ -91,6 +96,7 @@ class ChannelHandler {
   ChannelMetrics metrics_;
   std::string line_;  // reused record buffer
   LogThrottle event_logs_;
+  ChannelObservers observers_;
   bool stopped_ = false;
 };
 

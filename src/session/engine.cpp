@@ -87,6 +87,7 @@ void Engine::run() {
   if (parquet_) parquet_->stop();
   write_metrics(true);
   close_queues(consumers_);
+  observers_->close();
   log_->log(LogLevel::info, "stopped");
   running_ = false;
 }

@@ -41,6 +41,7 @@
 #include "session/feed_session.hpp"
 #include "session/log_throttle.hpp"
 #include "session/parquet_wiring.hpp"
+#include "session/observer_registry.hpp"
 #include "session/presync_budget.hpp"
 #include "session/redis_wiring.hpp"
 #include "session/update_consumers.hpp"
@@ -114,6 +115,10 @@ class Engine {
   // `lifecycle`: a service manager's first-sync and heartbeat hooks (lifecycle_hooks.hpp).
   Engine(RecorderConfig config, UpdateConsumers consumers, LifecycleHooks lifecycle = {});
   ~Engine();
+  // Before prepare(): the library's observers (observer_registry.hpp), each stream given its own.
+  void set_observers(std::shared_ptr<ObserverRegistry> observers) {
+    observers_ = std::move(observers);
+  }
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
@@ -206,6 +211,7 @@ class Engine {
 
   RecorderConfig config_;
   UpdateConsumers consumers_;
+  std::shared_ptr<ObserverRegistry> observers_ = std::make_shared<ObserverRegistry>();
   LifecycleHooks lifecycle_;
   bool announced_synced_ = false;  // lifecycle_.first_synced called (network thread)
 

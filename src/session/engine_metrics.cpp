@@ -146,6 +146,7 @@ void Engine::write_metrics(bool final) {
   aggregate.presync.bound_bytes = presync_budget_.bound();
   aggregate.presync.peak_bytes = presync_budget_.peak();
   aggregate.metrics_listen = config_.metrics_listen;
+  aggregate.observers = observers_->figures();
   if (config_.write_files) {
     std::string error;
     const std::optional<SelectionFigures> selection = selection_figures();

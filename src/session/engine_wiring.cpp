@@ -109,6 +109,7 @@ void Engine::build_streams() {
     throw std::runtime_error(message);
   }
   check_filters(consumers_, keys);
+  observers_->check_filters(keys);
   const plan::SubscriptionTable& table = planner_->table();
   // Each depth key is a stream of its own; a bookTicker key rides with its symbol's depth stream.
   std::vector<StreamId> ids;
@@ -167,6 +168,8 @@ std::unique_ptr<EngineChannel> Engine::make_channel(const SubscriptionKey& key) 
   channel->handler = make_channel_handler(std::move(setup));
   if (!channel->handler)
     throw std::runtime_error(to_string(key) + ": no handler records this channel");
+  channel->handler->set_observers(observers_->for_channel(
+      key, StreamKey{key.market, key.symbol, std::string(table.name(channel->id))}));
   return channel;
 }
 
@@ -192,6 +195,7 @@ std::unique_ptr<EngineStream> Engine::make_stream(const SubscriptionKey& key,
                                                                 ? writer_id(*stream->ticker_id)
                                                                 : writer_id(stream->depth_id));
   attach_consumers(*stream->feed, key, consumers_);
+  stream->feed->set_observers(observers_->for_book(key, stream->metrics->key()));
   return stream;
 }
 

@@ -9,6 +9,7 @@
 #include "depthrec/epoch_time.hpp"
 #include "depthrec/peer_text.hpp"
 #include "depthrec/snapshot.hpp"
+#include "session/observed_events.hpp"
 
 namespace depthrec::session {
 namespace {
@@ -236,6 +237,8 @@ void FeedSession::process_depth(const DepthUpdate& update, std::int64_t recv_ns,
     push = write(line_, false);
   }
   publish_book_if_due(result, update, recv_ns);
+  if (!observers_.depth.empty())
+    observers_.depth.publish(observed_depth(update, observers_.key, recv_ns));
   sample.pipeline_ns = wall_clock_ns() - recv_ns;
   sample.queue_depth = push.queue_depth;
   sample.queue_drops = push.drops_total;
@@ -388,6 +391,8 @@ void FeedSession::on_ticker(const BookTicker& ticker, std::int64_t recv_ns) {
   append_ticker_record(line_, ticker_context_, recv_ns, ticker);
   // Under the ticker's own stream: its writer_drop markers and its gzip members are its own.
   write(line_, ticker_context_, false);
+  if (!observers_.book_ticker.empty())
+    observers_.book_ticker.publish(observed_book_ticker(ticker, ticker_key_, recv_ns));
 }
 
 void FeedSession::on_snapshot_answer(const RestAnswer& answer) {
@@ -516,20 +521,12 @@ void FeedSession::publish(const DepthUpdate& update, std::int64_t recv_ns,
     }
     callback_ns = steady_now_ns() - start;
   }
-  for (const auto& queue : queues_) {
-    TopOfBook top;
-    top.key = shared_key_;
-    top.first_id = update.first_id;
-    top.final_id = update.final_id;
-    top.prev_final_id = update.prev_final_id;
-    top.has_prev_final_id = update.has_prev_final_id;
-    top.kind = update.kind;
-    top.event_time_ms = update.event_time_ms;
-    top.recv_ns = recv_ns;
-    top.synced = synced;
-    sync_.book().top(queue->levels(), top.bids, top.asks);
-    queue->try_push(std::move(top));
-  }
+  for (const auto& queue : queues_)
+    queue->try_push(
+        top_of_book(update, sync_.book(), queue->levels(), synced, shared_key_, recv_ns));
+  for (const auto& observer : observers_.book.sinks())
+    observer->publish(
+        top_of_book(update, sync_.book(), observer->levels(), synced, observers_.key, recv_ns));
 }
 
 PushInfo FeedSession::write(std::string& line, bool marker) {

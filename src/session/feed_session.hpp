@@ -25,6 +25,7 @@
 #include "depthrec/records.hpp"
 #include "depthrec/text_log.hpp"
 #include "session/log_throttle.hpp"
+#include "session/observer_registry.hpp"
 #include "session/presync_budget.hpp"
 
 namespace depthrec::session {
@@ -101,6 +102,14 @@ class FeedSession {
     // stream without a queue (most of thousands) holds none, the event path tests nothing.
     if (!shared_key_) shared_key_ = std::make_shared<const StreamKey>(key_);
     queues_.push_back(std::move(queue));
+  }
+  // The observers of this stream (observer_registry.hpp): its depth events, book states, tickers.
+  // A ticker names its own stream (<symbol>@bookTicker).
+  void set_observers(BookObservers observers) {
+    observers_ = std::move(observers);
+    if (!observers_.book_ticker.empty())
+      ticker_key_ = std::make_shared<const StreamKey>(
+          StreamKey{key_.market, key_.symbol, ticker_context_.stream});
   }
   // Bounds on the events that wait for a snapshot (presync_budget.hpp). With a tail, the owner
   // must call on_snapshot_dispatched() when the requested snapshot is sent: until then the
@@ -232,6 +241,8 @@ class FeedSession {
   std::vector<UpdateCallback> callbacks_;
   std::vector<std::shared_ptr<BookUpdateQueue>> queues_;
   std::shared_ptr<const StreamKey> shared_key_;  // key_, for the queued states (TopOfBook::key)
+  BookObservers observers_;
+  std::shared_ptr<const StreamKey> ticker_key_;  // for the bookTicker observers' events
   std::string line_;                             // reused record buffer
   std::uint64_t applied_since_book_ = 0;         // --redis-book-every: events since the last book
   std::string url_;

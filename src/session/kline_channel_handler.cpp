@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "depthrec/peer_text.hpp"
+#include "session/observed_events.hpp"
 
 namespace depthrec::session {
 
@@ -57,6 +58,8 @@ void KlineChannelHandler::handle(std::uint64_t, std::string_view frame, std::int
   append_kline_record(line(), context(), recv_ns, event_, latency_ms);
   write(line(), false);
   metrics_mut().record_event(static_cast<std::uint64_t>(event_.open_time_ms), event_.event_time_ms);
+  if (!observers().kline.empty())
+    observers().kline.publish(observed_kline(event_, observers().key, recv_ns));
 }
 
 void KlineChannelHandler::mark_discontinuity(const KlineStep& step, std::int64_t recv_ns) {

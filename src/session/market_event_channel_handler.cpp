@@ -1,6 +1,7 @@
 #include "session/market_event_channel_handler.hpp"
 
 #include "depthrec/peer_text.hpp"
+#include "session/observed_events.hpp"
 
 namespace depthrec::session {
 
@@ -41,6 +42,10 @@ void MarketEventChannelHandler::handle(std::uint64_t, std::string_view frame,
                       latency_ms, event_.payload);
   write(line(), false);
   metrics_mut().record_event(id, event_.event_time_ms);
+  if (kind_ == MarketEventKind::mark_price && !observers().mark_price.empty())
+    observers().mark_price.publish(observed_mark_price(event_, observers().key, recv_ns));
+  if (kind_ == MarketEventKind::force_order && !observers().force_order.empty())
+    observers().force_order.publish(observed_force_order(event_, observers().key, recv_ns));
 }
 
 }  // namespace depthrec::session

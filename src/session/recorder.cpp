@@ -62,6 +62,7 @@ void Recorder::Impl::write_metrics(bool final) {
   metrics->set_rest_state(rest_state(rest_scheduler->stats(), rest_budget, config));
   MetricsSnapshot snapshot = metrics->roll_window(transport::now_ns());
   snapshot.metrics_listen = config.metrics_listen;
+  snapshot.observers = observers->figures();
   log_clock_offset(snapshot.clock_offset);
   if (config.write_files) {
     std::string error;
@@ -115,6 +116,7 @@ void Recorder::Impl::run_loop() {
   if (parquet) parquet->stop();
   write_metrics(true);
   session::close_queues(consumers);
+  observers->close();
   log->log(LogLevel::info, "stopped");
 }
 
@@ -162,6 +164,7 @@ void Recorder::start() {
     std::lock_guard<std::mutex> lock(impl_->state_mutex);
     impl_->started = true;
   }
+  impl_->observers->start();
   impl_->thread = std::thread([this] {
     impl_->run_loop();
     std::lock_guard<std::mutex> lock(impl_->state_mutex);
@@ -188,7 +191,9 @@ void Recorder::run() {
     std::lock_guard<std::mutex> lock(impl_->state_mutex);
     impl_->started = true;
   }
+  impl_->observers->start();
   impl_->run_loop();
+  impl_->observers->finish();
   std::lock_guard<std::mutex> lock(impl_->state_mutex);
   impl_->finished = true;
   impl_->stopped_cv.notify_all();
@@ -210,6 +215,9 @@ void Recorder::stop() {
   } else if (!impl_->thread.joinable()) {
     wait();  // run() on another thread: wait for its teardown
   }
+  // The run has ended: each queued observer gives out what was queued (not waited for when this
+  // is its own thread).
+  impl_->observers->finish();
 }
 
 void Recorder::wait() {
@@ -223,9 +231,14 @@ bool Recorder::running() const {
 }
 
 MetricsSnapshot Recorder::metrics() const {
-  if (impl_->engine) return impl_->engine->metrics();
-  if (!impl_->metrics) return MetricsSnapshot{};
-  return impl_->metrics->snapshot(transport::now_ns());
+  MetricsSnapshot snapshot;
+  if (impl_->engine) {
+    snapshot = impl_->engine->metrics();
+  } else if (impl_->metrics) {
+    snapshot = impl_->metrics->snapshot(transport::now_ns());
+  }
+  snapshot.observers = impl_->observers->figures();
+  return snapshot;
 }
 
 std::vector<StreamReport> Recorder::stream_reports() const {

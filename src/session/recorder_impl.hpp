@@ -25,6 +25,7 @@
 #include "session/feed_session.hpp"
 #include "session/log_throttle.hpp"
 #include "session/parquet_wiring.hpp"
+#include "session/observer_registry.hpp"
 #include "session/redis_wiring.hpp"
 #include "session/update_consumers.hpp"
 #include "transport/rest_scheduler.hpp"
@@ -37,7 +38,10 @@ struct Recorder::Impl {
 
   RecorderConfig config;
   session::UpdateConsumers consumers;  // on_update and subscribe_queue, in the order added
-  LifecycleHooks lifecycle;            // set_lifecycle_hooks
+  // on_<channel> observers: shared with the engine, which gives each stream its own.
+  std::shared_ptr<session::ObserverRegistry> observers =
+      std::make_shared<session::ObserverRegistry>();
+  LifecycleHooks lifecycle;  // set_lifecycle_hooks
 
   // A run of config.subscriptions (issue 12): the many-stream engine does everything below.
   std::unique_ptr<session::Engine> engine;

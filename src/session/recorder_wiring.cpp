@@ -20,6 +20,7 @@ using session::to_answer;
 void Recorder::Impl::prepare() {
   if (!config.subscriptions.empty() || config.symbol_selection.has_all()) {
     engine = std::make_unique<session::Engine>(config, consumers, lifecycle);
+    engine->set_observers(observers);
     engine->prepare();
     return;
   }
@@ -29,6 +30,7 @@ void Recorder::Impl::prepare() {
   const std::vector<SubscriptionKey> subscribed =
       subscriptions_of(config, {{config.market, config.symbol}});
   session::check_filters(consumers, subscribed);
+  observers->check_filters(subscribed);
   const SubscriptionKey& depth_key = subscribed.front();
   log = std::make_unique<TextLog>(session::text_log_config(config, config.symbol));
   const std::int64_t start_ns = transport::now_ns();
@@ -139,6 +141,7 @@ void Recorder::Impl::prepare() {
   };
   feed = std::make_unique<session::FeedSession>(config, *metrics, std::move(hooks));
   session::attach_consumers(*feed, depth_key, consumers);
+  feed->set_observers(observers->for_book(depth_key, key));
   session::ConnectionSessionConfig connection_config;
   connection_config.url = stream_url(config);
   // With several streams on the connection, those that have not joined a successor this long

@@ -1,6 +1,7 @@
 #include "session/trade_channel_handler.hpp"
 
 #include "depthrec/peer_text.hpp"
+#include "session/observed_events.hpp"
 
 namespace depthrec::session {
 
@@ -120,6 +121,8 @@ void TradeChannelHandler::record(std::string_view frame, std::int64_t recv_ns) {
                       event_.trade_time_ms, latency_ms, event_.payload);
   write(line(), false);
   metrics_mut().record_event(event_.id, event_.event_time_ms);
+  if (!observers().trade.empty())
+    observers().trade.publish(observed_trade(event_, observers().key, recv_ns));
 }
 
 }  // namespace depthrec::session
