@@ -4,7 +4,8 @@
 //    printed form (password hidden) parses back to the same endpoint;
 //  - the bytes as record lines (split at '\n'): their entry fields and ids, never a crash; an
 //    entry's data is its line, a sequenced entry's id is <sequence>-0, and ids of one key never
-//    go below the last sequence planned.
+//    go below the last sequence planned; each line's origin (stream, recv_ns: replay --to-redis)
+//    is a view into the line, never a crash.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -29,6 +30,11 @@ void plan_lines(std::string_view text) {
     const std::string_view line = text.substr(0, end);
     text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
     const LineFields fields = parse_line_fields(line);
+    const LineOrigin origin = parse_line_origin(line);
+    FUZZ_CHECK(origin.stream.empty() ||
+               (origin.stream.data() >= line.data() &&
+                origin.stream.data() + origin.stream.size() <= line.data() + line.size()));
+    if (origin.recv_ns) FUZZ_CHECK(*origin.recv_ns >= 0);
     if (fields.sequence) FUZZ_CHECK(!fields.sequence_name.empty());
     const std::size_t before = entries.size();
     planner.plan_line(line, "btcusdt@depth@100ms", entries);
