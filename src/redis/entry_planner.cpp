@@ -30,6 +30,10 @@ void SkippedRange::add(std::string_view market_name, std::string_view symbol_nam
   if (market.empty()) market = std::string(market_name);
   if (symbol.empty()) symbol = std::string(symbol_name);
   if (stream.empty()) stream = std::string(stream_name);
+  widen(sequence);
+}
+
+void SkippedRange::widen(std::optional<std::uint64_t> sequence) {
   if (!sequence) return;
   first_sequence = first_sequence ? std::min(*first_sequence, *sequence) : *sequence;
   last_sequence = last_sequence ? std::max(*last_sequence, *sequence) : *sequence;
@@ -40,7 +44,13 @@ void SkippedRange::add(const LineFields& fields, std::string_view stream_name) {
 }
 
 void SkippedRange::add(const PlannedEntry& entry) {
-  add(entry.market, entry.symbol, entry.stream, entry.sequence);
+  if (!entry.gap) {
+    add(entry.market, entry.symbol, entry.stream, entry.sequence);
+    return;
+  }
+  add(entry.market, entry.symbol, entry.stream, entry.gap_first);
+  count += entry.gap_count - std::min<std::uint64_t>(entry.gap_count, 1);  // add() counted one
+  widen(entry.gap_last);
 }
 
 std::vector<std::pair<std::string, std::string>> entry_fields(std::string_view line,
@@ -125,6 +135,9 @@ void EntryPlanner::plan_skipped(const std::string& key, const SkippedRange& rang
   PlannedEntry entry;
   entry.key = key;
   entry.gap = true;
+  entry.gap_count = range.count;
+  entry.gap_first = range.first_sequence;
+  entry.gap_last = range.last_sequence;
   entry.market = range.market;
   entry.symbol = range.symbol;
   entry.stream = range.stream;

@@ -39,7 +39,11 @@ struct PlannedEntry {
   std::vector<std::pair<std::string, std::string>> fields;
   std::optional<std::uint64_t> sequence;  // the exchange sequence it carries, if any
   bool gap = false;                       // a redis_drop gap entry of the sink's own
-  std::string market;                     // the record's identity, for a gap entry naming it
+  // A gap entry's range (what it says was skipped), so a gap entry Redis refuses (OOM) is merged
+  // into the next one instead of lost.
+  std::uint64_t gap_count = 0;
+  std::optional<std::uint64_t> gap_first, gap_last;
+  std::string market;  // the record's identity, for a gap entry naming it
   std::string symbol;
   std::string stream;
 };
@@ -53,11 +57,12 @@ struct SkippedRange {
   std::string symbol;
   std::string stream;
   void add(const LineFields& fields, std::string_view stream_name);
-  void add(const PlannedEntry& entry);  // an entry Redis refused
+  void add(const PlannedEntry& entry);  // an entry Redis refused (a gap entry: its whole range)
 
  private:
   void add(std::string_view market_name, std::string_view symbol_name, std::string_view stream_name,
            std::optional<std::uint64_t> sequence);
+  void widen(std::optional<std::uint64_t> sequence);
 };
 
 class EntryPlanner {

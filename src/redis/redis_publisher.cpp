@@ -55,6 +55,7 @@ struct RedisPublisher::Impl {
   // Worker thread only.
   EntryPlanner planner;
   std::unique_ptr<RedisConnection> connection;
+  std::chrono::milliseconds refusal_backoff = config.backoff_initial;  // after refused entries
   std::thread worker;
 
   bool offer(std::string_view lines, std::string_view stream) {
@@ -170,8 +171,17 @@ struct RedisPublisher::Impl {
         continue;
       }
       if (send(entries, replies)) {
-        settle(items, entries, replies);
+        const bool refused = settle(items, entries, replies);
         items.clear();
+        if (refused) {
+          // Redis refused entries (OOM under noeviction): wait before the next batch instead of
+          // sending it gap entries as fast as it refuses them; lines wait in the queue meanwhile.
+          std::unique_lock<std::mutex> lock(mutex);
+          wake.wait_for(lock, refusal_backoff, [&] { return stopping; });
+          refusal_backoff = std::min(refusal_backoff * 2, config.backoff_max);
+        } else {
+          refusal_backoff = config.backoff_initial;
+        }
       }
     }
     // What is left (Redis unreachable at stop, or the drain deadline passed) is dropped.
@@ -231,8 +241,10 @@ struct RedisPublisher::Impl {
     return false;
   }
 
-  void settle(const std::vector<QueuedItem>& items, const std::vector<PlannedEntry>& entries,
+  // Counts the replies; true when Redis refused any entry for another reason than a duplicate.
+  bool settle(const std::vector<QueuedItem>& items, const std::vector<PlannedEntry>& entries,
               const std::vector<RedisReply>& replies) {
+    bool refused = false;
     std::lock_guard<std::mutex> lock(mutex);
     ++stats.batches;
     for (std::size_t i = 0; i < entries.size() && i < replies.size(); ++i) {
@@ -244,11 +256,13 @@ struct RedisPublisher::Impl {
         ++stats.duplicates_suppressed;
       } else {
         // Refused for another reason (OOM under maxmemory noeviction, WRONGTYPE...): skipped,
-        // and marked as a gap of its key before the next line accepted.
+        // and marked as a gap of its key before the next line accepted; a refused gap entry's
+        // range goes into that next gap entry, so an outage of many batches is named whole.
+        refused = true;
         ++stats.errors;
-        ++stats.dropped;
+        if (!entries[i].gap) ++stats.dropped;
         stats.last_error = "XADD " + entries[i].key + ": " + reply.text;
-        if (!entries[i].gap) pending_skipped[entries[i].key].add(entries[i]);
+        pending_skipped[entries[i].key].add(entries[i]);
       }
     }
     std::size_t lines = 0;
@@ -256,6 +270,7 @@ struct RedisPublisher::Impl {
       if (!item.line.empty()) ++lines;
     in_flight -= std::min(in_flight, lines);
     stats.markers_abandoned = planner.markers_abandoned();
+    return refused;
   }
 };
 

@@ -13,7 +13,7 @@
 
 #include "engine_e2e_support.hpp"
 #include "faults_support.hpp"
-#include "redis_server.hpp"
+#include "redis_e2e_support.hpp"
 
 namespace itest::faults_redis_replay {
 namespace {
@@ -52,23 +52,6 @@ FillFigures fill_figures(const std::string& text) {
   return f;
 }
 
-// The recorded lines of the depth stream, in recording order.
-std::vector<std::string> recorded_depth_lines(const std::string& data_dir) {
-  std::vector<std::string> out;
-  for (const std::string& path : segment_files(data_dir)) {
-    std::string text;
-    EXPECT_TRUE(gunzip_file(path, text)) << path;
-    std::size_t start = 0;
-    while (start < text.size()) {
-      const std::size_t end = text.find('\n', start);
-      const std::string line = text.substr(start, end - start);
-      start = end == std::string::npos ? text.size() : end + 1;
-      if (!line.empty() && stream_of_line(line) == "btcusdt@depth@100ms") out.push_back(line);
-    }
-  }
-  return out;
-}
-
 TEST(FaultRedisReplay, ToRedisFillsTheHoleAFrozenRedisLeftAndConsumersSeeEveryEventOnce) {
   if (!RedisServer::available()) GTEST_SKIP() << "redis-server is not installed";
   RedisServer redis;
@@ -85,26 +68,14 @@ TEST(FaultRedisReplay, ToRedisFillsTheHoleAFrozenRedisLeftAndConsumersSeeEveryEv
   ASSERT_TRUE(redis.process().signal(SIGCONT));
   ASSERT_TRUE(dropped) << "the sink's queue (20 records) filled while Redis was frozen";
   // Until depthsim's last event is in Redis (<u>-0) and the gap entry is published.
-  const bool done = wait_until(
-      [&] {
-        const auto stats = sim.get("/sim/stats?symbol=BTCUSDT");
-        rapidjson::Document doc;
-        if (stats) doc.Parse(stats->c_str());
-        if (!doc.IsObject() || !doc.HasMember("symbol") ||
-            u64(doc["symbol"], "events_generated") < kEvents)
-          return false;
-        const rapidjson::Document truth = sim_truth(sim, "BTCUSDT");  // after the last event
-        if (!truth.IsObject()) return false;
-        const std::string last = std::to_string(u64(truth, "lastUpdateId")) + "-0";
-        const auto reply = redis.command({"XRANGE", kKey, last, last});
-        const auto metrics = read_metrics(run.metrics_path());
-        return reply && !reply->elements.empty() && metrics &&
-               metric_at(*metrics, {"redis", "gaps_marked"}) >= 1;
-      },
-      std::chrono::seconds(30));
+  const bool done = wait_for_last_event_in_redis(sim, redis, "BTCUSDT", kKey, kEvents, [&] {
+    const auto metrics = read_metrics(run.metrics_path());
+    return metrics && metric_at(*metrics, {"redis", "gaps_marked"}) >= 1;
+  });
   ASSERT_TRUE(done) << run.process->output();
   stop_recorder(run);
-  const std::vector<std::string> recorded = recorded_depth_lines(run.data_dir());
+  const std::vector<std::string> recorded =
+      recorded_stream_lines(run.data_dir(), "btcusdt@depth@100ms");
   const std::uint64_t before = redis.xlen(kKey);
   ASSERT_LT(before, recorded.size() + 1) << "the freeze left a hole (and a gap entry)";
 
