@@ -187,6 +187,10 @@ void add_flags(CLI::App& app, FlagValues& v) {
   app.add_option("--redis-maxlen", c.redis_maxlen,
                  "Trim each stream with XADD MAXLEN ~ N (0: no trimming)")
       ->capture_default_str();
+  app.add_option("--redis-max-age", c.redis_max_age,
+                 "Trim each stream by age instead: XADD MINID ~ keeps the entries whose exchange "
+                 "event time is within DURATION (90s, 10m, 2h, 1d) of the stream's newest, mapped "
+                 "onto the sequence ids by one mark a second (README, Redis Streams)");
   app.add_option("--redis-book-every", c.redis_book_every,
                  "Publish the local book as a `book` entry every N depth events applied, where a "
                  "consumer of the stream alone can start a book (0: only the sync snapshots)")

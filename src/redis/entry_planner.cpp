@@ -68,6 +68,27 @@ std::vector<std::pair<std::string, std::string>> entry_fields(std::string_view l
   return out;
 }
 
+void xadd_arguments(const PlannedEntry& entry, std::string_view maxlen,
+                    std::vector<std::string_view>& argv) {
+  argv.clear();
+  argv.emplace_back("XADD");
+  argv.emplace_back(entry.key);
+  if (!entry.min_id.empty()) {
+    argv.emplace_back("MINID");
+    argv.emplace_back("~");
+    argv.emplace_back(entry.min_id);
+  } else if (!maxlen.empty()) {
+    argv.emplace_back("MAXLEN");
+    argv.emplace_back("~");
+    argv.emplace_back(maxlen);
+  }
+  argv.emplace_back(entry.id);
+  for (const auto& [name, value] : entry.fields) {
+    argv.emplace_back(name);
+    argv.emplace_back(value);
+  }
+}
+
 void EntryPlanner::place_marker(KeyState& state, PlannedEntry entry,
                                 std::vector<PlannedEntry>& out) {
   if (state.last_sequence) {
@@ -95,15 +116,25 @@ void EntryPlanner::plan_line(std::string_view line, std::string_view stream,
   entry.stream = std::string(stream);
   if (is_connection_stream(stream)) {
     entry.id = "*";
+    // Server-time ids: the age is exact up to the recorder's and the server's clocks.
+    const LineOrigin origin = parse_line_origin(line);
+    const std::int64_t min_ms = origin.recv_ns ? *origin.recv_ns / 1'000'000 - max_age_ms_ : 0;
+    if (max_age_ms_ > 0 && min_ms > 0) entry.min_id = std::to_string(min_ms) + "-0";
     out.push_back(std::move(entry));
     return;
   }
   KeyState& state = keys_[entry.key];
   if (!fields.sequence) {
+    entry.min_id = state.min_id;
     place_marker(state, std::move(entry), out);
     return;
   }
   const std::uint64_t sequence = *fields.sequence;
+  if (max_age_ms_ > 0 && fields.event_time_ms) {
+    const auto threshold = state.clock.note(*fields.event_time_ms, sequence, max_age_ms_);
+    if (threshold) state.min_id = sequenced_id(*threshold, 0);
+  }
+  entry.min_id = state.min_id;
   if (!state.held.empty()) {
     // Held markers go just before this record: <seq - 1>-1.. (after whatever another recorder
     // published up to seq - 1).
@@ -154,6 +185,7 @@ void EntryPlanner::plan_skipped(const std::string& key, const SkippedRange& rang
     out.push_back(std::move(entry));
     return;
   }
+  entry.min_id = state.min_id;
   place_marker(state, std::move(entry), out);
 }
 

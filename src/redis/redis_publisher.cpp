@@ -33,10 +33,12 @@ struct QueuedItem {
 }  // namespace
 
 struct RedisPublisher::Impl {
-  explicit Impl(RedisPublisherConfig c) : config(std::move(c)), planner(config.keys) {
+  explicit Impl(RedisPublisherConfig c)
+      : config(std::move(c)), planner(config.keys, config.max_age_ms) {
     if (config.queue_capacity < 2) config.queue_capacity = 2;
     if (config.batch_max < 1) config.batch_max = 1;
-    maxlen_text = std::to_string(config.maxlen);
+    // Trimmed by age (MINID) or by length (MAXLEN), not both: Redis takes one a command.
+    if (config.maxlen > 0 && config.max_age_ms <= 0) maxlen_text = std::to_string(config.maxlen);
     worker = std::thread([this] { run(); });
   }
 
@@ -216,19 +218,7 @@ struct RedisPublisher::Impl {
   bool send(const std::vector<PlannedEntry>& entries, std::vector<RedisReply>& replies) {
     std::vector<std::string_view> argv;
     for (const PlannedEntry& entry : entries) {
-      argv.clear();
-      argv.emplace_back("XADD");
-      argv.emplace_back(entry.key);
-      if (config.maxlen > 0) {
-        argv.emplace_back("MAXLEN");
-        argv.emplace_back("~");
-        argv.emplace_back(maxlen_text);
-      }
-      argv.emplace_back(entry.id);
-      for (const auto& [name, value] : entry.fields) {
-        argv.emplace_back(name);
-        argv.emplace_back(value);
-      }
+      xadd_arguments(entry, maxlen_text, argv);
       connection->append(argv);
     }
     replies.clear();

@@ -5,7 +5,8 @@
 //  - the bytes as record lines (split at '\n'): their entry fields and ids, never a crash; an
 //    entry's data is its line, a sequenced entry's id is <sequence>-0, and ids of one key never
 //    go below the last sequence planned; each line's origin (stream, recv_ns: replay --to-redis)
-//    is a view into the line, never a crash.
+//    is a view into the line, never a crash;
+//  - the bytes as a duration (--redis-max-age): refused, or positive and at most 365 days.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "fuzz_check.hpp"
+#include "redis/age_trim.hpp"
 #include "redis/entry_planner.hpp"
 #include "redis/redis_url.hpp"
 #include "redis/stream_entry.hpp"
@@ -53,6 +55,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace depthrec::redis;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   plan_lines(text);
+  if (const auto age = parse_duration_ms(text))  // --redis-max-age, --redis-book-every
+    FUZZ_CHECK(*age > 0 && *age <= std::int64_t{365} * 86'400'000);
   std::string error;
   const auto url = parse_redis_url(text, error);
   if (!url) {
