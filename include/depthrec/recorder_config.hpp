@@ -97,6 +97,9 @@ struct RecorderConfig {
   // A `book` entry (the local book, README "Redis Streams") every N depth events applied to a
   // synced diff-depth book, where a consumer can start; 0: none (the REST snapshots still go).
   std::uint64_t redis_book_every = 0;
+  // ... or, the time form (--redis-book-every 5s), a book at the first event applied once this
+  // long has passed (by receive time) since the last; 0: by events only.
+  std::int64_t redis_book_every_ms = 0;
 
   // Resource bounds (each has a counter in metrics.json).
   std::size_t queue_capacity =

@@ -88,7 +88,9 @@ std::string validate(const RecorderConfig& config) {
            config.redis_max_age + "'";
   if (!config.redis_max_age.empty() && config.redis_url.empty())
     return "--redis-max-age needs --redis";
-  if (config.redis_book_every > 0 && config.redis_url.empty())
+  if (config.redis_book_every > 0 && config.redis_book_every_ms > 0)
+    return "--redis-book-every is N events or a duration, not both";
+  if ((config.redis_book_every > 0 || config.redis_book_every_ms > 0) && config.redis_url.empty())
     return "--redis-book-every needs --redis (book entries exist in Redis only)";
   if (config.exchange_info_interval_sec < 0)
     return "--exchange-info-interval-sec must be 0 (off) or more";
