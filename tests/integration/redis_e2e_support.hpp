@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "e2e_support.hpp"
@@ -34,10 +36,10 @@ inline bool wait_for_last_event_in_redis(
       std::chrono::seconds(60));
 }
 
-// The recorded lines of `stream`, in recording order.
-inline std::vector<std::string> recorded_stream_lines(const std::string& data_dir,
-                                                      const std::string& stream) {
-  std::vector<std::string> out;
+// Every recorded line of every segment, grouped by its stream, in recording order.
+inline std::map<std::string, std::vector<std::string>> recorded_lines_by_stream(
+    const std::string& data_dir) {
+  std::map<std::string, std::vector<std::string>> out;
   for (const std::string& path : segment_files(data_dir)) {
     std::string text;
     EXPECT_TRUE(gunzip_file(path, text)) << path;
@@ -46,10 +48,18 @@ inline std::vector<std::string> recorded_stream_lines(const std::string& data_di
       const std::size_t end = text.find('\n', start);
       const std::string line = text.substr(start, end - start);
       start = end == std::string::npos ? text.size() : end + 1;
-      if (!line.empty() && stream_of_line(line) == stream) out.push_back(line);
+      if (!line.empty()) out[stream_of_line(line)].push_back(line);
     }
   }
   return out;
+}
+
+// The recorded lines of `stream`, in recording order.
+inline std::vector<std::string> recorded_stream_lines(const std::string& data_dir,
+                                                      const std::string& stream) {
+  auto all = recorded_lines_by_stream(data_dir);
+  const auto it = all.find(stream);
+  return it == all.end() ? std::vector<std::string>{} : std::move(it->second);
 }
 
 }  // namespace itest
