@@ -101,10 +101,15 @@ struct RecorderConfig {
   std::string redis_keys = "depthrec";  // key scheme: depthrec or seed001
   bool redis_hash_tags = false;         // {SYMBOL} in keys (Redis Cluster: one slot a symbol)
   std::size_t redis_maxlen = 10'000;    // XADD MAXLEN ~ N; 0: no trimming
+  // XADD MINID ~ by exchange event time instead ("10m", "2h"; src/redis/age_trim.hpp); empty: off.
+  std::string redis_max_age;
   std::size_t redis_queue_capacity = 100'000;  // lines; beyond: dropped, counted, gap entry
   // A `book` entry (the local book, README "Redis Streams") every N depth events applied to a
   // synced diff-depth book, where a consumer can start; 0: none (the REST snapshots still go).
   std::uint64_t redis_book_every = 0;
+  // ... or, the time form (--redis-book-every 5s), a book at the first event applied once this
+  // long has passed (by receive time) since the last; 0: by events only.
+  std::int64_t redis_book_every_ms = 0;
 
   // Live Parquet datasets (--parquet DIR, src/parquet_tables/, docs/parquet.md): every record
   // also written as depthrec-export's datasets, from their own queue and thread (bounded like the

@@ -4,6 +4,8 @@
 #include <array>
 #include <string_view>
 
+#include "redis/age_trim.hpp"
+
 namespace depthrec::cli {
 namespace {
 
@@ -197,10 +199,30 @@ void add_flags(CLI::App& app, FlagValues& v) {
   app.add_option("--redis-maxlen", c.redis_maxlen,
                  "Trim each stream with XADD MAXLEN ~ N (0: no trimming)")
       ->capture_default_str();
-  app.add_option("--redis-book-every", c.redis_book_every,
-                 "Publish the local book as a `book` entry every N depth events applied, where a "
-                 "consumer of the stream alone can start a book (0: only the sync snapshots)")
-      ->capture_default_str();
+  app.add_option("--redis-max-age", c.redis_max_age,
+                 "Trim each stream by age instead: XADD MINID ~ keeps the entries whose exchange "
+                 "event time is within DURATION (90s, 10m, 2h, 1d) of the stream's newest, mapped "
+                 "onto the sequence ids by one mark a second (README, Redis Streams)");
+  app.add_option_function<std::string>(
+         "--redis-book-every",
+         [&c](const std::string& text) {
+           if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos &&
+               text.size() <= 19) {
+             c.redis_book_every = std::stoull(text);
+             c.redis_book_every_ms = 0;
+             return;
+           }
+           const auto ms = redis::parse_duration_ms(text);
+           if (!ms)
+             throw CLI::ValidationError(
+                 "--redis-book-every", "wants N events or a duration (5s, 1m), not '" + text + "'");
+           c.redis_book_every_ms = *ms;
+           c.redis_book_every = 0;
+         },
+         "Publish the local book as a `book` entry every N depth events applied, or every "
+         "DURATION (5s, 1m: at the first event applied after it), where a consumer of the stream "
+         "alone can start a book (0: only the sync snapshots)")
+      ->default_str("0");
   app.add_option("--redis-queue", c.redis_queue_capacity,
                  "Records the Redis sink may hold while Redis is slow or away; beyond, records are "
                  "dropped, counted and marked by a gap entry")

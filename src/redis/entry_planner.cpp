@@ -30,6 +30,10 @@ void SkippedRange::add(std::string_view market_name, std::string_view symbol_nam
   if (market.empty()) market = std::string(market_name);
   if (symbol.empty()) symbol = std::string(symbol_name);
   if (stream.empty()) stream = std::string(stream_name);
+  widen(sequence);
+}
+
+void SkippedRange::widen(std::optional<std::uint64_t> sequence) {
   if (!sequence) return;
   first_sequence = first_sequence ? std::min(*first_sequence, *sequence) : *sequence;
   last_sequence = last_sequence ? std::max(*last_sequence, *sequence) : *sequence;
@@ -40,7 +44,13 @@ void SkippedRange::add(const LineFields& fields, std::string_view stream_name) {
 }
 
 void SkippedRange::add(const PlannedEntry& entry) {
-  add(entry.market, entry.symbol, entry.stream, entry.sequence);
+  if (!entry.gap) {
+    add(entry.market, entry.symbol, entry.stream, entry.sequence);
+    return;
+  }
+  add(entry.market, entry.symbol, entry.stream, entry.gap_first);
+  count += entry.gap_count - std::min<std::uint64_t>(entry.gap_count, 1);  // add() counted one
+  widen(entry.gap_last);
 }
 
 std::vector<std::pair<std::string, std::string>> entry_fields(std::string_view line,
@@ -56,6 +66,27 @@ std::vector<std::pair<std::string, std::string>> entry_fields(std::string_view l
   if (fields.last_update_id)
     out.emplace_back("lastUpdateId", std::to_string(*fields.last_update_id));
   return out;
+}
+
+void xadd_arguments(const PlannedEntry& entry, std::string_view maxlen,
+                    std::vector<std::string_view>& argv) {
+  argv.clear();
+  argv.emplace_back("XADD");
+  argv.emplace_back(entry.key);
+  if (!entry.min_id.empty()) {
+    argv.emplace_back("MINID");
+    argv.emplace_back("~");
+    argv.emplace_back(entry.min_id);
+  } else if (!maxlen.empty()) {
+    argv.emplace_back("MAXLEN");
+    argv.emplace_back("~");
+    argv.emplace_back(maxlen);
+  }
+  argv.emplace_back(entry.id);
+  for (const auto& [name, value] : entry.fields) {
+    argv.emplace_back(name);
+    argv.emplace_back(value);
+  }
 }
 
 void EntryPlanner::place_marker(KeyState& state, PlannedEntry entry,
@@ -85,15 +116,25 @@ void EntryPlanner::plan_line(std::string_view line, std::string_view stream,
   entry.stream = std::string(stream);
   if (is_connection_stream(stream)) {
     entry.id = "*";
+    // Server-time ids: the age is exact up to the recorder's and the server's clocks.
+    const LineOrigin origin = parse_line_origin(line);
+    const std::int64_t min_ms = origin.recv_ns ? *origin.recv_ns / 1'000'000 - max_age_ms_ : 0;
+    if (max_age_ms_ > 0 && min_ms > 0) entry.min_id = std::to_string(min_ms) + "-0";
     out.push_back(std::move(entry));
     return;
   }
   KeyState& state = keys_[entry.key];
   if (!fields.sequence) {
+    entry.min_id = state.min_id;
     place_marker(state, std::move(entry), out);
     return;
   }
   const std::uint64_t sequence = *fields.sequence;
+  if (max_age_ms_ > 0 && fields.event_time_ms) {
+    const auto threshold = state.clock.note(*fields.event_time_ms, sequence, max_age_ms_);
+    if (threshold) state.min_id = sequenced_id(*threshold, 0);
+  }
+  entry.min_id = state.min_id;
   if (!state.held.empty()) {
     // Held markers go just before this record: <seq - 1>-1.. (after whatever another recorder
     // published up to seq - 1).
@@ -125,6 +166,9 @@ void EntryPlanner::plan_skipped(const std::string& key, const SkippedRange& rang
   PlannedEntry entry;
   entry.key = key;
   entry.gap = true;
+  entry.gap_count = range.count;
+  entry.gap_first = range.first_sequence;
+  entry.gap_last = range.last_sequence;
   entry.market = range.market;
   entry.symbol = range.symbol;
   entry.stream = range.stream;
@@ -141,6 +185,7 @@ void EntryPlanner::plan_skipped(const std::string& key, const SkippedRange& rang
     out.push_back(std::move(entry));
     return;
   }
+  entry.min_id = state.min_id;
   place_marker(state, std::move(entry), out);
 }
 

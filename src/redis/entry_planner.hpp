@@ -29,17 +29,23 @@
 #include <utility>
 #include <vector>
 
+#include "redis/age_trim.hpp"
 #include "redis/stream_entry.hpp"
 
 namespace depthrec::redis {
 
 struct PlannedEntry {
   std::string key;
-  std::string id;  // "<ms>-<seq>" or "*"
+  std::string id;      // "<ms>-<seq>" or "*"
+  std::string min_id;  // XADD MINID ~ <min_id> (--redis-max-age; age_trim.hpp); empty: none
   std::vector<std::pair<std::string, std::string>> fields;
   std::optional<std::uint64_t> sequence;  // the exchange sequence it carries, if any
   bool gap = false;                       // a redis_drop gap entry of the sink's own
-  std::string market;                     // the record's identity, for a gap entry naming it
+  // A gap entry's range (what it says was skipped), so a gap entry Redis refuses (OOM) is merged
+  // into the next one instead of lost.
+  std::uint64_t gap_count = 0;
+  std::optional<std::uint64_t> gap_first, gap_last;
+  std::string market;  // the record's identity, for a gap entry naming it
   std::string symbol;
   std::string stream;
 };
@@ -53,18 +59,21 @@ struct SkippedRange {
   std::string symbol;
   std::string stream;
   void add(const LineFields& fields, std::string_view stream_name);
-  void add(const PlannedEntry& entry);  // an entry Redis refused
+  void add(const PlannedEntry& entry);  // an entry Redis refused (a gap entry: its whole range)
 
  private:
   void add(std::string_view market_name, std::string_view symbol_name, std::string_view stream_name,
            std::optional<std::uint64_t> sequence);
+  void widen(std::optional<std::uint64_t> sequence);
 };
 
 class EntryPlanner {
  public:
   static constexpr std::size_t kMaxHeld = 64;
 
-  explicit EntryPlanner(KeyOptions options) : options_(options) {}
+  // `max_age_ms` > 0: entries carry the MINID that trims their key to that age (age_trim.hpp).
+  explicit EntryPlanner(KeyOptions options, std::int64_t max_age_ms = 0)
+      : options_(options), max_age_ms_(max_age_ms) {}
 
   // The entries for one recorded line (no '\n') of `stream`, appended to `out`: held markers
   // first when the line releases them. Lines with nothing to publish (empty) add none.
@@ -87,13 +96,22 @@ class EntryPlanner {
     std::optional<std::uint64_t> last_sequence;
     std::uint64_t next_sub = 1;
     std::vector<PlannedEntry> held;
+    SequenceClock clock;  // --redis-max-age
+    std::string min_id;
   };
   void place_marker(KeyState& state, PlannedEntry entry, std::vector<PlannedEntry>& out);
 
   KeyOptions options_;
+  std::int64_t max_age_ms_ = 0;
   std::unordered_map<std::string, KeyState> keys_;
   std::uint64_t markers_abandoned_ = 0;
 };
+
+// XADD's arguments for `entry` (views into it and `maxlen`): XADD key, the trimming (MINID ~
+// min_id when the entry has one, else MAXLEN ~ maxlen unless maxlen is empty; Redis takes one
+// strategy a command), the id and the fields.
+void xadd_arguments(const PlannedEntry& entry, std::string_view maxlen,
+                    std::vector<std::string_view>& argv);
 
 // Entry fields of a line: data, type, symbol, the sequence by its exchange name, E.
 std::vector<std::pair<std::string, std::string>> entry_fields(std::string_view line,

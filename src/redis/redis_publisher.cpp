@@ -33,10 +33,12 @@ struct QueuedItem {
 }  // namespace
 
 struct RedisPublisher::Impl {
-  explicit Impl(RedisPublisherConfig c) : config(std::move(c)), planner(config.keys) {
+  explicit Impl(RedisPublisherConfig c)
+      : config(std::move(c)), planner(config.keys, config.max_age_ms) {
     if (config.queue_capacity < 2) config.queue_capacity = 2;
     if (config.batch_max < 1) config.batch_max = 1;
-    maxlen_text = std::to_string(config.maxlen);
+    // Trimmed by age (MINID) or by length (MAXLEN), not both: Redis takes one a command.
+    if (config.maxlen > 0 && config.max_age_ms <= 0) maxlen_text = std::to_string(config.maxlen);
     worker = std::thread([this] { run(); });
   }
 
@@ -55,6 +57,7 @@ struct RedisPublisher::Impl {
   // Worker thread only.
   EntryPlanner planner;
   std::unique_ptr<RedisConnection> connection;
+  std::chrono::milliseconds refusal_backoff = config.backoff_initial;  // after refused entries
   std::thread worker;
 
   bool offer(std::string_view lines, std::string_view stream) {
@@ -170,8 +173,17 @@ struct RedisPublisher::Impl {
         continue;
       }
       if (send(entries, replies)) {
-        settle(items, entries, replies);
+        const bool refused = settle(items, entries, replies);
         items.clear();
+        if (refused) {
+          // Redis refused entries (OOM under noeviction): wait before the next batch instead of
+          // sending it gap entries as fast as it refuses them; lines wait in the queue meanwhile.
+          std::unique_lock<std::mutex> lock(mutex);
+          wake.wait_for(lock, refusal_backoff, [&] { return stopping; });
+          refusal_backoff = std::min(refusal_backoff * 2, config.backoff_max);
+        } else {
+          refusal_backoff = config.backoff_initial;
+        }
       }
     }
     // What is left (Redis unreachable at stop, or the drain deadline passed) is dropped.
@@ -206,19 +218,7 @@ struct RedisPublisher::Impl {
   bool send(const std::vector<PlannedEntry>& entries, std::vector<RedisReply>& replies) {
     std::vector<std::string_view> argv;
     for (const PlannedEntry& entry : entries) {
-      argv.clear();
-      argv.emplace_back("XADD");
-      argv.emplace_back(entry.key);
-      if (config.maxlen > 0) {
-        argv.emplace_back("MAXLEN");
-        argv.emplace_back("~");
-        argv.emplace_back(maxlen_text);
-      }
-      argv.emplace_back(entry.id);
-      for (const auto& [name, value] : entry.fields) {
-        argv.emplace_back(name);
-        argv.emplace_back(value);
-      }
+      xadd_arguments(entry, maxlen_text, argv);
       connection->append(argv);
     }
     replies.clear();
@@ -231,8 +231,10 @@ struct RedisPublisher::Impl {
     return false;
   }
 
-  void settle(const std::vector<QueuedItem>& items, const std::vector<PlannedEntry>& entries,
+  // Counts the replies; true when Redis refused any entry for another reason than a duplicate.
+  bool settle(const std::vector<QueuedItem>& items, const std::vector<PlannedEntry>& entries,
               const std::vector<RedisReply>& replies) {
+    bool refused = false;
     std::lock_guard<std::mutex> lock(mutex);
     ++stats.batches;
     for (std::size_t i = 0; i < entries.size() && i < replies.size(); ++i) {
@@ -244,11 +246,13 @@ struct RedisPublisher::Impl {
         ++stats.duplicates_suppressed;
       } else {
         // Refused for another reason (OOM under maxmemory noeviction, WRONGTYPE...): skipped,
-        // and marked as a gap of its key before the next line accepted.
+        // and marked as a gap of its key before the next line accepted; a refused gap entry's
+        // range goes into that next gap entry, so an outage of many batches is named whole.
+        refused = true;
         ++stats.errors;
-        ++stats.dropped;
+        if (!entries[i].gap) ++stats.dropped;
         stats.last_error = "XADD " + entries[i].key + ": " + reply.text;
-        if (!entries[i].gap) pending_skipped[entries[i].key].add(entries[i]);
+        pending_skipped[entries[i].key].add(entries[i]);
       }
     }
     std::size_t lines = 0;
@@ -256,6 +260,7 @@ struct RedisPublisher::Impl {
       if (!item.line.empty()) ++lines;
     in_flight -= std::min(in_flight, lines);
     stats.markers_abandoned = planner.markers_abandoned();
+    return refused;
   }
 };
 

@@ -32,7 +32,8 @@ namespace depthrec::redis {
 struct RedisPublisherConfig {
   RedisUrl url;
   KeyOptions keys;
-  std::size_t maxlen = 10'000;           // XADD MAXLEN ~ N (seed 001's); 0: no trimming
+  std::size_t maxlen = 10'000;  // XADD MAXLEN ~ N (seed 001's); 0: no trimming
+  std::int64_t max_age_ms = 0;  // > 0: XADD MINID ~ by age instead of MAXLEN (age_trim.hpp)
   std::size_t queue_capacity = 100'000;  // lines waiting (the batch being sent included)
   std::size_t max_queue_bytes = std::size_t{64} << 20;
   std::size_t batch_max = 512;                     // entries per pipelined round trip

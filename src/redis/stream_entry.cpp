@@ -102,6 +102,16 @@ LineFields parse_line_fields(std::string_view line) {
   return fields;
 }
 
+LineOrigin parse_line_origin(std::string_view line) {
+  LineOrigin origin;
+  const std::string_view header = header_of(line);
+  origin.stream = string_value(header, "stream");
+  const auto recv_ns = unsigned_value(header, "recv_ns");
+  if (recv_ns && *recv_ns <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+    origin.recv_ns = static_cast<std::int64_t>(*recv_ns);
+  return origin;
+}
+
 std::string_view channel_of_stream(std::string_view stream) {
   const std::size_t at = stream.find('@');
   if (at == std::string_view::npos) return stream;

@@ -48,6 +48,14 @@ struct LineFields {
 // what is missing or malformed is left empty.
 LineFields parse_line_fields(std::string_view line);
 
+// Where a recorded line came from: its `stream` and `recv_ns` (depthrec-replay --to-redis picks
+// a time range and plans each line as the live sink did). Missing or malformed: empty.
+struct LineOrigin {
+  std::string_view stream;
+  std::optional<std::int64_t> recv_ns;
+};
+LineOrigin parse_line_origin(std::string_view line);
+
 // The channel of a stream name: "btcusdt@depth@100ms" -> "depth", "btcusdt@depth20" ->
 // "depth20", "btcusdt@bookTicker" -> "bookTicker"; a name without '@' (the `connections`
 // stream) is its own channel.

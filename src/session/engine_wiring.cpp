@@ -358,7 +358,7 @@ SessionHooks Engine::stream_hooks(EngineStream& stream) {
       return write(line, context, marker);
     };
   }
-  if (config_.redis_book_every > 0) {
+  if (config_.redis_book_every > 0 || config_.redis_book_every_ms > 0) {
     hooks.publish_book = [this](std::string& line, const RecordContext& context) {
       if (redis_) redis_->offer(line, context.stream);
     };

@@ -247,12 +247,19 @@ void FeedSession::process_depth(const DepthUpdate& update, std::int64_t recv_ns,
 
 void FeedSession::publish_book_if_due(const UpdateResult& result, const DepthUpdate& update,
                                       std::int64_t recv_ns) {
-  if (config_.redis_book_every == 0 || !hooks_.publish_book || update.kind != DepthKind::diff)
+  const bool by_time = config_.redis_book_every_ms > 0;
+  if ((config_.redis_book_every == 0 && !by_time) || !hooks_.publish_book ||
+      update.kind != DepthKind::diff)
     return;
   if (result.outcome == UpdateOutcome::applied) ++applied_since_book_;
   if (result.outcome == UpdateOutcome::joined) applied_since_book_ += result.join.applied;
-  if (applied_since_book_ < config_.redis_book_every || !sync_.book_valid()) return;
+  if (applied_since_book_ == 0 || !sync_.book_valid()) return;
+  if (by_time && !last_book_ns_) last_book_ns_ = recv_ns;  // the first period starts at the sync
+  const bool due = by_time ? recv_ns - *last_book_ns_ >= config_.redis_book_every_ms * 1'000'000
+                           : applied_since_book_ >= config_.redis_book_every;
+  if (!due) return;
   applied_since_book_ = 0;
+  last_book_ns_ = recv_ns;
   // After this event's depth line, so the sink gives it the id right after the event's.
   line_.clear();
   append_book_record(line_, context_, sync_.book(), recv_ns, update.event_time_ms,

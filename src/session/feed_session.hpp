@@ -244,6 +244,7 @@ class FeedSession {
   BookObservers observers_;
   std::shared_ptr<const StreamKey> ticker_key_;  // for the bookTicker observers' events
   std::string line_;                             // reused record buffer
+  std::optional<std::int64_t> last_book_ns_;     // --redis-book-every 5s: the last book's recv time
   std::uint64_t applied_since_book_ = 0;         // --redis-book-every: events since the last book
   std::string url_;
 

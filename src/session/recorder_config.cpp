@@ -7,6 +7,7 @@
 #include "venues/binance/binance_limits.hpp"
 #include "venues/binance/binance_streams.hpp"
 
+#include "redis/age_trim.hpp"
 #include "redis/redis_url.hpp"
 #include "session/market_endpoints.hpp"
 #include "session/recorder_rest_budgets.hpp"
@@ -100,7 +101,14 @@ std::string validate(const RecorderConfig& config) {
   if (config.redis_keys != "depthrec" && config.redis_keys != "seed001")
     return "--redis-keys must be depthrec or seed001";
   if (config.redis_queue_capacity < 2) return "--redis-queue must be at least 2";
-  if (config.redis_book_every > 0 && config.redis_url.empty())
+  if (!config.redis_max_age.empty() && !redis::parse_duration_ms(config.redis_max_age))
+    return "--redis-max-age wants a duration such as 90s, 10m, 2h or 1d (at most 365d), not '" +
+           config.redis_max_age + "'";
+  if (!config.redis_max_age.empty() && config.redis_url.empty())
+    return "--redis-max-age needs --redis";
+  if (config.redis_book_every > 0 && config.redis_book_every_ms > 0)
+    return "--redis-book-every is N events or a duration, not both";
+  if ((config.redis_book_every > 0 || config.redis_book_every_ms > 0) && config.redis_url.empty())
     return "--redis-book-every needs --redis (book entries exist in Redis only)";
   if (config.exchange_info_interval_sec < 0)
     return "--exchange-info-interval-sec must be 0 (off) or more";

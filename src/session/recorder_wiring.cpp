@@ -109,7 +109,7 @@ void Recorder::Impl::prepare() {
       return info;
     };
   }
-  if (config.redis_book_every > 0) {
+  if (config.redis_book_every > 0 || config.redis_book_every_ms > 0) {
     hooks.publish_book = [this](std::string& line, const RecordContext& context) {
       if (redis) redis->offer(line, context.stream);
     };

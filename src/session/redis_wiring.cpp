@@ -1,5 +1,7 @@
 #include "session/redis_wiring.hpp"
 
+#include "redis/age_trim.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -19,6 +21,8 @@ std::unique_ptr<redis::RedisPublisher> make_redis_publisher(const RecorderConfig
   publisher.keys.hash_tags = config.redis_hash_tags;
   publisher.keys.single_symbol = single_symbol;
   publisher.maxlen = config.redis_maxlen;
+  if (!config.redis_max_age.empty())
+    publisher.max_age_ms = redis::parse_duration_ms(config.redis_max_age).value_or(0);
   publisher.queue_capacity = config.redis_queue_capacity;
   publisher.backoff_max = std::min(publisher.backoff_max, config.backoff_max);
   return std::make_unique<redis::RedisPublisher>(publisher);

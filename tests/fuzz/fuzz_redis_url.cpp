@@ -4,7 +4,9 @@
 //    printed form (password hidden) parses back to the same endpoint;
 //  - the bytes as record lines (split at '\n'): their entry fields and ids, never a crash; an
 //    entry's data is its line, a sequenced entry's id is <sequence>-0, and ids of one key never
-//    go below the last sequence planned.
+//    go below the last sequence planned; each line's origin (stream, recv_ns: replay --to-redis)
+//    is a view into the line, never a crash;
+//  - the bytes as a duration (--redis-max-age): refused, or positive and at most 365 days.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "fuzz_check.hpp"
+#include "redis/age_trim.hpp"
 #include "redis/entry_planner.hpp"
 #include "redis/redis_url.hpp"
 #include "redis/stream_entry.hpp"
@@ -29,6 +32,11 @@ void plan_lines(std::string_view text) {
     const std::string_view line = text.substr(0, end);
     text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
     const LineFields fields = parse_line_fields(line);
+    const LineOrigin origin = parse_line_origin(line);
+    FUZZ_CHECK(origin.stream.empty() ||
+               (origin.stream.data() >= line.data() &&
+                origin.stream.data() + origin.stream.size() <= line.data() + line.size()));
+    if (origin.recv_ns) FUZZ_CHECK(*origin.recv_ns >= 0);
     if (fields.sequence) FUZZ_CHECK(!fields.sequence_name.empty());
     const std::size_t before = entries.size();
     planner.plan_line(line, "btcusdt@depth@100ms", entries);
@@ -47,6 +55,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace depthrec::redis;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   plan_lines(text);
+  if (const auto age = parse_duration_ms(text))  // --redis-max-age, --redis-book-every
+    FUZZ_CHECK(*age > 0 && *age <= std::int64_t{365} * 86'400'000);
   std::string error;
   const auto url = parse_redis_url(text, error);
   if (!url) {

@@ -15,7 +15,7 @@
 
 #include "engine_e2e_support.hpp"
 #include "faults_support.hpp"
-#include "redis_server.hpp"
+#include "redis_e2e_support.hpp"
 
 namespace itest::faults_redis {
 namespace {
@@ -33,23 +33,6 @@ std::vector<StreamKey> keys_of(const std::string& symbol) {
   return {{lower + "@depth@100ms", prefix + "depth", "u"},
           {lower + "@trade", prefix + "trade", "t"},
           {lower + "@aggTrade", prefix + "aggTrade", "a"}};
-}
-
-// Every recorded line of every segment, grouped by its stream, in recording order.
-std::map<std::string, std::vector<std::string>> recorded_lines(const std::string& data_dir) {
-  std::map<std::string, std::vector<std::string>> out;
-  for (const std::string& path : segment_files(data_dir)) {
-    std::string text;
-    EXPECT_TRUE(gunzip_file(path, text)) << path;
-    std::size_t start = 0;
-    while (start < text.size()) {
-      const std::size_t end = text.find('\n', start);
-      const std::string line = text.substr(start, end - start);
-      start = end == std::string::npos ? text.size() : end + 1;
-      if (!line.empty()) out[stream_of_line(line)].push_back(line);
-    }
-  }
-  return out;
 }
 
 std::uint64_t sequence_of_line(const std::string& line, const std::string& field) {
@@ -91,7 +74,7 @@ TEST(FaultRedis, EveryRecordedRecordIsInRedisOnceInExchangeOrder) {
   RecorderRun run = record_with_redis(sim, symbols, redis);
   const auto metrics = stop_once_every_book_is_at_truth(sim, run, usdm(symbols));
   ASSERT_TRUE(metrics);
-  const auto lines = recorded_lines(run.data_dir());
+  const auto lines = recorded_lines_by_stream(run.data_dir());
   std::uint64_t entries_total = 0;
   std::uint64_t events = 0;
   for (const std::string& symbol : symbols) {
@@ -140,8 +123,8 @@ TEST(FaultRedis, TwoRecordersOnTheSameStreamsPublishEveryEventExactlyOnce) {
   const auto first_metrics = stop_once_every_book_is_at_truth(sim, first, usdm(symbols));
   const auto second_metrics = stop_once_every_book_is_at_truth(sim, second, usdm(symbols));
   ASSERT_TRUE(first_metrics && second_metrics);
-  const auto first_lines = recorded_lines(first.data_dir());
-  const auto second_lines = recorded_lines(second.data_dir());
+  const auto first_lines = recorded_lines_by_stream(first.data_dir());
+  const auto second_lines = recorded_lines_by_stream(second.data_dir());
   std::uint64_t events_in_redis = 0;
   for (const StreamKey& k : keys_of("BTCUSDT")) {
     // Every event either recorder recorded...
@@ -245,7 +228,7 @@ TEST(FaultRedis, RedisKilledAndRestartedLeavesOneGapEntryAndCompleteFiles) {
   ASSERT_TRUE(metrics);
   // The files are complete: every event depthsim sent, no break.
   expect_stream_replays_to_truth(sim, run, btc, 0);
-  const auto lines = recorded_lines(run.data_dir());
+  const auto lines = recorded_lines_by_stream(run.data_dir());
   const AfterFault after = read_depth_key(redis, depth_key);
   // One gap entry for the outage (a second only if the loaded machine stalled the sink for the
   // 50 records' worth of time again right after): each right after the range it names.
@@ -299,7 +282,7 @@ TEST(FaultRedis, FrozenRedisKeepsTheQueueBoundedAndTheRecordingWhole) {
   // every event depthsim sent is recorded and verified.
   EXPECT_EQ(metric_at(*metrics, {"log_queue", "drops"}), 0u);
   expect_stream_replays_to_truth(sim, run, btc, 0);
-  const auto lines = recorded_lines(run.data_dir());
+  const auto lines = recorded_lines_by_stream(run.data_dir());
   const AfterFault after = read_depth_key(redis, depth_key);
   EXPECT_GE(after.gaps.size(), 1u) << "the records skipped while frozen are named by a gap entry";
   const std::uint64_t covered =

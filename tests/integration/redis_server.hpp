@@ -8,11 +8,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "child_process.hpp"
@@ -23,7 +25,11 @@ namespace itest {
 
 class RedisServer {
  public:
-  RedisServer() : dir_(make_temp_dir("redis")) { start(); }
+  // `extra`: more redis-server options (e.g. --maxmemory 64mb --maxmemory-policy noeviction).
+  explicit RedisServer(std::vector<std::string> extra = {})
+      : dir_(make_temp_dir("redis")), extra_(std::move(extra)) {
+    start();
+  }
   ~RedisServer() = default;  // ChildProcess: SIGTERM, then SIGKILL, by pid
 
   static bool available() { return std::filesystem::exists("/usr/bin/redis-server"); }
@@ -36,11 +42,12 @@ class RedisServer {
   void start() {
     process_.reset();
     ++starts_;
-    process_ = std::make_unique<ChildProcess>(
-        "/usr/bin/redis-server",
-        std::vector<std::string>{"--port", "0", "--unixsocket", socket_path(), "--unixsocketperm",
-                                 "700", "--save", "", "--appendonly", "no", "--dir", dir_},
-        dir_ + "/redis-" + std::to_string(starts_) + ".log");
+    std::vector<std::string> args{"--port",           "0",   "--unixsocket", socket_path(),
+                                  "--unixsocketperm", "700", "--save",       "",
+                                  "--appendonly",     "no",  "--dir",        dir_};
+    args.insert(args.end(), extra_.begin(), extra_.end());
+    process_ = std::make_unique<ChildProcess>("/usr/bin/redis-server", args,
+                                              dir_ + "/redis-" + std::to_string(starts_) + ".log");
     connection_.reset();
     const bool up = wait_until([&] { return connect(); }, std::chrono::seconds(20));
     if (!up) throw std::runtime_error("redis-server did not answer: " + process_->output());
@@ -68,6 +75,16 @@ class RedisServer {
     return reply && reply->kind == depthrec::redis::RedisReply::Kind::integer
                ? static_cast<std::uint64_t>(reply->integer)
                : 0;
+  }
+
+  // A figure of INFO (e.g. "used_memory"); 0 when absent.
+  std::uint64_t info_figure(const std::string& section, const std::string& name) {
+    const auto reply = command({"INFO", section});
+    if (!reply) return 0;
+    const std::string& text = reply->text;
+    const std::size_t at = text.find("\n" + name + ":");
+    if (at == std::string::npos) return 0;
+    return std::strtoull(text.c_str() + at + name.size() + 2, nullptr, 10);
   }
 
   struct Entry {
@@ -105,6 +122,7 @@ class RedisServer {
   }
 
   std::string dir_;
+  std::vector<std::string> extra_;
   int starts_ = 0;
   std::unique_ptr<ChildProcess> process_;
   std::unique_ptr<depthrec::redis::RedisConnection> connection_;

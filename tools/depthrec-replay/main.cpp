@@ -3,6 +3,8 @@
 //   depthrec-replay [--market usdm|spot|coinm] [--symbol S] [--stream NAME] [--max-unverified N]
 //                   [--at ID|TIME]
 //                   [--levels N] [--csv FILE|-] [--json] [--plot FILE.html] INPUT...
+//   depthrec-replay --to-redis URL [--from TIME] [--to TIME] [--symbols A,B] [--redis-keys K]
+//                   [--redis-hash-tags] [--redis-single-symbol] INPUT...
 //
 // INPUT is a recording file (gzip or plain), a directory of depthrec segments, or - (stdin), in
 // the raw capture format, cryptofeed's raw capture or depthrec's NDJSON (docs/records.md);
@@ -12,9 +14,13 @@
 // every stream is consistent (every break marked by gap + resync records, every matching ticker
 // equal to the rebuilt book) and verified (some depth events applied to a synced book, at most N
 // not), 1 when one is not (or the input holds no depth event), 2 on usage or IO errors.
+// --to-redis republishes the recording (or its records received from --from to --to) into the
+// live sink's Redis streams, filling what they miss (redis_republish.hpp): exit 0 when every entry
+// is there, 1 when Redis refused some, 2 on usage, IO or connection errors.
 // --plot writes the same verdict with per-stream charts as one offline HTML page (report_plot.hpp).
 #include <CLI/CLI.hpp>
 
+#include <cctype>
 #include <cstdio>
 #include <exception>
 #include <memory>
@@ -27,6 +33,7 @@
 #include "kline_check.hpp"
 #include "kline_trade_check.hpp"
 #include "plot_series.hpp"
+#include "redis_republish.hpp"
 #include "replay_verifier.hpp"
 #include "report_output.hpp"
 #include "report_plot.hpp"
@@ -53,6 +60,13 @@ struct Options {
   std::string plot;
   std::optional<std::uint64_t> max_unverified;
   std::vector<std::string> inputs;
+  // --to-redis
+  std::string to_redis;
+  std::string from, to;
+  std::vector<std::string> symbols;
+  std::string redis_keys = "depthrec";
+  bool redis_hash_tags = false;
+  bool redis_single_symbol = false;
 };
 
 std::string joined(const std::vector<std::string>& texts) {
@@ -66,7 +80,37 @@ bool at_reached(const AtTarget& target, std::int64_t recv_ns, const OrderBook& b
   return recv_ns >= 0 && static_cast<std::uint64_t>(recv_ns) >= target.value;
 }
 
+int run_to_redis(const Options& options) {
+  RepublishOptions republish;
+  republish.url = options.to_redis;
+  for (const auto& [text, bound] :
+       {std::pair{&options.from, &republish.from_ns}, std::pair{&options.to, &republish.to_ns}}) {
+    if (text->empty()) continue;
+    *bound = parse_time_bound(*text);
+    if (!*bound) {
+      std::fprintf(stderr,
+                   "depthrec-replay: --from/--to want an ISO-8601 UTC time or ns since the epoch "
+                   "(ns:N), not '%s'\n",
+                   text->c_str());
+      return kExitUsage;
+    }
+  }
+  for (std::string symbol : options.symbols) {
+    for (char& c : symbol) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    republish.symbols.insert(symbol);
+  }
+  republish.keys.scheme =
+      options.redis_keys == "seed001" ? redis::KeyScheme::seed001 : redis::KeyScheme::depthrec;
+  republish.keys.hash_tags = options.redis_hash_tags;
+  republish.keys.single_symbol = options.redis_single_symbol;
+  const RepublishResult result = republish_to_redis(options.inputs, republish);
+  std::printf("depthrec-replay --to-redis: %s\n", republish_summary(result).c_str());
+  if (!result.errors.empty()) return kExitUsage;
+  return result.counts.refused > 0 ? kExitInconsistent : kExitConsistent;
+}
+
 int run(const Options& options) {
+  if (!options.to_redis.empty()) return run_to_redis(options);
   VerifierOptions verifier_options;
   if (!options.market.empty()) {
     verifier_options.market = parse_market(options.market);
@@ -203,6 +247,21 @@ int run_command_line(int argc, char** argv) {
   app.add_option("--plot", options.plot,
                  "also write the report as a self-contained HTML page with per-stream charts "
                  "(events/s, event and pipeline latency, gaps and resyncs marked)");
+  app.add_option("--to-redis", options.to_redis,
+                 "republish the recording into the Redis streams of the live sink (--redis URL): "
+                 "same keys, fields and ids; entries already there are counted, missing ones "
+                 "filled in place, gap entries of filled ranges deleted");
+  app.add_option("--from", options.from,
+                 "--to-redis: records received at or after TIME (ISO UTC or ns:N)");
+  app.add_option("--to", options.to, "--to-redis: records received at or before TIME");
+  app.add_option("--symbols", options.symbols, "--to-redis: only these symbols")->delimiter(',');
+  app.add_option("--redis-keys", options.redis_keys,
+                 "--to-redis: the live sink's key scheme (depthrec or seed001)")
+      ->check(CLI::IsMember({"depthrec", "seed001"}));
+  app.add_flag("--redis-hash-tags", options.redis_hash_tags,
+               "--to-redis: keys with {SYMBOL}, as the live sink's --redis-hash-tags");
+  app.add_flag("--redis-single-symbol", options.redis_single_symbol,
+               "--to-redis with seed001 keys: the live run recorded one symbol (keys without it)");
   app.add_option("INPUT", options.inputs,
                  "recording file, segment directory, or - for stdin; several are merged by "
                  "receive time (a cryptofeed capture and its REST companion file)")

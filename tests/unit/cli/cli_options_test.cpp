@@ -188,6 +188,7 @@ TEST(CliRedis, FlagsDefaultsAndRefusals) {
   refuses({"--redis", "redis://h:99999"}, "--redis: the port must be");
   refuses({"--redis", "localhost:6379"}, "is no Redis URL");
   refuses({"--redis-keys", "other"}, "--redis-keys");
+  refuses({"--redis-book-every", "5 s"}, "wants N events or a duration");
   refuses({"--redis-book-every", "100"}, "--redis-book-every needs --redis");
   refuses({"--redis", "unix:///tmp/r.sock", "--redis-queue", "1"}, "--redis-queue must be");
 }

@@ -202,6 +202,22 @@ TEST(EntryPlanner, SkippedRecordsBecomeOneGapEntryAfterTheirRange) {
   EXPECT_NE(field("data").find(R"("from":101,"to":103,"dropped":3)"), std::string::npos);
 }
 
+TEST(EntryPlanner, ARefusedGapEntrysRangeGoesIntoTheNextOne) {
+  // Under maxmemory noeviction Redis refuses the gap entry too: its range must not be lost.
+  EntryPlanner planner{KeyOptions{}};
+  std::vector<PlannedEntry> out;
+  SkippedRange first;
+  for (std::uint64_t u : {101, 102}) first.add(parse_line_fields(depth_line(u)), kStream);
+  planner.plan_skipped("depthrec:usdm:BTCUSDT:depth", first, out);
+  SkippedRange next;
+  next.add(out.back());  // refused: the whole range, not one record
+  next.add(parse_line_fields(depth_line(107)), kStream);
+  EXPECT_EQ(next.count, 3u);
+  EXPECT_EQ(next.first_sequence, 101u);
+  EXPECT_EQ(next.last_sequence, 107u);
+  EXPECT_EQ(next.stream, kStream);
+}
+
 TEST(EntryPlanner, AnEventAtOrBelowTheLastKeepsThePosition) {
   EntryPlanner planner{KeyOptions{}};
   std::vector<PlannedEntry> out;

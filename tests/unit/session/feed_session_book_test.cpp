@@ -95,5 +95,52 @@ TEST(FeedSessionBook, ABookLineFollowsEveryNthAppliedEvent) {
   EXPECT_EQ(std::count(books[1].begin(), books[1].end(), '\n'), 1) << "one line";
 }
 
+TEST(FeedSessionBook, TheTimeFormPublishesABookOncePerPeriod) {
+  RecorderConfig config;
+  config.market = Market::usdm;
+  config.symbol = "BTCUSDT";
+  config.speed = "100ms";
+  config.depth_levels = 0;
+  config.redis_book_every_ms = 5'000;  // --redis-book-every 5s
+  FeedMetrics metrics(StreamKey{Market::usdm, "BTCUSDT", "btcusdt@depth@100ms"}, 0);
+  std::vector<std::uint64_t> book_ids;
+  SessionHooks hooks;
+  hooks.request_snapshot = [](bool) {};
+  hooks.write = [](std::string& line, const RecordContext&, bool) {
+    line.clear();
+    return PushInfo{0, 0};
+  };
+  hooks.publish_book = [&](std::string& line, const RecordContext&) {
+    rapidjson::Document doc;
+    doc.Parse(line.c_str());
+    ASSERT_TRUE(doc.IsObject()) << line;
+    book_ids.push_back(doc["lastUpdateId"].GetUint64());
+  };
+  FeedSession session(config, metrics, std::move(hooks));
+  FrameParser parser;
+  Frame frame;
+  std::vector<std::string> texts;
+  constexpr std::int64_t kSecond = 1'000'000'000;
+  const auto feed_at = [&](const std::string& text, std::int64_t recv_ns) {
+    texts.push_back(text);
+    ASSERT_EQ(parser.parse(texts.back(), frame), ParseError::none);
+    session.on_depth(frame, recv_ns, text.size());
+  };
+  const std::int64_t t0 = 2'000'000'000'000'000'000;
+  feed_at(futures_event(96, 105, 95, "100.0"), t0);
+  RestAnswer answer;
+  answer.status = 200;
+  answer.body = R"({"lastUpdateId":100,"E":1,"T":1,"bids":[["99.0","3.0"]],"asks":[]})";
+  session.on_snapshot_answer(answer);
+  // Events 1 s apart: books at the first event applied 5 s after the sync and 5 s after that.
+  std::uint64_t u = 105;
+  for (int second = 1; second <= 11; ++second) {
+    feed_at(futures_event(u + 1, u + 10, u, "100." + std::to_string(second)),
+            t0 + second * kSecond);
+    u += 10;
+  }
+  EXPECT_EQ(book_ids, (std::vector<std::uint64_t>{165, 215}));
+}
+
 }  // namespace
 }  // namespace depthrec::session
