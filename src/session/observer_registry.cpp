@@ -61,6 +61,7 @@ ChannelObservers ObserverRegistry::for_channel(const SubscriptionKey& key,
       break;
     case ChannelKind::diff_depth:
     case ChannelKind::partial_depth:
+    case ChannelKind::rpi_depth:
     case ChannelKind::book_ticker:
       break;
   }
