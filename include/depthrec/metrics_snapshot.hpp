@@ -117,6 +117,7 @@ struct ParquetSinkState {
   std::uint64_t rows_refused = 0;     // items of failed files or with a value beyond its column
   std::uint64_t records_skipped = 0;  // records of no dataset (connect, subscriptions...)
   std::uint64_t partials_found = 0;   // a crashed run's .tmp files renamed .partial at start
+  std::uint64_t files_recovered = 0;  // a crashed run's .tmp files recovered at start
   std::uint64_t queue_depth = 0;
   std::string last_error;  // empty if none yet
 };

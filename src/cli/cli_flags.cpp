@@ -237,7 +237,7 @@ void add_flags(CLI::App& app, FlagValues& v) {
       ->capture_default_str();
   app.add_option("--parquet-row-group-mb", v.parquet_row_group_mb,
                  "Uncompressed MiB a --parquet file buffers before writing a row group (its "
-                 "memory bound per open file)")
+                 "memory bound per open file, and what a crash can lose of it); 0.0625..")
       ->capture_default_str();
 
   app.add_option("-c,--config", v.config_file,

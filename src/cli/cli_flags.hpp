@@ -37,7 +37,7 @@ struct FlagValues {
   std::vector<std::string> streams;   // --streams (stream_flags.hpp)
   std::string klines = "all";         // --klines all|closed
   std::string parquet_rotate = "1h";  // --parquet-rotate (parquet_tables/rotation.hpp)
-  std::size_t parquet_row_group_mb = config.parquet_row_group_bytes >> 20;
+  double parquet_row_group_mb = static_cast<double>(config.parquet_row_group_bytes) / (1u << 20);
 
   // The config file and the commands on it (docs/config.md).
   std::string config_file;

@@ -99,8 +99,12 @@ ParsedCommandLine finish(const FlagParser& parser, std::optional<config::LoadedC
     return exit_with(2, "depthrec: --parquet-rotate '" + v.parquet_rotate +
                             "': use a whole number of s, m or h from 1s to 24h (1h, 15m, 10s)");
   }
-  c.parquet_row_group_bytes =
-      v.parquet_row_group_mb > (SIZE_MAX >> 20) ? SIZE_MAX : v.parquet_row_group_mb << 20;
+  // Fractions of a MiB (0.0625 = 64 KiB, the least) make small row groups for crash tests.
+  const double row_group_bytes = v.parquet_row_group_mb * (1u << 20);
+  c.parquet_row_group_bytes = !(row_group_bytes > 0) ? 0
+                              : row_group_bytes >= static_cast<double>(SIZE_MAX >> 1)
+                                  ? SIZE_MAX >> 1
+                                  : static_cast<std::size_t>(row_group_bytes);
   c.rotate = v.rotate == "size" ? RotateMode::size : RotateMode::interval;
   c.output_format = v.format == "csv"    ? OutputFormat::csv
                     : v.format == "both" ? OutputFormat::both

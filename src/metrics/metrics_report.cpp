@@ -221,6 +221,7 @@ void parquet_object(Writer& w, const ParquetSinkState& p) {
   count(w, "rows_refused", p.rows_refused);
   count(w, "records_skipped", p.records_skipped);
   count(w, "partials_found", p.partials_found);
+  count(w, "files_recovered", p.files_recovered);
   count(w, "queue_depth", p.queue_depth);
   text_or_null(w, "last_error", p.last_error);
   w.EndObject();

@@ -151,8 +151,29 @@ bool TableWriter::end_row() {
   }
   ++rows_;
   ++rows_in_group_;
-  if (buffered >= options_.row_group_bytes) return flush_row_group();
+  if (buffered < options_.row_group_bytes) return true;
+  // Each full row group is made recoverable on its own (a crash loses at most the open one).
+  if (!flush_row_group()) return false;
+  if (!file_->checkpoint(footer_bytes())) return fail(file_->error());
   return true;
+}
+
+std::string TableWriter::footer_bytes() const {
+  FooterFields footer;
+  footer.schema = &schema_;
+  footer.row_groups = &row_groups_written_;
+  footer.num_rows = static_cast<std::int64_t>(rows_ - rows_in_group_);
+  footer.codec = options_.codec;
+  footer.created_by = options_.created_by;
+  footer.metadata = &options_.metadata;
+  std::string tail;
+  append_file_metadata(footer, tail);
+  const auto footer_size = static_cast<std::uint32_t>(tail.size());
+  char length[4];
+  std::memcpy(length, &footer_size, 4);  // little endian
+  tail.append(length, 4);
+  tail.append(kMagic, 4);
+  return tail;
 }
 
 bool TableWriter::flush_row_group() {
@@ -187,21 +208,7 @@ bool TableWriter::close() {
     if (set_in_row_[i]) return fail("close() inside a row: end_row() not called");
   }
   if (!flush_row_group()) return false;
-  FooterFields footer;
-  footer.schema = &schema_;
-  footer.row_groups = &row_groups_written_;
-  footer.num_rows = static_cast<std::int64_t>(rows_);
-  footer.codec = options_.codec;
-  footer.created_by = options_.created_by;
-  footer.metadata = &options_.metadata;
-  std::string tail;
-  append_file_metadata(footer, tail);
-  const auto footer_size = static_cast<std::uint32_t>(tail.size());
-  char length[4];
-  std::memcpy(length, &footer_size, 4);  // little endian
-  tail.append(length, 4);
-  tail.append(kMagic, 4);
-  if (!file_->write(tail) || !file_->commit()) return fail(file_->error());
+  if (!file_->write(footer_bytes()) || !file_->commit()) return fail(file_->error());
   closed_ = true;
   return true;
 }

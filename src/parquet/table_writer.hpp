@@ -95,6 +95,7 @@ class TableWriter {
   bool fail(std::string message);
   bool claim(std::size_t column, PhysicalType type);  // checks a value may be set
   bool flush_row_group();
+  std::string footer_bytes() const;  // FileMetaData of the written row groups + length + PAR1
 
   std::unique_ptr<OutputFile> file_;
   std::vector<ColumnSpec> schema_;

@@ -29,15 +29,21 @@ LiveParquet::LiveParquet(LiveParquetOptions options, std::size_t queue_capacity,
                      (error ? error.message() : std::string("not writable")) +
                      "; no Parquet files, the NDJSON recording goes on");
   } else {
-    std::vector<std::string> errors;
-    const std::vector<std::string> renamed = rename_leftover_temporaries(options.dir, errors);
-    partials_found_ = renamed.size();
-    for (const std::string& path : renamed) {
-      notes_.push_back("parquet: " + path +
-                       ": a file an earlier run did not finish (crash), renamed from .tmp; its "
-                       "rows are in that run's NDJSON recording");
+    const LeftoverFiles leftovers = handle_leftover_temporaries(options.dir);
+    partials_found_ = leftovers.partial.size();
+    files_recovered_ = leftovers.recovered.size();
+    for (const std::string& path : leftovers.recovered) {
+      notes_.push_back(
+          "parquet: " + path +
+          ": recovered from a file an earlier run did not finish (crash): its rows "
+          "up to the last full row group; the rest are in that run's NDJSON recording");
     }
-    for (const std::string& problem : errors) notes_.push_back("parquet: " + problem);
+    for (const std::string& path : leftovers.partial) {
+      notes_.push_back("parquet: " + path +
+                       ": a file an earlier run did not finish (crash) before its first row "
+                       "group, renamed from .tmp; its rows are in that run's NDJSON recording");
+    }
+    for (const std::string& problem : leftovers.errors) notes_.push_back("parquet: " + problem);
   }
   auto sink = std::make_unique<LiveParquetSink>(std::move(options), realtime_ns);
   sink_ = sink.get();
@@ -67,6 +73,7 @@ ParquetSinkState LiveParquet::state() const {
   state.dropped = queue.dropped;
   state.queue_depth = queue.queue_depth;
   state.partials_found = partials_found_;
+  state.files_recovered = files_recovered_;
   if (state.last_error.empty() && startup_failed_ && !notes_.empty()) {
     state.last_error = notes_.front();
   }

@@ -18,8 +18,8 @@ namespace depthrec::export_parquet {
 
 class LiveParquet {
  public:
-  // Renames a crashed run's leftovers (rename_leftover_temporaries) and starts the worker. An
-  // unusable directory is not fatal: startup_notes() says why and its rows are refused.
+  // Recovers or renames a crashed run's leftovers (handle_leftover_temporaries) and starts the
+  // worker. An unusable directory is not fatal: startup_notes() says why and its rows are refused.
   LiveParquet(LiveParquetOptions options, std::size_t queue_capacity, std::size_t max_queue_bytes);
   ~LiveParquet();
   LiveParquet(const LiveParquet&) = delete;
@@ -38,6 +38,7 @@ class LiveParquet {
   std::vector<std::string> notes_;
   bool startup_failed_ = false;
   std::uint64_t partials_found_ = 0;
+  std::uint64_t files_recovered_ = 0;
   LiveParquetSink* sink_ = nullptr;  // owned by writer_
   std::unique_ptr<AsyncWriter> writer_;
   std::string buffer_;  // reused: try_push hands back a cleared buffer

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "depthrec/market.hpp"
+#include "parquet/checkpoint.hpp"
 #include "parquet_tables/table_route.hpp"
 
 namespace depthrec::export_parquet {
@@ -12,6 +13,7 @@ namespace {
 
 constexpr std::string_view kTemporarySuffix = ".tmp";
 constexpr std::string_view kPartialSuffix = ".partial";
+constexpr std::string_view kRecoveredSuffix = ".recovered.parquet";  // replaces ".parquet"
 constexpr int kLiveScale = 8;           // Binance's most fraction digits
 constexpr int kLiveIntegerDigits = 10;  // DECIMAL(18) on INT64 leaves 10 of 18 digits
 
@@ -21,8 +23,10 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 
 bool path_taken(const std::string& path) {
   std::error_code error;
-  for (const std::string& candidate :
-       {path, path + std::string(kTemporarySuffix), path + std::string(kPartialSuffix)}) {
+  const std::string recovered = path.substr(0, path.size() - std::string_view(".parquet").size()) +
+                                std::string(kRecoveredSuffix);
+  for (const std::string& candidate : {path, path + std::string(kTemporarySuffix),
+                                       path + std::string(kPartialSuffix), recovered}) {
     if (std::filesystem::exists(candidate, error) || error) return true;
   }
   return false;
@@ -39,39 +43,50 @@ SymbolFacts live_symbol_facts() {
   return facts;
 }
 
-std::vector<std::string> rename_leftover_temporaries(const std::string& dir,
-                                                     std::vector<std::string>& errors) {
-  std::vector<std::string> renamed;
+LeftoverFiles handle_leftover_temporaries(const std::string& dir) {
+  LeftoverFiles result;
   std::error_code error;
-  if (!std::filesystem::is_directory(dir, error)) return renamed;
+  if (!std::filesystem::is_directory(dir, error)) return result;
   std::filesystem::recursive_directory_iterator it(dir, error);
   if (error) {
-    errors.push_back("cannot list " + dir + ": " + error.message());
-    return renamed;
+    result.errors.push_back("cannot list " + dir + ": " + error.message());
+    return result;
   }
-  std::vector<std::filesystem::path> leftovers;  // renamed after the walk, not during it
+  const std::string sidecar_suffix = ".parquet.tmp" + std::string(parquet::kCheckpointSuffix);
+  std::vector<std::filesystem::path> leftovers, sidecars;  // handled after the walk
   for (; it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
     if (error) {
-      errors.push_back("cannot list " + dir + ": " + error.message());
+      result.errors.push_back("cannot list " + dir + ": " + error.message());
       break;
     }
     const std::string name = it->path().filename().string();
-    if (it->is_regular_file(error) && ends_with(name, ".parquet.tmp")) {
-      leftovers.push_back(it->path());
-    }
+    if (!it->is_regular_file(error)) continue;
+    if (ends_with(name, ".parquet.tmp")) leftovers.push_back(it->path());
+    if (ends_with(name, sidecar_suffix)) sidecars.push_back(it->path());
   }
   for (const std::filesystem::path& path : leftovers) {
-    std::string target = path.string();
-    target.resize(target.size() - kTemporarySuffix.size());
-    target += kPartialSuffix;
+    std::string base = path.string();
+    base.resize(base.size() - kTemporarySuffix.size() - std::string_view(".parquet").size());
+    std::string problem;
+    const parquet::RecoveryOutcome outcome =
+        parquet::recover_temporary(path.string(), base + std::string(kRecoveredSuffix), problem);
+    if (outcome == parquet::RecoveryOutcome::recovered) {
+      result.recovered.push_back(base + std::string(kRecoveredSuffix));
+      continue;
+    }
+    if (outcome == parquet::RecoveryOutcome::failed) result.errors.push_back(problem);
+    const std::string target = base + ".parquet" + std::string(kPartialSuffix);
     std::filesystem::rename(path, target, error);
     if (error) {
-      errors.push_back("cannot rename " + path.string() + ": " + error.message());
+      result.errors.push_back("cannot rename " + path.string() + ": " + error.message());
     } else {
-      renamed.push_back(target);
+      result.partial.push_back(target);
     }
   }
-  return renamed;
+  for (const std::filesystem::path& sidecar : sidecars) {
+    std::filesystem::remove(sidecar, error);  // its .tmp was committed (or handled just above)
+  }
+  return result;
 }
 
 LiveParquetSink::LiveParquetSink(LiveParquetOptions options, Clock clock)
@@ -151,7 +166,7 @@ LiveParquetSink::OpenFile& LiveParquetSink::file_for(const FileKey& key,
   }
   file.path = free_path(dir, key.period_begin_ns);
   std::string open_error;
-  auto output = parquet::open_output_file(file.path, open_error);
+  auto output = parquet::open_output_file(file.path, open_error, /*crash_checkpoints=*/true);
   if (!output) {
     note_error(open_error);
     return files_.emplace(key, std::move(file)).first->second;

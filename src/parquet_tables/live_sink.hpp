@@ -3,7 +3,8 @@
 // routing, schemas and row builders), one file per (channel, market, symbol, rotation period):
 //   DIR/channel=<c>/market=<m>/symbol=<s>/date=<YYYY-MM-DD>/part-HHMMSS.parquet
 // A file is written as `<name>.tmp` and renamed when complete (after an fsync), so a name without
-// .tmp is always a whole, valid file; a closed file is never reopened (rows of its period that
+// .tmp is always a whole, valid file (after a crash: each full row group is recoverable, see
+// handle_leftover_temporaries); a closed file is never reopened (rows of its period that
 // come later go to part-HHMMSS-1.parquet). A period's files close when the clock passes its end
 // by close_grace_ns (rows still in the queue then land in it), at the latest at close().
 //
@@ -44,10 +45,16 @@ struct LiveParquetOptions {
   std::size_t page_bytes = 1u << 20;
 };
 
-// A crashed run's leftovers: every `*.parquet.tmp` under `dir` renamed `*.parquet.partial` (a
-// name no `*.parquet` glob matches). Returns the renamed paths; `errors` gets those it could not.
-std::vector<std::string> rename_leftover_temporaries(const std::string& dir,
-                                                     std::vector<std::string>& errors);
+// A crashed run's leftovers: every `*.parquet.tmp` under `dir` whose footer checkpoint is valid
+// cut to its last whole row group and renamed `part-HHMMSS.recovered.parquet` (checkpoint.hpp);
+// the others renamed `*.parquet.partial` (a name no `*.parquet` glob matches). Sidecars left
+// without a .tmp are removed.
+struct LeftoverFiles {
+  std::vector<std::string> recovered;  // valid files, their rows up to the last row group
+  std::vector<std::string> partial;    // nothing recoverable
+  std::vector<std::string> errors;     // those it could not handle
+};
+LeftoverFiles handle_leftover_temporaries(const std::string& dir);
 
 class LiveParquetSink final : public RecordSink {
  public:

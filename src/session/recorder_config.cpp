@@ -97,7 +97,7 @@ std::string validate(const RecorderConfig& config) {
   if (config.parquet_rotate_sec < 1 || config.parquet_rotate_sec > 86'400)
     return "--parquet-rotate must be from 1s to 24h";
   if (config.parquet_row_group_bytes < (64u << 10))
-    return "--parquet-row-group-mb must be at least 1";
+    return "--parquet-row-group-mb must be at least 0.0625 (64 KiB)";
   if (config.redis_keys != "depthrec" && config.redis_keys != "seed001")
     return "--redis-keys must be depthrec or seed001";
   if (config.redis_queue_capacity < 2) return "--redis-queue must be at least 2";

@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -170,13 +171,50 @@ TEST_F(LiveParquet, EveryValueOfEveryDatasetEqualsTheNdjsonRecording) {
   report_figure("live_parquet_rows", static_cast<double>(rows));
 }
 
+// The receive-time period (ns since the epoch) of a 1 s live file, from its path's date= and
+// part-HHMMSS names.
+std::int64_t one_second_period_begin_ns(const std::string& path) {
+  const std::size_t date = path.find("/date=");
+  const std::size_t part = path.rfind("/part-");
+  std::tm utc{};
+  utc.tm_year = std::stoi(path.substr(date + 6, 4)) - 1900;
+  utc.tm_mon = std::stoi(path.substr(date + 11, 2)) - 1;
+  utc.tm_mday = std::stoi(path.substr(date + 14, 2));
+  utc.tm_hour = std::stoi(path.substr(part + 6, 2));
+  utc.tm_min = std::stoi(path.substr(part + 8, 2));
+  utc.tm_sec = std::stoi(path.substr(part + 10, 2));
+  return static_cast<std::int64_t>(::timegm(&utc)) * 1000000000;
+}
+
+// The recording's rows of `table` received in [begin_ns, begin_ns + 1 s), in recording order.
+std::vector<Row> rows_of_second(const std::vector<Row>& table, std::int64_t begin_ns) {
+  std::vector<Row> rows;
+  for (const Row& row : table) {
+    const std::int64_t recv_ns = std::stoll(*row[0]);
+    if (recv_ns >= begin_ns && recv_ns < begin_ns + 1000000000) rows.push_back(row);
+  }
+  return rows;
+}
+
 TEST_F(LiveParquet, SigkillLeavesClosedFilesValidAndOpenOnesPartial) {
   Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "200", "--events", "100000",
                  "--start-on-subscribe", "--seed", "17"});
   const std::string out = dir_ + "/parquet";
   const std::vector<std::string> flags = {
-      "--symbols", "BTCUSDT", "--market",         "usdm", "--streams",        "depth@100ms,trade",
-      "--parquet", out,       "--parquet-rotate", "1s",   "--print-interval", "1"};
+      "--symbols",
+      "BTCUSDT",
+      "--market",
+      "usdm",
+      "--streams",
+      "depth@100ms,trade",
+      "--parquet",
+      out,
+      "--parquet-rotate",
+      "1s",
+      "--print-interval",
+      "1",
+      "--parquet-row-group-mb",
+      "0.0625"};  // 64 KiB: depth files write row groups every second
   RecorderRun run = start_recorder(sim, flags);
   EXPECT_TRUE(
       wait_until([&] { return files_closed(run) >= 4 && !files_ending(out, ".tmp").empty(); },
@@ -197,26 +235,63 @@ TEST_F(LiveParquet, SigkillLeavesClosedFilesValidAndOpenOnesPartial) {
     }
   }
 
-  // The next run on the directory renames the leftovers *.parquet.partial (no *.parquet glob
-  // matches them), says so, and writes on.
+  // The next run on the directory recovers each leftover with a footer checkpoint (its complete
+  // row groups) as part-HHMMSS.recovered.parquet, renames the others *.parquet.partial (no
+  // *.parquet glob matches them), says so, and writes on.
   RecorderRun next = start_recorder(sim, flags);
   EXPECT_TRUE(wait_until(
       [&] {
         const auto metrics = read_metrics(next.metrics_path());
-        return metrics && metric_u64(*metrics, "parquet", "partials_found") == open.size();
+        return metrics && metric_u64(*metrics, "parquet", "partials_found") +
+                                  metric_u64(*metrics, "parquet", "files_recovered") ==
+                              open.size();
       },
       std::chrono::seconds(30)))
       << next.process->output();
   stop_recorder(next);
+  std::vector<std::string> recovered;
   for (const std::string& path : open) {
     EXPECT_FALSE(fs::exists(path)) << path;
-    const std::string partial = path.substr(0, path.size() - 4) + ".partial";
-    EXPECT_TRUE(fs::exists(partial)) << partial;
+    const std::string base = path.substr(0, path.size() - std::string(".parquet.tmp").size());
+    const std::string partial = base + ".parquet.partial";
+    if (fs::exists(base + ".recovered.parquet")) {
+      recovered.push_back(base + ".recovered.parquet");
+    } else {
+      EXPECT_TRUE(fs::exists(partial)) << partial;
+    }
   }
   for (const std::string& path : complete) EXPECT_TRUE(fs::exists(path)) << "kept: " << path;
+  ASSERT_GE(recovered.size(), 1u) << "a depth file had written a 64 KiB row group";
+
+  // A recovered file holds the first rows of its period as the NDJSON recording has them.
+  Expected expected = expected_from(recording_text(run.data_dir()));
+  const std::map<std::string, std::pair<const std::vector<std::string>*, std::vector<Row>*>>
+      tables = {{"depth", {&kDepthColumns, &expected.depth}},
+                {"trade", {&kTradeColumns, &expected.trade}}};
+  for (const Reader reader : kReaders) {
+    const std::vector<Dump> dumps = read_parquet_files(reader, recovered);
+    for (std::size_t i = 0; i < recovered.size(); ++i) {
+      SCOPED_TRACE(recovered[i] + " via " + name(reader));
+      Dump dump = dumps[i];
+      ASSERT_EQ(dump.error, "");
+      ASSERT_GT(dump.num_rows, 0u);
+      const std::string channel = recovered[i].substr(
+          recovered[i].find("channel=") + 8, recovered[i].find('/', recovered[i].find("channel=")) -
+                                                 recovered[i].find("channel=") - 8);
+      const auto table = tables.at(channel);
+      std::vector<Row> rows =
+          rows_of_second(*table.second, one_second_period_begin_ns(recovered[i]));
+      ASSERT_LE(dump.rows.size(), rows.size()) << "rows beyond the recording";
+      rows.resize(dump.rows.size());
+      sort_rows(rows);
+      sort_rows(dump.rows);
+      EXPECT_EQ(compare_rows(reader, dump, *table.first, rows, {"recv_time"}), "");
+    }
+  }
   std::string log;
   for (const std::string& file : files_ending(next.dir + "/logs", ".log")) log += read_file(file);
-  EXPECT_NE(log.find("renamed from .tmp"), std::string::npos) << log;
+  EXPECT_NE(log.find("recovered from a file an earlier run did not finish"), std::string::npos)
+      << log;
 }
 
 }  // namespace

@@ -209,6 +209,12 @@ TEST(CliParquet, FlagsDefaultsAndRefusals) {
   refuses({"--parquet", "/tmp/pq", "--parquet-rotate", "25h"}, "--parquet-rotate '25h'");
   refuses({"--parquet", "/tmp/pq", "--parquet-rotate", "1d"}, "s, m or h");
   refuses({"--parquet", "/tmp/pq", "--parquet-row-group-mb", "0"}, "--parquet-row-group-mb");
+  const ParsedCommandLine small =
+      parse({"--symbols", "BTCUSDT", "--parquet", "/tmp/pq", "--parquet-row-group-mb", "0.0625"});
+  EXPECT_EQ(small.config.parquet_row_group_bytes, 64u << 10);
+  EXPECT_EQ(validate(small.config), "");
+  refuses({"--parquet", "/tmp/pq", "--parquet-row-group-mb", "0.05"}, "--parquet-row-group-mb");
+  refuses({"--parquet", "/tmp/pq", "--parquet-row-group-mb", "-1"}, "--parquet-row-group-mb");
 }
 
 }  // namespace

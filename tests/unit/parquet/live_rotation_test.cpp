@@ -163,11 +163,11 @@ TEST_F(LiveSinkTest, LeftoverTemporariesAreRenamedPartialAndCompleteFilesKept) {
   std::filesystem::create_directories(partition);
   std::ofstream(partition + "/part-000000.parquet") << "PAR1";
   std::ofstream(partition + "/part-010000.parquet.tmp") << "PAR1";
-  std::vector<std::string> errors;
-  const std::vector<std::string> renamed = rename_leftover_temporaries(dir_, errors);
-  EXPECT_TRUE(errors.empty());
-  ASSERT_EQ(renamed.size(), 1u);
-  EXPECT_EQ(renamed[0], partition + "/part-010000.parquet.partial");
+  const LeftoverFiles leftovers = handle_leftover_temporaries(dir_);
+  EXPECT_TRUE(leftovers.errors.empty());
+  EXPECT_TRUE(leftovers.recovered.empty());  // no footer checkpoint beside it
+  ASSERT_EQ(leftovers.partial.size(), 1u);
+  EXPECT_EQ(leftovers.partial[0], partition + "/part-010000.parquet.partial");
   EXPECT_EQ(files(".parquet"), (std::vector<std::string>{"part-000000.parquet"}));
   EXPECT_EQ(files(".partial"), (std::vector<std::string>{"part-010000.parquet.partial"}));
   // A later run never names a file over a leftover.

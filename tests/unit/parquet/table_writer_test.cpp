@@ -40,6 +40,7 @@ class FullDisk final : public OutputFile {
     size_ += bytes.size();
     return true;
   }
+  bool checkpoint(std::string_view) override { return error_.empty(); }
   bool commit() override { return (committed_ = error_.empty()); }
   void discard() override { discarded_ = true; }
   std::size_t position() const override { return size_; }
