@@ -188,7 +188,11 @@ struct EndingCase {
   const char* fault;
   const char* reason_prefixes;  // '|'-separated: any of them
   int code;                     // the close code in the record, 0 for none (null)
-  bool may_lose_one;            // abrupt endings may swallow the last event written
+  // Events at the end of the first connection an abrupt ending may take with it (never more:
+  // breaks stay 0 and the one reconnect gap marks them). A drop may swallow the last event
+  // written. A reset (RST) makes the kernel purge the socket's unread receive queue, so it takes
+  // every event not yet read: at 200 events/s a recorder 50 ms behind (a loaded machine) loses 10.
+  std::uint64_t may_lose;
 };
 
 void PrintTo(const EndingCase& c, std::ostream* out) {
@@ -229,7 +233,7 @@ TEST_P(FaultConnectionEnding, IsRecordedAndReconnected) {
                 std::to_string(sent_first) + " / " + std::to_string(recorded_first));
   EXPECT_EQ(sent_first, 150u);
   EXPECT_LE(recorded_first, sent_first);
-  EXPECT_GE(recorded_first + (c.may_lose_one ? 1 : 0), sent_first);
+  EXPECT_GE(recorded_first + c.may_lose, sent_first);
   EXPECT_EQ(depth_records(records, 2).size(), sim_depth_sent(stats, 2));
   const auto disconnects = records_of_type(records, "disconnect");
   ASSERT_EQ(disconnects.size(), 1u);
@@ -248,13 +252,14 @@ TEST_P(FaultConnectionEnding, IsRecordedAndReconnected) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Endings, FaultConnectionEnding,
-    ::testing::Values(EndingCase{"drop", "network_error|tls_error", 0, true},
-                      EndingCase{"reset", "network_error|tls_error", 0, true},
-                      EndingCase{"close", "remote_close", 1001, false},
-                      EndingCase{"server_shutdown", "remote_close", 1001, false}),
-    [](const ::testing::TestParamInfo<EndingCase>& info) { return std::string(info.param.fault); });
+INSTANTIATE_TEST_SUITE_P(Endings, FaultConnectionEnding,
+                         ::testing::Values(EndingCase{"drop", "network_error|tls_error", 0, 1},
+                                           EndingCase{"reset", "network_error|tls_error", 0, 10},
+                                           EndingCase{"close", "remote_close", 1001, 0},
+                                           EndingCase{"server_shutdown", "remote_close", 1001, 0}),
+                         [](const ::testing::TestParamInfo<EndingCase>& info) {
+                           return std::string(info.param.fault);
+                         });
 
 }  // namespace
 }  // namespace itest::faults_connection
