@@ -114,7 +114,7 @@ ParsedCommandLine finish(const FlagParser& parser, std::optional<config::LoadedC
     parsed.warnings.push_back("--csv-rotation " + v.csv_rotation +
                               " not used: it names CSV files, and --format is ndjson");
   if (c.output_format == OutputFormat::csv)
-    parsed.warnings.push_back(
+    parsed.warnings.emplace_back(
         "--format csv: no NDJSON segments, so depthrec-replay and depthrec-export (which read "
         "them) cannot verify or convert this recording; --format both writes the two");
   if (parser.app.count("--run-minutes")) c.run_minutes = v.run_minutes;

@@ -145,7 +145,7 @@ void LiveParquetSink::take(std::string& line) {
 
 std::string LiveParquetSink::free_path(const std::string& dir, std::int64_t begin_ns) const {
   for (unsigned sequence = 0;; ++sequence) {
-    const std::string path = dir + "/" + rotation_file_name(begin_ns, sequence);
+    std::string path = dir + "/" + rotation_file_name(begin_ns, sequence);
     if (!path_taken(path)) return path;
   }
 }

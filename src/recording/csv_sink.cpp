@@ -132,7 +132,7 @@ struct CsvSink::Impl {
     const std::string_view header = recording::csv_header(table);
     std::string first_line;
     for (int variant = 1; variant <= kMaxNameVariants; ++variant) {
-      const std::string candidate = name_variant(base, variant);
+      std::string candidate = name_variant(base, variant);
       const FileDescriptor fd(open_for_append(candidate));
       if (fd.get() < 0) {
         fail(error_text("open", candidate, errno));

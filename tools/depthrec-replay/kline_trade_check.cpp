@@ -139,6 +139,7 @@ std::vector<KlineCrossReport> KlineTradeCheck::finish() {
                                         "): " + differences);
   }
   std::vector<KlineCrossReport> out;
+  out.reserve(reports.size());
   for (auto& [stream, report] : reports) out.push_back(std::move(report));
   return out;
 }
