@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan + UBSan) in build-fuzz and runs each one for a while,
 # starting from a fresh copy of its seed corpus (tests/fuzz/corpus) so the repository stays clean.
-#   tools/fuzz.sh                     every target for 20 s (CI runs tools/fuzz.sh 15)
+#   tools/fuzz.sh                     every target for 20 s (CI runs tools/fuzz.sh 10)
 #   tools/fuzz.sh 3600                every target for an hour
 #   tools/fuzz.sh 60 fuzz_book_sync   only the named targets
 # Exits non-zero if any target crashes, leaks, times out or runs out of memory; the input that did

@@ -15,7 +15,7 @@
 #            test binaries
 #     tsan   TSan build in build-tsan/: the threaded unit tests and a few integration tests
 #            (threaded_e2e_tests: only their files and the tools they start are built)
-#     fuzz   tools/fuzz.sh 10: every libFuzzer target (17), 10 s each, two at a time (build-fuzz/)
+#     fuzz   tools/fuzz.sh 10: every libFuzzer target (18), 10 s each, two at a time (build-fuzz/)
 #     tidy   clang-tidy (.clang-tidy) over src/ and tools/, on build/compile_commands.json; it
 #            starts in the background at nice 19 once build/ is compiled, and this stage
 #            finishes what is left and reports
