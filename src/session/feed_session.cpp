@@ -64,6 +64,7 @@ void FeedSession::on_connected(std::uint64_t conn_id, std::string_view url, std:
   context_.conn_id = conn_id;
   url_ = std::string(url);
   sync_.reset();
+  stream_last_u_ = 0;
   bound_presync(now_ns);
   // The new connection asks for its own snapshot; one still queued for the old one is not sent.
   if (snapshot_in_flight_ && hooks_.cancel_snapshot) hooks_.cancel_snapshot();
@@ -120,6 +121,7 @@ void FeedSession::on_refused_frame(std::uint64_t conn_id) {
 void FeedSession::process_depth(const DepthUpdate& update, std::int64_t recv_ns,
                                 std::size_t frame_bytes) {
   const UpdateResult result = sync_.on_update(update);
+  stream_last_u_ = std::max(stream_last_u_, update.final_id);
   handle_outcome(result, update, recv_ns);
   // Until its snapshot request is sent, the book can use only the newest events: keep a tail.
   // (A synced book buffers nothing: the count test keeps the call off the synced hot path.)

@@ -210,6 +210,8 @@ void FeedSession::on_snapshot_answer(const RestAnswer& answer) {
   switch (result.outcome) {
     case SnapshotOutcome::joined:
       record_join(result.join, answer.received_ns);
+      // Synced during a rollover: the successor's held events may continue the book now.
+      if (successor_) try_switch(answer.received_ns);
       break;
     case SnapshotOutcome::held:
     case SnapshotOutcome::ignored:
