@@ -47,4 +47,11 @@ void text(Writer& w, const char* name, const std::string& value) {
   w.String(valid_utf8(value));
 }
 
+// null for an empty text (no book side yet, no error).
+template <typename Writer>
+void text_or_null(Writer& w, const char* name, const std::string& value) {
+  w.Key(name);
+  value.empty() ? w.Null() : w.String(valid_utf8(value));
+}
+
 }  // namespace depthrec::json_fields

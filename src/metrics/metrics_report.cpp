@@ -1,12 +1,11 @@
+// metrics.json: the seed's members in the seed's order, then ours (metrics_document.hpp). The
+// objects for the clock, REST and the sinks are in metrics_objects.cpp, the SUMMARY line in
+// metrics_summary.cpp.
 #include "depthrec/metrics_report.hpp"
 
 #include "metrics/json_fields.hpp"
 #include "metrics/metrics_document.hpp"
-
-#include <cinttypes>
-#include <cmath>
-#include <cstdio>
-#include <ctime>
+#include "metrics/metrics_objects.hpp"
 
 namespace depthrec {
 namespace {
@@ -127,46 +126,6 @@ void span_figures(Writer& w, const FeedFigures& f) {
   w.EndObject();
 }
 
-void clock_object(Writer& w, const ClockOffset& clock) {
-  key(w, "clock_offset_ms");
-  if (clock.valid()) {
-    w.Double(round_to(clock.offset_ms, 3));
-  } else {
-    w.Null();
-  }
-  key(w, "clock");
-  w.StartObject();
-  key(w, "source");
-  w.String(std::string(to_string(clock.source)));
-  key(w, "uncertainty_ms");
-  if (clock.uncertainty_ms >= 0.0) {
-    w.Double(round_to(clock.uncertainty_ms, 3));
-  } else {
-    w.Null();
-  }
-  key(w, "stream_bound_ms");
-  if (clock.has_stream_bound) {
-    w.Double(round_to(clock.stream_bound_ms, 3));
-  } else {
-    w.Null();
-  }
-  key(w, "rest_round_trip_ms");
-  if (clock.rest_round_trip_ms >= 0.0) {
-    w.Double(round_to(clock.rest_round_trip_ms, 3));
-  } else {
-    w.Null();
-  }
-  count(w, "rest_samples", clock.rest_samples);
-  count(w, "stream_outliers", clock.stream_outliers);
-  key(w, "large");
-  w.Bool(clock.large);
-  key(w, "consistent");
-  w.Bool(clock.consistent);
-  key(w, "rest_rejected");
-  w.Bool(clock.rest_rejected);
-  w.EndObject();
-}
-
 void nullable_ms(Writer& w, const char* name, std::int64_t ns) {
   key(w, name);
   if (ns >= 0) {
@@ -176,127 +135,7 @@ void nullable_ms(Writer& w, const char* name, std::int64_t ns) {
   }
 }
 
-// null for an empty text (no book side yet, no error).
-void text_or_null(Writer& w, const char* name, const std::string& text) {
-  key(w, name);
-  text.empty() ? w.Null() : w.String(valid_utf8(text));
-}
-
-// The REST scheduler as the feed's budget sees it; null before a scheduler reported.
-// redis{...}: the Redis Streams sink's figures (only with --redis).
-void redis_object(Writer& w, const RedisSinkState& r) {
-  key(w, "redis");
-  w.StartObject();
-  text_or_null(w, "url", r.url);
-  key(w, "connected");
-  w.Bool(r.connected);
-  count(w, "published", r.published);
-  count(w, "duplicates_suppressed", r.duplicates_suppressed);
-  count(w, "dropped", r.dropped);
-  count(w, "gaps_marked", r.gaps_marked);
-  count(w, "errors", r.errors);
-  count(w, "reconnects", r.reconnects);
-  count(w, "connect_failures", r.connect_failures);
-  count(w, "queue_depth", r.queue_depth);
-  count(w, "queue_peak", r.queue_peak);
-  count(w, "queue_capacity", r.queue_capacity);
-  text_or_null(w, "last_error", r.last_error);
-  w.EndObject();
-}
-
-// parquet{...}: the live Parquet datasets' figures (only with --parquet).
-void parquet_object(Writer& w, const ParquetSinkState& p) {
-  key(w, "parquet");
-  w.StartObject();
-  key(w, "dir");
-  w.String(valid_utf8(p.dir));
-  key(w, "rotate_sec");
-  w.Int64(p.rotate_sec);
-  count(w, "files_open", p.files_open);
-  count(w, "files_closed", p.files_closed);
-  count(w, "files_failed", p.files_failed);
-  count(w, "rows", p.rows);
-  count(w, "bytes", p.bytes);
-  count(w, "dropped", p.dropped);
-  count(w, "rows_refused", p.rows_refused);
-  count(w, "records_skipped", p.records_skipped);
-  count(w, "partials_found", p.partials_found);
-  count(w, "files_recovered", p.files_recovered);
-  count(w, "queue_depth", p.queue_depth);
-  text_or_null(w, "last_error", p.last_error);
-  w.EndObject();
-}
-
-// observers[...]: each library observer's counts (only when a Recorder has observers).
-void observers_array(Writer& w, const std::vector<ObserverFigures>& observers) {
-  key(w, "observers");
-  w.StartArray();
-  for (const ObserverFigures& o : observers) {
-    w.StartObject();
-    key(w, "name");
-    w.String(valid_utf8(o.name));
-    key(w, "channel");
-    w.String(o.channel);
-    key(w, "delivery");
-    w.String(o.queued ? "queued" : "synchronous");
-    count(w, "delivered", o.delivered);
-    count(w, "dropped", o.dropped);
-    count(w, "errors", o.errors);
-    count(w, "queued_now", o.queued_now);
-    w.EndObject();
-  }
-  w.EndArray();
-}
-
-void rest_object(Writer& w, const RestState& r) {
-  key(w, "rest");
-  if (r.budget.empty()) {
-    w.Null();
-    return;
-  }
-  w.StartObject();
-  key(w, "budget");
-  w.String(r.budget);
-  integer(w, "window_ms", r.window_ms);
-  integer(w, "weight_limit", r.weight_limit);
-  integer(w, "weight_planned_limit", r.weight_planned_limit);
-  integer(w, "weight_initial_limit", r.weight_initial_limit);
-  count(w, "weight_used", r.weight_used);
-  key(w, "queued");
-  w.StartObject();
-  count(w, "resync", r.queued_resync);
-  count(w, "initial", r.queued_initial);
-  count(w, "low", r.queued_low);
-  w.EndObject();
-  count(w, "requests", r.requests);
-  count(w, "cancelled", r.cancelled);
-  count(w, "refused", r.refused);
-  count(w, "http_429", r.http_429);
-  count(w, "http_418", r.http_418);
-  integer(w, "blocked_ms", r.blocked_ms);
-  integer(w, "blocked_remaining_ms", r.blocked_remaining_ms);
-  w.EndObject();
-}
-
 }  // namespace
-
-std::string format_seed_timestamp(std::int64_t unix_ns) {
-  std::int64_t seconds = unix_ns / 1'000'000'000;
-  std::int64_t rest_ns = unix_ns % 1'000'000'000;
-  if (rest_ns < 0) {  // before 1970: floor, not truncation toward zero
-    rest_ns += 1'000'000'000;
-    seconds -= 1;
-  }
-  const std::int64_t millis = rest_ns / 1'000'000;
-  const auto time = static_cast<std::time_t>(seconds);
-  std::tm utc{};
-  gmtime_r(&time, &utc);
-  char text[48];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03d", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<int>(millis));
-  return text;
-}
 
 std::string to_metrics_json(const MetricsSnapshot& snapshot) {
   rapidjson::StringBuffer buffer;
@@ -355,7 +194,7 @@ void metrics_document::write_members(Writer& w, const MetricsSnapshot& s) {
   latency(w, run.pipeline_ns, [](double ns) { return ns_to_us(ns); });
   key(w, "callback_us");
   latency(w, run.callback_ns, [](double ns) { return ns_to_us(ns); });
-  clock_object(w, s.clock_offset);
+  metrics_document::write_clock(w, s.clock_offset);
   count(w, "frames", run.counters.frames);
   count(w, "bytes", run.counters.bytes);
   number(w, "bytes_rate", round_to(run.bytes_rate, 1));
@@ -404,7 +243,7 @@ void metrics_document::write_members(Writer& w, const MetricsSnapshot& s) {
   count(w, "consecutive_failures", s.snapshot_failures_in_a_row);
   count(w, "unjoined", run.counters.snapshot_unjoined);
   w.EndObject();
-  rest_object(w, s.rest);
+  metrics_document::write_rest(w, s.rest);
   key(w, "sync");
   w.StartObject();
   nullable_ms(w, "initial_ms", s.sync.initial_sync_ns);
@@ -443,9 +282,9 @@ void metrics_document::write_members(Writer& w, const MetricsSnapshot& s) {
   text_or_null(w, "last_error", s.text_log.last_error);
   w.EndObject();
   text_or_null(w, "metrics_listen", s.metrics_listen);  // where /metrics is served, or null
-  if (s.redis.enabled) redis_object(w, s.redis);
-  if (s.parquet.enabled) parquet_object(w, s.parquet);
-  if (!s.observers.empty()) observers_array(w, s.observers);
+  if (s.redis.enabled) metrics_document::write_redis(w, s.redis);
+  if (s.parquet.enabled) metrics_document::write_parquet(w, s.parquet);
+  if (!s.observers.empty()) metrics_document::write_observers(w, s.observers);
 
   key(w, "window");
   w.StartObject();
@@ -455,34 +294,6 @@ void metrics_document::write_members(Writer& w, const MetricsSnapshot& s) {
   number(w, "recv_rate", round_to(s.window.recv_rate, 2));
   span_figures(w, s.window);
   w.EndObject();
-}
-
-std::string summary_line(const MetricsSnapshot& s) {
-  const FeedFigures& run = s.run;
-  const auto ms = [](std::int64_t us) { return static_cast<double>(us) / 1e3; };
-  char seed[512];
-  std::snprintf(seed, sizeof seed,
-                "SUMMARY | t=%" PRId64 "s | msgs=%" PRIu64
-                " | rate=%.2f/s | p50=%.1f p95=%.1f p99=%.1f | breaks=%" PRIu64 " resyncs=%" PRIu64
-                " reconnects=%" PRIu64 " | batch_span_p95=%" PRId64 " max=%" PRId64
-                " | log_q_p95=%" PRId64 " max=%" PRId64 " drops=%" PRIu64,
-                static_cast<std::int64_t>(std::floor(std::max(0.0, run.seconds))),
-                run.counters.messages, run.recv_rate, ms(run.event_latency_us.p50),
-                ms(run.event_latency_us.p95), ms(run.event_latency_us.p99), run.counters.breaks,
-                run.counters.resyncs, run.counters.reconnects, run.batch_span.p95,
-                run.batch_span.max, run.queue_depth.p95, run.queue_depth.max,
-                run.counters.queue_drops);
-  char ours[160];
-  if (s.clock_offset.valid()) {
-    std::snprintf(ours, sizeof ours, " | corr_p99=%.1f pipe_p99=%.1fus offset=%.0fms",
-                  ms(run.event_latency_corrected_us.p99),
-                  static_cast<double>(run.pipeline_ns.p99) / 1e3, s.clock_offset.offset_ms);
-  } else {
-    std::snprintf(ours, sizeof ours, " | corr_p99=%.1f pipe_p99=%.1fus offset=n/a",
-                  ms(run.event_latency_corrected_us.p99),
-                  static_cast<double>(run.pipeline_ns.p99) / 1e3);
-  }
-  return std::string(seed) + ours;
 }
 
 }  // namespace depthrec

@@ -2,6 +2,9 @@
 // stream joins it on its own (FeedSession); the old connection is retired only when every stream
 // has joined or fallen back, and the successor's connect record is written then, once.
 //
+// A book not synced joins on its stream's newest event (at once when it had none) and keeps its
+// buffer and snapshot request: the rollover waits for no snapshot.
+//
 // A stream that cannot join (its held events reach the bound, or others joined and it has not by
 // the join deadline) falls back alone: it keeps following the old connection until the retire,
 // then moves to the successor with a gap and resyncs from a snapshot. The streams that joined keep
@@ -34,12 +37,14 @@ void ConnectionSession::on_successor_open(std::uint64_t conn_id, std::uint64_t r
   }
   outside_successor_.clear();
   rollover_ = std::move(rollover);
-  for (std::size_t i = 0; i < feeds_.size(); ++i) {
-    if (rollover_->joins[i] == JoinState::waiting)
-      feeds_[i]->on_successor_open(conn_id, replaced_conn_id, config_.url, now_ns);
-  }
+  // The channels first: a book with nothing to continue joins inside its on_successor_open, and
+  // the last one to join finishes the rollover, which asks the channels whether they joined.
   for (ChannelHandler* channel : channels_) channel->on_successor_open(conn_id);
-  if ((feeds_.size() > 1 || !channels_.empty()) && config_.join_deadline.count() > 0 &&
+  for (FeedSession* feed : successor_feeds()) {
+    if (!rollover_ || rollover_->generation != rollover_generation_) break;  // finished already
+    feed->on_successor_open(conn_id, replaced_conn_id, config_.url, now_ns);
+  }
+  if (rollover_ && (feeds_.size() > 1 || !channels_.empty()) && config_.join_deadline.count() > 0 &&
       hooks_.schedule) {
     hooks_.schedule(config_.join_deadline, [this, generation = rollover_generation_] {
       join_deadline_passed(generation, wall_clock_ns());

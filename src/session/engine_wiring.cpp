@@ -311,12 +311,9 @@ PushInfo Engine::write(std::string& line, const RecordContext& context, bool mar
 }
 
 void Engine::request_snapshot(EngineStream& stream, bool resync) {
-  transport::RestRequest request{
-      stream.budget, resync ? transport::RestPriority::resync : transport::RestPriority::initial,
-      snapshot_url(stream.config), snapshot_weight(stream.config)};
   EngineStream* target = &stream;
   stream.snapshot_handle = rest_scheduler_->request(
-      std::move(request),
+      snapshot_request(stream.budget, resync, stream.config),
       [this, target](transport::HttpResponse response) {
         auto answer = std::make_shared<RestAnswer>(to_answer(std::move(response)));
         loop_->post([target, answer] { target->feed->on_snapshot_answer(*answer); });
@@ -334,15 +331,17 @@ void Engine::request_server_time(EngineConnection& connection) {
   if (connection.streams.empty()) return;
   const EngineStream& first = *connection.streams.front();
   EngineConnection* target = &connection;
-  rest_scheduler_->request(
-      {first.budget, transport::RestPriority::low, server_time_url(first.config), 1},
-      [this, target](transport::HttpResponse response) {
-        auto answer = std::make_shared<RestAnswer>(to_answer(std::move(response)));
-        // One sample for the clock-offset estimate of every stream the connection carries.
-        loop_->post([target, answer] {
-          for (EngineStream* stream : target->streams) stream->feed->on_server_time_answer(*answer);
-        });
-      });
+  rest_scheduler_->request(server_time_request(first.budget, first.config),
+                           [this, target](transport::HttpResponse response) {
+                             auto answer =
+                                 std::make_shared<RestAnswer>(to_answer(std::move(response)));
+                             // One sample for the clock-offset estimate of every stream the
+                             // connection carries.
+                             loop_->post([target, answer] {
+                               for (EngineStream* stream : target->streams)
+                                 stream->feed->on_server_time_answer(*answer);
+                             });
+                           });
 }
 
 SessionHooks Engine::stream_hooks(EngineStream& stream) {

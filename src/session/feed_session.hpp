@@ -158,7 +158,8 @@ class FeedSession {
   // U <= last u + 1 <= u), or until it delivers the book's last event itself (u == last u: the
   // successor caught up); the ones the book already has are dropped as overlap; then the
   // successor becomes the active connection and the carrier is told (it retires the old one once
-  // every stream has joined). No gap, no snapshot.
+  // every stream has joined). No gap, no snapshot. A book not synced joins the same way on its
+  // stream's newest event (at once if it had none) and keeps its buffer and snapshot request.
   void on_successor_open(std::uint64_t conn_id, std::uint64_t replaced_conn_id,
                          std::string_view url, std::int64_t now_ns);
   // The transport gave the rollover up; the old connection's close (a normal reconnect) follows.
@@ -205,6 +206,9 @@ class FeedSession {
   bool rollover_disconnect(std::uint64_t conn_id, std::string_view reason, std::optional<int> code,
                            std::int64_t now_ns);
   bool joins_book(const DepthUpdate& update, std::uint64_t last_u) const;
+  // The u a successor's events must continue: the book's last one, or, for a book not synced,
+  // the newest its stream delivered (0: no event yet, nothing to continue).
+  std::uint64_t join_point() const;
   void switch_to_successor(std::int64_t now_ns);
   void handle_outcome(const UpdateResult& result, const DepthUpdate& update, std::int64_t recv_ns);
   GapReason break_reason(const UpdateResult& result) const;
@@ -267,8 +271,9 @@ class FeedSession {
   LogThrottle event_logs_;  // log_per_event()
 
   std::optional<Successor> successor_;
-  std::uint64_t retired_conn_ = 0;  // rolled over, its close not yet seen
-  std::uint64_t late_events_ = 0;   // events of the retired connection after the switch
+  std::uint64_t retired_conn_ = 0;   // rolled over, its close not yet seen
+  std::uint64_t stream_last_u_ = 0;  // the newest u of the active connection's events (join_point)
+  std::uint64_t late_events_ = 0;    // events of the retired connection after the switch
 };
 
 }  // namespace depthrec::session

@@ -1,6 +1,8 @@
 // FeedSession's make-before-break rollover: a successor connection's events are held until they
 // join the book's continuity, then the successor becomes the active connection (no gap, no
-// snapshot) and the old one is retired. See feed_session.hpp.
+// snapshot) and the old one is retired. A book not synced (waiting for its snapshot, or resyncing
+// after a gap) joins on its stream's newest event instead and keeps its buffer and its snapshot
+// request: its sync goes on with the successor's events. See feed_session.hpp.
 #include "session/feed_session.hpp"
 
 #include <algorithm>
@@ -16,8 +18,17 @@ void FeedSession::on_successor_open(std::uint64_t conn_id, std::uint64_t replace
   successor.url = std::string(url);
   successor.opened_ns = now_ns;
   successor_ = std::move(successor);
+  // A book that has had no event on this connection has nothing to continue: it moves now.
+  if (join_point() == 0) {
+    switch_to_successor(now_ns);
+    return;
+  }
   log(LogLevel::info, "successor connection " + std::to_string(conn_id) + " opened to replace " +
                           std::to_string(replaced_conn_id) + ": waiting for it to join the book");
+}
+
+std::uint64_t FeedSession::join_point() const {
+  return sync_.book_valid() ? sync_.last_final_id() : stream_last_u_;
 }
 
 void FeedSession::on_rollover_failed(std::uint64_t conn_id, std::string_view reason, std::int64_t) {
@@ -51,11 +62,12 @@ bool FeedSession::rollover_disconnect(std::uint64_t conn_id, std::string_view re
 void FeedSession::hold_successor_event(const DepthUpdate& update, std::int64_t recv_ns,
                                        std::size_t frame_bytes) {
   Successor& successor = *successor_;
-  // Events the book already has are dropped at once; they never count against the bound. The
-  // book's last event itself means the successor has caught up: its next event continues the book.
-  if (sync_.book_valid() && update.final_id <= sync_.last_final_id() && successor.held.empty()) {
+  // Events the stream already has are dropped at once; they never count against the bound. The
+  // join point itself means the successor has caught up: its next event continues the stream.
+  const std::uint64_t point = join_point();
+  if (update.final_id <= point && successor.held.empty()) {
     ++successor.overlap;
-    if (update.final_id == sync_.last_final_id()) switch_to_successor(recv_ns);
+    if (update.final_id == point) switch_to_successor(recv_ns);
     return;
   }
   if (successor.held.size() >= std::max<std::size_t>(config_.max_buffered_events, 1)) {
@@ -86,9 +98,9 @@ bool FeedSession::joins_book(const DepthUpdate& update, std::uint64_t last_u) co
 }
 
 void FeedSession::try_switch(std::int64_t now_ns) {
-  if (!successor_ || !sync_.book_valid()) return;
+  const std::uint64_t last_u = join_point();
+  if (!successor_ || last_u == 0) return;
   Successor& successor = *successor_;
-  const std::uint64_t last_u = sync_.last_final_id();
   bool caught_up = false;  // the successor delivered the book's last event: what follows continues
   while (!successor.held.empty() && successor.held.front().update.final_id <= last_u) {
     caught_up = successor.held.front().update.final_id == last_u;
@@ -111,9 +123,10 @@ void FeedSession::switch_to_successor(std::int64_t now_ns) {
   late_events_ = 0;
   log(LogLevel::info, "rolled over from connection " + std::to_string(old_conn) + " to " +
                           std::to_string(successor.conn_id) +
-                          " at u=" + std::to_string(sync_.last_final_id()) + " after " +
-                          std::to_string(wait_ms) + " ms (" + std::to_string(successor.overlap) +
-                          " overlapping events dropped)");
+                          " at u=" + std::to_string(join_point()) +
+                          (sync_.book_valid() ? "" : " (not synced: its sync continues there)") +
+                          " after " + std::to_string(wait_ms) + " ms (" +
+                          std::to_string(successor.overlap) + " overlapping events dropped)");
   // Before the held events: the successor's connect record precedes its depth lines.
   if (carrier_) carrier_->stream_joined(*this, successor.conn_id, successor.overlap, now_ns);
   for (HeldEvent& held : successor.held) {
@@ -134,9 +147,10 @@ void FeedSession::move_to_successor(std::uint64_t conn_id, std::int64_t now_ns) 
   retired_conn_ = old_conn;
   late_events_ = 0;
   sync_.reset();
+  stream_last_u_ = 0;
   bound_presync(now_ns);
-  snapshot_in_flight_ = false;
-  snapshot_dispatched_ = false;
+  // A snapshot already asked for serves the new buffer (the sync asks again if it is too old):
+  // dropping it would fetch a second one and leave the first one's answer to arrive anyway.
   refused_frame_pending_ = false;
   if (config_.depth_levels == 0) metrics_.sync_started(now_ns, ever_synced_);
   sync_started_ns_ = now_ns;

@@ -69,11 +69,9 @@ void Recorder::Impl::prepare() {
 
   session::SessionHooks hooks;
   hooks.request_snapshot = [this](bool resync) {
-    transport::RestRequest request{
-        rest_budget, resync ? transport::RestPriority::resync : transport::RestPriority::initial,
-        snapshot_url(config), snapshot_weight(config)};
-    snapshot_handle =
-        rest_scheduler->request(std::move(request), [this](transport::HttpResponse response) {
+    snapshot_handle = rest_scheduler->request(
+        session::snapshot_request(rest_budget, resync, config),
+        [this](transport::HttpResponse response) {
           auto answer = std::make_shared<session::RestAnswer>(to_answer(std::move(response)));
           ws->post([this, answer] { feed->on_snapshot_answer(*answer); });
         });
@@ -125,9 +123,8 @@ void Recorder::Impl::prepare() {
   connection_hooks.log = hooks.log;
   // The clock-offset estimate is still the feed's metrics (FeedMetrics): the answer goes there.
   connection_hooks.request_server_time = [this] {
-    // Nothing waits for it: it goes after every snapshot of its budget.
     rest_scheduler->request(
-        {rest_budget, transport::RestPriority::low, server_time_url(config), 1},
+        session::server_time_request(rest_budget, config),
         [this](transport::HttpResponse response) {
           auto answer = std::make_shared<session::RestAnswer>(to_answer(std::move(response)));
           ws->post([this, answer] { feed->on_server_time_answer(*answer); });

@@ -1,6 +1,6 @@
-// What the recorders (recorder*.cpp, engine*.cpp) share: the configs of their parts, the
-// transport's REST response as the session's answer, why a data directory cannot be created, and
-// the REST scheduler's figures of one budget for metrics.json.
+// What the recorders (recorder*.cpp, engine*.cpp) share: the configs of their parts, their REST
+// requests, the transport's REST response as the session's answer, why a data directory cannot be
+// created, and the REST scheduler's figures of one budget for metrics.json.
 #pragma once
 
 #include <algorithm>
@@ -39,6 +39,19 @@ inline RestAnswer to_answer(transport::HttpResponse response) {
 
 // Why create_directories(path) failed, in the operator's terms: a dangling symbolic link on the
 // way is reported by the OS as "File exists", which hides the broken link.
+// A book's snapshot request on `budget` (a resync goes before first syncs) and a server-time
+// request (after every snapshot of its budget: nothing waits for it), built the same way by both
+// recorders.
+inline transport::RestRequest snapshot_request(transport::RestBudgetId budget, bool resync,
+                                               const RecorderConfig& config) {
+  return {budget, resync ? transport::RestPriority::resync : transport::RestPriority::initial,
+          snapshot_url(config), snapshot_weight(config)};
+}
+inline transport::RestRequest server_time_request(transport::RestBudgetId budget,
+                                                  const RecorderConfig& config) {
+  return {budget, transport::RestPriority::low, server_time_url(config), 1};
+}
+
 inline std::string directory_problem(const std::string& path, const std::error_code& ec) {
   namespace fs = std::filesystem;
   fs::path prefix;
