@@ -86,6 +86,7 @@ std::map<std::string, Dump> read_live_channels(Reader reader, const std::string&
     Dump& channel = all[channel_of[i]];
     if (!dumps[i].error.empty()) channel.error = files[i] + ": " + dumps[i].error;
     channel.column_names = dumps[i].column_names;
+    channel.column_types = dumps[i].column_types;
     channel.num_rows += dumps[i].num_rows;
     channel.rows.insert(channel.rows.end(), dumps[i].rows.begin(), dumps[i].rows.end());
   }
@@ -169,6 +170,76 @@ TEST_F(LiveParquet, EveryValueOfEveryDatasetEqualsTheNdjsonRecording) {
   EXPECT_EQ(metric_u64(*metrics, "parquet", "rows"), rows);
   report_figure("live_parquet_files", static_cast<double>(files_ending(out, ".parquet").size()));
   report_figure("live_parquet_rows", static_cast<double>(rows));
+}
+
+// The largest integer part among `column`'s decimal values of `rows`, in digits.
+std::size_t most_integer_digits(const std::vector<Row>& rows, std::size_t column) {
+  std::size_t digits = 0;
+  for (const Row& row : rows) {
+    if (row[column])
+      digits =
+          std::max(digits, row[column]->find('.') == std::string::npos ? row[column]->size()
+                                                                       : row[column]->find('.'));
+  }
+  return digits;
+}
+
+TEST_F(LiveParquet, PepeQuantitiesBeyondOneE11AreExactAtTheSymbolsScale) {
+  constexpr std::uint64_t kEvents = 300;  // 1.5 s at 200/s
+  Simulator sim({"--market", "spot", "--symbols", "PEPEUSDT", "--rate", "200", "--events",
+                 std::to_string(kEvents), "--start-on-subscribe", "--seed", "18"});
+  const std::string out = dir_ + "/parquet";
+  RecorderRun run = start_recorder(
+      sim, {"--symbols", "PEPEUSDT", "--market", "spot", "--streams", "depth@100ms,trade,aggTrade",
+            "--parquet", out, "--print-interval", "1"});
+  EXPECT_TRUE(wait_until(
+      [&] {
+        const rapidjson::Document stats = sim_symbol_stats(sim, "PEPEUSDT");
+        return stats.IsObject() && stats.HasMember("symbol") &&
+               u64(stats["symbol"], "events_generated") >= kEvents;
+      },
+      std::chrono::seconds(60)))
+      << run.process->output();
+  stop_recorder(run);
+  const auto metrics = read_metrics(run.metrics_path());
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metric_u64(*metrics, "parquet", "rows_refused"), 0u);
+  EXPECT_EQ(metric_u64(*metrics, "parquet", "files_failed"), 0u);
+
+  Expected expected = expected_from(recording_text(run.data_dir()));
+  constexpr std::size_t kDepthQuantity = 8;
+  EXPECT_GE(most_integer_digits(expected.depth, kDepthQuantity), 12u) << "quantities past 1e11";
+  const std::map<std::string, std::pair<const std::vector<std::string>*, std::vector<Row>*>>
+      tables = {{"depth", {&kDepthColumns, &expected.depth}},
+                {"trade", {&kTradeColumns, &expected.trade}},
+                {"aggTrade", {&kAggTradeColumns, &expected.agg_trade}}};
+  std::vector<std::string> channels;
+  for (const auto& [channel, table] : tables) {
+    ASSERT_GT(table.second->size(), 0u) << channel;
+    sort_rows(*table.second);
+    channels.push_back(channel);
+  }
+  for (const Reader reader : kReaders) {
+    std::map<std::string, Dump> dumps = read_live_channels(reader, out, channels);
+    for (const auto& [channel, table] : tables) {
+      Dump& dump = dumps[channel];
+      ASSERT_EQ(dump.error, "") << channel << " via " << name(reader);
+      sort_rows(dump.rows);
+      EXPECT_EQ(compare_rows(reader, dump, *table.first, *table.second, {"recv_time"}), "")
+          << channel << " via " << name(reader);
+      if (reader == Reader::duckdb && channel == "depth") {
+        // The symbol's own scales: 8 price digits (0.00000001 ticks), quantities at most the
+        // 2 that depthsim prints ("12345678901234.00"), not the 8 that cannot hold 1e13.
+        ASSERT_EQ(dump.column_types.size(), kDepthColumns.size());
+        EXPECT_EQ(dump.column_types[7], "DECIMAL(18,8)");
+        const std::vector<std::string> whole_or_cents = {"DECIMAL(18,0)", "DECIMAL(18,1)",
+                                                         "DECIMAL(18,2)"};
+        EXPECT_NE(std::find(whole_or_cents.begin(), whole_or_cents.end(), dump.column_types[8]),
+                  whole_or_cents.end())
+            << dump.column_types[8];
+      }
+    }
+  }
 }
 
 // The receive-time period (ns since the epoch) of a 1 s live file, from its path's date= and
