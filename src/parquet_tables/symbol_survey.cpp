@@ -43,6 +43,12 @@ void add_item_needs(SymbolFacts& facts, const ReplayItem& item) {
         if (mark.settle_price.present) facts.mark_price.add(mark.settle_price.magnitude);
         if (mark.funding_rate.present) facts.funding_rate.add(mark.funding_rate.magnitude);
       }
+      if (item.has_market_event && item.market_event.kind == MarketEventKind::force_order) {
+        // A liquidation order's prices are on the symbol's tick, its quantity on its lot.
+        facts.price.add(item.market_event.price);
+        facts.price.add(item.market_event.average_price);
+        facts.quantity.add(item.market_event.quantity);
+      }
       if (item.has_kline) {
         const KlineEvent& kline = item.kline;
         for (const Decimal price : {kline.open, kline.high, kline.low, kline.close}) {
