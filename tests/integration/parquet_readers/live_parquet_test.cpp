@@ -94,6 +94,35 @@ std::map<std::string, Dump> read_live_channels(Reader reader, const std::string&
   return all;
 }
 
+// Expected rows (and their columns) per channel.
+using LiveTables =
+    std::map<std::string, std::pair<const std::vector<std::string>*, std::vector<Row>*>>;
+
+// Every channel of `tables` read back by both readers and compared with its expected rows (both
+// sorted here); DuckDB's dumps are returned, for the column types.
+std::map<std::string, Dump> expect_live_read_back(const std::string& out,
+                                                  const LiveTables& tables) {
+  std::vector<std::string> channels;
+  for (const auto& [channel, table] : tables) {
+    sort_rows(*table.second);
+    channels.push_back(channel);
+  }
+  std::map<std::string, Dump> duckdb;
+  for (const Reader reader : kReaders) {
+    std::map<std::string, Dump> dumps = read_live_channels(reader, out, channels);
+    for (const auto& [channel, table] : tables) {
+      Dump& dump = dumps[channel];
+      EXPECT_EQ(dump.error, "") << channel << " via " << name(reader);
+      if (!dump.error.empty()) continue;
+      sort_rows(dump.rows);
+      EXPECT_EQ(compare_rows(reader, dump, *table.first, *table.second, {"recv_time"}), "")
+          << channel << " via " << name(reader);
+    }
+    if (reader == Reader::duckdb) duckdb = std::move(dumps);
+  }
+  return duckdb;
+}
+
 class LiveParquet : public ExportTest {
  protected:
   void SetUp() override {
@@ -138,16 +167,14 @@ TEST_F(LiveParquet, EveryValueOfEveryDatasetEqualsTheNdjsonRecording) {
 
   Expected expected = expected_from(recording_text(run.data_dir()));
   ASSERT_GT(expected.gaps.size(), 0u) << "the gap fault and its resync are in the gaps table";
-  const std::map<std::string, std::pair<const std::vector<std::string>*, std::vector<Row>*>>
-      tables = {{"depth", {&kDepthColumns, &expected.depth}},
-                {"trade", {&kTradeColumns, &expected.trade}},
-                {"aggTrade", {&kAggTradeColumns, &expected.agg_trade}},
-                {"bookTicker", {&kBookTickerColumns, &expected.book_ticker}},
-                {"kline", {&kKlineColumns, &expected.kline}},
-                {"markPrice", {&kMarkPriceColumns, &expected.mark_price}},
-                {"forceOrder", {&kForceOrderColumns, &expected.force_order}},
-                {"gaps", {&kGapColumns, &expected.gaps}}};
-  std::vector<std::string> channels;
+  const LiveTables tables = {{"depth", {&kDepthColumns, &expected.depth}},
+                             {"trade", {&kTradeColumns, &expected.trade}},
+                             {"aggTrade", {&kAggTradeColumns, &expected.agg_trade}},
+                             {"bookTicker", {&kBookTickerColumns, &expected.book_ticker}},
+                             {"kline", {&kKlineColumns, &expected.kline}},
+                             {"markPrice", {&kMarkPriceColumns, &expected.mark_price}},
+                             {"forceOrder", {&kForceOrderColumns, &expected.force_order}},
+                             {"gaps", {&kGapColumns, &expected.gaps}}};
   std::uint64_t rows = 0;
   for (const auto& [channel, table] : tables) {
     if (std::find(kLiveChannels.begin(), kLiveChannels.end(), channel) != kLiveChannels.end()) {
@@ -155,20 +182,9 @@ TEST_F(LiveParquet, EveryValueOfEveryDatasetEqualsTheNdjsonRecording) {
           << channel << ": a file per 1 s period";
     }
     ASSERT_GT(table.second->size(), 0u) << channel;
-    sort_rows(*table.second);
     rows += table.second->size();
-    channels.push_back(channel);
   }
-  for (const Reader reader : kReaders) {
-    std::map<std::string, Dump> dumps = read_live_channels(reader, out, channels);
-    for (const auto& [channel, table] : tables) {
-      Dump& dump = dumps[channel];
-      ASSERT_EQ(dump.error, "") << channel << " via " << name(reader);
-      sort_rows(dump.rows);
-      EXPECT_EQ(compare_rows(reader, dump, *table.first, *table.second, {"recv_time"}), "")
-          << channel << " via " << name(reader);
-    }
-  }
+  expect_live_read_back(out, tables);
   EXPECT_EQ(metric_u64(*metrics, "parquet", "rows"), rows);
   report_figure("live_parquet_files", static_cast<double>(files_ending(out, ".parquet").size()));
   report_figure("live_parquet_rows", static_cast<double>(rows));
@@ -211,37 +227,20 @@ TEST_F(LiveParquet, PepeQuantitiesBeyondOneE11AreExactAtTheSymbolsScale) {
   Expected expected = expected_from(recording_text(run.data_dir()));
   constexpr std::size_t kDepthQuantity = 8;
   EXPECT_GE(most_integer_digits(expected.depth, kDepthQuantity), 12u) << "quantities past 1e11";
-  const std::map<std::string, std::pair<const std::vector<std::string>*, std::vector<Row>*>>
-      tables = {{"depth", {&kDepthColumns, &expected.depth}},
-                {"trade", {&kTradeColumns, &expected.trade}},
-                {"aggTrade", {&kAggTradeColumns, &expected.agg_trade}}};
-  std::vector<std::string> channels;
-  for (const auto& [channel, table] : tables) {
-    ASSERT_GT(table.second->size(), 0u) << channel;
-    sort_rows(*table.second);
-    channels.push_back(channel);
-  }
-  for (const Reader reader : kReaders) {
-    std::map<std::string, Dump> dumps = read_live_channels(reader, out, channels);
-    for (const auto& [channel, table] : tables) {
-      Dump& dump = dumps[channel];
-      ASSERT_EQ(dump.error, "") << channel << " via " << name(reader);
-      sort_rows(dump.rows);
-      EXPECT_EQ(compare_rows(reader, dump, *table.first, *table.second, {"recv_time"}), "")
-          << channel << " via " << name(reader);
-      if (reader == Reader::duckdb && channel == "depth") {
-        // The symbol's own scales: 8 price digits (0.00000001 ticks), quantities at most the
-        // 2 that depthsim prints ("12345678901234.00"), not the 8 that cannot hold 1e13.
-        ASSERT_EQ(dump.column_types.size(), kDepthColumns.size());
-        EXPECT_EQ(dump.column_types[7], "DECIMAL(18,8)");
-        const std::vector<std::string> whole_or_cents = {"DECIMAL(18,0)", "DECIMAL(18,1)",
-                                                         "DECIMAL(18,2)"};
-        EXPECT_NE(std::find(whole_or_cents.begin(), whole_or_cents.end(), dump.column_types[8]),
-                  whole_or_cents.end())
-            << dump.column_types[8];
-      }
-    }
-  }
+  const LiveTables tables = {{"depth", {&kDepthColumns, &expected.depth}},
+                             {"trade", {&kTradeColumns, &expected.trade}},
+                             {"aggTrade", {&kAggTradeColumns, &expected.agg_trade}}};
+  for (const auto& [channel, table] : tables) ASSERT_GT(table.second->size(), 0u) << channel;
+  const Dump depth = expect_live_read_back(out, tables)["depth"];
+  // The symbol's own scales: 8 price digits (0.00000001 ticks), quantities at most the 2 that
+  // depthsim prints ("12345678901234.00"), not the 8 that cannot hold 1e13.
+  ASSERT_EQ(depth.column_types.size(), kDepthColumns.size());
+  EXPECT_EQ(depth.column_types[7], "DECIMAL(18,8)");
+  const std::vector<std::string> whole_or_cents = {"DECIMAL(18,0)", "DECIMAL(18,1)",
+                                                   "DECIMAL(18,2)"};
+  EXPECT_NE(std::find(whole_or_cents.begin(), whole_or_cents.end(), depth.column_types[8]),
+            whole_or_cents.end())
+      << depth.column_types[8];
 }
 
 // The receive-time period (ns since the epoch) of a 1 s live file, from its path's date= and
@@ -338,9 +337,8 @@ TEST_F(LiveParquet, SigkillLeavesClosedFilesValidAndOpenOnesPartial) {
 
   // A recovered file holds the first rows of its period as the NDJSON recording has them.
   Expected expected = expected_from(recording_text(run.data_dir()));
-  const std::map<std::string, std::pair<const std::vector<std::string>*, std::vector<Row>*>>
-      tables = {{"depth", {&kDepthColumns, &expected.depth}},
-                {"trade", {&kTradeColumns, &expected.trade}}};
+  const LiveTables tables = {{"depth", {&kDepthColumns, &expected.depth}},
+                             {"trade", {&kTradeColumns, &expected.trade}}};
   for (const Reader reader : kReaders) {
     const std::vector<Dump> dumps = read_parquet_files(reader, recovered);
     for (std::size_t i = 0; i < recovered.size(); ++i) {
