@@ -34,10 +34,12 @@ struct MarketEvent {
   // markPrice "T" (the next funding time; 0 for delivery contracts), forceOrder "o.T" (the
   // order's trade time).
   std::int64_t time_ms = 0;
-  Decimal price;          // markPrice "p" (mark price), forceOrder "o.p" (order price)
-  Decimal quantity;       // forceOrder "o.q" (0 for markPrice)
-  std::string_view side;  // forceOrder "o.S" ("BUY"/"SELL"); empty for markPrice
-  Decimal index_price;    // markPrice "i"
+  Decimal price;            // markPrice "p" (mark price), forceOrder "o.p" (order price)
+  Decimal quantity;         // forceOrder "o.q" (0 for markPrice)
+  std::string_view side;    // forceOrder "o.S" ("BUY"/"SELL"); empty for markPrice
+  Decimal average_price;    // forceOrder "o.ap" (0 for markPrice)
+  std::string_view status;  // forceOrder "o.X" ("FILLED", ...); empty for markPrice
+  Decimal index_price;      // markPrice "i"
   // markPrice "P" (estimated settle price) and "r" (funding rate): "" on delivery contracts.
   OptionalSignedDecimal settle_price, funding_rate;
   std::string_view payload;  // the payload object's text, a view of the frame

@@ -12,6 +12,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "parquet/durable_rename.hpp"
+
 namespace depthrec::parquet {
 namespace {
 
@@ -161,10 +163,7 @@ RecoveryOutcome recover_temporary(const std::string& temporary, const std::strin
     error = describe("cannot recover", temporary, write_errno);
     return RecoveryOutcome::failed;
   }
-  if (std::rename(temporary.c_str(), recovered_path.c_str()) != 0) {
-    error = describe("cannot rename", temporary, errno);
-    return RecoveryOutcome::failed;
-  }
+  if (!rename_durably(temporary, recovered_path, error)) return RecoveryOutcome::failed;
   ::unlink(sidecar.c_str());
   return RecoveryOutcome::recovered;
 }

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "parquet/checkpoint.hpp"
+#include "parquet/durable_rename.hpp"
 
 namespace depthrec::parquet {
 namespace {
@@ -63,10 +64,16 @@ class DiskOutputFile final : public OutputFile {
     const int fd = fd_;
     fd_ = -1;
     if (::close(fd) != 0) return fail("cannot close", errno);
-    if (std::rename(temporary().c_str(), path_.c_str()) != 0) return fail("cannot rename", errno);
-    committed_ = true;
+    std::string rename_error;
+    const bool renamed = rename(temporary(), path_, rename_error);
+    if (!renamed && !committed_) {
+      error_ = rename_error;
+      discard();
+      return false;
+    }
     remove_sidecar();  // a leftover one (crash just now) has no .tmp: recovery removes it
-    return true;
+    if (!renamed) error_ = rename_error;  // complete under its name, its directory not fsynced
+    return renamed;
   }
 
   void discard() override {
@@ -82,6 +89,18 @@ class DiskOutputFile final : public OutputFile {
 
  private:
   std::string temporary() const { return path_ + ".tmp"; }
+  // rename_durably, noting when the rename itself is done (a failed directory fsync after it
+  // leaves a whole file under its final name: it is reported, never discarded).
+  bool rename(const std::string& from, const std::string& to, std::string& error) {
+    RenameCalls calls = posix_rename_calls();
+    const auto rename_call = calls.rename;
+    calls.rename = [&](const std::string& source, const std::string& target) {
+      const int failed = rename_call(source, target);
+      committed_ = failed == 0;
+      return failed;
+    };
+    return rename_durably(from, to, error, calls);
+  }
   void remove_sidecar() const {
     if (crash_checkpoints_) ::unlink((temporary() + std::string(kCheckpointSuffix)).c_str());
   }

@@ -115,6 +115,8 @@ std::string_view channel_name(Table table) {
       return "kline";
     case Table::mark_price:
       return "markPrice";
+    case Table::force_order:
+      return "forceOrder";
   }
   return "?";
 }
@@ -175,6 +177,8 @@ std::vector<ColumnSpec> table_schema(Table table, const SymbolFacts& facts,
       return kline_schema(facts);
     case Table::mark_price:
       return mark_price_schema(facts);
+    case Table::force_order:
+      return force_order_schema(facts);
   }
   return {};
 }

@@ -6,6 +6,7 @@
 //   bookTicker  one row per bookTicker event or `ticker` record (book_tables.cpp)
 //   kline    one row per candle update (kline_table.cpp)
 //   markPrice  one row per markPrice event (mark_price_table.cpp)
+//   forceOrder  one row per forceOrder (liquidation) event (force_order_table.cpp)
 #pragma once
 
 #include <string_view>
@@ -26,9 +27,11 @@ enum class Table : std::uint8_t {
   book,
   book_ticker,
   kline,
-  mark_price
+  mark_price,
+  force_order
 };
-// The partition's channel=: depth, trade, aggTrade, gaps, book, bookTicker, kline, markPrice.
+// The partition's channel=: depth, trade, aggTrade, gaps, book, bookTicker, kline, markPrice,
+// forceOrder.
 std::string_view channel_name(Table table);
 
 // `book_levels`: the book table's levels per side.
@@ -38,6 +41,7 @@ std::vector<parquet::ColumnSpec> book_schema(const SymbolFacts& facts, std::size
 std::vector<parquet::ColumnSpec> book_ticker_schema(const SymbolFacts& facts);
 std::vector<parquet::ColumnSpec> kline_schema(const SymbolFacts& facts);
 std::vector<parquet::ColumnSpec> mark_price_schema(const SymbolFacts& facts);
+std::vector<parquet::ColumnSpec> force_order_schema(const SymbolFacts& facts);
 
 // Each appends the item's rows to `writer` (whose schema is table_schema(table, facts)) and
 // returns how many, or -1 when a value did not fit its column (writer.error() or a decimal
@@ -55,5 +59,7 @@ long append_kline_row(parquet::TableWriter& writer, const ReplayItem& item,
                       const SymbolFacts& facts);
 long append_mark_price_row(parquet::TableWriter& writer, const ReplayItem& item,
                            const SymbolFacts& facts);
+long append_force_order_row(parquet::TableWriter& writer, const ReplayItem& item,
+                            const SymbolFacts& facts);
 
 }  // namespace depthrec::export_parquet

@@ -5,21 +5,11 @@
 #include <utility>
 
 #include "depthrec/market.hpp"
-#include "parquet/checkpoint.hpp"
+#include "parquet_tables/live_decimals.hpp"
 #include "parquet_tables/table_route.hpp"
 
 namespace depthrec::export_parquet {
 namespace {
-
-constexpr std::string_view kTemporarySuffix = ".tmp";
-constexpr std::string_view kPartialSuffix = ".partial";
-constexpr std::string_view kRecoveredSuffix = ".recovered.parquet";  // replaces ".parquet"
-constexpr int kLiveScale = 8;           // Binance's most fraction digits
-constexpr int kLiveIntegerDigits = 10;  // DECIMAL(18) on INT64 leaves 10 of 18 digits
-
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
 
 bool path_taken(const std::string& path) {
   std::error_code error;
@@ -34,63 +24,8 @@ bool path_taken(const std::string& path) {
 
 }  // namespace
 
-SymbolFacts live_symbol_facts() {
-  DecimalNeeds needs;
-  needs.scale = kLiveScale;
-  needs.integer_digits = kLiveIntegerDigits;
-  SymbolFacts facts;
-  facts.price = facts.quantity = facts.quote = facts.mark_price = facts.funding_rate = needs;
-  return facts;
-}
-
-LeftoverFiles handle_leftover_temporaries(const std::string& dir) {
-  LeftoverFiles result;
-  std::error_code error;
-  if (!std::filesystem::is_directory(dir, error)) return result;
-  std::filesystem::recursive_directory_iterator it(dir, error);
-  if (error) {
-    result.errors.push_back("cannot list " + dir + ": " + error.message());
-    return result;
-  }
-  const std::string sidecar_suffix = ".parquet.tmp" + std::string(parquet::kCheckpointSuffix);
-  std::vector<std::filesystem::path> leftovers, sidecars;  // handled after the walk
-  for (; it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
-    if (error) {
-      result.errors.push_back("cannot list " + dir + ": " + error.message());
-      break;
-    }
-    const std::string name = it->path().filename().string();
-    if (!it->is_regular_file(error)) continue;
-    if (ends_with(name, ".parquet.tmp")) leftovers.push_back(it->path());
-    if (ends_with(name, sidecar_suffix)) sidecars.push_back(it->path());
-  }
-  for (const std::filesystem::path& path : leftovers) {
-    std::string base = path.string();
-    base.resize(base.size() - kTemporarySuffix.size() - std::string_view(".parquet").size());
-    std::string problem;
-    const parquet::RecoveryOutcome outcome =
-        parquet::recover_temporary(path.string(), base + std::string(kRecoveredSuffix), problem);
-    if (outcome == parquet::RecoveryOutcome::recovered) {
-      result.recovered.push_back(base + std::string(kRecoveredSuffix));
-      continue;
-    }
-    if (outcome == parquet::RecoveryOutcome::failed) result.errors.push_back(problem);
-    const std::string target = base + ".parquet" + std::string(kPartialSuffix);
-    std::filesystem::rename(path, target, error);
-    if (error) {
-      result.errors.push_back("cannot rename " + path.string() + ": " + error.message());
-    } else {
-      result.partial.push_back(target);
-    }
-  }
-  for (const std::filesystem::path& sidecar : sidecars) {
-    std::filesystem::remove(sidecar, error);  // its .tmp was committed (or handled just above)
-  }
-  return result;
-}
-
 LiveParquetSink::LiveParquetSink(LiveParquetOptions options, Clock clock)
-    : options_(std::move(options)), clock_(std::move(clock)), facts_(live_symbol_facts()) {
+    : options_(std::move(options)), clock_(std::move(clock)) {
   figures_.enabled = true;
   figures_.dir = options_.dir;
   figures_.rotate_sec = options_.rotate_ns / kNanosPerSecond;
@@ -105,15 +40,14 @@ SinkStatus LiveParquetSink::write(std::string_view lines) {
     const std::size_t end = lines.find('\n');
     const std::string_view piece = lines.substr(0, end);
     lines.remove_prefix(end == std::string_view::npos ? lines.size() : end + 1);
-    if (piece.empty()) continue;
-    line_.assign(piece);
-    take(line_);
+    if (!piece.empty()) take(piece);
   }
   return SinkStatus::success();
 }
 
-void LiveParquetSink::take(std::string& line) {
-  std::string refused = parser_.parse(line, item_);
+void LiveParquetSink::take(std::string_view text) {
+  line_.assign(text);  // parsed in place: `text` stays as received, for a file's pending lines
+  std::string refused = parser_.parse(line_, item_);
   const TableRoute route = refused.empty() ? route_item(item_) : TableRoute{};
   if (!route.table || item_.symbol.empty()) {
     // connect/disconnect/subscription records and other types have no dataset, as in the export.
@@ -121,13 +55,84 @@ void LiveParquetSink::take(std::string& line) {
     ++figures_.records_skipped;
     return;
   }
-  const RotationPeriod period = rotation_period(item_.recv_ns, options_.rotate_ns);
-  const FileKey key{*route.table,
-                    item_.market ? std::string(to_string(*item_.market)) : std::string("unknown"),
-                    std::string(item_.symbol), period.begin_ns};
-  OpenFile& file = file_for(key, period.end_ns);
-  const long rows =
-      file.writer ? append_item_rows(*file.writer, *route.table, item_, facts_) : long{-1};
+  SymbolFacts item_needs;
+  add_item_needs(item_needs, item_);
+  const FileKey key{
+      *route.table, item_.market ? std::string(to_string(*item_.market)) : std::string("unknown"),
+      std::string(item_.symbol), rotation_period(item_.recv_ns, options_.rotate_ns).begin_ns};
+  if (!fits_int64_decimals(item_needs)) {
+    refuse(1, std::string(channel_name(key.table)) + " " + key.symbol +
+                  ": a value needs more than 18 digits (DECIMAL(18) on INT64); the record is "
+                  "in the NDJSON recording only");
+    return;
+  }
+  auto file = files_.find(key);
+  if (file == files_.end()) {
+    file = files_.emplace(key, OpenFile{}).first;
+    file->second.period_end_ns = rotation_period(item_.recv_ns, options_.rotate_ns).end_ns;
+  }
+  add_item(file, text, item_needs);
+}
+
+LiveParquetSink::Files::iterator LiveParquetSink::next_part(Files::iterator file,
+                                                            const SymbolFacts& needs) {
+  const FileKey key = file->first;
+  const std::int64_t period_end_ns = file->second.period_end_ns;
+  close_file(file);
+  const auto next = files_.emplace(key, OpenFile{}).first;
+  next->second.period_end_ns = period_end_ns;
+  next->second.needs = needs;
+  return next;
+}
+
+void LiveParquetSink::add_item(Files::iterator file, std::string_view text,
+                               const SymbolFacts& item_needs) {
+  if (file->second.decided) {
+    if (!file->second.writer) {  // this period's file failed (last_error says why)
+      refuse(1, {});
+      return;
+    }
+    if (fits_columns(item_needs, file->second.columns)) {
+      append(file->second, file->first.table);
+      return;
+    }
+    // A value the decided types cannot hold exactly: the next part takes the wider type.
+    const SymbolFacts merged = merged_needs(file->second.needs, item_needs);
+    file = next_part(file, fits_int64_decimals(merged) ? merged : item_needs);
+  }
+  const SymbolFacts merged = merged_needs(file->second.needs, item_needs);
+  if (fits_int64_decimals(merged)) {
+    file->second.needs = merged;
+  } else {
+    // The buffered rows and this one fit no one DECIMAL(18): the buffered ones are a part alone.
+    decide(file);
+    file = next_part(file, item_needs);
+  }
+  OpenFile& open = file->second;
+  open.pending.emplace_back(text);
+  open.pending_bytes += text.size();
+  if (open.pending_bytes >= options_.row_group_bytes) decide(file);
+}
+
+void LiveParquetSink::decide(Files::iterator file) {
+  OpenFile& open = file->second;
+  if (open.decided) return;
+  open.decided = true;
+  open.columns = live_columns_for(open.needs);
+  std::vector<std::string> pending = std::move(open.pending);
+  open.pending.clear();
+  open.pending_bytes = 0;
+  if (!open_writer(file->first, open)) {
+    refuse(pending.size(), {});
+    return;
+  }
+  for (std::string& line : pending) {
+    if (parser_.parse(line, item_).empty()) append(open, file->first.table);
+  }
+}
+
+void LiveParquetSink::append(OpenFile& file, Table table) {
+  const long rows = file.writer ? append_item_rows(*file.writer, table, item_, file.columns) : -1;
   std::lock_guard<std::mutex> lock(figures_mutex_);
   if (rows >= 0) {
     figures_.rows += static_cast<std::uint64_t>(rows);
@@ -143,33 +148,40 @@ void LiveParquetSink::take(std::string& line) {
   }
 }
 
+void LiveParquetSink::refuse(std::uint64_t rows, const std::string& why) {
+  std::lock_guard<std::mutex> lock(figures_mutex_);
+  figures_.rows_refused += rows;
+  if (!why.empty()) figures_.last_error = why;
+}
+
 std::string LiveParquetSink::free_path(const std::string& dir, std::int64_t begin_ns) const {
-  for (unsigned sequence = 0;; ++sequence) {
+  for (unsigned sequence = 0; sequence <= kMaxRotationSequence; ++sequence) {
     std::string path = dir + "/" + rotation_file_name(begin_ns, sequence);
     if (!path_taken(path)) return path;
   }
+  return {};
 }
 
-LiveParquetSink::OpenFile& LiveParquetSink::file_for(const FileKey& key,
-                                                     std::int64_t period_end_ns) {
-  auto found = files_.find(key);
-  if (found != files_.end()) return found->second;
-  OpenFile file;
-  file.period_end_ns = period_end_ns;
+bool LiveParquetSink::open_writer(const FileKey& key, OpenFile& file) {
   const std::string dir =
       partition_dir(options_.dir, key.table, key.market, key.symbol, utc_date(key.period_begin_ns));
   std::error_code error;
   std::filesystem::create_directories(dir, error);
   if (error) {
     note_error("cannot create " + dir + ": " + error.message());
-    return files_.emplace(key, std::move(file)).first->second;
+    return false;
   }
   file.path = free_path(dir, key.period_begin_ns);
+  if (file.path.empty()) {
+    note_error(dir + ": " + std::to_string(kMaxRotationSequence + 1) +
+               " parts of one period exist already");
+    return false;
+  }
   std::string open_error;
   auto output = parquet::open_output_file(file.path, open_error, /*crash_checkpoints=*/true);
   if (!output) {
     note_error(open_error);
-    return files_.emplace(key, std::move(file)).first->second;
+    return false;
   }
   parquet::WriterOptions writer_options;
   writer_options.row_group_bytes = options_.row_group_bytes;
@@ -179,17 +191,16 @@ LiveParquetSink::OpenFile& LiveParquetSink::file_for(const FileKey& key,
                              {"depthrec.market", key.market},
                              {"depthrec.symbol", key.symbol},
                              {"depthrec.period_begin_ns", std::to_string(key.period_begin_ns)},
-                             {"depthrec.period_end_ns", std::to_string(period_end_ns)}};
+                             {"depthrec.period_end_ns", std::to_string(file.period_end_ns)}};
   file.writer = std::make_unique<parquet::TableWriter>(
-      std::move(output), table_schema(key.table, facts_, 0), std::move(writer_options));
-  {
-    std::lock_guard<std::mutex> lock(figures_mutex_);
-    ++figures_.files_open;
-  }
-  return files_.emplace(key, std::move(file)).first->second;
+      std::move(output), table_schema(key.table, file.columns, 0), std::move(writer_options));
+  std::lock_guard<std::mutex> lock(figures_mutex_);
+  ++figures_.files_open;
+  return true;
 }
 
 void LiveParquetSink::close_file(Files::iterator file) {
+  decide(file);  // a file closed before its types were decided: its lines decide them
   OpenFile& open = file->second;
   if (open.writer) {
     const bool closed = open.writer->close();

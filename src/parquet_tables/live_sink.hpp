@@ -1,16 +1,19 @@
 // The live --parquet datasets' sink: the recorder's NDJSON record lines, parsed back by the replay
 // reader's own line parser and written as depthrec-export's tables (table_route.hpp: the same
 // routing, schemas and row builders), one file per (channel, market, symbol, rotation period):
-//   DIR/channel=<c>/market=<m>/symbol=<s>/date=<YYYY-MM-DD>/part-HHMMSS.parquet
-// A file is written as `<name>.tmp` and renamed when complete (after an fsync), so a name without
-// .tmp is always a whole, valid file (after a crash: each full row group is recoverable, see
-// handle_leftover_temporaries); a closed file is never reopened (rows of its period that
-// come later go to part-HHMMSS-1.parquet). A period's files close when the clock passes its end
-// by close_grace_ns (rows still in the queue then land in it), at the latest at close().
+//   DIR/channel=<c>/market=<m>/symbol=<s>/date=<YYYY-MM-DD>/part-HHMMSS-NNN.parquet
+// A file is written as `<name>.tmp` and renamed when complete (after an fsync of the file and then
+// of its directory), so a name without .tmp is always a whole, valid file (after a crash: each full
+// row group is recoverable, see handle_leftover_temporaries); a closed file is never reopened
+// (rows of its period that come later go to the next part, -001, ...). A period's files close
+// when the clock passes its end by close_grace_ns (rows still in the queue then land in it), at
+// the latest at close().
 //
-// Decimals: a live writer cannot survey a recording first, so prices, quantities, quote volumes,
-// mark prices and funding rates are DECIMAL(18, 8) (Binance sends at most 8 fraction digits; 10
-// integer digits). A value beyond that is refused and counted (rows_refused), as are the rows of
+// Decimals (live_decimals.hpp): a file's DECIMAL(18, s) types are decided by its first rows, kept
+// as record lines until row_group_bytes of them are buffered (or the file closes); a later value
+// that needs a wider type closes the file and starts the next part with it. So a crash loses at
+// most the undecided lines and the unflushed row group of each open file (all in the NDJSON
+// recording). Refused and counted (rows_refused): a value needing more than 18 digits, the rows of
 // a file that failed (disk full, unwritable directory: last_error says which). Used by one thread
 // (AsyncWriter's worker); figures() from any.
 #pragma once
@@ -30,31 +33,19 @@
 #include "depthrec/replay_reader.hpp"
 #include "parquet/table_writer.hpp"
 #include "parquet_tables/export_tables.hpp"
+#include "parquet_tables/live_leftovers.hpp"
 #include "parquet_tables/rotation.hpp"
 
 namespace depthrec::export_parquet {
-
-// The decimal columns of live files: DECIMAL(18, 8) each.
-SymbolFacts live_symbol_facts();
 
 struct LiveParquetOptions {
   std::string dir;
   std::int64_t rotate_ns = 3600 * kNanosPerSecond;
   std::int64_t close_grace_ns = 2 * kNanosPerSecond;
-  std::size_t row_group_bytes = 8u << 20;  // per open file: its memory bound
+  // Per open file: the record lines buffered until its types are decided, then the row group.
+  std::size_t row_group_bytes = 8u << 20;
   std::size_t page_bytes = 1u << 20;
 };
-
-// A crashed run's leftovers: every `*.parquet.tmp` under `dir` whose footer checkpoint is valid
-// cut to its last whole row group and renamed `part-HHMMSS.recovered.parquet` (checkpoint.hpp);
-// the others renamed `*.parquet.partial` (a name no `*.parquet` glob matches). Sidecars left
-// without a .tmp are removed.
-struct LeftoverFiles {
-  std::vector<std::string> recovered;  // valid files, their rows up to the last row group
-  std::vector<std::string> partial;    // nothing recoverable
-  std::vector<std::string> errors;     // those it could not handle
-};
-LeftoverFiles handle_leftover_temporaries(const std::string& dir);
 
 class LiveParquetSink final : public RecordSink {
  public:
@@ -81,25 +72,39 @@ class LiveParquetSink final : public RecordSink {
     }
   };
   struct OpenFile {
-    std::string path;
     std::int64_t period_end_ns = 0;
-    std::unique_ptr<parquet::TableWriter> writer;  // null: this period's file failed
+    SymbolFacts needs;  // what its values need so far
+    // Before the types are decided: the record lines, written when they are.
+    std::vector<std::string> pending;
+    std::size_t pending_bytes = 0;
+    // Once decided: the columns' types, the path and the writer (null: the file failed).
+    bool decided = false;
+    SymbolFacts columns;
+    std::string path;
+    std::unique_ptr<parquet::TableWriter> writer;
   };
   using Files = std::map<FileKey, OpenFile>;
 
-  void take(std::string& line);
-  OpenFile& file_for(const FileKey& key, std::int64_t period_end_ns);
+  void take(std::string_view text);
+  // The item just parsed (item_, from `text`) into `file`, its needs `item_needs`: buffered,
+  // appended, or the start of the next part.
+  void add_item(Files::iterator file, std::string_view text, const SymbolFacts& item_needs);
+  // Closes `file` and puts an undecided next part of its period in its place.
+  Files::iterator next_part(Files::iterator file, const SymbolFacts& needs);
+  void decide(Files::iterator file);         // opens the writer, writes the pending lines
+  void append(OpenFile& file, Table table);  // item_'s rows
+  void refuse(std::uint64_t rows, const std::string& why);
+  bool open_writer(const FileKey& key, OpenFile& file);
   std::string free_path(const std::string& dir, std::int64_t begin_ns) const;
   void close_file(Files::iterator file);
   void note_error(const std::string& error);
 
   LiveParquetOptions options_;
   Clock clock_;
-  SymbolFacts facts_;
   Files files_;
   ReplayLineParser parser_;
   ReplayItem item_;
-  std::string line_;
+  std::string line_;  // the record being parsed (in place)
 
   mutable std::mutex figures_mutex_;
   ParquetSinkState figures_;

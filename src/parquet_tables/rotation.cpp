@@ -49,14 +49,9 @@ std::string rotation_file_name(std::int64_t begin_ns, unsigned sequence) {
   if (into_day < 0) into_day += kNanosPerDay;
   const std::int64_t seconds = into_day / kNanosPerSecond;
   char name[48];
-  if (sequence == 0) {
-    std::snprintf(name, sizeof name, "part-%02d%02d%02d.parquet", static_cast<int>(seconds / 3600),
-                  static_cast<int>(seconds / 60 % 60), static_cast<int>(seconds % 60));
-  } else {
-    std::snprintf(name, sizeof name, "part-%02d%02d%02d-%u.parquet",
-                  static_cast<int>(seconds / 3600), static_cast<int>(seconds / 60 % 60),
-                  static_cast<int>(seconds % 60), sequence);
-  }
+  std::snprintf(name, sizeof name, "part-%02d%02d%02d-%03u.parquet",
+                static_cast<int>(seconds / 3600), static_cast<int>(seconds / 60 % 60),
+                static_cast<int>(seconds % 60), std::min(sequence, kMaxRotationSequence));
   return name;
 }
 

@@ -26,8 +26,11 @@ RotationPeriod rotation_period(std::int64_t recv_ns, std::int64_t period_ns);
 // "15m", "10s"), from 1s to 24h. nullopt otherwise.
 std::optional<std::int64_t> parse_rotation_seconds(std::string_view text);
 
-// The file name of a period's file: part-HHMMSS.parquet (its UTC start), with `-N` before the
-// extension for the N-th file of the same period (a restart, or rows that came after it closed).
+// The file name of a period's N-th file: part-HHMMSS-NNN.parquet (its UTC start; NNN from 000,
+// the next one for a restart, a widened decimal type or rows that came after it closed), so that
+// the names' lexical order is their time order (a crash's part-HHMMSS-NNN.recovered.parquet sorts
+// before the -NNN+1 written after it). At most kMaxRotationSequence + 1 files per period.
+inline constexpr unsigned kMaxRotationSequence = 999;
 std::string rotation_file_name(std::int64_t begin_ns, unsigned sequence);
 
 }  // namespace depthrec::export_parquet

@@ -12,42 +12,24 @@ Market market_from_depth(const DepthUpdate& depth, const std::string& symbol) {
   return symbol.find('_') != std::string::npos ? Market::coinm : Market::usdm;
 }
 
-}  // namespace
-
-void SymbolSurvey::add_levels(SymbolFacts& facts, const std::vector<PriceLevel>& levels) {
+void add_level_needs(SymbolFacts& facts, const std::vector<PriceLevel>& levels) {
   for (const PriceLevel& level : levels) {
     facts.price.add(level.price);
     facts.quantity.add(level.qty);
   }
 }
 
-std::string SymbolSurvey::symbol_of(const ReplayItem& item) const {
-  if (!item.symbol.empty()) return std::string(item.symbol);
-  if (item.type == ReplayItemType::snapshot) return only_depth_symbol_;
-  return {};
-}
+}  // namespace
 
-void SymbolSurvey::take(const ReplayItem& item) {
-  if (item.type == ReplayItemType::snapshot && item.symbol.empty()) {
-    add_levels(unnamed_snapshots_, item.snapshot.bids);
-    add_levels(unnamed_snapshots_, item.snapshot.asks);
-    has_unnamed_snapshots_ = true;
-    return;
-  }
-  if (item.symbol.empty()) return;
-  const std::string symbol(item.symbol);
-  SymbolFacts& facts = symbols_[symbol];
-  if (item.market && !facts.market) facts.market = item.market;
+void add_item_needs(SymbolFacts& facts, const ReplayItem& item) {
   switch (item.type) {
     case ReplayItemType::depth:
-      depth_symbols_[symbol] = true;
-      if (!facts.market) facts.market = market_from_depth(item.depth, symbol);
-      add_levels(facts, item.depth.bids);
-      add_levels(facts, item.depth.asks);
+      add_level_needs(facts, item.depth.bids);
+      add_level_needs(facts, item.depth.asks);
       break;
     case ReplayItemType::snapshot:
-      add_levels(facts, item.snapshot.bids);
-      add_levels(facts, item.snapshot.asks);
+      add_level_needs(facts, item.snapshot.bids);
+      add_level_needs(facts, item.snapshot.asks);
       break;
     case ReplayItemType::other:
       if (item.has_trade) {
@@ -60,6 +42,12 @@ void SymbolSurvey::take(const ReplayItem& item) {
         facts.mark_price.add(mark.index_price);
         if (mark.settle_price.present) facts.mark_price.add(mark.settle_price.magnitude);
         if (mark.funding_rate.present) facts.funding_rate.add(mark.funding_rate.magnitude);
+      }
+      if (item.has_market_event && item.market_event.kind == MarketEventKind::force_order) {
+        // A liquidation order's prices are on the symbol's tick, its quantity on its lot.
+        facts.price.add(item.market_event.price);
+        facts.price.add(item.market_event.average_price);
+        facts.quantity.add(item.market_event.quantity);
       }
       if (item.has_kline) {
         const KlineEvent& kline = item.kline;
@@ -81,6 +69,30 @@ void SymbolSurvey::take(const ReplayItem& item) {
     case ReplayItemType::marker:
       break;
   }
+}
+
+std::string SymbolSurvey::symbol_of(const ReplayItem& item) const {
+  if (!item.symbol.empty()) return std::string(item.symbol);
+  if (item.type == ReplayItemType::snapshot) return only_depth_symbol_;
+  return {};
+}
+
+void SymbolSurvey::take(const ReplayItem& item) {
+  if (item.type == ReplayItemType::snapshot && item.symbol.empty()) {
+    add_level_needs(unnamed_snapshots_, item.snapshot.bids);
+    add_level_needs(unnamed_snapshots_, item.snapshot.asks);
+    has_unnamed_snapshots_ = true;
+    return;
+  }
+  if (item.symbol.empty()) return;
+  const std::string symbol(item.symbol);
+  SymbolFacts& facts = symbols_[symbol];
+  if (item.market && !facts.market) facts.market = item.market;
+  if (item.type == ReplayItemType::depth) {
+    depth_symbols_[symbol] = true;
+    if (!facts.market) facts.market = market_from_depth(item.depth, symbol);
+  }
+  add_item_needs(facts, item);
 }
 
 void SymbolSurvey::finish() {

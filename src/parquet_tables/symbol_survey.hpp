@@ -22,6 +22,10 @@ struct SymbolFacts {
   DecimalNeeds mark_price, funding_rate;
 };
 
+// Adds what `item`'s prices, quantities, quote volumes, mark prices and funding rates need to
+// `facts` (its market aside): the survey's per-item step, also the live files' per-row check.
+void add_item_needs(SymbolFacts& facts, const ReplayItem& item);
+
 class SymbolSurvey {
  public:
   explicit SymbolSurvey(std::optional<Market> forced_market) : forced_market_(forced_market) {}
@@ -38,8 +42,6 @@ class SymbolSurvey {
   const std::map<std::string, SymbolFacts>& symbols() const { return symbols_; }
 
  private:
-  void add_levels(SymbolFacts& facts, const std::vector<PriceLevel>& levels);
-
   std::optional<Market> forced_market_;
   std::map<std::string, SymbolFacts> symbols_;
   std::map<std::string, bool> depth_symbols_;

@@ -28,6 +28,10 @@ TableRoute route_item(const ReplayItem& item) {
         if (!item.has_market_event) return {std::nullopt, "markPrice payloads refused"};
         return {Table::mark_price, {}};
       }
+      if (item.other_type == "forceOrder") {
+        if (!item.has_market_event) return {std::nullopt, "forceOrder payloads refused"};
+        return {Table::force_order, {}};
+      }
       if (item.other_type == "kline") {
         if (!item.has_kline) return {std::nullopt, "kline payloads refused"};
         return {Table::kline, {}};
@@ -68,6 +72,8 @@ long append_item_rows(parquet::TableWriter& writer, Table table, const ReplayIte
       return append_kline_row(writer, item, facts);
     case Table::mark_price:
       return append_mark_price_row(writer, item, facts);
+    case Table::force_order:
+      return append_force_order_row(writer, item, facts);
     case Table::book:  // book states are rows of their own, not of an item
       return 0;
   }

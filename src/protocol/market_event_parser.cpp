@@ -53,14 +53,12 @@ ParseError read_force_order(FieldReader& read, MarketEvent& out) {
   if (read.error() != ParseError::none) return read.error();
   const JsonObject order_object = order_value->GetObject();
   FieldReader order(order_object);
-  std::string_view status;
-  Decimal average;
   order.text("s", out.symbol);
   order.text("S", out.side);
   order.decimal("q", out.quantity);
   order.decimal("p", out.price);
-  order.decimal("ap", average);
-  order.text("X", status);
+  order.decimal("ap", out.average_price);
+  order.text("X", out.status);
   order.time("T", out.time_ms);
   if (order.error() != ParseError::none) return order.error();
   if (out.side != "BUY" && out.side != "SELL") return ParseError::wrong_type;

@@ -35,7 +35,9 @@ void log_parquet_sink(const ParquetSinkState& state, ParquetLogged& logged, Text
   if (state.rows_refused != logged.rows_refused) {
     log.log(LogLevel::warning,
             "parquet: " + std::to_string(state.rows_refused - logged.rows_refused) +
-                " records not written (a failed file, or a value beyond DECIMAL(18, 8))");
+                " records not written (" +
+                (state.last_error.empty() ? std::string("a failed file") : state.last_error) +
+                "); they are in the NDJSON recording");
   }
   logged = {state.dropped, state.files_failed, state.rows_refused};
 }

@@ -91,5 +91,20 @@ TEST_F(ParquetEvents, EveryMarkPriceReadsBackExactly) {
   EXPECT_EQ(types.column_types[5], "DECIMAL(6,6)");
 }
 
+TEST_F(ParquetEvents, EveryForceOrderReadsBackExactly) {
+  const std::string file = export_and_compare(
+      {
+          R"({"type":"forceOrder","market":"usdm","symbol":"BTCUSDT","stream":"btcusdt@forceOrder","recv_ns":1721347021000000001,"id":1721347021000,"E":1721347021000,"T":1721347020990,"data":{"e":"forceOrder","E":1721347021000,"o":{"s":"BTCUSDT","S":"SELL","o":"LIMIT","f":"IOC","q":"0.014","p":"63900.10","ap":"63910.25","X":"FILLED","l":"0.014","z":"0.014","T":1721347020990}}})",
+          R"(1721347022000000002 {"stream":"btcusdt@forceOrder","data":{"e":"forceOrder","E":1721347022000,"o":{"s":"BTCUSDT","S":"BUY","o":"LIMIT","f":"IOC","q":"1.5","p":"64000","ap":"64000.00","X":"PARTIALLY_FILLED","l":"0.5","z":"0.5","T":1721347021995}}})",
+      },
+      "forceOrder", kForceOrderColumns, &Expected::force_order, 2);
+  ASSERT_NE(file, "");
+  // The symbol's price and quantity scales (2 and 3 digits), as in its trades.
+  const Dump types = read_parquet(Reader::duckdb, file);
+  ASSERT_EQ(types.error, "");
+  EXPECT_EQ(types.column_types[4], "DECIMAL(7,2)");
+  EXPECT_EQ(types.column_types[6], "DECIMAL(4,3)");
+}
+
 }  // namespace
 }  // namespace itest::parquet_readers::export_events_test

@@ -46,6 +46,9 @@ const std::vector<std::string> kGapColumns = {"recv_time",
                                               "snapshot_update_id",
                                               "first_update_id",
                                               "final_update_id"};
+const std::vector<std::string> kForceOrderColumns = {"recv_time", "event_time", "trade_time",
+                                                     "side",      "price",      "average_price",
+                                                     "quantity",  "status"};
 const std::vector<std::string> kKlineColumns = {"recv_time",
                                                 "event_time",
                                                 "interval",
@@ -160,6 +163,15 @@ void add_mark_price(Expected& out, const std::string& recv, const Json& data) {
                             next_funding == "0" ? Value() : next_funding});
 }
 
+// A forceOrder payload: E and its order o's S, p, ap, q, X, T.
+void add_force_order(Expected& out, const std::string& recv, const Json& data) {
+  const Json& order = data["o"];
+  out.force_order.push_back({recv, integer(data, "E"), integer(order, "T"), text(order, "S"),
+                             canonical_decimal(order["p"].GetString()),
+                             canonical_decimal(order["ap"].GetString()),
+                             canonical_decimal(order["q"].GetString()), text(order, "X")});
+}
+
 // One item of a raw capture (`<recv ns> <frame or REST body>`) or a depthrec NDJSON record.
 void add_line(Expected& out, const std::string& line) {
   rapidjson::Document document;
@@ -176,6 +188,7 @@ void add_line(Expected& out, const std::string& line) {
     if (type == "ticker") add_book_ticker(out, recv, document);
     if (type == "kline") add_kline(out, recv, document["data"]);
     if (type == "markPrice") add_mark_price(out, recv, document["data"]);
+    if (type == "forceOrder") add_force_order(out, recv, document["data"]);
     if (type == "depth") {
       ++out.depth_events;
       for (const char* side : {"b", "a"}) {
@@ -238,6 +251,8 @@ void add_line(Expected& out, const std::string& line) {
     add_kline(out, recv, data);
   } else if (event == "markPriceUpdate") {
     add_mark_price(out, recv, data);
+  } else if (event == "forceOrder") {
+    add_force_order(out, recv, data);
   }
 }
 

@@ -21,9 +21,10 @@ extern const std::vector<std::string> kGapColumns;
 extern const std::vector<std::string> kBookTickerColumns;
 extern const std::vector<std::string> kKlineColumns;
 extern const std::vector<std::string> kMarkPriceColumns;
+extern const std::vector<std::string> kForceOrderColumns;
 
 struct Expected {
-  std::vector<Row> depth, trade, agg_trade, gaps, book_ticker, kline, mark_price;
+  std::vector<Row> depth, trade, agg_trade, gaps, book_ticker, kline, mark_price, force_order;
   std::uint64_t depth_events = 0;
   std::int64_t last_depth_recv_ns = 0;  // of the last depth event or snapshot
 };

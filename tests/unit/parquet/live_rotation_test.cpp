@@ -63,9 +63,22 @@ TEST(LiveRotationText, UnitsBoundsAndRefusals) {
 }
 
 TEST(LiveRotationText, FileNamesAreThePeriodsUtcStart) {
-  EXPECT_EQ(rotation_file_name(kJuly18, 0), "part-000000.parquet");
+  EXPECT_EQ(rotation_file_name(kJuly18, 0), "part-000000-000.parquet");
   EXPECT_EQ(rotation_file_name(kJuly18 + 13 * kHour + 30 * 60 * kSecond + 5 * kSecond, 2),
-            "part-133005-2.parquet");
+            "part-133005-002.parquet");
+}
+
+TEST(LiveRotationText, FileNamesSortInTimeOrder) {
+  // Lexical order (a glob's, `ls`) is time order: later periods, then later parts of a period,
+  // a crash's recovered file before the part written after it.
+  const std::vector<std::string> in_time_order = {
+      rotation_file_name(kJuly18, 0),         "part-000000-000.recovered.parquet",
+      rotation_file_name(kJuly18, 1),         rotation_file_name(kJuly18, 10),
+      rotation_file_name(kJuly18, 999),       rotation_file_name(kJuly18 + kSecond, 0),
+      rotation_file_name(kJuly18 + kHour, 0), rotation_file_name(kJuly18 + 10 * kHour, 0)};
+  std::vector<std::string> sorted = in_time_order;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(sorted, in_time_order);
 }
 
 // The sink against a clock the test sets.
@@ -110,24 +123,26 @@ class LiveSinkTest : public ::testing::Test {
 };
 
 TEST_F(LiveSinkTest, AFileClosesWhenTheClockPassesItsPeriodAndGrace) {
-  LiveParquetSink sink(options(dir_), [this] { return now_; });
+  LiveParquetOptions decided_at_once = options(dir_);
+  decided_at_once.row_group_bytes = 1;  // each file's first line decides its types: it opens
+  LiveParquetSink sink(decided_at_once, [this] { return now_; });
   ASSERT_TRUE(
       sink.write(trade_line(kJuly18 + 10 * kSecond, 1) + trade_line(kJuly18 + kHour + kSecond, 2))
           .ok());
-  EXPECT_EQ(files(".parquet.tmp"),
-            (std::vector<std::string>{"part-000000.parquet.tmp", "part-010000.parquet.tmp"}));
+  EXPECT_EQ(files(".parquet.tmp"), (std::vector<std::string>{"part-000000-000.parquet.tmp",
+                                                             "part-010000-000.parquet.tmp"}));
   now_ = kJuly18 + kHour + kSecond;  // the first period ended, its grace not yet
   sink.flush();
   EXPECT_EQ(sink.figures().files_closed, 0u);
   now_ = kJuly18 + kHour + 2 * kSecond;
   sink.flush();
-  EXPECT_EQ(files(".parquet"), (std::vector<std::string>{"part-000000.parquet"}));
+  EXPECT_EQ(files(".parquet"), (std::vector<std::string>{"part-000000-000.parquet"}));
   // A row of the closed period that comes late goes to a file of its own, never the closed one.
   ASSERT_TRUE(sink.write(trade_line(kJuly18 + 20 * kSecond, 3)).ok());
   sink.close();
   EXPECT_EQ(files(".parquet"),
-            (std::vector<std::string>{"part-000000-1.parquet", "part-000000.parquet",
-                                      "part-010000.parquet"}));
+            (std::vector<std::string>{"part-000000-000.parquet", "part-000000-001.parquet",
+                                      "part-010000-000.parquet"}));
   EXPECT_TRUE(files(".tmp").empty());
   const ParquetSinkState figures = sink.figures();
   EXPECT_EQ(figures.files_closed, 3u);
@@ -161,15 +176,15 @@ TEST_F(LiveSinkTest, AnUnwritableDirectoryRefusesRowsWithAClearError) {
 TEST_F(LiveSinkTest, LeftoverTemporariesAreRenamedPartialAndCompleteFilesKept) {
   const std::string partition = dir_ + "/channel=depth/market=usdm/symbol=BTCUSDT/date=2024-07-18";
   std::filesystem::create_directories(partition);
-  std::ofstream(partition + "/part-000000.parquet") << "PAR1";
-  std::ofstream(partition + "/part-010000.parquet.tmp") << "PAR1";
+  std::ofstream(partition + "/part-000000-000.parquet") << "PAR1";
+  std::ofstream(partition + "/part-010000-000.parquet.tmp") << "PAR1";
   const LeftoverFiles leftovers = handle_leftover_temporaries(dir_);
   EXPECT_TRUE(leftovers.errors.empty());
   EXPECT_TRUE(leftovers.recovered.empty());  // no footer checkpoint beside it
   ASSERT_EQ(leftovers.partial.size(), 1u);
-  EXPECT_EQ(leftovers.partial[0], partition + "/part-010000.parquet.partial");
-  EXPECT_EQ(files(".parquet"), (std::vector<std::string>{"part-000000.parquet"}));
-  EXPECT_EQ(files(".partial"), (std::vector<std::string>{"part-010000.parquet.partial"}));
+  EXPECT_EQ(leftovers.partial[0], partition + "/part-010000-000.parquet.partial");
+  EXPECT_EQ(files(".parquet"), (std::vector<std::string>{"part-000000-000.parquet"}));
+  EXPECT_EQ(files(".partial"), (std::vector<std::string>{"part-010000-000.parquet.partial"}));
   // A later run never names a file over a leftover.
   LiveParquetSink sink(options(dir_), [this] { return now_; });
   sink.write(
@@ -179,7 +194,7 @@ TEST_F(LiveSinkTest, LeftoverTemporariesAreRenamedPartialAndCompleteFilesKept) {
       "\n");
   sink.close();
   EXPECT_EQ(files(".parquet"),
-            (std::vector<std::string>{"part-000000.parquet", "part-010000-1.parquet"}));
+            (std::vector<std::string>{"part-000000-000.parquet", "part-010000-001.parquet"}));
 }
 
 }  // namespace
