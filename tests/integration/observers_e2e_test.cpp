@@ -204,5 +204,63 @@ TEST(ObserversEndToEnd, EveryEventSentReachesItsObserverOnceInOrderAsRecorded) {
           std::to_string(seen.klines.size()) + " / " + std::to_string(seen.tickers.size()));
 }
 
+// One symbol without subscription keys (the single-symbol config, as `depthrec --symbol X`): its
+// event_channels are recorded by the engine, and their observers get every event, with the
+// book's observers beside them.
+TEST(ObserversEndToEnd, OneSymbolsEventChannelsReachTheirObserversWithoutKeys) {
+  constexpr std::uint64_t kOneSymbolEvents = 300;
+  Simulator sim({"--market", "spot", "--symbols", "BTCUSDT", "--rate", "600", "--events",
+                 std::to_string(kOneSymbolEvents), "--start-on-subscribe", "--seed", "72"});
+  const std::string dir = make_temp_dir("observers-one-symbol");
+  depthrec::RecorderConfig config;
+  config.market = depthrec::Market::spot;
+  config.symbol = "BTCUSDT";
+  config.depth_levels = 0;
+  config.record_book_ticker = true;
+  config.event_channels = {depthrec::Channel{depthrec::ChannelKind::trade, 0, {}, {}}};
+  config.ws_endpoint = sim.ws_endpoint();
+  config.rest_endpoint = sim.rest_endpoint();
+  config.ca_file = sim.ca_file();
+  config.data_dir = dir + "/data";
+  config.log_dir = dir + "/logs";
+  config.print_summary = false;
+  config.print_interval_sec = 1;
+
+  depthrec::Recorder recorder(config);
+  std::vector<depthrec::ObservedTrade> trades;  // written by the observer's thread until stop()
+  std::uint64_t books = 0;
+  depthrec::ObserverOptions roomy;
+  roomy.capacity = 1'000'000;
+  const auto trade =
+      recorder.on_trade([&](const depthrec::ObservedTrade& t) { trades.push_back(t); }, roomy);
+  const auto book = recorder.on_book([&](const depthrec::TopOfBook&) { ++books; }, roomy);
+  recorder.start();
+  std::uint64_t trades_sent = 0;
+  const bool counted = wait_until(
+      [&] {
+        const rapidjson::Document stats = sim_symbol_stats(sim, "BTCUSDT");
+        if (!stats.IsObject() || !stats.HasMember("symbol") ||
+            u64(stats["symbol"], "events_generated") < kOneSymbolEvents)
+          return false;
+        trades_sent = u64(stats["symbol"], "trade_events_sent");
+        for (const depthrec::ChannelFigures& f : recorder.channel_figures()) {
+          if (f.stream == "btcusdt@trade") return f.events >= trades_sent;
+        }
+        return false;
+      },
+      std::chrono::seconds(30));
+  ASSERT_TRUE(counted) << recorder.last_error();
+  recorder.stop();
+  ASSERT_TRUE(recorder.last_error().empty()) << recorder.last_error();
+  ASSERT_GT(trades_sent, 0u);
+  ASSERT_EQ(trades.size(), trades_sent);
+  for (std::size_t i = 1; i < trades.size(); ++i)
+    EXPECT_EQ(trades[i].id, trades[i - 1].id + 1) << "in order, each once";
+  EXPECT_EQ(trades.front().key->stream, "btcusdt@trade");
+  EXPECT_GT(books, 0u) << "the book's observers beside the event channel's";
+  EXPECT_EQ(trade->delivered(), trades_sent);
+  EXPECT_EQ(book->dropped(), 0u);
+}
+
 }  // namespace
 }  // namespace itest::observers_e2e_test
