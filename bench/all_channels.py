@@ -31,7 +31,6 @@ import datetime
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -40,7 +39,8 @@ import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from run_e2e import git_commit  # noqa: E402
-from whole_market_procs import MarketSimulator, Recorder, Sampler, wait_for  # noqa: E402
+from whole_market_procs import (MarketSimulator, Recorder, Sampler, stop_both,  # noqa: E402
+                                wait_for, write_result)
 import whole_market_verify as verify  # noqa: E402
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -314,7 +314,10 @@ class Run:
                 k = kline_checks.get(stream, {})
                 c.update({"closed": k.get("closed", 0), "klines_equal_trades": k.get("verified", 0),
                           "klines_differing": k.get("mismatched", 0)})
-                c["klines_consistent"] = bool(k) and k.get("mismatched", 0) == 0
+                # Open times in order or each jump marked (the replay's continuity), and no
+                # closed candle differing from its trades (a run under a minute may close none).
+                c["klines_consistent"] = t is not None and t.get("unmarked_gaps") == 0 and \
+                    t.get("out_of_order") == 0 and k.get("mismatched", 0) == 0
             if channel == "bookTicker":
                 c["tickers_mismatched"] = report.get("tickers", {}).get("mismatched", 0)
             out[channel] = c
@@ -381,6 +384,9 @@ class Run:
             row["accounted"] == row["symbols"] for row in table.values())
         checks["every_check_per_channel"] = all(
             row["checked_ok"] == row["symbols"] for row in table.values())
+        # Two minutes close at least one candle of every symbol.
+        checks["closed_klines_verified"] = self.args.minutes < 2 or all(
+            v["kline_1m"].get("klines_equal_trades", 0) > 0 for v in per_book.values())
         checks["every_injected_gap_marked_and_filled"] = \
             gaps["trade"] == gaps["aggTrade"] == len(self.gapped) > 0 and others_ok
         checks["replay_exit_0_per_symbol"] = all(v["replay_exit"] == 0 for v in per_book.values())
@@ -443,19 +449,8 @@ def main():
         run.result["error"] = repr(error)
         print(f"FAIL: {error!r}", flush=True)
     finally:
-        if run.rec is not None and run.rec.alive():
-            run.rec.stop()
-        if run.sim is not None:
-            run.sim.stop()
-    out = args.out or os.path.join(BENCH_DIR, "results", "all-channels-{}-{}.json".format(
-        datetime.datetime.utcnow().strftime("%Y%m%d-%H%M"), run.result["commit"]))
-    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
-    with open(out, "w") as fh:
-        json.dump(run.result, fh, indent=1, sort_keys=True)
-    print(f"  written: {out}")
-    if ok and not args.work_dir:
-        shutil.rmtree(workdir, ignore_errors=True)
-    return 0 if ok else 1
+        stop_both(run.rec, run.sim)
+    return write_result(run.result, args.out, BENCH_DIR, "all-channels", ok, workdir, args.work_dir)
 
 
 if __name__ == "__main__":

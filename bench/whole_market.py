@@ -20,7 +20,6 @@ import datetime
 import json
 import math
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -30,7 +29,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from run_e2e import git_commit  # noqa: E402
 from whole_market_procs import (MarketSimulator, Recorder, Sampler, memory_kb,  # noqa: E402
-                                stop_process, wait_for)
+                                stop_both, stop_process, wait_for, write_result)
 import whole_market_verify as verify  # noqa: E402
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -567,19 +566,8 @@ def main():
         ok = run.report()
     finally:
         run.stop_perf_record()
-        if run.rec is not None and run.rec.alive():
-            run.rec.stop()
-        if run.sim is not None:
-            run.sim.stop()
-    out = args.out or os.path.join(BENCH_DIR, "results", "whole-market-{}-{}.json".format(
-        datetime.datetime.utcnow().strftime("%Y%m%d-%H%M"), run.result["commit"]))
-    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
-    with open(out, "w") as fh:
-        json.dump(run.result, fh, indent=1, sort_keys=True)
-    print(f"  written: {out}")
-    if ok and not args.work_dir:
-        shutil.rmtree(workdir, ignore_errors=True)
-    return 0 if ok else 1
+        stop_both(run.rec, run.sim)
+    return write_result(run.result, args.out, BENCH_DIR, "whole-market", ok, workdir, args.work_dir)
 
 
 if __name__ == "__main__":

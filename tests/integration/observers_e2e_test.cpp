@@ -40,16 +40,8 @@ depthrec::SubscriptionKey spot_key(depthrec::Channel channel) {
   return {depthrec::Venue::binance, depthrec::Market::spot, "BTCUSDT", channel};
 }
 
-struct Seen {  // each vector is written by its observer's thread only, read after stop()
-  std::vector<depthrec::ObservedTrade> trades, agg_trades;
-  std::vector<depthrec::ObservedKline> klines;
-  std::vector<depthrec::ObservedBookTicker> tickers;
-};
-
-TEST(ObserversEndToEnd, EveryEventSentReachesItsObserverOnceInOrderAsRecorded) {
-  Simulator sim({"--market", "spot", "--symbols", "BTCUSDT", "--rate", "600", "--events",
-                 std::to_string(kEvents), "--start-on-subscribe", "--seed", "71"});
-  const std::string dir = make_temp_dir("observers");
+// A recorder of spot BTCUSDT's full book and bookTicker against `sim`, its files under `dir`.
+depthrec::RecorderConfig spot_btcusdt_config(const Simulator& sim, const std::string& dir) {
   depthrec::RecorderConfig config;
   config.market = depthrec::Market::spot;
   config.symbol = "BTCUSDT";
@@ -62,6 +54,19 @@ TEST(ObserversEndToEnd, EveryEventSentReachesItsObserverOnceInOrderAsRecorded) {
   config.log_dir = dir + "/logs";
   config.print_summary = false;
   config.print_interval_sec = 1;
+  return config;
+}
+
+struct Seen {  // each vector is written by its observer's thread only, read after stop()
+  std::vector<depthrec::ObservedTrade> trades, agg_trades;
+  std::vector<depthrec::ObservedKline> klines;
+  std::vector<depthrec::ObservedBookTicker> tickers;
+};
+
+TEST(ObserversEndToEnd, EveryEventSentReachesItsObserverOnceInOrderAsRecorded) {
+  Simulator sim({"--market", "spot", "--symbols", "BTCUSDT", "--rate", "600", "--events",
+                 std::to_string(kEvents), "--start-on-subscribe", "--seed", "71"});
+  depthrec::RecorderConfig config = spot_btcusdt_config(sim, make_temp_dir("observers"));
   config.subscriptions = depthrec::subscriptions_of(config, {{depthrec::Market::spot, "BTCUSDT"}});
   depthrec::Channel kline{depthrec::ChannelKind::kline, 0, {}, depthrec::KlineInterval::s1};
   for (const depthrec::Channel& channel :
@@ -211,20 +216,8 @@ TEST(ObserversEndToEnd, OneSymbolsEventChannelsReachTheirObserversWithoutKeys) {
   constexpr std::uint64_t kOneSymbolEvents = 300;
   Simulator sim({"--market", "spot", "--symbols", "BTCUSDT", "--rate", "600", "--events",
                  std::to_string(kOneSymbolEvents), "--start-on-subscribe", "--seed", "72"});
-  const std::string dir = make_temp_dir("observers-one-symbol");
-  depthrec::RecorderConfig config;
-  config.market = depthrec::Market::spot;
-  config.symbol = "BTCUSDT";
-  config.depth_levels = 0;
-  config.record_book_ticker = true;
+  depthrec::RecorderConfig config = spot_btcusdt_config(sim, make_temp_dir("observers-one-symbol"));
   config.event_channels = {depthrec::Channel{depthrec::ChannelKind::trade, 0, {}, {}}};
-  config.ws_endpoint = sim.ws_endpoint();
-  config.rest_endpoint = sim.rest_endpoint();
-  config.ca_file = sim.ca_file();
-  config.data_dir = dir + "/data";
-  config.log_dir = dir + "/logs";
-  config.print_summary = false;
-  config.print_interval_sec = 1;
 
   depthrec::Recorder recorder(config);
   std::vector<depthrec::ObservedTrade> trades;  // written by the observer's thread until stop()
