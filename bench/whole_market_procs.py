@@ -6,8 +6,10 @@ Every process started here is stopped here, by its pid: depthrec with SIGINT (as
 Ctrl-C), depthsim with SIGTERM; SIGKILL after a timeout.
 """
 
+import datetime
 import json
 import os
+import shutil
 import signal
 import ssl
 import subprocess
@@ -136,3 +138,25 @@ class Sampler:
 
     def peak_rss_kb(self):
         return max((s[2] for s in self.samples), default=None)
+
+
+def stop_both(rec, sim):
+    """The end of every run, also on error: the recorder (SIGINT), then the simulator."""
+    if rec is not None and rec.alive():
+        rec.stop()
+    if sim is not None:
+        sim.stop()
+
+
+def write_result(result, out, bench_dir, name, ok, workdir, keep):
+    """The run's JSON result into `out` (default bench_dir/results/<name>-<date>-<commit>.json);
+    the work dir removed when the run passed and was not asked to be kept. The exit status."""
+    out = out or os.path.join(bench_dir, "results", "{}-{}-{}.json".format(
+        name, datetime.datetime.utcnow().strftime("%Y%m%d-%H%M"), result["commit"]))
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    with open(out, "w") as fh:
+        json.dump(result, fh, indent=1, sort_keys=True)
+    print(f"  written: {out}")
+    if ok and not keep:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0 if ok else 1

@@ -102,6 +102,36 @@ def split_streams(data_dir, out_dir, books):
     return paths
 
 
+def stream_lines(data_dir, wanted):
+    """Every record line of the streams named in `wanted` (a set), decompressed, in file order."""
+    for segment in segments(data_dir):
+        with open(segment, "rb") as f:
+            for name, offset, size in index_segment(segment):
+                if name in wanted:
+                    f.seek(offset)
+                    yield from zlib.decompress(f.read(size), 31).splitlines()
+
+
+def unsubscribed_at(data_dir, market, names):
+    """The receive time (ns) of the first UNSUBSCRIBE record (the `connections` stream) that names
+    one of `names` on `market`; None if there is none."""
+    for line in stream_lines(data_dir, {"connections"}):
+        record = json.loads(line)
+        if record.get("type") == "subscription" and record.get("action") == "unsubscribe" and \
+                record.get("market") == market and names & set(record.get("streams", [])):
+            return record["recv_ns"]
+    return None
+
+
+def records_after(data_dir, market, names, since_ns):
+    """How many records of the streams `names` on `market` were received after `since_ns`."""
+    if since_ns is None:
+        return 0
+    tag = b'"market":"' + market.encode() + b'"'
+    return sum(1 for line in stream_lines(data_dir, names)
+               if tag in line and json.loads(line).get("recv_ns", 0) > since_ns)
+
+
 def canonical(decimal):
     if "." in decimal:
         decimal = decimal.rstrip("0").rstrip(".")

@@ -29,6 +29,10 @@ struct BookTicker {
   Decimal bid_price, bid_qty, ask_price, ask_qty;
   std::int64_t event_time_ms = 0;        // "E" (futures only)
   std::int64_t transaction_time_ms = 0;  // "T" (futures only)
+  // b, B, a, A as sent ("60000.00": the Decimals above are exact but keep no trailing zeros),
+  // valid as long as the frame's text (or the parser's storage) is. Empty: not known (a ticker
+  // read back from a record).
+  std::string_view bid_price_text, bid_qty_text, ask_price_text, ask_qty_text;
 };
 
 // An answer to a SUBSCRIBE/UNSUBSCRIBE/... request: matched to its request by id.

@@ -26,7 +26,13 @@
 //
 // Observers (observer.hpp) are the typed, per-channel way: on_trade, on_agg_trade, on_kline,
 // on_book_ticker, on_mark_price, on_force_order, on_depth and on_book, each on its own thread and
-// bounded queue (or on the network thread when asked), for some streams or all.
+// bounded queue (or on the network thread when asked), for some streams or all. An observer gets
+// the events of the channels the run records: a config of one symbol without subscriptions
+// records its depth stream (and bookTicker with record_book_ticker) on the single-stream path,
+// which feeds on_depth, on_book and on_book_ticker; every event channel (trade, aggTrade, kline,
+// markPrice, forceOrder) is recorded by the many-stream engine, from config.subscriptions or,
+// for one symbol or --symbols ALL, config.event_channels, and feeds the other observers. An
+// observer of a channel the run does not record is given nothing.
 #pragma once
 
 #include <cstdint>

@@ -48,6 +48,10 @@ struct RecorderConfig {
   // depth_levels/speed and, with record_book_ticker, its bookTicker. `subscriptions` is then
   // built by the engine. Without ALL it is unused.
   SymbolSelection symbol_selection;
+  // The event channels (trade, aggTrade, kline_<interval>, markPrice, forceOrder...) every
+  // symbol of subscriptions_of() gets beside its depth stream: with ALL, every symbol resolved at
+  // start and every later listing (SUBSCRIBEd live; unsubscribed with its symbol's delisting).
+  std::vector<Channel> event_channels;
   // With ALL: seconds between the exchangeInfo fetches that follow the list while running (a new
   // listing subscribed, a delisted or halted symbol unsubscribed, no restart). 0: resolved once at
   // start only. Without ALL it is unused.
@@ -169,7 +173,8 @@ std::string book_stream_name(const RecorderConfig& config);
 // Returns an empty string when the config is usable, else a message naming the bad field.
 std::string validate(const RecorderConfig& config);
 // The subscription keys of a run of `symbols` (market, symbol) with the config's depth channel
-// (depth_levels, speed) and, with record_book_ticker, each symbol's bookTicker.
+// (depth_levels, speed), with record_book_ticker each symbol's bookTicker, then each of
+// event_channels.
 std::vector<SubscriptionKey> subscriptions_of(
     const RecorderConfig& config, const std::vector<std::pair<Market, std::string>>& symbols);
 // The config of one depth key of a many-stream run: `config` with the key's market, symbol,

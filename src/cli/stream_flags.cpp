@@ -50,9 +50,19 @@ std::string apply_stream_names(const std::vector<std::string>& names, bool skip_
 
 std::string subscribe_event_channels(const std::vector<Channel>& events, RecorderConfig& config) {
   if (events.empty()) return {};
-  if (config.symbol_selection.has_all())
-    return "--streams " + to_string(events.front()) +
-           " with --symbols ALL: not yet (name the symbols, or record depth and bookTicker only)";
+  if (config.symbol_selection.has_all()) {
+    // Every symbol the engine resolves or later sees listed gets them (subscriptions_of).
+    for (const Channel& channel : events) {
+      for (Market market : config.symbol_selection.markets()) {
+        const std::string error = venues::binance::check_channel(market, channel);
+        if (!error.empty())
+          return "--streams " + to_string(channel) + " with --symbols " +
+                 std::string(to_string(market)) + ":ALL: " + error;
+      }
+    }
+    config.event_channels = events;
+    return {};
+  }
   if (config.subscriptions.empty())
     config.subscriptions = subscriptions_of(config, {{config.market, config.symbol}});
   std::vector<std::pair<Market, std::string>> symbols;

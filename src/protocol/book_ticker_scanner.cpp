@@ -27,13 +27,13 @@ unsigned read_ticker_member(ScanCursor& in, BookTicker& ticker, SharedFields& sh
     case 'u':
       return in.integer(ticker.update_id) ? kUpdateId : 0U;
     case 'b':
-      return in.decimal(ticker.bid_price) ? kBidPrice : 0U;
+      return in.decimal(ticker.bid_price, ticker.bid_price_text) ? kBidPrice : 0U;
     case 'B':
-      return in.decimal(ticker.bid_qty) ? kBidQty : 0U;
+      return in.decimal(ticker.bid_qty, ticker.bid_qty_text) ? kBidQty : 0U;
     case 'a':
-      return in.decimal(ticker.ask_price) ? kAskPrice : 0U;
+      return in.decimal(ticker.ask_price, ticker.ask_price_text) ? kAskPrice : 0U;
     case 'A':
-      return in.decimal(ticker.ask_qty) ? kAskQty : 0U;
+      return in.decimal(ticker.ask_qty, ticker.ask_qty_text) ? kAskQty : 0U;
     default:
       return 0;
   }

@@ -91,6 +91,10 @@ ParseError read_book_ticker(const FrameHandler& h, Frame& out) {
   error(read_decimal(h.field(FieldId::B), ticker.bid_qty));
   error(read_decimal(h.field(FieldId::a), ticker.ask_price));
   error(read_decimal(h.field(FieldId::A), ticker.ask_qty));
+  ticker.bid_price_text = h.field(FieldId::b).text;
+  ticker.bid_qty_text = h.field(FieldId::B).text;
+  ticker.ask_price_text = h.field(FieldId::a).text;
+  ticker.ask_qty_text = h.field(FieldId::A).text;
   error(read_optional_time(h.field(FieldId::E), ticker.event_time_ms));
   error(read_optional_time(h.field(FieldId::T), ticker.transaction_time_ms));
   out.type = FrameType::book_ticker;

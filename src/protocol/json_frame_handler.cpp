@@ -60,6 +60,11 @@ bool is_decimal_field(FieldId id) {
   return id == FieldId::b || id == FieldId::a || id == FieldId::B || id == FieldId::A;
 }
 
+// Its slot in FrameHandler::decimal_storage_.
+std::size_t decimal_slot(FieldId id) {
+  return id == FieldId::b ? 0 : id == FieldId::a ? 1 : id == FieldId::B ? 2 : 3;
+}
+
 }  // namespace
 
 FrameHandler::FrameHandler() = default;
@@ -245,6 +250,8 @@ bool FrameHandler::String(const char* str, rapidjson::SizeType length, bool) {
         field.text = keep(str, length, symbol_storage_);
       } else if (is_decimal_field(field_)) {
         field.decimal_ok = parse_decimal(std::string_view(str, length), field.decimal);
+        if (field.decimal_ok)
+          field.text = keep(str, length, decimal_storage_[decimal_slot(field_)]);
       }
       break;
     }

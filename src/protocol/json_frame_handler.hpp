@@ -12,6 +12,7 @@
 
 #include <rapidjson/reader.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -76,7 +77,7 @@ enum class JsonKind : std::uint8_t {
 struct FieldValue {
   JsonKind kind = JsonKind::absent;
   std::uint64_t number = 0;  // unsigned_int
-  std::string_view text;     // string, for "e" and "s" only
+  std::string_view text;     // string, for "e", "s" and the decimals "b", "a", "B", "A"
   Decimal decimal;           // string, for "b", "a", "B", "A": parsed on the fly
   bool decimal_ok = false;
 };
@@ -181,6 +182,7 @@ class FrameHandler {
   std::string stream_storage_;
   std::string event_storage_;
   std::string symbol_storage_;
+  std::array<std::string, 4> decimal_storage_;  // b, a, B, A: escaped text only (keep())
 };
 
 }  // namespace depthrec::json

@@ -79,9 +79,15 @@ class ScanCursor {
 
   // A quoted decimal, converted in the pass that finds its end (the closing quote).
   bool decimal(Decimal& out) {
+    std::string_view text;
+    return decimal(out, text);
+  }
+  // The same, and `text` the decimal as written (a view into the frame).
+  bool decimal(Decimal& out, std::string_view& text) {
     if (!eat('"')) return false;
     const char* const stop = parse_decimal_prefix(p_, end_, out);
     if (stop == nullptr || stop == end_ || *stop != '"') return false;
+    text = std::string_view(p_, static_cast<std::size_t>(stop - p_));
     p_ = stop + 1;
     return true;
   }

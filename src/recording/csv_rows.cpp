@@ -253,9 +253,15 @@ CsvLineResult CsvRowFormatter::format(std::string_view line, CsvTarget& target, 
       case CsvTable::kline:
         ok = kline_row(record, row);
         break;
-      case CsvTable::book_ticker:
-        ok = append_members(row, record, {"u", "b", "B", "a", "A", "E", "T"});
+      case CsvTable::book_ticker: {
+        // The decimals as sent when the record kept them ("sent", since issue 13), else the
+        // canonical ones of older records.
+        const Value* sent = member(record, "sent");
+        ok = append_members(row, record, {"u"}) &&
+             append_members(row, sent && sent->IsObject() ? *sent : record, {"b", "B", "a", "A"}) &&
+             append_members(row, record, {"E", "T"});
         break;
+      }
       case CsvTable::mark_price: {
         const Value* data = member(record, "data");
         ok = data && append_members(row, record, {"E"}) &&

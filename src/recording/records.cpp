@@ -290,7 +290,11 @@ void append_subscription_answer_record(std::string& out, const RecordContext& co
 
 void append_ticker_record(std::string& out, const RecordContext& context, std::int64_t recv_ns,
                           const BookTicker& ticker) {
-  JsonLineWriter w(out, context_room(context) + 4 * (kMaxDecimalChars + 8));
+  const std::string_view sent[] = {ticker.bid_price_text, ticker.bid_qty_text,
+                                   ticker.ask_price_text, ticker.ask_qty_text};
+  std::size_t sent_room = 16;
+  for (std::string_view text : sent) sent_room += JsonLineWriter::string_room(text) + 6;
+  JsonLineWriter w(out, context_room(context) + 4 * (kMaxDecimalChars + 8) + sent_room);
   begin_record_at_receive_time(w, "ticker", context, recv_ns);
   field(w, "u", ticker.update_id);
   w.raw(",\"b\":");
@@ -305,6 +309,18 @@ void append_ticker_record(std::string& out, const RecordContext& context, std::i
   w.ms_or_null(ticker.event_time_ms);
   w.raw(",\"T\":");
   w.ms_or_null(ticker.transaction_time_ms);
+  // The four decimals as sent (CSV writes these): only when the parser kept all of them.
+  if (!sent[0].empty() && !sent[1].empty() && !sent[2].empty() && !sent[3].empty()) {
+    w.raw(",\"sent\":{\"b\":");
+    w.string(sent[0]);
+    w.raw(",\"B\":");
+    w.string(sent[1]);
+    w.raw(",\"a\":");
+    w.string(sent[2]);
+    w.raw(",\"A\":");
+    w.string(sent[3]);
+    w.raw("}");
+  }
   end_record(w);
 }
 

@@ -79,6 +79,14 @@ struct EngineStream {
 struct EngineChannel {
   StreamId id;
   std::unique_ptr<ChannelHandler> handler;
+  // Named in its connection's URL (carried from the connection's first socket); a listing's
+  // channel placed on a live connection is SUBSCRIBEd on every socket instead, as a depth stream
+  // beyond the URL is (engine_opening.cpp). Network thread.
+  bool in_url = true;
+  // Unsubscribed (its symbol delisted, its SUBSCRIBE refused): its handler stopped, its metrics
+  // kept as "removed". Changed under Engine::streams_mutex_ (a scrape reads it).
+  bool removed = false;
+  std::string removed_reason;
 };
 
 // One planned connection: its WebSocket client and the session that routes its frames.
@@ -178,6 +186,16 @@ class Engine {
   void apply_follow(const binance::ExchangeInfoChanges& changes);
   void place_stream(EngineStream& stream, std::uint32_t planned_id);
   void remove_stream(EngineStream& stream, const std::string& reason);
+  // A listing's event channels (engine_follow_channels.cpp): made and placed as its depth stream
+  // is; a delisting's stopped and taken off their connection.
+  void add_listed_channels(const plan::FollowChange& change);
+  void place_channel(EngineChannel& channel, std::uint32_t planned_id);
+  void remove_symbol_channels(Market market, const std::string& symbol, const std::string& reason);
+  void remove_channel(EngineChannel& channel, const std::string& reason);
+  // The channel of `id`, nullptr when `id` is no event channel's.
+  EngineChannel* channel_by_id(StreamId id) const;
+  // Why the streams of an UNSUBSCRIBE go ("removed" unless a stream says more).
+  std::string removal_reason(const std::vector<StreamId>& ids) const;
   void close_if_empty(EngineConnection& connection, const std::string& reason);
   void pump_follow();
   void arm_pump();

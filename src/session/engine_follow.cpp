@@ -116,6 +116,7 @@ void Engine::apply_follow(const binance::ExchangeInfoChanges& changes) {
                                     ": unsubscribing " + key.stream);
       remove_stream(*stream, symbol.reason);
     }
+    remove_symbol_channels(symbol.symbol.market, symbol.symbol.symbol, symbol.reason);
   }
   const plan::FollowChange change = follow_->apply(add, remove);
   for (const plan::KeyError& error : change.plan.errors)
@@ -127,8 +128,13 @@ void Engine::apply_follow(const binance::ExchangeInfoChanges& changes) {
   // chose; one planned on a connection still to open joins it when it opens.
   const plan::SubscriptionTable& table = planner_->table();
   // A bookTicker is planned with its depth stream (KeyPlacement::by_symbol): none is unpaired.
+  // Event channels have handlers of their own (add_listed_channels).
+  std::vector<StreamId> books;
+  for (StreamId id : change.added) {
+    if (!is_event_channel(table.key(id).channel.kind)) books.push_back(id);
+  }
   std::vector<StreamId> unpaired;
-  for (const DepthWithTicker& pair : pair_with_tickers(table, change.added, unpaired)) {
+  for (const DepthWithTicker& pair : pair_with_tickers(table, books, unpaired)) {
     const StreamId id = pair.depth;
     const SubscriptionKey& key = table.key(id);
     std::unique_ptr<EngineStream> stream = make_stream(key, pair.ticker);
@@ -147,6 +153,7 @@ void Engine::apply_follow(const binance::ExchangeInfoChanges& changes) {
                        change.plan.opened.end())
       place_stream(added, *planned);
   }
+  add_listed_channels(change);
   pump_follow();  // what may go now goes now; the rest when its pacing allows
 }
 
@@ -158,6 +165,9 @@ RecordContext Engine::connections_context(const EngineConnection& connection) co
     const StreamKey& key = connection.streams.front()->feed->key();
     context.market = key.market;
     context.symbol = key.symbol;
+  } else if (!connection.channels.empty()) {  // a USD-M /market connection: channels only
+    context.market = connection.channels.front()->handler->key().market;
+    context.symbol = connection.channels.front()->handler->key().symbol;
   }
   context.stream = stream_member::kConnectionsStream;
   context.stream_id = kConnectionsWriterId;
@@ -217,7 +227,7 @@ void Engine::remove_stream(EngineStream& stream, const std::string& reason) {
 }
 
 void Engine::close_if_empty(EngineConnection& connection, const std::string& reason) {
-  if (!connection.streams.empty() || connection.closed) return;
+  if (!connection.streams.empty() || !connection.channels.empty() || connection.closed) return;
   connection.closed = true;
   log_->log(LogLevel::info,
             "connection [" + std::to_string(connection.planned_id) + "] closed: " + reason);
@@ -270,14 +280,7 @@ void Engine::pump_follow() {
     std::vector<std::string> names;
     for (StreamId id : request.streams) names.emplace_back(table.name(id));
     const bool subscribe = request.method == venues::StreamMethod::subscribe;
-    std::string reason = subscribe ? "listed" : "removed";
-    if (!subscribe && !request.streams.empty()) {
-      for (const auto& stream : streams_) {
-        if (stream->depth_id == request.streams.front() ||
-            (stream->ticker_id && *stream->ticker_id == request.streams.front()))
-          reason = stream->removed_reason;
-      }
-    }
+    std::string reason = subscribe ? "listed" : removal_reason(request.streams);
     // An opening's SUBSCRIBE goes on the socket it completes (maybe a rollover's successor).
     const bool opening = request.conn_id != 0;
     if (opening) reason = "open";
@@ -355,6 +358,9 @@ void Engine::on_subscription_reply(EngineConnection& connection, const Subscript
   // A refused SUBSCRIBE: its streams get nothing, so they stop here (and say why) rather than
   // wait unsynced; a refused UNSUBSCRIBE changes nothing (the stream is stopped already).
   for (StreamId id : request.streams) {
+    EngineChannel* channel = channel_by_id(id);
+    if (channel != nullptr && subscribe && !channel->removed)
+      remove_channel(*channel, "subscribe refused");
     EngineStream* stream = id.value < by_depth_id_.size() ? by_depth_id_[id.value] : nullptr;
     if (stream == nullptr) continue;
     ++stream->subscription_errors;

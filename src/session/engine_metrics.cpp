@@ -99,7 +99,10 @@ std::vector<ChannelFigures> Engine::channel_figures() const {
   std::lock_guard<std::mutex> lock(streams_mutex_);
   std::vector<ChannelFigures> figures;
   figures.reserve(channels_.size());
-  for (const auto& channel : channels_) figures.push_back(channel->handler->metrics().figures());
+  for (const auto& channel : channels_) {
+    figures.push_back(channel->handler->metrics().figures());
+    figures.back().removed = channel->removed;
+  }
   return figures;
 }
 
@@ -150,8 +153,7 @@ void Engine::write_metrics(bool final) {
   if (config_.write_files) {
     std::string error;
     const std::optional<SelectionFigures> selection = selection_figures();
-    std::vector<ChannelFigures> channels;
-    for (const auto& channel : channels_) channels.push_back(channel->handler->metrics().figures());
+    const std::vector<ChannelFigures> channels = channel_figures();  // a removed one says so
     if (!write_file_atomically(
             config_.data_dir + "/metrics.json",
             to_metrics_json(aggregate, snapshots, selection ? &*selection : nullptr,

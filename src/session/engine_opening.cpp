@@ -16,11 +16,12 @@ namespace depthrec::session {
 
 void Engine::choose_url_streams(EngineConnection& connection) const {
   const plan::SubscriptionTable& table = planner_->table();
-  // Event channels (trade, aggTrade) are always named in the URL, first: they are not SUBSCRIBEd
-  // at open yet, so they take their share of the bound before the depth streams.
+  // Event channels (trade, aggTrade) of the connection's start are named in the URL, first, so
+  // they take their share of the bound before the depth streams; a listing's are SUBSCRIBEd.
   std::vector<std::string> names;
-  for (const EngineChannel* channel : connection.channels)
-    names.emplace_back(table.name(channel->id));
+  for (const EngineChannel* channel : connection.channels) {
+    if (channel->in_url) names.emplace_back(table.name(channel->id));
+  }
   const std::size_t channel_names = names.size();
   // A stream's depth and bookTicker names are named together or not at all.
   std::vector<std::size_t> stream_of_name(channel_names, 0);
@@ -48,6 +49,7 @@ std::size_t Engine::streams_beyond_url(const EngineConnection& connection) const
       continue;
     count += stream->ticker_id ? 2 : 1;
   }
+  for (const EngineChannel* channel : connection.channels) count += channel->in_url ? 0 : 1;
   return count;
 }
 
@@ -61,6 +63,10 @@ void Engine::subscribe_beyond_url(EngineConnection& connection, std::uint64_t co
       continue;
     ids.push_back(stream->depth_id);
     if (stream->ticker_id) ids.push_back(*stream->ticker_id);
+  }
+  // A listing's channels are named in no URL: every socket (a successor too) SUBSCRIBEs them.
+  for (const EngineChannel* channel : connection.channels) {
+    if (!channel->in_url) ids.push_back(channel->id);
   }
   if (ids.empty()) return;
   const std::size_t messages = follow_->open_streams(connection.planned_id, conn_id, ids);

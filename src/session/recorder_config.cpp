@@ -78,6 +78,13 @@ std::string validate(const RecorderConfig& config) {
   for (const char* speed : kSpeeds) speed_ok = speed_ok || config.speed == speed;
   if (!speed_ok)
     return "invalid speed '" + config.speed + "': use 0ms, 100ms, 250ms, 500ms or 1000ms";
+  for (const Channel& channel : config.event_channels) {
+    // The RPI book is a stream of its own beside the depth stream, as an event channel is.
+    if (!is_event_channel(channel.kind) && channel.kind != ChannelKind::rpi_depth)
+      return "event_channels: " + to_string(channel) +
+             " is a depth or bookTicker channel (depth_levels, speed and record_book_ticker "
+             "name those)";
+  }
   if (!binance::is_valid_snapshot_limit(config.market, config.snapshot_limit)) {
     return config.market == Market::spot
                ? "invalid snapshot limit for spot: use 1 to 5000"
@@ -180,6 +187,8 @@ std::vector<SubscriptionKey> subscriptions_of(
     if (config.record_book_ticker)
       keys.push_back(
           SubscriptionKey{Venue::binance, market, to_upper(symbol), Channel::book_ticker()});
+    for (const Channel& channel : config.event_channels)
+      keys.push_back(SubscriptionKey{Venue::binance, market, to_upper(symbol), channel});
   }
   return keys;
 }
@@ -189,6 +198,7 @@ RecorderConfig stream_config(const RecorderConfig& config, const SubscriptionKey
   RecorderConfig out = config;
   out.subscriptions.clear();  // one stream's copy: thousands of them must not hold the list
   out.symbol_selection = {};
+  out.event_channels.clear();
   out.market = depth_key.market;
   out.symbol = depth_key.symbol;
   out.depth_levels =

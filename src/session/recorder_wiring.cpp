@@ -18,6 +18,12 @@ using session::directory_problem;
 using session::to_answer;
 
 void Recorder::Impl::prepare() {
+  // One symbol with event channels (trade, aggTrade, kline...): the engine records them, as it
+  // does `depthrec --symbol X --streams depth,trade`; the single-stream path below records depth
+  // (and bookTicker) only.
+  if (config.subscriptions.empty() && !config.symbol_selection.has_all() &&
+      !config.event_channels.empty())
+    config.subscriptions = subscriptions_of(config, {{config.market, config.symbol}});
   if (!config.subscriptions.empty() || config.symbol_selection.has_all()) {
     engine = std::make_unique<session::Engine>(config, consumers, lifecycle);
     engine->set_observers(observers);

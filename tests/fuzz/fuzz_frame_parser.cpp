@@ -84,6 +84,8 @@ void check_same_frame(const Frame& a, const Frame& b) {
   FUZZ_CHECK(s.symbol == t.symbol && s.update_id == t.update_id);
   FUZZ_CHECK(s.bid_price == t.bid_price && s.bid_qty == t.bid_qty);
   FUZZ_CHECK(s.ask_price == t.ask_price && s.ask_qty == t.ask_qty);
+  FUZZ_CHECK(s.bid_price_text == t.bid_price_text && s.bid_qty_text == t.bid_qty_text);
+  FUZZ_CHECK(s.ask_price_text == t.ask_price_text && s.ask_qty_text == t.ask_qty_text);
   FUZZ_CHECK(s.event_time_ms == t.event_time_ms && s.transaction_time_ms == t.transaction_time_ms);
   FUZZ_CHECK(a.reply.has_id == b.reply.has_id && a.reply.id == b.reply.id);
   FUZZ_CHECK(a.reply.error == b.reply.error);

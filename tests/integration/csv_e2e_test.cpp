@@ -176,9 +176,10 @@ std::pair<std::string, std::vector<Row>> expected_rows(const rapidjson::Document
                     values(k, {"t", "o", "h", "l", "c", "v", "q", "n", "V", "Q", "T", "x", "f",
                                "L"}))}};
   }
-  if (type == "ticker")
+  if (type == "ticker")  // the decimals as sent (`sent`), not the canonical b/B/a/A
     return {"bookticker_" + symbol + date,
-            {values(r, {"recv_ns", "u", "b", "B", "a", "A", "E", "T"})}};
+            {values(r, {"E", "T"},
+                    values(r["sent"], {"b", "B", "a", "A"}, values(r, {"recv_ns", "u"})))}};
   if (type == "markPrice")
     return {"markprice_" + symbol + date,
             {values(r["data"], {"p", "i", "P", "r", "T"}, values(r, {"recv_ns", "E"}))}};

@@ -40,16 +40,8 @@ depthrec::SubscriptionKey spot_key(depthrec::Channel channel) {
   return {depthrec::Venue::binance, depthrec::Market::spot, "BTCUSDT", channel};
 }
 
-struct Seen {  // each vector is written by its observer's thread only, read after stop()
-  std::vector<depthrec::ObservedTrade> trades, agg_trades;
-  std::vector<depthrec::ObservedKline> klines;
-  std::vector<depthrec::ObservedBookTicker> tickers;
-};
-
-TEST(ObserversEndToEnd, EveryEventSentReachesItsObserverOnceInOrderAsRecorded) {
-  Simulator sim({"--market", "spot", "--symbols", "BTCUSDT", "--rate", "600", "--events",
-                 std::to_string(kEvents), "--start-on-subscribe", "--seed", "71"});
-  const std::string dir = make_temp_dir("observers");
+// A recorder of spot BTCUSDT's full book and bookTicker against `sim`, its files under `dir`.
+depthrec::RecorderConfig spot_btcusdt_config(const Simulator& sim, const std::string& dir) {
   depthrec::RecorderConfig config;
   config.market = depthrec::Market::spot;
   config.symbol = "BTCUSDT";
@@ -62,6 +54,19 @@ TEST(ObserversEndToEnd, EveryEventSentReachesItsObserverOnceInOrderAsRecorded) {
   config.log_dir = dir + "/logs";
   config.print_summary = false;
   config.print_interval_sec = 1;
+  return config;
+}
+
+struct Seen {  // each vector is written by its observer's thread only, read after stop()
+  std::vector<depthrec::ObservedTrade> trades, agg_trades;
+  std::vector<depthrec::ObservedKline> klines;
+  std::vector<depthrec::ObservedBookTicker> tickers;
+};
+
+TEST(ObserversEndToEnd, EveryEventSentReachesItsObserverOnceInOrderAsRecorded) {
+  Simulator sim({"--market", "spot", "--symbols", "BTCUSDT", "--rate", "600", "--events",
+                 std::to_string(kEvents), "--start-on-subscribe", "--seed", "71"});
+  depthrec::RecorderConfig config = spot_btcusdt_config(sim, make_temp_dir("observers"));
   config.subscriptions = depthrec::subscriptions_of(config, {{depthrec::Market::spot, "BTCUSDT"}});
   depthrec::Channel kline{depthrec::ChannelKind::kline, 0, {}, depthrec::KlineInterval::s1};
   for (const depthrec::Channel& channel :
@@ -202,6 +207,52 @@ TEST(ObserversEndToEnd, EveryEventSentReachesItsObserverOnceInOrderAsRecorded) {
       "observed trade / aggTrade / kline / bookTicker events",
       std::to_string(seen.trades.size()) + " / " + std::to_string(seen.agg_trades.size()) + " / " +
           std::to_string(seen.klines.size()) + " / " + std::to_string(seen.tickers.size()));
+}
+
+// One symbol without subscription keys (the single-symbol config, as `depthrec --symbol X`): its
+// event_channels are recorded by the engine, and their observers get every event, with the
+// book's observers beside them.
+TEST(ObserversEndToEnd, OneSymbolsEventChannelsReachTheirObserversWithoutKeys) {
+  constexpr std::uint64_t kOneSymbolEvents = 300;
+  Simulator sim({"--market", "spot", "--symbols", "BTCUSDT", "--rate", "600", "--events",
+                 std::to_string(kOneSymbolEvents), "--start-on-subscribe", "--seed", "72"});
+  depthrec::RecorderConfig config = spot_btcusdt_config(sim, make_temp_dir("observers-one-symbol"));
+  config.event_channels = {depthrec::Channel{depthrec::ChannelKind::trade, 0, {}, {}}};
+
+  depthrec::Recorder recorder(config);
+  std::vector<depthrec::ObservedTrade> trades;  // written by the observer's thread until stop()
+  std::uint64_t books = 0;
+  depthrec::ObserverOptions roomy;
+  roomy.capacity = 1'000'000;
+  const auto trade =
+      recorder.on_trade([&](const depthrec::ObservedTrade& t) { trades.push_back(t); }, roomy);
+  const auto book = recorder.on_book([&](const depthrec::TopOfBook&) { ++books; }, roomy);
+  recorder.start();
+  std::uint64_t trades_sent = 0;
+  const bool counted = wait_until(
+      [&] {
+        const rapidjson::Document stats = sim_symbol_stats(sim, "BTCUSDT");
+        if (!stats.IsObject() || !stats.HasMember("symbol") ||
+            u64(stats["symbol"], "events_generated") < kOneSymbolEvents)
+          return false;
+        trades_sent = u64(stats["symbol"], "trade_events_sent");
+        for (const depthrec::ChannelFigures& f : recorder.channel_figures()) {
+          if (f.stream == "btcusdt@trade") return f.events >= trades_sent;
+        }
+        return false;
+      },
+      std::chrono::seconds(30));
+  ASSERT_TRUE(counted) << recorder.last_error();
+  recorder.stop();
+  ASSERT_TRUE(recorder.last_error().empty()) << recorder.last_error();
+  ASSERT_GT(trades_sent, 0u);
+  ASSERT_EQ(trades.size(), trades_sent);
+  for (std::size_t i = 1; i < trades.size(); ++i)
+    EXPECT_EQ(trades[i].id, trades[i - 1].id + 1) << "in order, each once";
+  EXPECT_EQ(trades.front().key->stream, "btcusdt@trade");
+  EXPECT_GT(books, 0u) << "the book's observers beside the event channel's";
+  EXPECT_EQ(trade->delivered(), trades_sent);
+  EXPECT_EQ(book->dropped(), 0u);
 }
 
 }  // namespace

@@ -12,13 +12,14 @@ bool is_kline_gap(const ReplayItem& item) {
 
 bool KlineCheck::take(const ReplayItem& item) {
   if (is_kline_gap(item)) {
-    streams_[std::string(item.stream)].pending = item.marker;
+    streams_[market_stream_key(item)].pending = item.marker;
     return true;
   }
   if (item.type != ReplayItemType::other || !item.kline_open_time) return false;
-  Stream& stream = streams_[std::string(item.stream)];
+  Stream& stream = streams_[market_stream_key(item)];
   if (stream.report.stream.empty()) {
     stream.report.stream = std::string(item.stream);
+    stream.report.market = item.market ? std::string(to_string(*item.market)) : std::string();
     stream.report.channel = "kline_" + std::string(item.kline_interval);
     stream.interval = parse_kline_interval(item.kline_interval).value_or(KlineInterval::none);
   }

@@ -333,6 +333,8 @@ std::string json_report(const RunSummary& run, const ReplayReport& report, const
     w.StartObject();
     w.Key("stream");
     w.String(t.stream.c_str());
+    w.Key("market");
+    w.String(t.market.c_str());
     w.Key("channel");
     w.String(t.channel.c_str());
     w.Key("events");

@@ -2,12 +2,13 @@
 
 namespace depthrec::replay {
 
-TradeStreamReport& TradeIdCheck::report_of(const std::string& stream, std::string_view channel) {
-  TradeStreamReport& report = streams_[stream];
+TradeStreamReport& TradeIdCheck::report_of(const ReplayItem& item) {
+  TradeStreamReport& report = streams_[market_stream_key(item)];
   if (report.stream.empty()) {
-    report.stream = stream;
-    report.channel = std::string(channel);
+    report.stream = std::string(item.stream);
+    report.market = item.market ? std::string(to_string(*item.market)) : std::string();
   }
+  if (report.channel.empty()) report.channel = std::string(item.other_type);
   return report;
 }
 
@@ -15,19 +16,19 @@ bool TradeIdCheck::take(const ReplayItem& item) {
   if (item.type == ReplayItemType::marker && item.marker.type == MarkerType::gap &&
       item.marker.reason == "id_gap") {
     if (item.marker.id_from && item.marker.id_to) {
-      const std::string stream(item.stream);
+      const std::string stream = market_stream_key(item);
       pending_gaps_[stream] = {*item.marker.id_from, *item.marker.id_to};
       open_gaps_[stream][*item.marker.id_from] = OpenGap{*item.marker.id_to, 0, std::nullopt};
     }
     return true;
   }
   if (item.type == ReplayItemType::other && item.gap_fill) {
-    take_gap_fill(std::string(item.stream), *item.gap_fill);
+    take_gap_fill(item, *item.gap_fill);
     return true;
   }
   if (item.type != ReplayItemType::other || !item.event_id) return false;
-  const std::string stream(item.stream);
-  TradeStreamReport& report = report_of(stream, item.other_type);
+  const std::string stream = market_stream_key(item);
+  TradeStreamReport& report = report_of(item);
   const std::uint64_t id = *item.event_id;
   if (item.from_rest) {
     take_rest_trade(report, stream, id);
@@ -75,9 +76,13 @@ void TradeIdCheck::take_rest_trade(TradeStreamReport& report, const std::string&
   ++open.filled;
 }
 
-void TradeIdCheck::take_gap_fill(const std::string& stream, const ReplayGapFill& fill) {
+void TradeIdCheck::take_gap_fill(const ReplayItem& item, const ReplayGapFill& fill) {
+  const std::string stream = market_stream_key(item);
   TradeStreamReport& report = streams_[stream];
-  if (report.stream.empty()) report.stream = stream;
+  if (report.stream.empty()) {
+    report.stream = std::string(item.stream);
+    report.market = item.market ? std::string(to_string(*item.market)) : std::string();
+  }
   std::map<std::uint64_t, OpenGap>& gaps = open_gaps_[stream];
   const auto gap = gaps.find(fill.from);
   if (gap == gaps.end() || gap->second.to != fill.to) {

@@ -19,6 +19,8 @@ namespace depthrec::replay {
 
 struct TradeStreamReport {
   std::string stream;   // "btcusdt@aggTrade"
+  std::string market;   // the records' `market` ("" for a raw capture): BTCUSDT on spot and on
+                        // USD-M are two streams of one name
   std::string channel;  // "trade", "aggTrade"
   std::uint64_t events = 0;
   std::uint64_t marked_gaps = 0, missing_ids = 0;  // jumps a gap record names
@@ -32,6 +34,13 @@ struct TradeStreamReport {
   std::optional<std::uint64_t> first_id, last_id;
   bool consistent() const { return unmarked_gaps == 0 && out_of_order == 0 && bad_repairs == 0; }
 };
+
+// What the checks key a stream by: its market and name ("usdm:btcusdt@trade"), so that one
+// symbol's streams on two markets are checked apart.
+inline std::string market_stream_key(const ReplayItem& item) {
+  return (item.market ? std::string(to_string(*item.market)) + ":" : std::string()) +
+         std::string(item.stream);
+}
 
 class TradeIdCheck {
  public:
@@ -52,8 +61,8 @@ class TradeIdCheck {
     std::optional<std::uint64_t> last_rest_id;
   };
   void take_rest_trade(TradeStreamReport& report, const std::string& stream, std::uint64_t id);
-  void take_gap_fill(const std::string& stream, const ReplayGapFill& fill);
-  TradeStreamReport& report_of(const std::string& stream, std::string_view channel);
+  void take_gap_fill(const ReplayItem& item, const ReplayGapFill& fill);
+  TradeStreamReport& report_of(const ReplayItem& item);
 
   std::map<std::string, TradeStreamReport> streams_;
   std::map<std::string, Pending> pending_gaps_;  // by stream: the gap record not yet followed

@@ -128,6 +128,8 @@ void write_feed(JsonWriter& json, const SymbolFeed& feed, bool generation_stoppe
   json.Uint64(feed.market_event_counts().mark_prices_sent);
   json.Key("force_order_events_sent");
   json.Uint64(feed.market_event_counts().force_orders_sent);
+  json.Key("book_ticker_events_sent");  // bookTicker frames, every subscriber
+  json.Uint64(feed.market_event_counts().book_tickers_sent);
   json.Key("events_generated");
   json.Uint64(feed.book().events_generated());
   json.Key("last_update_id");

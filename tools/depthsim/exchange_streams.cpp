@@ -407,6 +407,7 @@ void Exchange::deliver(SymbolFeed& feed, const BookUpdate& update, bool fresh) {
       DepthProgress* depth = stream.kind == StreamKind::diff_depth
                                  ? &count_depth_sent(session, feed.symbol(), update)
                                  : nullptr;
+      if (stream.kind == StreamKind::book_ticker) ++feed.market_event_counts().book_tickers_sent;
       send_frame(session, FrameType::text, payload, depth);
     }
   }

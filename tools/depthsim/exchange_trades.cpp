@@ -1,8 +1,9 @@
 // Exchange's trades: a group at the symbol's top of book (TradeTape) sent to the symbol's trade
 // subscribers (one frame per fill) and aggTrade subscribers (one frame per group), before the
-// depth event of the same step. A trade_gap fault generates the group and sends nothing: both
-// streams then show an id jump. The aggTrades REST query answers from the symbol's history of
-// groups (a gap's included), as a recorder's repair asks.
+// depth event of the same step. A trade_gap fault generates the group and sends no trade or
+// aggTrade frame of it (both streams then show an id jump); the candles hold it. The aggTrades REST
+// query answers from the symbol's history of groups (a gap's included), as a recorder's repair
+// asks.
 #include <algorithm>
 #include <limits>
 
@@ -46,7 +47,10 @@ void Exchange::generate_trades(SymbolFeed& feed, std::int64_t event_ms,
   feed.agg_trade_history().add(group);  // a gap's group too: the REST query serves it
   if (gap != faults.end()) {
     count_fault("trade_gap");
-    return;  // not in the candles either: every candle is what the trades sent imply
+    // The trades happened, only their frames were lost: the candles hold them, as Binance's
+    // klines hold every trade its REST history serves (a repaired recording verifies them).
+    add_trades_to_klines(feed, group, event_ms);
+    return;
   }
   const SymbolSpec& spec = feed.book().spec();
   const auto now = Clock::now();

@@ -64,9 +64,9 @@ class SymbolFeed {
     std::uint64_t updates_sent = 0, closed_sent = 0, candles_closed = 0, candles_skipped = 0;
   };
   KlineCounts& kline_counts() { return kline_counts_; }
-  // markPrice and forceOrder frames sent, and when each markPrice speed was last sent.
+  // markPrice, forceOrder and bookTicker frames sent, and when each markPrice speed was last sent.
   struct MarketEventCounts {
-    std::uint64_t mark_prices_sent = 0, force_orders_sent = 0;
+    std::uint64_t mark_prices_sent = 0, force_orders_sent = 0, book_tickers_sent = 0;
     std::int64_t last_mark_ms_3s = 0, last_mark_ms_1s = 0;
   };
   MarketEventCounts& market_event_counts() { return market_event_counts_; }

@@ -341,6 +341,26 @@ TEST(StreamsFlag, AppliesEveryNamedChannelToEverySymbol) {
   EXPECT_TRUE(plain.config.record_book_ticker);
 }
 
+// With ALL the event channels go to every symbol the engine resolves or sees listed
+// (subscriptions_of adds them): the config keeps them, not keys.
+TEST(StreamsFlag, EventChannelsWithAllGoToEverySymbolFollowed) {
+  const ParsedCommandLine all = parse_flags(
+      {"--symbols", "usdm:ALL", "--streams", "depth@100ms,bookTicker,trade,aggTrade,kline_1m"});
+  ASSERT_EQ(all.exit_code, -1) << all.message;
+  EXPECT_TRUE(all.config.subscriptions.empty());
+  EXPECT_TRUE(all.config.record_book_ticker);
+  ASSERT_EQ(all.config.event_channels.size(), 3u);
+  const std::vector<SubscriptionKey> keys =
+      subscriptions_of(all.config, {{Market::usdm, "BTCUSDT"}, {Market::usdm, "ETHUSDT"}});
+  ASSERT_EQ(keys.size(), 10u) << "depth, bookTicker and three channels per symbol";
+  EXPECT_EQ(keys[2].channel, Channel::trade());
+  EXPECT_EQ(keys[2].symbol, "BTCUSDT");
+  EXPECT_EQ(keys[4].channel.kind, ChannelKind::kline);
+  EXPECT_EQ(keys[9].symbol, "ETHUSDT");
+  // A stream's own config (stream_config) carries no list of channels.
+  EXPECT_TRUE(stream_config(all.config, keys[0], true).event_channels.empty());
+}
+
 TEST(StreamsFlag, RefusesWhatItCannotRecordWithExit2) {
   for (const auto& [streams, expected] : std::vector<std::pair<std::string, std::string>>{
            {"depth,miniTicker", "'miniTicker' is a Binance stream depthrec does not record yet"},
@@ -352,9 +372,12 @@ TEST(StreamsFlag, RefusesWhatItCannotRecordWithExit2) {
     EXPECT_EQ(refused.exit_code, 2) << streams;
     EXPECT_NE(refused.message.find(expected), std::string::npos) << refused.message;
   }
-  const ParsedCommandLine all = parse_flags({"--symbols", "usdm:ALL", "--streams", "depth,trade"});
+  // With ALL a channel every selected market must offer: spot has no markPrice.
+  const ParsedCommandLine all =
+      parse_flags({"--symbols", "usdm:ALL,spot:ALL", "--streams", "depth,markPrice"});
   EXPECT_EQ(all.exit_code, 2);
-  EXPECT_NE(all.message.find("--symbols ALL: not yet"), std::string::npos) << all.message;
+  EXPECT_NE(all.message.find("markPrice with --symbols spot:ALL"), std::string::npos)
+      << all.message;
 
   const ParsedCommandLine skipped = parse_flags(
       {"--symbol", "BTCUSDT", "--streams", "depth,ticker,trade", "--skip-unsupported-streams"});

@@ -45,6 +45,11 @@ bool ticker_same_view(std::string_view x, std::string_view y, std::string_view t
   if (x.bid_price != y.bid_price || x.bid_qty != y.bid_qty || x.ask_price != y.ask_price ||
       x.ask_qty != y.ask_qty)
     return ::testing::AssertionFailure() << "b/B/a/A";
+  if (!ticker_same_view(x.bid_price_text, y.bid_price_text, text) ||
+      !ticker_same_view(x.bid_qty_text, y.bid_qty_text, text) ||
+      !ticker_same_view(x.ask_price_text, y.ask_price_text, text) ||
+      !ticker_same_view(x.ask_qty_text, y.ask_qty_text, text))
+    return ::testing::AssertionFailure() << "b/B/a/A text";
   if (x.event_time_ms != y.event_time_ms || x.transaction_time_ms != y.transaction_time_ms)
     return ::testing::AssertionFailure() << "E/T";
   if (!a.depth.bids.empty() || !a.depth.asks.empty() || !a.depth.symbol.empty())

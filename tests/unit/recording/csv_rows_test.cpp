@@ -136,6 +136,14 @@ TEST(CsvRows, BookTickerMarkPriceForceOrderAndMarkers) {
   ASSERT_EQ(ticker.result, CsvLineResult::rows);
   EXPECT_EQ(ticker.target.file_stem, "bookticker_BTCUSDT");
   EXPECT_EQ(ticker.rows, "1796623384435297167,7,59999.9,0.022,60000,0.159,3,4\n");
+  // A record with the text as sent: the CSV takes that, not the canonical form.
+  const auto sent =
+      csv_rows_of(R"({"type":"ticker",)" + kCsvCommon +
+                  R"("stream":"btcusdt@bookTicker","u":7,"b":"59999.9",)"
+                  R"("B":"0.022","a":"60000","A":"0.159","E":3,"T":4,)"
+                  R"("sent":{"b":"59999.90","B":"0.022","a":"60000.00","A":"0.1590"}})");
+  ASSERT_EQ(sent.result, CsvLineResult::rows);
+  EXPECT_EQ(sent.rows, "1796623384435297167,7,59999.90,0.022,60000.00,0.1590,3,4\n");
 
   const auto mark = csv_rows_of(
       R"({"type":"markPrice",)" + kCsvCommon +

@@ -1,6 +1,7 @@
 // Every record type is formatted, parsed back with RapidJSON, and every field checked.
 #include "depthrec/records.hpp"
 
+#include "depthrec/frame_parser.hpp"
 #include "depthrec/replay_reader.hpp"
 
 #include <gtest/gtest.h>
@@ -338,6 +339,27 @@ TEST(Records, TickerUsesCanonicalDecimals) {
   EXPECT_STREQ(doc["A"].GetString(), "0.003");
   EXPECT_EQ(doc["E"].GetInt64(), 1721347022505);
   EXPECT_EQ(doc["T"].GetInt64(), 1721347022504);
+  EXPECT_FALSE(doc.HasMember("sent")) << "no text kept: no `sent`";
+}
+
+TEST(Records, TickerKeepsTheSentTextBesideTheCanonicalDecimals) {
+  const std::string text = R"({"u":7,"s":"BTCUSDT","b":"60000.00","B":"1.500","a":"60000.10",)"
+                           R"("A":"0.020"})";
+  FrameParser parser;
+  Frame frame;
+  ASSERT_EQ(parser.parse(text, frame), ParseError::none);
+  ASSERT_EQ(frame.type, FrameType::book_ticker);
+  const RecordContext ctx{Market::spot, "BTCUSDT", "btcusdt@bookTicker", 2};
+  std::string out;
+  append_ticker_record(out, ctx, 1721347020984480942, frame.ticker);
+  const auto doc = parse_line(out);
+  EXPECT_STREQ(doc["b"].GetString(), "60000");
+  EXPECT_STREQ(doc["a"].GetString(), "60000.1");
+  ASSERT_TRUE(doc.HasMember("sent")) << out;
+  EXPECT_STREQ(doc["sent"]["b"].GetString(), "60000.00");
+  EXPECT_STREQ(doc["sent"]["B"].GetString(), "1.500");
+  EXPECT_STREQ(doc["sent"]["a"].GetString(), "60000.10");
+  EXPECT_STREQ(doc["sent"]["A"].GetString(), "0.020");
 }
 
 // Low-priced symbols' 1e11..1e13 quantities: written (depth and snapshot levels verbatim, ticker
