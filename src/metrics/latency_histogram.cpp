@@ -62,14 +62,19 @@ LatencyHistogram::Group& LatencyHistogram::allocate_group(std::size_t group_inde
   return *group;
 }
 
-// The hot path: one table lookup, a null test and the group's bit; allocation is out of line.
+// The hot path: the group's bit decides (a held group is allocated), then one table lookup;
+// the first value of a group since the last reset takes the out-of-line path.
 inline std::uint64_t& LatencyHistogram::bucket(bool negative, std::size_t index) {
   const std::size_t in_sign = index >> kSubBucketBits;
-  const std::size_t group_index = (negative ? groups_per_sign_ : 0) + in_sign;
-  Group* group = group_index < groups_.size() ? groups_[group_index].get() : nullptr;
-  if (__builtin_expect(group == nullptr, 0)) group = &allocate_group(group_index);
+  const std::uint64_t bit = std::uint64_t{1} << in_sign;
+  if (__builtin_expect((held_groups_[negative ? 1 : 0] & bit) == 0, 0))
+    hold_group(negative, in_sign);
+  return (*groups_[(negative ? groups_per_sign_ : 0) + in_sign])[index & (kGroupSize - 1)];
+}
+
+void LatencyHistogram::hold_group(bool negative, std::size_t in_sign) {
+  allocate_group((negative ? groups_per_sign_ : 0) + in_sign);
   held_groups_[negative ? 1 : 0] |= std::uint64_t{1} << in_sign;
-  return (*group)[index & (kGroupSize - 1)];
 }
 
 template <class Visit>
@@ -125,22 +130,26 @@ void LatencyHistogram::add_counts_below(const std::int64_t* edges, std::size_t n
   while (next < n) below[next++] = negative + positive;
 }
 
-void LatencyHistogram::record(std::int64_t value, std::uint64_t times) {
-  if (times == 0) return;
+inline void LatencyHistogram::add(std::int64_t value, std::uint64_t times) {
   std::uint64_t magnitude = magnitude_of(value);
   if (magnitude > static_cast<std::uint64_t>(max_magnitude_)) {
     magnitude = static_cast<std::uint64_t>(max_magnitude_);
     clamped_ += times;
   }
   bucket(value < 0, bucket_index(magnitude)) += times;
-  if (count_ == 0) {
-    min_ = value;
-    max_ = value;
-  } else {
-    min_ = std::min(min_, value);
-    max_ = std::max(max_, value);
-  }
+  min_ = std::min(min_, value);
+  max_ = std::max(max_, value);
   count_ += times;
+}
+
+void LatencyHistogram::record(std::int64_t value) {
+  add(value, 1);
+  sum_ += static_cast<double>(value);  // the same as value x 1.0
+}
+
+void LatencyHistogram::record(std::int64_t value, std::uint64_t times) {
+  if (times == 0) return;
+  add(value, times);
   sum_ += static_cast<double>(value) * static_cast<double>(times);
 }
 
@@ -182,8 +191,8 @@ void LatencyHistogram::merge(const LatencyHistogram& other) {
       });
     }
   }
-  min_ = count_ == 0 ? other.min_ : std::min(min_, other.min_);
-  max_ = count_ == 0 ? other.max_ : std::max(max_, other.max_);
+  min_ = std::min(min_, other.min_);
+  max_ = std::max(max_, other.max_);
   count_ += other.count_;
   clamped_ += other.clamped_;
   sum_ += other.sum_;
@@ -202,8 +211,8 @@ void LatencyHistogram::reset() noexcept {
   held_groups_[1] = 0;
   count_ = 0;
   clamped_ = 0;
-  min_ = 0;
-  max_ = 0;
+  min_ = kEmptyMin;
+  max_ = kEmptyMax;
   sum_ = 0.0;
 }
 
