@@ -6,9 +6,12 @@
 #include <thread>
 
 #include "depthrec/latency_histogram.hpp"
+#include "summary_checks.hpp"
 
 namespace depthrec {
 namespace {
+
+using metrics_test_support::expect_same_summary;
 
 constexpr std::int64_t kStart = 1'721'347'000'000'000'000;  // ns since epoch
 constexpr std::int64_t kFeedMs = 1'000'000;
@@ -251,24 +254,6 @@ TEST(FeedMetrics, RollWindowStartsANewWindowAndKeepsTheRun) {
   EXPECT_EQ(second.run.event_latency_us.max, 200'000);
   EXPECT_DOUBLE_EQ(second.run.seconds, 15.0);
   EXPECT_NEAR(second.run.recv_rate, 25.0 / 15.0, 1e-12);
-}
-
-// Every figure equal; the mean within `mean_tolerance` (relative; 0: bit for bit, the same sums
-// in the same order).
-void expect_same_summary(const HistogramSummary& got, const HistogramSummary& want,
-                         double mean_tolerance = 0.0) {
-  EXPECT_EQ(got.count, want.count);
-  EXPECT_EQ(got.min, want.min);
-  EXPECT_EQ(got.max, want.max);
-  EXPECT_EQ(got.p50, want.p50);
-  EXPECT_EQ(got.p95, want.p95);
-  EXPECT_EQ(got.p99, want.p99);
-  EXPECT_EQ(got.p999, want.p999);
-  if (mean_tolerance == 0.0) {
-    EXPECT_EQ(got.mean, want.mean);
-  } else {
-    EXPECT_NEAR(got.mean, want.mean, mean_tolerance * want.mean);
-  }
 }
 
 // A value is recorded once, in the window; the run's figures merge the closed windows with the
