@@ -153,15 +153,28 @@ class FeedMetrics {
   };
   // Many feeds' run and window histograms added together: the aggregate of a many-stream run
   // (aggregate_metrics), whose percentiles are then those of the union of the streams' values.
+  // Two ways to fill it at a print: reset() then each feed's roll_window adds its closed windows
+  // and its window; or, while the feeds merged are the same as at the last print (none left the
+  // aggregate), start_roll_from_windows() then each roll adds its window only and
+  // finish_roll_from_windows() adds the windows to the run kept from before: the same counts,
+  // min, max and sum (integers, exact below 2^53), at the cost of what changed (issue 12).
   struct MergedHistograms {
     void reset() {
       run.reset();
       window.reset();
+      from_windows = false;
+    }
+    void start_roll_from_windows() {
+      window.reset();
+      from_windows = true;
+    }
+    void finish_roll_from_windows() {
+      if (from_windows) run.merge(window);
     }
     Histograms run;
     Histograms window;
+    bool from_windows = false;  // roll_window leaves `run` to finish_roll_from_windows
   };
-
   // The figures now: the whole run, and the window since the last roll_window(). With
   // `merge_into`, the run's and the window's histograms are also added to it.
   MetricsSnapshot snapshot(std::int64_t now_ns, MergedHistograms* merge_into = nullptr) const;
@@ -176,9 +189,12 @@ class FeedMetrics {
   void count_gap(std::string_view reason);
   void record_queue_locked(std::int64_t depth, std::uint64_t drops_total);
   void set_book_locked(const BookTop& book, std::int64_t now_ns);
-  // `run`: every value of the run (the closed windows and the current one), which the caller
-  // provides so that a roll summarises closed_windows_ once merged instead of copying them.
-  MetricsSnapshot snapshot_locked(std::int64_t now_ns, const Histograms& run) const;
+  // `run_*`: the figures of every value of the run (the closed windows and the current one),
+  // which the caller provides so that a roll reuses those of closed_windows_ it kept.
+  MetricsSnapshot snapshot_locked(std::int64_t now_ns, const FeedFigures& run_summaries,
+                                  const RunLatencyBuckets& run_buckets) const;
+  // roll_window's run summaries: those of histograms whose window held values are taken again.
+  void refresh_run_figures(const bool window_had_values[]);
 
   const StreamKey key_;
   const FeedMetricsConfig config_;
@@ -190,6 +206,11 @@ class FeedMetrics {
   FeedCounters window_base_;   // counters_ when the window started
   Histograms closed_windows_;  // every value before the current window
   Histograms window_;
+  // The run's summaries and exposition counts as of the last roll (closed_windows_ changes only
+  // there): a histogram whose window was empty keeps them, so a quiet stream's roll summarises
+  // nothing (the 5 s print of every stream, issue 12).
+  FeedFigures run_summaries_;
+  RunLatencyBuckets run_buckets_;
   std::array<std::uint64_t, kParseErrorCount> parse_errors_{};
   std::vector<std::pair<std::string, std::uint64_t>> gaps_;
   WriterStats writer_;

@@ -22,8 +22,9 @@
 // - Write errors (ENOSPC, EIO, EACCES, a vanished directory...) are counted with errno text. The
 //   failed segment is truncated back to its last complete member and closed; the compressed batch
 //   is kept and written to a NEW segment at the next flush, so recording resumes when space
-//   returns. The backlog is a list of members written one at a time: when less room returns than
-//   the backlog needs, what fits is written (and counted in lines_written) and the rest waits.
+//   returns. The backlog is a list of members, written together (one write(2) a flush) and kept
+//   one at a time: when less room returns than the backlog needs, the whole members that fit stay
+//   (counted in lines_written) and the rest waits.
 //   Unwritten data is bounded (max_unwritten_bytes: uncompressed pending lines plus compressed
 //   members): beyond it writes are refused (status dropped, counted). Lines still unwritten at
 //   close are counted in lines_lost. The directory is (re)created when missing.

@@ -46,13 +46,15 @@ class LatencyHistogram {
   explicit LatencyHistogram(std::int64_t max_magnitude = kDefaultMaxMagnitude);
 
   // May allocate (a bucket group reached for the first time); at most 2 x 36 times in all.
-  void record(std::int64_t value) { record(value, 1); }
+  // The one-value form is the hot path's (five an event): no count to multiply or test.
+  void record(std::int64_t value);
   void record(std::int64_t value, std::uint64_t times);
 
   // Adds every value of `other`. Same max_magnitude: bucket counts are added exactly; otherwise
   // each of other's buckets is re-recorded at its representative value (within the precision).
   void merge(const LatencyHistogram& other);
-  // Forgets every value; the bucket groups stay allocated (a window reuses them).
+  // Forgets every value; the bucket groups stay allocated (a window reuses them). Costs one fill
+  // per group that held a value, not per group allocated.
   void reset() noexcept;
   // Heap bytes held: the group table and the groups allocated so far.
   std::size_t allocated_bytes() const noexcept;
@@ -93,14 +95,22 @@ class LatencyHistogram {
   void add_counts_below(const std::int64_t* edges, std::size_t n, std::uint64_t* below) const;
 
   static constexpr std::size_t kGroupSize = std::size_t{1} << kSubBucketBits;
+  static constexpr std::int64_t kEmptyMin = INT64_MAX;
+  static constexpr std::int64_t kEmptyMax = INT64_MIN;
   using Group = std::array<std::uint64_t, kGroupSize>;
   // The bucket itself, its group allocated (and the group table sized) on first use.
   std::uint64_t& bucket(bool negative, std::size_t index);
   Group& allocate_group(std::size_t group_index);
+  // Marks a group as holding values (allocating it if it never was).
+  void hold_group(bool negative, std::size_t in_sign);
   // Calls visit(count, index) for each non-empty bucket of one sign, magnitudes ascending or
-  // descending; stops when visit returns false. Skips groups never reached.
+  // descending; stops when visit returns false. Skips groups holding no value.
   template <class Visit>
   void for_each_bucket(bool negative, bool descending, Visit&& visit) const;
+  // Calls visit(group_in_sign) for each group of one sign that may hold a value (its bit in
+  // held_groups_), ascending or descending; stops when visit returns false.
+  template <class Visit>
+  void for_each_held_group(bool negative, bool descending, Visit&& visit) const;
 
   std::int64_t max_magnitude_;
   std::size_t buckets_per_sign_;  // bucket_index(max_magnitude_) + 1
@@ -108,10 +118,19 @@ class LatencyHistogram {
   // Positive groups (values >= 0) first, then negative ones, each by magnitude; empty until the
   // first value, a null group never reached.
   std::vector<std::unique_ptr<Group>> groups_;
+  // Per sign, bit g set when group g may hold a count (set by record and merge, cleared by
+  // reset): merge, reset and summary then visit only the groups a window touched, not every
+  // group the histogram ever allocated (the metrics roll of thousands of streams, issue 12).
+  // At most 58 groups a sign (max_magnitude 2^63), so one word each.
+  std::uint64_t held_groups_[2] = {0, 0};
+  // Adds `times` values (at least 1) of `value`.
+  void add(std::int64_t value, std::uint64_t times);
+
   std::uint64_t count_ = 0;
   std::uint64_t clamped_ = 0;
-  std::int64_t min_ = 0;
-  std::int64_t max_ = 0;
+  // Sentinels while empty (min() and max() report 0 then), so adding a value needs no test.
+  std::int64_t min_ = kEmptyMin;
+  std::int64_t max_ = kEmptyMax;
   double sum_ = 0.0;
 };
 

@@ -20,6 +20,39 @@ std::string decimal_text(const std::optional<Decimal>& value) {
   return value ? to_string(*value) : std::string();
 }
 
+// The six histograms of a feed with their summary in FeedFigures and, for the four exposed as
+// Prometheus buckets, their counts in RunLatencyBuckets (null otherwise).
+struct HistogramField {
+  LatencyHistogram FeedMetrics::Histograms::*histogram;
+  HistogramSummary FeedFigures::*summary;
+  ExpositionCounts RunLatencyBuckets::*buckets;
+};
+constexpr HistogramField kHistogramFields[] = {
+    {&FeedMetrics::Histograms::event_latency_us, &FeedFigures::event_latency_us,
+     &RunLatencyBuckets::event_latency_us},
+    {&FeedMetrics::Histograms::event_latency_corrected_us, &FeedFigures::event_latency_corrected_us,
+     &RunLatencyBuckets::event_latency_corrected_us},
+    {&FeedMetrics::Histograms::pipeline_ns, &FeedFigures::pipeline_ns,
+     &RunLatencyBuckets::pipeline_ns},
+    {&FeedMetrics::Histograms::batch_span, &FeedFigures::batch_span, nullptr},
+    {&FeedMetrics::Histograms::queue_depth, &FeedFigures::queue_depth, nullptr},
+    {&FeedMetrics::Histograms::callback_ns, &FeedFigures::callback_ns,
+     &RunLatencyBuckets::callback_ns},
+};
+constexpr std::size_t kHistogramCount = sizeof(kHistogramFields) / sizeof(kHistogramFields[0]);
+
+// The summary (and exposition counts) of one of `run`'s histograms.
+void take_run_figures(const FeedMetrics::Histograms& run, const HistogramField& field,
+                      FeedFigures& summaries, RunLatencyBuckets& buckets) {
+  const LatencyHistogram& histogram = run.*field.histogram;
+  summaries.*field.summary = histogram.summary();
+  if (field.buckets != nullptr) buckets.*field.buckets = histogram.counts_below(kExpositionEdges);
+}
+
+void copy_summaries(const FeedFigures& from, FeedFigures& into) {
+  for (const HistogramField& field : kHistogramFields) into.*field.summary = from.*field.summary;
+}
+
 }  // namespace
 
 namespace {
@@ -342,29 +375,26 @@ void FeedMetrics::set_rest_state(const RestState& state) {
   rest_ = state;
 }
 
-MetricsSnapshot FeedMetrics::snapshot_locked(std::int64_t now_ns, const Histograms& run) const {
+MetricsSnapshot FeedMetrics::snapshot_locked(std::int64_t now_ns, const FeedFigures& run_summaries,
+                                             const RunLatencyBuckets& run_buckets) const {
   MetricsSnapshot out;
   out.key = key_;
   out.window_sec = config_.window_sec;
   out.taken_ns = now_ns;
   out.start_ns = start_ns_;
   out.window_start_ns = window_start_ns_;
-  const auto fill = [](FeedFigures& figures, double seconds, const FeedCounters& counters,
-                       const Histograms& histograms) {
+  const auto fill = [](FeedFigures& figures, double seconds, const FeedCounters& counters) {
     figures.seconds = std::max(0.0, seconds);
     figures.counters = counters;
     figures.recv_rate = rate(counters.messages, figures.seconds);
     figures.bytes_rate = rate(counters.bytes, figures.seconds);
-    histograms.summarise(figures);
   };
-  fill(out.run, static_cast<double>(now_ns - start_ns_) / kNsPerSecond, counters_, run);
+  fill(out.run, static_cast<double>(now_ns - start_ns_) / kNsPerSecond, counters_);
+  copy_summaries(run_summaries, out.run);
   fill(out.window, static_cast<double>(now_ns - window_start_ns_) / kNsPerSecond,
-       counters_ - window_base_, window_);
-  out.run_buckets.event_latency_us = run.event_latency_us.counts_below(kExpositionEdges);
-  out.run_buckets.event_latency_corrected_us =
-      run.event_latency_corrected_us.counts_below(kExpositionEdges);
-  out.run_buckets.pipeline_ns = run.pipeline_ns.counts_below(kExpositionEdges);
-  out.run_buckets.callback_ns = run.callback_ns.counts_below(kExpositionEdges);
+       counters_ - window_base_);
+  window_.summarise(out.window);
+  out.run_buckets = run_buckets;
   out.parse_errors = parse_errors_;
   out.gaps = gaps_;
   out.writer = writer_;
@@ -400,7 +430,20 @@ MetricsSnapshot FeedMetrics::snapshot(std::int64_t now_ns, MergedHistograms* mer
     merge_into->run.merge(run);
     merge_into->window.merge(window_);
   }
-  return snapshot_locked(now_ns, run);
+  FeedFigures run_summaries;
+  RunLatencyBuckets run_buckets;
+  for (const HistogramField& field : kHistogramFields) {
+    take_run_figures(run, field, run_summaries, run_buckets);
+  }
+  return snapshot_locked(now_ns, run_summaries, run_buckets);
+}
+
+void FeedMetrics::refresh_run_figures(const bool window_had_values[]) {
+  for (std::size_t i = 0; i < kHistogramCount; ++i) {
+    if (window_had_values[i]) {
+      take_run_figures(closed_windows_, kHistogramFields[i], run_summaries_, run_buckets_);
+    }
+  }
 }
 
 MetricsSnapshot FeedMetrics::roll_window(std::int64_t now_ns, MergedHistograms* merge_into) {
@@ -409,9 +452,15 @@ MetricsSnapshot FeedMetrics::roll_window(std::int64_t now_ns, MergedHistograms* 
   // The window closes first, so that the closed windows are the whole run: summarised in place,
   // not merged into a fresh copy per snapshot (its allocations and zeroing were most of a
   // roll's cost over thousands of streams). Same bucket counts, min, max and sum as the copy.
+  // A histogram whose window held no value leaves the run's as it was: its summary is kept.
+  bool window_had_values[kHistogramCount];
+  for (std::size_t i = 0; i < kHistogramCount; ++i) {
+    window_had_values[i] = (window_.*kHistogramFields[i].histogram).count() != 0;
+  }
   closed_windows_.merge(window_);
-  if (merge_into != nullptr) merge_into->run.merge(closed_windows_);
-  MetricsSnapshot out = snapshot_locked(now_ns, closed_windows_);
+  if (merge_into != nullptr && !merge_into->from_windows) merge_into->run.merge(closed_windows_);
+  refresh_run_figures(window_had_values);
+  MetricsSnapshot out = snapshot_locked(now_ns, run_summaries_, run_buckets_);
   window_start_ns_ = now_ns;
   window_base_ = counters_;
   window_.reset();

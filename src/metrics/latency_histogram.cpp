@@ -62,28 +62,43 @@ LatencyHistogram::Group& LatencyHistogram::allocate_group(std::size_t group_inde
   return *group;
 }
 
-// The hot path: one table lookup and a null test; allocation is out of line.
+// The hot path: the group's bit decides (a held group is allocated), then one table lookup;
+// the first value of a group since the last reset takes the out-of-line path.
 inline std::uint64_t& LatencyHistogram::bucket(bool negative, std::size_t index) {
-  const std::size_t group_index = (negative ? groups_per_sign_ : 0) + (index >> kSubBucketBits);
-  Group* group = group_index < groups_.size() ? groups_[group_index].get() : nullptr;
-  if (__builtin_expect(group == nullptr, 0)) group = &allocate_group(group_index);
-  return (*group)[index & (kGroupSize - 1)];
+  const std::size_t in_sign = index >> kSubBucketBits;
+  const std::uint64_t bit = std::uint64_t{1} << in_sign;
+  if (__builtin_expect((held_groups_[negative ? 1 : 0] & bit) == 0, 0))
+    hold_group(negative, in_sign);
+  return (*groups_[(negative ? groups_per_sign_ : 0) + in_sign])[index & (kGroupSize - 1)];
+}
+
+void LatencyHistogram::hold_group(bool negative, std::size_t in_sign) {
+  allocate_group((negative ? groups_per_sign_ : 0) + in_sign);
+  held_groups_[negative ? 1 : 0] |= std::uint64_t{1} << in_sign;
+}
+
+template <class Visit>
+void LatencyHistogram::for_each_held_group(bool negative, bool descending, Visit&& visit) const {
+  std::uint64_t held = held_groups_[negative ? 1 : 0];
+  while (held != 0) {
+    const int g = descending ? highest_bit(held) : __builtin_ctzll(held);
+    held &= ~(std::uint64_t{1} << g);
+    if (!visit(static_cast<std::size_t>(g))) return;
+  }
 }
 
 template <class Visit>
 void LatencyHistogram::for_each_bucket(bool negative, bool descending, Visit&& visit) const {
-  if (groups_.empty()) return;
   const std::size_t base = negative ? groups_per_sign_ : 0;
-  for (std::size_t step = 0; step < groups_per_sign_; ++step) {
-    const std::size_t g = descending ? groups_per_sign_ - 1 - step : step;
-    const auto& group = groups_[base + g];
-    if (!group) continue;
+  for_each_held_group(negative, descending, [&](std::size_t g) {
+    const Group& group = *groups_[base + g];
     for (std::size_t k = 0; k < kGroupSize; ++k) {
       const std::size_t slot = descending ? kGroupSize - 1 - k : k;
-      const std::uint64_t count = (*group)[slot];
-      if (count != 0 && !visit(count, g * kGroupSize + slot)) return;
+      const std::uint64_t count = group[slot];
+      if (count != 0 && !visit(count, g * kGroupSize + slot)) return false;
     }
-  }
+    return true;
+  });
 }
 
 bool LatencyHistogram::is_bucket_edge(std::uint64_t magnitude) noexcept {
@@ -93,43 +108,48 @@ bool LatencyHistogram::is_bucket_edge(std::uint64_t magnitude) noexcept {
 void LatencyHistogram::add_counts_below(const std::int64_t* edges, std::size_t n,
                                         std::uint64_t* below) const {
   // Every negative value is below every (positive) edge; a positive bucket is below an edge when
-  // it starts below it, which for an edge that starts a bucket means all of its values are.
-  std::uint64_t positive = 0;
-  for_each_bucket(false, false, [&](std::uint64_t count, std::size_t) {
-    positive += count;
+  // it starts below it, which for an edge that starts a bucket means all of its values are. One
+  // ascending sweep: the edges a bucket starts at or above take the positive count before it
+  // (each bucket was compared with every edge before: ~16,000 instructions a call at each
+  // metrics print of every stream, issue 12).
+  std::uint64_t negative = 0;
+  for_each_bucket(true, false, [&](std::uint64_t count, std::size_t) {
+    negative += count;
     return true;
   });
-  const std::uint64_t negative = count_ - positive;
-  for (std::size_t i = 0; i < n; ++i) below[i] = negative;
+  std::uint64_t positive = 0;  // in the buckets before the current one
+  std::size_t next = 0;
   for_each_bucket(false, false, [&](std::uint64_t count, std::size_t index) {
     const std::uint64_t lowest = bucket_lowest(index);
-    bool any = false;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (lowest < static_cast<std::uint64_t>(edges[i])) {
-        below[i] += count;
-        any = true;
-      }
+    while (next < n && static_cast<std::uint64_t>(edges[next]) <= lowest) {
+      below[next++] = negative + positive;
     }
-    return any;  // ascending: once above the last edge, every later bucket is too
+    positive += count;
+    return next < n;  // every edge placed: the buckets above count in none
   });
+  while (next < n) below[next++] = negative + positive;
 }
 
-void LatencyHistogram::record(std::int64_t value, std::uint64_t times) {
-  if (times == 0) return;
+inline void LatencyHistogram::add(std::int64_t value, std::uint64_t times) {
   std::uint64_t magnitude = magnitude_of(value);
   if (magnitude > static_cast<std::uint64_t>(max_magnitude_)) {
     magnitude = static_cast<std::uint64_t>(max_magnitude_);
     clamped_ += times;
   }
   bucket(value < 0, bucket_index(magnitude)) += times;
-  if (count_ == 0) {
-    min_ = value;
-    max_ = value;
-  } else {
-    min_ = std::min(min_, value);
-    max_ = std::max(max_, value);
-  }
+  min_ = std::min(min_, value);
+  max_ = std::max(max_, value);
   count_ += times;
+}
+
+void LatencyHistogram::record(std::int64_t value) {
+  add(value, 1);
+  sum_ += static_cast<double>(value);  // the same as value x 1.0
+}
+
+void LatencyHistogram::record(std::int64_t value, std::uint64_t times) {
+  if (times == 0) return;
+  add(value, times);
   sum_ += static_cast<double>(value) * static_cast<double>(times);
 }
 
@@ -137,19 +157,25 @@ void LatencyHistogram::merge(const LatencyHistogram& other) {
   if (other.count_ == 0) return;
   if (other.max_magnitude_ == max_magnitude_) {
     // Group by group, a plain addition of 64 counts (the slot-by-slot bucket() lookups were a
-    // third of a metrics roll). A group is allocated here only if `other`'s holds a count, as
-    // record() would: allocated_bytes() is the same as before.
-    for (std::size_t g = 0; g < other.groups_.size(); ++g) {
-      if (!other.groups_[g]) continue;
-      const Group& from = *other.groups_[g];
-      Group* into = g < groups_.size() ? groups_[g].get() : nullptr;
-      if (into == nullptr) {
-        if (std::all_of(from.begin(), from.end(), [](std::uint64_t c) { return c == 0; })) {
-          continue;
+    // third of a metrics roll), over the groups `other` holds values in only. A group is
+    // allocated here only if `other`'s holds a count, as record() would: allocated_bytes() is
+    // the same as before.
+    for (const bool negative : {false, true}) {
+      const std::size_t base = negative ? groups_per_sign_ : 0;
+      other.for_each_held_group(negative, false, [&](std::size_t in_sign) {
+        const Group& from = *other.groups_[base + in_sign];
+        const std::size_t g = base + in_sign;
+        Group* into = g < groups_.size() ? groups_[g].get() : nullptr;
+        if (into == nullptr) {
+          if (std::all_of(from.begin(), from.end(), [](std::uint64_t c) { return c == 0; })) {
+            return true;
+          }
+          into = &allocate_group(g);
         }
-        into = &allocate_group(g);
-      }
-      for (std::size_t k = 0; k < kGroupSize; ++k) (*into)[k] += from[k];
+        for (std::size_t k = 0; k < kGroupSize; ++k) (*into)[k] += from[k];
+        held_groups_[negative ? 1 : 0] |= std::uint64_t{1} << in_sign;
+        return true;
+      });
     }
   } else {
     const auto limit = static_cast<std::uint64_t>(max_magnitude_);
@@ -165,21 +191,28 @@ void LatencyHistogram::merge(const LatencyHistogram& other) {
       });
     }
   }
-  min_ = count_ == 0 ? other.min_ : std::min(min_, other.min_);
-  max_ = count_ == 0 ? other.max_ : std::max(max_, other.max_);
+  min_ = std::min(min_, other.min_);
+  max_ = std::max(max_, other.max_);
   count_ += other.count_;
   clamped_ += other.clamped_;
   sum_ += other.sum_;
 }
 
 void LatencyHistogram::reset() noexcept {
-  for (auto& group : groups_) {
-    if (group) group->fill(0);
+  // Only the groups that held a value: every other allocated group is all zeros already.
+  for (const bool negative : {false, true}) {
+    const std::size_t base = negative ? groups_per_sign_ : 0;
+    for_each_held_group(negative, false, [&](std::size_t g) {
+      groups_[base + g]->fill(0);
+      return true;
+    });
   }
+  held_groups_[0] = 0;
+  held_groups_[1] = 0;
   count_ = 0;
   clamped_ = 0;
-  min_ = 0;
-  max_ = 0;
+  min_ = kEmptyMin;
+  max_ = kEmptyMax;
   sum_ = 0.0;
 }
 
@@ -249,27 +282,27 @@ HistogramSummary LatencyHistogram::summary() const noexcept {
     }
     return next < 4;
   };
-  // Group by group: a group whose total does not reach the next rank is passed over with one
-  // sum of its 64 counts (most of a stream's groups, at each metrics print of thousands).
+  // Group by group, over the groups holding values only: a group whose total does not reach
+  // the next rank is passed over with one sum of its 64 counts (most of a stream's groups, at
+  // each metrics print of thousands).
   for (const bool negative : {true, false}) {
-    if (next == 4 || groups_.empty()) break;
+    if (next == 4) break;
     const std::size_t base = negative ? groups_per_sign_ : 0;
-    for (std::size_t step = 0; step < groups_per_sign_ && next < 4; ++step) {
-      const std::size_t g = negative ? groups_per_sign_ - 1 - step : step;
-      const auto& group = groups_[base + g];
-      if (!group) continue;
+    for_each_held_group(negative, negative, [&](std::size_t g) {
+      const Group& group = *groups_[base + g];
       std::uint64_t total = 0;
-      for (const std::uint64_t count : *group) total += count;
+      for (const std::uint64_t count : group) total += count;
       if (seen + total < ranks[next]) {
         seen += total;
-        continue;
+        return true;
       }
       for (std::size_t k = 0; k < kGroupSize && next < 4; ++k) {
         const std::size_t slot = negative ? kGroupSize - 1 - k : k;
-        const std::uint64_t count = (*group)[slot];
+        const std::uint64_t count = group[slot];
         if (count != 0) visit(count, g * kGroupSize + slot, negative);
       }
-    }
+      return next < 4;
+    });
   }
   return out;
 }

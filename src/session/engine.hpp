@@ -279,6 +279,9 @@ class Engine {
   ParquetLogged parquet_logged_;  // ... and of the live Parquet datasets
   // The aggregate's histograms, reset and refilled at each print: their buckets stay allocated.
   FeedMetrics::MergedHistograms merged_histograms_;
+  // Streams removed when merged_histograms_' run was last rebuilt from every stream (none yet:
+  // the first print rebuilds): while it holds, a print adds only the windows to that run.
+  std::optional<std::size_t> merged_removed_streams_;
   // metrics.json "symbols" of a --symbols ALL run: built at the first print after a change.
 
   std::atomic<bool> stop_requested_{false};

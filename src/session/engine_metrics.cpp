@@ -44,13 +44,23 @@ std::string streams_summary(const std::vector<MetricsSnapshot>& streams) {
 std::vector<MetricsSnapshot> Engine::roll_stream_windows(FeedMetrics::MergedHistograms& merged) {
   std::vector<MetricsSnapshot> out;
   out.reserve(streams_.size());
-  merged.reset();
+  // The aggregate's run is kept from print to print and only the windows are added, unless a
+  // stream left it since (its values must go): then it is rebuilt from every stream's run.
+  const auto removed = static_cast<std::size_t>(std::count_if(
+      streams_.begin(), streams_.end(), [](const auto& stream) { return stream->removed; }));
+  if (merged_removed_streams_ == removed) {
+    merged.start_roll_from_windows();
+  } else {
+    merged.reset();
+    merged_removed_streams_ = removed;
+  }
   const std::int64_t now = transport::now_ns();
   for (const auto& stream : streams_) {
     // The aggregate covers the streams still recorded (a removed one keeps its own figures).
     out.push_back(stream->metrics->roll_window(now, stream->removed ? nullptr : &merged));
     out.back().presync = stream->feed->presync_figures();
   }
+  merged.finish_roll_from_windows();
   return out;
 }
 

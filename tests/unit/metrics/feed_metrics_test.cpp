@@ -6,9 +6,12 @@
 #include <thread>
 
 #include "depthrec/latency_histogram.hpp"
+#include "summary_checks.hpp"
 
 namespace depthrec {
 namespace {
+
+using metrics_test_support::expect_same_summary;
 
 constexpr std::int64_t kStart = 1'721'347'000'000'000'000;  // ns since epoch
 constexpr std::int64_t kFeedMs = 1'000'000;
@@ -253,24 +256,6 @@ TEST(FeedMetrics, RollWindowStartsANewWindowAndKeepsTheRun) {
   EXPECT_NEAR(second.run.recv_rate, 25.0 / 15.0, 1e-12);
 }
 
-// Every figure equal; the mean within `mean_tolerance` (relative; 0: bit for bit, the same sums
-// in the same order).
-void expect_same_summary(const HistogramSummary& got, const HistogramSummary& want,
-                         double mean_tolerance = 0.0) {
-  EXPECT_EQ(got.count, want.count);
-  EXPECT_EQ(got.min, want.min);
-  EXPECT_EQ(got.max, want.max);
-  EXPECT_EQ(got.p50, want.p50);
-  EXPECT_EQ(got.p95, want.p95);
-  EXPECT_EQ(got.p99, want.p99);
-  EXPECT_EQ(got.p999, want.p999);
-  if (mean_tolerance == 0.0) {
-    EXPECT_EQ(got.mean, want.mean);
-  } else {
-    EXPECT_NEAR(got.mean, want.mean, mean_tolerance * want.mean);
-  }
-}
-
 // A value is recorded once, in the window; the run's figures merge the closed windows with the
 // current one, and equal a histogram that saw every value (issue 12: half the hot-path records).
 TEST(FeedMetrics, RunFiguresOverManyWindowsEqualOneHistogramOfEveryValue) {
@@ -372,6 +357,43 @@ TEST(FeedMetrics, SnapshotsAreConsistentWhileAnotherThreadRecords) {
   ASSERT_FALSE(HasFatalFailure());
   expect_consistent(m.snapshot(kStart + kSec), last_messages);
   EXPECT_EQ(last_messages, static_cast<std::uint64_t>(kEvents));
+}
+
+// A roll keeps the run's summaries of the histograms whose window was empty (a quiet stream
+// summarises nothing): whatever the windows held, the rolled run figures and exposition counts
+// are exactly those of snapshot() at the same instant.
+TEST(FeedMetrics, RollWindowKeepsTheRunFiguresOfQuietHistogramsExactly) {
+  FeedMetrics m(btc_key(), kStart);
+  const std::int64_t t0_ms = kStart / kFeedMs;
+  for (int window = 0; window < 8; ++window) {
+    // 0, 4: every histogram; 1, 5: no event; 2, 6: events without pipeline or queue figures;
+    // 3: a latency spike into groups never reached before; 7: one event.
+    const int events = window % 4 == 1 ? 0 : window == 7 ? 1 : 120;
+    for (int i = 0; i < events; ++i) {
+      const std::int64_t latency = window == 3 ? 30'000 + i : 2 + (i * 11 + window) % 60;
+      EventSample sample = event_at(t0_ms + window * 10'000 + i * 40, latency, 0);
+      sample.pipeline_ns = window % 4 == 2 ? -1 : 2'000 + ((i * 37) % 900) * (window + 1);
+      sample.batch_span = static_cast<std::uint64_t>((i * 5) % 300);
+      sample.queue_depth = window % 4 == 2 ? -1 : (i * 3) % 90;
+      sample.callback_ns = window % 2 == 0 ? 50 + i : -1;
+      m.record_event(sample);
+    }
+    const std::int64_t now = kStart + (window + 1) * 10 * kSec;
+    const MetricsSnapshot want = m.snapshot(now);
+    const MetricsSnapshot got = m.roll_window(now);
+    expect_same_summary(got.run.event_latency_us, want.run.event_latency_us);
+    expect_same_summary(got.run.event_latency_corrected_us, want.run.event_latency_corrected_us);
+    expect_same_summary(got.run.pipeline_ns, want.run.pipeline_ns);
+    expect_same_summary(got.run.batch_span, want.run.batch_span);
+    expect_same_summary(got.run.queue_depth, want.run.queue_depth);
+    expect_same_summary(got.run.callback_ns, want.run.callback_ns);
+    EXPECT_EQ(got.run_buckets.event_latency_us, want.run_buckets.event_latency_us);
+    EXPECT_EQ(got.run_buckets.event_latency_corrected_us,
+              want.run_buckets.event_latency_corrected_us);
+    EXPECT_EQ(got.run_buckets.pipeline_ns, want.run_buckets.pipeline_ns);
+    EXPECT_EQ(got.run_buckets.callback_ns, want.run_buckets.callback_ns);
+    EXPECT_EQ(got.window.event_latency_us.count, static_cast<std::uint64_t>(events));
+  }
 }
 
 }  // namespace

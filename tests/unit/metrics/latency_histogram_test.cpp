@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -327,6 +328,71 @@ TEST(LatencyHistogram, MergeIntoAnEmptyHistogramCopiesEveryGroup) {
   empty.merge(source);
   expect_within_precision(empty, values);
   EXPECT_EQ(empty.allocated_bytes(), source.allocated_bytes());
+}
+
+// A histogram reused window after window (reset keeps its groups) visits only the groups the
+// window holds values in: its figures, its merge into another and its exposition counts are
+// those of a histogram that only ever saw the window's values.
+bool same_figures_as_fresh(const LatencyHistogram& reused, const LatencyHistogram& fresh) {
+  const HistogramSummary a = reused.summary();
+  const HistogramSummary b = fresh.summary();
+  constexpr std::array<std::int64_t, 5> kEdges{128, 1'024, 65'536, 1 << 20, std::int64_t{1} << 30};
+  return a.count == b.count && a.min == b.min && a.max == b.max && a.mean == b.mean &&
+         a.p50 == b.p50 && a.p95 == b.p95 && a.p99 == b.p99 && a.p999 == b.p999 &&
+         reused.counts_below(kEdges) == fresh.counts_below(kEdges) &&
+         reused.percentile(10) == fresh.percentile(10);
+}
+
+TEST(LatencyHistogram, AReusedWindowReportsOnlyTheValuesSinceItsReset) {
+  std::mt19937_64 random(41);
+  LatencyHistogram reused;
+  LatencyHistogram merged_reused;
+  LatencyHistogram merged_fresh;
+  for (int window = 0; window < 12; ++window) {
+    LatencyHistogram fresh;
+    // Each window spans other powers of two (and signs) than the one before, so groups held
+    // before the reset are allocated but empty now.
+    const int low_bit = (window * 7) % 36;
+    std::uniform_int_distribution<std::int64_t> magnitude(std::int64_t{1} << low_bit,
+                                                          std::int64_t{1} << (low_bit + 3));
+    const int values = window % 4 == 3 ? 0 : 50 + window * 10;  // some windows stay empty
+    for (int i = 0; i < values; ++i) {
+      const std::int64_t value =
+          (window % 3 == 1 && i % 2 == 0) ? -magnitude(random) : magnitude(random);
+      reused.record(value);
+      fresh.record(value);
+    }
+    EXPECT_TRUE(same_figures_as_fresh(reused, fresh)) << "window " << window;
+    merged_reused.merge(reused);
+    merged_fresh.merge(fresh);
+    EXPECT_TRUE(same_figures_as_fresh(merged_reused, merged_fresh)) << "window " << window;
+    EXPECT_EQ(merged_reused.allocated_bytes(), merged_fresh.allocated_bytes());
+    reused.reset();
+    EXPECT_EQ(reused.count(), 0u);
+    EXPECT_EQ(reused.summary().p50, 0);
+  }
+}
+
+// counts_below against the values themselves, on bucket edges (where it is exact), with
+// negative values (below every edge) and values past the last edge.
+TEST(LatencyHistogram, CountsBelowEdgesAreTheValuesBelowEachEdge) {
+  std::mt19937_64 random(7);
+  std::uniform_int_distribution<std::int64_t> value_of(-5'000, 5'000'000);
+  LatencyHistogram h;
+  std::vector<std::int64_t> values;
+  for (int i = 0; i < 5'000; ++i) {
+    const std::int64_t v = i % 50 == 0 ? value_of(random) * 1'000 : value_of(random) / (1 + i % 9);
+    h.record(v);
+    values.push_back(v);
+  }
+  constexpr std::array<std::int64_t, 6> kEdges{125, 1'000, 8'000, 64'000, 512'000, 2'048'000};
+  const auto below = h.counts_below(kEdges);
+  for (std::size_t e = 0; e < kEdges.size(); ++e) {
+    ASSERT_TRUE(LatencyHistogram::is_bucket_edge(static_cast<std::uint64_t>(kEdges[e])));
+    const auto want = static_cast<std::uint64_t>(
+        std::count_if(values.begin(), values.end(), [&](std::int64_t v) { return v < kEdges[e]; }));
+    EXPECT_EQ(below[e], want) << "edge " << kEdges[e];
+  }
 }
 
 }  // namespace

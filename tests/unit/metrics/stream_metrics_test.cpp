@@ -7,12 +7,14 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "depthrec/feed_metrics.hpp"
 #include "depthrec/latency_histogram.hpp"
 #include "depthrec/metrics_report.hpp"
+#include "summary_checks.hpp"
 
 namespace depthrec {
 namespace {
@@ -240,7 +242,8 @@ TEST(StreamMetrics, EntriesCarryWhatThePerStreamAlertsRead) {
 TEST(StreamMetrics, PresyncFiguresPerStreamAndSummedAtTheTopLevel) {
   std::vector<MetricsSnapshot> streams{stream("btcusdt", 600, 0, 8'000'000, true),
                                        stream("ethusdt", 599, 0, 9'000'000, false)};
-  EXPECT_EQ(to_metrics_json(aggregate_metrics(streams, kNoHistograms)).find("presync"), std::string::npos);
+  EXPECT_EQ(to_metrics_json(aggregate_metrics(streams, kNoHistograms)).find("presync"),
+            std::string::npos);
   for (MetricsSnapshot& s : streams) s.presync.bounded = true;
   streams[0].presync.tail_trimmed = 40;
   streams[1].presync.buffered_bytes = 4'096;
@@ -267,6 +270,62 @@ TEST(StreamMetrics, PresyncFiguresPerStreamAndSummedAtTheTopLevel) {
   EXPECT_EQ(eth["budget_dropped"].GetUint64(), 7u);
   EXPECT_EQ(eth["snapshots_too_old"].GetUint64(), 1u);
   EXPECT_FALSE(doc["streams"][0]["presync"].HasMember("bound_bytes")) << "the bound is the run's";
+}
+
+// The engine's print keeps the aggregate's run and adds the windows only while no stream left
+// the aggregate: the same figures as the aggregate rebuilt from every stream's run at each print.
+TEST(StreamMetrics, AnAggregateRunAddedUpFromWindowsEqualsOneRebuiltAtEachPrint) {
+  constexpr std::int64_t kStartNs = 1'721'347'000'000'000'000;
+  constexpr std::int64_t kStartMs = kStartNs / 1'000'000;
+  constexpr int kStreams = 4;
+  std::vector<std::unique_ptr<FeedMetrics>> rebuilt;
+  std::vector<std::unique_ptr<FeedMetrics>> added_up;
+  for (int s = 0; s < kStreams; ++s) {
+    const StreamKey key{Market::spot, "SYM" + std::to_string(s), "sym@depth@100ms"};
+    rebuilt.push_back(std::make_unique<FeedMetrics>(key, kStartNs));
+    added_up.push_back(std::make_unique<FeedMetrics>(key, kStartNs));
+  }
+  FeedMetrics::MergedHistograms full;
+  FeedMetrics::MergedHistograms incremental;
+  for (int print = 0; print < 6; ++print) {
+    for (int s = 0; s < kStreams; ++s) {
+      const int events = (s + print) % 3 == 0 ? 0 : 20 * (s + 1);  // quiet streams too
+      for (int i = 0; i < events; ++i) {
+        EventSample sample;
+        sample.event_time_ms = kStartMs + print * 5'000 + i;
+        sample.recv_ns = (sample.event_time_ms + 1 + (i * 7 + s * 300 + print) % 900) * 1'000'000;
+        sample.pipeline_ns = 1'000 + (i * 97 + s) % 40'000;
+        sample.batch_span = static_cast<std::uint64_t>(i % 40);
+        rebuilt[s]->record_event(sample);
+        added_up[s]->record_event(sample);
+      }
+    }
+    const std::int64_t now = kStartNs + (print + 1) * 5'000'000'000;
+    full.reset();
+    if (print == 0) {
+      incremental.reset();
+    } else {
+      incremental.start_roll_from_windows();
+    }
+    std::vector<MetricsSnapshot> a;
+    std::vector<MetricsSnapshot> b;
+    for (int s = 0; s < kStreams; ++s) {
+      a.push_back(rebuilt[s]->roll_window(now, &full));
+      b.push_back(added_up[s]->roll_window(now, &incremental));
+    }
+    incremental.finish_roll_from_windows();
+    const MetricsSnapshot want = aggregate_metrics(a, full);
+    const MetricsSnapshot got = aggregate_metrics(b, incremental);
+    for (const auto& [g, w] :
+         {std::make_pair(&got.run, &want.run), std::make_pair(&got.window, &want.window)}) {
+      for (const auto field :
+           {&FeedFigures::event_latency_us, &FeedFigures::pipeline_ns, &FeedFigures::batch_span}) {
+        SCOPED_TRACE("print " + std::to_string(print));
+        metrics_test_support::expect_same_summary(g->*field, w->*field);
+      }
+    }
+    EXPECT_GT(got.run.event_latency_us.count, 0u);
+  }
 }
 
 }  // namespace
