@@ -12,6 +12,7 @@
 #include "redis/entry_planner.hpp"
 #include "redis/redis_connection.hpp"
 #include "redis/resp_command.hpp"
+#include "redis/write_lag.hpp"
 
 namespace depthrec::redis {
 namespace {
@@ -29,6 +30,7 @@ struct QueuedItem {
   std::string line;
   std::string stream;
   std::map<std::string, SkippedRange> skipped;
+  Clock::time_point offered;  // when offer() took the line (the sink's queue lag)
 };
 
 }  // namespace
@@ -54,6 +56,8 @@ struct RedisPublisher::Impl {
   std::map<std::string, SkippedRange> pending_skipped;  // dropped since the last line accepted
   bool stopping = false;
   RedisPublisherStats stats;
+  WriteLagHistogram write_lag;  // frame receipt (recv_ns) to the write() of the batch
+  WriteLagHistogram queue_lag;  // offer() to the write(): the sink's part of it alone
 
   // Worker thread only.
   EntryPlanner planner;
@@ -64,6 +68,7 @@ struct RedisPublisher::Impl {
 
   bool offer(std::string_view lines, std::string_view stream) {
     bool all_kept = true;
+    const Clock::time_point offered = Clock::now();
     std::lock_guard<std::mutex> lock(mutex);
     while (!lines.empty()) {
       const std::size_t end = lines.find('\n');
@@ -87,6 +92,7 @@ struct RedisPublisher::Impl {
       QueuedItem item;
       item.line = std::string(line);
       item.stream = std::string(stream);
+      item.offered = offered;
       queued_bytes += line.size();
       queue.push_back(std::move(item));
       stats.queue_peak = std::max(stats.queue_peak, queue.size() + in_flight);
@@ -124,6 +130,7 @@ struct RedisPublisher::Impl {
     std::vector<PlannedEntry> entries;
     std::string commands;
     bool written = false;
+    bool lag_noted = false;
   };
 
   void run() {
@@ -142,6 +149,7 @@ struct RedisPublisher::Impl {
         batch.entries.clear();
         batch.commands.clear();
         batch.written = false;
+        batch.lag_noted = false;
         {
           std::unique_lock<std::mutex> lock(mutex);
           // Waits only with nothing in flight; with a batch in flight it takes what is there.
@@ -187,6 +195,7 @@ struct RedisPublisher::Impl {
         lost_connection(error);
         continue;
       }
+      note_written(batches);
       // Room for another batch and lines waiting: plan it while Redis works on this one.
       if (batches.size() < kBatchesInFlight && lines_waiting()) continue;
       replies.clear();
@@ -241,6 +250,26 @@ struct RedisPublisher::Impl {
       note.skipped = std::move(pending_skipped);
       pending_skipped.clear();
       items.push_back(std::move(note));
+    }
+  }
+
+  // The write lag of the entries of batches written for the first time (a batch written again
+  // after a reconnect counts once, at its first write).
+  void note_written(std::deque<Batch>& batches) {
+    const std::int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count();
+    const Clock::time_point now = Clock::now();
+    std::lock_guard<std::mutex> lock(mutex);
+    for (Batch& batch : batches) {
+      if (batch.lag_noted) continue;
+      batch.lag_noted = true;
+      for (const PlannedEntry& entry : batch.entries)
+        if (entry.recv_ns) write_lag.record(now_ns - *entry.recv_ns);
+      for (const QueuedItem& item : batch.items)
+        if (!item.line.empty())
+          queue_lag.record(
+              std::chrono::duration_cast<std::chrono::nanoseconds>(now - item.offered).count());
     }
   }
 
@@ -342,6 +371,16 @@ RedisPublisherStats RedisPublisher::stats() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   RedisPublisherStats out = impl_->stats;
   out.queue_depth = impl_->queue.size() + impl_->in_flight;
+  const WriteLagHistogram& lag = impl_->write_lag;
+  out.write_lag_samples = lag.count();
+  out.write_lag_p50_ms = static_cast<double>(lag.quantile_ns(0.50)) / 1e6;
+  out.write_lag_p99_ms = static_cast<double>(lag.quantile_ns(0.99)) / 1e6;
+  out.write_lag_max_ms = static_cast<double>(lag.max_ns()) / 1e6;
+  const WriteLagHistogram& queued = impl_->queue_lag;
+  out.queue_lag_samples = queued.count();
+  out.queue_lag_p50_ms = static_cast<double>(queued.quantile_ns(0.50)) / 1e6;
+  out.queue_lag_p99_ms = static_cast<double>(queued.quantile_ns(0.99)) / 1e6;
+  out.queue_lag_max_ms = static_cast<double>(queued.max_ns()) / 1e6;
   return out;
 }
 

@@ -114,9 +114,9 @@ std::string seed001_channel(std::string_view channel) {
 
 LineFields parse_line_fields(std::string_view line) {
   LineFields fields;
-  enum Name : std::size_t { type, market, symbol, u, id, last_update_id, event_time };
-  const auto raw =
-      raw_values<7>(header_of(line), {"type", "market", "symbol", "u", "id", "lastUpdateId", "E"});
+  enum Name : std::size_t { type, market, symbol, u, id, last_update_id, event_time, receipt };
+  const auto raw = raw_values<8>(
+      header_of(line), {"type", "market", "symbol", "u", "id", "lastUpdateId", "E", "recv_ns"});
   fields.type = string_value(raw[type]);
   fields.market = string_value(raw[market]);
   fields.symbol = string_value(raw[symbol]);
@@ -134,6 +134,9 @@ LineFields parse_line_fields(std::string_view line) {
   if (event_time_value &&
       *event_time_value <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
     fields.event_time_ms = static_cast<std::int64_t>(*event_time_value);
+  const auto recv_ns = unsigned_value(raw[receipt]);
+  if (recv_ns && *recv_ns <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+    fields.recv_ns = static_cast<std::int64_t>(*recv_ns);
   return fields;
 }
 

@@ -81,6 +81,9 @@ LineFields reference_fields(std::string_view line) {
   if (event_time &&
       *event_time <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
     fields.event_time_ms = static_cast<std::int64_t>(*event_time);
+  const auto recv_ns = reference_unsigned(header, "recv_ns");
+  if (recv_ns && *recv_ns <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+    fields.recv_ns = static_cast<std::int64_t>(*recv_ns);
   return fields;
 }
 
@@ -97,12 +100,14 @@ void expect_same_fields(const std::string& line) {
   EXPECT_EQ(ours.sequence_name, reference.sequence_name);
   EXPECT_EQ(ours.event_time_ms, reference.event_time_ms);
   EXPECT_EQ(ours.last_update_id, reference.last_update_id);
+  EXPECT_EQ(ours.recv_ns, reference.recv_ns);
 }
 
 TEST(LineFieldsScan, FindsWhatASearchPerNameFinds) {
   const std::vector<std::string> lines = {
       R"({"type":"depth","symbol":"BTCUSDT","market":"usdm","E":1721347022504,"U":4,"u":7,"pu":3,"b":[["1","2"]],"a":[]})",
-      R"({"type":"aggTrade","symbol":"ETHUSDT","market":"spot","id":812,"E":1700000000001,"data":{"e":"aggTrade","E":9,"a":812,"u":77,"id":5}})",
+      R"({"type":"aggTrade","symbol":"ETHUSDT","market":"spot","recv_ns":1721347020984480942,"id":812,"E":1700000000001,"data":{"e":"aggTrade","E":9,"a":812,"u":77,"id":5,"recv_ns":3}})",
+      R"({"type":"depth","recv_ns":9223372036854775808,"u":1})",
       R"({"type":"trade","symbol":"X","market":"spot","data":{"id":5,"E":9},"id":6,"E":1})",
       R"({"type":"snapshot","symbol":"BTCUSDT","market":"usdm","lastUpdateId":12,"E":null,"bids":[["1","2"]],"asks":[],"b":[]})",
       R"({"type":"book","lastUpdateId":13,"E":5,"a":[],"bids":[]})",
