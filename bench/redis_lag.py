@@ -7,10 +7,13 @@ One run, on loopback and a Unix socket, every process started here stopped here 
 - a redis-server (Debian's) on a Unix socket in a scratch directory, `--save ''`;
 - depthsim (no TLS) sending --rate depth events/s spread evenly over --symbols USD-M symbols;
 - depthrec recording them with `--redis unix://...`;
-- a consumer here (python3-redis) blocked in XREAD on every depth stream. For each entry it reads,
-  lag = the consumer's clock when XREAD returned - the entry's `recv_ns` (depthrec's receive time of
-  the frame, same machine clock). It includes the consumer's own wake-up, so it is an upper bound on
-  the sink's part.
+- a consumer blocked in XREAD on every depth stream: depthrec-redis-lag (C++, the default) or,
+  with --consumer python, one here (python3-redis). For each entry it reads, lag = the consumer's
+  clock when XREAD returned - the entry's `recv_ns` (depthrec's receive time of the frame, same
+  machine clock). It includes the consumer's own wake-up, so it is an upper bound on the sink's
+  part; the sink's own part (frame receipt to the write() of its batch) is metrics.json's
+  redis.write_lag_ms, printed as "sink_write_lag_ms" (the run's, a book's events buffered until
+  its snapshot included), and offer() to that write() as "sink_queue_lag_ms".
 Then, on the same server: `redis-benchmark -P 64` XADD of a 600-byte field (the server's pipelined
 limit here) and `depthrec-redis-bench` (the sink's own throughput), so their ratio is from one run.
 """
@@ -96,6 +99,8 @@ def main():
     parser.add_argument("--rate", type=float, default=10000.0, help="depth events/s in all")
     parser.add_argument("--seconds", type=float, default=20.0, help="measured time")
     parser.add_argument("--symbols", type=int, default=10)
+    parser.add_argument("--consumer", choices=["cpp", "python"], default="cpp",
+                        help="the measuring consumer: depthrec-redis-lag or python3-redis here")
     parser.add_argument("--no-throughput", action="store_true",
                         help="skip redis-benchmark and depthrec-redis-bench")
     args = parser.parse_args()
@@ -133,16 +138,36 @@ def main():
         keys = [f"depthrec:usdm:{s}:depth" for s in symbols]
         # Every book synced (its snapshot entry is in) before the measured window starts.
         wait_for(lambda: all(client.exists(key) for key in keys), 60, interval=0.2)
-        lags = sorted(consume(client, keys, args.seconds + warmup_s, warmup_s))
+        results["consumer"] = args.consumer
+        if args.consumer == "cpp":
+            out = subprocess.run(
+                [os.path.join(args.build_dir, "depthrec-redis-lag"), "--url",
+                 "unix://" + socket_path, "--keys", ",".join(keys), "--seconds",
+                 str(args.seconds), "--warmup", str(warmup_s)],
+                capture_output=True, text=True, timeout=args.seconds + warmup_s + 60,
+                check=True).stdout
+            measured = json.loads(out)
+            results.update({
+                "entries_measured": measured["entries_measured"],
+                "entries_per_s": round(measured["entries_measured"] / args.seconds),
+                "lag_ms_p50": measured["lag_ms_p50"],
+                "lag_ms_p99": measured["lag_ms_p99"],
+                "lag_ms_max": measured["lag_ms_max"],
+            })
+        else:
+            lags = sorted(consume(client, keys, args.seconds + warmup_s, warmup_s))
+            results.update({
+                "entries_measured": len(lags),
+                "entries_per_s": round(len(lags) / args.seconds),
+                "lag_ms_p50": round(percentile(lags, 0.50), 3) if lags else None,
+                "lag_ms_p99": round(percentile(lags, 0.99), 3) if lags else None,
+                "lag_ms_max": round(lags[-1], 3) if lags else None,
+            })
         metrics = read_json(os.path.join(data_dir, "metrics.json")) or {}
-        results.update({
-            "entries_measured": len(lags),
-            "entries_per_s": round(len(lags) / args.seconds),
-            "lag_ms_p50": round(percentile(lags, 0.50), 3) if lags else None,
-            "lag_ms_p99": round(percentile(lags, 0.99), 3) if lags else None,
-            "lag_ms_max": round(lags[-1], 3) if lags else None,
-            "sink": metrics.get("redis"),
-        })
+        sink = metrics.get("redis") or {}
+        results["sink_write_lag_ms"] = sink.get("write_lag_ms")
+        results["sink_queue_lag_ms"] = sink.get("queue_lag_ms")
+        results["sink"] = sink
         stop_process(recorder)
         recorder = None
         stop_process(sim)

@@ -99,6 +99,16 @@ struct RedisSinkState {
   std::uint64_t queue_depth = 0;
   std::uint64_t queue_peak = 0;
   std::uint64_t queue_capacity = 0;
+  // Frame receipt to the write() of its entry's batch (the sink's share of the lag), the run's.
+  std::uint64_t write_lag_samples = 0;
+  double write_lag_p50_ms = 0;
+  double write_lag_p99_ms = 0;
+  double write_lag_max_ms = 0;
+  // The sink's handing of the record to that write() (queue wait, planning, write).
+  std::uint64_t queue_lag_samples = 0;
+  double queue_lag_p50_ms = 0;
+  double queue_lag_p99_ms = 0;
+  double queue_lag_max_ms = 0;
   std::string last_error;  // empty if none yet
 };
 

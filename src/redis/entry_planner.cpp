@@ -111,6 +111,7 @@ void EntryPlanner::plan_line(std::string_view line, std::string_view stream,
   entry.key = stream_key(options_, fields, stream);
   entry.fields = entry_fields(line, fields);
   entry.sequence = fields.sequence;
+  entry.recv_ns = fields.recv_ns;
   entry.market = std::string(fields.market);
   entry.symbol = std::string(fields.symbol);
   entry.stream = std::string(stream);

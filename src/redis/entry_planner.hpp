@@ -40,6 +40,7 @@ struct PlannedEntry {
   std::string min_id;  // XADD MINID ~ <min_id> (--redis-max-age; age_trim.hpp); empty: none
   std::vector<std::pair<std::string, std::string>> fields;
   std::optional<std::uint64_t> sequence;  // the exchange sequence it carries, if any
+  std::optional<std::int64_t> recv_ns;    // the frame's receipt (the sink's write lag)
   bool gap = false;                       // a redis_drop gap entry of the sink's own
   // A gap entry's range (what it says was skipped), so a gap entry Redis refuses (OOM) is merged
   // into the next one instead of lost.

@@ -5,6 +5,8 @@
 
 #include <utility>
 
+#include "redis/resp_command.hpp"
+
 namespace depthrec::redis {
 namespace {
 
@@ -44,6 +46,14 @@ RedisReply convert(const redisReply& reply) {
       out.kind = RedisReply::Kind::nil;
   }
   return out;
+}
+
+// What a failed call on `context` says, a timeout in words.
+std::string failure_text(const redisContext& context) {
+  std::string error = context.err != 0 ? std::string(context.errstr) : "no reply";
+  if (context.err == REDIS_ERR_IO && error.find("Resource temporarily") != std::string::npos)
+    error = "timed out waiting for the server's reply";
+  return error;
 }
 
 timeval to_timeval(std::chrono::milliseconds timeout) {
@@ -112,33 +122,46 @@ std::unique_ptr<RedisConnection> RedisConnection::open(const RedisUrl& url,
 }
 
 void RedisConnection::append(const std::vector<std::string_view>& argv) {
-  std::vector<const char*> pointers;
-  std::vector<std::size_t> lengths;
-  pointers.reserve(argv.size());
-  lengths.reserve(argv.size());
-  for (const std::string_view arg : argv) {
-    pointers.push_back(arg.data());
-    lengths.push_back(arg.size());
-  }
-  redisAppendCommandArgv(impl_->context.get(), static_cast<int>(argv.size()), pointers.data(),
-                         lengths.data());
-  ++impl_->appended;
+  std::string command;
+  append_resp_command(command, argv);
+  append_formatted(command, 1);
+}
+
+void RedisConnection::append_formatted(std::string_view commands, std::size_t count) {
+  redisAppendFormattedCommand(impl_->context.get(), commands.data(), commands.size());
+  impl_->appended += count;
 }
 
 bool RedisConnection::read_replies(std::vector<RedisReply>& replies, std::string& error) {
+  return read_replies(replies, impl_->appended, error);
+}
+
+bool RedisConnection::read_replies(std::vector<RedisReply>& replies, std::size_t count,
+                                   std::string& error) {
   redisContext* context = impl_->context.get();
-  while (impl_->appended > 0) {
+  for (std::size_t i = 0; i < count && impl_->appended > 0; ++i) {
     void* raw = nullptr;
     if (redisGetReply(context, &raw) != REDIS_OK || raw == nullptr) {
-      error = context->err != 0 ? std::string(context->errstr) : "no reply";
-      if (context->err == REDIS_ERR_IO && error.find("Resource temporarily") != std::string::npos)
-        error = "timed out waiting for the server's reply";
+      error = failure_text(*context);
       impl_->appended = 0;
       return false;
     }
     const std::unique_ptr<redisReply, ReplyFree> reply(static_cast<redisReply*>(raw));
     replies.push_back(convert(*reply));
     --impl_->appended;
+  }
+  return true;
+}
+
+bool RedisConnection::flush(std::string& error) {
+  redisContext* context = impl_->context.get();
+  int done = 0;
+  while (done == 0) {
+    if (redisBufferWrite(context, &done) != REDIS_OK) {
+      error = failure_text(*context);
+      impl_->appended = 0;
+      return false;
+    }
   }
   return true;
 }

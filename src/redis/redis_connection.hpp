@@ -38,10 +38,18 @@ class RedisConnection {
 
   // Queues one command (its arguments, binary-safe) in the output buffer; nothing is sent yet.
   void append(const std::vector<std::string_view>& argv);
+  // Queues `count` commands already in RESP (resp_command.hpp) in one copy: a pipelined batch.
+  void append_formatted(std::string_view commands, std::size_t count);
   // Sends what was appended and reads one reply per appended command, in order, into `replies`.
   // False on a connection failure or timeout (`error` says which): the connection is then
   // unusable and `replies` holds those read before it.
   bool read_replies(std::vector<RedisReply>& replies, std::string& error);
+  // Reads the replies of the `count` oldest commands not answered yet (the others stay pending;
+  // what was appended since is sent first): a batch answered while the next one is in flight.
+  bool read_replies(std::vector<RedisReply>& replies, std::size_t count, std::string& error);
+  // Writes what was appended without waiting for replies: Redis works on a batch while the
+  // caller prepares the next. False on a connection failure or timeout, as read_replies.
+  bool flush(std::string& error);
   // One command, one round trip (tests, set-up): nullopt with `error` on a connection failure.
   std::optional<RedisReply> command(const std::vector<std::string_view>& argv, std::string& error);
 

@@ -11,6 +11,8 @@
 
 #include "redis/entry_planner.hpp"
 #include "redis/redis_connection.hpp"
+#include "redis/resp_command.hpp"
+#include "redis/write_lag.hpp"
 
 namespace depthrec::redis {
 namespace {
@@ -28,6 +30,7 @@ struct QueuedItem {
   std::string line;
   std::string stream;
   std::map<std::string, SkippedRange> skipped;
+  Clock::time_point offered;  // when offer() took the line (the sink's queue lag)
 };
 
 }  // namespace
@@ -53,15 +56,19 @@ struct RedisPublisher::Impl {
   std::map<std::string, SkippedRange> pending_skipped;  // dropped since the last line accepted
   bool stopping = false;
   RedisPublisherStats stats;
+  WriteLagHistogram write_lag;  // frame receipt (recv_ns) to the write() of the batch
+  WriteLagHistogram queue_lag;  // offer() to the write(): the sink's part of it alone
 
   // Worker thread only.
   EntryPlanner planner;
   std::unique_ptr<RedisConnection> connection;
   std::chrono::milliseconds refusal_backoff = config.backoff_initial;  // after refused entries
+  std::vector<std::string_view> argv;  // one entry's XADD (capacity reused)
   std::thread worker;
 
   bool offer(std::string_view lines, std::string_view stream) {
     bool all_kept = true;
+    const Clock::time_point offered = Clock::now();
     std::lock_guard<std::mutex> lock(mutex);
     while (!lines.empty()) {
       const std::size_t end = lines.find('\n');
@@ -85,6 +92,7 @@ struct RedisPublisher::Impl {
       QueuedItem item;
       item.line = std::string(line);
       item.stream = std::string(stream);
+      item.offered = offered;
       queued_bytes += line.size();
       queue.push_back(std::move(item));
       stats.queue_peak = std::max(stats.queue_peak, queue.size() + in_flight);
@@ -110,88 +118,111 @@ struct RedisPublisher::Impl {
   }
 
   // ---- worker thread ----
-  void run() {
-    std::chrono::milliseconds backoff = config.backoff_initial;
+  // Up to kBatchesInFlight batches are written before the oldest one's replies are read: the
+  // worker plans and formats the next batch while Redis adds the previous one, instead of the two
+  // taking turns (bench/README.md, "Redis Streams sink").
+  static constexpr std::size_t kBatchesInFlight = 2;
+
+  // One pipelined batch: the items taken, their entries, their XADDs in RESP, and whether those
+  // were written on the current connection (a new connection writes every batch again).
+  struct Batch {
     std::vector<QueuedItem> items;
     std::vector<PlannedEntry> entries;
+    std::string commands;
+    bool written = false;
+    bool lag_noted = false;
+  };
+
+  void run() {
+    std::chrono::milliseconds backoff = config.backoff_initial;
+    std::deque<Batch> batches;
+    Batch spare;
     std::vector<RedisReply> replies;
     bool ever_connected = false;
     Clock::time_point drain_deadline = Clock::time_point::max();
     for (;;) {
-      {
-        std::unique_lock<std::mutex> lock(mutex);
-        if (items.empty()) {
-          wake.wait_for(lock, std::chrono::milliseconds(50),
-                        [&] { return stopping || !queue.empty() || !pending_skipped.empty(); });
+      if (batches.size() < kBatchesInFlight) {
+        // A settled batch's buffers are reused: a batch's commands are hundreds of KB, which
+        // malloc would map and fault in afresh each time.
+        Batch batch = std::move(spare);
+        batch.items.clear();
+        batch.entries.clear();
+        batch.commands.clear();
+        batch.written = false;
+        batch.lag_noted = false;
+        {
+          std::unique_lock<std::mutex> lock(mutex);
+          // Waits only with nothing in flight; with a batch in flight it takes what is there.
+          if (batches.empty())
+            wake.wait_for(lock, std::chrono::milliseconds(50),
+                          [&] { return stopping || !queue.empty() || !pending_skipped.empty(); });
           if (stopping && drain_deadline == Clock::time_point::max())
             drain_deadline = Clock::now() + config.drain_timeout;
-          if (queue.empty() && pending_skipped.empty() && stopping) break;
-          while (!queue.empty() && items.size() < config.batch_max) {
-            queued_bytes -= queue.front().line.size();
-            if (!queue.front().line.empty()) ++in_flight;
-            items.push_back(std::move(queue.front()));
-            queue.pop_front();
-          }
-          if (queue.empty() && !pending_skipped.empty() && items.size() < config.batch_max) {
-            // Lines were dropped after the last one queued and none has come since (the feed
-            // paused or ended): their gap entry goes now, after everything taken.
-            QueuedItem note;
-            note.skipped = std::move(pending_skipped);
-            pending_skipped.clear();
-            items.push_back(std::move(note));
-          }
-          if (items.empty()) continue;
-          entries.clear();
-          plan(items, entries);
-        } else if (stopping && drain_deadline == Clock::time_point::max()) {
-          drain_deadline = Clock::now() + config.drain_timeout;
+          if (batches.empty() && queue.empty() && pending_skipped.empty() && stopping) break;
+          take_locked(batch.items);
         }
+        // Planned and formatted without the lock: offer() never waits for the worker's CPU.
+        if (!batch.items.empty()) {
+          plan(batch.items, batch.entries);
+          for (const PlannedEntry& entry : batch.entries) {
+            xadd_arguments(entry, maxlen_text, argv);
+            append_resp_command(batch.commands, argv);
+          }
+          batches.push_back(std::move(batch));
+        }
+        if (batches.empty()) continue;
       }
       if (Clock::now() >= drain_deadline) break;
       if (!connection) {
-        std::string error;
-        connection = RedisConnection::open(config.url, config.io_timeout, error);
-        std::lock_guard<std::mutex> lock(mutex);
-        if (!connection) {
-          ++stats.connect_failures;
-          stats.last_error = error;
-          stats.connected = false;
-        } else {
-          if (ever_connected) ++stats.reconnects;
-          ever_connected = true;
-          stats.connected = true;
-          backoff = config.backoff_initial;
+        if (!connect(ever_connected, backoff)) {
+          std::unique_lock<std::mutex> lock(mutex);
+          auto wait = std::chrono::duration_cast<Clock::duration>(backoff);
+          if (drain_deadline != Clock::time_point::max())
+            wait = std::min(wait, drain_deadline - Clock::now());
+          wake.wait_for(lock, wait, [&] { return stopping && Clock::now() >= drain_deadline; });
+          backoff = std::min(backoff * 2, config.backoff_max);
+          continue;
         }
+        for (Batch& batch : batches) batch.written = false;
       }
-      if (!connection) {
-        std::unique_lock<std::mutex> lock(mutex);
-        auto wait = std::chrono::duration_cast<Clock::duration>(backoff);
-        if (drain_deadline != Clock::time_point::max())
-          wait = std::min(wait, drain_deadline - Clock::now());
-        wake.wait_for(lock, wait, [&] { return stopping && Clock::now() >= drain_deadline; });
-        backoff = std::min(backoff * 2, config.backoff_max);
+      std::string error;
+      for (Batch& batch : batches) {
+        if (batch.written) continue;
+        connection->append_formatted(batch.commands, batch.entries.size());
+        batch.written = true;
+      }
+      if (!connection->flush(error)) {
+        lost_connection(error);
         continue;
       }
-      if (send(entries, replies)) {
-        const bool refused = settle(items, entries, replies);
-        items.clear();
-        if (refused) {
-          // Redis refused entries (OOM under noeviction): wait before the next batch instead of
-          // sending it gap entries as fast as it refuses them; lines wait in the queue meanwhile.
-          std::unique_lock<std::mutex> lock(mutex);
-          wake.wait_for(lock, refusal_backoff, [&] { return stopping; });
-          refusal_backoff = std::min(refusal_backoff * 2, config.backoff_max);
-        } else {
-          refusal_backoff = config.backoff_initial;
-        }
+      note_written(batches);
+      // Room for another batch and lines waiting: plan it while Redis works on this one.
+      if (batches.size() < kBatchesInFlight && lines_waiting()) continue;
+      replies.clear();
+      if (!connection->read_replies(replies, batches.front().entries.size(), error)) {
+        lost_connection(error);
+        continue;
+      }
+      const bool refused = settle(batches.front().items, batches.front().entries, replies);
+      spare = std::move(batches.front());
+      batches.pop_front();
+      if (refused) {
+        // Redis refused entries (OOM under noeviction): wait before the next batch instead of
+        // sending it gap entries as fast as it refuses them; lines wait in the queue meanwhile.
+        std::unique_lock<std::mutex> lock(mutex);
+        wake.wait_for(lock, refusal_backoff, [&] { return stopping; });
+        refusal_backoff = std::min(refusal_backoff * 2, config.backoff_max);
+      } else {
+        refusal_backoff = config.backoff_initial;
       }
     }
     // What is left (Redis unreachable at stop, or the drain deadline passed) is dropped.
     planner.abandon_held();
     std::lock_guard<std::mutex> lock(mutex);
     std::uint64_t lost = 0;
-    for (const QueuedItem& item : items)
-      if (!item.line.empty()) ++lost;
+    for (const Batch& batch : batches)
+      for (const QueuedItem& item : batch.items)
+        if (!item.line.empty()) ++lost;
     for (const QueuedItem& item : queue)
       if (!item.line.empty()) ++lost;
     queue.clear();
@@ -201,6 +232,68 @@ struct RedisPublisher::Impl {
     stats.markers_abandoned = planner.markers_abandoned();
     stats.connected = false;
     connection.reset();
+  }
+
+  // Moves up to batch_max queued items into `items` (mutex held), and the note of what keys
+  // lost when no line follows it.
+  void take_locked(std::vector<QueuedItem>& items) {
+    while (!queue.empty() && items.size() < config.batch_max) {
+      queued_bytes -= queue.front().line.size();
+      if (!queue.front().line.empty()) ++in_flight;
+      items.push_back(std::move(queue.front()));
+      queue.pop_front();
+    }
+    if (queue.empty() && !pending_skipped.empty() && items.size() < config.batch_max) {
+      // Lines were dropped after the last one queued and none has come since (the feed
+      // paused or ended): their gap entry goes now, after everything taken.
+      QueuedItem note;
+      note.skipped = std::move(pending_skipped);
+      pending_skipped.clear();
+      items.push_back(std::move(note));
+    }
+  }
+
+  // The write lag of the entries of batches written for the first time (a batch written again
+  // after a reconnect counts once, at its first write).
+  void note_written(std::deque<Batch>& batches) {
+    const std::int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count();
+    const Clock::time_point now = Clock::now();
+    std::lock_guard<std::mutex> lock(mutex);
+    for (Batch& batch : batches) {
+      if (batch.lag_noted) continue;
+      batch.lag_noted = true;
+      for (const PlannedEntry& entry : batch.entries)
+        if (entry.recv_ns) write_lag.record(now_ns - *entry.recv_ns);
+      for (const QueuedItem& item : batch.items)
+        if (!item.line.empty())
+          queue_lag.record(
+              std::chrono::duration_cast<std::chrono::nanoseconds>(now - item.offered).count());
+    }
+  }
+
+  bool lines_waiting() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return !queue.empty();
+  }
+
+  // Opens the connection; false (counted, the error kept) when Redis cannot be reached.
+  bool connect(bool& ever_connected, std::chrono::milliseconds& backoff) {
+    std::string error;
+    connection = RedisConnection::open(config.url, config.io_timeout, error);
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!connection) {
+      ++stats.connect_failures;
+      stats.last_error = error;
+      stats.connected = false;
+      return false;
+    }
+    if (ever_connected) ++stats.reconnects;
+    ever_connected = true;
+    stats.connected = true;
+    backoff = config.backoff_initial;
+    return true;
   }
 
   // Entries for the items taken (lines and notes of what keys lost), in queue order.
@@ -214,21 +307,12 @@ struct RedisPublisher::Impl {
     }
   }
 
-  // One pipelined round trip for `entries`; false (connection dropped, batch kept) on failure.
-  bool send(const std::vector<PlannedEntry>& entries, std::vector<RedisReply>& replies) {
-    std::vector<std::string_view> argv;
-    for (const PlannedEntry& entry : entries) {
-      xadd_arguments(entry, maxlen_text, argv);
-      connection->append(argv);
-    }
-    replies.clear();
-    std::string error;
-    if (connection->read_replies(replies, error)) return true;
+  // The connection dropped or timed out: the batches are kept, written again once reconnected.
+  void lost_connection(const std::string& error) {
     connection.reset();
     std::lock_guard<std::mutex> lock(mutex);
     stats.connected = false;
     stats.last_error = "redis " + config.url.text() + ": " + error;
-    return false;
   }
 
   // Counts the replies; true when Redis refused any entry for another reason than a duplicate.
@@ -287,6 +371,16 @@ RedisPublisherStats RedisPublisher::stats() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   RedisPublisherStats out = impl_->stats;
   out.queue_depth = impl_->queue.size() + impl_->in_flight;
+  const WriteLagHistogram& lag = impl_->write_lag;
+  out.write_lag_samples = lag.count();
+  out.write_lag_p50_ms = static_cast<double>(lag.quantile_ns(0.50)) / 1e6;
+  out.write_lag_p99_ms = static_cast<double>(lag.quantile_ns(0.99)) / 1e6;
+  out.write_lag_max_ms = static_cast<double>(lag.max_ns()) / 1e6;
+  const WriteLagHistogram& queued = impl_->queue_lag;
+  out.queue_lag_samples = queued.count();
+  out.queue_lag_p50_ms = static_cast<double>(queued.quantile_ns(0.50)) / 1e6;
+  out.queue_lag_p99_ms = static_cast<double>(queued.quantile_ns(0.99)) / 1e6;
+  out.queue_lag_max_ms = static_cast<double>(queued.max_ns()) / 1e6;
   return out;
 }
 

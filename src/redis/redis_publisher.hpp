@@ -1,7 +1,8 @@
 // RedisPublisher: the Redis Streams sink (--redis). The recorder hands it each record line as it
 // hands it to the file writer; it keeps them in ITS OWN bounded queue and publishes them from ITS
-// OWN thread, in pipelined batches (one XADD per entry, one round trip per batch), so a slow,
-// frozen or dead Redis never blocks the network thread or the file recording.
+// OWN thread, in pipelined batches (one XADD per entry, written in RESP into one buffer; two
+// batches in flight), so a slow, frozen or dead Redis never blocks the network thread or the
+// file recording.
 //
 //   RedisPublisherConfig config;            // url, keys, maxlen, queue bound...
 //   RedisPublisher redis(config);           // starts its thread (connects in the background)
@@ -54,6 +55,18 @@ struct RedisPublisherStats {
   std::uint64_t reconnects = 0;             // connections opened after the first
   std::uint64_t connect_failures = 0;
   std::uint64_t batches = 0;  // round trips that completed
+  // Frame receipt (recv_ns) to the write() of the batch holding its entry, over the run: the
+  // sink's own share of the lag, apart from Redis and the consumers (write_lag.hpp).
+  std::uint64_t write_lag_samples = 0;
+  double write_lag_p50_ms = 0;
+  double write_lag_p99_ms = 0;
+  double write_lag_max_ms = 0;
+  // offer() to that write(): the sink's own part (queue wait, planning, write), without the
+  // recorder's (a book's events buffered until its snapshot arrives reach the sink late).
+  std::uint64_t queue_lag_samples = 0;
+  double queue_lag_p50_ms = 0;
+  double queue_lag_p99_ms = 0;
+  double queue_lag_max_ms = 0;
   std::size_t queue_depth = 0;
   std::size_t queue_peak = 0;
   bool connected = false;

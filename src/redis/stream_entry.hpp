@@ -42,6 +42,8 @@ struct LineFields {
   // A `snapshot` or `book` record's lastUpdateId: where a consumer can start a book (the entry's
   // `lastUpdateId` field). Markers all, they carry no sequence of their own.
   std::optional<std::uint64_t> last_update_id;
+  // recv_ns: the recorder's receipt of the frame (the sink's write lag, write_lag.hpp).
+  std::optional<std::int64_t> recv_ns;
 };
 
 // The fields of `line` (one NDJSON record as depthrec writes it, without its '\n'). Never fails:

@@ -1,0 +1,122 @@
+// depthrec-redis-lag: a light consumer for bench/redis_lag.py. Blocked in XREAD on the given
+// streams, it takes, for every entry read after the warm-up, lag = its clock when XREAD returned
+// - the entry's recv_ns (the recorder's receipt of the frame, same machine clock), and prints
+// one JSON line of p50/p99/max. Written in C++ so that the measuring consumer's own CPU on a
+// busy 2-core machine is not what the tail measures (the python3-redis consumer stays an option).
+//   depthrec-redis-lag --url unix:///tmp/r.sock --keys k1,k2 [--seconds 20] [--warmup 3]
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "redis/redis_connection.hpp"
+#include "redis/redis_url.hpp"
+
+namespace {
+
+using depthrec::redis::RedisReply;
+
+std::int64_t wall_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The record's "recv_ns" in its data field, without parsing the line.
+std::optional<std::int64_t> recv_ns_in(std::string_view data) {
+  constexpr std::string_view kName = "\"recv_ns\":";
+  const std::size_t at = data.find(kName);
+  if (at == std::string_view::npos) return std::nullopt;
+  std::int64_t value = 0;
+  std::size_t digits = 0;
+  for (std::size_t i = at + kName.size(); i < data.size() && digits < 19; ++i, ++digits) {
+    if (data[i] < '0' || data[i] > '9') break;
+    value = value * 10 + (data[i] - '0');
+  }
+  if (digits == 0) return std::nullopt;
+  return value;
+}
+
+double quantile(const std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  const auto at = static_cast<std::size_t>(q * static_cast<double>(sorted.size()));
+  return sorted[std::min(sorted.size() - 1, at)];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"depthrec-redis-lag: frame-to-consumer lag of the Redis sink's entries"};
+  std::string url_text;
+  std::vector<std::string> keys;
+  double seconds = 20;
+  double warmup = 3;
+  app.add_option("--url", url_text, "redis://host:port or unix:///path")->required();
+  app.add_option("--keys", keys, "streams to read")->required()->delimiter(',');
+  app.add_option("--seconds", seconds, "measured time")->capture_default_str();
+  app.add_option("--warmup", warmup, "read, not measured, first")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  std::string error;
+  const auto url = depthrec::redis::parse_redis_url(url_text, error);
+  if (!url) {
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return 2;
+  }
+  auto connection =
+      depthrec::redis::RedisConnection::open(*url, std::chrono::milliseconds(5000), error);
+  if (!connection) {
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return 1;
+  }
+  std::vector<std::string> last_ids(keys.size(), "$");
+  std::vector<double> lags_ms;
+  std::uint64_t entries_read = 0;
+  const auto start = std::chrono::steady_clock::now();
+  const auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  while (elapsed() < warmup + seconds) {
+    std::vector<std::string_view> command{"XREAD", "COUNT", "1000", "BLOCK", "1000", "STREAMS"};
+    for (const std::string& key : keys) command.emplace_back(key);
+    for (const std::string& id : last_ids) command.emplace_back(id);
+    const auto answer = connection->command(command, error);
+    const std::int64_t read_ns = wall_ns();
+    if (!answer) {
+      std::fprintf(stderr, "XREAD: %s\n", error.c_str());
+      return 1;
+    }
+    if (answer->kind == RedisReply::Kind::error) {
+      std::fprintf(stderr, "XREAD: %s\n", answer->text.c_str());
+      return 1;
+    }
+    const bool measuring = elapsed() >= warmup;
+    for (const RedisReply& stream : answer->elements) {  // nil (timeout): no elements
+      if (stream.elements.size() != 2) continue;
+      const auto key = std::find(keys.begin(), keys.end(), stream.elements[0].text);
+      if (key == keys.end()) continue;
+      for (const RedisReply& entry : stream.elements[1].elements) {
+        if (entry.elements.size() != 2) continue;
+        last_ids[static_cast<std::size_t>(key - keys.begin())] = entry.elements[0].text;
+        ++entries_read;
+        const auto& fields = entry.elements[1].elements;
+        for (std::size_t i = 0; measuring && i + 1 < fields.size(); i += 2) {
+          if (fields[i].text != "data") continue;
+          const auto recv_ns = recv_ns_in(fields[i + 1].text);
+          if (recv_ns) lags_ms.push_back(static_cast<double>(read_ns - *recv_ns) / 1e6);
+        }
+      }
+    }
+  }
+  std::sort(lags_ms.begin(), lags_ms.end());
+  std::printf(
+      "{\"entries_read\": %llu, \"entries_measured\": %zu, \"lag_ms_p50\": %.3f, "
+      "\"lag_ms_p99\": %.3f, \"lag_ms_max\": %.3f}\n",
+      static_cast<unsigned long long>(entries_read), lags_ms.size(), quantile(lags_ms, 0.50),
+      quantile(lags_ms, 0.99), lags_ms.empty() ? 0.0 : lags_ms.back());
+  return lags_ms.empty() ? 1 : 0;
+}

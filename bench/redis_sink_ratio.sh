@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The Redis sink's throughput and CPU per entry, before and after, beside redis-benchmark -P 64's
+# XADD rate, in one session (bench/README.md, "Redis Streams sink"):
+#   bash bench/redis_sink_ratio.sh OLD_BENCH NEW_BENCH [ROUNDS]
+# OLD_BENCH/NEW_BENCH: two depthrec-redis-bench binaries. Starts a redis-server on a Unix socket
+# in a scratch directory and stops it by its pid.
+set -euo pipefail
+old=$1 new=$2 rounds=${3:-3}
+dir=$(mktemp -d /tmp/redis-ratio-XXXXXX)
+sock=$dir/r.sock
+redis-server --port 0 --unixsocket "$sock" --save '' --appendonly no --dir "$dir" >/dev/null &
+server=$!
+trap 'kill "$server"; wait "$server" 2>/dev/null; rm -rf "$dir"' EXIT
+for _ in $(seq 50); do redis-cli -s "$sock" PING >/dev/null 2>&1 && break; sleep 0.1; done
+field=$(printf 'x%.0s' $(seq 600))
+for _ in $(seq "$rounds"); do
+  redis-cli -s "$sock" FLUSHALL >/dev/null
+  echo "before: $("$old" --url "unix://$sock" --entries 200000 | tail -1)"
+  redis-cli -s "$sock" FLUSHALL >/dev/null
+  echo "after:  $("$new" --url "unix://$sock" --entries 200000 | tail -1)"
+  redis-cli -s "$sock" FLUSHALL >/dev/null
+  echo "redis-benchmark: $(redis-benchmark -s "$sock" -P 64 -n 200000 -q XADD benchstream MAXLEN '~' 10000 '*' \
+    data "$field" type depth symbol BTCUSDT u 123 E 456 2>&1 | tr '\r' '\n' | grep -o '[0-9.]* requests per second' | tail -1)"
+done
