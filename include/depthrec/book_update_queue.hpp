@@ -26,7 +26,10 @@ struct TopOfBook {
   bool has_prev_final_id = false;
   DepthKind kind = DepthKind::diff;
   std::int64_t event_time_ms = 0;
-  std::int64_t recv_ns = 0;
+  std::int64_t recv_ns = 0;  // of the update that made this state
+  // An on_book observer with ObserverOptions::every_ns: the grid point this state is the book at
+  // (the state after every update received at or before it); else 0.
+  std::int64_t sample_ns = 0;
   bool synced = false;
   std::vector<PriceLevel> bids;  // best first
   std::vector<PriceLevel> asks;  // best first

@@ -25,6 +25,10 @@ struct ObserverOptions {
   std::size_t capacity = 8192;  // Delivery::queued: events that may wait for the observer
   std::size_t levels = 10;      // on_book only: levels per side of each book state (0: the book)
   std::string name;             // in metrics.json and log lines; default "<channel>#<n>"
+  // on_book only: 0 gives a state after every change of the book; > 0 samples it on a receive-time
+  // grid of this many ns (UTC-aligned multiples): one synced state per grid point, given before
+  // the first update after the point (TopOfBook::sample_ns), none while the book is unsynced.
+  std::int64_t every_ns = 0;
 };
 
 }  // namespace depthrec

@@ -121,6 +121,10 @@ struct RecorderConfig {
   std::string parquet_dir;                         // empty: off
   std::int64_t parquet_rotate_sec = 3600;          // one file per channel, symbol and period
   std::size_t parquet_row_group_bytes = 8u << 20;  // uncompressed values buffered per open file
+  // The `book` dataset: the synced book's top N levels per side (0: none) sampled every
+  // parquet_book_every_ns of receive time, as depthrec-export --book-levels N --book-every does.
+  std::size_t parquet_book_levels = 0;
+  std::int64_t parquet_book_every_ns = 100'000'000;
 
   // Resource bounds (each has a counter in metrics.json).
   std::size_t queue_capacity =

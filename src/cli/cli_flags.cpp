@@ -239,6 +239,14 @@ void add_flags(CLI::App& app, FlagValues& v) {
                  "Uncompressed MiB a --parquet file buffers before writing a row group (its "
                  "memory bound per open file, and what a crash can lose of it); 0.0625..")
       ->capture_default_str();
+  app.add_option("--parquet-book-levels", c.parquet_book_levels,
+                 "Also write --parquet's `book` dataset: the synced book's top N levels per side "
+                 "every --parquet-book-every, as depthrec-export --book-levels N (0: none)")
+      ->capture_default_str();
+  app.add_option("--parquet-book-every", v.parquet_book_every,
+                 "Sampling interval of --parquet-book-levels (100ms, 1s, 250us, 1m): a row per "
+                 "UTC-aligned grid point of receive time while the book is synced")
+      ->capture_default_str();
 
   app.add_option("-c,--config", v.config_file,
                  "A YAML config file in seed 003's shape (docs/config.md); the command line "

@@ -34,9 +34,10 @@ struct FlagValues {
   bool no_rollover = false;
   std::vector<std::string> market_endpoints;
   std::vector<std::string> market_rest_endpoints;
-  std::vector<std::string> streams;   // --streams (stream_flags.hpp)
-  std::string klines = "all";         // --klines all|closed
-  std::string parquet_rotate = "1h";  // --parquet-rotate (parquet_tables/rotation.hpp)
+  std::vector<std::string> streams;          // --streams (stream_flags.hpp)
+  std::string klines = "all";                // --klines all|closed
+  std::string parquet_rotate = "1h";         // --parquet-rotate (parquet_tables/rotation.hpp)
+  std::string parquet_book_every = "100ms";  // --parquet-book-every (parquet_tables/book_interval)
   double parquet_row_group_mb = static_cast<double>(config.parquet_row_group_bytes) / (1u << 20);
 
   // The config file and the commands on it (docs/config.md).

@@ -15,6 +15,7 @@
 #include "cli/stream_flags.hpp"
 #include "cli/symbol_flags.hpp"
 #include "depthrec/version.hpp"
+#include "parquet_tables/book_interval.hpp"
 #include "parquet_tables/rotation.hpp"
 
 namespace depthrec::cli {
@@ -99,6 +100,12 @@ ParsedCommandLine finish(const FlagParser& parser, std::optional<config::LoadedC
     return exit_with(2, "depthrec: --parquet-rotate '" + v.parquet_rotate +
                             "': use a whole number of s, m or h from 1s to 24h (1h, 15m, 10s)");
   }
+  const auto book_every_ns = export_parquet::parse_book_every(v.parquet_book_every);
+  if (!book_every_ns || *book_every_ns <= 0) {
+    return exit_with(2, "depthrec: --parquet-book-every '" + v.parquet_book_every +
+                            "': use an interval (100ms, 1s, 250us, 1m)");
+  }
+  c.parquet_book_every_ns = *book_every_ns;
   // Fractions of a MiB (0.0625 = 64 KiB, the least) make small row groups for crash tests.
   const double row_group_bytes = v.parquet_row_group_mb * (1u << 20);
   c.parquet_row_group_bytes = !(row_group_bytes > 0) ? 0

@@ -7,6 +7,8 @@
 #include <system_error>
 #include <utility>
 
+#include "parquet_tables/live_book_line.hpp"
+
 namespace depthrec::export_parquet {
 namespace {
 
@@ -61,6 +63,29 @@ void LiveParquet::offer(const std::string& line, const RecordContext& context, b
   buffer_.assign(line);
   writer_->try_push(buffer_, context,
                     marker ? AsyncWriter::Priority::marker : AsyncWriter::Priority::data);
+}
+
+void LiveParquet::offer_book(const TopOfBook& top) {
+  if (!top.key) return;
+  auto context = book_contexts_.find(top.key->stream);
+  if (context == book_contexts_.end()) {
+    RecordContext made;
+    made.market = top.key->market;
+    made.symbol = top.key->symbol;
+    made.stream = top.key->stream;
+    made.stream_id = kBookStreamIdBase + static_cast<std::uint32_t>(book_contexts_.size());
+    context = book_contexts_.emplace(top.key->stream, std::move(made)).first;
+  }
+  book_.market.assign(to_string(top.key->market));
+  book_.symbol = top.key->symbol;
+  book_.sample_ns = top.sample_ns;
+  book_.book_recv_ns = top.recv_ns;
+  book_.update_id = top.final_id;
+  book_.bids = top.bids;
+  book_.asks = top.asks;
+  buffer_.clear();
+  append_book_line(buffer_, book_);
+  writer_->try_push(buffer_, context->second, AsyncWriter::Priority::data);
 }
 
 void LiveParquet::stop() {

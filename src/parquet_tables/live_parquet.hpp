@@ -5,16 +5,21 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "depthrec/async_writer.hpp"
+#include "depthrec/book_update_queue.hpp"
 #include "depthrec/metrics_snapshot.hpp"
 #include "depthrec/records.hpp"
 #include "parquet_tables/live_sink.hpp"
 
 namespace depthrec::export_parquet {
+
+// Above every record stream id of a recorder (one per subscribed stream): book lines' own.
+inline constexpr std::uint32_t kBookStreamIdBase = 1u << 15;
 
 class LiveParquet {
  public:
@@ -27,6 +32,11 @@ class LiveParquet {
 
   // A copy of `line` (the caller's buffer goes on to the NDJSON writer); never waits on I/O.
   void offer(const std::string& line, const RecordContext& context, bool marker);
+  // A book state sampled on the grid (TopOfBook::sample_ns, --parquet-book-every) as a row of
+  // the `book` dataset: a book line (live_book_line.hpp) in the same queue. Its queue stream is
+  // the depth stream's book, an id of its own (kBookStreamIdBase + n), so a drop is marked by a
+  // writer_drop gap row naming that stream, as for any record.
+  void offer_book(const TopOfBook& top);
   void stop();  // drains, closes every file, joins
 
   ParquetSinkState state() const;
@@ -42,6 +52,8 @@ class LiveParquet {
   LiveParquetSink* sink_ = nullptr;  // owned by writer_
   std::unique_ptr<AsyncWriter> writer_;
   std::string buffer_;  // reused: try_push hands back a cleared buffer
+  std::map<std::string, RecordContext> book_contexts_;  // by depth stream name
+  BookState book_;                                      // reused for each book line
 };
 
 }  // namespace depthrec::export_parquet

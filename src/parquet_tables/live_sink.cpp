@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "depthrec/market.hpp"
+#include "parquet_tables/live_book_line.hpp"
 #include "parquet_tables/live_decimals.hpp"
 #include "parquet_tables/table_route.hpp"
 
@@ -46,6 +47,10 @@ SinkStatus LiveParquetSink::write(std::string_view lines) {
 }
 
 void LiveParquetSink::take(std::string_view text) {
+  if (is_book_line(text)) {
+    take_book(text);
+    return;
+  }
   line_.assign(text);  // parsed in place: `text` stays as received, for a file's pending lines
   std::string refused = parser_.parse(line_, item_);
   const TableRoute route = refused.empty() ? route_item(item_) : TableRoute{};
@@ -57,9 +62,36 @@ void LiveParquetSink::take(std::string_view text) {
   }
   SymbolFacts item_needs;
   add_item_needs(item_needs, item_);
-  const FileKey key{
-      *route.table, item_.market ? std::string(to_string(*item_.market)) : std::string("unknown"),
-      std::string(item_.symbol), rotation_period(item_.recv_ns, options_.rotate_ns).begin_ns};
+  const RotationPeriod period = rotation_period(item_.recv_ns, options_.rotate_ns);
+  to_file(
+      {*route.table, item_.market ? std::string(to_string(*item_.market)) : std::string("unknown"),
+       std::string(item_.symbol), period.begin_ns},
+      period.end_ns, text, item_needs);
+}
+
+void LiveParquetSink::take_book(std::string_view text) {
+  if (options_.book_levels == 0) {
+    refuse(1, "a book state line without --parquet-book-levels");
+    return;
+  }
+  if (std::string error = parse_book_line(text, book_, options_.book_levels); !error.empty()) {
+    refuse(1, "book state line: " + error);
+    return;
+  }
+  SymbolFacts needs;
+  for (const auto* side : {&book_.bids, &book_.asks}) {
+    for (const PriceLevel& level : *side) {
+      needs.price.add(level.price);
+      needs.quantity.add(level.qty);
+    }
+  }
+  // The export partitions book states by their sample time: so do the live files.
+  const RotationPeriod period = rotation_period(book_.sample_ns, options_.rotate_ns);
+  to_file({Table::book, book_.market, book_.symbol, period.begin_ns}, period.end_ns, text, needs);
+}
+
+void LiveParquetSink::to_file(const FileKey& key, std::int64_t period_end_ns, std::string_view text,
+                              const SymbolFacts& item_needs) {
   if (!fits_int64_decimals(item_needs)) {
     refuse(1, std::string(channel_name(key.table)) + " " + key.symbol +
                   ": a value needs more than 18 digits (DECIMAL(18) on INT64); the record is "
@@ -69,9 +101,14 @@ void LiveParquetSink::take(std::string_view text) {
   auto file = files_.find(key);
   if (file == files_.end()) {
     file = files_.emplace(key, OpenFile{}).first;
-    file->second.period_end_ns = rotation_period(item_.recv_ns, options_.rotate_ns).end_ns;
+    file->second.period_end_ns = period_end_ns;
   }
   add_item(file, text, item_needs);
+}
+
+bool LiveParquetSink::reparse(std::string& line, Table table) {
+  if (table == Table::book) return parse_book_line(line, book_, options_.book_levels).empty();
+  return parser_.parse(line, item_).empty();
 }
 
 LiveParquetSink::Files::iterator LiveParquetSink::next_part(Files::iterator file,
@@ -127,12 +164,15 @@ void LiveParquetSink::decide(Files::iterator file) {
     return;
   }
   for (std::string& line : pending) {
-    if (parser_.parse(line, item_).empty()) append(open, file->first.table);
+    if (reparse(line, file->first.table)) append(open, file->first.table);
   }
 }
 
 void LiveParquetSink::append(OpenFile& file, Table table) {
-  const long rows = file.writer ? append_item_rows(*file.writer, table, item_, file.columns) : -1;
+  const long rows = !file.writer ? -1
+                    : table == Table::book
+                        ? append_book_row(*file.writer, book_, file.columns, options_.book_levels)
+                        : append_item_rows(*file.writer, table, item_, file.columns);
   std::lock_guard<std::mutex> lock(figures_mutex_);
   if (rows >= 0) {
     figures_.rows += static_cast<std::uint64_t>(rows);
@@ -192,8 +232,14 @@ bool LiveParquetSink::open_writer(const FileKey& key, OpenFile& file) {
                              {"depthrec.symbol", key.symbol},
                              {"depthrec.period_begin_ns", std::to_string(key.period_begin_ns)},
                              {"depthrec.period_end_ns", std::to_string(file.period_end_ns)}};
+  if (key.table == Table::book) {
+    writer_options.metadata.emplace_back("depthrec.book_levels",
+                                         std::to_string(options_.book_levels));
+    writer_options.metadata.emplace_back("depthrec.book_every", options_.book_every);
+  }
   file.writer = std::make_unique<parquet::TableWriter>(
-      std::move(output), table_schema(key.table, file.columns, 0), std::move(writer_options));
+      std::move(output), table_schema(key.table, file.columns, options_.book_levels),
+      std::move(writer_options));
   std::lock_guard<std::mutex> lock(figures_mutex_);
   ++figures_.files_open;
   return true;

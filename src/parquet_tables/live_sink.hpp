@@ -45,6 +45,10 @@ struct LiveParquetOptions {
   // Per open file: the record lines buffered until its types are decided, then the row group.
   std::size_t row_group_bytes = 8u << 20;
   std::size_t page_bytes = 1u << 20;
+  // The `book` dataset (live_book_line.hpp): levels per side of its rows (0: no book lines are
+  // taken) and the sampling interval as given, for its files' metadata.
+  std::size_t book_levels = 0;
+  std::string book_every;
 };
 
 class LiveParquetSink final : public RecordSink {
@@ -86,13 +90,19 @@ class LiveParquetSink final : public RecordSink {
   using Files = std::map<FileKey, OpenFile>;
 
   void take(std::string_view text);
+  void take_book(std::string_view text);  // a book line (live_book_line.hpp)
+  // Into the file of `key`, whose period ends at `period_end_ns`.
+  void to_file(const FileKey& key, std::int64_t period_end_ns, std::string_view text,
+               const SymbolFacts& item_needs);
+  // Parses a pending line again into item_ or book_: false if it no longer parses.
+  bool reparse(std::string& line, Table table);
   // The item just parsed (item_, from `text`) into `file`, its needs `item_needs`: buffered,
   // appended, or the start of the next part.
   void add_item(Files::iterator file, std::string_view text, const SymbolFacts& item_needs);
   // Closes `file` and puts an undecided next part of its period in its place.
   Files::iterator next_part(Files::iterator file, const SymbolFacts& needs);
   void decide(Files::iterator file);         // opens the writer, writes the pending lines
-  void append(OpenFile& file, Table table);  // item_'s rows
+  void append(OpenFile& file, Table table);  // item_'s rows (book: book_'s row)
   void refuse(std::uint64_t rows, const std::string& why);
   bool open_writer(const FileKey& key, OpenFile& file);
   std::string free_path(const std::string& dir, std::int64_t begin_ns) const;
@@ -104,6 +114,7 @@ class LiveParquetSink final : public RecordSink {
   Files files_;
   ReplayLineParser parser_;
   ReplayItem item_;
+  BookState book_;    // the book line being taken
   std::string line_;  // the record being parsed (in place)
 
   mutable std::mutex figures_mutex_;

@@ -82,6 +82,7 @@ void Engine::prepare() {
   rest_scheduler_ =
       std::make_unique<transport::RestScheduler>(rest, recorder_rest_budgets(config_));
   if (config_.symbol_selection.has_all()) resolve_symbols();
+  observe_parquet_book(parquet_, config_, *observers_);  // before the streams take their observers
   build_streams();
   warn_if_nothing_to_repair();
   build_writer();

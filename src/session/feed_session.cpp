@@ -120,6 +120,7 @@ void FeedSession::on_refused_frame(std::uint64_t conn_id) {
 
 void FeedSession::process_depth(const DepthUpdate& update, std::int64_t recv_ns,
                                 std::size_t frame_bytes) {
+  if (!grid_observers_.empty()) sample_book_grids(recv_ns);
   const UpdateResult result = sync_.on_update(update);
   stream_last_u_ = std::max(stream_last_u_, update.final_id);
   handle_outcome(result, update, recv_ns);
@@ -207,6 +208,47 @@ void FeedSession::publish(const DepthUpdate& update, std::int64_t recv_ns,
   for (const auto& observer : observers_.book.sinks())
     observer->publish(
         top_of_book(update, sync_.book(), observer->levels(), synced, observers_.key, recv_ns));
+  last_book_change_ns_ = recv_ns;
+  for (GridObserver& observer : grid_observers_) {
+    if (synced) {
+      observer.grid.synced(recv_ns);
+    } else {
+      observer.grid.unsynced();
+    }
+  }
+}
+
+void FeedSession::split_grid_observers() {
+  grid_observers_.clear();
+  ObserverList<TopOfBook> every_change;
+  for (const auto& sink : observers_.book.sinks()) {
+    if (sink->every_ns() > 0) {
+      grid_observers_.push_back({sink, BookSampleGrid(sink->every_ns())});
+    } else {
+      every_change.add(sink);
+    }
+  }
+  observers_.book = std::move(every_change);
+}
+
+void FeedSession::sample_book_grids(std::int64_t recv_ns) {
+  for (GridObserver& observer : grid_observers_) {
+    if (!observer.grid.due(recv_ns)) continue;
+    if (!sync_.book_valid()) {  // broke without an update that said so (a reconnect)
+      observer.grid.unsynced();
+      continue;
+    }
+    TopOfBook state;
+    state.key = observers_.key;
+    state.final_id = sync_.last_final_id();
+    state.recv_ns = last_book_change_ns_;
+    state.synced = true;
+    sync_.book().top(observer.sink->levels(), state.bids, state.asks);
+    observer.grid.take_points(recv_ns, [&](std::int64_t point_ns) {
+      state.sample_ns = point_ns;
+      observer.sink->publish(state);
+    });
+  }
 }
 
 PushInfo FeedSession::write(std::string& line, bool marker) {

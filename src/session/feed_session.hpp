@@ -24,6 +24,7 @@
 #include "depthrec/recorder_config.hpp"
 #include "depthrec/records.hpp"
 #include "depthrec/text_log.hpp"
+#include "model/book_sample_grid.hpp"
 #include "session/log_throttle.hpp"
 #include "session/observer_registry.hpp"
 #include "session/presync_budget.hpp"
@@ -107,6 +108,7 @@ class FeedSession {
   // A ticker names its own stream (<symbol>@bookTicker).
   void set_observers(BookObservers observers) {
     observers_ = std::move(observers);
+    split_grid_observers();
     if (!observers_.book_ticker.empty())
       ticker_key_ = std::make_shared<const StreamKey>(
           StreamKey{key_.market, key_.symbol, ticker_context_.stream});
@@ -224,6 +226,11 @@ class FeedSession {
   // After the buffer changed: the tail and the shared bound (presync_budget.hpp).
   void bound_presync(std::int64_t now_ns);
   void publish(const DepthUpdate& update, std::int64_t recv_ns, std::int64_t& callback_ns);
+  // on_book observers with a sampling grid (ObserverOptions::every_ns) leave observers_.book.
+  void split_grid_observers();
+  // Before an event received at `recv_ns` changes the book: the grid points due before it, the
+  // book as it is (one comparison per grid observer when none is due).
+  void sample_book_grids(std::int64_t recv_ns);
   PushInfo write(std::string& line, bool marker = true);
   // --redis-book-every: the book as a `book` line for the Redis sink, every N events applied.
   void publish_book_if_due(const UpdateResult& result, const DepthUpdate& update,
@@ -246,6 +253,12 @@ class FeedSession {
   std::vector<std::shared_ptr<BookUpdateQueue>> queues_;
   std::shared_ptr<const StreamKey> shared_key_;  // key_, for the queued states (TopOfBook::key)
   BookObservers observers_;
+  struct GridObserver {
+    std::shared_ptr<ObserverSink<TopOfBook>> sink;
+    BookSampleGrid grid;
+  };
+  std::vector<GridObserver> grid_observers_;
+  std::int64_t last_book_change_ns_ = 0;         // receive time of the update that made the book
   std::shared_ptr<const StreamKey> ticker_key_;  // for the bookTicker observers' events
   std::string line_;                             // reused record buffer
   std::optional<std::int64_t> last_book_ns_;     // --redis-book-every 5s: the last book's recv time

@@ -6,6 +6,9 @@
 namespace depthrec::session {
 
 void FeedSession::record_connection_lost(std::int64_t now_ns) {
+  // The grid points before the loss keep the book as it was; none follow until it resyncs.
+  if (!grid_observers_.empty()) sample_book_grids(now_ns);
+  for (GridObserver& observer : grid_observers_) observer.grid.unsynced();
   GapInfo gap;
   gap.reason = GapReason::reconnect;
   if (sync_.last_final_id() != 0) gap.last_u = sync_.last_final_id();

@@ -25,7 +25,8 @@ class ObserverSink : public std::enable_shared_from_this<ObserverSink<Event>> {
   ObserverSink(Callback callback, std::shared_ptr<Observer> handle, const ObserverOptions& options)
       : callback_(std::move(callback)),
         handle_(std::move(handle)),
-        levels_(options.levels == 0 ? std::numeric_limits<std::size_t>::max() : options.levels) {
+        levels_(options.levels == 0 ? std::numeric_limits<std::size_t>::max() : options.levels),
+        every_ns_(options.every_ns) {
     if (options.delivery == Delivery::queued)
       queue_.emplace(options.capacity == 0 ? 1 : options.capacity);
   }
@@ -34,7 +35,8 @@ class ObserverSink : public std::enable_shared_from_this<ObserverSink<Event>> {
   ObserverSink& operator=(const ObserverSink&) = delete;
 
   const std::shared_ptr<Observer>& handle() const { return handle_; }
-  std::size_t levels() const { return levels_; }  // on_book: levels per side of a state
+  std::size_t levels() const { return levels_; }       // on_book: levels per side of a state
+  std::int64_t every_ns() const { return every_ns_; }  // on_book: the sampling grid (0: none)
   std::size_t queued_now() const { return queue_ ? queue_->size() : 0; }
 
   // Network thread. A queued observer takes a copy (or the moved event).
@@ -101,6 +103,7 @@ class ObserverSink : public std::enable_shared_from_this<ObserverSink<Event>> {
   Callback callback_;
   std::shared_ptr<Observer> handle_;
   std::size_t levels_;
+  std::int64_t every_ns_;
   std::optional<ObserverQueue<Event>> queue_;
   std::thread worker_;
 };

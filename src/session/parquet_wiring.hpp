@@ -10,6 +10,7 @@
 #include "depthrec/recorder_config.hpp"
 #include "depthrec/text_log.hpp"
 #include "parquet_tables/live_parquet.hpp"
+#include "session/observer_registry.hpp"
 
 namespace depthrec::session {
 
@@ -17,6 +18,14 @@ namespace depthrec::session {
 // leftovers, a directory it cannot write) is logged here.
 std::unique_ptr<export_parquet::LiveParquet> make_live_parquet(const RecorderConfig& config,
                                                                TextLog& log);
+
+// --parquet-book-levels: an on_book observer (the recorder's one seam for its synced books)
+// sampling on the --parquet-book-every grid into `parquet`'s `book` dataset; null when off.
+// Bound before the streams take their observers; `parquet` (made later, owned by the caller, who
+// outlives the streams) is read at each sample.
+std::shared_ptr<Observer> observe_parquet_book(
+    const std::unique_ptr<export_parquet::LiveParquet>& parquet, const RecorderConfig& config,
+    ObserverRegistry& observers);
 
 // What the text log was last told of the datasets (log_parquet_sink).
 struct ParquetLogged {

@@ -17,6 +17,9 @@ namespace {
 
 namespace binance = venues::binance;
 
+// 4 columns a level: 1000 levels make a 4003-column `book` table, already unusual to read.
+constexpr std::size_t kMaxParquetBookLevels = 1000;
+
 std::string without_trailing_slash(std::string text) {
   while (!text.empty() && text.back() == '/') text.pop_back();
   return text;
@@ -105,6 +108,12 @@ std::string validate(const RecorderConfig& config) {
     return "--parquet-rotate must be from 1s to 24h";
   if (config.parquet_row_group_bytes < (64u << 10))
     return "--parquet-row-group-mb must be at least 0.0625 (64 KiB)";
+  if (config.parquet_book_levels > 0 && config.parquet_dir.empty())
+    return "--parquet-book-levels needs --parquet DIR";
+  if (config.parquet_book_levels > kMaxParquetBookLevels)
+    return "--parquet-book-levels must be at most " + std::to_string(kMaxParquetBookLevels);
+  if (config.parquet_book_every_ns <= 0)
+    return "--parquet-book-every must be an interval (100ms, 1s), not `event`";
   if (config.redis_keys != "depthrec" && config.redis_keys != "seed001")
     return "--redis-keys must be depthrec or seed001";
   if (config.redis_queue_capacity < 2) return "--redis-queue must be at least 2";

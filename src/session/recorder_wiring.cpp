@@ -61,6 +61,7 @@ void Recorder::Impl::prepare() {
     writer = session::make_writer(config, config.symbol, "", 1, files, csv_files);
     redis = session::make_redis_publisher(config, true);
     parquet = session::make_live_parquet(config, *log);
+    session::observe_parquet_book(parquet, config, *observers);
   }
 
   transport::RestClientConfig rest;

@@ -213,6 +213,13 @@ inline rapidjson::Document sim_symbol_stats(const Simulator& sim, const std::str
   return doc;
 }
 
+// depthsim has generated at least `events` depth events of `symbol`.
+inline bool sim_generated(const Simulator& sim, const std::string& symbol, std::uint64_t events) {
+  const rapidjson::Document stats = sim_symbol_stats(sim, symbol);
+  return stats.IsObject() && stats.HasMember("symbol") &&
+         u64(stats["symbol"], "events_generated") >= events;
+}
+
 // The channel_streams[] entry of an event-channel stream in metrics.json (nullptr when absent).
 inline const rapidjson::Value* channel_stream_entry(const rapidjson::Document& metrics,
                                                     const std::string& stream) {

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "export_run.hpp"
+#include "parquet_tables/book_interval.hpp"
 #include "time_text.hpp"
 
 namespace {
@@ -43,22 +44,6 @@ std::set<std::string> split_symbols(const std::string& text) {
     if (!symbol.empty()) symbols.insert(symbol);
   }
   return symbols;
-}
-
-// "100ms", "1s", "250us", "5m" -> ns; "event" -> 0; nullopt when it is neither.
-std::optional<std::int64_t> parse_book_every(const std::string& text) {
-  if (text == "event") return 0;
-  std::size_t digits = 0;
-  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
-  if (digits == 0 || digits > 9) return std::nullopt;
-  const std::int64_t count = std::stoll(text.substr(0, digits));
-  const std::string unit = text.substr(digits);
-  const std::pair<const char*, std::int64_t> units[] = {
-      {"ns", 1}, {"us", 1'000}, {"ms", 1'000'000}, {"s", 1'000'000'000}, {"m", 60'000'000'000}};
-  for (const auto& [name, ns] : units) {
-    if (unit == name && count > 0) return count * ns;
-  }
-  return std::nullopt;
 }
 
 void print_unsynced(const std::vector<UnsyncedInterval>& intervals) {

@@ -323,6 +323,11 @@ void ExportTest::SetUp() {
   dir_ = make_temp_dir("parquet-export");
 }
 
+void LiveParquetTest::SetUp() {
+  ExportTest::SetUp();
+  ASSERT_TRUE(binary_exists("depthrec") && binary_exists("depthsim"));
+}
+
 std::uint64_t bytes_under(const std::string& dir) {
   std::uint64_t total = 0;
   for (const auto& entry : fs::recursive_directory_iterator(dir)) {

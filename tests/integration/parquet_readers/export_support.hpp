@@ -51,4 +51,10 @@ class ExportTest : public ::testing::Test {
   std::string dir_;
 };
 
+// The live --parquet tests' fixture: the export's, and depthrec and depthsim built.
+class LiveParquetTest : public ExportTest {
+ protected:
+  void SetUp() override;
+};
+
 }  // namespace itest::parquet_readers

@@ -123,13 +123,7 @@ std::map<std::string, Dump> expect_live_read_back(const std::string& out,
   return duckdb;
 }
 
-class LiveParquet : public ExportTest {
- protected:
-  void SetUp() override {
-    ExportTest::SetUp();
-    ASSERT_TRUE(binary_exists("depthrec") && binary_exists("depthsim"));
-  }
-};
+class LiveParquet : public LiveParquetTest {};
 
 std::uint64_t files_closed(const RecorderRun& run) {
   const auto metrics = read_metrics(run.metrics_path());
@@ -210,13 +204,8 @@ TEST_F(LiveParquet, PepeQuantitiesBeyondOneE11AreExactAtTheSymbolsScale) {
   RecorderRun run = start_recorder(
       sim, {"--symbols", "PEPEUSDT", "--market", "spot", "--streams", "depth@100ms,trade,aggTrade",
             "--parquet", out, "--print-interval", "1"});
-  EXPECT_TRUE(wait_until(
-      [&] {
-        const rapidjson::Document stats = sim_symbol_stats(sim, "PEPEUSDT");
-        return stats.IsObject() && stats.HasMember("symbol") &&
-               u64(stats["symbol"], "events_generated") >= kEvents;
-      },
-      std::chrono::seconds(60)))
+  EXPECT_TRUE(
+      wait_until([&] { return sim_generated(sim, "PEPEUSDT", kEvents); }, std::chrono::seconds(60)))
       << run.process->output();
   stop_recorder(run);
   const auto metrics = read_metrics(run.metrics_path());

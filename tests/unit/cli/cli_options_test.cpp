@@ -217,5 +217,25 @@ TEST(CliParquet, FlagsDefaultsAndRefusals) {
   refuses({"--parquet", "/tmp/pq", "--parquet-row-group-mb", "-1"}, "--parquet-row-group-mb");
 }
 
+// --parquet-book-levels / --parquet-book-every: the live `book` dataset (docs/parquet.md).
+TEST(CliParquet, BookLevelsAndIntervalWithClearRefusals) {
+  const ParsedCommandLine defaults = parse({"--symbols", "BTCUSDT"});
+  EXPECT_EQ(defaults.config.parquet_book_levels, 0u);
+  EXPECT_EQ(defaults.config.parquet_book_every_ns, 100'000'000);
+  const ParsedCommandLine set =
+      parse({"--symbols", "BTCUSDT", "--parquet", "/tmp/pq", "--parquet-book-levels", "5",
+             "--parquet-book-every", "250ms"});
+  ASSERT_LT(set.exit_code, 0) << set.message;
+  EXPECT_EQ(set.config.parquet_book_levels, 5u);
+  EXPECT_EQ(set.config.parquet_book_every_ns, 250'000'000);
+  EXPECT_EQ(validate(set.config), "");
+  refuses({"--parquet", "/tmp/pq", "--parquet-book-levels", "5", "--parquet-book-every", "event"},
+          "--parquet-book-every 'event'");
+  refuses({"--parquet", "/tmp/pq", "--parquet-book-every", "1h"}, "--parquet-book-every '1h'");
+  refuses({"--parquet-book-levels", "5"}, "--parquet-book-levels needs --parquet DIR");
+  refuses({"--parquet", "/tmp/pq", "--parquet-book-levels", "1001"}, "at most 1000");
+  refuses({"--parquet", "/tmp/pq", "--parquet-book-levels", "-1"}, "--parquet-book-levels");
+}
+
 }  // namespace
 }  // namespace depthrec::cli

@@ -196,6 +196,15 @@ TEST_F(ConfigCommandLine, UnsupportedStreamsAreAnErrorUnlessSkipped) {
   EXPECT_EQ(from_file.exit_code, -1) << from_file.message;
 }
 
+TEST_F(ConfigCommandLine, ParquetBookKeysSetTheLiveBookDataset) {
+  const ParsedCommandLine parsed =
+      parse({"--config", write(kTwoSymbols + "recorder:\n  parquet: " + dir_ +
+                               "/pq\n  parquet-book-levels: 10\n  parquet-book-every: 1s\n")});
+  ASSERT_EQ(parsed.exit_code, -1) << parsed.message;
+  EXPECT_EQ(parsed.config.parquet_book_levels, 10u);
+  EXPECT_EQ(parsed.config.parquet_book_every_ns, 1'000'000'000);
+}
+
 TEST_F(ConfigCommandLine, ErrorsNameFileLineAndKeyAndExit2) {
   const std::string head =
       "mode: development\nmodes:\n  development:\n"
