@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "depthrec/clock_offset.hpp"
+#include "depthrec/lag_figures.hpp"
 #include "depthrec/latency_histogram.hpp"
 #include "depthrec/market.hpp"
 #include "depthrec/observer_figures.hpp"
@@ -100,15 +101,9 @@ struct RedisSinkState {
   std::uint64_t queue_peak = 0;
   std::uint64_t queue_capacity = 0;
   // Frame receipt to the write() of its entry's batch (the sink's share of the lag), the run's.
-  std::uint64_t write_lag_samples = 0;
-  double write_lag_p50_ms = 0;
-  double write_lag_p99_ms = 0;
-  double write_lag_max_ms = 0;
+  LagFigures write_lag;
   // The sink's handing of the record to that write() (queue wait, planning, write).
-  std::uint64_t queue_lag_samples = 0;
-  double queue_lag_p50_ms = 0;
-  double queue_lag_p99_ms = 0;
-  double queue_lag_max_ms = 0;
+  LagFigures queue_lag;
   std::string last_error;  // empty if none yet
 };
 

@@ -65,23 +65,20 @@ void write_redis(Writer& w, const RedisSinkState& r) {
   count(w, "queue_peak", r.queue_peak);
   count(w, "queue_capacity", r.queue_capacity);
   // Frame receipt, and the sink's offer(), to the write() of the entry's batch.
-  const auto lag_object = [&](const char* name, std::uint64_t samples, double p50, double p99,
-                              double max) {
+  const auto lag_object = [&](const char* name, const LagFigures& lag) {
     key(w, name);
     w.StartObject();
-    count(w, "samples", samples);
+    count(w, "samples", lag.samples);
     key(w, "p50");
-    w.Double(round_to(p50, 3));
+    w.Double(round_to(lag.p50_ms, 3));
     key(w, "p99");
-    w.Double(round_to(p99, 3));
+    w.Double(round_to(lag.p99_ms, 3));
     key(w, "max");
-    w.Double(round_to(max, 3));
+    w.Double(round_to(lag.max_ms, 3));
     w.EndObject();
   };
-  lag_object("write_lag_ms", r.write_lag_samples, r.write_lag_p50_ms, r.write_lag_p99_ms,
-             r.write_lag_max_ms);
-  lag_object("queue_lag_ms", r.queue_lag_samples, r.queue_lag_p50_ms, r.queue_lag_p99_ms,
-             r.queue_lag_max_ms);
+  lag_object("write_lag_ms", r.write_lag);
+  lag_object("queue_lag_ms", r.queue_lag);
   text_or_null(w, "last_error", r.last_error);
   w.EndObject();
 }

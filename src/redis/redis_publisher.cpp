@@ -367,20 +367,23 @@ const RedisUrl& RedisPublisher::url() const {
   return impl_->config.url;
 }
 
+namespace {
+LagFigures lag_figures(const WriteLagHistogram& lag) {
+  LagFigures out;
+  out.samples = lag.count();
+  out.p50_ms = static_cast<double>(lag.quantile_ns(0.50)) / 1e6;
+  out.p99_ms = static_cast<double>(lag.quantile_ns(0.99)) / 1e6;
+  out.max_ms = static_cast<double>(lag.max_ns()) / 1e6;
+  return out;
+}
+}  // namespace
+
 RedisPublisherStats RedisPublisher::stats() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   RedisPublisherStats out = impl_->stats;
   out.queue_depth = impl_->queue.size() + impl_->in_flight;
-  const WriteLagHistogram& lag = impl_->write_lag;
-  out.write_lag_samples = lag.count();
-  out.write_lag_p50_ms = static_cast<double>(lag.quantile_ns(0.50)) / 1e6;
-  out.write_lag_p99_ms = static_cast<double>(lag.quantile_ns(0.99)) / 1e6;
-  out.write_lag_max_ms = static_cast<double>(lag.max_ns()) / 1e6;
-  const WriteLagHistogram& queued = impl_->queue_lag;
-  out.queue_lag_samples = queued.count();
-  out.queue_lag_p50_ms = static_cast<double>(queued.quantile_ns(0.50)) / 1e6;
-  out.queue_lag_p99_ms = static_cast<double>(queued.quantile_ns(0.99)) / 1e6;
-  out.queue_lag_max_ms = static_cast<double>(queued.max_ns()) / 1e6;
+  out.write_lag = lag_figures(impl_->write_lag);
+  out.queue_lag = lag_figures(impl_->queue_lag);
   return out;
 }
 

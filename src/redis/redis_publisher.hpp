@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 
+#include "depthrec/lag_figures.hpp"
 #include "redis/redis_url.hpp"
 #include "redis/stream_entry.hpp"
 
@@ -57,16 +58,10 @@ struct RedisPublisherStats {
   std::uint64_t batches = 0;  // round trips that completed
   // Frame receipt (recv_ns) to the write() of the batch holding its entry, over the run: the
   // sink's own share of the lag, apart from Redis and the consumers (write_lag.hpp).
-  std::uint64_t write_lag_samples = 0;
-  double write_lag_p50_ms = 0;
-  double write_lag_p99_ms = 0;
-  double write_lag_max_ms = 0;
+  LagFigures write_lag;
   // offer() to that write(): the sink's own part (queue wait, planning, write), without the
   // recorder's (a book's events buffered until its snapshot arrives reach the sink late).
-  std::uint64_t queue_lag_samples = 0;
-  double queue_lag_p50_ms = 0;
-  double queue_lag_p99_ms = 0;
-  double queue_lag_max_ms = 0;
+  LagFigures queue_lag;
   std::size_t queue_depth = 0;
   std::size_t queue_peak = 0;
   bool connected = false;

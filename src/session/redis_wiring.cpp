@@ -46,14 +46,8 @@ RedisSinkState redis_sink_state(const redis::RedisPublisher* publisher,
   state.queue_depth = stats.queue_depth;
   state.queue_peak = stats.queue_peak;
   state.queue_capacity = config.redis_queue_capacity;
-  state.write_lag_samples = stats.write_lag_samples;
-  state.write_lag_p50_ms = stats.write_lag_p50_ms;
-  state.write_lag_p99_ms = stats.write_lag_p99_ms;
-  state.write_lag_max_ms = stats.write_lag_max_ms;
-  state.queue_lag_samples = stats.queue_lag_samples;
-  state.queue_lag_p50_ms = stats.queue_lag_p50_ms;
-  state.queue_lag_p99_ms = stats.queue_lag_p99_ms;
-  state.queue_lag_max_ms = stats.queue_lag_max_ms;
+  state.write_lag = stats.write_lag;
+  state.queue_lag = stats.queue_lag;
   state.last_error = stats.last_error;
   return state;
 }

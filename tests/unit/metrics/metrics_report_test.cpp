@@ -282,6 +282,33 @@ TEST(MetricsJson, RestSchedulerObject) {
   EXPECT_LT(text.find("\"rest\""), text.find("\"sync\""));
 }
 
+TEST(MetricsJson, RedisObjectCarriesTheSinksTwoLagDistributions) {
+  FeedMetrics m(StreamKey{Market::usdm, "BTCUSDT", "btcusdt@depth@100ms"}, kSeedTime);
+  RedisSinkState redis;
+  redis.enabled = true;
+  redis.url = "unix:///tmp/redis.sock";
+  redis.write_lag = LagFigures{12, 0.25, 1.5, 7.125};
+  redis.queue_lag = LagFigures{11, 0.0625, 0.75, 3.0};
+  m.set_redis_state(redis);
+  const std::string text = to_metrics_json(m.snapshot(kSeedTime));
+  const rapidjson::Document doc = parse(text);
+  ASSERT_TRUE(doc["redis"].IsObject()) << text;
+  const auto& write_lag = doc["redis"]["write_lag_ms"];
+  EXPECT_EQ(write_lag["samples"].GetUint64(), 12u);
+  EXPECT_DOUBLE_EQ(write_lag["p50"].GetDouble(), 0.25);
+  EXPECT_DOUBLE_EQ(write_lag["p99"].GetDouble(), 1.5);
+  EXPECT_DOUBLE_EQ(write_lag["max"].GetDouble(), 7.125);
+  const auto& queue_lag = doc["redis"]["queue_lag_ms"];
+  EXPECT_EQ(queue_lag["samples"].GetUint64(), 11u);
+  EXPECT_DOUBLE_EQ(queue_lag["p50"].GetDouble(), 0.063);  // rounded to 3 decimals
+  EXPECT_DOUBLE_EQ(queue_lag["p99"].GetDouble(), 0.75);
+  EXPECT_DOUBLE_EQ(queue_lag["max"].GetDouble(), 3.0);
+  // In the order README.md lists them: the queue figures, the two lags, then last_error.
+  EXPECT_LT(text.find("\"queue_capacity\""), text.find("\"write_lag_ms\""));
+  EXPECT_LT(text.find("\"write_lag_ms\""), text.find("\"queue_lag_ms\""));
+  EXPECT_LT(text.find("\"queue_lag_ms\""), text.find("\"last_error\"", text.find("\"redis\"")));
+}
+
 // metrics_full_golden.json was written by to_metrics_json before metrics.json had one writer for
 // the single-stream and the many-stream documents (commit 6bd8839): every member, byte for byte.
 TEST(MetricsJson, EveryMemberIsWrittenByteForByteAsBefore) {
