@@ -1,6 +1,6 @@
 #include "symbol_survey.hpp"
 
-#include <algorithm>
+#include "parquet_tables/live_decimals.hpp"
 
 namespace depthrec::export_parquet {
 namespace {
@@ -71,10 +71,17 @@ void add_item_needs(SymbolFacts& facts, const ReplayItem& item) {
   }
 }
 
-std::string SymbolSurvey::symbol_of(const ReplayItem& item) const {
-  if (!item.symbol.empty()) return std::string(item.symbol);
-  if (item.type == ReplayItemType::snapshot) return only_depth_symbol_;
-  return {};
+MarketSymbol SymbolSurvey::instrument_of(const ReplayItem& item) const {
+  if (item.market) return {std::string(to_string(*item.market)), std::string(item.symbol)};
+  std::string symbol(item.symbol);
+  if (symbol.empty() && item.type == ReplayItemType::snapshot) symbol = only_depth_symbol_;
+  if (symbol.empty()) return {};
+  return {unmarked_market(symbol), symbol};
+}
+
+std::string SymbolSurvey::unmarked_market(const std::string& symbol) const {
+  const auto found = unmarked_markets_.find(symbol);
+  return found == unmarked_markets_.end() ? "unknown" : std::string(to_string(found->second));
 }
 
 void SymbolSurvey::take(const ReplayItem& item) {
@@ -86,36 +93,35 @@ void SymbolSurvey::take(const ReplayItem& item) {
   }
   if (item.symbol.empty()) return;
   const std::string symbol(item.symbol);
-  SymbolFacts& facts = symbols_[symbol];
-  if (item.market && !facts.market) facts.market = item.market;
-  if (item.type == ReplayItemType::depth) {
-    depth_symbols_[symbol] = true;
-    if (!facts.market) facts.market = market_from_depth(item.depth, symbol);
+  if (item.type == ReplayItemType::depth) depth_symbols_[symbol] = true;
+  if (item.market) {
+    add_item_needs(instruments_[{std::string(to_string(*item.market)), symbol}], item);
+    return;
   }
-  add_item_needs(facts, item);
+  Unmarked& unmarked = unmarked_[symbol];
+  if (item.type == ReplayItemType::depth && !unmarked.market) {
+    unmarked.market = market_from_depth(item.depth, symbol);
+  }
+  add_item_needs(unmarked.facts, item);
 }
 
 void SymbolSurvey::finish() {
-  if (forced_market_) {
-    for (auto& [symbol, facts] : symbols_) facts.market = forced_market_;
-  }
   if (depth_symbols_.size() == 1) only_depth_symbol_ = depth_symbols_.begin()->first;
   if (has_unnamed_snapshots_ && !only_depth_symbol_.empty()) {
-    SymbolFacts& facts = symbols_[only_depth_symbol_];
-    facts.price.merge(unnamed_snapshots_.price);
-    facts.quantity.merge(unnamed_snapshots_.quantity);
+    SymbolFacts& facts = unmarked_[only_depth_symbol_].facts;
+    facts = merged_needs(facts, unnamed_snapshots_);
+  }
+  for (const auto& [symbol, unmarked] : unmarked_) {
+    const std::optional<Market> market = forced_market_ ? forced_market_ : unmarked.market;
+    if (market) unmarked_markets_[symbol] = *market;
+    SymbolFacts& facts = instruments_[{unmarked_market(symbol), symbol}];
+    facts = merged_needs(facts, unmarked.facts);
   }
 }
 
-const SymbolFacts* SymbolSurvey::find(const std::string& symbol) const {
-  const auto it = symbols_.find(symbol);
-  return it == symbols_.end() ? nullptr : &it->second;
-}
-
-std::string SymbolSurvey::market_name(const std::string& symbol) const {
-  const SymbolFacts* facts = find(symbol);
-  if (facts == nullptr || !facts->market) return "unknown";
-  return std::string(to_string(*facts->market));
+const SymbolFacts* SymbolSurvey::find(const MarketSymbol& instrument) const {
+  const auto it = instruments_.find(instrument);
+  return it == instruments_.end() ? nullptr : &it->second;
 }
 
 }  // namespace depthrec::export_parquet

@@ -47,15 +47,16 @@ bool run_export(const ExportOptions& options, ExportSummary& summary, std::strin
     if (in_range(item)) survey.take(item);
   }
   survey.finish();
-  std::set<std::string> unfit;
-  for (const auto& [symbol, facts] : survey.symbols()) {
+  std::set<MarketSymbol> unfit;
+  for (const auto& [instrument, facts] : survey.instruments()) {
     if (facts.price.fits_int64() && facts.quantity.fits_int64()) continue;
-    unfit.insert(symbol);
-    summary.errors.push_back(
-        "symbol " + symbol + ": prices need " + std::to_string(facts.price.precision()) +
-        " digits, quantities " + std::to_string(facts.quantity.precision()) + " (scale " +
-        std::to_string(facts.quantity.scale) + "): more than the " +
-        std::to_string(kMaxInt64Precision) + " a DECIMAL on INT64 holds; not exported");
+    unfit.insert(instrument);
+    summary.errors.push_back("symbol " + instrument.market + ":" + instrument.symbol +
+                             ": prices need " + std::to_string(facts.price.precision()) +
+                             " digits, quantities " + std::to_string(facts.quantity.precision()) +
+                             " (scale " + std::to_string(facts.quantity.scale) +
+                             "): more than the " + std::to_string(kMaxInt64Precision) +
+                             " a DECIMAL on INT64 holds; not exported");
   }
 
   // Pass 2: the rows.
@@ -65,9 +66,9 @@ bool run_export(const ExportOptions& options, ExportSummary& summary, std::strin
   PartitionSet partitions(options.out_dir, options.writer, options.book_levels,
                           options.book_every_text);
   const SymbolFacts no_facts;
-  const auto wanted = [&](const std::string& symbol) {
-    return (options.symbols.empty() || options.symbols.count(symbol) != 0) &&
-           unfit.count(symbol) == 0;
+  const auto wanted = [&](const MarketSymbol& instrument) {
+    return (options.symbols.empty() || options.symbols.count(instrument.symbol) != 0) &&
+           unfit.count(instrument) == 0;
   };
   // Book states: every item reaches the books (a sync needs what came before --from); rows are
   // kept for the wanted symbols and sample times only.
@@ -78,11 +79,12 @@ bool run_export(const ExportOptions& options, ExportSummary& summary, std::strin
     book_options.every_ns = options.book_every_ns;
     book_options.market = options.market;
     books = std::make_unique<BookStates>(book_options, [&](const BookState& state) {
-      if (!wanted(state.symbol) || (options.from_ns && state.sample_ns < *options.from_ns) ||
+      const MarketSymbol instrument{state.market, state.symbol};
+      if (!wanted(instrument) || (options.from_ns && state.sample_ns < *options.from_ns) ||
           (options.to_ns && state.sample_ns >= *options.to_ns)) {
         return;
       }
-      const SymbolFacts* facts = survey.find(state.symbol);
+      const SymbolFacts* facts = survey.find(instrument);
       const PartitionKey key{Table::book, state.market, state.symbol, utc_date(state.sample_ns)};
       parquet::TableWriter* writer = partitions.writer(key, facts ? *facts : no_facts);
       const long rows =
@@ -103,7 +105,8 @@ bool run_export(const ExportOptions& options, ExportSummary& summary, std::strin
       ++summary.skipped["items outside --from/--to"];
       continue;
     }
-    const std::string symbol = survey.symbol_of(item);
+    const MarketSymbol instrument = survey.instrument_of(item);
+    const std::string& symbol = instrument.symbol;
     if (!options.symbols.empty() && options.symbols.count(symbol) == 0) {
       ++summary.skipped["items of other symbols (--symbols)"];
       continue;
@@ -117,11 +120,11 @@ bool run_export(const ExportOptions& options, ExportSummary& summary, std::strin
       ++summary.skipped["items without a symbol (a snapshot body in a capture of many)"];
       continue;
     }
-    if (unfit.count(symbol) != 0) {
+    if (unfit.count(instrument) != 0) {
       ++summary.skipped["items of symbols beyond DECIMAL(18)"];
       continue;
     }
-    const SymbolFacts* facts = survey.find(symbol);
+    const SymbolFacts* facts = survey.find(instrument);
     if (facts == nullptr) facts = &no_facts;
     if (*where.table == Table::kline && !facts->quote.fits_int64()) {
       ++summary.skipped["kline items whose quote volumes need more than 18 digits"];
@@ -132,8 +135,7 @@ bool run_export(const ExportOptions& options, ExportSummary& summary, std::strin
       ++summary.skipped["markPrice items whose prices need more than 18 digits"];
       continue;
     }
-    const PartitionKey key{*where.table, survey.market_name(symbol), symbol,
-                           utc_date(item.recv_ns)};
+    const PartitionKey key{*where.table, instrument.market, symbol, utc_date(item.recv_ns)};
     parquet::TableWriter* writer = partitions.writer(key, *facts);
     if (writer == nullptr) {
       ++summary.skipped["items of failed files"];
@@ -149,7 +151,7 @@ bool run_export(const ExportOptions& options, ExportSummary& summary, std::strin
   if (books) {
     books->finish();
     for (const UnsyncedInterval& interval : books->unsynced()) {
-      if (wanted(interval.symbol)) summary.unsynced.push_back(interval);
+      if (wanted({interval.market, interval.symbol})) summary.unsynced.push_back(interval);
     }
   }
   summary.files = partitions.close_all();
