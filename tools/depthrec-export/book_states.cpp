@@ -8,6 +8,7 @@ namespace {
 replay::VerifierOptions verifier_options(const BookStateOptions& options) {
   replay::VerifierOptions verifier;
   verifier.market = options.market;
+  verifier.market_for_unmarked_only = true;  // a record's own market is its book's
   return verifier;
 }
 

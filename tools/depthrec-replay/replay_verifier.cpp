@@ -64,7 +64,8 @@ bool ReplayVerifier::accept(const ReplayItem& item) {
 
 bool ReplayVerifier::ensure_sync(const ReplayItem& item) {
   if (sync_) return true;
-  std::optional<Market> market = options_.market ? options_.market : item.market;
+  const bool forced = options_.market && !(options_.market_for_unmarked_only && item.market);
+  std::optional<Market> market = forced ? options_.market : item.market;
   if (!market && item.type == ReplayItemType::depth) {
     // Only futures send pu; COIN-M symbols carry the contract after an underscore.
     if (!item.depth.has_prev_final_id) {
@@ -75,7 +76,7 @@ bool ReplayVerifier::ensure_sync(const ReplayItem& item) {
   }
   if (!market) return false;
   report_.market = *market;
-  report_.market_detected = !options_.market;
+  report_.market_detected = !forced;
   sync_ = std::make_unique<BookSynchronizer>(*market, SyncLimits{options_.max_buffered_events});
   if (early_snapshot_) {
     sync_->on_snapshot(*early_snapshot_);

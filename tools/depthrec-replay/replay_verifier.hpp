@@ -27,7 +27,10 @@ namespace depthrec::replay {
 
 struct VerifierOptions {
   std::optional<Market> market;  // detected from the data when not given
-  std::string symbol;            // upper case; empty: the first symbol seen
+  // `market` only for items that do not say theirs (raw captures), as depthrec-export's --market:
+  // a recording of BTCUSDT on spot and USD-M keeps each book's own market and sync rules.
+  bool market_for_unmarked_only = false;
+  std::string symbol;  // upper case; empty: the first symbol seen
   // Larger than the recorder's own bound: replay must never drop what the recording kept.
   std::size_t max_buffered_events = 1'000'000;
 };
