@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <string>
 
 namespace depthrec::export_parquet {
@@ -37,13 +38,19 @@ ReplayItem survey_test_futures_diff(const char* symbol, const char* price, const
   return item;
 }
 
+// The survey of `items` in order, finished.
+SymbolSurvey finished_survey(std::optional<Market> forced_market,
+                             std::initializer_list<const ReplayItem*> items) {
+  SymbolSurvey survey(forced_market);
+  for (const ReplayItem* item : items) survey.take(*item);
+  survey.finish();
+  return survey;
+}
+
 TEST(SymbolSurvey, OneSymbolOnTwoMarketsKeepsEachMarketsScalesAndPartition) {
-  SymbolSurvey survey(std::nullopt);
   const ReplayItem usdm = survey_test_trade(Market::usdm, "BTCUSDT", "63947.10", "0.123");
   const ReplayItem spot = survey_test_trade(Market::spot, "BTCUSDT", "63947.12", "0.12345");
-  survey.take(usdm);
-  survey.take(spot);
-  survey.finish();
+  const SymbolSurvey survey = finished_survey(std::nullopt, {&usdm, &spot});
 
   EXPECT_EQ(survey.instrument_of(usdm).market, "usdm");
   EXPECT_EQ(survey.instrument_of(spot).market, "spot");
@@ -61,12 +68,9 @@ TEST(SymbolSurvey, OneSymbolOnTwoMarketsKeepsEachMarketsScalesAndPartition) {
 }
 
 TEST(SymbolSurvey, ForcedMarketAppliesOnlyToItemsThatDoNotSayTheirs) {
-  SymbolSurvey survey(Market::spot);
   const ReplayItem recorded = survey_test_trade(Market::usdm, "BTCUSDT", "1.5", "2");
   const ReplayItem raw = survey_test_trade(std::nullopt, "BTCUSDT", "1.25", "2");
-  survey.take(recorded);
-  survey.take(raw);
-  survey.finish();
+  const SymbolSurvey survey = finished_survey(Market::spot, {&recorded, &raw});
   EXPECT_EQ(survey.instrument_of(recorded).market, "usdm");
   EXPECT_EQ(survey.instrument_of(raw).market, "spot");
   ASSERT_NE(survey.find({"usdm", "BTCUSDT"}), nullptr);
@@ -76,14 +80,11 @@ TEST(SymbolSurvey, ForcedMarketAppliesOnlyToItemsThatDoNotSayTheirs) {
 }
 
 TEST(SymbolSurvey, RawCaptureTakesItsSymbolsMarketFromTheDepthShape) {
-  SymbolSurvey survey(std::nullopt);
   const ReplayItem trade = survey_test_trade(std::nullopt, "ETHUSDT", "3000.5", "1");
   const ReplayItem diff = survey_test_futures_diff("ETHUSDT", "3000.25", "0.001");
   const ReplayItem undetected = survey_test_trade(std::nullopt, "XRPUSDT", "0.5", "1");
-  survey.take(trade);  // before any depth event: its market is known only after the pass
-  survey.take(diff);
-  survey.take(undetected);
-  survey.finish();
+  // The trade comes before any depth event: its market is known only after the pass.
+  const SymbolSurvey survey = finished_survey(std::nullopt, {&trade, &diff, &undetected});
   EXPECT_EQ(survey.instrument_of(trade).market, "usdm");
   EXPECT_EQ(survey.instrument_of(undetected).market, "unknown");
   const SymbolFacts* facts = survey.find({"usdm", "ETHUSDT"});
