@@ -144,7 +144,7 @@ struct RedisPublisher::Impl {
       if (batches.size() < kBatchesInFlight) {
         // A settled batch's buffers are reused: a batch's commands are hundreds of KB, which
         // malloc would map and fault in afresh each time.
-        Batch batch = std::move(spare);
+        Batch batch = std::exchange(spare, Batch{});
         batch.items.clear();
         batch.entries.clear();
         batch.commands.clear();
