@@ -103,6 +103,7 @@ ParseError parse_market_event_frame(std::string_view text, MarketEventKind kind,
   out.symbol = protocol::view_in_payload(payload, out.symbol);
   if (out.symbol.empty()) return ParseError::wrong_type;  // escaped: not a symbol
   if (!out.side.empty()) out.side = protocol::view_in_payload(payload, out.side);
+  if (!out.status.empty()) out.status = protocol::view_in_payload(payload, out.status);
   return ParseError::none;
 }
 
