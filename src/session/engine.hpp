@@ -168,6 +168,9 @@ class Engine {
   // depth stream. Its streams must be in by_depth_id_.
   std::unique_ptr<EngineConnection> make_connection(const plan::PlannedConnection& planned);
   std::string url_of(const EngineConnection& connection) const;
+  // After the follow changed what a connection carries: its URL again, told to its socket (the
+  // next open uses it) and its session (its records name it).
+  void refresh_url(EngineConnection& connection) const;
 
   // A connection's opening (engine_opening.cpp): its URL names its first streams, the rest are
   // SUBSCRIBEd on each socket as it opens (primary or rollover successor), paced.

@@ -192,14 +192,18 @@ void Engine::place_stream(EngineStream& stream, std::uint32_t planned_id) {
   }
   connection->streams.push_back(&stream);
   stream.connection_id = planned_id;
-  connection->url = url_of(*connection);  // unchanged: a listing is SUBSCRIBEd, never in the URL
-  connection->ws->set_url(connection->url);
-  connection->session->set_url(connection->url);
+  refresh_url(*connection);  // unchanged: a listing is SUBSCRIBEd, never in the URL
   allow_for_opening(*connection);
   // The connection is open already: the stream's sync begins with its first event.
   if (connection->session->active_conn() != 0)
     stream.feed->on_connected(connection->session->active_conn(), connection->url,
                               transport::now_ns());
+}
+
+void Engine::refresh_url(EngineConnection& connection) const {
+  connection.url = url_of(connection);
+  connection.ws->set_url(connection.url);
+  connection.session->set_url(connection.url);
 }
 
 void Engine::remove_stream(EngineStream& stream, const std::string& reason) {
@@ -219,9 +223,7 @@ void Engine::remove_stream(EngineStream& stream, const std::string& reason) {
         connection->in_url.end());
     if (!connection->streams.empty()) {
       allow_for_opening(*connection);
-      connection->url = url_of(*connection);
-      connection->ws->set_url(connection->url);
-      connection->session->set_url(connection->url);
+      refresh_url(*connection);
     }
   }
 }

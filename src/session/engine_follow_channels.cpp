@@ -72,8 +72,14 @@ void Engine::remove_symbol_channels(Market market, const std::string& symbol,
   for (const auto& channel : channels_) {
     const SubscriptionKey& key = channel->handler->key();
     if (channel->removed || key.market != market || key.symbol != symbol) continue;
-    log_->log(LogLevel::info, std::string(to_string(market)) + ":" + symbol + " " + reason +
-                                  ": unsubscribing " + channel->handler->stream());
+    std::string message(to_string(market));
+    message += ':';
+    message += symbol;
+    message += ' ';
+    message += reason;
+    message += ": unsubscribing ";
+    message += channel->handler->stream();
+    log_->log(LogLevel::info, message);
     remove_channel(*channel, reason);
   }
 }
@@ -92,9 +98,7 @@ void Engine::remove_channel(EngineChannel& channel, const std::string& reason) {
     connection->channels.erase(it);
     if (connection->streams.empty() && connection->channels.empty()) continue;  // to be closed
     allow_for_opening(*connection);
-    connection->url = url_of(*connection);
-    connection->ws->set_url(connection->url);
-    connection->session->set_url(connection->url);
+    refresh_url(*connection);
   }
 }
 
