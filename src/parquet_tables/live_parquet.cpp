@@ -61,21 +61,13 @@ LiveParquet::~LiveParquet() {
 
 void LiveParquet::offer(const std::string& line, const RecordContext& context, bool marker) {
   buffer_.assign(line);
-  writer_->try_push(buffer_, context,
+  writer_->try_push(buffer_, stream_ids_.for_record(context),
                     marker ? AsyncWriter::Priority::marker : AsyncWriter::Priority::data);
 }
 
 void LiveParquet::offer_book(const TopOfBook& top) {
   if (!top.key) return;
-  auto context = book_contexts_.find(top.key->stream);
-  if (context == book_contexts_.end()) {
-    RecordContext made;
-    made.market = top.key->market;
-    made.symbol = top.key->symbol;
-    made.stream = top.key->stream;
-    made.stream_id = kBookStreamIdBase + static_cast<std::uint32_t>(book_contexts_.size());
-    context = book_contexts_.emplace(top.key->stream, std::move(made)).first;
-  }
+  const RecordContext& context = stream_ids_.for_book(*top.key);
   book_.market.assign(to_string(top.key->market));
   book_.symbol = top.key->symbol;
   book_.sample_ns = top.sample_ns;
@@ -85,7 +77,7 @@ void LiveParquet::offer_book(const TopOfBook& top) {
   book_.asks = top.asks;
   buffer_.clear();
   append_book_line(buffer_, book_);
-  writer_->try_push(buffer_, context->second, AsyncWriter::Priority::data);
+  writer_->try_push(buffer_, context, AsyncWriter::Priority::data);
 }
 
 void LiveParquet::stop() {

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstddef>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,11 +14,9 @@
 #include "depthrec/metrics_snapshot.hpp"
 #include "depthrec/records.hpp"
 #include "parquet_tables/live_sink.hpp"
+#include "parquet_tables/sink_stream_ids.hpp"
 
 namespace depthrec::export_parquet {
-
-// Above every record stream id of a recorder (one per subscribed stream): book lines' own.
-inline constexpr std::uint32_t kBookStreamIdBase = 1u << 15;
 
 class LiveParquet {
  public:
@@ -34,7 +31,7 @@ class LiveParquet {
   void offer(const std::string& line, const RecordContext& context, bool marker);
   // A book state sampled on the grid (TopOfBook::sample_ns, --parquet-book-every) as a row of
   // the `book` dataset: a book line (live_book_line.hpp) in the same queue. Its queue stream is
-  // the depth stream's book, an id of its own (kBookStreamIdBase + n), so a drop is marked by a
+  // the depth stream's book, an id of its own (SinkStreamIds), so a drop is marked by a
   // writer_drop gap row naming that stream, as for any record.
   void offer_book(const TopOfBook& top);
   void stop();  // drains, closes every file, joins
@@ -51,9 +48,9 @@ class LiveParquet {
   std::uint64_t files_recovered_ = 0;
   LiveParquetSink* sink_ = nullptr;  // owned by writer_
   std::unique_ptr<AsyncWriter> writer_;
-  std::string buffer_;  // reused: try_push hands back a cleared buffer
-  std::map<std::string, RecordContext> book_contexts_;  // by depth stream name
-  BookState book_;                                      // reused for each book line
+  std::string buffer_;        // reused: try_push hands back a cleared buffer
+  SinkStreamIds stream_ids_;  // records' and books' ids in this sink's own queue
+  BookState book_;            // reused for each book line
 };
 
 }  // namespace depthrec::export_parquet
