@@ -17,7 +17,7 @@ shift $(($# > 0 ? 1 : 0))
 ALL_TARGETS=(fuzz_frame_parser fuzz_snapshot_parser fuzz_book_sync fuzz_replay_reader fuzz_stream_segment
   fuzz_cli_options fuzz_decimal fuzz_metrics_check fuzz_exchange_info fuzz_subscription_plan fuzz_config
   fuzz_trade_parser fuzz_metrics_listen fuzz_redis_url fuzz_kline_parser fuzz_redis_entry
-  fuzz_agg_trades_answer fuzz_parquet_checkpoint)
+  fuzz_agg_trades_answer fuzz_parquet_checkpoint fuzz_repair_hold)
 TARGETS=("$@")
 ((${#TARGETS[@]})) || TARGETS=("${ALL_TARGETS[@]}")
 if ! [[ $SECONDS_PER_TARGET =~ ^[0-9]+$ ]] || ((SECONDS_PER_TARGET < 1)); then

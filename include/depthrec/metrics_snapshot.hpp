@@ -100,6 +100,14 @@ struct RedisSinkState {
   std::uint64_t queue_depth = 0;
   std::uint64_t queue_peak = 0;
   std::uint64_t queue_capacity = 0;
+  // --repair-trades: aggTrade lines held after an id gap until its gap_fill (in id order then).
+  struct RepairHold {
+    std::uint64_t lines_held = 0;     // lines that waited
+    std::uint64_t gaps_released = 0;  // gaps whose gap_fill came in time
+    std::uint64_t gaps_given_up = 0;  // a key's bound (lines, time) hit first, or the sink stopped
+    std::uint64_t late_lines = 0;  // their repair's lines after that: not published (a gap entry)
+    std::uint64_t holding = 0;     // lines held now
+  } repair_hold;
   // Frame receipt to the write() of its entry's batch (the sink's share of the lag), the run's.
   LagFigures write_lag;
   // The sink's handing of the record to that write() (queue wait, planning, write).

@@ -45,6 +45,9 @@ void add_process_wide_families(std::vector<MetricFamily>& families,
     counter("depthrec_redis_dropped_total", "Records the Redis sink skipped", r.dropped);
     counter("depthrec_redis_gaps_marked_total", "redis_drop gap entries published", r.gaps_marked);
     counter("depthrec_redis_errors_total", "Entries Redis refused (OOM...)", r.errors);
+    counter("depthrec_redis_repair_gaps_given_up_total",
+            "Trade-id gaps whose repaired trades came too late for the Redis stream's order",
+            r.repair_hold.gaps_given_up);
     counter("depthrec_redis_reconnects_total", "Redis connections after the first", r.reconnects);
     gauge("depthrec_redis_queue_depth", "Records waiting in the Redis sink's queue",
           static_cast<double>(r.queue_depth));

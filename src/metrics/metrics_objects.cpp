@@ -64,6 +64,14 @@ void write_redis(Writer& w, const RedisSinkState& r) {
   count(w, "queue_depth", r.queue_depth);
   count(w, "queue_peak", r.queue_peak);
   count(w, "queue_capacity", r.queue_capacity);
+  key(w, "repair_hold");
+  w.StartObject();
+  count(w, "lines_held", r.repair_hold.lines_held);
+  count(w, "gaps_released", r.repair_hold.gaps_released);
+  count(w, "gaps_given_up", r.repair_hold.gaps_given_up);
+  count(w, "late_lines", r.repair_hold.late_lines);
+  count(w, "holding", r.repair_hold.holding);
+  w.EndObject();
   // Frame receipt, and the sink's offer(), to the write() of the entry's batch.
   const auto lag_object = [&](const char* name, const LagFigures& lag) {
     key(w, name);

@@ -11,6 +11,7 @@
 
 #include "redis/entry_planner.hpp"
 #include "redis/redis_connection.hpp"
+#include "redis/repair_ordered_planner.hpp"
 #include "redis/resp_command.hpp"
 #include "redis/write_lag.hpp"
 
@@ -37,7 +38,9 @@ struct QueuedItem {
 
 struct RedisPublisher::Impl {
   explicit Impl(RedisPublisherConfig c)
-      : config(std::move(c)), planner(config.keys, config.max_age_ms) {
+      : config(std::move(c)),
+        planner(config.keys, config.max_age_ms,
+                config.hold_trade_repairs ? std::optional(config.repair_hold) : std::nullopt) {
     if (config.queue_capacity < 2) config.queue_capacity = 2;
     if (config.batch_max < 1) config.batch_max = 1;
     // Trimmed by age (MINID) or by length (MAXLEN), not both: Redis takes one a command.
@@ -60,7 +63,7 @@ struct RedisPublisher::Impl {
   WriteLagHistogram queue_lag;  // offer() to the write(): the sink's part of it alone
 
   // Worker thread only.
-  EntryPlanner planner;
+  RepairOrderedPlanner planner;
   std::unique_ptr<RedisConnection> connection;
   std::chrono::milliseconds refusal_backoff = config.backoff_initial;  // after refused entries
   std::vector<std::string_view> argv;  // one entry's XADD (capacity reused)
@@ -129,6 +132,8 @@ struct RedisPublisher::Impl {
     std::vector<QueuedItem> items;
     std::vector<PlannedEntry> entries;
     std::string commands;
+    // Record lines planned into it (a line the trade-repair hold kept: in the batch releasing it).
+    std::size_t lines = 0;
     bool written = false;
     bool lag_noted = false;
   };
@@ -140,6 +145,7 @@ struct RedisPublisher::Impl {
     std::vector<RedisReply> replies;
     bool ever_connected = false;
     Clock::time_point drain_deadline = Clock::time_point::max();
+    bool drain = false;  // stopping and the queue empty: what the trade-repair hold has goes
     for (;;) {
       if (batches.size() < kBatchesInFlight) {
         // A settled batch's buffers are reused: a batch's commands are hundreds of KB, which
@@ -148,6 +154,7 @@ struct RedisPublisher::Impl {
         batch.items.clear();
         batch.entries.clear();
         batch.commands.clear();
+        batch.lines = 0;
         batch.written = false;
         batch.lag_noted = false;
         {
@@ -158,12 +165,15 @@ struct RedisPublisher::Impl {
                           [&] { return stopping || !queue.empty() || !pending_skipped.empty(); });
           if (stopping && drain_deadline == Clock::time_point::max())
             drain_deadline = Clock::now() + config.drain_timeout;
-          if (batches.empty() && queue.empty() && pending_skipped.empty() && stopping) break;
+          drain = stopping && queue.empty();
+          if (batches.empty() && queue.empty() && pending_skipped.empty() && stopping &&
+              !planner.holding())
+            break;
           take_locked(batch.items);
         }
         // Planned and formatted without the lock: offer() never waits for the worker's CPU.
-        if (!batch.items.empty()) {
-          plan(batch.items, batch.entries);
+        batch.lines = plan(batch.items, batch.entries, drain);
+        if (!batch.entries.empty() || !batch.items.empty()) {
           for (const PlannedEntry& entry : batch.entries) {
             xadd_arguments(entry, maxlen_text, argv);
             append_resp_command(batch.commands, argv);
@@ -217,19 +227,19 @@ struct RedisPublisher::Impl {
       }
     }
     // What is left (Redis unreachable at stop, or the drain deadline passed) is dropped.
-    planner.abandon_held();
+    planner.planner().abandon_held();
+    std::vector<PlannedEntry> unsent;
+    std::uint64_t lost = planner.release_all(unsent);
     std::lock_guard<std::mutex> lock(mutex);
-    std::uint64_t lost = 0;
-    for (const Batch& batch : batches)
-      for (const QueuedItem& item : batch.items)
-        if (!item.line.empty()) ++lost;
+    for (const Batch& batch : batches) lost += batch.lines;
     for (const QueuedItem& item : queue)
       if (!item.line.empty()) ++lost;
     queue.clear();
     in_flight = 0;
     queued_bytes = 0;
     stats.dropped += lost;
-    stats.markers_abandoned = planner.markers_abandoned();
+    stats.markers_abandoned = planner.planner().markers_abandoned();
+    stats.repair_hold = planner.hold_counts();
     stats.connected = false;
     connection.reset();
   }
@@ -296,15 +306,24 @@ struct RedisPublisher::Impl {
     return true;
   }
 
-  // Entries for the items taken (lines and notes of what keys lost), in queue order.
-  void plan(const std::vector<QueuedItem>& items, std::vector<PlannedEntry>& entries) {
+  // Entries for the items taken (lines and notes of what keys lost), in queue order, and what
+  // the trade-repair hold releases (all of it when `drain`). Returns the record lines planned.
+  std::size_t plan(const std::vector<QueuedItem>& items, std::vector<PlannedEntry>& entries,
+                   bool drain) {
+    const std::int64_t now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+            .count();
+    std::size_t lines = planner.expire(now_ms, entries);
     for (const QueuedItem& item : items) {
       if (item.line.empty()) {
-        for (const auto& [key, range] : item.skipped) planner.plan_skipped(key, range, entries);
+        for (const auto& [key, range] : item.skipped)
+          lines += planner.plan_skipped(key, range, entries);
       } else {
-        planner.plan_line(item.line, item.stream, entries);
+        lines += planner.plan_line(item.line, item.stream, now_ms, entries);
       }
     }
+    if (drain) lines += planner.release_all(entries);
+    return lines;
   }
 
   // The connection dropped or timed out: the batches are kept, written again once reconnected.
@@ -343,7 +362,8 @@ struct RedisPublisher::Impl {
     for (const QueuedItem& item : items)
       if (!item.line.empty()) ++lines;
     in_flight -= std::min(in_flight, lines);
-    stats.markers_abandoned = planner.markers_abandoned();
+    stats.markers_abandoned = planner.planner().markers_abandoned();
+    stats.repair_hold = planner.hold_counts();
     return refused;
   }
 };

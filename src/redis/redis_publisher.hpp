@@ -15,7 +15,9 @@
 // each key lost, and the sink publishes it as ONE `gap` entry per key (reason redis_drop, the
 // sequence range) in its place (entry_planner.hpp). While Redis is unreachable the thread keeps
 // its batch and reconnects with exponential backoff; entry ids come from the exchange sequence, so
-// resending a batch after a lost connection publishes nothing twice.
+// resending a batch after a lost connection publishes nothing twice. With --repair-trades an
+// aggTrade key's lines after an id gap wait in the thread for the gap's repair, so that the
+// repaired trades go in id order (repair_hold.hpp); no other key waits.
 #pragma once
 
 #include <chrono>
@@ -27,6 +29,7 @@
 
 #include "depthrec/lag_figures.hpp"
 #include "redis/redis_url.hpp"
+#include "redis/repair_hold.hpp"
 #include "redis/stream_entry.hpp"
 
 namespace depthrec::redis {
@@ -43,6 +46,10 @@ struct RedisPublisherConfig {
   std::chrono::milliseconds backoff_initial{100};  // reconnect delay, doubled up to max
   std::chrono::milliseconds backoff_max{2000};
   std::chrono::milliseconds drain_timeout{2000};  // stop(): what is left after it is dropped
+  // --repair-trades: an aggTrade key's lines after an id gap wait for its gap_fill, so that the
+  // repaired trades are published in id order (repair_hold.hpp); false: no hold.
+  bool hold_trade_repairs = false;
+  RepairHoldLimits repair_hold;
 };
 
 struct RedisPublisherStats {
@@ -55,7 +62,8 @@ struct RedisPublisherStats {
   std::uint64_t errors = 0;                 // entries Redis refused otherwise (OOM...)
   std::uint64_t reconnects = 0;             // connections opened after the first
   std::uint64_t connect_failures = 0;
-  std::uint64_t batches = 0;  // round trips that completed
+  std::uint64_t batches = 0;     // round trips that completed
+  RepairHoldCounts repair_hold;  // --repair-trades: lines held for a gap_fill (repair_hold.hpp)
   // Frame receipt (recv_ns) to the write() of the batch holding its entry, over the run: the
   // sink's own share of the lag, apart from Redis and the consumers (write_lag.hpp).
   LagFigures write_lag;

@@ -25,6 +25,7 @@ std::unique_ptr<redis::RedisPublisher> make_redis_publisher(const RecorderConfig
     publisher.max_age_ms = redis::parse_duration_ms(config.redis_max_age).value_or(0);
   publisher.queue_capacity = config.redis_queue_capacity;
   publisher.backoff_max = std::min(publisher.backoff_max, config.backoff_max);
+  publisher.hold_trade_repairs = config.repair_trades;
   return std::make_unique<redis::RedisPublisher>(publisher);
 }
 
@@ -46,6 +47,9 @@ RedisSinkState redis_sink_state(const redis::RedisPublisher* publisher,
   state.queue_depth = stats.queue_depth;
   state.queue_peak = stats.queue_peak;
   state.queue_capacity = config.redis_queue_capacity;
+  state.repair_hold = {stats.repair_hold.lines_held, stats.repair_hold.gaps_released,
+                       stats.repair_hold.gaps_given_up, stats.repair_hold.late_lines,
+                       stats.repair_hold.holding};
   state.write_lag = stats.write_lag;
   state.queue_lag = stats.queue_lag;
   state.last_error = stats.last_error;

@@ -13,6 +13,7 @@
 #include "redis/entry_planner.hpp"
 #include "redis/redis_connection.hpp"
 #include "redis/redis_url.hpp"
+#include "redis/repair_hold.hpp"
 #include "time_text.hpp"
 
 namespace depthrec::replay {
@@ -85,7 +86,11 @@ class Republisher {
  public:
   Republisher(const RepublishOptions& options, redis::RedisConnection& connection,
               RepublishResult& result)
-      : options_(options), connection_(connection), result_(result), planner_(options.keys) {}
+      : options_(options),
+        connection_(connection),
+        result_(result),
+        planner_(options.keys),
+        hold_(options.keys, redis::RepairHoldLimits{}, redis::LateLines::pass) {}
 
   void line(std::string_view line) {
     if (line.empty() || !connected_) return;
@@ -105,10 +110,47 @@ class Republisher {
       ++result_.connection_records;
       return;
     }
+    if (in_range) ++result_.in_range;
+    // Repaired trades in id order, as the live sink held them (redis/repair_hold.hpp), on the
+    // recording's clock.
+    const std::int64_t now_ms = *origin.recv_ns / 1'000'000;
+    released_.clear();
+    hold_.expire(now_ms, released_);
+    plan_released();
+    if (hold_.offer(line, origin.stream, in_range, now_ms, released_)) {
+      plan(line, origin.stream, in_range);
+    } else {
+      plan_released();
+    }
+  }
+
+  // Sends what is left, then deletes the gap entries the fill made untrue.
+  void finish() {
+    released_.clear();
+    hold_.release_all(released_);
+    plan_released();
+    for (auto& [key, batch] : batches_) flush(batch);
+    for (const auto& [key, window] : windows_) {
+      if (!connected_ || window.refused || !window.first) continue;
+      std::string error;
+      if (!redis::remove_filled_gaps(connection_, key, *window.first, *window.last, result_.counts,
+                                     error))
+        lost_connection(error);
+    }
+  }
+
+ private:
+  void plan_released() {
+    for (const redis::ReleasedLine& released : released_) {
+      if (released.skipped_key.empty()) plan(released.line, released.stream, released.publish);
+    }
+    released_.clear();
+  }
+
+  void plan(std::string_view line, std::string_view stream, bool in_range) {
     planned_.clear();
-    planner_.plan_line(line, origin.stream, planned_);  // before the range too: the numbering
+    planner_.plan_line(line, stream, planned_);  // before the range too: the numbering
     if (!in_range) return;
-    ++result_.in_range;
     for (redis::PlannedEntry& entry : planned_) {
       if (entry.id == "*") continue;
       KeyWindow& window = windows_[entry.key];
@@ -122,19 +164,6 @@ class Republisher {
     }
   }
 
-  // Sends what is left, then deletes the gap entries the fill made untrue.
-  void finish() {
-    for (auto& [key, batch] : batches_) flush(batch);
-    for (const auto& [key, window] : windows_) {
-      if (!connected_ || window.refused || !window.first) continue;
-      std::string error;
-      if (!redis::remove_filled_gaps(connection_, key, *window.first, *window.last, result_.counts,
-                                     error))
-        lost_connection(error);
-    }
-  }
-
- private:
   void flush(std::vector<redis::PlannedEntry>& batch) {
     if (batch.empty() || !connected_) return;
     const std::uint64_t refused_before = result_.counts.refused;
@@ -153,6 +182,8 @@ class Republisher {
   redis::RedisConnection& connection_;
   RepublishResult& result_;
   redis::EntryPlanner planner_;
+  redis::RepairHold hold_;
+  std::vector<redis::ReleasedLine> released_;
   std::vector<redis::PlannedEntry> planned_;
   std::map<std::string, std::vector<redis::PlannedEntry>> batches_;
   std::map<std::string, KeyWindow> windows_;

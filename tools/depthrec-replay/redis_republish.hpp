@@ -4,7 +4,9 @@
 // numbers the live sink gave them), and what falls in the range is filled into its stream
 // (redis/stream_fill.hpp): entries already there are counted as present, missing ones are written
 // where they belong, even below the stream's top. A redis_drop gap entry of the live sink whose
-// whole sequence range the replayed range covered is deleted once its entries are in.
+// whole sequence range the replayed range covered is deleted once its entries are in. aggTrade
+// lines go through the live sink's trade-repair hold (redis/repair_hold.hpp, on the recording's
+// clock), so repaired trades and their gap_fill get the ids the live sink gave them.
 // The connections stream (connect, disconnect) is not republished: its entries have server ids
 // (each recorder's own), so nothing could tell a copy from a new one.
 #pragma once
