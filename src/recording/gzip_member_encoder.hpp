@@ -1,9 +1,9 @@
 // Compresses a buffer into one complete gzip member (header, deflate data, CRC32 + size trailer).
 // The writer's members are whole buffers, so both compressors work one-shot:
 // - level 1 (the default) with ISA-L's igzip (stateless): on a whole market's real members it takes
-//   0.57x the instructions and 0.61x the CPU time of libdeflate's level 1 for 5.6 % more bytes
-//   (bench/README.md, sixth pass); it still writes smaller members than zlib's level 1, at 1/3
-//   of its CPU.
+//   0.57x the instructions and 0.61-0.64x the CPU time of libdeflate's level 1 for 5.2-5.6 % more
+//   bytes (bench/README.md, sixth pass); still smaller members than zlib's level 1, at 0.3x its
+//   CPU.
 // - levels 0 (stored) and 2-9 with libdeflate, 1:1 onto its levels (2-3x faster than zlib's
 //   streaming deflate at the same ratio).
 // Both keep their state between members, so steady state does not allocate.
