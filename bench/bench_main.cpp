@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
       depthrec::bench::register_router_benchmarks(market, input->market_name());
     }
     depthrec::bench::register_observer_benchmarks();
+    depthrec::bench::register_segment_member_benchmarks();
   } catch (const std::exception& error) {
     std::fprintf(stderr, "depthrec-bench: %s\n", error.what());
     return 1;

@@ -14,6 +14,9 @@ namespace depthrec::bench {
 void register_step_benchmarks(const std::shared_ptr<const BenchInput>& input);
 // gzip_encoder/level:N (compression only), gzip_sink/level:N (GzipRotatingSink into a temp dir).
 void register_writer_benchmarks(const std::shared_ptr<const BenchInput>& input);
+// gzip_segment_members, when DEPTHREC_BENCH_SEGMENT names a segment of a run
+// (writer_benchmarks.cpp).
+void register_segment_member_benchmarks();
 // hot_path (the steps + AsyncWriter::try_push), hot_path_session (the recorder's FeedSession).
 void register_hot_path_benchmarks(const std::shared_ptr<const BenchInput>& input);
 // stream_router/<m>, stream_router_miss/<m>: a stream name to its StreamId among 3,000 keys

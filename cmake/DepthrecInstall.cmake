@@ -59,5 +59,5 @@ set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # The static libraries' link dependencies, for a consumer of the installed library.
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS
-    "libdeflate-dev, libhiredis-dev, libcurl4-openssl-dev, libssl-dev, zlib1g-dev, libwebsocketpp-dev, libasio-dev, rapidjson-dev")
+    "libdeflate-dev, libisal-dev, libhiredis-dev, libcurl4-openssl-dev, libssl-dev, zlib1g-dev, libwebsocketpp-dev, libasio-dev, rapidjson-dev")
 include(CPack)

@@ -16,7 +16,7 @@ deb=$(ls "$work"/out/depthrec_*.deb)
 echo "$(basename "$deb"): $(du -h "$deb" | cut -f1)"
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-for package in libssl3 libcurl4 libdeflate0 zlib1g libstdc++6; do
+for package in libssl3 libcurl4 libdeflate0 libisal2 zlib1g libstdc++6; do
   [[ "$depends" == *"$package"* ]] || { echo "FAILED: Depends lacks $package"; exit 1; }
 done
 dpkg -x "$deb" "$work/root"

@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev
-  libwebsocketpp-dev libasio-dev libssl-dev rapidjson-dev zlib1g-dev libdeflate-dev libcli11-dev
+  libwebsocketpp-dev libasio-dev libssl-dev rapidjson-dev zlib1g-dev libdeflate-dev libisal-dev libcli11-dev
   libyaml-cpp-dev libgtest-dev libgmock-dev libcurl4-openssl-dev libbenchmark-dev openssl ca-certificates
   python3 python3-websocket valgrind clang-tidy prometheus-cpp-dev prometheus
   libhiredis-dev redis-server redis-tools python3-redis libzstd-dev libsystemd-dev systemd)

@@ -1,7 +1,12 @@
-// Compresses a buffer into one complete gzip member (header, deflate data, CRC32 + size trailer)
-// with libdeflate, which compresses a whole buffer in one call 2-3x faster than zlib's streaming
-// deflate at the same ratio; the writer's members are whole buffers already. The compressor is
-// allocated once and reused, so steady state does not allocate.
+// Compresses a buffer into one complete gzip member (header, deflate data, CRC32 + size trailer).
+// The writer's members are whole buffers, so both compressors work one-shot:
+// - level 1 (the default) with ISA-L's igzip (stateless): on a whole market's real members it takes
+//   0.57x the instructions and 0.61-0.64x the CPU time of libdeflate's level 1 for 5.2-5.6 % more
+//   bytes (bench/README.md, sixth pass); still smaller members than zlib's level 1, at 0.3x its
+//   CPU.
+// - levels 0 (stored) and 2-9 with libdeflate, 1:1 onto its levels (2-3x faster than zlib's
+//   streaming deflate at the same ratio).
+// Both keep their state between members, so steady state does not allocate.
 #pragma once
 
 #include <cstdint>
@@ -16,31 +21,39 @@ namespace depthrec::recording {
 
 class GzipMemberEncoder {
  public:
-  // Levels 0 (stored, no compression) to 9, the range zlib had, mapped 1:1 onto libdeflate's
-  // levels. Throws std::invalid_argument for a level outside 0..9, std::runtime_error if the
-  // compressor cannot be allocated (out of memory).
+  // Levels 0 (stored, no compression) to 9, the range zlib had. Throws std::invalid_argument for
+  // a level outside 0..9, std::runtime_error if the compressor cannot be allocated (out of memory).
   explicit GzipMemberEncoder(int level);
+  ~GzipMemberEncoder();
+  GzipMemberEncoder(const GzipMemberEncoder&) = delete;
+  GzipMemberEncoder& operator=(const GzipMemberEncoder&) = delete;
 
   // Appends the member for `input` (which may be empty: an empty member is still valid) to `out`.
-  // `out` grows by libdeflate's worst-case bound before compressing, so a caller that clears and
-  // reuses `out` keeps its capacity. Returns false only if libdeflate reports that the member did
-  // not fit in its own bound, leaving `out` as it was.
+  // Returns false only if the compressor reports that the member did not fit in its own bound,
+  // leaving `out` as it was.
   bool append_member(std::string_view input, std::string& out);
 
   // Appends the member of one stream (stream_member_format.hpp): FNAME = `stream` (cut at
   // kMaxNameBytes, NUL bytes written as '?') and the 'DR' subfield with the member's own size and
-  // `lines`. Returns false (leaving `out` as it was) if libdeflate reports no fit, or the member
-  // would not fit the 32-bit size field.
+  // `lines`. Returns false (leaving `out` as it was) if the compressor reports no fit, or the
+  // member would not fit the 32-bit size field.
   bool append_stream_member(std::string_view input, std::string_view stream, std::uint32_t lines,
                             std::string& out);
 
  private:
+  // Raw deflate of `input` into scratch_, `written` bytes of it; false if it did not fit.
+  bool deflate_to_scratch(std::string_view input, std::size_t& written);
+  // Appends the `deflated` bytes of scratch_ and the CRC32 + ISIZE trailer of `input`.
+  void append_body(std::size_t deflated, std::string_view input, std::string& out) const;
+
   struct CompressorDeleter {
     void operator()(libdeflate_compressor* compressor) const;
   };
+  struct Igzip;  // ISA-L's stream and level buffer (level 1 only)
   std::unique_ptr<libdeflate_compressor, CompressorDeleter> compressor_;
-  // append_stream_member's deflate output before it is appended: as large as the largest
-  // member's bound so far (the sink's members stay under its flush threshold plus a line).
+  std::unique_ptr<Igzip> igzip_;
+  // The deflate output before it is appended: as large as the largest member's bound so far (the
+  // sink's members stay under its flush threshold plus a line).
   std::vector<char> scratch_;
 };
 

@@ -1,9 +1,11 @@
-// GzipMemberEncoder (libdeflate): every member it writes is read back byte-exact by zlib's inflate
-// (an independent decoder that checks the gzip header, CRC32 and size trailer), alone and
-// concatenated, at every level the recorder can be given; out-of-range levels are refused.
+// GzipMemberEncoder (igzip at level 1, libdeflate at the others): every member it writes is read
+// back byte-exact by zlib's inflate (an independent decoder that checks the gzip header, CRC32 and
+// size trailer), alone and concatenated, at every level the recorder can be given; out-of-range
+// levels are refused.
 #include "recording/gzip_member_encoder.hpp"
 
 #include <cstdint>
+#include <cstring>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -118,6 +120,53 @@ TEST(GzipMemberEncoder, ReusedOutputKeepsItsBuffer) {
   ASSERT_TRUE(encoder.append_member(batch, out));
   EXPECT_EQ(out.data(), buffer) << "a cleared output of enough capacity must not be reallocated";
   EXPECT_TRUE(out == first) << "the reused compressor must produce the same member";
+}
+
+std::uint32_t member_le32(const std::string& bytes, std::size_t at) {
+  std::uint32_t value = 0;
+  for (int i = 3; i >= 0; --i) {
+    value = (value << 8) | static_cast<unsigned char>(bytes[at + static_cast<std::size_t>(i)]);
+  }
+  return value;
+}
+
+// Level 1 is igzip's: stream members of every size the sink makes (a quiet stream's one line to a
+// hot stream's megabytes, past igzip's 64 K-token blocks), of lines and of noise (its stored-block
+// fallback), each decode to their input, with the header's size and line count right.
+TEST(GzipMemberEncoder, LevelOneStreamMembersOfEverySizeDecodeToTheirLines) {
+  GzipMemberEncoder encoder(1);
+  const std::string lines = depth_like_lines(2 << 20);
+  const std::string noise = random_bytes(2 << 20);
+  const std::vector<std::size_t> sizes = {0, 1, 300, 1000, 3000, 30'000, 70'000, 300'000, 2 << 20};
+  std::string file;
+  std::string expected;
+  int members = 0;
+  for (const std::string* source : {&lines, &noise}) {
+    for (const std::size_t size : sizes) {
+      const std::string input = source->substr(0, size);
+      const std::size_t start = file.size();
+      ASSERT_TRUE(encoder.append_stream_member(input, "btcusdt@depth@100ms", 7, file)) << size;
+      EXPECT_EQ(member_le32(file, start + 16), file.size() - start) << size;
+      EXPECT_EQ(member_le32(file, start + 20), 7u) << size;
+      expected += input;
+      ++members;
+    }
+  }
+  const testing::GzipContent content = gunzip_members(file);
+  EXPECT_EQ(content.members, members);
+  EXPECT_TRUE(content.text == expected);
+}
+
+// igzip's level 1 trades a little size for CPU against libdeflate (bench/README.md: 5.6 % more
+// bytes on a whole market's members): it must stay near level 2, never near stored blocks.
+TEST(GzipMemberEncoder, LevelOneStaysWithinAFewPercentOfLevelTwo) {
+  for (const std::size_t size : {std::size_t{2000}, std::size_t{20'000}, std::size_t{1} << 20}) {
+    const std::string text = depth_like_lines(size);
+    const std::size_t fastest = one_member(1, text).size();
+    const std::size_t level_two = one_member(2, text).size();
+    EXPECT_LT(fastest, level_two + level_two / 8) << size << " bytes of lines";
+    EXPECT_LT(fastest * 2, text.size()) << size << " bytes of lines";
+  }
 }
 
 TEST(GzipMemberEncoder, RefusesLevelsOutsideZeroToNine) {
