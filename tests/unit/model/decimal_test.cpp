@@ -118,6 +118,49 @@ TEST(Decimal, PrefixStopsAtTheFirstCharacterThatCannotContinueTheNumber) {
   EXPECT_EQ(value.units, 50'000'000);
 }
 
+// A decimal with at least 16 bytes of text from its start is read in one wide step; a
+// shorter text byte by byte. Every short text, padded as it sits in a frame, must read the same
+// both ways: the same stop, the same value, the same refusals.
+TEST(Decimal, WideReadingEqualsTheByteLoop) {
+  std::mt19937_64 rng(1207);
+  const std::string alphabet = "0000123456789..x\"";
+  const std::string padding(20, '"');
+  for (int i = 0; i < 200000; ++i) {
+    std::string text(1 + rng() % 15, ' ');
+    for (char& c : text) c = alphabet[rng() % alphabet.size()];
+    if (rng() % 2 == 0) text[0] = static_cast<char>('1' + rng() % 9);
+    const std::string padded = text + padding;
+    Decimal short_value{-1};
+    Decimal padded_value{-1};
+    const char* short_stop =
+        parse_decimal_prefix(text.data(), text.data() + text.size(), short_value);
+    const char* padded_stop =
+        parse_decimal_prefix(padded.data(), padded.data() + padded.size(), padded_value);
+    ASSERT_EQ(short_stop == nullptr, padded_stop == nullptr) << text;
+    ASSERT_EQ(short_value, padded_value) << text;
+    if (short_stop != nullptr) {
+      ASSERT_EQ(short_stop - text.data(), padded_stop - padded.data()) << text;
+    }
+  }
+  const auto read = [](const std::string& text) {
+    const std::string padded = text + "\",\"0.1\"],[\"2.0\"";
+    Decimal value{-1};
+    const char* stop = parse_decimal_prefix(padded.data(), padded.data() + padded.size(), value);
+    EXPECT_EQ(stop == nullptr ? std::string("refused") : std::string(padded.data(), stop), text);
+    return value.units;
+  };
+  EXPECT_EQ(read("63943.90"), 6'394'390'000'000);
+  EXPECT_EQ(read("0.01234000"), 1'234'000);
+  EXPECT_EQ(read("9999999.99999999"), 999'999'999'999'999);
+  EXPECT_EQ(read("9999999.9999999"), 999'999'999'999'990);
+  EXPECT_EQ(read("12345678.5"), 1'234'567'850'000'000);  // 8 integer digits: the byte loop
+  EXPECT_EQ(read("1.123456780"), 112'345'678);           // a 9th fractional zero: the byte loop
+  EXPECT_EQ(read("5."), 500'000'000);
+  EXPECT_EQ(read("0"), 0);
+  EXPECT_EQ(read("1000"), 100'000'000'000);
+  EXPECT_EQ(read("0012"), 1'200'000'000);
+}
+
 TEST(Decimal, FormatsCanonically) {
   EXPECT_EQ(to_string(parsed("63943.90")), "63943.9");
   EXPECT_EQ(to_string(parsed("0.000")), "0");
