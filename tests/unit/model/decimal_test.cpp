@@ -197,6 +197,32 @@ TEST(Decimal, FormatParseRoundTripOnRandomValues) {
   }
 }
 
+// Values below 10^8 (integer part) are formatted by eight-digit blocks: the same canonical text
+// as a plain reading of the units (integer part, then the fraction without trailing zeros).
+TEST(Decimal, BlockFormattingEqualsThePlainReading) {
+  const auto plain = [](std::uint64_t units) {
+    std::string text = std::to_string(units / 100'000'000);
+    std::string fraction = std::to_string(units % 100'000'000);
+    fraction.insert(0, 8 - fraction.size(), '0');
+    while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
+    return fraction.empty() ? text : text + "." + fraction;
+  };
+  std::mt19937_64 rng(99);
+  char buf[kMaxDecimalChars];
+  for (int i = 0; i < 200000; ++i) {
+    std::uint64_t units = (rng() % 10'000'000'000'000'000) >> (rng() % 54);
+    if (i % 4 == 0) units -= units % 1000;  // trailing zeros
+    ASSERT_EQ(std::string(buf, format_decimal(Decimal{static_cast<DecimalUnits>(units)}, buf)),
+              plain(units));
+  }
+  for (const std::uint64_t units :
+       {0ULL, 1ULL, 99'999'999ULL, 100'000'000ULL, 9'999'999'999'999'999ULL,
+        10'000'000'000'000'000ULL, 10'000'000'000'000'001ULL}) {
+    ASSERT_EQ(std::string(buf, format_decimal(Decimal{static_cast<DecimalUnits>(units)}, buf)),
+              plain(units));
+  }
+}
+
 TEST(Decimal, ComparesAndConverts) {
   EXPECT_LT(parsed("63943.8"), parsed("63943.9"));
   EXPECT_EQ(parsed("1.50"), parsed("1.5"));
