@@ -1,9 +1,10 @@
 // JsonLineWriter's fast paths print exactly what the slow ones did: uint and int64 what
 // std::to_chars prints (their eight-digit blocks are computed by multiplications) at every
 // digit-count boundary, the extremes and a random sweep; string finds a byte to escape at every
-// position of every length (its check reads words).
+// position of every length (its check reads words); compact_json drops whitespace wherever it is.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <limits>
@@ -118,6 +119,41 @@ TEST(JsonLineWriterFastPaths, StringEscapesAByteAtEveryPositionOfEveryLength) {
   EXPECT_EQ(string_written(""), "\"\"");
   EXPECT_EQ(string_written("btcusdt@depth@100ms"), "\"btcusdt@depth@100ms\"");
   EXPECT_EQ(string_written("caf\xc3\xa9 ~"), "\"caf\xc3\xa9 ~\"");  // valid UTF-8 is kept
+}
+
+std::string compacted(std::string_view json) {
+  std::string out;
+  {
+    JsonLineWriter writer(out, json.size());
+    writer.compact_json(json);
+  }
+  return out;
+}
+
+// compact_json's check for whitespace reads 16 bytes a step (the last overlapping): a whitespace
+// byte at every position of every length is dropped; bytes that are not JSON whitespace (a
+// control byte, UTF-8) are kept wherever they are.
+TEST(JsonLineWriterFastPaths, CompactJsonFindsWhitespaceAtEveryPositionOfEveryLength) {
+  const std::string levels = R"([["63943.90","46.371"],["63943.80","0.010"],["1","2"]])";
+  for (std::size_t length = 1; length <= levels.size(); ++length) {
+    const std::string clean = levels.substr(0, length);
+    ASSERT_EQ(compacted(clean), clean);
+    for (std::size_t at = 0; at <= length; ++at) {
+      for (const char* inserted : {" ", "\t", "\n", "\r"}) {
+        std::string spaced = clean;
+        spaced.insert(at, inserted);
+        // inside a quoted decimal the byte is part of the string, outside it is dropped
+        const std::string_view before = std::string_view(clean).substr(0, at);
+        const bool in_string = std::count(before.begin(), before.end(), '"') % 2 == 1;
+        ASSERT_EQ(compacted(spaced), in_string ? spaced : clean) << length << " " << at;
+      }
+      for (const char* kept : {"\x01", "\xc3\xa9"}) {
+        std::string text = clean;
+        text.insert(at, kept);
+        ASSERT_EQ(compacted(text), text) << length << " " << at;
+      }
+    }
+  }
 }
 
 }  // namespace
