@@ -1,5 +1,7 @@
 #include "recording/utc_time.hpp"
 
+#include <cstring>
+
 namespace depthrec::recording {
 namespace {
 
@@ -38,6 +40,24 @@ char* put_year(char* out, std::int64_t year) noexcept {
   return put_digits(out, year, 4);
 }
 
+// "00".."99": a field of two digits is one copy (a record's timestamp took ~380 instructions with
+// a division per digit).
+struct TwoDigits {
+  char pairs[200] = {};
+  constexpr TwoDigits() {
+    for (std::size_t i = 0; i < 100; ++i) {
+      pairs[2 * i] = static_cast<char>('0' + i / 10);
+      pairs[2 * i + 1] = static_cast<char>('0' + i % 10);
+    }
+  }
+};
+constexpr TwoDigits kTwoDigits;
+
+char* put_two(char* out, int value) noexcept {
+  std::memcpy(out, &kTwoDigits.pairs[2 * static_cast<std::size_t>(value)], 2);
+  return out + 2;
+}
+
 }  // namespace
 
 UtcDateTime utc_from_epoch_ms(std::int64_t epoch_ms) noexcept {
@@ -56,19 +76,22 @@ UtcDateTime utc_from_epoch_ms(std::int64_t epoch_ms) noexcept {
 
 char* format_iso8601_ms(std::int64_t epoch_ms, char* out) noexcept {
   const UtcDateTime t = utc_from_epoch_ms(epoch_ms);
-  out = put_year(out, t.year);
+  const int year = static_cast<int>(t.year < 0 ? 0 : (t.year > 9999 ? 9999 : t.year));
+  out = put_two(out, year / 100);
+  out = put_two(out, year % 100);
   *out++ = '-';
-  out = put_digits(out, t.month, 2);
+  out = put_two(out, t.month);
   *out++ = '-';
-  out = put_digits(out, t.day, 2);
+  out = put_two(out, t.day);
   *out++ = 'T';
-  out = put_digits(out, t.hour, 2);
+  out = put_two(out, t.hour);
   *out++ = ':';
-  out = put_digits(out, t.minute, 2);
+  out = put_two(out, t.minute);
   *out++ = ':';
-  out = put_digits(out, t.second, 2);
+  out = put_two(out, t.second);
   *out++ = '.';
-  out = put_digits(out, t.millisecond, 3);
+  *out++ = static_cast<char>('0' + t.millisecond / 100);
+  out = put_two(out, t.millisecond % 100);
   *out++ = 'Z';
   return out;
 }

@@ -138,6 +138,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(prefix_value.units == -7);
   }
 
+  // Inside a frame (16 bytes and more after its start) a decimal is read in one wide step: the
+  // same text followed by a closing quote and padding must stop at the same place, same value.
+  std::string padded(text);
+  padded.append(17, '"');
+  Decimal padded_value{-7};
+  const char* const padded_stop =
+      depthrec::parse_decimal_prefix(padded.data(), padded.data() + padded.size(), padded_value);
+  FUZZ_CHECK((padded_stop == nullptr) == (stop == nullptr));
+  if (stop != nullptr && stop - text.data() < static_cast<std::ptrdiff_t>(size)) {
+    FUZZ_CHECK(padded_stop - padded.data() == stop - text.data());
+    FUZZ_CHECK(padded_value == prefix_value);
+  } else if (stop != nullptr) {  // the text ended the decimal; the quote ends the padded one
+    FUZZ_CHECK(padded_stop - padded.data() == static_cast<std::ptrdiff_t>(size));
+    FUZZ_CHECK(padded_value == prefix_value);
+  }
+
   Decimal raw;
   if (size >= sizeof(DecimalUnits)) {
     std::memcpy(&raw.units, data, sizeof raw.units);

@@ -118,6 +118,49 @@ TEST(Decimal, PrefixStopsAtTheFirstCharacterThatCannotContinueTheNumber) {
   EXPECT_EQ(value.units, 50'000'000);
 }
 
+// A decimal with at least 16 bytes of text from its start is read in one wide step; a
+// shorter text byte by byte. Every short text, padded as it sits in a frame, must read the same
+// both ways: the same stop, the same value, the same refusals.
+TEST(Decimal, WideReadingEqualsTheByteLoop) {
+  std::mt19937_64 rng(1207);
+  const std::string alphabet = "0000123456789..x\"";
+  const std::string padding(20, '"');
+  for (int i = 0; i < 200000; ++i) {
+    std::string text(1 + rng() % 15, ' ');
+    for (char& c : text) c = alphabet[rng() % alphabet.size()];
+    if (rng() % 2 == 0) text[0] = static_cast<char>('1' + rng() % 9);
+    const std::string padded = text + padding;
+    Decimal short_value{-1};
+    Decimal padded_value{-1};
+    const char* short_stop =
+        parse_decimal_prefix(text.data(), text.data() + text.size(), short_value);
+    const char* padded_stop =
+        parse_decimal_prefix(padded.data(), padded.data() + padded.size(), padded_value);
+    ASSERT_EQ(short_stop == nullptr, padded_stop == nullptr) << text;
+    ASSERT_EQ(short_value, padded_value) << text;
+    if (short_stop != nullptr) {
+      ASSERT_EQ(short_stop - text.data(), padded_stop - padded.data()) << text;
+    }
+  }
+  const auto read = [](const std::string& text) {
+    const std::string padded = text + "\",\"0.1\"],[\"2.0\"";
+    Decimal value{-1};
+    const char* stop = parse_decimal_prefix(padded.data(), padded.data() + padded.size(), value);
+    EXPECT_EQ(stop == nullptr ? std::string("refused") : std::string(padded.data(), stop), text);
+    return value.units;
+  };
+  EXPECT_EQ(read("63943.90"), 6'394'390'000'000);
+  EXPECT_EQ(read("0.01234000"), 1'234'000);
+  EXPECT_EQ(read("9999999.99999999"), 999'999'999'999'999);
+  EXPECT_EQ(read("9999999.9999999"), 999'999'999'999'990);
+  EXPECT_EQ(read("12345678.5"), 1'234'567'850'000'000);  // 8 integer digits: the byte loop
+  EXPECT_EQ(read("1.123456780"), 112'345'678);           // a 9th fractional zero: the byte loop
+  EXPECT_EQ(read("5."), 500'000'000);
+  EXPECT_EQ(read("0"), 0);
+  EXPECT_EQ(read("1000"), 100'000'000'000);
+  EXPECT_EQ(read("0012"), 1'200'000'000);
+}
+
 TEST(Decimal, FormatsCanonically) {
   EXPECT_EQ(to_string(parsed("63943.90")), "63943.9");
   EXPECT_EQ(to_string(parsed("0.000")), "0");
@@ -151,6 +194,32 @@ TEST(Decimal, FormatParseRoundTripOnRandomValues) {
     Decimal back;
     ASSERT_TRUE(parse_decimal(std::string_view(buf, n), back)) << std::string(buf, n);
     ASSERT_EQ(back, value) << std::string(buf, n);
+  }
+}
+
+// Values below 10^8 (integer part) are formatted by eight-digit blocks: the same canonical text
+// as a plain reading of the units (integer part, then the fraction without trailing zeros).
+TEST(Decimal, BlockFormattingEqualsThePlainReading) {
+  const auto plain = [](std::uint64_t units) {
+    std::string text = std::to_string(units / 100'000'000);
+    std::string fraction = std::to_string(units % 100'000'000);
+    fraction.insert(0, 8 - fraction.size(), '0');
+    while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
+    return fraction.empty() ? text : text + "." + fraction;
+  };
+  std::mt19937_64 rng(99);
+  char buf[kMaxDecimalChars];
+  for (int i = 0; i < 200000; ++i) {
+    std::uint64_t units = (rng() % 10'000'000'000'000'000) >> (rng() % 54);
+    if (i % 4 == 0) units -= units % 1000;  // trailing zeros
+    ASSERT_EQ(std::string(buf, format_decimal(Decimal{static_cast<DecimalUnits>(units)}, buf)),
+              plain(units));
+  }
+  for (const std::uint64_t units :
+       {0ULL, 1ULL, 99'999'999ULL, 100'000'000ULL, 9'999'999'999'999'999ULL,
+        10'000'000'000'000'000ULL, 10'000'000'000'000'001ULL}) {
+    ASSERT_EQ(std::string(buf, format_decimal(Decimal{static_cast<DecimalUnits>(units)}, buf)),
+              plain(units));
   }
 }
 

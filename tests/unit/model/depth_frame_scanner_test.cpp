@@ -216,6 +216,45 @@ TEST(DepthFrameScanner, DecimalsAtTheEdgesOfTheFastShapeParseLikeParseDecimal) {
   }
 }
 
+// Ids, times and names are read 16 bytes a step when 16 are left: every digit count (1..21, a
+// leading zero, at the frame's end or not) and every string length with a byte that needs the
+// generic walk at every position parse as the generic walk parses them.
+TEST(DepthFrameScanner, IdsTimesAndNamesOfEveryLengthParseLikeTheGenericWalk) {
+  const std::string digits = "123456789012345678901";
+  for (std::size_t count = 1; count <= digits.size(); ++count) {
+    for (const std::string& id : {digits.substr(0, count), "0" + digits.substr(0, count - 1)}) {
+      std::string early = R"({"e":"depthUpdate","E":)";
+      for (const char* key : {R"(,"s":"X","U":)", R"(,"u":)", R"(,"b":[],"a":[["1.5","2"]]})"}) {
+        early.append(id).append(key);
+      }
+      const std::string last =
+          R"({"e":"depthUpdate","E":1,"s":"X","b":[],"a":[],"U":1,"u":)" + id + "}";
+      for (const std::string& text : {early, last, wrapped(early)}) {
+        const ParseError error = expect_agree(text);
+        // (19 digits and more may pass int64's or uint64's range: both parsers refuse alike)
+        if (count <= 18) {
+          EXPECT_EQ(error == ParseError::none, id[0] != '0' || count == 1) << text;
+        }
+      }
+    }
+  }
+  for (std::size_t length = 1; length <= 40; ++length) {
+    const std::string name(length, 'a');
+    EXPECT_EQ(expect_agree(wrapped(kPayload, name)), ParseError::none) << name;
+    EXPECT_TRUE(scanned(wrapped(kPayload, name))) << name;
+    for (std::size_t at = 0; at < length; ++at) {
+      for (const std::string& spoiler : {std::string("\\\""), std::string("\\u0041"),
+                                         std::string("\xc3\xa9"), std::string("\x7f")}) {
+        std::string spoiled = name;
+        spoiled.replace(at, 1, spoiler);
+        const std::string text = wrapped(kPayload, spoiled);
+        expect_agree(text);
+        EXPECT_EQ(scanned(text), spoiler == "\x7f") << spoiled;  // DEL is plain JSON text
+      }
+    }
+  }
+}
+
 TEST(DepthFrameScanner, LevelLimitIsLeftToTheGenericWalkWhichRefusesIt) {
   EXPECT_TRUE(scanned(kPayload, 2));
   EXPECT_FALSE(scanned(kPayload, 1));  // two bid levels

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <ctime>
 #include <string>
 
@@ -38,6 +39,25 @@ TEST(UtcTime, AgreesWithGmtimeAcrossCenturies) {
     ASSERT_EQ(mine.second, tm.tm_sec) << s;
     ASSERT_EQ(mine.millisecond, 7) << s;
   }
+}
+
+// The ISO text (two-digit fields copied from a table) equals strftime's over the same sweep,
+// every millisecond width included; years beyond 0..9999 keep the width, clamped.
+TEST(UtcTime, IsoTextAgreesWithStrftimeAndKeepsItsWidth) {
+  for (std::int64_t s = -2208988800; s < 7258118400; s += 319'993) {
+    const std::time_t t = static_cast<std::time_t>(s);
+    std::tm tm{};
+    ASSERT_NE(gmtime_r(&t, &tm), nullptr);
+    char expected[40];
+    const std::size_t n = std::strftime(expected, sizeof expected, "%Y-%m-%dT%H:%M:%S", &tm);
+    const int ms = static_cast<int>((s * 7) % 1000 + 1000) % 1000;
+    char millis[8];
+    std::snprintf(millis, sizeof millis, ".%03dZ", ms);
+    ASSERT_EQ(iso(s * 1000 + ms), std::string(expected, n) + millis) << s;
+  }
+  EXPECT_EQ(iso(253402300800000), "9999-01-01T00:00:00.000Z");  // year 10000: clamped
+  EXPECT_EQ(iso(-62198755200000), "0000-01-01T00:00:00.000Z");  // year -1: clamped
+  EXPECT_EQ(iso(-62167219200000), "0000-01-01T00:00:00.000Z");  // year 0
 }
 
 }  // namespace
