@@ -53,10 +53,11 @@ std::string_view raw_value_at(std::string_view header, std::size_t start) {
   return header.substr(start, end - start);
 }
 
-// Calls on_key(name, raw value) for each "name": of `header`, in order, until it returns false.
-// A pattern "name": (a name without quotes) spans two consecutive quotes, the second followed by
-// ':', so one walk from quote to quote finds every place header.find("\"name\":") could, and the
-// caller dispatches on the name once per key instead of comparing every name at every quote.
+// Calls on_key(name, value start) for each "name": of `header`, in order, until it returns
+// false; the value starts just past the colon. A pattern "name": (a name without quotes) spans
+// two consecutive quotes, the second followed by ':', so one walk from quote to quote finds every
+// place header.find("\"name\":") could, and the caller dispatches on the name once per key
+// instead of comparing every name at every quote.
 template <typename OnKey>
 void for_each_key(std::string_view header, OnKey&& on_key) {
   const char* const begin = header.data();
@@ -71,8 +72,7 @@ void for_each_key(std::string_view header, OnKey&& on_key) {
     if (close == nullptr) return;
     if (close + 1 < end && close[1] == ':') {
       const std::string_view name(open + 1, static_cast<std::size_t>(close - open - 1));
-      const auto value_start = static_cast<std::size_t>(close + 2 - begin);
-      if (!on_key(name, raw_value_at(header, value_start))) return;
+      if (!on_key(name, static_cast<std::size_t>(close + 2 - begin))) return;
       open = next_quote(close + 1);  // no name starts with ':'
     } else {
       open = close;
@@ -81,17 +81,17 @@ void for_each_key(std::string_view header, OnKey&& on_key) {
 }
 
 // The first raw value of each name `index_of` knows in `header` (index_of(name) < N; N for a name
-// it does not want), empty when absent.
+// it does not want), empty when absent. Only wanted values are delimited.
 template <std::size_t N, typename IndexOf>
 std::array<std::string_view, N> raw_values(std::string_view header, IndexOf&& index_of) {
   std::array<std::string_view, N> values{};
   std::array<bool, N> found{};
   std::size_t left = N;
-  for_each_key(header, [&](std::string_view name, std::string_view raw) {
+  for_each_key(header, [&](std::string_view name, std::size_t value_start) {
     const std::size_t i = index_of(name);
     if (i < N && !found[i]) {
       found[i] = true;
-      values[i] = raw;
+      values[i] = raw_value_at(header, value_start);
       --left;
     }
     return left > 0;
