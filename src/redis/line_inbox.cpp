@@ -1,18 +1,32 @@
 #include "redis/line_inbox.hpp"
 
+#include <algorithm>
+#include <cstddef>
 #include <utility>
 
 namespace depthrec::redis {
 
 void LineInbox::push_line(std::string_view line, std::uint32_t stream, Clock::time_point offered) {
+  if (chunks_used_ == 0 ||
+      chunks_[chunks_used_ - 1].size() + line.size() > chunks_[chunks_used_ - 1].capacity()) {
+    // The next chunk kept from before when the line fits it, else a new one in its place.
+    if (chunks_used_ == chunks_.size() || chunks_[chunks_used_].capacity() < line.size()) {
+      chunks_.emplace(chunks_.begin() + static_cast<std::ptrdiff_t>(chunks_used_));
+      chunks_[chunks_used_].reserve(std::max(kChunkBytes, line.size()));
+    }
+    ++chunks_used_;
+  }
+  std::string& chunk = chunks_[chunks_used_ - 1];
   Item item;
-  item.offset = bytes_.size();
+  item.chunk = chunks_used_ - 1;
+  item.offset = chunk.size();
   item.size = line.size();
   item.stream = stream;
   item.offered = offered;
-  bytes_.append(line);
+  chunk.append(line);
   items_.push_back(item);
   ++lines_;
+  bytes_ += line.size();
 }
 
 void LineInbox::push_note(Skipped&& skipped) {
@@ -24,19 +38,24 @@ void LineInbox::push_note(Skipped&& skipped) {
 }
 
 void LineInbox::clear() {
-  // A burst's buffer (a frozen Redis, up to --redis-queue lines) is given back; a steady flow's
-  // stays for the next lines.
-  constexpr std::size_t kKeptBytes = std::size_t{8} << 20;
-  if (bytes_.capacity() > kKeptBytes) std::string().swap(bytes_);
-  bytes_.clear();
+  std::size_t kept = 0;
+  std::size_t keep = 0;
+  for (; keep < chunks_.size() && kept + chunks_[keep].capacity() <= kept_bytes_; ++keep) {
+    kept += chunks_[keep].capacity();
+    chunks_[keep].clear();
+  }
+  chunks_.resize(keep);
+  chunks_used_ = 0;
   items_.clear();
   notes_.clear();
   lines_ = 0;
+  bytes_ = 0;
 }
 
 std::string_view LineInbox::line(std::size_t i) const {
   const Item& item = items_[i];
-  return item.note ? std::string_view{} : std::string_view(bytes_).substr(item.offset, item.size);
+  if (item.note) return {};
+  return std::string_view(chunks_[item.chunk]).substr(item.offset, item.size);
 }
 
 std::uint32_t StreamIndex::index_of(std::string_view stream, std::optional<std::uint32_t> id) {

@@ -24,16 +24,21 @@ class LineInbox {
  public:
   using Clock = std::chrono::steady_clock;
   using Skipped = std::map<std::string, SkippedRange>;  // by key
+  static constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
+
+  // `kept_bytes`: the buffers clear() keeps for the next lines (the queue's byte bound: memory
+  // faulted in once is reused, not given back and faulted in again at each burst).
+  explicit LineInbox(std::size_t kept_bytes = kChunkBytes) : kept_bytes_(kept_bytes) {}
 
   void push_line(std::string_view line, std::uint32_t stream, Clock::time_point offered);
   void push_note(Skipped&& skipped);
-  // Empties it, keeping the buffers' capacity.
+  // Empties it, keeping up to kept_bytes of buffers.
   void clear();
 
   std::size_t size() const { return items_.size(); }  // lines and notes
   bool empty() const { return items_.empty(); }
   std::size_t lines() const { return lines_; }
-  std::size_t bytes() const { return bytes_.size(); }
+  std::size_t bytes() const { return bytes_; }
 
   bool is_note(std::size_t i) const { return items_[i].note; }
   std::string_view line(std::size_t i) const;
@@ -43,16 +48,22 @@ class LineInbox {
 
  private:
   struct Item {
-    std::size_t offset = 0;  // a line's first byte in bytes_; a note's index in notes_
+    std::size_t chunk = 0;
+    std::size_t offset = 0;  // a line's first byte in its chunk; a note's index in notes_
     std::size_t size = 0;
     std::uint32_t stream = 0;
     bool note = false;
     Clock::time_point offered;
   };
-  std::string bytes_;
+  // The lines, in chunks of kChunkBytes (a longer line has one of its own) that never grow
+  // past their capacity: no copy of what they hold, no doubling of one huge buffer.
+  std::vector<std::string> chunks_;
+  std::size_t chunks_used_ = 0;  // chunks_[0, chunks_used_) hold lines, the last one filling
   std::vector<Item> items_;
   std::vector<Skipped> notes_;
   std::size_t lines_ = 0;
+  std::size_t bytes_ = 0;
+  std::size_t kept_bytes_;
 };
 
 // The streams offered lines name, by a small index (what a LineInbox item carries instead of the

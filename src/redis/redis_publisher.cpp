@@ -27,6 +27,11 @@ bool is_duplicate_refusal(const RedisReply& reply) {
          reply.text.find("equal or smaller than the target stream top item") != std::string::npos;
 }
 
+// The queue's buffers kept from one burst to the next: up to its byte bound, at most 64 MB.
+std::size_t kept_queue_bytes(const RedisPublisherConfig& config) {
+  return std::min(config.max_queue_bytes, std::size_t{64} << 20);
+}
+
 }  // namespace
 
 struct RedisPublisher::Impl {
@@ -44,9 +49,9 @@ struct RedisPublisher::Impl {
 
   mutable std::mutex mutex;
   std::condition_variable wake;
-  LineInbox inbox;                     // guarded by mutex
-  std::size_t in_flight = 0;           // lines taken by the worker and not yet settled
-  LineInbox::Skipped pending_skipped;  // dropped since the last line accepted
+  LineInbox inbox{kept_queue_bytes(config)};  // guarded by mutex
+  std::size_t in_flight = 0;                  // lines taken by the worker and not yet settled
+  LineInbox::Skipped pending_skipped;         // dropped since the last line accepted
   bool stopping = false;
   bool worker_waiting = false;  // the worker waits for lines: the next offer wakes it
   RedisPublisherStats stats;
@@ -58,8 +63,8 @@ struct RedisPublisher::Impl {
 
   // Worker thread only.
   EntryPlanner planner;
-  std::vector<std::uint32_t> planner_slots;  // by the inbox's stream index
-  LineInbox taken;                           // the inbox taken last, planned from taken_next
+  std::vector<std::uint32_t> planner_slots;   // by the inbox's stream index
+  LineInbox taken{kept_queue_bytes(config)};  // the inbox taken last, planned from taken_next
   std::size_t taken_next = 0;
   std::unique_ptr<RedisConnection> connection;
   std::chrono::milliseconds refusal_backoff = config.backoff_initial;  // after refused entries

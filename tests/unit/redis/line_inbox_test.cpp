@@ -4,6 +4,7 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "redis/line_inbox.hpp"
 
@@ -37,6 +38,28 @@ TEST(LineInbox, LinesAndNotesInTheOrderOffered) {
   EXPECT_TRUE(taken.empty());
   EXPECT_EQ(taken.lines(), 0u);
   EXPECT_EQ(taken.bytes(), 0u);
+}
+
+TEST(LineInbox, LinesAcrossChunksAndLongerThanOneStayWholeAfterClear) {
+  LineInbox inbox(2 * LineInbox::kChunkBytes);
+  const auto now = LineInbox::Clock::now();
+  for (int round = 0; round < 2; ++round) {
+    SCOPED_TRACE(round);
+    std::vector<std::string> offered;
+    for (std::size_t i = 0; i < 1800; ++i)
+      offered.push_back(std::string(600 + i % 7, 'a' + i % 26));
+    offered.insert(offered.begin() + 1234,  // past the first chunk
+                   std::string(LineInbox::kChunkBytes + 1, 'z'));
+    for (std::size_t i = 0; i < offered.size(); ++i)
+      inbox.push_line(offered[i], static_cast<std::uint32_t>(i), now);
+    ASSERT_EQ(inbox.lines(), offered.size());
+    std::size_t whole = 0;
+    for (std::size_t i = 0; i < offered.size(); ++i)
+      if (inbox.line(i) == offered[i] && inbox.stream(i) == i) ++whole;
+    EXPECT_EQ(whole, offered.size());
+    inbox.clear();
+    EXPECT_TRUE(inbox.empty());
+  }
 }
 
 TEST(StreamIndex, ByIdWhileItNamesTheStreamElseByName) {
