@@ -189,12 +189,14 @@ struct RedisPublisher::Impl {
         for (Batch& batch : batches) batch.written = false;
       }
       std::string error;
+      bool sent = true;
       for (Batch& batch : batches) {
         if (batch.written) continue;
-        connection->append_formatted(batch.entries.commands(), batch.entries.size());
+        sent = connection->write_formatted(batch.entries.commands(), batch.entries.size(), error);
+        if (!sent) break;
         batch.written = true;
       }
-      if (!connection->flush(error)) {
+      if (!sent) {
         lost_connection(error);
         continue;
       }
