@@ -6,12 +6,7 @@
 # in a scratch directory and stops it by its pid.
 set -euo pipefail
 old=$1 new=$2 rounds=${3:-3}
-dir=$(mktemp -d /tmp/redis-ratio-XXXXXX)
-sock=$dir/r.sock
-redis-server --port 0 --unixsocket "$sock" --save '' --appendonly no --dir "$dir" >/dev/null &
-server=$!
-trap 'kill "$server"; wait "$server" 2>/dev/null; rm -rf "$dir"' EXIT
-for _ in $(seq 50); do redis-cli -s "$sock" PING >/dev/null 2>&1 && break; sleep 0.1; done
+source "$(dirname "$0")/redis_scratch_server.sh"
 field=$(printf 'x%.0s' $(seq 600))
 for _ in $(seq "$rounds"); do
   redis-cli -s "$sock" FLUSHALL >/dev/null

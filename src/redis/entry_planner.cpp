@@ -22,7 +22,36 @@ std::string gap_line(const SkippedRange& range) {
          "}";
 }
 
+// Puts the planner's entries in a vector, as PlannedEntry (depthrec-replay, tests).
+class VectorOutput final : public EntryOutput {
+ public:
+  explicit VectorOutput(std::vector<PlannedEntry>& out) : out_(out) {}
+  void add(PlannedEntry&& entry) override { out_.push_back(std::move(entry)); }
+  void add_line(const LineEntry& entry) override { out_.push_back(planned_entry(entry)); }
+
+ private:
+  std::vector<PlannedEntry>& out_;
+};
+
 }  // namespace
+
+std::string EntryId::text() const {
+  return server ? "*" : sequenced_id(ms, seq);
+}
+
+PlannedEntry planned_entry(const LineEntry& entry) {
+  PlannedEntry planned;
+  planned.key = entry.route.key;
+  planned.id = entry.id.text();
+  planned.min_id = std::string(entry.min_id);
+  planned.fields = entry_fields(entry.line, entry.fields);
+  planned.sequence = entry.fields.sequence;
+  planned.recv_ns = entry.fields.recv_ns;
+  planned.market = entry.route.market;
+  planned.symbol = entry.route.symbol;
+  planned.stream = entry.route.stream;
+  return planned;
+}
 
 void SkippedRange::add(std::string_view market_name, std::string_view symbol_name,
                        std::string_view stream_name, std::optional<std::uint64_t> sequence) {
@@ -89,11 +118,10 @@ void xadd_arguments(const PlannedEntry& entry, std::string_view maxlen,
   }
 }
 
-void EntryPlanner::place_marker(KeyState& state, PlannedEntry entry,
-                                std::vector<PlannedEntry>& out) {
+void EntryPlanner::place_marker(KeyState& state, PlannedEntry entry, EntryOutput& out) {
   if (state.last_sequence) {
     entry.id = sequenced_id(*state.last_sequence, state.next_sub++);
-    out.push_back(std::move(entry));
+    out.add(std::move(entry));
     return;
   }
   if (state.held.size() >= kMaxHeld) {
@@ -103,31 +131,59 @@ void EntryPlanner::place_marker(KeyState& state, PlannedEntry entry,
   state.held.push_back(std::move(entry));
 }
 
+std::uint32_t EntryPlanner::stream_slot(std::string_view stream) {
+  const auto found = slots_.find(stream);
+  if (found != slots_.end()) return found->second;
+  const auto slot = static_cast<std::uint32_t>(stream_names_.size());
+  stream_names_.emplace_back(stream);
+  stream_routes_.emplace_back();
+  slots_.emplace(std::string(stream), slot);
+  return slot;
+}
+
+EntryPlanner::Route& EntryPlanner::route_of(std::uint32_t stream, const LineFields& fields) {
+  for (Route* route : stream_routes_[stream])
+    if (route->route.market == fields.market && route->route.symbol == fields.symbol) return *route;
+  Route& route = routes_.emplace_back();
+  const std::string& name = stream_names_[stream];
+  route.route = {name, std::string(fields.market), std::string(fields.symbol),
+                 stream_key(options_, fields, name)};
+  if (!is_connection_stream(name)) route.state = &keys_[route.route.key];
+  stream_routes_[stream].push_back(&route);
+  return route;
+}
+
 void EntryPlanner::plan_line(std::string_view line, std::string_view stream,
                              std::vector<PlannedEntry>& out) {
+  VectorOutput output(out);
+  plan_line(line, stream_slot(stream), output);
+}
+
+void EntryPlanner::plan_line(std::string_view line, std::uint32_t stream, EntryOutput& out) {
   if (line.empty()) return;
   const LineFields fields = parse_line_fields(line);
-  PlannedEntry entry;
-  entry.key = stream_key(options_, fields, stream);
-  entry.fields = entry_fields(line, fields);
-  entry.sequence = fields.sequence;
-  entry.recv_ns = fields.recv_ns;
-  entry.market = std::string(fields.market);
-  entry.symbol = std::string(fields.symbol);
-  entry.stream = std::string(stream);
-  if (is_connection_stream(stream)) {
-    entry.id = "*";
-    // Server-time ids: the age is exact up to the recorder's and the server's clocks.
-    const LineOrigin origin = parse_line_origin(line);
-    const std::int64_t min_ms = origin.recv_ns ? *origin.recv_ns / 1'000'000 - max_age_ms_ : 0;
-    if (max_age_ms_ > 0 && min_ms > 0) entry.min_id = std::to_string(min_ms) + "-0";
-    out.push_back(std::move(entry));
+  const Route& route = route_of(stream, fields);
+  if (route.state == nullptr) {
+    // The connections stream: server-time ids, so the age is exact up to the recorder's and the
+    // server's clocks.
+    std::string_view min_id;
+    const std::int64_t min_ms = fields.recv_ns ? *fields.recv_ns / 1'000'000 - max_age_ms_ : 0;
+    if (max_age_ms_ > 0 && min_ms > 0) {
+      connection_min_id_ = std::to_string(min_ms) + "-0";
+      min_id = connection_min_id_;
+    }
+    out.add_line({route.route, line, fields, EntryId{true, 0, 0}, min_id});
     return;
   }
-  KeyState& state = keys_[entry.key];
+  KeyState& state = *route.state;
   if (!fields.sequence) {
-    entry.min_id = state.min_id;
-    place_marker(state, std::move(entry), out);
+    if (state.last_sequence) {
+      const EntryId id{false, *state.last_sequence, state.next_sub++};
+      out.add_line({route.route, line, fields, id, state.min_id});
+      return;
+    }
+    // Held until the key's first sequence: owned, since the line is gone by then.
+    place_marker(state, planned_entry({route.route, line, fields, EntryId{}, state.min_id}), out);
     return;
   }
   const std::uint64_t sequence = *fields.sequence;
@@ -135,7 +191,6 @@ void EntryPlanner::plan_line(std::string_view line, std::string_view stream,
     const auto threshold = state.clock.note(*fields.event_time_ms, sequence, max_age_ms_);
     if (threshold) state.min_id = sequenced_id(*threshold, 0);
   }
-  entry.min_id = state.min_id;
   if (!state.held.empty()) {
     // Held markers go just before this record: <seq - 1>-1.. (after whatever another recorder
     // published up to seq - 1).
@@ -143,21 +198,26 @@ void EntryPlanner::plan_line(std::string_view line, std::string_view stream,
     std::uint64_t sub = 1;
     for (PlannedEntry& held : state.held) {
       held.id = sequenced_id(before, sub++);
-      out.push_back(std::move(held));
+      out.add(std::move(held));
     }
     state.held.clear();
   }
-  entry.id = sequenced_id(sequence, 0);
   // A sequence at or below the last one keeps the key's position (Redis refuses the entry).
   if (!state.last_sequence || sequence > *state.last_sequence) {
     state.last_sequence = sequence;
     state.next_sub = 1;
   }
-  out.push_back(std::move(entry));
+  out.add_line({route.route, line, fields, EntryId{false, sequence, 0}, state.min_id});
 }
 
 void EntryPlanner::plan_skipped(const std::string& key, const SkippedRange& range,
                                 std::vector<PlannedEntry>& out) {
+  VectorOutput output(out);
+  plan_skipped(key, range, output);
+}
+
+void EntryPlanner::plan_skipped(const std::string& key, const SkippedRange& range,
+                                EntryOutput& out) {
   KeyState& state = keys_[key];
   if (range.last_sequence &&
       (!state.last_sequence || *range.last_sequence > *state.last_sequence)) {
@@ -183,7 +243,7 @@ void EntryPlanner::plan_skipped(const std::string& key, const SkippedRange& rang
                   {"dropped", std::to_string(range.count)}};
   if (is_connection_stream(range.stream)) {
     entry.id = "*";
-    out.push_back(std::move(entry));
+    out.add(std::move(entry));
     return;
   }
   entry.min_id = state.min_id;

@@ -22,6 +22,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,12 +64,59 @@ struct SkippedRange {
   std::string stream;
   void add(const LineFields& fields, std::string_view stream_name);
   void add(const PlannedEntry& entry);  // an entry Redis refused (a gap entry: its whole range)
-
- private:
   void add(std::string_view market_name, std::string_view symbol_name, std::string_view stream_name,
            std::optional<std::uint64_t> sequence);
+
+ private:
   void widen(std::optional<std::uint64_t> sequence);
 };
+
+// Where the entries of a stream's lines go, and who they are about (a gap entry names them): one
+// per stream name and the market and symbol its lines carry (as they carry them: empty when
+// absent), owned by the planner, which finds it once per stream rather than per line.
+struct EntryRoute {
+  std::string stream;
+  std::string market;
+  std::string symbol;
+  std::string key;
+};
+
+// An entry's id: the server's ("*") or <ms>-<seq>.
+struct EntryId {
+  bool server = false;
+  std::uint64_t ms = 0;
+  std::uint64_t seq = 0;
+  std::string text() const;
+};
+
+// One entry of the line being planned, by reference: valid during EntryOutput::add_line only.
+struct LineEntry {
+  const EntryRoute& route;
+  std::string_view line;
+  const LineFields& fields;  // parse_line_fields(line)
+  EntryId id;
+  std::string_view min_id;  // XADD MINID ~ <min_id>; empty: none
+};
+
+// Where the planner puts what it plans: entries it owns (held markers it releases, gap entries),
+// and the entry of the line being planned by reference, so that the sink writes that one
+// straight into its batch (entry_batch.hpp) without building a PlannedEntry.
+class EntryOutput {
+ public:
+  EntryOutput() = default;
+  virtual ~EntryOutput() = default;
+  virtual void add(PlannedEntry&& entry) = 0;
+  virtual void add_line(const LineEntry& entry) = 0;
+
+ protected:  // copied and moved as the class it is, never sliced
+  EntryOutput(const EntryOutput&) = default;
+  EntryOutput(EntryOutput&&) = default;
+  EntryOutput& operator=(const EntryOutput&) = default;
+  EntryOutput& operator=(EntryOutput&&) = default;
+};
+
+// The PlannedEntry of a line's entry (what EntryOutput::add_line stands for).
+PlannedEntry planned_entry(const LineEntry& entry);
 
 class EntryPlanner {
  public:
@@ -79,11 +129,19 @@ class EntryPlanner {
   // The entries for one recorded line (no '\n') of `stream`, appended to `out`: held markers
   // first when the line releases them. Lines with nothing to publish (empty) add none.
   void plan_line(std::string_view line, std::string_view stream, std::vector<PlannedEntry>& out);
+  // The same, for the sink's hot path: `stream` is a slot stream_slot() gave, and the entries go
+  // to `out`, the line's own by reference.
+  void plan_line(std::string_view line, std::uint32_t stream, EntryOutput& out);
+  // The slot of a stream name (the same name, the same slot).
+  std::uint32_t stream_slot(std::string_view stream);
+  // The stream name of a slot stream_slot() gave (valid until the next new slot).
+  std::string_view slot_stream(std::uint32_t slot) const { return stream_names_[slot]; }
 
   // Records of `key` were skipped: its gap entry is appended to `out` (held like a marker when
   // the key has no sequence yet and the range none either). Markers after it go after `to`.
   void plan_skipped(const std::string& key, const SkippedRange& range,
                     std::vector<PlannedEntry>& out);
+  void plan_skipped(const std::string& key, const SkippedRange& range, EntryOutput& out);
 
   // Markers held for want of a sequence that were given up (kMaxHeld exceeded, or at stop).
   std::uint64_t markers_abandoned() const { return markers_abandoned_; }
@@ -100,11 +158,22 @@ class EntryPlanner {
     SequenceClock clock;  // --redis-max-age
     std::string min_id;
   };
-  void place_marker(KeyState& state, PlannedEntry entry, std::vector<PlannedEntry>& out);
+  // A route and its key's state (nullptr for the connections stream: server ids, no state).
+  struct Route {
+    EntryRoute route;
+    KeyState* state = nullptr;
+  };
+  void place_marker(KeyState& state, PlannedEntry entry, EntryOutput& out);
+  Route& route_of(std::uint32_t stream, const LineFields& fields);
 
   KeyOptions options_;
   std::int64_t max_age_ms_ = 0;
-  std::unordered_map<std::string, KeyState> keys_;
+  std::unordered_map<std::string, KeyState> keys_;  // node-based: a Route keeps its KeyState*
+  std::deque<Route> routes_;                        // stable addresses: entries refer to them
+  std::vector<std::string> stream_names_;           // by slot
+  std::vector<std::vector<Route*>> stream_routes_;  // by slot: one per market and symbol seen
+  std::map<std::string, std::uint32_t, std::less<>> slots_;
+  std::string connection_min_id_;  // the last connections entry's MINID (its text, by reference)
   std::uint64_t markers_abandoned_ = 0;
 };
 

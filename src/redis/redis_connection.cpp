@@ -1,7 +1,11 @@
 #include "redis/redis_connection.hpp"
 
 #include <hiredis/hiredis.h>
+#include <sys/socket.h>
 #include <sys/time.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <utility>
 
@@ -163,6 +167,27 @@ bool RedisConnection::flush(std::string& error) {
       return false;
     }
   }
+  return true;
+}
+
+bool RedisConnection::write_formatted(std::string_view commands, std::size_t count,
+                                      std::string& error) {
+  if (!flush(error)) return false;
+  redisContext* context = impl_->context.get();
+  while (!commands.empty()) {
+    // The socket has the connection's timeout (SO_SNDTIMEO): a frozen server fails it, EAGAIN.
+    const ssize_t sent = ::send(context->fd, commands.data(), commands.size(), MSG_NOSIGNAL);
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent <= 0) {
+      error = sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
+                  ? "timed out writing to the server"
+                  : "write: " + std::string(sent < 0 ? std::strerror(errno) : "closed");
+      impl_->appended = 0;
+      return false;
+    }
+    commands.remove_prefix(static_cast<std::size_t>(sent));
+  }
+  impl_->appended += count;
   return true;
 }
 

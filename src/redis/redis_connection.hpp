@@ -50,6 +50,10 @@ class RedisConnection {
   // Writes what was appended without waiting for replies: Redis works on a batch while the
   // caller prepares the next. False on a connection failure or timeout, as read_replies.
   bool flush(std::string& error);
+  // Writes `count` commands already in RESP straight to the socket (after anything appended),
+  // without copying them into hiredis' output buffer first: the sink's batches, hundreds of KB.
+  // Their replies are read as the appended ones'. False on a failure or timeout, as flush.
+  bool write_formatted(std::string_view commands, std::size_t count, std::string& error);
   // One command, one round trip (tests, set-up): nullopt with `error` on a connection failure.
   std::optional<RedisReply> command(const std::vector<std::string_view>& argv, std::string& error);
 

@@ -3,16 +3,18 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
-#include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "depthrec/records.hpp"
+#include "redis/entry_batch.hpp"
 #include "redis/entry_planner.hpp"
+#include "redis/line_inbox.hpp"
 #include "redis/redis_connection.hpp"
 #include "redis/repair_ordered_planner.hpp"
-#include "redis/resp_command.hpp"
 #include "redis/write_lag.hpp"
 
 namespace depthrec::redis {
@@ -26,13 +28,10 @@ bool is_duplicate_refusal(const RedisReply& reply) {
          reply.text.find("equal or smaller than the target stream top item") != std::string::npos;
 }
 
-// One queued item: a record line, or (lines empty) what the keys lost since the last line taken.
-struct QueuedItem {
-  std::string line;
-  std::string stream;
-  std::map<std::string, SkippedRange> skipped;
-  Clock::time_point offered;  // when offer() took the line (the sink's queue lag)
-};
+// The queue's buffers kept from one burst to the next: up to its byte bound, at most 64 MB.
+std::size_t kept_queue_bytes(const RedisPublisherConfig& config) {
+  return std::min(config.max_queue_bytes, std::size_t{64} << 20);
+}
 
 }  // namespace
 
@@ -53,54 +52,60 @@ struct RedisPublisher::Impl {
 
   mutable std::mutex mutex;
   std::condition_variable wake;
-  std::deque<QueuedItem> queue;  // guarded by mutex
-  std::size_t queued_bytes = 0;
-  std::size_t in_flight = 0;  // lines taken by the worker and not yet settled
-  std::map<std::string, SkippedRange> pending_skipped;  // dropped since the last line accepted
+  LineInbox inbox{kept_queue_bytes(config)};  // guarded by mutex
+  std::size_t in_flight = 0;                  // lines taken by the worker and not yet settled
+  LineInbox::Skipped pending_skipped;         // dropped since the last line accepted
   bool stopping = false;
+  bool worker_waiting = false;  // the worker waits for lines: the next offer wakes it
   RedisPublisherStats stats;
-  WriteLagHistogram write_lag;  // frame receipt (recv_ns) to the write() of the batch
-  WriteLagHistogram queue_lag;  // offer() to the write(): the sink's part of it alone
+  StreamIndex streams;  // the inbox's stream indexes
+
+  mutable std::mutex lag_mutex;  // the worker's lag figures, read by stats()
+  WriteLagHistogram write_lag;   // frame receipt (recv_ns) to the write() of the batch
+  WriteLagHistogram queue_lag;   // offer() to the write(): the sink's part of it alone
 
   // Worker thread only.
-  RepairOrderedPlanner planner;
+  RepairOrderedPlanner planner;               // with --repair-trades, behind the trade-repair hold
+  std::vector<std::uint32_t> planner_slots;   // by the inbox's stream index
+  LineInbox taken{kept_queue_bytes(config)};  // the inbox taken last, planned from taken_next
+  std::size_t taken_next = 0;
+  bool drain = false;  // stopping and nothing left to take: what the trade-repair hold has goes
   std::unique_ptr<RedisConnection> connection;
   std::chrono::milliseconds refusal_backoff = config.backoff_initial;  // after refused entries
-  std::vector<std::string_view> argv;  // one entry's XADD (capacity reused)
   std::thread worker;
 
-  bool offer(std::string_view lines, std::string_view stream) {
+  bool offer(std::string_view lines, std::string_view stream,
+             std::optional<std::uint32_t> stream_id) {
     bool all_kept = true;
+    bool notify = false;
     const Clock::time_point offered = Clock::now();
-    std::lock_guard<std::mutex> lock(mutex);
-    while (!lines.empty()) {
-      const std::size_t end = lines.find('\n');
-      const std::string_view line = lines.substr(0, end);
-      lines = end == std::string_view::npos ? std::string_view{} : lines.substr(end + 1);
-      if (line.empty()) continue;
-      ++stats.offered;
-      const std::size_t depth = queue.size() + in_flight;
-      if (stopping || depth >= config.queue_capacity ||
-          queued_bytes + line.size() > config.max_queue_bytes) {
-        note_dropped_locked(line, stream);
-        all_kept = false;
-        continue;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      const std::uint32_t index = streams.index_of(stream, stream_id);
+      while (!lines.empty()) {
+        const std::size_t end = lines.find('\n');
+        const std::string_view line = lines.substr(0, end);
+        lines = end == std::string_view::npos ? std::string_view{} : lines.substr(end + 1);
+        if (line.empty()) continue;
+        ++stats.offered;
+        if (stopping || inbox.lines() + in_flight >= config.queue_capacity ||
+            inbox.bytes() + line.size() > config.max_queue_bytes) {
+          note_dropped_locked(line, stream);
+          all_kept = false;
+          continue;
+        }
+        if (!pending_skipped.empty()) {
+          inbox.push_note(std::move(pending_skipped));
+          pending_skipped.clear();
+        }
+        inbox.push_line(line, index, offered);
+        stats.queue_peak = std::max(stats.queue_peak, inbox.lines() + in_flight);
+        notify = notify || worker_waiting;
+        worker_waiting = false;
       }
-      if (!pending_skipped.empty()) {
-        QueuedItem note;
-        note.skipped = std::move(pending_skipped);
-        pending_skipped.clear();
-        queue.push_back(std::move(note));
-      }
-      QueuedItem item;
-      item.line = std::string(line);
-      item.stream = std::string(stream);
-      item.offered = offered;
-      queued_bytes += line.size();
-      queue.push_back(std::move(item));
-      stats.queue_peak = std::max(stats.queue_peak, queue.size() + in_flight);
-      if (queue.size() == 1 || queue.size() >= config.batch_max) wake.notify_one();
     }
+    // Outside the lock, so the woken worker does not block on it at once.
+    if (notify) wake.notify_one();
     return all_kept;
   }
 
@@ -126,13 +131,16 @@ struct RedisPublisher::Impl {
   // taking turns (bench/README.md, "Redis Streams sink").
   static constexpr std::size_t kBatchesInFlight = 2;
 
-  // One pipelined batch: the items taken, their entries, their XADDs in RESP, and whether those
-  // were written on the current connection (a new connection writes every batch again).
+  // One pipelined batch: its XADDs and what settling them needs, when each of its lines was
+  // offered, and whether it was written on the current connection (a new connection writes
+  // every batch again).
   struct Batch {
-    std::vector<QueuedItem> items;
-    std::vector<PlannedEntry> entries;
-    std::string commands;
-    // Record lines planned into it (a line the trade-repair hold kept: in the batch releasing it).
+    explicit Batch(const std::string& maxlen) : entries(maxlen) {}
+    EntryBatch entries;
+    std::vector<Clock::time_point> offered;  // per line taken
+    std::size_t items = 0;                   // lines and notes taken
+    // Record lines planned into it: a line the trade-repair hold kept is in the batch releasing
+    // it (what is lost if the batch is never sent).
     std::size_t lines = 0;
     bool written = false;
     bool lag_noted = false;
@@ -141,51 +149,46 @@ struct RedisPublisher::Impl {
   void run() {
     std::chrono::milliseconds backoff = config.backoff_initial;
     std::deque<Batch> batches;
-    Batch spare;
+    // Settled batches' buffers are reused: a batch's commands are hundreds of KB, which malloc
+    // would map and fault in afresh each time.
+    std::vector<Batch> spares;
     std::vector<RedisReply> replies;
     bool ever_connected = false;
     Clock::time_point drain_deadline = Clock::time_point::max();
-    bool drain = false;  // stopping and the queue empty: what the trade-repair hold has goes
     for (;;) {
       if (batches.size() < kBatchesInFlight) {
-        // A settled batch's buffers are reused: a batch's commands are hundreds of KB, which
-        // malloc would map and fault in afresh each time.
-        Batch batch = std::exchange(spare, Batch{});
-        batch.items.clear();
-        batch.entries.clear();
-        batch.commands.clear();
-        batch.lines = 0;
-        batch.written = false;
-        batch.lag_noted = false;
-        {
+        if (taken_next == taken.size()) {
           std::unique_lock<std::mutex> lock(mutex);
           // Waits only with nothing in flight; with a batch in flight it takes what is there.
-          if (batches.empty())
+          if (batches.empty() && inbox.empty() && pending_skipped.empty() && !stopping) {
+            worker_waiting = true;
             wake.wait_for(lock, std::chrono::milliseconds(50),
-                          [&] { return stopping || !queue.empty() || !pending_skipped.empty(); });
-          if (stopping && drain_deadline == Clock::time_point::max())
-            drain_deadline = Clock::now() + config.drain_timeout;
-          drain = stopping && queue.empty();
-          if (batches.empty() && queue.empty() && pending_skipped.empty() && stopping &&
+                          [&] { return stopping || !inbox.empty() || !pending_skipped.empty(); });
+            worker_waiting = false;
+          }
+          note_stopping_locked(drain_deadline);
+          if (batches.empty() && inbox.empty() && pending_skipped.empty() && stopping &&
               !planner.holding())
             break;
-          take_locked(batch.items);
+          drain = stopping && inbox.empty();
+          take_locked();
         }
         // Planned and formatted without the lock: offer() never waits for the worker's CPU.
-        batch.lines = plan(batch.items, batch.entries, drain);
-        if (!batch.entries.empty() || !batch.items.empty()) {
-          for (const PlannedEntry& entry : batch.entries) {
-            xadd_arguments(entry, maxlen_text, argv);
-            append_resp_command(batch.commands, argv);
-          }
+        if (spares.empty()) spares.emplace_back(maxlen_text);
+        Batch batch = std::move(spares.back());
+        spares.pop_back();
+        plan(batch);
+        if (batch.items > 0 || !batch.entries.empty())
           batches.push_back(std::move(batch));
-        }
+        else
+          spares.push_back(std::move(batch));
         if (batches.empty()) continue;
       }
       if (Clock::now() >= drain_deadline) break;
       if (!connection) {
         if (!connect(ever_connected, backoff)) {
           std::unique_lock<std::mutex> lock(mutex);
+          note_stopping_locked(drain_deadline);
           auto wait = std::chrono::duration_cast<Clock::duration>(backoff);
           if (drain_deadline != Clock::time_point::max())
             wait = std::min(wait, drain_deadline - Clock::now());
@@ -196,12 +199,14 @@ struct RedisPublisher::Impl {
         for (Batch& batch : batches) batch.written = false;
       }
       std::string error;
+      bool sent = true;
       for (Batch& batch : batches) {
         if (batch.written) continue;
-        connection->append_formatted(batch.commands, batch.entries.size());
+        sent = connection->write_formatted(batch.entries.commands(), batch.entries.size(), error);
+        if (!sent) break;
         batch.written = true;
       }
-      if (!connection->flush(error)) {
+      if (!sent) {
         lost_connection(error);
         continue;
       }
@@ -213,8 +218,8 @@ struct RedisPublisher::Impl {
         lost_connection(error);
         continue;
       }
-      const bool refused = settle(batches.front().items, batches.front().entries, replies);
-      spare = std::move(batches.front());
+      const bool refused = settle(batches.front(), replies);
+      spares.push_back(std::move(batches.front()));
       batches.pop_front();
       if (refused) {
         // Redis refused entries (OOM under noeviction): wait before the next batch instead of
@@ -227,40 +232,72 @@ struct RedisPublisher::Impl {
       }
     }
     // What is left (Redis unreachable at stop, or the drain deadline passed) is dropped.
-    planner.planner().abandon_held();
-    std::vector<PlannedEntry> unsent;
-    std::uint64_t lost = planner.release_all(unsent);
-    std::lock_guard<std::mutex> lock(mutex);
+    planner.abandon_held();
+    std::uint64_t lost = planner.drop_held();
     for (const Batch& batch : batches) lost += batch.lines;
-    for (const QueuedItem& item : queue)
-      if (!item.line.empty()) ++lost;
-    queue.clear();
+    for (std::size_t i = taken_next; i < taken.size(); ++i)
+      if (!taken.is_note(i)) ++lost;
+    std::lock_guard<std::mutex> lock(mutex);
+    lost += inbox.lines();
+    inbox.clear();
     in_flight = 0;
-    queued_bytes = 0;
     stats.dropped += lost;
-    stats.markers_abandoned = planner.planner().markers_abandoned();
+    stats.markers_abandoned = planner.markers_abandoned();
     stats.repair_hold = planner.hold_counts();
     stats.connected = false;
     connection.reset();
   }
 
-  // Moves up to batch_max queued items into `items` (mutex held), and the note of what keys
-  // lost when no line follows it.
-  void take_locked(std::vector<QueuedItem>& items) {
-    while (!queue.empty() && items.size() < config.batch_max) {
-      queued_bytes -= queue.front().line.size();
-      if (!queue.front().line.empty()) ++in_flight;
-      items.push_back(std::move(queue.front()));
-      queue.pop_front();
-    }
-    if (queue.empty() && !pending_skipped.empty() && items.size() < config.batch_max) {
+  // Stopping: what is left has drain_timeout from now to be published (mutex held).
+  void note_stopping_locked(Clock::time_point& drain_deadline) const {
+    if (stopping && drain_deadline == Clock::time_point::max())
+      drain_deadline = Clock::now() + config.drain_timeout;
+  }
+
+  // Takes the whole inbox (mutex held; `taken` planned to its end), then the note of what keys
+  // lost when no line follows it, and learns the streams named since the last take.
+  void take_locked() {
+    taken.clear();
+    taken_next = 0;
+    std::swap(inbox, taken);
+    in_flight += taken.lines();
+    if (!pending_skipped.empty()) {
       // Lines were dropped after the last one queued and none has come since (the feed
       // paused or ended): their gap entry goes now, after everything taken.
-      QueuedItem note;
-      note.skipped = std::move(pending_skipped);
+      taken.push_note(std::move(pending_skipped));
       pending_skipped.clear();
-      items.push_back(std::move(note));
     }
+    while (planner_slots.size() < streams.size())
+      planner_slots.push_back(
+          planner.stream_slot(streams.name(static_cast<std::uint32_t>(planner_slots.size()))));
+  }
+
+  // Plans up to batch_max taken items (lines and notes of what keys lost) into `batch`, in
+  // queue order, after what the trade-repair hold releases for its time bound, and, when
+  // draining, before all it still holds.
+  void plan(Batch& batch) {
+    batch.entries.clear();
+    batch.offered.clear();
+    batch.items = 0;
+    batch.lines = 0;
+    batch.written = false;
+    batch.lag_noted = false;
+    const std::int64_t now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+            .count();
+    batch.lines += planner.expire(now_ms, batch.entries);
+    for (; taken_next < taken.size() && batch.items < config.batch_max; ++taken_next) {
+      ++batch.items;
+      if (taken.is_note(taken_next)) {
+        for (const auto& [key, range] : taken.note(taken_next))
+          batch.lines += planner.plan_skipped(key, range, batch.entries);
+        continue;
+      }
+      batch.offered.push_back(taken.offered(taken_next));
+      batch.lines += planner.plan_line(
+          taken.line(taken_next), planner_slots[taken.stream(taken_next)], now_ms, batch.entries);
+    }
+    if (drain && taken_next == taken.size()) batch.lines += planner.release_all(batch.entries);
   }
 
   // The write lag of the entries of batches written for the first time (a batch written again
@@ -270,22 +307,22 @@ struct RedisPublisher::Impl {
                                     std::chrono::system_clock::now().time_since_epoch())
                                     .count();
     const Clock::time_point now = Clock::now();
-    std::lock_guard<std::mutex> lock(mutex);
+    std::lock_guard<std::mutex> lock(lag_mutex);
     for (Batch& batch : batches) {
       if (batch.lag_noted) continue;
       batch.lag_noted = true;
-      for (const PlannedEntry& entry : batch.entries)
-        if (entry.recv_ns) write_lag.record(now_ns - *entry.recv_ns);
-      for (const QueuedItem& item : batch.items)
-        if (!item.line.empty())
-          queue_lag.record(
-              std::chrono::duration_cast<std::chrono::nanoseconds>(now - item.offered).count());
+      for (std::size_t i = 0; i < batch.entries.size(); ++i)
+        if (const auto recv_ns = batch.entries.recv_ns(i)) write_lag.record(now_ns - *recv_ns);
+      for (const Clock::time_point offered : batch.offered)
+        queue_lag.record(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(now - offered).count());
     }
   }
 
   bool lines_waiting() {
+    if (taken_next < taken.size()) return true;
     std::lock_guard<std::mutex> lock(mutex);
-    return !queue.empty();
+    return !inbox.empty();
   }
 
   // Opens the connection; false (counted, the error kept) when Redis cannot be reached.
@@ -306,26 +343,6 @@ struct RedisPublisher::Impl {
     return true;
   }
 
-  // Entries for the items taken (lines and notes of what keys lost), in queue order, and what
-  // the trade-repair hold releases (all of it when `drain`). Returns the record lines planned.
-  std::size_t plan(const std::vector<QueuedItem>& items, std::vector<PlannedEntry>& entries,
-                   bool drain) {
-    const std::int64_t now_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
-            .count();
-    std::size_t lines = planner.expire(now_ms, entries);
-    for (const QueuedItem& item : items) {
-      if (item.line.empty()) {
-        for (const auto& [key, range] : item.skipped)
-          lines += planner.plan_skipped(key, range, entries);
-      } else {
-        lines += planner.plan_line(item.line, item.stream, now_ms, entries);
-      }
-    }
-    if (drain) lines += planner.release_all(entries);
-    return lines;
-  }
-
   // The connection dropped or timed out: the batches are kept, written again once reconnected.
   void lost_connection(const std::string& error) {
     connection.reset();
@@ -335,34 +352,42 @@ struct RedisPublisher::Impl {
   }
 
   // Counts the replies; true when Redis refused any entry for another reason than a duplicate.
-  bool settle(const std::vector<QueuedItem>& items, const std::vector<PlannedEntry>& entries,
-              const std::vector<RedisReply>& replies) {
+  bool settle(const Batch& batch, const std::vector<RedisReply>& replies) {
+    const EntryBatch& entries = batch.entries;
+    const std::size_t answered = std::min(entries.size(), replies.size());
+    std::uint64_t published = 0;
+    std::uint64_t gaps = 0;
+    std::uint64_t duplicates = 0;
     bool refused = false;
-    std::lock_guard<std::mutex> lock(mutex);
-    ++stats.batches;
-    for (std::size_t i = 0; i < entries.size() && i < replies.size(); ++i) {
+    for (std::size_t i = 0; i < answered; ++i) {
       const RedisReply& reply = replies[i];
       if (reply.kind != RedisReply::Kind::error) {
-        ++stats.published;
-        if (entries[i].gap) ++stats.gaps_marked;
+        ++published;
+        if (entries.is_gap(i)) ++gaps;
       } else if (is_duplicate_refusal(reply)) {
-        ++stats.duplicates_suppressed;
+        ++duplicates;
       } else {
-        // Refused for another reason (OOM under maxmemory noeviction, WRONGTYPE...): skipped,
-        // and marked as a gap of its key before the next line accepted; a refused gap entry's
-        // range goes into that next gap entry, so an outage of many batches is named whole.
         refused = true;
-        ++stats.errors;
-        if (!entries[i].gap) ++stats.dropped;
-        stats.last_error = "XADD " + entries[i].key + ": " + reply.text;
-        pending_skipped[entries[i].key].add(entries[i]);
       }
     }
-    std::size_t lines = 0;
-    for (const QueuedItem& item : items)
-      if (!item.line.empty()) ++lines;
-    in_flight -= std::min(in_flight, lines);
-    stats.markers_abandoned = planner.planner().markers_abandoned();
+    std::lock_guard<std::mutex> lock(mutex);
+    ++stats.batches;
+    stats.published += published;
+    stats.gaps_marked += gaps;
+    stats.duplicates_suppressed += duplicates;
+    for (std::size_t i = 0; refused && i < answered; ++i) {
+      const RedisReply& reply = replies[i];
+      if (reply.kind != RedisReply::Kind::error || is_duplicate_refusal(reply)) continue;
+      // Refused for another reason (OOM under maxmemory noeviction, WRONGTYPE...): skipped,
+      // and marked as a gap of its key before the next line accepted; a refused gap entry's
+      // range goes into that next gap entry, so an outage of many batches is named whole.
+      ++stats.errors;
+      if (!entries.is_gap(i)) ++stats.dropped;
+      stats.last_error = "XADD " + entries.key(i) + ": " + reply.text;
+      entries.add_skipped(i, pending_skipped[entries.key(i)]);
+    }
+    in_flight -= std::min(in_flight, batch.offered.size());
+    stats.markers_abandoned = planner.markers_abandoned();
     stats.repair_hold = planner.hold_counts();
     return refused;
   }
@@ -376,7 +401,11 @@ RedisPublisher::~RedisPublisher() {
 }
 
 bool RedisPublisher::offer(std::string_view lines, std::string_view stream) {
-  return impl_->offer(lines, stream);
+  return impl_->offer(lines, stream, std::nullopt);
+}
+
+bool RedisPublisher::offer(std::string_view lines, const RecordContext& context) {
+  return impl_->offer(lines, context.stream, context.stream_id);
 }
 
 void RedisPublisher::stop() {
@@ -399,9 +428,13 @@ LagFigures lag_figures(const WriteLagHistogram& lag) {
 }  // namespace
 
 RedisPublisherStats RedisPublisher::stats() const {
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  RedisPublisherStats out = impl_->stats;
-  out.queue_depth = impl_->queue.size() + impl_->in_flight;
+  RedisPublisherStats out;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    out = impl_->stats;
+    out.queue_depth = impl_->inbox.lines() + impl_->in_flight;
+  }
+  std::lock_guard<std::mutex> lock(impl_->lag_mutex);
   out.write_lag = lag_figures(impl_->write_lag);
   out.queue_lag = lag_figures(impl_->queue_lag);
   return out;

@@ -2,11 +2,13 @@
 // hands it to the file writer; it keeps them in ITS OWN bounded queue and publishes them from ITS
 // OWN thread, in pipelined batches (one XADD per entry, written in RESP into one buffer; two
 // batches in flight), so a slow, frozen or dead Redis never blocks the network thread or the
-// file recording.
+// file recording. An offer copies its line into the queue's buffer under a lock that the sink's
+// thread holds only to swap that buffer for its drained one (line_inbox.hpp), and wakes the
+// thread only when it waits.
 //
 //   RedisPublisherConfig config;            // url, keys, maxlen, queue bound...
 //   RedisPublisher redis(config);           // starts its thread (connects in the background)
-//   redis.offer(line, context.stream);      // copies the line; never waits on I/O
+//   redis.offer(line, context);             // copies the line; never waits on I/O
 //   ...
 //   redis.stop();                           // drains (within drain_timeout), closes, joins
 //
@@ -31,6 +33,10 @@
 #include "redis/redis_url.hpp"
 #include "redis/repair_hold.hpp"
 #include "redis/stream_entry.hpp"
+
+namespace depthrec {
+struct RecordContext;  // depthrec/records.hpp
+}  // namespace depthrec
 
 namespace depthrec::redis {
 
@@ -86,6 +92,9 @@ class RedisPublisher {
   // Queues a copy of `lines` (one or more '\n'-separated records) of stream `stream`. Never
   // waits on I/O; false if any line was dropped (counted).
   bool offer(std::string_view lines, std::string_view stream);
+  // The same for the recorder's records: `context.stream_id` finds the stream's slot without a
+  // lookup by name (the name still decides: an id reused for another stream is looked up).
+  bool offer(std::string_view lines, const RecordContext& context);
 
   // Publishes what is queued (for at most drain_timeout), then closes and joins. Idempotent.
   void stop();

@@ -8,13 +8,13 @@ RepairOrderedPlanner::RepairOrderedPlanner(KeyOptions keys, std::int64_t max_age
   if (limits) hold_.emplace(keys, *limits, LateLines::skip);
 }
 
-std::size_t RepairOrderedPlanner::plan_released(std::vector<PlannedEntry>& out) {
+std::size_t RepairOrderedPlanner::plan_released(EntryOutput& out) {
   std::size_t lines = 0;
   for (const ReleasedLine& released : released_) {
     if (!released.skipped_key.empty()) {
       planner_.plan_skipped(released.skipped_key, released.skipped, out);
     } else {
-      planner_.plan_line(released.line, released.stream, out);
+      planner_.plan_line(released.line, planner_.stream_slot(released.stream), out);
       ++lines;
     }
   }
@@ -22,17 +22,17 @@ std::size_t RepairOrderedPlanner::plan_released(std::vector<PlannedEntry>& out) 
   return lines;
 }
 
-std::size_t RepairOrderedPlanner::plan_line(std::string_view line, std::string_view stream,
-                                            std::int64_t now_ms, std::vector<PlannedEntry>& out) {
-  if (!hold_ || hold_->offer(line, stream, true, now_ms, released_)) {
-    planner_.plan_line(line, stream, out);
+std::size_t RepairOrderedPlanner::plan_line(std::string_view line, std::uint32_t slot,
+                                            std::int64_t now_ms, EntryOutput& out) {
+  if (!hold_ || hold_->offer(line, planner_.slot_stream(slot), true, now_ms, released_)) {
+    planner_.plan_line(line, slot, out);
     return 1;
   }
   return plan_released(out);
 }
 
 std::size_t RepairOrderedPlanner::plan_skipped(const std::string& key, const SkippedRange& range,
-                                               std::vector<PlannedEntry>& out) {
+                                               EntryOutput& out) {
   std::size_t lines = 0;
   if (hold_) {
     hold_->release_key(key, released_);
@@ -42,16 +42,26 @@ std::size_t RepairOrderedPlanner::plan_skipped(const std::string& key, const Ski
   return lines;
 }
 
-std::size_t RepairOrderedPlanner::expire(std::int64_t now_ms, std::vector<PlannedEntry>& out) {
+std::size_t RepairOrderedPlanner::expire(std::int64_t now_ms, EntryOutput& out) {
   if (!hold_) return 0;
   hold_->expire(now_ms, released_);
   return plan_released(out);
 }
 
-std::size_t RepairOrderedPlanner::release_all(std::vector<PlannedEntry>& out) {
+std::size_t RepairOrderedPlanner::release_all(EntryOutput& out) {
   if (!hold_) return 0;
   hold_->release_all(released_);
   return plan_released(out);
+}
+
+std::size_t RepairOrderedPlanner::drop_held() {
+  if (!hold_) return 0;
+  hold_->release_all(released_);
+  std::size_t lines = 0;
+  for (const ReleasedLine& released : released_)
+    if (released.skipped_key.empty()) ++lines;
+  released_.clear();
+  return lines;
 }
 
 }  // namespace depthrec::redis

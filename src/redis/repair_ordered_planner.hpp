@@ -21,23 +21,29 @@ class RepairOrderedPlanner {
   RepairOrderedPlanner(KeyOptions keys, std::int64_t max_age_ms,
                        std::optional<RepairHoldLimits> limits);
 
+  // The planner's slot of a stream name (EntryPlanner::stream_slot).
+  std::uint32_t stream_slot(std::string_view stream) { return planner_.stream_slot(stream); }
+
   // Each returns the number of record lines it planned (a line held plans none; a release, many).
-  std::size_t plan_line(std::string_view line, std::string_view stream, std::int64_t now_ms,
-                        std::vector<PlannedEntry>& out);
+  // `slot`: stream_slot() of the line's stream.
+  std::size_t plan_line(std::string_view line, std::uint32_t slot, std::int64_t now_ms,
+                        EntryOutput& out);
   // What `key` lost (its gap entry), after the lines its hold releases (their ids come first).
-  std::size_t plan_skipped(const std::string& key, const SkippedRange& range,
-                           std::vector<PlannedEntry>& out);
+  std::size_t plan_skipped(const std::string& key, const SkippedRange& range, EntryOutput& out);
   // Keys held too long give their gaps up.
-  std::size_t expire(std::int64_t now_ms, std::vector<PlannedEntry>& out);
+  std::size_t expire(std::int64_t now_ms, EntryOutput& out);
   // Everything held goes (at stop).
-  std::size_t release_all(std::vector<PlannedEntry>& out);
+  std::size_t release_all(EntryOutput& out);
+  // Everything held is given up unpublished (Redis unreachable at stop): the lines it held.
+  std::size_t drop_held();
 
   bool holding() const { return hold_ && hold_->holding(); }
   RepairHoldCounts hold_counts() const { return hold_ ? hold_->counts() : RepairHoldCounts{}; }
-  EntryPlanner& planner() { return planner_; }
+  std::uint64_t markers_abandoned() const { return planner_.markers_abandoned(); }
+  void abandon_held() { planner_.abandon_held(); }
 
  private:
-  std::size_t plan_released(std::vector<PlannedEntry>& out);
+  std::size_t plan_released(EntryOutput& out);
 
   EntryPlanner planner_;
   std::optional<RepairHold> hold_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 #include <cstring>
 #include <initializer_list>
 #include <limits>
@@ -39,38 +40,99 @@ std::string_view header_of(std::string_view line) {
   return line.substr(0, end);
 }
 
-// The raw value of the first "name": of each of `names` in `header` (up to ',' or '}', a string
-// with its quotes), or empty: what header.find("\"name\":") per name finds, in one pass over the
-// quotes, since every such pattern starts at one.
-template <std::size_t N>
-std::array<std::string_view, N> raw_values(std::string_view header,
-                                           const std::array<std::string_view, N>& names) {
+// The raw value starting at `start` (just past a key's colon): up to ',' or '}', a string with
+// its quotes; empty when a string's closing quote is missing.
+std::string_view raw_value_at(std::string_view header, std::size_t start) {
+  if (start < header.size() && header[start] == '"') {
+    const std::size_t close = header.find('"', start + 1);
+    return close == std::string_view::npos ? std::string_view{}
+                                           : header.substr(start, close + 1 - start);
+  }
+  std::size_t end = start;
+  while (end < header.size() && header[end] != ',' && header[end] != '}') ++end;
+  return header.substr(start, end - start);
+}
+
+// Calls on_key(name, value start) for each "name": of `header`, in order, until it returns
+// false; the value starts just past the colon. A pattern "name": (a name without quotes) spans
+// two consecutive quotes, the second followed by ':', so one walk from quote to quote finds every
+// place header.find("\"name\":") could, and the caller dispatches on the name once per key
+// instead of comparing every name at every quote.
+template <typename OnKey>
+void for_each_key(std::string_view header, OnKey&& on_key) {
+  const char* const begin = header.data();
+  const char* const end = begin + header.size();
+  const auto next_quote = [end](const char* from) {
+    return from >= end ? nullptr
+                       : static_cast<const char*>(
+                             std::memchr(from, '"', static_cast<std::size_t>(end - from)));
+  };
+  for (const char* open = next_quote(begin); open != nullptr;) {
+    const char* const close = next_quote(open + 1);
+    if (close == nullptr) return;
+    if (close + 1 < end && close[1] == ':') {
+      const std::string_view name(open + 1, static_cast<std::size_t>(close - open - 1));
+      if (!on_key(name, static_cast<std::size_t>(close + 2 - begin))) return;
+      open = next_quote(close + 1);  // no name starts with ':'
+    } else {
+      open = close;
+    }
+  }
+}
+
+// The first raw value of each name `index_of` knows in `header` (index_of(name) < N; N for a name
+// it does not want), empty when absent. Only wanted values are delimited.
+template <std::size_t N, typename IndexOf>
+std::array<std::string_view, N> raw_values(std::string_view header, IndexOf&& index_of) {
   std::array<std::string_view, N> values{};
   std::array<bool, N> found{};
   std::size_t left = N;
-  for (std::size_t at = header.find('"'); at != std::string_view::npos && left > 0;
-       at = header.find('"', at + 1)) {
-    for (std::size_t i = 0; i < N; ++i) {
-      const std::string_view name = names[i];
-      // The closing quote and the colon first: most quotes open or close a value, not a key.
-      if (found[i] || header.size() - at < name.size() + 3 || header[at + 1 + name.size()] != '"' ||
-          header[at + 2 + name.size()] != ':' || header[at + 1] != name[0] ||
-          header.compare(at + 1, name.size(), name) != 0)
-        continue;
+  for_each_key(header, [&](std::string_view name, std::size_t value_start) {
+    const std::size_t i = index_of(name);
+    if (i < N && !found[i]) {
       found[i] = true;
+      values[i] = raw_value_at(header, value_start);
       --left;
-      const std::size_t start = at + name.size() + 3;
-      std::size_t end = start;
-      if (end < header.size() && header[end] == '"') {
-        const std::size_t close = header.find('"', start + 1);
-        if (close != std::string_view::npos) values[i] = header.substr(start, close + 1 - start);
-        continue;
-      }
-      while (end < header.size() && header[end] != ',' && header[end] != '}') ++end;
-      values[i] = header.substr(start, end - start);
     }
-  }
+    return left > 0;
+  });
   return values;
+}
+
+// The names parse_line_fields reads, by their index in its raw values.
+enum LineName : std::size_t {
+  kType,
+  kMarket,
+  kSymbol,
+  kSequenceU,
+  kTradeId,
+  kLastUpdateId,
+  kEventTime,
+  kReceipt,
+  kLineNames
+};
+
+// A key's index among LineName: by its length and first byte, then one comparison.
+std::size_t line_name_index(std::string_view name) {
+  const auto is = [name](std::string_view wanted, LineName index) {
+    return name == wanted ? std::size_t{index} : std::size_t{kLineNames};
+  };
+  switch (name.size()) {
+    case 1:
+      return name[0] == 'u' ? kSequenceU : name[0] == 'E' ? kEventTime : kLineNames;
+    case 2:
+      return is("id", kTradeId);
+    case 4:
+      return is("type", kType);
+    case 6:
+      return name[0] == 'm' ? is("market", kMarket) : is("symbol", kSymbol);
+    case 7:
+      return is("recv_ns", kReceipt);
+    case 12:
+      return is("lastUpdateId", kLastUpdateId);
+    default:
+      return kLineNames;
+  }
 }
 
 std::string_view string_value(std::string_view raw) {
@@ -84,13 +146,11 @@ std::string_view string_value(std::string_view raw) {
 
 std::optional<std::uint64_t> unsigned_value(std::string_view raw) {
   if (raw.empty() || raw.size() > 20) return std::nullopt;
+  // Digits only (from_chars takes no sign for an unsigned type), and none past 2^64 - 1.
   std::uint64_t value = 0;
-  for (const char c : raw) {
-    if (c < '0' || c > '9') return std::nullopt;
-    const auto digit = static_cast<std::uint64_t>(c - '0');
-    if (value > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) return std::nullopt;
-    value = value * 10 + digit;
-  }
+  const char* const end = raw.data() + raw.size();
+  const auto [stop, error] = std::from_chars(raw.data(), end, value);
+  if (error != std::errc() || stop != end) return std::nullopt;
   return value;
 }
 
@@ -114,27 +174,25 @@ std::string seed001_channel(std::string_view channel) {
 
 LineFields parse_line_fields(std::string_view line) {
   LineFields fields;
-  enum Name : std::size_t { type, market, symbol, u, id, last_update_id, event_time, receipt };
-  const auto raw = raw_values<8>(
-      header_of(line), {"type", "market", "symbol", "u", "id", "lastUpdateId", "E", "recv_ns"});
-  fields.type = string_value(raw[type]);
-  fields.market = string_value(raw[market]);
-  fields.symbol = string_value(raw[symbol]);
+  const auto raw = raw_values<kLineNames>(header_of(line), line_name_index);
+  fields.type = string_value(raw[kType]);
+  fields.market = string_value(raw[kMarket]);
+  fields.symbol = string_value(raw[kSymbol]);
   if (fields.type == "depth" || fields.type == "ticker") {
-    fields.sequence = unsigned_value(raw[u]);
+    fields.sequence = unsigned_value(raw[kSequenceU]);
     fields.sequence_name = "u";
   } else if (fields.type == "trade" || fields.type == "aggTrade") {
-    fields.sequence = unsigned_value(raw[id]);
+    fields.sequence = unsigned_value(raw[kTradeId]);
     fields.sequence_name = fields.type == "trade" ? "t" : "a";
   }
   if (!fields.sequence) fields.sequence_name = {};
   if (fields.type == "snapshot" || fields.type == "book")
-    fields.last_update_id = unsigned_value(raw[last_update_id]);
-  const auto event_time_value = unsigned_value(raw[event_time]);
+    fields.last_update_id = unsigned_value(raw[kLastUpdateId]);
+  const auto event_time_value = unsigned_value(raw[kEventTime]);
   if (event_time_value &&
       *event_time_value <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
     fields.event_time_ms = static_cast<std::int64_t>(*event_time_value);
-  const auto recv_ns = unsigned_value(raw[receipt]);
+  const auto recv_ns = unsigned_value(raw[kReceipt]);
   if (recv_ns && *recv_ns <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
     fields.recv_ns = static_cast<std::int64_t>(*recv_ns);
   return fields;
@@ -142,7 +200,9 @@ LineFields parse_line_fields(std::string_view line) {
 
 LineOrigin parse_line_origin(std::string_view line) {
   LineOrigin origin;
-  const auto raw = raw_values<2>(header_of(line), {"stream", "recv_ns"});
+  const auto raw = raw_values<2>(header_of(line), [](std::string_view name) {
+    return name == "stream" ? std::size_t{0} : name == "recv_ns" ? std::size_t{1} : std::size_t{2};
+  });
   origin.stream = string_value(raw[0]);
   const auto recv_ns = unsigned_value(raw[1]);
   if (recv_ns && *recv_ns <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))

@@ -13,7 +13,7 @@ namespace depthrec::session {
 PushInfo Engine::write(std::string& line, const RecordContext& context, bool marker) {
   PushInfo info;
   const auto priority = marker ? AsyncWriter::Priority::marker : AsyncWriter::Priority::data;
-  if (redis_) redis_->offer(line, context.stream);       // a copy: try_push takes the line
+  if (redis_) redis_->offer(line, context);              // a copy: try_push takes the line
   if (parquet_) parquet_->offer(line, context, marker);  // likewise
   if (writer_->try_push(line, context, priority) != AsyncWriter::PushResult::accepted)
     ++queue_drops_;
@@ -83,7 +83,7 @@ SessionHooks Engine::stream_hooks(EngineStream& stream) {
   }
   if (config_.redis_book_every > 0 || config_.redis_book_every_ms > 0) {
     hooks.publish_book = [this](std::string& line, const RecordContext& context) {
-      if (redis_) redis_->offer(line, context.stream);
+      if (redis_) redis_->offer(line, context);
     };
   }
   hooks.schedule = [this](std::chrono::milliseconds delay, std::function<void()> fn) {

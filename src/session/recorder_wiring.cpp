@@ -91,7 +91,7 @@ void Recorder::Impl::prepare() {
     hooks.write = [this](std::string& line, const RecordContext& context, bool marker) {
       session::PushInfo info;
       const auto priority = marker ? AsyncWriter::Priority::marker : AsyncWriter::Priority::data;
-      if (redis) redis->offer(line, context.stream);       // a copy: try_push takes the line
+      if (redis) redis->offer(line, context);              // a copy: try_push takes the line
       if (parquet) parquet->offer(line, context, marker);  // likewise
       if (writer->try_push(line, context, priority) != AsyncWriter::PushResult::accepted)
         ++queue_drops;
@@ -116,7 +116,7 @@ void Recorder::Impl::prepare() {
   }
   if (config.redis_book_every > 0 || config.redis_book_every_ms > 0) {
     hooks.publish_book = [this](std::string& line, const RecordContext& context) {
-      if (redis) redis->offer(line, context.stream);
+      if (redis) redis->offer(line, context);
     };
   }
   hooks.schedule = [this](std::chrono::milliseconds delay, std::function<void()> fn) {

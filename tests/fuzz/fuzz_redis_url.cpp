@@ -5,7 +5,8 @@
 //  - the bytes as record lines (split at '\n'): their entry fields and ids, never a crash; an
 //    entry's data is its line, a sequenced entry's id is <sequence>-0, and ids of one key never
 //    go below the last sequence planned; each line's origin (stream, recv_ns: replay --to-redis)
-//    is a view into the line, never a crash;
+//    is a view into the line, never a crash; the sink's XADDs written in place (EntryBatch) are
+//    byte for byte those of the PlannedEntry path, with MAXLEN and with MINID by age;
 //  - the bytes as a duration (--redis-max-age): refused, or positive and at most 365 days.
 #include <cstddef>
 #include <cstdint>
@@ -15,8 +16,10 @@
 
 #include "fuzz_check.hpp"
 #include "redis/age_trim.hpp"
+#include "redis/entry_batch.hpp"
 #include "redis/entry_planner.hpp"
 #include "redis/redis_url.hpp"
+#include "redis/resp_command.hpp"
 #include "redis/stream_entry.hpp"
 
 namespace {
@@ -27,6 +30,14 @@ void plan_lines(std::string_view text) {
   options.hash_tags = !text.empty() && (text.front() & 1) != 0;
   EntryPlanner planner(options);
   std::vector<PlannedEntry> entries;
+  // The sink's own path over the same lines, trimmed by age when the first byte says so.
+  const std::int64_t max_age_ms = !text.empty() && (text.front() & 2) != 0 ? 60'000 : 0;
+  const std::string maxlen = max_age_ms > 0 ? "" : "10000";
+  EntryPlanner by_value(options, max_age_ms);
+  EntryPlanner in_place(options, max_age_ms);
+  std::vector<PlannedEntry> planned;
+  EntryBatch batch(maxlen);
+  const std::uint32_t slot = in_place.stream_slot("btcusdt@depth@100ms");
   while (!text.empty()) {
     const std::size_t end = text.find('\n');
     const std::string_view line = text.substr(0, end);
@@ -45,8 +56,18 @@ void plan_lines(std::string_view text) {
       FUZZ_CHECK(entries.back().id == std::to_string(*fields.sequence) + "-0");
       FUZZ_CHECK(entries.back().fields.front().second == line);
     }
+    by_value.plan_line(line, "btcusdt@depth@100ms", planned);
+    in_place.plan_line(line, slot, batch);
   }
   planner.abandon_held();
+  FUZZ_CHECK(batch.size() == planned.size());
+  std::string expected;
+  std::vector<std::string_view> argv;
+  for (const PlannedEntry& entry : planned) {
+    xadd_arguments(entry, maxlen, argv);
+    append_resp_command(expected, argv);
+  }
+  FUZZ_CHECK(batch.commands() == expected);
 }
 
 }  // namespace

@@ -128,6 +128,15 @@ TEST(LineFieldsScan, FindsWhatASearchPerNameFinds) {
       "{",
       "\"",
       R"({"":"","type":"","u":,"E":})",
+      // Names inside keys and values (escaped quotes), empty names, keys without values.
+      R"({"\"u":5,"u":6,"type":"depth"})",
+      R"({"type":"depth","x":"a\"u":7,"u":8})",
+      R"({"type":"aggTrade","id""id":3,"id":4})",
+      R"({"type":"trade","":"id":9,"id":10})",
+      R"({"type":"depth",,"u"::1,"u":2})",
+      R"({"type":"depth","symbol":"BTC""market":"spot","u":00000000000000000001})",
+      R"({"type":"trade","id":18446744073709551616,"recv_ns":-5})",
+      R"({"type":"trade","id":+7,"recv_ns":007})",
   };
   for (const std::string& line : lines) expect_same_fields(line);
   // Every prefix of the recorded shapes: names cut at every byte.

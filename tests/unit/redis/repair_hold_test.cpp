@@ -37,15 +37,22 @@ std::string hold_fill_line(std::uint64_t from, std::uint64_t to, const std::stri
          std::to_string(to - from + 1) + R"(,"status":")" + status + R"(","filled":0})";
 }
 
+// The entries planned, as PlannedEntry (a line's own entry converted: planned_entry()).
+struct HoldEntries final : EntryOutput {
+  void add(PlannedEntry&& entry) override { entries.push_back(std::move(entry)); }
+  void add_line(const LineEntry& entry) override { entries.push_back(planned_entry(entry)); }
+  std::vector<PlannedEntry> entries;
+};
+
 // Plans lines of ethusdt@aggTrade, keeping "<id> <type>" of every entry planned.
 struct HoldHarness {
   explicit HoldHarness(std::optional<RepairHoldLimits> limits = RepairHoldLimits{})
       : planner(KeyOptions{}, 0, limits) {}
   std::vector<std::string> line(const std::string& text, std::int64_t now_ms = 0,
                                 const std::string& stream = kHoldStream) {
-    std::vector<PlannedEntry> out;
-    planner.plan_line(text, stream, now_ms, out);
-    return described(out);
+    HoldEntries out;
+    planner.plan_line(text, planner.stream_slot(stream), now_ms, out);
+    return described(out.entries);
   }
   static std::vector<std::string> described(const std::vector<PlannedEntry>& entries) {
     std::vector<std::string> ids;
@@ -132,14 +139,14 @@ TEST(RepairHold, TheLineBoundGivesTheGapUpAndItsLateTradesBecomeOneGapEntry) {
       << "a 4th line held is one too many: released as they are";
   EXPECT_TRUE(h.line(hold_trade_line(11, true)).empty()) << "late: below the stream's top";
   EXPECT_TRUE(h.line(hold_trade_line(12, true)).empty());
-  std::vector<PlannedEntry> out;
-  h.planner.plan_line(hold_fill_line(11, 12, "filled"), kHoldStream, 0, out);
-  ASSERT_EQ(out.size(), 1u);
-  EXPECT_TRUE(out[0].gap);
-  EXPECT_EQ(out[0].id, "16-1");
-  EXPECT_EQ(out[0].gap_first, 11u);
-  EXPECT_EQ(out[0].gap_last, 12u);
-  EXPECT_EQ(out[0].gap_count, 3u) << "two trades and the gap_fill not published";
+  HoldEntries out;
+  h.planner.plan_line(hold_fill_line(11, 12, "filled"), h.planner.stream_slot(kHoldStream), 0, out);
+  ASSERT_EQ(out.entries.size(), 1u);
+  EXPECT_TRUE(out.entries[0].gap);
+  EXPECT_EQ(out.entries[0].id, "16-1");
+  EXPECT_EQ(out.entries[0].gap_first, 11u);
+  EXPECT_EQ(out.entries[0].gap_last, 12u);
+  EXPECT_EQ(out.entries[0].gap_count, 3u) << "two trades and the gap_fill not published";
   const RepairHoldCounts counts = h.planner.hold_counts();
   EXPECT_EQ(counts.gaps_given_up, 1u);
   EXPECT_EQ(counts.late_lines, 3u);
@@ -151,10 +158,10 @@ TEST(RepairHold, TheTimeBoundGivesTheGapUp) {
   h.line(hold_trade_line(10), 0);
   h.line(hold_gap_line(11, 11), 0);
   EXPECT_TRUE(h.line(hold_trade_line(12), 600).empty());
-  std::vector<PlannedEntry> out;
+  HoldEntries out;
   EXPECT_EQ(h.planner.expire(1000, out), 0u) << "not older than the bound yet";
   EXPECT_EQ(h.planner.expire(1001, out), 1u);
-  EXPECT_EQ(HoldHarness::described(out), Ids{"12-0 aggTrade"});
+  EXPECT_EQ(HoldHarness::described(out.entries), Ids{"12-0 aggTrade"});
   EXPECT_EQ(h.planner.hold_counts().gaps_given_up, 1u);
 }
 
@@ -169,9 +176,9 @@ TEST(RepairHold, LinesSkippedByTheSinkReleaseTheirKeyFirst) {
   range.market = "usdm";
   range.symbol = "ETHUSDT";
   range.stream = kHoldStream;
-  std::vector<PlannedEntry> out;
+  HoldEntries out;
   EXPECT_EQ(h.planner.plan_skipped(kHoldKey, range, out), 1u);
-  EXPECT_EQ(HoldHarness::described(out), (Ids{"12-0 aggTrade", "13-1 gap"}));
+  EXPECT_EQ(HoldHarness::described(out.entries), (Ids{"12-0 aggTrade", "13-1 gap"}));
 }
 
 TEST(RepairHold, AtStopEverythingHeldIsReleased) {
@@ -179,10 +186,10 @@ TEST(RepairHold, AtStopEverythingHeldIsReleased) {
   h.line(hold_trade_line(10));
   h.line(hold_gap_line(11, 11));
   h.line(hold_trade_line(12));
-  std::vector<PlannedEntry> out;
+  HoldEntries out;
   EXPECT_TRUE(h.planner.holding());
   EXPECT_EQ(h.planner.release_all(out), 1u);
-  EXPECT_EQ(HoldHarness::described(out), Ids{"12-0 aggTrade"});
+  EXPECT_EQ(HoldHarness::described(out.entries), Ids{"12-0 aggTrade"});
   EXPECT_FALSE(h.planner.holding());
 }
 
