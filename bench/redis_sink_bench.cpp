@@ -1,9 +1,10 @@
 // depthrec-redis-bench: what the Redis Streams sink (--redis) sustains into a redis-server, and its
 // CPU per entry, against the server's limit measured by `redis-benchmark -P 64` for XADD
 // (bench/README.md, "Redis Streams sink"). Offers N depth records shaped like real ones (about
-// 600 bytes, u increasing) as fast as the sink takes them, and times until Redis has added them
-// all.
+// 600 bytes, u increasing) as fast as the sink takes them, keeping at most --max-queued waiting
+// (a live recorder's queue is shallow), and times until Redis has added them all.
 //   depthrec-redis-bench --url unix:///tmp/r.sock [--entries 200000] [--batch 512]
+//                        [--max-queued 20000]   (0: all at once, the queue grown to hold them)
 #include <sys/resource.h>
 #include <time.h>
 
@@ -48,10 +49,15 @@ int main(int argc, char** argv) {
   std::string url_text;
   std::size_t entries = 200'000;
   std::size_t batch = 512;
+  std::size_t max_queued = 20'000;
   app.add_option("--url", url_text, "redis://host:port or unix:///path (an empty server)")
       ->required();
   app.add_option("--entries", entries, "records offered")->capture_default_str();
   app.add_option("--batch", batch, "entries per pipelined round trip")->capture_default_str();
+  app.add_option("--max-queued", max_queued,
+                 "offer while at most this many entries wait, as a live recorder's shallow queue "
+                 "(0: every entry at once, the queue growing to hold them all)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   std::string error;
   const auto url = depthrec::redis::parse_redis_url(url_text, error);
@@ -79,7 +85,16 @@ int main(int argc, char** argv) {
   const double cpu_start = cpu_seconds();
   const auto start = std::chrono::steady_clock::now();
   const double offer_cpu_start = thread_cpu_seconds();
-  for (const std::string& line : lines) publisher.offer(line, context);
+  // Steady: the queue stays shallow and its buffers are reused, as behind a live recorder. All at
+  // once (0), the page faults of a queue growing to hold every line are most of the offer's cost.
+  constexpr std::size_t kOffersBetweenChecks = 256;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (max_queued > 0 && i % kOffersBetweenChecks == 0) {
+      while (publisher.stats().queue_depth > max_queued)
+        std::this_thread::sleep_for(std::chrono::microseconds(50));
+    }
+    publisher.offer(lines[i], context);
+  }
   const double offer_cpu = thread_cpu_seconds() - offer_cpu_start;
   const auto offered = std::chrono::steady_clock::now();
   for (;;) {
@@ -96,10 +111,10 @@ int main(int argc, char** argv) {
   const double offer_ns = std::chrono::duration<double, std::nano>(offered - start).count() /
                           static_cast<double>(entries);
   std::printf(
-      "entries %zu  batch %zu  published %llu  dropped %llu  errors %llu\n"
+      "entries %zu  batch %zu  max queued %zu  published %llu  dropped %llu  errors %llu\n"
       "entries/s %.0f  wall %.3f s  CPU %.3f s (%.2f us/entry, both threads)  offer %.0f "
       "ns/entry (offering thread's CPU %.0f ns/entry)\n",
-      entries, batch, static_cast<unsigned long long>(stats.published),
+      entries, batch, max_queued, static_cast<unsigned long long>(stats.published),
       static_cast<unsigned long long>(stats.dropped), static_cast<unsigned long long>(stats.errors),
       static_cast<double>(entries) / wall, wall, cpu, cpu * 1e6 / static_cast<double>(entries),
       offer_ns, offer_cpu * 1e9 / static_cast<double>(entries));
