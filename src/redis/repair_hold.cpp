@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <iterator>
-#include <limits>
 #include <optional>
 
 namespace depthrec::redis {
@@ -11,29 +10,6 @@ namespace {
 // Gaps given up per key whose late lines are still awaited: a repair ends with its gap_fill, and
 // the recorder itself queues at most 64 repairs (TradeChannelHandler::kMaxQueuedRepairs).
 constexpr std::size_t kMaxGivenUp = 64;
-
-// The record's own fields, before a trade's payload ("data":{...}): a key inside the payload is
-// never taken for the record's.
-std::string_view record_part(std::string_view line) {
-  return line.substr(0, line.find("\"data\":"));
-}
-
-std::optional<std::uint64_t> number_field(std::string_view part, std::string_view quoted_name) {
-  const std::size_t at = part.find(quoted_name);
-  if (at == std::string_view::npos) return std::nullopt;
-  std::size_t pos = at + quoted_name.size();
-  if (pos >= part.size() || part[pos] != ':') return std::nullopt;
-  ++pos;
-  std::uint64_t value = 0;
-  const std::size_t first = pos;
-  for (; pos < part.size() && part[pos] >= '0' && part[pos] <= '9'; ++pos) {
-    const auto digit = static_cast<std::uint64_t>(part[pos] - '0');
-    if (value > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) return std::nullopt;
-    value = value * 10 + digit;
-  }
-  if (pos == first) return std::nullopt;
-  return value;
-}
 
 }  // namespace
 
@@ -45,18 +21,16 @@ struct RepairHold::Role {
 
   static Role of(std::string_view line, const LineFields& fields) {
     Role role;
-    const std::string_view part = record_part(line);
     if (fields.type == "aggTrade" && fields.sequence) {
       role.id = *fields.sequence;
-      role.kind = part.find(R"("source":"rest")") != std::string_view::npos ? Kind::rest_trade
-                                                                            : Kind::live_trade;
+      role.kind = line_field(line, "source") == R"("rest")" ? Kind::rest_trade : Kind::live_trade;
       return role;
     }
     if ((fields.type != "gap" && fields.type != "gap_fill") ||
-        part.find(R"("reason":"id_gap")") == std::string_view::npos)
+        line_field(line, "reason") != R"("id_gap")")
       return role;
-    const auto from = number_field(part, "\"from\"");
-    const auto to = number_field(part, "\"to\"");
+    const auto from = line_unsigned(line, "from");
+    const auto to = line_unsigned(line, "to");
     if (!from || !to || *from > *to || *from == 0) return role;  // not one the recorder writes
     role.kind = fields.type == "gap" ? Kind::gap : Kind::gap_fill;
     role.from = *from;

@@ -210,6 +210,16 @@ LineOrigin parse_line_origin(std::string_view line) {
   return origin;
 }
 
+std::string_view line_field(std::string_view line, std::string_view name) {
+  return raw_values<1>(header_of(line), [name](std::string_view key) {
+    return key == name ? std::size_t{0} : std::size_t{1};
+  })[0];
+}
+
+std::optional<std::uint64_t> line_unsigned(std::string_view line, std::string_view name) {
+  return unsigned_value(line_field(line, name));
+}
+
 std::string_view channel_of_stream(std::string_view stream) {
   const std::size_t at = stream.find('@');
   if (at == std::string_view::npos) return stream;

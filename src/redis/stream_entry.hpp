@@ -58,6 +58,13 @@ struct LineOrigin {
 };
 LineOrigin parse_line_origin(std::string_view line);
 
+// The raw value of the first `name` among a line's own fields (before its payload, as
+// parse_line_fields reads them): a string with its quotes or a number's text; empty when absent.
+// For the fields of rarer records (a gap's "reason", "from", "to"; a trade's "source").
+std::string_view line_field(std::string_view line, std::string_view name);
+// line_field's value when it is an unsigned integer (digits only, at most 2^64 - 1).
+std::optional<std::uint64_t> line_unsigned(std::string_view line, std::string_view name);
+
 // The channel of a stream name: "btcusdt@depth@100ms" -> "depth", "btcusdt@depth20" ->
 // "depth20", "btcusdt@bookTicker" -> "bookTicker"; a name without '@' (the `connections`
 // stream) is its own channel.
