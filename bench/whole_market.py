@@ -157,7 +157,7 @@ class Run:
 
     def run(self):
         a = self.args
-        rec_cpu, sim_cpu = Sampler(self.rec.proc.pid), Sampler(self.sim.proc.pid)
+        rec_cpu, sim_cpu = Sampler(self.rec.proc.pid, per_thread=True), Sampler(self.sim.proc.pid)
         self.rec_cpu, self.sim_cpu = rec_cpu, sim_cpu
         start = self.rec.started
         end = start + a.minutes * 60.0
@@ -387,6 +387,7 @@ class Run:
             "events_per_s_whole_run": round(whole_events / whole_wall, 1) if whole_wall else None,
             "depthsim_cpu_core_pct": round(100.0 * sim_cpu_s / sim_wall_s, 2)
             if sim_wall_s else None,
+            "recorder_threads": self.rec_cpu.threads_between(window_start, self.end),
             "rss_mib_end": round(rss_mib, 1),
             "rss_mib_peak": round(peak_mib, 1),
             "rss_bytes_per_book": int((self.final_rss_kb or 0) * 1024 / max(len(self.books), 1)),
@@ -514,6 +515,12 @@ class Run:
              f"{f['recorder_cpu_us_per_event']} ({f['recorder_cpu_us_per_frame']})")
         line("recorder CPU us/event, events/s (whole run)",
              f"{f['recorder_cpu_us_per_event_whole_run']}, {f['events_per_s_whole_run']}")
+        for thread in f["recorder_threads"][:4]:
+            name = "network (main)" if thread["main"] else f"thread {thread['tid']}"
+            line(f"  {name}: user / system % of a core",
+                 f"{thread['user_core_pct']} / {thread['system_core_pct']}, switches/s "
+                 f"{thread['voluntary_switches_per_s']} voluntary, "
+                 f"{thread['involuntary_switches_per_s']} involuntary")
         line("depthsim CPU, % of one core", f["depthsim_cpu_core_pct"])
         line("recorder RSS MiB end / peak", f"{f['rss_mib_end']} / {f['rss_mib_peak']}",
              "<= 1,024", t["recorder RSS <= 1 GiB"])

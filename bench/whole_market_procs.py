@@ -19,7 +19,7 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_runs import read_json, stat_cpu_s as cpu_seconds, stop_process, wait_for  # noqa: E402,F401
+from e2e_runs import CLK_TCK, read_json, stat_cpu_s as cpu_seconds, stop_process, wait_for  # noqa: E402,F401
 
 
 def memory_kb(pid):
@@ -116,18 +116,71 @@ class Recorder:
         return code
 
 
-class Sampler:
-    """CPU (utime + stime) and RSS of a pid, sampled every `every` seconds by the caller."""
+def thread_times(pid):
+    """{tid: (user s, system s, voluntary switches, involuntary switches)} of a pid's threads now."""
+    threads = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return threads
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            switches = {}
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                for line in f:
+                    if "ctxt_switches" in line:
+                        key, value = line.split(":", 1)
+                        switches[key.strip()] = int(value)
+            threads[int(tid)] = (int(fields[11]) / CLK_TCK, int(fields[12]) / CLK_TCK,
+                                 switches.get("voluntary_ctxt_switches", 0),
+                                 switches.get("nonvoluntary_ctxt_switches", 0))
+        except (OSError, ValueError, IndexError):
+            continue  # the thread ended between the listing and the read
+    return threads
 
-    def __init__(self, pid):
+
+class Sampler:
+    """CPU (utime + stime) and RSS of a pid, sampled every `every` seconds by the caller; with
+    `per_thread`, each thread's user and system time and context switches too (where the CPU goes:
+    the network thread, the writer, the kernel's share of each)."""
+
+    def __init__(self, pid, per_thread=False):
         self.pid = pid
-        self.samples = []  # (monotonic s, cpu s, rss KiB)
+        self.per_thread = per_thread
+        self.samples = []  # (monotonic s, cpu s, rss KiB, {tid: thread_times} or None)
 
     def sample(self):
         cpu = cpu_seconds(self.pid)
         rss, _ = memory_kb(self.pid)
+        threads = thread_times(self.pid) if self.per_thread else None
         if cpu is not None and rss is not None:
-            self.samples.append((time.monotonic(), cpu, rss))
+            self.samples.append((time.monotonic(), cpu, rss, threads))
+
+    def threads_between(self, start, end):
+        """Per thread alive at both ends of the window: % of a core in user and system time and
+        context switches a second, the busiest first; the main thread (tid = pid) is the network
+        thread, the one that runs the event loop."""
+        inside = [s for s in self.samples if start <= s[0] <= end and s[3] is not None]
+        if len(inside) < 2:
+            return []
+        first, last = inside[0], inside[-1]
+        wall = last[0] - first[0]
+        rows = []
+        for tid, now in last[3].items():
+            before = first[3].get(tid)
+            if before is None or wall <= 0:
+                continue
+            rows.append({
+                "tid": tid, "main": tid == self.pid,
+                "user_core_pct": round(100.0 * (now[0] - before[0]) / wall, 2),
+                "system_core_pct": round(100.0 * (now[1] - before[1]) / wall, 2),
+                "voluntary_switches_per_s": round((now[2] - before[2]) / wall, 1),
+                "involuntary_switches_per_s": round((now[3] - before[3]) / wall, 1),
+            })
+        rows.sort(key=lambda r: -(r["user_core_pct"] + r["system_core_pct"]))
+        return [r for r in rows if r["user_core_pct"] + r["system_core_pct"] > 0.05]
 
     def between(self, start, end):
         """CPU seconds and wall seconds between the samples nearest `start` and `end`."""
