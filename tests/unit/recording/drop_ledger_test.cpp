@@ -12,13 +12,7 @@ namespace {
 
 RecordContext ledger_test_context(Market market, const char* symbol, const char* stream,
                                   std::uint64_t conn_id, std::uint32_t stream_id) {
-  RecordContext context;
-  context.market = market;
-  context.symbol = symbol;
-  context.stream = stream;
-  context.conn_id = conn_id;
-  context.stream_id = stream_id;
-  return context;
+  return RecordContext{market, symbol, stream, conn_id, stream_id};
 }
 
 void expect_same_context(const RecordContext& kept, const RecordContext& noted) {
