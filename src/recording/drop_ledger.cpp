@@ -11,7 +11,7 @@ bool DropLedger::note_context(const RecordContext& context) {
   if (context.stream_id > kMaxStreamId) return false;
   RecordContext& kept = entry(context.stream_id).context;
   if (context.conn_id != kept.conn_id || context.market != kept.market ||
-      context.stream != kept.stream || context.symbol != kept.symbol) {
+      context.stream.size() != kept.stream.size() || context.symbol != kept.symbol) {
     kept = context;
   }
   return true;

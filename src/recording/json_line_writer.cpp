@@ -2,6 +2,7 @@
 
 #include "model/ascii_digits.hpp"
 #include "model/utf8.hpp"
+#include "recording/utc_time.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -130,7 +131,13 @@ bool copy_plain(std::string_view text, char* out) {
 
 }  // namespace
 
+// stage_ is left uninitialised: filling 4 KiB per record is the cost this buffer removes.
 JsonLineWriter::JsonLineWriter(std::string& out, std::size_t max_size) : out_(out) {
+  if (max_size <= kStagedBytes) {
+    cursor_ = stage_;
+    staging_ = true;
+    return;
+  }
   const std::size_t start = out.size();
   out.resize(start + max_size);
   cursor_ = out.data() + start;
@@ -139,7 +146,15 @@ JsonLineWriter::JsonLineWriter(std::string& out, std::size_t max_size) : out_(ou
 void JsonLineWriter::finish() {
   if (finished_) return;
   finished_ = true;
-  out_.resize(static_cast<std::size_t>(cursor_ - out_.data()));
+  if (staging_) {
+    out_.append(stage_, static_cast<std::size_t>(cursor_ - stage_));
+  } else {
+    out_.resize(static_cast<std::size_t>(cursor_ - out_.data()));
+  }
+}
+
+void JsonLineWriter::iso8601_ms(std::int64_t epoch_ms) {
+  cursor_ = format_iso8601_ms(epoch_ms, cursor_);
 }
 
 void JsonLineWriter::string(std::string_view text) {

@@ -1,7 +1,12 @@
 // Writes one JSON line into a caller's reused std::string through a raw cursor: the room is
-// reserved once per record (one resize), then every piece is a memcpy or std::to_chars into it,
-// so a record costs no allocation once the string has the capacity and no per-piece capacity
-// checks. The formatters compute an upper bound of the record's size and pass it in.
+// reserved once per record, then every piece is a memcpy or std::to_chars into it, so a record
+// costs no allocation once the string has the capacity and no per-piece capacity checks. The
+// formatters compute an upper bound of the record's size and pass it in.
+// A record whose bound fits kStagedBytes (every event record in practice) is written into a
+// buffer inside the writer, on the caller's stack and so warm in cache from record to record, and
+// appended to `out` once at finish(): resizing `out` to the bound instead zero-filled the whole
+// bound per record (std::string cannot grow without writing, and the bound is ~2x the record),
+// and brought `out`'s cold lines in twice. Larger ones (snapshots) are written into `out` itself.
 #pragma once
 
 #include <cstddef>
@@ -20,7 +25,11 @@ class JsonLineWriter {
   // The room append_string needs for `text`: every byte may become a 6-byte \u escape.
   static constexpr std::size_t string_room(std::string_view text) { return 6 * text.size() + 2; }
 
-  // Reserves `max_size` bytes after out's current end. finish() (or the destructor) trims.
+  // Records up to this bound are staged (see above); 4 KiB of the caller's stack.
+  static constexpr std::size_t kStagedBytes = 4096;
+
+  // Room for `max_size` bytes after out's current end. finish() (or the destructor) puts what was
+  // written there.
   JsonLineWriter(std::string& out, std::size_t max_size);
   ~JsonLineWriter() { finish(); }
   JsonLineWriter(const JsonLineWriter&) = delete;
@@ -57,8 +66,10 @@ class JsonLineWriter {
   // (1721347020984480942 -> 1721347020984.481, rounded half away from zero).
   void ns_as_ms(std::int64_t ns);
   void null() { raw("null"); }
+  // 2026-11-21T23:59:00.123Z (recording::format_iso8601_ms), unquoted.
+  void iso8601_ms(std::int64_t epoch_ms);
 
-  void finish();  // trims `out` to what was written; idempotent
+  void finish();  // leaves `out` holding exactly what was written; idempotent
 
  private:
   // fixed3 without to_chars where the rounding is certain; false: to_chars must decide.
@@ -67,7 +78,9 @@ class JsonLineWriter {
   void thousandths(std::uint64_t units);
   std::string& out_;
   char* cursor_;
+  bool staging_ = false;  // writing into stage_ (else into out_ directly)
   bool finished_ = false;
+  char stage_[kStagedBytes];  // uninitialised on purpose: only written bytes are read
 };
 
 }  // namespace depthrec::recording

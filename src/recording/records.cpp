@@ -33,9 +33,7 @@ void begin_record(JsonLineWriter& w, std::string_view type, const RecordContext&
   w.raw("{\"type\":\"");
   w.raw(type);
   w.raw("\",\"timestamp\":\"");
-  char stamp[recording::kIso8601MsChars];
-  w.raw(std::string_view(
-      stamp, static_cast<std::size_t>(recording::format_iso8601_ms(timestamp_ms, stamp) - stamp)));
+  w.iso8601_ms(timestamp_ms);
   w.raw("\",\"symbol\":");
   w.string(context.symbol);
   w.raw(",\"market\":\"");

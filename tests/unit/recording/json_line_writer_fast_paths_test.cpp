@@ -156,5 +156,25 @@ TEST(JsonLineWriterFastPaths, CompactJsonFindsWhitespaceAtEveryPositionOfEveryLe
   }
 }
 
+// A record whose bound fits kStagedBytes is written on the stack and appended at finish(); a
+// larger one into `out` itself. Both append to what `out` held, exactly what was written, at
+// either side of the limit and filling the staged room to its last byte.
+TEST(JsonLineWriterFastPaths, StagedAndDirectRecordsAppendTheSameBytes) {
+  for (const std::size_t length : {std::size_t{0}, std::size_t{1}, JsonLineWriter::kStagedBytes - 1,
+                                   JsonLineWriter::kStagedBytes}) {
+    std::string text(length, 'x');
+    for (std::size_t i = 0; i < length; ++i) text[i] = static_cast<char>('a' + i % 26);
+    for (const std::size_t bound : {length, JsonLineWriter::kStagedBytes,
+                                    JsonLineWriter::kStagedBytes + 1, 2 * length + 8192}) {
+      if (bound < length) continue;
+      std::string out = "held:";
+      {
+        JsonLineWriter writer(out, bound);
+        writer.raw(text);
+      }
+      ASSERT_EQ(out, "held:" + text) << length << " in " << bound;
+    }
+  }
+}
 }  // namespace
 }  // namespace depthrec::recording
