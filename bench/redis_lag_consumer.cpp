@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,9 +49,7 @@ double quantile(const std::vector<double>& sorted, double q) {
   return sorted[std::min(sorted.size() - 1, at)];
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_consumer(int argc, char** argv) {
   CLI::App app{"depthrec-redis-lag: frame-to-consumer lag of the Redis sink's entries"};
   std::string url_text;
   std::vector<std::string> keys;
@@ -135,4 +134,15 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(entries_read), lags_ms.size(), quantile(lags_ms, 0.50),
       quantile(lags_ms, 0.99), lags_ms.empty() ? 0.0 : lags_ms.back());
   return lags_ms.empty() ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_consumer(argc, argv);
+  } catch (const std::exception& e) {  // bad_alloc of the samples kept, a failed write...
+    std::fprintf(stderr, "depthrec-redis-lag: %s\n", e.what());
+    return 1;
+  }
 }
