@@ -31,6 +31,7 @@ import time
 import redis
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import redis_lag_stages as stages  # noqa: E402
 from e2e_runs import read_json, stop_process, wait_for  # noqa: E402
 
 
@@ -103,6 +104,13 @@ def main():
                         help="the measuring consumer: depthrec-redis-lag or python3-redis here")
     parser.add_argument("--no-throughput", action="store_true",
                         help="skip redis-benchmark and depthrec-redis-bench")
+    parser.add_argument("--sim-sched", choices=["idle", "normal"], default="idle",
+                        help="depthsim's scheduling policy (idle: SCHED_IDLE, see the docstring)")
+    parser.add_argument("--perf-sched", type=float, default=0.0,
+                        help="record the scheduler this many seconds of the measured window and "
+                             "attribute the late entries (perf sched; adds its own load)")
+    parser.add_argument("--late-ms", type=float, default=2.0, help="what a late entry is")
+    parser.add_argument("--out", help="also write the JSON here")
     args = parser.parse_args()
     scratch = tempfile.mkdtemp(prefix="redis-lag-")
     socket_path = os.path.join(scratch, "redis.sock")
@@ -112,7 +120,8 @@ def main():
     events = int(per_symbol * (args.seconds + warmup_s + 30))
     server = subprocess.Popen(
         ["redis-server", "--port", "0", "--unixsocket", socket_path, "--save", "",
-         "--appendonly", "no", "--dir", scratch], stdout=subprocess.DEVNULL,
+         "--appendonly", "no", "--latency-monitor-threshold", "1", "--dir", scratch],
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL)
     sim = recorder = None
     results = {"rate": args.rate, "symbols": args.symbols}
@@ -120,8 +129,10 @@ def main():
         client = redis.Redis(unix_socket_path=socket_path)
         wait_for(lambda: os.path.exists(socket_path) and client.ping(), 20)
         port_file = os.path.join(scratch, "port")
+        sim_sched = ["chrt", "--idle", "0"] if args.sim_sched == "idle" else []
+        results["sim_sched"] = args.sim_sched
         sim = subprocess.Popen(
-            [os.path.join(args.build_dir, "depthsim"), "--port", "0", "--port-file", port_file,
+            sim_sched + [os.path.join(args.build_dir, "depthsim"), "--port", "0", "--port-file", port_file,
              "--no-tls", "--market", "usdm", "--symbols", ",".join(symbols), "--rate",
              str(per_symbol), "--events", str(events), "--seed", "14"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -139,13 +150,26 @@ def main():
         # Every book synced (its snapshot entry is in) before the measured window starts.
         wait_for(lambda: all(client.exists(key) for key in keys), 60, interval=0.2)
         results["consumer"] = args.consumer
+        client.execute_command("CONFIG", "RESETSTAT")  # the command latency histograms
+        client.execute_command("LATENCY", "RESET")
+        cpu_before = stages.thread_cpu_ticks(recorder.pid)
         if args.consumer == "cpp":
-            out = subprocess.run(
+            dump_path = os.path.join(scratch, "lags.txt")
+            consumer = subprocess.Popen(
                 [os.path.join(args.build_dir, "depthrec-redis-lag"), "--url",
                  "unix://" + socket_path, "--keys", ",".join(keys), "--seconds",
-                 str(args.seconds), "--warmup", str(warmup_s)],
-                capture_output=True, text=True, timeout=args.seconds + warmup_s + 60,
-                check=True).stdout
+                 str(args.seconds), "--warmup", str(warmup_s), "--dump", dump_path],
+                stdout=subprocess.PIPE, text=True)
+            perf = perf_path = None
+            if args.perf_sched > 0:
+                time.sleep(warmup_s)  # the window is the measured one, not the warm-up
+                offset_ns = stages.wall_minus_monotonic_ns()
+                perf_path = os.path.join(scratch, "perf.data")
+                perf = stages.start_sched_record(perf_path, min(args.perf_sched, args.seconds))
+            out, _ = consumer.communicate(timeout=args.seconds + warmup_s + 60)
+            if consumer.returncode != 0:
+                raise RuntimeError("depthrec-redis-lag failed")
+            cpu_after = stages.thread_cpu_ticks(recorder.pid)
             measured = json.loads(out)
             results.update({
                 "entries_measured": measured["entries_measured"],
@@ -153,7 +177,22 @@ def main():
                 "lag_ms_p50": measured["lag_ms_p50"],
                 "lag_ms_p99": measured["lag_ms_p99"],
                 "lag_ms_max": measured["lag_ms_max"],
+                "recorder_cpu_us_per_event": stages.recorder_cpu_us_per_event(
+                    recorder.pid, cpu_before, cpu_after, measured["entries_read"]),
             })
+            results["receipt_bursts"] = stages.burst_gaps(stages.read_dump(dump_path))
+            if perf is not None:
+                perf.wait(timeout=args.seconds + 60)
+                pids = {"recorder": recorder.pid, "redis": server.pid, "depthsim": sim.pid,
+                        "consumer": consumer.pid}
+                slices = stages.parse_timehist(perf_path, pids)
+                results["sched_waits"] = stages.sched_waits(slices, min(args.perf_sched,
+                                                                        args.seconds))
+                results["late"] = stages.late_clusters(stages.read_dump(dump_path), slices,
+                                                       offset_ns, args.late_ms)
+            else:
+                results["late"] = stages.late_clusters(stages.read_dump(dump_path), [], 0,
+                                                       args.late_ms)
         else:
             lags = sorted(consume(client, keys, args.seconds + warmup_s, warmup_s))
             results.update({
@@ -163,6 +202,7 @@ def main():
                 "lag_ms_p99": round(percentile(lags, 0.99), 3) if lags else None,
                 "lag_ms_max": round(lags[-1], 3) if lags else None,
             })
+        results["redis_server"] = stages.redis_latency(client)
         metrics = read_json(os.path.join(data_dir, "metrics.json")) or {}
         sink = metrics.get("redis") or {}
         results["sink_write_lag_ms"] = sink.get("write_lag_ms")
@@ -183,6 +223,9 @@ def main():
                 stop_process(proc)
         shutil.rmtree(scratch, ignore_errors=True)
     print(json.dumps(results, indent=1))
+    if args.out:
+        with open(args.out, "w") as out:
+            json.dump(results, out, indent=1)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,9 +49,7 @@ double quantile(const std::vector<double>& sorted, double q) {
   return sorted[std::min(sorted.size() - 1, at)];
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_consumer(int argc, char** argv) {
   CLI::App app{"depthrec-redis-lag: frame-to-consumer lag of the Redis sink's entries"};
   std::string url_text;
   std::vector<std::string> keys;
@@ -60,6 +59,8 @@ int main(int argc, char** argv) {
   app.add_option("--keys", keys, "streams to read")->required()->delimiter(',');
   app.add_option("--seconds", seconds, "measured time")->capture_default_str();
   app.add_option("--warmup", warmup, "read, not measured, first")->capture_default_str();
+  std::string dump_path;
+  app.add_option("--dump", dump_path, "write each measured entry's recv_ns and read_ns here");
   CLI11_PARSE(app, argc, argv);
   std::string error;
   const auto url = depthrec::redis::parse_redis_url(url_text, error);
@@ -75,6 +76,7 @@ int main(int argc, char** argv) {
   }
   std::vector<std::string> last_ids(keys.size(), "$");
   std::vector<double> lags_ms;
+  std::vector<std::pair<std::int64_t, std::int64_t>> dumped;  // (recv_ns, read_ns)
   std::uint64_t entries_read = 0;
   const auto start = std::chrono::steady_clock::now();
   const auto elapsed = [&] {
@@ -107,10 +109,23 @@ int main(int argc, char** argv) {
         for (std::size_t i = 0; measuring && i + 1 < fields.size(); i += 2) {
           if (fields[i].text != "data") continue;
           const auto recv_ns = recv_ns_in(fields[i + 1].text);
-          if (recv_ns) lags_ms.push_back(static_cast<double>(read_ns - *recv_ns) / 1e6);
+          if (!recv_ns) continue;
+          lags_ms.push_back(static_cast<double>(read_ns - *recv_ns) / 1e6);
+          if (!dump_path.empty()) dumped.emplace_back(*recv_ns, read_ns);
         }
       }
     }
+  }
+  if (!dump_path.empty()) {
+    std::FILE* dump = std::fopen(dump_path.c_str(), "w");
+    if (dump == nullptr) {
+      std::fprintf(stderr, "cannot write %s\n", dump_path.c_str());
+      return 1;
+    }
+    for (const auto& [recv_ns, at_ns] : dumped)
+      std::fprintf(dump, "%lld %lld\n", static_cast<long long>(recv_ns),
+                   static_cast<long long>(at_ns));
+    std::fclose(dump);
   }
   std::sort(lags_ms.begin(), lags_ms.end());
   std::printf(
@@ -119,4 +134,15 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(entries_read), lags_ms.size(), quantile(lags_ms, 0.50),
       quantile(lags_ms, 0.99), lags_ms.empty() ? 0.0 : lags_ms.back());
   return lags_ms.empty() ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_consumer(argc, argv);
+  } catch (const std::exception& e) {  // bad_alloc of the samples kept, a failed write...
+    std::fprintf(stderr, "depthrec-redis-lag: %s\n", e.what());
+    return 1;
+  }
 }

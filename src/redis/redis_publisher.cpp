@@ -1,5 +1,6 @@
 #include "redis/redis_publisher.hpp"
 
+#include <pthread.h>
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
@@ -147,6 +148,9 @@ struct RedisPublisher::Impl {
   };
 
   void run() {
+    // Named so that top -H, perf sched and the lag bench (bench/redis_lag_stages.py) tell the
+    // sink's thread from the recorder's others.
+    pthread_setname_np(pthread_self(), "redis-sink");
     std::chrono::milliseconds backoff = config.backoff_initial;
     std::deque<Batch> batches;
     // Settled batches' buffers are reused: a batch's commands are hundreds of KB, which malloc
@@ -154,16 +158,26 @@ struct RedisPublisher::Impl {
     std::vector<Batch> spares;
     std::vector<RedisReply> replies;
     bool ever_connected = false;
+    bool reply_grace_over = false;  // waited config.reply_grace for lines: read the replies now
     Clock::time_point drain_deadline = Clock::time_point::max();
     for (;;) {
       if (batches.size() < kBatchesInFlight) {
         if (taken_next == taken.size()) {
           std::unique_lock<std::mutex> lock(mutex);
-          // Waits only with nothing in flight; with a batch in flight it takes what is there.
-          if (batches.empty() && inbox.empty() && pending_skipped.empty() && !stopping) {
+          const auto lines_or_stop = [&] {
+            return stopping || !inbox.empty() || !pending_skipped.empty();
+          };
+          // Waits with nothing in flight, or for config.reply_grace with every batch written; with
+          // a batch not written yet it takes what is there.
+          if (!lines_or_stop() && batches.empty()) {
             worker_waiting = true;
-            wake.wait_for(lock, std::chrono::milliseconds(50),
-                          [&] { return stopping || !inbox.empty() || !pending_skipped.empty(); });
+            wake.wait_for(lock, std::chrono::milliseconds(50), lines_or_stop);
+            worker_waiting = false;
+          } else if (!lines_or_stop() && !reply_grace_over && connection &&
+                     std::all_of(batches.begin(), batches.end(),
+                                 [](const Batch& batch) { return batch.written; })) {
+            worker_waiting = true;
+            wake.wait_for(lock, config.reply_grace, lines_or_stop);
             worker_waiting = false;
           }
           note_stopping_locked(drain_deadline);
@@ -172,6 +186,8 @@ struct RedisPublisher::Impl {
             break;
           drain = stopping && inbox.empty();
           take_locked();
+          // Nothing came (the grace passed, or stopping): the batches' replies are read next.
+          if (taken.empty() && !batches.empty()) reply_grace_over = true;
         }
         // Planned and formatted without the lock: offer() never waits for the worker's CPU.
         if (spares.empty()) spares.emplace_back(maxlen_text);
@@ -211,13 +227,15 @@ struct RedisPublisher::Impl {
         continue;
       }
       note_written(batches);
-      // Room for another batch and lines waiting: plan it while Redis works on this one.
-      if (batches.size() < kBatchesInFlight && lines_waiting()) continue;
+      // Room for another batch and lines waiting (or config.reply_grace to wait for them): plan it
+      // while Redis works on this one.
+      if (batches.size() < kBatchesInFlight && (!reply_grace_over || lines_waiting())) continue;
       replies.clear();
       if (!connection->read_replies(replies, batches.front().entries.size(), error)) {
         lost_connection(error);
         continue;
       }
+      reply_grace_over = false;
       const bool refused = settle(batches.front(), replies);
       spares.push_back(std::move(batches.front()));
       batches.pop_front();

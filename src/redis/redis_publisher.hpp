@@ -52,6 +52,12 @@ struct RedisPublisherConfig {
   std::chrono::milliseconds backoff_initial{100};  // reconnect delay, doubled up to max
   std::chrono::milliseconds backoff_max{2000};
   std::chrono::milliseconds drain_timeout{2000};  // stop(): what is left after it is dropped
+  // With every batch written and room for another, how long the thread waits for new lines
+  // before it reads the replies: lines that come meanwhile (the next burst, ~1 ms later at 10,000
+  // events/s) are written at once instead of after the replies, and the thread sleeps once per
+  // burst instead of twice (on the replies, then on the queue). Only the counters (published,
+  // the queue's depth) settle later when the feed pauses: by this at most, as the idle wait.
+  std::chrono::milliseconds reply_grace{50};
   // --repair-trades: an aggTrade key's lines after an id gap wait for its gap_fill, so that the
   // repaired trades are published in id order (repair_hold.hpp); false: no hold.
   bool hold_trade_repairs = false;
