@@ -3,7 +3,11 @@
 // - level 1 (the default) with ISA-L's igzip (stateless): on a whole market's real members it takes
 //   0.57x the instructions and 0.61-0.64x the CPU time of libdeflate's level 1 for 5.2-5.6 % more
 //   bytes (bench/README.md, sixth pass); still smaller members than zlib's level 1, at 0.3x its
-//   CPU.
+//   CPU. Its Huffman code goes by the member's size: deflate's static code under 1 KiB, one
+//   built once from the first 1 MiB compressed (4 KiB of a member at most) up to 16 KiB, igzip's
+//   per-member dynamic code from there (and until that code is built): half the members of a whole
+//   market are under 1 KB, where building their own code was most of their time (bench/README.md,
+//   seventh pass).
 // - levels 0 (stored) and 2-9 with libdeflate, 1:1 onto its levels (2-3x faster than zlib's
 //   streaming deflate at the same ratio).
 // Both keep their state between members, so steady state does not allocate.
