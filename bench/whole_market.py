@@ -516,7 +516,7 @@ class Run:
         line("recorder CPU us/event, events/s (whole run)",
              f"{f['recorder_cpu_us_per_event_whole_run']}, {f['events_per_s_whole_run']}")
         for thread in f["recorder_threads"][:4]:
-            name = "network (main)" if thread["main"] else f"thread {thread['tid']}"
+            name = "network (main)" if thread["main"] else f"{thread['name']} ({thread['tid']})"
             line(f"  {name}: user / system % of a core",
                  f"{thread['user_core_pct']} / {thread['system_core_pct']}, switches/s "
                  f"{thread['voluntary_switches_per_s']} voluntary, "

@@ -117,7 +117,8 @@ class Recorder:
 
 
 def thread_times(pid):
-    """{tid: (user s, system s, voluntary switches, involuntary switches)} of a pid's threads now."""
+    """{tid: (user s, system s, voluntary switches, involuntary switches, name)} of a pid's
+    threads now (the recorder names its threads: gzip-writer, redis-sink, rest-worker, ...)."""
     threads = {}
     try:
         tids = os.listdir(f"/proc/{pid}/task")
@@ -126,7 +127,9 @@ def thread_times(pid):
     for tid in tids:
         try:
             with open(f"/proc/{pid}/task/{tid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
+                stat = f.read()
+            name = stat[stat.find("(") + 1:stat.rfind(")")]
+            fields = stat.rsplit(")", 1)[1].split()
             switches = {}
             with open(f"/proc/{pid}/task/{tid}/status") as f:
                 for line in f:
@@ -135,7 +138,7 @@ def thread_times(pid):
                         switches[key.strip()] = int(value)
             threads[int(tid)] = (int(fields[11]) / CLK_TCK, int(fields[12]) / CLK_TCK,
                                  switches.get("voluntary_ctxt_switches", 0),
-                                 switches.get("nonvoluntary_ctxt_switches", 0))
+                                 switches.get("nonvoluntary_ctxt_switches", 0), name)
         except (OSError, ValueError, IndexError):
             continue  # the thread ended between the listing and the read
     return threads
@@ -173,7 +176,7 @@ class Sampler:
             if before is None or wall <= 0:
                 continue
             rows.append({
-                "tid": tid, "main": tid == self.pid,
+                "tid": tid, "name": now[4], "main": tid == self.pid,
                 "user_core_pct": round(100.0 * (now[0] - before[0]) / wall, 2),
                 "system_core_pct": round(100.0 * (now[1] - before[1]) / wall, 2),
                 "voluntary_switches_per_s": round((now[2] - before[2]) / wall, 1),

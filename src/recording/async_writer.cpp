@@ -2,6 +2,7 @@
 
 #include "recording/drop_ledger.hpp"
 
+#include <pthread.h>
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
@@ -217,6 +218,8 @@ struct AsyncWriter::Impl {
   }
 
   void run() {
+    // Named for top -H, perf and bench/whole_market.py's per-thread figures.
+    pthread_setname_np(pthread_self(), "gzip-writer");
     auto next_flush = SteadyClock::now() + config.flush_interval;
     std::unique_lock<std::mutex> lock(mutex);
     for (;;) {

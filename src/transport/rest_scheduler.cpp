@@ -1,5 +1,6 @@
 #include "transport/rest_scheduler.hpp"
 
+#include <pthread.h>
 #include <algorithm>
 
 #include "transport/clock.hpp"
@@ -101,6 +102,7 @@ RestScheduler::Stats RestScheduler::stats() const {
 }
 
 void RestScheduler::work(RestBudgetId budget) {
+  pthread_setname_np(pthread_self(), "rest-worker");  // for top -H and perf
   RestClient client(config_);  // curl handle lives on the thread that uses it
   std::unique_lock lock(mutex_);
   while (!stopping_) {
