@@ -12,6 +12,7 @@
 
 #include "depthrec/feed_metrics.hpp"
 #include "depthrec/metrics_report.hpp"
+#include "depthrec/stream_metrics.hpp"
 
 namespace depthrec::bench {
 namespace {
@@ -94,6 +95,87 @@ void BM_StreamMetricsRollMerged(benchmark::State& state) {
   roll_streams(state, false, true);
 }
 BENCHMARK(BM_StreamMetricsRollMerged);
+
+// The engine's whole print of 1,500 streams (the whole market's USD-M and spot depth streams),
+// each fed a window between prints (untimed). `all`: as the engine printed before issue 12's
+// seventh pass, all on the network thread (roll_window of each stream, the aggregate, the
+// metrics.json text); `close`: what the network thread does now (close_window of each);
+// `finish`: what the print thread then does (finish_roll into reused snapshots, the aggregate,
+// the text). Time per print; divide by 1,500 for a stream's share.
+enum class PrintPart { all, close, finish };
+
+void print_streams(benchmark::State& state, PrintPart part) {
+  constexpr int kPrintStreams = 1500;
+  std::mt19937_64 random(13);
+  std::vector<std::unique_ptr<FeedMetrics>> streams;
+  streams.reserve(kPrintStreams);
+  for (int s = 0; s < kPrintStreams; ++s) {
+    streams.push_back(std::make_unique<FeedMetrics>(
+        StreamKey{s % 3 == 0 ? Market::usdm : Market::spot, "SYM" + std::to_string(s) + "USDT",
+                  "sym" + std::to_string(s) + "usdt@depth@100ms"},
+        kStart));
+  }
+  std::int64_t window_ms = kStart / kMs;
+  FeedMetrics::MergedHistograms merged;
+  std::vector<MetricsSnapshot> snapshots(streams.size());
+  std::vector<const MetricsSnapshot*> pointers;
+  pointers.reserve(snapshots.size());
+  for (const MetricsSnapshot& s : snapshots) pointers.push_back(&s);
+  // A first print, untimed: what is measured is a print of a run under way (its histograms'
+  // buckets allocated, the aggregate's run kept from print to print).
+  for (auto& metrics : streams) feed_window(*metrics, random, window_ms);
+  for (std::size_t i = 0; i < streams.size(); ++i) {
+    streams[i]->close_window((window_ms + 5'000) * kMs);
+    streams[i]->finish_roll(snapshots[i], &merged);
+  }
+  for (auto _ : state) {
+    state.PauseTiming();
+    window_ms += 5'000;
+    for (auto& metrics : streams) feed_window(*metrics, random, window_ms);
+    merged.start_roll_from_windows();
+    const std::int64_t now = (window_ms + 5'000) * kMs;
+    if (part == PrintPart::finish) {
+      for (auto& metrics : streams) metrics->close_window(now);
+    }
+    state.ResumeTiming();
+    if (part == PrintPart::close) {
+      for (auto& metrics : streams) metrics->close_window(now);
+      state.PauseTiming();  // the print thread's part, untimed here
+      for (std::size_t i = 0; i < streams.size(); ++i) streams[i]->finish_roll(snapshots[i]);
+      state.ResumeTiming();
+      continue;
+    }
+    std::vector<MetricsSnapshot> rolled;
+    if (part == PrintPart::all) {
+      rolled.reserve(streams.size());
+      for (auto& metrics : streams) rolled.push_back(metrics->roll_window(now, &merged));
+    } else {
+      for (std::size_t i = 0; i < streams.size(); ++i) {
+        streams[i]->finish_roll(snapshots[i], &merged);
+      }
+    }
+    merged.finish_roll_from_windows();
+    const MetricsSnapshot aggregate = part == PrintPart::all ? aggregate_metrics(rolled, merged)
+                                                             : aggregate_metrics(pointers, merged);
+    std::string json = to_metrics_json(aggregate, part == PrintPart::all ? rolled : snapshots);
+    benchmark::DoNotOptimize(json);
+  }
+}
+
+void BM_EnginePrint1500All(benchmark::State& state) {
+  print_streams(state, PrintPart::all);
+}
+BENCHMARK(BM_EnginePrint1500All)->Unit(benchmark::kMillisecond);
+
+void BM_EnginePrint1500Close(benchmark::State& state) {
+  print_streams(state, PrintPart::close);
+}
+BENCHMARK(BM_EnginePrint1500Close)->Unit(benchmark::kMillisecond);
+
+void BM_EnginePrint1500Finish(benchmark::State& state) {
+  print_streams(state, PrintPart::finish);
+}
+BENCHMARK(BM_EnginePrint1500Finish)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace depthrec::bench

@@ -3,8 +3,9 @@
 // Threads: the network thread records; any other thread reads a MetricsSnapshot. One std::mutex
 // guards everything, so a snapshot is consistent (every figure from the same instant). Each
 // record_* call takes the lock once: a depth event is one call, record_event(), about 0.1 us
-// uncontended (lock + twelve histogram records). snapshot() holds the lock while it summarises the
-// histograms (tens of us): the network thread waits at most that long, once a window.
+// uncontended (lock + twelve histogram records). snapshot() holds the lock while it copies the
+// histograms (it summarises the copy after); a roll holds it for a swap (close_window) and for
+// adding the closed window to the run (finish_roll): the network thread waits at most that long.
 //
 // Times are the local wall clock in ns since the Unix epoch (the recording's recv_ns), passed in by
 // the caller so that tests control time. A value is recorded once, in the current window's
@@ -12,17 +13,22 @@
 // adds it to the histograms of the windows before it, so the run's figures are those two merged
 // (exact: same buckets, count, min and max), computed only when a snapshot asks for them: a roll
 // merges first and summarises the closed windows in place, snapshot() merges into a copy.
-// Memory: the 12 histograms allocate their buckets 64 at a time as values reach them (issue 12:
-// thousands of feeds in one process): ~10 KB for a feed whose values span a few powers of two,
-// at most ~0.45 MB (every histogram spread over its whole range).
+// Memory: the 18 histograms (the closed windows', the window's, and the spare a roll swaps the
+// window with) allocate their buckets 64 at a time as values reach them (issue 12: thousands of
+// feeds in one process): ~15 KB for a feed whose values span a few powers of two, at most
+// ~0.65 MB (every histogram spread over its whole range).
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "depthrec/clock_offset.hpp"
 #include "depthrec/decimal.hpp"
@@ -180,6 +186,15 @@ class FeedMetrics {
   MetricsSnapshot snapshot(std::int64_t now_ns, MergedHistograms* merge_into = nullptr) const;
   // snapshot(now_ns, merge_into), then a new window starts at now_ns.
   MetricsSnapshot roll_window(std::int64_t now_ns, MergedHistograms* merge_into = nullptr);
+  // roll_window in two steps, so that a many-stream print takes on the recording thread only
+  // what must be consistent (issue 12). close_window(now_ns): a new window starts, the closed
+  // one's histograms handed over by a swap and the figures copied as of now_ns (no summary; no
+  // allocation once warm). finish_roll(), on any one thread: the closed window added to the run,
+  // the summaries taken, `out` filled as roll_window would return it (its strings reused).
+  // The caller orders them: each close_window's finish_roll returns before the next
+  // close_window. Meanwhile snapshot() counts the handed-over window in the run.
+  void close_window(std::int64_t now_ns);
+  void finish_roll(MetricsSnapshot& out, MergedHistograms* merge_into = nullptr);
 
   const StreamKey& key() const { return key_; }
   const FeedMetricsConfig& config() const { return config_; }
@@ -189,10 +204,34 @@ class FeedMetrics {
   void count_gap(std::string_view reason);
   void record_queue_locked(std::int64_t depth, std::uint64_t drops_total);
   void set_book_locked(const BookTop& book, std::int64_t now_ns);
+  // Every figure a snapshot reports but the histograms', as of one instant.
+  struct State {
+    std::int64_t taken_ns = 0;
+    std::int64_t window_start_ns = 0;
+    FeedCounters counters;
+    FeedCounters window_counters;
+    std::array<std::uint64_t, kParseErrorCount> parse_errors{};
+    std::vector<std::pair<std::string, std::uint64_t>> gaps;
+    WriterStats writer;
+    TextLogState text_log;
+    RedisSinkState redis;
+    ParquetSinkState parquet;
+    RestState rest;
+    ClockOffset clock_offset;
+    SyncTimes sync;
+    std::uint64_t snapshot_failures_in_a_row = 0;
+    BookTop book;
+    std::int64_t unsynced_ns = 0;
+    std::uint64_t book_levels_dropped = 0;
+    std::int64_t last_message_age_ns = -1;
+  };
+  void copy_state_locked(std::int64_t now_ns, State& into) const;
   // `run_*`: the figures of every value of the run (the closed windows and the current one),
-  // which the caller provides so that a roll reuses those of closed_windows_ it kept.
-  MetricsSnapshot snapshot_locked(std::int64_t now_ns, const FeedFigures& run_summaries,
-                                  const RunLatencyBuckets& run_buckets) const;
+  // which the caller provides so that a roll reuses those of closed_windows_ it kept; `window`:
+  // the window's summaries. Every field of `out` is assigned (a reused snapshot keeps nothing).
+  void fill_snapshot(const State& state, const FeedFigures& run_summaries,
+                     const RunLatencyBuckets& run_buckets, const FeedFigures& window,
+                     MetricsSnapshot& out) const;
   // roll_window's run summaries: those of histograms whose window held values are taken again.
   void refresh_run_figures(const bool window_had_values[]);
 
@@ -204,8 +243,13 @@ class FeedMetrics {
   std::int64_t window_start_ns_;
   FeedCounters counters_;
   FeedCounters window_base_;   // counters_ when the window started
-  Histograms closed_windows_;  // every value before the current window
+  Histograms closed_windows_;  // every value before the current window (but handed_over_'s)
   Histograms window_;
+  // close_window's: the closed window until its finish_roll adds it to closed_windows_ (empty
+  // otherwise), and the figures as of its close. Changed under the lock (snapshot() reads them);
+  // finish_roll, which the caller orders after close_window, reads them without it.
+  Histograms handed_over_;
+  State closed_state_;
   // The run's summaries and exposition counts as of the last roll (closed_windows_ changes only
   // there): a histogram whose window was empty keeps them, so a quiet stream's roll summarises
   // nothing (the 5 s print of every stream, issue 12).

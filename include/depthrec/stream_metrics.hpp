@@ -21,6 +21,9 @@ namespace depthrec {
 // process-wide parts (writer, text log, REST) are set by the caller. `streams` must not be empty.
 MetricsSnapshot aggregate_metrics(const std::vector<MetricsSnapshot>& streams,
                                   const FeedMetrics::MergedHistograms& merged);
+// The same over snapshots held elsewhere (the engine's print: no copy of each).
+MetricsSnapshot aggregate_metrics(const std::vector<const MetricsSnapshot*>& streams,
+                                  const FeedMetrics::MergedHistograms& merged);
 
 // What a `--symbols ALL` run resolved its selection to (metrics.json "symbols").
 struct SelectionFigures {

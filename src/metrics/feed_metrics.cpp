@@ -375,67 +375,100 @@ void FeedMetrics::set_rest_state(const RestState& state) {
   rest_ = state;
 }
 
-MetricsSnapshot FeedMetrics::snapshot_locked(std::int64_t now_ns, const FeedFigures& run_summaries,
-                                             const RunLatencyBuckets& run_buckets) const {
-  MetricsSnapshot out;
+void FeedMetrics::copy_state_locked(std::int64_t now_ns, State& into) const {
+  into.taken_ns = now_ns;
+  into.window_start_ns = window_start_ns_;
+  into.counters = counters_;
+  into.window_counters = counters_ - window_base_;
+  into.parse_errors = parse_errors_;
+  into.gaps = gaps_;  // assigned: a reused State keeps its strings' capacity
+  into.writer = writer_;
+  into.text_log = text_log_;
+  into.redis = redis_;
+  into.parquet = parquet_;
+  into.rest = rest_;
+  into.clock_offset = clock_.estimate();
+  into.sync = sync_times_;
+  into.sync.in_progress = sync_in_progress_;
+  into.sync.in_progress_ns =
+      sync_in_progress_ ? std::max<std::int64_t>(0, now_ns - sync_start_ns_) : 0;
+  into.snapshot_failures_in_a_row = snapshot_failures_in_a_row_;
+  into.book = book_;
+  into.unsynced_ns = book_.synced ? 0 : std::max<std::int64_t>(0, now_ns - unsynced_since_ns_);
+  into.book_levels_dropped = book_levels_dropped_;
+  into.last_message_age_ns =
+      last_message_ns_ < 0 ? -1 : std::max<std::int64_t>(0, now_ns - last_message_ns_);
+}
+
+void FeedMetrics::fill_snapshot(const State& state, const FeedFigures& run_summaries,
+                                const RunLatencyBuckets& run_buckets, const FeedFigures& window,
+                                MetricsSnapshot& out) const {
   out.key = key_;
   out.window_sec = config_.window_sec;
-  out.taken_ns = now_ns;
+  out.taken_ns = state.taken_ns;
   out.start_ns = start_ns_;
-  out.window_start_ns = window_start_ns_;
+  out.window_start_ns = state.window_start_ns;
   const auto fill = [](FeedFigures& figures, double seconds, const FeedCounters& counters) {
     figures.seconds = std::max(0.0, seconds);
     figures.counters = counters;
     figures.recv_rate = rate(counters.messages, figures.seconds);
     figures.bytes_rate = rate(counters.bytes, figures.seconds);
   };
-  fill(out.run, static_cast<double>(now_ns - start_ns_) / kNsPerSecond, counters_);
+  fill(out.run, static_cast<double>(state.taken_ns - start_ns_) / kNsPerSecond, state.counters);
   copy_summaries(run_summaries, out.run);
-  fill(out.window, static_cast<double>(now_ns - window_start_ns_) / kNsPerSecond,
-       counters_ - window_base_);
-  window_.summarise(out.window);
+  fill(out.window, static_cast<double>(state.taken_ns - state.window_start_ns) / kNsPerSecond,
+       state.window_counters);
+  copy_summaries(window, out.window);
   out.run_buckets = run_buckets;
-  out.parse_errors = parse_errors_;
-  out.gaps = gaps_;
-  out.writer = writer_;
-  out.text_log = text_log_;
-  out.redis = redis_;
-  out.parquet = parquet_;
-  out.rest = rest_;
-  out.clock_offset = clock_.estimate();
-  out.sync = sync_times_;
-  out.sync.in_progress = sync_in_progress_;
-  out.sync.in_progress_ns =
-      sync_in_progress_ ? std::max<std::int64_t>(0, now_ns - sync_start_ns_) : 0;
-  out.snapshot_failures_in_a_row = snapshot_failures_in_a_row_;
-  out.book.synced = book_.synced;
-  out.book.unsynced_ns = book_.synced ? 0 : std::max<std::int64_t>(0, now_ns - unsynced_since_ns_);
-  out.book.last_update_id = book_.last_update_id;
-  out.book.best_bid = decimal_text(book_.best_bid);
-  out.book.best_ask = decimal_text(book_.best_ask);
-  out.book.levels_dropped = book_levels_dropped_;
-  out.last_message_age_ns =
-      last_message_ns_ < 0 ? -1 : std::max<std::int64_t>(0, now_ns - last_message_ns_);
-  return out;
+  out.parse_errors = state.parse_errors;
+  out.gaps = state.gaps;
+  out.writer = state.writer;
+  out.text_log = state.text_log;
+  out.redis = state.redis;
+  out.parquet = state.parquet;
+  out.rest = state.rest;
+  out.clock_offset = state.clock_offset;
+  out.sync = state.sync;
+  out.snapshot_failures_in_a_row = state.snapshot_failures_in_a_row;
+  out.book.synced = state.book.synced;
+  out.book.unsynced_ns = state.unsynced_ns;
+  out.book.last_update_id = state.book.last_update_id;
+  out.book.best_bid = decimal_text(state.book.best_bid);
+  out.book.best_ask = decimal_text(state.book.best_ask);
+  out.book.levels_dropped = state.book_levels_dropped;
+  out.last_message_age_ns = state.last_message_age_ns;
+  // Not a feed's own figures (the engine and the aggregate set them): as a new snapshot has them.
+  out.presync = PresyncState{};
+  out.metrics_listen.clear();
+  out.observers.clear();
 }
 
 MetricsSnapshot FeedMetrics::snapshot(std::int64_t now_ns, MergedHistograms* merge_into) const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  // The run: the closed windows and the current one, in a copy (snapshot() leaves both as they
-  // are; roll_window, the periodic caller, needs no copy).
+  // The run: the closed windows, a window handed over to a roll not finished yet, and the
+  // current one, in a copy (snapshot() leaves them as they are), summarised after the lock.
   Histograms run;
-  run.merge(closed_windows_);
-  run.merge(window_);
-  if (merge_into != nullptr) {
-    merge_into->run.merge(run);
-    merge_into->window.merge(window_);
+  FeedFigures window_summaries;
+  State state;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    run.merge(closed_windows_);
+    run.merge(handed_over_);
+    run.merge(window_);
+    if (merge_into != nullptr) {
+      merge_into->run.merge(run);
+      merge_into->window.merge(window_);
+    }
+    window_.summarise(window_summaries);
+    copy_state_locked(now_ns, state);
   }
   FeedFigures run_summaries;
   RunLatencyBuckets run_buckets;
   for (const HistogramField& field : kHistogramFields) {
     take_run_figures(run, field, run_summaries, run_buckets);
   }
-  return snapshot_locked(now_ns, run_summaries, run_buckets);
+  MetricsSnapshot out;
+  fill_snapshot(state, run_summaries, run_buckets, window_summaries, out);
+  return out;
 }
 
 void FeedMetrics::refresh_run_figures(const bool window_had_values[]) {
@@ -446,24 +479,45 @@ void FeedMetrics::refresh_run_figures(const bool window_had_values[]) {
   }
 }
 
-MetricsSnapshot FeedMetrics::roll_window(std::int64_t now_ns, MergedHistograms* merge_into) {
+void FeedMetrics::close_window(std::int64_t now_ns) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (merge_into != nullptr) merge_into->window.merge(window_);
-  // The window closes first, so that the closed windows are the whole run: summarised in place,
-  // not merged into a fresh copy per snapshot (its allocations and zeroing were most of a
-  // roll's cost over thousands of streams). Same bucket counts, min, max and sum as the copy.
-  // A histogram whose window held no value leaves the run's as it was: its summary is kept.
-  bool window_had_values[kHistogramCount];
-  for (std::size_t i = 0; i < kHistogramCount; ++i) {
-    window_had_values[i] = (window_.*kHistogramFields[i].histogram).count() != 0;
-  }
-  closed_windows_.merge(window_);
-  if (merge_into != nullptr && !merge_into->from_windows) merge_into->run.merge(closed_windows_);
-  refresh_run_figures(window_had_values);
-  MetricsSnapshot out = snapshot_locked(now_ns, run_summaries_, run_buckets_);
+  copy_state_locked(now_ns, closed_state_);
+  // handed_over_ is empty (its finish_roll reset it) and keeps its bucket groups: the new window
+  // records into them, allocation-free.
+  std::swap(window_, handed_over_);
   window_start_ns_ = now_ns;
   window_base_ = counters_;
-  window_.reset();
+}
+
+void FeedMetrics::finish_roll(MetricsSnapshot& out, MergedHistograms* merge_into) {
+  // handed_over_, closed_windows_ and closed_state_ change only in close_window and here, which
+  // the caller orders: read without the lock, changed under it (snapshot() reads them).
+  // The closed windows are then the whole run, summarised in place, not merged into a fresh copy
+  // per snapshot (its allocations and zeroing were most of a roll's cost over thousands of
+  // streams). A histogram whose window held no value leaves the run's as it was: its summary is
+  // kept.
+  bool window_had_values[kHistogramCount];
+  for (std::size_t i = 0; i < kHistogramCount; ++i) {
+    window_had_values[i] = (handed_over_.*kHistogramFields[i].histogram).count() != 0;
+  }
+  FeedFigures window_summaries;
+  handed_over_.summarise(window_summaries);
+  if (merge_into != nullptr) merge_into->window.merge(handed_over_);
+  {
+    // One step for snapshot(): the window's values move from handed_over_ to the run.
+    std::lock_guard<std::mutex> lock(mutex_);
+    closed_windows_.merge(handed_over_);
+    handed_over_.reset();
+  }
+  if (merge_into != nullptr && !merge_into->from_windows) merge_into->run.merge(closed_windows_);
+  refresh_run_figures(window_had_values);
+  fill_snapshot(closed_state_, run_summaries_, run_buckets_, window_summaries, out);
+}
+
+MetricsSnapshot FeedMetrics::roll_window(std::int64_t now_ns, MergedHistograms* merge_into) {
+  close_window(now_ns);
+  MetricsSnapshot out;
+  finish_roll(out, merge_into);
   return out;
 }
 

@@ -114,11 +114,19 @@ void stream_entry(Writer& w, const MetricsSnapshot& s, const StreamStatus* statu
 
 MetricsSnapshot aggregate_metrics(const std::vector<MetricsSnapshot>& streams,
                                   const FeedMetrics::MergedHistograms& merged) {
-  MetricsSnapshot out = streams.front();
+  std::vector<const MetricsSnapshot*> pointers;
+  pointers.reserve(streams.size());
+  for (const MetricsSnapshot& s : streams) pointers.push_back(&s);
+  return aggregate_metrics(pointers, merged);
+}
+
+MetricsSnapshot aggregate_metrics(const std::vector<const MetricsSnapshot*>& streams,
+                                  const FeedMetrics::MergedHistograms& merged) {
+  MetricsSnapshot out = *streams.front();
   merged.run.summarise(out.run);
   merged.window.summarise(out.window);
   for (std::size_t i = 1; i < streams.size(); ++i) {
-    const MetricsSnapshot& s = streams[i];
+    const MetricsSnapshot& s = *streams[i];
     merge_figures(out.run, s.run);
     merge_figures(out.window, s.window);
     for (std::size_t e = 0; e < out.parse_errors.size(); ++e)

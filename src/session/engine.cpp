@@ -60,6 +60,7 @@ void Engine::run() {
                                   " depth streams, " + std::to_string(connection->channels.size()) +
                                   " event streams, " + connection->url);
   }
+  print_thread_ = std::make_unique<MetricsPrintThread>([this] { print_metrics(); });
   loop_->schedule_every(std::chrono::seconds(config_.print_interval_sec),
                         [this] { write_metrics(false); });
   if (config_.run_minutes) {

@@ -40,6 +40,7 @@
 #include "session/connection_session.hpp"
 #include "session/feed_session.hpp"
 #include "session/log_throttle.hpp"
+#include "session/metrics_print.hpp"
 #include "session/observer_registry.hpp"
 #include "session/parquet_wiring.hpp"
 #include "session/presync_budget.hpp"
@@ -222,9 +223,16 @@ class Engine {
                     bool binary, std::int64_t recv_ns);
   FeedMetrics& metrics_of(const EngineConnection& connection, const FeedSession* feed);
   void stop_clients();
+  // The periodic print (engine_metrics.cpp, metrics_print.hpp): on the network thread, the
+  // process-wide figures and every stream's window closed into print_input_ (gather_print); on
+  // the print thread (the final print: inline), the rest (print_metrics).
   void write_metrics(bool final);
-  // Every stream's window rolled; `merged` holds their histograms added (the aggregate's).
-  std::vector<MetricsSnapshot> roll_stream_windows(FeedMetrics::MergedHistograms& merged);
+  void gather_print(bool final);
+  void print_metrics();
+  void render_print();
+  // Every stream's roll finished into print_snapshots_; merged_histograms_ holds their
+  // histograms added (the aggregate's).
+  void roll_stream_windows();
   // metrics.json's "symbols" (a --symbols ALL run; null otherwise), built once per change.
   std::optional<SelectionFigures> selection_figures() const;
   void fail(const std::string& error);
@@ -278,14 +286,19 @@ class Engine {
   std::uint64_t reported_drops_ = 0;
   std::int64_t last_drop_log_ns_ = 0;
   std::uint64_t reported_write_errors_ = 0;
-  RedisLogged redis_logged_;      // what the log was last told of the Redis sink
-  ParquetLogged parquet_logged_;  // ... and of the live Parquet datasets
+  RedisLogged redis_logged_;          // what the log was last told of the Redis sink
+  ParquetLogged parquet_logged_;      // ... and of the live Parquet datasets
+  std::uint64_t prints_skipped_ = 0;  // the print thread was still busy (network thread)
+  // The print's input (network thread while no print runs, then the print's).
+  PrintInput print_input_;
+  // The print's own (print thread; the final print's once it has ended):
   // The aggregate's histograms, reset and refilled at each print: their buckets stay allocated.
   FeedMetrics::MergedHistograms merged_histograms_;
   // Streams removed when merged_histograms_' run was last rebuilt from every stream (none yet:
   // the first print rebuilds): while it holds, a print adds only the windows to that run.
   std::optional<std::size_t> merged_removed_streams_;
-  // metrics.json "symbols" of a --symbols ALL run: built at the first print after a change.
+  std::vector<MetricsSnapshot> print_snapshots_;  // one a stream, reused
+  std::vector<const MetricsSnapshot*> print_recording_;
 
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> running_{false};
@@ -293,6 +306,8 @@ class Engine {
   std::condition_variable stop_cv_;  // wakes a wait of resolve_symbols() (with error_mutex_)
   std::string last_error_;
   std::thread::id network_thread_;
+  // Last: destroyed first, so that a print under way ends before what it reads goes.
+  std::unique_ptr<MetricsPrintThread> print_thread_;
 };
 
 }  // namespace depthrec::session

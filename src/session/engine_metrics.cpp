@@ -17,14 +17,14 @@ namespace {
 
 // " | streams=3 synced=3 | worst: ETHUSDT breaks=1 resyncs=1": at most three streams by name,
 // those with the most breaks (none when no stream broke), so the line stays one line.
-std::string streams_summary(const std::vector<MetricsSnapshot>& streams) {
+std::string streams_summary(const std::vector<const MetricsSnapshot*>& streams) {
   std::size_t synced = 0;
-  for (const MetricsSnapshot& s : streams) synced += s.book.synced ? 1 : 0;
+  for (const MetricsSnapshot* s : streams) synced += s->book.synced ? 1 : 0;
   std::string text =
       " | streams=" + std::to_string(streams.size()) + " synced=" + std::to_string(synced);
   std::vector<const MetricsSnapshot*> broken;
-  for (const MetricsSnapshot& s : streams) {
-    if (s.run.counters.breaks > 0) broken.push_back(&s);
+  for (const MetricsSnapshot* s : streams) {
+    if (s->run.counters.breaks > 0) broken.push_back(s);
   }
   const std::size_t shown = std::min<std::size_t>(3, broken.size());
   std::partial_sort(broken.begin(), broken.begin() + static_cast<std::ptrdiff_t>(shown),
@@ -41,27 +41,27 @@ std::string streams_summary(const std::vector<MetricsSnapshot>& streams) {
 
 }  // namespace
 
-std::vector<MetricsSnapshot> Engine::roll_stream_windows(FeedMetrics::MergedHistograms& merged) {
-  std::vector<MetricsSnapshot> out;
-  out.reserve(streams_.size());
+void Engine::roll_stream_windows() {
   // The aggregate's run is kept from print to print and only the windows are added, unless a
   // stream left it since (its values must go): then it is rebuilt from every stream's run.
+  const PrintInput& input = print_input_;
   const auto removed = static_cast<std::size_t>(std::count_if(
-      streams_.begin(), streams_.end(), [](const auto& stream) { return stream->removed; }));
+      input.statuses.begin(), input.statuses.end(), [](const auto& s) { return s.removed; }));
   if (merged_removed_streams_ == removed) {
-    merged.start_roll_from_windows();
+    merged_histograms_.start_roll_from_windows();
   } else {
-    merged.reset();
+    merged_histograms_.reset();
     merged_removed_streams_ = removed;
   }
-  const std::int64_t now = transport::now_ns();
-  for (const auto& stream : streams_) {
+  // Resized, not rebuilt: a stream's snapshot keeps its strings from print to print.
+  print_snapshots_.resize(input.metrics.size());
+  for (std::size_t i = 0; i < input.metrics.size(); ++i) {
     // The aggregate covers the streams still recorded (a removed one keeps its own figures).
-    out.push_back(stream->metrics->roll_window(now, stream->removed ? nullptr : &merged));
-    out.back().presync = stream->feed->presync_figures();
+    input.metrics[i]->finish_roll(print_snapshots_[i],
+                                  input.statuses[i].removed ? nullptr : &merged_histograms_);
+    print_snapshots_[i].presync = input.presync[i];
   }
-  merged.finish_roll_from_windows();
-  return out;
+  merged_histograms_.finish_roll_from_windows();
 }
 
 std::optional<SelectionFigures> Engine::selection_figures() const {
@@ -117,6 +117,25 @@ std::vector<ChannelFigures> Engine::channel_figures() const {
 }
 
 void Engine::write_metrics(bool final) {
+  // Network thread. A print still under way (thousands of streams on a loaded machine) is not
+  // waited for: this one is skipped, its windows run on to the next. The final one waits.
+  if (final) {
+    if (print_thread_) print_thread_->finish();
+  } else if (print_thread_ && !print_thread_->idle()) {
+    ++prints_skipped_;
+    log_->log(LogLevel::warning, "metrics print skipped: the last one is still being written (" +
+                                     std::to_string(prints_skipped_) + " so far)");
+    return;
+  }
+  gather_print(final);
+  if (final || !print_thread_) {
+    print_metrics();
+  } else {
+    print_thread_->start();
+  }
+}
+
+void Engine::gather_print(bool final) {
   // The process-wide figures (writer, text log, REST) go to the first stream's metrics, which
   // the aggregate starts from: counted once.
   // (the first stream still recorded: removed ones are not in the aggregate).
@@ -137,42 +156,71 @@ void Engine::write_metrics(bool final) {
     process.set_parquet_state(parquet_state);
     log_parquet_sink(parquet_state, parquet_logged_, *log_);
   }
-  for (const auto& stream : streams_) {
-    stream->metrics->set_book_levels_dropped(stream->feed->sync().book().levels_dropped());
-  }
   process.set_rest_state(rest_state(rest_scheduler_->stats(), first->budget, first->config));
-  const std::vector<MetricsSnapshot> snapshots = roll_stream_windows(merged_histograms_);
+  // Every stream's window closes at the same instant, with what only this thread may read.
+  PrintInput& input = print_input_;
+  const std::size_t n = streams_.size();
+  input.metrics.resize(n);
+  input.statuses.resize(n);
+  input.presync.resize(n);
+  const std::int64_t now = transport::now_ns();
+  for (std::size_t i = 0; i < n; ++i) {
+    const EngineStream& stream = *streams_[i];
+    stream.metrics->set_book_levels_dropped(stream.feed->sync().book().levels_dropped());
+    stream.metrics->close_window(now);
+    input.metrics[i] = stream.metrics.get();
+    StreamStatus& status = input.statuses[i];
+    status.removed = stream.removed;
+    status.removed_reason = stream.removed_reason;
+    status.subscription_errors = stream.subscription_errors;
+    input.presync[i] = stream.feed->presync_figures();
+  }
+  input.selection = selection_figures();
+  input.final = final;
+}
+
+void Engine::print_metrics() {
+  // The print thread (the final print: the network thread, once that thread has ended).
+  try {
+    render_print();
+  } catch (const std::exception& error) {  // out of memory: the next print tries again
+    log_->log(LogLevel::error, std::string("metrics print failed: ") + error.what());
+  }
+}
+
+void Engine::render_print() {
+  roll_stream_windows();
+  const PrintInput& input = print_input_;
+  const std::vector<MetricsSnapshot>& snapshots = print_snapshots_;
   // The seed's top level is the aggregate of the streams being recorded; a stream unsubscribed
   // while following exchangeInfo keeps its final figures in `streams` only ("state":"removed").
-  std::vector<MetricsSnapshot> recording;
-  std::vector<StreamStatus> statuses;
-  for (std::size_t i = 0; i < streams_.size(); ++i) {
-    const EngineStream& stream = *streams_[i];
-    statuses.push_back({stream.removed, stream.removed_reason, stream.subscription_errors});
-    if (!stream.removed) recording.push_back(snapshots[i]);
+  std::vector<const MetricsSnapshot*>& recording = print_recording_;
+  recording.clear();
+  for (std::size_t i = 0; i < snapshots.size(); ++i) {
+    if (!input.statuses[i].removed) recording.push_back(&snapshots[i]);
   }
   // Every stream removed (all delisted): the top level keeps the first one's final figures
   // (its latency histograms were not merged: no stream is recorded any more).
-  MetricsSnapshot aggregate = aggregate_metrics(
-      recording.empty() ? std::vector<MetricsSnapshot>{snapshots.front()} : recording,
-      merged_histograms_);
+  MetricsSnapshot aggregate =
+      recording.empty() ? aggregate_metrics(std::vector<const MetricsSnapshot*>{&snapshots.front()},
+                                            merged_histograms_)
+                        : aggregate_metrics(recording, merged_histograms_);
   aggregate.presync.bound_bytes = presync_budget_.bound();
   aggregate.presync.peak_bytes = presync_budget_.peak();
   aggregate.metrics_listen = config_.metrics_listen;
   aggregate.observers = observers_->figures();
   if (config_.write_files) {
     std::string error;
-    const std::optional<SelectionFigures> selection = selection_figures();
+    const SelectionFigures* selection = input.selection ? &*input.selection : nullptr;
     const std::vector<ChannelFigures> channels = channel_figures();  // a removed one says so
-    if (!write_file_atomically(
-            config_.data_dir + "/metrics.json",
-            to_metrics_json(aggregate, snapshots, selection ? &*selection : nullptr,
-                            selection ? &statuses : nullptr, &channels),
-            error))
+    if (!write_file_atomically(config_.data_dir + "/metrics.json",
+                               to_metrics_json(aggregate, snapshots, selection,
+                                               selection ? &input.statuses : nullptr, &channels),
+                               error))
       log_->log(LogLevel::error, "metrics.json not written: " + error);
   }
   const std::string summary = summary_line(aggregate) + streams_summary(recording);
-  if (config_.print_summary) std::cout << summary << (final ? " | final" : "") << std::endl;
+  if (config_.print_summary) std::cout << summary << (input.final ? " | final" : "") << std::endl;
   log_->log(LogLevel::info, summary);
 }
 

@@ -63,6 +63,7 @@ Engine::Engine(RecorderConfig config, UpdateConsumers consumers, LifecycleHooks 
       lifecycle_(std::move(lifecycle)) {}
 
 Engine::~Engine() {
+  if (print_thread_) print_thread_->finish();  // a print under way reads the streams
   // The clients' pending operations live in the loop: they go first (member order), and the
   // scheduler's worker may still post answers to the loop until it is stopped.
   if (rest_scheduler_) rest_scheduler_->stop();

@@ -19,7 +19,8 @@
 namespace depthrec {
 namespace {
 
-constexpr std::int64_t kNow = 1'760'690'286'509'000'000;  // 5 s after the fixtures' timestamp
+constexpr std::int64_t kStreamChecksNow =
+    1'760'690'286'509'000'000;  // 5 s after the fixtures' timestamp
 
 std::string read_fixture(const std::string& name) {
   std::ifstream in(test::metrics_fixture(name));
@@ -41,7 +42,7 @@ std::string streams_file(Edit edit) {
 }
 
 CheckReport check(const std::string& text, CheckOptions options = {}) {
-  return check_metrics_text(text, options, kNow, std::nullopt);
+  return check_metrics_text(text, options, kStreamChecksNow, std::nullopt);
 }
 
 std::vector<std::string> lines(const std::string& text, CheckOptions options = {}) {
