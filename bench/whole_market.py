@@ -80,6 +80,9 @@ def parse_args():
     p.add_argument("--plain", action="store_true",
                    help="plain ws/http instead of TLS (Binance is TLS only: a lower bound)")
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--pin-cpus", action="store_true",
+                   help="depthrec on CPU 0 and depthsim on CPU 1 (taskset): the recorder as a "
+                   "deployment pinned to one core runs it, the simulated exchange off its core")
     p.add_argument("--sample-sec", type=float, default=5.0)
     p.add_argument("--gap-symbols", type=int, default=0, help="inject a gap on N symbols")
     p.add_argument("--drop-connection", action="store_true", help="drop one USD-M connection")
@@ -119,7 +122,7 @@ class Run:
         self.sim = MarketSimulator(a.build_dir, self.workdir, [
             "--symbol-count", counts, "--total-rate", str(a.total_rate * (1.0 + a.rate_margin)),
             "--seed", str(a.seed)],
-            tls=not a.plain)
+            tls=not a.plain, prefix=["taskset", "-c", "1"] if a.pin_cpus else ())
         self.result["depthsim_command"] = " ".join(self.sim.command)
         self.markets = [m for m in MARKETS if m in self.sim.ports]
 
@@ -146,8 +149,9 @@ class Run:
         for market in self.markets:
             args += ["--market-endpoint", f"{market}={self.sim.ws_endpoint(market)}",
                      "--market-rest-endpoint", f"{market}={self.sim.rest_endpoint(market)}"]
-        self.rec = Recorder(a.build_dir, self.workdir, args)
-        self.result["depthrec_command"] = " ".join([self.rec.command[0]] + args)
+        prefix = ["taskset", "-c", "0"] if a.pin_cpus else []
+        self.rec = Recorder(a.build_dir, self.workdir, args, prefix=prefix)
+        self.result["depthrec_command"] = " ".join(prefix + [self.rec.command[len(prefix)]] + args)
 
     # --- the run -----------------------------------------------------------------------------
     def all_synced(self, metrics):

@@ -39,13 +39,14 @@ def memory_kb(pid):
 class MarketSimulator:
     """depthsim serving several markets, one TLS listener each (tools/depthsim/README.md)."""
 
-    def __init__(self, build_dir, workdir, args, tls=True):
+    def __init__(self, build_dir, workdir, args, tls=True, prefix=()):
         self.tls = tls
         self.ca = os.path.join(workdir, "sim-ca.pem") if tls else None
         port_file = os.path.join(workdir, "sim.ports")
         self.log_path = os.path.join(workdir, "depthsim.log")
         self.log = open(self.log_path, "w")
-        command = [os.path.join(build_dir, "depthsim"), "--port", "0", "--port-file", port_file]
+        command = list(prefix) + [os.path.join(build_dir, "depthsim"), "--port", "0",
+                                  "--port-file", port_file]
         command += ["--cert-out", self.ca] if tls else ["--no-tls"]
         command += args
         self.command = command
@@ -92,14 +93,14 @@ class MarketSimulator:
 class Recorder:
     """One depthrec process recording every stream into workdir/data."""
 
-    def __init__(self, build_dir, workdir, args):
+    def __init__(self, build_dir, workdir, args, prefix=()):
         self.data_dir = os.path.join(workdir, "data")
         self.log_dir = os.path.join(workdir, "logs")
         self.metrics_path = os.path.join(self.data_dir, "metrics.json")
         self.out_path = os.path.join(workdir, "depthrec.out")
         self.out = open(self.out_path, "w")
-        self.command = [os.path.join(build_dir, "depthrec"), "--data-dir", self.data_dir,
-                        "--log-dir", self.log_dir] + args
+        self.command = list(prefix) + [os.path.join(build_dir, "depthrec"), "--data-dir",
+                                       self.data_dir, "--log-dir", self.log_dir] + args
         self.proc = subprocess.Popen(self.command, stdout=self.out, stderr=subprocess.STDOUT)
         self.started = time.monotonic()
 
