@@ -188,9 +188,10 @@ class FeedMetrics {
   MetricsSnapshot roll_window(std::int64_t now_ns, MergedHistograms* merge_into = nullptr);
   // roll_window in two steps, so that a many-stream print takes on the recording thread only
   // what must be consistent (issue 12). close_window(now_ns): a new window starts, the closed
-  // one's histograms handed over by a swap and the figures copied as of now_ns (no summary; no
-  // allocation once warm). finish_roll(), on any one thread: the closed window added to the run,
-  // the summaries taken, `out` filled as roll_window would return it (its strings reused).
+  // one's histograms handed over by a swap (no bucket allocated once warm) and the figures
+  // copied as of now_ns (no summary). finish_roll(), on any one thread: the closed window added
+  // to the run, the summaries taken, `out` filled as roll_window would return it (its strings
+  // reused).
   // The caller orders them: each close_window's finish_roll returns before the next
   // close_window. Meanwhile snapshot() counts the handed-over window in the run.
   void close_window(std::int64_t now_ns);
@@ -204,34 +205,9 @@ class FeedMetrics {
   void count_gap(std::string_view reason);
   void record_queue_locked(std::int64_t depth, std::uint64_t drops_total);
   void set_book_locked(const BookTop& book, std::int64_t now_ns);
-  // Every figure a snapshot reports but the histograms', as of one instant.
-  struct State {
-    std::int64_t taken_ns = 0;
-    std::int64_t window_start_ns = 0;
-    FeedCounters counters;
-    FeedCounters window_counters;
-    std::array<std::uint64_t, kParseErrorCount> parse_errors{};
-    std::vector<std::pair<std::string, std::uint64_t>> gaps;
-    WriterStats writer;
-    TextLogState text_log;
-    RedisSinkState redis;
-    ParquetSinkState parquet;
-    RestState rest;
-    ClockOffset clock_offset;
-    SyncTimes sync;
-    std::uint64_t snapshot_failures_in_a_row = 0;
-    BookTop book;
-    std::int64_t unsynced_ns = 0;
-    std::uint64_t book_levels_dropped = 0;
-    std::int64_t last_message_age_ns = -1;
-  };
-  void copy_state_locked(std::int64_t now_ns, State& into) const;
-  // `run_*`: the figures of every value of the run (the closed windows and the current one),
-  // which the caller provides so that a roll reuses those of closed_windows_ it kept; `window`:
-  // the window's summaries. Every field of `out` is assigned (a reused snapshot keeps nothing).
-  void fill_snapshot(const State& state, const FeedFigures& run_summaries,
-                     const RunLatencyBuckets& run_buckets, const FeedFigures& window,
-                     MetricsSnapshot& out) const;
+  // Every figure of a snapshot but the histograms' summaries and buckets, as of now_ns: all of
+  // `into`'s other fields assigned (a reused snapshot keeps nothing, its strings' capacity kept).
+  void copy_state_locked(std::int64_t now_ns, MetricsSnapshot& into) const;
   // roll_window's run summaries: those of histograms whose window held values are taken again.
   void refresh_run_figures(const bool window_had_values[]);
 
@@ -249,7 +225,7 @@ class FeedMetrics {
   // otherwise), and the figures as of its close. Changed under the lock (snapshot() reads them);
   // finish_roll, which the caller orders after close_window, reads them without it.
   Histograms handed_over_;
-  State closed_state_;
+  MetricsSnapshot closed_state_;  // copy_state_locked's, at the close
   // The run's summaries and exposition counts as of the last roll (closed_windows_ changes only
   // there): a histogram whose window was empty keeps them, so a quiet stream's roll summarises
   // nothing (the 5 s print of every stream, issue 12).

@@ -53,6 +53,15 @@ void copy_summaries(const FeedFigures& from, FeedFigures& into) {
   for (const HistogramField& field : kHistogramFields) into.*field.summary = from.*field.summary;
 }
 
+// The histograms' part of a snapshot: `run_*` the figures of every value of the run, `window`
+// the window's summaries (the rest of `out` is copy_state_locked's).
+void set_histogram_figures(const FeedFigures& run_summaries, const RunLatencyBuckets& run_buckets,
+                           const FeedFigures& window, MetricsSnapshot& out) {
+  copy_summaries(run_summaries, out.run);
+  copy_summaries(window, out.window);
+  out.run_buckets = run_buckets;
+}
+
 }  // namespace
 
 namespace {
@@ -375,13 +384,23 @@ void FeedMetrics::set_rest_state(const RestState& state) {
   rest_ = state;
 }
 
-void FeedMetrics::copy_state_locked(std::int64_t now_ns, State& into) const {
+void FeedMetrics::copy_state_locked(std::int64_t now_ns, MetricsSnapshot& into) const {
+  into.key = key_;
+  into.window_sec = config_.window_sec;
   into.taken_ns = now_ns;
+  into.start_ns = start_ns_;
   into.window_start_ns = window_start_ns_;
-  into.counters = counters_;
-  into.window_counters = counters_ - window_base_;
+  const auto fill = [](FeedFigures& figures, double seconds, const FeedCounters& counters) {
+    figures.seconds = std::max(0.0, seconds);
+    figures.counters = counters;
+    figures.recv_rate = rate(counters.messages, figures.seconds);
+    figures.bytes_rate = rate(counters.bytes, figures.seconds);
+  };
+  fill(into.run, static_cast<double>(now_ns - start_ns_) / kNsPerSecond, counters_);
+  fill(into.window, static_cast<double>(now_ns - window_start_ns_) / kNsPerSecond,
+       counters_ - window_base_);
   into.parse_errors = parse_errors_;
-  into.gaps = gaps_;  // assigned: a reused State keeps its strings' capacity
+  into.gaps = gaps_;  // assigned: a reused snapshot keeps its strings' capacity
   into.writer = writer_;
   into.text_log = text_log_;
   into.redis = redis_;
@@ -393,54 +412,18 @@ void FeedMetrics::copy_state_locked(std::int64_t now_ns, State& into) const {
   into.sync.in_progress_ns =
       sync_in_progress_ ? std::max<std::int64_t>(0, now_ns - sync_start_ns_) : 0;
   into.snapshot_failures_in_a_row = snapshot_failures_in_a_row_;
-  into.book = book_;
-  into.unsynced_ns = book_.synced ? 0 : std::max<std::int64_t>(0, now_ns - unsynced_since_ns_);
-  into.book_levels_dropped = book_levels_dropped_;
+  into.book.synced = book_.synced;
+  into.book.unsynced_ns = book_.synced ? 0 : std::max<std::int64_t>(0, now_ns - unsynced_since_ns_);
+  into.book.last_update_id = book_.last_update_id;
+  into.book.best_bid = decimal_text(book_.best_bid);
+  into.book.best_ask = decimal_text(book_.best_ask);
+  into.book.levels_dropped = book_levels_dropped_;
   into.last_message_age_ns =
       last_message_ns_ < 0 ? -1 : std::max<std::int64_t>(0, now_ns - last_message_ns_);
-}
-
-void FeedMetrics::fill_snapshot(const State& state, const FeedFigures& run_summaries,
-                                const RunLatencyBuckets& run_buckets, const FeedFigures& window,
-                                MetricsSnapshot& out) const {
-  out.key = key_;
-  out.window_sec = config_.window_sec;
-  out.taken_ns = state.taken_ns;
-  out.start_ns = start_ns_;
-  out.window_start_ns = state.window_start_ns;
-  const auto fill = [](FeedFigures& figures, double seconds, const FeedCounters& counters) {
-    figures.seconds = std::max(0.0, seconds);
-    figures.counters = counters;
-    figures.recv_rate = rate(counters.messages, figures.seconds);
-    figures.bytes_rate = rate(counters.bytes, figures.seconds);
-  };
-  fill(out.run, static_cast<double>(state.taken_ns - start_ns_) / kNsPerSecond, state.counters);
-  copy_summaries(run_summaries, out.run);
-  fill(out.window, static_cast<double>(state.taken_ns - state.window_start_ns) / kNsPerSecond,
-       state.window_counters);
-  copy_summaries(window, out.window);
-  out.run_buckets = run_buckets;
-  out.parse_errors = state.parse_errors;
-  out.gaps = state.gaps;
-  out.writer = state.writer;
-  out.text_log = state.text_log;
-  out.redis = state.redis;
-  out.parquet = state.parquet;
-  out.rest = state.rest;
-  out.clock_offset = state.clock_offset;
-  out.sync = state.sync;
-  out.snapshot_failures_in_a_row = state.snapshot_failures_in_a_row;
-  out.book.synced = state.book.synced;
-  out.book.unsynced_ns = state.unsynced_ns;
-  out.book.last_update_id = state.book.last_update_id;
-  out.book.best_bid = decimal_text(state.book.best_bid);
-  out.book.best_ask = decimal_text(state.book.best_ask);
-  out.book.levels_dropped = state.book_levels_dropped;
-  out.last_message_age_ns = state.last_message_age_ns;
   // Not a feed's own figures (the engine and the aggregate set them): as a new snapshot has them.
-  out.presync = PresyncState{};
-  out.metrics_listen.clear();
-  out.observers.clear();
+  into.presync = PresyncState{};
+  into.metrics_listen.clear();
+  into.observers.clear();
 }
 
 MetricsSnapshot FeedMetrics::snapshot(std::int64_t now_ns, MergedHistograms* merge_into) const {
@@ -448,7 +431,7 @@ MetricsSnapshot FeedMetrics::snapshot(std::int64_t now_ns, MergedHistograms* mer
   // current one, in a copy (snapshot() leaves them as they are), summarised after the lock.
   Histograms run;
   FeedFigures window_summaries;
-  State state;
+  MetricsSnapshot out;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     run.merge(closed_windows_);
@@ -459,15 +442,14 @@ MetricsSnapshot FeedMetrics::snapshot(std::int64_t now_ns, MergedHistograms* mer
       merge_into->window.merge(window_);
     }
     window_.summarise(window_summaries);
-    copy_state_locked(now_ns, state);
+    copy_state_locked(now_ns, out);
   }
   FeedFigures run_summaries;
   RunLatencyBuckets run_buckets;
   for (const HistogramField& field : kHistogramFields) {
     take_run_figures(run, field, run_summaries, run_buckets);
   }
-  MetricsSnapshot out;
-  fill_snapshot(state, run_summaries, run_buckets, window_summaries, out);
+  set_histogram_figures(run_summaries, run_buckets, window_summaries, out);
   return out;
 }
 
@@ -511,7 +493,8 @@ void FeedMetrics::finish_roll(MetricsSnapshot& out, MergedHistograms* merge_into
   }
   if (merge_into != nullptr && !merge_into->from_windows) merge_into->run.merge(closed_windows_);
   refresh_run_figures(window_had_values);
-  fill_snapshot(closed_state_, run_summaries_, run_buckets_, window_summaries, out);
+  out = closed_state_;
+  set_histogram_figures(run_summaries_, run_buckets_, window_summaries, out);
 }
 
 MetricsSnapshot FeedMetrics::roll_window(std::int64_t now_ns, MergedHistograms* merge_into) {
