@@ -7,7 +7,6 @@ time, a queue's peak) and is left out; every other value must be equal in A and 
 Exit 0 when the documents agree. Every process is stopped by its pid.
 """
 
-import argparse
 import json
 import os
 import re
@@ -15,7 +14,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from same_records import record_once  # noqa: E402
+from same_records import record_once, two_builds_parser  # noqa: E402
 
 
 # Figures of when the run happened, by name, beside those A's runs show: latencies, rates, times,
@@ -52,11 +51,7 @@ def final_metrics(build_dir, events, rate):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--build-dir-a", required=True)
-    p.add_argument("--build-dir-b", required=True)
-    p.add_argument("--events", type=int, default=400, help="depth events per symbol")
-    p.add_argument("--rate", type=float, default=100.0, help="events/s per symbol")
+    p = two_builds_parser(__doc__)
     p.add_argument("--a-runs", type=int, default=3, help="runs of build A (at least 2)")
     a = p.parse_args()
     runs = [flatten(final_metrics(d, a.events, a.rate))

@@ -63,13 +63,19 @@ def record_once(build_dir, workdir, events, rate):
     return streams
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def two_builds_parser(doc):
+    """The options of a comparison of two builds on the deterministic run (this script's and
+    same_metrics.py's)."""
+    p = argparse.ArgumentParser(description=doc.split("\n")[0])
     p.add_argument("--build-dir-a", required=True)
     p.add_argument("--build-dir-b", required=True)
     p.add_argument("--events", type=int, default=400, help="depth events per symbol")
     p.add_argument("--rate", type=float, default=100.0, help="events/s per symbol")
-    a = p.parse_args()
+    return p
+
+
+def main():
+    a = two_builds_parser(__doc__).parse_args()
     runs = []
     for build_dir in (a.build_dir_a, a.build_dir_b):
         with tempfile.TemporaryDirectory(prefix="depthrec-same-records-") as workdir:
