@@ -9,7 +9,7 @@ namespace depthsim {
 
 namespace {
 constexpr std::size_t kUnpacedBatch = 256;  // events per symbol per round at --rate 0
-constexpr std::uint64_t kMaxBurst = 256;  // events per symbol per round at a fixed rate
+constexpr std::uint64_t kMaxBurst = 256;    // events per symbol per round at a fixed rate
 constexpr auto kBackoffWhenPaced = std::chrono::milliseconds(1);
 constexpr auto kHousekeepingPeriod = std::chrono::milliseconds(20);
 constexpr std::size_t kClosedSessionsKept = 1000;

@@ -117,10 +117,12 @@ class Exchange final : public ServerHandler {
   void add_trades_to_klines(SymbolFeed& feed, const TradeGroup& group, std::int64_t event_ms);
   void send_kline(SymbolFeed& feed, const KlineTape& tape, const Candle& candle,
                   std::int64_t event_ms, bool closed);
-  // exchange_market_events.cpp: markPrice (the book's mid, every 3 s or 1 s per stream) and, for
-  // every 25th trade group, a forceOrder of it (futures).
+  // exchange_market_events.cpp: markPrice (the book's mid, every 3 s or 1 s per stream) and
+  // forceOrder (futures): every 25th trade group is a liquidation; as on Binance, the latest
+  // liquidation of a symbol is pushed as a snapshot at most once every 1000 ms.
   void send_mark_prices(SymbolFeed& feed, std::int64_t event_ms);
-  void send_force_order(SymbolFeed& feed, const TradeGroup& group);
+  void note_liquidation(SymbolFeed& feed, const TradeGroup& group);
+  void send_due_force_order(SymbolFeed& feed, std::int64_t event_ms);
   void deliver(SymbolFeed& feed, const BookUpdate& update, bool fresh);
   // exchange_rpi.cpp: USD-M's RPI book, its stream, its snapshot (/fapi/v1/rpiDepth, limit 1000
   // only) and its truth (/sim/truth?book=rpi).

@@ -1,8 +1,11 @@
 // Exchange's futures market events. markPrice: the book's mid (mark, index and estimated
 // settle price alike; funding rate 0.0001, next funding at the next 8-hour mark), sent to each
 // markPrice subscriber every 3 s (markPrice) or every second (markPrice@1s) of depthsim's clock.
-// forceOrder: one trade group in kForceOrderEvery is also sent as a liquidation order filled at
-// its price (the trade's taker side).
+// forceOrder: one trade group in kForceOrderEvery is also a liquidation order filled at its price
+// (the trade's taker side). Binance's forceOrder is a snapshot stream: "for each symbol, only the
+// latest one liquidation order within 1000ms will be pushed", so a liquidation waits until 1000 ms
+// of depthsim's clock have passed since the symbol's last push, a later one replacing it; E is the
+// push time, the order's T its trade time.
 #include "exchange.hpp"
 #include "payload_format.hpp"
 
@@ -30,7 +33,10 @@ std::string render_mark_price(const SymbolSpec& spec, std::int64_t mid, std::int
   return out;
 }
 
-std::string render_force_order(const SymbolSpec& spec, const TradeGroup& group) {
+constexpr std::int64_t kForceOrderSnapshotMs = 1000;
+
+std::string render_force_order(const SymbolSpec& spec, const TradeGroup& group,
+                               std::int64_t event_ms) {
   std::int64_t qty = 0;
   for (std::int64_t fill : group.fills) qty += fill;
   std::string price, quantity;
@@ -39,7 +45,7 @@ std::string render_force_order(const SymbolSpec& spec, const TradeGroup& group) 
   std::string out;
   out.reserve(300);
   out.append("{\"e\":\"forceOrder\",\"E\":");
-  out += std::to_string(group.event_ms);
+  out += std::to_string(event_ms);
   out.append(",\"o\":{\"s\":");
   append_json_string(out, spec.name);
   // The liquidated position's order is the taker: it sold into the bid or bought the ask.
@@ -85,7 +91,18 @@ void Exchange::send_mark_prices(SymbolFeed& feed, std::int64_t event_ms) {
   if (sent_3s) counts.last_mark_ms_3s = event_ms;
 }
 
-void Exchange::send_force_order(SymbolFeed& feed, const TradeGroup& group) {
+void Exchange::note_liquidation(SymbolFeed& feed, const TradeGroup& group) {
+  feed.market_event_counts().pending_liquidation = group;
+  send_due_force_order(feed, group.event_ms);
+}
+
+void Exchange::send_due_force_order(SymbolFeed& feed, std::int64_t event_ms) {
+  SymbolFeed::MarketEventCounts& counts = feed.market_event_counts();
+  if (!counts.pending_liquidation || event_ms - counts.last_force_order_ms < kForceOrderSnapshotMs)
+    return;
+  const TradeGroup group = std::move(*counts.pending_liquidation);
+  counts.pending_liquidation.reset();
+  counts.last_force_order_ms = event_ms;
   std::string payload;
   const auto now = Clock::now();
   for (const Subscriber& subscriber : subscribers_of(feed)) {
@@ -93,11 +110,11 @@ void Exchange::send_force_order(SymbolFeed& feed, const TradeGroup& group) {
     const StreamName& stream = *subscriber.stream;
     if (stream.kind != StreamKind::force_order) continue;
     if (!session.can_send() || session.is_stalled(now)) continue;
-    if (payload.empty()) payload = render_force_order(feed.book().spec(), group);
+    if (payload.empty()) payload = render_force_order(feed.book().spec(), group, event_ms);
     std::string frame =
         session.subscriptions.combined ? wrap_combined(stream.text, payload) : payload;
     send_frame(session, FrameType::text, std::make_shared<const std::string>(std::move(frame)));
-    ++feed.market_event_counts().force_orders_sent;
+    ++counts.force_orders_sent;
   }
 }
 

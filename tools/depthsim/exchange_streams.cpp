@@ -285,6 +285,7 @@ void Exchange::generate_event(SymbolFeed& feed) {
   roll_klines(feed, trades_ms, faults);
   if (options_.trade_every > 0 && index % options_.trade_every == 0)
     generate_trades(feed, trades_ms, faults);
+  send_due_force_order(feed, trades_ms);
   send_mark_prices(feed, trades_ms);
   BookUpdate update = feed.book().next();
   if (options_.level_flood > 0) {

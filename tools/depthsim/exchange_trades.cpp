@@ -74,7 +74,7 @@ void Exchange::generate_trades(SymbolFeed& feed, std::int64_t event_ms,
     }
   }
   add_trades_to_klines(feed, group, event_ms);
-  if (group.agg_id % kForceOrderEvery == 0) send_force_order(feed, group);
+  if (group.agg_id % kForceOrderEvery == 0) note_liquidation(feed, group);
 }
 
 HttpReply Exchange::agg_trades_reply(const RequestTarget& target) {

@@ -64,10 +64,12 @@ class SymbolFeed {
     std::uint64_t updates_sent = 0, closed_sent = 0, candles_closed = 0, candles_skipped = 0;
   };
   KlineCounts& kline_counts() { return kline_counts_; }
-  // markPrice, forceOrder and bookTicker frames sent, and when each markPrice speed was last sent.
+  // markPrice, forceOrder and bookTicker frames sent, when each markPrice speed and the last
+  // forceOrder snapshot were sent, and the latest liquidation not sent yet.
   struct MarketEventCounts {
     std::uint64_t mark_prices_sent = 0, force_orders_sent = 0, book_tickers_sent = 0;
-    std::int64_t last_mark_ms_3s = 0, last_mark_ms_1s = 0;
+    std::int64_t last_mark_ms_3s = 0, last_mark_ms_1s = 0, last_force_order_ms = 0;
+    std::optional<TradeGroup> pending_liquidation;
   };
   MarketEventCounts& market_event_counts() { return market_event_counts_; }
   const MarketEventCounts& market_event_counts() const { return market_event_counts_; }
