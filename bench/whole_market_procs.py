@@ -43,6 +43,10 @@ class MarketSimulator:
         self.tls = tls
         self.ca = os.path.join(workdir, "sim-ca.pem") if tls else None
         port_file = os.path.join(workdir, "sim.ports")
+        # A reused work dir holds the last run's ports: read only what this depthsim writes.
+        for stale in (port_file, self.ca):
+            if stale and os.path.exists(stale):
+                os.remove(stale)
         self.log_path = os.path.join(workdir, "depthsim.log")
         self.log = open(self.log_path, "w")
         command = list(prefix) + [os.path.join(build_dir, "depthsim"), "--port", "0",
