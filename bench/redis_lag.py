@@ -106,6 +106,11 @@ def main():
                         help="skip redis-benchmark and depthrec-redis-bench")
     parser.add_argument("--sim-sched", choices=["idle", "normal"], default="idle",
                         help="depthsim's scheduling policy (idle: SCHED_IDLE, see the docstring)")
+    parser.add_argument("--chain-sched", choices=["normal", "fifo"], default="normal",
+                        help="the measured chain's policy; fifo: redis-server and the consumer "
+                             "under SCHED_FIFO priority 10 (chrt) and depthrec with "
+                             "--realtime-priority 10 (its network and sink threads only), as a "
+                             "latency-critical deployment runs them (needs CAP_SYS_NICE)")
     parser.add_argument("--perf-sched", type=float, default=0.0,
                         help="record the scheduler this many seconds of the measured window and "
                              "attribute the late entries (perf sched; adds its own load)")
@@ -118,8 +123,9 @@ def main():
     per_symbol = args.rate / args.symbols
     warmup_s = 3.0
     events = int(per_symbol * (args.seconds + warmup_s + 30))
+    chain = ["chrt", "--fifo", "10"] if args.chain_sched == "fifo" else []
     server = subprocess.Popen(
-        ["redis-server", "--port", "0", "--unixsocket", socket_path, "--save", "",
+        chain + ["redis-server", "--port", "0", "--unixsocket", socket_path, "--save", "",
          "--appendonly", "no", "--latency-monitor-threshold", "1", "--dir", scratch],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL)
@@ -131,6 +137,7 @@ def main():
         port_file = os.path.join(scratch, "port")
         sim_sched = ["chrt", "--idle", "0"] if args.sim_sched == "idle" else []
         results["sim_sched"] = args.sim_sched
+        results["chain_sched"] = args.chain_sched
         sim = subprocess.Popen(
             sim_sched + [os.path.join(args.build_dir, "depthsim"), "--port", "0", "--port-file", port_file,
              "--no-tls", "--market", "usdm", "--symbols", ",".join(symbols), "--rate",
@@ -139,12 +146,13 @@ def main():
         port = wait_for(lambda: open(port_file).read().strip() if os.path.exists(port_file)
                         and open(port_file).read().endswith("\n") else None, 20)
         data_dir = os.path.join(scratch, "data")
+        realtime = ["--realtime-priority", "10"] if chain else []
         recorder = subprocess.Popen(
             [os.path.join(args.build_dir, "depthrec"), "--endpoint", f"ws://127.0.0.1:{port}",
              "--rest-endpoint", f"http://127.0.0.1:{port}", "--data-dir", data_dir,
              "--log-dir", os.path.join(scratch, "logs"), "--no-summary", "--market", "usdm",
              "--symbols", ",".join(symbols), "--depth", "full", "--print-interval", "1",
-             "--redis", "unix://" + socket_path],
+             "--redis", "unix://" + socket_path] + realtime,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         keys = [f"depthrec:usdm:{s}:depth" for s in symbols]
         # Every book synced (its snapshot entry is in) before the measured window starts.
@@ -156,7 +164,7 @@ def main():
         if args.consumer == "cpp":
             dump_path = os.path.join(scratch, "lags.txt")
             consumer = subprocess.Popen(
-                [os.path.join(args.build_dir, "depthrec-redis-lag"), "--url",
+                chain + [os.path.join(args.build_dir, "depthrec-redis-lag"), "--url",
                  "unix://" + socket_path, "--keys", ",".join(keys), "--seconds",
                  str(args.seconds), "--warmup", str(warmup_s), "--dump", dump_path],
                 stdout=subprocess.PIPE, text=True)

@@ -99,6 +99,10 @@ struct RecorderConfig {
   // metrics.json ("metrics_listen"); the CLI binds it before the run and puts the bound port here.
   std::string metrics_listen;         // empty: /metrics is not served
   bool metrics_allow_remote = false;  // a non-loopback HOST is refused without it
+  // --realtime-priority N (1-99; 0: off): the network thread and the Redis sink's thread under
+  // SCHED_FIFO at N, for the lowest receipt-to-consumer latency on a busy machine
+  // (src/session/realtime_priority.hpp). Needs CAP_SYS_NICE or RLIMIT_RTPRIO >= N.
+  int realtime_priority = 0;
   // Redis Streams sink (--redis URL, src/redis/): every record also published to Redis from its
   // own queue and thread; the files stay the complete record. Empty: off.
   std::string redis_url;

@@ -185,6 +185,12 @@ void add_flags(CLI::App& app, FlagValues& v) {
                "Let --metrics-listen bind an address that is not loopback (reachable from other "
                "machines)");
 
+  app.add_option("--realtime-priority", c.realtime_priority,
+                 "Run the network thread and the Redis sink's thread under SCHED_FIFO at this "
+                 "priority (1-99; 0: off), for the lowest latency on a busy machine; needs root, "
+                 "CAP_SYS_NICE or LimitRTPRIO")
+      ->check(CLI::Range(0, 99))
+      ->capture_default_str();
   app.add_option("--redis", c.redis_url,
                  "Also publish every record to Redis Streams: redis://[:password@]host[:port][/db] "
                  "or unix:///path[?db=N] (no TLS: hiredis 0.14); its own queue and thread, "

@@ -151,6 +151,7 @@ struct RedisPublisher::Impl {
     // Named so that top -H, perf sched and the lag bench (bench/redis_lag_stages.py) tell the
     // sink's thread from the recorder's others.
     pthread_setname_np(pthread_self(), "redis-sink");
+    if (config.on_thread_start) config.on_thread_start();
     std::chrono::milliseconds backoff = config.backoff_initial;
     std::deque<Batch> batches;
     // Settled batches' buffers are reused: a batch's commands are hundreds of KB, which malloc

@@ -25,6 +25,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -62,6 +63,9 @@ struct RedisPublisherConfig {
   // repaired trades are published in id order (repair_hold.hpp); false: no hold.
   bool hold_trade_repairs = false;
   RepairHoldLimits repair_hold;
+  // Called first on the sink's thread (the recorder's --realtime-priority gives it SCHED_FIFO
+  // there); empty: nothing.
+  std::function<void()> on_thread_start;
 };
 
 struct RedisPublisherStats {

@@ -3,6 +3,7 @@
 #include "session/engine.hpp"
 
 #include "session/frame_dispatch.hpp"
+#include "session/realtime_priority.hpp"
 #include "transport/clock.hpp"
 
 namespace depthrec::session {
@@ -73,6 +74,7 @@ void Engine::run() {
   }
   if (lifecycle_.heartbeat && lifecycle_.heartbeat_period.count() > 0)
     loop_->schedule_every(lifecycle_.heartbeat_period, lifecycle_.heartbeat);
+  make_network_thread_realtime(config_.realtime_priority, *log_);  // after the other threads
   for (const auto& connection : connections_) connection->ws->start();
   start_follow();
   try {

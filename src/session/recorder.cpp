@@ -10,6 +10,7 @@
 #include "depthrec/atomic_file.hpp"
 #include "depthrec/metrics_report.hpp"
 #include "session/frame_dispatch.hpp"
+#include "session/realtime_priority.hpp"
 #include "session/recorder_impl.hpp"
 #include "session/redis_wiring.hpp"
 #include "session/wiring_support.hpp"
@@ -101,6 +102,7 @@ void Recorder::Impl::run_loop() {
                    ws->stop();
                  });
   }
+  session::make_network_thread_realtime(config.realtime_priority, *log);  // threads exist now
   try {
     if (!stop_requested) ws->run();
   } catch (const std::exception& error) {

@@ -10,6 +10,7 @@
 #include "redis/age_trim.hpp"
 #include "redis/redis_url.hpp"
 #include "session/market_endpoints.hpp"
+#include "session/realtime_priority.hpp"
 #include "session/recorder_rest_budgets.hpp"
 
 namespace depthrec {
@@ -126,6 +127,13 @@ std::string validate(const RecorderConfig& config) {
     return "--redis-book-every is N events or a duration, not both";
   if ((config.redis_book_every > 0 || config.redis_book_every_ms > 0) && config.redis_url.empty())
     return "--redis-book-every needs --redis (book entries exist in Redis only)";
+  if (config.realtime_priority < 0 || config.realtime_priority > session::kMaxRealtimePriority)
+    return "--realtime-priority must be 0 (off) or 1 to " +
+           std::to_string(session::kMaxRealtimePriority);
+  if (config.realtime_priority > 0) {
+    const std::string refusal = session::realtime_priority_refusal(config.realtime_priority);
+    if (!refusal.empty()) return "--realtime-priority: " + refusal;
+  }
   if (config.exchange_info_interval_sec < 0)
     return "--exchange-info-interval-sec must be 0 (off) or more";
   if (config.run_minutes && !(*config.run_minutes > 0 && *config.run_minutes <= 1e8))  // NaN, inf

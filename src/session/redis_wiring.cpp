@@ -1,6 +1,7 @@
 #include "session/redis_wiring.hpp"
 
 #include "redis/age_trim.hpp"
+#include "session/realtime_priority.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -26,6 +27,13 @@ std::unique_ptr<redis::RedisPublisher> make_redis_publisher(const RecorderConfig
   publisher.queue_capacity = config.redis_queue_capacity;
   publisher.backoff_max = std::min(publisher.backoff_max, config.backoff_max);
   publisher.hold_trade_repairs = config.repair_trades;
+  if (config.realtime_priority > 0) {
+    // validate() found SCHED_FIFO allowed; a refusal now leaves the sink at the normal policy,
+    // which the thread's /proc entry shows.
+    publisher.on_thread_start = [priority = config.realtime_priority] {
+      (void)make_current_thread_realtime(priority);
+    };
+  }
   return std::make_unique<redis::RedisPublisher>(publisher);
 }
 
