@@ -85,8 +85,9 @@ class ClockOffsetEstimator {
   void add_stream_sample(std::int64_t recv_ns, std::int64_t event_time_ms) noexcept;
 
   ClockOffset estimate() const noexcept;
-  // Only the offset (0 without samples): what the per-event latency correction needs.
-  double offset_ms() const noexcept;
+  // Only the offset (0 without samples): what the per-event latency correction needs. Kept
+  // up to date by every sample that changes the estimate, so reading it costs nothing.
+  double offset_ms() const noexcept { return offset_ms_; }
   void reset() noexcept;
 
  private:
@@ -98,6 +99,11 @@ class ClockOffsetEstimator {
   bool stream_bound_ns(std::int64_t& bound_ns) const noexcept;
   // True when the sample was set aside as an outlier.
   bool stream_outlier(std::int64_t recv_ns, std::int64_t delta_ns) noexcept;
+  // add_stream_sample's slow path: a sample that may move a minimum, start a window or be an
+  // outlier (receive - E = delta_ns).
+  void add_stream_delta(std::int64_t recv_ns, std::int64_t delta_ns) noexcept;
+  // offset_ms_ = estimate().offset_ms, after any change of the state estimate() reads.
+  void refresh_offset() noexcept;
 
   ClockOffsetConfig config_;
   bool has_rest_ = false;
@@ -116,6 +122,7 @@ class ClockOffsetEstimator {
   std::uint64_t stream_outliers_ = 0;
   int low_run_ = 0;               // outliers in a row so far
   std::int64_t low_run_min_ = 0;  // their minimum
+  double offset_ms_ = 0.0;        // estimate().offset_ms as of the last change
 };
 
 }  // namespace depthrec

@@ -48,6 +48,7 @@ bool ClockOffsetEstimator::add_rest_sample(std::int64_t sent_ns, std::int64_t re
   rest_round_trip_ms_ = round_trip_ms;
   rest_taken_ns_ = received_ns;
   has_rest_ = true;
+  refresh_offset();
   return true;
 }
 
@@ -57,6 +58,20 @@ void ClockOffsetEstimator::add_stream_sample(std::int64_t recv_ns,
   if (event_time_ms <= 0 || !epoch_ms_to_ns(event_time_ms, event_ns)) return;
   const std::int64_t delta_ns = recv_ns - event_ns;
   ++stream_samples_;
+  // Nearly every sample: inside the current window and not below its minimum. It is no outlier
+  // (it is at or above the bound the check compares with) and moves no minimum, so the estimate
+  // stays as it is: no floating point, and offset_ms() is not re-estimated (the sample and the
+  // offset's estimate() were 111 instructions an event on the session hot path).
+  if (has_current_ && delta_ns >= current_min_ns_ &&
+      recv_ns - window_start_ns_ < config_.stream_window_ns && config_.max_disagreement_ms >= 0.0) {
+    low_run_ = 0;
+    return;
+  }
+  add_stream_delta(recv_ns, delta_ns);
+  refresh_offset();
+}
+
+void ClockOffsetEstimator::add_stream_delta(std::int64_t recv_ns, std::int64_t delta_ns) noexcept {
   if (stream_outlier(recv_ns, delta_ns)) return;
   if (!has_current_) {
     window_start_ns_ = recv_ns;
@@ -74,6 +89,10 @@ void ClockOffsetEstimator::add_stream_sample(std::int64_t recv_ns,
     return;
   }
   current_min_ns_ = std::min(current_min_ns_, delta_ns);
+}
+
+void ClockOffsetEstimator::refresh_offset() noexcept {
+  offset_ms_ = estimate().offset_ms;
 }
 
 bool ClockOffsetEstimator::stream_outlier(std::int64_t recv_ns, std::int64_t delta_ns) noexcept {
@@ -161,10 +180,6 @@ ClockOffset ClockOffsetEstimator::estimate() const noexcept {
   }
   out.large = out.valid() && std::fabs(out.offset_ms) > config_.large_threshold_ms;
   return out;
-}
-
-double ClockOffsetEstimator::offset_ms() const noexcept {
-  return estimate().offset_ms;
 }
 
 bool offset_changed(const ClockOffset& before, const ClockOffset& now) noexcept {

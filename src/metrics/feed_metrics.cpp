@@ -1,6 +1,7 @@
 #include "depthrec/feed_metrics.hpp"
 
 #include "depthrec/epoch_time.hpp"
+#include "metrics/round_half_away.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -168,8 +169,8 @@ void FeedMetrics::record_event(const EventSample& sample) {
     clock_.add_stream_sample(sample.recv_ns, sample.event_time_ms);
     const std::int64_t raw_ns = sample.recv_ns - event_ns;
     const std::int64_t raw_us = raw_ns / 1000;
-    const auto corrected_us = static_cast<std::int64_t>(
-        std::llround(static_cast<double>(raw_ns) / 1000.0 - clock_.offset_ms() * 1000.0));
+    const std::int64_t corrected_us =
+        round_half_away(static_cast<double>(raw_ns) / 1000.0 - clock_.offset_ms() * 1000.0);
     window_.event_latency_us.record(raw_us);
     window_.event_latency_corrected_us.record(corrected_us);
   }

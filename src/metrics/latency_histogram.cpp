@@ -13,12 +13,6 @@ int highest_bit(std::uint64_t value) noexcept {
   return 63 - __builtin_clzll(value | 1);
 }
 
-std::uint64_t magnitude_of(std::int64_t value) noexcept {
-  // Through unsigned arithmetic so that INT64_MIN has a magnitude (2^63) too.
-  const auto bits = static_cast<std::uint64_t>(value);
-  return value < 0 ? std::uint64_t{0} - bits : bits;
-}
-
 // Nearest-rank: the value at rank ceil(p/100 * count), at least 1.
 std::uint64_t rank_of(double p, std::uint64_t count) noexcept {
   if (!(p > 0.0)) return 1;  // also NaN
@@ -29,14 +23,6 @@ std::uint64_t rank_of(double p, std::uint64_t count) noexcept {
 }
 
 }  // namespace
-
-std::size_t LatencyHistogram::bucket_index(std::uint64_t magnitude) noexcept {
-  // Below 128 a bucket per value; above, 64 buckets per power of two. The shift keeps the top
-  // 7 bits of the magnitude (64..127), and the power of two selects the group of 64.
-  const int shift = std::max(0, highest_bit(magnitude) - kSubBucketBits);
-  return (static_cast<std::size_t>(shift) << kSubBucketBits) +
-         static_cast<std::size_t>(magnitude >> shift);
-}
 
 std::uint64_t LatencyHistogram::bucket_lowest(std::size_t index) noexcept {
   if (index < static_cast<std::size_t>(kExactLimit)) return index;
@@ -60,16 +46,6 @@ LatencyHistogram::Group& LatencyHistogram::allocate_group(std::size_t group_inde
   auto& group = groups_[group_index];
   if (!group) group = std::make_unique<Group>();  // value-initialised: zero counts
   return *group;
-}
-
-// The hot path: the group's bit decides (a held group is allocated), then one table lookup;
-// the first value of a group since the last reset takes the out-of-line path.
-inline std::uint64_t& LatencyHistogram::bucket(bool negative, std::size_t index) {
-  const std::size_t in_sign = index >> kSubBucketBits;
-  const std::uint64_t bit = std::uint64_t{1} << in_sign;
-  if (__builtin_expect((held_groups_[negative ? 1 : 0] & bit) == 0, 0))
-    hold_group(negative, in_sign);
-  return (*groups_[(negative ? groups_per_sign_ : 0) + in_sign])[index & (kGroupSize - 1)];
 }
 
 void LatencyHistogram::hold_group(bool negative, std::size_t in_sign) {
@@ -128,23 +104,6 @@ void LatencyHistogram::add_counts_below(const std::int64_t* edges, std::size_t n
     return next < n;  // every edge placed: the buckets above count in none
   });
   while (next < n) below[next++] = negative + positive;
-}
-
-inline void LatencyHistogram::add(std::int64_t value, std::uint64_t times) {
-  std::uint64_t magnitude = magnitude_of(value);
-  if (magnitude > static_cast<std::uint64_t>(max_magnitude_)) {
-    magnitude = static_cast<std::uint64_t>(max_magnitude_);
-    clamped_ += times;
-  }
-  bucket(value < 0, bucket_index(magnitude)) += times;
-  min_ = std::min(min_, value);
-  max_ = std::max(max_, value);
-  count_ += times;
-}
-
-void LatencyHistogram::record(std::int64_t value) {
-  add(value, 1);
-  sum_ += static_cast<double>(value);  // the same as value x 1.0
 }
 
 void LatencyHistogram::record(std::int64_t value, std::uint64_t times) {
