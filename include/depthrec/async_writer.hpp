@@ -13,7 +13,7 @@
 //   writer.stop();                                  // drains, flushes, closes the sink, joins
 //
 // The queue is a ring of `queue_capacity` strings. try_push MOVES the line into a free slot and
-// hands back a cleared buffer the worker has finished with (a bounded pool of them), so in steady
+// hands back a cleared buffer the worker has finished with (a pool of at most 8 MiB), so in steady
 // state neither side allocates, and memory follows the queue's depth, not its capacity. Lines
 // being written by the worker still occupy their slots: the bound counts everything not yet handed
 // to the sink. One mutex guards the ring (one uncontended lock per push, ~20 ns), so several

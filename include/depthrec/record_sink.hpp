@@ -24,7 +24,8 @@ struct SinkStatus {
 };
 
 // The stream a line belongs to: the writer's dense stream id and the stream's name (e.g.
-// "btcusdt@depth@100ms"). The name is valid for the duration of the write call only.
+// "btcusdt@depth@100ms"). The name is valid for the duration of the write call only. An id is
+// one stream: GzipRotatingSink reads the name at the first line of each member only.
 struct StreamTag {
   std::uint32_t id = 0;
   std::string_view name;

@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
@@ -19,6 +20,11 @@ using SteadyClock = std::chrono::steady_clock;
 // Buffers larger than this are released after use rather than pooled (a rare 5000-level
 // snapshot line must not pin its memory forever).
 constexpr std::size_t kMaxPooledCapacity = std::size_t{64} * 1024;
+// The pool of cleared buffers covers a deep queue, within a bound on its memory. Bounded by
+// 2 * wake_batch (512) buffers, a whole market's queue (p95 ~3,000 lines) made the worker free
+// and the producer allocate most lines' buffers: malloc and free were ~8 % of the writer's samples.
+constexpr std::size_t kMaxPooledBuffers = 16384;
+constexpr std::size_t kMaxPoolBytes = std::size_t{8} << 20;
 
 std::int64_t wall_clock_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -35,7 +41,7 @@ struct AsyncWriter::Impl {
         capacity(c.queue_capacity + kMarkerReserve),
         data_capacity(c.queue_capacity),
         wake_batch(std::clamp<std::size_t>(c.wake_batch, 1, c.queue_capacity / 2)),
-        max_pool(2 * wake_batch),
+        max_pool(std::min(capacity, kMaxPooledBuffers)),
         ring(capacity),
         marker_dropped(capacity, 0),
         slot_stream(capacity, 0) {
@@ -58,7 +64,10 @@ struct AsyncWriter::Impl {
   std::vector<std::uint64_t> marker_dropped;
   std::vector<std::uint32_t> slot_stream;  // the stream id of each slot's line or marker
   std::size_t head = 0;                    // oldest line not yet handed to the sink
-  std::size_t count = 0;         // lines queued, including the batch the worker is writing
+  std::size_t count = 0;  // lines queued, including the batch the worker is writing
+  // `count`, published for queue_depth() without the mutex: the network thread asks after every
+  // push, and that second lock per line doubled its share of the queue's lock (issue 12).
+  std::atomic<std::size_t> published_count{0};
   std::size_t queued_bytes = 0;  // their sizes
   bool stopping = false;
   bool worker_waiting = false;
@@ -66,9 +75,14 @@ struct AsyncWriter::Impl {
   // use those contexts too).
   recording::DropLedger drops;
   std::vector<std::string> pool;  // cleared buffers handed back to producers
+  std::size_t pool_bytes = 0;     // their capacities
   AsyncWriterStats stats;
 
   std::vector<std::string> worker_pool;  // worker only: buffers collected during a batch
+  std::size_t worker_pool_bytes = 0;     // worker only: their capacities
+  // Worker only: pool_bytes when the batch began (it only falls while the worker writes), so
+  // that both pools together stay within kMaxPoolBytes.
+  std::size_t pool_bytes_at_batch = 0;
   // Worker only: lines the sink refused that no marker covers yet, per stream. The worker itself
   // writes the markers before the next line it hands the sink, so that each gap record sits
   // exactly at the hole (a marker queued by the next push would follow the lines already in the
@@ -106,10 +120,15 @@ struct AsyncWriter::Impl {
     } else {
       line = std::move(pool.back());
       pool.pop_back();
+      pool_bytes = pool.empty() ? 0 : pool_bytes - line.capacity();
     }
   }
 
-  void note_depth() { stats.queue_depth_max = std::max(stats.queue_depth_max, count); }
+  // After every change of `count` (mutex held).
+  void note_depth() {
+    published_count.store(count, std::memory_order_relaxed);
+    stats.queue_depth_max = std::max(stats.queue_depth_max, count);
+  }
 
   struct BatchResult {
     std::uint64_t written = 0;
@@ -124,6 +143,7 @@ struct AsyncWriter::Impl {
   // some. Returns false when the sink refuses a marker too (then the line must not be written
   // either).
   bool mark_sink_refusals(BatchResult& result) {
+    if (!sink_refused.any()) return true;  // every line passes here: no call in the usual case
     while (auto stream_id = sink_refused.next_pending()) {
       RecordContext context;
       {
@@ -159,6 +179,7 @@ struct AsyncWriter::Impl {
     marker_dropped[index] = gap.dropped;
     slot_stream[index] = stream_id;
     ++count;
+    note_depth();
     ++stats.markers_written;
   }
 
@@ -194,6 +215,7 @@ struct AsyncWriter::Impl {
       std::string& line = ring[index];
       result.bytes += line.size();
       const std::uint64_t line_drops = markers[index] > 0 ? markers[index] : 1;
+      markers[index] = 0;  // the worker's slot until head passes it: cleared outside the lock
       if (!mark_sink_refusals(result)) {
         result.dropped += line_drops;
         sink_refused.add(slot_stream[index], line_drops);
@@ -208,9 +230,12 @@ struct AsyncWriter::Impl {
         }
         note_status(std::move(status), result);
       }
-      if (line.capacity() <= kMaxPooledCapacity && worker_pool.size() < max_pool) {
+      const std::size_t kept = line.capacity();
+      if (kept <= kMaxPooledCapacity && worker_pool.size() < max_pool &&
+          pool_bytes_at_batch + worker_pool_bytes + kept <= kMaxPoolBytes) {
         line.clear();
         worker_pool.push_back(std::move(line));
+        worker_pool_bytes += kept;
       }
       std::string().swap(line);  // a moved-from or oversized buffer: leave the slot empty
     }
@@ -231,6 +256,7 @@ struct AsyncWriter::Impl {
       const std::size_t first = head;
       const std::size_t n = count;
       const bool final_round = stopping;
+      pool_bytes_at_batch = pool_bytes;
       lock.unlock();
 
       BatchResult result = write_batch(first, n, marker_dropped.data());
@@ -241,18 +267,23 @@ struct AsyncWriter::Impl {
       }
 
       lock.lock();
-      for (std::size_t i = 0; i < n; ++i) marker_dropped[(first + i) % capacity] = 0;
       head = (head + n) % capacity;
       count -= n;
+      published_count.store(count, std::memory_order_relaxed);
       queued_bytes -= result.bytes;
       // Buffers go back to the producers: all at once when their pool ran dry, else as many as
       // fit, so that in the steady state neither side allocates (nor frees the other's memory).
       if (pool.empty()) {
         pool.swap(worker_pool);
+        pool_bytes = worker_pool_bytes;
+        worker_pool_bytes = 0;
       } else {
         while (!worker_pool.empty() && pool.size() < max_pool) {
+          const std::size_t moved = worker_pool.back().capacity();
           pool.push_back(std::move(worker_pool.back()));
           worker_pool.pop_back();
+          pool_bytes += moved;
+          worker_pool_bytes -= moved;
         }
       }
       stats.written += result.written;
@@ -368,8 +399,7 @@ AsyncWriterStats AsyncWriter::stats() const {
 }
 
 std::size_t AsyncWriter::queue_depth() const {
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  return impl_->count;
+  return impl_->published_count.load(std::memory_order_relaxed);
 }
 
 }  // namespace depthrec

@@ -182,6 +182,28 @@ TEST(StreamMembers, ASingleStreamRunKeepsItsNameAndOneMemberPerFlush) {
   EXPECT_EQ(listing.members[0].lines, 2u);
 }
 
+// The sink reads a stream's name at the first line of each member only (not every line): a
+// renamed stream carries its new name from its next member on, and no member mixes two names.
+TEST(StreamMembers, AStreamsNameIsTakenAtTheFirstLineOfEachMember) {
+  ScratchDir dir;
+  GzipRotatingSink sink(multi_config(dir));
+  ASSERT_TRUE(sink.write_stream(line(3, 1), StreamTag{3, "old@depth"}).ok());
+  ASSERT_TRUE(sink.write_stream(line(3, 2), StreamTag{3, "new@depth"}).ok());
+  ASSERT_TRUE(sink.flush().ok());
+  ASSERT_TRUE(sink.write_stream(line(3, 3), StreamTag{3, "new@depth"}).ok());
+  ASSERT_TRUE(sink.close().ok());
+  const auto files = sorted_files(dir.path());
+  ASSERT_EQ(files.size(), 1u);
+  std::string error;
+  auto listing = StreamSegmentReader::open(files[0].string(), error)->list();
+  ASSERT_EQ(listing.members.size(), 2u) << error;
+  EXPECT_EQ(listing.members[0].stream, "old@depth");
+  EXPECT_EQ(listing.members[0].lines, 2u);
+  EXPECT_EQ(listing.members[1].stream, "new@depth");
+  EXPECT_EQ(listing.members[1].lines, 1u);
+  EXPECT_EQ(gunzip_file(files[0]).text, line(3, 1) + line(3, 2) + line(3, 3));
+}
+
 TEST(StreamMembers, InvalidPrefixIsRefused) {
   GzipRotatingSinkConfig config;
   config.file_prefix = "../x";
