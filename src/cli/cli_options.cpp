@@ -17,6 +17,7 @@
 #include "depthrec/version.hpp"
 #include "parquet_tables/book_interval.hpp"
 #include "parquet_tables/rotation.hpp"
+#include "session/realtime_priority.hpp"
 
 namespace depthrec::cli {
 namespace {
@@ -179,6 +180,11 @@ ParsedCommandLine finish(const FlagParser& parser, std::optional<config::LoadedC
   if (std::string error = check_channels_offered(c); !error.empty())
     return exit_with(2, "depthrec: " + error);
   if (std::string error = validate(c); !error.empty()) return exit_with(2, "depthrec: " + error);
+  if (c.realtime_priority > 0) {  // once for the run, before anything connects
+    if (std::string refusal = session::realtime_priority_refusal(c.realtime_priority);
+        !refusal.empty())
+      return exit_with(2, "depthrec: --realtime-priority: " + refusal);
+  }
   parsed.file = std::move(file);
   parsed.command = v.check_config   ? Command::check_config
                    : v.list_symbols ? Command::list_symbols

@@ -9,6 +9,7 @@
 #include "plan/paired_stream_rules.hpp"
 #include "session/engine.hpp"
 #include "session/market_endpoints.hpp"
+#include "session/realtime_priority.hpp"
 #include "session/recorder_rest_budgets.hpp"
 #include "session/redis_wiring.hpp"
 #include "session/wiring_support.hpp"
@@ -71,6 +72,7 @@ Engine::~Engine() {
 
 void Engine::prepare() {
   if (std::string error = validate(config_); !error.empty()) throw std::runtime_error(error);
+  require_realtime_priority_allowed(config_.realtime_priority);
   log_ = std::make_unique<TextLog>(text_log_config(config_, "MULTI"));  // logs/multi_<date>.log
   FrameParserLimits limits;
   limits.max_frame_bytes = config_.max_frame_bytes;

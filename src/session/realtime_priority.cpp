@@ -4,6 +4,7 @@
 #include <sched.h>
 
 #include <cstring>
+#include <stdexcept>
 #include <thread>
 
 namespace depthrec::session {
@@ -18,14 +19,10 @@ std::string make_current_thread_realtime(int priority) {
          "; systemd: LimitRTPRIO=" + std::to_string(priority) + ")";
 }
 
-void make_network_thread_realtime(int priority, TextLog& log) {
+void require_realtime_priority_allowed(int priority) {
   if (priority <= 0) return;
-  const std::string refusal = make_current_thread_realtime(priority);
-  if (refusal.empty()) {
-    log.log(LogLevel::info, "network thread at SCHED_FIFO priority " + std::to_string(priority));
-  } else {
-    log.log(LogLevel::error, "--realtime-priority: " + refusal);
-  }
+  if (std::string refusal = realtime_priority_refusal(priority); !refusal.empty())
+    throw std::runtime_error("--realtime-priority: " + refusal);
 }
 
 std::string realtime_priority_refusal(int priority) {

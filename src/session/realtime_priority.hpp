@@ -20,12 +20,25 @@ constexpr int kMaxRealtimePriority = 99;  // SCHED_FIFO's range on Linux: 1-99
 // own, so no thread of the caller changes policy), or "" when it can.
 std::string realtime_priority_refusal(int priority);
 
+// For a run (not each stream's config: a probe is a thread): throws std::runtime_error
+// "--realtime-priority: <why>" when `priority` > 0 and this process may not use it.
+void require_realtime_priority_allowed(int priority);
+
 // Puts the calling thread under SCHED_FIFO at `priority`; "" on success, else why not.
 std::string make_current_thread_realtime(int priority);
 
 // The network thread's part, called on it once every other thread of the run exists (a thread
 // inherits its creator's policy, and those stay at the normal one): nothing for 0, else
 // make_current_thread_realtime, logged (an error if refused; the run goes on at the normal policy).
-void make_network_thread_realtime(int priority, TextLog& log);
+// Inline: the flag parsers (and their fuzz targets) use this header without the text log.
+inline void make_network_thread_realtime(int priority, TextLog& log) {
+  if (priority <= 0) return;
+  const std::string refusal = make_current_thread_realtime(priority);
+  if (refusal.empty()) {
+    log.log(LogLevel::info, "network thread at SCHED_FIFO priority " + std::to_string(priority));
+  } else {
+    log.log(LogLevel::error, "--realtime-priority: " + refusal);
+  }
+}
 
 }  // namespace depthrec::session

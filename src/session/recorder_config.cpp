@@ -130,10 +130,6 @@ std::string validate(const RecorderConfig& config) {
   if (config.realtime_priority < 0 || config.realtime_priority > session::kMaxRealtimePriority)
     return "--realtime-priority must be 0 (off) or 1 to " +
            std::to_string(session::kMaxRealtimePriority);
-  if (config.realtime_priority > 0) {
-    const std::string refusal = session::realtime_priority_refusal(config.realtime_priority);
-    if (!refusal.empty()) return "--realtime-priority: " + refusal;
-  }
   if (config.exchange_info_interval_sec < 0)
     return "--exchange-info-interval-sec must be 0 (off) or more";
   if (config.run_minutes && !(*config.run_minutes > 0 && *config.run_minutes <= 1e8))  // NaN, inf

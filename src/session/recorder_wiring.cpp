@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "depthrec/peer_text.hpp"
+#include "session/realtime_priority.hpp"
 #include "session/recorder_impl.hpp"
 #include "session/recorder_rest_budgets.hpp"
 #include "session/redis_wiring.hpp"
@@ -31,6 +32,7 @@ void Recorder::Impl::prepare() {
     return;
   }
   if (std::string error = validate(config); !error.empty()) throw std::runtime_error(error);
+  session::require_realtime_priority_allowed(config.realtime_priority);
   config.symbol = to_upper(config.symbol);
   // The one stream's key, for the consumers' filters: a filter naming another is refused first.
   const std::vector<SubscriptionKey> subscribed =

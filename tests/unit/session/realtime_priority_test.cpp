@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <sched.h>
 
+#include <stdexcept>
+
 #include "depthrec/recorder_config.hpp"
 
 namespace depthrec {
@@ -26,16 +28,19 @@ TEST(RealtimePriority, TheProbeLeavesTheCallersPolicyAlone) {
   const int before = sched_getscheduler(0);
   const std::string refusal = session::realtime_priority_refusal(1);
   EXPECT_EQ(sched_getscheduler(0), before);
+  // validate() checks the range only (it runs for every stream's config); a run asks the probe
+  // once, and a refusal names the flag and what would allow it.
   RecorderConfig config;
   config.symbol = "BTCUSDT";
   config.realtime_priority = 1;
-  // Allowed here or not, validate() agrees with the probe and names the flag when it refuses.
+  EXPECT_EQ(validate(config), "");
   if (refusal.empty()) {
-    EXPECT_EQ(validate(config), "");
+    EXPECT_NO_THROW(session::require_realtime_priority_allowed(1));
   } else {
-    EXPECT_EQ(validate(config), "--realtime-priority: " + refusal);
     EXPECT_NE(refusal.find("LimitRTPRIO=1"), std::string::npos) << refusal;
+    EXPECT_THROW(session::require_realtime_priority_allowed(1), std::runtime_error);
   }
+  EXPECT_NO_THROW(session::require_realtime_priority_allowed(0)) << "0 is off";
 }
 
 }  // namespace
