@@ -89,8 +89,8 @@ class LatencyHistogram {
   static std::size_t bucket_index(std::uint64_t magnitude) noexcept {
     // Below 128 a bucket per value; above, 64 buckets per power of two. The shift keeps the top
     // 7 bits of the magnitude (64..127), and the power of two selects the group of 64.
-    const int highest_bit = 63 - __builtin_clzll(magnitude | 1);
-    const int shift = highest_bit > kSubBucketBits ? highest_bit - kSubBucketBits : 0;
+    const int top = highest_bit(magnitude);
+    const int shift = top > kSubBucketBits ? top - kSubBucketBits : 0;
     return (static_cast<std::size_t>(shift) << kSubBucketBits) +
            static_cast<std::size_t>(magnitude >> shift);
   }
@@ -104,6 +104,8 @@ class LatencyHistogram {
   void add_counts_below(const std::int64_t* edges, std::size_t n, std::uint64_t* below) const;
 
   static constexpr std::size_t kGroupSize = std::size_t{1} << kSubBucketBits;
+  // The highest set bit's position (0 for 0 and 1).
+  static int highest_bit(std::uint64_t value) noexcept { return 63 - __builtin_clzll(value | 1); }
   static constexpr std::int64_t kEmptyMin = INT64_MAX;
   static constexpr std::int64_t kEmptyMax = INT64_MIN;
   using Group = std::array<std::uint64_t, kGroupSize>;

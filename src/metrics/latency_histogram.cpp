@@ -9,10 +9,6 @@ namespace {
 
 constexpr std::int64_t kExactLimit = std::int64_t{2} << LatencyHistogram::kSubBucketBits;  // 128
 
-int highest_bit(std::uint64_t value) noexcept {
-  return 63 - __builtin_clzll(value | 1);
-}
-
 // Nearest-rank: the value at rank ceil(p/100 * count), at least 1.
 std::uint64_t rank_of(double p, std::uint64_t count) noexcept {
   if (!(p > 0.0)) return 1;  // also NaN

@@ -28,8 +28,8 @@ std::unique_ptr<redis::RedisPublisher> make_redis_publisher(const RecorderConfig
   publisher.backoff_max = std::min(publisher.backoff_max, config.backoff_max);
   publisher.hold_trade_repairs = config.repair_trades;
   if (config.realtime_priority > 0) {
-    // validate() found SCHED_FIFO allowed; a refusal now leaves the sink at the normal policy,
-    // which the thread's /proc entry shows.
+    // The run checked that SCHED_FIFO is allowed (require_realtime_priority_allowed); a refusal
+    // now leaves the sink at the normal policy, which the thread's /proc entry shows.
     publisher.on_thread_start = [priority = config.realtime_priority] {
       (void)make_current_thread_realtime(priority);
     };

@@ -43,11 +43,6 @@ class HeldPort {
   int port_ = 0;
 };
 
-std::size_t connections_made(const Simulator& sim) {
-  const rapidjson::Document stats = sim.stats();
-  return stats.IsObject() && stats.HasMember("connections") ? stats["connections"].Size() : 0;
-}
-
 TEST_F(FaultMetricsListen, BusyPortExits2BeforeConnecting) {
   Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "100"});
   HeldPort held;
@@ -64,10 +59,10 @@ TEST_F(FaultMetricsListen, BusyPortExits2BeforeConnecting) {
                         ": cannot listen there"),
             std::string::npos)
       << output;
-  EXPECT_EQ(connections_made(sim), 0u) << "nothing connected";
+  EXPECT_EQ(sim_connection_count(sim.stats()), 0u) << "nothing connected";
   EXPECT_TRUE(segment_files(run.data_dir()).empty());
   report_figure("busy metrics port: exit / connections to the exchange",
-                std::to_string(*code) + " / " + std::to_string(connections_made(sim)));
+                std::to_string(*code) + " / " + std::to_string(sim_connection_count(sim.stats())));
 }
 
 TEST_F(FaultMetricsListen, RemoteAddressNeedsTheAllowFlag) {
@@ -83,7 +78,7 @@ TEST_F(FaultMetricsListen, RemoteAddressNeedsTheAllowFlag) {
   EXPECT_NE(run.process->output().find("0.0.0.0 is not a loopback address"), std::string::npos)
       << run.process->output();
   EXPECT_NE(run.process->output().find("--metrics-allow-remote"), std::string::npos);
-  EXPECT_EQ(connections_made(sim), 0u);
+  EXPECT_EQ(sim_connection_count(sim.stats()), 0u);
   // A malformed address: the same exit, its own message.
   std::vector<std::string> malformed = args;
   malformed.insert(malformed.end(), {"--metrics-listen", "9464"});

@@ -34,11 +34,6 @@ bool fifo_allowed_here() {
   return allowed;
 }
 
-std::size_t connections_opened(const Simulator& sim) {
-  const rapidjson::Document stats = sim.stats();
-  return stats.IsObject() && stats.HasMember("connections") ? stats["connections"].Size() : 0;
-}
-
 struct ThreadPolicy {
   int policy = -1;
   int priority = -1;
@@ -110,7 +105,7 @@ TEST(FaultRedisRealtime, TheLatencyPathRunsUnderFifoAndNothingElse) {
     EXPECT_NE(run.process->output().find("--realtime-priority: SCHED_FIFO priority 3 refused"),
               std::string::npos)
         << run.process->output();
-    EXPECT_EQ(connections_opened(sim), 0u) << "nothing connected";
+    EXPECT_EQ(sim_connection_count(sim.stats()), 0u) << "nothing connected";
     report_figure("SCHED_FIFO refused here: exit", static_cast<double>(*code));
     return;
   }
@@ -128,7 +123,7 @@ TEST(FaultRedisRealtime, APriorityOutOfRangeExits2) {
   EXPECT_EQ(*code, 2) << run.process->output();
   EXPECT_NE(run.process->output().find("--realtime-priority"), std::string::npos)
       << run.process->output();
-  EXPECT_EQ(connections_opened(sim), 0u);
+  EXPECT_EQ(sim_connection_count(sim.stats()), 0u);
 }
 
 }  // namespace
