@@ -54,9 +54,20 @@ def recv_ns_of(data):
     return int(data[at:end]) if end > at else None
 
 
+def newest_ids(client, keys):
+    """Each stream's newest id now, where reading starts. Not "$": XREAD resolves "$" anew at
+    every call, so a stream the previous answer did not include would lose the entries added
+    between two calls."""
+    ids = {}
+    for key in keys:
+        newest = client.xrevrange(key, count=1)
+        ids[key] = newest[0][0] if newest else "0-0"
+    return ids
+
+
 def consume(client, keys, seconds, warmup_s):
     """XREAD BLOCK on every key from now on; the lag of each entry read after the warm-up."""
-    last_ids = {key: "$" for key in keys}
+    last_ids = newest_ids(client, keys)
     lags_ms = []
     start = time.monotonic()
     while time.monotonic() - start < seconds:
@@ -64,8 +75,11 @@ def consume(client, keys, seconds, warmup_s):
         read_ns = time.time_ns()
         measuring = time.monotonic() - start >= warmup_s
         for key, entries in answer or []:
+            # Answers name the stream in bytes: a bytes key beside the str one would read the
+            # stream twice.
+            name = key.decode() if isinstance(key, bytes) else key
             for entry_id, fields in entries:
-                last_ids[key] = entry_id
+                last_ids[name] = entry_id
                 if measuring:
                     recv_ns = recv_ns_of(fields[b"data"])
                     if recv_ns is not None:
@@ -181,6 +195,9 @@ def main():
             measured = json.loads(out)
             results.update({
                 "entries_measured": measured["entries_measured"],
+                "entries_read": measured["entries_read"],
+                "consumer_sequence_breaks": measured["sequence_breaks"],
+                "consumer_streams_unread": measured["streams_unread"],
                 "entries_per_s": round(measured["entries_measured"] / args.seconds),
                 "lag_ms_p50": measured["lag_ms_p50"],
                 "lag_ms_p99": measured["lag_ms_p99"],
@@ -234,6 +251,9 @@ def main():
     if args.out:
         with open(args.out, "w") as out:
             json.dump(results, out, indent=1)
+    if results.get("consumer_sequence_breaks") or results.get("consumer_streams_unread"):
+        sys.exit("redis_lag: the consumer did not read every entry (consumer_sequence_breaks, "
+                 "consumer_streams_unread): its lags are of a sample, not of every entry")
 
 
 if __name__ == "__main__":
