@@ -159,6 +159,8 @@ class BookSynchronizer {
   }
   // The book; meaningful only while book_valid() (after a gap it keeps its last valid state).
   const OrderBook& book() const noexcept { return book_; }
+  // OrderBook::set_prefetch_blocks for the book kept here (a process keeping many books).
+  void set_prefetch_book_blocks(bool on) { book_.set_prefetch_blocks(on); }
   const SyncCounters& counters() const noexcept { return counters_; }
   std::size_t buffered_count() const noexcept { return buffered_count_; }
   std::size_t buffered_bytes() const noexcept { return buffered_bytes_; }

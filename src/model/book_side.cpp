@@ -62,6 +62,25 @@ void BookSide::set(Decimal price, Decimal qty) {
   }
 }
 
+void BookSide::prefetch(const std::vector<PriceLevel>& levels) const {
+  if (index_.empty()) return;
+  constexpr std::size_t kCacheLine = 64;
+  // Levels come best first, so neighbours share blocks: each block is asked for once in a row.
+  std::uint32_t last_block = UINT32_MAX;
+  for (const PriceLevel& level : levels) {
+    const BlockEntry& entry = index_[find_entry(rank_of(level.price))];
+    if (entry.block == last_block) continue;
+    last_block = entry.block;
+    // The ranks are searched (read); a quantity is written, or the block's tail shifted.
+    const auto* block_ranks = reinterpret_cast<const char*>(ranks(entry.block));
+    for (std::size_t at = 0; at < entry.size * sizeof(Rank); at += kCacheLine)
+      __builtin_prefetch(block_ranks + at, 0, 3);
+    const auto* block_quantities = reinterpret_cast<const char*>(quantities(entry.block));
+    for (std::size_t at = 0; at < entry.size * sizeof(Quantity); at += kCacheLine)
+      __builtin_prefetch(block_quantities + at, 1, 3);
+  }
+}
+
 std::size_t BookSide::drop_worst(std::size_t keep) {
   std::size_t dropped = 0;
   // The worst level is the first of the first block (blocks run from the worst to the best).

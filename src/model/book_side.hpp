@@ -33,6 +33,9 @@ class BookSide {
   // Replaces the content with levels given best first (Binance's order). An unordered or
   // duplicated input is accepted: the last occurrence of a price wins, zero quantities are dropped.
   void load(const std::vector<PriceLevel>& best_first);
+  // Asks for the cache lines of the blocks that setting these levels will read and change (their
+  // ranks and quantities), without changing anything: OrderBook::set_prefetch_blocks.
+  void prefetch(const std::vector<PriceLevel>& levels) const;
   // Sets one level; a zero quantity removes it (removing an absent level is ignored).
   // Precondition (load too): fits_book_price(price), which the parsers enforce.
   void set(Decimal price, Decimal qty);

@@ -18,13 +18,15 @@ OrderBook::OrderBook(const OrderBook& other)
     : sides_(std::make_unique<Sides>(*other.sides_)),
       last_update_id_(other.last_update_id_),
       max_levels_(other.max_levels_),
-      levels_dropped_(other.levels_dropped_) {}
+      levels_dropped_(other.levels_dropped_),
+      prefetch_blocks_(other.prefetch_blocks_) {}
 
 OrderBook& OrderBook::operator=(const OrderBook& other) {
   *sides_ = *other.sides_;  // reuses this book's storage where it is large enough
   last_update_id_ = other.last_update_id_;
   max_levels_ = other.max_levels_;
   levels_dropped_ = other.levels_dropped_;
+  prefetch_blocks_ = other.prefetch_blocks_;
   return *this;
 }
 
@@ -46,6 +48,10 @@ void OrderBook::set_level(Side side, Decimal price, Decimal qty) {
 }
 
 void OrderBook::apply(const DepthUpdate& update) {
+  if (prefetch_blocks_) {
+    sides_->bids.prefetch(update.bids);
+    sides_->asks.prefetch(update.asks);
+  }
   for (const PriceLevel& level : update.bids) sides_->bids.set(level.price, level.qty);
   for (const PriceLevel& level : update.asks) sides_->asks.set(level.price, level.qty);
   last_update_id_ = update.final_id;

@@ -26,6 +26,23 @@ constexpr std::size_t kMaxPooledCapacity = std::size_t{64} * 1024;
 constexpr std::size_t kMaxPooledBuffers = 16384;
 constexpr std::size_t kMaxPoolBytes = std::size_t{8} << 20;
 
+// How much of a line buffer the prefetches below cover: a whole-market depth line is ~470 bytes,
+// a bookTicker line ~250.
+constexpr std::size_t kPrefetchedLineBytes = 768;
+// The writer prefetches the line this many slots ahead of the one it writes.
+constexpr std::size_t kPrefetchDistance = 4;
+
+// Asks for the cache lines of [data, data + min(bytes, kPrefetchedLineBytes)) ahead of their use.
+// The buffers cross cores (the network thread fills one, the writer reads it, the pool hands it
+// back), so each first touch on the other core was a miss in the line's formatting copy and in
+// the writer's scan: 4 % and 3 % of the whole market's samples.
+template <int kForWrite>
+void prefetch_line(const char* data, std::size_t bytes) {
+  constexpr std::size_t kCacheLine = 64;
+  const std::size_t end = std::min(bytes, kPrefetchedLineBytes);
+  for (std::size_t at = 0; at < end; at += kCacheLine) __builtin_prefetch(data + at, kForWrite, 3);
+}
+
 std::int64_t wall_clock_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -121,6 +138,9 @@ struct AsyncWriter::Impl {
       line = std::move(pool.back());
       pool.pop_back();
       pool_bytes = pool.empty() ? 0 : pool_bytes - line.capacity();
+      // The next line is formatted into it after a frame's parsing and book work: time for the
+      // lines to arrive from the writer's core.
+      prefetch_line<1>(line.data(), line.capacity());
     }
   }
 
@@ -212,6 +232,10 @@ struct AsyncWriter::Impl {
     BatchResult result;
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t index = (first + i) % capacity;
+      if (i + kPrefetchDistance < n) {
+        const std::string& ahead = ring[(index + kPrefetchDistance) % capacity];
+        prefetch_line<0>(ahead.data(), ahead.size());
+      }
       std::string& line = ring[index];
       result.bytes += line.size();
       const std::uint64_t line_drops = markers[index] > 0 ? markers[index] : 1;

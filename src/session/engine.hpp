@@ -163,6 +163,9 @@ class Engine {
   // One depth stream (and its bookTicker beside it), as build_streams() and the follow make it.
   std::unique_ptr<EngineStream> make_stream(const SubscriptionKey& key,
                                             std::optional<StreamId> ticker_id);
+  // Feeds prefetch their book's blocks once there are more books than the caches hold
+  // (FeedSession::set_many_books); called whenever streams_ grows.
+  void prefetch_if_many_books();
   // One event channel's stream (its handler from the registry, channel_handlers.cpp).
   std::unique_ptr<EngineChannel> make_channel(const SubscriptionKey& key);
   // One planned connection's client and session (not started); nullptr when it carries no

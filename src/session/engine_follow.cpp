@@ -153,6 +153,7 @@ void Engine::apply_follow(const binance::ExchangeInfoChanges& changes) {
                        change.plan.opened.end())
       place_stream(added, *planned);
   }
+  prefetch_if_many_books();
   add_listed_channels(change);
   pump_follow();  // what may go now goes now; the rest when its pacing allows
 }

@@ -135,6 +135,9 @@ class FeedSession {
     ticker_context_.stream_id = ticker;
   }
   const BookSynchronizer& sync() const { return sync_; }
+  // The engine keeps more books than the caches hold: each event asks for its book's blocks
+  // before changing them (OrderBook::set_prefetch_blocks). A lone book stays in cache.
+  void set_many_books(bool on) { sync_.set_prefetch_book_blocks(on); }
   FeedMetrics& metrics() const { return metrics_; }
 
   // The connection whose events the book follows (and whose id the records carry).

@@ -251,5 +251,43 @@ TEST(OrderBook, MatchesAMapReferenceUnderRandomChanges) {
   }
 }
 
+// Prefetching is a hint: a book that asks for its blocks first ends every diff exactly as one
+// that does not, through splits, merges, deletes and inserts on both sides.
+TEST(OrderBook, PrefetchingBlocksChangesNothing) {
+  std::mt19937 rng(11);
+  OrderBook plain;
+  OrderBook prefetching;
+  prefetching.set_prefetch_blocks(true);
+  ASSERT_FALSE(plain.prefetch_blocks());
+  std::size_t levels_seen = 0;
+  for (std::uint64_t event = 1; event <= 4000; ++event) {
+    DepthUpdate diff;
+    diff.final_id = event;
+    for (int i = static_cast<int>(rng() % 40); i > 0; --i) {
+      const bool bid = rng() % 2 == 0;
+      const std::int64_t price = static_cast<std::int64_t>(rng() % 3000) + (bid ? 0 : 3000);
+      const std::int64_t qty = rng() % 3 == 0 ? 0 : static_cast<std::int64_t>(rng() % 1000 + 1);
+      (bid ? diff.bids : diff.asks).push_back(PriceLevel{Decimal{price}, Decimal{qty}});
+    }
+    plain.apply(diff);
+    prefetching.apply(diff);
+    ASSERT_EQ(prefetching.last_update_id(), event);
+    ASSERT_EQ(prefetching.bid_count(), plain.bid_count());
+    ASSERT_EQ(prefetching.ask_count(), plain.ask_count());
+    if (event % 250 != 0) continue;
+    for (std::size_t i = 0; i < plain.bid_count(); ++i) ASSERT_EQ(prefetching.bid(i), plain.bid(i));
+    for (std::size_t i = 0; i < plain.ask_count(); ++i) ASSERT_EQ(prefetching.ask(i), plain.ask(i));
+    levels_seen += plain.bid_count() + plain.ask_count();
+  }
+  EXPECT_GT(levels_seen, 16U * 1000U);  // deep books: many blocks, not one
+
+  OrderBook copy(prefetching);
+  EXPECT_TRUE(copy.prefetch_blocks());
+  copy.clear();
+  EXPECT_TRUE(copy.prefetch_blocks());
+  plain = prefetching;
+  EXPECT_TRUE(plain.prefetch_blocks());
+}
+
 }  // namespace
 }  // namespace depthrec
