@@ -202,8 +202,10 @@ TEST(FaultRedis, RedisKilledAndRestartedLeavesOneGapEntryAndCompleteFiles) {
   RedisServer redis;
   const std::vector<std::string> symbols{"BTCUSDT"};
   const SymbolUnderTest btc{"usdm", "BTCUSDT"};
-  constexpr std::uint64_t kEvents = 1200;
-  // Not engine_sim_args' 600 events at 150/s: 1200 at 200/s leave room for the outage.
+  // The outage: Redis away for 10 s. 4,000 events at 200/s (20 s) go on through it and
+  // after the restart.
+  constexpr std::uint64_t kEvents = 4000;
+  constexpr auto kOutage = std::chrono::seconds(10);
   Simulator sim({"--market", "usdm", "--symbols", "BTCUSDT", "--rate", "200", "--events",
                  std::to_string(kEvents), "--start-on-subscribe", "--seed", "47"});
   RecorderRun run = record_with_redis(sim, symbols, redis, {"--redis-queue", "50"});
@@ -211,8 +213,9 @@ TEST(FaultRedis, RedisKilledAndRestartedLeavesOneGapEntryAndCompleteFiles) {
   ASSERT_TRUE(wait_until([&] { return redis.xlen(depth_key) >= 100; }, std::chrono::seconds(20)));
   redis.kill();
   const auto killed_at = std::chrono::steady_clock::now();
-  ASSERT_TRUE(wait_for_metrics(run, [](const rapidjson::Document& m) {
-    return redis_metric(m, "dropped") > 0 && !metric_flag(m, {"redis", "connected"});
+  ASSERT_TRUE(wait_for_metrics(run, [&](const rapidjson::Document& m) {
+    return redis_metric(m, "dropped") > 0 && !metric_flag(m, {"redis", "connected"}) &&
+           std::chrono::steady_clock::now() - killed_at >= kOutage;
   })) << "the sink's queue (50 records) filled and dropped while Redis was away";
   redis.start();
   const auto restarted_at = std::chrono::steady_clock::now();
