@@ -3,6 +3,8 @@
 // one block's levels and one index entry per block, never the rest of the book.
 #include "model/book_side.hpp"
 
+#include "model/prefetch.hpp"
+
 #include <algorithm>
 
 namespace depthrec {
@@ -64,7 +66,6 @@ void BookSide::set(Decimal price, Decimal qty) {
 
 void BookSide::prefetch(const std::vector<PriceLevel>& levels) const {
   if (index_.empty()) return;
-  constexpr std::size_t kCacheLine = 64;
   // Levels come best first, so neighbours share blocks: each block is asked for once in a row.
   std::uint32_t last_block = UINT32_MAX;
   for (const PriceLevel& level : levels) {
@@ -72,12 +73,8 @@ void BookSide::prefetch(const std::vector<PriceLevel>& levels) const {
     if (entry.block == last_block) continue;
     last_block = entry.block;
     // The ranks are searched (read); a quantity is written, or the block's tail shifted.
-    const auto* block_ranks = reinterpret_cast<const char*>(ranks(entry.block));
-    for (std::size_t at = 0; at < entry.size * sizeof(Rank); at += kCacheLine)
-      __builtin_prefetch(block_ranks + at, 0, 3);
-    const auto* block_quantities = reinterpret_cast<const char*>(quantities(entry.block));
-    for (std::size_t at = 0; at < entry.size * sizeof(Quantity); at += kCacheLine)
-      __builtin_prefetch(block_quantities + at, 1, 3);
+    prefetch_range(ranks(entry.block), entry.size * sizeof(Rank), PrefetchFor::read);
+    prefetch_range(quantities(entry.block), entry.size * sizeof(Quantity), PrefetchFor::write);
   }
 }
 

@@ -1,5 +1,6 @@
 #include "depthrec/async_writer.hpp"
 
+#include "model/prefetch.hpp"
 #include "recording/drop_ledger.hpp"
 
 #include <pthread.h>
@@ -32,15 +33,12 @@ constexpr std::size_t kPrefetchedLineBytes = 768;
 // The writer prefetches the line this many slots ahead of the one it writes.
 constexpr std::size_t kPrefetchDistance = 4;
 
-// Asks for the cache lines of [data, data + min(bytes, kPrefetchedLineBytes)) ahead of their use.
+// Asks for the cache lines of a line buffer's first kPrefetchedLineBytes ahead of their use.
 // The buffers cross cores (the network thread fills one, the writer reads it, the pool hands it
 // back), so each first touch on the other core was a miss in the line's formatting copy and in
 // the writer's scan: 4 % and 3 % of the whole market's samples.
-template <int kForWrite>
-void prefetch_line(const char* data, std::size_t bytes) {
-  constexpr std::size_t kCacheLine = 64;
-  const std::size_t end = std::min(bytes, kPrefetchedLineBytes);
-  for (std::size_t at = 0; at < end; at += kCacheLine) __builtin_prefetch(data + at, kForWrite, 3);
+void prefetch_line(const std::string& line, std::size_t bytes, PrefetchFor use) {
+  prefetch_range(line.data(), std::min(bytes, kPrefetchedLineBytes), use);
 }
 
 std::int64_t wall_clock_ns() {
@@ -140,7 +138,7 @@ struct AsyncWriter::Impl {
       pool_bytes = pool.empty() ? 0 : pool_bytes - line.capacity();
       // The next line is formatted into it after a frame's parsing and book work: time for the
       // lines to arrive from the writer's core.
-      prefetch_line<1>(line.data(), line.capacity());
+      prefetch_line(line, line.capacity(), PrefetchFor::write);
     }
   }
 
@@ -234,7 +232,7 @@ struct AsyncWriter::Impl {
       const std::size_t index = (first + i) % capacity;
       if (i + kPrefetchDistance < n) {
         const std::string& ahead = ring[(index + kPrefetchDistance) % capacity];
-        prefetch_line<0>(ahead.data(), ahead.size());
+        prefetch_line(ahead, ahead.size(), PrefetchFor::read);
       }
       std::string& line = ring[index];
       result.bytes += line.size();
